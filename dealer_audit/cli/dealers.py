@@ -1,0 +1,9 @@
+"""CLI: `dealer-audit dealers` commands (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach this module's commands to the root app."""

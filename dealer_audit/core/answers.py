@@ -1,0 +1,71 @@
+"""An audit (one visit of one dealer against one standard version) and its answers.
+
+Answer values use one plain representation whatever captured them (wizard, workbook, JSON, ODK/Kobo):
+yes_no -> "yes" | "no"; scale -> int; number -> float; single_choice -> option code; multiple_choice -> tuple of
+option codes; text -> str; photo -> evidence file name (str). `None` means unanswered; `na=True` means the
+auditor declared the item not applicable (only where the item allows it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+AnswerValue = str | int | float | tuple[str, ...] | None
+
+
+class AuditStatus(StrEnum):
+    DRAFT = "draft"
+    FINALISED = "finalised"
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A file proving an answer; the bytes live in the evidence store or a bundle, named by their sha256."""
+
+    file_name: str
+    sha256: str = ""
+    size: int | None = None
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    item_id: str
+    value: AnswerValue = None
+    na: bool = False
+    note: str = ""
+    evidence: tuple[EvidenceRef, ...] = ()
+    answered_at: datetime | None = None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.na or self.value is not None
+
+
+@dataclass(frozen=True)
+class Audit:
+    audit_id: str  # UUID, stable across devices: the key that makes imports idempotent
+    dealer_code: str
+    standard_id: str
+    standard_version: str
+    wave: str
+    auditor: str = ""
+    visit_start: datetime | None = None
+    visit_end: datetime | None = None
+    status: AuditStatus = AuditStatus.DRAFT
+    revision: int = 1
+    answers: dict[str, Answer] = field(default_factory=dict)
+    standard_hash: str = ""  # content hash of the standard it was captured on, when known
+    source: str = ""  # where it came from (wizard, file name, ODK export) — for messages and the audit trail
+
+    @property
+    def is_final(self) -> bool:
+        return self.status is AuditStatus.FINALISED
+
+    def answer(self, item_id: str) -> Answer | None:
+        return self.answers.get(item_id)
+
+    def with_answer(self, answer: Answer) -> Audit:
+        return replace(self, answers={**self.answers, answer.item_id: answer})

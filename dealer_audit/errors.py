@@ -1,0 +1,125 @@
+"""The small exception tree every layer raises, and the Location that makes messages point at the culprit.
+
+Readers (YAML, Excel, CSV, bundles, field-app exports) collect *all* problems they find as `Problem`s and raise one
+`ValidationFailed`; the CLI prints each problem as ``location: message`` and exits non-zero. Nothing in this module
+does I/O, so the pure core may raise these too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem sits: a file plus, when known, a line (text formats) or a sheet and cell (workbooks).
+
+    `str()` gives ``file:line[:column]`` for text files and ``file!Sheet!B7`` for workbooks, the two forms users
+    know from compilers and spreadsheets.
+    """
+
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    path: str | None = None  # a logical path inside the document, e.g. ``sections[2].items[4].weight``
+
+    def __str__(self) -> str:
+        if self.sheet is not None:
+            text = f"{self.file}!{self.sheet}"
+            return f"{text}!{self.cell}" if self.cell else text
+        text = self.file or "<input>"
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        elif self.path:
+            text += f" ({self.path})"
+        return text
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a validator: where, what is wrong and, ideally, how to fix it."""
+
+    location: Location
+    message: str
+    code: str = "invalid"
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class DealerAuditError(Exception):
+    """Base of every error a user can cause; the CLI turns it into a message and exit code 1 (no traceback)."""
+
+    exit_code: int = 1
+
+
+class ValidationFailed(DealerAuditError):
+    """Raised with every problem found at once, so users fix a file in one pass instead of one error per run."""
+
+    def __init__(self, problems: Iterable[Problem], summary: str = "") -> None:
+        self.problems: list[Problem] = list(problems)
+        self.summary = summary or f"{len(self.errors)} error(s) found"
+        super().__init__(self.render())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def render(self) -> str:
+        lines = [self.summary] if self.summary else []
+        lines.extend(str(p) for p in self.problems)
+        return "\n".join(lines)
+
+
+class NotFound(DealerAuditError):
+    """An unknown dealer, standard, wave or audit; the message names what was asked for and what exists."""
+
+
+class Conflict(DealerAuditError):
+    """Stored data disagrees with what is being imported (e.g. the same audit UUID with other content)."""
+
+
+class ConfigurationError(DealerAuditError):
+    """The environment lacks something the tool needs (a CJK font, a database, a newer schema)."""
+
+
+@dataclass
+class ProblemCollector:
+    """Accumulates problems while a reader walks a document, then raises them together."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, location: Location, message: str, *, code: str = "invalid", hint: str = "") -> None:
+        self.problems.append(Problem(location, message, code, Severity.ERROR, hint))
+
+    def warning(self, location: Location, message: str, *, code: str = "warning", hint: str = "") -> None:
+        self.problems.append(Problem(location, message, code, Severity.WARNING, hint))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def raise_if_errors(self, summary: str = "") -> None:
+        if self.has_errors:
+            raise ValidationFailed(self.problems, summary)

@@ -1,0 +1,214 @@
+"""The documented audit file (JSON): one audit per file, the format of `sample_audits/` and of bundles.
+
+Schema: docs/audit-file.schema.json. Example::
+
+    {"format": "dealer-audit/audit", "format_version": 1,
+     "audit_id": "0b7c…", "dealer": "SH001", "standard": {"id": "svc-mystery-shop", "version": "2026.1"},
+     "wave": "2026-Q4", "auditor": "王芳", "status": "finalised", "revision": 1,
+     "visit": {"start": "2026-10-12T09:30:00+08:00", "end": "2026-10-12T11:05:00+08:00"},
+     "answers": {"R01": {"value": "yes"}, "R02": {"na": true},
+                 "R04": {"value": 7, "note": "等了7分钟", "answered_at": "2026-10-12T09:41:00+08:00"},
+                 "W05": {"value": "board.jpg", "evidence": [{"file": "board.jpg", "sha256": "…", "size": 1234,
+                                                             "media_type": "image/jpeg"}]}}}
+
+Answer values use the core representation (see core/answers.py); a multiple-choice value is a JSON list.
+Structural problems are reported with a JSON path (`answers.R04.value`); whether values fit the standard is
+checked later against the standard itself (core/validation), where the standard is known.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
+
+FORMAT = "dealer-audit/audit"
+FORMAT_VERSION = 1
+
+
+def _time_text(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def audit_to_dict(audit: Audit) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for item_id, answer in audit.answers.items():
+        entry: dict[str, Any] = {}
+        if answer.na:
+            entry["na"] = True
+        elif answer.value is not None:
+            entry["value"] = list(answer.value) if isinstance(answer.value, tuple) else answer.value
+        if answer.note:
+            entry["note"] = answer.note
+        if answer.evidence:
+            entry["evidence"] = [
+                {
+                    k: v
+                    for k, v in (
+                        ("file", e.file_name),
+                        ("sha256", e.sha256),
+                        ("size", e.size),
+                        ("media_type", e.media_type),
+                    )
+                    if v not in (None, "")
+                }
+                for e in answer.evidence
+            ]
+        if answer.answered_at:
+            entry["answered_at"] = answer.answered_at.isoformat()
+        answers[item_id] = entry
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "audit_id": audit.audit_id,
+        "dealer": audit.dealer_code,
+        "standard": {"id": audit.standard_id, "version": audit.standard_version},
+        "wave": audit.wave,
+        "auditor": audit.auditor,
+        "status": audit.status.value,
+        "revision": audit.revision,
+        "visit": {"start": _time_text(audit.visit_start), "end": _time_text(audit.visit_end)},
+        "answers": answers,
+    }
+    if audit.standard_hash:
+        data["standard"]["hash"] = audit.standard_hash
+    return data
+
+
+def audit_from_dict(data: Any, source: str = "") -> Audit:
+    """Build an Audit, reporting every structural problem at once (JSON paths as locations)."""
+    problems = ProblemCollector()
+
+    def where(path: str) -> Location:
+        return Location(file=source, path=path)
+
+    def text(obj: Any, key: str, path: str, required: bool = True) -> str:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None or value == "":
+            if required:
+                problems.error(where(path), f"'{key}' is required")
+            return ""
+        if not isinstance(value, str):
+            problems.error(where(path), f"'{key}' must be text, got {type(value).__name__}")
+            return str(value)
+        return value
+
+    def moment(value: Any, path: str) -> datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            problems.error(where(path), f"{value!r} is not an ISO date-time (e.g. 2026-10-12T09:30:00+08:00)")
+            return None
+
+    if not isinstance(data, dict):
+        raise ValidationFailed([Problem(where("$"), "an audit file must hold a JSON object")])
+    if data.get("format") != FORMAT:
+        problems.error(where("format"), f"'format' must be {FORMAT!r}, got {data.get('format')!r}")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        problems.error(
+            where("format_version"),
+            f"format_version {version!r} is not supported (this tool reads {FORMAT_VERSION})",
+            hint="upgrade dealer-audit" if isinstance(version, int) and version > FORMAT_VERSION else "",
+        )
+    standard = data.get("standard") if isinstance(data.get("standard"), dict) else {}
+    if not standard:
+        problems.error(where("standard"), "'standard' must be an object with 'id' and 'version'")
+    status_text = data.get("status", "draft")
+    try:
+        status = AuditStatus(status_text)
+    except ValueError:
+        problems.error(where("status"), f"status {status_text!r} is not one of draft, finalised")
+        status = AuditStatus.DRAFT
+    revision = data.get("revision", 1)
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
+        problems.error(where("revision"), "revision must be a whole number >= 1")
+        revision = 1
+    visit = data.get("visit") if isinstance(data.get("visit"), dict) else {}
+    answers: dict[str, Answer] = {}
+    raw_answers = data.get("answers", {})
+    if not isinstance(raw_answers, dict):
+        problems.error(where("answers"), "'answers' must be an object keyed by item id")
+        raw_answers = {}
+    for item_id, raw in raw_answers.items():
+        path = f"answers.{item_id}"
+        if not isinstance(raw, dict):
+            problems.error(where(path), 'an answer must be an object such as {"value": "yes"}')
+            continue
+        unknown = set(raw) - {"value", "na", "note", "evidence", "answered_at"}
+        if unknown:
+            problems.error(where(path), f"unknown answer field(s): {', '.join(sorted(unknown))}")
+        value = raw.get("value")
+        if isinstance(value, list):
+            if not all(isinstance(v, str) for v in value):
+                problems.error(where(f"{path}.value"), "a multiple-choice answer is a list of option codes")
+            value = tuple(str(v) for v in value)
+        elif isinstance(value, bool) or (value is not None and not isinstance(value, str | int | float)):
+            problems.error(where(f"{path}.value"), f"unsupported answer value {value!r}")
+            value = None
+        na = raw.get("na", False)
+        if not isinstance(na, bool):
+            problems.error(where(f"{path}.na"), "'na' must be true or false")
+            na = False
+        if na and value is not None:
+            problems.error(where(path), "an answer cannot have both a value and na: true")
+        evidence: list[EvidenceRef] = []
+        for index, ref in enumerate(raw.get("evidence", []) or []):
+            if not isinstance(ref, dict) or not isinstance(ref.get("file"), str):
+                problems.error(where(f"{path}.evidence[{index}]"), 'evidence needs at least {"file": name}')
+                continue
+            evidence.append(
+                EvidenceRef(ref["file"], str(ref.get("sha256", "")), ref.get("size"), str(ref.get("media_type", "")))
+            )
+        note = raw.get("note", "")
+        answers[str(item_id)] = Answer(
+            item_id=str(item_id),
+            value=value,
+            na=na,
+            note=note if isinstance(note, str) else str(note),
+            evidence=tuple(evidence),
+            answered_at=moment(raw.get("answered_at"), f"{path}.answered_at"),
+        )
+    audit = Audit(
+        audit_id=text(data, "audit_id", "audit_id"),
+        dealer_code=text(data, "dealer", "dealer"),
+        standard_id=text(standard, "id", "standard.id"),
+        standard_version=text(standard, "version", "standard.version"),
+        standard_hash=text(standard, "hash", "standard.hash", required=False),
+        wave=text(data, "wave", "wave"),
+        auditor=text(data, "auditor", "auditor", required=False),
+        visit_start=moment(visit.get("start"), "visit.start"),
+        visit_end=moment(visit.get("end"), "visit.end"),
+        status=status,
+        revision=revision,
+        answers=answers,
+        source=source,
+    )
+    problems.raise_if_errors(f"{source or 'audit'}: not a valid audit file")
+    return audit
+
+
+def read_audit_file(path: Path) -> Audit:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValidationFailed(
+            [Problem(Location(file=str(path), line=error.lineno, column=error.colno), f"invalid JSON: {error.msg}")]
+        ) from None
+    except UnicodeDecodeError:
+        raise ValidationFailed([Problem(Location(file=str(path)), "not UTF-8 text")]) from None
+    return audit_from_dict(data, source=str(path))
+
+
+def dumps_audit(audit: Audit) -> str:
+    return json.dumps(audit_to_dict(audit), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_audit_file(audit: Audit, path: Path) -> None:
+    path.write_text(dumps_audit(audit), encoding="utf-8")
