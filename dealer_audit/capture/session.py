@@ -1,0 +1,459 @@
+"""The capture session: the state machine behind the wizard, free of terminals and databases.
+
+Why a separate class: the rules an auditor meets (which item is next, which items a condition hides, when a
+note or photo must be given before moving on, how far each section is) must be testable without a terminal,
+and the wizard must stay a thin loop of "show, read a line, call the session". Persistence is a callback
+(`save`) the session calls with every answer the moment it changes, so a killed process loses nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from dealer_audit.core.answers import Answer, AnswerValue, Audit, EvidenceRef
+from dealer_audit.core.conditions import parse_condition
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
+from dealer_audit.errors import DealerAuditError
+
+YES_WORDS = ("y", "yes", "是", "1")
+NO_WORDS = ("n", "no", "否", "0")
+NA_WORDS = ("a", "na", "n/a", "不适用")
+
+
+class CaptureError(DealerAuditError):
+    """Input the session refuses (a bad value, an unknown item, a hidden item): shown, then asked again."""
+
+
+class EvidenceRequired(CaptureError):
+    """The current answer needs a note and/or photo before the auditor may move on."""
+
+    def __init__(self, item: Item, needs: tuple[str, ...]) -> None:
+        self.item = item
+        self.needs = needs
+        super().__init__(f"{item.id} needs {' and '.join(needs)} before moving on")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---- pure helpers (also used by the workbook reader) ---------------------------------------------------------
+
+
+def dealer_attributes(dealer: Dealer | None) -> dict[str, Any]:
+    """The names a condition may test as `dealer.x`: the master-data fields plus the free attributes."""
+    if dealer is None:
+        return {}
+    base: dict[str, Any] = {
+        "code": dealer.code,
+        "region": dealer.region,
+        "province": dealer.province,
+        "city": dealer.city,
+        "group": dealer.group,
+        "brand": dealer.brand,
+    }
+    base.update(dealer.attributes)
+    return base
+
+
+def answer_values(answers: Mapping[str, Answer]) -> dict[str, AnswerValue]:
+    """Condition input: an item's value, None when unanswered or N/A."""
+    return {k: (None if a.na else a.value) for k, a in answers.items()}
+
+
+def is_visible(item: Item, answers: Mapping[str, Answer], attributes: Mapping[str, Any]) -> bool:
+    """Whether the item applies given the answers so far and the dealer (no condition = always)."""
+    if not item.condition:
+        return True
+    condition = parse_condition(item.condition)
+
+    def answered(item_id: str) -> bool:
+        answer = answers.get(item_id)
+        return answer is not None and answer.is_answered
+
+    return condition.evaluate(answer_values(answers), attributes, answered)
+
+
+def item_fraction(item: Item, value: AnswerValue) -> float | None:
+    """The share (0..1) of the item's points an answer earns, or None when the item is unscored/unanswered.
+
+    A deliberately small mirror of the scoring rules, used for the "failed" test of evidence rules and the
+    running score shown while capturing; the published score always comes from core.scoring.
+    """
+    if value is None:
+        return None
+    if item.type is AnswerType.YES_NO:
+        return 1.0 if value == item.compliant_answer else 0.0
+    if item.type is AnswerType.NUMBER and isinstance(value, int | float):
+        if not item.bands:
+            return None
+        band = next((b for b in item.bands if b.matches(float(value))), None)
+        return band.score if band else 0.0
+    if item.type is AnswerType.SCALE and isinstance(value, int | float) and not isinstance(value, bool):
+        scale = item.scale
+        low, high = (scale.min, scale.max) if scale else (1, 5)
+        return max(0.0, min(1.0, (float(value) - low) / (high - low))) if high > low else 1.0
+    if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE) and item.options:
+        codes = value if isinstance(value, tuple) else (str(value),)
+        if item.type is AnswerType.SINGLE_CHOICE:
+            best = max(o.points for o in item.options)
+        else:
+            best = sum(o.points for o in item.options if o.points > 0)
+        if best <= 0:
+            return None
+        earned = sum(o.points for o in item.options if o.code in codes)
+        return max(0.0, min(1.0, earned / best))
+    return None
+
+
+def is_failed(item: Item, answer: Answer | None) -> bool:
+    """An answered, scored item that earned nothing: the case "on_fail" evidence rules and knock-outs mean."""
+    if answer is None or answer.na or answer.value is None or not item.is_scored:
+        return False
+    fraction = item_fraction(item, answer.value)
+    return fraction is not None and fraction <= 0.0
+
+
+def evidence_needs(item: Item, answer: Answer | None) -> tuple[str, ...]:
+    """What proof the answer still lacks: ("note",), ("photo",), both, or ()."""
+    if answer is None or not answer.is_answered or answer.na:
+        return ()
+    failed = is_failed(item, answer)
+    needs: list[str] = []
+    for kind, when, present in (
+        ("note", item.evidence.note, bool(answer.note.strip())),
+        ("photo", item.evidence.photo, bool(answer.evidence)),
+    ):
+        wanted = when is EvidenceWhen.ALWAYS or (when is EvidenceWhen.ON_FAIL and failed)
+        if wanted and not present:
+            needs.append(kind)
+    if item.type is AnswerType.PHOTO and "photo" in needs and answer.value:
+        needs.remove("photo")  # the answer of a photo item is itself the photo
+    return tuple(needs)
+
+
+def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
+    """Turn what the auditor typed into (value, na). Raises CaptureError saying what is accepted."""
+    raw = text.strip()
+    lowered = raw.lower()
+    if lowered in NA_WORDS:
+        if not item.na_allowed:
+            raise CaptureError(f"{item.id} may not be answered N/A")
+        return None, True
+    if item.type is AnswerType.YES_NO:
+        if lowered in YES_WORDS:
+            return "yes", False
+        if lowered in NO_WORDS:
+            return "no", False
+        raise CaptureError("answer y (yes) or n (no)" + (" or a (N/A)" if item.na_allowed else ""))
+    if item.type is AnswerType.SCALE:
+        scale = item.scale
+        low, high = (scale.min, scale.max) if scale else (1, 5)
+        if not re.fullmatch(r"[+-]?\d+", raw) or not low <= int(raw) <= high:
+            raise CaptureError(f"enter a whole number from {low} to {high}")
+        return int(raw), False
+    if item.type is AnswerType.NUMBER:
+        try:
+            number = float(raw)
+        except ValueError:
+            raise CaptureError("enter a number, e.g. 7 or 2.5") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise CaptureError("enter a finite number")
+        limits = item.range
+        if limits and limits.min is not None and number < limits.min:
+            raise CaptureError(f"{number:g} is below the minimum {limits.min:g}")
+        if limits and limits.max is not None and number > limits.max:
+            raise CaptureError(f"{number:g} is above the maximum {limits.max:g}")
+        return (int(number) if number.is_integer() and "." not in raw else number), False
+    if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
+        parts = [p.strip() for p in re.split(r"[,，\s]+", raw) if p.strip()]
+        if not parts:
+            raise CaptureError("choose an option by number or code")
+        codes: list[str] = []
+        for part in parts:
+            option = resolve_option(item, part)
+            if option is None:
+                choices = ", ".join(f"{n}={o.code}" for n, o in enumerate(item.options, 1))
+                raise CaptureError(f"unknown option {part!r}; choose from {choices}")
+            if option not in codes:
+                codes.append(option)
+        if item.type is AnswerType.SINGLE_CHOICE:
+            if len(codes) != 1:
+                raise CaptureError("choose exactly one option")
+            return codes[0], False
+        return tuple(codes), False
+    if item.type in (AnswerType.TEXT, AnswerType.PHOTO):
+        if not raw:
+            raise CaptureError("type the text (or s to skip)")
+        return raw, False
+    raise CaptureError(f"unsupported answer type {item.type}")  # pragma: no cover - every type handled above
+
+
+def resolve_option(item: Item, key: str) -> str | None:
+    """An option by its 1-based number, its code or either label (case-insensitive)."""
+    if key.isdigit() and 1 <= int(key) <= len(item.options) and not item.option(key):
+        return item.options[int(key) - 1].code
+    lowered = key.lower()
+    for option in item.options:
+        if lowered in (option.code.lower(), option.label.zh.lower(), option.label.en.lower()):
+            return option.code
+    return None
+
+
+def suggest(word: str, candidates: list[str]) -> str:
+    """A "did you mean" tail for messages about unknown names."""
+    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+# ---- the session ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: Section
+    answered: int
+    visible: int
+
+    @property
+    def done(self) -> bool:
+        return self.answered >= self.visible
+
+
+SaveAnswer = Callable[[Answer], None]
+ScoreFunction = Callable[[Checklist, Audit, Mapping[str, Any]], float | None]
+
+
+class CaptureSession:
+    """One auditor working through one audit: position, navigation, answers, evidence rules, progress.
+
+    `save` is called with the full Answer every time an answer, its note or its evidence changes; the
+    wizard wires it to the repository so each change is one short transaction.
+    """
+
+    def __init__(
+        self,
+        standard: Checklist,
+        audit: Audit,
+        dealer: Dealer | None = None,
+        save: SaveAnswer | None = None,
+        score: ScoreFunction | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.standard = standard
+        self.audit = audit
+        self.dealer = dealer
+        self.attributes = dealer_attributes(dealer)
+        self._save = save or (lambda answer: None)
+        self._score = score
+        self._clock = clock
+        self.items: list[Item] = list(standard.items())
+        self._index = {item.id: n for n, item in enumerate(self.items)}
+        self._history: list[str] = []
+        self.position: int = 0  # index into self.items; len(items) = at the end
+        self.position = self.resume_position()
+
+    # -- what is shown ---------------------------------------------------------------------------------------
+
+    def visible(self, item: Item) -> bool:
+        return is_visible(item, self.audit.answers, self.attributes)
+
+    def visible_items(self) -> list[Item]:
+        """Items whose conditions hold now; re-evaluated on every call, so each answer can show or hide others."""
+        return [item for item in self.items if self.visible(item)]
+
+    @property
+    def current(self) -> Item | None:
+        """The item being asked, or None at the end (the summary)."""
+        if self.position >= len(self.items):
+            return None
+        item = self.items[self.position]
+        if not self.visible(item):  # an answer just hid it: move on to the next item that applies
+            self.position = self._next_visible(self.position)
+            return self.current
+        return item
+
+    @property
+    def at_end(self) -> bool:
+        return self.current is None
+
+    def answer_of(self, item_id: str) -> Answer | None:
+        return self.audit.answers.get(item_id)
+
+    def pending_evidence(self, item: Item | None = None) -> tuple[str, ...]:
+        item = item or self.current
+        return evidence_needs(item, self.answer_of(item.id)) if item else ()
+
+    def resume_position(self) -> int:
+        """The first visible item that is unanswered or still lacks required evidence (end if none)."""
+        for n, item in enumerate(self.items):
+            if not self.visible(item):
+                continue
+            answer = self.answer_of(item.id)
+            if answer is None or not answer.is_answered or evidence_needs(item, answer):
+                return n
+        return len(self.items)
+
+    # -- answering -------------------------------------------------------------------------------------------
+
+    def _store(self, answer: Answer) -> Answer:
+        self.audit = self.audit.with_answer(answer)
+        self._save(answer)
+        return answer
+
+    def answer(self, text: str) -> Answer:
+        """Record the current item's answer from typed text (y/n/a, a number, option keys, text) and save it."""
+        item = self._require_current()
+        value, na = parse_answer(item, text)
+        return self.set_answer(item.id, value, na)
+
+    def set_answer(self, item_id: str, value: AnswerValue, na: bool = False) -> Answer:
+        """Set a value (keeping the item's note and evidence) and save it at once."""
+        previous = self.answer_of(item_id) or Answer(item_id)
+        return self._store(replace(previous, value=None if na else value, na=na, answered_at=self._clock()))
+
+    def add_note(self, text: str, item_id: str | None = None) -> Answer:
+        """Add a note to an item (appended to an existing one); allowed before the item is answered."""
+        item_id = item_id or self._require_current().id
+        if not text.strip():
+            raise CaptureError("the note is empty")
+        previous = self.answer_of(item_id) or Answer(item_id)
+        note = f"{previous.note}\n{text.strip()}" if previous.note else text.strip()
+        return self._store(replace(previous, note=note))
+
+    def attach(self, evidence: EvidenceRef, item_id: str | None = None) -> Answer:
+        """Attach stored evidence to an item; for a photo item the photo also becomes the answer."""
+        item = self.standard.items_by_id[item_id] if item_id else self._require_current()
+        previous = self.answer_of(item.id) or Answer(item.id)
+        if any(e.sha256 == evidence.sha256 and evidence.sha256 for e in previous.evidence):
+            return previous
+        updated = replace(previous, evidence=(*previous.evidence, evidence))
+        if item.type is AnswerType.PHOTO and updated.value is None and not updated.na:
+            updated = replace(updated, value=evidence.file_name, answered_at=self._clock())
+        return self._store(updated)
+
+    # -- navigation ------------------------------------------------------------------------------------------
+
+    def _require_current(self) -> Item:
+        item = self.current
+        if item is None:
+            raise CaptureError("all items have been shown; use j ID to go to an item")
+        return item
+
+    def _next_visible(self, start: int) -> int:
+        for n in range(start + 1, len(self.items)):
+            if self.visible(self.items[n]):
+                return n
+        return len(self.items)
+
+    def _check_can_leave(self) -> None:
+        item = self.current
+        if item is not None:
+            needs = self.pending_evidence(item)
+            if needs:
+                raise EvidenceRequired(item, needs)
+
+    def _move_to(self, position: int) -> Item | None:
+        current = self.current
+        if current is not None:
+            self._history.append(current.id)
+        self.position = position
+        return self.current
+
+    def next(self) -> Item | None:
+        """Move to the next item that applies; refused while the current answer lacks required evidence."""
+        self._check_can_leave()
+        if self.current is None:
+            return None
+        return self._move_to(self._next_visible(self.position))
+
+    def skip(self) -> Item | None:
+        """Leave the current item unanswered for now (it stays in the missing list) and move on."""
+        return self.next()
+
+    def back(self) -> Item | None:
+        """Return to the previous item that applies (evidence still owed is asked for again on the way back)."""
+        self._check_can_leave()
+        start = self.position if self.position < len(self.items) else len(self.items)
+        for n in range(start - 1, -1, -1):
+            if self.visible(self.items[n]):
+                return self._move_to(n)
+        raise CaptureError("this is the first item")
+
+    def jump(self, item_id: str) -> Item:
+        """Go to an item by id (case-insensitive); hidden items are refused with the condition that hides them."""
+        key = next((i.id for i in self.items if i.id.lower() == item_id.strip().lower()), None)
+        if key is None:
+            raise CaptureError(f"no item {item_id!r}{suggest(item_id, [i.id for i in self.items])}")
+        item = self.items[self._index[key]]
+        if not self.visible(item):
+            raise CaptureError(f"{item.id} does not apply now (condition: {item.condition})")
+        self._check_can_leave()
+        self._move_to(self._index[key])
+        return item
+
+    # -- progress and score ----------------------------------------------------------------------------------
+
+    def section_progress(self) -> list[SectionProgress]:
+        result = []
+        for section in self.standard.sections:
+            visible = [i for i in section.items if self.visible(i)]
+            answered = sum(1 for i in visible if (a := self.answer_of(i.id)) is not None and a.is_answered)
+            result.append(SectionProgress(section, answered, len(visible)))
+        return result
+
+    def progress_of(self, item: Item) -> SectionProgress:
+        section = self.standard.section_of[item.id]
+        return next(p for p in self.section_progress() if p.section.id == section.id)
+
+    def missing_required(self) -> list[Item]:
+        """Visible required items with no answer: what blocks finalising."""
+        return [
+            i
+            for i in self.visible_items()
+            if i.required and not ((a := self.answer_of(i.id)) is not None and a.is_answered)
+        ]
+
+    def evidence_missing(self) -> list[tuple[Item, tuple[str, ...]]]:
+        return [(i, needs) for i in self.visible_items() if (needs := self.pending_evidence(i))]
+
+    def running_score(self) -> float | None:
+        """The preliminary index (0..100) of what is answered so far; None before anything scorable."""
+        if self._score is not None:
+            return self._score(self.standard, self.audit, self.attributes)
+        return simple_index(self.standard, self.audit, self.attributes)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing_required() and not self.evidence_missing()
+
+
+def simple_index(standard: Checklist, audit: Audit, attributes: Mapping[str, Any]) -> float | None:
+    """Weighted earned/possible of the answered, visible, scored items, sections weighted as the standard says.
+
+    A fallback for the running score only (no knock-out effects); the wizard prefers core.scoring when present.
+    """
+    total_weight = 0.0
+    total = 0.0
+    for section in standard.sections:
+        earned = possible = 0.0
+        for item in section.items:
+            answer = audit.answers.get(item.id)
+            if answer is None or answer.na or not item.is_scored or not is_visible(item, audit.answers, attributes):
+                continue
+            fraction = item_fraction(item, answer.value)
+            if fraction is None:
+                continue
+            earned += fraction * item.weight
+            possible += 0.0 if item.bonus else item.weight
+        if possible > 0:
+            weight = section.effective_weight
+            total += weight * min(1.0, earned / possible)
+            total_weight += weight
+    return round(100.0 * total / total_weight, 1) if total_weight else None
