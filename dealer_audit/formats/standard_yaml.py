@@ -1,0 +1,186 @@
+"""Standards and programs as hand-authored YAML (the format of tests/fixtures/mini_standard.yaml).
+
+The document is composed with PyYAML's node API so every value keeps its line: a side map from logical path
+(``sections[0].items[3].weight``) to ``file:line`` lets the codec and the rules point at the exact line of each
+problem. Duplicate keys, which PyYAML silently lets the last one win, are errors here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dealer_audit.core.standard import Checklist, Program
+from dealer_audit.core.standard_codec import (
+    decode_program,
+    decode_standard,
+    join,
+    locator,
+    program_to_dict,
+    raise_if_errors,
+    standard_to_dict,
+)
+from dealer_audit.errors import Location, NotFound, Problem, Severity
+
+
+class _Document:
+    """A parsed YAML file: its data, the path -> Location side map and any problems found while reading."""
+
+    def __init__(self, path: Path) -> None:
+        self.source = str(path)
+        self.data: Any = None
+        self.locations: dict[str, Location] = {}
+        self.problems: list[Problem] = []
+        self.ok = False
+        self._read(path)
+
+    def _read(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise NotFound(f"{path}: no such file") from None
+        except UnicodeDecodeError as error:
+            self.problems.append(Problem(Location(self.source), f"not UTF-8 text ({error.reason})", "encoding"))
+            return
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            self.data = loader.construct_document(node) if node is not None else None
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark is not None else None
+            message = error.problem or error.context or "invalid YAML"
+            if error.context and error.problem:
+                message = f"{error.context}: {error.problem}"
+            self.problems.append(
+                Problem(
+                    Location(self.source, line=line),
+                    f"YAML syntax error: {message}",
+                    "yaml",
+                    hint="check indentation and that ':' is followed by a space; quote texts containing ': ' or '#'",
+                )
+            )
+            return
+        except yaml.YAMLError as error:
+            self.problems.append(Problem(Location(self.source), f"YAML error: {error}", "yaml"))
+            return
+        finally:
+            loader.dispose()
+        if node is not None:
+            self._index(node, "")
+        self.ok = True
+
+    def _mark(self, node: yaml.Node) -> Location:
+        return Location(self.source, line=node.start_mark.line + 1)
+
+    def _index(self, node: yaml.Node, path: str) -> None:
+        self.locations.setdefault(path, self._mark(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = join(path, key)
+                if key in seen:
+                    self.problems.append(
+                        Problem(
+                            self._mark(key_node),
+                            f"duplicate key '{key}' (first at line {seen[key]}); only one is kept",
+                            "duplicate-key",
+                        )
+                    )
+                    continue
+                seen[key] = key_node.start_mark.line + 1
+                block = isinstance(value_node, yaml.CollectionNode) and not value_node.flow_style
+                # A block collection starts on the next line: its key's line is where a reader looks.
+                self.locations[child] = self._mark(key_node if block else value_node)
+                self._index_children(value_node, child)
+        elif isinstance(node, yaml.SequenceNode):
+            self._index_children(node, path)
+
+    def _index_children(self, node: yaml.Node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            self._index(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, element in enumerate(node.value):
+                child = join(path, index)
+                self.locations[child] = self._mark(element)
+                self._index_children(element, child)
+
+    def locate(self) -> Any:
+        return locator(self.source, self.locations)
+
+
+def read_yaml_document(path: Path) -> tuple[Any, dict[str, Location], list[Problem]]:
+    """The raw data of a YAML file, its path -> line map and reading problems (syntax, duplicate keys)."""
+    document = _Document(Path(path))
+    return (document.data if document.ok else None), document.locations, document.problems
+
+
+def check_standard_yaml(path: Path, attributes: set[str] | None = None) -> tuple[Checklist | None, list[Problem]]:
+    """Every problem of a standard file (errors and warnings) and the checklist when it could be decoded."""
+    document = _Document(Path(path))
+    if not document.ok:
+        return None, document.problems
+    checklist, problems = decode_standard(document.data, document.source, document.locate(), attributes)
+    return checklist, _sorted([*document.problems, *problems])
+
+
+def load_standard(path: Path) -> Checklist:
+    """A valid Checklist from a YAML file, or ValidationFailed listing every error with file:line."""
+    checklist, problems = check_standard_yaml(Path(path))
+    raise_if_errors(problems, str(path))
+    assert checklist is not None
+    return checklist
+
+
+def check_program_yaml(path: Path) -> tuple[Program | None, list[Problem]]:
+    document = _Document(Path(path))
+    if not document.ok:
+        return None, document.problems
+    program, problems = decode_program(document.data, document.source, document.locate())
+    return program, _sorted([*document.problems, *problems])
+
+
+def load_program(path: Path) -> Program:
+    program, problems = check_program_yaml(Path(path))
+    raise_if_errors(problems, str(path))
+    assert program is not None
+    return program
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """File order: users fix a file top to bottom."""
+    return sorted(problems, key=lambda p: (p.location.line or 0, p.severity is Severity.WARNING))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for structure, flow style for small leaf mappings ({zh: …, en: …}) as in the hand-written files."""
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    leaf = all(not isinstance(v, dict | list) for v in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=leaf)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _represent_str)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
+
+
+def dump_standard(checklist: Checklist) -> str:
+    """The standard as YAML text that `load_standard` reads back to an equal checklist."""
+    return _dump(standard_to_dict(checklist))
+
+
+def dump_program(program: Program) -> str:
+    return _dump(program_to_dict(program))

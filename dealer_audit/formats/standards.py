@@ -1,0 +1,168 @@
+"""One entry point for standard files whatever their format, and for a folder of standards plus its program.
+
+A folder such as `checklists/` holds standard files (YAML or XLSX) and at most one program file; a program is told
+apart by its top-level keys (`checklists:` and `waves:`), so file names are free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dealer_audit.core.standard import Checklist, Program
+from dealer_audit.core.standard_codec import join, locator, raise_if_errors
+from dealer_audit.errors import Location, NotFound, Problem, Severity, ValidationFailed
+
+YAML_SUFFIXES = (".yaml", ".yml")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+STANDARD_SUFFIXES = (*YAML_SUFFIXES, *XLSX_SUFFIXES)
+
+
+@dataclass
+class FileCheck:
+    """What `validate` learns about one file: its kind, the decoded object (when decodable) and every problem."""
+
+    path: Path
+    kind: str  # "standard" | "program" | "unknown"
+    checklist: Checklist | None = None
+    program: Program | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def is_program_data(data: object) -> bool:
+    return isinstance(data, dict) and "checklists" in data and "waves" in data
+
+
+def check_file(path: Path, attributes: Collection[str] | None = None) -> FileCheck:
+    """Read and check one standard or program file without raising for content problems."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        from dealer_audit.core.standard_codec import decode_program, decode_standard
+        from dealer_audit.formats.standard_yaml import _sorted, read_yaml_document
+
+        data, locations, problems = read_yaml_document(path)
+        if data is None and problems:
+            return FileCheck(path, "unknown", problems=problems)
+        locate = locator(str(path), locations)
+        if is_program_data(data):
+            program, more = decode_program(data, str(path), locate)
+            return FileCheck(path, "program", program=program, problems=_sorted([*problems, *more]))
+        checklist, more = decode_standard(data, str(path), locate, attributes)
+        return FileCheck(path, "standard", checklist=checklist, problems=_sorted([*problems, *more]))
+    if suffix in XLSX_SUFFIXES:
+        from dealer_audit.formats.standard_xlsx import check_standard_xlsx
+
+        checklist, problems = check_standard_xlsx(path, attributes)
+        return FileCheck(path, "standard", checklist=checklist, problems=problems)
+    return FileCheck(
+        path,
+        "unknown",
+        problems=[
+            Problem(
+                Location(str(path)),
+                f"not a standard file (expected one of {', '.join(STANDARD_SUFFIXES)})",
+                "suffix",
+            )
+        ],
+    )
+
+
+def load_any_standard(path: Path) -> Checklist:
+    """A valid Checklist from a YAML or XLSX file (chosen by suffix), or ValidationFailed with every error."""
+    check = check_file(Path(path))
+    if check.kind == "program":
+        raise ValidationFailed(
+            [Problem(Location(str(path)), "this is a program file, not a standard", "kind")], f"{path}: not a standard"
+        )
+    raise_if_errors(check.problems, str(path))
+    assert check.checklist is not None
+    return check.checklist
+
+
+def standard_files(directory: Path) -> list[Path]:
+    """The candidate files of a folder in a stable order (Excel lock files `~$…` skipped)."""
+    return sorted(
+        p
+        for p in Path(directory).iterdir()
+        if p.is_file() and p.suffix.lower() in STANDARD_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
+def check_checklists_dir(directory: Path) -> list[FileCheck]:
+    """Check every file of a folder, then the folder as a whole (one program, its standards present, ids unique)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise NotFound(f"{directory}: no such folder")
+    checks = [check_file(p) for p in standard_files(directory)]
+    programs = [c for c in checks if c.kind == "program"]
+    for extra in programs[1:]:
+        extra.problems.append(
+            Problem(
+                Location(str(extra.path)),
+                f"a folder holds one program file; {programs[0].path.name} is one already",
+                "program",
+            )
+        )
+    seen: dict[tuple[str, str], Path] = {}
+    for check in checks:
+        if check.checklist is None or check.errors:
+            continue
+        key = check.checklist.key
+        if key in seen:
+            check.problems.append(
+                Problem(
+                    Location(str(check.path)),
+                    f"standard '{key[0]}' version {key[1]} is also defined in {seen[key].name}",
+                    "duplicate-id",
+                )
+            )
+        seen.setdefault(key, check.path)
+    if programs and programs[0].program is not None:
+        program_check = programs[0]
+        program = program_check.program
+        assert program is not None
+        known = {key[0] for key in seen}
+        if program_check.path.suffix.lower() in YAML_SUFFIXES:
+            from dealer_audit.formats.standard_yaml import read_yaml_document
+
+            _, locations, _ = read_yaml_document(program_check.path)
+            locate = locator(str(program_check.path), locations)
+        else:
+            locate = locator(str(program_check.path))
+        for index, entry in enumerate(program.checklists):
+            if entry.standard_id and entry.standard_id not in known:
+                import difflib
+
+                close = difflib.get_close_matches(entry.standard_id, sorted(known), n=1)
+                program_check.problems.append(
+                    Problem(
+                        locate(join(join("checklists", index), "standard")),
+                        f"the program names standard '{entry.standard_id}', which is not in {directory}",
+                        "unknown-standard",
+                        hint=f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(known)) or 'none'}",
+                    )
+                )
+    return checks
+
+
+def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | None]:
+    """Every standard of a folder and its program (None when the folder has none); all errors raised together."""
+    checks = check_checklists_dir(Path(directory))
+    errors = [p for c in checks for p in c.errors]
+    if errors:
+        raise ValidationFailed(errors, f"{directory}: {len(errors)} error(s)")
+    checklists = [c.checklist for c in checks if c.kind == "standard" and c.checklist is not None]
+    program = next((c.program for c in checks if c.kind == "program"), None)
+    return checklists, program
