@@ -437,7 +437,7 @@ def score_audit(
         for score in scores:
             if score.critical_failed and score.critical is not None:
                 knock_outs.append((score, section.id))
-                if score.critical.effect is CriticalEffect.ZERO_SECTION:
+                if score.critical.effect == CriticalEffect.ZERO_SECTION:
                     zeroed_sections.add(section.id)
     for section, scores in zip(standard.sections, section_item_scores, strict=True):
         earned = 0.0
@@ -468,20 +468,22 @@ def score_audit(
     for score, section_id in knock_outs:
         critical = score.critical
         assert critical is not None and score.fraction is not None
-        if critical.effect is CriticalEffect.ZERO_SECTION:
+        if critical.effect == CriticalEffect.ZERO_SECTION:
             raw = section_by_id[section_id].raw_percent
             binding = raw is not None and raw > 0
-        elif critical.effect is CriticalEffect.ZERO_INDEX:
+        elif critical.effect == CriticalEffect.ZERO_INDEX:
             binding = before_index is not None and before_index > 0
         else:
             cap = critical.cap if critical.cap is not None else INDEX_MAX
             binding = before_index is not None and before_index > cap
-        results.append(KnockOut(score.item_id, section_id, critical.effect, critical.cap, score.fraction, binding))
+        results.append(
+            KnockOut(score.item_id, section_id, CriticalEffect(critical.effect), critical.cap, score.fraction, binding)
+        )
     if index is not None:
         for knock_out in results:
-            if knock_out.effect is CriticalEffect.ZERO_INDEX:
+            if knock_out.effect == CriticalEffect.ZERO_INDEX:
                 index = 0.0
-            elif knock_out.effect is CriticalEffect.CAP and knock_out.cap is not None:
+            elif knock_out.effect == CriticalEffect.CAP and knock_out.cap is not None:
                 index = min(index, knock_out.cap)
         index = max(0.0, index)
     invalid = tuple(s.item_id for s in item_scores if s.invalid)
