@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, EvidenceRef
-from dealer_audit.core.conditions import parse_condition
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import applicability, dealer_context, item_fraction, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
 from dealer_audit.errors import DealerAuditError
 
@@ -47,77 +47,23 @@ def now() -> datetime:
 
 
 def dealer_attributes(dealer: Dealer | None) -> dict[str, Any]:
-    """The names a condition may test as `dealer.x`: the master-data fields plus the free attributes."""
-    if dealer is None:
-        return {}
-    base: dict[str, Any] = {
-        "code": dealer.code,
-        "region": dealer.region,
-        "province": dealer.province,
-        "city": dealer.city,
-        "group": dealer.group,
-        "brand": dealer.brand,
-    }
-    base.update(dealer.attributes)
-    return base
+    """The names a condition may test as `dealer.x` (the same mapping scoring uses)."""
+    return dict(dealer_context(dealer))
 
 
-def answer_values(answers: Mapping[str, Answer]) -> dict[str, AnswerValue]:
-    """Condition input: an item's value, None when unanswered or N/A."""
-    return {k: (None if a.na else a.value) for k, a in answers.items()}
-
-
-def is_visible(item: Item, answers: Mapping[str, Answer], attributes: Mapping[str, Any]) -> bool:
-    """Whether the item applies given the answers so far and the dealer (no condition = always)."""
-    if not item.condition:
-        return True
-    condition = parse_condition(item.condition)
-
-    def answered(item_id: str) -> bool:
-        answer = answers.get(item_id)
-        return answer is not None and answer.is_answered
-
-    return condition.evaluate(answer_values(answers), attributes, answered)
-
-
-def item_fraction(item: Item, value: AnswerValue) -> float | None:
-    """The share (0..1) of the item's points an answer earns, or None when the item is unscored/unanswered.
-
-    A deliberately small mirror of the scoring rules, used for the "failed" test of evidence rules and the
-    running score shown while capturing; the published score always comes from core.scoring.
-    """
-    if value is None:
-        return None
-    if item.type is AnswerType.YES_NO:
-        return 1.0 if value == item.compliant_answer else 0.0
-    if item.type is AnswerType.NUMBER and isinstance(value, int | float):
-        if not item.bands:
-            return None
-        band = next((b for b in item.bands if b.matches(float(value))), None)
-        return band.score if band else 0.0
-    if item.type is AnswerType.SCALE and isinstance(value, int | float) and not isinstance(value, bool):
-        scale = item.scale
-        low, high = (scale.min, scale.max) if scale else (1, 5)
-        return max(0.0, min(1.0, (float(value) - low) / (high - low))) if high > low else 1.0
-    if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE) and item.options:
-        codes = value if isinstance(value, tuple) else (str(value),)
-        if item.type is AnswerType.SINGLE_CHOICE:
-            best = max(o.points for o in item.options)
-        else:
-            best = sum(o.points for o in item.options if o.points > 0)
-        if best <= 0:
-            return None
-        earned = sum(o.points for o in item.options if o.code in codes)
-        return max(0.0, min(1.0, earned / best))
-    return None
+def visibility(standard: Checklist, answers: Mapping[str, Answer], attributes: Mapping[str, Any]) -> dict[str, bool]:
+    """item id -> applies now. Delegates to core.scoring so the wizard hides exactly what scoring ignores."""
+    probe = Audit("", "", standard.id, standard.version, "", answers=dict(answers))
+    return applicability(standard, probe, attributes)
 
 
 def is_failed(item: Item, answer: Answer | None) -> bool:
-    """An answered, scored item that earned nothing: the case "on_fail" evidence rules and knock-outs mean."""
-    if answer is None or answer.na or answer.value is None or not item.is_scored:
+    """An answered, scored item that earned less than full marks: what "on_fail" evidence rules mean (the
+    same test core.validation applies, so the wizard never lets through what import would refuse)."""
+    if answer is None or answer.na or answer.value is None:
         return False
     fraction = item_fraction(item, answer.value)
-    return fraction is not None and fraction <= 0.0
+    return fraction is not None and fraction < 1.0
 
 
 def evidence_needs(item: Item, answer: Answer | None) -> tuple[str, ...]:
@@ -125,16 +71,16 @@ def evidence_needs(item: Item, answer: Answer | None) -> tuple[str, ...]:
     if answer is None or not answer.is_answered or answer.na:
         return ()
     failed = is_failed(item, answer)
+    has_photo = bool(answer.evidence) or (
+        item.type is AnswerType.PHOTO and isinstance(answer.value, str) and bool(answer.value.strip())
+    )
     needs: list[str] = []
     for kind, when, present in (
         ("note", item.evidence.note, bool(answer.note.strip())),
-        ("photo", item.evidence.photo, bool(answer.evidence)),
+        ("photo", item.evidence.photo, has_photo),
     ):
-        wanted = when is EvidenceWhen.ALWAYS or (when is EvidenceWhen.ON_FAIL and failed)
-        if wanted and not present:
+        if (when is EvidenceWhen.ALWAYS or (when is EvidenceWhen.ON_FAIL and failed)) and not present:
             needs.append(kind)
-    if item.type is AnswerType.PHOTO and "photo" in needs and answer.value:
-        needs.remove("photo")  # the answer of a photo item is itself the photo
     return tuple(needs)
 
 
@@ -227,7 +173,6 @@ class SectionProgress:
 
 
 SaveAnswer = Callable[[Answer], None]
-ScoreFunction = Callable[[Checklist, Audit, Mapping[str, Any]], float | None]
 
 
 class CaptureSession:
@@ -243,7 +188,6 @@ class CaptureSession:
         audit: Audit,
         dealer: Dealer | None = None,
         save: SaveAnswer | None = None,
-        score: ScoreFunction | None = None,
         clock: Callable[[], datetime] = now,
     ) -> None:
         self.standard = standard
@@ -251,7 +195,7 @@ class CaptureSession:
         self.dealer = dealer
         self.attributes = dealer_attributes(dealer)
         self._save = save or (lambda answer: None)
-        self._score = score
+        self._visibility: tuple[Audit, dict[str, bool]] | None = None
         self._clock = clock
         self.items: list[Item] = list(standard.items())
         self._index = {item.id: n for n, item in enumerate(self.items)}
@@ -262,7 +206,9 @@ class CaptureSession:
     # -- what is shown ---------------------------------------------------------------------------------------
 
     def visible(self, item: Item) -> bool:
-        return is_visible(item, self.audit.answers, self.attributes)
+        if self._visibility is None or self._visibility[0] is not self.audit:
+            self._visibility = (self.audit, visibility(self.standard, self.audit.answers, self.attributes))
+        return self._visibility[1][item.id]
 
     def visible_items(self) -> list[Item]:
         """Items whose conditions hold now; re-evaluated on every call, so each answer can show or hide others."""
@@ -425,35 +371,8 @@ class CaptureSession:
 
     def running_score(self) -> float | None:
         """The preliminary index (0..100) of what is answered so far; None before anything scorable."""
-        if self._score is not None:
-            return self._score(self.standard, self.audit, self.attributes)
-        return simple_index(self.standard, self.audit, self.attributes)
+        return score_audit(self.standard, self.audit, self.attributes).index
 
     @property
     def is_complete(self) -> bool:
         return not self.missing_required() and not self.evidence_missing()
-
-
-def simple_index(standard: Checklist, audit: Audit, attributes: Mapping[str, Any]) -> float | None:
-    """Weighted earned/possible of the answered, visible, scored items, sections weighted as the standard says.
-
-    A fallback for the running score only (no knock-out effects); the wizard prefers core.scoring when present.
-    """
-    total_weight = 0.0
-    total = 0.0
-    for section in standard.sections:
-        earned = possible = 0.0
-        for item in section.items:
-            answer = audit.answers.get(item.id)
-            if answer is None or answer.na or not item.is_scored or not is_visible(item, audit.answers, attributes):
-                continue
-            fraction = item_fraction(item, answer.value)
-            if fraction is None:
-                continue
-            earned += fraction * item.weight
-            possible += 0.0 if item.bonus else item.weight
-        if possible > 0:
-            weight = section.effective_weight
-            total += weight * min(1.0, earned / possible)
-            total_weight += weight
-    return round(100.0 * total / total_weight, 1) if total_weight else None
