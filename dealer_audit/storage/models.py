@@ -1,0 +1,163 @@
+"""The tables (sqlmodel). Only storage/ sees these rows; everything above it works with the core dataclasses.
+
+Design choices, and why:
+- Standards and programs are kept whole as canonical JSON (the codec's dict) next to their identity columns.
+  A standard is read as a unit and never queried by item, and storing the canonical form means the content
+  hash can be re-checked at any time.
+- Times are stored as ISO-8601 text, not timestamp columns: an auditor's "09:30+08:00" must come back exactly
+  as given on both SQLite (no time zones) and PostgreSQL (normalises to UTC), or an audit's content digest
+  would change on the round trip and re-imports would look like conflicts.
+- Answer values are JSON text (``"yes"``, ``7``, ``["wifi","drinks"]``) so every answer type shares one column.
+- An audit's `content_digest` (sha256 of its canonical content) makes "same UUID, same content" a cheap
+  comparison when thousands of audits are re-imported.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Text
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1  # bump with every table change; Repository.open refuses databases newer than this
+
+
+class SchemaInfo(SQLModel, table=True):
+    __tablename__ = "schema_info"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+
+
+class StandardRow(SQLModel, table=True):
+    __tablename__ = "standards"
+
+    id: str = Field(primary_key=True, max_length=100)
+    version: str = Field(primary_key=True, max_length=50)
+    content_hash: str = Field(max_length=64)
+    kind: str = Field(max_length=40)
+    title_zh: str = ""
+    title_en: str = ""
+    body: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of standard_to_dict
+    loaded_at: str = Field(max_length=40)
+
+
+class ProgramRow(SQLModel, table=True):
+    __tablename__ = "programs"
+
+    id: str = Field(primary_key=True, max_length=100)
+    content_hash: str = Field(max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of program_to_dict
+    loaded_at: str = Field(max_length=40)
+
+
+class WaveRow(SQLModel, table=True):
+    """Waves known to the database: from programs (with titles and dates) and from audits (code only)."""
+
+    __tablename__ = "waves"
+
+    code: str = Field(primary_key=True, max_length=50)
+    title_zh: str = ""
+    title_en: str = ""
+    start: str | None = Field(default=None, max_length=10)
+    end: str | None = Field(default=None, max_length=10)
+    position: int | None = None  # order in the program; None for waves seen only on audits
+
+
+class DealerRow(SQLModel, table=True):
+    __tablename__ = "dealers"
+
+    code: str = Field(primary_key=True, max_length=50)
+    name_zh: str = ""
+    name_en: str = ""
+    region: str = Field(index=True, max_length=50)
+    province: str = ""
+    city: str = ""
+    group_name: str = ""
+    brand: str = ""
+    attributes: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audits"
+    __table_args__ = (
+        ForeignKeyConstraint(["standard_id", "standard_version"], ["standards.id", "standards.version"]),
+        Index("ix_audits_wave_dealer", "wave", "dealer_code"),
+        Index("ix_audits_standard", "standard_id", "standard_version"),
+    )
+
+    audit_id: str = Field(primary_key=True, max_length=64)  # UUID: the key that makes imports idempotent
+    dealer_code: str = Field(foreign_key="dealers.code", max_length=50, index=True)
+    standard_id: str = Field(max_length=100)
+    standard_version: str = Field(max_length=50)
+    standard_hash: str = Field(default="", max_length=64)
+    wave: str = Field(max_length=50)
+    auditor: str = ""
+    visit_start: str | None = Field(default=None, max_length=40)
+    visit_end: str | None = Field(default=None, max_length=40)
+    status: str = Field(default="draft", max_length=20, index=True)
+    revision: int = 1
+    source: str = ""
+    content_digest: str = Field(max_length=64)
+    created_at: str = Field(max_length=40)
+    updated_at: str = Field(max_length=40)
+    finalised_at: str | None = Field(default=None, max_length=40)
+    finalised_by: str = ""
+
+
+class AnswerRow(SQLModel, table=True):
+    __tablename__ = "answers"
+
+    audit_id: str = Field(primary_key=True, foreign_key="audits.audit_id", ondelete="CASCADE", max_length=64)
+    item_id: str = Field(primary_key=True, max_length=100)
+    position: int = 0  # keeps the order answers were given in
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON; NULL = unanswered
+    na: bool = False
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_at: str | None = Field(default=None, max_length=40)
+
+
+class EvidenceRow(SQLModel, table=True):
+    """A file proving an answer; the bytes live in the evidence store under their sha256."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        ForeignKeyConstraint(["audit_id", "item_id"], ["answers.audit_id", "answers.item_id"], ondelete="CASCADE"),
+        Index("ix_evidence_audit", "audit_id"),
+        Index("ix_evidence_sha256", "sha256"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: str = Field(max_length=64)
+    item_id: str = Field(max_length=100)
+    position: int = 0
+    file_name: str
+    sha256: str = Field(default="", max_length=64)
+    size: int | None = None
+    media_type: str = Field(default="", max_length=100)
+
+
+class AuditTrailRow(SQLModel, table=True):
+    """Who changed a finalised (or imported) audit, when and why: the record HQ shows when a score moves."""
+
+    __tablename__ = "audit_trail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: str = Field(foreign_key="audits.audit_id", ondelete="CASCADE", max_length=64, index=True)
+    at: str = Field(max_length=40)
+    who: str = ""
+    action: str = Field(max_length=40)  # finalised | replaced | answer_changed
+    why: str = Field(default="", sa_column=Column(Text, nullable=False))
+    revision: int = 1  # the audit's revision after the change
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+ALL_TABLES = [
+    SchemaInfo.__table__,
+    StandardRow.__table__,
+    ProgramRow.__table__,
+    WaveRow.__table__,
+    DealerRow.__table__,
+    AuditRow.__table__,
+    AnswerRow.__table__,
+    EvidenceRow.__table__,
+    AuditTrailRow.__table__,
+]

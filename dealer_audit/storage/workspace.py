@@ -1,0 +1,251 @@
+"""The workspace: a folder holding the settings file, the SQLite database and the evidence store.
+
+An auditor's laptop holds one workspace (``dealer-audit init``); commands find it like git finds a repository
+(``--workspace/-w``, else ``DEALER_AUDIT_WORKSPACE``, else the nearest ``dealer-audit.toml`` from the current
+folder upwards). HQ points the same workspace at PostgreSQL with ``--db URL`` / ``DEALER_AUDIT_DB`` or the
+``[database] url`` setting; the evidence store stays a folder.
+
+Layout::
+
+    dealer-audit.toml     settings: [database] url, [ui] language
+    audit.db              SQLite database (WAL; -wal/-shm files next to it while open)
+    evidence/             photos and files, stored once under their sha256 (content-addressed)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from dealer_audit.core.answers import EvidenceRef
+from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.storage.db import normalise_url, redact_url
+from dealer_audit.storage.repository import Repository
+
+SETTINGS_FILE = "dealer-audit.toml"
+DEFAULT_DB_FILE = "audit.db"
+EVIDENCE_DIR = "evidence"
+ENV_WORKSPACE = "DEALER_AUDIT_WORKSPACE"
+ENV_DB = "DEALER_AUDIT_DB"
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What dealer-audit.toml says. `db_url` may be a relative SQLite path (relative to the workspace)."""
+
+    db_url: str = f"sqlite:///{DEFAULT_DB_FILE}"
+    language: str = "zh"
+
+    def to_toml(self) -> str:
+        return (
+            "# dealer-audit workspace settings\n"
+            "[database]\n"
+            "# SQLite file relative to this folder, or a postgresql://user@host/db URL for HQ\n"
+            "# (prefer the DEALER_AUDIT_DB environment variable for URLs with a password).\n"
+            f"url = {_toml_string(self.db_url)}\n"
+            "\n"
+            "[ui]\n"
+            '# "zh" (简体中文) or "en"\n'
+            f"language = {_toml_string(self.language)}\n"
+        )
+
+    @classmethod
+    def read(cls, path: Path) -> Settings:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"{path}: cannot read the workspace settings: {error}") from None
+        database = data.get("database", {})
+        ui = data.get("ui", {})
+        url = database.get("url", cls.db_url) if isinstance(database, dict) else cls.db_url
+        language = ui.get("language", cls.language) if isinstance(ui, dict) else cls.language
+        if not isinstance(url, str) or not url:
+            raise ConfigurationError(f"{path}: [database] url must be text")
+        if language not in LANGUAGES:
+            raise ConfigurationError(f"{path}: [ui] language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        return cls(db_url=url, language=language)
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class EvidenceStore:
+    """Evidence files named by their sha256 (plus the original suffix): a file stored twice takes space once,
+    and a name can never be overwritten by other bytes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path | None:
+        """Where the file with this hash is stored, or None."""
+        if not sha256 or not all(c in "0123456789abcdef" for c in sha256):
+            return None
+        for candidate in sorted(self.root.glob(f"{sha256}*")):
+            if candidate.is_file() and (candidate.name == sha256 or candidate.name.startswith(f"{sha256}.")):
+                return candidate
+        return None
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256) is not None
+
+    def add_file(self, source: Path, file_name: str | None = None) -> EvidenceRef:
+        """Copy a file into the store (hashing it) and return the reference to put on an answer."""
+        if not source.is_file():
+            raise NotFound(f"evidence file {source} does not exist")
+        return self.add_bytes(source.read_bytes(), file_name or source.name)
+
+    def add_bytes(self, data: bytes, file_name: str, expected_sha256: str | None = None) -> EvidenceRef:
+        """Store bytes under their hash; with `expected_sha256`, refuse bytes that do not match it."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        if expected_sha256 and expected_sha256 != sha256:
+            raise Conflict(f"evidence {file_name}: sha256 is {sha256}, expected {expected_sha256}")
+        media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+        if not self.has(sha256):
+            self.root.mkdir(parents=True, exist_ok=True)
+            suffix = Path(file_name).suffix.lower()
+            suffix = suffix if suffix.isascii() and len(suffix) <= 10 and suffix[1:].isalnum() else ""
+            target = self.root / f"{sha256}{suffix}"
+            fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                Path(temp_name).replace(target)  # atomic: a half-written file never carries a hash name
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+        return EvidenceRef(file_name=file_name, sha256=sha256, size=len(data), media_type=media_type)
+
+    def remove(self, sha256: str) -> None:
+        path = self.path_for(sha256)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+class Workspace:
+    """An opened workspace: `.root`, `.settings`, `.repo` (opened on first use), `.evidence_dir`, `.evidence`."""
+
+    def __init__(self, root: Path, settings: Settings, db_url: str | None = None) -> None:
+        self.root = root
+        self.settings = settings
+        self._db_url_override = db_url
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.root / EVIDENCE_DIR
+
+    @cached_property
+    def evidence(self) -> EvidenceStore:
+        return EvidenceStore(self.evidence_dir)
+
+    @property
+    def db_url(self) -> str:
+        """The effective database URL (override, else settings). May hold a password: show `display_db_url`."""
+        return self._db_url_override or self.settings.db_url
+
+    @property
+    def display_db_url(self) -> str:
+        return redact_url(normalise_url(self.db_url, self.root))
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    @cached_property
+    def repo(self) -> Repository:
+        return Repository.open(self.db_url, base_dir=self.root)
+
+    def close(self) -> None:
+        if "repo" in self.__dict__:
+            self.repo.close()
+            del self.__dict__["repo"]
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.root}, db={self.display_db_url})"
+
+    @classmethod
+    def init(cls, directory: Path | str = ".", db_url: str | None = None, language: str = "zh") -> Workspace:
+        """Create a workspace: settings file, database (tables created) and evidence folder.
+
+        Refuses (Conflict) a folder that already is a workspace, so a second `init` never resets settings.
+        `db_url` is written into the settings; prefer DEALER_AUDIT_DB for URLs with passwords.
+        """
+        root = Path(directory).expanduser().resolve()
+        if language not in LANGUAGES:
+            raise ConfigurationError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        settings_path = root / SETTINGS_FILE
+        if settings_path.exists():
+            raise Conflict(f"{root} is already a dealer-audit workspace ({SETTINGS_FILE} exists)")
+        if root.exists() and not root.is_dir():
+            raise ConfigurationError(f"{root} is not a folder")
+        root.mkdir(parents=True, exist_ok=True)
+        settings = Settings(db_url=db_url or Settings.db_url, language=language)
+        (root / EVIDENCE_DIR).mkdir(exist_ok=True)
+        workspace = cls(root, settings)
+        workspace.repo  # noqa: B018 — creates the database and its tables now, so errors show at init
+        settings_path.write_text(settings.to_toml(), encoding="utf-8")
+        return workspace
+
+    @classmethod
+    def find_root(cls, start: Path | None = None) -> Path | None:
+        """The nearest folder from `start` (default: cwd) upwards that holds dealer-audit.toml."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / SETTINGS_FILE).is_file():
+                return folder
+        return None
+
+    @classmethod
+    def open(cls, directory: Path | str | None = None, db_url: str | None = None) -> Workspace:
+        """Open a workspace: `directory`, else $DEALER_AUDIT_WORKSPACE, else the nearest one from cwd upwards.
+
+        `db_url`, else $DEALER_AUDIT_DB, overrides the settings' database (HQ's PostgreSQL). The database is
+        opened lazily on first use of `.repo`.
+        """
+        chosen = directory if directory not in (None, "") else os.environ.get(ENV_WORKSPACE) or None
+        if chosen is not None:
+            root = Path(chosen).expanduser().resolve()
+            if not (root / SETTINGS_FILE).is_file():
+                raise ConfigurationError(
+                    f"{root} is not a dealer-audit workspace (no {SETTINGS_FILE}): "
+                    f"run `dealer-audit init {chosen}` to create one"
+                )
+        else:
+            found = cls.find_root()
+            if found is None:
+                raise ConfigurationError(
+                    f"no dealer-audit workspace here: no {SETTINGS_FILE} in {Path.cwd()} or its parents. "
+                    "Run `dealer-audit init` to create one, or pass --workspace DIR (or set DEALER_AUDIT_WORKSPACE)"
+                )
+            root = found
+        settings = Settings.read(root / SETTINGS_FILE)
+        override = db_url or os.environ.get(ENV_DB) or None
+        return cls(root, settings, override)
