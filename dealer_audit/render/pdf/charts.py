@@ -1,0 +1,178 @@
+"""Charts drawn with reportlab.graphics shapes: section bars, the trend line and the band distribution.
+
+Why hand-drawn shapes instead of reportlab's chart widgets: the widgets lay out axes and labels generically and
+cost noticeably more per chart; here every chart has a fixed, simple geometry, labels must be CJK-aware and
+clipped to their space, and a batch draws 3,000 of them. Plain shapes are fast, predictable and aligned with the
+tables around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from dealer_audit.core.report_model import BandCount, SectionComparison, TrendPoint, fmt_number
+from dealer_audit.render.pdf.styles import DEALER_BAR, GREY_LINE, GREY_TEXT, NAVY, NETWORK_BAR, REGION_BAR, Styles
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """The text cut with an ellipsis so it fits `width` points (chart labels have no room to wrap)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _legend(drawing: Drawing, st: Styles, x: float, y: float, entries: Sequence[tuple[str, colors.Color]]) -> None:
+    font = st.fonts.regular
+    for text, colour in entries:
+        drawing.add(Rect(x, y, 7, 7, fillColor=colour, strokeColor=None))
+        drawing.add(String(x + 10, y + 0.5, text, fontName=font, fontSize=7, fillColor=GREY_TEXT))
+        x += 16 + stringWidth(text, font, 7)
+
+
+def section_bars(
+    sections: Sequence[SectionComparison],
+    st: Styles,
+    width: float,
+    labels: tuple[str, str, str],
+    max_height: float = 260,
+) -> Drawing:
+    """Horizontal grouped bars: per section the dealer's score (labelled) against region and network means."""
+    font = st.fonts.regular
+    n = max(len(sections), 1)
+    group = min(21.0, max(10.5, (max_height - 30) / n))
+    bar = (group - 3) / 3
+    height = n * group + 30
+    label_w = min(150.0, width * 0.34)
+    plot_x = label_w + 6
+    plot_w = width - plot_x - 26
+    d = Drawing(width, height)
+    top = height - 18
+    # grid at 0, 25, 50, 75, 100
+    for tick in (0, 25, 50, 75, 100):
+        x = plot_x + plot_w * tick / 100
+        d.add(
+            Line(x, 12, x, top, strokeColor=GREY_LINE, strokeWidth=0.4, strokeDashArray=None if tick == 0 else [1, 2])
+        )
+        d.add(String(x, 3, str(tick), fontName=font, fontSize=6.5, fillColor=GREY_TEXT, textAnchor="middle"))
+    for i, s in enumerate(sections):
+        y0 = top - (i + 1) * group + 1.5
+        d.add(String(0, y0 + group / 2 - 4, fit_text(s.title, font, 7.5, label_w), fontName=font, fontSize=7.5))
+        for j, (fig, colour) in enumerate(((s.dealer, DEALER_BAR), (s.region, REGION_BAR), (s.network, NETWORK_BAR))):
+            y = y0 + (2 - j) * bar
+            if fig.value is None:
+                continue
+            w = plot_w * max(0.0, min(fig.value, 100.0)) / 100
+            d.add(Rect(plot_x, y, w, bar - 0.6, fillColor=colour, strokeColor=None))
+            if j == 0:
+                d.add(String(plot_x + w + 2, y + 0.6, s.dealer.text, fontName=font, fontSize=6.5, fillColor=NAVY))
+        if s.dealer.value is None:
+            d.add(String(plot_x + 2, y0 + 2 * bar, s.dealer.text, fontName=font, fontSize=6.5, fillColor=GREY_TEXT))
+    _legend(d, st, plot_x, height - 9, list(zip(labels, (DEALER_BAR, REGION_BAR, NETWORK_BAR), strict=True)))
+    return d
+
+
+def trend_line(
+    points: Sequence[TrendPoint], st: Styles, width: float, height: float, labels: tuple[str, str, str], scale: float
+) -> Drawing:
+    """Index over the available waves: the dealer (labelled) against region and network means."""
+    font = st.fonts.regular
+    d = Drawing(width, height)
+    plot_x, plot_y = 28.0, 16.0
+    plot_w, plot_h = width - plot_x - 12, height - plot_y - 18
+    values = [v for p in points for v in (p.dealer, p.region, p.network) if v is not None]
+    low = 0.0
+    if values:
+        # zoom in on the used range, but keep steps of 10% of the scale so small moves do not look dramatic
+        step = scale / 10
+        low = max(0.0, (min(values) // step - 1) * step)
+    high = scale
+    span = high - low or 1.0
+
+    def y_of(v: float) -> float:
+        return plot_y + plot_h * (v - low) / span
+
+    for k in range(5):
+        v = low + span * k / 4
+        y = y_of(v)
+        d.add(
+            Line(
+                plot_x,
+                y,
+                plot_x + plot_w,
+                y,
+                strokeColor=GREY_LINE,
+                strokeWidth=0.4,
+                strokeDashArray=None if k == 0 else [1, 2],
+            )
+        )
+        d.add(
+            String(
+                plot_x - 3,
+                y - 2.5,
+                fmt_number(v, 0),
+                fontName=font,
+                fontSize=6.5,
+                fillColor=GREY_TEXT,
+                textAnchor="end",
+            )
+        )
+    n = len(points)
+
+    def x_of(i: int) -> float:
+        return plot_x + (plot_w / 2 if n == 1 else plot_w * (0.06 + 0.88 * i / (n - 1)))
+
+    for i, p in enumerate(points):
+        d.add(
+            String(
+                x_of(i),
+                4,
+                fit_text(p.wave, font, 6.5, plot_w / max(n, 1)),
+                fontName=font,
+                fontSize=6.5,
+                fillColor=GREY_TEXT,
+                textAnchor="middle",
+            )
+        )
+    series = (
+        ([p.network for p in points], NETWORK_BAR, 1.0),
+        ([p.region for p in points], REGION_BAR, 1.0),
+        ([p.dealer for p in points], DEALER_BAR, 1.8),
+    )
+    for k, (vals, colour, stroke) in enumerate(series):
+        pts = [(x_of(i), y_of(v)) for i, v in enumerate(vals) if v is not None]
+        if len(pts) > 1:
+            d.add(PolyLine([c for xy in pts for c in xy], strokeColor=colour, strokeWidth=stroke))
+        for x, y in pts:
+            d.add(Circle(x, y, 2.2 if k == 2 else 1.5, fillColor=colour, strokeColor=colors.white, strokeWidth=0.5))
+        if k == 2:
+            for (x, y), v in zip(pts, [v for v in vals if v is not None], strict=True):
+                d.add(String(x, y + 4, fmt_number(v), fontName=font, fontSize=6.5, fillColor=NAVY, textAnchor="middle"))
+    _legend(d, st, plot_x, height - 9, list(zip(labels, (DEALER_BAR, REGION_BAR, NETWORK_BAR), strict=True)))
+    return d
+
+
+def band_distribution(counts: Sequence[BandCount], st: Styles, width: float) -> Drawing:
+    """One horizontal bar per band, in the band's colour, with the count of dealers."""
+    font = st.fonts.regular
+    row = 13.0
+    height = row * max(len(counts), 1) + 4
+    d = Drawing(width, height)
+    label_w = 60.0
+    plot_w = width - label_w - 30
+    most = max((c.count for c in counts), default=0) or 1
+    from dealer_audit.render.pdf.styles import band_color
+
+    for i, c in enumerate(counts):
+        y = height - (i + 1) * row
+        d.add(String(0, y + 3, fit_text(c.band.label, font, 7.5, label_w - 4), fontName=font, fontSize=7.5))
+        w = plot_w * c.count / most
+        if c.count:
+            d.add(Rect(label_w, y + 1.5, w, row - 4, fillColor=band_color(c.band.color), strokeColor=None))
+        d.add(String(label_w + w + 3, y + 3, str(c.count), fontName=font, fontSize=7.5, fillColor=NAVY))
+    return d

@@ -1,0 +1,457 @@
+"""The per-dealer PDF: page 1 says where the dealer stands, the next pages what failed and what to fix first.
+
+Layout (A4 portrait): identity and a large composite index in its band colour beside ranks and deltas; the
+index per standard; section bars against region and network; the trend over waves. Then knock-outs and alerts
+in a box, the top improvement opportunities, every visit's items by section (✓/✗/N/A, points, note, evidence
+thumbnails, failed rows highlighted, repeat failures marked) and an action plan to fill in.
+
+Everything shown comes from a `DealerReport`; this module only lays it out. User text passes through
+`Fonts.markup` (escape + unsupported glyphs replaced) so notes with `<`, `&`, emoji or 300-character words render.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dealer_audit.core.report_model import (
+    AuditBlock,
+    DealerReport,
+    EvidenceView,
+    ItemRow,
+    Result,
+    SectionBlock,
+)
+from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
+from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
+from dealer_audit.render.pdf.styles import (
+    ALERT_FILL,
+    ALERT_LINE,
+    FAIL_FILL,
+    FAIL_TEXT,
+    GREY_FILL,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    NAVY_LIGHT,
+    PARTIAL_TEXT,
+    PASS_TEXT,
+    Styles,
+    band_color,
+    styles,
+)
+
+EvidenceResolver = Callable[[EvidenceView], Path | None]
+THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# small flowables
+
+
+class ScoreCard(Flowable):
+    """The large composite index on its band colour: the first thing a reader's eye lands on."""
+
+    def __init__(self, report: DealerReport, st: Styles, width: float, height: float) -> None:
+        super().__init__()
+        self.report, self.st, self.width, self.height = report, st, width, height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        r, canv, font = self.report, self.canv, self.st.fonts.regular
+        canv.setFillColor(band_color(r.band.color))
+        canv.roundRect(0, 0, self.width, self.height, 4, stroke=0, fill=1)
+        canv.setFillColor(colors.white)
+        canv.setStrokeColor(colors.white)
+        canv.setFont(font, 8)
+        canv.drawCentredString(self.width / 2, self.height - 13, fit_text(r.composite_name, font, 8, self.width - 8))
+        bold_text(canv, self.width / 2, self.height / 2 - 9, r.composite.text, font, 30, anchor="center")
+        canv.setFont(font, 8)
+        canv.drawCentredString(self.width / 2, 16, f"/ {r.scale}")
+        bold_text(canv, self.width / 2, 5, fit_text(r.band.label, font, 9, self.width - 8), font, 9, anchor="center")
+
+
+class Mark(Flowable):
+    """A drawn ✓ or ✗ for fonts without those glyphs (a missing glyph is a bug, not a blank)."""
+
+    def __init__(self, passed: bool, size: float = 7) -> None:
+        super().__init__()
+        self.passed, self.size = passed, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        c, s = self.canv, self.size
+        c.setLineWidth(1.2)
+        if self.passed:
+            c.setStrokeColor(PASS_TEXT)
+            c.lines([(0, s * 0.5, s * 0.35, s * 0.1), (s * 0.35, s * 0.1, s, s * 0.9)])
+        else:
+            c.setStrokeColor(FAIL_TEXT)
+            c.lines([(0, 0, s, s), (0, s, s, 0)])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _p(text: str, style: Any, st: Styles) -> Paragraph:
+    """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese."""
+    return Paragraph(st.fonts.markup(text), st.pick(style, text))
+
+
+def _colored(text: str, colour: colors.Color, style: Any, st: Styles) -> Paragraph:
+    return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
+
+
+def _header_style(extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
+    base: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    return TableStyle(base + (extra or []))
+
+
+def _identity(r: DealerReport, st: Styles) -> list[Flowable]:
+    d = r.dealer
+    other = d.name_en if r.lang.startswith("zh") else d.name_zh
+    place = " · ".join(x for x in (d.code, d.region_name, d.city) if x)
+    wave = f"{r.t('wave')}: {r.wave_title or r.wave}"
+    out: list[Flowable] = [_p(d.name(r.lang), st.h1, st)]
+    if other and other != d.name(r.lang):
+        out.append(_p(other, st.muted, st))
+    out.append(_p(f"{place}    {wave}", st.muted, st))
+    out.append(Spacer(1, 4))
+    return out
+
+
+def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
+    """Score card beside ranks, delta and the index of each standard."""
+    card_w = 58 * mm
+    right_w = width - card_w - 5 * mm
+    delta_colour = PASS_TEXT if (r.delta.value or 0) > 0 else FAIL_TEXT if (r.delta.value or 0) < 0 else GREY_TEXT
+    facts = [
+        [_p(r.t("rank_region"), st.small, st), _p(r.t("rank_network"), st.small, st), _p(r.t("delta"), st.small, st)],
+        [
+            Paragraph(f'<font size="15">{r.rank_region.text}</font>', st.body),
+            Paragraph(f'<font size="15">{r.rank_network.text}</font>', st.body),
+            Paragraph(f'<font size="15" color="{delta_colour.hexval()}">{r.delta.text}</font>', st.body),
+        ],
+    ]
+    col = right_w / 3
+    facts_table = Table(facts, colWidths=[col] * 3, rowHeights=[11, 22])
+    facts_table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (0, 1), (-1, 1), 0.5, GREY_LINE),
+            ]
+        )
+    )
+    head = [r.t("standard"), r.t("index"), r.t("band"), r.t("delta_short"), r.t("visits")]
+    rows: list[list[Any]] = [[Paragraph(h, st.small) for h in head]]
+    for c in r.checklists:
+        rows.append(
+            [
+                _p(c.title, st.cell, st),
+                Paragraph(c.index.text, st.cell_right),
+                _colored(c.band.label, band_color(c.band.color), st.cell, st),
+                Paragraph(c.delta.text, st.cell_right),
+                Paragraph(str(c.n_audits), st.cell_right),
+            ]
+        )
+    std_table = Table(rows, colWidths=[right_w - 64 * mm, 16 * mm, 18 * mm, 15 * mm, 15 * mm])
+    std_table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.3, GREY_LINE),
+            ]
+        )
+    )
+    card_h = 36 * mm
+    outer = Table(
+        [[ScoreCard(r, st, card_w, card_h), [facts_table, Spacer(1, 5), std_table]]],
+        colWidths=[card_w + 5 * mm, right_w],
+    )
+    outer.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return outer
+
+
+def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    legend = (r.t("this_dealer"), r.t("region_avg"), r.t("network_avg"))
+    out: list[Flowable] = [Paragraph(r.t("sections_chart"), st.h2)]
+    out.append(section_bars(r.sections, st, width, legend, max_height=250))
+    if len(r.trend) >= 1:
+        out.append(Paragraph(r.t("trend"), st.h2))
+        out.append(trend_line(r.trend, st, width, 52 * mm, legend, float(r.scale)))
+    return out
+
+
+def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    lines: list[Any] = [Paragraph(r.t("knockouts_alerts"), st.h3)]
+    if not r.notices:
+        lines.append(_colored(r.t("none"), PASS_TEXT, st.body, st))
+    for n in r.notices:
+        tag = r.t("knockout") if n.kind == "knockout" else r.t("alert")
+        colour = FAIL_TEXT if n.kind == "knockout" else PARTIAL_TEXT
+        text = f'<font color="{colour.hexval()}">■ {st.fonts.markup(tag)}</font>  {st.fonts.markup(n.text)}'
+        lines.append(Paragraph(text, st.pick(st.body, n.text)))
+    box = Table([[lines]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), ALERT_FILL if r.notices else GREY_FILL),
+                ("BOX", (0, 0), (-1, -1), 0.8, ALERT_LINE if r.notices else GREY_LINE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [box, Spacer(1, 6)]
+
+
+def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    if not r.opportunities:
+        return []
+    head = ["#", r.t("item"), r.t("section"), r.t("points_lost"), r.t("impact")]
+    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    for k, o in enumerate(r.opportunities, start=1):
+        rows.append(
+            [
+                Paragraph(str(k), st.cell),
+                _p(f"{o.item_id}  {o.text}", st.cell, st),
+                _p(o.section, st.cell, st),
+                Paragraph(o.points_lost.text, st.cell_right),
+                Paragraph(f"+{o.impact.text}" if o.impact.value else o.impact.text, st.cell_right),
+            ]
+        )
+    table = Table(rows, colWidths=[8 * mm, width - 88 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1)
+    table.setStyle(_header_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
+    return [Paragraph(r.t("opportunities"), st.h2), table]
+
+
+@lru_cache(maxsize=256)
+def _thumbnail(path: str) -> tuple[bytes, float, float] | None:
+    """A small in-memory JPEG of an evidence photo (full-size photos would make each PDF megabytes)."""
+    try:
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as img:
+            img.thumbnail((THUMB_PX, THUMB_PX))
+            buffer = io.BytesIO()
+            img.convert("RGB").save(buffer, "JPEG", quality=70)
+            size = img.size
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return buffer.getvalue(), float(size[0]), float(size[1])
+
+
+def _evidence_cell(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str) -> list[Flowable]:
+    out: list[Flowable] = []
+    if row.note:
+        out.append(_p(row.note, st.cell, st))
+    names: list[str] = []
+    thumbs: list[Flowable] = []
+    for ev in row.evidence:
+        path = resolver(ev) if resolver else None
+        thumb = _thumbnail(str(path)) if path else None
+        if thumb is None:
+            names.append(ev.file_name)
+            continue
+        data, w, h = thumb
+        target_h = 15 * mm
+        thumbs.append(Image(io.BytesIO(data), width=target_h * w / h, height=target_h))
+    if thumbs:
+        strip = Table([thumbs], hAlign="LEFT")
+        strip.setStyle(
+            TableStyle(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ]
+            )
+        )
+        out.append(strip)
+    if names:
+        out.append(_p(f"{word}: " + ", ".join(names), st.small, st))
+    return out
+
+
+def _result_cell(row: ItemRow, st: Styles, lang: str) -> Any:
+    f = st.fonts
+    if row.result is Result.PASS:
+        return (
+            Paragraph(f'<font color="{PASS_TEXT.hexval()}">{f.check}</font>', st.cell_center) if f.check else Mark(True)
+        )
+    if row.result is Result.FAIL:
+        return (
+            Paragraph(f'<font color="{FAIL_TEXT.hexval()}">{f.cross}</font>', st.cell_center)
+            if f.cross
+            else Mark(False)
+        )
+    from dealer_audit.core.report_model import label
+
+    colour = PARTIAL_TEXT if row.result is Result.PARTIAL else GREY_TEXT
+    return Paragraph(f'<font color="{colour.hexval()}">{label(row.result.value, lang)}</font>', st.cell_center)
+
+
+def _section_table(
+    block: SectionBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
+) -> list[Flowable]:
+    head = [r.t("item"), "", r.t("result"), r.t("answer"), r.t("points"), f"{r.t('note')} / {r.t('evidence')}"]
+    widths = [15 * mm, 0.0, 13 * mm, 24 * mm, 16 * mm, 58 * mm]
+    widths[1] = width - sum(widths)
+    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    extra: list[tuple[Any, ...]] = []
+    for i, row in enumerate(block.items, start=1):
+        tags = []
+        if row.critical:
+            tags.append(f'<font color="{FAIL_TEXT.hexval()}" size="6.5">[{r.t("knockout")}]</font>')
+        if row.repeat_failure:
+            tags.append(f'<font color="{FAIL_TEXT.hexval()}" size="6.5">↻ {r.t("repeat")}</font>')
+        text = st.fonts.markup(row.text) + ("<br/>" + " ".join(tags) if tags else "")
+        ident = st.fonts.markup(row.item_id) + (
+            f'<br/><font size="6" color="{GREY_TEXT.hexval()}">{st.fonts.markup(row.reference)}</font>'
+            if row.reference
+            else ""
+        )
+        rows.append(
+            [
+                Paragraph(ident, st.cell),
+                Paragraph(text, st.pick(st.cell, row.text)),
+                _result_cell(row, st, r.lang),
+                _p(row.answer_text, st.cell, st),
+                Paragraph(row.points_text, st.cell_right),
+                _evidence_cell(row, st, resolver, r.t("evidence")),
+            ]
+        )
+        if row.result is Result.FAIL:
+            extra.append(("BACKGROUND", (0, i), (-1, i), FAIL_FILL))
+            extra.append(("LINEBEFORE", (0, i), (0, i), 2, FAIL_TEXT))
+        elif row.result is Result.PARTIAL:
+            extra.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fff8e1")))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(_header_style(extra))
+    score = block.score.text + ("  ⚠ " + r.t("knockout") if block.zeroed_by_knockout else "")
+    title = Paragraph(
+        f"{st.fonts.markup(block.title)}"
+        f'<font color="{GREY_TEXT.hexval()}" size="8.5">    {st.fonts.markup(score)}</font>',
+        st.h3,
+    )
+    return [CondPageBreak(30 * mm), title, table]
+
+
+def _audit_blocks(
+    a: AuditBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
+) -> list[Flowable]:
+    status = "" if a.final else f" ({r.t('draft')})"
+    heading = Paragraph(st.fonts.markup(f"{a.standard_title}{status}"), st.h2)
+    facts = (
+        f"{r.t('audit')}: {a.audit_id}    {r.t('visit_date')}: {a.visit_date or '–'}    "
+        f"{r.t('auditor')}: {a.auditor or '–'}    {r.t('index')}: {a.index.text}"
+        + (f"  ({r.t('raw_index')}: {a.raw_index.text})" if a.raw_index.text != a.index.text else "")
+    )
+    out: list[Flowable] = [CondPageBreak(45 * mm), heading, _p(facts, st.muted, st), Spacer(1, 2)]
+    for block in a.sections:
+        out.extend(_section_table(block, r, st, width, resolver))
+    return out
+
+
+def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    head = [r.t("item"), r.t("what_to_fix"), r.t("owner"), r.t("due")]
+    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    for a in r.actions:
+        rows.append([_p(f"{a.item_id}  {a.text}", st.cell, st), _p(a.what_to_fix, st.cell, st), "", ""])
+    if not r.actions:
+        rows.append([_p(r.t("none"), st.cell, st), "", "", ""])
+    widths = [width * 0.36, width * 0.38, width * 0.13, width * 0.13]
+    table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[0] + [13 * mm] * (len(rows) - 1))
+    table.setStyle(
+        _header_style([("GRID", (0, 1), (-1, -1), 0.3, GREY_LINE), ("BACKGROUND", (2, 1), (-1, -1), NAVY_LIGHT)])
+    )
+    return [CondPageBreak(50 * mm), Paragraph(r.t("action_plan"), st.h2), table]
+
+
+def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None = None) -> list[Flowable]:
+    width = content_width()
+    story: list[Flowable] = []
+    story.extend(_identity(r, st))
+    story.append(_key_figures(r, st, width))
+    story.extend(_charts(r, st, width))
+    story.append(CondPageBreak(60 * mm))
+    story.append(KeepTogether(_notices(r, st, width)))
+    story.extend(_opportunities(r, st, width))
+    for a in r.audits:
+        story.extend(_audit_blocks(a, r, st, width, resolver))
+    story.extend(_action_plan(r, st, width))
+    return story
+
+
+def page_frame(r: DealerReport) -> PageFrame:
+    return PageFrame(
+        title=r.t("dealer_report"),
+        subtitle=f"{r.dealer.code} · {r.wave_title or r.wave} · {r.program_title}",
+        footer_left=(f"{r.t('standard')}: {r.footer.standards}", f"{r.t('audit')}: {r.footer.audit_ids}"),
+        footer_right=f"{r.t('generated')}: {r.footer.generated}",
+        page_label=r.t("page"),
+    )
+
+
+def render_dealer_pdf(
+    report: DealerReport,
+    target: str | Path | BinaryIO,
+    *,
+    resolver: EvidenceResolver | None = None,
+    invariant: bool = False,
+    font: str | None = None,
+) -> None:
+    """Write one dealer's PDF to a path or binary stream."""
+    st = styles(font)
+    story = dealer_story(report, st, resolver)
+    build_pdf(
+        str(target) if isinstance(target, Path) else target,
+        story,
+        page_frame(report),
+        st,
+        title=f"{report.t('dealer_report')} {report.dealer.code} {report.wave}",
+        invariant=invariant,
+    )

@@ -1,0 +1,185 @@
+"""Finding, registering and using a CJK TrueType font, the one thing every PDF of this tool depends on.
+
+Why this module exists: reportlab embeds only TrueType-outline fonts (`.ttf`/`.ttc`); its built-in CID fonts
+(`STSong-Light`) are not embedded and render as blanks on a reader without them, and the CFF-based `.otf` that
+most Noto CJK packages ship cannot be embedded at all. So a report must carry a real TrueType CJK font, subset
+(reportlab embeds only the glyphs used). We look for one in this order:
+
+1. the `DEALER_AUDIT_CJK_FONT` environment variable, or the `cjk_font` setting passed in (``path`` or
+   ``path#index`` for a collection);
+2. the usual system places: Windows (Microsoft YaHei, SimSun), macOS (PingFang is CFF, so Songti/STHeiti/
+   Arial Unicode), Linux (WenQuanYi Micro Hei from Debian's `fonts-wqy-microhei`, Noto/Droid TTFs);
+
+and raise a ConfigurationError naming what to install when none is there.
+
+Registration is once per process (font parsing costs ~0.2 s; a batch renders thousands of PDFs per process).
+Text the font cannot draw (emoji, rare symbols) is replaced by a visible substitute instead of crashing or
+printing an invisible box, and markup characters are escaped, so auditor notes never break a report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from dealer_audit.errors import ConfigurationError
+
+ENV_VAR = "DEALER_AUDIT_CJK_FONT"
+REGULAR = "DA-CJK"
+BOLD = "DA-CJK-Bold"
+FAMILY = "DA-CJK-Family"
+
+# (regular, bold or None); a path may end in "#N" for the Nth font of a collection.
+CANDIDATES: tuple[tuple[str, str | None], ...] = (
+    # Windows
+    (r"C:\Windows\Fonts\msyh.ttc#0", r"C:\Windows\Fonts\msyhbd.ttc#0"),
+    (r"C:\Windows\Fonts\msyh.ttf", r"C:\Windows\Fonts\msyhbd.ttf"),
+    (r"C:\Windows\Fonts\simhei.ttf", None),
+    (r"C:\Windows\Fonts\simsun.ttc#0", None),
+    # macOS (TrueType-outline ones; PingFang is CFF-based and cannot be embedded)
+    ("/System/Library/Fonts/STHeiti Medium.ttc#0", None),
+    ("/System/Library/Fonts/Supplemental/Songti.ttc#0", None),
+    ("/Library/Fonts/Arial Unicode.ttf", None),
+    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", None),
+    # Linux
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#0", None),
+    ("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc#0", None),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0", None),
+    ("/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSansSC-Bold.ttf"),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", None),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc#0", None),
+)
+
+INSTALL_HINT = (
+    "no CJK TrueType font found for PDF reports. Install one: on Debian/Ubuntu `sudo apt-get install "
+    "fonts-wqy-microhei`; on Fedora `sudo dnf install wqy-microhei-fonts`; on Windows and macOS a system font is "
+    f"found automatically. Or point {ENV_VAR} (or the `cjk_font` setting) at a .ttf/.ttc file "
+    "(`path#index` picks a font of a collection). CFF-based .otf files cannot be embedded."
+)
+
+CHECK = "✓"
+CROSS = "✗"
+CROSS_ALTERNATIVES = ("✗", "✘", "×")  # first one the font has wins
+CHECK_ALTERNATIVES = ("✓", "✔", "√")
+SUBSTITUTE_ALTERNATIVES = ("□", "?")
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    path: Path
+    index: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> FontSpec:
+        match = re.fullmatch(r"(.*?)(?:#(\d+))?", text.strip())
+        assert match is not None  # the pattern matches any string
+        return cls(Path(match.group(1)).expanduser(), int(match.group(2) or 0))
+
+    def __str__(self) -> str:
+        return f"{self.path}#{self.index}" if self.index else str(self.path)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The registered font names and what they can draw; one per process (see `fonts()`)."""
+
+    regular: str
+    bold: str
+    source: str
+    check: str | None  # the ✓-like glyph the font has, or None: draw it instead
+    cross: str | None
+    substitute: str
+    codepoints: frozenset[int]
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.codepoints
+
+    def clean(self, text: str) -> str:
+        """The text with every character the font lacks replaced by a visible substitute."""
+        if all(ord(ch) in self.codepoints or ch in "\n\t" for ch in text):
+            return text
+        out = []
+        for ch in text:
+            if ord(ch) in self.codepoints or ch == "\n":
+                out.append(ch)
+            elif ch == "\t":
+                out.append(" ")
+            elif 0xFE00 <= ord(ch) <= 0xFE0F or ord(ch) in (0x200D, 0x200B):
+                continue  # variation selectors and joiners of emoji sequences
+            else:
+                out.append(self.substitute)
+        return "".join(out)
+
+    def markup(self, text: str) -> str:
+        """Plain user text made safe for a reportlab Paragraph: known glyphs only, markup escaped, newlines kept."""
+        return escape(self.clean(text)).replace("\n", "<br/>")
+
+
+def _spec_candidates(configured: str | None) -> list[tuple[FontSpec, FontSpec | None, str]]:
+    found: list[tuple[FontSpec, FontSpec | None, str]] = []
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        found.append((FontSpec.parse(env), None, f"${ENV_VAR}"))
+    if configured:
+        found.append((FontSpec.parse(configured), None, "setting cjk_font"))
+    for regular, bold in CANDIDATES:
+        found.append((FontSpec.parse(regular), FontSpec.parse(bold) if bold else None, "system"))
+    return found
+
+
+def _load(spec: FontSpec, name: str) -> TTFont:
+    return TTFont(name, str(spec.path), subfontIndex=spec.index)
+
+
+def resolve_font(configured: str | None = None) -> tuple[FontSpec, FontSpec | None]:
+    """The CJK font to use (and a bold face when one sits beside it), without registering anything."""
+    for spec, bold, origin in _spec_candidates(configured):
+        if spec.path.is_file():
+            return spec, (bold if bold is not None and bold.path.is_file() else None)
+        if origin != "system":
+            raise ConfigurationError(f"{origin} names {spec.path}, which does not exist; {INSTALL_HINT}")
+    raise ConfigurationError(INSTALL_HINT)
+
+
+def _first_present(codepoints: frozenset[int], alternatives: tuple[str, ...]) -> str | None:
+    return next((ch for ch in alternatives if ord(ch) in codepoints), None)
+
+
+@lru_cache(maxsize=4)
+def fonts(configured: str | None = None) -> Fonts:
+    """Register the CJK font (regular + bold) once per process and describe what it can draw."""
+    spec, bold_spec = resolve_font(configured)
+    try:
+        regular = _load(spec, REGULAR)
+    except (TTFError, OSError) as error:
+        raise ConfigurationError(f"cannot use {spec} as a PDF font ({error}); {INSTALL_HINT}") from error
+    if not any(0x4E00 <= cp <= 0x9FFF for cp in regular.face.charToGlyph):
+        raise ConfigurationError(f"{spec} has no Chinese glyphs; {INSTALL_HINT}")
+    pdfmetrics.registerFont(regular)
+    bold_name = REGULAR
+    if bold_spec is not None:
+        try:
+            pdfmetrics.registerFont(_load(bold_spec, BOLD))
+            bold_name = BOLD
+        except (TTFError, OSError):
+            bold_name = REGULAR
+    pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=bold_name, italic=REGULAR, boldItalic=bold_name)
+    # reportlab resolves <b> inside a Paragraph through the family of the style's font name
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=bold_name, italic=REGULAR, boldItalic=bold_name)
+    codepoints = frozenset(regular.face.charToGlyph)
+    return Fonts(
+        regular=REGULAR,
+        bold=bold_name,
+        source=str(spec),
+        check=_first_present(codepoints, CHECK_ALTERNATIVES),
+        cross=_first_present(codepoints, CROSS_ALTERNATIVES),
+        substitute=_first_present(codepoints, SUBSTITUTE_ALTERNATIVES) or "?",
+        codepoints=codepoints,
+    )
