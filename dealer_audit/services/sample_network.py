@@ -1,0 +1,756 @@
+"""A deterministic synthetic dealer network: dealers, audits and evidence files that look like real ones.
+
+Why: tests and benchmarks need networks of any size (24 dealers for the demo, 3,000 for the benchmark) whose
+answers are *plausible* — most items pass, weak dealers fail more, knock-outs are rare, items that do not apply
+are left out exactly as the capture tools leave them out — and that are byte-identical for the same seed, so a
+benchmark or a golden test never changes because the generator rolled different dice.
+
+Everything random comes from one `random.Random(seed)`; UUIDs and timestamps are derived from it (never from
+the clock or `uuid4`). Output layout::
+
+    OUT/dealers.csv                     master data (columns of formats/dealers.py)
+    OUT/<wave>/<dealer>_<standard>_<n>.json   one audit per file (formats/audit_json.py)
+    OUT/<wave>/evidence/<file>          photos referenced by the audits (shared by sha256)
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import random
+import uuid
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.conditions import parse_condition
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import (
+    AnswerType,
+    Checklist,
+    EvidenceWhen,
+    Item,
+    LocalText,
+    NumberBand,
+    Program,
+    Region,
+    Wave,
+)
+from dealer_audit.formats.audit_json import audit_to_dict
+
+CHINA_TZ = timezone(timedelta(hours=8))
+DEALER_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "region",
+    "province",
+    "city",
+    "group",
+    "brand",
+    "has_ev_service",
+    "has_lounge",
+    "tier",
+)
+
+# ---- built-in name lists (small on purpose: combinations give thousands of distinct dealers) -----------------
+
+# region code -> (zh, en, [(province zh, city zh, city en, code prefix), ...])
+_GEOGRAPHY: dict[str, tuple[str, str, list[tuple[str, str, str, str]]]] = {
+    "east": (
+        "华东区",
+        "East",
+        [
+            ("上海", "上海", "Shanghai", "SH"),
+            ("江苏", "南京", "Nanjing", "NJ"),
+            ("江苏", "苏州", "Suzhou", "SZ"),
+            ("浙江", "杭州", "Hangzhou", "HZ"),
+            ("浙江", "宁波", "Ningbo", "NB"),
+            ("山东", "青岛", "Qingdao", "QD"),
+        ],
+    ),
+    "north": (
+        "华北区",
+        "North",
+        [
+            ("北京", "北京", "Beijing", "BJ"),
+            ("天津", "天津", "Tianjin", "TJ"),
+            ("河北", "石家庄", "Shijiazhuang", "SJ"),
+            ("山西", "太原", "Taiyuan", "TY"),
+            ("辽宁", "沈阳", "Shenyang", "SY"),
+            ("辽宁", "大连", "Dalian", "DL"),
+        ],
+    ),
+    "south": (
+        "华南区",
+        "South",
+        [
+            ("广东", "广州", "Guangzhou", "GZ"),
+            ("广东", "深圳", "Shenzhen", "SZN"),
+            ("广东", "东莞", "Dongguan", "DG"),
+            ("福建", "厦门", "Xiamen", "XM"),
+            ("福建", "福州", "Fuzhou", "FZ"),
+            ("广西", "南宁", "Nanning", "NN"),
+        ],
+    ),
+    "west": (
+        "西部区",
+        "West",
+        [
+            ("四川", "成都", "Chengdu", "CD"),
+            ("重庆", "重庆", "Chongqing", "CQ"),
+            ("陕西", "西安", "Xi'an", "XA"),
+            ("云南", "昆明", "Kunming", "KM"),
+            ("湖北", "武汉", "Wuhan", "WH"),
+            ("湖南", "长沙", "Changsha", "CS"),
+        ],
+    ),
+}
+
+# (zh, en) trade names a dealership carries after its city
+_TRADE_NAMES = [
+    ("中升", "Zhongsheng"),
+    ("永达", "Yongda"),
+    ("广汇", "Guanghui"),
+    ("宝信", "Baoxin"),
+    ("和谐", "Harmony"),
+    ("恒信", "Hengxin"),
+    ("利星行", "Lei Shing Hong"),
+    ("正通", "Zhengtong"),
+    ("美东", "Meidong"),
+    ("华胜", "Huasheng"),
+    ("远通", "Yuantong"),
+    ("星瑞", "Xingrui"),
+]
+_SUFFIXES = [
+    ("汽车销售服务有限公司", "Automobile Sales & Service"),
+    ("4S店", "4S Store"),
+    ("汽车服务中心", "Auto Service Centre"),
+]
+_GROUPS = ["中升集团", "永达汽车", "广汇汽车", "宝信汽车", "和谐汽车", "独立经销商"]
+_AUDITORS = [
+    "王芳",
+    "李强",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨磊",
+    "赵敏",
+    "黄婷",
+    "周杰",
+    "吴霞",
+    "Emma Clarke",
+    "Lukas Meyer",
+]
+_ENGLISH_AUDITORS = {"Emma Clarke", "Lukas Meyer"}
+
+# Notes an auditor writes when an item fails (zh, en); picked by the auditor's language.
+_FAIL_NOTES_ZH = [
+    "现场未执行，服务顾问称今天人手不足。",
+    "顾问解释系统故障，未能操作。",
+    "多次提醒后仍未做到。",
+    "仅部分完成，客户需主动询问。",
+    "与厂家标准不符，已拍照留证。",
+    "门店经理表示下月整改。",
+    "等待时间过长，客户有抱怨。",
+    "看板未更新，显示的是昨天的信息。",
+]
+_FAIL_NOTES_EN = [
+    "Not done; the advisor said they were short-staffed today.",
+    "Advisor blamed a system outage.",
+    "Only done after the customer asked twice.",
+    "Partly done; the customer had to ask.",
+    "Does not meet the OEM standard; photo taken.",
+    "Store manager promised a fix next month.",
+    "Long wait, customer complained at the desk.",
+    "Status board not updated since yesterday.",
+]
+_PARTIAL_NOTES_ZH = ["基本做到，但不够到位。", "做了，但比标准要求慢。", "只说明了一部分内容。"]
+_PARTIAL_NOTES_EN = [
+    "Mostly done, but not to standard.",
+    "Done, but slower than the standard asks.",
+    "Only partly explained.",
+]
+_REMARKS_ZH = ["整体接待流程顺畅。", "周末客流大，排队明显。", "休息区整洁，饮品充足。", "顾问专业，讲解清楚。"]
+_REMARKS_EN = ["Smooth reception overall.", "Busy weekend, visible queue.", "Clean lounge, drinks on offer."]
+
+# Evidence photos: (file name, caption zh, caption en, background colour, accent colour)
+_PHOTOS = [
+    ("status-board.png", "服务实况看板", "Service status board", (28, 52, 84), (120, 200, 120)),
+    ("reception-desk.png", "接待台", "Reception desk", (90, 70, 50), (230, 200, 150)),
+    ("lounge.png", "客户休息区", "Customer lounge", (60, 90, 110), (240, 230, 200)),
+    ("workshop.png", "维修车间", "Workshop bay", (70, 70, 70), (250, 180, 40)),
+]
+
+
+# ---- public API ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealerProfile:
+    """Hidden truth behind a synthetic dealer's answers: how good it is in each wave (0..1 pass tendency)."""
+
+    dealer: Dealer
+    quality: tuple[float, ...]  # one per wave
+
+
+@dataclass
+class GeneratedNetwork:
+    """What `generate_network` wrote, for callers that import or time it next."""
+
+    out_dir: Path
+    dealers_csv: Path
+    dealers: list[Dealer]
+    waves: list[str]
+    audit_files: dict[str, list[Path]] = field(default_factory=dict)  # wave -> files
+    evidence_files: list[Path] = field(default_factory=list)
+
+    @property
+    def audit_count(self) -> int:
+        return sum(len(files) for files in self.audit_files.values())
+
+
+# Scripted answers for a story: (dealer, wave index, standard, visit number) -> {item id: Answer}. The forced
+# answers go through the same condition logic as drawn ones, so a story can never answer a hidden item.
+AnswerOverrides = Callable[[Dealer, int, Checklist, int], Mapping[str, Answer]]
+
+
+def generate_network(
+    standards: Sequence[Checklist],
+    program: Program | None,
+    dealers_count: int,
+    waves: int,
+    seed: int,
+    out_dir: Path,
+    *,
+    visits: tuple[int, int] = (1, 3),
+    dealers: Sequence[Dealer] | None = None,
+    quality: Mapping[str, Sequence[float]] | None = None,
+    overrides: AnswerOverrides | None = None,
+    write_dealers: bool = True,
+    photos: bool = True,
+    pretty: bool = False,
+) -> GeneratedNetwork:
+    """Write a synthetic network into `out_dir` and describe it.
+
+    `dealers` replaces the synthetic dealer list (the demo uses the hand-written master data); `quality` pins
+    a dealer's per-wave quality (the demo's stories); `overrides` forces chosen answers of chosen audits.
+    `visits` is the (min, max) number of visits per dealer, wave and standard (the benchmark uses (1, 1)).
+    """
+    if dealers_count < 0 or waves < 1:
+        raise ValueError("dealers_count must be >= 0 and waves >= 1")
+    rng = random.Random(seed)
+    regions = list(program.regions) if program and program.regions else _default_regions()
+    wave_list = _waves(program, waves)
+    dealer_list = list(dealers) if dealers is not None else synthetic_dealers(dealers_count, regions, rng)
+    profiles = _profiles(dealer_list, len(wave_list), rng, quality or {})
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dealers_csv = out_dir / "dealers.csv"
+    if write_dealers:
+        dealers_csv.write_text(dealers_to_csv(dealer_list), encoding="utf-8", newline="")
+    result = GeneratedNetwork(out_dir, dealers_csv, dealer_list, [w.code for w in wave_list])
+
+    plans = [_StandardPlan.of(standard) for standard in standards]
+    photo_refs: dict[str, EvidenceRef] = {}
+    for wave_index, wave in enumerate(wave_list):
+        wave_dir = out_dir / wave.code
+        wave_dir.mkdir(exist_ok=True)
+        if photos and any(plan.photo_items for plan in plans):
+            photo_refs = _write_photos(wave_dir / "evidence", result)
+        files: list[Path] = []
+        for profile in profiles:
+            for plan in plans:
+                count = rng.randint(visits[0], visits[1])
+                for visit in range(1, count + 1):
+                    forced = overrides(profile.dealer, wave_index, plan.standard, visit) if overrides else {}
+                    audit = _audit(plan, profile, wave, wave_index, visit, rng, photo_refs, forced)
+                    path = wave_dir / f"{profile.dealer.code}_{plan.standard.id}_{visit}.json"
+                    path.write_text(_dumps(audit, pretty), encoding="utf-8")
+                    files.append(path)
+        result.audit_files[wave.code] = files
+    return result
+
+
+def synthetic_dealers(count: int, regions: Sequence[Region], rng: random.Random) -> list[Dealer]:
+    """`count` dealers spread over `regions`, with bilingual names and the attributes conditions test."""
+    dealers: list[Dealer] = []
+    per_prefix: dict[str, int] = {}
+    for index in range(count):
+        region = regions[index % len(regions)]
+        places = _GEOGRAPHY.get(region.code, _GEOGRAPHY[sorted(_GEOGRAPHY)[index % len(_GEOGRAPHY)]])[2]
+        province, city_zh, city_en, prefix = places[(index // len(regions)) % len(places)]
+        per_prefix[prefix] = per_prefix.get(prefix, 0) + 1
+        number = per_prefix[prefix]
+        trade_zh, trade_en = _TRADE_NAMES[rng.randrange(len(_TRADE_NAMES))]
+        suffix_zh, suffix_en = _SUFFIXES[rng.randrange(len(_SUFFIXES))]
+        branch = number // len(_TRADE_NAMES)  # past a dozen stores per city, trade names repeat as branches
+        name = LocalText(
+            zh=f"{city_zh}{trade_zh}{f'第{branch + 1}' if branch else ''}{suffix_zh}",
+            en=f"{city_en} {trade_en}{f' No.{branch + 1}' if branch else ''} {suffix_en}",
+        )
+        tier = rng.choices((1, 2, 3), weights=(3, 4, 3))[0]
+        attributes: dict[str, bool | int] = {
+            "has_ev_service": rng.random() < (0.8 if tier == 1 else 0.55),
+            "has_lounge": rng.random() < (0.95 if tier == 1 else 0.75),
+            "tier": tier,
+        }
+        dealers.append(
+            Dealer(
+                code=f"{prefix}{number:03d}",
+                name=name,
+                region=region.code,
+                province=province,
+                city=city_zh,
+                group=_GROUPS[rng.randrange(len(_GROUPS))],
+                brand="Aurora",
+                attributes=attributes,
+            )
+        )
+    return dealers
+
+
+def dealers_to_csv(dealers: Iterable[Dealer]) -> str:
+    """Master data in the CSV form `formats/dealers.read_dealers` reads (booleans as yes/no)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(DEALER_COLUMNS)
+    for d in dealers:
+        attrs = d.attributes
+
+        def flag(name: str, attrs: Mapping[str, Any] = attrs) -> str:
+            return "yes" if attrs.get(name) else "no"
+
+        writer.writerow(
+            [
+                d.code,
+                d.name.zh,
+                d.name.en,
+                d.region,
+                d.province,
+                d.city,
+                d.group,
+                d.brand,
+                flag("has_ev_service"),
+                flag("has_lounge"),
+                attrs.get("tier", ""),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def answer_fraction(item: Item, value: AnswerValue) -> float | None:
+    """The generator's own view of pass/fail (1 = fully compliant), used to attach notes and evidence on failure.
+
+    It mirrors the scoring rules of docs/scoring.md closely enough to decide "failed" (f < 1); the real score
+    always comes from core/scoring.
+    """
+    if value is None:
+        return None
+    if item.type is AnswerType.YES_NO:
+        return 1.0 if value == item.compliant_answer else 0.0
+    if item.type is AnswerType.SCALE:
+        if item.options and any(o.points for o in item.options):
+            best = max(o.points for o in item.options) or 1.0
+            option = item.option(str(value))
+            return (option.points / best) if option else 0.0
+        scale = item.scale or _DEFAULT_SCALE
+        span = scale.max - scale.min
+        return 1.0 if span <= 0 else (float(value) - scale.min) / span  # type: ignore[arg-type]
+    if item.type is AnswerType.NUMBER:
+        for band in item.bands:
+            if band.matches(float(value)):  # type: ignore[arg-type]
+                return band.score
+        return 0.0 if item.bands else 1.0
+    if item.type is AnswerType.SINGLE_CHOICE:
+        best = max((o.points for o in item.options), default=0.0)
+        if best <= 0:
+            return 1.0
+        option = item.option(str(value))
+        return option.points / best if option else 0.0
+    if item.type is AnswerType.MULTIPLE_CHOICE:
+        total = sum(o.points for o in item.options if o.points > 0)
+        if total <= 0:
+            return 1.0
+        chosen = value if isinstance(value, tuple) else (str(value),)
+        earned = sum(max(o.points, 0) for o in item.options if o.code in chosen)
+        return min(1.0, earned / total)
+    return 1.0
+
+
+# ---- internals -----------------------------------------------------------------------------------------------
+
+
+class _Scale:
+    min = 1
+    max = 5
+
+
+_DEFAULT_SCALE = _Scale()
+
+
+@dataclass(frozen=True)
+class _ItemPlan:
+    """Per-item facts computed once per standard: the parsed condition and how hard the item is to pass."""
+
+    item: Item
+    condition: Any | None
+    difficulty: float  # subtracted from the dealer's quality: some items are failed network-wide
+    skippable: bool  # optional, not bonus, not a photo: auditors leave a third of these blank
+    scored: bool
+    evidence_rules: bool
+
+
+@dataclass(frozen=True)
+class _StandardPlan:
+    standard: Checklist
+    items: tuple[_ItemPlan, ...]
+    photo_items: tuple[str, ...]
+
+    @classmethod
+    def of(cls, standard: Checklist) -> _StandardPlan:
+        plans = []
+        for item in standard.items():
+            # Difficulty is a function of the item id, not of the run's rng: the same item is "hard" in every
+            # network, like the real-world tablet check-in that most dealers skip.
+            crc = zlib.crc32(f"{standard.id}/{item.id}".encode())
+            difficulty = ((crc % 1000) / 1000.0) ** 3 * 0.35 - 0.05
+            condition = parse_condition(item.condition) if item.condition else None
+            skippable = not item.required and not item.bonus and item.type is not AnswerType.PHOTO
+            rules = item.evidence.is_required_somewhere
+            plans.append(_ItemPlan(item, condition, difficulty, skippable, item.is_scored, rules))
+        photo_items = tuple(
+            p.item.id
+            for p in plans
+            if p.item.type is AnswerType.PHOTO or p.item.evidence.photo is not EvidenceWhen.NEVER
+        )
+        return cls(standard, tuple(plans), photo_items)
+
+
+def _default_regions() -> list[Region]:
+    return [Region(code, LocalText(zh, en)) for code, (zh, en, _) in _GEOGRAPHY.items()]
+
+
+def _waves(program: Program | None, count: int) -> list[Wave]:
+    known = list(program.waves) if program else []
+    waves = known[:count]
+    year, quarter = 2026, 3
+    if waves:
+        last = waves[-1].code
+        try:
+            year, quarter = int(last[:4]), int(last[-1])
+        except ValueError:
+            year, quarter = 2026, 3
+    else:
+        quarter -= 1
+    while len(waves) < count:
+        quarter += 1
+        if quarter > 4:
+            year, quarter = year + 1, 1
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+        waves.append(
+            Wave(
+                f"{year}-Q{quarter}",
+                LocalText(f"{year}年第{quarter}季度", f"{year} Q{quarter}"),
+                start.isoformat(),
+                end.isoformat(),
+            )
+        )
+    return waves
+
+
+def _profiles(
+    dealers: Sequence[Dealer], wave_count: int, rng: random.Random, pinned: Mapping[str, Sequence[float]]
+) -> list[DealerProfile]:
+    """Quality per dealer per wave: mostly good (mean ~0.86), a weak tail, drifting a little each wave."""
+    profiles = []
+    for dealer in dealers:
+        base = min(0.99, max(0.45, rng.gauss(0.86, 0.08)))
+        series = [base]
+        for _ in range(wave_count - 1):
+            series.append(min(0.99, max(0.4, series[-1] + rng.gauss(0.0, 0.04))))
+        if dealer.code in pinned:
+            given = list(pinned[dealer.code])
+            series = [given[i] if i < len(given) else series[i] for i in range(wave_count)]
+        profiles.append(DealerProfile(dealer, tuple(series)))
+    return profiles
+
+
+def _visit_start(wave: Wave, rng: random.Random) -> datetime:
+    start = date.fromisoformat(wave.start) if wave.start else date(2026, 1, 1)
+    end = date.fromisoformat(wave.end) if wave.end else start + timedelta(days=80)
+    day = start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
+    while day.weekday() == 6 and day > start:  # auditors rarely visit on Sundays
+        day -= timedelta(days=1)
+    return datetime(day.year, day.month, day.day, rng.randint(9, 15), rng.choice((0, 15, 30, 45)), tzinfo=CHINA_TZ)
+
+
+def _audit(
+    plan: _StandardPlan,
+    profile: DealerProfile,
+    wave: Wave,
+    wave_index: int,
+    visit: int,
+    rng: random.Random,
+    photo_refs: Mapping[str, EvidenceRef],
+    forced: Mapping[str, Answer],
+) -> Audit:
+    dealer = profile.dealer
+    attributes = dict(dealer.attributes)
+    # A single visit varies around the dealer's level: a good advisor on duty, a bad day.
+    quality = min(0.995, max(0.2, profile.quality[wave_index] + rng.gauss(0.0, 0.03)))
+    auditor = _AUDITORS[rng.randrange(len(_AUDITORS))]
+    english = auditor in _ENGLISH_AUDITORS
+    start = _visit_start(wave, rng)
+    moment = start
+    values: dict[str, Any] = {}
+    answered_ids: set[str] = set()
+    answers: dict[str, Answer] = {}
+    photo_names = sorted(photo_refs)
+    for item_plan in plan.items:
+        item = item_plan.item
+        if item_plan.condition is not None and not item_plan.condition.evaluate(
+            values, attributes, answered_ids.__contains__
+        ):
+            continue  # the capture tools hide items that do not apply; so does the generator
+        moment += timedelta(seconds=15 + int(rng.random() * 61))  # randint is 4x slower
+        if item.id in forced:  # a scripted story answer; conditions above still decide whether it applies
+            answer = forced[item.id]
+            answer = replace(answer, answered_at=answer.answered_at or moment)
+        else:
+            answer = _answer(item_plan, quality, rng, english, photo_refs, photo_names, moment)
+        if answer is None:
+            continue
+        answers[item.id] = answer
+        answered_ids.add(item.id)
+        values[item.id] = None if answer.na else answer.value
+    end = moment + timedelta(minutes=rng.randint(3, 15))
+    return Audit(
+        audit_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        dealer_code=dealer.code,
+        standard_id=plan.standard.id,
+        standard_version=plan.standard.version,
+        wave=wave.code,
+        auditor=auditor,
+        visit_start=start,
+        visit_end=end,
+        status=AuditStatus.FINALISED,
+        revision=1,
+        answers=answers,
+        standard_hash=_standard_hash(plan.standard),
+    )
+
+
+def _answer(
+    item_plan: _ItemPlan,
+    quality: float,
+    rng: random.Random,
+    english: bool,
+    photo_refs: Mapping[str, EvidenceRef],
+    photo_names: Sequence[str],
+    moment: datetime,
+) -> Answer | None:
+    """One drawn answer with the note and evidence an auditor would attach; None = left blank (optional item)."""
+    item = item_plan.item
+    if item_plan.skippable and rng.random() < 0.35:
+        return None
+    if item.na_allowed and rng.random() < 0.04:
+        return Answer(item.id, na=True, answered_at=moment)
+    p_pass = min(0.995, max(0.02, quality - item_plan.difficulty))
+    if item.critical is not None:
+        p_pass = 1.0 - (1.0 - p_pass) * 0.3  # knock-outs are rare: dealers know what is critical
+    if item.bonus:
+        p_pass *= 0.5
+    value = _value(item, p_pass, rng, english, photo_names)
+    if value is None:
+        return None
+    fraction = answer_fraction(item, value) if item_plan.scored else 1.0
+    failed = fraction is not None and fraction < 1.0
+    if not failed and not item_plan.evidence_rules and item.type is not AnswerType.PHOTO:  # the common case
+        if rng.random() < 0.02:
+            return Answer(item.id, value=value, note=_remark(rng, english), answered_at=moment)
+        return Answer(item.id, value=value, answered_at=moment)
+    rule = item.evidence
+    note = ""
+    if failed and (_needed(rule.note, failed) or rng.random() < 0.35):
+        notes = (_PARTIAL_NOTES_EN if english else _PARTIAL_NOTES_ZH) if fraction >= 0.5 else None
+        note = rng.choice(notes or (_FAIL_NOTES_EN if english else _FAIL_NOTES_ZH))
+    elif _needed(rule.note, failed) or (not failed and rng.random() < 0.02):
+        note = _remark(rng, english)
+    evidence: tuple[EvidenceRef, ...] = ()
+    if photo_refs and (_needed(rule.photo, failed) or item.type is AnswerType.PHOTO):
+        name = (
+            str(value)
+            if item.type is AnswerType.PHOTO
+            else photo_names[zlib.crc32(item.id.encode()) % len(photo_names)]
+        )
+        evidence = (photo_refs[name],)
+    return Answer(item.id, value=value, note=note, evidence=evidence, answered_at=moment)
+
+
+def _needed(when: EvidenceWhen, failed: bool) -> bool:
+    return when is EvidenceWhen.ALWAYS or (when is EvidenceWhen.ON_FAIL and failed)
+
+
+def _remark(rng: random.Random, english: bool) -> str:
+    return rng.choice(_REMARKS_EN if english else _REMARKS_ZH)
+
+
+def _value(item: Item, p_pass: float, rng: random.Random, english: bool, photo_names: Sequence[str]) -> AnswerValue:
+    """One answer of the item's type: compliant with probability `p_pass`, otherwise a plausible failure."""
+    passed = rng.random() < p_pass
+    kind = item.type
+    if kind is AnswerType.YES_NO:
+        other = "yes" if item.compliant_answer == "no" else "no"
+        return item.compliant_answer if passed else other
+    if kind is AnswerType.SCALE:
+        if item.options and item.scale is None:
+            ranked = sorted(item.options, key=lambda o: o.points, reverse=True)
+            return ranked[0].code if passed else rng.choice(ranked[1:] or ranked).code
+        scale = item.scale or _DEFAULT_SCALE
+        if passed:
+            return scale.max if rng.random() < 0.7 else max(scale.min, scale.max - 1)
+        return rng.randint(scale.min, max(scale.min, scale.max - 1))
+    if kind is AnswerType.NUMBER:
+        return _number(item, passed, rng)
+    if kind is AnswerType.SINGLE_CHOICE:
+        if not item.options:
+            return None
+        ranked = sorted(item.options, key=lambda o: o.points, reverse=True)
+        if ranked[0].points <= 0:  # unscored choice (e.g. "did the customer wait"): mostly the first option
+            return item.options[0].code if rng.random() < 0.8 else rng.choice(item.options).code
+        return ranked[0].code if passed else rng.choice(ranked[1:] or ranked).code
+    if kind is AnswerType.MULTIPLE_CHOICE:
+        positive = [o for o in item.options if o.points > 0]
+        zero = [o for o in item.options if o.points <= 0]
+        chosen = positive if passed and positive else [o for o in positive if rng.random() < p_pass * 0.8]
+        if not chosen:
+            chosen = zero[:1] or [rng.choice(item.options)]
+        return tuple(o.code for o in chosen)
+    if kind is AnswerType.TEXT:
+        return _remark(rng, english)
+    if kind is AnswerType.PHOTO:
+        return rng.choice(photo_names) if photo_names else None
+    return None
+
+
+def _number(item: Item, passed: bool, rng: random.Random) -> float | int:
+    """A value inside the first band that scores fully (pass) or inside a lower band (fail), within the range."""
+    lo = item.range.min if item.range and item.range.min is not None else 0.0
+    hi = item.range.max if item.range and item.range.max is not None else None
+    bands = list(item.bands)
+    full = [b for b in bands if b.score >= 1.0]
+    partial = [b for b in bands if b.score < 1.0]
+    target: NumberBand | None = None
+    if passed and full:
+        target = full[0]
+    elif not passed and partial:
+        target = rng.choice(partial)
+    if target is None:
+        top = hi if hi is not None else lo + 30
+        return _round_like(item, rng.uniform(lo, top))
+    for _ in range(20):
+        b_lo = target.min if target.min is not None else lo
+        b_hi = target.max if target.max is not None else (b_lo * 2 + 10 if hi is None else min(hi, b_lo * 2 + 10))
+        if hi is not None:
+            b_hi = min(b_hi, hi)
+        b_lo = max(b_lo, lo)
+        if b_hi < b_lo:
+            break
+        value = _round_like(item, rng.uniform(b_lo, b_hi))
+        # First matching band wins: make sure an earlier band does not capture the value.
+        first = next((b for b in bands if b.matches(float(value))), None)
+        if first is target:
+            return value
+    return _round_like(item, target.min if target.min is not None else lo)
+
+
+def _round_like(item: Item, value: float) -> float | int:
+    """Whole numbers when the item's bounds are whole (minutes, counts); one decimal otherwise."""
+    bounds = [b.min for b in item.bands] + [b.max for b in item.bands]
+    if item.range:
+        bounds += [item.range.min, item.range.max]
+    if all(b is None or float(b).is_integer() for b in bounds):
+        return round(value)
+    return round(value, 1)
+
+
+_HASH_CACHE: dict[int, str] = {}
+
+
+def _standard_hash(standard: Checklist) -> str:
+    """The standard's content hash when the codec is available (it lands with the standards work)."""
+    key = id(standard)
+    if key not in _HASH_CACHE:
+        try:
+            _HASH_CACHE[key] = standard.content_hash
+        except ImportError:
+            _HASH_CACHE[key] = ""
+    return _HASH_CACHE[key]
+
+
+def _dumps(audit: Audit, pretty: bool) -> str:
+    """Pretty JSON for files people read (sample_audits/); compact for big networks — json's C encoder is only
+    used without indentation, and it is 5x faster."""
+    if pretty:
+        return json.dumps(audit_to_dict(audit), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(audit_to_dict(audit), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _write_photos(folder: Path, result: GeneratedNetwork) -> dict[str, EvidenceRef]:
+    """Small generated photos (< 20 KB each) shared by every audit of the wave; identical bytes for every run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    refs: dict[str, EvidenceRef] = {}
+    for name, caption_zh, caption_en, background, accent in _PHOTOS:
+        data = render_photo(caption_zh, caption_en, background, accent)
+        path = folder / name
+        path.write_bytes(data)
+        result.evidence_files.append(path)
+        refs[name] = EvidenceRef(name, hashlib.sha256(data).hexdigest(), len(data), "image/png")
+    return refs
+
+
+def render_photo(
+    caption_zh: str,
+    caption_en: str,
+    background: tuple[int, int, int],
+    accent: tuple[int, int, int],
+    *,
+    size: tuple[int, int] = (320, 200),
+    rows: Sequence[tuple[str, str]] = (),
+    fmt: str = "PNG",
+) -> bytes:
+    """A drawn stand-in for an auditor's photo: a panel with lines of 'status' rows and a caption.
+
+    Pillow is imported here only: the generator is the one place that makes images.
+    """
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.rectangle((10, 10, width - 10, height - 34), outline=accent, width=3)
+    lines = list(rows) or [("A", "OK"), ("B", "WIP"), ("C", "WAIT"), ("D", "OK")]
+    step = max(14, (height - 60) // max(1, len(lines)))
+    for index, (left, right) in enumerate(lines):
+        y = 20 + index * step
+        colour = (120, 200, 120) if right in ("OK", "DONE") else (240, 190, 60) if right == "WIP" else (220, 80, 70)
+        draw.rectangle((20, y, 34, y + 10), fill=colour)
+        draw.text((42, y - 1), left, fill=(235, 235, 235))
+        draw.text((width - 70, y - 1), right, fill=colour)
+    draw.rectangle((0, height - 28, width, height), fill=(20, 20, 20))
+    draw.text((10, height - 22), caption_en, fill=(255, 255, 255))
+    draw.text((width - 60, height - 22), f"#{zlib.crc32(caption_zh.encode()) % 1000:03d}", fill=accent)
+    buffer = io.BytesIO()
+    if fmt.upper() == "JPEG":
+        image.save(buffer, format="JPEG", quality=70, optimize=True)
+    else:
+        image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
