@@ -65,6 +65,8 @@ def sha256_of(path: Path) -> str:
 def stored_name(ref: EvidenceRef) -> str:
     """The file name of the bytes inside the evidence store."""
     suffix = Path(ref.file_name).suffix.lower()
+    if not (suffix.isascii() and len(suffix) <= 10 and suffix[1:].isalnum()):
+        suffix = ""  # same rule as storage.workspace.EvidenceStore: odd suffixes are dropped
     return f"{ref.sha256}{suffix}"
 
 

@@ -9,10 +9,14 @@ keystrokes loses at most the line being typed.
 
 from __future__ import annotations
 
+import getpass
+import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,10 +24,11 @@ from rich.panel import Panel
 from rich.table import Table
 
 from dealer_audit.capture.evidence import store_evidence
-from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired
-from dealer_audit.core.answers import Answer
-from dealer_audit.core.standard import AnswerType, Item
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now, suggest
+from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import AnswerType, Checklist, Item, Wave
+from dealer_audit.errors import Conflict, DealerAuditError, NotFound
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -261,6 +266,11 @@ class Wizard:
                         break
                     continue
                 self.show(item)
+                if self.session.pending_evidence(item):  # e.g. resumed after a crash in the evidence prompt
+                    self.collect_evidence(item)
+                    if not self.session.pending_evidence(item):
+                        self.session.next()
+                        continue
                 self.handle(item, self.read(f"{item.id}> "))
         except _Quit:
             quit_early = not self.finalised
@@ -382,3 +392,126 @@ class Wizard:
             except DealerAuditError as error:
                 self.warn(str(error))
         return False
+
+
+# ---- starting or resuming a capture against the workspace's database -------------------------------------------
+
+
+class CaptureRepository(Protocol):
+    """The part of storage.Repository the wizard uses (kept narrow so tests can pass a fake)."""
+
+    def get_dealer(self, code: str) -> Dealer: ...
+    def get_standard(self, standard_id: str, version: str) -> Checklist: ...
+    def latest_standard(self, standard_id: str) -> Checklist: ...
+    def list_waves(self) -> list[Wave]: ...
+    def list_audits(
+        self,
+        wave: str | None = None,
+        dealer_code: str | None = None,
+        standard_id: str | None = None,
+        status: Any = None,
+    ) -> list[Audit]: ...
+    def save_audit(self, audit: Audit) -> Any: ...
+    def save_answer(self, audit_id: str, answer: Answer) -> Any: ...
+    def finalise(self, audit_id: str, who: str) -> Any: ...
+    def standard_hash(self, standard_id: str, version: str) -> str | None: ...
+
+
+def split_standard(text: str) -> tuple[str, str | None]:
+    """`svc-mystery-shop` (latest version) or `svc-mystery-shop@2026.1` (that version)."""
+    standard_id, _, version = text.partition("@")
+    return standard_id.strip(), (version.strip() or None)
+
+
+def open_capture(
+    repo: CaptureRepository,
+    dealer_code: str,
+    standard: str,
+    wave: str,
+    auditor: str,
+    resume: bool,
+    clock: Callable[[], datetime] = now,
+) -> tuple[CaptureSession, bool]:
+    """The session for this dealer/standard/wave: a new draft (row created now, with a fresh UUID) or, with
+    `resume`, the stored draft. Returns (session, resumed). Unknown names raise NotFound with suggestions."""
+    dealer = repo.get_dealer(dealer_code)
+    standard_id, version = split_standard(standard)
+    checklist = repo.get_standard(standard_id, version) if version else repo.latest_standard(standard_id)
+    known_waves = [w.code for w in repo.list_waves()]
+    if known_waves and wave not in known_waves:
+        raise NotFound(f"unknown wave {wave}{suggest(wave, known_waves)} (known waves: {', '.join(known_waves)})")
+    drafts = [
+        a
+        for a in repo.list_audits(wave=wave, dealer_code=dealer.code, standard_id=checklist.id, status="draft")
+        if version is None or a.standard_version == version
+    ]
+    if drafts and not resume:
+        latest = max(drafts, key=lambda a: len(a.answers))
+        raise Conflict(
+            f"dealer {dealer.code} already has a draft {checklist.id} audit for wave {wave} "
+            f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume"
+        )
+    if drafts:
+        audit = max(drafts, key=lambda a: (len(a.answers), a.visit_start or datetime.min.replace(tzinfo=UTC)))
+        if (audit.standard_id, audit.standard_version) != checklist.key:
+            checklist = repo.get_standard(audit.standard_id, audit.standard_version)
+        resumed = True
+    else:
+        audit = Audit(
+            audit_id=str(uuid.uuid4()),
+            dealer_code=dealer.code,
+            standard_id=checklist.id,
+            standard_version=checklist.version,
+            wave=wave,
+            auditor=auditor,
+            visit_start=clock(),
+            standard_hash=repo.standard_hash(checklist.id, checklist.version) or "",
+            source="wizard",
+        )
+        repo.save_audit(audit)
+        resumed = False
+    audit_id = audit.audit_id
+    session = CaptureSession(
+        checklist, audit, dealer, save=lambda answer: repo.save_answer(audit_id, answer), clock=clock
+    )
+    return session, resumed
+
+
+def run_capture(
+    repo: CaptureRepository,
+    evidence_dir: Path,
+    dealer_code: str,
+    standard: str,
+    wave: str,
+    *,
+    auditor: str = "",
+    lang: str = "zh",
+    resume: bool = False,
+    console: Console | None = None,
+    stream: TextIO | None = None,
+) -> WizardResult:
+    """`dealer-audit capture`: open or resume the draft, then run the wizard on the terminal."""
+    console = console or Console(highlight=False)
+    auditor = auditor or os.environ.get("DEALER_AUDIT_AUDITOR", "") or getpass.getuser()
+    session, resumed = open_capture(repo, dealer_code, standard, wave, auditor, resume)
+    audit = session.audit
+    zh = lang.startswith("zh")
+    title = f"{session.standard.title.get(lang)} · {session.dealer.name.get(lang) if session.dealer else ''}"
+    console.print(f"[bold]{escape(title)}[/] ({escape(session.dealer.code if session.dealer else '')}, {escape(wave)})")
+    if resumed:
+        answered = sum(1 for a in audit.answers.values() if a.is_answered)
+        message = f"继续稽核 {audit.audit_id}（已答 {answered} 项）" if zh else f"Resuming audit {audit.audit_id}"
+        console.print(message if zh else f"{message} ({answered} answered)")
+    else:
+        console.print(f"新稽核 {audit.audit_id}" if zh else f"New audit {audit.audit_id}")
+    hint = f"dealer-audit capture --dealer {dealer_code} --standard {standard} --wave {wave} --lang {lang} --resume"
+    wizard = Wizard(
+        session,
+        console,
+        evidence_dir,
+        finalise=lambda: repo.finalise(audit.audit_id, auditor),
+        lang=lang,
+        resume_hint=hint,
+        stream=stream,
+    )
+    return wizard.run()
