@@ -1,0 +1,1068 @@
+"""A wave's audits → dealer, region and network results: indices, ranks, trends, alerts and what to fix first.
+
+`score_wave` is the one call reports, the `score` command and exports use, so every figure the product shows comes
+from here. It is pure: callers load the program, the standards (every version audits were captured on), the dealer
+master data and the audits, and pass them in (services/scoring_job.py does that from storage).
+
+Rules (docs/scoring.md has them in full, with a worked example):
+
+* Each audit is scored with the standard version it was captured on (`audit.standard_id/version`), unless the caller
+  explicitly re-scores under another version (`score_under`, `rescore_under`).
+* Only **finalised** audits count. Drafts are scored (their `AuditScore` is kept) but listed as not counted.
+* Dealer × checklist: the mean of the gated indices of its finalised audits, with n and, for n ≥ 2, a 95%
+  t-interval. Composite (program scale): Σ w_c·index_c ÷ Σ w_c over the program's checklists, N/A when any
+  is missing. Bands: the standard's bands for a checklist index, the program's bands (0..100) for the composite.
+* Region / network: each dealer counts once: n, mean, median, min, max of dealer indices; section and item
+  compliance over the audits of their dealers (share of applicable audits in which an item passed).
+* Ranks: by composite at full precision, ties share a rank (1, 2, 2, 4); dealers without a composite are unranked.
+* Trends against the program's previous wave: deltas per dealer, checklist, section and item; alerts for a critical
+  failure, a drop ≥ `program.alerts.drop_threshold` (100 scale) and a band fall; repeat failures (an item failed by
+  the same dealer in both waves).
+* Improvement opportunities: for each failed item, the index points the dealer would gain if it passed (points lost
+  ÷ the section's possible points × the section's weight share × 100), averaged over the dealer's audits, weighted
+  by the checklist's share of the composite; highest first.
+
+All means use `math.fsum`, so the order in which audits arrive never changes a figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from dealer_audit.core.answers import Audit
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut, score_audit
+from dealer_audit.core.standard import Band, Checklist, LocalText, Program, band_for
+from dealer_audit.core.stats import Interval, Summary, competition_ranks, confidence_interval, mean, weighted_mean
+from dealer_audit.errors import Location, Problem, Severity
+
+StandardKey = tuple[str, str]  # (standard id, version)
+
+INDEX_BOUNDS = (0.0, 100.0)
+DEFAULT_OPPORTUNITIES = 5
+
+
+# ---- small value types -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A figure this wave and the previous one; `change` is None unless both exist."""
+
+    current: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """A dealer's place (1 = best) within its region and the network; None when it has no index to rank by."""
+
+    network: int | None
+    network_size: int
+    region: int | None
+    region_size: int
+
+
+class ItemStatus(StrEnum):
+    """How a dealer did on an item this wave compared with the previous wave."""
+
+    PASSED = "passed"  # counted and never failed this wave
+    FIXED = "fixed"  # failed last wave, not this wave
+    NEW_FAILURE = "new_failure"  # failed this wave, not failed (or not audited) last wave
+    REPEAT_FAILURE = "repeat_failure"  # failed this wave and last wave
+    NOT_RATED = "not_rated"  # never counted this wave (N/A, condition false, unanswered)
+
+
+class AlertKind(StrEnum):
+    CRITICAL_FAILURE = "critical_failure"
+    DROP = "drop"
+    BAND_FALL = "band_fall"
+
+
+# ---- per dealer --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One item for one dealer (or a region/network: then `counted` sums over all their audits) in one wave.
+
+    `rate` is the compliance rate: the share of audits where the item counted in which it passed."""
+
+    standard_id: str
+    section_id: str
+    item_id: str
+    counted: int  # audits in which the item was applicable, answered and scored
+    passed: int
+    failed: int
+    mean_fraction: float | None
+    mean_points_lost: float | None  # per audit in which it counted (weight·(1 − f)); 0 for bonus items
+    critical: bool
+    critical_failures: int
+    previous_rate: float | None = None
+    previous_failed: int = 0
+    status: ItemStatus = ItemStatus.NOT_RATED
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.counted if self.counted else None
+
+    @property
+    def delta(self) -> Delta:
+        return Delta(self.rate, self.previous_rate)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    """A section's mean percent over the audits in which it applied (gated: a zero_section knock-out counts as 0)."""
+
+    standard_id: str
+    section_id: str
+    weight: float
+    n: int  # audits in which the section applied
+    mean_percent: float | None
+    raw_mean_percent: float | None
+    zeroed: int  # audits in which a knock-out zeroed it
+    items_counted: int  # item ratings over those audits (bonus items excluded)
+    items_passed: int
+    previous_mean_percent: float | None = None
+
+    @property
+    def compliance(self) -> float | None:
+        """Share of item ratings in the section that passed."""
+        return self.items_passed / self.items_counted if self.items_counted else None
+
+    @property
+    def delta(self) -> Delta:
+        return Delta(self.mean_percent, self.previous_mean_percent)
+
+
+@dataclass(frozen=True)
+class DealerChecklistResult:
+    """A dealer's result on one standard in the wave: the mean of its finalised audits' gated indices (0..100)."""
+
+    standard_id: str
+    title: LocalText
+    versions: tuple[str, ...]  # the standard versions its audits were scored with
+    audits: tuple[AuditScore, ...]  # finalised audits with an index, oldest id first
+    drafts: tuple[AuditScore, ...]  # scored but not counted
+    n: int
+    index: float | None  # mean gated index
+    raw_index: float | None  # mean raw index (knock-outs ignored)
+    ci: Interval | None  # 95% t-interval of the mean when n ≥ 2, clipped to 0..100
+    stdev: float | None
+    band: Band | None  # the standard's bands
+    sections: tuple[SectionResult, ...]
+    items: tuple[ItemResult, ...]
+    knock_outs: tuple[tuple[str, KnockOut], ...]  # (audit id, knock-out)
+    previous_index: float | None = None
+    previous_band: Band | None = None
+    rank: Rank | None = None
+
+    @property
+    def delta(self) -> Delta:
+        return Delta(self.index, self.previous_index)
+
+    def item(self, item_id: str) -> ItemResult | None:
+        return next((i for i in self.items if i.item_id == item_id), None)
+
+    def section(self, section_id: str) -> SectionResult | None:
+        return next((s for s in self.sections if s.section_id == section_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An early warning for HQ and the regional manager; `message` is ready to show in either language."""
+
+    dealer_code: str
+    kind: AlertKind
+    message: LocalText
+    standard_id: str | None = None  # None: about the composite index
+    item_id: str | None = None
+    audit_id: str | None = None
+    current: float | None = None
+    previous: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatFailure:
+    """An item the dealer failed this wave and the previous one: was last wave's action done?"""
+
+    dealer_code: str
+    standard_id: str
+    section_id: str
+    item_id: str
+    critical: bool
+    rate: float | None  # compliance rate this wave
+    previous_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """A failed item and what passing it would be worth: `index_points` on the checklist index (0..100),
+    `composite_points` on the composite (program scale; None when the standard is not in the program)."""
+
+    standard_id: str
+    section_id: str
+    item_id: str
+    index_points: float
+    composite_points: float | None
+    points_lost: float  # mean item points lost per audit (weight·(1 − f))
+    section_weight_share: float  # W_s ÷ Σ W_s of the applicable sections, averaged over the audits
+    critical: bool
+    failed: int  # audits in which it failed
+    n: int  # the dealer's audits of that standard
+
+
+@dataclass(frozen=True)
+class DealerResult:
+    """Everything about one dealer in one wave. Dealers without any audit are present, with n = 0 and no index."""
+
+    dealer: Dealer
+    checklists: tuple[DealerChecklistResult, ...]  # program order, then any other standard audited
+    composite: float | None  # on the program scale; None when a program checklist is missing
+    composite_100: float | None  # the same on 0..100 (what bands and alert thresholds use)
+    band: Band | None  # the program's band of composite_100
+    rank: Rank
+    previous_composite: float | None = None  # program scale
+    previous_band: Band | None = None
+    alerts: tuple[Alert, ...] = ()
+    repeat_failures: tuple[RepeatFailure, ...] = ()
+    opportunities: tuple[Opportunity, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return self.dealer.code
+
+    @property
+    def region(self) -> str:
+        return self.dealer.region
+
+    @property
+    def delta(self) -> Delta:
+        return Delta(self.composite, self.previous_composite)
+
+    @property
+    def n_audits(self) -> int:
+        return sum(c.n for c in self.checklists)
+
+    @property
+    def knock_outs(self) -> tuple[tuple[str, KnockOut], ...]:
+        return tuple(k for c in self.checklists for k in c.knock_outs)
+
+    def checklist(self, standard_id: str) -> DealerChecklistResult | None:
+        return next((c for c in self.checklists if c.standard_id == standard_id), None)
+
+
+# ---- regions and the network ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A region or the whole network. Index statistics count each dealer once; section and item compliance pool
+    the finalised audits of its dealers."""
+
+    code: str  # region code, or "network"
+    name: LocalText
+    dealer_codes: tuple[str, ...]
+    composite: Summary  # of dealer composites, program scale
+    checklists: Mapping[str, Summary]  # standard id -> summary of dealer checklist indices (0..100)
+    sections: tuple[SectionResult, ...]
+    items: tuple[ItemResult, ...]
+    previous_composite: Summary | None = None
+    alerts: int = 0
+    critical_failures: int = 0
+
+    @property
+    def delta(self) -> Delta:
+        previous = self.previous_composite.mean if self.previous_composite else None
+        return Delta(self.composite.mean, previous)
+
+    def item(self, standard_id: str, item_id: str) -> ItemResult | None:
+        return next((i for i in self.items if i.standard_id == standard_id and i.item_id == item_id), None)
+
+    def section(self, standard_id: str, section_id: str) -> SectionResult | None:
+        return next((s for s in self.sections if s.standard_id == standard_id and s.section_id == section_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class StandardUsed:
+    """A standard version scores were computed with: id + version + content hash identify it."""
+
+    id: str
+    version: str
+    content_hash: str
+    audits: int
+
+
+@dataclass(frozen=True)
+class WaveResult:
+    """The scored wave: dealer results sorted by network rank (unranked last, then by code), regions in program
+    order, the network, every alert, every audit score (drafts too), and problems met on the way (audits skipped
+    because their standard or dealer is unknown, drafts not counted). `previous` is the previous wave's result."""
+
+    program: Program
+    wave: str
+    previous_wave: str | None
+    dealers: tuple[DealerResult, ...]
+    regions: tuple[GroupResult, ...]
+    network: GroupResult
+    alerts: tuple[Alert, ...]
+    audit_scores: tuple[AuditScore, ...]
+    standards_used: tuple[StandardUsed, ...]
+    problems: tuple[Problem, ...] = ()
+    previous: WaveResult | None = None
+    scored_under: Mapping[str, str] = field(default_factory=dict)  # standard id -> version forced by re-scoring
+
+    @property
+    def scale(self) -> int:
+        return self.program.scale
+
+    def dealer(self, code: str) -> DealerResult | None:
+        return next((d for d in self.dealers if d.dealer.code == code), None)
+
+    def region(self, code: str) -> GroupResult | None:
+        return next((r for r in self.regions if r.code == code), None)
+
+    def ranking(self, region: str | None = None) -> tuple[DealerResult, ...]:
+        """Dealers best first (the network order, or the region's); ties keep dealer-code order."""
+        if region is None:
+            return self.dealers
+        return tuple(d for d in self.dealers if d.dealer.region == region)
+
+    @property
+    def repeat_failures(self) -> tuple[RepeatFailure, ...]:
+        return tuple(r for d in self.dealers for r in d.repeat_failures)
+
+
+# ---- the computation -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ItemAcc:
+    standard_id: str
+    section_id: str
+    item_id: str
+    critical: bool
+    counted: int = 0
+    passed: int = 0
+    failed: int = 0
+    critical_failures: int = 0
+    fractions: list[float] = field(default_factory=list)
+    lost: list[float] = field(default_factory=list)
+
+    def add(self, item: ItemScore) -> None:
+        if not item.counted or item.fraction is None:
+            return
+        self.counted += 1
+        self.fractions.append(item.fraction)
+        self.lost.append(item.points_lost)
+        if item.fraction == 1.0:
+            self.passed += 1
+        else:
+            self.failed += 1
+            if item.critical_failed:
+                self.critical_failures += 1
+
+    def result(self, previous: ItemResult | None = None) -> ItemResult:
+        status = ItemStatus.NOT_RATED
+        previously_failed = previous is not None and previous.failed > 0
+        if self.failed:
+            status = ItemStatus.REPEAT_FAILURE if previously_failed else ItemStatus.NEW_FAILURE
+        elif self.counted:
+            status = ItemStatus.FIXED if previously_failed else ItemStatus.PASSED
+        return ItemResult(
+            self.standard_id,
+            self.section_id,
+            self.item_id,
+            self.counted,
+            self.passed,
+            self.failed,
+            mean(self.fractions),
+            mean(self.lost),
+            self.critical,
+            self.critical_failures,
+            previous.rate if previous else None,
+            previous.failed if previous else 0,
+            status,
+        )
+
+
+@dataclass
+class _SectionAcc:
+    standard_id: str
+    section_id: str
+    weight: float
+    percents: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    zeroed: int = 0
+    counted: int = 0
+    passed: int = 0
+
+    def add(self, section_percent: float | None, raw: float | None, zeroed: bool, counted: int, passed: int) -> None:
+        if section_percent is None or raw is None:
+            return
+        self.percents.append(section_percent)
+        self.raw.append(raw)
+        self.zeroed += zeroed
+        self.counted += counted
+        self.passed += passed
+
+    def result(self, previous: SectionResult | None = None) -> SectionResult:
+        return SectionResult(
+            self.standard_id,
+            self.section_id,
+            self.weight,
+            len(self.percents),
+            mean(self.percents),
+            mean(self.raw),
+            self.zeroed,
+            self.counted,
+            self.passed,
+            previous.mean_percent if previous else None,
+        )
+
+
+def _structure_accumulators(
+    standards: Sequence[Checklist], scores: Iterable[AuditScore]
+) -> tuple[dict[tuple[str, str], _SectionAcc], dict[tuple[str, str], _ItemAcc]]:
+    """Accumulate section and item figures over audit scores, keyed by (standard id, section/item id). The layout
+    (order, weights, critical flags) comes from the newest version among `standards` that has the id."""
+    sections: dict[tuple[str, str], _SectionAcc] = {}
+    items: dict[tuple[str, str], _ItemAcc] = {}
+    for standard in standards:
+        for section in standard.sections:
+            key = (standard.id, section.id)
+            if key not in sections:
+                sections[key] = _SectionAcc(standard.id, section.id, section.effective_weight)
+            for item in section.items:
+                ikey = (standard.id, item.id)
+                if ikey not in items:
+                    items[ikey] = _ItemAcc(standard.id, section.id, item.id, item.critical is not None)
+    for score in scores:
+        for section_score in score.sections:
+            acc = sections.get((score.standard_id, section_score.section_id))
+            if acc is not None:
+                acc.add(
+                    section_score.percent,
+                    section_score.raw_percent,
+                    section_score.zeroed,
+                    section_score.items_counted,
+                    section_score.items_passed,
+                )
+        for item_score in score.items:
+            item_acc = items.get((score.standard_id, item_score.item_id))
+            if item_acc is not None:
+                item_acc.add(item_score)
+    return sections, items
+
+
+def _audit_sort_key(score: AuditScore) -> tuple[str, str]:
+    return (score.audit_id, score.standard_version)
+
+
+def _dedupe(audits: Iterable[Audit]) -> tuple[list[Audit], list[Problem]]:
+    """One audit per id: the highest revision wins (a re-imported correction replaces the original); a finalised
+    copy beats a draft of the same revision; remaining ties are broken by content so arrival order never matters."""
+    chosen: dict[str, Audit] = {}
+    problems: list[Problem] = []
+    for audit in audits:
+        current = chosen.get(audit.audit_id)
+        if current is None:
+            chosen[audit.audit_id] = audit
+            continue
+        if (audit.revision, audit.is_final) == (current.revision, current.is_final) and audit != current:
+            problems.append(
+                _warning(audit, f"audit {audit.audit_id} appears twice with different content", "duplicate_audit")
+            )
+            if repr(sorted(audit.answers.items())) > repr(sorted(current.answers.items())):
+                chosen[audit.audit_id] = audit
+        elif (audit.revision, audit.is_final) > (current.revision, current.is_final):
+            chosen[audit.audit_id] = audit
+    return [chosen[k] for k in sorted(chosen)], problems
+
+
+def _warning(audit: Audit, message: str, code: str) -> Problem:
+    return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING)
+
+
+def _ordered_standard_ids(program: Program, scores: Iterable[AuditScore]) -> list[str]:
+    ids = [c.standard_id for c in program.checklists]
+    for score in sorted(scores, key=lambda s: s.standard_id):
+        if score.standard_id not in ids:
+            ids.append(score.standard_id)
+    return ids
+
+
+def _layout_standards(
+    standards: Mapping[StandardKey, Checklist], used: Iterable[StandardKey], overrides: Mapping[str, Checklist]
+) -> dict[str, list[Checklist]]:
+    """Per standard id, the versions to take the section/item layout from: the versions audits were scored with,
+    newest (highest version text) first, so items dropped in a newer version still appear after the others."""
+    by_id: dict[str, list[Checklist]] = defaultdict(list)
+    for key in sorted(set(used), key=lambda k: (k[0], version_key(k[1])), reverse=True):
+        standard = overrides.get(key[0]) or standards.get(key)
+        if standard is not None and all(standard is not s for s in by_id[key[0]]):
+            by_id[key[0]].append(standard)
+    return by_id
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order of version texts: "2026.10" after "2026.9"."""
+    parts = re.findall(r"\d+|[^\d.]+", version)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def score_wave(
+    program: Program,
+    standards: Mapping[StandardKey, Checklist],
+    dealers: Iterable[Dealer],
+    audits: Iterable[Audit],
+    wave: str,
+    previous_audits: Iterable[Audit] = (),
+    *,
+    score_under: Mapping[str, Checklist] | None = None,
+    opportunities: int = DEFAULT_OPPORTUNITIES,
+) -> WaveResult:
+    """Score and roll up one wave.
+
+    `standards` maps (id, version) to every standard version the audits were captured on; `audits` may hold
+    other waves' audits (only `wave`'s count); `previous_audits` are the audits of the program's previous wave
+    (or any superset), scored the same way to give deltas, alerts and repeat failures. `score_under` maps a
+    standard id to a checklist to score *all* its audits with instead of their captured version (explicit
+    re-scoring; see `rescore_under`). `opportunities` caps the improvement opportunities listed per dealer.
+    """
+    overrides = dict(score_under or {})
+    previous_code = program.previous_wave(wave).code if program.previous_wave(wave) else None
+    dealer_list = sorted({d.code: d for d in dealers}.values(), key=lambda d: d.code)
+    previous_result = None
+    if previous_code is not None:
+        previous_list = [a for a in previous_audits if a.wave == previous_code]
+        if previous_list:
+            previous_result = score_wave(
+                program, standards, dealer_list, previous_list, previous_code, score_under=overrides, opportunities=0
+            )
+    return _score_one_wave(
+        program, standards, dealer_list, audits, wave, previous_code, previous_result, overrides, opportunities
+    )
+
+
+def _score_one_wave(
+    program: Program,
+    standards: Mapping[StandardKey, Checklist],
+    dealer_list: list[Dealer],
+    audits: Iterable[Audit],
+    wave: str,
+    previous_code: str | None,
+    previous: WaveResult | None,
+    overrides: Mapping[str, Checklist],
+    opportunities_limit: int,
+) -> WaveResult:
+    dealer_by_code = {d.code: d for d in dealer_list}
+    wave_audits, problems = _dedupe(a for a in audits if a.wave == wave)
+    scores: list[AuditScore] = []
+    used: dict[StandardKey, int] = defaultdict(int)
+    for audit in wave_audits:
+        standard = overrides.get(audit.standard_id) or standards.get((audit.standard_id, audit.standard_version))
+        if standard is None:
+            problems.append(
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} was captured on {audit.standard_id} {audit.standard_version}, "
+                    "which is not loaded; it is not scored",
+                    "unknown_standard",
+                )
+            )
+            continue
+        dealer = dealer_by_code.get(audit.dealer_code)
+        if dealer is None:
+            problems.append(
+                _warning(audit, f"audit {audit.audit_id} is for unknown dealer {audit.dealer_code}", "unknown_dealer")
+            )
+            continue
+        score = score_audit(standard, audit, dealer)
+        scores.append(score)
+        used[standard.key] += 1
+        if not score.final:
+            problems.append(_warning(audit, f"draft audit {audit.audit_id} is not counted", "draft_not_counted"))
+        elif not score.complete:
+            problems.append(
+                _warning(
+                    audit,
+                    f"finalised audit {audit.audit_id} misses required answers ({', '.join(score.missing_required)})",
+                    "finalised_incomplete",
+                )
+            )
+        if score.final and score.index is None:
+            problems.append(_warning(audit, f"audit {audit.audit_id} has no scored answer; not counted", "no_index"))
+    layouts = _layout_standards(standards, used.keys(), overrides)
+    standard_ids = _ordered_standard_ids(program, scores)
+    titles = {sid: versions[0].title for sid, versions in layouts.items()}
+    program_weights = {c.standard_id: c.weight for c in program.checklists}
+    total_program_weight = math.fsum(w for w in program_weights.values() if w > 0)
+
+    # --- group scores per dealer and standard
+    per_dealer: dict[str, dict[str, list[AuditScore]]] = defaultdict(lambda: defaultdict(list))
+    for score in scores:
+        per_dealer[score.dealer_code][score.standard_id].append(score)
+
+    dealer_checklists: dict[str, list[DealerChecklistResult]] = {}
+    composites: dict[str, float | None] = {}
+    for dealer in dealer_list:
+        results = []
+        for sid in standard_ids:
+            dealer_scores = per_dealer.get(dealer.code, {}).get(sid, [])
+            if not dealer_scores and sid not in program_weights:
+                continue
+            prev = _previous_checklist(previous, dealer.code, sid)
+            results.append(
+                _dealer_checklist(sid, titles.get(sid, LocalText(en=sid)), dealer_scores, layouts.get(sid, []), prev)
+            )
+        dealer_checklists[dealer.code] = results
+        composites[dealer.code] = _composite(program, results)
+
+    # --- ranks
+    regions_of = {d.code: d.region for d in dealer_list}
+    network_ranks = competition_ranks(composites)
+    region_ranks: dict[str, int | None] = {}
+    region_sizes: dict[str, int] = defaultdict(int)
+    for region_code in sorted(set(regions_of.values())):
+        members = {c: v for c, v in composites.items() if regions_of[c] == region_code}
+        region_ranks.update(competition_ranks(members))
+        region_sizes[region_code] = sum(1 for v in members.values() if v is not None)
+    network_size = sum(1 for v in composites.values() if v is not None)
+    checklist_ranks: dict[str, dict[str, Rank]] = {}
+    for sid in standard_ids:
+        values = {}
+        for code, results in dealer_checklists.items():
+            result = next((r for r in results if r.standard_id == sid), None)
+            values[code] = result.index if result else None
+        network = competition_ranks(values)
+        ranks: dict[str, Rank] = {}
+        n_network = sum(1 for v in values.values() if v is not None)
+        for region_code in sorted(set(regions_of.values())):
+            members = {c: v for c, v in values.items() if regions_of[c] == region_code}
+            in_region = competition_ranks(members)
+            n_region = sum(1 for v in members.values() if v is not None)
+            for code in members:
+                ranks[code] = Rank(network[code], n_network, in_region[code], n_region)
+        checklist_ranks[sid] = ranks
+
+    # --- dealer results
+    dealer_results: list[DealerResult] = []
+    for dealer in dealer_list:
+        code = dealer.code
+        results = tuple(
+            _with_rank(r, checklist_ranks.get(r.standard_id, {}).get(code)) for r in dealer_checklists[code]
+        )
+        composite_100 = composites[code]
+        band = band_for(program.bands, composite_100)
+        prev_dealer = previous.dealer(code) if previous else None
+        previous_composite = prev_dealer.composite if prev_dealer else None
+        previous_band = prev_dealer.band if prev_dealer else None
+        repeat = tuple(
+            RepeatFailure(code, c.standard_id, i.section_id, i.item_id, i.critical, i.rate, i.previous_rate)
+            for c in results
+            for i in c.items
+            if i.status is ItemStatus.REPEAT_FAILURE
+        )
+        opportunities = _opportunities(results, program_weights, total_program_weight, program.scale)
+        partial = DealerResult(
+            dealer=dealer,
+            checklists=results,
+            composite=None if composite_100 is None else composite_100 * program.scale / 100,
+            composite_100=composite_100,
+            band=band,
+            rank=Rank(network_ranks[code], network_size, region_ranks[code], region_sizes[dealer.region]),
+            previous_composite=previous_composite,
+            previous_band=previous_band,
+            repeat_failures=repeat,
+            opportunities=opportunities[:opportunities_limit] if opportunities_limit > 0 else (),
+        )
+        dealer_results.append(_with_alerts(partial, program, len(program.checklists) > 1))
+    dealer_results.sort(key=lambda d: (d.rank.network is None, d.rank.network or 0, d.dealer.code))
+
+    # --- regions and network
+    finals = [s for s in scores if s.final and s.index is not None]
+    region_codes = [r.code for r in program.regions]
+    region_codes += sorted({d.region for d in dealer_list} - set(region_codes))
+    all_layouts = [c for sid in standard_ids for c in layouts.get(sid, [])]
+    groups = []
+    for region_code in region_codes:
+        members = [d for d in dealer_results if d.dealer.region == region_code]
+        region = program.region(region_code)
+        name = region.name if region else LocalText(zh=region_code, en=region_code)
+        groups.append(
+            _group(region_code, name, members, finals, all_layouts, previous.region(region_code) if previous else None)
+        )
+    network = _group(
+        "network",
+        LocalText(zh="全网", en="Network"),
+        dealer_results,
+        finals,
+        all_layouts,
+        previous.network if previous else None,
+    )
+    alerts = tuple(a for d in dealer_results for a in d.alerts)
+    standards_used = tuple(
+        StandardUsed(key[0], key[1], _hash_of(overrides.get(key[0]) or standards[key]), count)
+        for key, count in sorted(used.items())
+    )
+    return WaveResult(
+        program=program,
+        wave=wave,
+        previous_wave=previous_code,
+        dealers=tuple(dealer_results),
+        regions=tuple(groups),
+        network=network,
+        alerts=alerts,
+        audit_scores=tuple(sorted(scores, key=_audit_sort_key)),
+        standards_used=standards_used,
+        problems=tuple(problems),
+        previous=previous,
+        scored_under={sid: c.version for sid, c in overrides.items()},
+    )
+
+
+def _hash_of(standard: Checklist) -> str:
+    """The content hash when the codec is available (it is, once the standards issue lands); "" otherwise."""
+    try:
+        return standard.content_hash
+    except ImportError:
+        return ""
+
+
+def _previous_checklist(
+    previous: WaveResult | None, dealer_code: str, standard_id: str
+) -> DealerChecklistResult | None:
+    if previous is None:
+        return None
+    dealer = previous.dealer(dealer_code)
+    return dealer.checklist(standard_id) if dealer else None
+
+
+def _dealer_checklist(
+    standard_id: str,
+    title: LocalText,
+    scores: list[AuditScore],
+    layouts: list[Checklist],
+    previous: DealerChecklistResult | None,
+) -> DealerChecklistResult:
+    scores = sorted(scores, key=_audit_sort_key)
+    counted = [s for s in scores if s.final and s.index is not None]
+    drafts = tuple(s for s in scores if not s.final)
+    indices = [s.index for s in counted if s.index is not None]
+    raw = [s.raw_index for s in counted if s.raw_index is not None]
+    index = mean(indices)
+    sections, items = _structure_accumulators(layouts, counted)
+    previous_sections = {s.section_id: s for s in previous.sections} if previous else {}
+    previous_items = {i.item_id: i for i in previous.items} if previous else {}
+    standard_bands = layouts[0].bands if layouts else ()
+    return DealerChecklistResult(
+        standard_id=standard_id,
+        title=title,
+        versions=tuple(sorted({s.standard_version for s in counted})),
+        audits=tuple(counted),
+        drafts=drafts,
+        n=len(indices),
+        index=index,
+        raw_index=mean(raw),
+        ci=confidence_interval(indices, bounds=INDEX_BOUNDS),
+        stdev=Summary.of(indices).stdev,
+        band=band_for(standard_bands, index),
+        sections=tuple(acc.result(previous_sections.get(acc.section_id)) for acc in sections.values()),
+        items=tuple(acc.result(previous_items.get(acc.item_id)) for acc in items.values()),
+        knock_outs=tuple((s.audit_id, k) for s in counted for k in s.knock_outs),
+        previous_index=previous.index if previous else None,
+        previous_band=previous.band if previous else None,
+    )
+
+
+def _with_rank(result: DealerChecklistResult, rank: Rank | None) -> DealerChecklistResult:
+    return replace(result, rank=rank)
+
+
+def _composite(program: Program, results: Sequence[DealerChecklistResult]) -> float | None:
+    """Σ w_c·index_c ÷ Σ w_c on 0..100 over the program's checklists; None when one has no index."""
+    if not program.checklists:
+        return None
+    by_id = {r.standard_id: r for r in results}
+    pairs = []
+    for entry in program.checklists:
+        result = by_id.get(entry.standard_id)
+        if result is None or result.index is None:
+            return None
+        pairs.append((entry.weight, result.index))
+    value = weighted_mean(pairs)
+    return None if value is None else min(100.0, max(0.0, value))
+
+
+def _opportunities(
+    results: Sequence[DealerChecklistResult],
+    program_weights: Mapping[str, float],
+    total_program_weight: float,
+    scale: int,
+) -> tuple[Opportunity, ...]:
+    found: list[Opportunity] = []
+    for result in results:
+        if not result.audits:
+            continue
+        gains: dict[str, list[float]] = defaultdict(list)
+        lost: dict[str, list[float]] = defaultdict(list)
+        shares: dict[str, list[float]] = defaultdict(list)
+        section_of: dict[str, str] = {}
+        critical: dict[str, bool] = {}
+        for score in result.audits:
+            applicable = [s for s in score.sections if s.raw_percent is not None and s.weight > 0]
+            total_weight = math.fsum(s.weight for s in applicable)
+            possible = {s.section_id: s.possible for s in applicable}
+            weight = {s.section_id: s.weight for s in applicable}
+            for item in score.items:
+                if not item.failed or item.bonus or item.section_id not in possible or total_weight <= 0:
+                    continue
+                share = weight[item.section_id] / total_weight
+                gains[item.item_id].append(100.0 * item.points_lost / possible[item.section_id] * share)
+                lost[item.item_id].append(item.points_lost)
+                shares[item.item_id].append(share)
+                section_of[item.item_id] = item.section_id
+                critical[item.item_id] = item.critical is not None
+        n = len(result.audits)
+        program_share = (
+            program_weights[result.standard_id] / total_program_weight
+            if result.standard_id in program_weights and total_program_weight > 0
+            else None
+        )
+        for item_id, values in gains.items():
+            index_points = math.fsum(values) / n
+            found.append(
+                Opportunity(
+                    standard_id=result.standard_id,
+                    section_id=section_of[item_id],
+                    item_id=item_id,
+                    index_points=index_points,
+                    composite_points=None if program_share is None else index_points * program_share * scale / 100,
+                    points_lost=math.fsum(lost[item_id]) / n,
+                    section_weight_share=math.fsum(shares[item_id]) / len(shares[item_id]),
+                    critical=critical[item_id],
+                    failed=len(values),
+                    n=n,
+                )
+            )
+
+    def key(o: Opportunity) -> tuple[float, float, str, str]:
+        composite = o.composite_points if o.composite_points is not None else -1.0
+        return (-composite, -o.index_points, o.standard_id, o.item_id)
+
+    return tuple(sorted(found, key=key))
+
+
+def _band_rank(band: Band | None) -> float:
+    return -math.inf if band is None else band.min
+
+
+def _with_alerts(dealer: DealerResult, program: Program, per_checklist: bool) -> DealerResult:
+    rules = program.alerts
+    code = dealer.dealer.code
+    alerts: list[Alert] = []
+    if rules.alert_on_critical:
+        for checklist in dealer.checklists:
+            for audit_id, knock_out in checklist.knock_outs:
+                alerts.append(
+                    Alert(
+                        code,
+                        AlertKind.CRITICAL_FAILURE,
+                        LocalText(
+                            zh=f"关键项 {knock_out.item_id} 未达标"
+                            f"（{checklist.standard_id}，{knock_out.effect.value}）",
+                            en=f"critical item {knock_out.item_id} failed ({checklist.standard_id}, "
+                            f"{knock_out.effect.value})",
+                        ),
+                        checklist.standard_id,
+                        knock_out.item_id,
+                        audit_id,
+                    )
+                )
+    scale = program.scale / 100
+
+    def drop_and_band(
+        standard_id: str | None,
+        current: float | None,
+        previous: float | None,
+        band: Band | None,
+        previous_band: Band | None,
+        shown_scale: float,
+    ) -> None:
+        if current is None or previous is None:
+            return
+        what_en = "composite index" if standard_id is None else f"{standard_id} index"
+        what_zh = "综合指数" if standard_id is None else f"{standard_id} 指数"
+        drop = previous - current
+        if drop >= rules.drop_threshold:
+            alerts.append(
+                Alert(
+                    code,
+                    AlertKind.DROP,
+                    LocalText(
+                        zh=f"{what_zh}下降 {drop * shown_scale:.1f} 分（{previous * shown_scale:.1f} → "
+                        f"{current * shown_scale:.1f}）",
+                        en=f"{what_en} dropped {drop * shown_scale:.1f} points ({previous * shown_scale:.1f} → "
+                        f"{current * shown_scale:.1f})",
+                    ),
+                    standard_id,
+                    current=current * shown_scale,
+                    previous=previous * shown_scale,
+                )
+            )
+        if rules.alert_on_band_fall and previous_band is not None and _band_rank(band) < _band_rank(previous_band):
+            now_en = band.label.en if band else "no band"
+            now_zh = band.label.zh if band else "无等级"
+            alerts.append(
+                Alert(
+                    code,
+                    AlertKind.BAND_FALL,
+                    LocalText(
+                        zh=f"{what_zh}等级下降：{previous_band.label.zh} → {now_zh}",
+                        en=f"{what_en} fell a band: {previous_band.label.en} → {now_en}",
+                    ),
+                    standard_id,
+                    current=current * shown_scale,
+                    previous=previous * shown_scale,
+                )
+            )
+
+    previous_100 = None if dealer.previous_composite is None else dealer.previous_composite / scale
+    drop_and_band(None, dealer.composite_100, previous_100, dealer.band, dealer.previous_band, scale)
+    if per_checklist or not program.checklists:
+        for checklist in dealer.checklists:
+            drop_and_band(
+                checklist.standard_id,
+                checklist.index,
+                checklist.previous_index,
+                checklist.band,
+                checklist.previous_band,
+                1.0,
+            )
+    return replace(dealer, alerts=tuple(alerts))
+
+
+def _group(
+    code: str,
+    name: LocalText,
+    members: Sequence[DealerResult],
+    finals: Sequence[AuditScore],
+    layouts: Sequence[Checklist],
+    previous: GroupResult | None,
+) -> GroupResult:
+    member_codes = {d.dealer.code for d in members}
+    scores = [s for s in finals if s.dealer_code in member_codes]
+    sections, items = _structure_accumulators(layouts, scores)
+    previous_sections = {(s.standard_id, s.section_id): s for s in previous.sections} if previous else {}
+    previous_items = {(i.standard_id, i.item_id): i for i in previous.items} if previous else {}
+    checklist_values: dict[str, list[float]] = defaultdict(list)
+    for dealer in members:
+        for checklist in dealer.checklists:
+            if checklist.index is not None:
+                checklist_values[checklist.standard_id].append(checklist.index)
+    return GroupResult(
+        code=code,
+        name=name,
+        dealer_codes=tuple(sorted(member_codes)),
+        composite=Summary.of(d.composite for d in members if d.composite is not None),
+        checklists={sid: Summary.of(values) for sid, values in sorted(checklist_values.items())},
+        sections=tuple(acc.result(previous_sections.get(key)) for key, acc in sections.items()),
+        items=tuple(acc.result(previous_items.get(key)) for key, acc in items.items()),
+        previous_composite=previous.composite if previous else None,
+        alerts=sum(len(d.alerts) for d in members),
+        critical_failures=sum(len(d.knock_outs) for d in members),
+    )
+
+
+# ---- explicit re-scoring ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreRow:
+    """One dealer under the captured versions and under the new one (indices on 0..100, composite program scale)."""
+
+    dealer_code: str
+    region: str
+    index_before: float | None
+    index_after: float | None
+    composite_before: float | None
+    composite_after: float | None
+    rank_before: int | None
+    rank_after: int | None
+    unmatched_answers: int  # answers to items the new version no longer has (ignored under it)
+
+    @property
+    def change(self) -> float | None:
+        return Delta(self.index_after, self.index_before).change
+
+
+@dataclass(frozen=True)
+class Rescore:
+    """A wave scored as captured and re-scored under `standard`, side by side; the stored results are untouched."""
+
+    standard_id: str
+    version: str
+    captured_versions: tuple[str, ...]
+    before: WaveResult
+    after: WaveResult
+    rows: tuple[RescoreRow, ...]
+
+
+def rescore_under(
+    standard_new: Checklist,
+    program: Program,
+    standards: Mapping[StandardKey, Checklist],
+    dealers: Iterable[Dealer],
+    audits: Iterable[Audit],
+    wave: str,
+    previous_audits: Iterable[Audit] = (),
+) -> Rescore:
+    """Score `wave` twice — each audit with its captured version, then every audit of `standard_new.id` with
+    `standard_new` — and pair the dealers' figures. Answers to items the new version dropped are ignored (and
+    counted per dealer); items it added are unanswered (they count for nothing and make audits incomplete)."""
+    dealer_list = list(dealers)
+    audit_list = list(audits)
+    previous_list = list(previous_audits)
+    before = score_wave(program, standards, dealer_list, audit_list, wave, previous_list)
+    after = score_wave(
+        program, standards, dealer_list, audit_list, wave, previous_list, score_under={standard_new.id: standard_new}
+    )
+    new_items = standard_new.items_by_id
+    unmatched: dict[str, int] = defaultdict(int)
+    captured = set()
+    for audit in audit_list:
+        if audit.wave == wave and audit.standard_id == standard_new.id:
+            captured.add(audit.standard_version)
+            unmatched[audit.dealer_code] += sum(1 for item_id in audit.answers if item_id not in new_items)
+    rows = []
+    for dealer in sorted(before.dealers, key=lambda d: d.dealer.code):
+        later = after.dealer(dealer.dealer.code)
+        old = dealer.checklist(standard_new.id)
+        new = later.checklist(standard_new.id) if later else None
+        rows.append(
+            RescoreRow(
+                dealer.dealer.code,
+                dealer.dealer.region,
+                old.index if old else None,
+                new.index if new else None,
+                dealer.composite,
+                later.composite if later else None,
+                dealer.rank.network,
+                later.rank.network if later else None,
+                unmatched[dealer.dealer.code],
+            )
+        )
+    return Rescore(standard_new.id, standard_new.version, tuple(sorted(captured)), before, after, tuple(rows))
