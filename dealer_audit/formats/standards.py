@@ -166,3 +166,38 @@ def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | Non
     checklists = [c.checklist for c in checks if c.kind == "standard" and c.checklist is not None]
     program = next((c.program for c in checks if c.kind == "program"), None)
     return checklists, program
+
+
+def write_any_standard(checklist: Checklist, path: Path) -> None:
+    """Write a standard as YAML or XLSX, chosen by the target's suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        from dealer_audit.formats.standard_yaml import dump_standard
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_standard(checklist), encoding="utf-8")
+    elif suffix in XLSX_SUFFIXES:
+        from dealer_audit.formats.standard_xlsx import write_standard_xlsx
+
+        write_standard_xlsx(checklist, path)
+    else:
+        raise ValidationFailed(
+            [Problem(Location(str(path)), f"cannot write a standard as '{suffix or path.name}'", "suffix")],
+            f"{path}: unsupported target (use .yaml or .xlsx)",
+        )
+
+
+def convert_standard(source: Path, target: Path) -> Checklist:
+    """Read a valid standard in one format and write it in the other; nothing is written when the source fails."""
+    source, target = Path(source), Path(target)
+    if target.suffix.lower() not in STANDARD_SUFFIXES:
+        raise ValidationFailed(
+            [Problem(Location(str(target)), f"cannot write a standard as '{target.suffix or target.name}'", "suffix")],
+            f"{target}: unsupported target (use .yaml or .xlsx)",
+        )
+    if source.resolve() == target.resolve():
+        raise ValidationFailed([Problem(Location(str(target)), "source and target are the same file", "same-file")])
+    checklist = load_any_standard(source)
+    write_any_standard(checklist, target)
+    return checklist
