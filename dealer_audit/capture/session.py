@@ -154,7 +154,7 @@ def resolve_option(item: Item, key: str) -> str | None:
 
 def suggest(word: str, candidates: list[str]) -> str:
     """A "did you mean" tail for messages about unknown names."""
-    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.4)
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 

@@ -256,9 +256,7 @@ class Wizard:
         """Ask items until the end or q; then the summary and, when complete, the finalise question."""
         quit_early = False
         try:
-            self.console.print(
-                f"[dim]? = help · q = quit ({'保存并退出' if self.lang == 'zh' else 'saves and quits'})[/]"
-            )
+            self.console.print(f"[dim]{self.t['intro']}[/]")
             while True:
                 item = self.session.current
                 if item is None:

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
-from dealer_audit.cli.console import out
 
 
 def capture(
@@ -41,7 +41,7 @@ def capture(
             auditor=auditor,
             lang=language,
             resume=resume,
-            console=out,
+            console=console.out,
         )
     if result.quit:
         raise typer.Exit(0)
