@@ -134,7 +134,8 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     lowered = word.lower()
     found = [c for c in pool if c.lower() == lowered and c != word]
     found += [c for c in pool if c.lower().startswith(lowered) and c not in found and c != word] if word else []
-    found += [c for c in difflib.get_close_matches(word, pool, n=n, cutoff=0.6) if c not in found]
+    scored = sorted((-difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool if c not in found)
+    found += [c for ratio, c in scored if -ratio >= 0.6]
     return found[:n]
 
 
@@ -323,6 +324,8 @@ class Repository:
                 locked = "database is locked" in str(error)
                 if attempt == _RETRIES - 1 or not (sqlstate in _RETRYABLE_SQLSTATES or locked):
                     raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
+            except DBAPIError as error:  # data errors (value too long …): a message, never a traceback
+                raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
             time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -1,0 +1,265 @@
+"""The repository on SQLite and PostgreSQL alike (every test here runs once per database via the `repo` fixture)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from dealer_audit.core.answers import Answer, AuditStatus, EvidenceRef
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import LocalText
+from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.storage import models
+from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest, version_key
+
+
+def test_open_creates_tables_and_records_schema_version(repo):
+    assert repo.schema_version() == models.SCHEMA_VERSION
+    names = set(sa.inspect(repo.engine).get_table_names())
+    assert {"standards", "dealers", "audits", "answers", "evidence", "audit_trail", "waves"} <= names
+
+
+def test_reopening_keeps_data(db_url, mini_standard):
+    with Repository.open(db_url) as first:
+        assert first.save_standard(mini_standard) is True
+    with Repository.open(db_url) as second:
+        assert second.get_standard("mini-service", "2026.1").content_hash == mini_standard.content_hash
+
+
+def test_newer_schema_version_is_refused_naming_both_versions(db_url):
+    with Repository.open(db_url) as repo, repo.engine.begin() as connection:
+        connection.execute(models.SchemaInfo.__table__.update().values(value=str(models.SCHEMA_VERSION + 5)))
+    with pytest.raises(ConfigurationError) as caught:
+        Repository.open(db_url)
+    message = str(caught.value)
+    assert f"schema version {models.SCHEMA_VERSION + 5}" in message
+    assert f"schema version {models.SCHEMA_VERSION}:" in message
+    assert "upgrade dealer-audit" in message
+
+
+# ---- standards -----------------------------------------------------------------------------------------------
+
+
+def test_save_standard_is_idempotent_and_round_trips(repo, mini_standard):
+    assert repo.save_standard(mini_standard) is True
+    assert repo.save_standard(mini_standard) is False
+    stored = repo.get_standard("mini-service", "2026.1")
+    assert stored.content_hash == mini_standard.content_hash
+    assert [i.id for i in stored.items()] == [i.id for i in mini_standard.items()]
+    assert stored.items_by_id["R04"].bands == mini_standard.items_by_id["R04"].bands
+    assert [s.id for s in repo.list_standards()] == ["mini-service"]
+
+
+def test_same_version_with_other_content_is_a_conflict(repo, mini_standard):
+    repo.save_standard(mini_standard)
+    changed = dataclasses.replace(mini_standard, title=LocalText("改过的标题", "Changed title"))
+    with pytest.raises(Conflict, match=r"mini-service version 2026\.1 is already stored with other content"):
+        repo.save_standard(changed)
+    assert repo.get_standard("mini-service", "2026.1").title == mini_standard.title
+
+
+def test_latest_standard_compares_versions_numerically(repo, mini_standard):
+    for version in ("2026.9", "2026.10", "2026.2"):
+        repo.save_standard(dataclasses.replace(mini_standard, version=version))
+    assert repo.latest_standard("mini-service").version == "2026.10"
+    assert [s.version for s in repo.list_standards()] == ["2026.2", "2026.9", "2026.10"]
+    assert version_key("2026.10") > version_key("2026.9")
+
+
+def test_unknown_standard_names_stored_versions_and_close_ids(repo, mini_standard):
+    repo.save_standard(mini_standard)
+    with pytest.raises(NotFound, match=r"mini-service has no version 2025\.1; stored versions: 2026\.1"):
+        repo.get_standard("mini-service", "2025.1")
+    with pytest.raises(NotFound, match=r"unknown standard mini-servce \(did you mean mini-service\?\)"):
+        repo.latest_standard("mini-servce")
+
+
+# ---- programs, waves, dealers ----------------------------------------------------------------------------------
+
+
+def test_program_round_trip_and_waves(repo, mini_program):
+    with pytest.raises(NotFound, match="no program is loaded"):
+        repo.get_program()
+    assert repo.save_program(mini_program) is True
+    assert repo.save_program(mini_program) is False
+    program = repo.get_program()
+    assert program.id == "mini-program-2026" and program.scale == 1000
+    assert repo.get_program("mini-program-2026").waves == mini_program.waves
+    assert [w.code for w in repo.list_waves()] == ["2026-Q3", "2026-Q4"]
+    assert repo.list_waves()[0].title.zh == "2026年第三季度"
+
+
+def test_dealers_upsert_and_lookup(repo, sample_dealers):
+    result = repo.save_dealers(sample_dealers)
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    moved = dataclasses.replace(sample_dealers[1], region="north", attributes={"has_ev_service": True, "bays": 12})
+    result = repo.save_dealers([sample_dealers[0], moved])
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert repo.get_dealer("SH002").attributes == {"has_ev_service": True, "bays": 12}
+    assert [d.code for d in repo.list_dealers(region="north")] == ["BJ001", "SH002"]
+    assert repo.get_dealer("SH001").name.zh == "上海浦东4S店"
+
+
+def test_unknown_dealer_suggests_close_codes(repo, sample_dealers):
+    repo.save_dealers(sample_dealers)
+    with pytest.raises(NotFound, match=r"unknown dealer sh001 \(did you mean SH001"):
+        repo.get_dealer("sh001")
+    with pytest.raises(NotFound, match=r"unknown dealer SH003 \(did you mean SH001, SH002"):
+        repo.get_dealer("SH003")
+
+
+def test_save_dealers_is_one_transaction(repo, sample_dealers):
+    if repo.dialect == "sqlite":
+        pytest.skip("SQLite does not enforce column lengths, the failure this test provokes")
+    too_long = Dealer("X" * 80, LocalText("太长", "too long"), "east")  # code longer than the column
+    with pytest.raises(ConfigurationError, match="database error"):
+        repo.save_dealers([*sample_dealers, too_long])
+    assert repo.list_dealers() == []
+
+
+# ---- audits ----------------------------------------------------------------------------------------------------
+
+
+def test_audit_round_trip_keeps_every_value_type(loaded_repo, make_audit):
+    audit = make_audit()
+    photo = EvidenceRef("board.jpg", "ab" * 32, 1234, "image/jpeg")
+    audit = audit.with_answer(Answer("W05", "board.jpg", evidence=(photo,), note="看板"))
+    assert loaded_repo.save_audit(audit) is SaveOutcome.CREATED
+    stored = loaded_repo.get_audit(audit.audit_id)
+    assert stored.answers == audit.answers
+    assert list(stored.answers) == list(audit.answers)  # order kept
+    assert stored.visit_start == audit.visit_start and stored.visit_start.utcoffset().total_seconds() == 8 * 3600
+    assert stored.answers["W03"].value == ("wifi", "drinks")
+    assert stored.answers["R04"].value == 3 and isinstance(stored.answers["R04"].value, int)
+    assert stored.standard_hash == loaded_repo.get_standard("mini-service", "2026.1").content_hash
+    assert audit_digest(stored) == audit_digest(audit)
+    assert [w.code for w in loaded_repo.list_waves()] == ["2026-Q3", "2026-Q4"]
+
+
+def test_same_audit_twice_is_unchanged(loaded_repo, make_audit):
+    audit = make_audit()
+    assert loaded_repo.save_audit(audit) is SaveOutcome.CREATED
+    assert loaded_repo.save_audit(dataclasses.replace(audit, source="again.json")) is SaveOutcome.UNCHANGED
+    # 7 and 7.0 are the same answer whatever captured them
+    as_float = audit.with_answer(dataclasses.replace(audit.answers["R04"], value=3.0))
+    assert loaded_repo.save_audit(as_float) is SaveOutcome.UNCHANGED
+    assert loaded_repo.count_audits() == 1
+
+
+def test_other_content_for_a_stored_uuid_is_a_conflict_and_changes_nothing(loaded_repo, make_audit):
+    audit = make_audit()
+    loaded_repo.save_audit(audit)
+    other = audit.with_answer(Answer("R01", "no", note="未使用平板"))
+    with pytest.raises(Conflict, match=r"already stored \(revision 1\) with different content \(answers to R01\)"):
+        loaded_repo.save_audit(other)
+    assert loaded_repo.get_audit(audit.audit_id).answers["R01"].value == "yes"
+    assert loaded_repo.audit_trail(audit.audit_id) == []
+
+
+def test_replace_makes_a_new_revision_with_a_trail_row(loaded_repo, make_audit):
+    audit = make_audit()
+    loaded_repo.save_audit(audit)
+    other = audit.with_answer(Answer("R01", "no", note="未使用平板"))
+    outcome = loaded_repo.save_audit(other, replace=True, who="hq-admin", why="auditor corrected R01")
+    assert outcome is SaveOutcome.REPLACED
+    stored = loaded_repo.get_audit(audit.audit_id)
+    assert stored.revision == 2 and stored.answers["R01"].value == "no"
+    (entry,) = loaded_repo.audit_trail(audit.audit_id)
+    assert (entry.action, entry.who, entry.why, entry.revision) == ("replaced", "hq-admin", "auditor corrected R01", 2)
+    assert "R01" in entry.details
+    assert loaded_repo.save_audit(other, replace=True) is SaveOutcome.UNCHANGED  # no revision for nothing
+
+
+def test_save_audits_is_all_or_nothing(loaded_repo, make_audit):
+    first, second = make_audit(), make_audit(dealer_code="SH00X")
+    with pytest.raises(NotFound, match=r"unknown dealer SH00X \(did you mean SH001, SH002"):
+        loaded_repo.save_audits([first, second])
+    assert loaded_repo.count_audits() == 0
+    assert loaded_repo.save_audits([first, make_audit()]) == [SaveOutcome.CREATED, SaveOutcome.CREATED]
+
+
+def test_audit_needs_known_standard_and_matching_hash(loaded_repo, make_audit):
+    with pytest.raises(NotFound, match=r"mini-service has no version 2030\.1"):
+        loaded_repo.save_audit(make_audit(standard_version="2030.1"))
+    with pytest.raises(Conflict, match="the two copies of the standard differ"):
+        loaded_repo.save_audit(make_audit(standard_hash="f" * 64))
+    assert loaded_repo.count_audits() == 0
+
+
+def test_autosave_answers_one_at_a_time(loaded_repo, make_audit):
+    draft = make_audit(status=AuditStatus.DRAFT, answers={})
+    loaded_repo.save_audit(draft)
+    loaded_repo.save_answer(draft.audit_id, Answer("R01", "no", note="没有平板"))
+    photo = EvidenceRef("r01.jpg", "cd" * 32, 99, "image/jpeg")
+    audit = loaded_repo.save_answer(draft.audit_id, Answer("R01", "no", note="没有平板", evidence=(photo,)))
+    audit = loaded_repo.save_answer(draft.audit_id, Answer("R02", na=True))
+    assert list(audit.answers) == ["R01", "R02"]
+    assert audit.answers["R01"].evidence == (photo,)
+    assert loaded_repo.get_audit(draft.audit_id) == audit
+    assert [r.ref for r in loaded_repo.list_evidence([draft.audit_id])] == [photo]
+    audit = loaded_repo.delete_answer(draft.audit_id, "R01")
+    assert list(audit.answers) == ["R02"] and loaded_repo.list_evidence() == []
+    # the stored digest follows autosaves, so re-importing the current state is "unchanged"
+    assert loaded_repo.save_audit(loaded_repo.get_audit(draft.audit_id)) is SaveOutcome.UNCHANGED
+
+
+def test_finalise_and_changes_after_finalisation_are_trailed(loaded_repo, make_audit):
+    draft = make_audit(status=AuditStatus.DRAFT)
+    loaded_repo.save_audit(draft)
+    final = loaded_repo.finalise(draft.audit_id, "王芳")
+    assert final.status is AuditStatus.FINALISED
+    assert loaded_repo.finalise(draft.audit_id, "someone else").status is AuditStatus.FINALISED
+    with pytest.raises(Conflict, match="is finalised: changing R01 needs a reason"):
+        loaded_repo.save_answer(draft.audit_id, Answer("R01", "no"))
+    changed = loaded_repo.save_answer(draft.audit_id, Answer("R01", "no"), who="李经理", why="复核照片后更正")
+    assert changed.revision == 2 and changed.answers["R01"].value == "no"
+    trail = loaded_repo.audit_trail(draft.audit_id)
+    assert [(t.action, t.who, t.revision) for t in trail] == [("finalised", "王芳", 1), ("answer_changed", "李经理", 2)]
+    assert trail[1].details == 'R01: "yes" → "no"' and trail[1].why == "复核照片后更正"
+    assert isinstance(trail[0].at, datetime)
+
+
+def test_unknown_audit_and_prefix_lookup(loaded_repo, make_audit):
+    audit = make_audit()
+    loaded_repo.save_audit(audit)
+    assert loaded_repo.get_audit(audit.audit_id[:8]).audit_id == audit.audit_id
+    with pytest.raises(NotFound, match="no audit 00000000"):
+        loaded_repo.get_audit("00000000")
+    with pytest.raises(NotFound):
+        loaded_repo.save_answer("00000000-0000-0000-0000-000000000000", Answer("R01", "yes"))
+
+
+def test_list_audits_filters(loaded_repo, make_audit):
+    audits = [
+        make_audit(dealer_code="SH001", wave="2026-Q3"),
+        make_audit(dealer_code="SH001", wave="2026-Q4"),
+        make_audit(dealer_code="BJ001", wave="2026-Q4", status=AuditStatus.DRAFT),
+    ]
+    loaded_repo.save_audits(audits)
+    assert len(loaded_repo.list_audits()) == 3
+    assert {a.audit_id for a in loaded_repo.list_audits(wave="2026-Q4")} == {audits[1].audit_id, audits[2].audit_id}
+    assert [a.audit_id for a in loaded_repo.list_audits(dealer_code="SH001", wave="2026-Q3")] == [audits[0].audit_id]
+    assert [a.audit_id for a in loaded_repo.list_audits(status="draft")] == [audits[2].audit_id]
+    assert loaded_repo.list_audits(standard_id="other") == []
+    loaded = {a.audit_id: a for a in loaded_repo.list_audits()}
+    assert all(loaded[a.audit_id].answers == a.answers for a in audits)
+
+
+def test_list_audits_uses_a_fixed_number_of_queries(loaded_repo, make_audit):
+    loaded_repo.save_audits([make_audit() for _ in range(30)])
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(loaded_repo.engine, "before_cursor_execute", record)
+    try:
+        audits = loaded_repo.list_audits(wave="2026-Q4")
+    finally:
+        sa.event.remove(loaded_repo.engine, "before_cursor_execute", record)
+    assert len(audits) == 30 and all(len(a.answers) == 9 for a in audits)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3, selects
