@@ -292,7 +292,8 @@ class _Rules:
                         where,
                         f"condition of '{item.id}' names unknown item '{ref.item_id}'",
                         "condition-unknown",
-                        hint=_hint(ref.item_id, list(items)),
+                        hint=_hint(ref.item_id, [i.id for i in order[: position[item.id]]])
+                        or _hint(ref.item_id, items),
                     )
                 elif ref.item_id not in targets:
                     targets.append(ref.item_id)
@@ -371,7 +372,7 @@ class _Rules:
                     continue
                 allowed: list[str] | None = None
                 if target.type in CHOICE_TYPES:
-                    allowed = [o.code for o in target.options]
+                    allowed = list(dict.fromkeys(o.code for o in target.options))
                 elif target.type is AnswerType.YES_NO:
                     allowed = ["yes", "no"]
                 if allowed is None:

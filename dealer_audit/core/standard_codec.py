@@ -452,9 +452,11 @@ class Decoder:
     def item(self, value: Any, path: str) -> Item:
         data = self.mapping(value, path, ITEM_KEYS, "an item")
         answer_type = self.choice(data, "type", path, AnswerType, AnswerType.YES_NO, required=True)
-        compliant = self.text(data, "compliant", path) or "yes"
-        if "compliant" in data and isinstance(data["compliant"], bool):
-            pass  # already reported by text(): YAML reads a bare no as false
+        raw_compliant = data.get("compliant")
+        if isinstance(raw_compliant, bool):  # YAML 1.1 reads a bare no/yes as a boolean; the meaning is plain
+            compliant = "yes" if raw_compliant else "no"
+        else:
+            compliant = self.text(data, "compliant", path) or "yes"
         critical = None
         if data.get("critical") is not None:
             where = join(path, "critical")
