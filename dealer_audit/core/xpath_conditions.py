@@ -414,6 +414,10 @@ class Translator:
             return xp_and(left.present, right.present, xp_not(self.equal(left, right)))
         if node.op in ("in", "not in"):
             found = self.found(left, right)
+            if node.op == "in" and right.kind == "literal" and left.kind != "literal":
+                elements = right.literal if isinstance(right.literal, tuple) else (right.literal,)
+                if all(_needs_value(e, left) for e in elements):
+                    return found  # only a present value can equal one of these
             guarded = xp_and(left.present, right.present)
             return xp_and(guarded, found if node.op == "in" else xp_not(found))
         return self.order(node.op, left, right)
