@@ -576,9 +576,9 @@ class Repository:
             row = session.get(m.DealerRow, code)
             if row is not None:
                 return self._dealer_from_row(row)
-        raise NotFound(self._unknown_dealer_message(code))
+        raise NotFound(self.unknown_dealer_message(code))
 
-    def _unknown_dealer_message(self, code: str) -> str:
+    def unknown_dealer_message(self, code: str) -> str:
         close = self.suggest_dealers(code)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (load dealers with `dealer-audit dealers import`)"
         return f"unknown dealer {code}{hint}"
@@ -991,6 +991,12 @@ class Repository:
             TrailEntry(r.audit_id, datetime.fromisoformat(r.at), r.who, r.action, r.why, r.revision, r.details)
             for r in rows
         ]
+
+    def evidence_in_use(self, sha256: str) -> bool:
+        """Whether any stored answer cites evidence with this hash (before deleting a file from the store)."""
+        with self._read() as session:
+            found = session.execute(sa.select(_evidence.c.id).where(_evidence.c.sha256 == sha256).limit(1)).first()
+        return found is not None
 
     def list_evidence(self, audit_ids: Sequence[str] | None = None) -> list[EvidenceRecord]:
         """Evidence rows (file name, sha256, size, media type) of the given audits, or of all audits."""

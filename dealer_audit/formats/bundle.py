@@ -1,0 +1,449 @@
+"""Audit bundles: how audits travel from an auditor's laptop to HQ (a zip that proves its own integrity).
+
+Layout::
+
+    manifest.json             what is inside: format version, each audit (standard id/version/hash, auditor,
+                              visit times), and every other member with its sha256 and size
+    audits/<uuid>.json        one audit file each (formats/audit_json.py)
+    evidence/<sha256><.ext>   evidence files, named by their content hash
+
+`read_bundle` trusts nothing: a member whose path escapes the bundle (``../``, absolute, drive letters,
+backslashes, links), a member missing from the zip or present but not in the manifest, a wrong hash or size,
+an oversized member or bundle, a malformed manifest, an unknown format version, an audit that disagrees with
+its manifest entry, or evidence an audit cites but the bundle lacks — each is a Problem naming the bundle and
+the member, all raised together as one ValidationFailed, before anything is stored anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dealer_audit.core.answers import Audit
+from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict
+
+FORMAT = "dealer-audit/bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one photo or clip; larger is a mistake or an attack
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # a whole wave of one auditor, photos included
+MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+MAX_MEMBERS = 100_000
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A verified file of the bundle (name inside the zip, sha256, size; media type for evidence)."""
+
+    name: str
+    sha256: str
+    size: int
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A verified bundle: its audits (with the standard hash from the manifest) and evidence members."""
+
+    path: Path
+    format_version: int
+    created_at: str
+    created_by: str
+    audits: tuple[Audit, ...]
+    evidence: tuple[Member, ...]
+
+    def evidence_by_sha256(self) -> dict[str, Member]:
+        return {m.sha256: m for m in self.evidence}
+
+    def read_member(self, member: Member) -> bytes:
+        """The bytes of a member, re-checked against its hash (the file may have changed since reading)."""
+        with zipfile.ZipFile(self.path) as archive:
+            data = _read_limited(archive, archive.getinfo(member.name), member.size)
+        if data is None or hashlib.sha256(data).hexdigest() != member.sha256:
+            raise ValidationFailed(
+                [Problem(Location(file=str(self.path), path=member.name), "changed since it was verified")],
+                f"{self.path}: bundle changed while importing",
+            )
+        return data
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def evidence_member_name(sha256: str, file_name: str) -> str:
+    suffix = PurePosixPath(file_name).suffix.lower()
+    safe = suffix if suffix[1:].isalnum() and suffix.isascii() and len(suffix) <= 10 else ""
+    return f"evidence/{sha256}{safe}"
+
+
+def _find_evidence(evidence_dir: Path, sha256: str) -> Path | None:
+    if not _SHA256.match(sha256):
+        return None
+    for candidate in sorted(evidence_dir.glob(f"{sha256}*")):
+        if candidate.is_file() and (candidate.name == sha256 or candidate.name.startswith(f"{sha256}.")):
+            return candidate
+    return None
+
+
+def write_bundle(
+    audits: Sequence[Audit], evidence_dir: Path, path: Path, created_by: str = "", exported_at: str | None = None
+) -> Path:
+    """Write audits and the evidence they cite (looked up by sha256 in `evidence_dir`) into a bundle zip.
+
+    Refuses (NotFound) when an audit cites evidence the store lacks, so a bundle is never silently incomplete.
+    The zip is written to a temporary file and renamed, so an interrupted export leaves no half bundle.
+    """
+    if not audits:
+        raise NotFound("nothing to export: no audits selected")
+    from dealer_audit import __version__
+
+    members: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    payloads: list[tuple[str, bytes | Path]] = []
+    seen_evidence: set[str] = set()
+    missing: list[Problem] = []
+    for audit in sorted(audits, key=lambda a: a.audit_id):
+        data = audit_to_dict(audit)
+        body = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        name = f"audits/{audit.audit_id}.json"
+        payloads.append((name, body))
+        members.append({"name": name, "sha256": hashlib.sha256(body).hexdigest(), "size": len(body)})
+        entries.append(
+            {
+                "audit_id": audit.audit_id,
+                "member": name,
+                "dealer": audit.dealer_code,
+                "standard": {"id": audit.standard_id, "version": audit.standard_version, "hash": audit.standard_hash},
+                "wave": audit.wave,
+                "auditor": audit.auditor,
+                "status": audit.status.value,
+                "revision": audit.revision,
+                "visit": {
+                    "start": audit.visit_start.isoformat() if audit.visit_start else None,
+                    "end": audit.visit_end.isoformat() if audit.visit_end else None,
+                },
+            }
+        )
+        for answer in audit.answers.values():
+            for ref in answer.evidence:
+                if not ref.sha256 or ref.sha256 in seen_evidence:
+                    continue
+                source = _find_evidence(evidence_dir, ref.sha256)
+                if source is None:
+                    missing.append(
+                        Problem(
+                            Location(file=str(evidence_dir), path=f"audit {audit.audit_id} {answer.item_id}"),
+                            f"evidence {ref.file_name} (sha256 {ref.sha256[:12]}…) is not in the evidence store",
+                        )
+                    )
+                    continue
+                seen_evidence.add(ref.sha256)
+                size = source.stat().st_size
+                member = evidence_member_name(ref.sha256, ref.file_name)
+                payloads.append((member, source))
+                members.append({"name": member, "sha256": ref.sha256, "size": size, "media_type": ref.media_type or ""})
+    if missing:
+        raise ValidationFailed(missing, f"cannot export {path}: evidence files are missing")
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": exported_at or _now(),
+        "created_by": created_by or f"dealer-audit {__version__}",
+        "audits": entries,
+        "members": members,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(temp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+            for name, payload in payloads:
+                if isinstance(payload, Path):
+                    digest = hashlib.sha256(payload.read_bytes()).hexdigest()
+                    if digest != name.split("/")[1][:64]:
+                        raise ValidationFailed(
+                            [Problem(Location(file=str(payload)), f"evidence file is corrupt (sha256 {digest[:12]}…)")]
+                        )
+                    archive.write(payload, name, compress_type=zipfile.ZIP_STORED)  # photos do not deflate
+                else:
+                    archive.writestr(name, payload)
+        Path(temp_name).replace(path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ---- reading -------------------------------------------------------------------------------------------------
+
+
+def _unsafe_name_reason(name: str) -> str:
+    """Why a member name is refused ('' when it is a plain relative path inside the bundle)."""
+    if not name:
+        return "empty member name"
+    if "\\" in name:
+        return "backslash in member path"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "absolute member path escapes the bundle"
+    parts = name.split("/")
+    if any(p in ("..", ".") for p in parts) or "" in parts[:-1]:
+        return "member path escapes its folder"
+    if "\x00" in name or any(ord(c) < 32 for c in name):
+        return "control character in member path"
+    return ""
+
+
+def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """Read a member, giving up (None) past `limit` bytes whatever its header claims (zip bombs)."""
+    chunks: list[bytes] = []
+    total = 0
+    with archive.open(info) as handle:
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                break
+            total += len(block)
+            if total > limit:
+                return None
+            chunks.append(block)
+    return b"".join(chunks)
+
+
+def _manifest_members(
+    manifest: dict[str, Any], problems: ProblemCollector, where: Any
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    members: dict[str, dict[str, Any]] = {}
+    raw_members = manifest.get("members")
+    if not isinstance(raw_members, list):
+        problems.error(where(MANIFEST), "manifest 'members' must be a list")
+        raw_members = []
+    for index, entry in enumerate(raw_members):
+        label = f"{MANIFEST} members[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            problems.error(where(label), "a member needs a 'name'")
+            continue
+        name = entry["name"]
+        if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
+            problems.error(where(name), "manifest gives no valid sha256 for this member")
+            continue
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            problems.error(where(name), "manifest gives no valid size for this member")
+            continue
+        if name in members or name == MANIFEST:
+            problems.error(where(name), "member listed twice in the manifest")
+            continue
+        members[name] = entry
+    raw_audits = manifest.get("audits")
+    if not isinstance(raw_audits, list) or not raw_audits:
+        problems.error(where(MANIFEST), "manifest 'audits' must list at least one audit")
+        raw_audits = []
+    audits = []
+    for index, entry in enumerate(raw_audits):
+        if not isinstance(entry, dict) or not isinstance(entry.get("member"), str):
+            problems.error(where(f"{MANIFEST} audits[{index}]"), "an audit entry needs 'audit_id' and 'member'")
+            continue
+        audits.append(entry)
+    return members, audits
+
+
+def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES) -> Bundle:
+    """Open and verify a bundle completely; raise ValidationFailed listing every problem (bundle + member)."""
+    bundle_name = str(path)
+    problems = ProblemCollector()
+
+    def where(member: str) -> Location:
+        return Location(file=bundle_name, path=member)
+
+    def fail(summary: str) -> ValidationFailed:
+        return ValidationFailed(problems.problems, f"{bundle_name}: {summary}")
+
+    if not path.is_file():
+        raise NotFound(f"no bundle {path}")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        problems.error(where("(zip)"), f"not a readable zip file: {error}")
+        raise fail("not a bundle") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            problems.error(where("(zip)"), f"{len(infos)} members; at most {MAX_MEMBERS} are accepted")
+            raise fail("refused")
+        by_name: dict[str, zipfile.ZipInfo] = {}
+        declared_total = 0
+        for info in infos:
+            name = info.filename
+            reason = _unsafe_name_reason(name)
+            mode = info.external_attr >> 16
+            if reason:
+                problems.error(where(name), reason)
+            elif stat.S_ISLNK(mode):
+                problems.error(where(name), "symbolic link in bundle")
+            elif info.is_dir():
+                continue
+            elif name in by_name:
+                problems.error(where(name), "member appears twice in the zip")
+            elif info.file_size > (MAX_MANIFEST_BYTES if name == MANIFEST else max_member_bytes):
+                limit = MAX_MANIFEST_BYTES if name == MANIFEST else max_member_bytes
+                problems.error(where(name), f"member is {info.file_size:,} bytes; the limit is {limit:,}")
+            else:
+                by_name[name] = info
+                declared_total += info.file_size
+        if declared_total > max_total_bytes:
+            problems.error(
+                where("(zip)"), f"bundle unpacks to {declared_total:,} bytes; the limit is {max_total_bytes:,}"
+            )
+        if problems.has_errors:
+            raise fail("unsafe or oversized bundle, nothing imported")
+
+        # the manifest
+        if MANIFEST not in by_name:
+            problems.error(where(MANIFEST), "missing: not a dealer-audit bundle")
+            raise fail("no manifest")
+        raw = _read_limited(archive, by_name[MANIFEST], MAX_MANIFEST_BYTES)
+        try:
+            manifest = json.loads(raw or b"")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            problems.error(where(MANIFEST), f"not valid JSON: {error}")
+            raise fail("bad manifest") from None
+        if not isinstance(manifest, dict):
+            problems.error(where(MANIFEST), "must be a JSON object")
+            raise fail("bad manifest")
+        if manifest.get("format") != FORMAT:
+            problems.error(where(MANIFEST), f"format must be {FORMAT!r}, got {manifest.get('format')!r}")
+        version = manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            problems.error(
+                where(MANIFEST),
+                f"unknown bundle format version {version!r} (this dealer-audit reads version {FORMAT_VERSION})",
+                hint="upgrade dealer-audit" if newer else "",
+            )
+        if problems.has_errors:
+            raise fail("bad manifest")
+        declared, audit_entries = _manifest_members(manifest, problems, where)
+
+        # members: exactly those declared, each with the declared size and hash
+        for name in sorted(set(declared) - set(by_name)):
+            problems.error(where(name), "listed in the manifest but missing from the bundle")
+        for name in sorted(set(by_name) - set(declared) - {MANIFEST}):
+            problems.error(where(name), "extra file not listed in the manifest")
+        contents: dict[str, bytes] = {}
+        for name in sorted(set(declared) & set(by_name)):
+            entry = declared[name]
+            data = _read_limited(archive, by_name[name], max_member_bytes)
+            if data is None:
+                problems.error(where(name), f"member is larger than the limit of {max_member_bytes:,} bytes")
+                continue
+            if len(data) != entry["size"]:
+                problems.error(where(name), f"size is {len(data):,} bytes, the manifest says {entry['size']:,}")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != entry["sha256"]:
+                problems.error(where(name), f"wrong sha256: {digest[:12]}…, the manifest says {entry['sha256'][:12]}…")
+                continue
+            if name.startswith("audits/"):
+                contents[name] = data
+            elif name.startswith("evidence/") and entry["sha256"] != name.split("/", 1)[1][:64]:
+                problems.error(where(name), "evidence member is not named by its sha256")
+            elif not name.startswith(("audits/", "evidence/")):
+                problems.error(where(name), "unexpected member outside audits/ and evidence/")
+
+        # audits: each parses and agrees with its manifest entry
+        audits: list[Audit] = []
+        audit_members = {e["member"] for e in audit_entries}
+        for name in sorted(n for n in declared if n.startswith("audits/") and n not in audit_members):
+            problems.error(where(name), "audit file not listed under the manifest's 'audits'")
+        for entry in audit_entries:
+            name = entry["member"]
+            if name not in declared:
+                problems.error(where(name), "manifest audit entry names a member that is not listed")
+                continue
+            if name not in contents:
+                continue  # already reported
+            try:
+                audit = audit_from_dict(json.loads(contents[name].decode("utf-8")), source=f"{bundle_name}!{name}")
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                problems.error(where(name), f"not valid JSON: {error}")
+                continue
+            except ValidationFailed as failure:
+                problems.extend(
+                    replace(p, location=Location(file=bundle_name, path=f"{name} {p.location.path or ''}".strip()))
+                    for p in failure.problems
+                )
+                continue
+            standard = entry.get("standard") if isinstance(entry.get("standard"), dict) else {}
+            claimed = {
+                "audit_id": entry.get("audit_id"),
+                "dealer": entry.get("dealer"),
+                "standard id": standard.get("id"),
+                "standard version": standard.get("version"),
+            }
+            actual = {
+                "audit_id": audit.audit_id,
+                "dealer": audit.dealer_code,
+                "standard id": audit.standard_id,
+                "standard version": audit.standard_version,
+            }
+            for key, value in claimed.items():
+                if value != actual[key]:
+                    problems.error(where(name), f"{key} is {actual[key]!r} but the manifest says {value!r}")
+            manifest_hash = standard.get("hash") or ""
+            if audit.standard_hash and manifest_hash and audit.standard_hash != manifest_hash:
+                problems.error(where(name), "standard hash differs from the manifest's")
+            if manifest_hash and not audit.standard_hash:
+                audit = replace(audit, standard_hash=manifest_hash)
+            audits.append(audit)
+        ids = [a.audit_id for a in audits]
+        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.error(where(MANIFEST), f"audit {duplicate} appears more than once")
+
+        # evidence: everything cited is present
+        evidence = tuple(
+            Member(name, e["sha256"], e["size"], str(e.get("media_type") or ""))
+            for name, e in sorted(declared.items())
+            if name.startswith("evidence/")
+        )
+        present = {m.sha256 for m in evidence}
+        for audit in audits:
+            for answer in audit.answers.values():
+                for ref in answer.evidence:
+                    if ref.sha256 and ref.sha256 not in present:
+                        problems.error(
+                            where(f"audits/{audit.audit_id}.json answers.{answer.item_id}"),
+                            f"cites evidence {ref.file_name} (sha256 {ref.sha256[:12]}…) that the bundle lacks",
+                        )
+        if problems.has_errors:
+            raise fail("refused, nothing imported")
+    return Bundle(
+        path=path,
+        format_version=FORMAT_VERSION,
+        created_at=str(manifest.get("created_at", "")),
+        created_by=str(manifest.get("created_by", "")),
+        audits=tuple(audits),
+        evidence=evidence,
+    )
+
+
+def is_bundle(path: Path) -> bool:
+    """A zip with a manifest.json at its root (cheap check used to dispatch imports)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return MANIFEST in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False

@@ -1,0 +1,453 @@
+"""Bringing audits into a workspace from any file they travel in, and bundles out of it.
+
+`import_paths` takes files and folders and dispatches each file by kind:
+
+- ``*.json``  an audit file (formats/audit_json.py), validated against its standard and dealer;
+- ``*.zip``   a bundle (formats/bundle.py), verified member by member, imported in ONE transaction;
+- ``*.xlsx``  a filled-in workbook (formats/form_xlsx.read_form) — or a field-app export when
+              formats/field_exports.sniff_field_export recognises it (also for ``*.csv`` and non-bundle zips);
+- a folder    recursively its ``*.json`` and ``*.zip`` files.
+
+Every file ends as imported / unchanged / replaced, or refused with the reason (unknown dealer with close
+matches, unknown standard, invalid answers, a conflicting copy of a stored audit, a corrupt bundle …). A refused
+file stores nothing; other files still import. Re-importing is safe: same UUID + same content is `unchanged`,
+so a batch can simply be re-run after fixing the refused files. Two processes importing the same bundles into
+one PostgreSQL database end with one copy of each audit (the repository retries on unique-key races).
+
+Readers written by other modules (form workbook, field exports, validation) are imported lazily, so this module
+works — and says so clearly — while one of them is missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dealer_audit.core.answers import Audit
+from dealer_audit.core.standard import Checklist, Program
+from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.storage.repository import Repository, SaveOutcome
+from dealer_audit.storage.workspace import Workspace
+
+Progress = Callable[[int, int, Path], None]  # (files done, files in total, file just finished)
+AUDIT_SUFFIXES = (".json",)
+BUNDLE_SUFFIXES = (".zip",)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+FIELD_EXPORT_SUFFIXES = (".csv", ".xlsx", ".xls", ".zip", ".json")
+MAX_REASON_PROBLEMS = 8
+
+
+class FileStatus(StrEnum):
+    IMPORTED = "imported"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+    REFUSED = "refused"
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: its kind, the audits it held by outcome, or why it was refused."""
+
+    path: Path
+    kind: str = ""  # audit | bundle | form | field-export | unknown
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.reason)
+
+    @property
+    def status(self) -> FileStatus:
+        if self.reason:
+            return FileStatus.REFUSED
+        if self.replaced:
+            return FileStatus.REPLACED
+        if self.created:
+            return FileStatus.IMPORTED
+        return FileStatus.UNCHANGED
+
+    @property
+    def audit_count(self) -> int:
+        return len(self.created) + len(self.unchanged) + len(self.replaced)
+
+
+@dataclass
+class ImportSummary:
+    """Per-file results plus totals; `ok` is False when any file was refused (the CLI then exits 1)."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(len(f.created) for f in self.files)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(len(f.unchanged) for f in self.files)
+
+    @property
+    def replaced(self) -> int:
+        return sum(len(f.replaced) for f in self.files)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if f.refused]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def _optional(module: str) -> ModuleType | None:
+    """Another owner's module when it exists (the import tool degrades to a clear refusal without it)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name == module:
+            return None
+        raise
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: files as given, folders recursively (*.json, *.zip; hidden files skipped), no duplicates."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in (*AUDIT_SUFFIXES, *BUNDLE_SUFFIXES)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise NotFound(f"{path}: no such file or folder")
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+def _reason(error: DealerAuditError) -> str:
+    if isinstance(error, ValidationFailed):
+        errors = error.errors or error.problems
+        lines = [str(p) for p in errors[:MAX_REASON_PROBLEMS]]
+        if len(errors) > MAX_REASON_PROBLEMS:
+            lines.append(f"… and {len(errors) - MAX_REASON_PROBLEMS} more")
+        return "\n".join(lines) or error.summary
+    return str(error)
+
+
+class _Importer:
+    """One import run: caches standards and dealers so a batch of thousands does not re-read them per file."""
+
+    def __init__(self, workspace: Workspace, replace: bool, who: str) -> None:
+        self.workspace = workspace
+        self.repo: Repository = workspace.repo
+        self.replace = replace
+        self.who = who
+        self._standards: dict[tuple[str, str], Checklist] | None = None
+        self._dealers: dict[str, Any] | None = None
+
+    # -- lookups
+
+    @property
+    def standards(self) -> dict[tuple[str, str], Checklist]:
+        if self._standards is None:
+            self._standards = {s.key: s for s in self.repo.list_standards()}
+        return self._standards
+
+    @property
+    def dealers(self) -> dict[str, Any]:
+        if self._dealers is None:
+            self._dealers = {d.code: d for d in self.repo.list_dealers()}
+        return self._dealers
+
+    def check(self, audit: Audit, where: str) -> list[Problem]:
+        """Dealer and standard known, answers valid for the standard: refuse before touching the database."""
+        dealer = self.dealers.get(audit.dealer_code)
+        if dealer is None:
+            raise NotFound(
+                f"{where}: audit {audit.audit_id} names {self.repo.unknown_dealer_message(audit.dealer_code)}"
+            )
+        standard = self.standards.get((audit.standard_id, audit.standard_version))
+        if standard is None:
+            try:
+                self.repo.get_standard(audit.standard_id, audit.standard_version)
+            except NotFound as error:
+                raise NotFound(f"{where}: audit {audit.audit_id}: {error}") from None
+            self._standards = None
+            standard = self.standards[(audit.standard_id, audit.standard_version)]
+        validation = _optional("dealer_audit.core.validation")
+        if validation is None:
+            return []
+        problems: list[Problem] = list(validation.validate_audit(standard, audit, dealer))
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise ValidationFailed(problems, f"{where}: audit {audit.audit_id} does not fit its standard")
+        return [p for p in problems if not p.is_error]
+
+    # -- per kind
+
+    def run(self, path: Path) -> FileResult:
+        result = FileResult(path)
+        try:
+            kind = self.kind_of(path)
+            result.kind = kind
+            if kind == "bundle":
+                self.import_bundle(path, result)
+            elif kind == "audit":
+                from dealer_audit.formats.audit_json import read_audit_file
+
+                audit = read_audit_file(path)
+                self.store([audit], result, path)
+                self.collect_loose_evidence(audit, path, result)
+            elif kind == "form":
+                form = _optional("dealer_audit.formats.form_xlsx")
+                if form is None:
+                    raise NotFound(f"{path}: reading fill-in workbooks is not available in this build")
+                audit = form.read_form(path, list(self.standards.values()))
+                self.store([audit], result, path)
+            elif kind == "field-export":
+                exports = _optional("dealer_audit.formats.field_exports")
+                assert exports is not None
+                audits = exports.read_field_export(path, list(self.standards.values()), list(self.dealers.values()))
+                self.store(list(audits), result, path)
+            else:
+                raise NotFound(
+                    f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export"
+                )
+        except DealerAuditError as error:
+            result.reason = _reason(error)
+            result.created, result.unchanged, result.replaced = [], [], []
+        return result
+
+    @staticmethod
+    def kind_of(path: Path) -> str:
+        suffix = path.suffix.lower()
+        if suffix in BUNDLE_SUFFIXES:
+            from dealer_audit.formats.bundle import is_bundle
+
+            if is_bundle(path):
+                return "bundle"
+        exports = _optional("dealer_audit.formats.field_exports") if suffix in FIELD_EXPORT_SUFFIXES else None
+        if exports is not None and suffix != ".json" and exports.sniff_field_export(path):
+            return "field-export"
+        if suffix in AUDIT_SUFFIXES:
+            return "audit"
+        if suffix in BUNDLE_SUFFIXES:
+            return "bundle"  # not a zip or no manifest: read_bundle names the problem
+        if suffix in WORKBOOK_SUFFIXES:
+            return "form"
+        return "unknown"
+
+    def store(self, audits: Sequence[Audit], result: FileResult, path: Path) -> None:
+        """Check every audit of one file, then save them all in one transaction."""
+        for audit in audits:
+            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+        self._save(audits, result, path)
+
+    def collect_loose_evidence(self, audit: Audit, path: Path, result: FileResult) -> None:
+        """Evidence cited by an audit file: copied into the store when it lies next to the file (as its file name
+        or under evidence/<sha256>…) with the right hash; otherwise a warning, since the audit itself is valid."""
+        store = self.workspace.evidence
+        for answer in audit.answers.values():
+            for ref in answer.evidence:
+                if not ref.sha256 or store.has(ref.sha256):
+                    continue
+                candidates = [path.parent / ref.file_name, *sorted((path.parent / "evidence").glob(f"{ref.sha256}*"))]
+                for candidate in candidates:
+                    if candidate.is_file():
+                        try:
+                            store.add_bytes(candidate.read_bytes(), ref.file_name, expected_sha256=ref.sha256)
+                            break
+                        except DealerAuditError:
+                            continue
+                else:
+                    result.warnings.append(
+                        f"{path}: evidence {ref.file_name} of {answer.item_id} (sha256 {ref.sha256[:12]}…) was not "
+                        "found next to the file; the audit is stored without its bytes"
+                    )
+
+    def _save(self, audits: Sequence[Audit], result: FileResult, path: Path) -> None:
+        outcomes = self.repo.save_audits(
+            audits, replace=self.replace, who=self.who, why=f"import of {path.name}" if self.replace else ""
+        )
+        for audit, outcome in zip(audits, outcomes, strict=True):
+            {
+                SaveOutcome.CREATED: result.created,
+                SaveOutcome.UNCHANGED: result.unchanged,
+                SaveOutcome.REPLACED: result.replaced,
+            }[outcome].append(audit.audit_id)
+
+    def import_bundle(self, path: Path, result: FileResult) -> None:
+        """Verify the bundle, check its audits, copy its evidence by sha256, then save all audits at once.
+
+        Evidence is written before the database transaction (content-addressed, so a retry or a second process
+        writes the same bytes); files this import added are removed again when the transaction fails.
+        """
+        from dealer_audit.formats.bundle import read_bundle
+
+        bundle = read_bundle(path)
+        audits = [replace(a, source=str(path)) for a in bundle.audits]
+        for audit in audits:
+            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+        store = self.workspace.evidence
+        added: list[str] = []
+        try:
+            for member in bundle.evidence:
+                if store.has(member.sha256):
+                    continue
+                file_name = next(
+                    (
+                        ref.file_name
+                        for a in audits
+                        for answer in a.answers.values()
+                        for ref in answer.evidence
+                        if ref.sha256 == member.sha256
+                    ),
+                    member.name.rsplit("/", 1)[-1],
+                )
+                store.add_bytes(bundle.read_member(member), file_name, expected_sha256=member.sha256)
+                added.append(member.sha256)
+            self._save(audits, result, path)
+        except BaseException:
+            for sha256 in added:
+                if not self.repo.evidence_in_use(sha256):
+                    store.remove(sha256)
+            raise
+
+
+def import_paths(
+    workspace: Workspace,
+    paths: Sequence[Path | str],
+    replace: bool = False,
+    progress: Progress | None = None,
+    who: str = "",
+) -> ImportSummary:
+    """Import every file (folders recursively) into the workspace; see the module docstring for the kinds.
+
+    `replace=True` stores a changed copy of a stored audit as a new revision (audit-trail row: `who`, the file).
+    `progress(done, total, path)` is called after each file. Raises only for paths that do not exist; every
+    per-file problem is reported in the summary instead.
+    """
+    files = expand_paths(Path(p) for p in paths)
+    importer = _Importer(workspace, replace, who)
+    summary = ImportSummary()
+    for done, path in enumerate(files, start=1):
+        summary.files.append(importer.run(path))
+        if progress is not None:
+            progress(done, len(files), path)
+    return summary
+
+
+# ---- export --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    audits: int
+    evidence_files: int
+
+
+def export_bundle(
+    workspace: Workspace, output: Path, audit_id: str | None = None, wave: str | None = None
+) -> ExportResult:
+    """Write one audit (`audit_id`, a unique prefix is fine) or a whole wave into a bundle zip."""
+    from dealer_audit.formats.bundle import write_bundle
+
+    if (audit_id is None) == (wave is None):
+        raise NotFound("choose what to export: an audit id or a wave")
+    repo = workspace.repo
+    if audit_id is not None:
+        audits = [repo.get_audit(audit_id)]
+    else:
+        audits = repo.list_audits(wave=wave)
+        if not audits:
+            waves = [w.code for w in repo.list_waves()]
+            raise NotFound(f"no audits in wave {wave}" + (f"; waves: {', '.join(waves)}" if waves else ""))
+    write_bundle(audits, workspace.evidence_dir, Path(output))
+    evidence = {ref.sha256 for a in audits for ans in a.answers.values() for ref in ans.evidence if ref.sha256}
+    return ExportResult(Path(output), len(audits), len(evidence))
+
+
+# ---- standards -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedStandard:
+    kind: str  # standard | program
+    id: str
+    version: str
+    stored: bool  # False: the identical content was already there
+    path: Path
+
+
+def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[LoadedStandard]:
+    """Load standard files (YAML/XLSX), program files and folders of them into the database.
+
+    Everything is read and checked first (all errors at once, nothing stored); a standard whose id+version is
+    stored with other content is refused before anything is written. Then each is saved (idempotently).
+    """
+    from dealer_audit.formats.standards import check_file, load_checklists_dir
+
+    standards: list[tuple[Checklist, Path]] = []
+    programs: list[tuple[Program, Path]] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                checklists, program = load_checklists_dir(path)
+            except ValidationFailed as failure:
+                problems.extend(failure.problems)
+                continue
+            standards.extend((c, path) for c in checklists)
+            if program is not None:
+                programs.append((program, path))
+            continue
+        check = check_file(path)
+        if check.errors or check.kind == "unknown":
+            problems.extend(check.errors or check.problems)
+        elif check.kind == "program" and check.program is not None:
+            programs.append((check.program, path))
+        elif check.checklist is not None:
+            standards.append((check.checklist, path))
+    if problems:
+        raise ValidationFailed(problems, f"{len([p for p in problems if p.is_error])} error(s); nothing was loaded")
+    conflicts = []
+    for checklist, path in standards:
+        stored = repo.standard_hash(checklist.id, checklist.version)
+        if stored is not None and stored != checklist.content_hash:
+            conflicts.append(
+                Problem(
+                    Location(file=str(path)),
+                    f"standard {checklist.id} version {checklist.version} is already stored with other content",
+                    "conflict",
+                    hint="give the changed standard a new version",
+                )
+            )
+    if conflicts:
+        raise ValidationFailed(conflicts, "nothing was loaded")
+    loaded = [
+        LoadedStandard("standard", c.id, c.version, repo.save_standard(c), p)
+        for c, p in sorted(standards, key=lambda s: (s[0].id, s[0].version))
+    ]
+    loaded += [LoadedStandard("program", p.id, "", repo.save_program(p), path) for p, path in programs]
+    return loaded
