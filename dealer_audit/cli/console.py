@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from rich.console import Console
 
@@ -17,3 +19,43 @@ def reset_for_tests(width: int = 120) -> None:
     os.environ.setdefault("COLUMNS", str(width))
     out = Console(highlight=False, soft_wrap=False, width=width)
     err = Console(stderr=True, highlight=False, width=width)
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    title: str = "",
+    to_stderr: bool = False,
+) -> None:
+    """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands."""
+    from rich.table import Table
+
+    table = Table(title=title or None, show_lines=False, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    (err if to_stderr else out).print(table)
+
+
+@contextmanager
+def progress_bar(description: str, total: int, minimum: int = 1) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for batches of at least `minimum` steps; yields `advance_to(done)`.
+
+    Shorter batches get a no-op, so quick commands print no bar at all.
+    """
+    if total < minimum:
+        yield lambda _done: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda done: progress.update(task, completed=done)
