@@ -413,7 +413,7 @@ class _WorkbookReader:
                 hint=did_you_mean(type_word, list(_TYPES)) or f"use one of {', '.join(_WRITE_TYPES.values())}",
                 code="enum",
             )
-            item["type"] = "text"  # keep going with a harmless type; the error is recorded
+            item["type"] = AnswerType.YES_NO.value  # the decoder's own fallback, so follow-on checks match YAML
         else:
             item["type"] = answer_type.value
             if type_word in _LIST_TYPES and not list_name:
@@ -566,7 +566,7 @@ def _cell_order(problem: Problem) -> tuple[Any, ...]:
     sheet = (location.sheet or "").lower()
     cell = location.cell or ""
     match = re.match(r"([A-Z]+)(\d+)", cell)
-    row, column = (int(match.group(2)), len(match.group(1)), match.group(1)) if match else (0, 0, "")
+    row, column = (int(match.group(2)), (len(match.group(1)), match.group(1))) if match else (0, (0, ""))
     return (sheet_order.index(sheet) if sheet in sheet_order else 9, row, column, problem.severity is Severity.WARNING)
 
 

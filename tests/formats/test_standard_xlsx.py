@@ -1,0 +1,176 @@
+"""Standard workbooks: lossless round trip with YAML, and errors that name the sheet and cell."""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dealer_audit.core.standard_codec import standard_to_dict
+from dealer_audit.formats.standard_xlsx import check_standard_xlsx, read_standard_xlsx, write_standard_xlsx
+from dealer_audit.formats.standard_yaml import load_standard
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+STANDARDS = [FIXTURES / "mini_standard.yaml"] + [
+    p
+    for p in sorted((Path(__file__).parent.parent.parent / "checklists").glob("*.yaml"))
+    if "checklists:" not in p.read_text(encoding="utf-8")  # program files are not standards
+]
+
+# Survey layout of the mini standard as written: row 2 opens 'reception', R01..R04 on rows 3-6, row 7 closes it,
+# row 8 opens 'waiting', W01..W07 on rows 9-15. Columns: A type, B name, C label::zh, H relevant, I weight, S bands.
+
+
+@pytest.mark.parametrize("path", STANDARDS, ids=lambda p: p.name)
+def test_yaml_to_xlsx_and_back_is_lossless(path: Path, tmp_path: Path) -> None:
+    checklist = load_standard(path)
+    target = tmp_path / "standard.xlsx"
+    write_standard_xlsx(checklist, target)
+    again = read_standard_xlsx(target)
+    assert standard_to_dict(again) == standard_to_dict(checklist)
+    assert again.content_hash == checklist.content_hash
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.xlsx"
+    write_standard_xlsx(load_standard(FIXTURES / "mini_standard.yaml"), path)
+    return path
+
+
+def _edit(path: Path, sheet: str, cells: dict[str, object]) -> None:
+    workbook = load_workbook(path)
+    for cell, value in cells.items():
+        workbook[sheet][cell] = value
+    workbook.save(path)
+
+
+def _errors(path: Path) -> list[tuple[str, str, str]]:
+    _, problems = check_standard_xlsx(path)
+    return [(str(p.location), p.message, p.hint) for p in problems if p.is_error]
+
+
+def test_layout_is_xlsform_like(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    assert workbook.sheetnames == ["survey", "choices", "settings", "bands"]
+    survey = workbook["survey"]
+    assert [c.value for c in survey[1]][:4] == ["type", "name", "label::zh", "label::en"]
+    assert [survey[f"A{r}"].value for r in (2, 3, 7, 11)] == [
+        "begin group",
+        "yes_no",
+        "end group",
+        "select_multiple W03",
+    ]
+    assert survey["S6"].value == "<=2: 1; <=5: 0.5; else: 0"
+    assert survey["P10"].value == "start=1 end=5"
+    assert survey["N3"].value == "cap" and survey["O3"].value == 60
+    assert survey.freeze_panes == "A2"
+
+
+def test_choice_list_missing_from_the_workbook(workbook_path: Path) -> None:
+    _edit(workbook_path, "survey", {"A11": "select_multiple amenities"})
+    name = str(workbook_path)
+    assert _errors(workbook_path) == [
+        (
+            f"{name}!survey!A11",
+            "choice list 'amenities' is not on the choices sheet",
+            "add its options to the choices sheet",
+        )
+    ]
+
+
+def test_choice_list_typo_gets_a_hint(workbook_path: Path) -> None:
+    _edit(workbook_path, "survey", {"A11": "select_multiple W3"})
+    [(where, message, hint)] = _errors(workbook_path)
+    assert (where.endswith("!survey!A11"), message, hint) == (
+        True,
+        "choice list 'W3' is not on the choices sheet",
+        "did you mean 'W03'?",
+    )
+
+
+def test_many_cell_errors_at_once(workbook_path: Path) -> None:
+    _edit(
+        workbook_path,
+        "survey",
+        {"A3": "yesno", "I4": 0, "B5": "R01", "S6": "<=2: 1; soon: 0", "H9": "W05 != null", "I12": -2},
+    )
+    name = str(workbook_path)
+    assert _errors(workbook_path) == [
+        (f"{name}!survey!A3", "unknown type 'yesno'", "did you mean 'yes_no'?"),
+        (
+            f"{name}!survey!I4",
+            "weight must be greater than 0, got 0",
+            "use scored: false for an item that should not count",
+        ),
+        (f"{name}!survey!B5", "duplicate item id 'R01' (first used at B3)", ""),
+        (
+            f"{name}!survey!S6",
+            "cannot read band 'soon: 0'",
+            "write e.g. '<=2: 1; <=5: 0.5; else: 0' (also '>=N: s' and 'a..b: s')",
+        ),
+        (
+            f"{name}!survey!H9",
+            "condition of 'W01' refers forward to 'W05', which comes later",
+            "move 'W05' before 'W01': a condition may only look at earlier items",
+        ),
+        (
+            f"{name}!survey!I12",
+            "weight must be greater than 0, got -2",
+            "use scored: false for an item that should not count",
+        ),
+    ]
+
+
+def test_unknown_column_with_hint(workbook_path: Path) -> None:
+    _edit(workbook_path, "survey", {"I1": "wieght"})
+    [(where, message, hint)] = _errors(workbook_path)
+    assert (where, message, hint) == (
+        f"{workbook_path}!survey!I1",
+        "unknown column 'wieght' on the survey sheet",
+        "did you mean 'weight'?",
+    )
+
+
+def test_missing_settings_sheet(workbook_path: Path) -> None:
+    workbook = load_workbook(workbook_path)
+    del workbook["settings"]
+    workbook.save(workbook_path)
+    assert _errors(workbook_path) == [
+        (f"{workbook_path}!settings", "the workbook has no 'settings' sheet", "sheets found: survey, choices, bands")
+    ]
+
+
+def test_unclosed_group_and_item_outside_a_section(workbook_path: Path) -> None:
+    _edit(workbook_path, "survey", {"A7": None, "B7": None, "A16": None, "B16": None})
+    workbook = load_workbook(workbook_path)
+    workbook["survey"].insert_rows(2)
+    workbook["survey"]["A2"] = "text"
+    workbook["survey"]["B2"] = "X01"
+    workbook.save(workbook_path)
+    messages = [(where.rsplit("!", 1)[1], message) for where, message, _ in _errors(workbook_path)]
+    assert messages == [
+        ("A2", "an item outside a section"),
+        ("A9", "sections cannot nest: the group opened on row 3 is still open"),
+        ("A9", "the group 'waiting' opened here is never closed"),
+    ]
+
+
+def test_xlsform_language_headers_are_accepted(workbook_path: Path) -> None:
+    _edit(workbook_path, "survey", {"C1": "label::Chinese (zh)", "D1": "label::English (en)"})
+    checklist = read_standard_xlsx(workbook_path)
+    assert checklist.items_by_id["R01"].text.zh == "服务顾问使用平板电脑接车"
+    assert checklist.items_by_id["R01"].text.en.startswith("The service advisor")
+
+
+def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    checklist = load_standard(FIXTURES / "mini_standard.yaml")
+    first = checklist.sections[0]
+    item = replace(first.items[0], reference='=HYPERLINK("http://x")')
+    checklist = replace(checklist, sections=(replace(first, items=(item, *first.items[1:])), *checklist.sections[1:]))
+    path = tmp_path / "inject.xlsx"
+    write_standard_xlsx(checklist, path)
+    cell = load_workbook(path)["survey"]["V3"]
+    assert cell.data_type == "s"
+    assert read_standard_xlsx(path).items_by_id["R01"].reference == '=HYPERLINK("http://x")'
