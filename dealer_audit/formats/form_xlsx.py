@@ -1,0 +1,760 @@
+"""The fill-in workbook: one dealer's audit form as .xlsx, and reading a filled one back into an Audit.
+
+Why a workbook: some auditors prefer Excel on the laptop (or print it). The form is generated for one dealer,
+standard version and wave; only the yellow answer columns (answer, N/A, note, evidence files) and the auditor /
+visit-date cells are unlocked. A hidden `_meta` sheet names the standard (id, version, content hash), the
+dealer (with the attributes conditions read), the wave, the audit UUID (so importing the same workbook twice is
+idempotent) and a checksum of the item list. Reading regenerates every locked cell from the standard and
+compares, so a row that was reordered, deleted, inserted or edited outside the answer columns is found and
+named by its cell; every problem is reported at once as ``FILE!Sheet!Cell: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.conditions import BoolOp, Condition, ItemRef, parse_condition, walk
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import dealer_context
+from dealer_audit.core.standard import AnswerType, Checklist, Item
+from dealer_audit.core.validation import validate_audit
+from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
+
+FORMAT = "dealer-audit/form"
+FORM_VERSION = 1
+SHEET = "Audit"
+META = "_meta"
+LISTS = "_lists"
+HEADER_ROW = 5
+FIRST_ROW = 6
+AUDITOR_CELL = "B3"
+VISIT_CELL = "F3"
+META_ITEMS_ROW = 20  # _meta: key/value pairs above, one row per item (id, row) from here
+
+YES_LABEL = "是/Yes"
+NO_LABEL = "否/No"
+NA_LABEL = "N/A"
+NOT_APPLICABLE = "不适用于本经销商 / does not apply to this dealer"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    editable: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("section", "章节\nSection", 16),
+    Column("id", "编号\nItem", 9),
+    Column("text_zh", "检查项目", 34),
+    Column("text_en", "Checklist item", 38),
+    Column("guidance", "检查指引 Guidance", 34),
+    Column("type", "类型\nType", 16),
+    Column("allowed", "可填答案\nAllowed answers", 30),
+    Column("answer", "答案\nAnswer", 18, editable=True),
+    Column("na", "不适用\nN/A", 9, editable=True),
+    Column("note", "备注\nNote", 32, editable=True),
+    Column("evidence", "证据文件\nEvidence files", 24, editable=True),
+    Column("applies", "适用条件\nApplies when", 26),
+)
+COLUMN_INDEX = {c.key: n for n, c in enumerate(COLUMNS, 1)}
+LETTER = {c.key: get_column_letter(n) for n, c in enumerate(COLUMNS, 1)}
+LOCKED_KEYS = tuple(c.key for c in COLUMNS if not c.editable)
+
+TYPE_LABELS = {
+    AnswerType.YES_NO: "是否 Yes/No",
+    AnswerType.SCALE: "评分 Scale",
+    AnswerType.NUMBER: "数字 Number",
+    AnswerType.SINGLE_CHOICE: "单选 Single choice",
+    AnswerType.MULTIPLE_CHOICE: "多选 Multiple choice",
+    AnswerType.TEXT: "文字 Text",
+    AnswerType.PHOTO: "照片 Photo",
+}
+
+YELLOW = PatternFill("solid", fgColor="FFF9C4")
+GREY = PatternFill("solid", fgColor="D9D9D9")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+# ---- shared helpers --------------------------------------------------------------------------------------------
+
+
+def item_checksum(standard: Checklist) -> str:
+    """sha256 of the item list (ids and both texts, in order): any reordering or rewording changes it."""
+    text = "\n".join(f"{i.id}\t{i.text.zh}\t{i.text.en}" for i in standard.items())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def standard_hash(standard: Checklist) -> str:
+    try:
+        return standard.content_hash
+    except Exception:  # pragma: no cover - a standard the codec cannot encode still gets a form
+        return ""
+
+
+def option_label(option_label_zh: str, option_label_en: str, code: str) -> str:
+    parts = [p for p in (option_label_zh, option_label_en) if p]
+    return " / ".join(dict.fromkeys(parts)) or code
+
+
+def dealer_applicability(item: Item, attributes: Mapping[str, Any]) -> bool | None:
+    """True/False when the dealer's attributes alone decide the condition, None when it depends on answers.
+
+    A conjunction is false as soon as one of its answer-free parts is false ("dealer.has_ev and W01 == 'wait'"
+    for a dealer without EV service), so such rows are greyed too.
+    """
+    if not item.condition:
+        return True
+    condition = parse_condition(item.condition)
+    if not condition.item_refs:
+        return condition.evaluate({}, attributes)
+    root = condition.root
+    if isinstance(root, BoolOp) and root.op == "and":
+        for operand in root.operands:
+            answer_free = not any(isinstance(n, ItemRef) for n in walk(operand))
+            if answer_free and not Condition("", operand).evaluate({}, attributes):
+                return False
+    return None
+
+
+def _set_text(cell: Any, text: str) -> None:
+    """Text that starts like a formula is stored as text, never evaluated (formula injection)."""
+    cell.value = text if text else None
+    if text.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"
+
+
+# ---- writing ---------------------------------------------------------------------------------------------------
+
+
+def row_values(standard: Checklist, item: Item, attributes: Mapping[str, Any]) -> dict[str, str]:
+    """The locked cells of an item's row; the reader regenerates them to detect edits."""
+    section = standard.section_of[item.id]
+    allowed = allowed_text(item)
+    applies = dealer_applicability(item, attributes)
+    if applies is False:
+        applies_text = NOT_APPLICABLE
+    elif item.condition and applies is None:
+        applies_text = f"仅当 only if: {item.condition}"
+    else:
+        applies_text = ""
+    guidance = " / ".join(p for p in dict.fromkeys((item.guidance.zh, item.guidance.en)) if p)
+    kind = TYPE_LABELS[item.type]
+    flags = [("必答 required" if item.required else "选答 optional")]
+    if item.critical is not None:
+        flags.append("关键项 critical")
+    return {
+        "section": option_label(section.title.zh, section.title.en, section.id),
+        "id": item.id,
+        "text_zh": item.text.zh,
+        "text_en": item.text.en,
+        "guidance": guidance,
+        "type": f"{kind}\n{' · '.join(flags)}",
+        "allowed": allowed,
+        "applies": applies_text,
+    }
+
+
+def allowed_text(item: Item) -> str:
+    na = f"; {NA_LABEL}" if item.na_allowed else ""
+    if item.type is AnswerType.YES_NO:
+        return f"{YES_LABEL}; {NO_LABEL}{na}"
+    if item.type is AnswerType.SCALE:
+        low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
+        return f"{low}–{high}{na}"
+    if item.type is AnswerType.NUMBER:
+        unit = option_label(item.unit.zh, item.unit.en, "") if item.unit else ""
+        low = "" if not item.range or item.range.min is None else f"{item.range.min:g}"
+        high = "" if not item.range or item.range.max is None else f"{item.range.max:g}"
+        limits = f" {low}–{high}" if (low or high) else ""
+        return f"数字 number{limits}{(' ' + unit) if unit else ''}{na}"
+    if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
+        labels = "; ".join(option_label(o.label.zh, o.label.en, o.code) for o in item.options)
+        if item.type is AnswerType.MULTIPLE_CHOICE:
+            return f"{labels}\n(多选用逗号分隔 several: separate with commas){na}"
+        return labels + na
+    if item.type is AnswerType.PHOTO:
+        return f"照片文件名 photo file name{na}"
+    return f"文字 text{na}"
+
+
+def write_form(
+    standard: Checklist,
+    dealer: Dealer,
+    wave: str,
+    path: str | Path,
+    audit_id: str | None = None,
+) -> Path:
+    """Write the fill-in workbook for one dealer, standard version and wave; returns the path written."""
+    path = Path(path)
+    attributes = dict(dealer_context(dealer))
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    lists = workbook.create_sheet(LISTS)
+    meta = workbook.create_sheet(META)
+
+    title = f"{standard.title.zh} / {standard.title.en} — {standard.id} {standard.version}"
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = "经销商 Dealer"
+    sheet["B2"] = f"{dealer.code} {option_label(dealer.name.zh, dealer.name.en, '')}".strip()
+    sheet["E2"] = "波次 Wave"
+    sheet["F2"] = wave
+    sheet["A3"] = "稽核员 Auditor"
+    sheet["E3"] = "访问日期 Visit date"
+    sheet["A4"] = (
+        "只填写黄色单元格（答案、不适用、备注、证据文件）；灰色行不适用于本经销商。"
+        " Fill in the yellow cells only (answer, N/A, note, evidence files); grey rows do not apply to this dealer."
+    )
+    for ref in ("A2", "A3", "E2", "E3"):
+        sheet[ref].font = Font(bold=True)
+    for ref in (AUDITOR_CELL, VISIT_CELL):
+        sheet[ref].fill = YELLOW
+        sheet[ref].border = BOX
+        sheet[ref].protection = Protection(locked=False)
+    sheet[VISIT_CELL].number_format = "yyyy-mm-dd"
+    visit = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+    visit.error = "请输入日期 Enter a date (yyyy-mm-dd)"
+    sheet.add_data_validation(visit)
+    visit.add(VISIT_CELL)
+
+    for n, column in enumerate(COLUMNS, 1):
+        cell = sheet.cell(HEADER_ROW, n, column.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BOX
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+    sheet.row_dimensions[HEADER_ROW].height = 32
+
+    yes_no = DataValidation(type="list", formula1=f'"{YES_LABEL},{NO_LABEL}"', allow_blank=True)
+    yes_no_na = DataValidation(type="list", formula1=f'"{YES_LABEL},{NO_LABEL},{NA_LABEL}"', allow_blank=True)
+    na_mark = DataValidation(type="list", formula1=f'"{NA_LABEL}"', allow_blank=True)
+    for validation in (yes_no, yes_no_na, na_mark):
+        validation.error = "请从下拉列表选择 Choose from the list"
+        validation.errorTitle = "dealer-audit"
+        sheet.add_data_validation(validation)
+
+    list_column = 0
+    for offset, item in enumerate(standard.items()):
+        row = FIRST_ROW + offset
+        values = row_values(standard, item, attributes)
+        applies = dealer_applicability(item, attributes) is not False
+        for key, text in values.items():
+            cell = sheet.cell(row, COLUMN_INDEX[key])
+            _set_text(cell, text)
+        for n, column in enumerate(COLUMNS, 1):
+            cell = sheet.cell(row, n)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = BOX
+            if not applies:
+                cell.fill = GREY
+                cell.font = Font(color="808080")
+            elif column.editable:
+                cell.fill = YELLOW
+                cell.protection = Protection(locked=False)
+        answer_ref = f"{LETTER['answer']}{row}"
+        if not applies:
+            continue
+        if item.na_allowed:
+            na_mark.add(f"{LETTER['na']}{row}")
+        if item.type is AnswerType.YES_NO:
+            (yes_no_na if item.na_allowed else yes_no).add(answer_ref)
+        elif item.type is AnswerType.SINGLE_CHOICE and item.options:
+            list_column += 1
+            letter = get_column_letter(list_column)
+            labels = [option_label(o.label.zh, o.label.en, o.code) for o in item.options]
+            if item.na_allowed:
+                labels.append(NA_LABEL)
+            lists.cell(1, list_column, item.id)
+            for k, label in enumerate(labels, 2):
+                _set_text(lists.cell(k, list_column), label)
+            choice = DataValidation(
+                type="list", formula1=f"'{LISTS}'!${letter}$2:${letter}${len(labels) + 1}", allow_blank=True
+            )
+            choice.error = "请从下拉列表选择 Choose from the list"
+            sheet.add_data_validation(choice)
+            choice.add(answer_ref)
+        elif item.type in (AnswerType.SCALE, AnswerType.NUMBER):
+            number = _number_validation(item)
+            sheet.add_data_validation(number)
+            number.add(answer_ref)
+
+    for validation in sheet.data_validations.dataValidation:
+        validation.showErrorMessage = True  # openpyxl defaults to False, i.e. Excel would not enforce the rule
+        validation.errorStyle = "stop"
+    sheet.freeze_panes = sheet.cell(FIRST_ROW, COLUMN_INDEX["text_zh"])
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # auditors may widen columns and rows
+    sheet.protection.formatRows = False
+    sheet.protection.formatCells = False
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+
+    entries: list[tuple[str, Any]] = [
+        ("format", FORMAT),
+        ("form_version", FORM_VERSION),
+        ("audit_id", audit_id or str(uuid.uuid4())),
+        ("standard_id", standard.id),
+        ("standard_version", standard.version),
+        ("standard_hash", standard_hash(standard)),
+        ("dealer_code", dealer.code),
+        ("dealer_attributes", json.dumps(attributes, ensure_ascii=False, sort_keys=True, default=str)),
+        ("wave", wave),
+        ("item_count", sum(1 for _ in standard.items())),
+        ("item_checksum", item_checksum(standard)),
+        ("first_row", FIRST_ROW),
+        ("generated_at", datetime.now(UTC).replace(microsecond=0).isoformat()),
+    ]
+    for n, (key, value) in enumerate(entries, 1):
+        meta.cell(n, 1, key)
+        meta.cell(n, 2, value)
+    meta.cell(META_ITEMS_ROW - 1, 1, "item_id")
+    meta.cell(META_ITEMS_ROW - 1, 2, "row")
+    for offset, item in enumerate(standard.items()):
+        meta.cell(META_ITEMS_ROW + offset, 1, item.id)
+        meta.cell(META_ITEMS_ROW + offset, 2, FIRST_ROW + offset)
+    for hidden in (meta, lists):
+        hidden.sheet_state = "hidden"
+        hidden.protection.sheet = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _number_validation(item: Item) -> DataValidation:
+    if item.type is AnswerType.SCALE:
+        low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
+        validation = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high))
+        validation.error = f"请输入 {low}–{high} 的整数 Enter a whole number {low}–{high}"
+    else:
+        low_value = item.range.min if item.range else None
+        high_value = item.range.max if item.range else None
+        if low_value is not None and high_value is not None:
+            validation = DataValidation(
+                type="decimal", operator="between", formula1=f"{low_value:g}", formula2=f"{high_value:g}"
+            )
+        elif low_value is not None:
+            validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=f"{low_value:g}")
+        elif high_value is not None:
+            validation = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=f"{high_value:g}")
+        else:
+            validation = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
+        low = "" if low_value is None else f"{low_value:g}"
+        high = "" if high_value is None else f"{high_value:g}"
+        validation.error = f"请输入数字 Enter a number {low}–{high}".rstrip("–")
+    validation.errorTitle = "dealer-audit"
+    validation.allow_blank = True
+    return validation
+
+
+# ---- reading ---------------------------------------------------------------------------------------------------
+
+
+def _standards_by_key(standards: Iterable[Checklist] | Mapping[Any, Checklist]) -> dict[tuple[str, str], Checklist]:
+    values = standards.values() if isinstance(standards, Mapping) else standards
+    return {s.key: s for s in values}
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _split_list(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[,，;；\n]+", text) if p.strip()]
+
+
+class _Reader:
+    """Reads one filled workbook; collects every problem with its cell."""
+
+    def __init__(self, path: Path, standards: Mapping[tuple[str, str], Checklist]) -> None:
+        self.path = path
+        self.file = str(path)
+        self.standards = standards
+        self.problems = ProblemCollector()
+
+    def at(self, cell: str | None = None, sheet: str = SHEET) -> Location:
+        return Location(file=self.file, sheet=sheet, cell=cell)
+
+    def error(self, cell: str | None, message: str, code: str = "invalid", hint: str = "", sheet: str = SHEET) -> None:
+        self.problems.error(self.at(cell, sheet), message, code=code, hint=hint)
+
+    def fatal(self, message: str, cell: str | None = None, sheet: str = SHEET, hint: str = "") -> ValidationFailed:
+        return ValidationFailed([Problem(self.at(cell, sheet), message, "invalid_form", hint=hint)])
+
+    def read(self) -> Audit:
+        try:
+            workbook = load_workbook(self.path, data_only=True)
+        except FileNotFoundError:
+            raise ValidationFailed([Problem(Location(file=self.file), "file not found")]) from None
+        except Exception as error:  # zip/xml errors: not a readable workbook
+            raise ValidationFailed(
+                [Problem(Location(file=self.file), f"not a readable .xlsx workbook ({type(error).__name__})")]
+            ) from None
+        if META not in workbook.sheetnames:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        Location(file=self.file),
+                        "not a dealer-audit fill-in form (no _meta sheet)",
+                        "invalid_form",
+                        hint="generate one with `dealer-audit form`",
+                    )
+                ]
+            )
+        if SHEET not in workbook.sheetnames:
+            raise self.fatal(f"the sheet {SHEET!r} is missing (renamed or deleted?)", sheet=SHEET)
+        meta = self.read_meta(workbook[META])
+        standard = self.find_standard(meta)
+        sheet = workbook[SHEET]
+        self.check_structure(sheet, standard, meta)
+        if self.problems.has_errors:
+            raise ValidationFailed(
+                self.problems.problems,
+                f"{self.file}: the item rows were changed outside the answer columns; nothing was imported",
+            )
+        return self.read_answers(sheet, standard, meta)
+
+    # -- meta and standard ---------------------------------------------------------------------------------------
+
+    def read_meta(self, sheet: Worksheet) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        for row in sheet.iter_rows(min_row=1, max_row=META_ITEMS_ROW - 2, max_col=2, values_only=True):
+            if row[0]:
+                meta[str(row[0])] = row[1]
+        if meta.get("format") != FORMAT:
+            raise self.fatal(f"_meta format is {meta.get('format')!r}, expected {FORMAT!r}", "B1", META)
+        version = meta.get("form_version")
+        if not isinstance(version, int) or version > FORM_VERSION:
+            raise self.fatal(
+                f"form version {version!r} is not supported (this tool reads {FORM_VERSION})",
+                "B2",
+                META,
+                hint="upgrade dealer-audit",
+            )
+        missing = [
+            k
+            for k in ("audit_id", "standard_id", "standard_version", "dealer_code", "wave", "item_checksum")
+            if not meta.get(k)
+        ]
+        if missing:
+            raise self.fatal(f"_meta lacks {', '.join(missing)}", sheet=META)
+        try:
+            meta["dealer_attributes"] = json.loads(meta.get("dealer_attributes") or "{}")
+        except (TypeError, ValueError):
+            raise self.fatal("_meta dealer_attributes is not valid JSON", sheet=META) from None
+        rows: list[tuple[str, int]] = []
+        for item_id, row in sheet.iter_rows(min_row=META_ITEMS_ROW, max_col=2, values_only=True):
+            if item_id is None:
+                break
+            rows.append((str(item_id), int(row)))
+        meta["rows"] = rows
+        return meta
+
+    def find_standard(self, meta: dict[str, Any]) -> Checklist:
+        key = (str(meta["standard_id"]), str(meta["standard_version"]))
+        standard = self.standards.get(key)
+        if standard is None:
+            known = ", ".join(f"{i} {v}" for i, v in sorted(self.standards)) or "none"
+            raise self.fatal(
+                f"the form was made for standard {key[0]} {key[1]}, which is not loaded (loaded: {known})",
+                sheet=META,
+                hint="import that standard version first",
+            )
+        if meta["item_checksum"] != item_checksum(standard):
+            raise self.fatal(
+                f"the item list checksum does not match standard {key[0]} {key[1]}: the form was made from "
+                "another copy of the standard",
+                sheet=META,
+            )
+        expected_hash = meta.get("standard_hash") or ""
+        if expected_hash and standard_hash(standard) and expected_hash != standard_hash(standard):
+            raise self.fatal(
+                f"standard {key[0]} {key[1]} loaded here differs from the one the form was made from "
+                f"(content hash {str(expected_hash)[:12]}… vs {standard_hash(standard)[:12]}…)",
+                sheet=META,
+            )
+        return standard
+
+    # -- structure -----------------------------------------------------------------------------------------------
+
+    def check_structure(self, sheet: Worksheet, standard: Checklist, meta: dict[str, Any]) -> None:
+        items = list(standard.items())
+        expected_rows = [(item.id, FIRST_ROW + n) for n, item in enumerate(items)]
+        if meta["rows"] != expected_rows:
+            self.error(None, "the _meta item list does not match the standard", sheet=META)
+            return
+        attributes = meta["dealer_attributes"]
+        for n, column in enumerate(COLUMNS, 1):
+            found = _cell_text(sheet.cell(HEADER_ROW, n).value)
+            if found != column.header.strip():
+                self.error(
+                    f"{get_column_letter(n)}{HEADER_ROW}",
+                    f"header changed: expected {column.header.replace(chr(10), ' ')!r}, found {found!r}",
+                    code="form_edited",
+                )
+        for item, (_, row) in zip(items, expected_rows, strict=True):
+            values = row_values(standard, item, attributes)
+            found_id = _cell_text(sheet.cell(row, COLUMN_INDEX["id"]).value)
+            if found_id != item.id:
+                self.error(
+                    f"{LETTER['id']}{row}",
+                    f"expected item {item.id} in this row, found {found_id or 'an empty cell'}: item rows were "
+                    "reordered, inserted or deleted",
+                    code="form_edited",
+                    hint="copy the answers into a freshly generated form",
+                )
+                continue
+            for key in LOCKED_KEYS:
+                if key == "id":
+                    continue
+                found = _cell_text(sheet.cell(row, COLUMN_INDEX[key]).value)
+                if found != values[key].strip():
+                    self.error(
+                        f"{LETTER[key]}{row}",
+                        f"{item.id}: this cell was edited (only the answer, N/A, note and evidence columns may change)",
+                        code="form_edited",
+                    )
+        last = FIRST_ROW + len(items) - 1
+        for row in range(last + 1, sheet.max_row + 1):
+            for n in range(1, len(COLUMNS) + 1):
+                if _cell_text(sheet.cell(row, n).value):
+                    self.error(
+                        f"{get_column_letter(n)}{row}",
+                        "unexpected content below the last item (rows added?)",
+                        code="form_edited",
+                    )
+                    break
+
+    # -- answers -------------------------------------------------------------------------------------------------
+
+    def read_answers(self, sheet: Worksheet, standard: Checklist, meta: dict[str, Any]) -> Audit:
+        attributes = meta["dealer_attributes"]
+        answers: dict[str, Answer] = {}
+        cells: dict[str, int] = {}
+        for offset, item in enumerate(standard.items()):
+            row = FIRST_ROW + offset
+            cells[item.id] = row
+            answer = self.read_row(sheet, item, row, dealer_applicability(item, attributes) is not False)
+            if answer is not None:
+                answers[item.id] = answer
+        auditor = _cell_text(sheet[AUDITOR_CELL].value)
+        visit_start = self.read_visit(sheet[VISIT_CELL].value)
+        audit = Audit(
+            audit_id=str(meta["audit_id"]),
+            dealer_code=str(meta["dealer_code"]),
+            standard_id=standard.id,
+            standard_version=standard.version,
+            wave=str(meta["wave"]),
+            auditor=auditor,
+            visit_start=visit_start,
+            answers=answers,
+            standard_hash=str(meta.get("standard_hash") or ""),
+            source=self.path.name,
+        )
+        if not self.problems.has_errors:
+            self.apply_validation(standard, audit, attributes, cells)
+        if self.problems.has_errors:
+            raise ValidationFailed(
+                self.problems.problems, f"{self.file}: {self.count_errors()} problem(s); nothing was imported"
+            )
+        complete = not any(p.code == "missing_required" for p in self.problems.problems)
+        return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
+
+    def count_errors(self) -> int:
+        return sum(1 for p in self.problems.problems if p.is_error)
+
+    def read_visit(self, value: Any) -> datetime | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        try:
+            return datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.error(VISIT_CELL, f"{value!r} is not a date (use yyyy-mm-dd)")
+            return None
+
+    def read_row(self, sheet: Worksheet, item: Item, row: int, applies: bool) -> Answer | None:
+        def ref(key: str) -> str:
+            return f"{LETTER[key]}{row}"
+
+        raw_answer = sheet.cell(row, COLUMN_INDEX["answer"]).value
+        raw_na = _cell_text(sheet.cell(row, COLUMN_INDEX["na"]).value)
+        note = _cell_text(sheet.cell(row, COLUMN_INDEX["note"]).value)
+        files = _split_list(_cell_text(sheet.cell(row, COLUMN_INDEX["evidence"]).value))
+        answer_text = _cell_text(raw_answer)
+        if not (answer_text or raw_na or note or files):
+            return None
+        if not applies:
+            self.error(
+                ref("answer") if answer_text else ref("note"),
+                f"{item.id} does not apply to this dealer; leave its row empty",
+                code="not_applicable",
+            )
+            return None
+        na = False
+        if raw_na:
+            if raw_na.upper() not in ("N/A", "NA", "不适用", "是", "YES", "Y", "X", "✓", "TRUE", "1"):
+                self.error(ref("na"), f"{raw_na!r} is not a mark: put N/A or leave it empty")
+            elif not item.na_allowed:
+                self.error(ref("na"), f"{item.id}: N/A is not allowed for this item", code="na_not_allowed")
+            else:
+                na = True
+        value: AnswerValue = None
+        if answer_text.upper() in ("N/A", "NA", "不适用"):
+            if not item.na_allowed:
+                self.error(ref("answer"), f"{item.id}: N/A is not allowed for this item", code="na_not_allowed")
+            else:
+                na = True
+        elif answer_text:
+            if na:
+                self.error(ref("answer"), f"{item.id}: both an answer and N/A are given; keep one")
+            value = self.parse_value(item, raw_answer, answer_text, ref("answer"))
+        evidence = tuple(EvidenceRef(file_name=name) for name in files)
+        if item.type is AnswerType.PHOTO and isinstance(value, str):
+            evidence = tuple(dict.fromkeys((EvidenceRef(file_name=value), *evidence)))
+        return Answer(item.id, None if na else value, na=na, note=note, evidence=evidence)
+
+    def parse_value(self, item: Item, raw: Any, text: str, cell: str) -> AnswerValue:
+        kind = item.type
+        if kind is AnswerType.YES_NO:
+            lowered = text.lower()
+            if isinstance(raw, bool):
+                return "yes" if raw else "no"
+            if lowered in ("是/yes", "是", "yes", "y", "true", "1", "√"):
+                return "yes"
+            if lowered in ("否/no", "否", "no", "n", "false", "0", "×"):
+                return "no"
+            self.error(cell, f"{item.id}: {text!r} is not an answer; choose {YES_LABEL} or {NO_LABEL}", "invalid_value")
+            return None
+        if kind in (AnswerType.SCALE, AnswerType.NUMBER):
+            number = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+            if number is None:
+                try:
+                    number = float(text.replace("，", ".").replace(",", "."))
+                except ValueError:
+                    self.error(cell, f"{item.id}: {text!r} is not a number", "invalid_value")
+                    return None
+            if kind is AnswerType.SCALE:
+                low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
+                if float(number) != int(number) or not low <= number <= high:
+                    self.error(cell, f"{item.id}: {text} is not a whole number from {low} to {high}", "out_of_range")
+                    return None
+                return int(number)
+            limits = item.range
+            if limits is not None and (
+                (limits.min is not None and number < limits.min) or (limits.max is not None and number > limits.max)
+            ):
+                low = "" if limits.min is None else f"{limits.min:g}"
+                high = "" if limits.max is None else f"{limits.max:g}"
+                self.error(cell, f"{item.id}: {number:g} is out of range {low}–{high}", "out_of_range")
+                return None
+            return int(number) if float(number).is_integer() else float(number)
+        if kind in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
+            parts = [text] if kind is AnswerType.SINGLE_CHOICE else _split_list(text)
+            codes: list[str] = []
+            for part in parts:
+                code = self.option_code(item, part)
+                if code is None:
+                    labels = "; ".join(option_label(o.label.zh, o.label.en, o.code) for o in item.options)
+                    self.error(cell, f"{item.id}: unknown choice {part!r}; choose from {labels}", "invalid_value")
+                    return None
+                codes.append(code)
+            if kind is AnswerType.SINGLE_CHOICE:
+                return codes[0]
+            return tuple(dict.fromkeys(codes))
+        return text
+
+    @staticmethod
+    def option_code(item: Item, text: str) -> str | None:
+        lowered = text.strip().lower()
+        for option in item.options:
+            names = {
+                option.code.lower(),
+                option.label.zh.lower(),
+                option.label.en.lower(),
+                option_label(option.label.zh, option.label.en, option.code).lower(),
+            }
+            if lowered in names:
+                return option.code
+        return None
+
+    def apply_validation(
+        self, standard: Checklist, audit: Audit, attributes: Mapping[str, Any], rows: Mapping[str, int]
+    ) -> None:
+        """Evidence rules, answers to items hidden by earlier answers, missing items: from core.validation, moved
+        onto the cell the auditor has to change."""
+        column_for = {
+            "note_required": "note",
+            "photo_required": "evidence",
+            "na_not_allowed": "na",
+        }
+        for problem in validate_audit(standard, audit, attributes, finalising=False):
+            path = problem.location.path or ""
+            item_id = path.removeprefix("answers.") if path.startswith("answers.") else None
+            if item_id not in rows:
+                self.problems.extend([Problem(self.at(None), problem.message, problem.code, problem.severity)])
+                continue
+            key = column_for.get(problem.code, "answer")
+            item = standard.items_by_id[item_id]
+            if problem.code == "photo_required" and item.type is AnswerType.PHOTO:
+                key = "answer"
+            message = problem.message
+            if problem.code == "missing_required":
+                message = f"{message}; imported as a draft"
+            self.problems.extend(
+                [
+                    Problem(
+                        self.at(f"{LETTER[key]}{rows[item_id]}"),
+                        message,
+                        problem.code,
+                        problem.severity,
+                        problem.hint,
+                    )
+                ]
+            )
+
+
+def read_form_with_warnings(
+    path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist]
+) -> tuple[Audit, list[Problem]]:
+    """`read_form` plus the warnings that did not stop the import (missing required answers — the audit is then
+    a draft —, answers to items hidden by earlier answers, numbers no scoring band matches)."""
+    reader = _Reader(Path(path), _standards_by_key(standards))
+    audit = reader.read()
+    return audit, [p for p in reader.problems.problems if p.severity is Severity.WARNING]
+
+
+def read_form(path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist]) -> Audit:
+    """Read a filled workbook into an Audit, finalised when complete, else a draft. Raises ValidationFailed with
+    every error at once (``FILE!Audit!H7: …``); nothing should be stored when it does."""
+    return read_form_with_warnings(path, standards)[0]
