@@ -252,7 +252,7 @@ def test_unknown_standard_and_foreign_workbooks_are_refused(form, standard, tmp_
         read_form(plain, [standard])
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
-    with pytest.raises(ValidationFailed, match="not a readable .xlsx"):
+    with pytest.raises(ValidationFailed, match=r"not a readable \.xlsx"):
         read_form(broken, [standard])
 
 
