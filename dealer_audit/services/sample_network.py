@@ -10,7 +10,7 @@ the clock or `uuid4`). Output layout::
 
     OUT/dealers.csv                     master data (columns of formats/dealers.py)
     OUT/<wave>/<dealer>_<standard>_<n>.json   one audit per file (formats/audit_json.py)
-    OUT/<wave>/evidence/<file>          photos referenced by the audits (shared by sha256)
+    OUT/<wave>/<photo>.png                    photos the audits cite, next to them (where `import` looks)
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import Any
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.conditions import parse_condition
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import dealer_context, item_fraction
 from dealer_audit.core.standard import (
     AnswerType,
     Checklist,
@@ -40,6 +41,7 @@ from dealer_audit.core.standard import (
     NumberBand,
     Program,
     Region,
+    ScaleRange,
     Wave,
 )
 from dealer_audit.formats.audit_json import audit_to_dict
@@ -225,7 +227,7 @@ def generate_network(
     standards: Sequence[Checklist],
     program: Program | None,
     dealers_count: int,
-    waves: int,
+    waves: int | Sequence[str],
     seed: int,
     out_dir: Path,
     *,
@@ -242,9 +244,10 @@ def generate_network(
     `dealers` replaces the synthetic dealer list (the demo uses the hand-written master data); `quality` pins
     a dealer's per-wave quality (the demo's stories); `overrides` forces chosen answers of chosen audits.
     `visits` is the (min, max) number of visits per dealer, wave and standard (the benchmark uses (1, 1)).
+    `waves` is a count (the program's first waves, continued quarter by quarter) or the wave codes to use.
     """
-    if dealers_count < 0 or waves < 1:
-        raise ValueError("dealers_count must be >= 0 and waves >= 1")
+    if dealers_count < 0 or (isinstance(waves, int) and waves < 1) or (not isinstance(waves, int) and not waves):
+        raise ValueError("dealers_count must be >= 0 and there must be at least one wave")
     rng = random.Random(seed)
     regions = list(program.regions) if program and program.regions else _default_regions()
     wave_list = _waves(program, waves)
@@ -263,7 +266,7 @@ def generate_network(
         wave_dir = out_dir / wave.code
         wave_dir.mkdir(exist_ok=True)
         if photos and any(plan.photo_items for plan in plans):
-            photo_refs = _write_photos(wave_dir / "evidence", result)
+            photo_refs = _write_photos(wave_dir, result)
         files: list[Path] = []
         for profile in profiles:
             for plan in plans:
@@ -295,10 +298,10 @@ def synthetic_dealers(count: int, regions: Sequence[Region], rng: random.Random)
             zh=f"{city_zh}{trade_zh}{f'第{branch + 1}' if branch else ''}{suffix_zh}",
             en=f"{city_en} {trade_en}{f' No.{branch + 1}' if branch else ''} {suffix_en}",
         )
-        tier = rng.choices((1, 2, 3), weights=(3, 4, 3))[0]
-        attributes: dict[str, bool | int] = {
-            "has_ev_service": rng.random() < (0.8 if tier == 1 else 0.55),
-            "has_lounge": rng.random() < (0.95 if tier == 1 else 0.75),
+        tier = rng.choices(("A", "B", "C"), weights=(3, 4, 3))[0]
+        attributes: dict[str, bool | str] = {
+            "has_ev_service": rng.random() < (0.8 if tier == "A" else 0.55),
+            "has_lounge": rng.random() < (0.95 if tier == "A" else 0.75),
             "tier": tier,
         }
         dealers.append(
@@ -317,7 +320,7 @@ def synthetic_dealers(count: int, regions: Sequence[Region], rng: random.Random)
 
 
 def dealers_to_csv(dealers: Iterable[Dealer]) -> str:
-    """Master data in the CSV form `formats/dealers.read_dealers` reads (booleans as yes/no)."""
+    """Master data in the CSV form `formats/dealers.read_dealers` reads (booleans as true/false)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(DEALER_COLUMNS)
@@ -325,7 +328,7 @@ def dealers_to_csv(dealers: Iterable[Dealer]) -> str:
         attrs = d.attributes
 
         def flag(name: str, attrs: Mapping[str, Any] = attrs) -> str:
-            return "yes" if attrs.get(name) else "no"
+            return "true" if attrs.get(name) else "false"
 
         writer.writerow(
             [
@@ -345,54 +348,10 @@ def dealers_to_csv(dealers: Iterable[Dealer]) -> str:
     return buffer.getvalue()
 
 
-def answer_fraction(item: Item, value: AnswerValue) -> float | None:
-    """The generator's own view of pass/fail (1 = fully compliant), used to attach notes and evidence on failure.
-
-    It mirrors the scoring rules of docs/scoring.md closely enough to decide "failed" (f < 1); the real score
-    always comes from core/scoring.
-    """
-    if value is None:
-        return None
-    if item.type is AnswerType.YES_NO:
-        return 1.0 if value == item.compliant_answer else 0.0
-    if item.type is AnswerType.SCALE:
-        if item.options and any(o.points for o in item.options):
-            best = max(o.points for o in item.options) or 1.0
-            option = item.option(str(value))
-            return (option.points / best) if option else 0.0
-        scale = item.scale or _DEFAULT_SCALE
-        span = scale.max - scale.min
-        return 1.0 if span <= 0 else (float(value) - scale.min) / span  # type: ignore[arg-type]
-    if item.type is AnswerType.NUMBER:
-        for band in item.bands:
-            if band.matches(float(value)):  # type: ignore[arg-type]
-                return band.score
-        return 0.0 if item.bands else 1.0
-    if item.type is AnswerType.SINGLE_CHOICE:
-        best = max((o.points for o in item.options), default=0.0)
-        if best <= 0:
-            return 1.0
-        option = item.option(str(value))
-        return option.points / best if option else 0.0
-    if item.type is AnswerType.MULTIPLE_CHOICE:
-        total = sum(o.points for o in item.options if o.points > 0)
-        if total <= 0:
-            return 1.0
-        chosen = value if isinstance(value, tuple) else (str(value),)
-        earned = sum(max(o.points, 0) for o in item.options if o.code in chosen)
-        return min(1.0, earned / total)
-    return 1.0
-
-
 # ---- internals -----------------------------------------------------------------------------------------------
 
 
-class _Scale:
-    min = 1
-    max = 5
-
-
-_DEFAULT_SCALE = _Scale()
+_DEFAULT_SCALE = ScaleRange()
 
 
 @dataclass(frozen=True)
@@ -420,7 +379,7 @@ class _StandardPlan:
             # Difficulty is a function of the item id, not of the run's rng: the same item is "hard" in every
             # network, like the real-world tablet check-in that most dealers skip.
             crc = zlib.crc32(f"{standard.id}/{item.id}".encode())
-            difficulty = ((crc % 1000) / 1000.0) ** 3 * 0.35 - 0.05
+            difficulty = ((crc % 1000) / 1000.0) ** 4 * 0.3 - 0.04
             condition = parse_condition(item.condition) if item.condition else None
             skippable = not item.required and not item.bonus and item.type is not AnswerType.PHOTO
             rules = item.evidence.is_required_somewhere
@@ -437,8 +396,11 @@ def _default_regions() -> list[Region]:
     return [Region(code, LocalText(zh, en)) for code, (zh, en, _) in _GEOGRAPHY.items()]
 
 
-def _waves(program: Program | None, count: int) -> list[Wave]:
+def _waves(program: Program | None, count: int | Sequence[str]) -> list[Wave]:
     known = list(program.waves) if program else []
+    if not isinstance(count, int):
+        by_code = {w.code: w for w in known}
+        return [by_code.get(code) or _quarter_wave(code) for code in count]
     waves = known[:count]
     year, quarter = 2026, 3
     if waves:
@@ -453,17 +415,19 @@ def _waves(program: Program | None, count: int) -> list[Wave]:
         quarter += 1
         if quarter > 4:
             year, quarter = year + 1, 1
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
-        waves.append(
-            Wave(
-                f"{year}-Q{quarter}",
-                LocalText(f"{year}年第{quarter}季度", f"{year} Q{quarter}"),
-                start.isoformat(),
-                end.isoformat(),
-            )
-        )
+        waves.append(_quarter_wave(f"{year}-Q{quarter}"))
     return waves
+
+
+def _quarter_wave(code: str) -> Wave:
+    """A wave the program does not list: dated as the calendar quarter its code names (2027-Q1), else undated."""
+    try:
+        year, quarter = int(code[:4]), int(code[-1])
+        start = date(year, 3 * quarter - 2, 1)
+    except ValueError:
+        return Wave(code, LocalText(code, code))
+    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+    return Wave(code, LocalText(f"{year}年第{quarter}季度", f"{year} Q{quarter}"), start.isoformat(), end.isoformat())
 
 
 def _profiles(
@@ -472,7 +436,7 @@ def _profiles(
     """Quality per dealer per wave: mostly good (mean ~0.86), a weak tail, drifting a little each wave."""
     profiles = []
     for dealer in dealers:
-        base = min(0.99, max(0.45, rng.gauss(0.86, 0.08)))
+        base = min(0.99, max(0.45, rng.gauss(0.87, 0.07)))
         series = [base]
         for _ in range(wave_count - 1):
             series.append(min(0.99, max(0.4, series[-1] + rng.gauss(0.0, 0.04))))
@@ -503,7 +467,7 @@ def _audit(
     forced: Mapping[str, Answer],
 ) -> Audit:
     dealer = profile.dealer
-    attributes = dict(dealer.attributes)
+    attributes = dict(dealer_context(dealer))
     # A single visit varies around the dealer's level: a good advisor on duty, a bad day.
     quality = min(0.995, max(0.2, profile.quality[wave_index] + rng.gauss(0.0, 0.03)))
     auditor = _AUDITORS[rng.randrange(len(_AUDITORS))]
@@ -565,13 +529,13 @@ def _answer(
         return Answer(item.id, na=True, answered_at=moment)
     p_pass = min(0.995, max(0.02, quality - item_plan.difficulty))
     if item.critical is not None:
-        p_pass = 1.0 - (1.0 - p_pass) * 0.3  # knock-outs are rare: dealers know what is critical
+        p_pass = 1.0 - (1.0 - p_pass) * 0.12  # knock-outs are rare: dealers know what is critical
     if item.bonus:
         p_pass *= 0.5
     value = _value(item, p_pass, rng, english, photo_names)
     if value is None:
         return None
-    fraction = answer_fraction(item, value) if item_plan.scored else 1.0
+    fraction = item_fraction(item, value)  # the scoring core's own verdict decides what counts as failed
     failed = fraction is not None and fraction < 1.0
     if not failed and not item_plan.evidence_rules and item.type is not AnswerType.PHOTO:  # the common case
         if rng.random() < 0.02:
@@ -580,7 +544,7 @@ def _answer(
     rule = item.evidence
     note = ""
     if failed and (_needed(rule.note, failed) or rng.random() < 0.35):
-        notes = (_PARTIAL_NOTES_EN if english else _PARTIAL_NOTES_ZH) if fraction >= 0.5 else None
+        notes = (_PARTIAL_NOTES_EN if english else _PARTIAL_NOTES_ZH) if (fraction or 0) >= 0.5 else None
         note = rng.choice(notes or (_FAIL_NOTES_EN if english else _FAIL_NOTES_ZH))
     elif _needed(rule.note, failed) or (not failed and rng.random() < 0.02):
         note = _remark(rng, english)
@@ -593,6 +557,20 @@ def _answer(
         )
         evidence = (photo_refs[name],)
     return Answer(item.id, value=value, note=note, evidence=evidence, answered_at=moment)
+
+
+_PHOTO_KEYWORDS = (("board", "status-board.png"), ("lounge", "lounge.png"), ("wait", "lounge.png"))
+
+
+def _photo_for(item: Item, photo_names: Sequence[str]) -> str:
+    """The stock photo that fits the item best (a status board for the board items), else one by item id."""
+    text = item.text.en.lower()
+    for keyword, name in _PHOTO_KEYWORDS:
+        if keyword in text and name in photo_names:
+            return name
+    if "check" in text and "reception-desk.png" in photo_names:
+        return "reception-desk.png"
+    return photo_names[zlib.crc32(item.id.encode()) % len(photo_names)]
 
 
 def _needed(when: EvidenceWhen, failed: bool) -> bool:
@@ -611,10 +589,11 @@ def _value(item: Item, p_pass: float, rng: random.Random, english: bool, photo_n
         other = "yes" if item.compliant_answer == "no" else "no"
         return item.compliant_answer if passed else other
     if kind is AnswerType.SCALE:
-        if item.options and item.scale is None:
-            ranked = sorted(item.options, key=lambda o: o.points, reverse=True)
-            return ranked[0].code if passed else rng.choice(ranked[1:] or ranked).code
         scale = item.scale or _DEFAULT_SCALE
+        if any(o.points for o in item.options):  # a scale whose steps carry points: the codes are the steps
+            steps = sorted((o for o in item.options if o.code.isdigit()), key=lambda o: o.points, reverse=True)
+            if steps:
+                return int(steps[0].code if passed else rng.choice(steps[1:] or steps).code)
         if passed:
             return scale.max if rng.random() < 0.7 else max(scale.min, scale.max - 1)
         return rng.randint(scale.min, max(scale.min, scale.max - 1))
@@ -624,8 +603,8 @@ def _value(item: Item, p_pass: float, rng: random.Random, english: bool, photo_n
         if not item.options:
             return None
         ranked = sorted(item.options, key=lambda o: o.points, reverse=True)
-        if ranked[0].points <= 0:  # unscored choice (e.g. "did the customer wait"): mostly the first option
-            return item.options[0].code if rng.random() < 0.8 else rng.choice(item.options).code
+        if ranked[0].points <= 0:  # unscored choice (e.g. "how was the visit booked"): first option most often
+            return item.options[0].code if rng.random() < 0.4 else rng.choice(item.options).code
         return ranked[0].code if passed else rng.choice(ranked[1:] or ranked).code
     if kind is AnswerType.MULTIPLE_CHOICE:
         positive = [o for o in item.options if o.points > 0]
@@ -736,18 +715,21 @@ def render_photo(
     image = Image.new("RGB", size, background)
     draw = ImageDraw.Draw(image)
     width, height = size
+    ink = (30, 30, 30) if sum(background) > 450 else (235, 235, 235)  # dark text on a light (paper) background
     draw.rectangle((10, 10, width - 10, height - 34), outline=accent, width=3)
+    draw.text((20, 16), caption_en.upper(), fill=accent)
+    draw.line((20, 30, width - 20, 30), fill=accent, width=1)
     lines = list(rows) or [("A", "OK"), ("B", "WIP"), ("C", "WAIT"), ("D", "OK")]
-    step = max(14, (height - 60) // max(1, len(lines)))
+    step = max(14, (height - 84) // max(1, len(lines)))
     for index, (left, right) in enumerate(lines):
-        y = 20 + index * step
-        colour = (120, 200, 120) if right in ("OK", "DONE") else (240, 190, 60) if right == "WIP" else (220, 80, 70)
+        y = 40 + index * step
+        colour = (60, 170, 80) if right in ("OK", "DONE") else (230, 170, 40) if right == "WIP" else (210, 70, 60)
         draw.rectangle((20, y, 34, y + 10), fill=colour)
-        draw.text((42, y - 1), left, fill=(235, 235, 235))
-        draw.text((width - 70, y - 1), right, fill=colour)
+        draw.text((42, y - 1), left, fill=ink)
+        draw.text((width - 80, y - 1), right, fill=colour)
     draw.rectangle((0, height - 28, width, height), fill=(20, 20, 20))
     draw.text((10, height - 22), caption_en, fill=(255, 255, 255))
-    draw.text((width - 60, height - 22), f"#{zlib.crc32(caption_zh.encode()) % 1000:03d}", fill=accent)
+    draw.text((width - 60, height - 22), f"#{zlib.crc32(caption_zh.encode()) % 1000:03d}", fill=(200, 200, 200))
     buffer = io.BytesIO()
     if fmt.upper() == "JPEG":
         image.save(buffer, format="JPEG", quality=70, optimize=True)

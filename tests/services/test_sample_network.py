@@ -8,10 +8,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from dealer_audit.core.answers import AuditStatus
 from dealer_audit.core.conditions import parse_condition
+from dealer_audit.core.scoring import item_fraction
 from dealer_audit.core.standard import (
     AnswerType,
     Checklist,
@@ -33,7 +32,7 @@ from dealer_audit.core.standard import (
     Wave,
 )
 from dealer_audit.formats.audit_json import read_audit_file
-from dealer_audit.services.sample_network import DEALER_COLUMNS, answer_fraction, generate_network
+from dealer_audit.services.sample_network import DEALER_COLUMNS, generate_network
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,7 +152,7 @@ def test_dealers_csv_has_the_master_data_columns_and_program_regions(tmp_path: P
     assert len({r["code"] for r in rows}) == 30  # one record per dealer code
     assert {r["region"] for r in rows} == {"east", "north"}
     assert all(r["name_zh"] and r["name_en"].isascii() for r in rows)
-    assert {r["has_ev_service"] for r in rows} == {"yes", "no"}
+    assert {r["has_ev_service"] for r in rows} == {"true", "false"}
 
 
 def test_audits_respect_conditions_na_rules_and_evidence_rules(tmp_path: Path) -> None:
@@ -174,10 +173,10 @@ def test_audits_respect_conditions_na_rules_and_evidence_rules(tmp_path: Path) -
                 if item.condition:
                     assert parse_condition(item.condition).evaluate(values, attributes), (path, item_id)
                 assert not answer.na or item.na_allowed
-                if item.evidence.photo is EvidenceWhen.ON_FAIL and answer_fraction(item, answer.value) == 0:
+                if item.evidence.photo is EvidenceWhen.ON_FAIL and item_fraction(item, answer.value) == 0:
                     assert answer.evidence and answer.note, (path, item_id)
                 if answer.evidence:
-                    assert (path.parent / "evidence" / answer.evidence[0].file_name).is_file()
+                    assert (path.parent / answer.evidence[0].file_name).is_file()
             # every required item that applies is answered: the audit is complete enough to finalise
             for item in standard.items():
                 applies = not item.condition or parse_condition(item.condition).evaluate(values, attributes)
@@ -208,7 +207,7 @@ def test_answer_distribution_is_realistic(tmp_path: Path) -> None:
         group = "weak" if quality[audit.dealer_code][0] < 0.6 else "strong"
         for item_id, answer in audit.answers.items():
             item = standard.items_by_id[item_id]
-            fraction = answer_fraction(item, answer.value)
+            fraction = item_fraction(item, answer.value)
             if fraction is None or not item.is_scored or item.bonus:
                 continue
             total[group] += 1

@@ -1,0 +1,289 @@
+"""Rebuild the sample network's audits: `python sample_audits/build_samples.py` (from the repository root).
+
+The audits in sample_audits/2026-Q3 and 2026-Q4 are generated, not hand-written, so they can be regenerated when
+a standard changes: the synthetic generator (dealer_audit/services/sample_network.py) draws realistic answers for
+every dealer of sample_audits/dealers.csv, and the STORIES below pin what a regional manager should find in the
+reports — a dealer that improved, one that collapsed, one with the same knock-out in both waves. The output is
+byte-identical for the same inputs (fixed seed, fixed UUIDs and times). README.md is written from the same facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dealer_audit.core.aggregate import DealerResult, score_wave
+from dealer_audit.core.answers import Answer, EvidenceRef
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import format_score
+from dealer_audit.core.standard import Checklist, Program
+from dealer_audit.formats.audit_json import read_audit_file
+from dealer_audit.formats.dealers import read_dealers
+from dealer_audit.formats.standards import load_checklists_dir
+from dealer_audit.services.sample_network import generate_network, render_photo
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WAVES = ("2026-Q3", "2026-Q4")
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A story's evidence photo, drawn (JPEG) so the repository holds no real pictures."""
+
+    file_name: str
+    caption_zh: str
+    caption_en: str
+    rows: tuple[tuple[str, str], ...]
+    background: tuple[int, int, int] = (34, 40, 48)
+    accent: tuple[int, int, int] = (220, 80, 70)
+
+
+@dataclass(frozen=True)
+class Forced:
+    """One scripted answer: applied to every visit of the dealer for that standard in that wave."""
+
+    value: str
+    note: str = ""
+    photo: Photo | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    dealer: str
+    title_zh: str
+    title_en: str
+    text_en: str
+    quality: tuple[float, float]  # the dealer's pass tendency in 2026-Q3 and 2026-Q4
+    forced: Mapping[tuple[int, str, str], Forced] = field(default_factory=dict)  # (wave index, standard, item)
+
+
+PAPER_SHEET = Photo(
+    "TY001-paper-checkin.jpg",
+    "纸质接车单",
+    "Paper check-in sheet",
+    (("VIN ____", "PAPER"), ("Mileage ____", "PAPER"), ("Damage [ ]", "PAPER"), ("Tablet", "OFF")),
+    background=(200, 196, 182),
+    accent=(90, 60, 40),
+)
+BOARD_OFF = Photo(
+    "GZ001-status-board-off.jpg",
+    "服务看板黑屏",
+    "Status board switched off",
+    (("Screen", "OFF"), ("Last update", "STALE"), ("Queue", "----")),
+    background=(16, 16, 18),
+)
+WHITEBOARD = Photo(
+    "CD002-handwritten-board.jpg",
+    "手写白板",
+    "Handwritten whiteboard",
+    (("3F09 ?", "WIP"), ("8K21", "WAIT"), ("call customer", "WAIT")),
+    background=(235, 235, 228),
+    accent=(40, 70, 160),
+)
+BOARD_LIVE = Photo(
+    "CD002-status-board-live.jpg",
+    "服务实况看板",
+    "Live status board",
+    (("A8K21 Maintenance", "DONE"), ("A3F09 Brake pads", "WIP"), ("AQ771 Tyres", "OK"), ("Wait", "12 min")),
+    background=(20, 44, 72),
+    accent=(120, 200, 120),
+)
+
+STORIES = (
+    Story(
+        "CD002",
+        "整改见效",
+        "The dealer that improved",
+        "Chengdu Wuhou Shudao was the weakest store in the West in 2026-Q3: paper check-in, no live status board, "
+        "long waits. The region ran an improvement plan; in 2026-Q4 it climbs the league table with a live board "
+        "(see the photos in its reports).",
+        (0.62, 0.95),
+        {
+            (0, "svc-mystery-shop", "ST01"): Forced("no", "看板是一张手写白板，未显示车辆进度。", WHITEBOARD),
+            (0, "digital-service", "TP01"): Forced("no", "大屏只播放广告，没有接入服务进度。", WHITEBOARD),
+            (1, "svc-mystery-shop", "ST01"): Forced("yes", "", BOARD_LIVE),
+            (1, "digital-service", "TP01"): Forced("yes", "", BOARD_LIVE),
+        },
+    ),
+    Story(
+        "GZ001",
+        "断崖式下滑",
+        "The dealer that collapsed",
+        "Guangzhou Tianhe Xingchi was one of the best stores in the South in 2026-Q3. In 2026-Q4 it lost its "
+        "service manager and two advisors: the status board was switched off, check-in went back to paper and "
+        "waits doubled. The reports raise an early-warning alert (a drop of more than 10 points, a band fall "
+        "and knock-outs).",
+        (0.96, 0.55),
+        {
+            (1, "svc-mystery-shop", "ST01"): Forced(
+                "no", "Board switched off; staff said nobody has updated it since the manager left.", BOARD_OFF
+            ),
+            (1, "digital-service", "TP01"): Forced("no", "看板黑屏，前台称系统账号已过期。", BOARD_OFF),
+            (1, "svc-mystery-shop", "RC03"): Forced("no", "顾问用纸质单接车，平板放在抽屉里。", PAPER_SHEET),
+        },
+    ),
+    Story(
+        "TY001",
+        "重复否决项",
+        "The repeated knock-out",
+        "Taiyuan Xiaodian Jinda failed the same knock-out in both waves: the advisor never checks cars in on a "
+        "tablet (RC03 in the mystery shop, DR01 in the digital assessment), so both indices are capped at 60. "
+        "The reports mark it as a repeat failure: last wave's action was not done.",
+        (0.8, 0.82),
+        {
+            (0, "svc-mystery-shop", "RC03"): Forced("no", "仍使用纸质接车单，平板电脑未启用。", PAPER_SHEET),
+            (0, "digital-service", "DR01"): Forced(
+                "no", "Paper check-in; the tablet app 'is being installed'.", PAPER_SHEET
+            ),
+            (1, "svc-mystery-shop", "RC03"): Forced("no", "上季度整改未落实，依旧纸质接车。", PAPER_SHEET),
+            (1, "digital-service", "DR01"): Forced("no", "Still paper, same as last quarter.", PAPER_SHEET),
+        },
+    ),
+)
+
+
+def photo_ref(photo: Photo, folder: Path) -> EvidenceRef:
+    """Write the photo next to the audits of its wave and return the reference an audit carries."""
+    data = render_photo(photo.caption_zh, photo.caption_en, photo.background, photo.accent, rows=photo.rows, fmt="JPEG")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / photo.file_name).write_bytes(data)
+    return EvidenceRef(photo.file_name, hashlib.sha256(data).hexdigest(), len(data), "image/jpeg")
+
+
+def build(out_dir: Path = HERE) -> None:
+    standards, program = load_checklists_dir(ROOT / "checklists")
+    regions = {r.code for r in program.regions} if program else None
+    dealers = read_dealers(out_dir / "dealers.csv", regions)
+    by_code = {d.code: d for d in dealers}
+    stories = {s.dealer: s for s in STORIES if s.dealer in by_code}
+    for wave in WAVES:
+        shutil.rmtree(out_dir / wave, ignore_errors=True)
+
+    def overrides(dealer: Dealer, wave_index: int, standard: Checklist, visit: int) -> dict[str, Answer]:
+        story = stories.get(dealer.code)
+        if story is None:
+            return {}
+        forced: dict[str, Answer] = {}
+        for (index, standard_id, item_id), answer in story.forced.items():
+            if index != wave_index or standard_id != standard.id:
+                continue
+            evidence = ()
+            if answer.photo is not None:
+                evidence = (photo_ref(answer.photo, out_dir / WAVES[wave_index]),)
+            forced[item_id] = Answer(item_id, value=answer.value, note=answer.note, evidence=evidence)
+        return forced
+
+    result = generate_network(
+        standards,
+        program,
+        0,
+        list(WAVES),
+        SEED,
+        out_dir,
+        dealers=dealers,
+        quality={s.dealer: s.quality for s in stories.values()},
+        overrides=overrides,
+        write_dealers=False,
+        pretty=True,
+    )
+    figures = story_figures(standards, program, dealers, out_dir, stories)
+    write_readme(out_dir, result.audit_count, len(dealers), stories, by_code, standards, figures)
+    print(f"{result.audit_count} audits for {len(dealers)} dealers in {', '.join(WAVES)} written to {out_dir}")
+
+
+def story_figures(
+    standards: list[Checklist],
+    program: Program | None,
+    dealers: list[Dealer],
+    out_dir: Path,
+    stories: Mapping[str, Story],
+) -> dict[str, str]:
+    """What the scoring core makes of each story (composite and rank per wave), for the README."""
+    if program is None:
+        return {}
+    audits = [read_audit_file(p) for wave in WAVES for p in sorted((out_dir / wave).glob("*.json"))]
+    result = score_wave(program, {s.key: s for s in standards}, dealers, audits, WAVES[-1], audits)
+    figures = {}
+    for code in stories:
+        now = result.dealer(code)
+        before = result.previous.dealer(code) if result.previous else None
+        if now is None or before is None:
+            continue
+
+        def show(d: DealerResult) -> str:
+            band = d.band.label.en if d.band else "no band"
+            return f"{format_score(d.composite)} ({band}, rank {d.rank.network} of {d.rank.network_size})"
+
+        figures[code] = f"Service Experience Index {WAVES[0]} {show(before)} → {WAVES[1]} {show(now)}."
+    return figures
+
+
+def write_readme(
+    out_dir: Path,
+    audits: int,
+    dealers: int,
+    stories: Mapping[str, Story],
+    by_code: Mapping[str, Dealer],
+    standards: list[Checklist],
+    figures: Mapping[str, str],
+) -> None:
+    lines = [
+        "# The sample network (示例经销商网络)",
+        "",
+        f"{dealers} Ruilan 4S dealers in four regions (`dealers.csv`), audited in two waves ({' and '.join(WAVES)})",
+        "against both shipped standards (" + ", ".join(f"`{s.id}` {s.version}" for s in standards) + "):",
+        f"{audits} finalised audits, one to three visits per dealer, wave and standard, in the documented",
+        "audit file format (`docs/audit-file.schema.json`), one JSON file per audit:",
+        "`<wave>/<dealer>_<standard>_<visit>.json`, with the evidence photos they cite next to them.",
+        "",
+        "`dealer-audit demo` imports all of it, scores both waves and renders every report into `reports/`.",
+        "",
+        "## The stories in the data",
+        "",
+        "Most dealers pass most items; weaker dealers fail more; knock-outs are rare; auditors write notes in",
+        "Chinese or English on some failures and always where the standard requires one. Three dealers were",
+        "scripted so the reports have something to say:",
+        "",
+    ]
+    for story in stories.values():
+        dealer = by_code[story.dealer]
+        lines += [
+            f"### {story.title_en} ({story.title_zh}) — {dealer.code} {dealer.name.zh} / {dealer.name.en}",
+            "",
+            *textwrap.wrap(story.text_en, 110),
+            "",
+        ]
+        if story.dealer in figures:
+            lines += [*textwrap.wrap(figures[story.dealer], 110), ""]
+        forced = sorted({f"{sid} {iid}" for (_, sid, iid) in story.forced})
+        quality = f"{story.quality[0]:.2f} → {story.quality[1]:.2f}"
+        lines += [f"Scripted answers: {', '.join(forced)}; underlying quality {quality}.", ""]
+    lines += [
+        "## Evidence photos",
+        "",
+        "The photos are drawn by the generator (Pillow shapes and text, each well under 20 KB): stock pictures of a",
+        "status board, the reception desk, the lounge and the workshop in every wave, plus the stories' own",
+        "(a paper check-in sheet, a switched-off board, a live board).",
+        "",
+        "## Regenerate",
+        "",
+        "```bash",
+        "python sample_audits/build_samples.py",
+        "```",
+        "",
+        "It reads `checklists/` and `dealers.csv`, rewrites both wave folders and this README, and is deterministic:",
+        "the same inputs give byte-identical files. For networks of any size use",
+        "`dealer-audit generate --dealers N --waves K --seed S DIR`.",
+        "",
+    ]
+    (out_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    build()
