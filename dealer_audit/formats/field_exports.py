@@ -1,0 +1,674 @@
+"""Submissions collected with a form from `dealer-audit checklist xlsform`, back in as audits.
+
+Accepted (facts of each tool's layout: ../docs/field-apps.md and the tools' own sources):
+
+* ODK Central CSV (`SubmissionDate`, hyphen-joined group paths `reception-R01`, `meta-instanceID`, `KEY`,
+  `FormVersion`…), also exported with group names removed, and Central's submissions zip (the CSV + `media/`);
+* ODK Briefcase CSV (the same columns without Submitter…FormVersion, dates like `Apr 26, 2018 8:56:00 AM`);
+* KoboToolbox CSV (`;`-separated, every cell quoted) and XLSX, with XML names (`reception/R01`) or labels as
+  headers and choice names or labels as values, `_uuid`, `_submission_time`, `__version__`.
+
+Each row is mapped onto the standard version its `standard` column (`<id>@<version>`, a constant of the form)
+names, or failing that Central's `FormVersion`. The audit id is the submission's instance id without `uuid:`
+(Central's `KEY`, Kobo's `meta/rootUuid` or `_uuid`), so importing the same export twice yields the same audits
+and the storage layer, which dedupes by audit id, changes nothing. Every problem (missing column, unknown choice,
+bad number, unknown version) is collected with `file:line` or `file!Sheet!B7` and the column name, and raised at once.
+
+Rows a reviewer rejected (Central `ReviewState` = rejected, Kobo "Not approved") are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import mimetypes
+import re
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
+from dealer_audit.core.validation import is_complete
+from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
+from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.formats.xlsform import (
+    META_AUDITOR,
+    META_DEALER,
+    META_END,
+    META_STANDARD,
+    META_START,
+    META_WAVE,
+    NA_LABEL,
+    NO_LABEL,
+    NOT_APPLICABLE_LABEL,
+    NOTE_SUFFIX,
+    PHOTO_SUFFIX,
+    YES_LABEL,
+    dealer_label,
+    item_label,
+)
+
+ODK_CENTRAL = "odk-central"
+ODK_BRIEFCASE = "odk-briefcase"
+KOBO = "kobotoolbox"
+
+_CENTRAL_META = ("SubmitterID", "SubmitterName", "AttachmentsPresent", "ReviewState", "FormVersion")
+_REJECTED = {"rejected", "validation_status_not_approved", "not approved"}
+_BRIEFCASE_TIME = ("%b %d, %Y %I:%M:%S %p", "%b %d, %Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    locate: Callable[[int | None], Location]  # column index (0-based) -> location of that cell, None -> the row
+
+
+@dataclass
+class _Table:
+    """One export read into strings, whatever the container (CSV, XLSX, zip)."""
+
+    source: Path
+    header: list[str]
+    rows: list[_Row]
+    header_location: Location
+    media: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        names = set(self.header)
+        if "_uuid" in names or "_submission_time" in names:
+            return KOBO
+        if any(name in names for name in _CENTRAL_META):
+            return ODK_CENTRAL
+        return ODK_BRIEFCASE
+
+
+# ---- reading the containers ---------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return number_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_csv_text(text: str, source: Path, label: str) -> _Table:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] = []
+    rows: list[_Row] = []
+    previous_end = 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not header:
+            header = [h.strip() for h in record]
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = [c.strip() for c in record]
+
+        def locate(column: int | None, line: int = start) -> Location:
+            return Location(file=label, line=line)
+
+        rows.append(_Row(cells, locate))
+    return _Table(source, header, rows, Location(file=label, line=1))
+
+
+def _read_csv(path: Path) -> _Table:
+    return _read_csv_text(path.read_text(encoding="utf-8-sig"), path, str(path))
+
+
+def _read_xlsx(path: Path) -> _Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        title = sheet.title
+        values = list(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if not values:
+        return _Table(path, [], [], Location(file=str(path), sheet=title))
+    header = [_cell_text(v) for v in values[0]]
+    rows: list[_Row] = []
+    for index, raw in enumerate(values[1:], start=2):
+        cells = [_cell_text(v) for v in raw]
+        if index == 2 and cells and all(c.startswith("#") for c in cells if c) and any(cells):
+            continue  # HXL hashtag row
+        if not any(cells):
+            continue
+
+        def locate(column: int | None, row: int = index) -> Location:
+            cell = f"{get_column_letter(column + 1)}{row}" if column is not None else f"A{row}"
+            return Location(file=str(path), sheet=title, cell=cell)
+
+        rows.append(_Row(cells, locate))
+    return _Table(path, header, rows, Location(file=str(path), sheet=title, cell="A1"))
+
+
+def _is_odk_header(header: Iterable[str]) -> bool:
+    names = set(header)
+    return "KEY" in names and "SubmissionDate" in names and "PARENT_KEY" not in names
+
+
+def _read_zip(path: Path) -> _Table:
+    with zipfile.ZipFile(path) as archive:
+        media: dict[str, bytes] = {}
+        main: _Table | None = None
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            parts = info.filename.split("/")
+            if "media" in parts[:-1]:
+                media[parts[-1]] = archive.read(info)
+            elif info.filename.lower().endswith(".csv") and main is None:
+                text = archive.read(info).decode("utf-8-sig")
+                table = _read_csv_text(text, path, f"{path}!{info.filename}")
+                if _is_odk_header(table.header):
+                    main = table
+    if main is None:
+        raise ValidationFailed(
+            _problem(
+                Location(file=str(path)), "no ODK Central submissions CSV (with KEY and SubmissionDate) in the zip"
+            )
+        )
+    main.media = media
+    return main
+
+
+def _problem(location: Location, message: str) -> list[Problem]:
+    collector = ProblemCollector()
+    collector.error(location, message, code="field_export")
+    return collector.problems
+
+
+def _read_table(path: Path) -> _Table:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _read_zip(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _header_of(path: Path) -> list[str]:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.lower().endswith(".csv") and "media/" not in name:
+                    first = archive.read(name)[:65536].decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+                    header = next(csv.reader([first]), [])
+                    if _is_odk_header(header):
+                        return header
+        return []
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            first_row = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            workbook.close()
+        return [_cell_text(v) for v in first_row]
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+
+
+def sniff_field_export(path: Path) -> bool:
+    """True when the file is a submission export of ODK Central/Briefcase or KoboToolbox (by its header)."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".zip", ".xlsx", ".xlsm"):
+        return False
+    try:
+        header = _header_of(path)
+    except (OSError, zipfile.BadZipFile, ValueError, KeyError):
+        return False
+    names = set(header)
+    return _is_odk_header(header) or ("_uuid" in names and ("_submission_time" in names or "_id" in names))
+
+
+# ---- mapping a standard onto the columns ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Field:
+    """Where one form field is in this export: its column, and for multiple choice the split columns."""
+
+    column: int | None
+    split: dict[str, int] = field(default_factory=dict)  # choice name -> column
+    header: str = ""
+
+
+@dataclass
+class _Mapping:
+    standard: Checklist
+    encodings: dict[str, ItemEncoding]
+    fields: dict[str, _Field]  # form field name -> where
+    missing: list[tuple[str, list[str]]]  # (what, candidate headers)
+
+
+def _candidates(
+    name: str, group: str | None, labels: Iterable[str] = (), group_labels: Iterable[str] = ()
+) -> list[str]:
+    found = [name]
+    if group:
+        found += [f"{group}-{name}", f"{group}/{name}"]
+    for label in labels:
+        if label:
+            found.append(label)
+            found += [f"{g}/{label}" for g in group_labels if g]
+    return list(dict.fromkeys(found))
+
+
+def _suffix_labels(item: Item, suffix: LocalText) -> list[str]:
+    return [f"{item_label(item, lang)} — {suffix.get(lang)}" for lang in ("en", "zh")]
+
+
+class _Columns:
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.index: dict[str, int] = {}
+        for position, name in enumerate(header):
+            self.index.setdefault(name, position)
+
+    def find(self, candidates: Iterable[str]) -> _Field | None:
+        for candidate in candidates:
+            if candidate in self.index:
+                return _Field(self.index[candidate], header=candidate)
+        return None
+
+    def split(self, bases: Iterable[str], choices: Mapping[str, Iterable[str]]) -> dict[str, int]:
+        """Split select_multiple columns `<base>/<choice name or label>` -> choice name -> column."""
+        found: dict[str, int] = {}
+        for base in bases:
+            for name, spellings in choices.items():
+                for spelling in spellings:
+                    position = self.index.get(f"{base}/{spelling}")
+                    if position is not None and name not in found:
+                        found[name] = position
+        return found
+
+
+def _choice_labels(encoding: ItemEncoding) -> dict[str, list[str]]:
+    """choice name -> the spellings an export may use for it (name, English and Chinese label)."""
+    item = encoding.item
+    spellings: dict[str, list[str]] = {}
+    for code in encoding.choice_names:
+        forms = [code]
+        if item.type is AnswerType.YES_NO:
+            label = YES_LABEL if code == "yes" else NO_LABEL
+            forms += [label.en, label.zh]
+        option = item.option(code)
+        if option is not None and option.label:
+            forms += [option.label.en, option.label.zh]
+        spellings[code] = [f for f in dict.fromkeys(forms) if f]
+    if encoding.na_style is NAStyle.CHOICE:
+        spellings[encoding.na_choice] = [encoding.na_choice, NA_LABEL.en, NA_LABEL.zh]
+    return spellings
+
+
+def _map_standard(standard: Checklist, columns: _Columns) -> _Mapping:
+    encodings = encode_standard(standard)
+    fields: dict[str, _Field] = {}
+    missing: list[tuple[str, list[str]]] = []
+    for section in standard.sections:
+        group = xml_name(section.id)
+        group_labels = [section.title.en, section.title.zh]
+        for item in section.items:
+            enc = encodings[item.id]
+            labels = [item_label(item, "en"), item_label(item, "zh")]
+            names = _candidates(enc.name, group, labels, group_labels)
+            found = columns.find(names)
+            split: dict[str, int] = {}
+            if enc.is_multi:
+                split = columns.split(names, _choice_labels(enc))
+            if found is None and not split:
+                missing.append((f"item {item.id}", names[:3]))
+            fields[enc.name] = found or _Field(None)
+            fields[enc.name].split = split
+            extras = [(f"{enc.name}{PHOTO_SUFFIX}", _suffix_labels(item, LocalText("照片证据", "photo evidence")))]
+            extras.append((f"{enc.name}{NOTE_SUFFIX}", _suffix_labels(item, LocalText("备注", "note"))))
+            if enc.na_style is NAStyle.COMPANION:
+                extras.append((enc.companion, _suffix_labels(item, NA_LABEL)))
+            for name, extra_labels in extras:
+                extra_names = _candidates(name, group, extra_labels, group_labels)
+                located = columns.find(extra_names) or _Field(None)
+                if name == enc.companion:
+                    located.split = columns.split(
+                        extra_names, {"na": ["na", NOT_APPLICABLE_LABEL.en, NOT_APPLICABLE_LABEL.zh]}
+                    )
+                fields[name] = located
+    return _Mapping(standard, encodings, fields, missing)
+
+
+# ---- values -------------------------------------------------------------------------------------------------------
+
+
+def _audit_id(raw: str) -> str:
+    text = raw.strip()
+    if text.lower().startswith("uuid:"):
+        text = text[5:]
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"dealer-audit:field-export:{text}"))
+
+
+def _parse_time(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+        for pattern in _BRIEFCASE_TIME:
+            try:
+                value = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # Briefcase and Kobo write UTC without offset
+
+
+def _truthy_flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "1.0", "true", "yes")
+
+
+def _media_ref(name: str, media: Mapping[str, bytes]) -> EvidenceRef:
+    data = media.get(name)
+    media_type = mimetypes.guess_type(name)[0] or ""
+    if data is None:
+        return EvidenceRef(file_name=name, media_type=media_type)
+    return EvidenceRef(name, hashlib.sha256(data).hexdigest(), len(data), media_type)
+
+
+def _split_labels(text: str, spellings: Mapping[str, list[str]]) -> list[str] | None:
+    """A space-joined list of choice names or labels (labels may contain spaces) -> names, or None."""
+    tokens = text.split()
+    lookup = {s: name for name, forms in spellings.items() for s in forms}
+    if all(t in lookup for t in tokens):
+        return [lookup[t] for t in tokens]
+    found: list[str] = []
+    rest = text.strip()
+    ordered = sorted(lookup, key=len, reverse=True)
+    while rest:
+        match = next((s for s in ordered if rest == s or rest.startswith(s + " ")), None)
+        if match is None:
+            return None
+        found.append(lookup[match])
+        rest = rest[len(match) :].strip()
+    return found
+
+
+# ---- the reader -------------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, table: _Table, standards: Iterable[Checklist], dealers: Iterable[Dealer] | None) -> None:
+        self.table = table
+        self.kind = table.kind
+        self.columns = _Columns(table.header)
+        self.standards = {s.key: s for s in standards}
+        self.dealers = {d.code: d for d in dealers} if dealers is not None else None
+        self.dealer_lookup: dict[str, str] = {}
+        for dealer in (self.dealers or {}).values():
+            for spelling in (dealer.code, dealer_label(dealer, "en"), dealer_label(dealer, "zh")):
+                self.dealer_lookup.setdefault(spelling, dealer.code)
+        self.problems = ProblemCollector()
+        self.mappings: dict[tuple[str, str], _Mapping] = {}
+        self.reported_missing: set[tuple[str, str]] = set()
+
+    # -- columns --
+
+    def meta(self, *names: str) -> int | None:
+        for name in names:
+            for candidate in (name, f"meta-{name}", f"meta/{name}"):
+                if candidate in self.columns.index:
+                    return self.columns.index[candidate]
+        return None
+
+    def cell(self, row: _Row, column: int | None) -> str:
+        if column is None or column >= len(row.cells):
+            return ""
+        return row.cells[column]
+
+    def error(self, row: _Row, column: int | None, message: str) -> None:
+        where = f"column {self.table.header[column]!r}: " if column is not None else ""
+        self.problems.error(row.locate(column), f"{where}{message}", code="field_export")
+
+    # -- standard --
+
+    def standard_for(self, row: _Row) -> Checklist | None:
+        column = self.meta(META_STANDARD)
+        text = self.cell(row, column)
+        if text:
+            standard_id, _, version = text.partition("@")
+            standard = self.standards.get((standard_id, version))
+            if standard is None:
+                stored = sorted(v for (i, v) in self.standards if i == standard_id)
+                known = (
+                    f"stored versions of {standard_id}: {', '.join(stored)}"
+                    if stored
+                    else "stored standards: " + (", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "none")
+                )
+                self.error(row, column, f"the form was made from standard {text!r}, which is not stored ({known})")
+            return standard
+        version_column = self.meta("FormVersion")
+        version = self.cell(row, version_column)
+        if version:
+            matching = [s for (i, v), s in self.standards.items() if v == version]
+            stem = self.table.source.stem
+            named = [s for s in matching if s.id == stem]
+            if len(named) == 1 or len(matching) == 1:
+                return (named or matching)[0]
+            stored = ", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "none"
+            self.error(
+                row,
+                version_column,
+                f"form version {version!r} matches {'several' if matching else 'no'} stored standard(s) "
+                f"(stored: {stored})",
+            )
+            return None
+        self.error(
+            row,
+            column,
+            f"no '{META_STANDARD}' value naming the standard (and no FormVersion); export the form with "
+            "`dealer-audit checklist xlsform` so every submission carries it",
+        )
+        return None
+
+    def mapping(self, standard: Checklist) -> _Mapping:
+        mapping = self.mappings.get(standard.key)
+        if mapping is None:
+            mapping = _map_standard(standard, self.columns)
+            self.mappings[standard.key] = mapping
+            for what, names in mapping.missing:
+                self.problems.error(
+                    self.table.header_location,
+                    f"no column for {what} of {standard.id} {standard.version} "
+                    f"(expected a header such as {', '.join(repr(n) for n in names)})",
+                    code="missing_column",
+                )
+        return mapping
+
+    # -- rows --
+
+    def read(self) -> list[Audit]:
+        for name in (META_DEALER, META_WAVE):
+            if self.meta(name) is None:
+                self.problems.error(self.table.header_location, f"no {name!r} column", code="missing_column")
+        if self.problems.has_errors:
+            self.problems.raise_if_errors(f"{self.table.source}: not an export of a dealer-audit form")
+        audits: dict[str, tuple[Audit, int]] = {}
+        for row in self.table.rows:
+            review = self.cell(row, self.meta("ReviewState", "_validation_status")).lower()
+            if review in _REJECTED:
+                continue
+            audit = self.row(row)
+            if audit is None:
+                continue
+            previous = audits.get(audit.audit_id)
+            if previous is None or audit.revision > previous[0].revision:
+                audits[audit.audit_id] = (audit, len(audits))
+        self.problems.raise_if_errors(f"{self.table.source}: the export cannot be imported")
+        return [a for a, _ in sorted(audits.values(), key=lambda pair: pair[1])]
+
+    def row(self, row: _Row) -> Audit | None:
+        standard = self.standard_for(row)
+        id_column = (
+            self.meta("KEY", "rootUuid", "_uuid", "instanceID")
+            if self.kind != KOBO
+            else self.meta("rootUuid", "_uuid", "instanceID")
+        )
+        raw_id = self.cell(row, id_column)
+        if not raw_id:
+            self.error(row, id_column, "no submission id (KEY, instanceID or _uuid)")
+        dealer_column = self.meta(META_DEALER)
+        dealer_text = self.cell(row, dealer_column)
+        dealer_code = self.dealer_lookup.get(dealer_text, dealer_text)
+        if not dealer_code:
+            self.error(row, dealer_column, "no dealer code")
+        elif self.dealers is not None and dealer_code not in self.dealers:
+            self.error(row, dealer_column, f"unknown dealer {dealer_text!r}")
+        wave_column = self.meta(META_WAVE)
+        wave = self.cell(row, wave_column)
+        if not wave:
+            self.error(row, wave_column, "no wave")
+        if standard is None:
+            return None
+        mapping = self.mapping(standard)
+        answers: dict[str, Answer] = {}
+        for item in standard.items():
+            answer = self.answer(row, mapping, item)
+            if answer is not None:
+                answers[item.id] = answer
+        edits = self.cell(row, self.meta("Edits"))
+        revision = 1 + int(edits) if edits.isdigit() else 1
+        audit = Audit(
+            audit_id=_audit_id(raw_id) if raw_id else "",
+            dealer_code=dealer_code,
+            standard_id=standard.id,
+            standard_version=standard.version,
+            wave=wave,
+            auditor=self.cell(row, self.meta(META_AUDITOR)),
+            visit_start=_parse_time(self.cell(row, self.meta(META_START))),
+            visit_end=_parse_time(self.cell(row, self.meta(META_END))),
+            revision=revision,
+            answers=answers,
+            source=str(row.locate(None)),
+        )
+        dealer = (self.dealers or {}).get(dealer_code)
+        complete = is_complete(standard, audit, dealer)
+        return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
+
+    def answer(self, row: _Row, mapping: _Mapping, item: Item) -> Answer | None:
+        enc = mapping.encodings[item.id]
+        where = mapping.fields[enc.name]
+        note = self.cell(row, mapping.fields[f"{enc.name}{NOTE_SUFFIX}"].column)
+        photo = self.cell(row, mapping.fields[f"{enc.name}{PHOTO_SUFFIX}"].column)
+        evidence = (_media_ref(photo, self.table.media),) if photo else ()
+        na = False
+        if enc.na_style is NAStyle.COMPANION:
+            companion = mapping.fields[enc.companion]
+            ticked = self.cell(row, companion.column)
+            na = ticked in ("na", NOT_APPLICABLE_LABEL.en, NOT_APPLICABLE_LABEL.zh)
+            na = na or any(_truthy_flag(self.cell(row, c)) for c in companion.split.values())
+        value: Any = None
+        if not na:
+            value, na = self.value(row, where, enc)
+        if item.type is AnswerType.PHOTO and isinstance(value, str):
+            evidence = (_media_ref(value, self.table.media), *evidence)
+        if value is None and not na and not note and not evidence:
+            return None
+        return Answer(item.id, value=None if na else value, na=na, note=note, evidence=evidence)
+
+    def value(self, row: _Row, where: _Field, enc: ItemEncoding) -> tuple[Any, bool]:
+        """(value, na) of one item; problems are recorded, and the value is then None."""
+        item = enc.item
+        text = self.cell(row, where.column)
+        spellings = _choice_labels(enc)
+        if enc.is_multi:
+            if where.split and (not text or where.column is None):
+                chosen = [name for name, column in where.split.items() if _truthy_flag(self.cell(row, column))]
+                names: list[str] | None = [n for n in spellings if n in chosen]
+            elif not text:
+                return None, False
+            else:
+                names = _split_labels(text, spellings)
+            if names is None:
+                known = ", ".join(spellings)
+                self.error(row, where.column, f"unknown choice(s) in {text!r} for item {item.id} (choices: {known})")
+                return None, False
+            if not names:
+                return None, False
+            if enc.na_style is NAStyle.CHOICE and enc.na_choice in names:
+                return None, True
+            return tuple(n for n in spellings if n in names), False
+        if not text:
+            return None, False
+        if item.type in (AnswerType.YES_NO, AnswerType.SCALE, AnswerType.SINGLE_CHOICE):
+            lookup = {s: name for name, forms in spellings.items() for s in forms}
+            name = lookup.get(text)
+            if name is None and item.type is AnswerType.SCALE:
+                name = lookup.get(text.removesuffix(".0"))
+            if name is None:
+                known = ", ".join(spellings)
+                self.error(row, where.column, f"unknown choice {text!r} for item {item.id} (choices: {known})")
+                return None, False
+            if enc.na_style is NAStyle.CHOICE and name == enc.na_choice:
+                return None, True
+            return (int(name) if item.type is AnswerType.SCALE else name), False
+        if item.type is AnswerType.NUMBER:
+            if not re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", text):
+                self.error(row, where.column, f"{text!r} is not a number (item {item.id})")
+                return None, False
+            return float(text), False
+        return text, False
+
+
+def read_field_export(
+    path: Path,
+    standards: Iterable[Checklist],
+    dealers: Iterable[Dealer] | Mapping[str, Dealer] | None = None,
+) -> list[Audit]:
+    """The audits in an ODK Central/Briefcase or KoboToolbox export of a dealer-audit form, one per submission
+    (a submission exported twice counts once; the higher revision wins). `standards` are the stored versions the
+    rows may name; `dealers`, when given, check dealer codes and turn Kobo's dealer labels back into codes.
+    Raises ValidationFailed with every problem found."""
+    path = Path(path)
+    if isinstance(dealers, Mapping):
+        dealers = list(dealers.values())
+    table = _read_table(path)
+    return _Reader(table, standards, dealers).read()
+
+
+def field_export_media(path: Path) -> dict[str, bytes]:
+    """The attachment files of an export (Central's zip carries them under `media/`), by file name, so the
+    importer can store the evidence the audits' EvidenceRefs name. Empty for CSV/XLSX exports."""
+    path = Path(path)
+    if path.suffix.lower() != ".zip":
+        return {}
+    return _read_zip(path).media
