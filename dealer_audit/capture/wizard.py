@@ -24,11 +24,12 @@ from rich.panel import Panel
 from rich.table import Table
 
 from dealer_audit.capture.evidence import store_evidence
-from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now, suggest
+from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now
+from dealer_audit.capture.targets import resolve_target, split_standard
 from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Item, Wave
-from dealer_audit.errors import Conflict, DealerAuditError, NotFound
+from dealer_audit.errors import Conflict, DealerAuditError
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -415,12 +416,6 @@ class CaptureRepository(Protocol):
     def standard_hash(self, standard_id: str, version: str) -> str | None: ...
 
 
-def split_standard(text: str) -> tuple[str, str | None]:
-    """`svc-mystery-shop` (latest version) or `svc-mystery-shop@2026.1` (that version)."""
-    standard_id, _, version = text.partition("@")
-    return standard_id.strip(), (version.strip() or None)
-
-
 def open_capture(
     repo: CaptureRepository,
     dealer_code: str,
@@ -432,12 +427,8 @@ def open_capture(
 ) -> tuple[CaptureSession, bool]:
     """The session for this dealer/standard/wave: a new draft (row created now, with a fresh UUID) or, with
     `resume`, the stored draft. Returns (session, resumed). Unknown names raise NotFound with suggestions."""
-    dealer = repo.get_dealer(dealer_code)
-    standard_id, version = split_standard(standard)
-    checklist = repo.get_standard(standard_id, version) if version else repo.latest_standard(standard_id)
-    known_waves = [w.code for w in repo.list_waves()]
-    if known_waves and wave not in known_waves:
-        raise NotFound(f"unknown wave {wave}{suggest(wave, known_waves)} (known waves: {', '.join(known_waves)})")
+    dealer, checklist = resolve_target(repo, dealer_code, standard, wave)
+    version = split_standard(standard)[1]
     drafts = [
         a
         for a in repo.list_audits(wave=wave, dealer_code=dealer.code, standard_id=checklist.id, status="draft")
