@@ -42,6 +42,7 @@ from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
     META_END,
+    META_LABELS,
     META_STANDARD,
     META_START,
     META_WAVE,
@@ -445,7 +446,9 @@ class _Reader:
 
     def meta(self, *names: str) -> int | None:
         for name in names:
-            for candidate in (name, f"meta-{name}", f"meta/{name}"):
+            label = META_LABELS.get(name)
+            spellings = (label.en, label.zh) if label else ()
+            for candidate in (name, f"meta-{name}", f"meta/{name}", *spellings):
                 if candidate in self.columns.index:
                     return self.columns.index[candidate]
         return None

@@ -83,6 +83,11 @@ NA_LABEL = LocalText(zh="不适用", en="N/A")
 YES_LABEL = LocalText(zh="是", en="Yes")
 NO_LABEL = LocalText(zh="否", en="No")
 NOT_APPLICABLE_LABEL = LocalText(zh="不适用（本项不适用于此次稽核）", en="Not applicable to this visit")
+META_LABELS = {
+    META_DEALER: LocalText(zh="经销商", en="Dealer"),
+    META_WAVE: LocalText(zh="稽核批次（如 2026-Q4）", en="Audit wave (e.g. 2026-Q4)"),
+    META_AUDITOR: LocalText(zh="稽核员", en="Auditor"),
+}
 
 
 def standard_ref(standard: Checklist) -> str:
@@ -255,7 +260,7 @@ class _Builder:
                 {
                     "type": f"select_one {DEALER_LIST}",
                     "name": META_DEALER,
-                    **_labels(LocalText(zh="经销商", en="Dealer")),
+                    **_labels(META_LABELS[META_DEALER]),
                     **_labels(dealer_hint, "hint"),
                     "required": "yes",
                     "appearance": "autocomplete",
@@ -275,7 +280,8 @@ class _Builder:
                 {
                     "type": "text",
                     "name": META_DEALER,
-                    **_labels(dealer_hint),
+                    **_labels(META_LABELS[META_DEALER]),
+                    **_labels(dealer_hint, "hint"),
                     "required": "yes",
                     "constraint": f"regex(., {quote(DEALER_CODE_PATTERN)})",
                     **_labels(message, "constraint_message"),
@@ -285,13 +291,11 @@ class _Builder:
             {
                 "type": "text",
                 "name": META_WAVE,
-                **_labels(LocalText(zh="稽核批次（如 2026-Q4）", en="Audit wave (e.g. 2026-Q4)")),
+                **_labels(META_LABELS[META_WAVE]),
                 "required": "yes",
             }
         )
-        self.question(
-            {"type": "text", "name": META_AUDITOR, **_labels(LocalText(zh="稽核员", en="Auditor")), "required": "yes"}
-        )
+        self.question({"type": "text", "name": META_AUDITOR, **_labels(META_LABELS[META_AUDITOR]), "required": "yes"})
         if self.dealers is None:
             for attribute in sorted(self.referenced):
                 name = self._attribute_question(attribute)
