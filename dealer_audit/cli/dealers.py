@@ -49,7 +49,7 @@ def check(
     for warning in (p for p in problems if not p.is_error):
         console.out.print(f"[yellow]warning[/] {_escape(str(warning))}", soft_wrap=True)
     if errors:
-        raise ValidationFailed(errors, f"{file}: {len(errors)} error(s)")
+        raise ValidationFailed(errors, f"{file.name}: {len(errors)} error(s)")
     regions = sorted({d.region for d in dealers})
     console.out.print(
         f"[green]OK[/] {_escape(str(file))}: {len(dealers)} dealers in {len(regions)} regions ({', '.join(regions)})",

@@ -220,7 +220,9 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             problems.error(
                 where("region"),
                 f"region: unknown region '{region}'",
-                hint=_hint(region, known_regions) or f"known regions: {', '.join(sorted(known_regions))}",
+                hint="; ".join(
+                    h for h in (_hint(region, known_regions), f"known regions: {', '.join(sorted(known_regions))}") if h
+                ),
                 code="unknown-region",
             )
         attributes: dict[str, AttributeValue] = {}
