@@ -47,7 +47,7 @@ def test_check_with_program_regions_reports_rows(runner: CliRunner, tmp_path: Pa
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: bad.csv: 2 error(s)",
-        f"  error {path}:2: region: unknown region 'west' (known regions: east, north)",
+        f"  error {path}:2: region: unknown region 'west' (did you mean 'east'?; known regions: east, north)",
         f"  error {path}:3: code: duplicate dealer code 'X1' (first on line 2)",
     ]
 
