@@ -305,6 +305,9 @@ class Wizard:
                 path = text[2:].strip() or self.read("path> ").strip()
                 if path:
                     self.session.attach(store_evidence(path, self.evidence_dir))
+            elif item.type is AnswerType.PHOTO and command not in ("a", "na", "n/a"):
+                self.session.attach(store_evidence(text, self.evidence_dir))  # a photo item's answer is a path
+                self.session.next()
             else:
                 self.session.answer(text)
                 self.collect_evidence(item)

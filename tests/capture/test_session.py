@@ -206,3 +206,40 @@ def test_note_can_be_added_before_answering(standard, draft, ev_dealer):
     assert not session.answer_of("R01").is_answered and saved[-1].note == "顾问不在"
     session.answer("y")
     assert saved[-1].note == "顾问不在" and saved[-1].value == "yes"
+
+
+def test_evidence_rules_agree_with_core_validation(standard, draft, ev_dealer):
+    """The wizard must never let through what import would refuse: same "failed" test, same rules."""
+    from dataclasses import replace
+
+    from dealer_audit.core.standard import EvidenceRule, EvidenceWhen
+    from dealer_audit.core.validation import validate_audit
+
+    strict = EvidenceRule(photo=EvidenceWhen.ON_FAIL, note=EvidenceWhen.ON_FAIL)
+    sections = tuple(replace(s, items=tuple(replace(i, evidence=strict) for i in s.items)) for s in standard.sections)
+    strict_standard = replace(standard, sections=sections)
+    values = {
+        "R01": "yes",
+        "R02": "no",
+        "R03": "no",
+        "R04": 4,  # half marks: counts as failed
+        "W01": "wait",
+        "W02": 4,  # 0.75: failed
+        "W03": ("wifi",),
+        "W04": "yes",
+        "W06": "no",
+    }
+    audit = draft
+    for item_id, value in values.items():
+        audit = audit.with_answer(Answer(item_id, value, note="seen" if item_id == "W03" else ""))
+    session = CaptureSession(strict_standard, audit, ev_dealer)
+    ours = {(i.id, need) for i, needs in session.evidence_missing() for need in needs}
+    theirs = {
+        (p.location.path.removeprefix("answers."), p.code.removesuffix("_required"))
+        for p in validate_audit(strict_standard, audit, ev_dealer)
+        if p.code in ("note_required", "photo_required")
+    }
+    assert ours == theirs
+    assert {("R02", "note"), ("R04", "photo"), ("W02", "note"), ("W03", "photo")} <= ours
+    assert not {i for i, _ in ours} & {"R01", "R03", "W04"}
+    assert ("W03", "note") not in ours

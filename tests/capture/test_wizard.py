@@ -96,3 +96,13 @@ def test_back_jump_help_and_chinese_labels(standard, draft, ev_dealer, tmp_path)
     assert session.audit.answers["R01"].value == "no"
     assert session.audit.answers["R01"].note == "j r04" and "no such file" in text
     assert "R04" not in session.audit.answers and result.quit
+
+
+def test_photo_item_takes_a_path_as_its_answer(standard, draft, ev_dealer, tmp_path):
+    board = tmp_path / "board.png"
+    board.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 30)
+    result, session, saved, _, text = drive(standard, draft, ev_dealer, ["j W05", str(board), "q"], tmp_path)
+    answer = session.audit.answers["W05"]
+    assert answer.value == "board.png" and answer.evidence[0].media_type == "image/png"
+    assert (tmp_path / "evidence" / f"{answer.evidence[0].sha256}.png").exists()
+    assert saved[-1] == answer and result.quit and "[W06]" in text
