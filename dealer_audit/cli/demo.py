@@ -1,9 +1,133 @@
-"""CLI: `dealer-audit demo` commands (placeholder until its issue lands)."""
+"""CLI: `dealer-audit demo [DIR]` (the whole main job on the sample network) and `dealer-audit generate`."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from dealer_audit.cli import console
+
+TABLE_ROWS = 5  # best and worst dealers shown
+
+
+def _score(value: float | None) -> str:
+    from dealer_audit.core.scoring import format_score
+
+    return format_score(value)
+
+
+def _delta(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = _score(abs(value))
+    return f"+{text}" if value >= 0 else f"−{text}"
+
+
+def demo(
+    directory: Annotated[
+        Path, typer.Argument(file_okay=False, help="Where the reports go (a demo workspace is made inside).")
+    ] = Path("reports"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel renderers (default: all cores).")
+    ] = None,
+) -> None:
+    """Run the main job on the sample network: fresh workspace, shipped standards, dealers, audits, scores, reports.
+
+    演示：新建工作区，载入标准、经销商与示例稽核，计算两期得分，生成全部经销商、区域报告与总部汇总表。
+    """
+    from dealer_audit.services.demo import StageStatus, run_demo
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    summary = run_demo(
+        directory, lang=lang, jobs=jobs, progress=lambda stage: console.err.print(f"[dim]… {stage}[/]", markup=True)
+    )
+    language = "zh" if lang == "zh" else "en"
+    if summary.ranking:
+        ranked = [r for r in summary.ranking if r.rank is not None]
+        shown = ranked if len(ranked) <= 2 * TABLE_ROWS else ranked[:TABLE_ROWS] + ranked[-TABLE_ROWS:]
+        rows = [
+            (
+                str(r.rank),
+                r.code,
+                r.name.get(language),
+                r.region,
+                _score(r.composite),
+                r.band.get(language) if r.band else "",
+                _delta(r.delta),
+                str(r.alerts) if r.alerts else "",
+            )
+            for r in shown
+        ]
+        wave = summary.waves[-1]
+        console.print_table(
+            ["#", "dealer", "name", "region", f"index /{summary.scale}", "band", "Δ", "alerts"],
+            rows,
+            title=f"{wave}: top and bottom {TABLE_ROWS} of {len(ranked)} dealers"
+            if len(ranked) > 2 * TABLE_ROWS
+            else wave,
+        )
+    console.print_table(
+        ["stage", "result", "details", "seconds"],
+        [(s.name, s.status, s.detail, f"{s.seconds:.1f}") for s in summary.stages],
+    )
+    console.out.print(
+        f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "
+        f"{summary.alerts} alerts; {len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional "
+        f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
+    )
+    for workbook in summary.workbooks:
+        console.out.print(f"HQ workbook: {workbook}")
+    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)")
+    for stage in summary.stages:
+        if stage.status == StageStatus.MISSING:
+            console.err.print(f"[yellow]not yet available:[/] {stage.name} — {stage.detail}", markup=True)
+        elif stage.status == StageStatus.FAILED:
+            console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)
+    if not summary.ok:  # a missing or failed stage: the main job did not complete
+        raise typer.Exit(1)
+
+
+def generate(
+    directory: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the network into.")],
+    dealers: Annotated[int, typer.Option("--dealers", min=1, help="Number of dealers.")] = 100,
+    waves: Annotated[int, typer.Option("--waves", min=1, help="Number of waves (the program's, then quarters).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files (byte for byte).")] = 1,
+    visits: Annotated[
+        str, typer.Option("--visits", help="Visits per dealer, wave and standard: N or MIN-MAX.")
+    ] = "1-3",
+    checklists: Annotated[
+        Path | None, typer.Option("--checklists", file_okay=False, help="Standards and program (default: shipped).")
+    ] = None,
+) -> None:
+    """Write a deterministic synthetic network: dealers.csv plus one audit file per visit, per wave folder.
+
+    生成可复现的模拟经销商网络（经销商主数据与各期稽核文件），用于测试和性能基准。
+    """
+    from dealer_audit.services.demo import project_dir
+    from dealer_audit.services.sample_network import generate_from_checklists
+
+    match = re.fullmatch(r"(\d+)(?:-(\d+))?", visits.strip())
+    if not match or int(match.group(1)) < 1 or int(match.group(2) or match.group(1)) < int(match.group(1)):
+        raise typer.BadParameter("use N or MIN-MAX with 1 <= MIN <= MAX, e.g. 1-3", param_hint="--visits")
+    low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+    result = generate_from_checklists(
+        project_dir("checklists", checklists), dealers, waves, seed, directory, (low, high)
+    )
+    console.out.print(
+        f"Wrote {len(result.dealers)} dealers ({result.dealers_csv}) and {result.audit_count} audits in "
+        f"{', '.join(result.waves)} to {result.out_dir}"
+    )
+    console.out.print(
+        f"Load them with: dealer-audit dealers import {result.dealers_csv}; dealer-audit import {directory}"
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `demo` and `generate` to the root app."""
+    app.command("demo")(demo)
+    app.command("generate")(generate)

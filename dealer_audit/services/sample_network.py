@@ -736,3 +736,20 @@ def render_photo(
     else:
         image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def generate_from_checklists(
+    checklists_dir: Path,
+    dealers_count: int,
+    waves: int,
+    seed: int,
+    out_dir: Path,
+    visits: tuple[int, int] = (1, 3),
+) -> GeneratedNetwork:
+    """`dealer-audit generate`: the standards and program of a folder (default: the shipped checklists/)."""
+    from dealer_audit.formats.standards import load_checklists_dir
+
+    if visits[0] < 1 or visits[1] < visits[0]:
+        raise ValueError("visits must be MIN-MAX with 1 <= MIN <= MAX")
+    standards, program = load_checklists_dir(checklists_dir)
+    return generate_network(standards, program, dealers_count, waves, seed, out_dir, visits=visits)

@@ -1,0 +1,295 @@
+"""The main job in one command: a fresh workspace, the shipped standards, the sample network, scores and reports.
+
+Why a service of its own: `dealer-audit demo` is what a newcomer runs first on a fresh clone, so it must work
+end to end with nothing set up, and re-running it must give the same result (the demo workspace is recreated
+each time). It chains the same library calls the individual commands use — load standards, load dealers,
+import audits, score each wave, render every report — so the demo proves the real path, not a shortcut.
+
+Each step is a `Stage` in the returned summary. A step whose module is not installed (a partial checkout) is
+reported as *missing* with the module's name, and the steps that need it are *skipped*; the rest still runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import Checklist, LocalText, Program
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root in a clone / editable install
+DEMO_WORKSPACE = "demo-workspace"
+SETTINGS_FILE = "dealer-audit.toml"
+WAVE_FOLDERS = ("2026-Q3", "2026-Q4")
+
+Progress = Callable[[str], None]
+
+
+class StageStatus:
+    DONE = "done"
+    MISSING = "missing"  # a module this stage needs is not installed / not written yet
+    SKIPPED = "skipped"  # an earlier stage it depends on did not run
+    FAILED = "failed"  # ran and raised a user-facing error
+
+
+@dataclass
+class Stage:
+    name: str
+    status: str = StageStatus.SKIPPED
+    detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == StageStatus.DONE
+
+
+@dataclass(frozen=True)
+class RankedDealer:
+    """One line of the summary table (the last wave's network ranking)."""
+
+    rank: int | None
+    code: str
+    name: LocalText
+    region: str
+    composite: float | None  # program scale
+    band: LocalText | None
+    delta: float | None  # vs the previous wave, program scale
+    alerts: int
+
+
+@dataclass
+class DemoSummary:
+    out_dir: Path
+    workspace_dir: Path
+    stages: list[Stage] = field(default_factory=list)
+    waves: list[str] = field(default_factory=list)
+    standards: list[str] = field(default_factory=list)
+    dealers: int = 0
+    audits_imported: int = 0
+    audits_refused: int = 0
+    import_warnings: int = 0
+    ranking: list[RankedDealer] = field(default_factory=list)
+    scale: int = 100
+    alerts: int = 0
+    dealer_pdfs: list[Path] = field(default_factory=list)
+    region_pdfs: list[Path] = field(default_factory=list)
+    workbooks: list[Path] = field(default_factory=list)
+    render_failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(stage.ok for stage in self.stages)
+
+    @property
+    def missing(self) -> list[Stage]:
+        return [s for s in self.stages if s.status == StageStatus.MISSING]
+
+    def stage(self, name: str) -> Stage | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+
+class _Missing(Exception):
+    """A module the stage needs is absent (a dependency not landed, or a partial install)."""
+
+
+def _module(name: str, *attributes: str) -> Any:
+    try:
+        module = importlib.import_module(name)
+    except ImportError as error:
+        raise _Missing(f"module {name} is not available ({error})") from None
+    absent = [a for a in attributes if not hasattr(module, a)]
+    if absent:
+        raise _Missing(f"{name} has no {', '.join(absent)} yet")
+    return module
+
+
+def project_dir(name: str, given: Path | None = None) -> Path:
+    """A shipped folder (checklists/, sample_audits/): next to the package in a clone, else in the current folder."""
+    if given is not None:
+        if not given.is_dir():
+            raise ConfigurationError(f"{given}: no such folder")
+        return given
+    for candidate in (PACKAGE_ROOT / name, Path.cwd() / name):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigurationError(
+        f"the shipped {name}/ folder was not found next to the package ({PACKAGE_ROOT}) or in {Path.cwd()}: "
+        "run the demo from a clone of the dealer-audit repository"
+    )
+
+
+def fresh_workspace_dir(path: Path) -> None:
+    """Remove a previous demo workspace so the demo starts clean — but never a folder that is something else."""
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise Conflict(f"{path} exists and is not a folder; choose another demo workspace")
+    if not (path / SETTINGS_FILE).is_file() and any(path.iterdir()):
+        raise Conflict(f"{path} is not empty and not a dealer-audit workspace; refusing to delete it")
+    shutil.rmtree(path)
+
+
+def run_demo(
+    out_dir: Path = Path("reports"),
+    workspace_dir: Path | None = None,
+    *,
+    checklists_dir: Path | None = None,
+    samples_dir: Path | None = None,
+    lang: str = "zh",
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Run the whole main job on the sample network and return what happened, stage by stage.
+
+    `workspace_dir` defaults to `out_dir/demo-workspace` (recreated on every run, so running twice works);
+    reports go to `out_dir`. `jobs` caps the parallel renderers (default: every core).
+    """
+    out_dir = Path(out_dir).resolve()
+    workspace_dir = Path(workspace_dir or out_dir / DEMO_WORKSPACE).resolve()
+    checklists = project_dir("checklists", checklists_dir)
+    samples = project_dir("sample_audits", samples_dir)
+    fresh_workspace_dir(workspace_dir)  # refuses (Conflict) before anything runs if the folder is not ours
+    summary = DemoSummary(out_dir, workspace_dir)
+    say = progress or (lambda _message: None)
+    state: dict[str, Any] = {}
+
+    def stage(name: str, needs: Sequence[str], work: Callable[[], str]) -> None:
+        record = Stage(name)
+        summary.stages.append(record)
+        if any(state.get(f"ok:{n}") is not True for n in needs):
+            record.detail = "needs: " + ", ".join(n for n in needs if state.get(f"ok:{n}") is not True)
+            return
+        say(name)
+        started = time.perf_counter()
+        try:
+            record.detail = work()
+            record.status = StageStatus.DONE
+            state[f"ok:{name}"] = True
+        except _Missing as missing:
+            record.status, record.detail = StageStatus.MISSING, str(missing)
+        except DealerAuditError as error:
+            record.status, record.detail = StageStatus.FAILED, str(error).splitlines()[0]
+        record.seconds = time.perf_counter() - started
+
+    def workspace() -> str:
+        workspace_module = _module("dealer_audit.storage.workspace", "Workspace")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        state["workspace"] = workspace_module.Workspace.init(workspace_dir, language=lang)
+        return str(workspace_dir)
+
+    def standards() -> str:
+        importing = _module("dealer_audit.services.importing", "load_standards_into")
+        loader = _module("dealer_audit.formats.standards", "load_checklists_dir")
+        loaded_standards, program = loader.load_checklists_dir(checklists)
+        if program is None:
+            raise ConfigurationError(f"{checklists}: no program file (the waves, regions and composite index)")
+        importing.load_standards_into(state["workspace"].repo, [checklists])
+        state["standards"], state["program"] = loaded_standards, program
+        summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
+        summary.scale = program.scale
+        return f"{len(loaded_standards)} standards and program {program.id} from {checklists}"
+
+    def dealers() -> str:
+        reader = _module("dealer_audit.formats.dealers", "read_dealers")
+        program: Program = state["program"]
+        dealer_list: list[Dealer] = reader.read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
+        state["workspace"].repo.save_dealers(dealer_list)
+        summary.dealers = len(dealer_list)
+        return f"{len(dealer_list)} dealers from {samples / 'dealers.csv'}"
+
+    def audits() -> str:
+        importing = _module("dealer_audit.services.importing", "import_paths")
+        folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
+        result = importing.import_paths(state["workspace"], folders)
+        summary.audits_imported = result.imported + result.unchanged + result.replaced
+        summary.audits_refused = len(result.refused)
+        summary.import_warnings = sum(len(f.warnings) for f in result.files)
+        if result.refused:
+            first = result.refused[0]
+            raise Conflict(f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}")
+        return f"{summary.audits_imported} audits from {', '.join(f.name for f in folders)}"
+
+    def scoring() -> str:
+        job = _module("dealer_audit.services.scoring_job", "load_wave_result")
+        program: Program = state["program"]
+        audited = {w.code for w in program.waves} & set(WAVE_FOLDERS)
+        waves = [w.code for w in program.waves if w.code in audited]
+        results = {wave: job.load_wave_result(state["workspace"].repo, wave, program.id) for wave in waves}
+        state["results"] = results
+        summary.waves = waves
+        last = results[waves[-1]]
+        summary.ranking = [_ranked(d) for d in last.dealers]
+        summary.alerts = len(last.alerts)
+        return f"{len(waves)} waves scored ({', '.join(waves)}); {len(last.alerts)} alerts in {waves[-1]}"
+
+    def reports() -> str:
+        reporting = _module("dealer_audit.services.reporting", "render_all")
+        outcome = reporting.render_all(
+            state["workspace"], summary.waves[-1], out_dir, lang=lang, jobs=jobs, waves=summary.waves
+        )
+        _collect_outputs(summary, outcome, out_dir)
+        detail = (
+            f"{len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional PDFs, "
+            f"{len(summary.workbooks)} workbook(s)"
+        )
+        if summary.render_failures:
+            raise Conflict(f"{detail}; {len(summary.render_failures)} failed: {summary.render_failures[0]}")
+        return detail
+
+    try:
+        stage("workspace", [], workspace)
+        stage("standards", ["workspace"], standards)
+        stage("dealers", ["standards"], dealers)
+        stage("import", ["dealers"], audits)
+        stage("scoring", ["import"], scoring)
+        stage("reports", ["scoring"], reports)
+    finally:
+        if "workspace" in state:
+            state["workspace"].close()
+    return summary
+
+
+def _ranked(dealer: Any) -> RankedDealer:
+    """A DealerResult (core/aggregate.py) reduced to what the summary table shows."""
+    band = dealer.band
+    return RankedDealer(
+        rank=dealer.rank.network,
+        code=dealer.dealer.code,
+        name=dealer.dealer.name,
+        region=dealer.dealer.region,
+        composite=dealer.composite,
+        band=band.label if band else None,
+        delta=dealer.delta.change,
+        alerts=len(dealer.alerts),
+    )
+
+
+def _collect_outputs(summary: DemoSummary, outcome: Any, out_dir: Path) -> None:
+    """Sort what the renderer wrote into dealer PDFs, regional PDFs and workbooks.
+
+    Reads the renderer's result when it lists its files; otherwise looks at the output folder, so the demo's
+    summary does not depend on the exact shape of the reporting service's return value.
+    """
+    files = [Path(p) for p in getattr(outcome, "files", None) or []]
+    failures = getattr(outcome, "failures", None) or getattr(outcome, "errors", None) or []
+    summary.render_failures = [str(f) for f in failures]
+    if not files:
+        files = sorted(p for p in out_dir.rglob("*") if p.suffix in (".pdf", ".xlsx") and DEMO_WORKSPACE not in p.parts)
+    for path in files:
+        if path.suffix == ".xlsx":
+            summary.workbooks.append(path)
+        elif "region" in path.parts or path.name.startswith("region"):
+            summary.region_pdfs.append(path)
+        elif path.suffix == ".pdf":
+            summary.dealer_pdfs.append(path)
+
+
+def standards_summary(standards: Sequence[Checklist]) -> str:
+    return ", ".join(f"{s.id} {s.version}" for s in standards)

@@ -1,0 +1,106 @@
+"""`dealer-audit demo` and `dealer-audit generate` through CliRunner: the main job end to end, and the generator."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dealer_audit.cli import console
+from dealer_audit.cli.app import app
+from dealer_audit.formats.audit_json import read_audit_file
+
+
+def invoke(*args: str):
+    console.reset_for_tests(160)
+    return CliRunner().invoke(app, list(args))
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+NEEDED = ("dealer_audit.services.scoring_job", "dealer_audit.services.reporting")
+
+
+@pytest.mark.slow
+def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
+    absent = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    if absent:  # parallel work in progress: the demo reports these as missing stages (tested below)
+        pytest.skip(f"not written yet: {', '.join(absent)}")
+    out = tmp_path / "reports"
+    result = invoke("demo", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(p for p in out.rglob("*.pdf") if "demo-workspace" not in p.parts)
+    workbooks = sorted(out.rglob("*.xlsx"))
+    assert len(pdfs) >= 28 + 4  # every dealer of the sample network, every region
+    assert workbooks and all(p.stat().st_size > 0 for p in [*pdfs, *workbooks])
+    # the summary: the ranking table with the collapsed dealer near the bottom, the stages, where the files are
+    assert "2026-Q4" in result.output
+    assert "GZ001" in result.output
+    assert "231 audits" in result.output
+    assert str(out) in result.output.replace("\n", "")
+    # running twice works: the demo workspace is recreated, the reports are rewritten
+    again = invoke("demo", str(out), "--lang", "en")
+    assert again.exit_code == 0, again.output
+    assert "231 audits" in again.output
+
+
+def test_demo_refuses_to_wipe_a_folder_that_is_not_its_workspace(tmp_path: Path) -> None:
+    precious = tmp_path / "reports" / "demo-workspace"
+    precious.mkdir(parents=True)
+    (precious / "thesis.docx").write_text("do not delete", encoding="utf-8")
+    result = invoke("demo", str(tmp_path / "reports"))
+    assert result.exit_code == 1
+    assert (precious / "thesis.docx").is_file()
+    assert "not a dealer-audit workspace" in result.output.replace("\n", " ")
+
+
+def test_demo_names_a_stage_whose_module_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dealer_audit.services.demo as demo_service
+
+    real = demo_service._module
+
+    def without_scoring(name: str, *attributes: str):
+        if name == "dealer_audit.services.scoring_job":
+            raise demo_service._Missing(f"module {name} is not available")
+        return real(name, *attributes)
+
+    monkeypatch.setattr(demo_service, "_module", without_scoring)
+    result = invoke("demo", str(tmp_path / "reports"))
+    assert result.exit_code == 1
+    assert "not yet available: scoring" in result.output
+    assert "231 audits" in result.output  # the stages before it ran
+    assert not list((tmp_path / "reports").glob("*.pdf"))
+
+
+def test_generate_writes_a_deterministic_network(tmp_path: Path) -> None:
+    first = invoke("generate", "--dealers", "6", "--waves", "2", "--seed", "9", str(tmp_path / "a"))
+    assert first.exit_code == 0, first.output
+    invoke("generate", "--dealers", "6", "--waves", "2", "--seed", "9", str(tmp_path / "b"))
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    files = sorted((tmp_path / "a").glob("2026-Q*/*.json"))
+    assert {f.parent.name for f in files} == {"2026-Q1", "2026-Q2"}  # the shipped program's first two waves
+    assert len(files) >= 6 * 2 * 2  # dealers x waves x standards, 1-3 visits each
+    audit = read_audit_file(files[0])
+    assert audit.is_final and audit.standard_id in ("svc-mystery-shop", "digital-service")
+    assert "audits" in first.output and "dealers.csv" in first.output
+
+
+def test_generate_with_one_visit_gives_one_audit_per_dealer_and_standard(tmp_path: Path) -> None:
+    result = invoke("generate", "--dealers", "5", "--visits", "1", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("*/*.json"))) == 5 * 2
+
+
+def test_generate_rejects_a_bad_visits_range(tmp_path: Path) -> None:
+    result = invoke("generate", "--dealers", "5", "--visits", "3-1", str(tmp_path))
+    assert result.exit_code == 2
+    assert "MIN-MAX" in result.output
