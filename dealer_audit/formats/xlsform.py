@@ -476,8 +476,8 @@ def build_xlsform(
 
 def write_xlsform(
     standard: Checklist, path: Path, dealers: Sequence[Dealer] | None = None, *, notes: NotesMode = "evidence"
-) -> Path:
-    """Write the XLSForm workbook (openpyxl). Returns the path written."""
+) -> XLSForm:
+    """Write the XLSForm workbook (openpyxl); returns the form written (rows of its three sheets)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -502,4 +502,4 @@ def write_xlsform(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
-    return path
+    return form

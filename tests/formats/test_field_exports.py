@@ -391,7 +391,8 @@ def test_sniff_recognises_only_field_exports(tmp_path: Path) -> None:
     audit_json.write_text('{"format": "dealer-audit/audit"}', encoding="utf-8")
     from dealer_audit.formats.xlsform import write_xlsform
 
-    form = write_xlsform(STANDARD, tmp_path / "form.xlsx")
+    form = tmp_path / "form.xlsx"
+    write_xlsform(STANDARD, form)
     other_zip = tmp_path / "bundle.zip"
     with zipfile.ZipFile(other_zip, "w") as bundle:
         bundle.writestr("manifest.json", "{}")
