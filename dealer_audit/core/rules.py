@@ -190,6 +190,16 @@ class _Rules:
                     f"scale min ({item.scale.min}) must be below max ({item.scale.max})",
                     "scale",
                 )
+            if item.scale is not None and item.scale.min < item.scale.max:
+                points = range(item.scale.min, item.scale.max + 1)
+                for index, option in enumerate(item.options):
+                    if not option.code.lstrip("-").isdigit() or int(option.code) not in points:
+                        self.error(
+                            join(join(join(path, "options"), index), "code"),
+                            f"a scale option's code is a point of the scale ({item.scale.min}..{item.scale.max}), "
+                            f"got '{option.code}'",
+                            "scale",
+                        )
         elif item.scale is not None:
             self.error(join(path, "scale"), f"'scale' applies to scale items only, not {kind.value}", "type")
         # number

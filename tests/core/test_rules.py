@@ -91,6 +91,10 @@ def test_locations_fall_back_to_logical_paths() -> None:
             [("sections[0].items[0].scale", "scale min (5) must be below max (1)")],
         ),
         (
+            (Item("S", T, AnswerType.SCALE, scale=ScaleRange(1, 3), options=(Option("1", T, 0), Option("4", T, 1))),),
+            [("sections[0].items[0].options[1].code", "a scale option's code is a point of the scale (1..3), got '4'")],
+        ),
+        (
             (Item("N", T, AnswerType.NUMBER, bands=(NumberBand(1.5, max=2),)),),
             [
                 (
