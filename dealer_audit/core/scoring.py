@@ -283,7 +283,7 @@ class SectionScore:
     `raw_percent` ignores knock-outs, `percent` applies a failed `zero_section` item (then `zeroed` is True)."""
 
     section_id: str
-    weight: float  # W_s, the section's weight in the checklist index
+    weight: float  # W_s in this audit: the declared section weight, else its possible points (plain points)
     earned: float
     possible: float
     raw_percent: float | None
@@ -453,7 +453,9 @@ def score_audit(
         raw_percent = _percent(earned, possible)
         zeroed = section.id in zeroed_sections and raw_percent is not None
         percent = 0.0 if zeroed else raw_percent
-        weight = section.effective_weight
+        # W_s: the declared weight, else plain points — the possible points the section has *in this audit*, so
+        # N/A items and false conditions change nothing (Section.effective_weight when every item counts)
+        weight = section.weight if section.weight is not None else possible
         sections.append(
             SectionScore(section.id, weight, earned, possible, raw_percent, percent, zeroed, counted, passed)
         )

@@ -218,9 +218,9 @@ def test_rescore_under_a_newer_version_side_by_side() -> None:
     )
     rescore = rescore_under(v2, program(), {STD.key: STD, v2.key: v2}, DEALERS, CURRENT, "2026-Q4")
     rows = {row.dealer_code: row for row in rescore.rows}
-    # D2 failed A1: version 1 gives 75. Version 2: A1 (weight 3) failed and A3 unanswered -> A = 0 %, still
-    # weighing W_A = 3 + 1 = 4 against W_B = 2 -> (4·0 + 2·100) / 6
-    assert (rows["D2"].index_before, rows["D2"].index_after) == (75, pytest.approx(200 / 6))
+    # D2 failed A1: version 1 gives 75. Version 2: A1 (weight 3) failed, A3 unanswered so it does not count:
+    # A = 0 % with W_A = 3 possible points, B = 100 % with W_B = 2 -> (3·0 + 2·100) / 5
+    assert (rows["D2"].index_before, rows["D2"].index_after) == (75, 40)
     assert rows["D2"].unmatched_answers == 1  # A2 is gone in version 2
     assert rescore.captured_versions == ("1",) and rescore.version == "2"
     assert rescore.after.scored_under == {"simple": "2"}
