@@ -405,3 +405,18 @@ def test_sniff_recognises_only_field_exports(tmp_path: Path) -> None:
         tmp_path / "nope.csv",
     ):
         assert not sniff_field_export(path), path
+
+
+# ---- through the workspace import (services/importing.py dispatches here) ----------------------------------------
+
+
+def test_workspace_import_is_idempotent_across_exports(tmp_path: Path) -> None:
+    importing = pytest.importorskip("dealer_audit.services.importing")
+    workspace_module = pytest.importorskip("dealer_audit.storage.workspace")
+    workspace = workspace_module.Workspace.init(tmp_path / "ws")
+    workspace.repo.save_standard(STANDARD)
+    workspace.repo.save_dealers(DEALERS)
+    first = importing.import_paths(workspace, [FIXTURES / "mini-service.csv"])
+    assert [(f.kind, len(f.created), f.reason) for f in first.files] == [("field-export", 3, "")]
+    again = importing.import_paths(workspace, [FIXTURES / "mini-service.csv", FIXTURES / "mini-service-kobo.csv"])
+    assert [(len(f.created), len(f.unchanged), len(f.replaced)) for f in again.files] == [(0, 3, 0), (0, 3, 0)]
