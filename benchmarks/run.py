@@ -1,0 +1,574 @@
+"""The benchmark: a 3,000-dealer network through the whole main job, each stage timed against its floor.
+
+    python benchmarks/run.py                 # 3,000 dealers x 1 wave x 2 standards = 6,000 audits
+    python benchmarks/run.py --dealers 300   # a quick check
+    python benchmarks/run.py --json out.json # also write the figures as JSON
+
+Stages (each in a fresh child process, so its peak memory is its own; the dealer-PDF stage's worker processes
+are counted through RUSAGE_CHILDREN):
+
+1. generate   the synthetic network (services/sample_network.py) — setup, not a target
+2. import     a fresh SQLite workspace: standards, dealers, every audit file (services/importing.import_paths)
+3. scoring    services/scoring_job.load_wave_result: read the wave from the database, score, roll up
+4. dealer     every dealer PDF, in parallel on every core (the product's batch path)
+5. region     every regional PDF
+6. workbook   the HQ network workbook with the Answers sheet (streaming writer)
+
+Floors, measured in the same run: what the raw library needs for the equivalent minimal work —
+reportlab laying out the same number of pages with the same amount of text per dealer (plain paragraphs, the
+same embedded CJK TrueType font), and xlsxwriter (constant-memory) writing the same number of cells per sheet.
+Each rendering stage is reported as a ratio to its floor; the per-dealer ratio is measured on a sample of
+dealers rendered one by one both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = 42
+TARGETS = {  # seconds, from issue 6 (3,000 dealers, 6,000 audits, this 2-core machine)
+    "import": 30.0,
+    "scoring": 10.0,
+    "dealer_pdfs": 120.0,
+    "workbook": 60.0,
+}
+WORKBOOK_MEMORY_TARGET_MB = 1024.0
+FLOOR_RATIO_TARGET = 2.0
+
+
+# ---- measuring -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StageResult:
+    name: str
+    seconds: float = 0.0
+    count: int = 0  # what the stage produced or processed (audits, PDFs, cells)
+    unit: str = ""
+    peak_mb: float = 0.0  # the stage's own process
+    children_peak_mb: float = 0.0  # its worker processes (largest single worker)
+    floor_seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def ratio(self) -> float | None:
+        if self.floor_seconds in (None, 0):
+            return None
+        return self.seconds / self.floor_seconds
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux reports KiB
+
+
+def _child(target: Callable[..., dict[str, Any]], args: tuple[Any, ...], queue: Any) -> None:
+    try:
+        result = target(*args)
+        result["peak_mb"] = _peak_mb(resource.RUSAGE_SELF)
+        result["children_peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
+        queue.put(result)
+    except BaseException as error:  # report, never hang the parent
+        import traceback
+
+        queue.put({"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()})
+
+
+def isolated(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run one stage in a fresh interpreter (spawn) and return its figures plus its peak memory."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(target, args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    if "traceback" in result:
+        print(result["traceback"], file=sys.stderr)
+    return result
+
+
+# ---- stages (each runs in its own process) ------------------------------------------------------------------------
+
+
+def stage_generate(network: str, dealers: int, seed: int) -> dict[str, Any]:
+    from dealer_audit.formats.standards import load_checklists_dir
+    from dealer_audit.services.sample_network import generate_network
+
+    standards, program = load_checklists_dir(ROOT / "checklists")
+    started = time.perf_counter()
+    result = generate_network(standards, program, dealers, 1, seed, Path(network), visits=(1, 1))
+    seconds = time.perf_counter() - started
+    items = sum(1 for s in standards for _ in s.items())
+    return {
+        "seconds": seconds,
+        "count": result.audit_count,
+        "wave": result.waves[0],
+        "extra": {"standards": [f"{s.id} {s.version}" for s in standards], "items": items},
+    }
+
+
+def stage_import(network: str, workspace: str) -> dict[str, Any]:
+    from dealer_audit.formats.dealers import read_dealers
+    from dealer_audit.services.importing import import_paths, load_standards_into
+    from dealer_audit.storage.workspace import Workspace
+
+    started = time.perf_counter()
+    ws = Workspace.init(Path(workspace), language="en")
+    load_standards_into(ws.repo, [ROOT / "checklists"])
+    program = ws.repo.get_program()
+    ws.repo.save_dealers(read_dealers(Path(network) / "dealers.csv", {r.code for r in program.regions}))
+    setup = time.perf_counter() - started
+    summary = import_paths(ws, [p for p in sorted(Path(network).iterdir()) if p.is_dir()])
+    seconds = time.perf_counter() - started
+    answers = ws.repo.count_answers() if hasattr(ws.repo, "count_answers") else None
+    ws.close()
+    notes = [f"setup (workspace, standards, dealers) {setup:.1f} s"]
+    if summary.refused:
+        notes.append(f"{len(summary.refused)} refused, e.g. {summary.refused[0].reason}")
+    return {
+        "seconds": seconds,
+        "count": summary.imported + summary.unchanged,
+        "notes": notes,
+        "extra": {"answers": answers, "refused": len(summary.refused)},
+    }
+
+
+def stage_scoring(workspace: str, wave: str) -> dict[str, Any]:
+    from dealer_audit.services.scoring_job import load_wave_result
+
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    started = time.perf_counter()
+    result = load_wave_result(ws.repo, wave)
+    seconds = time.perf_counter() - started
+    # the pure core on its own (audits already in memory), to tell database reading from scoring
+    from dealer_audit.core.aggregate import score_wave
+
+    audits = ws.repo.list_audits(wave=wave)
+    standards = {s.key: s for s in ws.repo.list_standards()}
+    dealers = ws.repo.list_dealers()
+    core_started = time.perf_counter()
+    score_wave(result.program, standards, dealers, audits, wave)
+    core_seconds = time.perf_counter() - core_started
+    ws.close()
+    return {
+        "seconds": seconds,
+        "count": len(result.audit_scores),
+        "notes": [f"pure core score_wave on audits in memory: {core_seconds:.1f} s"],
+        "extra": {"core_seconds": core_seconds, "dealers": len(result.dealers), "alerts": len(result.alerts)},
+    }
+
+
+def _reporting() -> Any:
+    import dealer_audit.services.reporting as reporting
+
+    return reporting
+
+
+def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
+    reporting = _reporting()
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    started = time.perf_counter()
+    outcome = reporting.render_dealer_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs)
+    seconds = time.perf_counter() - started
+    ws.close()
+    files = sorted(Path(out).rglob("*.pdf"))
+    return {"seconds": seconds, "count": len(files), "extra": {"outcome": repr(outcome)[:200]}}
+
+
+def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
+    reporting = _reporting()
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    started = time.perf_counter()
+    reporting.render_region_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs)
+    seconds = time.perf_counter() - started
+    ws.close()
+    files = sorted(Path(out).rglob("*.pdf"))
+    pages = _pdf_pages(files)
+    return {"seconds": seconds, "count": len(files), "extra": {"pages": pages}}
+
+
+def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
+    reporting = _reporting()
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    target = Path(out) / "network.xlsx"
+    started = time.perf_counter()
+    reporting.write_network_workbook(ws, wave, target)
+    seconds = time.perf_counter() - started
+    ws.close()
+    shape = xlsx_shape(target)
+    cells = sum(s["cells"] for s in shape.values())
+    return {
+        "seconds": seconds,
+        "count": cells,
+        "extra": {"sheets": shape, "bytes": target.stat().st_size, "path": str(target)},
+    }
+
+
+# ---- floors --------------------------------------------------------------------------------------------------------
+
+FLOOR_TEXT = (
+    "服务顾问使用平板电脑接车并与客户一同环车检查，服务实况看板实时更新。"
+    "The service advisor checked the car in on a tablet; the status board was live and the estimate matched. "
+)
+
+
+def _floor_font() -> tuple[str, str]:
+    """The CJK TrueType font the product embeds, registered directly with reportlab (no product code in the floor)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from dealer_audit.render.pdf.fonts import resolve_font
+
+    spec, _bold = resolve_font()
+    name = "FloorCJK"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(spec.path), subfontIndex=spec.index))
+    return name, str(spec.path)
+
+
+def floor_pdf(path: str, pages: int, chars_per_page: int) -> float:
+    """reportlab's minimal work for a document of `pages` pages with `chars_per_page` characters on each."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    font, _ = _floor_font()
+    style = ParagraphStyle("floor", fontName=font, fontSize=8, leading=10)
+    started = time.perf_counter()
+    text = (FLOOR_TEXT * (chars_per_page // len(FLOOR_TEXT) + 1))[:chars_per_page]
+    story: list[Any] = []
+    for page in range(pages):
+        # paragraphs of ~200 characters, like item rows and notes; a page break keeps the page count equal
+        story.extend(Paragraph(text[i : i + 200], style) for i in range(0, len(text), 200))
+        if page < pages - 1:
+            story.append(PageBreak())
+    SimpleDocTemplate(path, pagesize=A4).build(story)
+    return time.perf_counter() - started
+
+
+def _floor_batch(jobs: list[tuple[str, int, int]]) -> float:
+    return sum(floor_pdf(path, pages, chars) for path, pages, chars in jobs)
+
+
+def stage_floor_dealer_pdfs(out: str, page_counts: list[int], chars_per_page: int, jobs: int) -> dict[str, Any]:
+    """The floor of the dealer-PDF stage: the same number of documents and pages, on the same number of cores."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    work = [(str(Path(out) / f"floor-{i}.pdf"), pages, chars_per_page) for i, pages in enumerate(page_counts)]
+    chunks = [work[i::jobs] for i in range(jobs)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_floor_batch, chunks))
+    return {"seconds": time.perf_counter() - started, "count": len(work)}
+
+
+def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> dict[str, Any]:
+    """Render a sample of dealers one by one with the product, then their floors; compare each pair."""
+    reporting = _reporting()
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    codes = [d.code for d in ws.repo.list_dealers()]
+    step = max(1, len(codes) // sample)
+    chosen = codes[::step][:sample]
+    Path(out).mkdir(parents=True, exist_ok=True)
+    context = reporting.prepare_wave(ws, wave) if hasattr(reporting, "prepare_wave") else None
+    # warm-up: fonts registered, modules imported, caches filled (both paths get one)
+    warm = Path(out) / "warm.pdf"
+    reporting.render_dealer_pdf(ws, wave, chosen[0], warm, lang="zh", context=context)
+    floor_pdf(str(Path(out) / "warm-floor.pdf"), 1, 1000)
+    rows = []
+    for code in chosen:
+        target = Path(out) / f"{code}.pdf"
+        started = time.perf_counter()
+        reporting.render_dealer_pdf(ws, wave, code, target, lang="zh", context=context)
+        real = time.perf_counter() - started
+        pages, chars = _pdf_text_size(target)
+        floor = floor_pdf(str(Path(out) / f"{code}-floor.pdf"), pages, max(1, chars // max(1, pages)))
+        rows.append({"dealer": code, "pages": pages, "chars": chars, "seconds": real, "floor": floor})
+    ws.close()
+    ratios = [r["seconds"] / r["floor"] for r in rows]
+    return {
+        "seconds": sum(r["seconds"] for r in rows),
+        "count": len(rows),
+        "extra": {
+            "rows": rows,
+            "ratio_median": statistics.median(ratios),
+            "ratio_max": max(ratios),
+            "ratio_min": min(ratios),
+            "chars_per_page": int(sum(r["chars"] for r in rows) / max(1, sum(r["pages"] for r in rows))),
+        },
+    }
+
+
+def stage_floor_workbook(out: str, shape: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """xlsxwriter (constant memory) writing the same number of cells per sheet: rows x columns, text and numbers
+    in the same proportion as the real workbook, no formats, no formulas."""
+    import xlsxwriter
+
+    target = Path(out) / "floor.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    for name, sheet in shape.items():
+        ws = wb.add_worksheet(name[:31])
+        rows, cells, texts = sheet["rows"], sheet["cells"], sheet["strings"]
+        columns = max(1, round(cells / max(1, rows)))
+        text_every = (cells / texts) if texts else 0.0
+        written = 0
+        for r in range(rows):
+            for c in range(columns):
+                if written >= cells:
+                    break
+                if text_every and (written % max(1, round(text_every)) == 0):
+                    ws.write_string(r, c, f"text {r}")
+                else:
+                    ws.write_number(r, c, r * 0.5 + c)
+                written += 1
+    wb.close()
+    return {"seconds": time.perf_counter() - started, "count": sum(s["cells"] for s in shape.values())}
+
+
+# ---- reading outputs back ------------------------------------------------------------------------------------------
+
+
+def _pdf_pages(files: list[Path]) -> list[int]:
+    from pypdf import PdfReader
+
+    return [len(PdfReader(str(f)).pages) for f in files]
+
+
+def _pdf_text_size(path: Path) -> tuple[int, int]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return len(reader.pages), sum(len(page.extract_text() or "") for page in reader.pages)
+
+
+_CELL = re.compile(rb"<c[ >]")
+_STRING_CELL = re.compile(rb'<c[^>]*t="(?:s|str|inlineStr)"')
+_FORMULA = re.compile(rb"<f[ >]")
+_ROW = re.compile(rb"<row[ >]")
+
+
+def xlsx_shape(path: Path) -> dict[str, dict[str, int]]:
+    """Cells, text cells, formulas and rows per sheet, counted by streaming each sheet's XML (no workbook load)."""
+    shape: dict[str, dict[str, int]] = {}
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+        names = re.findall(r'<sheet name="([^"]+)" sheetId="(\d+)"', workbook)
+        for index, (name, _sheet_id) in enumerate(names, start=1):
+            counts = {"cells": 0, "strings": 0, "formulas": 0, "rows": 0}
+            tail = b""
+            with archive.open(f"xl/worksheets/sheet{index}.xml") as stream:
+                while chunk := stream.read(1 << 20):
+                    data = tail + chunk
+                    cut = data.rfind(b">") + 1  # never split a tag between chunks
+                    body, tail = data[:cut], data[cut:]
+                    counts["cells"] += len(_CELL.findall(body))
+                    counts["strings"] += len(_STRING_CELL.findall(body))
+                    counts["formulas"] += len(_FORMULA.findall(body))
+                    counts["rows"] += len(_ROW.findall(body))
+            shape[name] = counts
+    return shape
+
+
+# ---- the run -----------------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def _record(name: str, raw: dict[str, Any], unit: str) -> StageResult:
+    result = StageResult(name, unit=unit)
+    if "error" in raw:
+        result.error = raw["error"]
+        return result
+    result.seconds = raw["seconds"]
+    result.count = raw.get("count", 0)
+    result.peak_mb = raw.get("peak_mb", 0.0)
+    result.children_peak_mb = raw.get("children_peak_mb", 0.0)
+    result.notes = raw.get("notes", [])
+    result.extra = raw.get("extra", {})
+    return result
+
+
+def run(dealers: int, jobs: int, sample: int, keep: Path | None) -> tuple[list[StageResult], dict[str, Any]]:
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dealer-audit-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    network, workspace, reports = base / "network", base / "workspace", base / "reports"
+    info: dict[str, Any] = {"dealers": dealers, "jobs": jobs, "machine": machine(), "dir": str(base)}
+    stages: list[StageResult] = []
+
+    def say(text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+    say(f"generating {dealers} dealers x 1 wave x 2 standards into {network}")
+    raw = isolated(stage_generate, str(network), dealers, SEED)
+    stages.append(_record("generate", raw, "audits"))
+    wave = raw.get("wave", "")
+    info["wave"] = wave
+    info.update(raw.get("extra", {}))
+
+    say("import into a fresh SQLite workspace")
+    stages.append(_record("import", isolated(stage_import, str(network), str(workspace)), "audits"))
+    say("scoring and roll-ups")
+    stages.append(_record("scoring", isolated(stage_scoring, str(workspace), wave), "audits"))
+
+    say(f"all dealer PDFs on {jobs} processes")
+    dealer_stage = _record(
+        "dealer_pdfs", isolated(stage_dealer_pdfs, str(workspace), wave, str(reports / "dealers"), jobs), "PDFs"
+    )
+    stages.append(dealer_stage)
+    if not dealer_stage.error:
+        say(f"per-dealer ratio to the reportlab floor on {sample} dealers")
+        per = _record(
+            "per_dealer",
+            isolated(stage_per_dealer_ratio, str(workspace), wave, str(reports / "sample"), sample),
+            "PDFs",
+        )
+        stages.append(per)
+        files = sorted((reports / "dealers").rglob("*.pdf"))
+        page_counts = _pdf_pages(files)
+        dealer_stage.extra["pages"] = sum(page_counts)
+        dealer_stage.extra["pages_per_pdf"] = sum(page_counts) / max(1, len(page_counts))
+        chars = per.extra.get("chars_per_page", 2500)
+        say("floor: reportlab, same documents and pages")
+        floor = isolated(stage_floor_dealer_pdfs, str(reports / "floor-dealers"), page_counts, chars, jobs)
+        dealer_stage.floor_seconds = floor.get("seconds")
+
+    say("all regional PDFs")
+    region_stage = _record(
+        "region_pdfs", isolated(stage_region_pdfs, str(workspace), wave, str(reports / "regions"), jobs), "PDFs"
+    )
+    stages.append(region_stage)
+    if not region_stage.error and region_stage.extra.get("pages"):
+        pages = region_stage.extra["pages"]
+        files = sorted((reports / "regions").rglob("*.pdf"))
+        chars = int(sum(_pdf_text_size(f)[1] for f in files) / max(1, sum(pages)))
+        floor = isolated(stage_floor_dealer_pdfs, str(reports / "floor-regions"), pages, chars, 1)
+        region_stage.floor_seconds = floor.get("seconds")
+
+    say("HQ workbook with the Answers sheet")
+    book = _record("workbook", isolated(stage_workbook, str(workspace), wave, str(reports)), "cells")
+    stages.append(book)
+    if not book.error:
+        say("floor: xlsxwriter, same cells")
+        floor = isolated(stage_floor_workbook, str(reports / "floor-book"), book.extra["sheets"])
+        book.floor_seconds = floor.get("seconds")
+        book.extra["floor_peak_mb"] = floor.get("peak_mb")
+    return stages, info
+
+
+def report(stages: list[StageResult], info: dict[str, Any]) -> str:
+    lines = [
+        f"dealer-audit benchmark: {info['dealers']} dealers, wave {info.get('wave')}, "
+        f"{info.get('standards')} ({info.get('items')} items), {info['jobs']} render processes",
+        f"machine: {info['machine']}",
+        "",
+        f"{'stage':<12} {'wall s':>8} {'count':>10} {'unit':<6} {'per s':>10} {'peak MB':>8} {'workers MB':>10}"
+        f" {'floor s':>8} {'ratio':>6}  target",
+    ]
+    for s in stages:
+        if s.error:
+            lines.append(f"{s.name:<12} FAILED: {s.error}")
+            continue
+        target = TARGETS.get(s.name)
+        verdict = ""
+        if target is not None:
+            verdict = f"<= {target:.0f} s " + ("ok" if s.seconds <= target * info["dealers"] / 3000 else "MISSED")
+            if info["dealers"] != 3000:
+                verdict += " (scaled)"
+        floor = f"{s.floor_seconds:8.1f}" if s.floor_seconds else f"{'':>8}"
+        ratio = f"{s.ratio:6.2f}" if s.ratio else f"{'':>6}"
+        lines.append(
+            f"{s.name:<12} {s.seconds:8.1f} {s.count:>10} {s.unit:<6} {s.throughput:10.1f} {s.peak_mb:8.0f}"
+            f" {s.children_peak_mb:10.0f} {floor} {ratio}  {verdict}"
+        )
+        for note in s.notes:
+            lines.append(f"{'':<12} {note}")
+    per = next((s for s in stages if s.name == "per_dealer" and not s.error), None)
+    if per:
+        e = per.extra
+        lines.append(
+            f"per-dealer PDF vs floor on {per.count} dealers: median {e['ratio_median']:.2f}x, "
+            f"min {e['ratio_min']:.2f}x, max {e['ratio_max']:.2f}x (target <= {FLOOR_RATIO_TARGET:.0f}x)"
+        )
+    book = next((s for s in stages if s.name == "workbook" and not s.error), None)
+    if book:
+        sheets = ", ".join(f"{k} {v['cells']:,}" for k, v in book.extra["sheets"].items())
+        lines.append(f"workbook: {book.extra['bytes'] / 2**20:.0f} MB on disk; cells per sheet: {sheets}")
+        lines.append(
+            f"workbook peak memory {book.peak_mb:.0f} MB (target <= {WORKBOOK_MEMORY_TARGET_MB:.0f} MB); floor "
+            f"writer {book.extra.get('floor_peak_mb', 0):.0f} MB"
+        )
+    lines.append(f"outputs kept in {info['dir']}" if info.get("kept") else "")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dealers", type=int, default=3000, help="network size (default 3000 = 6,000 audits)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="render processes (default: cores)")
+    parser.add_argument("--sample", type=int, default=30, help="dealers rendered one by one for the per-PDF ratio")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder, removed)")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    args = parser.parse_args()
+    stages, info = run(args.dealers, args.jobs, args.sample, args.keep)
+    info["kept"] = bool(args.keep)
+    print(report(stages, info))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"info": info, "stages": [asdict(s) | {"ratio": s.ratio} for s in stages]}
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(info["dir"], ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
