@@ -1,0 +1,79 @@
+"""`dealer-audit init` and `dealer-audit standards import` through CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dealer_audit.cli import console
+from dealer_audit.cli.app import app
+from dealer_audit.storage.workspace import Workspace
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    console.reset_for_tests(120)
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_init_creates_a_workspace(tmp_path):
+    result = run("init", str(tmp_path / "laptop"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"Created workspace {tmp_path / 'laptop'}" in result.output
+    assert "database  sqlite:///" in result.output
+    with Workspace.open(tmp_path / "laptop") as ws:
+        assert ws.language == "en" and ws.repo.count_audits() == 0
+
+
+def test_init_defaults_to_the_current_folder_and_refuses_twice(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("init").exit_code == 0
+    assert (tmp_path / "dealer-audit.toml").is_file()
+    again = run("init")
+    assert again.exit_code == 1
+    assert "already a dealer-audit workspace" in again.output and "Traceback" not in again.output
+
+
+def test_commands_outside_a_workspace_say_how_to_create_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("standards", "import", str(FIXTURES / "mini_standard.yaml"))
+    assert result.exit_code == 1
+    assert "no dealer-audit workspace here" in result.output and "dealer-audit init" in result.output
+
+
+def test_standards_import_loads_then_skips_identical(tmp_path):
+    run("init", str(tmp_path / "ws"))
+    args = ["standards", "import", "-w", str(tmp_path / "ws"), str(FIXTURES / "mini_standard.yaml"),
+            str(FIXTURES / "mini_program.yaml")]  # fmt: skip
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    assert "mini-service" in first.output and "loaded" in first.output and "mini-program-2026" in first.output
+    second = run(*args)
+    assert second.exit_code == 0 and "unchanged" in second.output and "loaded" not in second.output
+    with Workspace.open(tmp_path / "ws") as ws:
+        assert ws.repo.get_program().id == "mini-program-2026"
+
+
+def test_standards_import_reports_file_errors(tmp_path):
+    run("init", str(tmp_path / "ws"))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nversion: '1'\nkind: nonsense\n", encoding="utf-8")
+    result = run("standards", "import", "-w", str(tmp_path / "ws"), str(broken))
+    assert result.exit_code == 1
+    assert "broken.yaml" in result.output and "nothing was loaded" in result.output
+
+
+def test_db_option_overrides_and_password_never_shows(tmp_path):
+    run("init", str(tmp_path / "ws"))
+    secret_url = "postgresql://hq:VerySecret99@127.0.0.1:1/audits"
+    result = run("standards", "import", "-w", str(tmp_path / "ws"), "--db", secret_url, str(FIXTURES))
+    assert result.exit_code == 1
+    assert "cannot open the database postgresql+psycopg://hq:***@127.0.0.1:1/audits" in result.output
+    assert "VerySecret99" not in result.output
+    env_result = run("standards", "import", "-w", str(tmp_path / "ws"), str(FIXTURES),
+                     env={"DEALER_AUDIT_DB": secret_url})  # fmt: skip
+    assert env_result.exit_code == 1 and "VerySecret99" not in env_result.output
+    helped = run("import", "--help", env={"DEALER_AUDIT_DB": secret_url})
+    assert "DEALER_AUDIT_DB" in helped.output and "VerySecret99" not in helped.output
