@@ -12,10 +12,28 @@ core/aggregate.py; everything they need that the roll-ups do not carry is derive
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from dealer_audit.core.aggregate import (
+    AlertKind,
+    DealerChecklistResult,
+    DealerResult,
+    GroupResult,
+    WaveResult,
+    version_key,
+)
+from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
+from dealer_audit.core.standard import (
+    AnswerType,
+    Band,
+    Checklist,
+    CriticalEffect,
+    Item,
+)
 
 NA_TEXT = "N/A"
 
@@ -481,6 +499,7 @@ class SectionColumn:
     section_id: str
     title: str
     weight: float  # W_s, for the checklist-index formula
+    formula_ok: bool = True  # the dealer's section score is the mean of its finalised audits' raw section %
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,6 +546,9 @@ class AuditLine:
     sections: tuple[Figure, ...]  # raw section % per section of its standard (StandardColumns order)
     knockouts: str
     answers: tuple[AnswerRow, ...]
+    zeroed_sections: tuple[str, ...] = ()  # sections a failed zero_section knock-out set to 0
+    caps: tuple[float, ...] = ()  # index caps of failed cap knock-outs
+    zero_index: bool = False  # a failed zero_index knock-out
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,6 +564,7 @@ class DealerLine:
     sections: tuple[tuple[Figure, ...], ...]  # per standard, per section
     n_audits: tuple[int, ...]  # per standard
     audits: tuple[AuditLine, ...]
+    history: tuple[Figure, ...] = ()  # composite in each further wave (NetworkReport.waves[1:] order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,6 +582,16 @@ class ComplianceLine:
 
 
 @dataclass(frozen=True, slots=True)
+class BandRule:
+    """A composite band with its threshold on the 0..100 scale (for the band formula of the HQ workbook)."""
+
+    code: str
+    label: str
+    color: str
+    min: float
+
+
+@dataclass(frozen=True, slots=True)
 class NetworkReport:
     lang: str
     program_title: str
@@ -570,6 +603,7 @@ class NetworkReport:
     sections: tuple[ComplianceLine, ...]
     items: tuple[ComplianceLine, ...]
     generated: str
+    bands: tuple[BandRule, ...] = ()
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -590,23 +624,688 @@ def safe_file_stem(text: str) -> str:
     return cleaned or "report"
 
 
-def median(values: Sequence[float]) -> float | None:
-    if not values:
+# ---------------------------------------------------------------------------------------------------------------
+# builders: WaveResult (+ the standards and the audits' answers) -> report models
+
+StandardKey = tuple[str, str]
+
+
+def _band_tag(band: Band | None, lang: str) -> BandTag:
+    return NO_BAND if band is None else BandTag(band.code, band.label.get(lang), band.color)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value * scale / 100
+
+
+def _layout(
+    standards: Mapping[StandardKey, Checklist], standard_id: str, versions: Iterable[str] = ()
+) -> Checklist | None:
+    """The newest version among `versions` (else among all loaded) of a standard: where titles come from."""
+    wanted = [(standard_id, v) for v in versions if (standard_id, v) in standards]
+    if not wanted:
+        wanted = [k for k in standards if k[0] == standard_id]
+    if not wanted:
         return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return standards[max(wanted, key=lambda k: version_key(k[1]))]
 
 
-def mean(values: Iterable[float]) -> float | None:
-    data = list(values)
-    return sum(data) / len(data) if data else None
+def answer_text(item: Item, answer: Answer | None, lang: str) -> str:
+    """An answer as a reader understands it: option labels, "4 / 5", "7 min", 是/否."""
+    if answer is None or not answer.is_answered:
+        return ""
+    if answer.na:
+        return label("na", lang)
+    value = answer.value
+    if item.type is AnswerType.YES_NO:
+        zh = lang.startswith("zh")
+        return {"yes": "是" if zh else "yes", "no": "否" if zh else "no"}.get(str(value), str(value))
+    if item.type is AnswerType.SCALE:
+        top = item.scale.max if item.scale else 5
+        option = item.option(str(value))
+        return f"{value} / {top}" + (f" {option.label.get(lang)}" if option and option.label else "")
+    if item.type is AnswerType.NUMBER:
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        unit = item.unit.get(lang)
+        return f"{number} {unit}".strip()
+    if item.type is AnswerType.SINGLE_CHOICE:
+        option = item.option(str(value))
+        return option.label.get(lang) if option and option.label else str(value)
+    if item.type is AnswerType.MULTIPLE_CHOICE:
+        codes = value if isinstance(value, tuple | list) else (value,)
+        labels = []
+        for code in codes:
+            option = item.option(str(code))
+            labels.append(option.label.get(lang) if option and option.label else str(code))
+        return ", ".join(labels)
+    return str(value)
 
 
-def competition_ranks(values: dict[str, float | None]) -> dict[str, int | None]:
-    """Ranks with ties sharing a rank (1, 2, 2, 4); keys with no value get None. Full precision is compared."""
-    present = sorted((v for v in values.values() if v is not None), reverse=True)
-    first_position: dict[float, int] = {}
-    for position, value in enumerate(present, start=1):
-        first_position.setdefault(value, position)
-    return {k: (None if v is None else first_position[v]) for k, v in values.items()}
+def raw_value_text(answer: Answer | None) -> str:
+    """An answer's value as captured, for the HQ workbook (codes, not labels; lists joined by ';')."""
+    if answer is None or answer.na or answer.value is None:
+        return ""
+    value = answer.value
+    if isinstance(value, tuple | list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def item_result(score: ItemScore | None) -> Result:
+    if score is None:
+        return Result.UNANSWERED
+    if not score.applicable or score.na:
+        return Result.NA
+    if score.counted and score.fraction is not None:
+        if score.fraction >= 1.0:
+            return Result.PASS
+        return Result.FAIL if score.fraction <= 0.0 else Result.PARTIAL
+    return Result.INFO if score.answered else Result.UNANSWERED
+
+
+def _knockout_text(k: KnockOut, standard: Checklist | None, lang: str) -> str:
+    item = standard.items_by_id.get(k.item_id) if standard else None
+    name = item.text.get(lang) if item else k.item_id
+    zh = lang.startswith("zh")
+    if k.effect is CriticalEffect.ZERO_INDEX:
+        effect = "指数归零" if zh else "index set to 0"
+    elif k.effect is CriticalEffect.ZERO_SECTION:
+        effect = "所在模块归零" if zh else "section set to 0"
+    else:
+        effect = f"指数上限 {fmt_number(k.cap)}" if zh else f"index capped at {fmt_number(k.cap)}"
+    if not k.binding:
+        effect += "（未影响得分）" if zh else " (did not change the score)"
+    return f"{k.item_id} {name}: {effect}"
+
+
+def _trend(history: Sequence[WaveResult], dealer_code: str, region: str) -> tuple[TrendPoint, ...]:
+    points = []
+    for result in history:
+        d = result.dealer(dealer_code)
+        group = result.region(region)
+        points.append(
+            TrendPoint(
+                result.wave,
+                d.composite if d else None,
+                group.composite.mean if group else None,
+                result.network.composite.mean,
+            )
+        )
+    return tuple(points)
+
+
+def _sections_for_dealer(
+    d: DealerResult, result: WaveResult, standards: Mapping[StandardKey, Checklist], lang: str
+) -> tuple[SectionComparison, ...]:
+    out = []
+    region = result.region(d.region)
+    multi = len([c for c in d.checklists if c.n]) > 1
+    for c in d.checklists:
+        layout = _layout(standards, c.standard_id, c.versions)
+        if layout is None or not c.n:
+            continue
+        for section in layout.sections:
+            mine = c.section(section.id)
+            if mine is None or mine.mean_percent is None:
+                continue
+            reg = region.section(c.standard_id, section.id) if region else None
+            net = result.network.section(c.standard_id, section.id)
+            title = section.title.get(lang)
+            if multi:
+                title = f"{layout.title.get(lang)[:12]} · {title}"
+            out.append(
+                SectionComparison(
+                    c.standard_id,
+                    section.id,
+                    title,
+                    Figure.of(mine.mean_percent),
+                    Figure.of(reg.mean_percent if reg else None),
+                    Figure.of(net.mean_percent if net else None),
+                    Figure.delta(mine.delta.change),
+                )
+            )
+    return tuple(out)
+
+
+def _item_rows(
+    score: AuditScore,
+    audit: Audit | None,
+    standard: Checklist,
+    repeats: set[tuple[str, str]],
+    lang: str,
+) -> tuple[SectionBlock, ...]:
+    blocks = []
+    answers = audit.answers if audit else {}
+    for section, sec_score in zip(standard.sections, score.sections, strict=False):
+        rows = []
+        for item in section.items:
+            s = score.item(item.id)
+            answer = answers.get(item.id)
+            result = item_result(s)
+            if result is Result.UNANSWERED and not item.required:
+                continue  # optional items nobody answered say nothing
+            if s is not None and not s.applicable:
+                continue  # skip logic hid it: it was never asked
+            rows.append(
+                ItemRow(
+                    item_id=item.id,
+                    reference=item.reference,
+                    text=item.text.get(lang),
+                    result=result,
+                    answer_text=answer_text(item, answer, lang),
+                    earned=s.earned if s is not None and s.counted else None,
+                    possible=s.possible if s is not None and s.counted else None,
+                    note=answer.note if answer else "",
+                    evidence=tuple(EvidenceView(e.file_name, e.sha256) for e in answer.evidence) if answer else (),
+                    critical=item.critical is not None,
+                    repeat_failure=result in (Result.FAIL, Result.PARTIAL) and (standard.id, item.id) in repeats,
+                )
+            )
+        blocks.append(
+            SectionBlock(
+                section.id, section.title.get(lang), Figure.of(sec_score.percent), tuple(rows), sec_score.zeroed
+            )
+        )
+    return tuple(blocks)
+
+
+def _visit_date(audit: Audit | None) -> str:
+    if audit is None or audit.visit_start is None:
+        return ""
+    return audit.visit_start.date().isoformat()
+
+
+def build_dealer_report(
+    result: WaveResult,
+    dealer_code: str,
+    standards: Mapping[StandardKey, Checklist],
+    audits: Mapping[str, Audit],
+    *,
+    lang: str = "zh",
+    generated: str = "",
+    history: Sequence[WaveResult] = (),
+) -> DealerReport:
+    """Everything one dealer's PDF and workbook show, from the scored wave.
+
+    `standards` maps (id, version) to every version the audits were scored with (titles, items, references);
+    `audits` maps audit ids to the audits (answers, notes, evidence, visit dates); `history` holds the scored
+    earlier waves, oldest first, for the trend line (the current wave is appended when missing).
+    """
+    d = result.dealer(dealer_code)
+    if d is None:
+        from dealer_audit.errors import NotFound
+
+        raise NotFound(f"dealer {dealer_code} is not in wave {result.wave}")
+    program = result.program
+    scale = program.scale
+    region = program.region(d.region)
+    dealer = d.dealer
+    identity = DealerIdentity(
+        dealer.code,
+        dealer.name.zh,
+        dealer.name.en,
+        dealer.region,
+        region.name.get(lang) if region else dealer.region,
+        dealer.city,
+        dealer.province,
+        dealer.group,
+    )
+    repeats = {(r.standard_id, r.item_id) for r in d.repeat_failures}
+    lines = []
+    audit_blocks = []
+    notices: list[Notice] = []
+    used_standards: dict[StandardKey, None] = {}
+    failed_notes: dict[tuple[str, str], list[str]] = {}
+    failed_order: list[tuple[str, str, str]] = []
+    for c in d.checklists:
+        layout = _layout(standards, c.standard_id, c.versions)
+        title = layout.title.get(lang) if layout else c.title.get(lang)
+        rank = c.rank
+        lines.append(
+            ChecklistLine(
+                c.standard_id,
+                ", ".join(c.versions),
+                title,
+                Figure.of(c.index),
+                Figure.of(c.raw_index),
+                _band_tag(c.band, lang),
+                c.n,
+                Figure.delta(c.delta.change),
+                Rank(rank.region if rank else None, rank.region_size if rank else 0),
+                Rank(rank.network if rank else None, rank.network_size if rank else 0),
+                Figure.of(c.ci.low) if c.ci else None,
+                Figure.of(c.ci.high) if c.ci else None,
+            )
+        )
+        for score in c.audits:
+            standard = standards.get((score.standard_id, score.standard_version))
+            if standard is None:
+                continue
+            used_standards[(standard.id, standard.version)] = None
+            audit = audits.get(score.audit_id)
+            blocks = _item_rows(score, audit, standard, repeats, lang)
+            audit_blocks.append(
+                AuditBlock(
+                    score.audit_id,
+                    standard.id,
+                    standard.version,
+                    standard.title.get(lang),
+                    _visit_date(audit),
+                    audit.auditor if audit else "",
+                    Figure.of(score.index),
+                    Figure.of(score.raw_index),
+                    blocks,
+                    score.final,
+                )
+            )
+            for k in score.knock_outs:
+                notices.append(Notice("knockout", _knockout_text(k, standard, lang)))
+            for block in blocks:
+                for row in block.items:
+                    if row.result in (Result.FAIL, Result.PARTIAL):
+                        key = (standard.id, row.item_id)
+                        if key not in failed_notes:
+                            failed_notes[key] = []
+                            failed_order.append((standard.id, row.item_id, row.text))
+                        if row.note and row.note not in failed_notes[key]:
+                            failed_notes[key].append(row.note)
+    for alert in d.alerts:
+        if alert.kind is not AlertKind.CRITICAL_FAILURE:  # knock-outs are listed above, with their effect
+            notices.append(Notice("alert", alert.message.get(lang)))
+    if d.repeat_failures:
+        # one line, not one per item: the items themselves are marked in the tables below
+        ids = ", ".join(r.item_id for r in d.repeat_failures)
+        if lang.startswith("zh"):
+            text = f"{len(d.repeat_failures)} 项上批次已失分、本批次再次失分：{ids}"
+        else:
+            text = f"{len(d.repeat_failures)} item(s) failed again after failing last wave: {ids}"
+        notices.append(Notice("alert", text))
+    opportunities = []
+    for o in d.opportunities:
+        layout = _layout(standards, o.standard_id)
+        item = layout.items_by_id.get(o.item_id) if layout else None
+        section = layout.section_of.get(o.item_id) if layout else None
+        impact = o.composite_points if o.composite_points is not None else o.index_points
+        opportunities.append(
+            Opportunity(
+                o.item_id,
+                o.standard_id,
+                item.text.get(lang) if item else o.item_id,
+                section.title.get(lang) if section else o.section_id,
+                Figure.of(o.points_lost),
+                Figure.of(impact),
+            )
+        )
+    # action plan: opportunities first (biggest gain first), then the remaining failed items in report order
+    rank_of = {(o.standard_id, o.item_id): k for k, o in enumerate(d.opportunities)}
+    ordered = sorted(failed_order, key=lambda t: (rank_of.get((t[0], t[1]), len(rank_of)),))
+    actions = []
+    for standard_id, item_id, text in ordered:
+        notes = failed_notes[(standard_id, item_id)]
+        layout = _layout(standards, standard_id)
+        item = layout.items_by_id.get(item_id) if layout else None
+        fix = "; ".join(notes) if notes else (item.guidance.get(lang) if item and item.guidance else text)
+        actions.append(ActionRow(item_id, text, fix))
+
+    current_history = list(history)
+    if not current_history or current_history[-1].wave != result.wave:
+        current_history.append(result)
+    wave = program.wave(result.wave)
+    audit_ids = [a.audit_id for a in audit_blocks]
+    return DealerReport(
+        lang=lang,
+        program_title=program.title.get(lang),
+        composite_name=program.composite_name.get(lang),
+        scale=scale,
+        dealer=identity,
+        wave=result.wave,
+        wave_title=wave.title.get(lang) if wave and wave.title else result.wave,
+        previous_wave=result.previous_wave,
+        composite=Figure.of(d.composite),
+        band=_band_tag(d.band, lang),
+        delta=Figure.delta(d.delta.change),
+        rank_region=Rank(d.rank.region, d.rank.region_size),
+        rank_network=Rank(d.rank.network, d.rank.network_size),
+        checklists=tuple(lines),
+        sections=_sections_for_dealer(d, result, standards, lang),
+        trend=_trend(current_history, dealer_code, d.region),
+        notices=tuple(notices),
+        opportunities=tuple(opportunities),
+        audits=tuple(audit_blocks),
+        actions=tuple(actions),
+        footer=Footer(
+            ", ".join(f"{sid} {version}" for sid, version in used_standards) or "–",
+            ", ".join(audit_ids) or "–",
+            generated,
+        ),
+    )
+
+
+def _standard_columns(
+    result: WaveResult, standards: Mapping[StandardKey, Checklist], lang: str
+) -> tuple[StandardColumns, ...]:
+    program = result.program
+    weights = {c.standard_id: c.weight for c in program.checklists}
+    ids = list(weights)
+    for used in result.standards_used:
+        if used.id not in ids:
+            ids.append(used.id)
+    out = []
+    for sid in ids:
+        versions = [u.version for u in result.standards_used if u.id == sid]
+        layout = _layout(standards, sid, versions)
+        if layout is None:
+            continue
+        out.append(
+            StandardColumns(
+                sid,
+                ", ".join(versions) or layout.version,
+                layout.title.get(lang),
+                weights.get(sid, 0.0),
+                tuple(SectionColumn(sid, s.id, s.title.get(lang), s.effective_weight) for s in layout.sections),
+            )
+        )
+    return tuple(out)
+
+
+def build_region_report(
+    result: WaveResult,
+    region_code: str,
+    standards: Mapping[StandardKey, Checklist],
+    *,
+    lang: str = "zh",
+    generated: str = "",
+    most_failed: int = 10,
+) -> RegionReport:
+    """The regional manager's view of one region in one wave."""
+    group = result.region(region_code)
+    if group is None:
+        from dealer_audit.errors import NotFound
+
+        known = ", ".join(r.code for r in result.regions)
+        raise NotFound(f"region {region_code} is not in wave {result.wave} (regions: {known})")
+    program = result.program
+    region = program.region(region_code)
+    members = result.ranking(region_code)
+    columns = _standard_columns(result, standards, lang)
+    league = tuple(
+        LeagueRow(
+            d.code,
+            d.dealer.name.get(lang),
+            d.dealer.city,
+            Figure.of(d.composite),
+            _band_tag(d.band, lang),
+            d.rank.region,
+            d.rank.network,
+            Figure.delta(d.delta.change),
+            d.n_audits,
+            bool(d.alerts),
+        )
+        for d in members
+    )
+    counts = []
+    for band in sorted(program.bands, key=lambda b: b.min, reverse=True):
+        counts.append(
+            BandCount(_band_tag(band, lang), sum(1 for d in members if d.band is not None and d.band.code == band.code))
+        )
+    unbanded = sum(1 for d in members if d.band is None)
+    if unbanded:
+        counts.append(BandCount(NO_BAND, unbanded))
+    heat_cols = tuple(HeatColumn(s.standard_id, c.section_id, c.title) for s in columns for c in s.sections)
+    heat_rows = []
+    for d in members:
+        cells = []
+        for col in heat_cols:
+            c = d.checklist(col.standard_id)
+            sec = c.section(col.section_id) if c else None
+            cells.append(Figure.of(sec.mean_percent if sec else None))
+        heat_rows.append(HeatRow(d.code, d.dealer.name.get(lang), tuple(cells)))
+    failing = sorted(
+        (i for i in group.items if i.failed > 0 and i.counted > 0),
+        key=lambda i: (-i.failed / i.counted, -i.failed, i.standard_id, i.item_id),
+    )[:most_failed]
+    failed_items = []
+    for i in failing:
+        layout = _layout(standards, i.standard_id)
+        item = layout.items_by_id.get(i.item_id) if layout else None
+        section = layout.section_of.get(i.item_id) if layout else None
+        failed_items.append(
+            FailedItem(
+                i.standard_id,
+                i.item_id,
+                item.reference if item else "",
+                item.text.get(lang) if item else i.item_id,
+                section.title.get(lang) if section else i.section_id,
+                i.failed,
+                i.counted,
+                Figure.share(i.failed / i.counted),
+            )
+        )
+    names = {d.code: d.dealer.name.get(lang) for d in members}
+    alerts = tuple(
+        DealerNotice(a.dealer_code, names.get(a.dealer_code, ""), a.message.get(lang))
+        for d in members
+        for a in d.alerts
+    )
+    repeats = []
+    for d in members:
+        for r in d.repeat_failures:
+            layout = _layout(standards, r.standard_id)
+            item = layout.items_by_id.get(r.item_id) if layout else None
+            repeats.append(
+                DealerNotice(d.code, names[d.code], f"{r.item_id} {item.text.get(lang) if item else ''}".strip())
+            )
+    wave = program.wave(result.wave)
+    n_audits = sum(d.n_audits for d in members)
+    word = "次稽核" if lang.startswith("zh") else "audits"
+    return RegionReport(
+        lang=lang,
+        program_title=program.title.get(lang),
+        composite_name=program.composite_name.get(lang),
+        scale=program.scale,
+        region_code=region_code,
+        region_name=region.name.get(lang) if region else group.name.get(lang),
+        wave=result.wave,
+        wave_title=wave.title.get(lang) if wave and wave.title else result.wave,
+        n_dealers=len(members),
+        mean=Figure.of(group.composite.mean),
+        median=Figure.of(group.composite.median),
+        min=Figure.of(group.composite.min),
+        max=Figure.of(group.composite.max),
+        network_mean=Figure.of(result.network.composite.mean),
+        league=league,
+        bands=tuple(counts),
+        heat_columns=heat_cols,
+        heat_rows=tuple(heat_rows),
+        most_failed=tuple(failed_items),
+        alerts=alerts,
+        repeats=tuple(repeats),
+        footer=Footer(
+            ", ".join(f"{u.id} {u.version}" for u in result.standards_used) or "–",
+            f"{n_audits} {word}",
+            generated,
+        ),
+    )
+
+
+def _compliance_lines(
+    groups: Iterable[tuple[str, GroupResult]], standards: Mapping[StandardKey, Checklist], lang: str
+) -> tuple[tuple[ComplianceLine, ...], tuple[ComplianceLine, ...]]:
+    sections: list[ComplianceLine] = []
+    items: list[ComplianceLine] = []
+    for scope, group in groups:
+        for s in group.sections:
+            layout = _layout(standards, s.standard_id)
+            sec = next((x for x in layout.sections if x.id == s.section_id), None) if layout else None
+            sections.append(
+                ComplianceLine(
+                    scope,
+                    s.standard_id,
+                    s.section_id,
+                    "",
+                    sec.title.get(lang) if sec else s.section_id,
+                    s.items_counted,
+                    s.items_passed,
+                    Figure.share(s.compliance),
+                )
+            )
+        for i in group.items:
+            layout = _layout(standards, i.standard_id)
+            item = layout.items_by_id.get(i.item_id) if layout else None
+            items.append(
+                ComplianceLine(
+                    scope,
+                    i.standard_id,
+                    i.section_id,
+                    i.item_id,
+                    item.text.get(lang) if item else i.item_id,
+                    i.counted,
+                    i.passed,
+                    Figure.share(i.rate),
+                )
+            )
+    return tuple(sections), tuple(items)
+
+
+def _audit_line(
+    score: AuditScore, audit: Audit | None, standard: Checklist, region: str, columns: StandardColumns | None
+) -> AuditLine:
+    answers = audit.answers if audit else {}
+    rows = []
+    for section in standard.sections:
+        for item in section.items:
+            s = score.item(item.id)
+            answer = answers.get(item.id)
+            rows.append(
+                AnswerRow(
+                    score.dealer_code,
+                    score.audit_id,
+                    standard.id,
+                    section.id,
+                    item.id,
+                    raw_value_text(answer),
+                    item_result(s),
+                    s.earned if s is not None and s.counted else None,
+                    s.possible if s is not None and s.counted else None,
+                    answer.note if answer else "",
+                    ", ".join(e.file_name for e in answer.evidence) if answer else "",
+                )
+            )
+    by_id = {s.section_id: s for s in score.sections}
+    order = [c.section_id for c in columns.sections] if columns else [s.id for s in standard.sections]
+    sections = tuple(Figure.of(by_id[sid].percent if sid in by_id else None) for sid in order)
+    knockouts = "; ".join(
+        f"{k.item_id} {k.effect.value}" + (f" {fmt_number(k.cap)}" if k.effect is CriticalEffect.CAP else "")
+        for k in score.knock_outs
+    )
+    return AuditLine(
+        score.audit_id,
+        score.dealer_code,
+        region,
+        score.standard_id,
+        score.standard_version,
+        score.wave,
+        audit.auditor if audit else "",
+        _visit_date(audit),
+        "finalised" if score.final else "draft",
+        Figure.of(score.index),
+        Figure.of(score.raw_index),
+        sections,
+        knockouts,
+        tuple(rows),
+        zeroed_sections=tuple(s.section_id for s in score.sections if s.zeroed),
+        caps=tuple(k.cap for k in score.knock_outs if k.effect is CriticalEffect.CAP and k.cap is not None),
+        zero_index=any(k.effect is CriticalEffect.ZERO_INDEX for k in score.knock_outs),
+    )
+
+
+def build_network_report(
+    result: WaveResult,
+    standards: Mapping[StandardKey, Checklist],
+    audits: Mapping[str, Audit],
+    *,
+    lang: str = "en",
+    generated: str = "",
+    others: Sequence[WaveResult] = (),
+) -> NetworkReport:
+    """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
+
+    `others` are further waves whose composite is shown beside this wave's on the Dealers sheet.
+    """
+    program = result.program
+    columns = _standard_columns(result, standards, lang)
+    col_by_id = {c.standard_id: c for c in columns}
+    # a dealer's section score is the mean of its finalised audits' (gated) section % — exactly what the
+    # AVERAGEIFS over the Audits sheet computes, so every section column can be a formula
+    scores_by_dealer: dict[str, dict[str, list[AuditScore]]] = {}
+    for s in result.audit_scores:
+        scores_by_dealer.setdefault(s.dealer_code, {}).setdefault(s.standard_id, []).append(s)
+    dealers = []
+    for d in result.dealers:
+        region = d.region
+        region_obj = program.region(region)
+        ident = DealerIdentity(
+            d.code,
+            d.dealer.name.zh,
+            d.dealer.name.en,
+            region,
+            region_obj.name.get(lang) if region_obj else region,
+            d.dealer.city,
+            d.dealer.province,
+            d.dealer.group,
+        )
+        indices, deltas, sections, counts, lines = [], [], [], [], []
+        mine = scores_by_dealer.get(d.code, {})
+        for col in columns:
+            c: DealerChecklistResult | None = d.checklist(col.standard_id)
+            indices.append(Figure.of(c.index if c else None))
+            deltas.append(Figure.delta(c.delta.change if c else None))
+            counts.append(c.n if c else 0)
+            secs = []
+            for sec in col.sections:
+                r = c.section(sec.section_id) if c else None
+                secs.append(Figure.of(r.mean_percent if r else None))
+            sections.append(tuple(secs))
+            for score in sorted(mine.get(col.standard_id, []), key=lambda s: s.audit_id):
+                standard = standards.get((score.standard_id, score.standard_version))
+                if standard is None:
+                    continue
+                lines.append(_audit_line(score, audits.get(score.audit_id), standard, region, col))
+        history = []
+        for other in others:
+            od = other.dealer(d.code)
+            history.append(Figure.of(od.composite if od else None))
+        dealers.append(
+            DealerLine(
+                ident,
+                Figure.of(d.composite),
+                _band_tag(d.band, lang),
+                d.rank.region,
+                d.rank.network,
+                Figure.delta(d.delta.change),
+                tuple(indices),
+                tuple(deltas),
+                tuple(sections),
+                tuple(counts),
+                tuple(lines),
+                tuple(history),
+            )
+        )
+    del col_by_id
+    groups = [(g.code, g) for g in result.regions] + [("NETWORK", result.network)]
+    section_lines, item_lines = _compliance_lines(groups, standards, lang)
+    return NetworkReport(
+        lang=lang,
+        program_title=program.title.get(lang),
+        composite_name=program.composite_name.get(lang),
+        scale=program.scale,
+        waves=(result.wave, *(o.wave for o in others)),
+        standards=columns,
+        dealers=tuple(dealers),
+        sections=section_lines,
+        items=item_lines,
+        generated=generated,
+        bands=tuple(BandRule(b.code, b.label.get(lang), b.color, b.min) for b in program.bands),
+    )

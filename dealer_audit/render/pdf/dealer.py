@@ -37,6 +37,7 @@ from dealer_audit.core.report_model import (
     ItemRow,
     Result,
     SectionBlock,
+    label,
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
@@ -56,6 +57,7 @@ from dealer_audit.render.pdf.styles import (
     band_color,
     styles,
 )
+from dealer_audit.render.pdf.text import Run, TextBlock, wrap_text
 
 EvidenceResolver = Callable[[EvidenceView], Path | None]
 THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
@@ -118,6 +120,19 @@ def _p(text: str, style: Any, st: Styles) -> Paragraph:
     return Paragraph(st.fonts.markup(text), st.pick(style, text))
 
 
+def _t(
+    text: str | list[Run],
+    st: Styles,
+    size: float = 7.5,
+    color: colors.Color = colors.black,
+    align: str = "left",
+) -> TextBlock:
+    """A table cell of plain text (user text safe as-is: no markup is interpreted), wrapped to the column."""
+    f = st.fonts
+    runs = [Run(f.clean(text))] if isinstance(text, str) else [Run(f.clean(r.text), r.color, r.size) for r in text]
+    return TextBlock(runs, f.regular, size, color, align=align)
+
+
 def _colored(text: str, colour: colors.Color, style: Any, st: Styles) -> Paragraph:
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
 
@@ -173,15 +188,15 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
         )
     )
     head = [r.t("standard"), r.t("index"), r.t("band"), r.t("delta_short"), r.t("visits")]
-    rows: list[list[Any]] = [[Paragraph(h, st.small) for h in head]]
+    rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT) for h in head]]
     for c in r.checklists:
         rows.append(
             [
-                _p(c.title, st.cell, st),
-                Paragraph(c.index.text, st.cell_right),
-                _colored(c.band.label, band_color(c.band.color), st.cell, st),
-                Paragraph(c.delta.text, st.cell_right),
-                Paragraph(str(c.n_audits), st.cell_right),
+                _t(c.title, st, 8),
+                _t(c.index.text, st, 8, align="right"),
+                _t(c.band.label, st, 8, band_color(c.band.color)),
+                _t(c.delta.text, st, 8, align="right"),
+                _t(str(c.n_audits), st, 8, align="right"),
             ]
         )
     std_table = Table(rows, colWidths=[right_w - 64 * mm, 16 * mm, 18 * mm, 15 * mm, 15 * mm])
@@ -224,24 +239,26 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
-    lines: list[Any] = [Paragraph(r.t("knockouts_alerts"), st.h3)]
+    rows: list[list[Any]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
     if not r.notices:
-        lines.append(_colored(r.t("none"), PASS_TEXT, st.body, st))
+        rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), ""])
     for n in r.notices:
         tag = r.t("knockout") if n.kind == "knockout" else r.t("alert")
         colour = FAIL_TEXT if n.kind == "knockout" else PARTIAL_TEXT
-        text = f'<font color="{colour.hexval()}">■ {st.fonts.markup(tag)}</font>  {st.fonts.markup(n.text)}'
-        lines.append(Paragraph(text, st.pick(st.body, n.text)))
-    box = Table([[lines]], colWidths=[width])
+        rows.append([_t("■ " + tag, st, 8.5, colour), _t(n.text, st, 8.5)])
+    box = Table(rows, colWidths=[22 * mm, width - 22 * mm])
     box.setStyle(
         TableStyle(
             [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, -1), ALERT_FILL if r.notices else GREY_FILL),
                 ("BOX", (0, 0), (-1, -1), 0.8, ALERT_LINE if r.notices else GREY_LINE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
             ]
         )
     )
@@ -252,15 +269,15 @@ def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     if not r.opportunities:
         return []
     head = ["#", r.t("item"), r.t("section"), r.t("points_lost"), r.t("impact")]
-    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    rows: list[list[Any]] = [[_t(h, st, color=colors.white) for h in head]]
     for k, o in enumerate(r.opportunities, start=1):
         rows.append(
             [
-                Paragraph(str(k), st.cell),
-                _p(f"{o.item_id}  {o.text}", st.cell, st),
-                _p(o.section, st.cell, st),
-                Paragraph(o.points_lost.text, st.cell_right),
-                Paragraph(f"+{o.impact.text}" if o.impact.value else o.impact.text, st.cell_right),
+                _t(str(k), st),
+                _t(f"{o.item_id}  {o.text}", st),
+                _t(o.section, st),
+                _t(o.points_lost.text, st, align="right"),
+                _t(f"+{o.impact.text}" if o.impact.value else o.impact.text, st, color=PASS_TEXT, align="right"),
             ]
         )
     table = Table(rows, colWidths=[8 * mm, width - 88 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1)
@@ -284,10 +301,12 @@ def _thumbnail(path: str) -> tuple[bytes, float, float] | None:
     return buffer.getvalue(), float(size[0]), float(size[1])
 
 
-def _evidence_cell(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str) -> list[Flowable]:
+def _evidence_cell(
+    row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float = 0.0
+) -> list[Flowable]:
     out: list[Flowable] = []
     if row.note:
-        out.append(_p(row.note, st.cell, st))
+        out.append(_t(row.note, st))
     names: list[str] = []
     thumbs: list[Flowable] = []
     for ev in row.evidence:
@@ -312,65 +331,93 @@ def _evidence_cell(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, 
         )
         out.append(strip)
     if names:
-        out.append(_p(f"{word}: " + ", ".join(names), st.small, st))
+        out.append(_t(f"{word}: " + ", ".join(names), st, 6.5, GREY_TEXT))
     return out
 
 
 def _result_cell(row: ItemRow, st: Styles, lang: str) -> Any:
     f = st.fonts
     if row.result is Result.PASS:
-        return (
-            Paragraph(f'<font color="{PASS_TEXT.hexval()}">{f.check}</font>', st.cell_center) if f.check else Mark(True)
-        )
+        return _t(f.check, st, 9, PASS_TEXT, align="center") if f.check else Mark(True)
     if row.result is Result.FAIL:
-        return (
-            Paragraph(f'<font color="{FAIL_TEXT.hexval()}">{f.cross}</font>', st.cell_center)
-            if f.cross
-            else Mark(False)
-        )
-    from dealer_audit.core.report_model import label
-
+        return _t(f.cross, st, 9, FAIL_TEXT, align="center") if f.cross else Mark(False)
     colour = PARTIAL_TEXT if row.result is Result.PARTIAL else GREY_TEXT
-    return Paragraph(f'<font color="{colour.hexval()}">{label(row.result.value, lang)}</font>', st.cell_center)
+    return _t(label(row.result.value, lang), st, 7, colour, align="center")
+
+
+def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
+    """Text pre-wrapped for a plain table cell of `width` points (3 pt padding each side), glyph-cleaned."""
+    return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
+
+
+_RESULT_COLOURS = {
+    Result.PASS: PASS_TEXT,
+    Result.FAIL: FAIL_TEXT,
+    Result.PARTIAL: PARTIAL_TEXT,
+}
 
 
 def _section_table(
     block: SectionBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
+    """One section's items. Cells are plain pre-wrapped strings (Table draws those without a flowable per cell,
+    the cheapest path in reportlab); only evidence thumbnails are flowables."""
     head = [r.t("item"), "", r.t("result"), r.t("answer"), r.t("points"), f"{r.t('note')} / {r.t('evidence')}"]
-    widths = [15 * mm, 0.0, 13 * mm, 24 * mm, 16 * mm, 58 * mm]
+    widths = [15 * mm, 0.0, 16 * mm, 22 * mm, 15 * mm, 58 * mm]
     widths[1] = width - sum(widths)
-    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    f = st.fonts
+    rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
     extra: list[tuple[Any, ...]] = []
+    tag_ko, tag_repeat = r.t("knockout"), "↻ " + r.t("repeat_short")
+    marks = {Result.PASS: f.check or "OK", Result.FAIL: f.cross or "X"}
     for i, row in enumerate(block.items, start=1):
-        tags = []
-        if row.critical:
-            tags.append(f'<font color="{FAIL_TEXT.hexval()}" size="6.5">[{r.t("knockout")}]</font>')
-        if row.repeat_failure:
-            tags.append(f'<font color="{FAIL_TEXT.hexval()}" size="6.5">↻ {r.t("repeat")}</font>')
-        text = st.fonts.markup(row.text) + ("<br/>" + " ".join(tags) if tags else "")
-        ident = st.fonts.markup(row.item_id) + (
-            f'<br/><font size="6" color="{GREY_TEXT.hexval()}">{st.fonts.markup(row.reference)}</font>'
-            if row.reference
-            else ""
+        mark = marks.get(row.result) or label(row.result.value, r.lang)
+        if row.result in (Result.FAIL, Result.PARTIAL):
+            mark += "".join(
+                ("\n" + tag) for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on
+            )
+        ident = row.item_id + ("\n" + row.reference if row.reference else "")
+        evidence: Any = (
+            _evidence_cell(row, st, resolver, r.t("evidence"), widths[5])
+            if row.evidence
+            else (_lines(row.note, st, widths[5]) if row.note else "")
         )
         rows.append(
             [
-                Paragraph(ident, st.cell),
-                Paragraph(text, st.pick(st.cell, row.text)),
-                _result_cell(row, st, r.lang),
-                _p(row.answer_text, st.cell, st),
-                Paragraph(row.points_text, st.cell_right),
-                _evidence_cell(row, st, resolver, r.t("evidence")),
+                _lines(ident, st, widths[0], 7),
+                _lines(row.text, st, widths[1]),
+                _lines(mark, st, widths[2], 7),
+                _lines(row.answer_text, st, widths[3]),
+                row.points_text,
+                evidence,
             ]
         )
+        colour = _RESULT_COLOURS.get(row.result)
+        if colour is not None and row.result is not Result.PASS:
+            extra.append(("TEXTCOLOR", (2, i), (2, i), colour))
         if row.result is Result.FAIL:
             extra.append(("BACKGROUND", (0, i), (-1, i), FAIL_FILL))
             extra.append(("LINEBEFORE", (0, i), (0, i), 2, FAIL_TEXT))
         elif row.result is Result.PARTIAL:
             extra.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fff8e1")))
+        elif row.result is not Result.PASS:
+            extra.append(("TEXTCOLOR", (2, i), (2, i), GREY_TEXT))
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(_header_style(extra))
+    table.setStyle(
+        _header_style(
+            [
+                ("FONT", (0, 0), (-1, -1), f.regular, 7.5, 9.4),
+                ("FONTSIZE", (0, 1), (0, -1), 7),
+                ("FONTSIZE", (2, 1), (2, -1), 7),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("TEXTCOLOR", (0, 1), (0, -1), GREY_TEXT),
+                ("TEXTCOLOR", (2, 1), (2, -1), PASS_TEXT),
+                ("ALIGN", (2, 0), (2, -1), "CENTER"),
+                ("ALIGN", (4, 0), (4, -1), "RIGHT"),
+                *extra,
+            ]
+        )
+    )
     score = block.score.text + ("  ⚠ " + r.t("knockout") if block.zeroed_by_knockout else "")
     title = Paragraph(
         f"{st.fonts.markup(block.title)}"
@@ -398,11 +445,11 @@ def _audit_blocks(
 
 def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     head = [r.t("item"), r.t("what_to_fix"), r.t("owner"), r.t("due")]
-    rows: list[list[Any]] = [[Paragraph(h, st.head_cell) for h in head]]
+    rows: list[list[Any]] = [[_t(h, st, color=colors.white) for h in head]]
     for a in r.actions:
-        rows.append([_p(f"{a.item_id}  {a.text}", st.cell, st), _p(a.what_to_fix, st.cell, st), "", ""])
+        rows.append([_t(f"{a.item_id}  {a.text}", st), _t(a.what_to_fix, st), "", ""])
     if not r.actions:
-        rows.append([_p(r.t("none"), st.cell, st), "", "", ""])
+        rows.append([_t(r.t("none"), st), "", "", ""])
     widths = [width * 0.36, width * 0.38, width * 0.13, width * 0.13]
     table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[0] + [13 * mm] * (len(rows) - 1))
     table.setStyle(

@@ -97,13 +97,14 @@ class Fonts:
     cross: str | None
     substitute: str
     codepoints: frozenset[int]
+    chars: frozenset[str]  # the same as characters, plus "\n" (a fast subset test for whole strings)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.codepoints
 
     def clean(self, text: str) -> str:
         """The text with every character the font lacks replaced by a visible substitute."""
-        if all(ord(ch) in self.codepoints or ch in "\n\t" for ch in text):
+        if self.chars.issuperset(text):
             return text
         out = []
         for ch in text:
@@ -182,4 +183,5 @@ def fonts(configured: str | None = None) -> Fonts:
         cross=_first_present(codepoints, CROSS_ALTERNATIVES),
         substitute=_first_present(codepoints, SUBSTITUTE_ALTERNATIVES) or "?",
         codepoints=codepoints,
+        chars=frozenset(chr(cp) for cp in codepoints) | {"\n"},
     )

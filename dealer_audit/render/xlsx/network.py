@@ -1,0 +1,601 @@
+"""The HQ network workbook (`dealer-audit consolidate`): every dealer, section, item, audit and answer.
+
+Why xlsxwriter in constant-memory mode (and not openpyxl's write-only mode):
+
+* HQ opens this file in tools that do *not* recalculate (pandas, openpyxl `data_only`, previewers). xlsxwriter's
+  `write_formula(..., value=...)` stores the computed value beside each formula, so those tools read numbers; an
+  openpyxl-written formula cell has no cached value and reads as empty.
+* constant_memory flushes each row to a temporary file as soon as the next row starts, so memory stays flat
+  whatever the network size (3,000 dealers, ~600k answers), and it writes about twice as fast as openpyxl's
+  write-only mode on this machine (~116k vs ~56k cells/s).
+* The price: rows must be written top to bottom, strings are inline (no shared-string table, a slightly bigger
+  file). We write every sheet in row order anyway.
+
+Traceability: the figures on the Audits and Dealers sheets are formulas over the Answers sheet, cheap enough for
+Excel's recalculation on open: answers are sorted by dealer, standard, audit, section, item, so each audit's
+section is a *contiguous* block of rows and its score is `SUM(earned)/SUM(possible)` over that block (no
+SUMIFS scanning 600k rows per cell). Audit indices combine the section cells with the section weights and
+apply knock-outs inline; a dealer's index per standard is the mean of its finalised audits (a contiguous block of
+the Audits sheet); the composite, band and ranks are formulas over the Dealers sheet itself. Every formula is
+written with its value as computed by the scoring engine, so the file reads correctly without recalculation and
+a recalculation reproduces the same numbers.
+
+Sheets longer than Excel's 1,048,576 rows continue on numbered sheets ("Answers (2)"), always at an audit
+boundary so no formula range straddles two sheets; the README sheet says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from dealer_audit.core.report_model import (
+    AuditLine,
+    ComplianceLine,
+    NetworkReport,
+    Result,
+    StandardColumns,
+)
+from dealer_audit.render.xlsx.common import (
+    DELTA_FORMAT,
+    EXCEL_MAX_ROWS,
+    HEADER_FORMAT,
+    PERCENT_FORMAT,
+    SCORE_FORMAT,
+    WORKBOOK_OPTIONS,
+    col_letter,
+    quote_sheet,
+    write_figure,
+    write_text,
+)
+
+ANSWER_COLUMNS = (
+    ("Dealer", "dealer code", 10),
+    ("Audit", "audit id (UUID)", 38),
+    ("Standard", "standard id", 16),
+    ("Section", "section id", 14),
+    ("Item", "item id", 9),
+    ("Value", "the answer as captured (option codes, numbers, yes/no); empty for N/A", 14),
+    ("Result", "pass / fail / partial / na / info / unanswered", 10),
+    ("Earned", "points earned w·f; empty when the item does not count (N/A, condition false, unscored)", 8),
+    ("Possible", "points possible w (0 for bonus items); empty when the item does not count", 8),
+    ("Note", "auditor note (user text, always stored as text)", 40),
+    ("Evidence", "evidence file names", 20),
+)
+COL_EARNED, COL_POSSIBLE = 7, 8
+
+
+@dataclass
+class _AuditRows:
+    """Where one audit's answers landed: sheet title and, per section, the first and last row (1-based)."""
+
+    sheet: str
+    sections: dict[str, tuple[int, int]]
+
+
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        self.header = wb.add_format(HEADER_FORMAT)
+        self.score = wb.add_format(SCORE_FORMAT)
+        self.percent = wb.add_format(PERCENT_FORMAT)
+        self.delta = wb.add_format(DELTA_FORMAT)
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3A5F"})
+        self.bold = wb.add_format({"bold": True})
+        self.fail = wb.add_format({"bg_color": "#FDECEA", "font_color": "#C62828"})
+        self.passed = wb.add_format({"font_color": "#1B7F3B"})
+
+
+def _write_header(ws: Any, titles: Sequence[str], fmt: Any, widths: Sequence[float]) -> None:
+    for col, (title, width) in enumerate(zip(titles, widths, strict=True)):
+        ws.write_string(0, col, title, fmt)
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+
+
+def _plan(counts: Sequence[int], max_rows: int) -> list[int]:
+    """How many sheets rows in blocks of `counts` need when no block may straddle two sheets."""
+    sheets: list[int] = []
+    row = max_rows
+    for n in counts:
+        if not sheets or row + n > max_rows:
+            sheets.append(0)
+            row = 1
+        row += n
+        sheets[-1] += n
+    return sheets or [0]
+
+
+def _numbered(base: str, k: int) -> str:
+    return base if k == 0 else f"{base} ({k + 1})"
+
+
+def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
+    """The long Answers sheet(s); returns where each audit's section blocks are."""
+    titles = [c[0] for c in ANSWER_COLUMNS]
+    widths = [c[2] for c in ANSWER_COLUMNS]
+    pending = list(sheets_in)
+    sheets: list[str] = []
+    placed: dict[str, _AuditRows] = {}
+    ws: Any = None
+    row = max_rows  # forces the first sheet
+    last_col = len(titles) - 1
+
+    def new_sheet() -> Any:
+        sheet = pending.pop(0)
+        _write_header(sheet, titles, f.header, widths)
+        sheets.append(sheet.name)
+        return sheet
+
+    for dealer in report.dealers:
+        for audit in dealer.audits:
+            n = len(audit.answers)
+            if ws is None or row + n > max_rows:
+                if ws is not None:
+                    ws.autofilter(0, 0, row - 1, last_col)
+                ws = new_sheet()
+                row = 1
+            ranges: dict[str, tuple[int, int]] = {}
+            ws_write_string, ws_write_number = ws.write_string, ws.write_number
+            for a in audit.answers:
+                ws_write_string(row, 0, a.dealer_code)
+                ws_write_string(row, 1, a.audit_id)
+                ws_write_string(row, 2, a.standard_id)
+                ws_write_string(row, 3, a.section_id)
+                ws_write_string(row, 4, a.item_id)
+                if a.value:
+                    ws_write_string(row, 5, a.value)
+                ws_write_string(row, 6, a.result.value, f.fail if a.result is Result.FAIL else None)
+                if a.earned is not None:
+                    ws_write_number(row, 7, a.earned)
+                if a.possible is not None:
+                    ws_write_number(row, 8, a.possible)
+                if a.note:
+                    ws_write_string(row, 9, a.note)
+                if a.evidence:
+                    ws_write_string(row, 10, a.evidence)
+                first, _ = ranges.get(a.section_id, (row + 1, row + 1))
+                ranges[a.section_id] = (first, row + 1)
+                row += 1
+            placed[audit.audit_id] = _AuditRows(sheets[-1], ranges)
+    if ws is None:
+        ws = new_sheet()
+        row = 1
+    ws.autofilter(0, 0, max(row - 1, 0), last_col)
+    return placed
+
+
+def _section_sums(rows: _AuditRows | None, section_id: str) -> tuple[str, str] | None:
+    """SUM(earned) and SUM(possible) over the section's contiguous answer rows, or None when it has none."""
+    if rows is None or section_id not in rows.sections:
+        return None
+    first, last = rows.sections[section_id]
+    sheet = quote_sheet(rows.sheet)
+    e, p = col_letter(COL_EARNED), col_letter(COL_POSSIBLE)
+    return f"SUM({sheet}!{e}{first}:{e}{last})", f"SUM({sheet}!{p}{first}:{p}{last})"
+
+
+def _raw_section(sums: tuple[str, str]) -> str:
+    """100·Σearned/Σpossible capped at 100 (bonus points), "" when nothing counted (section N/A)."""
+    earned, possible = sums
+    return f'IF({possible}>0,MIN(100,100*{earned}/{possible}),"")'
+
+
+def _index_formula(terms: Sequence[tuple[str, float]], caps: Sequence[float], zero: bool) -> str:
+    """Σ W_s·section% / Σ W_s over the applicable (non-blank) sections, clamped to 0..100, then the knock-outs.
+
+    Each term is an expression that yields a section % or "" (N/A): a cell of this row, or an inline formula.
+    """
+    if zero:
+        return "=0"
+    num = "+".join(f"{w!r}*N({x})" for x, w in terms)
+    den = "+".join(f'{w!r}*(({x})<>"")' for x, w in terms)
+    core = f"MIN(100,MAX(0,({num})/({den})))"
+    if caps:
+        core = f"MIN({min(caps)!r},{core})"
+    return f'=IFERROR({core},"")'
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Column positions of the Audits sheet: the fixed columns, then every standard's sections."""
+
+    fixed: tuple[str, ...]
+    section_cols: dict[tuple[str, str], int]
+
+    @property
+    def width(self) -> int:
+        return len(self.fixed) + len(self.section_cols)
+
+
+AUDIT_FIXED = (
+    "Audit",
+    "Dealer",
+    "Region",
+    "Standard",
+    "Version",
+    "Wave",
+    "Auditor",
+    "Visit date",
+    "Status",
+    "Index",
+    "Raw index",
+    "Knock-outs",
+    "Answers sheet",
+)
+A_STATUS, A_INDEX, A_RAW = 8, 9, 10
+
+
+def _audit_layout(standards: Sequence[StandardColumns]) -> _Layout:
+    cols: dict[tuple[str, str], int] = {}
+    k = len(AUDIT_FIXED)
+    for std in standards:
+        for s in std.sections:
+            cols[(std.standard_id, s.section_id)] = k
+            k += 1
+    return _Layout(AUDIT_FIXED, cols)
+
+
+def _audits(
+    sheets_in: list[Any], f: _Formats, report: NetworkReport, placed: dict[str, _AuditRows], max_rows: int
+) -> dict[str, tuple[str, int, int]]:
+    """The Audits sheet(s); returns per (dealer, standard) the sheet and the 1-based row block of its audits."""
+    layout = _audit_layout(report.standards)
+    std_by_id = {s.standard_id: s for s in report.standards}
+    titles = list(AUDIT_FIXED) + [f"{s.standard_id} / {c.title}" for s in report.standards for c in s.sections]
+    widths = [38, 10, 10, 16, 9, 9, 12, 11, 9, 8, 8, 24, 12] + [11] * len(layout.section_cols)
+    blocks: dict[str, tuple[str, int, int]] = {}
+    pending = list(sheets_in)
+    sheets: list[str] = []
+    ws: Any = None
+    row = max_rows
+
+    for dealer in report.dealers:
+        by_std: dict[str, list[AuditLine]] = {}
+        for a in dealer.audits:
+            by_std.setdefault(a.standard_id, []).append(a)
+        if ws is None or row + len(dealer.audits) > max_rows:
+            if ws is not None:
+                ws.autofilter(0, 0, row - 1, layout.width - 1)
+            ws = pending.pop(0)
+            _write_header(ws, titles, f.header, widths)
+            sheets.append(ws.name)
+            row = 1
+        for std_id, audits in by_std.items():
+            first = row + 1
+            std = std_by_id.get(std_id)
+            for a in audits:
+                rows = placed.get(a.audit_id)
+                ws.write_string(row, 0, a.audit_id)
+                ws.write_string(row, 1, a.dealer_code)
+                ws.write_string(row, 2, a.region_code)
+                ws.write_string(row, 3, a.standard_id)
+                ws.write_string(row, 4, a.standard_version)
+                ws.write_string(row, 5, a.wave)
+                write_text(ws, row, 6, a.auditor)
+                write_text(ws, row, 7, a.visit_date)
+                ws.write_string(row, 8, a.status)
+                gated_terms: list[tuple[str, float]] = []
+                raw_terms: list[tuple[str, float]] = []
+                for k, sec in enumerate(std.sections if std else ()):
+                    col = layout.section_cols[(std_id, sec.section_id)]
+                    sums = _section_sums(rows, sec.section_id)
+                    if sums is None:
+                        continue
+                    ref = f"{col_letter(col)}{row + 1}"
+                    fig = a.sections[k] if k < len(a.sections) else None
+                    value: Any = "" if fig is None or fig.value is None else fig.value
+                    if sec.section_id in a.zeroed_sections:
+                        # a zero_section knock-out: the section applies but scores 0; the raw index still sees
+                        # what the answers gave
+                        ws.write_formula(row, col, f'=IF({sums[1]}>0,0,"")', f.score, value)
+                        raw_terms.append((_raw_section(sums), sec.weight))
+                    else:
+                        ws.write_formula(row, col, "=" + _raw_section(sums), f.score, value)
+                        raw_terms.append((ref, sec.weight))
+                    gated_terms.append((ref, sec.weight))
+                raw_value: Any = "" if a.raw_index.value is None else a.raw_index.value
+                index_value: Any = "" if a.index.value is None else a.index.value
+                if gated_terms and a.index.value is not None:
+                    ws.write_formula(row, A_RAW, _index_formula(raw_terms, (), False), f.score, raw_value)
+                    ws.write_formula(
+                        row, A_INDEX, _index_formula(gated_terms, a.caps, a.zero_index), f.score, index_value
+                    )
+                else:
+                    write_figure(ws, row, A_INDEX, a.index, f.score)
+                    write_figure(ws, row, A_RAW, a.raw_index, f.score)
+                write_text(ws, row, 11, a.knockouts)
+                write_text(ws, row, 12, rows.sheet if rows else "")
+                row += 1
+            blocks[f"{dealer.dealer.code}\x00{std_id}"] = (sheets[-1], first, row)
+    if ws is None:
+        ws = pending.pop(0)
+        _write_header(ws, titles, f.header, widths)
+        row = 1
+    ws.autofilter(0, 0, max(row - 1, 0), layout.width - 1)
+    return blocks
+
+
+def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]) -> None:
+    fixed = [
+        "Dealer",
+        "Name (zh)",
+        "Name (en)",
+        "Region",
+        "Region name",
+        "City",
+        "Province",
+        "Group",
+        report.composite_name,
+        "Band",
+        "Rank in region",
+        "Rank in network",
+        "Δ vs previous wave",
+    ]
+    per_std: list[str] = []
+    for std in report.standards:
+        per_std += [f"{std.standard_id} index", f"{std.standard_id} Δ", f"{std.standard_id} audits"]
+    sec_titles = [f"{std.standard_id} / {s.title}" for std in report.standards for s in std.sections]
+    history = [f"{report.composite_name} {w}" for w in report.waves[1:]]
+    titles = fixed + per_std + sec_titles + history
+    widths = [10, 24, 24, 9, 10, 10, 10, 12, 11, 11, 9, 9, 10] + [11] * (len(titles) - len(fixed))
+    _write_header(ws, titles, f.header, widths)
+    n = len(report.dealers)
+    last = n + 1  # last data row, 1-based
+    composite_col, band_col, rrank_col, nrank_col, delta_col = 8, 9, 10, 11, 12
+    std_index_col = {std.standard_id: len(fixed) + 3 * k for k, std in enumerate(report.standards)}
+    sec_start = len(fixed) + len(per_std)
+    region_col = col_letter(3)
+    comp = col_letter(composite_col)
+    # the band as a lookup on a small table on the README sheet would hide it; a nested IF is readable enough
+    bands = sorted(report.bands, key=lambda b: b.min, reverse=True)
+    for i, d in enumerate(report.dealers):
+        row = i + 1
+        ident = d.dealer
+        for col, text in enumerate(
+            (
+                ident.code,
+                ident.name_zh,
+                ident.name_en,
+                ident.region_code,
+                ident.region_name,
+                ident.city,
+                ident.province,
+                ident.group,
+            )
+        ):
+            write_text(ws, row, col, text)
+        index_refs: list[tuple[str, float]] = []
+        for k, std in enumerate(report.standards):
+            col = std_index_col[std.standard_id]
+            block = blocks.get(f"{ident.code}\x00{std.standard_id}")
+            fig = d.indices[k]
+            value: Any = "" if fig.value is None else fig.value
+            if block is not None:
+                sheet, first, end = block
+                rng = f"{quote_sheet(sheet)}!{{c}}{first}:{{c}}{end}"
+                index_rng = rng.format(c=col_letter(A_INDEX))
+                status_rng = rng.format(c=col_letter(A_STATUS))
+                ws.write_formula(
+                    row, col, f'=IFERROR(AVERAGEIFS({index_rng},{status_rng},"finalised"),"")', f.score, value
+                )
+            else:
+                write_figure(ws, row, col, fig, f.score)
+            write_figure(ws, row, col + 1, d.index_deltas[k], f.delta)
+            ws.write_number(row, col + 2, d.n_audits[k])
+            index_refs.append((f"{col_letter(col)}{row + 1}", std.weight))
+            # sections: mean of the finalised audits' section % (blank when N/A everywhere)
+            for j, sec in enumerate(std.sections):
+                scol = sec_start + sum(len(s.sections) for s in report.standards[:k]) + j
+                sfig = d.sections[k][j] if k < len(d.sections) and j < len(d.sections[k]) else None
+                svalue: Any = "" if sfig is None or sfig.value is None else sfig.value
+                if block is not None and sec.formula_ok:
+                    sheet, first, end = block
+                    audit_col = col_letter(len(AUDIT_FIXED) + _section_offset(report.standards, k, j))
+                    rng = f"{quote_sheet(sheet)}!{audit_col}{first}:{audit_col}{end}"
+                    status_rng = f"{quote_sheet(sheet)}!{col_letter(A_STATUS)}{first}:{col_letter(A_STATUS)}{end}"
+                    ws.write_formula(
+                        row, scol, f'=IFERROR(AVERAGEIFS({rng},{status_rng},"finalised"),"")', f.score, svalue
+                    )
+                else:
+                    write_figure(ws, row, scol, sfig, f.score)
+        # composite: weighted mean of the standard indices on the program's scale; N/A when one is missing
+        comp_value: Any = "" if d.composite.value is None else d.composite.value
+        if index_refs:
+            missing = ",".join(f'{c}=""' for c, _ in index_refs)
+            num = "+".join(f"{w!r}*{c}" for c, w in index_refs)
+            den = repr(sum(w for _, w in index_refs))
+            formula = f'=IF(OR({missing}),"",({num})/{den}*{report.scale}/100)'
+            ws.write_formula(row, composite_col, formula, f.score, comp_value)
+        else:
+            write_figure(ws, row, composite_col, d.composite, f.score)
+        cell = f"{comp}{row + 1}"
+        if bands:
+            band_formula = '""'
+            for b in reversed(bands):
+                threshold = b.min * report.scale / 100
+                band_formula = f'IF({cell}>={threshold!r},"{_xl_text(b.label)}",{band_formula})'
+            ws.write_formula(
+                row, band_col, f'=IF({cell}="","",{band_formula})', None, d.band.label if d.band.code else ""
+            )
+        else:
+            write_text(ws, row, band_col, d.band.label if d.band.code else "")
+        rng_comp = f"${comp}$2:${comp}${last}"
+        rng_region = f"${region_col}$2:${region_col}${last}"
+        ws.write_formula(
+            row,
+            nrank_col,
+            f'=IF(ISNUMBER({cell}),RANK({cell},{rng_comp}),"")',
+            None,
+            "" if d.rank_network is None else d.rank_network,
+        )
+        ws.write_formula(
+            row,
+            rrank_col,
+            f"=IF(ISNUMBER({cell}),SUMPRODUCT(({rng_region}={region_col}{row + 1})*ISNUMBER({rng_comp})"
+            f'*({rng_comp}>{cell}))+1,"")',
+            None,
+            "" if d.rank_region is None else d.rank_region,
+        )
+        write_figure(ws, row, delta_col, d.delta, f.delta)
+        for k, fig in enumerate(d.history):
+            write_figure(ws, row, len(titles) - len(history) + k, fig, f.score)
+    ws.autofilter(0, 0, max(n, 1), len(titles) - 1)
+    for b in bands:
+        colour = b.color
+        ws.conditional_format(
+            1,
+            band_col,
+            max(n, 1),
+            band_col,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": f'"{_xl_text(b.label)}"',
+                "format": wb.add_format({"bg_color": colour, "font_color": "#FFFFFF"}),
+            },
+        )
+
+
+def _section_offset(standards: Sequence[StandardColumns], k: int, j: int) -> int:
+    return sum(len(s.sections) for s in standards[:k]) + j
+
+
+def _xl_text(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool) -> None:
+    titles = (
+        ["Scope", "Standard", "Section"]
+        + (["Item"] if with_item else [])
+        + ["Text", "Applicable audits", "Passed", "Compliance rate"]
+    )
+    widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11]
+    _write_header(ws, titles, f.header, widths)
+    for i, line in enumerate(lines, start=1):
+        values = [line.scope, line.standard_id, line.section_id] + ([line.item_id] if with_item else [])
+        for col, text in enumerate(values):
+            write_text(ws, i, col, text)
+        base = len(values)
+        write_text(ws, i, base, line.text)
+        ws.write_number(i, base + 1, line.applicable)
+        ws.write_number(i, base + 2, line.passed)
+        a, p = col_letter(base + 1), col_letter(base + 2)
+        value: Any = "" if line.rate.value is None else line.rate.value
+        ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
+    ws.autofilter(0, 0, max(len(lines), 1), len(titles) - 1)
+    ws.conditional_format(
+        1,
+        len(titles) - 1,
+        max(len(lines), 1),
+        len(titles) - 1,
+        {
+            "type": "3_color_scale",
+            "min_color": "#F8D0CC",
+            "mid_color": "#FFF3CD",
+            "max_color": "#C8E6C9",
+            "min_type": "num",
+            "min_value": 0.5,
+            "mid_type": "num",
+            "mid_value": 0.75,
+            "max_type": "num",
+            "max_value": 1,
+        },
+    )
+
+
+def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 110)
+    lines: list[tuple[str, str]] = [
+        ("Program", report.program_title),
+        ("Wave(s)", ", ".join(report.waves)),
+        ("Generated", report.generated),
+        ("Index scale", f"{report.composite_name} on 0..{report.scale}; standard and section scores on 0..100"),
+        ("Standards", "; ".join(f"{s.standard_id} {s.version} (weight {s.weight:g})" for s in report.standards)),
+        ("", ""),
+        ("Sheet", "What it holds"),
+        (
+            "Dealers",
+            "One row per dealer: identity, composite index, band, ranks in region and network, delta vs the "
+            "previous wave, each standard's index/delta/number of audits, each section's score, and the "
+            "composite in further waves. Index, section, composite, band and rank cells are formulas over "
+            "the Audits sheet (which sums the Answers sheet), stored with their computed values.",
+        ),
+        (
+            "Sections",
+            "Compliance rate per section by region and for the network (scope NETWORK): share of "
+            "applicable audit × item results that passed.",
+        ),
+        ("Items", "Compliance rate per item by region and network: share of audits where the item applied and passed."),
+        (
+            "Audits",
+            "One row per audit: dealer, standard version, wave, auditor, visit date, status, index (knock-outs"
+            " applied), raw index, knock-outs, and each section's score = 100 × Σ earned ÷ Σ possible over "
+            "its rows on the Answers sheet (capped at 100). Index = Σ W·section ÷ Σ W over sections with a "
+            "score; knock-outs zero a section, zero the index or cap it.",
+        ),
+        (
+            "Answers",
+            "Long format, one row per dealer × audit × item, sorted by dealer, standard, audit, section, "
+            "item: value, result, points earned and possible, note, evidence file names.",
+        ),
+    ]
+    if len(answer_sheets) > 1:
+        lines.append(
+            (
+                "Row limit",
+                "Excel holds at most 1,048,576 rows per sheet: the answers continue on "
+                + ", ".join(answer_sheets[1:])
+                + " (split at an audit boundary; the Audits sheet"
+                " names each audit's answers sheet).",
+            )
+        )
+    lines.append(("", ""))
+    lines.append(("Answers column", "Meaning"))
+    lines.extend((title, meaning) for title, meaning, _ in ANSWER_COLUMNS)
+    lines.append(("", ""))
+    lines.append(
+        (
+            "Note",
+            "Text that came from users (names, notes) is stored as text: a cell starting with =, +, "
+            "- or @ is never a formula. Blank numeric cells mean N/A.",
+        )
+    )
+    ws.write_string(0, 0, report.t("network_report"), f.title)
+    for i, (key, text) in enumerate(lines, start=2):
+        write_text(ws, i, 0, key, f.bold)
+        write_text(ws, i, 1, text, f.wrap)
+
+
+def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
+    f = _Formats(wb)
+    # Sheets are created in reading order up front (constant-memory mode writes each sheet's rows in order,
+    # sheets independently), then filled bottom-up: Answers first, so the Audits formulas know each audit's row
+    # block, then Audits, so the Dealers formulas know each dealer's audit block.
+    answer_counts = [len(a.answers) for d in report.dealers for a in d.audits]
+    audit_counts = [len(d.audits) for d in report.dealers]
+    readme = wb.add_worksheet("README")
+    dealers = wb.add_worksheet("Dealers")
+    sections = wb.add_worksheet("Sections")
+    items = wb.add_worksheet("Items")
+    audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
+    answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
+    placed = _answers(answers, f, report, max_rows)
+    blocks = _audits(audits, f, report, placed, max_rows)
+    _dealers(wb, dealers, f, report, blocks)
+    _compliance(sections, f, report.sections, with_item=False)
+    _compliance(items, f, report.items, with_item=True)
+    _readme(readme, f, report, [a.name for a in answers])
+    readme.activate()
+    wb.close()
+    return path
