@@ -239,3 +239,48 @@ def test_audit_files_are_in_the_documented_format(tmp_path: Path) -> None:
 def test_waves_beyond_the_program_continue_the_quarters(tmp_path: Path) -> None:
     result = generate_network([mini_standard()], mini_program(), 2, 4, 5, tmp_path, visits=(1, 1))
     assert result.waves == ["2026-Q3", "2026-Q4", "2027-Q1", "2027-Q2"]
+
+
+# ---- the committed sample network (sample_audits/, built by sample_audits/build_samples.py) ----------------------
+
+
+def test_committed_samples_validate_and_tell_their_stories() -> None:
+    """Every shipped sample audit fits its standard, and the scripted stories show up in the scores. If this fails
+    after a standard changed, rebuild with `python sample_audits/build_samples.py`."""
+    from dealer_audit.core.aggregate import AlertKind, score_wave
+    from dealer_audit.core.validation import validate_audit
+    from dealer_audit.formats.dealers import read_dealers
+    from dealer_audit.formats.standards import load_checklists_dir
+
+    standards, program = load_checklists_dir(ROOT / "checklists")
+    dealers = read_dealers(ROOT / "sample_audits" / "dealers.csv", {r.code for r in program.regions})
+    by_code = {d.code: d for d in dealers}
+    by_key = {s.key: s for s in standards}
+    files = sorted((ROOT / "sample_audits").glob("2026-Q*/*.json"))
+    audits = [read_audit_file(p) for p in files]
+    problems = [
+        f"{a.source}: {p}"
+        for a in audits
+        for p in validate_audit(by_key[a.standard_id, a.standard_version], a, by_code[a.dealer_code])
+    ]
+    assert problems == []
+    assert {a.wave for a in audits} == {"2026-Q3", "2026-Q4"}
+    visits = Counter((a.dealer_code, a.wave, a.standard_id) for a in audits)
+    assert len(visits) == len(dealers) * 2 * 2 and set(visits.values()) == {1, 2, 3}
+    for path in files:
+        for answer in read_audit_file(path).answers.values():
+            for ref in answer.evidence:
+                photo = path.parent / ref.file_name
+                assert photo.is_file() and photo.stat().st_size < 20_000
+                assert hashlib.sha256(photo.read_bytes()).hexdigest() == ref.sha256
+    notes = [a.note for audit in audits for a in audit.answers.values() if a.note]
+    assert any(n.isascii() for n in notes) and any(not n.isascii() for n in notes)  # English and Chinese notes
+
+    result = score_wave(program, by_key, dealers, audits, "2026-Q4", audits)
+    improved, collapsed, repeated = result.dealer("CD002"), result.dealer("GZ001"), result.dealer("TY001")
+    assert improved.delta.change > 150  # on the 1,000-point scale
+    assert collapsed.delta.change < -200
+    assert {AlertKind.CRITICAL_FAILURE, AlertKind.DROP} <= {a.kind for a in collapsed.alerts}
+    assert {("svc-mystery-shop", "RC03"), ("digital-service", "DR01")} <= {
+        (r.standard_id, r.item_id) for r in repeated.repeat_failures
+    }
