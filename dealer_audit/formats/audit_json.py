@@ -1,6 +1,7 @@
 """The documented audit file (JSON): one audit per file, the format of `sample_audits/` and of bundles.
 
-Schema: docs/audit-file.schema.json. Example::
+Schema: docs/audit-file.schema.json (tests check the writer's output and the shipped samples against it).
+Example::
 
     {"format": "dealer-audit/audit", "format_version": 1,
      "audit_id": "0b7c…", "dealer": "SH001", "standard": {"id": "svc-mystery-shop", "version": "2026.1"},
@@ -18,7 +19,9 @@ checked later against the standard itself (core/validation), where the standard 
 
 from __future__ import annotations
 
+import difflib
 import json
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,10 @@ from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationF
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
+_TOP_LEVEL_KEYS = frozenset(
+    {"format", "format_version", "audit_id", "dealer", "standard", "wave", "auditor", "status", "revision", "visit",
+     "answers"}
+)  # fmt: skip
 
 
 def _time_text(value: datetime | None) -> str | None:
@@ -108,6 +115,10 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
 
     if not isinstance(data, dict):
         raise ValidationFailed([Problem(where("$"), "an audit file must hold a JSON object")])
+    unknown_keys = sorted(set(data) - _TOP_LEVEL_KEYS)
+    for key in unknown_keys:
+        close = difflib.get_close_matches(str(key), sorted(_TOP_LEVEL_KEYS), n=1)
+        problems.error(where(str(key)), f"unknown field {key!r}", hint=f"did you mean {close[0]!r}?" if close else "")
     if data.get("format") != FORMAT:
         problems.error(where("format"), f"'format' must be {FORMAT!r}, got {data.get('format')!r}")
     version = data.get("format_version")
@@ -175,8 +186,18 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
             evidence=tuple(evidence),
             answered_at=moment(raw.get("answered_at"), f"{path}.answered_at"),
         )
+    audit_id = text(data, "audit_id", "audit_id")
+    if audit_id:
+        try:
+            uuid.UUID(audit_id)
+        except ValueError:
+            problems.error(
+                where("audit_id"),
+                f"audit_id {audit_id!r} is not a UUID",
+                hint="audit ids are UUIDs such as 0b7c6a52-1d2e-4f00-9a1b-3c4d5e6f7a8b, so no two devices clash",
+            )
     audit = Audit(
-        audit_id=text(data, "audit_id", "audit_id"),
+        audit_id=audit_id,
         dealer_code=text(data, "dealer", "dealer"),
         standard_id=text(standard, "id", "standard.id"),
         standard_version=text(standard, "version", "standard.version"),

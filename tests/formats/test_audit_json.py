@@ -1,0 +1,107 @@
+"""The audit file format: faithful round trip, every structural problem at once, and the JSON Schema in docs/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dealer_audit.core.answers import Answer, EvidenceRef
+from dealer_audit.errors import ValidationFailed
+from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict, read_audit_file, write_audit_file
+
+ROOT = Path(__file__).parents[2]
+SCHEMA = ROOT / "docs" / "audit-file.schema.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture
+def full_audit(make_audit):
+    photo = EvidenceRef("看板.jpg", "ab" * 32, 1234, "image/jpeg")
+    return make_audit(standard_hash="cd" * 32).with_answer(Answer("W05", "看板.jpg", evidence=(photo,), note="照片"))
+
+
+def test_round_trip_through_a_file(tmp_path, full_audit):
+    write_audit_file(full_audit, tmp_path / "a.json")
+    back = read_audit_file(tmp_path / "a.json")
+    assert back.answers == full_audit.answers
+    assert back.answers["W03"].value == ("wifi", "drinks") and back.answers["R02"].na
+    assert (back.visit_start, back.status, back.standard_hash) == (
+        full_audit.visit_start,
+        full_audit.status,
+        full_audit.standard_hash,
+    )
+    assert "看板.jpg" in (tmp_path / "a.json").read_text(encoding="utf-8")  # UTF-8, not \\u escapes
+
+
+def test_written_files_match_the_schema(validator, full_audit, make_audit):
+    for audit in (full_audit, make_audit(answers={}, auditor="", visit_start=None, visit_end=None)):
+        errors = [e.message for e in validator.iter_errors(audit_to_dict(audit))]
+        assert errors == []
+
+
+def test_schema_rejects_what_the_reader_rejects(validator, full_audit):
+    data = audit_to_dict(full_audit)
+    broken = json.loads(json.dumps(data))
+    broken["answers"]["R02"] = {"na": True, "value": "yes"}
+    broken["answers"]["R01"] = {"value": True}
+    broken["audit_id"] = "not-a-uuid"
+    broken["colour"] = "red"
+    assert len(list(validator.iter_errors(broken))) >= 4
+    with pytest.raises(ValidationFailed) as caught:
+        audit_from_dict(broken, source="x.json")
+    text = caught.value.render()
+    for fragment in ("both a value and na", "unsupported answer value True", "is not a UUID", "unknown field 'colour'"):
+        assert fragment in text
+
+
+def test_every_problem_is_reported_at_once():
+    data = {
+        "format": "dealer-audit/audit",
+        "format_version": 1,
+        "audit_id": "0b7c6a52-1d2e-4f00-9a1b-3c4d5e6f7a8b",
+        "standard": {"id": "mini-service"},
+        "status": "done",
+        "revision": 0,
+        "visit": {"start": "yesterday"},
+        "answers": {"R01": "yes", "R02": {"value": "yes", "colour": "red"}},
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        audit_from_dict(data, source="a.json")
+    paths = {p.location.path for p in caught.value.problems}
+    assert {"dealer", "wave", "standard.version", "status", "revision", "visit.start", "answers.R01"} <= paths
+    assert "answers.R02" in paths
+
+
+def test_newer_format_version_says_upgrade():
+    with pytest.raises(ValidationFailed) as caught:
+        audit_from_dict({"format": "dealer-audit/audit", "format_version": 7}, source="new.json")
+    (problem,) = [p for p in caught.value.problems if p.location.path == "format_version"]
+    assert "format_version 7 is not supported (this tool reads 1)" in problem.message
+    assert problem.hint == "upgrade dealer-audit"
+
+
+def test_invalid_json_points_at_the_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "format": "dealer-audit/audit",\n  oops\n}', encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        read_audit_file(path)
+    assert str(caught.value.problems[0].location) == f"{path}:3:3"
+
+
+def test_shipped_samples_follow_the_format(validator):
+    samples = sorted((ROOT / "sample_audits").rglob("*.json"))
+    if not samples:
+        pytest.skip("no sample_audits/ yet")
+    for path in samples:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert [e.message for e in validator.iter_errors(data)] == [], path
+        assert read_audit_file(path).audit_id == data["audit_id"]
