@@ -43,7 +43,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# ---- pure helpers (also used by the workbook reader) ---------------------------------------------------------
+# ---- pure helpers -------------------------------------------------------------------------------------------------
 
 
 def dealer_attributes(dealer: Dealer | None) -> dict[str, Any]:
@@ -199,7 +199,6 @@ class CaptureSession:
         self._clock = clock
         self.items: list[Item] = list(standard.items())
         self._index = {item.id: n for n, item in enumerate(self.items)}
-        self._history: list[str] = []
         self.position: int = 0  # index into self.items; len(items) = at the end
         self.position = self.resume_position()
 
@@ -306,9 +305,6 @@ class CaptureSession:
                 raise EvidenceRequired(item, needs)
 
     def _move_to(self, position: int) -> Item | None:
-        current = self.current
-        if current is not None:
-            self._history.append(current.id)
         self.position = position
         return self.current
 
