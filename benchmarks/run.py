@@ -66,6 +66,7 @@ class StageResult:
     unit: str = ""
     peak_mb: float = 0.0  # the stage's own process
     children_peak_mb: float = 0.0  # its worker processes (largest single worker)
+    cpu_seconds: float = 0.0  # user + system CPU of the stage's process and its workers (whole child process)
     floor_seconds: float | None = None
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -91,6 +92,8 @@ def _child(target: Callable[..., dict[str, Any]], args: tuple[Any, ...], queue: 
         result = target(*args)
         result["peak_mb"] = _peak_mb(resource.RUSAGE_SELF)
         result["children_peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
+        own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["cpu_seconds"] = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
         queue.put(result)
     except BaseException as error:  # report, never hang the parent
         import traceback
@@ -159,7 +162,6 @@ def stage_import(network: str, workspace: str) -> dict[str, Any]:
 
 def stage_scoring(workspace: str, wave: str) -> dict[str, Any]:
     from dealer_audit.services.scoring_job import load_wave_result
-
     from dealer_audit.storage.workspace import Workspace
 
     ws = Workspace.open(Path(workspace))
@@ -431,6 +433,7 @@ def _record(name: str, raw: dict[str, Any], unit: str) -> StageResult:
     result.count = raw.get("count", 0)
     result.peak_mb = raw.get("peak_mb", 0.0)
     result.children_peak_mb = raw.get("children_peak_mb", 0.0)
+    result.cpu_seconds = raw.get("cpu_seconds", 0.0)
     result.notes = raw.get("notes", [])
     result.extra = raw.get("extra", {})
     return result
@@ -441,6 +444,7 @@ def run(dealers: int, jobs: int, sample: int, keep: Path | None) -> tuple[list[S
     base.mkdir(parents=True, exist_ok=True)
     network, workspace, reports = base / "network", base / "workspace", base / "reports"
     info: dict[str, Any] = {"dealers": dealers, "jobs": jobs, "machine": machine(), "dir": str(base)}
+    info["load_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     stages: list[StageResult] = []
 
     def say(text: str) -> None:
@@ -500,6 +504,7 @@ def run(dealers: int, jobs: int, sample: int, keep: Path | None) -> tuple[list[S
         floor = isolated(stage_floor_workbook, str(reports / "floor-book"), book.extra["sheets"])
         book.floor_seconds = floor.get("seconds")
         book.extra["floor_peak_mb"] = floor.get("peak_mb")
+    info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return stages, info
 
 
@@ -509,8 +514,11 @@ def report(stages: list[StageResult], info: dict[str, Any]) -> str:
         f"{info.get('standards')} ({info.get('items')} items), {info['jobs']} render processes",
         f"machine: {info['machine']}",
         "",
-        f"{'stage':<12} {'wall s':>8} {'count':>10} {'unit':<6} {'per s':>10} {'peak MB':>8} {'workers MB':>10}"
-        f" {'floor s':>8} {'ratio':>6}  target",
+        f"load average at start {info['load_start']}, at end {info.get('load_end')} (other work on the machine "
+        "inflates wall times; CPU seconds are the whole stage process, imports and setup included)",
+        "",
+        f"{'stage':<12} {'wall s':>8} {'cpu s':>7} {'count':>10} {'unit':<6} {'per s':>10} {'peak MB':>8}"
+        f" {'workers MB':>10} {'floor s':>8} {'ratio':>6}  target",
     ]
     for s in stages:
         if s.error:
@@ -525,7 +533,8 @@ def report(stages: list[StageResult], info: dict[str, Any]) -> str:
         floor = f"{s.floor_seconds:8.1f}" if s.floor_seconds else f"{'':>8}"
         ratio = f"{s.ratio:6.2f}" if s.ratio else f"{'':>6}"
         lines.append(
-            f"{s.name:<12} {s.seconds:8.1f} {s.count:>10} {s.unit:<6} {s.throughput:10.1f} {s.peak_mb:8.0f}"
+            f"{s.name:<12} {s.seconds:8.1f} {s.cpu_seconds:7.1f} {s.count:>10} {s.unit:<6} {s.throughput:10.1f}"
+            f" {s.peak_mb:8.0f}"
             f" {s.children_peak_mb:10.0f} {floor} {ratio}  {verdict}"
         )
         for note in s.notes:
