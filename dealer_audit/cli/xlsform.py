@@ -41,7 +41,7 @@ def xlsform(
     """
     from dealer_audit.errors import Conflict
     from dealer_audit.formats.standards import load_any_standard
-    from dealer_audit.formats.xlsform import standard_ref, write_xlsform
+    from dealer_audit.formats.xlsform import NotesMode, standard_ref, write_xlsform
 
     if output.exists() and not force:
         raise Conflict(f"{output} exists; pass --force to overwrite it")
@@ -51,7 +51,7 @@ def xlsform(
         from dealer_audit.formats.dealers import read_dealers
 
         dealer_list = read_dealers(dealers)
-    notes = "all" if all_notes else "evidence"
+    notes: NotesMode = "all" if all_notes else "evidence"
     form = write_xlsform(checklist, output, dealer_list, notes=notes)
     questions = sum(1 for row in form.survey if row["type"] not in ("begin group", "end group"))
     dealer_note = f", {len(dealer_list)} dealers" if dealer_list is not None else ""

@@ -487,12 +487,12 @@ class _Reader:
             named = [s for s in matching if s.id == stem]
             if len(named) == 1 or len(matching) == 1:
                 return (named or matching)[0]
-            stored = ", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "none"
+            listed = ", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "none"
             self.error(
                 row,
                 version_column,
                 f"form version {version!r} matches {'several' if matching else 'no'} stored standard(s) "
-                f"(stored: {stored})",
+                f"(stored: {listed})",
             )
             return None
         self.error(

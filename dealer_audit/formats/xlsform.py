@@ -459,7 +459,7 @@ class _Builder:
                     "name": name,
                     **_suffixed(item, suffix),
                     "required": "" if optional_note else "yes",
-                    "relevant": enc.answered() if optional_note else note_when,
+                    "relevant": enc.answered() if optional_note else (note_when or ""),
                 }
             )
 
