@@ -1,9 +1,168 @@
-"""CLI: `dealer-audit score` commands (placeholder until its issue lands)."""
+"""CLI: `dealer-audit score` (a wave's ranking, or every figure as JSON) and `dealer-audit rescore` (a wave under
+another standard version, side by side with the captured scores). Both call services/scoring_job.py, the same
+library call the reports use."""
 
 from __future__ import annotations
 
+import json
+from typing import Annotated, Any
+
 import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.core.aggregate import WaveResult
+from dealer_audit.core.scoring import format_score
+from dealer_audit.errors import NotFound
+
+WaveOption = Annotated[str, typer.Option("--wave", help="Wave code, e.g. 2026-Q4.")]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", help="Show one region's dealers (ranks stay network and region ranks).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
+ProgramOption = Annotated[
+    str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of names and bands: zh or en.")]
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    console.out.print(
+        json.dumps(data, ensure_ascii=False, indent=2), markup=False, highlight=False, emoji=False, soft_wrap=True
+    )
+
+
+def _check_region(result: WaveResult, region: str | None) -> None:
+    if region is None:
+        return
+    known = sorted({r.code for r in result.regions})
+    if region not in known:
+        raise NotFound(f"unknown region {region}; regions: {', '.join(known) or 'none'}")
+
+
+def _delta_text(value: float | None) -> str:
+    text = format_score(value, na="–")
+    return text if value is None or text.startswith("-") else f"+{text}"
+
+
+def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
+    program = result.program
+    scale = program.scale
+    checklist_ids = [c.standard_id for c in program.checklists]
+    dealers = result.ranking(region)
+    columns = ["#", "region #" if region else "region", "dealer", "name"]
+    columns += [f"{sid} (0-100)" for sid in checklist_ids]
+    columns += [f"index (0-{scale})", "band", "Δ", "n", "alerts"]
+    rows = []
+    for d in dealers:
+        cells = [
+            "-" if d.rank.network is None else str(d.rank.network),
+            ("-" if d.rank.region is None else str(d.rank.region)) if region else d.dealer.region,
+            d.dealer.code,
+            d.dealer.name.get(lang),
+        ]
+        for sid in checklist_ids:
+            checklist = d.checklist(sid)
+            cells.append(format_score(checklist.index if checklist else None))
+        cells += [
+            format_score(d.composite),
+            d.band.label.get(lang) if d.band else "",
+            _delta_text(d.delta.change),
+            str(d.n_audits),
+            str(len(d.alerts)) if d.alerts else "",
+        ]
+        rows.append(cells)
+    previous = f"; previous wave {result.previous_wave}" if result.previous_wave else ""
+    title = f"{program.composite_name.get(lang)} — {result.wave} ({program.id}, {scale}-point scale{previous})"
+    console.print_table(columns, rows, title=title)
+    groups = [g for g in result.regions if region is None or g.code == region] + [result.network]
+    for group in groups:
+        s = group.composite
+        console.out.print(
+            f"{group.name.get(lang)}: n {s.n}, mean {format_score(s.mean)}, median {format_score(s.median)}, "
+            f"min {format_score(s.min)}, max {format_score(s.max)}, Δ {_delta_text(group.delta.change)}",
+            markup=False,
+        )
+    alerts = [a for d in dealers for a in d.alerts]
+    if alerts:
+        console.out.print(f"alerts ({len(alerts)}):", markup=False)
+        for alert in alerts:
+            console.out.print(f"  {alert.dealer_code} {alert.kind.value}: {alert.message.get(lang)}", markup=False)
+    for problem in result.problems:
+        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+
+
+def score(
+    wave: WaveOption,
+    region: RegionOption = None,
+    as_json: JsonOption = False,
+    program: ProgramOption = None,
+    lang: LangOption = "zh",
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Score a wave: dealers ranked by the composite index, region and network statistics, alerts.
+
+    按稽核批次评分：经销商综合指数排名、区域与全网统计、预警。
+    """
+    from dealer_audit.services.scoring_job import load_wave_result, wave_result_to_dict
+
+    with open_workspace(workspace, db) as ws:
+        result = load_wave_result(ws.repo, wave, program)
+    _check_region(result, region)
+    if as_json:
+        _print_json(wave_result_to_dict(result, region))
+    else:
+        _print_ranking(result, region, lang)
+
+
+def rescore(
+    wave: WaveOption,
+    standard: Annotated[str, typer.Option("--standard", help="Standard id to re-score the wave's audits of.")],
+    version: Annotated[
+        str | None, typer.Option("--version", help="Standard version to score under (default: the newest stored).")
+    ] = None,
+    region: RegionOption = None,
+    as_json: JsonOption = False,
+    program: ProgramOption = None,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Re-score a wave under another standard version, side by side with the captured scores (nothing is stored).
+
+    用另一版本的标准重新评分，并与原评分并列显示（不改动已存数据）。
+    """
+    from dealer_audit.services.scoring_job import load_rescore, rescore_to_dict
+
+    with open_workspace(workspace, db) as ws:
+        result = load_rescore(ws.repo, wave, standard, version, program)
+    _check_region(result.before, region)
+    if as_json:
+        _print_json(rescore_to_dict(result, region))
+        return
+    captured = ", ".join(result.captured_versions) or "none"
+    rows = [
+        (
+            r.dealer_code,
+            r.region,
+            format_score(r.index_before),
+            format_score(r.index_after),
+            _delta_text(r.change),
+            "-" if r.rank_before is None else str(r.rank_before),
+            "-" if r.rank_after is None else str(r.rank_after),
+            str(r.unmatched_answers) if r.unmatched_answers else "",
+        )
+        for r in result.rows
+        if region is None or r.region == region
+    ]
+    console.print_table(
+        ["dealer", "region", f"{standard} as captured", f"under {result.version}", "Δ", "rank", "new rank", "ignored"],
+        rows,
+        title=f"{standard}: wave {wave} captured on {captured}, re-scored under {result.version}",
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `score` and `rescore` to the root app."""
+    app.command("score")(score)
+    app.command("rescore")(rescore)

@@ -1,0 +1,338 @@
+"""Scoring a stored wave: read the program, standards, dealers and audits from storage, call the pure core.
+
+This is the library call behind `dealer-audit score` and the reports, so the table on the terminal, the JSON and
+the PDFs all show the same figures. `wave_result_to_dict` is the JSON form (every figure at full precision).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from dealer_audit.core.aggregate import (
+    Alert,
+    DealerChecklistResult,
+    DealerResult,
+    GroupResult,
+    ItemResult,
+    Opportunity,
+    Rank,
+    Rescore,
+    SectionResult,
+    StandardKey,
+    WaveResult,
+    rescore_under,
+    score_wave,
+    version_key,
+)
+from dealer_audit.core.answers import Audit
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import AuditScore
+from dealer_audit.core.standard import Band, Checklist, LocalText, Program
+from dealer_audit.core.stats import Interval, Summary
+from dealer_audit.errors import NotFound
+
+JSON_FORMAT = "dealer-audit/wave-scores"
+JSON_FORMAT_VERSION = 1
+
+
+class ScoringSource(Protocol):
+    """What scoring needs from storage (storage.repository.Repository provides it)."""
+
+    def get_program(self, program_id: str | None = None) -> Program: ...
+    def list_standards(self) -> list[Checklist]: ...
+    def list_dealers(self, region: str | None = None) -> list[Dealer]: ...
+    def list_audits(self, wave: str | None = None) -> list[Audit]: ...
+
+
+def _inputs(
+    repo: ScoringSource, wave: str, program_id: str | None
+) -> tuple[Program, dict[StandardKey, Checklist], list[Dealer], list[Audit], list[Audit]]:
+    program = repo.get_program(program_id)
+    audits = repo.list_audits(wave=wave)
+    if program.wave(wave) is None and not audits:
+        known = ", ".join(w.code for w in program.waves) or "none"
+        raise NotFound(f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit")
+    previous = program.previous_wave(wave)
+    previous_audits = repo.list_audits(wave=previous.code) if previous else []
+    standards = {s.key: s for s in repo.list_standards()}
+    return program, standards, repo.list_dealers(), audits, previous_audits
+
+
+def load_wave_result(repo: ScoringSource, wave: str, program_id: str | None = None) -> WaveResult:
+    """Score `wave` of the program (default: the most recently loaded one) from storage, with the previous wave
+    of the program for deltas, alerts and repeat failures. Each audit is scored with the version it was captured
+    on. Raises NotFound for an unknown program or a wave with neither a program entry nor audits."""
+    program, standards, dealers, audits, previous_audits = _inputs(repo, wave, program_id)
+    return score_wave(program, standards, dealers, audits, wave, previous_audits)
+
+
+def load_rescore(
+    repo: ScoringSource, wave: str, standard_id: str, version: str | None = None, program_id: str | None = None
+) -> Rescore:
+    """Score `wave` as captured and again with every audit of `standard_id` under `version` (default: the
+    newest stored version) — the explicit re-scoring the issue asks for; nothing stored changes."""
+    program, standards, dealers, audits, previous_audits = _inputs(repo, wave, program_id)
+    versions = [c for (sid, _), c in standards.items() if sid == standard_id]
+    if not versions:
+        raise NotFound(f"no stored standard {standard_id}; stored: {', '.join(sorted({k[0] for k in standards}))}")
+    if version is None:
+        target = max(versions, key=lambda c: version_key(c.version))
+    else:
+        found = standards.get((standard_id, version))
+        if found is None:
+            stored = ", ".join(sorted((c.version for c in versions), key=version_key))
+            raise NotFound(f"standard {standard_id} has no version {version}; stored versions: {stored}")
+        target = found
+    return rescore_under(target, program, standards, dealers, audits, wave, previous_audits)
+
+
+# ---- JSON ----------------------------------------------------------------------------------------------------------
+
+
+def _text(value: LocalText) -> dict[str, str]:
+    return {"zh": value.zh, "en": value.en}
+
+
+def _band(band: Band | None) -> dict[str, Any] | None:
+    return None if band is None else {"code": band.code, "min": band.min, "label": _text(band.label)}
+
+
+def _interval(ci: Interval | None) -> list[float] | None:
+    return None if ci is None else [ci.low, ci.high]
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {
+        "n": summary.n,
+        "mean": summary.mean,
+        "median": summary.median,
+        "min": summary.min,
+        "max": summary.max,
+        "stdev": summary.stdev,
+    }
+
+
+def _rank(rank: Rank | None) -> dict[str, Any] | None:
+    if rank is None:
+        return None
+    return {
+        "network": rank.network,
+        "network_size": rank.network_size,
+        "region": rank.region,
+        "region_size": rank.region_size,
+    }
+
+
+def _section(section: SectionResult) -> dict[str, Any]:
+    return {
+        "standard": section.standard_id,
+        "section": section.section_id,
+        "weight": section.weight,
+        "n": section.n,
+        "percent": section.mean_percent,
+        "raw_percent": section.raw_mean_percent,
+        "zeroed": section.zeroed,
+        "items_counted": section.items_counted,
+        "items_passed": section.items_passed,
+        "compliance": section.compliance,
+        "previous_percent": section.previous_mean_percent,
+        "delta": section.delta.change,
+    }
+
+
+def _item(item: ItemResult) -> dict[str, Any]:
+    return {
+        "standard": item.standard_id,
+        "section": item.section_id,
+        "item": item.item_id,
+        "counted": item.counted,
+        "passed": item.passed,
+        "failed": item.failed,
+        "rate": item.rate,
+        "mean_fraction": item.mean_fraction,
+        "mean_points_lost": item.mean_points_lost,
+        "critical": item.critical,
+        "critical_failures": item.critical_failures,
+        "previous_rate": item.previous_rate,
+        "delta": item.delta.change,
+        "status": item.status.value,
+    }
+
+
+def _audit(score: AuditScore) -> dict[str, Any]:
+    return {
+        "audit_id": score.audit_id,
+        "standard": score.standard_id,
+        "version": score.standard_version,
+        "final": score.final,
+        "complete": score.complete,
+        "index": score.index,
+        "raw_index": score.raw_index,
+        "band": score.band.code if score.band else None,
+        "earned": score.earned,
+        "possible": score.possible,
+        "missing_required": list(score.missing_required),
+        "knock_outs": [
+            {"item": k.item_id, "section": k.section_id, "effect": k.effect.value, "cap": k.cap, "binding": k.binding}
+            for k in score.knock_outs
+        ],
+        "sections": [
+            {
+                "section": s.section_id,
+                "weight": s.weight,
+                "earned": s.earned,
+                "possible": s.possible,
+                "percent": s.percent,
+                "raw_percent": s.raw_percent,
+                "zeroed": s.zeroed,
+            }
+            for s in score.sections
+        ],
+    }
+
+
+def _checklist(result: DealerChecklistResult) -> dict[str, Any]:
+    return {
+        "standard": result.standard_id,
+        "title": _text(result.title),
+        "versions": list(result.versions),
+        "n": result.n,
+        "index": result.index,
+        "raw_index": result.raw_index,
+        "ci95": _interval(result.ci),
+        "stdev": result.stdev,
+        "band": _band(result.band),
+        "previous_index": result.previous_index,
+        "delta": result.delta.change,
+        "rank": _rank(result.rank),
+        "drafts_not_counted": [d.audit_id for d in result.drafts],
+        "sections": [_section(s) for s in result.sections],
+        "items": [_item(i) for i in result.items],
+        "audits": [_audit(a) for a in result.audits],
+    }
+
+
+def _alert(alert: Alert) -> dict[str, Any]:
+    return {
+        "dealer": alert.dealer_code,
+        "kind": alert.kind.value,
+        "message": _text(alert.message),
+        "standard": alert.standard_id,
+        "item": alert.item_id,
+        "audit_id": alert.audit_id,
+        "current": alert.current,
+        "previous": alert.previous,
+    }
+
+
+def _opportunity(o: Opportunity) -> dict[str, Any]:
+    return {
+        "standard": o.standard_id,
+        "section": o.section_id,
+        "item": o.item_id,
+        "index_points": o.index_points,
+        "composite_points": o.composite_points,
+        "points_lost": o.points_lost,
+        "section_weight_share": o.section_weight_share,
+        "critical": o.critical,
+        "failed": o.failed,
+        "n": o.n,
+    }
+
+
+def _dealer(d: DealerResult) -> dict[str, Any]:
+    return {
+        "code": d.dealer.code,
+        "name": _text(d.dealer.name),
+        "region": d.dealer.region,
+        "composite": d.composite,
+        "composite_100": d.composite_100,
+        "band": _band(d.band),
+        "rank": _rank(d.rank),
+        "previous_composite": d.previous_composite,
+        "delta": d.delta.change,
+        "previous_band": _band(d.previous_band),
+        "audits": d.n_audits,
+        "checklists": [_checklist(c) for c in d.checklists],
+        "alerts": [_alert(a) for a in d.alerts],
+        "repeat_failures": [
+            {"standard": r.standard_id, "section": r.section_id, "item": r.item_id, "critical": r.critical}
+            for r in d.repeat_failures
+        ],
+        "opportunities": [_opportunity(o) for o in d.opportunities],
+    }
+
+
+def _group(g: GroupResult) -> dict[str, Any]:
+    return {
+        "code": g.code,
+        "name": _text(g.name),
+        "dealers": list(g.dealer_codes),
+        "composite": _summary(g.composite),
+        "previous_composite": _summary(g.previous_composite),
+        "delta": g.delta.change,
+        "checklists": {sid: _summary(s) for sid, s in g.checklists.items()},
+        "alerts": g.alerts,
+        "critical_failures": g.critical_failures,
+        "sections": [_section(s) for s in g.sections],
+        "items": [_item(i) for i in g.items],
+    }
+
+
+def wave_result_to_dict(result: WaveResult, region: str | None = None) -> dict[str, Any]:
+    """The JSON form of a scored wave: every figure at full precision (round only for display). With `region`,
+    only that region's dealers and group are listed; ranks stay those of the whole network and the region."""
+    dealers = result.ranking(region)
+    regions = [g for g in result.regions if region is None or g.code == region]
+    return {
+        "format": JSON_FORMAT,
+        "format_version": JSON_FORMAT_VERSION,
+        "program": {"id": result.program.id, "title": _text(result.program.title), "scale": result.scale},
+        "wave": result.wave,
+        "previous_wave": result.previous_wave,
+        "region": region,
+        "scored_under": dict(result.scored_under),
+        "standards_used": [
+            {"id": s.id, "version": s.version, "hash": s.content_hash, "audits": s.audits}
+            for s in result.standards_used
+        ],
+        "dealers": [_dealer(d) for d in dealers],
+        "regions": [_group(g) for g in regions],
+        "network": _group(result.network),
+        "alerts": [_alert(a) for d in dealers for a in d.alerts],
+        "problems": [
+            {"code": p.code, "severity": p.severity.value, "where": str(p.location), "message": p.message}
+            for p in result.problems
+        ],
+    }
+
+
+def rescore_to_dict(rescore: Rescore, region: str | None = None) -> dict[str, Any]:
+    """The side-by-side comparison as JSON (indices 0..100, composites on the program scale)."""
+    rows = [
+        {
+            "dealer": r.dealer_code,
+            "region": r.region,
+            "index_before": r.index_before,
+            "index_after": r.index_after,
+            "change": r.change,
+            "composite_before": r.composite_before,
+            "composite_after": r.composite_after,
+            "rank_before": r.rank_before,
+            "rank_after": r.rank_after,
+            "unmatched_answers": r.unmatched_answers,
+        }
+        for r in rescore.rows
+        if region is None or r.region == region
+    ]
+    return {
+        "format": "dealer-audit/rescore",
+        "format_version": 1,
+        "wave": rescore.before.wave,
+        "standard": rescore.standard_id,
+        "captured_versions": list(rescore.captured_versions),
+        "version": rescore.version,
+        "dealers": rows,
+    }
