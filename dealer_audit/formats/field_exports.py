@@ -552,6 +552,8 @@ class _Reader:
         dealer_column = self.meta(META_DEALER)
         dealer_text = self.cell(row, dealer_column)
         dealer_code = self.dealer_lookup.get(dealer_text, dealer_text)
+        if dealer_code == dealer_text and " " in dealer_text:
+            dealer_code = dealer_text.split()[0]  # a choice label "SH001 上海…" (Kobo label export), dealers unknown
         if not dealer_code:
             self.error(row, dealer_column, "no dealer code")
         elif self.dealers is not None and dealer_code not in self.dealers:

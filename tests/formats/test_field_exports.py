@@ -420,3 +420,23 @@ def test_workspace_import_is_idempotent_across_exports(tmp_path: Path) -> None:
     assert [(f.kind, len(f.created), f.reason) for f in first.files] == [("field-export", 3, "")]
     again = importing.import_paths(workspace, [FIXTURES / "mini-service.csv", FIXTURES / "mini-service-kobo.csv"])
     assert [(len(f.created), len(f.unchanged), len(f.replaced)) for f in again.files] == [(0, 3, 0), (0, 3, 0)]
+
+
+def test_split_columns_alone_and_group_labels_in_headers(tmp_path: Path) -> None:
+    """Kobo label export with groups in the headers ("Waiting area/W03 …") and only the split 1/0 columns."""
+    header, rows = _kobo_rows()
+    labels = {item.id: item_label(item, "en") for item in STANDARD.items()}
+    renamed = []
+    for name in header:
+        group, _, rest = name.partition("/")
+        item_id, _, choice = rest.partition("/")
+        if group in ("reception", "waiting") and item_id in labels:
+            title = "Reception" if group == "reception" else "Waiting area"
+            renamed.append(f"{title}/{labels[item_id]}" + (f"/{choice}" if choice else ""))
+        else:
+            renamed.append(name)
+    summary = renamed.index(f"Waiting area/{labels['W03']}")
+    keep = [i for i in range(len(renamed)) if i != summary]
+    path = _write_xlsx(tmp_path / "kobo.xlsx", [renamed[i] for i in keep], [[r[i] or None for i in keep] for r in rows])
+    audits = read_field_export(path, [STANDARD])  # no dealer list: codes are taken as they are
+    assert_same_as_direct(audits, [FIRST, SECOND, THIRD])
