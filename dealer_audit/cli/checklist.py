@@ -45,9 +45,9 @@ def validate(
 
     attributes: set[str] | None = None
     if dealers is not None:
-        from dealer_audit.formats.dealers import dealer_attribute_names
+        from dealer_audit.formats.dealers import CONDITION_FIELDS, dealer_attribute_names
 
-        attributes = dealer_attribute_names(dealers)
+        attributes = dealer_attribute_names(dealers) | set(CONDITION_FIELDS)
     checks: list[FileCheck] = []
     for path in paths:
         if path.is_dir():

@@ -256,8 +256,11 @@ def read_dealers(path: Path, regions: Collection[str] | None = None) -> list[Dea
     return dealers
 
 
+CONDITION_FIELDS = ("code", "region", "province", "city", "group", "brand")  # what scoring's dealer context exposes
+
+
 def dealer_attribute_names(path: Path) -> set[str]:
-    """The attribute columns of a dealer file (what `dealer.x` in a condition may name)."""
+    """The attribute columns of a dealer file; with CONDITION_FIELDS, what `dealer.x` in a condition may name."""
     table = _read_table(Path(path))
     return {h for h in table.header if h and h.lower() not in STANDARD_COLUMNS}
 

@@ -104,8 +104,9 @@ def _normalise_header(text: str) -> str:
     """`label::Chinese (zh)`, `label::zh-CN` and `label::zh` all become `label::zh` (XLSForm's language styles)."""
     text = text.strip()
     if "::" not in text:
-        return text
+        return text.lower()
     base, language = text.split("::", 1)
+    base = base.lower()
     found = re.search(r"\(([A-Za-z]{2})[^)]*\)", language)
     code = (found.group(1) if found else language.strip()[:2]).lower()
     return f"{base.strip()}::{code}"

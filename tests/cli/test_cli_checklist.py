@@ -132,3 +132,13 @@ def test_checklist_app_is_importable_for_other_commands() -> None:
     from dealer_audit.cli.checklist import checklist_app
 
     assert {c.name for c in checklist_app.registered_commands} >= {"validate", "show", "convert"}
+
+
+def test_validate_accepts_dealer_master_fields_in_conditions(runner: CliRunner, tmp_path: Path) -> None:
+    dealers = tmp_path / "dealers.csv"
+    dealers.write_text("code,name_zh,region,has_ev_service\nSH001,浦东,east,yes\n", encoding="utf-8")
+    text = MINI.read_text(encoding="utf-8").replace("dealer.has_ev_service and", "dealer.province == '上海' and")
+    standard = tmp_path / "standard.yaml"
+    standard.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["checklist", "validate", str(standard), "--dealers", str(dealers)])
+    assert result.exit_code == 0, result.output
