@@ -42,7 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "note": "note",
         "photos": "photos",
         "needs": "Required before moving on: {needs}",
-        "need_note": "Note required (what did you see?)",
+        "need_note": "Note required: what did you see? (Enter alone: back to the item)",
         "need_photo": "Photo required: path of the photo file (Enter alone: back to the item)",
         "saved_quit": "Saved. Continue later with:",
         "end": "All applicable items have been shown.",
@@ -56,7 +56,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "hidden_note": "(not shown: {n} item(s) that do not apply)",
         "number_hint": "a number",
         "text_hint": "type the text",
-        "photo_hint": "+p PATH to attach the photo",
+        "photo_hint": "the photo's file path (copied into the evidence store)",
         "multi_hint": "one or more, separated by commas",
         "required": "required",
         "optional": "optional",
@@ -72,7 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "note": "备注",
         "photos": "照片",
         "needs": "继续前必须提供：{needs}",
-        "need_note": "必须填写备注（看到了什么？）",
+        "need_note": "必须填写备注：看到了什么？（直接回车：返回该项目）",
         "need_photo": "必须附照片：输入照片文件路径（直接回车：返回该项目）",
         "saved_quit": "已保存。稍后继续：",
         "end": "所有适用的项目都已显示。",
@@ -86,7 +86,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "hidden_note": "（{n} 个不适用的项目未显示）",
         "number_hint": "数字",
         "text_hint": "输入文字",
-        "photo_hint": "+p 路径 附照片",
+        "photo_hint": "照片文件路径（复制到证据库）",
         "multi_hint": "可多选，用逗号分隔",
         "required": "必答",
         "optional": "选答",
@@ -156,6 +156,7 @@ class Wizard:
         self.resume_hint = resume_hint
         self.finalised = False
         self.stream = stream  # None: the terminal's stdin (tests pass a StringIO of typed lines)
+        self.declined: str | None = None  # the item whose evidence prompt was left with Enter: not asked again
 
     # -- input/output ----------------------------------------------------------------------------------------
 
@@ -265,7 +266,7 @@ class Wizard:
                         break
                     continue
                 self.show(item)
-                if self.session.pending_evidence(item):  # e.g. resumed after a crash in the evidence prompt
+                if self.session.pending_evidence(item) and self.declined != item.id:  # e.g. resumed after a crash
                     self.collect_evidence(item)
                     if not self.session.pending_evidence(item):
                         self.session.next()
@@ -325,18 +326,22 @@ class Wizard:
 
     def collect_evidence(self, item: Item) -> None:
         """Ask for the note/photo the evidence rule demands right after the answer that triggered it."""
+        self.declined = None
         while needs := self.session.pending_evidence(item):
             if "note" in needs:
                 note = self.read(f"[yellow]{self.t['need_note']}[/]\n{item.id} {self.t['note']}> ").strip()
                 if note.lower() == "q":
                     raise _Quit
-                if note:
-                    self.session.add_note(note, item.id)
+                if not note:
+                    self.declined = item.id
+                    return  # back to the item: change the answer, +n / +p later, or q
+                self.session.add_note(note, item.id)
                 continue
             path = self.read(f"[yellow]{self.t['need_photo']}[/]\n{item.id} photo> ").strip()
             if path.lower() == "q":
                 raise _Quit
             if not path:
+                self.declined = item.id
                 return  # the item keeps owing its photo; moving on is refused until it is given
             try:
                 self.session.attach(store_evidence(path, self.evidence_dir), item.id)

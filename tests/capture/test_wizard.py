@@ -106,3 +106,11 @@ def test_photo_item_takes_a_path_as_its_answer(standard, draft, ev_dealer, tmp_p
     assert answer.value == "board.png" and answer.evidence[0].media_type == "image/png"
     assert (tmp_path / "evidence" / f"{answer.evidence[0].sha256}.png").exists()
     assert saved[-1] == answer and result.quit and "[W06]" in text
+
+
+def test_enter_at_an_evidence_prompt_returns_to_the_item_but_not_past_it(standard, draft, ev_dealer, tmp_path):
+    lines = ["n", "", "s", "y", "q"]  # fail R01, decline the note, try to skip (refused), change to yes
+    result, session, _, _, text = drive(standard, draft, ev_dealer, lines, tmp_path)
+    assert "Required before moving on: note, photos" in text
+    assert session.audit.answers["R01"].value == "yes" and result.quit
+    assert text.count("R01 note>") == 1 and "[R02]" in text
