@@ -1,0 +1,283 @@
+"""The regional PDF: how a region's dealers stand, where they fail, and who needs a call this week.
+
+Landscape A4 so the heat map (dealers × every section of every standard) fits across one page: key figures,
+the band distribution, the league table, the heat map, the most-failed standards, alerts and repeat failures.
+Everything comes from a `RegionReport`; cells are pre-wrapped plain strings (see text.py) for speed and so that
+user text never acts as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from dealer_audit.core.report_model import RegionReport
+from dealer_audit.render.pdf.charts import band_distribution
+from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
+from dealer_audit.render.pdf.styles import (
+    FAIL_TEXT,
+    GREY_FILL,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    NAVY_LIGHT,
+    PARTIAL_TEXT,
+    PASS_TEXT,
+    Styles,
+    band_color,
+    heat_color,
+    styles,
+)
+from dealer_audit.render.pdf.text import wrap_text
+
+
+def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
+    return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
+
+
+def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None, size: float = 7.5) -> TableStyle:
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), st.fonts.regular, size, size * 1.25),
+            ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            *(extra or []),
+        ]
+    )
+
+
+def _key_figures(r: RegionReport, st: Styles, width: float) -> Table:
+    t = r.t
+    cells = [
+        (t("dealers_n"), str(r.n_dealers)),
+        (f"{t('mean')} ({r.composite_name})", r.mean.text),
+        (t("median"), r.median.text),
+        (t("min"), r.min.text),
+        (t("max"), r.max.text),
+        (t("network_avg"), r.network_mean.text),
+    ]
+    col = width / len(cells)
+    top = [_lines(k, st, col, 7.5) for k, _ in cells]
+    bottom = [v for _, v in cells]
+    table = Table([top, bottom], colWidths=[col] * len(cells))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), st.fonts.regular, 7.5, 9.5),
+                ("FONT", (0, 1), (-1, 1), st.fonts.regular, 18, 22),
+                ("TEXTCOLOR", (0, 0), (-1, 0), GREY_TEXT),
+                ("TEXTCOLOR", (0, 1), (-1, 1), NAVY),
+                ("BACKGROUND", (0, 0), (-1, -1), NAVY_LIGHT),
+                ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    t = r.t
+    head = [
+        t("rank_region"),
+        t("code"),
+        t("name"),
+        t("city"),
+        r.composite_name,
+        t("band"),
+        t("delta_short"),
+        t("visits"),
+        t("rank_network"),
+        t("alert"),
+    ]
+    widths = [16 * mm, 20 * mm, 0.0, 24 * mm, 26 * mm, 22 * mm, 18 * mm, 16 * mm, 20 * mm, 14 * mm]
+    widths[2] = width - sum(widths)
+    rows: list[list[Any]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
+    extra: list[tuple[Any, ...]] = []
+    for i, row in enumerate(r.league, start=1):
+        rows.append(
+            [
+                "–" if row.rank_region is None else str(row.rank_region),
+                row.dealer_code,
+                _lines(row.dealer_name, st, widths[2]),
+                _lines(row.city, st, widths[3]),
+                row.index.text,
+                _lines(row.band.label, st, widths[5]),
+                row.delta.text,
+                str(row.n_visits),
+                "–" if row.rank_network is None else str(row.rank_network),
+                "●" if row.alert else "",
+            ]
+        )
+        if row.band.code:
+            extra.append(("BACKGROUND", (5, i), (5, i), band_color(row.band.color)))
+            extra.append(("TEXTCOLOR", (5, i), (5, i), colors.white))
+        if row.delta.value is not None and row.delta.value < 0:
+            extra.append(("TEXTCOLOR", (6, i), (6, i), FAIL_TEXT))
+        elif row.delta.value is not None and row.delta.value > 0:
+            extra.append(("TEXTCOLOR", (6, i), (6, i), PASS_TEXT))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        _table_style(
+            st,
+            [
+                ("ROWBACKGROUNDS", (0, 1), (4, -1), [colors.white, GREY_FILL]),
+                ("ROWBACKGROUNDS", (6, 1), (-1, -1), [colors.white, GREY_FILL]),
+                ("ALIGN", (4, 0), (4, -1), "RIGHT"),
+                ("ALIGN", (6, 0), (8, -1), "RIGHT"),
+                ("ALIGN", (0, 0), (0, -1), "CENTER"),
+                ("ALIGN", (9, 0), (9, -1), "CENTER"),
+                ("TEXTCOLOR", (9, 1), (9, -1), PARTIAL_TEXT),
+                ("FONTSIZE", (4, 1), (4, -1), 8.5),
+                *extra,
+            ],
+        )
+    )
+    return [Paragraph(t("league"), st.h2), table]
+
+
+def _heatmap(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    if not r.heat_columns:
+        return []
+    name_w = 46 * mm
+    n = len(r.heat_columns)
+    col = min(22 * mm, (width - name_w) / n)
+    size = 6.5 if col < 16 * mm else 7
+    head = [r.t("dealer")] + [_lines(c.title, st, col, size) for c in r.heat_columns]
+    rows: list[list[Any]] = [head]
+    extra: list[tuple[Any, ...]] = []
+    for i, row in enumerate(r.heat_rows, start=1):
+        rows.append([_lines(f"{row.dealer_code} {row.dealer_name}", st, name_w, 7)] + [c.text for c in row.cells])
+        for j, cell in enumerate(row.cells, start=1):
+            extra.append(("BACKGROUND", (j, i), (j, i), heat_color(cell.value)))
+            if cell.value is None:
+                extra.append(("TEXTCOLOR", (j, i), (j, i), GREY_TEXT))
+    # a thin separator where one standard's sections end and the next begin
+    for j in range(1, n):
+        if r.heat_columns[j].standard_id != r.heat_columns[j - 1].standard_id:
+            extra.append(("LINEBEFORE", (j + 1, 0), (j + 1, -1), 1.5, NAVY))
+    table = Table(rows, colWidths=[name_w] + [col] * n, repeatRows=1)
+    table.setStyle(
+        _table_style(
+            st,
+            [
+                ("FONTSIZE", (1, 0), (-1, 0), size),
+                ("LEADING", (1, 0), (-1, 0), size * 1.2),
+                ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("GRID", (1, 1), (-1, -1), 0.5, colors.white),
+                *extra,
+            ],
+            size=7,
+        )
+    )
+    legend = (
+        "≥ 90 / 75–90 / 60–75 / < 60"
+        if not r.lang.startswith("zh")
+        else "≥ 90 / 75–90 / 60–75 / < 60（模块得分，满分 100）"
+    )
+    return [CondPageBreak(60 * mm), Paragraph(r.t("heatmap"), st.h2), Paragraph(legend, st.small), Spacer(1, 3), table]
+
+
+def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    if not r.most_failed:
+        return []
+    t = r.t
+    head = [t("item"), t("standard"), t("section"), "", t("failed_n"), t("fail_rate")]
+    widths = [22 * mm, 30 * mm, 40 * mm, 0.0, 22 * mm, 22 * mm]
+    widths[3] = width - sum(widths)
+    rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
+    for f in r.most_failed:
+        rows.append(
+            [
+                f.item_id + (f"\n{f.reference}" if f.reference else ""),
+                _lines(f.standard_id, st, widths[1]),
+                _lines(f.section, st, widths[2]),
+                _lines(f.text, st, widths[3]),
+                f"{f.failed} / {f.applicable}",
+                f.fail_rate.text,
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        _table_style(
+            st,
+            [
+                ("ALIGN", (4, 0), (5, -1), "RIGHT"),
+                ("TEXTCOLOR", (5, 1), (5, -1), FAIL_TEXT),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL]),
+            ],
+        )
+    )
+    return [CondPageBreak(40 * mm), Paragraph(t("most_failed"), st.h2), table]
+
+
+def _notices(
+    title: str, notices: Any, st: Styles, width: float, colour: colors.Color, r: RegionReport
+) -> list[Flowable]:
+    t = r.t
+    head = [t("dealer"), ""]
+    widths = [60 * mm, width - 60 * mm]
+    rows: list[list[Any]] = [[t("dealer"), title]]
+    del head
+    for n in notices:
+        rows.append([_lines(f"{n.dealer_code} {n.dealer_name}", st, widths[0]), _lines(n.text, st, widths[1])])
+    if len(rows) == 1:
+        rows.append([t("none"), ""])
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(_table_style(st, [("TEXTCOLOR", (1, 1), (1, -1), colour)]))
+    return [CondPageBreak(30 * mm), Paragraph(title, st.h2), table]
+
+
+def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
+    width = content_width(wide=True)
+    story: list[Flowable] = [
+        Paragraph(st.fonts.markup(f"{r.region_name} · {r.wave_title or r.wave}"), st.h1),
+        Paragraph(st.fonts.markup(r.program_title), st.muted),
+        Spacer(1, 6),
+        _key_figures(r, st, width),
+        Spacer(1, 4),
+    ]
+    dist = [Paragraph(r.t("distribution"), st.h2), band_distribution(r.bands, st, width * 0.45)]
+    story.append(KeepTogether(dist))
+    story.extend(_league(r, st, width))
+    story.extend(_heatmap(r, st, width))
+    story.extend(_most_failed(r, st, width))
+    story.extend(_notices(r.t("alerts"), r.alerts, st, width, PARTIAL_TEXT, r))
+    story.extend(_notices(r.t("repeats"), r.repeats, st, width, FAIL_TEXT, r))
+    return story
+
+
+def render_region_pdf(
+    report: RegionReport, target: str | Path | BinaryIO, *, invariant: bool = False, font: str | None = None
+) -> None:
+    st = styles(font)
+    frame = PageFrame(
+        title=report.t("region_report"),
+        subtitle=f"{report.region_name} · {report.wave_title or report.wave} · {report.program_title}",
+        footer_left=(f"{report.t('standard')}: {report.footer.standards}", report.footer.audit_ids),
+        footer_right=f"{report.t('generated')}: {report.footer.generated}",
+        page_label=report.t("page"),
+    )
+    build_pdf(
+        str(target) if isinstance(target, Path) else target,
+        region_story(report, st),
+        frame,
+        st,
+        title=f"{report.t('region_report')} {report.region_code} {report.wave}",
+        invariant=invariant,
+        wide=True,
+    )

@@ -1,0 +1,505 @@
+"""Rendering reports from a workspace: load and score once, build report models, render in parallel.
+
+The flow is always the same: `prepare_wave` reads the program, standards, dealers and audits from storage and
+scores the wave (and up to three earlier waves for the trend) with the pure core — the same `score_wave` the
+`score` command uses — into a `WaveContext`. Every report is then `build_*_report(context...)` (pure) followed by
+a renderer, so the PDF, the dealer workbook and the HQ workbook show the same figures.
+
+Batches (`render_all`, `render_dealer_pdfs`, `render_region_pdfs`) fan out over a ProcessPoolExecutor. Workers
+receive the context once (inherited at fork on Linux, pickled once per worker elsewhere), register the CJK font
+once, and render chunks of dealers; one dealer's failure is recorded with its message and the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
+from dealer_audit.core.answers import Audit
+from dealer_audit.core.report_model import (
+    DealerReport,
+    EvidenceView,
+    NetworkReport,
+    RegionReport,
+    build_dealer_report,
+    build_network_report,
+    build_region_report,
+    safe_file_stem,
+)
+from dealer_audit.core.standard import Checklist
+from dealer_audit.errors import DealerAuditError, NotFound
+
+TREND_WAVES = 4  # the current wave and up to three before it
+CHUNK = 16  # dealers per worker task: small enough for a smooth progress bar, big enough to amortise IPC
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class WaveContext:
+    """Everything the reports of one wave need, loaded and scored once (picklable for worker processes)."""
+
+    result: WaveResult
+    history: list[WaveResult]  # earlier waves, oldest first (for the trend line)
+    standards: dict[StandardKey, Checklist]
+    audits: dict[str, Audit]  # this wave's audits by id (answers, notes, evidence)
+    evidence_dir: Path | None
+    generated: str  # ISO date printed in footers
+    invariant: bool = False  # reportlab invariant output (tests, golden files)
+    font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
+
+    @property
+    def wave(self) -> str:
+        return self.result.wave
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    target: str  # dealer code, "region <code>" or "network"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.message}"
+
+
+@dataclass
+class RenderOutcome:
+    """What a batch wrote and what failed (each failure names its dealer/region and why)."""
+
+    files: list[Path] = field(default_factory=list)
+    failures: list[RenderFailure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def extend(self, other: RenderOutcome) -> None:
+        self.files.extend(other.files)
+        self.failures.extend(other.failures)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# loading
+
+
+def _workspace_parts(workspace: Any) -> tuple[Any, Path | None, str | None]:
+    """(repository, evidence dir, configured font) from a Workspace, or from a bare repository in tests."""
+    repo = getattr(workspace, "repo", workspace)
+    evidence_dir = getattr(workspace, "evidence_dir", None)
+    settings = getattr(workspace, "settings", None)
+    font = getattr(settings, "cjk_font", None) if settings is not None else None
+    return repo, evidence_dir, font
+
+
+def prepare_wave(
+    workspace: Any,
+    wave: str,
+    *,
+    program_id: str | None = None,
+    waves: Sequence[str] | None = None,
+    generated: str | None = None,
+    invariant: bool = False,
+) -> WaveContext:
+    """Load and score `wave` (plus earlier waves for the trend: `waves` if given, else the program's)."""
+    repo, evidence_dir, font = _workspace_parts(workspace)
+    program = repo.get_program(program_id)
+    audits = repo.list_audits(wave=wave)
+    if program.wave(wave) is None and not audits:
+        known = ", ".join(w.code for w in program.waves) or "none"
+        raise NotFound(f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit")
+    standards = {s.key: s for s in repo.list_standards()}
+    dealers = repo.list_dealers()
+    order = list(waves) if waves else [w.code for w in program.waves]
+    if wave not in order:
+        order.append(wave)
+    earlier = order[: order.index(wave)][-(TREND_WAVES - 1) :]
+    by_wave: dict[str, list[Audit]] = {w: repo.list_audits(wave=w) for w in earlier}
+    previous = program.previous_wave(wave)
+    previous_audits = by_wave.get(previous.code) if previous else None
+    if previous is not None and previous_audits is None:
+        previous_audits = repo.list_audits(wave=previous.code)
+    result = score_wave(program, standards, dealers, audits, wave, previous_audits or [])
+    history: list[WaveResult] = []
+    for code in earlier:
+        if not by_wave[code]:
+            continue
+        if result.previous is not None and result.previous.wave == code:
+            history.append(result.previous)
+            continue
+        prior = program.previous_wave(code)
+        prior_audits = repo.list_audits(wave=prior.code) if prior else []
+        history.append(score_wave(program, standards, dealers, by_wave[code], code, prior_audits))
+    return WaveContext(
+        result=result,
+        history=history,
+        standards=standards,
+        audits={a.audit_id: a for a in audits},
+        evidence_dir=evidence_dir,
+        generated=generated or date.today().isoformat(),
+        invariant=invariant,
+        font=font,
+    )
+
+
+def _context(workspace: Any, wave: str, context: WaveContext | None, **kw: Any) -> WaveContext:
+    if context is not None:
+        return context
+    return prepare_wave(workspace, wave, **kw)
+
+
+def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Path | None]:
+    """Find an evidence file in the workspace store: by sha256 (how the store names files), else by file name."""
+
+    def resolve(ev: EvidenceView) -> Path | None:
+        if evidence_dir is None or not evidence_dir.is_dir():
+            return None
+        if ev.sha256 and all(c in "0123456789abcdef" for c in ev.sha256):
+            for candidate in sorted(evidence_dir.glob(f"{ev.sha256}*")):
+                if candidate.is_file():
+                    return candidate
+        by_name = evidence_dir / Path(ev.file_name).name
+        return by_name if ev.file_name and by_name.is_file() else None
+
+    return resolve
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# single reports
+
+
+def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> DealerReport:
+    return build_dealer_report(
+        context.result,
+        dealer_code,
+        context.standards,
+        context.audits,
+        lang=lang,
+        generated=context.generated,
+        history=context.history,
+    )
+
+
+def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
+    return build_region_report(context.result, region_code, context.standards, lang=lang, generated=context.generated)
+
+
+def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
+    return build_network_report(
+        context.result, context.standards, context.audits, lang=lang, generated=context.generated, others=others
+    )
+
+
+def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:
+    folder = out_dir / safe_file_stem(report.wave) / "dealers"
+    return folder / f"{report.file_stem}.pdf", folder / f"{report.file_stem}.xlsx"
+
+
+def region_path(out_dir: Path, report: RegionReport) -> Path:
+    return out_dir / safe_file_stem(report.wave) / "regions" / f"{report.file_stem}.pdf"
+
+
+def _write_dealer(
+    context: WaveContext, code: str, out_dir: Path, lang: str, xlsx: bool, pdf: bool = True
+) -> list[Path]:
+    from dealer_audit.render.pdf.dealer import render_dealer_pdf
+
+    report = dealer_report(context, code, lang)
+    pdf_path, xlsx_path = dealer_paths(out_dir, report)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    if pdf:
+        render_dealer_pdf(
+            report,
+            pdf_path,
+            resolver=evidence_resolver(context.evidence_dir),
+            invariant=context.invariant,
+            font=context.font,
+        )
+        written.append(pdf_path)
+    if xlsx:
+        from dealer_audit.render.xlsx.dealer import write_dealer_workbook
+
+        written.append(write_dealer_workbook(report, xlsx_path))
+    return written
+
+
+def render_dealer_pdf(
+    workspace: Any,
+    wave: str,
+    dealer_code: str,
+    target: Path | None = None,
+    *,
+    lang: str = "zh",
+    xlsx: bool = False,
+    context: WaveContext | None = None,
+) -> list[Path]:
+    """One dealer's PDF (and workbook): to `target` when given, else under reports/<wave>/dealers/."""
+    ctx = _context(workspace, wave, context)
+    if ctx.result.dealer(dealer_code) is None:
+        raise NotFound(_unknown_dealer(ctx, dealer_code))
+    if target is None or target.is_dir() or target.suffix.lower() not in (".pdf", ".xlsx"):
+        return _write_dealer(ctx, dealer_code, target or Path("reports"), lang, xlsx)
+    from dealer_audit.render.pdf.dealer import render_dealer_pdf as render
+
+    report = dealer_report(ctx, dealer_code, lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    if target.suffix.lower() == ".pdf":
+        render(report, target, resolver=evidence_resolver(ctx.evidence_dir), invariant=ctx.invariant, font=ctx.font)
+        written.append(target)
+    if xlsx or target.suffix.lower() == ".xlsx":
+        from dealer_audit.render.xlsx.dealer import write_dealer_workbook
+
+        written.append(write_dealer_workbook(report, target.with_suffix(".xlsx")))
+    return written
+
+
+def render_region_pdf(
+    workspace: Any,
+    wave: str,
+    region_code: str,
+    target: Path | None = None,
+    *,
+    lang: str = "zh",
+    context: WaveContext | None = None,
+) -> Path:
+    from dealer_audit.render.pdf.region import render_region_pdf as render
+
+    ctx = _context(workspace, wave, context)
+    report = region_report(ctx, region_code, lang)
+    if target is None or target.is_dir() or target.suffix.lower() != ".pdf":
+        target = region_path(target or Path("reports"), report)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    render(report, target, invariant=ctx.invariant, font=ctx.font)
+    return target
+
+
+def write_network_workbook(
+    workspace: Any,
+    wave: str,
+    target: Path,
+    *,
+    waves: Sequence[str] = (),
+    lang: str = "en",
+    context: WaveContext | None = None,
+) -> Path:
+    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's."""
+    from dealer_audit.render.xlsx.network import write_network_workbook as write
+
+    ctx = _context(workspace, wave, context)
+    others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
+    return write(network_report(ctx, lang, others), target)
+
+
+def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
+    for result in ctx.history:
+        if result.wave == wave:
+            return result
+    return prepare_wave(workspace, wave, program_id=ctx.result.program.id).result
+
+
+def _unknown_dealer(ctx: WaveContext, code: str) -> str:
+    import difflib
+
+    codes = [d.code for d in ctx.result.dealers]
+    close = difflib.get_close_matches(code, codes, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"no dealer {code} in wave {ctx.wave}{hint}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# batches
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(context: WaveContext) -> None:
+    _WORKER["context"] = context
+    from dealer_audit.render.pdf.styles import styles
+
+    styles(context.font)  # register the font and build styles once per process
+
+
+def _dealer_chunk(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> RenderOutcome:
+    context: WaveContext = _WORKER["context"]
+    outcome = RenderOutcome()
+    for code in codes:
+        try:
+            outcome.files.extend(_write_dealer(context, code, out_dir, lang, xlsx))
+        except DealerAuditError as error:
+            outcome.failures.append(RenderFailure(code, str(error)))
+        except Exception as error:
+            outcome.failures.append(RenderFailure(code, f"{type(error).__name__}: {error}"))
+    return outcome
+
+
+def _region_chunk(codes: Sequence[str], out_dir: Path, lang: str) -> RenderOutcome:
+    from dealer_audit.render.pdf.region import render_region_pdf as render
+
+    context: WaveContext = _WORKER["context"]
+    outcome = RenderOutcome()
+    for code in codes:
+        try:
+            report = region_report(context, code, lang)
+            path = region_path(out_dir, report)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            render(report, path, invariant=context.invariant, font=context.font)
+            outcome.files.append(path)
+        except Exception as error:
+            outcome.failures.append(RenderFailure(f"region {code}", f"{type(error).__name__}: {error}"))
+    return outcome
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _mp_context() -> Any:
+    # fork shares the scored wave with workers without pickling it (Linux); elsewhere the platform default
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _run_chunks(
+    context: WaveContext,
+    tasks: list[tuple[Callable[..., RenderOutcome], tuple[Any, ...], int]],
+    jobs: int,
+    progress: Progress | None,
+    total: int,
+) -> RenderOutcome:
+    """Run (function, args, size) tasks in `jobs` processes (in this process when jobs == 1)."""
+    outcome = RenderOutcome()
+    done = 0
+    if progress:
+        progress(0, total)
+    if jobs <= 1 or len(tasks) <= 1:
+        _init_worker(context)
+        for fn, args, size in tasks:
+            outcome.extend(fn(*args))
+            done += size
+            if progress:
+                progress(done, total)
+        return outcome
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)
+    ) as pool:
+        futures = {pool.submit(fn, *args): size for fn, args, size in tasks}
+        for future in as_completed(futures):
+            try:
+                outcome.extend(future.result())
+            except Exception as error:
+                outcome.failures.append(RenderFailure("batch", f"{type(error).__name__}: {error}"))
+            done += futures[future]
+            if progress:
+                progress(done, total)
+    return outcome
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _dealer_tasks(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> list[tuple[Any, tuple[Any, ...], int]]:
+    return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in _chunks(codes, CHUNK)]
+
+
+def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[tuple[Any, tuple[Any, ...], int]]:
+    return [(_region_chunk, ([code], out_dir, lang), 1) for code in codes]
+
+
+def render_dealer_pdfs(
+    workspace: Any,
+    wave: str,
+    out_dir: Path,
+    *,
+    lang: str = "zh",
+    xlsx: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    context: WaveContext | None = None,
+    dealers: Sequence[str] | None = None,
+) -> RenderOutcome:
+    ctx = _context(workspace, wave, context)
+    codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
+    started = time.perf_counter()
+    outcome = _run_chunks(ctx, _dealer_tasks(codes, out_dir, lang, xlsx), jobs or default_jobs(), progress, len(codes))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def render_region_pdfs(
+    workspace: Any,
+    wave: str,
+    out_dir: Path,
+    *,
+    lang: str = "zh",
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    context: WaveContext | None = None,
+) -> RenderOutcome:
+    ctx = _context(workspace, wave, context)
+    codes = [r.code for r in ctx.result.regions if r.dealer_codes]
+    started = time.perf_counter()
+    outcome = _run_chunks(ctx, _region_tasks(codes, out_dir, lang), jobs or default_jobs(), progress, len(codes))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def render_all(
+    workspace: Any,
+    wave: str,
+    out_dir: Path,
+    *,
+    lang: str = "zh",
+    xlsx: bool = False,
+    jobs: int | None = None,
+    waves: Sequence[str] | None = None,
+    network: bool = True,
+    progress: Progress | None = None,
+    context: WaveContext | None = None,
+) -> RenderOutcome:
+    """Every dealer's PDF (and workbook with `xlsx`), every region's PDF and (with `network`) the HQ workbook.
+
+    Dealers and regions share one process pool and one progress count; failures are collected, never raised.
+    """
+    started = time.perf_counter()
+    ctx = _context(workspace, wave, context, waves=waves)
+    dealer_codes = [d.code for d in ctx.result.dealers]
+    region_codes = [r.code for r in ctx.result.regions if r.dealer_codes]
+    tasks = _dealer_tasks(dealer_codes, out_dir, lang, xlsx) + _region_tasks(region_codes, out_dir, lang)
+    total = len(dealer_codes) + len(region_codes)
+    outcome = _run_chunks(ctx, tasks, jobs or default_jobs(), progress, total)
+    if network:
+        target = out_dir / safe_file_stem(ctx.wave) / f"network_{safe_file_stem(ctx.wave)}.xlsx"
+        try:
+            outcome.files.append(write_network_workbook(workspace, ctx.wave, target, context=ctx))
+        except Exception as error:
+            outcome.failures.append(RenderFailure("network", f"{type(error).__name__}: {error}"))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+__all__ = [
+    "RenderFailure",
+    "RenderOutcome",
+    "WaveContext",
+    "dealer_report",
+    "evidence_resolver",
+    "network_report",
+    "prepare_wave",
+    "region_report",
+    "render_all",
+    "render_dealer_pdf",
+    "render_dealer_pdfs",
+    "render_region_pdf",
+    "render_region_pdfs",
+    "write_network_workbook",
+]
