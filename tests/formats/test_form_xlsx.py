@@ -278,3 +278,49 @@ def test_formula_like_texts_stay_text(tmp_path, standard, dealer):
     cell = openpyxl.load_workbook(path)[SHEET]["D7"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
     assert read_form(path, [risky]).answers == {}
+
+
+SHIPPED = sorted(p for p in (Path(__file__).parents[2] / "checklists").glob("*.yaml") if "program" not in p.name)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_standards_round_trip_through_a_form(tmp_path, path):
+    """Every row answered the way the workbook offers it (dropdown labels, range minimum, scale maximum) reads
+    back without an error, whatever the standard's types and conditions."""
+    from dealer_audit.core.standard import AnswerType
+    from dealer_audit.formats.form_xlsx import COLUMN_INDEX, FIRST_ROW, NOT_APPLICABLE, option_label
+
+    standard = load_standard(path)
+    dealer = Dealer("SH001", LocalText("上海一店", "Shanghai One"), "east", attributes={"tier": "A"})
+    form = write_form(standard, dealer, "2026-Q4", tmp_path / "form.xlsx")
+    workbook = openpyxl.load_workbook(form)
+    sheet = workbook[SHEET]
+    expected = {}
+    for offset, item in enumerate(standard.items()):
+        row = FIRST_ROW + offset
+        if sheet.cell(row, COLUMN_INDEX["applies"]).value == NOT_APPLICABLE:
+            continue
+        if item.type is AnswerType.YES_NO:
+            cell, value = "是/Yes", "yes"
+        elif item.type is AnswerType.SCALE:
+            top = item.scale.max if item.scale else 5
+            cell, value = top, top
+        elif item.type is AnswerType.NUMBER:
+            low = item.range.min if item.range and item.range.min is not None else 0
+            cell, value = low, low
+        elif item.type is AnswerType.SINGLE_CHOICE:
+            option = item.options[0]
+            cell, value = option_label(option.label.zh, option.label.en, option.code), option.code
+        elif item.type is AnswerType.MULTIPLE_CHOICE:
+            cell = ", ".join(o.code for o in item.options[:2])
+            value = tuple(o.code for o in item.options[:2])
+        else:
+            cell, value = f"{item.id}.jpg", f"{item.id}.jpg"
+        sheet.cell(row, COLUMN_INDEX["answer"], cell)
+        sheet.cell(row, COLUMN_INDEX["note"], "看到了 seen")
+        sheet.cell(row, COLUMN_INDEX["evidence"], f"{item.id}-1.jpg")
+        expected[item.id] = value
+    workbook.save(form)
+    audit, warnings = read_form_with_warnings(form, [standard])
+    assert {k: a.value for k, a in audit.answers.items()} == expected
+    assert all(w.code in ("not_applicable", "no_band") for w in warnings), [str(w) for w in warnings]
