@@ -199,9 +199,9 @@ class Wizard:
             unit = f" {escape(item.unit.get(self.lang))}" if item.unit else ""
             limits = ""
             if item.range is not None:
-                low = "" if item.range.min is None else f"{item.range.min:g}"
-                high = "" if item.range.max is None else f"{item.range.max:g}"
-                limits = f" ({low}–{high})"
+                floor = "" if item.range.min is None else f"{item.range.min:g}"
+                ceiling = "" if item.range.max is None else f"{item.range.max:g}"
+                limits = f" ({floor}–{ceiling})"
             return f"{t['number_hint']}{unit}{limits}{na}"
         if item.type is AnswerType.PHOTO:
             return f"{t['photo_hint']}{na}"

@@ -183,9 +183,9 @@ def allowed_text(item: Item) -> str:
         return f"{low}–{high}{na}"
     if item.type is AnswerType.NUMBER:
         unit = option_label(item.unit.zh, item.unit.en, "") if item.unit else ""
-        low = "" if not item.range or item.range.min is None else f"{item.range.min:g}"
-        high = "" if not item.range or item.range.max is None else f"{item.range.max:g}"
-        limits = f" {low}–{high}" if (low or high) else ""
+        low_text = "" if not item.range or item.range.min is None else f"{item.range.min:g}"
+        high_text = "" if not item.range or item.range.max is None else f"{item.range.max:g}"
+        limits = f" {low_text}–{high_text}" if (low_text or high_text) else ""
         return f"数字 number{limits}{(' ' + unit) if unit else ''}{na}"
     if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
         labels = "; ".join(option_label(o.label.zh, o.label.en, o.code) for o in item.options)
@@ -362,9 +362,9 @@ def _number_validation(item: Item) -> DataValidation:
             validation = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=f"{high_value:g}")
         else:
             validation = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
-        low = "" if low_value is None else f"{low_value:g}"
-        high = "" if high_value is None else f"{high_value:g}"
-        validation.error = f"请输入数字 Enter a number {low}–{high}".rstrip("–")
+        low_text = "" if low_value is None else f"{low_value:g}"
+        high_text = "" if high_value is None else f"{high_value:g}"
+        validation.error = f"请输入数字 Enter a number {low_text}–{high_text}".rstrip("–")
     validation.errorTitle = "dealer-audit"
     validation.allow_blank = True
     return validation
@@ -674,9 +674,9 @@ class _Reader:
             if limits is not None and (
                 (limits.min is not None and number < limits.min) or (limits.max is not None and number > limits.max)
             ):
-                low = "" if limits.min is None else f"{limits.min:g}"
-                high = "" if limits.max is None else f"{limits.max:g}"
-                self.error(cell, f"{item.id}: {number:g} is out of range {low}–{high}", "out_of_range")
+                floor = "" if limits.min is None else f"{limits.min:g}"
+                ceiling = "" if limits.max is None else f"{limits.max:g}"
+                self.error(cell, f"{item.id}: {number:g} is out of range {floor}–{ceiling}", "out_of_range")
                 return None
             return int(number) if float(number).is_integer() else float(number)
         if kind in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
@@ -721,7 +721,7 @@ class _Reader:
         for problem in validate_audit(standard, audit, attributes, finalising=False):
             path = problem.location.path or ""
             item_id = path.removeprefix("answers.") if path.startswith("answers.") else None
-            if item_id not in rows:
+            if item_id is None or item_id not in rows:
                 self.problems.extend([Problem(self.at(None), problem.message, problem.code, problem.severity)])
                 continue
             key = column_for.get(problem.code, "answer")
