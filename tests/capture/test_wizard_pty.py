@@ -24,7 +24,7 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini_standard.yaml"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 ROOT = Path(__file__).parents[2]
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")]
 
 
 @pytest.fixture
