@@ -741,7 +741,6 @@ def _sections_for_dealer(
 ) -> tuple[SectionComparison, ...]:
     out = []
     region = result.region(d.region)
-    multi = len([c for c in d.checklists if c.n]) > 1
     for c in d.checklists:
         layout = _layout(standards, c.standard_id, c.versions)
         if layout is None or not c.n:
@@ -753,8 +752,6 @@ def _sections_for_dealer(
             reg = region.section(c.standard_id, section.id) if region else None
             net = result.network.section(c.standard_id, section.id)
             title = section.title.get(lang)
-            if multi:
-                title = f"{layout.title.get(lang)[:12]} · {title}"
             out.append(
                 SectionComparison(
                     c.standard_id,
@@ -815,6 +812,14 @@ def _visit_date(audit: Audit | None) -> str:
     if audit is None or audit.visit_start is None:
         return ""
     return audit.visit_start.date().isoformat()
+
+
+def _audit_ids_text(ids: Sequence[str]) -> str:
+    """Audit ids for a footer line: in full when one or two, else their first 8 characters (a unique prefix
+    the `audit show` command accepts), so the line fits the page whatever the number of visits."""
+    if not ids:
+        return "–"
+    return ", ".join(ids if len(ids) <= 2 else [i[:8] for i in ids])
 
 
 def build_dealer_report(
@@ -977,7 +982,7 @@ def build_dealer_report(
         actions=tuple(actions),
         footer=Footer(
             ", ".join(f"{sid} {version}" for sid, version in used_standards) or "–",
-            ", ".join(audit_ids) or "–",
+            _audit_ids_text(audit_ids),
             generated,
         ),
     )

@@ -8,7 +8,7 @@ tables around them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -41,28 +41,50 @@ def section_bars(
     width: float,
     labels: tuple[str, str, str],
     max_height: float = 260,
+    group_titles: Mapping[str, str] | None = None,
 ) -> Drawing:
-    """Horizontal grouped bars: per section the dealer's score (labelled) against region and network means."""
+    """Horizontal grouped bars: per section the dealer's score (labelled) against region and network means.
+
+    With sections of several standards, each standard's sections sit under a small heading (its title from
+    `group_titles`), so the labels can stay short.
+    """
     font = st.fonts.regular
-    n = max(len(sections), 1)
-    group = min(21.0, max(10.5, (max_height - 30) / n))
+    rows: list[SectionComparison | str] = []
+    previous = None
+    for s in sections:
+        if group_titles and len(set(x.standard_id for x in sections)) > 1 and s.standard_id != previous:
+            rows.append(group_titles.get(s.standard_id, s.standard_id))
+        previous = s.standard_id
+        rows.append(s)
+    n_bars = max(sum(1 for r in rows if not isinstance(r, str)), 1)
+    n_heads = sum(1 for r in rows if isinstance(r, str))
+    head_h = 11.0
+    group = min(21.0, max(10.5, (max_height - 30 - n_heads * head_h) / n_bars))
     bar = (group - 3) / 3
-    height = n * group + 30
+    height = n_bars * group + n_heads * head_h + 30
     label_w = min(150.0, width * 0.34)
     plot_x = label_w + 6
     plot_w = width - plot_x - 26
     d = Drawing(width, height)
     top = height - 18
-    # grid at 0, 25, 50, 75, 100
     for tick in (0, 25, 50, 75, 100):
         x = plot_x + plot_w * tick / 100
-        d.add(
-            Line(x, 12, x, top, strokeColor=GREY_LINE, strokeWidth=0.4, strokeDashArray=None if tick == 0 else [1, 2])
-        )
+        dash = None if tick == 0 else [1, 2]
+        d.add(Line(x, 12, x, top, strokeColor=GREY_LINE, strokeWidth=0.4, strokeDashArray=dash))
         d.add(String(x, 3, str(tick), fontName=font, fontSize=6.5, fillColor=GREY_TEXT, textAnchor="middle"))
-    for i, s in enumerate(sections):
-        y0 = top - (i + 1) * group + 1.5
-        d.add(String(0, y0 + group / 2 - 4, fit_text(s.title, font, 7.5, label_w), fontName=font, fontSize=7.5))
+    y_top = top
+    for row in rows:
+        if isinstance(row, str):
+            y_top -= head_h
+            d.add(
+                String(0, y_top + 3, fit_text(row, font, 7.5, width * 0.6), fontName=font, fontSize=7.5, fillColor=NAVY)
+            )
+            d.add(Line(0, y_top + 1.5, label_w, y_top + 1.5, strokeColor=NAVY, strokeWidth=0.5))
+            continue
+        s = row
+        y0 = y_top - group + 1.5
+        y_top -= group
+        d.add(String(6, y0 + group / 2 - 4, fit_text(s.title, font, 7.5, label_w - 6), fontName=font, fontSize=7.5))
         for j, (fig, colour) in enumerate(((s.dealer, DEALER_BAR), (s.region, REGION_BAR), (s.network, NETWORK_BAR))):
             y = y0 + (2 - j) * bar
             if fig.value is None:

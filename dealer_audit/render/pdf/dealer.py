@@ -97,12 +97,15 @@ class Mark(Flowable):
     def __init__(self, passed: bool, size: float = 7) -> None:
         super().__init__()
         self.passed, self.size = passed, size
+        self._offset = 0.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.size, self.size
+        self._offset = max(0.0, (available_width - self.size) / 2)  # centred in its cell
+        return available_width, self.size
 
     def draw(self) -> None:
         c, s = self.canv, self.size
+        c.translate(self._offset, 0)
         c.setLineWidth(1.2)
         if self.passed:
             c.setStrokeColor(PASS_TEXT)
@@ -231,7 +234,8 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
 def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     legend = (r.t("this_dealer"), r.t("region_avg"), r.t("network_avg"))
     out: list[Flowable] = [Paragraph(r.t("sections_chart"), st.h2)]
-    out.append(section_bars(r.sections, st, width, legend, max_height=250))
+    titles = {c.standard_id: c.title for c in r.checklists}
+    out.append(section_bars(r.sections, st, width, legend, max_height=250, group_titles=titles))
     if len(r.trend) >= 1:
         out.append(Paragraph(r.t("trend"), st.h2))
         out.append(trend_line(r.trend, st, width, 52 * mm, legend, float(r.scale)))
@@ -335,16 +339,6 @@ def _evidence_cell(
     return out
 
 
-def _result_cell(row: ItemRow, st: Styles, lang: str) -> Any:
-    f = st.fonts
-    if row.result is Result.PASS:
-        return _t(f.check, st, 9, PASS_TEXT, align="center") if f.check else Mark(True)
-    if row.result is Result.FAIL:
-        return _t(f.cross, st, 9, FAIL_TEXT, align="center") if f.cross else Mark(False)
-    colour = PARTIAL_TEXT if row.result is Result.PARTIAL else GREY_TEXT
-    return _t(label(row.result.value, lang), st, 7, colour, align="center")
-
-
 def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
     """Text pre-wrapped for a plain table cell of `width` points (3 pt padding each side), glyph-cleaned."""
     return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
@@ -369,13 +363,17 @@ def _section_table(
     rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
     extra: list[tuple[Any, ...]] = []
     tag_ko, tag_repeat = r.t("knockout"), "↻ " + r.t("repeat_short")
-    marks = {Result.PASS: f.check or "OK", Result.FAIL: f.cross or "X"}
+    marks = {Result.PASS: f.check, Result.FAIL: f.cross}
     for i, row in enumerate(block.items, start=1):
-        mark = marks.get(row.result) or label(row.result.value, r.lang)
-        if row.result in (Result.FAIL, Result.PARTIAL):
-            mark += "".join(
-                ("\n" + tag) for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on
-            )
+        glyph = marks.get(row.result, "")
+        mark = glyph or ("" if row.result in marks else label(row.result.value, r.lang))
+        tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
+        if row.result not in (Result.FAIL, Result.PARTIAL):
+            tags = []
+        mark_cell: Any = _lines("\n".join(x for x in [mark, *tags] if x), st, widths[2], 7)
+        if row.result in marks and not glyph:
+            # the font has no ✓/✗: draw the mark instead of printing a missing glyph
+            mark_cell = [Mark(row.result is Result.PASS)] + ([_t("\n".join(tags), st, 7, FAIL_TEXT)] if tags else [])
         ident = row.item_id + ("\n" + row.reference if row.reference else "")
         evidence: Any = (
             _evidence_cell(row, st, resolver, r.t("evidence"), widths[5])
@@ -386,7 +384,7 @@ def _section_table(
             [
                 _lines(ident, st, widths[0], 7),
                 _lines(row.text, st, widths[1]),
-                _lines(mark, st, widths[2], 7),
+                mark_cell,
                 _lines(row.answer_text, st, widths[3]),
                 row.points_text,
                 evidence,

@@ -1,0 +1,211 @@
+"""Dealer and HQ workbooks re-opened with openpyxl; HQ formulas recalculated by LibreOffice equal the model.
+
+LibreOffice keeps the cached values of a file written by xlsxwriter, so the recalculation test first strips them
+(openpyxl saves formulas without values), then converts with `soffice --headless` and reads the numbers it
+computed. Skipped where LibreOffice is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from dealer_audit.core.report_model import DealerReport, NetworkReport, build_network_report
+from dealer_audit.render.xlsx.dealer import write_dealer_workbook
+from dealer_audit.render.xlsx.network import write_network_workbook
+from tests.render.report_fixtures import ScoredNetwork
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def rows(ws: Any) -> list[tuple[Any, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def header_index(ws: Any) -> dict[str, int]:
+    return {str(v): k for k, v in enumerate(next(ws.iter_rows(values_only=True))) if v is not None}
+
+
+# ---- dealer workbook -------------------------------------------------------------------------------------------
+
+
+def test_dealer_workbook_summary_equals_model(tmp_path: Path, dealer_report_en: DealerReport) -> None:
+    path = write_dealer_workbook(dealer_report_en, tmp_path / "d.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Items"]
+    summary = {r[0]: r[1] for r in rows(wb["Summary"]) if r[0]}
+    assert summary["Code"] == "SH001"
+    assert summary["Service Experience Index (/1000)"] == dealer_report_en.composite.value
+    assert summary["Band"] == "Fair"
+    assert summary["Rank in region"] == "3 / 12"
+    assert summary["vs previous wave"] == pytest.approx(-125.4)
+    assert summary["Mini service mystery shop"] == pytest.approx(60.0)
+    assert summary["Reception"] == pytest.approx(62.5)
+
+
+def test_dealer_workbook_items_every_answer_formatted(tmp_path: Path, dealer_report_zh: DealerReport) -> None:
+    path = write_dealer_workbook(dealer_report_zh, tmp_path / "d.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["检查项明细"]
+    data = rows(ws)[1:]
+    items = [i for a in dealer_report_zh.audits for s in a.sections for i in s.items]
+    assert len(data) == len(items)
+    col = header_index(ws)
+    by_id = {(r[col["检查项"]], r[col["模块"]]): r for r in data}
+    r02 = by_id[("R02", "接待")]
+    assert r02[col["结果"]] == "未通过" and r02[col["得分"]] == 0 and r02[col["满分"]] == 2
+    assert r02[col["稽核员备注"]].startswith("Customer said <b>price & time</b>")
+    assert r02[col["证据文件"]] == "board.png"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:")
+    assert ws["A1"].font.b
+    assert len(ws.conditional_formatting) >= 1
+    assert ws.column_dimensions["F"].width > 40
+
+
+# ---- HQ network workbook -----------------------------------------------------------------------------------------
+
+
+def test_network_workbook_sheets_and_values(tmp_path: Path, network_report: NetworkReport) -> None:
+    path = write_network_workbook(network_report, tmp_path / "hq.xlsx")
+    wb = openpyxl.load_workbook(path, data_only=True)
+    assert wb.sheetnames == ["README", "Dealers", "Sections", "Items", "Audits", "Answers"]
+    dealers = wb["Dealers"]
+    col = header_index(dealers)
+    got = {r[0]: r for r in rows(dealers)[1:]}
+    for d in network_report.dealers:
+        row = got[d.dealer.code]
+        assert row[col["Service Experience Index"]] == pytest.approx(d.composite.value)
+        assert row[col["mini-service index"]] == pytest.approx(d.indices[0].value)
+        assert row[col["Rank in network"]] == d.rank_network
+        assert row[col["Rank in region"]] == d.rank_region
+        assert row[col["Band"]] == d.band.label
+        assert row[col["mini-service / Reception"]] == pytest.approx(d.sections[0][0].value)
+    answers = rows(wb["Answers"])[1:]
+    assert len(answers) == network_report.n_answers
+    assert len(rows(wb["Audits"])) - 1 == sum(len(d.audits) for d in network_report.dealers)
+    readme = "\n".join(str(r[1]) for r in rows(wb["README"]) if r[1])
+    assert "Answers" in readme and "formulas" in readme
+
+
+def test_network_figures_are_formulas_over_answers(tmp_path: Path, network_report: NetworkReport) -> None:
+    wb = openpyxl.load_workbook(write_network_workbook(network_report, tmp_path / "hq.xlsx"))
+    dealers, audits = wb["Dealers"], wb["Audits"]
+    col = header_index(dealers)
+    assert str(dealers.cell(2, col["mini-service index"] + 1).value).startswith("=IFERROR(AVERAGEIFS('Audits'!")
+    assert str(dealers.cell(2, col["Rank in network"] + 1).value).startswith("=IF(ISNUMBER(")
+    acol = header_index(audits)
+    section = audits.cell(2, acol["mini-service / Reception"] + 1).value
+    assert section.startswith("=IF(SUM('Answers'!I") and "SUM('Answers'!H" in section
+
+
+def test_user_text_starting_with_formula_characters_stays_text(tmp_path: Path, network_report: NetworkReport) -> None:
+    wb = openpyxl.load_workbook(write_network_workbook(network_report, tmp_path / "hq.xlsx"))
+    name = wb["Dealers"]["C2"]
+    assert name.value == "=Dealer 0" and name.data_type == "s"
+    notes = [c for c in wb["Answers"]["J"] if c.value in ("=SUM(A1)", "-bad", "@x")]
+    assert notes and all(c.data_type == "s" for c in notes)
+    auditor = wb["Audits"]["G2"]
+    assert auditor.value == "+auditor" and auditor.data_type == "s"
+    item_text = wb["Items"]["E2"]
+    assert item_text.value.startswith("=cmd") and item_text.data_type == "s"
+
+
+def test_answers_continue_on_numbered_sheets_at_audit_boundaries(tmp_path: Path, network_report: NetworkReport) -> None:
+    path = write_network_workbook(network_report, tmp_path / "hq.xlsx", max_rows=14)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    answer_sheets = [n for n in wb.sheetnames if n.startswith("Answers")]
+    assert answer_sheets[:2] == ["Answers", "Answers (2)"]
+    total = 0
+    for name in answer_sheets:
+        data = rows(wb[name])[1:]
+        assert len(data) + 1 <= 14
+        audits_here = [r[1] for r in data]
+        # an audit's answers never straddle two sheets
+        for other in answer_sheets:
+            if other != name:
+                assert not set(audits_here) & {r[1] for r in rows(wb[other])[1:]}
+        total += len(data)
+    assert total == network_report.n_answers
+    readme = "\n".join(str(r[1]) for r in rows(wb["README"]) if r[1])
+    assert "1,048,576" in readme and "Answers (2)" in readme
+    # values still right when split
+    dealers = wb["Dealers"]
+    col = header_index(dealers)
+    assert rows(dealers)[1][col["mini-service index"]] == pytest.approx(network_report.dealers[0].indices[0].value)
+
+
+def recalculated(path: Path, tmp_path: Path) -> Any:
+    """The workbook as LibreOffice recomputes it (cached values stripped first, so nothing is taken on trust)."""
+    stripped = tmp_path / "stripped.xlsx"
+    openpyxl.load_workbook(path).save(stripped)
+    out = tmp_path / "lo"
+    out.mkdir()
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--calc", "--convert-to", "xlsx",
+         "--outdir", str(out), str(stripped)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return openpyxl.load_workbook(out / "stripped.xlsx", data_only=True)
+
+
+def assert_recalculation_matches(report: NetworkReport, wb: Any) -> None:
+    dealers = wb["Dealers"]
+    col = header_index(dealers)
+    got = {r[0]: r for r in rows(dealers)[1:]}
+    checked = 0
+    for d in report.dealers:
+        row = got[d.dealer.code]
+        expect = [
+            (report.composite_name, d.composite.value),
+            ("Rank in network", d.rank_network),
+            ("Rank in region", d.rank_region),
+        ]
+        for k, std in enumerate(report.standards):
+            expect.append((f"{std.standard_id} index", d.indices[k].value))
+            for j, sec in enumerate(std.sections):
+                expect.append((f"{std.standard_id} / {sec.title}", d.sections[k][j].value))
+        for title, value in expect:
+            cell = row[col[title]]
+            if value is None:
+                assert cell in (None, ""), (d.dealer.code, title, cell)
+            else:
+                assert cell == pytest.approx(value, abs=1e-9), (d.dealer.code, title)
+            checked += 1
+        if d.band.code:
+            assert row[col["Band"]] == d.band.label
+    audits = wb["Audits"]
+    acol = header_index(audits)
+    lines = {a.audit_id: a for d in report.dealers for a in d.audits}
+    for r in rows(audits)[1:]:
+        line = lines[r[0]]
+        for title, fig in (("Index", line.index), ("Raw index", line.raw_index)):
+            if fig.value is None:
+                assert r[acol[title]] in (None, "")
+            else:
+                assert r[acol[title]] == pytest.approx(fig.value, abs=1e-9), (line.audit_id, title)
+    assert checked > 0
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculation_equals_model(tmp_path: Path, network_report: NetworkReport) -> None:
+    path = write_network_workbook(network_report, tmp_path / "hq.xlsx")
+    assert_recalculation_matches(network_report, recalculated(path, tmp_path))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculation_of_a_real_scored_wave(tmp_path: Path, network: ScoredNetwork) -> None:
+    """Real scores (knock-outs, N/A, bonus items, several visits) recomputed from the Answers sheet alone."""
+    report = build_network_report(
+        network.result, network.standards, network.audits, generated="2026-11-23", others=[network.previous]
+    )
+    assert any(a.knockouts for d in report.dealers for a in d.audits)
+    path = write_network_workbook(report, tmp_path / "hq.xlsx")
+    assert_recalculation_matches(report, recalculated(path, tmp_path))
