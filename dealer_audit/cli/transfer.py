@@ -35,12 +35,16 @@ def import_(
         summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)
     rows = []
     for result in summary.files:
-        detail = result.reason if result.refused else f"{result.audit_count} audit(s)"
+        detail = "see below" if result.refused else f"{result.audit_count} audit(s)"
         if result.warnings and not result.refused:
             detail += f", {len(result.warnings)} warning(s)"
         rows.append((str(result.path), result.kind or "?", result.status.value, detail))
     console.print_table(["file", "kind", "result", "details"], rows)
     refused = summary.refused
+    for result in refused:  # full reasons outside the table: long messages stay whole and copyable
+        console.out.print(f"refused {result.path}:", soft_wrap=True, markup=False)
+        for line in result.reason.splitlines():
+            console.out.print(f"  {line}", soft_wrap=True, markup=False)
     console.out.print(
         f"{summary.imported} imported, {summary.unchanged} unchanged, {summary.replaced} replaced, "
         f"{len(refused)} file(s) refused"

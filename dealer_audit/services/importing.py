@@ -221,13 +221,18 @@ class _Importer:
                 form = _optional("dealer_audit.formats.form_xlsx")
                 if form is None:
                     raise NotFound(f"{path}: reading fill-in workbooks is not available in this build")
-                audit = form.read_form(path, list(self.standards.values()))
+                if hasattr(form, "read_form_with_warnings"):
+                    audit, warnings = form.read_form_with_warnings(path, list(self.standards.values()))
+                    result.warnings.extend(str(p) for p in warnings)
+                else:
+                    audit = form.read_form(path, list(self.standards.values()))
                 self.store([audit], result, path)
             elif kind == "field-export":
                 exports = _optional("dealer_audit.formats.field_exports")
                 assert exports is not None
                 audits = exports.read_field_export(path, list(self.standards.values()), list(self.dealers.values()))
-                self.store(list(audits), result, path)
+                media = exports.field_export_media(path) if hasattr(exports, "field_export_media") else {}
+                self.store(list(audits), result, path, media)
             else:
                 raise NotFound(
                     f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export"
@@ -256,11 +261,33 @@ class _Importer:
             return "form"
         return "unknown"
 
-    def store(self, audits: Sequence[Audit], result: FileResult, path: Path) -> None:
-        """Check every audit of one file, then save them all in one transaction."""
+    def store(
+        self, audits: Sequence[Audit], result: FileResult, path: Path, media: dict[str, bytes] | None = None
+    ) -> None:
+        """Check every audit of one file, then save them all in one transaction (with `media`: attachment bytes
+        by file name, stored as evidence by sha256 first and removed again if the transaction fails)."""
         for audit in audits:
             result.warnings.extend(str(p) for p in self.check(audit, str(path)))
-        self._save(audits, result, path)
+        added: list[str] = []
+        try:
+            for audit in audits:
+                for answer in audit.answers.values():
+                    for ref in answer.evidence:
+                        data = (media or {}).get(ref.file_name)
+                        if data is None or not ref.sha256 or self.workspace.evidence.has(ref.sha256):
+                            continue
+                        self.workspace.evidence.add_bytes(data, ref.file_name, expected_sha256=ref.sha256)
+                        added.append(ref.sha256)
+            self._save(audits, result, path)
+        except BaseException:
+            self._forget_evidence(added)
+            raise
+
+    def _forget_evidence(self, added: list[str]) -> None:
+        """Remove evidence files this import added when its transaction failed (unless another audit uses them)."""
+        for sha256 in added:
+            if not self.repo.evidence_in_use(sha256):
+                self.workspace.evidence.remove(sha256)
 
     def collect_loose_evidence(self, audit: Audit, path: Path, result: FileResult) -> None:
         """Evidence cited by an audit file: copied into the store when it lies next to the file (as its file name
@@ -327,9 +354,7 @@ class _Importer:
                 added.append(member.sha256)
             self._save(audits, result, path)
         except BaseException:
-            for sha256 in added:
-                if not self.repo.evidence_in_use(sha256):
-                    store.remove(sha256)
+            self._forget_evidence(added)
             raise
 
 

@@ -16,7 +16,7 @@ from dealer_audit.storage.workspace import Workspace
 
 
 def run(*args: str):
-    console.reset_for_tests(200)
+    console.reset_for_tests(120)
     return CliRunner().invoke(app, list(args))
 
 
