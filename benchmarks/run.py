@@ -192,49 +192,59 @@ def _reporting() -> Any:
     return reporting
 
 
-def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
+def _prepared(workspace: str, wave: str) -> tuple[Any, Any, Any, float]:
+    """Open the workspace and load + score the wave once (what every report command does first), timed apart."""
     reporting = _reporting()
     from dealer_audit.storage.workspace import Workspace
 
     ws = Workspace.open(Path(workspace))
     started = time.perf_counter()
-    outcome = reporting.render_dealer_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs)
+    context = reporting.prepare_wave(ws, wave)
+    return reporting, ws, context, time.perf_counter() - started
+
+
+def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
+    reporting, ws, context, prepare = _prepared(workspace, wave)
+    started = time.perf_counter()
+    outcome = reporting.render_dealer_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs, context=context)
     seconds = time.perf_counter() - started
     ws.close()
-    files = sorted(Path(out).rglob("*.pdf"))
-    return {"seconds": seconds, "count": len(files), "extra": {"outcome": repr(outcome)[:200]}}
+    notes = [f"+ {prepare:.1f} s to load and score the wave first (prepare_wave)"]
+    if outcome.failures:
+        notes.append(f"{len(outcome.failures)} failed, e.g. {outcome.failures[0]}")
+    return {"seconds": seconds, "count": len(outcome.files), "notes": notes, "extra": {"prepare": prepare}}
 
 
 def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
-    reporting = _reporting()
-    from dealer_audit.storage.workspace import Workspace
-
-    ws = Workspace.open(Path(workspace))
+    reporting, ws, context, prepare = _prepared(workspace, wave)
     started = time.perf_counter()
-    reporting.render_region_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs)
+    outcome = reporting.render_region_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs, context=context)
     seconds = time.perf_counter() - started
     ws.close()
     files = sorted(Path(out).rglob("*.pdf"))
-    pages = _pdf_pages(files)
-    return {"seconds": seconds, "count": len(files), "extra": {"pages": pages}}
+    return {
+        "seconds": seconds,
+        "count": len(outcome.files),
+        "notes": [f"+ {prepare:.1f} s prepare_wave"],
+        "extra": {"pages": _pdf_pages(files), "prepare": prepare},
+    }
 
 
 def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
-    reporting = _reporting()
-    from dealer_audit.storage.workspace import Workspace
-
-    ws = Workspace.open(Path(workspace))
+    reporting, ws, context, prepare = _prepared(workspace, wave)
     target = Path(out) / "network.xlsx"
     started = time.perf_counter()
-    reporting.write_network_workbook(ws, wave, target)
+    reporting.write_network_workbook(ws, wave, target, context=context)
     seconds = time.perf_counter() - started
     ws.close()
     shape = xlsx_shape(target)
     cells = sum(s["cells"] for s in shape.values())
+    formulas = sum(s["formulas"] for s in shape.values())
     return {
         "seconds": seconds,
         "count": cells,
-        "extra": {"sheets": shape, "bytes": target.stat().st_size, "path": str(target)},
+        "notes": [f"+ {prepare:.1f} s prepare_wave; {formulas:,} formulas"],
+        "extra": {"sheets": shape, "bytes": target.stat().st_size, "path": str(target), "prepare": prepare},
     }
 
 
@@ -297,15 +307,11 @@ def stage_floor_dealer_pdfs(out: str, page_counts: list[int], chars_per_page: in
 
 def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> dict[str, Any]:
     """Render a sample of dealers one by one with the product, then their floors; compare each pair."""
-    reporting = _reporting()
-    from dealer_audit.storage.workspace import Workspace
-
-    ws = Workspace.open(Path(workspace))
+    reporting, ws, context, _prepare = _prepared(workspace, wave)
     codes = [d.code for d in ws.repo.list_dealers()]
     step = max(1, len(codes) // sample)
     chosen = codes[::step][:sample]
     Path(out).mkdir(parents=True, exist_ok=True)
-    context = reporting.prepare_wave(ws, wave) if hasattr(reporting, "prepare_wave") else None
     # warm-up: fonts registered, modules imported, caches filled (both paths get one)
     warm = Path(out) / "warm.pdf"
     reporting.render_dealer_pdf(ws, wave, chosen[0], warm, lang="zh", context=context)

@@ -11,6 +11,16 @@ import typer
 from dealer_audit.cli import console
 
 TABLE_ROWS = 5  # best and worst dealers shown
+NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
+
+
+def _short(text: str, width: int = NAME_WIDTH) -> str:
+    weight = 0
+    for index, ch in enumerate(text):
+        weight += 2 if ord(ch) > 0x2E80 else 1  # CJK characters take two columns
+        if weight > width:
+            return text[:index].rstrip() + "…"
+    return text
 
 
 def _score(value: float | None) -> str:
@@ -54,7 +64,7 @@ def demo(
             (
                 str(r.rank),
                 r.code,
-                r.name.get(language),
+                _short(r.name.get(language)),
                 r.region,
                 _score(r.composite),
                 r.band.get(language) if r.band else "",
@@ -73,7 +83,7 @@ def demo(
         )
     console.print_table(
         ["stage", "result", "details", "seconds"],
-        [(s.name, s.status, s.detail, f"{s.seconds:.1f}") for s in summary.stages],
+        [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
     )
     console.out.print(
         f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "

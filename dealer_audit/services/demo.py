@@ -103,7 +103,7 @@ def _module(name: str, *attributes: str) -> Any:
     try:
         module = importlib.import_module(name)
     except ImportError as error:
-        raise _Missing(f"module {name} is not available ({error})") from None
+        raise _Missing(f"{name} is not available ({error})") from None
     absent = [a for a in attributes if not hasattr(module, a)]
     if absent:
         raise _Missing(f"{name} has no {', '.join(absent)} yet")
@@ -182,7 +182,7 @@ def run_demo(
         workspace_module = _module("dealer_audit.storage.workspace", "Workspace")
         out_dir.mkdir(parents=True, exist_ok=True)
         state["workspace"] = workspace_module.Workspace.init(workspace_dir, language=lang)
-        return str(workspace_dir)
+        return "fresh SQLite workspace"
 
     def standards() -> str:
         importing = _module("dealer_audit.services.importing", "load_standards_into")
@@ -194,7 +194,7 @@ def run_demo(
         state["standards"], state["program"] = loaded_standards, program
         summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
         summary.scale = program.scale
-        return f"{len(loaded_standards)} standards and program {program.id} from {checklists}"
+        return f"{len(loaded_standards)} standards, program {program.id}"
 
     def dealers() -> str:
         reader = _module("dealer_audit.formats.dealers", "read_dealers")
@@ -202,7 +202,7 @@ def run_demo(
         dealer_list: list[Dealer] = reader.read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
         state["workspace"].repo.save_dealers(dealer_list)
         summary.dealers = len(dealer_list)
-        return f"{len(dealer_list)} dealers from {samples / 'dealers.csv'}"
+        return f"{len(dealer_list)} dealers"
 
     def audits() -> str:
         importing = _module("dealer_audit.services.importing", "import_paths")
@@ -214,7 +214,7 @@ def run_demo(
         if result.refused:
             first = result.refused[0]
             raise Conflict(f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}")
-        return f"{summary.audits_imported} audits from {', '.join(f.name for f in folders)}"
+        return f"{summary.audits_imported} audits ({', '.join(f.name for f in folders)})"
 
     def scoring() -> str:
         job = _module("dealer_audit.services.scoring_job", "load_wave_result")
@@ -227,7 +227,7 @@ def run_demo(
         last = results[waves[-1]]
         summary.ranking = [_ranked(d) for d in last.dealers]
         summary.alerts = len(last.alerts)
-        return f"{len(waves)} waves scored ({', '.join(waves)}); {len(last.alerts)} alerts in {waves[-1]}"
+        return f"{', '.join(waves)}; {len(last.alerts)} alerts in {waves[-1]}"
 
     def reports() -> str:
         reporting = _module("dealer_audit.services.reporting", "render_all")
@@ -285,7 +285,7 @@ def _collect_outputs(summary: DemoSummary, outcome: Any, out_dir: Path) -> None:
     for path in files:
         if path.suffix == ".xlsx":
             summary.workbooks.append(path)
-        elif "region" in path.parts or path.name.startswith("region"):
+        elif {"region", "regions"} & set(path.parts) or path.name.startswith("region"):
             summary.region_pdfs.append(path)
         elif path.suffix == ".pdf":
             summary.dealer_pdfs.append(path)
