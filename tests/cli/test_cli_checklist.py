@@ -142,3 +142,22 @@ def test_validate_accepts_dealer_master_fields_in_conditions(runner: CliRunner, 
     standard.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["checklist", "validate", str(standard), "--dealers", str(dealers)])
     assert result.exit_code == 0, result.output
+
+
+def test_validate_a_workbook_names_the_cell(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = tmp_path / "mini.xlsx"
+    assert runner.invoke(app, ["checklist", "convert", str(MINI), str(workbook)]).exit_code == 0
+    book = load_workbook(workbook)
+    book["survey"]["A11"] = "select_multiple amenities"
+    book["survey"]["I4"] = 0
+    book.save(workbook)
+    result = runner.invoke(app, ["checklist", "validate", str(workbook)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"  error {workbook}!survey!I4: weight must be greater than 0, got 0 "
+        "(use scored: false for an item that should not count)",
+        f"  error {workbook}!survey!A11: choice list 'amenities' is not on the choices sheet "
+        "(add its options to the choices sheet)",
+    ]

@@ -179,3 +179,55 @@ def test_number_item_without_bands_is_a_warning_only(tmp_path: Path) -> None:
         ("warning", 35, "number item 'R04' has no bands, so it always scores 0")
     ]
     assert load_standard(path).items_by_id["R04"].bands == ()
+
+
+def test_program_errors_point_at_lines(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini_program.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "program.yaml"
+    path.write_text(
+        text.replace("scale: 1000", "scale: 10").replace("end: 2026-09-30", "end: 2026-06-30"), encoding="utf-8"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        load_program(path)
+    assert [(p.location.line, p.message) for p in caught.value.errors] == [
+        (4, "scale must be 100 or 1000, got 10"),
+        (9, "wave ends (2026-06-30) before it starts (2026-07-01)"),
+    ]
+
+
+def test_a_folder_gives_its_standards_and_program(tmp_path: Path) -> None:
+    from dealer_audit.formats.standard_xlsx import write_standard_xlsx
+    from dealer_audit.formats.standards import load_checklists_dir
+
+    program_text = (FIXTURES / "mini_program.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a-program.yaml").write_text(
+        program_text.replace(
+            "  - {standard: mini-service, weight: 1}",
+            "  - {standard: mini-service, weight: 1}\n  - {standard: other, weight: 1}",
+        ),
+        encoding="utf-8",
+    )
+    other = load_standard(FIXTURES / "mini_standard.yaml")
+    from dataclasses import replace
+
+    write_standard_xlsx(replace(other, id="other"), tmp_path / "other.xlsx")
+    (tmp_path / "mini.yaml").write_text((FIXTURES / "mini_standard.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    checklists, program = load_checklists_dir(tmp_path)
+    assert sorted(c.id for c in checklists) == ["mini-service", "other"]
+    assert program is not None and [c.standard_id for c in program.checklists] == ["mini-service", "other"]
+
+
+def test_a_folder_with_two_programs_or_a_missing_standard_fails(tmp_path: Path) -> None:
+    from dealer_audit.formats.standards import load_checklists_dir
+
+    program_text = (FIXTURES / "mini_program.yaml").read_text(encoding="utf-8")
+    (tmp_path / "p1.yaml").write_text(program_text, encoding="utf-8")
+    (tmp_path / "p2.yaml").write_text(program_text, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_checklists_dir(tmp_path)
+    assert [str(p) for p in caught.value.errors] == [
+        f"{tmp_path / 'p1.yaml'}:7: the program names standard 'mini-service', which is not in {tmp_path} "
+        "(known: none)",
+        f"{tmp_path / 'p2.yaml'}: a folder holds one program file; p1.yaml is one already",
+    ]
