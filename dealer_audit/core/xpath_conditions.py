@@ -26,7 +26,7 @@ numbers to XPath.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -220,6 +220,8 @@ def _needs_value(literal: Any, other: _Operand) -> bool:
     """True when `other == literal` can only hold if `other` has a value: '' (no value) can never equal it."""
     if literal is None or literal is False or literal == "":
         return False
+    if isinstance(literal, bool) or other.kind == "bool" or other.dealer_type == "bool":
+        return _python_truthy(literal)  # compared by truthiness: only a truthy side implies a present value
     enc = other.encoding
     if isinstance(literal, str) and enc is not None and enc.na_style is NAStyle.CHOICE and literal == enc.na_choice:
         return False
@@ -245,6 +247,10 @@ def _literal(node: Literal | ListLiteral) -> Any:
     if isinstance(node, Literal):
         return node.value
     return tuple(_static_value(e) for e in node.elements)
+
+
+def _static_equal(left: Any, right: Any) -> bool:
+    return Condition("", Compare("==", Literal(left), Literal(right))).evaluate({})
 
 
 def _python_truthy(value: Any) -> bool:
@@ -409,9 +415,13 @@ class Translator:
                 xp_and(xp_not(left.present), xp_not(right.present)), xp_and(left.present, right.present, equal)
             )
         if node.op == "!=":
+            # the core: `x != None` is "x is not None"; otherwise both present and not equal
             if right.kind == "literal" and right.literal is None:
                 return left.present
-            return xp_and(left.present, right.present, xp_not(self.equal(left, right)))
+            differs = xp_not(self.equal(left, right))
+            if right.present == TRUE:
+                return xp_and(left.present, differs)
+            return xp_and(left.present, xp_or(xp_not(right.present), xp_and(right.present, differs)))
         if node.op in ("in", "not in"):
             found = self.found(left, right)
             if node.op == "in" and right.kind == "literal" and left.kind != "literal":
@@ -454,13 +464,20 @@ class Translator:
             elements = right.literal if isinstance(right.literal, tuple) else (right.literal,)
             return xp_or(*(self.equal(left, _Operand("literal", literal=e, present=TRUE)) for e in elements))
         if right.kind == "item" and right.encoding is not None and right.encoding.is_multi:
+            codes = right.encoding.choice_names
+
+            def any_selected(chosen: Iterable[str]) -> str:
+                return xp_or(*(f"selected({right.xpath}, {quote(c)})" for c in chosen))
+
             if left.kind == "literal":
-                if not isinstance(left.literal, str):
-                    return FALSE
-                return f"selected({right.xpath}, {quote(left.literal)})"
-            if left.kind in ("item", "dealer"):
-                return f"selected({right.xpath}, {self._plain(left)})"
-            return FALSE
+                return any_selected(c for c in codes if _static_equal(left.literal, c))
+            if left.kind == "bool" or left.dealer_type == "bool":
+                truthy = [c for c in codes if _python_truthy(c)]
+                falsy = [c for c in codes if not _python_truthy(c)]
+                return xp_or(xp_and(left.truth, any_selected(truthy)), xp_and(xp_not(left.truth), any_selected(falsy)))
+            if left.kind == "item" and left.encoding is not None and left.encoding.is_multi:
+                return FALSE  # a list is never an element of a list of codes
+            return f"selected({right.xpath}, {self._plain(left)})"
         return self.equal(left, right)
 
     def _plain(self, operand: _Operand) -> str:
@@ -477,12 +494,12 @@ class Translator:
         # left is a reference or expression from here on
         if right.kind == "literal":
             return self._equal_literal(left, right.literal)
+        if "bool" in (left.kind, right.kind) or "bool" in (left.dealer_type, right.dealer_type):
+            return xp_or(xp_and(left.truth, right.truth), xp_and(xp_not(left.truth), xp_not(right.truth)))
         left_multi = left.kind == "item" and left.encoding is not None and left.encoding.is_multi
         right_multi = right.kind == "item" and right.encoding is not None and right.encoding.is_multi
         if left_multi or right_multi:
             return f"{left.xpath} = {right.xpath}" if left_multi and right_multi else FALSE
-        if "bool" in (left.kind, right.kind) or "bool" in (left.dealer_type, right.dealer_type):
-            return xp_or(xp_and(left.truth, right.truth), xp_and(xp_not(left.truth), xp_not(right.truth)))
         a, b = self._plain(left), self._plain(right)
         return f"(number({a}) = number({b}) or {a} = {b})"
 

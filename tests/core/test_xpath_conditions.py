@@ -632,3 +632,49 @@ def test_number_text_has_no_exponent() -> None:
     assert number_text(2.0) == "2"
     assert number_text(0.0000001) == "0.0000001"
     assert number_text(True) == "1"
+
+
+# ---- random conditions ----------------------------------------------------------------------------------------------
+
+_LITERALS = ("'yes'", "'no'", "'na'", "'wait'", "'leave'", "'a'", "'wifi'", "'x'", "'ok'", "'A'", "''", "'2'",
+             "0", "1", "2", "2.5", "5", "true", "false", "null", "['wait', 'a']", "['wifi', 'drinks']")  # fmt: skip
+_REFERENCES = (*(item.id for item in ITEMS), "dealer.has_ev", "dealer.tier", "dealer.bays", "dealer.missing")
+
+
+def _random_operand(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.45:
+        return rng.choice(_REFERENCES)
+    if roll < 0.85:
+        return rng.choice(_LITERALS)
+    item = rng.choice(ITEMS).id
+    function = rng.choice(("answered", "selected", "count"))
+    if function == "selected":
+        return f"selected({item}, {rng.choice(('yes', 'wifi', 'x', 'na', 'a', '3'))!r})"
+    return f"{function}({item})"
+
+
+def _random_condition(rng: random.Random, depth: int = 0) -> str:
+    roll = rng.random()
+    if depth < 2 and roll < 0.3:
+        joiner = rng.choice((" and ", " or "))
+        return "(" + joiner.join(_random_condition(rng, depth + 1) for _ in range(rng.randint(2, 3))) + ")"
+    if depth < 2 and roll < 0.4:
+        return f"not {_random_condition(rng, depth + 1)}"
+    if roll < 0.5:
+        return _random_operand(rng)
+    op = rng.choice(("==", "!=", "<", "<=", ">", ">=", "in", "not in"))
+    return f"{_random_operand(rng)} {op} {_random_operand(rng)}"
+
+
+def test_random_conditions_agree_with_the_core() -> None:
+    rng = random.Random(2026)
+    instance = dealer_instance()
+    for _ in range(250):
+        condition = _random_condition(rng)
+        xpath = TRANSLATOR.relevant(condition) or "true()"
+        for index, answers in enumerate(SAMPLES[:60]):
+            dealer_code = ("D1", "D2", "D3", "")[index % 4]
+            values = {**form_values(answers), "dealer": dealer_code}
+            expected = core_truth(condition, answers, DEALERS.get(dealer_code, {}))
+            assert xpath_true(xpath, values, instance) is expected, (condition, xpath, answers, dealer_code)
