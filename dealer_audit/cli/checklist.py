@@ -12,7 +12,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.core.standard import Checklist, Item, Section
-from dealer_audit.errors import ValidationFailed
+from dealer_audit.errors import Location, Problem, ValidationFailed
 
 checklist_app = typer.Typer(
     name="checklist",
@@ -52,6 +52,9 @@ def validate(
     for path in paths:
         if path.is_dir():
             checks.extend(check_checklists_dir(path))
+        elif not path.exists():
+            problem = Problem(Location(str(path)), "no such file or folder", "not-found")
+            checks.append(FileCheck(path, "unknown", problems=[problem]))
         else:
             checks.append(check_file(path, attributes))
     errors = []

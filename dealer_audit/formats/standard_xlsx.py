@@ -257,8 +257,16 @@ class _WorkbookReader:
             self.problem(sheet.cell(extra, 0), "the settings sheet holds one row only", code="invalid")
         for key, column in (("id", "form_id"), ("version", "version"), ("kind", "kind")):
             value = self.text(sheet.value(row, column))
-            if isinstance(sheet.value(row, column), float) and column == "version":
-                value = str(sheet.value(row, column))
+            if column == "version" and isinstance(sheet.value(row, column), int | float):
+                self.problems.append(
+                    Problem(
+                        sheet.at(number, column),
+                        f"version is a number in Excel ({value}); 2026.10 would read as 2026.1",
+                        "version-number",
+                        Severity.WARNING,
+                        hint="format the cell as text",
+                    )
+                )
             if value is not None:
                 data[key] = value
                 self.locations[key] = sheet.at(number, column)

@@ -161,3 +161,13 @@ def test_validate_a_workbook_names_the_cell(runner: CliRunner, tmp_path: Path) -
         f"  error {workbook}!survey!A11: choice list 'amenities' is not on the choices sheet "
         "(add its options to the choices sheet)",
     ]
+
+
+def test_validate_reports_a_missing_file_with_the_others(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = runner.invoke(app, ["checklist", "validate", str(missing), str(BROKEN / "forward_ref.yaml")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 2 error(s) in 2 of 2 file(s)"
+    assert lines[1] == f"  error {missing}: no such file or folder"
+    assert lines[2].startswith(f"  error {BROKEN / 'forward_ref.yaml'}:13: condition of 'A01' refers forward")

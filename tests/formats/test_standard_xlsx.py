@@ -174,3 +174,16 @@ def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
     cell = load_workbook(path)["survey"]["V3"]
     assert cell.data_type == "s"
     assert read_standard_xlsx(path).items_by_id["R01"].reference == '=HYPERLINK("http://x")'
+
+
+def test_numeric_version_cell_is_a_warning(workbook_path: Path) -> None:
+    _edit(workbook_path, "settings", {"B2": 2026.1})
+    checklist, problems = check_standard_xlsx(workbook_path)
+    assert checklist is not None and checklist.version == "2026.1"
+    assert [(str(p.location), p.severity.value, p.message) for p in problems] == [
+        (
+            f"{workbook_path}!settings!B2",
+            "warning",
+            "version is a number in Excel (2026.1); 2026.10 would read as 2026.1",
+        )
+    ]
