@@ -14,7 +14,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -449,7 +449,7 @@ def open_capture(
             f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume"
         )
     if drafts:
-        audit = max(drafts, key=lambda a: (len(a.answers), a.visit_start or datetime.min.replace(tzinfo=UTC)))
+        audit = max(drafts, key=lambda a: (len(a.answers), str(a.visit_start or "")))  # naive/aware-safe
         if (audit.standard_id, audit.standard_version) != checklist.key:
             checklist = repo.get_standard(audit.standard_id, audit.standard_version)
         resumed = True
