@@ -7,6 +7,7 @@ problem. Duplicate keys, which PyYAML silently lets the last one win, are errors
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from dealer_audit.core.standard_codec import (
     standard_to_dict,
 )
 from dealer_audit.errors import Location, NotFound, Problem, Severity
+
+_PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 
 class _Document:
@@ -77,6 +80,7 @@ class _Document:
 
     def _index(self, node: yaml.Node, path: str) -> None:
         self.locations.setdefault(path, self._mark(node))
+        self._check_scalar(node)
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -99,7 +103,25 @@ class _Document:
         elif isinstance(node, yaml.SequenceNode):
             self._index_children(node, path)
 
+    def _check_scalar(self, node: yaml.Node) -> None:
+        """YAML 1.1 reads 007 as 7, 010 as 8 and 1_000 as 1000: in ids and codes that silently changes the text."""
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == "tag:yaml.org,2002:int"
+            and node.style is None
+            and not _PLAIN_INT.match(node.value)
+        ):
+            self.problems.append(
+                Problem(
+                    self._mark(node),
+                    f"{node.value} is read as the number {int(yaml.safe_load(node.value))}",
+                    "number-text",
+                    hint=f'put it in quotes to keep it as written: "{node.value}"',
+                )
+            )
+
     def _index_children(self, node: yaml.Node, path: str) -> None:
+        self._check_scalar(node)
         if isinstance(node, yaml.MappingNode):
             self._index(node, path)
         elif isinstance(node, yaml.SequenceNode):

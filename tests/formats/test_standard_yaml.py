@@ -231,3 +231,11 @@ def test_a_folder_with_two_programs_or_a_missing_standard_fails(tmp_path: Path) 
         "(known: none)",
         f"{tmp_path / 'p2.yaml'}: a folder holds one program file; p1.yaml is one already",
     ]
+
+
+def test_numbers_that_lose_their_text_are_errors(tmp_path: Path) -> None:
+    text = (FIXTURES / "mini_standard.yaml").read_text(encoding="utf-8").replace("reference: SQ-2.1", "reference: 0010")
+    path = tmp_path / "octal.yaml"
+    path.write_text(text, encoding="utf-8")
+    errors = [(p.location.line, p.message, p.hint) for p in check_standard_yaml(path)[1] if p.is_error]
+    assert errors == [(22, "0010 is read as the number 8", 'put it in quotes to keep it as written: "0010"')]
