@@ -266,6 +266,23 @@ class _Mapping:
     encodings: dict[str, ItemEncoding]
     fields: dict[str, _Field]  # form field name -> where
     missing: list[tuple[str, list[str]]]  # (what, candidate headers)
+    spellings: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # item id -> choice -> spellings
+    lookups: dict[str, dict[str, str]] = field(default_factory=dict)  # item id -> spelling -> choice name
+
+    plan: list[tuple[Item, ItemEncoding, _Field, int | None, int | None, _Field | None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Precompute per item where its cells are: the reader visits every item of every row."""
+        for item in self.standard.items():
+            enc = self.encodings[item.id]
+            companion = self.fields[enc.companion] if enc.na_style is NAStyle.COMPANION else None
+            note = self.fields[f"{enc.name}{NOTE_SUFFIX}"].column
+            photo = self.fields[f"{enc.name}{PHOTO_SUFFIX}"].column
+            self.plan.append((item, enc, self.fields[enc.name], note, photo, companion))
+        for item_id, encoding in self.encodings.items():
+            spellings = _choice_labels(encoding)
+            self.spellings[item_id] = spellings
+            self.lookups[item_id] = {s: name for name, forms in spellings.items() for s in forms}
 
 
 def _candidates(
@@ -406,10 +423,9 @@ def _media_ref(name: str, media: Mapping[str, bytes]) -> EvidenceRef:
     return EvidenceRef(name, hashlib.sha256(data).hexdigest(), len(data), media_type)
 
 
-def _split_labels(text: str, spellings: Mapping[str, list[str]]) -> list[str] | None:
+def _split_labels(text: str, spellings: Mapping[str, list[str]], lookup: Mapping[str, str]) -> list[str] | None:
     """A space-joined list of choice names or labels (labels may contain spaces) -> names, or None."""
     tokens = text.split()
-    lookup = {s: name for name, forms in spellings.items() for s in forms}
     if all(t in lookup for t in tokens):
         return [lookup[t] for t in tokens]
     found: list[str] = []
@@ -565,11 +581,7 @@ class _Reader:
         if standard is None:
             return None
         mapping = self.mapping(standard)
-        answers: dict[str, Answer] = {}
-        for item in standard.items():
-            answer = self.answer(row, mapping, item)
-            if answer is not None:
-                answers[item.id] = answer
+        answers = self.answers(row, mapping)
         edits = self.cell(row, self.meta("Edits"))
         revision = 1 + int(edits) if edits.isdigit() else 1
         audit = Audit(
@@ -589,32 +601,36 @@ class _Reader:
         complete = is_complete(standard, audit, dealer)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
 
-    def answer(self, row: _Row, mapping: _Mapping, item: Item) -> Answer | None:
-        enc = mapping.encodings[item.id]
-        where = mapping.fields[enc.name]
-        note = self.cell(row, mapping.fields[f"{enc.name}{NOTE_SUFFIX}"].column)
-        photo = self.cell(row, mapping.fields[f"{enc.name}{PHOTO_SUFFIX}"].column)
-        evidence = (_media_ref(photo, self.table.media),) if photo else ()
-        na = False
-        if enc.na_style is NAStyle.COMPANION:
-            companion = mapping.fields[enc.companion]
-            ticked = self.cell(row, companion.column)
-            na = ticked in ("na", NOT_APPLICABLE_LABEL.en, NOT_APPLICABLE_LABEL.zh)
-            na = na or any(_truthy_flag(self.cell(row, c)) for c in companion.split.values())
-        value: Any = None
-        if not na:
-            value, na = self.value(row, where, enc)
-        if item.type is AnswerType.PHOTO and isinstance(value, str):
-            evidence = (_media_ref(value, self.table.media), *evidence)
-        if value is None and not na and not note and not evidence:
-            return None
-        return Answer(item.id, value=None if na else value, na=na, note=note, evidence=evidence)
+    def answers(self, row: _Row, mapping: _Mapping) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        cells, width, media = row.cells, len(row.cells), self.table.media
+        for item, enc, where, note_column, photo_column, companion in mapping.plan:
+            main = cells[where.column] if where.column is not None and where.column < width else ""
+            note = cells[note_column] if note_column is not None and note_column < width else ""
+            photo = cells[photo_column] if photo_column is not None and photo_column < width else ""
+            if not (main or note or photo or where.split or companion is not None):
+                continue  # nothing recorded for this item (the common case of a hidden or optional item)
+            evidence = (_media_ref(photo, media),) if photo else ()
+            na = False
+            if companion is not None:
+                ticked = self.cell(row, companion.column)
+                na = ticked in ("na", NOT_APPLICABLE_LABEL.en, NOT_APPLICABLE_LABEL.zh)
+                na = na or any(_truthy_flag(self.cell(row, c)) for c in companion.split.values())
+            value: Any = None
+            if not na:
+                value, na = self.value(row, where, enc, mapping)
+            if item.type is AnswerType.PHOTO and isinstance(value, str):
+                evidence = (_media_ref(value, media), *evidence)
+            if value is None and not na and not note and not evidence:
+                continue
+            answers[item.id] = Answer(item.id, value=None if na else value, na=na, note=note, evidence=evidence)
+        return answers
 
-    def value(self, row: _Row, where: _Field, enc: ItemEncoding) -> tuple[Any, bool]:
+    def value(self, row: _Row, where: _Field, enc: ItemEncoding, mapping: _Mapping) -> tuple[Any, bool]:
         """(value, na) of one item; problems are recorded, and the value is then None."""
         item = enc.item
         text = self.cell(row, where.column)
-        spellings = _choice_labels(enc)
+        spellings = mapping.spellings[item.id]
         if enc.is_multi:
             if where.split and (not text or where.column is None):
                 chosen = [name for name, column in where.split.items() if _truthy_flag(self.cell(row, column))]
@@ -622,7 +638,7 @@ class _Reader:
             elif not text:
                 return None, False
             else:
-                names = _split_labels(text, spellings)
+                names = _split_labels(text, spellings, mapping.lookups[item.id])
             if names is None:
                 known = ", ".join(spellings)
                 self.error(row, where.column, f"unknown choice(s) in {text!r} for item {item.id} (choices: {known})")
@@ -635,7 +651,7 @@ class _Reader:
         if not text:
             return None, False
         if item.type in (AnswerType.YES_NO, AnswerType.SCALE, AnswerType.SINGLE_CHOICE):
-            lookup = {s: name for name, forms in spellings.items() for s in forms}
+            lookup = mapping.lookups[item.id]
             name = lookup.get(text)
             if name is None and item.type is AnswerType.SCALE:
                 name = lookup.get(text.removesuffix(".0"))
