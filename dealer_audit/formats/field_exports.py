@@ -37,7 +37,7 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
-from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
@@ -131,7 +131,12 @@ def _read_csv_text(text: str, source: Path, label: str) -> _Table:
 
 
 def _read_csv(path: Path) -> _Table:
-    return _read_csv_text(path.read_text(encoding="utf-8-sig"), path, str(path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")  # the tools write UTF-8; a copy re-saved by Chinese Excel is GB18030
+    return _read_csv_text(text, path, str(path))
 
 
 def _read_xlsx(path: Path) -> _Table:
@@ -202,11 +207,16 @@ def _problem(location: Location, message: str) -> list[Problem]:
 
 def _read_table(path: Path) -> _Table:
     suffix = path.suffix.lower()
-    if suffix == ".zip":
-        return _read_zip(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+    try:
+        if suffix == ".zip":
+            return _read_zip(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        return _read_csv(path)
+    except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error, KeyError, OSError) as error:
+        if isinstance(error, FileNotFoundError):
+            raise NotFound(f"{path}: no such file") from None
+        raise ValidationFailed(_problem(Location(file=str(path)), f"cannot read the export: {error}")) from None
 
 
 def _header_of(path: Path) -> list[str]:

@@ -440,3 +440,13 @@ def test_split_columns_alone_and_group_labels_in_headers(tmp_path: Path) -> None
     path = _write_xlsx(tmp_path / "kobo.xlsx", [renamed[i] for i in keep], [[r[i] or None for i in keep] for r in rows])
     audits = read_field_export(path, [STANDARD])  # no dealer list: codes are taken as they are
     assert_same_as_direct(audits, [FIRST, SECOND, THIRD])
+
+
+def test_unreadable_files_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    broken = tmp_path / "export.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ValidationFailed, match="cannot read the export"):
+        read(broken)
+    resaved = tmp_path / "mini-service.csv"
+    resaved.write_bytes((FIXTURES / "mini-service.csv").read_text(encoding="utf-8").encode("gb18030"))
+    assert [a.audit_id for a in read(resaved)] == [FIRST, SECOND, THIRD]  # re-saved by Chinese Excel
