@@ -466,7 +466,6 @@ class _Reader:
                 self.dealer_lookup.setdefault(spelling, dealer.code)
         self.problems = ProblemCollector()
         self.mappings: dict[tuple[str, str], _Mapping] = {}
-        self.reported_missing: set[tuple[str, str]] = set()
 
     # -- columns --
 
@@ -560,8 +559,10 @@ class _Reader:
             if audit is None:
                 continue
             previous = audits.get(audit.audit_id)
-            if previous is None or audit.revision > previous[0].revision:
+            if previous is None:
                 audits[audit.audit_id] = (audit, len(audits))
+            elif audit.revision > previous[0].revision:
+                audits[audit.audit_id] = (audit, previous[1])  # an edited copy replaces the first, in its place
         self.problems.raise_if_errors(f"{self.table.source}: the export cannot be imported")
         return [a for a, _ in sorted(audits.values(), key=lambda pair: pair[1])]
 
