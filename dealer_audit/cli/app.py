@@ -22,6 +22,7 @@ from dealer_audit.cli import (
     score,
     transfer,
     workspace,
+    xlsform,
 )
 from dealer_audit.cli.console import err
 from dealer_audit.errors import DealerAuditError, ValidationFailed
@@ -69,7 +70,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, dealers, capture, form, transfer, score, report, demo):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo):
     module.register(app)
 
 
