@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from dealer_audit.core.answers import Answer, AnswerValue, Audit
+from dealer_audit.core.answers import AnswerValue, Audit
 from dealer_audit.core.conditions import Condition, parse_condition
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import (
@@ -31,6 +31,7 @@ from dealer_audit.core.standard import (
     CriticalEffect,
     Item,
     ScaleRange,
+    Section,
     band_for,
 )
 
@@ -81,79 +82,120 @@ def dealer_context(dealer: DealerLike) -> Mapping[str, Any]:
 
 
 # ---- item fractions ----------------------------------------------------------------------------------------------
+#
+# Each item is compiled once per standard into a scorer: value -> fraction | None (scores nothing) | _INVALID (a
+# value the item cannot take). Scoring 6,000 audits of 100 items calls these 600,000 times, so they avoid
+# re-deriving anything (best option points, option lookups, bounds) per call. `value_problem` gives the messages
+# for the same invalid values; tests hold the two in step.
+
+_INVALID: Any = object()
+Scorer = Callable[[Any], Any]
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _choice_fraction(item: Item, code: str) -> float | None:
-    option = item.option(code)
-    if option is None:
-        return None
+def _clamp(value: float) -> float:
+    return 1.0 if value > 1.0 else (0.0 if value < 0.0 else value)
+
+
+def _choice_fractions(item: Item, scored: bool) -> dict[str, float | None]:
+    """option code -> fraction (points ÷ best points), None for every code when nothing can be earned."""
     best = max((o.points for o in item.options), default=0.0)
-    if best <= 0:
-        return None
-    return min(1.0, max(0.0, option.points / best))
+    if not scored or best <= 0:
+        return {o.code: None for o in item.options}
+    return {o.code: _clamp(o.points / best) for o in item.options}
 
 
-def _scale_fraction(item: Item, value: Any) -> float | None:
-    if not _is_number(value) or value != int(value):
-        return None
-    scale = item.scale or DEFAULT_SCALE
-    v = int(value)
-    if v < scale.min or v > scale.max:
-        return None
-    if any(o.points for o in item.options):
-        return _choice_fraction(item, str(v))
-    if scale.max == scale.min:
-        return 1.0
-    return (v - scale.min) / (scale.max - scale.min)
+def _compile_scorer(item: Item) -> Scorer:
+    kind = item.type
+    scored = item.is_scored
+    if kind is AnswerType.YES_NO:
+        compliant = item.compliant_answer
 
+        def yes_no(value: Any) -> Any:
+            if value != "yes" and value != "no":
+                return _INVALID
+            if not scored:
+                return None
+            return 1.0 if value == compliant else 0.0
 
-def _multiple_fraction(item: Item, value: Any) -> float | None:
-    if isinstance(value, str):
-        value = (value,)
-    if not isinstance(value, tuple | list):
-        return None
-    options = [item.option(code) for code in value]
-    if any(o is None for o in options):
-        return None
-    positive = sum(o.points for o in item.options if o.points > 0)
-    if positive <= 0:
-        return None
-    chosen = sum(o.points for o in dict.fromkeys(options) if o is not None)  # a code chosen twice counts once
-    return min(1.0, max(0.0, chosen / positive))
+        return yes_no
+    if kind is AnswerType.SCALE:
+        scale = item.scale or DEFAULT_SCALE
+        low, high = scale.min, scale.max
+        by_points = {int(c): f for c, f in _choice_fractions(item, scored).items() if c.lstrip("-").isdigit()}
+        use_points = any(o.points for o in item.options)
 
+        def scale_(value: Any) -> Any:
+            if not _is_number(value) or value != int(value) or not low <= value <= high:
+                return _INVALID
+            if use_points:
+                return by_points.get(int(value), _INVALID)
+            if not scored:
+                return None
+            return 1.0 if high == low else (value - low) / (high - low)
 
-def _number_fraction(item: Item, value: Any) -> float | None:
-    if not _is_number(value) or not item.bands:
-        return None
-    number = float(value)
-    band = next((b for b in item.bands if b.matches(number)), None)
-    return 0.0 if band is None else min(1.0, max(0.0, band.score))
+        return scale_
+    if kind is AnswerType.SINGLE_CHOICE:
+        fractions = _choice_fractions(item, scored)
+
+        def single(value: Any) -> Any:
+            if not isinstance(value, str):
+                return _INVALID
+            return fractions.get(value, _INVALID)
+
+        return single
+    if kind is AnswerType.MULTIPLE_CHOICE:
+        points = {o.code: o.points for o in item.options}
+        positive = sum(p for p in points.values() if p > 0)
+        earns = scored and positive > 0
+
+        def multiple(value: Any) -> Any:
+            codes = (value,) if isinstance(value, str) else value
+            if not isinstance(codes, tuple | list):
+                return _INVALID
+            total = 0.0
+            for code in dict.fromkeys(codes):  # a code chosen twice counts once
+                if code not in points:  # also rejects non-text codes
+                    return _INVALID
+                total += points[code]
+            return _clamp(total / positive) if earns else None
+
+        return multiple
+    if kind is AnswerType.NUMBER:
+        bands = tuple((b.min, b.max, _clamp(b.score)) for b in item.bands)
+        earns = scored and bool(bands)
+
+        def number(value: Any) -> Any:
+            if not _is_number(value):
+                return _INVALID
+            if not earns:
+                return None
+            for low, high, score in bands:
+                if (low is None or value >= low) and (high is None or value <= high):
+                    return score
+            return 0.0
+
+        return number
+
+    # text / photo: giving a non-empty answer is what earns the point when a rule makes them scored
+    def text(value: Any) -> Any:
+        if not isinstance(value, str):
+            return _INVALID
+        return 1.0 if scored and value.strip() else None
+
+    return text
 
 
 def item_fraction(item: Item, value: AnswerValue) -> float | None:
     """The fraction f in [0, 1] an answer value earns, or None when it earns nothing measurable: unscored types
     (text, photo without `scored: true`), no value, or a value the item cannot take (validation reports those)."""
-    if value is None or not item.is_scored:
+    if value is None:
         return None
-    kind = item.type
-    if kind is AnswerType.YES_NO:
-        if value not in ("yes", "no"):
-            return None
-        return 1.0 if value == item.compliant_answer else 0.0
-    if kind is AnswerType.SCALE:
-        return _scale_fraction(item, value)
-    if kind is AnswerType.SINGLE_CHOICE:
-        return _choice_fraction(item, value) if isinstance(value, str) else None
-    if kind is AnswerType.MULTIPLE_CHOICE:
-        return _multiple_fraction(item, value)
-    if kind is AnswerType.NUMBER:
-        return _number_fraction(item, value)
-    # text / photo made scorable by `scored: true`: giving the answer is what earns the point
-    return 1.0 if isinstance(value, str) and value.strip() else None
+    fraction = _compile_scorer(item)(value)
+    return None if fraction is _INVALID else fraction
 
 
 def value_problem(item: Item, value: AnswerValue) -> str | None:
@@ -194,18 +236,59 @@ def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
     return f"unknown option code(s) {listed} (known: {known})"
 
 
+# ---- the compiled standard ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemPlan:
+    item: Item
+    section_id: str
+    scorer: Scorer
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
+
+    sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
+    conditional: tuple[tuple[str, Condition], ...]  # items with a condition, in checklist order
+    required: tuple[str, ...]
+    item_ids: tuple[str, ...]
+
+
+_PLANS: dict[int, tuple[Checklist, _Plan]] = {}
+_PLAN_CACHE_SIZE = 64
+
+
+def _plan(standard: Checklist) -> _Plan:
+    """The compiled form of `standard`, cached by identity (standards are immutable; the entry keeps the object
+    alive, so its id cannot be reused while cached)."""
+    cached = _PLANS.get(id(standard))
+    if cached is not None and cached[0] is standard:
+        return cached[1]
+    plan = _Plan(
+        sections=tuple(
+            (section, tuple(_ItemPlan(item, section.id, _compile_scorer(item)) for item in section.items))
+            for section in standard.sections
+        ),
+        conditional=tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition),
+        required=tuple(i.id for i in standard.items() if i.required),
+        item_ids=tuple(i.id for i in standard.items()),
+    )
+    if len(_PLANS) >= _PLAN_CACHE_SIZE:
+        _PLANS.clear()
+    _PLANS[id(standard)] = (standard, plan)
+    return plan
+
+
 # ---- applicability -----------------------------------------------------------------------------------------------
 
 
-def _condition(item: Item) -> Condition | None:
-    return parse_condition(item.condition) if item.condition else None
-
-
-def applicability(standard: Checklist, audit: Audit, dealer: DealerLike) -> dict[str, bool]:
-    """item id -> applicable, evaluating conditions in item order. The answer of an item found not applicable is
-    removed before later conditions are evaluated, so hidden answers never steer the rest of the checklist.
-    N/A answers read as None but count as answered for `answered()`. A condition that does not parse raises
-    `ConditionError` (structural checks of the standard catch those before any audit is scored)."""
+def _hidden(plan: _Plan, audit: Audit, dealer: DealerLike) -> set[str]:
+    """Ids of the items whose condition is false, evaluated in checklist order (see `applicability`)."""
+    hidden: set[str] = set()
+    if not plan.conditional:
+        return hidden
     context = dealer_context(dealer)
     values: dict[str, Any] = {}
     answered: set[str] = set()
@@ -215,36 +298,44 @@ def applicability(standard: Checklist, audit: Audit, dealer: DealerLike) -> dict
         elif answer.value is not None:
             values[item_id] = answer.value
             answered.add(item_id)
-    result: dict[str, bool] = {}
-    for item in standard.items():
-        condition = _condition(item)
-        applicable = condition is None or condition.evaluate(values, context, answered.__contains__)
-        result[item.id] = applicable
-        if not applicable:
-            values.pop(item.id, None)
-            answered.discard(item.id)
-    return result
+    for item_id, condition in plan.conditional:
+        if not condition.evaluate(values, context, answered.__contains__):
+            hidden.add(item_id)
+            values.pop(item_id, None)
+            answered.discard(item_id)
+    return hidden
+
+
+def applicability(standard: Checklist, audit: Audit, dealer: DealerLike) -> dict[str, bool]:
+    """item id -> applicable, evaluating conditions in item order. The answer of an item found not applicable is
+    removed before later conditions are evaluated, so hidden answers never steer the rest of the checklist.
+    N/A answers read as None but count as answered for `answered()`. A condition that does not parse raises
+    `ConditionError` (structural checks of the standard catch those before any audit is scored)."""
+    plan = _plan(standard)
+    hidden = _hidden(plan, audit, dealer)
+    return {item_id: item_id not in hidden for item_id in plan.item_ids}
 
 
 def missing_required(standard: Checklist, audit: Audit, applicable: Mapping[str, bool]) -> tuple[str, ...]:
     """Required applicable items without an answer (N/A counts as an answer): what keeps an audit a draft."""
+    answers = audit.answers
     missing = []
-    for item in standard.items():
-        if not item.required or not applicable.get(item.id, True):
+    for item_id in _plan(standard).required:
+        if not applicable.get(item_id, True):
             continue
-        answer = audit.answers.get(item.id)
-        if answer is None or not answer.is_answered:
-            missing.append(item.id)
+        answer = answers.get(item_id)
+        if answer is None or not (answer.na or answer.value is not None):
+            missing.append(item_id)
     return tuple(missing)
 
 
 # ---- result types ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ItemScore:
+class ItemScore(NamedTuple):
     """One item's contribution. `counted` items add `earned` to the earned and `possible` to the possible points
-    of their section; all others add nothing to either."""
+    of their section; all others add nothing to either. An immutable record like the other results, but a
+    NamedTuple: scoring a wave builds ~600,000 of them and a frozen dataclass costs four times as much to build."""
 
     item_id: str
     section_id: str
@@ -331,6 +422,7 @@ class AuditScore:
     missing_required: tuple[str, ...] = ()
     invalid_items: tuple[str, ...] = ()
     standard_hash: str = ""
+    failures: tuple[ItemScore, ...] = ()  # the failed items (f < 1), bonus items included, in checklist order
     _items_by_id: dict[str, ItemScore] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -355,7 +447,7 @@ class AuditScore:
 
     @property
     def failed_items(self) -> tuple[ItemScore, ...]:
-        return tuple(i for i in self.items if i.failed)
+        return self.failures
 
 
 # ---- scoring -----------------------------------------------------------------------------------------------------
@@ -380,33 +472,8 @@ def _weighted_index(sections: Iterable[tuple[float, float | None]]) -> float | N
     return min(INDEX_MAX, max(0.0, total / total_weight))
 
 
-def _score_item(item: Item, section_id: str, applicable: bool, answer: Answer | None) -> ItemScore:
-    answered = answer is not None and answer.is_answered
-    na = answer is not None and answer.na
-    fraction = None
-    invalid = False
-    if answer is not None and not na and answer.value is not None:
-        invalid = value_problem(item, answer.value) is not None
-        if applicable and not invalid:
-            fraction = item_fraction(item, answer.value)
-    counted = fraction is not None
-    earned = item.weight * fraction if fraction is not None else 0.0
-    possible = item.weight if counted and not item.bonus else 0.0
-    return ItemScore(
-        item_id=item.id,
-        section_id=section_id,
-        weight=item.weight,
-        applicable=applicable,
-        answered=answered,
-        na=na,
-        counted=counted,
-        fraction=fraction,
-        earned=earned,
-        possible=possible,
-        bonus=item.bonus,
-        critical=item.critical,
-        invalid=invalid,
-    )
+def _effect(effect: CriticalEffect | str) -> CriticalEffect:
+    return effect if isinstance(effect, CriticalEffect) else CriticalEffect(effect)
 
 
 def score_audit(
@@ -419,49 +486,79 @@ def score_audit(
     """Score one audit against the standard version it was captured on (the caller picks `standard`; see
     aggregate.score_wave, which matches audit.standard_id/version). `dealer_attributes` is a Dealer or the mapping
     `dealer.x` conditions read; `applicable` may pass a precomputed `applicability` result."""
+    plan = _plan(standard)
     if applicable is None:
-        applicable = applicability(standard, audit, dealer_attributes)
+        hidden = _hidden(plan, audit, dealer_attributes)
+    else:
+        hidden = {item_id for item_id, shown in applicable.items() if not shown}
     answers = audit.answers
     item_scores: list[ItemScore] = []
     sections: list[SectionScore] = []
     knock_outs: list[tuple[ItemScore, str]] = []
     raw_pairs: list[tuple[float, float | None]] = []
-    gated_pairs: list[tuple[float, float | None]] = []
+    section_rows: list[tuple[Section, float, float, float | None, int, int]] = []
     zeroed_sections: set[str] = set()
-    section_item_scores: list[list[ItemScore]] = []
-    for section in standard.sections:
-        scores = [
-            _score_item(item, section.id, applicable.get(item.id, True), answers.get(item.id)) for item in section.items
-        ]
-        section_item_scores.append(scores)
-        for score in scores:
-            if score.critical_failed and score.critical is not None:
-                knock_outs.append((score, section.id))
-                if score.critical.effect == CriticalEffect.ZERO_SECTION:
-                    zeroed_sections.add(section.id)
-    for section, scores in zip(standard.sections, section_item_scores, strict=True):
-        earned = 0.0
-        possible = 0.0
-        counted = passed = 0
-        for score in scores:
-            if score.counted:
-                earned += score.earned
-                possible += score.possible
-                if not score.bonus:
-                    counted += 1
-                    passed += score.fraction == 1.0
-        raw_percent = _percent(earned, possible)
+    invalid: list[str] = []
+    failures: list[ItemScore] = []
+    for section, item_plans in plan.sections:
+        earned_sum = possible_sum = 0.0
+        counted_items = passed_items = 0
+        for item_plan in item_plans:
+            item = item_plan.item
+            item_id = item.id
+            shown = item_id not in hidden
+            answer = answers.get(item_id)
+            fraction = None
+            na = answered = bad = False
+            if answer is not None:
+                na = answer.na
+                value = answer.value
+                answered = na or value is not None
+                if not na and value is not None:
+                    result = item_plan.scorer(value)
+                    if result is _INVALID:
+                        bad = True
+                        invalid.append(item_id)
+                    elif shown:
+                        fraction = result
+            weight = item.weight
+            if fraction is None:
+                score = ItemScore(item_id, section.id, weight, shown, answered, na, False, None, 0.0, 0.0,
+                                  item.bonus, item.critical, bad)  # fmt: skip
+            else:
+                earned = weight * fraction
+                possible = 0.0 if item.bonus else weight
+                earned_sum += earned
+                possible_sum += possible
+                if not item.bonus:
+                    counted_items += 1
+                    if fraction == 1.0:
+                        passed_items += 1
+                score = ItemScore(item_id, section.id, weight, shown, answered, na, True, fraction, earned, possible,
+                                  item.bonus, item.critical, False)  # fmt: skip
+                if fraction < 1.0:
+                    failures.append(score)
+                if fraction < 1.0 and item.critical is not None and not item.bonus:
+                    knock_outs.append((score, section.id))
+                    if item.critical.effect == CriticalEffect.ZERO_SECTION:
+                        zeroed_sections.add(section.id)
+            item_scores.append(score)
+        raw_percent = _percent(earned_sum, possible_sum)
+        section_rows.append((section, earned_sum, possible_sum, raw_percent, counted_items, passed_items))
+    gated_pairs: list[tuple[float, float | None]] = []
+    for section, earned_sum, possible_sum, raw_percent, counted_items, passed_items in section_rows:
         zeroed = section.id in zeroed_sections and raw_percent is not None
         percent = 0.0 if zeroed else raw_percent
         # W_s: the declared weight, else plain points — the possible points the section has *in this audit*, so
         # N/A items and false conditions change nothing (Section.effective_weight when every item counts)
-        weight = section.weight if section.weight is not None else possible
+        weight = section.weight if section.weight is not None else possible_sum
         sections.append(
-            SectionScore(section.id, weight, earned, possible, raw_percent, percent, zeroed, counted, passed)
+            SectionScore(
+                section.id, weight, earned_sum, possible_sum, raw_percent, percent, zeroed, counted_items, passed_items
+            )
         )
         raw_pairs.append((weight, raw_percent))
         gated_pairs.append((weight, percent))
-        item_scores.extend(scores)
     raw_index = _weighted_index(raw_pairs)
     index = _weighted_index(gated_pairs)
     section_by_id = {s.section_id: s for s in sections}
@@ -479,7 +576,7 @@ def score_audit(
             cap = critical.cap if critical.cap is not None else INDEX_MAX
             binding = before_index is not None and before_index > cap
         results.append(
-            KnockOut(score.item_id, section_id, CriticalEffect(critical.effect), critical.cap, score.fraction, binding)
+            KnockOut(score.item_id, section_id, _effect(critical.effect), critical.cap, score.fraction, binding)
         )
     if index is not None:
         for knock_out in results:
@@ -488,7 +585,6 @@ def score_audit(
             elif knock_out.effect == CriticalEffect.CAP and knock_out.cap is not None:
                 index = min(index, knock_out.cap)
         index = max(0.0, index)
-    invalid = tuple(s.item_id for s in item_scores if s.invalid)
     return AuditScore(
         audit_id=audit.audit_id,
         dealer_code=audit.dealer_code,
@@ -502,8 +598,13 @@ def score_audit(
         knock_outs=tuple(results),
         sections=tuple(sections),
         items=tuple(item_scores),
-        missing_required=missing_required(standard, audit, applicable),
-        invalid_items=invalid,
+        missing_required=tuple(
+            item_id
+            for item_id in plan.required
+            if item_id not in hidden and ((a := answers.get(item_id)) is None or not (a.na or a.value is not None))
+        ),
+        invalid_items=tuple(invalid),
+        failures=tuple(failures),
         standard_hash=audit.standard_hash,
     )
 

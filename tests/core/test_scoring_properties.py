@@ -243,3 +243,22 @@ def test_the_order_of_audits_never_changes_roll_ups(case: tuple, shuffler: rando
     assert second.network == first.network
     assert second.alerts == first.alerts
     assert sorted(map(str, second.problems)) == sorted(map(str, first.problems))
+
+
+ANY_VALUE = st.one_of(
+    st.sampled_from(("yes", "no", "a", "b", "c", "x", "", "ok", "3")),
+    st.integers(-2, 12),
+    st.floats(-5, 40, allow_nan=False),
+    st.booleans(),
+    st.lists(st.sampled_from(("a", "b", "c", "x")), max_size=4).map(tuple),
+)
+
+
+@SETTINGS
+@given(items("I"), ANY_VALUE)
+def test_validation_and_scoring_agree_on_which_values_are_invalid(item: Item, value: object) -> None:
+    """validate_audit's messages (value_problem) and the scorer's fast checks must reject the same values."""
+    from dealer_audit.core.scoring import _INVALID, _compile_scorer, value_problem
+
+    rejected = value_problem(item, value) is not None  # type: ignore[arg-type]
+    assert rejected == (_compile_scorer(item)(value) is _INVALID)
