@@ -25,6 +25,8 @@ from dealer_audit.core.standard_codec import (
 )
 from dealer_audit.errors import Location, NotFound, Problem, Severity
 
+# libyaml when present (about ten times faster on a 100-item standard; same nodes, same marks).
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
 
@@ -47,7 +49,7 @@ class _Document:
         except UnicodeDecodeError as error:
             self.problems.append(Problem(Location(self.source), f"not UTF-8 text ({error.reason})", "encoding"))
             return
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             self.data = loader.construct_document(node) if node is not None else None
@@ -108,7 +110,7 @@ class _Document:
         if (
             isinstance(node, yaml.ScalarNode)
             and node.tag == "tag:yaml.org,2002:int"
-            and node.style is None
+            and not node.style  # plain (None from the Python parser, "" from libyaml)
             and not _PLAIN_INT.match(node.value)
         ):
             self.problems.append(
