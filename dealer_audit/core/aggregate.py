@@ -193,9 +193,10 @@ class Alert:
     message: LocalText
     standard_id: str | None = None  # None: about the composite index
     item_id: str | None = None
-    audit_id: str | None = None
+    audit_id: str | None = None  # the first audit concerned
     current: float | None = None
     previous: float | None = None
+    audit_ids: tuple[str, ...] = ()  # every audit concerned (a critical item failed in several visits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -999,20 +1000,26 @@ def _with_alerts(dealer: DealerResult, program: Program, per_checklist: bool) ->
     alerts: list[Alert] = []
     if rules.alert_on_critical:
         for checklist in dealer.checklists:
+            # one alert per critical item, naming every audit in which it failed
+            by_item: dict[str, list[tuple[str, KnockOut]]] = {}
             for audit_id, knock_out in checklist.knock_outs:
+                by_item.setdefault(knock_out.item_id, []).append((audit_id, knock_out))
+            for item_id, failures in by_item.items():
+                effect = failures[0][1].effect.value
+                times_en = f", {len(failures)} of {checklist.n} audits" if checklist.n > 1 else ""
+                times_zh = f"，{checklist.n} 次中 {len(failures)} 次" if checklist.n > 1 else ""
                 alerts.append(
                     Alert(
                         code,
                         AlertKind.CRITICAL_FAILURE,
                         LocalText(
-                            zh=f"关键项 {knock_out.item_id} 未达标"
-                            f"（{checklist.standard_id}，{knock_out.effect.value}）",
-                            en=f"critical item {knock_out.item_id} failed ({checklist.standard_id}, "
-                            f"{knock_out.effect.value})",
+                            zh=f"关键项 {item_id} 未达标（{checklist.standard_id}，{effect}{times_zh}）",
+                            en=f"critical item {item_id} failed ({checklist.standard_id}, {effect}{times_en})",
                         ),
                         checklist.standard_id,
-                        knock_out.item_id,
-                        audit_id,
+                        item_id,
+                        failures[0][0],
+                        audit_ids=tuple(a for a, _ in failures),
                     )
                 )
     scale = program.scale / 100

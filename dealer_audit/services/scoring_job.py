@@ -222,6 +222,7 @@ def _alert(alert: Alert) -> dict[str, Any]:
         "standard": alert.standard_id,
         "item": alert.item_id,
         "audit_id": alert.audit_id,
+        "audit_ids": list(alert.audit_ids),
         "current": alert.current,
         "previous": alert.previous,
     }

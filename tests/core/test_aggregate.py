@@ -192,6 +192,14 @@ def test_alerts_drop_band_fall_and_critical() -> None:
     audits = [audit(critical_std, "D1", **{**YES, "A1": "no"})]
     alerts = score_wave(program(), {critical_std.key: critical_std}, DEALERS, audits, "2026-Q4").alerts
     assert [(a.dealer_code, a.kind, a.item_id) for a in alerts] == [("D1", AlertKind.CRITICAL_FAILURE, "A1")]
+    # failed in two of three visits: one alert naming both audits
+    audits = [
+        audit(critical_std, "D1", audit_id=f"v{n}", **{**YES, "A1": answer})
+        for n, answer in enumerate(("no", "yes", "no"))
+    ]
+    alerts = score_wave(program(), {critical_std.key: critical_std}, DEALERS, audits, "2026-Q4").alerts
+    assert [(a.item_id, a.audit_ids) for a in alerts] == [("A1", ("v0", "v2"))]
+    assert alerts[0].message.en == "critical item A1 failed (simple, cap, 2 of 3 audits)"
 
 
 def test_improvement_opportunities_weigh_points_lost_by_section_share() -> None:
