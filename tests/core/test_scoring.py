@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from dealer_audit.core.aggregate import score_wave
 from dealer_audit.core.answers import Answer
 from dealer_audit.core.scoring import display_round, format_score, item_fraction, score_audit, value_problem
 from dealer_audit.core.standard import (
@@ -21,7 +23,7 @@ from dealer_audit.core.standard import (
     ScaleRange,
     Section,
 )
-from tests.core.scoring_fixtures import BANDS, NA, audit, dealer, mini_standard, simple_standard, yes_no
+from tests.core.scoring_fixtures import BANDS, NA, audit, dealer, mini_standard, program, simple_standard, yes_no
 
 STD = mini_standard()
 EV = dealer(has_ev_service=True)
@@ -64,6 +66,33 @@ def test_worked_example_of_docs_scoring_md() -> None:
     assert score.band is not None and score.band.code == "fair"
     r01 = score.item("R01")
     assert r01 is not None and r01.failed and r01.critical_failed and r01.points_lost == 3
+
+
+def test_worked_example_numbers_in_the_docs() -> None:
+    """docs/scoring.md's worked-example table states exactly what the code computes (display-rounded)."""
+    text = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    block = text.split("<!-- worked-example:start -->")[1].split("<!-- worked-example:end -->")[0]
+    stated = dict(
+        tuple(cell.strip() for cell in line.strip().strip("|").split("|")) for line in block.strip().splitlines()[2:]
+    )
+    values = {**FULL, "R01": "no", "R04": 1.5, "W02": 4, "W03": ("wifi", "drinks"), "W04": "no", "W06": "yes"}
+    a = audit(STD, **values)
+    score = score_audit(STD, a, EV)
+    reception, waiting = score.sections
+    wave = score_wave(program((("mini-service", 1),)), {STD.key: STD}, [EV], [a], "2026-Q4")
+    first = wave.dealers[0].opportunities[0]
+    computed = {
+        "reception earned / possible": f"{reception.earned:g} / {reception.possible:g}",
+        "reception %": format_score(reception.percent),
+        "waiting earned / possible": f"{waiting.earned:g} / {waiting.possible:g}",
+        "waiting %": format_score(waiting.percent),
+        "raw index": format_score(score.raw_index),
+        "gated index": format_score(score.index),
+        "band": score.band.code if score.band else "",
+        "knock-outs": ", ".join(f"{k.item_id} {k.effect.value} {k.cap:g}" for k in score.knock_outs),
+        "R01 opportunity (index points)": f"{first.item_id == 'R01' and format_score(first.index_points)}",
+    }
+    assert stated == computed
 
 
 @pytest.mark.parametrize(
