@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from dealer_audit.core.report_model import DealerReport, EvidenceView, RegionReport, Result
 from dealer_audit.render.pdf import dealer as dealer_pdf
+from dealer_audit.render.pdf import rowtable
 from dealer_audit.render.pdf.dealer import render_dealer_pdf
 from dealer_audit.render.pdf.fonts import fonts
 from dealer_audit.render.pdf.region import render_region_pdf
@@ -123,13 +124,13 @@ def test_missing_check_glyphs_are_drawn_not_dropped(
     no_marks = replace(real, fonts=replace(real.fonts, check=None, cross=None))
     monkeypatch.setattr(dealer_pdf, "styles", lambda font=None: no_marks)
     drawn: list[bool] = []
-    original = dealer_pdf.Mark.draw
+    original = rowtable._draw_mark
 
-    def spy(self: dealer_pdf.Mark) -> None:
-        drawn.append(self.passed)
-        original(self)
+    def spy(canv: object, centre: float, bottom: float, size: float, passed: bool, colour: object) -> None:
+        drawn.append(passed)
+        original(canv, centre, bottom, size, passed, colour)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(dealer_pdf.Mark, "draw", spy)
+    monkeypatch.setattr(rowtable, "_draw_mark", spy)
     render(dealer_report_en)
     assert True in drawn and False in drawn
 

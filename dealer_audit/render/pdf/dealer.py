@@ -22,7 +22,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     Paragraph,
     Spacer,
@@ -41,6 +40,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
+from dealer_audit.render.pdf.rowtable import PAD_X, Cell, RowTable, Thumb, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -89,30 +89,6 @@ class ScoreCard(Flowable):
         canv.setFont(font, 8)
         canv.drawCentredString(self.width / 2, 16, f"/ {r.scale}")
         bold_text(canv, self.width / 2, 5, fit_text(r.band.label, font, 9, self.width - 8), font, 9, anchor="center")
-
-
-class Mark(Flowable):
-    """A drawn ✓ or ✗ for fonts without those glyphs (a missing glyph is a bug, not a blank)."""
-
-    def __init__(self, passed: bool, size: float = 7) -> None:
-        super().__init__()
-        self.passed, self.size = passed, size
-        self._offset = 0.0
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self._offset = max(0.0, (available_width - self.size) / 2)  # centred in its cell
-        return available_width, self.size
-
-    def draw(self) -> None:
-        c, s = self.canv, self.size
-        c.translate(self._offset, 0)
-        c.setLineWidth(1.2)
-        if self.passed:
-            c.setStrokeColor(PASS_TEXT)
-            c.lines([(0, s * 0.5, s * 0.35, s * 0.1), (s * 0.35, s * 0.1, s, s * 0.9)])
-        else:
-            c.setStrokeColor(FAIL_TEXT)
-            c.lines([(0, 0, s, s), (0, s, s, 0)])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -305,14 +281,24 @@ def _thumbnail(path: str) -> tuple[bytes, float, float] | None:
     return buffer.getvalue(), float(size[0]), float(size[1])
 
 
-def _evidence_cell(
-    row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float = 0.0
-) -> list[Flowable]:
-    out: list[Flowable] = []
-    if row.note:
-        out.append(_t(row.note, st))
+_RESULT_COLOURS = {
+    Result.PASS: PASS_TEXT,
+    Result.FAIL: FAIL_TEXT,
+    Result.PARTIAL: PARTIAL_TEXT,
+}
+
+
+NOTE_LIMIT = 1500  # characters of a note shown in the PDF (the workbook has it in full); keeps a row on a page
+
+
+def _wrapped(text: str, st: Styles, width: float, size: float = 7.5) -> list[str]:
+    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X) if text else []
+
+
+def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float) -> Cell:
+    note = row.note if len(row.note) <= NOTE_LIMIT else row.note[:NOTE_LIMIT] + "…"
+    thumbs: list[Thumb] = []
     names: list[str] = []
-    thumbs: list[Flowable] = []
     for ev in row.evidence:
         path = resolver(ev) if resolver else None
         thumb = _thumbnail(str(path)) if path else None
@@ -321,101 +307,52 @@ def _evidence_cell(
             continue
         data, w, h = thumb
         target_h = 15 * mm
-        thumbs.append(Image(io.BytesIO(data), width=target_h * w / h, height=target_h))
-    if thumbs:
-        strip = Table([thumbs], hAlign="LEFT")
-        strip.setStyle(
-            TableStyle(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ]
-            )
-        )
-        out.append(strip)
-    if names:
-        out.append(_t(f"{word}: " + ", ".join(names), st, 6.5, GREY_TEXT))
-    return out
-
-
-def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
-    """Text pre-wrapped for a plain table cell of `width` points (3 pt padding each side), glyph-cleaned."""
-    return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
-
-
-_RESULT_COLOURS = {
-    Result.PASS: PASS_TEXT,
-    Result.FAIL: FAIL_TEXT,
-    Result.PARTIAL: PARTIAL_TEXT,
-}
+        if len(thumbs) < 3:  # a strip of at most three fits the column
+            thumbs.append(Thumb(data, target_h * w / h, target_h))
+    after = _wrapped(f"{word}: " + ", ".join(names), st, width) if names else []
+    return Cell(_wrapped(note, st, width), thumbs=thumbs, after=after, after_color=GREY_TEXT)
 
 
 def _section_table(
     block: SectionBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
-    """One section's items. Cells are plain pre-wrapped strings (Table draws those without a flowable per cell,
-    the cheapest path in reportlab); only evidence thumbnails are flowables."""
+    """One section's items as a RowTable (see rowtable.py: the lean path for long item lists)."""
     head = [r.t("item"), "", r.t("result"), r.t("answer"), r.t("points"), f"{r.t('note')} / {r.t('evidence')}"]
     widths = [15 * mm, 0.0, 16 * mm, 22 * mm, 15 * mm, 58 * mm]
     widths[1] = width - sum(widths)
     f = st.fonts
-    rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    header = make_row([Cell(_wrapped(h, st, w), colors.white) for h, w in zip(head, widths, strict=True)])
     tag_ko, tag_repeat = r.t("knockout"), "↻ " + r.t("repeat_short")
     marks = {Result.PASS: f.check, Result.FAIL: f.cross}
-    for i, row in enumerate(block.items, start=1):
-        glyph = marks.get(row.result, "")
+    partial_fill = colors.HexColor("#fff8e1")
+    rows = []
+    for row in block.items:
+        glyph = marks.get(row.result) or ""
         mark = glyph or ("" if row.result in marks else label(row.result.value, r.lang))
         tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
         if row.result not in (Result.FAIL, Result.PARTIAL):
             tags = []
-        mark_cell: Any = _lines("\n".join(x for x in [mark, *tags] if x), st, widths[2], 7)
-        if row.result in marks and not glyph:
-            # the font has no ✓/✗: draw the mark instead of printing a missing glyph
-            mark_cell = [Mark(row.result is Result.PASS)] + ([_t("\n".join(tags), st, 7, FAIL_TEXT)] if tags else [])
+        colour = _RESULT_COLOURS.get(row.result, GREY_TEXT)
+        drawn = (row.result is Result.PASS) if row.result in marks and not glyph else None
+        mark_lines = ([mark] if mark else ([""] if drawn is not None else [])) + [
+            line for tag in tags for line in _wrapped(tag, st, widths[2], 7)
+        ]
         ident = row.item_id + ("\n" + row.reference if row.reference else "")
-        evidence: Any = (
-            _evidence_cell(row, st, resolver, r.t("evidence"), widths[5])
-            if row.evidence
-            else (_lines(row.note, st, widths[5]) if row.note else "")
-        )
-        rows.append(
-            [
-                _lines(ident, st, widths[0], 7),
-                _lines(row.text, st, widths[1]),
-                mark_cell,
-                _lines(row.answer_text, st, widths[3]),
-                row.points_text,
-                evidence,
-            ]
-        )
-        colour = _RESULT_COLOURS.get(row.result)
-        if colour is not None and row.result is not Result.PASS:
-            extra.append(("TEXTCOLOR", (2, i), (2, i), colour))
+        cells = [
+            Cell(_wrapped(ident, st, widths[0], 7), GREY_TEXT, 7),
+            Cell(_wrapped(row.text, st, widths[1])),
+            Cell(mark_lines, colour, 9 if glyph and not tags else 7.5, "center", drawn_mark=drawn),
+            Cell(_wrapped(row.answer_text, st, widths[3])),
+            Cell([row.points_text], align="right"),
+            _evidence(row, st, resolver, r.t("evidence"), widths[5]),
+        ]
         if row.result is Result.FAIL:
-            extra.append(("BACKGROUND", (0, i), (-1, i), FAIL_FILL))
-            extra.append(("LINEBEFORE", (0, i), (0, i), 2, FAIL_TEXT))
+            rows.append(make_row(cells, FAIL_FILL, FAIL_TEXT))
         elif row.result is Result.PARTIAL:
-            extra.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fff8e1")))
-        elif row.result is not Result.PASS:
-            extra.append(("TEXTCOLOR", (2, i), (2, i), GREY_TEXT))
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        _header_style(
-            [
-                ("FONT", (0, 0), (-1, -1), f.regular, 7.5, 9.4),
-                ("FONTSIZE", (0, 1), (0, -1), 7),
-                ("FONTSIZE", (2, 1), (2, -1), 7),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("TEXTCOLOR", (0, 1), (0, -1), GREY_TEXT),
-                ("TEXTCOLOR", (2, 1), (2, -1), PASS_TEXT),
-                ("ALIGN", (2, 0), (2, -1), "CENTER"),
-                ("ALIGN", (4, 0), (4, -1), "RIGHT"),
-                *extra,
-            ]
-        )
-    )
+            rows.append(make_row(cells, partial_fill))
+        else:
+            rows.append(make_row(cells))
+    table = RowTable(widths, header, rows, f.regular, header_fill=NAVY, line_color=GREY_LINE)
     score = block.score.text + ("  ⚠ " + r.t("knockout") if block.zeroed_by_knockout else "")
     title = Paragraph(
         f"{st.fonts.markup(block.title)}"
