@@ -137,7 +137,7 @@ def _identity(r: DealerReport, st: Styles) -> list[Flowable]:
     out: list[Flowable] = [_p(d.name(r.lang), st.h1, st)]
     if other and other != d.name(r.lang):
         out.append(_p(other, st.muted, st))
-    out.append(_p(f"{place}    {wave}", st.muted, st))
+    out.append(_p(f"{place} · {wave}", st.muted, st))
     out.append(Spacer(1, 4))
     return out
 
@@ -148,26 +148,28 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
     right_w = width - card_w - 5 * mm
     delta_colour = PASS_TEXT if (r.delta.value or 0) > 0 else FAIL_TEXT if (r.delta.value or 0) < 0 else GREY_TEXT
     facts = [
-        [_p(r.t("rank_region"), st.small, st), _p(r.t("rank_network"), st.small, st), _p(r.t("delta"), st.small, st)],
-        [
-            Paragraph(f'<font size="15">{r.rank_region.text}</font>', st.body),
-            Paragraph(f'<font size="15">{r.rank_network.text}</font>', st.body),
-            Paragraph(f'<font size="15" color="{delta_colour.hexval()}">{r.delta.text}</font>', st.body),
-        ],
-    ]
+        [_t(r.t("rank_region"), st, 7.5, GREY_TEXT), _t(r.t("rank_network"), st, 7.5, GREY_TEXT),
+         _t(r.t("delta"), st, 7.5, GREY_TEXT)],
+        [_t(r.rank_region.text, st, 16, NAVY), _t(r.rank_network.text, st, 16, NAVY),
+         _t(r.delta.text, st, 16, delta_colour)],
+    ]  # fmt: skip
     col = right_w / 3
-    facts_table = Table(facts, colWidths=[col] * 3, rowHeights=[11, 22])
+    facts_table = Table(facts, colWidths=[col] * 3)
     facts_table.setStyle(
         TableStyle(
             [
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 5),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LINEBELOW", (0, 1), (-1, 1), 0.5, GREY_LINE),
             ]
         )
     )
     head = [r.t("standard"), r.t("index"), r.t("band"), r.t("delta_short"), r.t("visits")]
-    rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT) for h in head]]
+    aligns = ("left", "right", "left", "right", "right")
+    rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
         rows.append(
             [
