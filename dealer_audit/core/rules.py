@@ -28,6 +28,7 @@ from dealer_audit.core.standard_codec import Locate, join, locator
 from dealer_audit.errors import Location, Problem, Severity
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+DEALER_FIELDS = ("code", "region", "province", "city", "group", "brand")
 CHOICE_TYPES = (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE)
 _RESERVED = ("and", "or", "not", "in", "true", "false", "null", "dealer", "answered", "selected", "count")
 
@@ -47,7 +48,8 @@ class _Rules:
     def __init__(self, checklist: Checklist, locate: Locate, attributes: Collection[str] | None) -> None:
         self.checklist = checklist
         self.locate = locate
-        self.attributes = attributes
+        # the master-data fields scoring exposes to `dealer.x` (core/scoring.dealer_context) are always known
+        self.attributes = None if attributes is None else {*attributes, *DEALER_FIELDS}
         self.problems: list[Problem] = []
 
     def error(self, path: str, message: str, code: str, hint: str = "") -> None:
@@ -403,6 +405,7 @@ def check_standard(
 ) -> list[Problem]:
     """Every structural problem of a standard (errors and warnings), located via `locate` when given.
 
-    `attributes`, when given, is the set of known dealer attributes; `dealer.x` naming another is an error.
+    `attributes`, when given, is the set of known dealer attributes; `dealer.x` naming another (or one of the
+    master-data fields code, region, province, city, group, brand) is an error.
     """
     return _Rules(checklist, locate or locator(checklist.source), attributes).run()

@@ -148,7 +148,7 @@ def check_standard_yaml(path: Path, attributes: set[str] | None = None) -> tuple
     if not document.ok:
         return None, document.problems
     checklist, problems = decode_standard(document.data, document.source, document.locate(), attributes)
-    return checklist, _sorted([*document.problems, *problems])
+    return checklist, sort_problems([*document.problems, *problems])
 
 
 def load_standard(path: Path) -> Checklist:
@@ -164,7 +164,7 @@ def check_program_yaml(path: Path) -> tuple[Program | None, list[Problem]]:
     if not document.ok:
         return None, document.problems
     program, problems = decode_program(document.data, document.source, document.locate())
-    return program, _sorted([*document.problems, *problems])
+    return program, sort_problems([*document.problems, *problems])
 
 
 def load_program(path: Path) -> Program:
@@ -174,7 +174,7 @@ def load_program(path: Path) -> Program:
     return program
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sort_problems(problems: list[Problem]) -> list[Problem]:
     """File order: users fix a file top to bottom."""
     return sorted(problems, key=lambda p: (p.location.line or 0, p.severity is Severity.WARNING))
 

@@ -50,7 +50,7 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         from dealer_audit.core.standard_codec import decode_program, decode_standard
-        from dealer_audit.formats.standard_yaml import _sorted, read_yaml_document
+        from dealer_audit.formats.standard_yaml import read_yaml_document, sort_problems
 
         data, locations, problems = read_yaml_document(path)
         if data is None and problems:
@@ -58,9 +58,9 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
         locate = locator(str(path), locations)
         if is_program_data(data):
             program, more = decode_program(data, str(path), locate)
-            return FileCheck(path, "program", program=program, problems=_sorted([*problems, *more]))
+            return FileCheck(path, "program", program=program, problems=sort_problems([*problems, *more]))
         checklist, more = decode_standard(data, str(path), locate, attributes)
-        return FileCheck(path, "standard", checklist=checklist, problems=_sorted([*problems, *more]))
+        return FileCheck(path, "standard", checklist=checklist, problems=sort_problems([*problems, *more]))
     if suffix in XLSX_SUFFIXES:
         from dealer_audit.formats.standard_xlsx import check_standard_xlsx
 

@@ -210,6 +210,7 @@ def test_condition_rules(conditions: dict[str, str], expected: list[tuple[str, s
 def test_dealer_attributes_are_checked_when_known() -> None:
     checklist = standard(yes_no("A", condition="dealer.has_ev"))
     assert found(checklist) == []
+    assert found(standard(yes_no("A", condition="dealer.province == '上海'")), attributes=set()) == []
     assert found(checklist, attributes={"has_ev_service"}) == [
         ("error", "sections[0].items[0].condition", "condition of 'A' names unknown dealer attribute 'has_ev'")
     ]
