@@ -405,7 +405,7 @@ def check_standard(
 ) -> list[Problem]:
     """Every structural problem of a standard (errors and warnings), located via `locate` when given.
 
-    `attributes`, when given, is the set of known dealer attributes; `dealer.x` naming another (or one of the
-    master-data fields code, region, province, city, group, brand) is an error.
+    `attributes`, when given, is the set of known dealer attributes; `dealer.x` naming neither one of them nor a
+    master-data field (code, region, province, city, group, brand) is then an error.
     """
     return _Rules(checklist, locate or locator(checklist.source), attributes).run()
