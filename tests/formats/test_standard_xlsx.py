@@ -187,3 +187,57 @@ def test_numeric_version_cell_is_a_warning(workbook_path: Path) -> None:
             "version is a number in Excel (2026.1); 2026.10 would read as 2026.1",
         )
     ]
+
+
+EVERY_FIELD = """
+id: every-field
+version: "3"
+kind: digital_service
+title: {en: Only English}
+sections:
+  - id: a
+    title: {zh: 甲}
+    items:
+      - id: S1
+        text: {zh: 评分, en: Rating}
+        guidance: {en: Only English guidance}
+        type: scale
+        scale: {min: 1, max: 3}
+        options:
+          - {code: "1", label: {en: Bad}}
+          - {code: "2", label: {en: OK}, points: 0.5}
+          - {code: "3", label: {en: Good}, points: 1}
+        na_allowed: true
+        required: false
+      - id: N1
+        text: {en: Minutes}
+        type: number
+        range: {max: 60}
+        bands:
+          - {max: 2, score: 1, label: {zh: 快, en: fast}}
+          - {min: 2.5, max: 10, score: 0.25}
+          - {min: 30, score: 0, label: {en: slow}}
+        evidence: {photo: always}
+        critical: {effect: zero_index}
+      - id: T1
+        text: {en: Proof}
+        type: text
+        scored: true
+        weight: 0.5
+        bonus: true
+        evidence: {note: always}
+        condition: "S1 >= 2 and not (N1 > 5)"
+"""
+
+
+def test_every_optional_field_survives_the_workbook(tmp_path: Path) -> None:
+    source = tmp_path / "every.yaml"
+    source.write_text(EVERY_FIELD, encoding="utf-8")
+    checklist = load_standard(source)
+    target = tmp_path / "every.xlsx"
+    write_standard_xlsx(checklist, target)
+    assert standard_to_dict(read_standard_xlsx(target)) == standard_to_dict(checklist)
+    survey = load_workbook(target)["survey"]
+    assert survey["A3"].value == "scale S1"
+    assert survey["S4"].value == "<=2: 1 [快|fast]; 2.5..10: 0.25; >=30: 0 [|slow]"
+    assert survey["P4"].value == "max=60"
