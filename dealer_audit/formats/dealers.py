@@ -207,8 +207,8 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 )
             else:
                 seen[key] = number
-        name = LocalText(zh=_text(cell("name_zh")), en=_text(cell("name_en")))
-        if not name:
+        dealer_name = LocalText(zh=_text(cell("name_zh")), en=_text(cell("name_en")))
+        if not dealer_name:
             column = "name_zh" if "name_zh" in index else "name_en"
             problems.error(
                 where(column), f"{column}: dealer '{code}' needs a name (name_zh or name_en)", code="missing"
@@ -233,7 +233,7 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
         dealers.append(
             Dealer(
                 code=code,
-                name=name,
+                name=dealer_name,
                 region=region,
                 province=_text(cell("province")),
                 city=_text(cell("city")),

@@ -64,8 +64,8 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
     if suffix in XLSX_SUFFIXES:
         from dealer_audit.formats.standard_xlsx import check_standard_xlsx
 
-        checklist, problems = check_standard_xlsx(path, attributes)
-        return FileCheck(path, "standard", checklist=checklist, problems=problems)
+        workbook_checklist, workbook_problems = check_standard_xlsx(path, attributes)
+        return FileCheck(path, "standard", checklist=workbook_checklist, problems=workbook_problems)
     return FileCheck(
         path,
         "unknown",
