@@ -651,7 +651,8 @@ def _score_wave(
     opportunities: int,
 ) -> WaveResult:
     overrides = dict(score_under or {})
-    previous_code = program.previous_wave(wave).code if program.previous_wave(wave) else None
+    previous_wave = program.previous_wave(wave)
+    previous_code = previous_wave.code if previous_wave else None
     dealer_list = sorted({d.code: d for d in dealers}.values(), key=lambda d: d.code)
     previous_result = None
     if previous_code is not None:
@@ -751,9 +752,9 @@ def _score_one_wave(
     region_ranks: dict[str, int | None] = {}
     region_sizes: dict[str, int] = defaultdict(int)
     for region_code in sorted(set(regions_of.values())):
-        members = {c: v for c, v in composites.items() if regions_of[c] == region_code}
-        region_ranks.update(competition_ranks(members))
-        region_sizes[region_code] = sum(1 for v in members.values() if v is not None)
+        member_values = {c: v for c, v in composites.items() if regions_of[c] == region_code}
+        region_ranks.update(competition_ranks(member_values))
+        region_sizes[region_code] = sum(1 for v in member_values.values() if v is not None)
     network_size = sum(1 for v in composites.values() if v is not None)
     checklist_ranks: dict[str, dict[str, Rank]] = {}
     for sid in standard_ids:
@@ -761,24 +762,22 @@ def _score_one_wave(
         for code, results in dealer_checklists.items():
             result = next((r for r in results if r.standard_id == sid), None)
             values[code] = result.index if result else None
-        network = competition_ranks(values)
+        network_rank = competition_ranks(values)
         ranks: dict[str, Rank] = {}
         n_network = sum(1 for v in values.values() if v is not None)
         for region_code in sorted(set(regions_of.values())):
-            members = {c: v for c, v in values.items() if regions_of[c] == region_code}
-            in_region = competition_ranks(members)
-            n_region = sum(1 for v in members.values() if v is not None)
-            for code in members:
-                ranks[code] = Rank(network[code], n_network, in_region[code], n_region)
+            member_values = {c: v for c, v in values.items() if regions_of[c] == region_code}
+            in_region = competition_ranks(member_values)
+            n_region = sum(1 for v in member_values.values() if v is not None)
+            for code in member_values:
+                ranks[code] = Rank(network_rank[code], n_network, in_region[code], n_region)
         checklist_ranks[sid] = ranks
 
     # --- dealer results
     dealer_results: list[DealerResult] = []
     for dealer in dealer_list:
         code = dealer.code
-        results = tuple(
-            _with_rank(r, checklist_ranks.get(r.standard_id, {}).get(code)) for r in dealer_checklists[code]
-        )
+        ranked = tuple(_with_rank(r, checklist_ranks.get(r.standard_id, {}).get(code)) for r in dealer_checklists[code])
         composite_100 = composites[code]
         band = band_for(program.bands, composite_100)
         prev_dealer = previous.dealer(code) if previous else None
@@ -786,14 +785,14 @@ def _score_one_wave(
         previous_band = prev_dealer.band if prev_dealer else None
         repeat = tuple(
             RepeatFailure(code, c.standard_id, i.section_id, i.item_id, i.critical, i.rate, i.previous_rate)
-            for c in results
+            for c in ranked
             for i in c.items
             if i.status is ItemStatus.REPEAT_FAILURE
         )
-        opportunities = _opportunities(results, program_weights, total_program_weight, program.scale)
+        opportunities = _opportunities(ranked, program_weights, total_program_weight, program.scale)
         partial = DealerResult(
             dealer=dealer,
-            checklists=results,
+            checklists=ranked,
             composite=None if composite_100 is None else composite_100 * program.scale / 100,
             composite_100=composite_100,
             band=band,

@@ -208,7 +208,7 @@ def value_problem(item: Item, value: AnswerValue) -> str | None:
         return None if value in ("yes", "no") else f"expected 'yes' or 'no', got {value!r}"
     if kind is AnswerType.SCALE:
         scale = item.scale or DEFAULT_SCALE
-        if not _is_number(value) or value != int(value):
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
             return f"expected a whole number from {scale.min} to {scale.max}, got {value!r}"
         if not scale.min <= value <= scale.max:
             return f"{value!r} is off the scale {scale.min}..{scale.max}"
