@@ -144,17 +144,6 @@ def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
-def _canonical(value: Any) -> Any:
-    """Numbers as the same JSON whatever captured them: 7 and 7.0 are the same answer."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    return value
-
-
 def audit_digest(audit: Audit) -> str:
     """sha256 of an audit's content: what makes a re-import `unchanged` rather than a conflict.
 
@@ -167,7 +156,11 @@ def audit_digest(audit: Audit) -> str:
     for key in ("format", "format_version", "revision"):
         data.pop(key, None)
     data["standard"].pop("hash", None)
-    canonical = json.dumps(_canonical(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for entry in data["answers"].values():
+        value = entry.get("value")
+        if isinstance(value, float) and value.is_integer():
+            entry["value"] = int(value)
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -180,6 +173,10 @@ def _value_to_json(value: Any) -> str | None:
 def _value_from_json(text: str | None) -> Any:
     if text is None:
         return None
+    if text.startswith('"') and "\\" not in text:  # the common case ("yes", "no", option codes): no parser
+        return text[1:-1]
+    if text.isdigit():
+        return int(text)
     value = json.loads(text)
     return tuple(value) if isinstance(value, list) else value
 
@@ -605,65 +602,107 @@ class Repository:
     ) -> list[SaveOutcome]:
         """Store several audits in ONE transaction (a bundle): either all are stored or none is.
 
-        Outcomes are returned in input order. On any Conflict/NotFound nothing is written.
+        Outcomes are returned in input order. On any Conflict/NotFound nothing is written. Built for batches:
+        existing audits, dealers and standards are looked up once per batch and new audits, answers and
+        evidence are written with one multi-row INSERT each, so thousands of audits import in seconds.
         """
         order = sorted(range(len(audits)), key=lambda i: audits[i].audit_id)  # same lock order in every process
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}
+            ids = sorted({a.audit_id for a in audits})
+            existing: dict[str, Any] = {}
+            for chunk in _chunks(ids):
+                for row in session.execute(
+                    sa.select(_audits.c.audit_id, _audits.c.content_digest, _audits.c.revision).where(
+                        _audits.c.audit_id.in_(chunk)
+                    )
+                ):
+                    existing[row.audit_id] = row
+            dealer_codes = sorted({a.dealer_code for a in audits})
+            known_dealers: set[str] = set()
+            for chunk in _chunks(dealer_codes):
+                known_dealers.update(
+                    session.execute(sa.select(m.DealerRow.code).where(m.DealerRow.code.in_(chunk))).scalars()
+                )
+            standard_hashes = {
+                (r.id, r.version): r.content_hash
+                for r in session.execute(sa.select(m.StandardRow.id, m.StandardRow.version, m.StandardRow.content_hash))
+            }
+            new_rows: list[dict[str, Any]] = []
+            new_answers: list[tuple[str, list[Answer]]] = []
+            batch_digests: dict[str, str] = {}
+            stamp = now_text()
             for index in order:
-                outcomes[index] = self._save_audit_in(session, audits[index], replace, who, why)
+                audit = audits[index]
+                if not audit.audit_id:
+                    raise Conflict(f"{audit.source or 'audit'}: an audit needs an audit_id (UUID)")
+                standard_hash = self._check_references(session, audit, known_dealers, standard_hashes)
+                digest = audit_digest(audit)
+                if audit.audit_id in batch_digests:  # the same audit twice in one batch
+                    if batch_digests[audit.audit_id] != digest:
+                        raise Conflict(f"audit {audit.audit_id} appears twice with different content")
+                    outcomes[index] = SaveOutcome.UNCHANGED
+                    continue
+                batch_digests[audit.audit_id] = digest
+                row = existing.get(audit.audit_id)
+                if row is None:
+                    new_rows.append(
+                        {
+                            "audit_id": audit.audit_id,
+                            "revision": audit.revision,
+                            "content_digest": digest,
+                            "created_at": stamp,
+                            "updated_at": stamp,
+                            "finalised_at": stamp if audit.is_final else None,
+                            "finalised_by": audit.auditor if audit.is_final else "",
+                            **self._audit_values(audit, standard_hash),
+                        }
+                    )
+                    new_answers.append((audit.audit_id, list(audit.answers.values())))
+                    outcomes[index] = SaveOutcome.CREATED
+                elif row.content_digest == digest:
+                    outcomes[index] = SaveOutcome.UNCHANGED
+                else:
+                    self._replace_audit(session, audit, standard_hash, digest, replace, who, why)
+                    outcomes[index] = SaveOutcome.REPLACED
+            for chunk in _chunks(new_rows):
+                session.execute(_audits.insert(), list(chunk))
+            self._insert_answer_rows(session, new_answers)
+            self._insert_ignore(session, _waves, [{"code": w} for w in sorted({a.wave for a in audits})])
             return [outcomes[i] for i in range(len(audits))]
 
         return self._write(work)
 
-    def _check_references(self, session: Session, audit: Audit) -> str:
+    def _check_references(
+        self, session: Session, audit: Audit, known_dealers: set[str], standard_hashes: dict[tuple[str, str], str]
+    ) -> str:
         """Dealer and standard must exist; returns the stored standard's hash."""
         label = f"audit {audit.audit_id}" + (f" ({audit.source})" if audit.source else "")
-        if session.get(m.DealerRow, audit.dealer_code) is None:
+        if audit.dealer_code not in known_dealers:
             codes = list(session.execute(sa.select(m.DealerRow.code)).scalars())
             raise NotFound(f"{label}: unknown dealer {audit.dealer_code}{_did_you_mean(audit.dealer_code, codes)}")
-        standard = session.get(m.StandardRow, (audit.standard_id, audit.standard_version))
-        if standard is None:
+        stored_hash = standard_hashes.get((audit.standard_id, audit.standard_version))
+        if stored_hash is None:
             try:
                 self._raise_standard_not_found(session, audit.standard_id, audit.standard_version)
             except NotFound as error:
                 raise NotFound(f"{label}: {error}") from None
-        assert standard is not None
-        if audit.standard_hash and audit.standard_hash != standard.content_hash:
+        assert stored_hash is not None
+        if audit.standard_hash and audit.standard_hash != stored_hash:
             raise Conflict(
                 f"{label} was captured on standard {audit.standard_id} {audit.standard_version} with content hash "
-                f"{audit.standard_hash[:12]}…, but this database holds {standard.content_hash[:12]}… for that "
+                f"{audit.standard_hash[:12]}…, but this database holds {stored_hash[:12]}… for that "
                 "version: the two copies of the standard differ"
             )
-        return standard.content_hash
+        return stored_hash
 
-    def _save_audit_in(self, session: Session, audit: Audit, replace_: bool, who: str, why: str) -> SaveOutcome:
-        if not audit.audit_id:
-            raise Conflict(f"{audit.source or 'audit'}: an audit needs an audit_id (UUID)")
-        standard_hash = self._check_references(session, audit)
-        digest = audit_digest(audit)
-        row = session.get(m.AuditRow, audit.audit_id)
-        stamp = now_text()
-        if row is None:
-            session.add(
-                m.AuditRow(
-                    audit_id=audit.audit_id,
-                    revision=audit.revision,
-                    content_digest=digest,
-                    created_at=stamp,
-                    updated_at=stamp,
-                    finalised_at=stamp if audit.is_final else None,
-                    finalised_by=audit.auditor if audit.is_final else "",
-                    **self._audit_values(audit, standard_hash),
-                )
-            )
-            session.flush()
-            self._insert_answers(session, audit.audit_id, list(audit.answers.values()), start=0)
-            self._insert_ignore(session, _waves, [{"code": audit.wave}])
-            return SaveOutcome.CREATED
-        if row.content_digest == digest:
-            return SaveOutcome.UNCHANGED
+    def _replace_audit(
+        self, session: Session, audit: Audit, standard_hash: str, digest: str, replace_: bool, who: str, why: str
+    ) -> None:
+        """Other content under a stored UUID: Conflict naming the differences, or (replace) a new revision."""
+        row = session.get(m.AuditRow, audit.audit_id, with_for_update=self.dialect == "postgresql")
+        assert row is not None
         stored = self._load_audits(session, [_audits.c.audit_id == audit.audit_id])[0]
         differences = _describe_differences(stored, audit)
         if not replace_:
@@ -673,6 +712,7 @@ class Repository:
                 + f" is already stored (revision {row.revision}) with different content ({differences}); "
                 "import with --replace to store it as a new revision"
             )
+        stamp = now_text()
         revision = max(row.revision + 1, audit.revision)
         session.execute(_evidence.delete().where(_evidence.c.audit_id == audit.audit_id))
         session.execute(_answers.delete().where(_answers.c.audit_id == audit.audit_id))
@@ -685,7 +725,6 @@ class Repository:
             row.finalised_at, row.finalised_by = stamp, who or audit.auditor
         session.flush()
         self._insert_answers(session, audit.audit_id, list(audit.answers.values()), start=0)
-        self._insert_ignore(session, _waves, [{"code": audit.wave}])
         self._trail(
             session,
             audit.audit_id,
@@ -695,7 +734,6 @@ class Repository:
             revision,
             differences,
         )
-        return SaveOutcome.REPLACED
 
     @staticmethod
     def _audit_values(audit: Audit, standard_hash: str) -> dict[str, Any]:
@@ -714,24 +752,25 @@ class Repository:
 
     @staticmethod
     def _insert_answers(session: Session, audit_id: str, answers: list[Answer], start: int) -> None:
-        if not answers:
-            return
-        session.execute(
-            _answers.insert(),
-            [
-                {
-                    "audit_id": audit_id,
-                    "item_id": a.item_id,
-                    "position": start + i,
-                    "value": _value_to_json(a.value),
-                    "na": a.na,
-                    "note": a.note,
-                    "answered_at": _time_text(a.answered_at),
-                }
-                for i, a in enumerate(answers)
-            ],
-        )
-        evidence = [
+        Repository._insert_answer_rows(session, [(audit_id, answers)], start)
+
+    @staticmethod
+    def _insert_answer_rows(session: Session, groups: list[tuple[str, list[Answer]]], start: int = 0) -> None:
+        """Answers (and their evidence) of several audits with one multi-row INSERT per table and chunk."""
+        answer_rows = [
+            {
+                "audit_id": audit_id,
+                "item_id": a.item_id,
+                "position": start + i,
+                "value": _value_to_json(a.value),
+                "na": a.na,
+                "note": a.note,
+                "answered_at": _time_text(a.answered_at),
+            }
+            for audit_id, answers in groups
+            for i, a in enumerate(answers)
+        ]
+        evidence_rows = [
             {
                 "audit_id": audit_id,
                 "item_id": a.item_id,
@@ -741,11 +780,14 @@ class Repository:
                 "size": e.size,
                 "media_type": e.media_type,
             }
+            for audit_id, answers in groups
             for a in answers
             for j, e in enumerate(a.evidence)
         ]
-        if evidence:
-            session.execute(_evidence.insert(), evidence)
+        for chunk in _chunks(answer_rows, 5000):
+            session.execute(_answers.insert(), list(chunk))
+        for chunk in _chunks(evidence_rows, 5000):
+            session.execute(_evidence.insert(), list(chunk))
 
     def _trail(
         self, session: Session, audit_id: str, action: str, who: str, why: str, revision: int, details: str = ""
@@ -952,16 +994,26 @@ class Repository:
                 EvidenceRef(e.file_name, e.sha256, e.size, e.media_type)
             )
         answers: dict[str, dict[str, Answer]] = {}
-        for a in session.execute(
-            sa.select(_answers).where(_answers.c.audit_id.in_(ids)).order_by(_answers.c.audit_id, _answers.c.position)
-        ):
-            answers.setdefault(a.audit_id, {})[a.item_id] = Answer(
-                item_id=a.item_id,
-                value=_value_from_json(a.value),
-                na=bool(a.na),
-                note=a.note or "",
-                evidence=tuple(evidence.get((a.audit_id, a.item_id), ())),
-                answered_at=_parse_time(a.answered_at),
+        columns = (_answers.c.audit_id, _answers.c.item_id, _answers.c.value, _answers.c.na, _answers.c.note)
+        query = (
+            sa.select(*columns, _answers.c.answered_at)
+            .where(_answers.c.audit_id.in_(ids))
+            .order_by(_answers.c.audit_id, _answers.c.position)
+        )
+        current_id, current = None, {}
+        no_evidence: tuple[EvidenceRef, ...] = ()
+        fromisoformat = datetime.fromisoformat
+        for audit_id, item_id, value, na, note, answered_at in session.execute(query):
+            if audit_id != current_id:  # rows arrive grouped by audit: one dict lookup per audit, not per answer
+                current_id, current = audit_id, answers.setdefault(audit_id, {})
+            refs = evidence.get((audit_id, item_id)) if evidence else None
+            current[item_id] = Answer(
+                item_id,
+                _value_from_json(value),
+                bool(na),
+                note or "",
+                tuple(refs) if refs else no_evidence,
+                fromisoformat(answered_at) if answered_at else None,
             )
         return [
             Audit(
