@@ -173,7 +173,7 @@ def build(out_dir: Path = HERE) -> None:
         for (index, standard_id, item_id), answer in story.forced.items():
             if index != wave_index or standard_id != standard.id:
                 continue
-            evidence = ()
+            evidence: tuple[EvidenceRef, ...] = ()
             if answer.photo is not None:
                 evidence = (photo_ref(answer.photo, out_dir / WAVES[wave_index]),)
             forced[item_id] = Answer(item_id, value=answer.value, note=answer.note, evidence=evidence)

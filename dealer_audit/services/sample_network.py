@@ -485,9 +485,9 @@ def _audit(
         ):
             continue  # the capture tools hide items that do not apply; so does the generator
         moment += timedelta(seconds=15 + int(rng.random() * 61))  # randint is 4x slower
+        answer: Answer | None
         if item.id in forced:  # a scripted story answer; conditions above still decide whether it applies
-            answer = forced[item.id]
-            answer = replace(answer, answered_at=answer.answered_at or moment)
+            answer = replace(forced[item.id], answered_at=forced[item.id].answered_at or moment)
         else:
             answer = _answer(item_plan, quality, rng, english, photo_refs, photo_names, moment)
         if answer is None:
