@@ -77,3 +77,16 @@ def test_db_option_overrides_and_password_never_shows(tmp_path):
     assert env_result.exit_code == 1 and "VerySecret99" not in env_result.output
     helped = run("import", "--help", env={"DEALER_AUDIT_DB": secret_url})
     assert "DEALER_AUDIT_DB" in helped.output and "VerySecret99" not in helped.output
+
+
+def test_newer_database_schema_is_refused_naming_both_versions(tmp_path):
+    from dealer_audit.storage import models
+
+    run("init", str(tmp_path / "ws"))
+    with Workspace.open(tmp_path / "ws") as ws, ws.repo.engine.begin() as connection:
+        connection.execute(models.SchemaInfo.__table__.update().values(value=str(models.SCHEMA_VERSION + 1)))
+    result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES))
+    assert result.exit_code == 1
+    assert f"has schema version {models.SCHEMA_VERSION + 1}" in result.output
+    assert f"only knows schema version {models.SCHEMA_VERSION}" in result.output
+    assert "Traceback" not in result.output

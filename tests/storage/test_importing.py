@@ -289,3 +289,13 @@ def test_revision_in_file_is_not_part_of_identity(hq, tmp_path, make_audit):
     write_audit_file(dataclasses.replace(audit, revision=3), tmp_path / "b.json")
     summary = import_paths(hq, [tmp_path / "a.json", tmp_path / "b.json"])
     assert (summary.imported, summary.unchanged) == (1, 1)
+
+
+def test_bundle_with_unknown_standard_or_other_standard_content_is_refused(hq, tmp_path, make_audit):
+    unknown = write_bundle([make_audit(standard_version="2030.1")], tmp_path, tmp_path / "unknown.zip")
+    other_hash = write_bundle([make_audit(standard_hash="0" * 64)], tmp_path, tmp_path / "other.zip")
+    summary = import_paths(hq, [unknown, other_hash])
+    reasons = {r.path.name: r.reason for r in summary.refused}
+    assert "standard mini-service has no version 2030.1; stored versions: 2026.1" in reasons["unknown.zip"]
+    assert "the two copies of the standard differ" in reasons["other.zip"]
+    assert hq.repo.count_audits() == 0
