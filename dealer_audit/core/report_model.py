@@ -1183,6 +1183,8 @@ def _audit_line(
         for item in section.items:
             s = score.item(item.id)
             answer = answers.get(item.id)
+            if answer is None and (s is None or not s.applicable or not item.required):
+                continue  # never asked (skip logic) or optional and not answered: not an answer
             rows.append(
                 AnswerRow(
                     score.dealer_code,
