@@ -40,7 +40,7 @@ from typing import NamedTuple
 
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut, score_audit
+from dealer_audit.core.scoring import AuditScore, KnockOut, score_audit
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program, band_for
 from dealer_audit.core.stats import Interval, Summary, competition_ranks, confidence_interval, mean, weighted_mean
 from dealer_audit.errors import Location, Problem, Severity
@@ -358,16 +358,19 @@ class WaveResult:
 
 
 class _ItemAcc:
-    """Running figures of one item over many audits (hand-written __init__: built 100,000 times per wave)."""
+    """Running figures of one item over many audits (hand-written __init__: built 100,000 times per wave).
+
+    Plain running sums, not fsum: audits are added in audit-id order and dealers merged in a fixed order, so the
+    result does not depend on the order audits arrived in."""
 
     __slots__ = (
         "counted",
         "critical",
         "critical_failures",
         "failed",
-        "fractions",
+        "fraction_sum",
         "item_id",
-        "lost",
+        "lost_sum",
         "passed",
         "section_id",
         "standard_id",
@@ -379,32 +382,15 @@ class _ItemAcc:
         self.item_id = item_id
         self.critical = critical
         self.counted = self.passed = self.failed = self.critical_failures = 0
-        self.fractions: list[float] = []
-        self.lost: list[float] = []
-
-    def add(self, item: ItemScore) -> None:
-        fraction = item.fraction
-        if fraction is None:  # not counted
-            return
-        self.counted += 1
-        self.fractions.append(fraction)
-        if fraction == 1.0:
-            self.passed += 1
-            self.lost.append(0.0)
-        else:
-            self.failed += 1
-            bonus = item.bonus
-            self.lost.append(0.0 if bonus else item.possible - item.earned)
-            if item.critical is not None and not bonus:
-                self.critical_failures += 1
+        self.fraction_sum = self.lost_sum = 0.0
 
     def merge(self, other: _ItemAcc) -> None:
         self.counted += other.counted
         self.passed += other.passed
         self.failed += other.failed
         self.critical_failures += other.critical_failures
-        self.fractions.extend(other.fractions)
-        self.lost.extend(other.lost)
+        self.fraction_sum += other.fraction_sum
+        self.lost_sum += other.lost_sum
 
     def result(self, previous: ItemResult | None = None) -> ItemResult:
         status = ItemStatus.NOT_RATED
@@ -413,15 +399,16 @@ class _ItemAcc:
             status = ItemStatus.REPEAT_FAILURE if previously_failed else ItemStatus.NEW_FAILURE
         elif self.counted:
             status = ItemStatus.FIXED if previously_failed else ItemStatus.PASSED
+        n = self.counted
         return ItemResult(
             self.standard_id,
             self.section_id,
             self.item_id,
-            self.counted,
+            n,
             self.passed,
             self.failed,
-            mean(self.fractions),
-            mean(self.lost),
+            self.fraction_sum / n if n else None,
+            self.lost_sum / n if n else None,
             self.critical,
             self.critical_failures,
             previous.rate if previous else None,
@@ -496,7 +483,7 @@ def _new_accumulators(standards: Sequence[Checklist]) -> _Accumulators:
 
 def _structure_accumulators(standards: Sequence[Checklist], scores: Iterable[AuditScore]) -> _Accumulators:
     """Section and item figures accumulated over audit scores of one standard id (see `_new_accumulators`).
-    The hot loop of the roll-ups (every item of every audit passes here once), hence `_ItemAcc.add` inlined."""
+    The hot loop of the roll-ups: every item of every audit passes here once."""
     sections, items = _new_accumulators(standards)
     section_by_id = {key[1]: acc for key, acc in sections.items()}
     item_by_id = {key[1]: acc for key, acc in items.items()}
@@ -519,16 +506,15 @@ def _structure_accumulators(standards: Sequence[Checklist], scores: Iterable[Aud
             if item_acc is None:
                 continue
             item_acc.counted += 1
-            item_acc.fractions.append(fraction)
+            item_acc.fraction_sum += fraction
             if fraction == 1.0:
                 item_acc.passed += 1
-                item_acc.lost.append(0.0)
             else:
                 item_acc.failed += 1
-                bonus = item_score.bonus
-                item_acc.lost.append(0.0 if bonus else item_score.possible - item_score.earned)
-                if item_score.critical is not None and not bonus:
-                    item_acc.critical_failures += 1
+                if not item_score.bonus:
+                    item_acc.lost_sum += item_score.possible - item_score.earned
+                    if item_score.critical is not None:
+                        item_acc.critical_failures += 1
     return sections, items
 
 
@@ -933,40 +919,47 @@ def _opportunities(
     total_program_weight: float,
     scale: int,
 ) -> tuple[Opportunity, ...]:
+    """Failed items ranked by the index points passing them would add (see the module docstring)."""
     found: list[Opportunity] = []
     for result in results:
         if not result.audits:
             continue
-        gains: dict[str, list[float]] = defaultdict(list)
-        lost: dict[str, list[float]] = defaultdict(list)
-        shares: dict[str, list[float]] = defaultdict(list)
+        # item id -> [gain sum, points lost sum, weight share sum, failures]; audits come in audit-id order
+        sums: dict[str, list[float]] = {}
         section_of: dict[str, str] = {}
         critical: dict[str, bool] = {}
         for score in result.audits:
-            applicable = [s for s in score.sections if s.raw_percent is not None and s.weight > 0]
-            total_weight = math.fsum(s.weight for s in applicable)
-            possible = {s.section_id: s.possible for s in applicable}
-            weight = {s.section_id: s.weight for s in applicable}
+            total_weight = math.fsum(s.weight for s in score.sections if s.raw_percent is not None and s.weight > 0)
             if total_weight <= 0:
                 continue
+            # per section: (index points per point lost, weight share)
+            factors = {
+                s.section_id: (100.0 * s.weight / (s.possible * total_weight), s.weight / total_weight)
+                for s in score.sections
+                if s.raw_percent is not None and s.weight > 0 and s.possible > 0
+            }
             for item in score.failures:
-                if item.bonus or item.section_id not in possible:
+                factor = factors.get(item.section_id)
+                if item.bonus or factor is None:
                     continue
-                share = weight[item.section_id] / total_weight
                 points_lost = item.possible - item.earned
-                gains[item.item_id].append(100.0 * points_lost / possible[item.section_id] * share)
-                lost[item.item_id].append(points_lost)
-                shares[item.item_id].append(share)
-                section_of[item.item_id] = item.section_id
-                critical[item.item_id] = item.critical is not None
+                entry = sums.get(item.item_id)
+                if entry is None:
+                    entry = sums[item.item_id] = [0.0, 0.0, 0.0, 0.0]
+                    section_of[item.item_id] = item.section_id
+                    critical[item.item_id] = item.critical is not None
+                entry[0] += points_lost * factor[0]
+                entry[1] += points_lost
+                entry[2] += factor[1]
+                entry[3] += 1
         n = len(result.audits)
         program_share = (
             program_weights[result.standard_id] / total_program_weight
             if result.standard_id in program_weights and total_program_weight > 0
             else None
         )
-        for item_id, values in gains.items():
-            index_points = math.fsum(values) / n
+        for item_id, (gain, lost, share, failed) in sums.items():
+            index_points = gain / n
             found.append(
                 Opportunity(
                     standard_id=result.standard_id,
@@ -974,10 +967,10 @@ def _opportunities(
                     item_id=item_id,
                     index_points=index_points,
                     composite_points=None if program_share is None else index_points * program_share * scale / 100,
-                    points_lost=math.fsum(lost[item_id]) / n,
-                    section_weight_share=math.fsum(shares[item_id]) / len(shares[item_id]),
+                    points_lost=lost / n,
+                    section_weight_share=share / failed,
                     critical=critical[item_id],
-                    failed=len(values),
+                    failed=int(failed),
                     n=n,
                 )
             )

@@ -252,6 +252,7 @@ class _Plan:
 
     sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
     conditional: tuple[tuple[str, Condition], ...]  # items with a condition, in checklist order
+    referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
     required: tuple[str, ...]
     item_ids: tuple[str, ...]
 
@@ -266,12 +267,14 @@ def _plan(standard: Checklist) -> _Plan:
     cached = _PLANS.get(id(standard))
     if cached is not None and cached[0] is standard:
         return cached[1]
+    conditional = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     plan = _Plan(
         sections=tuple(
             (section, tuple(_ItemPlan(item, section.id, _compile_scorer(item)) for item in section.items))
             for section in standard.sections
         ),
-        conditional=tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition),
+        conditional=conditional,
+        referenced=tuple(sorted({ref.item_id for _, c in conditional for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),
         item_ids=tuple(i.id for i in standard.items()),
     )
@@ -292,7 +295,11 @@ def _hidden(plan: _Plan, audit: Audit, dealer: DealerLike) -> set[str]:
     context = dealer_context(dealer)
     values: dict[str, Any] = {}
     answered: set[str] = set()
-    for item_id, answer in audit.answers.items():
+    answers = audit.answers
+    for item_id in plan.referenced:
+        answer = answers.get(item_id)
+        if answer is None:
+            continue
         if answer.na:
             answered.add(item_id)
         elif answer.value is not None:
