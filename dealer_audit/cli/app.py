@@ -35,7 +35,7 @@ class _ErrorReportingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ValidationFailed as failure:
-            err.print(f"[bold red]error:[/] {failure.summary}", markup=True)
+            err.print(f"[bold red]error:[/] {failure.summary}", markup=True, soft_wrap=True)
             for problem in failure.problems:
                 colour = "red" if problem.is_error else "yellow"
                 err.print(f"  [{colour}]{problem.severity.value}[/] {problem}", markup=True, soft_wrap=True)
