@@ -128,7 +128,8 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
             f"format_version {version!r} is not supported (this tool reads {FORMAT_VERSION})",
             hint="upgrade dealer-audit" if isinstance(version, int) and version > FORMAT_VERSION else "",
         )
-    standard = data.get("standard") if isinstance(data.get("standard"), dict) else {}
+    raw_standard = data.get("standard")
+    standard: dict[str, Any] = raw_standard if isinstance(raw_standard, dict) else {}
     if not standard:
         problems.error(where("standard"), "'standard' must be an object with 'id' and 'version'")
     status_text = data.get("status", "draft")
@@ -141,7 +142,8 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
         problems.error(where("revision"), "revision must be a whole number >= 1")
         revision = 1
-    visit = data.get("visit") if isinstance(data.get("visit"), dict) else {}
+    raw_visit = data.get("visit")
+    visit: dict[str, Any] = raw_visit if isinstance(raw_visit, dict) else {}
     answers: dict[str, Answer] = {}
     raw_answers = data.get("answers", {})
     if not isinstance(raw_answers, dict):

@@ -387,7 +387,8 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
                     for p in failure.problems
                 )
                 continue
-            standard = entry.get("standard") if isinstance(entry.get("standard"), dict) else {}
+            raw_standard = entry.get("standard")
+            standard: dict[str, Any] = raw_standard if isinstance(raw_standard, dict) else {}
             claimed = {
                 "audit_id": entry.get("audit_id"),
                 "dealer": entry.get("dealer"),

@@ -14,7 +14,7 @@ Design choices, and why:
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKeyConstraint, Index, Text
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, Text
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 1  # bump with every table change; Repository.open refuses databases newer than this
@@ -150,14 +150,22 @@ class AuditTrailRow(SQLModel, table=True):
     details: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
-ALL_TABLES = [
-    SchemaInfo.__table__,
-    StandardRow.__table__,
-    ProgramRow.__table__,
-    WaveRow.__table__,
-    DealerRow.__table__,
-    AuditRow.__table__,
-    AnswerRow.__table__,
-    EvidenceRow.__table__,
-    AuditTrailRow.__table__,
+def table(name: str) -> Table:
+    """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
+    return SQLModel.metadata.tables[name]
+
+
+ALL_TABLES: list[Table] = [
+    table(name)
+    for name in (
+        "schema_info",
+        "standards",
+        "programs",
+        "waves",
+        "dealers",
+        "audits",
+        "answers",
+        "evidence",
+        "audit_trail",
+    )
 ]

@@ -71,10 +71,15 @@ _RETRIES = 6
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 _CHUNK = 500  # keeps IN (...) lists well under every database's parameter limit
 
-_audits = m.AuditRow.__table__
-_answers = m.AnswerRow.__table__
-_evidence = m.EvidenceRow.__table__
-_waves = m.WaveRow.__table__
+_audits = m.table("audits")
+_answers = m.table("answers")
+_evidence = m.table("evidence")
+_waves = m.table("waves")
+_standards = m.table("standards")
+_programs = m.table("programs")
+_dealers = m.table("dealers")
+_schema_info = m.table("schema_info")
+_trail_table = m.table("audit_trail")
 
 
 class SaveOutcome(StrEnum):
@@ -268,7 +273,7 @@ class Repository:
     def schema_version(self) -> int:
         with self.engine.connect() as connection:
             value = connection.execute(
-                sa.select(m.SchemaInfo.__table__.c.value).where(m.SchemaInfo.__table__.c.key == "schema_version")
+                sa.select(_schema_info.c.value).where(_schema_info.c.key == "schema_version")
             ).scalar_one_or_none()
         return int(value) if value is not None else 0
 
@@ -288,7 +293,7 @@ class Repository:
             missing = [t.name for t in m.ALL_TABLES if not sa.inspect(self.engine).has_table(t.name)]
             if missing:
                 raise
-        info = m.SchemaInfo.__table__
+        info = _schema_info
 
         def record(session: Session) -> None:
             current = session.execute(sa.select(info.c.value).where(info.c.key == "schema_version")).scalar()
@@ -397,7 +402,7 @@ class Repository:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _raise_standard_not_found(self, session: Session, standard_id: str, version: str | None) -> None:
-        rows = session.execute(sa.select(m.StandardRow.id, m.StandardRow.version)).all()
+        rows = session.execute(sa.select(_standards.c.id, _standards.c.version)).all()
         versions = sorted((v for i, v in rows if i == standard_id), key=version_key)
         if versions and version is not None:
             raise NotFound(f"standard {standard_id} has no version {version}; stored versions: {', '.join(versions)}")
@@ -411,7 +416,7 @@ class Repository:
     def latest_standard(self, standard_id: str) -> Checklist:
         """The highest stored version of a standard (versions compare number parts numerically)."""
         with self._read() as session:
-            rows = session.execute(sa.select(m.StandardRow).where(m.StandardRow.id == standard_id)).scalars().all()
+            rows = session.execute(sa.select(m.StandardRow).where(_standards.c.id == standard_id)).scalars().all()
             if not rows:
                 self._raise_standard_not_found(session, standard_id, None)
             best = max(rows, key=lambda r: version_key(r.version))
@@ -454,7 +459,7 @@ class Repository:
                 row.content_hash, row.body, row.loaded_at = digest, body, now_text()
             for position, wave in enumerate(program.waves):
                 existing = session.get(m.WaveRow, wave.code)
-                values = {
+                values: dict[str, Any] = {
                     "title_zh": wave.title.zh,
                     "title_en": wave.title.en,
                     "start": wave.start,
@@ -482,10 +487,10 @@ class Repository:
                 row = session.get(m.ProgramRow, program_id)
             else:
                 row = session.execute(
-                    sa.select(m.ProgramRow).order_by(m.ProgramRow.loaded_at.desc(), m.ProgramRow.id).limit(1)
+                    sa.select(m.ProgramRow).order_by(_programs.c.loaded_at.desc(), _programs.c.id).limit(1)
                 ).scalar_one_or_none()
             if row is None:
-                ids = list(session.execute(sa.select(m.ProgramRow.id)).scalars())
+                ids = list(session.execute(sa.select(_programs.c.id)).scalars())
                 if program_id is None:
                     raise NotFound("no program is loaded: load the program file with `dealer-audit standards import`")
                 raise NotFound(
@@ -496,7 +501,7 @@ class Repository:
 
     def list_programs(self) -> list[Program]:
         with self._read() as session:
-            rows = session.execute(sa.select(m.ProgramRow).order_by(m.ProgramRow.id)).scalars().all()
+            rows = session.execute(sa.select(m.ProgramRow).order_by(_programs.c.id)).scalars().all()
             return [self._decode_program(r) for r in rows]
 
     def list_waves(self) -> list[Wave]:
@@ -543,19 +548,19 @@ class Repository:
             codes = list(by_code)
             existing: dict[str, m.DealerRow] = {}
             for chunk in _chunks(codes):
-                for row in session.execute(sa.select(m.DealerRow).where(m.DealerRow.code.in_(chunk))).scalars():
+                for row in session.execute(sa.select(m.DealerRow).where(_dealers.c.code.in_(chunk))).scalars():
                     existing[row.code] = row
             for code, dealer in by_code.items():
                 values = self._dealer_values(dealer)
-                row = existing.get(code)
-                if row is None:
+                found = existing.get(code)
+                if found is None:
                     session.add(m.DealerRow(code=code, **values))
                     created += 1
-                elif all(getattr(row, k) == v for k, v in values.items()):
+                elif all(getattr(found, k) == v for k, v in values.items()):
                     unchanged += 1
                 else:
                     for key, value in values.items():
-                        setattr(row, key, value)
+                        setattr(found, key, value)
                     updated += 1
             return DealerSaveResult(created, updated, unchanged)
 
@@ -564,7 +569,7 @@ class Repository:
     def suggest_dealers(self, code: str) -> list[str]:
         """Stored dealer codes close to `code` (for "did you mean" in messages)."""
         with self._read() as session:
-            codes = list(session.execute(sa.select(m.DealerRow.code)).scalars())
+            codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
         return suggest(code, codes)
 
     def get_dealer(self, code: str) -> Dealer:
@@ -582,9 +587,9 @@ class Repository:
 
     def list_dealers(self, region: str | None = None) -> list[Dealer]:
         with self._read() as session:
-            query = sa.select(m.DealerRow).order_by(m.DealerRow.code)
+            query = sa.select(m.DealerRow).order_by(_dealers.c.code)
             if region is not None:
-                query = query.where(m.DealerRow.region == region)
+                query = query.where(_dealers.c.region == region)
             return [self._dealer_from_row(r) for r in session.execute(query).scalars()]
 
     # ---- audits: writing -------------------------------------------------------------------------------------
@@ -623,11 +628,11 @@ class Repository:
             known_dealers: set[str] = set()
             for chunk in _chunks(dealer_codes):
                 known_dealers.update(
-                    session.execute(sa.select(m.DealerRow.code).where(m.DealerRow.code.in_(chunk))).scalars()
+                    session.execute(sa.select(_dealers.c.code).where(_dealers.c.code.in_(chunk))).scalars()
                 )
             standard_hashes = {
                 (r.id, r.version): r.content_hash
-                for r in session.execute(sa.select(m.StandardRow.id, m.StandardRow.version, m.StandardRow.content_hash))
+                for r in session.execute(sa.select(_standards.c.id, _standards.c.version, _standards.c.content_hash))
             }
             new_rows: list[dict[str, Any]] = []
             new_answers: list[tuple[str, list[Answer]]] = []
@@ -645,8 +650,8 @@ class Repository:
                     outcomes[index] = SaveOutcome.UNCHANGED
                     continue
                 batch_digests[audit.audit_id] = digest
-                row = existing.get(audit.audit_id)
-                if row is None:
+                stored_row = existing.get(audit.audit_id)
+                if stored_row is None:
                     new_rows.append(
                         {
                             "audit_id": audit.audit_id,
@@ -661,13 +666,13 @@ class Repository:
                     )
                     new_answers.append((audit.audit_id, list(audit.answers.values())))
                     outcomes[index] = SaveOutcome.CREATED
-                elif row.content_digest == digest:
+                elif stored_row.content_digest == digest:
                     outcomes[index] = SaveOutcome.UNCHANGED
                 else:
                     self._replace_audit(session, audit, standard_hash, digest, replace, who, why)
                     outcomes[index] = SaveOutcome.REPLACED
-            for chunk in _chunks(new_rows):
-                session.execute(_audits.insert(), list(chunk))
+            for rows in _chunks(new_rows):
+                session.execute(_audits.insert(), list(rows))
             self._insert_answer_rows(session, new_answers)
             self._insert_ignore(session, _waves, [{"code": w} for w in sorted({a.wave for a in audits})])
             return [outcomes[i] for i in range(len(audits))]
@@ -680,7 +685,7 @@ class Repository:
         """Dealer and standard must exist; returns the stored standard's hash."""
         label = f"audit {audit.audit_id}" + (f" ({audit.source})" if audit.source else "")
         if audit.dealer_code not in known_dealers:
-            codes = list(session.execute(sa.select(m.DealerRow.code)).scalars())
+            codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
             raise NotFound(f"{label}: unknown dealer {audit.dealer_code}{_did_you_mean(audit.dealer_code, codes)}")
         stored_hash = standard_hashes.get((audit.standard_id, audit.standard_version))
         if stored_hash is None:
@@ -1036,9 +1041,9 @@ class Repository:
 
     def audit_trail(self, audit_id: str) -> list[TrailEntry]:
         """Changes recorded for an audit, oldest first."""
-        t = m.AuditTrailRow
+        t = _trail_table.c
         with self._read() as session:
-            rows = session.execute(sa.select(t).where(t.audit_id == audit_id).order_by(t.id)).scalars().all()
+            rows = session.execute(sa.select(_trail_table).where(t.audit_id == audit_id).order_by(t.id)).all()
         return [
             TrailEntry(r.audit_id, datetime.fromisoformat(r.at), r.who, r.action, r.why, r.revision, r.details)
             for r in rows
