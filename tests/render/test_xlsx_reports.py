@@ -46,6 +46,8 @@ def test_dealer_workbook_summary_equals_model(tmp_path: Path, dealer_report_en: 
     assert summary["vs previous wave"] == pytest.approx(-125.4)
     assert summary["Mini service mystery shop"] == pytest.approx(60.0)
     assert summary["Reception"] == pytest.approx(62.5)
+    validations = wb["Summary"].data_validations.dataValidation
+    assert validations and validations[0].type == "date"  # the due dates of the action plan
 
 
 def test_dealer_workbook_items_every_answer_formatted(tmp_path: Path, dealer_report_zh: DealerReport) -> None:

@@ -8,6 +8,7 @@ re-averages in Excel works with the same numbers the PDF rounds.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -185,12 +186,19 @@ def _summary(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
     for col, h in enumerate(head):
         ws.write_string(row, col, h, fmt["header"])
     row += 1
+    first_action = row
     for a in r.actions:
         write_text(ws, row, 0, f"{a.item_id} {a.text}", fmt["wrap"])
         write_text(ws, row, 1, a.what_to_fix, fmt["wrap"])
         ws.write_blank(row, 2, None, fmt["fill_in"])
-        ws.write_blank(row, 3, None, fmt["fill_in"])
+        ws.write_blank(row, 3, None, fmt["fill_date"])
         row += 1
+    if r.actions:
+        # the dealer fills owner and due date in; a due date must be a date (Excel refuses anything else)
+        ws.data_validation(first_action, 3, row - 1, 3, {
+            "validate": "date", "criteria": ">", "value": date(2000, 1, 1),
+            "input_title": t("due"), "input_message": "YYYY-MM-DD",
+            "error_message": "YYYY-MM-DD"})  # fmt: skip
     row += 1
     write_text(ws, row, 0, f"{t('standard')}: {r.footer.standards}", fmt["muted"])
     write_text(ws, row + 1, 0, f"{t('audit')}: {r.footer.audit_ids}", fmt["muted"])
@@ -258,6 +266,9 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
         "pass": wb.add_format({"font_color": "#1B7F3B"}),
         "warn": wb.add_format({"bg_color": "#FFF4E5", "font_color": "#B26A00"}),
         "fill_in": wb.add_format({"bg_color": "#E8EEF5", "border": 1, "border_color": "#C9D1DB"}),
+        "fill_date": wb.add_format(
+            {"bg_color": "#E8EEF5", "border": 1, "border_color": "#C9D1DB", "num_format": "yyyy-mm-dd"}
+        ),
     }
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
