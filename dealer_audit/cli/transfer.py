@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,14 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Store changed copies of stored audits as new revisions.")
     ] = False,
-    who: Annotated[str, typer.Option("--who", help="Your name for the audit trail of replacements.")] = "",
+    who: Annotated[
+        str,
+        typer.Option(
+            "--who",
+            envvar="DEALER_AUDIT_AUDITOR",
+            help="Your name for the audit trail of replacements (default: login name).",
+        ),
+    ] = "",
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -31,6 +39,7 @@ def import_(
     from dealer_audit.services.importing import expand_paths, import_paths
 
     files = expand_paths(paths)
+    who = who or _login_name()
     with open_workspace(workspace, db) as ws, console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar:
         summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)
     rows = []
@@ -51,6 +60,13 @@ def import_(
     )
     if refused:
         raise typer.Exit(1)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return ""
 
 
 def export(

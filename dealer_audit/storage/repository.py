@@ -23,7 +23,8 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.save_audit(audit, replace=False, who="", why="") -> SaveOutcome   # created | unchanged | replaced
     repo.save_audits(audits, replace=False, who="", why="") -> list[SaveOutcome]   # all or nothing
     repo.get_audit(id_or_unique_prefix) -> Audit
-    repo.list_audits(wave=None, dealer_code=None, standard_id=None, status=None) -> list[Audit]  # 3 queries
+    repo.list_audits(wave=None, dealer_code=None, standard_id=None, status=None, standard_version=None)
+                                                 # -> list[Audit], in 3 queries whatever the count
     repo.save_answer(audit_id, answer, who="", why="") -> Audit        # the wizard's autosave
     repo.delete_answer(audit_id, item_id, who="", why="") -> Audit
     repo.finalise(audit_id, who) -> Audit
@@ -960,6 +961,7 @@ class Repository:
         dealer_code: str | None = None,
         standard_id: str | None = None,
         status: AuditStatus | str | None = None,
+        standard_version: str | None = None,
     ) -> list[Audit]:
         """Audits matching every given filter, with their answers and evidence, sorted by wave, dealer, visit.
 
@@ -973,6 +975,8 @@ class Repository:
             conditions.append(_audits.c.dealer_code == dealer_code)
         if standard_id is not None:
             conditions.append(_audits.c.standard_id == standard_id)
+        if standard_version is not None:
+            conditions.append(_audits.c.standard_version == standard_version)
         if status is not None:
             conditions.append(_audits.c.status == AuditStatus(status).value)
         with self._read() as session:

@@ -244,6 +244,8 @@ def test_list_audits_filters(loaded_repo, make_audit):
     assert [a.audit_id for a in loaded_repo.list_audits(dealer_code="SH001", wave="2026-Q3")] == [audits[0].audit_id]
     assert [a.audit_id for a in loaded_repo.list_audits(status="draft")] == [audits[2].audit_id]
     assert loaded_repo.list_audits(standard_id="other") == []
+    assert len(loaded_repo.list_audits(standard_id="mini-service", standard_version="2026.1")) == 3
+    assert loaded_repo.list_audits(standard_version="2025.1") == []
     loaded = {a.audit_id: a for a in loaded_repo.list_audits()}
     assert all(loaded[a.audit_id].answers == a.answers for a in audits)
 
