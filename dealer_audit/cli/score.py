@@ -42,7 +42,7 @@ def _check_region(result: WaveResult, region: str | None) -> None:
 
 def _delta_text(value: float | None) -> str:
     text = format_score(value, na="–")
-    return text if value is None or text.startswith("-") else f"+{text}"
+    return text if value is None or text.startswith("-") or float(text) == 0 else f"+{text}"
 
 
 def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:

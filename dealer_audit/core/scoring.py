@@ -56,7 +56,9 @@ def display_round(value: float | None, digits: int = 1) -> float | None:
 def format_score(value: float | None, digits: int = 1, na: str = "N/A") -> str:
     """`display_round` as text with a fixed number of decimals ("84.3", "100.0", "N/A")."""
     rounded = display_round(value, digits)
-    return na if rounded is None else f"{rounded:.{digits}f}"
+    if rounded is None:
+        return na
+    return f"{rounded + 0.0:.{digits}f}"  # + 0.0 turns -0.0 into 0.0: never show "-0.0"
 
 
 # ---- dealer attributes -------------------------------------------------------------------------------------------

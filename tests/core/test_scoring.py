@@ -381,3 +381,5 @@ def test_format_score() -> None:
     assert format_score(2950 / 45) == "65.6"
     assert format_score(100) == "100.0"
     assert format_score(None) == "N/A"
+    assert format_score(-0.04) == "0.0"
+    assert format_score(-0.05) == "-0.1"
