@@ -175,3 +175,16 @@ def test_rescore_under_a_newer_version(runner: CliRunner, scored_workspace: Any,
     )
     assert table.exit_code == 0, table.output
     assert "mini-service: wave 2026-Q4 captured on 2026.1, re-scored under 2026.2" in table.stdout
+
+
+def test_score_json_for_one_region(runner: CliRunner, scored_workspace: Any) -> None:
+    ws = ["-w", str(scored_workspace.root)]
+    result = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "north", "--json", *ws])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["region"] == "north"
+    assert [d["code"] for d in data["dealers"]] == ["BJ001"]
+    assert [g["code"] for g in data["regions"]] == ["north"]
+    assert data["network"]["composite"]["n"] == 3  # the network stays for context
+    assert data["dealers"][0]["rank"] == {"network": 1, "network_size": 3, "region": 1, "region_size": 1}
+    assert data["alerts"] == []

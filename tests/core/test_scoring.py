@@ -383,3 +383,44 @@ def test_format_score() -> None:
     assert format_score(None) == "N/A"
     assert format_score(-0.04) == "0.0"
     assert format_score(-0.05) == "-0.1"
+
+
+# ---- conditions in scoring ---------------------------------------------------------------------------------------
+
+
+def chain_standard() -> Checklist:
+    return one_section(
+        yes_no("G", na_allowed=True),
+        yes_no("X", condition="G == 'yes'"),
+        yes_no("Y", condition="X == 'yes'"),
+        yes_no("Z", condition="answered(G) and G != 'yes'"),
+        yes_no("E", condition="dealer.region == 'north' or dealer.has_ev_service"),
+    )
+
+
+def test_a_hidden_answer_does_not_steer_later_conditions() -> None:
+    std = chain_standard()
+    score = score_audit(std, audit(std, G="no", X="yes", Y="yes", Z="yes", E="yes"), dealer(region="east"))
+    applicable = {i.item_id: i.applicable for i in score.items}
+    # X is hidden by G = no, so its stale "yes" must not reveal Y
+    assert applicable == {"G": True, "X": False, "Y": False, "Z": True, "E": False}
+    assert score.sections[0].possible == 2
+
+
+def test_na_counts_as_answered_but_reads_as_no_value() -> None:
+    std = chain_standard()
+    score = score_audit(std, audit(std, G=NA, Z="no"), dealer(region="north"))
+    applicable = {i.item_id: i.applicable for i in score.items}
+    # answered(G) is true for N/A, and G != 'yes' is false for a missing value (comparisons with null are false)
+    assert applicable == {"G": True, "X": False, "Y": False, "Z": False, "E": True}
+    assert score.missing_required == ("E",)
+
+
+def test_dealer_master_data_and_attributes_in_conditions() -> None:
+    std = chain_standard()
+    east_ev = score_audit(
+        std, audit(std, G="yes", X="yes", Y="yes", E="yes"), dealer(region="east", has_ev_service=True)
+    )
+    assert east_ev.item("E").applicable  # type: ignore[union-attr]
+    assert score_audit(std, audit(std, E="yes"), {"region": "north"}).item("E").applicable  # type: ignore[union-attr]
+    assert not score_audit(std, audit(std, E="yes"), None).item("E").applicable  # type: ignore[union-attr]

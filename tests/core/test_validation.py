@@ -114,3 +114,20 @@ def test_wrong_standard_and_dealer() -> None:
     other = audit(STD, dealer="D2", **FULL)
     problems = validate_audit(STD, other, dealer("D1", has_ev_service=True))
     assert codes(problems) == [(None, "wrong_dealer")]
+
+
+def test_number_outside_every_band_and_na_with_a_value_are_warnings() -> None:
+    from dataclasses import replace
+
+    from dealer_audit.core.standard import NumberBand
+
+    sections = list(STD.sections)
+    r04 = replace(STD.items_by_id["R04"], bands=(NumberBand(1, max=2), NumberBand(0.5, max=5)))
+    sections[0] = replace(sections[0], items=tuple(r04 if i.id == "R04" else i for i in sections[0].items))
+    std = replace(STD, sections=tuple(sections))
+    values = {**FULL, "R04": 9, "R02": Answer("R02", "yes", na=True)}
+    problems = validate_audit(std, audit(std, **values), dealer(has_ev_service=True))
+    assert [(p.location.path, p.code, p.severity) for p in problems] == [
+        ("answers.R02", "na_with_value", Severity.WARNING),
+        ("answers.R04", "no_band", Severity.WARNING),
+    ]
