@@ -22,7 +22,8 @@ Rules (docs/scoring.md has them in full, with a worked example):
   ÷ the section's possible points × the section's weight share × 100), averaged over the dealer's audits, weighted
   by the checklist's share of the composite; highest first.
 
-All means use `math.fsum`, so the order in which audits arrive never changes a figure.
+Audits are deduplicated and processed in audit-id order, dealers in code order, and statistics over sets of values
+use `math.fsum`, so the order in which audits arrive never changes a figure (a property test checks it).
 """
 
 from __future__ import annotations
