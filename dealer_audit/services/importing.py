@@ -8,7 +8,9 @@
               formats/field_exports.sniff_field_export recognises it (also for ``*.csv`` and non-bundle zips);
 - a folder    recursively its ``*.json`` and ``*.zip`` files.
 
-Every file ends as imported / unchanged / replaced, or refused with the reason (unknown dealer with close
+Audit files are checked one by one and saved in batches of BATCH_SIZE per transaction (HQ imports thousands);
+a batch the database refuses as a whole is saved file by file instead. Every file ends as imported / unchanged /
+replaced, or refused with the reason (unknown dealer with close
 matches, unknown standard, invalid answers, a conflicting copy of a stored audit, a corrupt bundle …). A refused
 file stores nothing; other files still import. Re-importing is safe: same UUID + same content is `unchanged`,
 so a batch can simply be re-run after fixing the refused files. Two processes importing the same bundles into
@@ -40,6 +42,7 @@ BUNDLE_SUFFIXES = (".zip",)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 FIELD_EXPORT_SUFFIXES = (".csv", ".xlsx", ".xls", ".zip", ".json")
 MAX_REASON_PROBLEMS = 8
+BATCH_SIZE = 200  # audit files saved per transaction: big folders import in seconds, a batch stays small
 
 
 class FileStatus(StrEnum):
@@ -204,6 +207,41 @@ class _Importer:
 
     # -- per kind
 
+    def read_checked_audit_file(self, path: Path) -> tuple[FileResult, Audit | None]:
+        """An audit file read and checked but not yet saved (None when refused: the reason is on the result)."""
+        from dealer_audit.formats.audit_json import read_audit_file
+
+        result = FileResult(path, kind="audit")
+        try:
+            audit = read_audit_file(path)
+            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+        except DealerAuditError as error:
+            result.reason = _reason(error)
+            return result, None
+        return result, audit
+
+    def save_checked_batch(self, batch: Sequence[tuple[FileResult, Audit]]) -> None:
+        """Save checked audit files together in one transaction (fast path for big folders).
+
+        When the batch as a whole is refused (a conflict, or a dealer deleted meanwhile), each file is saved on
+        its own instead, so one bad file never holds back the others and each refusal names its own file.
+        """
+        try:
+            outcomes = self.repo.save_audits([audit for _, audit in batch])
+        except DealerAuditError:
+            for result, audit in batch:
+                try:
+                    self._save([audit], result, result.path)
+                except DealerAuditError as error:
+                    result.reason = _reason(error)
+                    result.created, result.unchanged, result.replaced = [], [], []
+        else:
+            for (result, audit), outcome in zip(batch, outcomes, strict=True):
+                self._record(result, audit, outcome)
+        for result, audit in batch:
+            if not result.refused:
+                self.collect_loose_evidence(audit, result.path, result)
+
     def run(self, path: Path) -> FileResult:
         result = FileResult(path)
         try:
@@ -316,11 +354,15 @@ class _Importer:
             audits, replace=self.replace, who=self.who, why=f"import of {path.name}" if self.replace else ""
         )
         for audit, outcome in zip(audits, outcomes, strict=True):
-            {
-                SaveOutcome.CREATED: result.created,
-                SaveOutcome.UNCHANGED: result.unchanged,
-                SaveOutcome.REPLACED: result.replaced,
-            }[outcome].append(audit.audit_id)
+            self._record(result, audit, outcome)
+
+    @staticmethod
+    def _record(result: FileResult, audit: Audit, outcome: SaveOutcome) -> None:
+        {
+            SaveOutcome.CREATED: result.created,
+            SaveOutcome.UNCHANGED: result.unchanged,
+            SaveOutcome.REPLACED: result.replaced,
+        }[outcome].append(audit.audit_id)
 
     def import_bundle(self, path: Path, result: FileResult) -> None:
         """Verify the bundle, check its audits, copy its evidence by sha256, then save all audits at once.
@@ -373,12 +415,39 @@ def import_paths(
     """
     files = expand_paths(Path(p) for p in paths)
     importer = _Importer(workspace, replace, who)
-    summary = ImportSummary()
-    for done, path in enumerate(files, start=1):
-        summary.files.append(importer.run(path))
+    results: list[FileResult | None] = [None] * len(files)
+    pending: list[tuple[int, FileResult, Audit]] = []
+    completed = 0
+
+    def complete(index: int, result: FileResult) -> None:
+        nonlocal completed
+        results[index] = result
+        completed += 1
         if progress is not None:
-            progress(done, len(files), path)
-    return summary
+            progress(completed, len(files), files[index])
+
+    def flush() -> None:
+        if pending:
+            importer.save_checked_batch([(result, audit) for _, result, audit in pending])
+            for index, result, _ in pending:
+                complete(index, result)
+            pending.clear()
+
+    for index, path in enumerate(files):
+        # Plain audit files are saved in batches (one transaction per BATCH_SIZE files) unless replacing, where
+        # each replacement needs its own audit-trail reason; everything else is one file, one transaction.
+        if replace or importer.kind_of(path) != "audit":
+            complete(index, importer.run(path))
+            continue
+        result, audit = importer.read_checked_audit_file(path)
+        if audit is None:
+            complete(index, result)
+            continue
+        pending.append((index, result, audit))
+        if len(pending) >= BATCH_SIZE:
+            flush()
+    flush()
+    return ImportSummary([r for r in results if r is not None])
 
 
 # ---- export --------------------------------------------------------------------------------------------------

@@ -150,8 +150,9 @@ def test_folder_import_is_recursive_and_reports_per_file(hq, tmp_path, make_audi
     laptop_bundle.rename(folder / "day2" / "wang.zip")
     seen = []
     summary = import_paths(hq, [folder], progress=lambda done, total, path: seen.append((done, total, path.name)))
-    assert [s[2] for s in seen] == ["a.json", "broken.json", "draft.json", "wang.zip"]
-    assert seen[-1][:2] == (4, 4)
+    assert sorted(s[2] for s in seen) == ["a.json", "broken.json", "draft.json", "wang.zip"]
+    assert [s[:2] for s in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert [r.path.name for r in summary.files] == ["a.json", "broken.json", "draft.json", "wang.zip"]
     statuses = {r.path.name: r.status for r in summary.files}
     assert statuses == {
         "a.json": FileStatus.IMPORTED,
@@ -299,3 +300,27 @@ def test_bundle_with_unknown_standard_or_other_standard_content_is_refused(hq, t
     assert "standard mini-service has no version 2030.1; stored versions: 2026.1" in reasons["unknown.zip"]
     assert "the two copies of the standard differ" in reasons["other.zip"]
     assert hq.repo.count_audits() == 0
+
+
+def test_a_conflicting_file_in_a_batch_does_not_hold_back_the_others(hq, tmp_path, make_audit):
+    stored = make_audit()
+    hq.repo.save_audit(stored)
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    write_audit_file(make_audit(), folder / "a.json")
+    write_audit_file(stored.with_answer(Answer("W06", "yes")), folder / "b-conflict.json")
+    write_audit_file(stored, folder / "c-same.json")
+    twin = make_audit()
+    write_audit_file(twin, folder / "d.json")
+    write_audit_file(twin, folder / "e-twin.json")
+    summary = import_paths(hq, [folder])
+    statuses = {r.path.name: r.status for r in summary.files}
+    assert statuses == {
+        "a.json": FileStatus.IMPORTED,
+        "b-conflict.json": FileStatus.REFUSED,
+        "c-same.json": FileStatus.UNCHANGED,
+        "d.json": FileStatus.IMPORTED,
+        "e-twin.json": FileStatus.UNCHANGED,
+    }
+    assert "answers to W06" in summary.refused[0].reason
+    assert hq.repo.count_audits() == 3
