@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -29,10 +30,30 @@ _IMMEDIATE = "dealer_audit_immediate"
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^/:@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
 
 
+def _split_userinfo(url: str) -> tuple[str, str, str, str] | None:
+    """(scheme://, user, password, @host/rest) split at the LAST '@' of the authority, or None without a password.
+
+    Users paste passwords with a raw '@' in them; URL parsers then split at the first '@' and would show the
+    rest of the password as part of the host.
+    """
+    match = re.match(r"^(?P<scheme>[a-zA-Z][\w+.-]*://)(?P<authority>[^/?#]*)(?P<rest>.*)$", url, re.DOTALL)
+    if not match or "@" not in match["authority"]:
+        return None
+    userinfo, host = match["authority"].rsplit("@", 1)
+    if ":" not in userinfo:
+        return None
+    user, password = userinfo.split(":", 1)
+    return match["scheme"], user, password, f"@{host}{match['rest']}"
+
+
 def redact_url(url: str | URL) -> str:
     """The URL as it may be shown to people: the password replaced by ``***`` (works on malformed URLs too)."""
     if isinstance(url, URL):
         return url.render_as_string(hide_password=True)
+    parts = _split_userinfo(url)
+    if parts is not None and "@" in parts[2]:
+        scheme, user, _password, tail = parts
+        return f"{scheme}{user}:***{tail}"
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
@@ -41,6 +62,10 @@ def redact_url(url: str | URL) -> str:
 
 def url_password(url: str | URL) -> str:
     """The password part of a URL ('' when none), so messages can be scrubbed of it."""
+    if isinstance(url, str):
+        parts = _split_userinfo(url)
+        if parts is not None and "@" in parts[2]:
+            return parts[2]
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except (ArgumentError, ValueError):
@@ -54,7 +79,8 @@ def scrub_secret(text: str, url: str | URL) -> str:
     password = url_password(url)
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['tail']}", text)
     if password and len(password) >= 2:
-        text = text.replace(password, "***")
+        for form in {password, quote(password, safe="")}:  # as typed and as percent-encoded in URLs
+            text = text.replace(form, "***")
     return text
 
 
@@ -71,6 +97,9 @@ def normalise_url(url: str | Path, base_dir: Path | None = None) -> URL:
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         return URL.create("sqlite", database=str(path))
+    parts = _split_userinfo(text)
+    if parts is not None and "@" in parts[2]:
+        raise ConfigurationError(f"the database URL {redact_url(text)} has an '@' in its password: write it as %40")
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as error:

@@ -110,6 +110,7 @@ def test_evidence_store_is_content_addressed(tmp_path):
         ("postgresql://hq@db/audits", "postgresql://hq@db/audits"),
         ("sqlite:///audit.db", "sqlite:///audit.db"),
         ("weird://user:pa55word@host:notaport/x", "weird://user:***@host:notaport/x"),
+        ("postgresql://hq:p@ss@db/audits", "postgresql://hq:***@db/audits"),  # raw '@' in the password
     ],
 )
 def test_redact_url(url, shown):
@@ -134,3 +135,9 @@ def test_unreachable_database_error_hides_the_password(caplog):
 def test_unsupported_database_is_a_clear_error():
     with pytest.raises(ConfigurationError, match="unsupported database mysql://u:\\*\\*\\*@h/db"):
         normalise_url("mysql://u:pw@h/db")
+
+
+def test_raw_at_sign_in_password_is_refused_without_showing_it():
+    with pytest.raises(ConfigurationError) as caught:
+        normalise_url("postgresql://hq:se@cret@db/audits")
+    assert "write it as %40" in str(caught.value) and "cret" not in str(caught.value)
