@@ -103,14 +103,14 @@ def test_network_figures_are_formulas_over_answers(tmp_path: Path, network_repor
     assert str(dealers.cell(2, col["Rank in network"] + 1).value).startswith("=IF(ISNUMBER(")
     acol = header_index(audits)
     section = audits.cell(2, acol["mini-service / Reception"] + 1).value
-    assert section.startswith("=IF(SUM('Answers'!I") and "SUM('Answers'!H" in section
+    assert section.startswith("=IF(SUM('Answers'!H") and "SUM('Answers'!G" in section
 
 
 def test_user_text_starting_with_formula_characters_stays_text(tmp_path: Path, network_report: NetworkReport) -> None:
     wb = openpyxl.load_workbook(write_network_workbook(network_report, tmp_path / "hq.xlsx"))
     name = wb["Dealers"]["C2"]
     assert name.value == "=Dealer 0" and name.data_type == "s"
-    notes = [c for c in wb["Answers"]["J"] if c.value in ("=SUM(A1)", "-bad", "@x")]
+    notes = [c for c in wb["Answers"]["I"] if c.value in ("=SUM(A1)", "-bad", "@x")]
     assert notes and all(c.data_type == "s" for c in notes)
     auditor = wb["Audits"]["G2"]
     assert auditor.value == "+auditor" and auditor.data_type == "s"

@@ -42,7 +42,22 @@ def text_width(text: str, font: str, size: float) -> float:
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking for one font; '\\n' starts a new line."""
+    """Greedy line breaking for one font; '\\n' starts a new line.
+
+    Cached: item texts, answers and headings repeat in every report of a batch (same standard, same columns),
+    so each is wrapped once per process.
+    """
+    if len(text) > 400:
+        return _wrap(text, font, size, width)
+    return list(_wrap_cached(text, font, size, width))
+
+
+@lru_cache(maxsize=32768)
+def _wrap_cached(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    return tuple(_wrap(text, font, size, width))
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     space = text_width(" ", font, size)
     for para in text.split("\n"):

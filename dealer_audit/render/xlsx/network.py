@@ -37,7 +37,6 @@ from dealer_audit.core.report_model import (
     AuditLine,
     ComplianceLine,
     NetworkReport,
-    Result,
     StandardColumns,
 )
 from dealer_audit.render.xlsx.common import (
@@ -60,13 +59,17 @@ ANSWER_COLUMNS = (
     ("Section", "section id", 14),
     ("Item", "item id", 9),
     ("Value", "the answer as captured (option codes, numbers, yes/no); empty for N/A", 14),
-    ("Result", "pass / fail / partial / na / info / unanswered", 10),
-    ("Earned", "points earned w·f; empty when the item does not count (N/A, condition false, unscored)", 8),
+    (
+        "Earned",
+        "points earned w·f; empty when the item does not count (N/A, unscored, unanswered); "
+        "earned < possible is a failed (or partly failed) item, shown in red",
+        8,
+    ),
     ("Possible", "points possible w (0 for bonus items); empty when the item does not count", 8),
     ("Note", "auditor note (user text, always stored as text)", 40),
     ("Evidence", "evidence file names", 20),
 )
-COL_EARNED, COL_POSSIBLE = 7, 8
+COL_EARNED, COL_POSSIBLE = 6, 7
 
 
 @dataclass
@@ -149,15 +152,16 @@ def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows:
                 ws_write_string(row, 4, a.item_id)
                 if a.value:
                     ws_write_string(row, 5, a.value)
-                ws_write_string(row, 6, a.result.value, f.fail if a.result is Result.FAIL else None)
+                # (no Result column: earned vs possible says it, and each cell less is ~10% of this sheet's
+                # time at 600k rows; a conditional format colours the failures)
                 if a.earned is not None:
-                    ws_write_number(row, 7, a.earned)
+                    ws_write_number(row, COL_EARNED, a.earned)
                 if a.possible is not None:
-                    ws_write_number(row, 8, a.possible)
+                    ws_write_number(row, COL_POSSIBLE, a.possible)
                 if a.note:
-                    ws_write_string(row, 9, a.note)
+                    ws_write_string(row, 8, a.note)
                 if a.evidence:
-                    ws_write_string(row, 10, a.evidence)
+                    ws_write_string(row, 9, a.evidence)
                 first, _ = ranges.get(a.section_id, (row + 1, row + 1))
                 ranges[a.section_id] = (first, row + 1)
                 row += 1
@@ -166,7 +170,20 @@ def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows:
         ws = new_sheet()
         row = 1
     ws.autofilter(0, 0, max(row - 1, 0), last_col)
+    _colour_failures(_used_sheets(sheets_in, sheets), f)
     return placed
+
+
+def _used_sheets(sheets_in: list[Any], used: list[str]) -> list[Any]:
+    return [s for s in sheets_in if s.name in used]
+
+
+def _colour_failures(sheets: list[Any], f: _Formats) -> None:
+    """Failed items in red: one conditional format per sheet instead of a format on every failed cell."""
+    e, p = col_letter(COL_EARNED), col_letter(COL_POSSIBLE)
+    for ws in sheets:
+        ws.conditional_format(1, 0, EXCEL_MAX_ROWS - 1, COL_POSSIBLE, {
+            "type": "formula", "criteria": f"=AND(ISNUMBER(${e}2),${e}2<${p}2)", "format": f.fail})  # fmt: skip
 
 
 def _section_sums(rows: _AuditRows | None, section_id: str) -> tuple[str, str] | None:
@@ -543,7 +560,7 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         (
             "Answers",
             "Long format, one row per dealer × audit × item, sorted by dealer, standard, audit, section, "
-            "item: value, result, points earned and possible, note, evidence file names.",
+            "item: value, points earned and possible (earned < possible = failed, in red), note, evidence file names.",
         ),
     ]
     if len(answer_sheets) > 1:
