@@ -150,7 +150,9 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed answer
+            # FULL: every commit reaches the disk before the wizard moves on, so even a flat battery (not just a
+            # killed process, which NORMAL survives too) loses no answer that was saved.
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         finally:
             cursor.close()
