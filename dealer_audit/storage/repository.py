@@ -29,7 +29,12 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.delete_answer(audit_id, item_id, who="", why="") -> Audit
     repo.finalise(audit_id, who) -> Audit
     repo.audit_trail(audit_id) -> list[TrailEntry]
-    repo.list_evidence(audit_ids=None) -> list[EvidenceRecord]
+    repo.list_evidence(audit_ids=None) -> list[EvidenceRecord]; repo.evidence_in_use(sha256) -> bool
+    repo.count_audits() -> int; repo.standard_hash(id, version) -> str | None
+    repo.display_url (password hidden); repo.schema_version(); repo.close() / `with Repository.open(…) as repo:`
+
+Changing a finalised audit (save_answer/delete_answer) needs `why`: it bumps the revision and writes an
+audit-trail row. Errors are the tool's own: NotFound, Conflict, ConfigurationError (never raw driver errors).
 
 Idempotency: an audit is identified by its UUID and compared by a content digest (`audit_digest`: everything
 but revision, source and the standard hash, which the standard id+version already fix). Saving the same content
