@@ -51,7 +51,8 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -337,8 +338,14 @@ class Repository:
             time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _read(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A read session; a failing database becomes a ConfigurationError with the URL's password hidden."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except DBAPIError as error:
+            raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
 
     def _insert_ignore(self, session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """INSERT … ON CONFLICT DO NOTHING on either database (two importers may add the same wave at once)."""

@@ -265,3 +265,10 @@ def test_list_audits_uses_a_fixed_number_of_queries(loaded_repo, make_audit):
     assert len(audits) == 30 and all(len(a.answers) == 9 for a in audits)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 3, selects
+
+
+def test_database_failures_become_messages_not_tracebacks(repo):
+    with repo.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE evidence")
+    with pytest.raises(ConfigurationError, match="database error on"):
+        repo.list_audits()
