@@ -268,7 +268,8 @@ def test_list_audits_uses_a_fixed_number_of_queries(loaded_repo, make_audit):
 
 
 def test_database_failures_become_messages_not_tracebacks(repo):
+    cascade = " CASCADE" if repo.dialect == "postgresql" else ""
     with repo.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE evidence")
+        connection.exec_driver_sql(f"DROP TABLE dealers{cascade}")
     with pytest.raises(ConfigurationError, match="database error on"):
-        repo.list_audits()
+        repo.list_dealers()
