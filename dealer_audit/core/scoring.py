@@ -246,6 +246,12 @@ class _ItemPlan:
     item: Item
     section_id: str
     scorer: Scorer
+    # copies of item fields the hot loop reads (attribute chains cost more than the arithmetic)
+    item_id: str = ""
+    weight: float = 1.0
+    bonus: bool = False
+    critical: Critical | None = None
+    zero_section: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +263,13 @@ class _Plan:
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
     required: tuple[str, ...]
     item_ids: tuple[str, ...]
+
+
+def _item_plan(item: Item, section_id: str) -> _ItemPlan:
+    zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
+    return _ItemPlan(
+        item, section_id, _compile_scorer(item), item.id, item.weight, item.bonus, item.critical, zero_section
+    )
 
 
 _PLANS: dict[int, tuple[Checklist, _Plan]] = {}
@@ -272,8 +285,7 @@ def _plan(standard: Checklist) -> _Plan:
     conditional = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     plan = _Plan(
         sections=tuple(
-            (section, tuple(_ItemPlan(item, section.id, _compile_scorer(item)) for item in section.items))
-            for section in standard.sections
+            (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
         ),
         conditional=conditional,
         referenced=tuple(sorted({ref.item_id for _, c in conditional for ref in c.item_refs})),
@@ -509,12 +521,13 @@ def score_audit(
     zeroed_sections: set[str] = set()
     invalid: list[str] = []
     failures: list[ItemScore] = []
+    new = tuple.__new__  # builds the ItemScore records without the NamedTuple's keyword-handling __new__
     for section, item_plans in plan.sections:
+        section_id = section.id
         earned_sum = possible_sum = 0.0
         counted_items = passed_items = 0
         for item_plan in item_plans:
-            item = item_plan.item
-            item_id = item.id
+            item_id = item_plan.item_id
             shown = item_id not in hidden
             answer = answers.get(item_id)
             fraction = None
@@ -530,27 +543,28 @@ def score_audit(
                         invalid.append(item_id)
                     elif shown:
                         fraction = result
-            weight = item.weight
+            weight = item_plan.weight
+            bonus = item_plan.bonus
             if fraction is None:
-                score = ItemScore(item_id, section.id, weight, shown, answered, na, False, None, 0.0, 0.0,
-                                  item.bonus, item.critical, bad)  # fmt: skip
+                score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, False, None, 0.0, 0.0,
+                                        bonus, item_plan.critical, bad))  # fmt: skip
             else:
                 earned = weight * fraction
-                possible = 0.0 if item.bonus else weight
+                possible = 0.0 if bonus else weight
                 earned_sum += earned
                 possible_sum += possible
-                if not item.bonus:
+                if not bonus:
                     counted_items += 1
                     if fraction == 1.0:
                         passed_items += 1
-                score = ItemScore(item_id, section.id, weight, shown, answered, na, True, fraction, earned, possible,
-                                  item.bonus, item.critical, False)  # fmt: skip
+                score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, True, fraction, earned,
+                                        possible, bonus, item_plan.critical, False))  # fmt: skip
                 if fraction < 1.0:
                     failures.append(score)
-                if fraction < 1.0 and item.critical is not None and not item.bonus:
-                    knock_outs.append((score, section.id))
-                    if item.critical.effect == CriticalEffect.ZERO_SECTION:
-                        zeroed_sections.add(section.id)
+                    if item_plan.critical is not None and not bonus:
+                        knock_outs.append((score, section_id))
+                        if item_plan.zero_section:
+                            zeroed_sections.add(section_id)
             item_scores.append(score)
         raw_percent = _percent(earned_sum, possible_sum)
         section_rows.append((section, earned_sum, possible_sum, raw_percent, counted_items, passed_items))
