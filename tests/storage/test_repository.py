@@ -273,3 +273,4 @@ def test_database_failures_become_messages_not_tracebacks(repo):
         connection.exec_driver_sql(f"DROP TABLE dealers{cascade}")
     with pytest.raises(ConfigurationError, match="database error on"):
         repo.list_dealers()
+    models.SQLModel.metadata.drop_all(repo.engine, tables=models.ALL_TABLES)  # next test gets a whole schema
