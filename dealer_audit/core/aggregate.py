@@ -689,6 +689,15 @@ def _score_one_wave(
         score = score_audit(standard, audit, dealer)
         scores.append(score)
         used[standard.key] += 1
+        if audit.standard_hash and audit.standard_id not in overrides and audit.standard_hash != _hash_of(standard):
+            problems.append(
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} was captured on a different text of {standard.id} {standard.version} "
+                    "(content hash differs): the standard changed without a new version",
+                    "standard_changed",
+                )
+            )
         if not score.final:
             problems.append(_warning(audit, f"draft audit {audit.audit_id} is not counted", "draft_not_counted"))
         elif not score.complete:

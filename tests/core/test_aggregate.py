@@ -270,3 +270,11 @@ def test_confidence_interval_is_clipped_to_the_index_range() -> None:
 
 def test_version_order_is_natural() -> None:
     assert sorted(["2026.10", "2026.9", "2025.1"], key=version_key) == ["2025.1", "2026.9", "2026.10"]
+
+
+def test_an_audit_captured_on_another_text_of_the_same_version_is_flagged() -> None:
+    same = replace(CURRENT[0], standard_hash=STD.content_hash)
+    edited = replace(CURRENT[1], standard_hash="0" * 64)
+    r = result([same, edited, *CURRENT[2:]])
+    assert [(p.code, p.location.file) for p in r.problems] == [("standard_changed", "audit.json")]
+    assert edited.audit_id in r.problems[0].message
