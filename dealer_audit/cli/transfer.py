@@ -87,6 +87,8 @@ def export(
     with open_workspace(workspace, db) as ws:
         result = export_bundle(ws, output, audit_id=audit, wave=wave)
     console.out.print(f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)")
+    if result.drafts:
+        console.err.print(f"note: {result.drafts} of them not finalised yet (they travel as drafts)", markup=False)
 
 
 def register(app: typer.Typer) -> None:

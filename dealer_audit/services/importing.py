@@ -458,6 +458,7 @@ class ExportResult:
     path: Path
     audits: int
     evidence_files: int
+    drafts: int = 0  # not yet finalised: HQ receives them as drafts
 
 
 def export_bundle(
@@ -478,7 +479,7 @@ def export_bundle(
             raise NotFound(f"no audits in wave {wave}" + (f"; waves: {', '.join(waves)}" if waves else ""))
     write_bundle(audits, workspace.evidence_dir, Path(output))
     evidence = {ref.sha256 for a in audits for ans in a.answers.values() for ref in ans.evidence if ref.sha256}
-    return ExportResult(Path(output), len(audits), len(evidence))
+    return ExportResult(Path(output), len(audits), len(evidence), sum(1 for a in audits if not a.is_final))
 
 
 # ---- standards -----------------------------------------------------------------------------------------------

@@ -56,6 +56,15 @@ def test_export_wave_then_import_twice(laptop, hq, tmp_path):
     assert "0 imported, 2 unchanged, 0 replaced, 0 file(s) refused" in second.output
 
 
+def test_export_mentions_drafts(workspace, make_audit, tmp_path):
+    from dealer_audit.core.answers import AuditStatus
+
+    workspace.repo.save_audits([make_audit(), make_audit(status=AuditStatus.DRAFT)])
+    result = run("export", "-w", str(workspace.root), "--wave", "2026-Q4", "-o", str(tmp_path / "q4.zip"))
+    assert result.exit_code == 0 and "2 audit(s)" in result.output
+    assert "1 of them not finalised yet" in result.output
+
+
 def test_export_one_audit_by_prefix(laptop, tmp_path):
     root, audits = laptop
     result = run("export", "-w", str(root), "--audit", audits[2].audit_id[:8], "-o", str(tmp_path / "one.zip"))
