@@ -141,3 +141,22 @@ def test_long_batches_show_a_progress_bar(hq, tmp_path, make_audit):
     assert "Importing" in result.output and "12/12" in result.output
     short = run("import", "-w", str(hq), str(folder / "a00.json"))
     assert "Importing" not in short.output
+
+
+@pytest.mark.postgres
+def test_hq_on_postgresql_via_db_option(laptop, tmp_path, clean_pg_url, mini_standard, sample_dealers):
+    root, _ = laptop
+    run("export", "-w", str(root), "--wave", "2026-Q4", "-o", str(tmp_path / "q4.zip"))
+    hq = Workspace.init(tmp_path / "hq-pg")  # settings say SQLite; --db points at HQ's PostgreSQL
+    hq.close()
+    with Workspace.open(hq.root, db_url=clean_pg_url) as ws:
+        ws.repo.save_standard(mini_standard)
+        ws.repo.save_dealers(sample_dealers)
+    for expected in ("2 imported, 0 unchanged", "0 imported, 2 unchanged"):
+        result = run("import", "-w", str(hq.root), "--db", clean_pg_url, str(tmp_path / "q4.zip"))
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+    with Workspace.open(hq.root, db_url=clean_pg_url) as ws:
+        assert ws.repo.dialect == "postgresql" and ws.repo.count_audits() == 2
+    with Workspace.open(hq.root) as ws:
+        assert ws.repo.count_audits() == 0  # the SQLite file was not touched
