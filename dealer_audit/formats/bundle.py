@@ -23,6 +23,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -69,8 +70,11 @@ class Bundle:
 
     def read_member(self, member: Member) -> bytes:
         """The bytes of a member, re-checked against its hash (the file may have changed since reading)."""
-        with zipfile.ZipFile(self.path) as archive:
-            data = _read_limited(archive, archive.getinfo(member.name), member.size)
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                data = _read_limited(archive, archive.getinfo(member.name), member.size)
+        except (_CorruptMember, zipfile.BadZipFile, KeyError, OSError):
+            data = None
         if data is None or hashlib.sha256(data).hexdigest() != member.sha256:
             raise ValidationFailed(
                 [Problem(Location(file=str(self.path), path=member.name), "changed since it was verified")],
@@ -207,19 +211,26 @@ def _unsafe_name_reason(name: str) -> str:
     return ""
 
 
+class _CorruptMember(Exception):
+    """A member zipfile cannot decompress (bad CRC, truncated data, encryption, unknown compression)."""
+
+
 def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:
     """Read a member, giving up (None) past `limit` bytes whatever its header claims (zip bombs)."""
     chunks: list[bytes] = []
     total = 0
-    with archive.open(info) as handle:
-        while True:
-            block = handle.read(1 << 20)
-            if not block:
-                break
-            total += len(block)
-            if total > limit:
-                return None
-            chunks.append(block)
+    try:
+        with archive.open(info) as handle:
+            while True:
+                block = handle.read(1 << 20)
+                if not block:
+                    break
+                total += len(block)
+                if total > limit:
+                    return None
+                chunks.append(block)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as error:
+        raise _CorruptMember(str(error) or type(error).__name__) from None
     return b"".join(chunks)
 
 
@@ -315,7 +326,11 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
         if MANIFEST not in by_name:
             problems.error(where(MANIFEST), "missing: not a dealer-audit bundle")
             raise fail("no manifest")
-        raw = _read_limited(archive, by_name[MANIFEST], MAX_MANIFEST_BYTES)
+        try:
+            raw = _read_limited(archive, by_name[MANIFEST], MAX_MANIFEST_BYTES)
+        except _CorruptMember as error:
+            problems.error(where(MANIFEST), f"corrupt member: {error}")
+            raise fail("bad manifest") from None
         try:
             manifest = json.loads(raw or b"")
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -346,7 +361,11 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
         contents: dict[str, bytes] = {}
         for name in sorted(set(declared) & set(by_name)):
             entry = declared[name]
-            data = _read_limited(archive, by_name[name], max_member_bytes)
+            try:
+                data = _read_limited(archive, by_name[name], max_member_bytes)
+            except _CorruptMember as error:
+                problems.error(where(name), f"corrupt member: {error}")
+                continue
             if data is None:
                 problems.error(where(name), f"member is larger than the limit of {max_member_bytes:,} bytes")
                 continue

@@ -187,3 +187,11 @@ def test_symlink_member_is_refused(bundle_path, tmp_path):
         info.external_attr = 0o120777 << 16  # a symbolic link
         archive.writestr(info, "/etc/passwd")
     assert "evidence/link): symbolic link" in refusal(bad)
+
+
+def test_corrupt_member_data_is_refused(tmp_path, evidence_dir, audit_with_photo):
+    path = write_bundle([audit_with_photo], evidence_dir, tmp_path / "b.zip")  # photos are stored uncompressed
+    raw = bytearray(path.read_bytes())
+    raw[raw.find(PHOTO) + 5] ^= 0xFF  # flip a byte inside the photo: the zip's CRC no longer matches
+    path.write_bytes(bytes(raw))
+    assert f"evidence/{PHOTO_SHA}.jpg): corrupt member" in refusal(path)
