@@ -218,6 +218,9 @@ class _Importer:
         except DealerAuditError as error:
             result.reason = _reason(error)
             return result, None
+        except OSError as error:  # unreadable file: refuse it, keep importing the others
+            result.reason = f"{path}: cannot read: {error.strerror or error}"
+            return result, None
         return result, audit
 
     def save_checked_batch(self, batch: Sequence[tuple[FileResult, Audit]]) -> None:
@@ -277,6 +280,9 @@ class _Importer:
                 )
         except DealerAuditError as error:
             result.reason = _reason(error)
+            result.created, result.unchanged, result.replaced = [], [], []
+        except OSError as error:  # unreadable file: refuse it, keep importing the others
+            result.reason = f"{path}: cannot read: {error.strerror or error}"
             result.created, result.unchanged, result.replaced = [], [], []
         return result
 

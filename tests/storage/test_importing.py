@@ -324,3 +324,21 @@ def test_a_conflicting_file_in_a_batch_does_not_hold_back_the_others(hq, tmp_pat
     }
     assert "answers to W06" in summary.refused[0].reason
     assert hq.repo.count_audits() == 3
+
+
+def test_unreadable_file_is_refused_and_the_rest_imports(hq, tmp_path, make_audit, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    write_audit_file(make_audit(), folder / "a.json")
+    write_audit_file(make_audit(), folder / "b.json")
+    original = Path.read_text
+
+    def failing_read_text(self, *args, **kwargs):
+        if self.name == "b.json":  # tests run as root, so permissions cannot provoke this: simulate a bad disk
+            raise OSError(5, "Input/output error")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", failing_read_text)
+    summary = import_paths(hq, [folder / "a.json", folder / "b.json"])
+    assert summary.imported == 1
+    assert "b.json: cannot read: Input/output error" in summary.refused[0].reason
