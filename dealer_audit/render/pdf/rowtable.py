@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.text import text_width
@@ -192,17 +193,13 @@ class RowTable(Flowable):
         return baseline
 
 
-def _draw_mark(canv: object, centre: float, bottom: float, size: float, passed: bool, colour: colors.Color) -> None:
-    c = canv
-    c.setStrokeColor(colour)  # type: ignore[attr-defined]
-    c.setLineWidth(1.1)  # type: ignore[attr-defined]
+def _draw_mark(canv: Canvas, centre: float, bottom: float, size: float, passed: bool, colour: colors.Color) -> None:
+    canv.setStrokeColor(colour)
+    canv.setLineWidth(1.1)
     x = centre - size / 2
     if passed:
-        c.lines(
-            [
-                (x, bottom + size * 0.5, x + size * 0.35, bottom + size * 0.1),  # type: ignore[attr-defined]
-                (x + size * 0.35, bottom + size * 0.1, x + size, bottom + size * 0.9),
-            ]
-        )
+        tick = [(x, bottom + size * 0.5, x + size * 0.35, bottom + size * 0.1),
+                (x + size * 0.35, bottom + size * 0.1, x + size, bottom + size * 0.9)]  # fmt: skip
+        canv.lines(tick)
     else:
-        c.lines([(x, bottom, x + size, bottom + size), (x, bottom + size, x + size, bottom)])  # type: ignore[attr-defined]
+        canv.lines([(x, bottom, x + size, bottom + size), (x, bottom + size, x + size, bottom)])
