@@ -3,9 +3,11 @@
 The public API is re-exported here; the CLI (`dealer-audit`) is a thin layer over it.
 """
 
+from dealer_audit.core.aggregate import WaveResult, score_wave
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.conditions import Condition, ConditionError, parse_condition
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.scoring import AuditScore, score_audit
 from dealer_audit.core.standard import (
     AnswerType,
     Band,
@@ -20,6 +22,7 @@ from dealer_audit.core.standard import (
     Section,
     Wave,
 )
+from dealer_audit.core.validation import validate_audit
 from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
 
 __version__ = "0.1.0"
@@ -28,6 +31,7 @@ __all__ = [
     "Answer",
     "AnswerType",
     "Audit",
+    "AuditScore",
     "AuditStatus",
     "Band",
     "Checklist",
@@ -49,6 +53,10 @@ __all__ = [
     "Section",
     "ValidationFailed",
     "Wave",
+    "WaveResult",
     "__version__",
     "parse_condition",
+    "score_audit",
+    "score_wave",
+    "validate_audit",
 ]
