@@ -28,6 +28,7 @@ def init(
 
     创建工作区：设置文件、数据库和证据文件夹。
     """
+    from dealer_audit.storage.db import url_password
     from dealer_audit.storage.workspace import Workspace
 
     with Workspace.init(directory, db_url=db, language=language) as ws:
@@ -36,6 +37,12 @@ def init(
         console.out.print(f"  database  {ws.display_db_url}")
         console.out.print(f"  evidence  {ws.evidence_dir.name}/")
         console.out.print("Next: dealer-audit standards import checklists/  and  dealer-audit dealers import FILE")
+    if db and url_password(db):
+        console.err.print(
+            "note: the database password is now stored in dealer-audit.toml; prefer the DEALER_AUDIT_DB "
+            "environment variable (or ~/.pgpass) and keep the URL in the file password-free",
+            markup=False,
+        )
 
 
 standards_app = typer.Typer(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dealer_audit.cli import console
@@ -90,3 +91,19 @@ def test_newer_database_schema_is_refused_naming_both_versions(tmp_path):
     assert f"has schema version {models.SCHEMA_VERSION + 1}" in result.output
     assert f"only knows schema version {models.SCHEMA_VERSION}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_init_with_a_password_url_warns_and_never_echoes_it(tmp_path):
+    result = run("init", str(tmp_path / "hq"), "--db", "postgresql://hq:Hunter2pw@127.0.0.1:1/audits")
+    assert result.exit_code == 1  # nothing listens on port 1: the database cannot be created
+    assert "Hunter2pw" not in result.output and "hq:***@127.0.0.1:1" in result.output
+    assert not (tmp_path / "hq" / "dealer-audit.toml").exists()
+
+
+@pytest.mark.postgres
+def test_init_on_postgresql_with_a_password_warns(tmp_path, clean_pg_url):
+    with_password = clean_pg_url.replace("postgresql://postgres@", "postgresql://postgres:Trust3dAnyway@")
+    result = run("init", str(tmp_path / "hq"), "--db", with_password)
+    assert result.exit_code == 0, result.output
+    assert "database  postgresql+psycopg://postgres:***@" in result.output
+    assert "prefer the DEALER_AUDIT_DB" in result.output and "Trust3dAnyway" not in result.output
