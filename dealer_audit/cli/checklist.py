@@ -45,13 +45,13 @@ def validate(
 
     attributes: set[str] | None = None
     if dealers is not None:
-        from dealer_audit.formats.dealers import CONDITION_FIELDS, dealer_attribute_names
+        from dealer_audit.formats.dealers import dealer_attribute_names
 
-        attributes = dealer_attribute_names(dealers) | set(CONDITION_FIELDS)
+        attributes = dealer_attribute_names(dealers)  # the rules add the master-data fields (code, region, …)
     checks: list[FileCheck] = []
     for path in paths:
         if path.is_dir():
-            checks.extend(check_checklists_dir(path))
+            checks.extend(check_checklists_dir(path, attributes))
         elif not path.exists():
             problem = Problem(Location(str(path)), "no such file or folder", "not-found")
             checks.append(FileCheck(path, "unknown", problems=[problem]))

@@ -43,6 +43,10 @@ def xlsform(
     from dealer_audit.formats.standards import load_any_standard
     from dealer_audit.formats.xlsform import NotesMode, standard_ref, write_xlsform
 
+    if output.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(
+            "the XLSForm must end in .xlsx (ODK Central and KoboToolbox expect it)", param_hint="--output"
+        )
     if output.exists() and not force:
         raise Conflict(f"{output} exists; pass --force to overwrite it")
     checklist = load_any_standard(standard)

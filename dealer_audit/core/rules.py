@@ -9,7 +9,6 @@ logical path such as ``sections[1].items[3].weight``), so the rules know nothing
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection
 
@@ -24,7 +23,7 @@ from dealer_audit.core.conditions import (
     walk,
 )
 from dealer_audit.core.standard import AnswerType, Checklist, CriticalEffect, EvidenceWhen, Item
-from dealer_audit.core.standard_codec import Locate, join, locator
+from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator
 from dealer_audit.errors import Location, Problem, Severity
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -37,11 +36,6 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return "none"
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _hint(word: str, choices: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 class _Rules:
@@ -162,7 +156,7 @@ class _Rules:
         codes: set[str] = set()
         for index, option in enumerate(item.options):
             where = join(join(path, "options"), index)
-            if option.code in codes:
+            if option.code and option.code in codes:  # a missing code is the decoder's to report
                 self.error(
                     join(where, "code"), f"duplicate option code '{option.code}' in item '{item.id}'", "duplicate-id"
                 )
@@ -304,8 +298,8 @@ class _Rules:
                         where,
                         f"condition of '{item.id}' names unknown item '{ref.item_id}'",
                         "condition-unknown",
-                        hint=_hint(ref.item_id, [i.id for i in order[: position[item.id]]])
-                        or _hint(ref.item_id, items),
+                        hint=did_you_mean(ref.item_id, [i.id for i in order[: position[item.id]]])
+                        or did_you_mean(ref.item_id, items),
                     )
                 elif ref.item_id not in targets:
                     targets.append(ref.item_id)
@@ -316,7 +310,7 @@ class _Rules:
                             where,
                             f"condition of '{item.id}' names unknown dealer attribute '{dealer_ref.attribute}'",
                             "condition-unknown",
-                            hint=_hint(dealer_ref.attribute, self.attributes),
+                            hint=did_you_mean(dealer_ref.attribute, self.attributes),
                         )
             self.check_literals(item, where, condition.root, items)
             edges[item.id] = targets
@@ -346,7 +340,7 @@ class _Rules:
             while stack:
                 node, trail = stack.pop()
                 for target in edges.get(node, ()):
-                    if target == start:
+                    if target == start:  # a self-reference (trail of one) is reported by the caller
                         members = frozenset(trail)
                         if len(trail) > 1 and members not in reported:
                             reported.add(members)
@@ -358,8 +352,6 @@ class _Rules:
                                 "condition-cycle",
                                 hint="a condition may only look at earlier items",
                             )
-                        elif len(trail) == 1:
-                            pass  # a self-reference, reported by the caller
                     elif target not in visited:
                         visited.add(target)
                         stack.append((target, [*trail, target]))
@@ -396,7 +388,7 @@ class _Rules:
                             f"condition of '{item.id}' compares '{ref.item_id}' with '{value}', "
                             f"which is not one of its answers ({', '.join(allowed)})",
                             "condition-value",
-                            hint=_hint(value, allowed),
+                            hint=did_you_mean(value, allowed),
                         )
 
 

@@ -118,10 +118,16 @@ def locator(source: str, locations: dict[str, Location] | None = None) -> Locate
     return locate
 
 
+def closest(word: str, choices: Collection[str]) -> str | None:
+    """The known word a typo most likely meant, or None when nothing is close."""
+    close = difflib.get_close_matches(word, [c for c in choices if c], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Collection[str]) -> str:
-    """A hint naming the closest known word, or "" when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    """A hint naming the closest known word, or "" when nothing is close (every reader's "did you mean")."""
+    guess = closest(word, choices)
+    return f"did you mean '{guess}'?" if guess else ""
 
 
 # ---- encoding ------------------------------------------------------------------------------------------------
@@ -284,14 +290,22 @@ class Decoder:
         self.source = source
         self.locate = locate or locator(source)
         self.problems = ProblemCollector()
+        # paths whose value was not a mapping at all: "'code' is required" there would only repeat that error
+        self.broken: set[str] = set()
 
     def error(self, path: str, message: str, hint: str = "", code: str = "invalid") -> None:
+        if code == "missing" and path in self.broken:
+            return
         self.problems.error(self.locate(path), message, code=code, hint=hint)
 
     def mapping(self, value: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[str, Any]:
         """`value` as a dict with only `allowed` keys; unknown keys are errors with a hint."""
         if not isinstance(value, dict):
-            self.error(path, f"{what} must be a mapping (key: value), got {_kind(value)}", code="type")
+            if value is None and not path:
+                self.error(path, f"the file is empty; {what} is a mapping starting with 'id:'", code="empty")
+            else:
+                self.error(path, f"{what} must be a mapping (key: value), got {_kind(value)}", code="type")
+            self.broken.add(path)
             return {}
         for key in value:
             if str(key) not in allowed:
@@ -402,13 +416,15 @@ class Decoder:
         try:
             return enum(str(value))
         except ValueError:
+            guess = closest(str(value), values)
             self.error(
                 join(path, key),
                 f"'{value}' is not a valid {key}; use one of {', '.join(values)}",
-                hint=did_you_mean(str(value), values),
+                hint=f"did you mean '{guess}'?" if guess else "",
                 code="enum",
             )
-            return default
+            # go on with what the typo most likely meant, so checks of the rest of the entry fit it
+            return enum(guess) if guess else default
 
     # ---- standard ----
 
@@ -647,7 +663,8 @@ def decode_standard(
     decoder = Decoder(source, locate)
     checklist = decoder.checklist(data)
     problems = list(decoder.problems.problems)
-    problems.extend(check_standard(checklist, decoder.locate, attributes=attributes))
+    if "" not in decoder.broken:  # with no document at all, structural rules would only say "no sections"
+        problems.extend(check_standard(checklist, decoder.locate, attributes=attributes))
     return checklist, problems
 
 

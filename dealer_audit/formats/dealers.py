@@ -11,21 +11,22 @@ import with errors stores nothing.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from dealer_audit.core.dealers import AttributeValue, Dealer
 from dealer_audit.core.standard import LocalText
+from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.formats.files import cell_text, open_workbook, yes_no
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
-_TRUE = ("yes", "true", "y", "是")
-_FALSE = ("no", "false", "n", "否")
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
 SHEET_NAME = "Dealers"
@@ -42,18 +43,9 @@ class _Table:
 
     def where(self, number: int, column: int | None = None) -> Location:
         if self.sheet is not None:
-            letter = _column_letter(column if column is not None else 0)
+            letter = get_column_letter((column or 0) + 1)
             return Location(self.source, sheet=self.sheet, cell=f"{letter}{number}")
         return Location(self.source, line=number)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _read_csv(path: Path) -> _Table:
@@ -69,26 +61,18 @@ def _read_csv(path: Path) -> _Table:
             ) from None
     table = _Table(str(path), None)
     reader = csv.reader(io.StringIO(text, newline=""))
-    first = True
-    for row in reader:
-        if first:
-            table.header = [c.strip() for c in row]
-            first = False
-            continue
-        if any(c.strip() for c in row):
-            table.rows.append((reader.line_num, row))
+    try:
+        rows = iter(reader)
+        table.header = [c.strip() for c in next(rows, [])]
+        table.rows = [(reader.line_num, row) for row in rows if any(c.strip() for c in row)]
+    except csv.Error as error:  # e.g. a field over the size limit: say where instead of a traceback
+        location = Location(str(path), line=reader.line_num or 1)
+        raise ValidationFailed([Problem(location, f"cannot read the CSV: {error}", "format")]) from None
     return table
 
 
 def _read_xlsx(path: Path) -> _Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a non-workbook
-        raise ValidationFailed(
-            [Problem(Location(str(path)), f"not a readable .xlsx workbook ({type(error).__name__})", "format")]
-        ) from None
+    workbook = open_workbook(path)
     try:
         names = {n.lower(): n for n in workbook.sheetnames}
         name = names.get(SHEET_NAME.lower(), workbook.sheetnames[0])
@@ -108,20 +92,14 @@ def _read_table(path: Path) -> _Table:
     path = Path(path)
     if not path.exists():
         raise NotFound(f"{path}: no such file")
+    if path.is_dir():
+        raise ValidationFailed([Problem(Location(str(path)), "this is a folder; give the dealer file", "suffix")])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     raise ValidationFailed([Problem(Location(str(path)), "dealer data must be a .csv or .xlsx file", "suffix")])
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def parse_attribute(value: Any) -> AttributeValue | None:
@@ -135,11 +113,9 @@ def parse_attribute(value: Any) -> AttributeValue | None:
     text = str(value).strip()
     if not text:
         return None
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
+    flag = yes_no(text)
+    if flag is not None:
+        return flag
     if _INT.match(text):
         return int(text)
     if _FLOAT.match(text):
@@ -151,12 +127,19 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
     """The dealers of a file and every problem found (by row and column); dealers are only valid without errors."""
     table = _read_table(Path(path))
     problems = ProblemCollector()
+    if not any(table.header) and not table.rows:
+        problems.error(
+            table.where(1), f"the file is empty; its first row names the columns ({', '.join(STANDARD_COLUMNS)})"
+        )
+        return [], problems.problems
     header = [h.lower() if h.lower() in STANDARD_COLUMNS else h for h in table.header]
     index: dict[str, int] = {}
     for position, name in enumerate(header):
         if not name:
-            if any(position < len(row) and _text(row[position]) for _, row in table.rows):
-                problems.error(table.where(1, position), f"column {_column_letter(position)} has data but no header")
+            if any(position < len(row) and cell_text(row[position]) for _, row in table.rows):
+                problems.error(
+                    table.where(1, position), f"column {get_column_letter(position + 1)} has data but no header"
+                )
             continue
         if name in index:
             problems.error(table.where(1, position), f"column '{name}' appears twice", code="duplicate")
@@ -175,7 +158,7 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             problems.error(
                 table.where(1),
                 f"the header has no '{required}' column",
-                hint=_hint(required, header) or f"columns are {', '.join(STANDARD_COLUMNS)}",
+                hint=did_you_mean(required, header) or f"columns are {', '.join(STANDARD_COLUMNS)}",
                 code="missing",
             )
     if "name_zh" not in index and "name_en" not in index:
@@ -195,7 +178,7 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
         def where(name: str, number: int = number) -> Location:
             return table.where(number, index.get(name, 0))
 
-        code = _text(cell("code"))
+        code = cell_text(cell("code"))
         if not code:
             problems.error(where("code"), "code: a dealer code is required", code="missing")
         else:
@@ -207,13 +190,13 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 )
             else:
                 seen[key] = number
-        dealer_name = LocalText(zh=_text(cell("name_zh")), en=_text(cell("name_en")))
+        dealer_name = LocalText(zh=cell_text(cell("name_zh")), en=cell_text(cell("name_en")))
         if not dealer_name:
             column = "name_zh" if "name_zh" in index else "name_en"
             problems.error(
                 where(column), f"{column}: dealer '{code}' needs a name (name_zh or name_en)", code="missing"
             )
-        region = _text(cell("region"))
+        region = cell_text(cell("region"))
         if not region:
             problems.error(where("region"), f"region: dealer '{code}' has no region", code="missing")
         elif known_regions is not None and region not in known_regions:
@@ -221,7 +204,9 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 where("region"),
                 f"region: unknown region '{region}'",
                 hint="; ".join(
-                    h for h in (_hint(region, known_regions), f"known regions: {', '.join(sorted(known_regions))}") if h
+                    h
+                    for h in (did_you_mean(region, known_regions), f"known regions: {', '.join(sorted(known_regions))}")
+                    if h
                 ),
                 code="unknown-region",
             )
@@ -235,10 +220,10 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 code=code,
                 name=dealer_name,
                 region=region,
-                province=_text(cell("province")),
-                city=_text(cell("city")),
-                group=_text(cell("group")),
-                brand=_text(cell("brand")),
+                province=cell_text(cell("province")),
+                city=cell_text(cell("city")),
+                group=cell_text(cell("group")),
+                brand=cell_text(cell("brand")),
                 attributes=attributes,
             )
         )
@@ -256,15 +241,7 @@ def read_dealers(path: Path, regions: Collection[str] | None = None) -> list[Dea
     return dealers
 
 
-CONDITION_FIELDS = ("code", "region", "province", "city", "group", "brand")  # what scoring's dealer context exposes
-
-
 def dealer_attribute_names(path: Path) -> set[str]:
-    """The attribute columns of a dealer file; with CONDITION_FIELDS, what `dealer.x` in a condition may name."""
+    """The attribute columns of a dealer file: with the master-data fields, what `dealer.x` in a condition may name."""
     table = _read_table(Path(path))
     return {h for h in table.header if h and h.lower() not in STANDARD_COLUMNS}
-
-
-def _hint(word: str, choices: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, [c for c in choices if c], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""

@@ -38,6 +38,7 @@ from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.formats.files import open_workbook
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
@@ -140,10 +141,9 @@ def _read_csv(path: Path) -> _Table:
 
 
 def _read_xlsx(path: Path) -> _Table:
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = open_workbook(path)
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
@@ -231,9 +231,7 @@ def _header_of(path: Path) -> list[str]:
                         return header
         return []
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
+        workbook = open_workbook(path, data_only=False)
         try:
             first_row = next(workbook.worksheets[0].iter_rows(max_row=1, values_only=True), ())
         finally:
@@ -252,7 +250,7 @@ def sniff_field_export(path: Path) -> bool:
         return False
     try:
         header = _header_of(path)
-    except (OSError, zipfile.BadZipFile, ValueError, KeyError):
+    except (OSError, zipfile.BadZipFile, ValueError, KeyError, ValidationFailed):
         return False
     names = set(header)
     return _is_odk_header(header) or ("_uuid" in names and ("_submission_time" in names or "_id" in names))

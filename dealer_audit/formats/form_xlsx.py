@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,7 +33,8 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context
 from dealer_audit.core.standard import AnswerType, Checklist, Item
 from dealer_audit.core.validation import validate_audit
-from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.formats.files import cell_text, open_workbook, write_atomically, yes_no
 
 FORMAT = "dealer-audit/form"
 FORM_VERSION = 1
@@ -49,6 +50,8 @@ META_ITEMS_ROW = 20  # _meta: key/value pairs above, one row per item (id, row) 
 YES_LABEL = "是/Yes"
 NO_LABEL = "否/No"
 NA_LABEL = "N/A"
+# what auditors type besides the dropdown's labels and the yes/no words every reader knows
+_YES_NO_MARKS = {YES_LABEL.lower(): True, NO_LABEL.lower(): False, "1": True, "0": False, "√": True, "×": False}
 NOT_APPLICABLE = "不适用于本经销商 / does not apply to this dealer"
 
 
@@ -102,13 +105,6 @@ def item_checksum(standard: Checklist) -> str:
     """sha256 of the item list (ids and both texts, in order): any reordering or rewording changes it."""
     text = "\n".join(f"{i.id}\t{i.text.zh}\t{i.text.en}" for i in standard.items())
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def standard_hash(standard: Checklist) -> str:
-    try:
-        return standard.content_hash
-    except Exception:  # pragma: no cover - a standard the codec cannot encode still gets a form
-        return ""
 
 
 def option_label(option_label_zh: str, option_label_en: str, code: str) -> str:
@@ -319,7 +315,7 @@ def write_form(
         ("audit_id", audit_id or str(uuid.uuid4())),
         ("standard_id", standard.id),
         ("standard_version", standard.version),
-        ("standard_hash", standard_hash(standard)),
+        ("standard_hash", standard.content_hash),
         ("dealer_code", dealer.code),
         ("dealer_attributes", json.dumps(attributes, ensure_ascii=False, sort_keys=True, default=str)),
         ("wave", wave),
@@ -339,8 +335,7 @@ def write_form(
     for hidden in (meta, lists):
         hidden.sheet_state = "hidden"
         hidden.protection.sheet = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    write_atomically(path, workbook.save)
     return path
 
 
@@ -378,14 +373,6 @@ def _standards_by_key(standards: Iterable[Checklist] | Mapping[Any, Checklist]) 
     return {s.key: s for s in values}
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _split_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,，;；\n]+", text) if p.strip()]
 
@@ -410,13 +397,9 @@ class _Reader:
 
     def read(self) -> Audit:
         try:
-            workbook = load_workbook(self.path, data_only=True)
-        except FileNotFoundError:
+            workbook = open_workbook(self.path, read_only=False)
+        except NotFound:
             raise ValidationFailed([Problem(Location(file=self.file), "file not found")]) from None
-        except Exception as error:  # zip/xml errors: not a readable workbook
-            raise ValidationFailed(
-                [Problem(Location(file=self.file), f"not a readable .xlsx workbook ({type(error).__name__})")]
-            ) from None
         if META not in workbook.sheetnames:
             raise ValidationFailed(
                 [
@@ -473,7 +456,7 @@ class _Reader:
         for item_id, row in sheet.iter_rows(min_row=META_ITEMS_ROW, max_col=2, values_only=True):
             if item_id is None:
                 break
-            rows.append((str(item_id), int(row)))
+            rows.append((str(item_id), row if isinstance(row, int) else -1))  # -1: edited, fails the list check
         meta["rows"] = rows
         return meta
 
@@ -494,10 +477,10 @@ class _Reader:
                 sheet=META,
             )
         expected_hash = meta.get("standard_hash") or ""
-        if expected_hash and standard_hash(standard) and expected_hash != standard_hash(standard):
+        if expected_hash and expected_hash != standard.content_hash:
             raise self.fatal(
                 f"standard {key[0]} {key[1]} loaded here differs from the one the form was made from "
-                f"(content hash {str(expected_hash)[:12]}… vs {standard_hash(standard)[:12]}…)",
+                f"(content hash {str(expected_hash)[:12]}… vs {standard.content_hash[:12]}…)",
                 sheet=META,
             )
         return standard
@@ -512,7 +495,7 @@ class _Reader:
             return
         attributes = meta["dealer_attributes"]
         for n, column in enumerate(COLUMNS, 1):
-            found = _cell_text(sheet.cell(HEADER_ROW, n).value)
+            found = cell_text(sheet.cell(HEADER_ROW, n).value)
             if found != column.header.strip():
                 self.error(
                     f"{get_column_letter(n)}{HEADER_ROW}",
@@ -521,7 +504,7 @@ class _Reader:
                 )
         for item, (_, row) in zip(items, expected_rows, strict=True):
             values = row_values(standard, item, attributes)
-            found_id = _cell_text(sheet.cell(row, COLUMN_INDEX["id"]).value)
+            found_id = cell_text(sheet.cell(row, COLUMN_INDEX["id"]).value)
             if found_id != item.id:
                 self.error(
                     f"{LETTER['id']}{row}",
@@ -534,7 +517,7 @@ class _Reader:
             for key in LOCKED_KEYS:
                 if key == "id":
                     continue
-                found = _cell_text(sheet.cell(row, COLUMN_INDEX[key]).value)
+                found = cell_text(sheet.cell(row, COLUMN_INDEX[key]).value)
                 if found != values[key].strip():
                     self.error(
                         f"{LETTER[key]}{row}",
@@ -544,7 +527,7 @@ class _Reader:
         last = FIRST_ROW + len(items) - 1
         for row in range(last + 1, sheet.max_row + 1):
             for n in range(1, len(COLUMNS) + 1):
-                if _cell_text(sheet.cell(row, n).value):
+                if cell_text(sheet.cell(row, n).value):
                     self.error(
                         f"{get_column_letter(n)}{row}",
                         "unexpected content below the last item (rows added?)",
@@ -564,7 +547,7 @@ class _Reader:
             answer = self.read_row(sheet, item, row, dealer_applicability(item, attributes) is not False)
             if answer is not None:
                 answers[item.id] = answer
-        auditor = _cell_text(sheet[AUDITOR_CELL].value)
+        auditor = cell_text(sheet[AUDITOR_CELL].value)
         visit_start = self.read_visit(sheet[VISIT_CELL].value)
         audit = Audit(
             audit_id=str(meta["audit_id"]),
@@ -608,10 +591,10 @@ class _Reader:
             return f"{LETTER[key]}{row}"
 
         raw_answer = sheet.cell(row, COLUMN_INDEX["answer"]).value
-        raw_na = _cell_text(sheet.cell(row, COLUMN_INDEX["na"]).value)
-        note = _cell_text(sheet.cell(row, COLUMN_INDEX["note"]).value)
-        files = _split_list(_cell_text(sheet.cell(row, COLUMN_INDEX["evidence"]).value))
-        answer_text = _cell_text(raw_answer)
+        raw_na = cell_text(sheet.cell(row, COLUMN_INDEX["na"]).value)
+        note = cell_text(sheet.cell(row, COLUMN_INDEX["note"]).value)
+        files = _split_list(cell_text(sheet.cell(row, COLUMN_INDEX["evidence"]).value))
+        answer_text = cell_text(raw_answer)
         if not (answer_text or raw_na or note or files):
             return None
         if not applies:
@@ -623,7 +606,7 @@ class _Reader:
             return None
         na = False
         if raw_na:
-            if raw_na.upper() not in ("N/A", "NA", "不适用", "是", "YES", "Y", "X", "✓", "TRUE", "1"):
+            if raw_na.upper() not in (NA_LABEL, "NA", "不适用", "X", "✓", "1") and not yes_no(raw_na):
                 self.error(ref("na"), f"{raw_na!r} is not a mark: put N/A or leave it empty")
             elif not item.na_allowed:
                 self.error(ref("na"), f"{item.id}: N/A is not allowed for this item", code="na_not_allowed")
@@ -647,13 +630,9 @@ class _Reader:
     def parse_value(self, item: Item, raw: Any, text: str, cell: str) -> AnswerValue:
         kind = item.type
         if kind is AnswerType.YES_NO:
-            lowered = text.lower()
-            if isinstance(raw, bool):
-                return "yes" if raw else "no"
-            if lowered in ("是/yes", "是", "yes", "y", "true", "1", "√"):
-                return "yes"
-            if lowered in ("否/no", "否", "no", "n", "false", "0", "×"):
-                return "no"
+            flag = raw if isinstance(raw, bool) else _YES_NO_MARKS.get(text.lower(), yes_no(text))
+            if flag is not None:
+                return "yes" if flag else "no"
             self.error(cell, f"{item.id}: {text!r} is not an answer; choose {YES_LABEL} or {NO_LABEL}", "invalid_value")
             return None
         if kind in (AnswerType.SCALE, AnswerType.NUMBER):

@@ -15,12 +15,12 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from dealer_audit.core.standard import AnswerType, Checklist
 from dealer_audit.core.standard_codec import (
+    closest,
     decode_standard,
     did_you_mean,
     join,
@@ -28,7 +28,8 @@ from dealer_audit.core.standard_codec import (
     raise_if_errors,
     standard_to_dict,
 )
-from dealer_audit.errors import Location, NotFound, Problem, Severity
+from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
+from dealer_audit.formats.files import cell_text, open_workbook, write_atomically, write_table_sheet, yes_no
 
 SURVEY_COLUMNS = (
     "type",
@@ -90,8 +91,6 @@ _WRITE_TYPES = {
     AnswerType.PHOTO: "photo",
 }
 _LIST_TYPES = ("select_one", "select_multiple")
-_TRUE = ("yes", "true", "1", "y")
-_FALSE = ("no", "false", "0", "n")
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _BAND = re.compile(
     rf"^\s*(?:(?P<le><=\s*(?P<max>{_NUMBER}))|(?P<ge>>=\s*(?P<min>{_NUMBER}))"
@@ -180,11 +179,7 @@ class _WorkbookReader:
         self.problems.append(Problem(location, message, code, Severity.ERROR, hint))
 
     def text(self, value: Any) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
+        return cell_text(value) if value is not None else None
 
     def local(self, sheet: _Sheet, row: tuple[Any, ...], base: str) -> dict[str, str] | None:
         data = {k: t for k in ("zh", "en") if (t := self.text(sheet.value(row, f"{base}::{k}")))}
@@ -194,23 +189,16 @@ class _WorkbookReader:
         value = sheet.value(row, column)
         if value is None or isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
-        if isinstance(value, int | float):
-            text = str(int(value)) if float(value).is_integer() else text
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.problem(sheet.at(number, column), f"{column} must be yes or no, got {value!r}", code="type")
-        return None
+        flag = {"1": True, "0": False}.get(cell_text(value), yes_no(str(value)))
+        if flag is None:
+            self.problem(sheet.at(number, column), f"{column} must be yes or no (是/否), got {value!r}", code="type")
+        return flag
 
     def read(self, path: Path) -> dict[str, Any] | None:
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise NotFound(f"{path}: no such file") from None
-        except Exception as error:  # openpyxl raises many types for a non-workbook
-            self.problem(Location(self.source), f"not a readable .xlsx workbook ({type(error).__name__}: {error})")
+            workbook = open_workbook(path)
+        except ValidationFailed as failure:
+            self.problems.extend(failure.problems)
             return None
         try:
             names = {n.strip().lower(): n for n in workbook.sheetnames}
@@ -328,7 +316,6 @@ class _WorkbookReader:
         self.locations["sections"] = Location(self.source, sheet=sheet.name)
         current: dict[str, Any] | None = None
         current_row = 0
-        used_lists: set[str] = set()
         for number, row in sheet.rows:
             raw_type = self.text(sheet.value(row, "type")) or ""
             words = raw_type.replace("_", " ").lower().split()
@@ -377,7 +364,7 @@ class _WorkbookReader:
                 )
                 continue
             path = join(join(f"sections[{len(sections) - 1}]", "items"), len(current["items"]))
-            current["items"].append(self.read_item(sheet, number, row, path, raw_type, lists, used_lists))
+            current["items"].append(self.read_item(sheet, number, row, path, raw_type, lists))
         if current is not None:
             self.problem(
                 Location(self.source, sheet=sheet.name, cell=f"A{current_row}"),
@@ -395,7 +382,6 @@ class _WorkbookReader:
         path: str,
         raw_type: str,
         lists: dict[str, list[tuple[int, dict[str, Any], dict[str, Location]]]],
-        used_lists: set[str],
     ) -> dict[str, Any]:
         item: dict[str, Any] = {}
 
@@ -422,34 +408,38 @@ class _WorkbookReader:
                 hint=did_you_mean(type_word, list(_TYPES)) or f"use one of {', '.join(_WRITE_TYPES.values())}",
                 code="enum",
             )
-            item["type"] = AnswerType.YES_NO.value  # the decoder's own fallback, so follow-on checks match YAML
-        else:
+            guess = closest(type_word, list(_TYPES))  # the decoder's own fallback, so follow-on checks match YAML
+            answer_type = _TYPES[guess] if guess else AnswerType.YES_NO
+            if answer_type not in _LIST_TYPES_OR_SCALE or len(parts) > 2:
+                list_name = None
+            if answer_type in CHOICE_TYPES and not list_name:
+                self.missing_lists.add(path)  # the typo is the one error; "no options" would only follow from it
+        elif type_word in _LIST_TYPES and not list_name:
+            self.problem(
+                sheet.at(number, "type"),
+                f"'{type_word}' needs a choice list name, e.g. '{type_word} amenities'",
+                code="missing",
+            )
+            self.missing_lists.add(path)
+        if answer_type is not None:
             item["type"] = answer_type.value
-            if type_word in _LIST_TYPES and not list_name:
+        if list_name:
+            if list_name not in lists:
                 self.problem(
                     sheet.at(number, "type"),
-                    f"'{type_word}' needs a choice list name, e.g. '{type_word} amenities'",
-                    code="missing",
+                    f"choice list '{list_name}' is not on the choices sheet",
+                    hint=did_you_mean(list_name, list(lists)) or "add its options to the choices sheet",
+                    code="missing-list",
                 )
                 self.missing_lists.add(path)
-            if list_name:
-                used_lists.add(list_name)
-                if list_name not in lists:
-                    self.problem(
-                        sheet.at(number, "type"),
-                        f"choice list '{list_name}' is not on the choices sheet",
-                        hint=did_you_mean(list_name, list(lists)) or "add its options to the choices sheet",
-                        code="missing-list",
-                    )
-                    self.missing_lists.add(path)
-                else:
-                    options = []
-                    for index, (_, option, where) in enumerate(lists[list_name]):
-                        option_path = join(join(path, "options"), index)
-                        for key, location in where.items():
-                            self.locations[join(option_path, key) if key else option_path] = location
-                        options.append(dict(option))
-                    item["options"] = options
+            else:
+                options = []
+                for index, (_, option, where) in enumerate(lists[list_name]):
+                    option_path = join(join(path, "options"), index)
+                    for key, location in where.items():
+                        self.locations[join(option_path, key) if key else option_path] = location
+                    options.append(dict(option))
+                item["options"] = options
         put("required", self.boolean(sheet, number, row, "required"), "required")
         put("condition", self.text(sheet.value(row, "relevant")), "relevant")
         put("weight", sheet.value(row, "weight"), "weight")
@@ -552,7 +542,8 @@ class _WorkbookReader:
         item["bands"] = bands
 
 
-_LIST_TYPES_OR_SCALE = (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE, AnswerType.SCALE)
+CHOICE_TYPES = (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE)
+_LIST_TYPES_OR_SCALE = (*CHOICE_TYPES, AnswerType.SCALE)
 
 
 def check_standard_xlsx(
@@ -649,24 +640,6 @@ def _survey_row(item: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _write_sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = [len(c) for c in columns]
-    for values in rows:
-        sheet.append([values.get(c) for c in columns])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Text is text: a label starting with "=" must never become a formula (tablib's rule).
-                cell.data_type = "s"
-                widths[cell.column - 1] = max(widths[cell.column - 1], min(60, len(cell.value) + 2))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, width + 2)
-
-
 def write_standard_xlsx(checklist: Checklist, path: Path) -> None:
     """Write the workbook layout `read_standard_xlsx` reads; every field of the standard survives the trip."""
     data = standard_to_dict(checklist)
@@ -698,9 +671,9 @@ def write_standard_xlsx(checklist: Checklist, path: Path) -> None:
                     }
                 )
         survey.append({"type": "end group", "name": section["id"]})
-    _write_sheet(workbook, "survey", SURVEY_COLUMNS, survey)
-    _write_sheet(workbook, "choices", CHOICES_COLUMNS, choices)
-    _write_sheet(
+    write_table_sheet(workbook, "survey", SURVEY_COLUMNS, survey)
+    write_table_sheet(workbook, "choices", CHOICES_COLUMNS, choices)
+    write_table_sheet(
         workbook,
         "settings",
         SETTINGS_COLUMNS,
@@ -716,7 +689,7 @@ def write_standard_xlsx(checklist: Checklist, path: Path) -> None:
             }
         ],
     )
-    _write_sheet(
+    write_table_sheet(
         workbook,
         "bands",
         BANDS_COLUMNS,
@@ -731,5 +704,4 @@ def write_standard_xlsx(checklist: Checklist, path: Path) -> None:
             for b in data.get("bands", [])
         ],
     )
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    write_atomically(Path(path), workbook.save)

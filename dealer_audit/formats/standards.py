@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealer_audit.core.standard import Checklist, Program
-from dealer_audit.core.standard_codec import join, locator, raise_if_errors
+from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator, raise_if_errors
 from dealer_audit.errors import Location, NotFound, Problem, Severity, ValidationFailed
+from dealer_audit.formats.files import write_atomically
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -28,6 +29,7 @@ class FileCheck:
     checklist: Checklist | None = None
     program: Program | None = None
     problems: list[Problem] = field(default_factory=list)
+    locate: Locate | None = None  # logical path -> line, kept so folder checks can point into the file too
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,9 +60,13 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
         locate = locator(str(path), locations)
         if is_program_data(data):
             program, more = decode_program(data, str(path), locate)
-            return FileCheck(path, "program", program=program, problems=sort_problems([*problems, *more]))
+            return FileCheck(
+                path, "program", program=program, problems=sort_problems([*problems, *more]), locate=locate
+            )
         checklist, more = decode_standard(data, str(path), locate, attributes)
-        return FileCheck(path, "standard", checklist=checklist, problems=sort_problems([*problems, *more]))
+        return FileCheck(
+            path, "standard", checklist=checklist, problems=sort_problems([*problems, *more]), locate=locate
+        )
     if suffix in XLSX_SUFFIXES:
         from dealer_audit.formats.standard_xlsx import check_standard_xlsx
 
@@ -100,12 +106,20 @@ def standard_files(directory: Path) -> list[Path]:
     )
 
 
-def check_checklists_dir(directory: Path) -> list[FileCheck]:
-    """Check every file of a folder, then the folder as a whole (one program, its standards present, ids unique)."""
+def check_checklists_dir(directory: Path, attributes: Collection[str] | None = None) -> list[FileCheck]:
+    """Check every file of a folder, then the folder as a whole (one program, its standards present, ids unique).
+
+    A folder without any standard file is an error: a mistyped folder must not pass as "nothing to load".
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise NotFound(f"{directory}: no such folder")
-    checks = [check_file(p) for p in standard_files(directory)]
+    checks = [check_file(p, attributes) for p in standard_files(directory)]
+    if not checks:
+        problem = Problem(
+            Location(str(directory)), f"no standard files ({', '.join(STANDARD_SUFFIXES)}) in this folder", "empty"
+        )
+        return [FileCheck(directory, "unknown", problems=[problem])]
     programs = [c for c in checks if c.kind == "program"]
     for extra in programs[1:]:
         extra.problems.append(
@@ -133,25 +147,17 @@ def check_checklists_dir(directory: Path) -> list[FileCheck]:
         program_check = programs[0]
         program = program_check.program
         assert program is not None
-        known = {key[0] for key in seen}
-        if program_check.path.suffix.lower() in YAML_SUFFIXES:
-            from dealer_audit.formats.standard_yaml import read_yaml_document
-
-            _, locations, _ = read_yaml_document(program_check.path)
-            locate = locator(str(program_check.path), locations)
-        else:
-            locate = locator(str(program_check.path))
+        # a standard with errors of its own is still present: naming it here as missing would mislead
+        known = {c.checklist.id for c in checks if c.checklist is not None and c.checklist.id}
+        locate = program_check.locate or locator(str(program_check.path))
         for index, entry in enumerate(program.checklists):
             if entry.standard_id and entry.standard_id not in known:
-                import difflib
-
-                close = difflib.get_close_matches(entry.standard_id, sorted(known), n=1)
                 program_check.problems.append(
                     Problem(
                         locate(join(join("checklists", index), "standard")),
                         f"the program names standard '{entry.standard_id}', which is not in {directory}",
                         "unknown-standard",
-                        hint=f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(known)) or 'none'}",
+                        hint=did_you_mean(entry.standard_id, known) or f"known: {', '.join(sorted(known)) or 'none'}",
                     )
                 )
     return checks
@@ -168,34 +174,33 @@ def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | Non
     return checklists, program
 
 
+def _check_target(path: Path) -> None:
+    if path.suffix.lower() not in STANDARD_SUFFIXES:
+        raise ValidationFailed(
+            [Problem(Location(str(path)), f"cannot write a standard as '{path.suffix or path.name}'", "suffix")],
+            f"{path}: unsupported target (use .yaml or .xlsx)",
+        )
+
+
 def write_any_standard(checklist: Checklist, path: Path) -> None:
-    """Write a standard as YAML or XLSX, chosen by the target's suffix."""
+    """Write a standard as YAML or XLSX, chosen by the target's suffix; a failed write leaves no partial file."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in YAML_SUFFIXES:
+    _check_target(path)
+    if path.suffix.lower() in YAML_SUFFIXES:
         from dealer_audit.formats.standard_yaml import dump_standard
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_standard(checklist), encoding="utf-8")
-    elif suffix in XLSX_SUFFIXES:
+        text = dump_standard(checklist)
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    else:
         from dealer_audit.formats.standard_xlsx import write_standard_xlsx
 
         write_standard_xlsx(checklist, path)
-    else:
-        raise ValidationFailed(
-            [Problem(Location(str(path)), f"cannot write a standard as '{suffix or path.name}'", "suffix")],
-            f"{path}: unsupported target (use .yaml or .xlsx)",
-        )
 
 
 def convert_standard(source: Path, target: Path) -> Checklist:
     """Read a valid standard in one format and write it in the other; nothing is written when the source fails."""
     source, target = Path(source), Path(target)
-    if target.suffix.lower() not in STANDARD_SUFFIXES:
-        raise ValidationFailed(
-            [Problem(Location(str(target)), f"cannot write a standard as '{target.suffix or target.name}'", "suffix")],
-            f"{target}: unsupported target (use .yaml or .xlsx)",
-        )
+    _check_target(target)
     if source.resolve() == target.resolve():
         raise ValidationFailed([Problem(Location(str(target)), "source and target are the same file", "same-file")])
     checklist = load_any_standard(source)

@@ -39,6 +39,7 @@ from dealer_audit.core.xpath_conditions import (
     xp_and,
 )
 from dealer_audit.errors import Location, ProblemCollector
+from dealer_audit.formats.files import write_atomically, write_table_sheet
 
 EN = "English (en)"
 ZH = "Chinese (zh)"
@@ -477,29 +478,14 @@ def build_xlsform(
 def write_xlsform(
     standard: Checklist, path: Path, dealers: Sequence[Dealer] | None = None, *, notes: NotesMode = "evidence"
 ) -> XLSForm:
-    """Write the XLSForm workbook (openpyxl); returns the form written (rows of its three sheets)."""
+    """Write the XLSForm workbook; returns the form written (rows of its three sheets). A form that cannot be
+    built (name clashes, untranslatable conditions) raises before anything is written."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     form = build_xlsform(standard, dealers, notes=notes)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, (columns, rows) in form.sheets().items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row.get(column, "") or None for column in columns])
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            width = max([len(column), *(len(str(r.get(column, ""))) for r in rows)]) + 2
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, width)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+        write_table_sheet(workbook, title, columns, rows)
+    write_atomically(Path(path), workbook.save)
     return form

@@ -171,3 +171,41 @@ def test_validate_reports_a_missing_file_with_the_others(runner: CliRunner, tmp_
     assert lines[0] == "error: 2 error(s) in 2 of 2 file(s)"
     assert lines[1] == f"  error {missing}: no such file or folder"
     assert lines[2].startswith(f"  error {BROKEN / 'forward_ref.yaml'}:13: condition of 'A01' refers forward")
+
+
+def test_validate_a_folder_without_standards_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a standard", encoding="utf-8")
+    result = runner.invoke(app, ["checklist", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"error {tmp_path}: no standard files (.yaml, .yml, .xlsx, .xlsm) in this folder" in result.stderr
+
+
+def test_validate_a_folder_checks_dealer_attributes_too(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "standards"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    dealers = tmp_path / "dealers.csv"
+    dealers.write_text("\ufeffcode,name_zh,region,has_ev\nSH001,浦东,east,是\n", encoding="utf-8")  # Excel's BOM
+    result = runner.invoke(app, ["checklist", "validate", str(folder), "--dealers", str(dealers)])
+    assert result.exit_code == 1
+    assert "names unknown dealer attribute 'has_ev_service' (did you mean 'has_ev'?)" in result.stderr
+
+
+def test_a_program_naming_a_broken_standard_is_not_told_it_is_missing(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "standard.yaml").write_text(
+        MINI.read_text(encoding="utf-8").replace("weight: 3", "weight: 0", 1), encoding="utf-8"
+    )
+    (tmp_path / "program.yaml").write_text((FIXTURES / "mini_program.yaml").read_text(encoding="utf-8"), "utf-8")
+    result = runner.invoke(app, ["checklist", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "weight must be greater than 0" in result.stderr
+    assert "the program names standard" not in result.stderr
+
+
+def test_validate_an_empty_file_is_one_message(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["checklist", "validate", str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr.count("error ") == 1
+    assert f"error {empty}: the file is empty" in result.stderr

@@ -58,3 +58,16 @@ def test_untranslatable_standard_is_an_error_message(runner: CliRunner, tmp_path
     assert "which is already the metadata field 'wave'" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_output_must_be_an_xlsx_file_and_write_errors_are_messages(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["checklist", "xlsform", str(MINI), "-o", str(tmp_path / "form.yaml")])
+    assert result.exit_code == 2
+    assert "must end in .xlsx" in result.output
+    assert not (tmp_path / "form.yaml").exists()
+    folder = tmp_path / "form.xlsx"
+    folder.mkdir()
+    result = runner.invoke(app, ["checklist", "xlsform", str(MINI), "-o", str(folder), "--force"])
+    assert result.exit_code == 1
+    assert f"{folder}: this is a folder; give a file name" in result.stderr
+    assert "Traceback" not in result.output

@@ -103,3 +103,36 @@ def test_program_problems() -> None:
             "duplicate standard 'a' in checklists (first at entry 1)",
         ]
     )
+
+
+def test_an_empty_document_is_one_message_not_a_list_of_missing_keys() -> None:
+    from dealer_audit.core.standard_codec import decode_standard
+
+    _, problems = decode_standard(None, source="empty.yaml")
+    assert [(p.code, p.message) for p in problems] == [
+        ("empty", "the file is empty; a standard is a mapping starting with 'id:'")
+    ]
+
+
+def test_a_mistyped_enum_goes_on_as_its_closest_value(mini: dict) -> None:
+    """'single_chioce' with options must not also be told that options make no sense on a yes_no item."""
+    from dealer_audit.core.standard_codec import decode_standard
+
+    data = copy.deepcopy(mini)
+    choice = next(i for s in data["sections"] for i in s["items"] if i["type"] == "single_choice")
+    choice["type"] = "single_chioce"
+    checklist, problems = decode_standard(data, source="mini")
+    assert [(p.code, p.hint) for p in problems if p.is_error] == [("enum", "did you mean 'single_choice'?")]
+    assert checklist.items_by_id[choice["id"]].type is AnswerType.SINGLE_CHOICE
+
+
+def test_an_entry_that_is_not_a_mapping_is_reported_once(mini: dict) -> None:
+    from dealer_audit.core.standard_codec import decode_standard
+
+    data = copy.deepcopy(mini)
+    choice = next(i for s in data["sections"] for i in s["items"] if i["type"] == "single_choice")
+    choice["options"].append("walk_in")
+    _, problems = decode_standard(data, source="mini")
+    assert [p.message for p in problems if p.is_error] == [
+        "an option must be a mapping (key: value), got the text 'walk_in'"
+    ]

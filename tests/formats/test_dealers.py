@@ -116,3 +116,34 @@ def test_xlsx_problems_name_the_cell(tmp_path: Path) -> None:
 
 def test_attribute_names(tmp_path: Path) -> None:
     assert dealer_attribute_names(_csv(tmp_path, [HEADER])) == {"has_ev_service", "tier", "lounge_m2", "note"}
+
+
+def test_an_empty_file_is_one_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "dealers.csv"
+    path.write_bytes(b"")
+    _, problems = check_dealers(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:1: the file is empty; its first row names the columns "
+        "(code, name_zh, name_en, region, province, city, group, brand)"
+    ]
+
+
+def test_an_unreadable_csv_record_names_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path, [HEADER, GOOD[0], "BJ001," + "x" * 200_000])
+    with pytest.raises(ValidationFailed) as failure:
+        read_dealers(path)
+    assert str(failure.value.problems[0].location) == f"{path}:3"
+
+
+def test_a_text_file_named_xlsx_or_a_folder_is_a_message(tmp_path: Path) -> None:
+    fake = tmp_path / "dealers.xlsx"
+    fake.write_text(HEADER, encoding="utf-8")
+    folder = tmp_path / "dealers"
+    folder.mkdir()
+    for path, words in ((fake, "not a zip archive"), (folder, "folder")):
+        with pytest.raises(ValidationFailed, match=words):
+            read_dealers(path)
+
+
+def test_chinese_yes_no_attributes() -> None:
+    assert (parse_attribute("是"), parse_attribute("否"), parse_attribute("Yes")) == (True, False, True)

@@ -241,3 +241,35 @@ def test_every_optional_field_survives_the_workbook(tmp_path: Path) -> None:
     assert survey["A3"].value == "scale S1"
     assert survey["S4"].value == "<=2: 1 [快|fast]; 2.5..10: 0.25; >=30: 0 [|slow]"
     assert survey["P4"].value == "max=60"
+
+
+def test_chinese_yes_no_in_flag_columns(workbook_path: Path) -> None:
+    """A Chinese-labelled workbook is often filled in Chinese: 是/否 are yes/no like everywhere else."""
+    _edit(workbook_path, "survey", {"G3": "否", "L4": "是", "J5": "maybe"})
+    assert _errors(workbook_path) == [
+        (f"{workbook_path}!survey!J5", "scored must be yes or no (是/否), got 'maybe'", ""),
+    ]
+    _edit(workbook_path, "survey", {"J5": None})
+    checklist = read_standard_xlsx(workbook_path)
+    first, second = list(checklist.items())[:2]
+    assert (first.required, second.na_allowed) == (False, True)
+
+
+def test_a_mistyped_type_goes_on_as_its_closest_type(workbook_path: Path) -> None:
+    """'selectone W01' on a choice item: one error, not also 'W01 has no options' or 'options make no sense'."""
+    from openpyxl import load_workbook
+
+    survey = load_workbook(workbook_path)["survey"]
+    row = next(r for r in range(2, survey.max_row + 1) if str(survey[f"A{r}"].value or "").startswith("select_one"))
+    _edit(workbook_path, "survey", {f"A{row}": survey[f"A{row}"].value.replace("select_one", "selectone")})
+    assert [(cell, message) for cell, message, _ in _errors(workbook_path)] == [
+        (f"{workbook_path}!survey!A{row}", "unknown type 'selectone W01'"),
+    ]
+
+
+def test_a_text_file_named_xlsx_is_one_located_message(tmp_path: Path) -> None:
+    path = tmp_path / "standard.xlsx"
+    path.write_text("id: x\n", encoding="utf-8")
+    checklist, problems = check_standard_xlsx(path)
+    assert checklist is None
+    assert [(p.location.file, "not a zip archive" in p.message) for p in problems] == [(str(path), True)]
