@@ -213,8 +213,11 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     legend = (r.t("this_dealer"), r.t("region_avg"), r.t("network_avg"))
     out: list[Flowable] = [Paragraph(r.t("sections_chart"), st.h2)]
     titles = {c.standard_id: c.title for c in r.checklists}
-    out.append(section_bars(r.sections, st, width, legend, max_height=250, group_titles=titles))
-    if len(r.trend) >= 1:
+    if r.sections:
+        out.append(section_bars(r.sections, st, width, legend, max_height=250, group_titles=titles))
+    else:  # no finalised audit in this wave: say so rather than draw empty axes
+        out.append(_p(f"{r.t('visits')}: 0", st.muted, st))
+    if any(p.dealer is not None for p in r.trend):
         out.append(Paragraph(r.t("trend"), st.h2))
         out.append(trend_line(r.trend, st, width, 52 * mm, legend, float(r.scale)))
     return out
