@@ -30,12 +30,19 @@ def print_table(
     """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands."""
     from rich.table import Table
 
-    table = Table(title=title or None, show_lines=False, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    rows = [list(row) for row in rows]
+    table = Table(show_lines=False)
+    for index, column in enumerate(columns):
+        # Figures and codes stay on one line (a wrapped "971.1" misreads); only long text columns fold.
+        longest = max((len(str(row[index])) for row in rows if index < len(row)), default=0)
+        short = max(longest, *(len(word) for word in column.split())) <= 12
+        table.add_column(column, no_wrap=short, overflow="fold", min_width=None if short else min(max(longest, 6), 10))
     for row in rows:
         table.add_row(*row)
-    (err if to_stderr else out).print(table)
+    console = err if to_stderr else out
+    if title:  # printed on its own line: a table title would wrap to the (often narrower) table width
+        console.print(title, soft_wrap=True)
+    console.print(table)
 
 
 @contextmanager

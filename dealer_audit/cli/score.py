@@ -45,14 +45,20 @@ def _delta_text(value: float | None) -> str:
     return text if value is None or text.startswith("-") or float(text) == 0 else f"+{text}"
 
 
+def _initials(standard_id: str) -> str:
+    """A column header short enough for an 80-column terminal: svc-mystery-shop -> SMS."""
+    return "".join(part[0] for part in standard_id.replace("_", "-").split("-") if part).upper()
+
+
 def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     program = result.program
     scale = program.scale
     checklist_ids = [c.standard_id for c in program.checklists]
     dealers = result.ranking(region)
-    columns = ["#", "region #" if region else "region", "dealer", "name"]
-    columns += [f"{sid} (0-100)" for sid in checklist_ids]
-    columns += [f"index (0-{scale})", "band", "Δ", "n", "alerts"]
+    columns = ["#", "reg#" if region else "region", "dealer", "name"]
+    short_names = {sid: _initials(sid) for sid in checklist_ids}
+    columns += [short_names[sid] for sid in checklist_ids]
+    columns += [f"/{scale}", "band", "Δ", "n", "alerts"]
     rows = []
     for d in dealers:
         cells = [
@@ -75,6 +81,8 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     previous = f"; previous wave {result.previous_wave}" if result.previous_wave else ""
     title = f"{program.composite_name.get(lang)} — {result.wave} ({program.id}, {scale}-point scale{previous})"
     console.print_table(columns, rows, title=title)
+    legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
+    console.out.print(legend, soft_wrap=True)
     groups = [g for g in result.regions if region is None or g.code == region] + [result.network]
     for group in groups:
         s = group.composite

@@ -83,8 +83,8 @@ def test_score_table(runner: CliRunner, scored_workspace: Any) -> None:
         "region",
         "dealer",
         "name",
-        "mini-service (0-100)",
-        "index (0-1000)",
+        "MS",
+        "/1000",
         "band",
         "Δ",
         "n",
@@ -95,6 +95,7 @@ def test_score_table(runner: CliRunner, scored_workspace: Any) -> None:
     assert rows[1][4:] == ["84.1", "840.7", "Good", "–", "1", ""]
     assert rows[2][4:] == ["60.0", "600.0", "Fair", "-400.0", "1", "3"]
     # network: mean of (840.74, 840.74, 600); last wave only SH002 was audited (1000)
+    assert "MS = mini-service (0-100)" in lines
     assert "Network: n 3, mean 760.5, median 840.7, min 600.0, max 840.7, Δ -239.5" in lines
     assert "  SH002 drop: composite index dropped 400.0 points (1000.0 → 600.0)" in lines
     assert any("SH002 critical_failure: critical item R01 failed" in line for line in lines)
@@ -106,7 +107,7 @@ def test_score_region(runner: CliRunner, scored_workspace: Any) -> None:
     result = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "east", "--lang", "en", *ws])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert cells(lines[2])[:3] == ["#", "region #", "dealer"]
+    assert cells(lines[2])[:3] == ["#", "reg#", "dealer"]
     assert [cells(line)[:3] for line in lines if line.startswith("│")] == [["1", "1", "SH001"], ["3", "2", "SH002"]]
     unknown = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "west", *ws])
     assert unknown.exit_code == 1
