@@ -78,9 +78,17 @@ def store_evidence(source: str | Path, evidence_dir: Path) -> EvidenceRef:
     """Copy a file into the evidence store (atomically, once per content) and describe it.
 
     The copy goes to a temporary name first and is renamed into place, so a crash never leaves a half file
-    under a hash name.
+    under a hash name. Any OSError (an unreadable photo, a full disk) becomes an EvidenceError, which the wizard
+    shows before asking again: a bad file must never end an audit in progress.
     """
     path = Path(str(source).strip().strip("'\"")).expanduser()
+    try:
+        return _store(path, evidence_dir)
+    except OSError as error:
+        raise EvidenceError(f"cannot attach {path}: {error.strerror or error}") from None
+
+
+def _store(path: Path, evidence_dir: Path) -> EvidenceRef:
     if not path.exists():
         raise EvidenceError(f"no such file: {path}")
     if not path.is_file():

@@ -20,10 +20,10 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import applicability, dealer_context, item_fraction, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
 from dealer_audit.errors import DealerAuditError
+from dealer_audit.formats.files import yes_no
 
-YES_WORDS = ("y", "yes", "是", "1")
-NO_WORDS = ("n", "no", "否", "0")
 NA_WORDS = ("a", "na", "n/a", "不适用")
+_KEY_DIGITS = {"1": True, "0": False}  # keypad answers, besides the yes/no words every reader knows
 
 
 class CaptureError(DealerAuditError):
@@ -93,10 +93,9 @@ def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
             raise CaptureError(f"{item.id} may not be answered N/A")
         return None, True
     if item.type is AnswerType.YES_NO:
-        if lowered in YES_WORDS:
-            return "yes", False
-        if lowered in NO_WORDS:
-            return "no", False
+        flag = _KEY_DIGITS.get(lowered, yes_no(lowered))
+        if flag is not None:
+            return ("yes" if flag else "no"), False
         raise CaptureError("answer y (yes) or n (no)" + (" or a (N/A)" if item.na_allowed else ""))
     if item.type is AnswerType.SCALE:
         scale = item.scale

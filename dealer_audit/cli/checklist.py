@@ -21,8 +21,9 @@ checklist_app = typer.Typer(
 )
 
 
-def _escape(text: str) -> str:
-    """Square brackets in user text must not be read as rich markup."""
+def escape(text: str) -> str:
+    """Square brackets in user text (paths, item texts) must not be read as rich markup; shared by the CLI modules
+    of this group (rich itself may only be imported by cli/console.py)."""
     return text.replace("[", "\\[")
 
 
@@ -60,7 +61,7 @@ def validate(
     errors = []
     for check in checks:
         for warning in check.warnings:
-            console.out.print(f"[yellow]warning[/] {_escape(str(warning))}", soft_wrap=True)
+            console.out.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
         if check.errors:
             errors.extend(check.errors)
             continue
@@ -79,7 +80,7 @@ def validate(
         else:
             summary = "nothing to check"
         note = f", {len(check.warnings)} warning(s)" if check.warnings else ""
-        console.out.print(f"[green]OK[/] {_escape(str(check.path))}: {_escape(summary)}{note}", soft_wrap=True)
+        console.out.print(f"[green]OK[/] {escape(str(check.path))}: {escape(summary)}{note}", soft_wrap=True)
     if errors:
         failed = sum(1 for c in checks if c.errors)
         raise ValidationFailed(errors, f"{len(errors)} error(s) in {failed} of {len(checks)} file(s)")
@@ -90,7 +91,7 @@ def _weight(value: float) -> str:
 
 
 def _item_line(item: Item, lang: str, section_total: float) -> str:
-    parts = [f"[bold]{_escape(item.id)}[/] {_escape(item.text.get(lang))}", f"[dim]{item.type.value}[/]"]
+    parts = [f"[bold]{escape(item.id)}[/] {escape(item.text.get(lang))}", f"[dim]{item.type.value}[/]"]
     if item.is_scored:
         share = f" = {item.weight / section_total:.0%}" if section_total and not item.bonus else ""
         parts.append(f"w {_weight(item.weight)}{share}" + (" bonus" if item.bonus else ""))
@@ -104,7 +105,7 @@ def _item_line(item: Item, lang: str, section_total: float) -> str:
     if item.na_allowed:
         parts.append("N/A ok")
     if item.condition:
-        parts.append(f"[cyan]if {_escape(item.condition)}[/]")
+        parts.append(f"[cyan]if {escape(item.condition)}[/]")
     if item.bands:
         bands = ", ".join(
             ("≤" + _weight(b.max) if b.max is not None else "")
@@ -114,7 +115,7 @@ def _item_line(item: Item, lang: str, section_total: float) -> str:
             + f"→{_weight(b.score)}"
             for b in item.bands
         )
-        parts.append(f"[dim]bands {_escape(bands)}[/]")
+        parts.append(f"[dim]bands {escape(bands)}[/]")
     if item.evidence.is_required_somewhere:
         parts.append(f"[dim]evidence photo:{item.evidence.photo.value} note:{item.evidence.note.value}[/]")
     return "  ".join(parts)
@@ -124,7 +125,7 @@ def render_tree(checklist: Checklist, lang: str) -> list[str]:
     """The standard as tree lines (rich markup): sections with weights and shares, items with their rules."""
     total = sum(s.effective_weight for s in checklist.sections)
     lines = [
-        f"[bold]{_escape(checklist.title.get(lang))}[/]  {checklist.id} {checklist.version} "
+        f"[bold]{escape(checklist.title.get(lang))}[/]  {checklist.id} {checklist.version} "
         f"({checklist.kind.value}) — total weight {_weight(total)}"
     ]
     for s_index, section in enumerate(checklist.sections):
@@ -139,7 +140,7 @@ def render_tree(checklist: Checklist, lang: str) -> list[str]:
         bands = ", ".join(
             f"{b.label.get(lang) or b.code} ≥ {_weight(b.min)}" for b in sorted(checklist.bands, key=lambda b: -b.min)
         )
-        lines.append(f"[dim]bands: {_escape(bands)}[/]")
+        lines.append(f"[dim]bands: {escape(bands)}[/]")
     return lines
 
 
@@ -147,7 +148,7 @@ def _section_line(section: Section, lang: str, total: float) -> str:
     weight = section.effective_weight
     share = f" = {weight / total:.0%}" if total else ""
     how = "" if section.weight is not None else " (item points)"
-    title = _escape(section.title.get(lang))
+    title = escape(section.title.get(lang))
     return f"[bold magenta]{title}[/] [dim]{section.id}[/]  weight {_weight(weight)}{how}{share}"
 
 
@@ -180,7 +181,7 @@ def convert(
         raise Conflict(f"{target} exists; pass --force to overwrite it")
     checklist = convert_standard(source, target)
     console.out.print(
-        f"[green]wrote[/] {_escape(str(target))}: {checklist.id} {checklist.version}, "
+        f"[green]wrote[/] {escape(str(target))}: {checklist.id} {checklist.version}, "
         f"{len(list(checklist.items()))} items",
         soft_wrap=True,
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
+from dealer_audit.cli.checklist import escape
 from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
 from dealer_audit.errors import NotFound, ValidationFailed
 
@@ -19,10 +20,6 @@ dealers_app = typer.Typer(
 )
 
 FileArgument = Annotated[Path, typer.Argument(help="Dealer master data (.csv or .xlsx).", show_default=False)]
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[")
 
 
 def _program_regions(program_file: Path | None) -> set[str] | None:
@@ -47,12 +44,12 @@ def check(
     dealers, problems = check_dealers(file, _program_regions(program))
     errors = [p for p in problems if p.is_error]
     for warning in (p for p in problems if not p.is_error):
-        console.out.print(f"[yellow]warning[/] {_escape(str(warning))}", soft_wrap=True)
+        console.out.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
     if errors:
         raise ValidationFailed(errors, f"{file.name}: {len(errors)} error(s)")
     regions = sorted({d.region for d in dealers})
     console.out.print(
-        f"[green]OK[/] {_escape(str(file))}: {len(dealers)} dealers in {len(regions)} regions ({', '.join(regions)})",
+        f"[green]OK[/] {escape(str(file))}: {len(dealers)} dealers in {len(regions)} regions ({', '.join(regions)})",
         soft_wrap=True,
     )
 
@@ -74,7 +71,7 @@ def import_(
         dealers = read_dealers(file, regions)
         result = ws.repo.save_dealers(dealers)
     console.out.print(
-        f"[green]imported[/] {len(dealers)} dealers from {_escape(str(file))}: "
+        f"[green]imported[/] {len(dealers)} dealers from {escape(str(file))}: "
         f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged",
         soft_wrap=True,
     )

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
+from dealer_audit.cli.checklist import escape
 
 
 def xlsform(
@@ -60,7 +61,7 @@ def xlsform(
     questions = sum(1 for row in form.survey if row["type"] not in ("begin group", "end group"))
     dealer_note = f", {len(dealer_list)} dealers" if dealer_list is not None else ""
     console.out.print(
-        f"[green]wrote[/] {str(output).replace('[', chr(92) + '[')}: form {standard_ref(checklist)}, "
+        f"[green]wrote[/] {escape(str(output))}: form {standard_ref(checklist)}, "
         f"{questions} fields for {len(list(checklist.items()))} items{dealer_note}",
         soft_wrap=True,
     )

@@ -44,3 +44,13 @@ def test_refuses_bad_sources(tmp_path, make, message):
         path.write_bytes(b"")
     with pytest.raises(EvidenceError, match=message):
         store_evidence(path, tmp_path / "evidence")
+
+
+def test_an_os_error_is_an_evidence_error_not_a_crash(tmp_path):
+    """The wizard shows EvidenceError and asks again; any other exception would end the audit in progress."""
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(JPEG)
+    not_a_folder = tmp_path / "evidence"
+    not_a_folder.write_text("a file where the evidence folder should be")
+    with pytest.raises(EvidenceError, match=f"cannot attach {source}"):
+        store_evidence(source, not_a_folder)

@@ -131,6 +131,7 @@ def test_parse_answer_accepts_keys_and_rejects_bad_input(standard):
     by_id = standard.items_by_id
     assert parse_answer(by_id["R01"], "Y") == ("yes", False)
     assert parse_answer(by_id["R01"], "否") == ("no", False)
+    assert [parse_answer(by_id["R01"], key)[0] for key in ("1", "0", "是", "True")] == ["yes", "no", "yes", "yes"]
     with pytest.raises(CaptureError, match="may not be answered N/A"):
         parse_answer(by_id["R01"], "a")
     with pytest.raises(CaptureError, match="y \\(yes\\) or n"):
