@@ -14,6 +14,9 @@ from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
 PROGRESS_MINIMUM = 10  # files; shorter batches finish before a bar would help
 
 
+WARNINGS_SHOWN = 5
+
+
 def import_(
     paths: Annotated[
         list[Path], typer.Argument(help="Audit files (.json), bundles (.zip), workbooks (.xlsx) or folders.")
@@ -29,6 +32,9 @@ def import_(
             help="Your name for the audit trail of replacements (default: login name).",
         ),
     ] = "",
+    all_warnings: Annotated[
+        bool, typer.Option("--all-warnings", help="List every warning (default: the first few per file).")
+    ] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -49,6 +55,13 @@ def import_(
             detail += f", {len(result.warnings)} warning(s)"
         rows.append((str(result.path), result.kind or "?", result.status.value, detail))
     console.print_table(["file", "kind", "result", "details"], rows)
+    for result in summary.files:  # warnings go to stderr: an incomplete workbook imports as a draft, say why
+        shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
+        for line in shown:
+            console.err.print(f"warning: {line}", soft_wrap=True, markup=False)
+        if len(shown) < len(result.warnings):
+            hidden = len(result.warnings) - len(shown)
+            console.err.print(f"warning: … {hidden} more for {result.path} (--all-warnings lists them)", markup=False)
     refused = summary.refused
     for result in refused:  # full reasons outside the table: long messages stay whole and copyable
         console.out.print(f"refused {result.path}:", soft_wrap=True, markup=False)
