@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -154,6 +156,8 @@ class RowTable(Flowable):
                     self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color)
             y -= row.height
         text = canv.beginText()
+        font = pdfmetrics.getFont(self.font)
+        fast = bool(getattr(font, "_dynamicFont", False)) and not getattr(font, "shapable", False)
         current: tuple[float, str] | None = None
         for size, key, colour, x, base, line in runs:
             if current is None or current[0] != size:
@@ -161,8 +165,11 @@ class RowTable(Flowable):
             if current is None or current[1] != key:
                 text.setFillColor(colour)
             current = (size, key)
-            text.setTextOrigin(x, base)
-            text.textOut(line)
+            if fast:
+                _show(text, canv, font, size, x, base, line)
+            else:
+                text.setTextOrigin(x, base)
+                text.textOut(line)
         canv.drawText(text)
         for thumb, tx, ty in images:
             canv.drawImage(ImageReader(io.BytesIO(thumb.data)), tx, ty, thumb.width, thumb.height)
@@ -191,6 +198,24 @@ class RowTable(Flowable):
                 runs.append((cell.size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
+
+
+def _show(text: Any, canv: Canvas, font: Any, size: float, x: float, y: float, line: str) -> None:
+    """Position and show one line of a TrueType font: what TextObject.setTextOrigin + textOut emit for an
+    unshaped TrueType font, without their per-call overhead (state saving, generic number formatting) — the
+    inner loop of every item list. Keeps the text object's subset bookkeeping (`_curSubset`) in step, so calls
+    through the public API before or after stay correct."""
+    code = text._code
+    code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+    doc = canv._doc
+    escape = canv._escape
+    for subset, chunk in font.splitString(line, doc):
+        if subset != text._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, doc)} {size:g} Tf {text._leading:g} TL")
+            text._curSubset = subset
+        code.append(f"({escape(chunk)}) Tj")
+    text._x0 = text._x = x
+    text._y0 = text._y = y
 
 
 def _draw_mark(canv: Canvas, centre: float, bottom: float, size: float, passed: bool, colour: colors.Color) -> None:
