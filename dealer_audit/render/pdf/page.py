@@ -35,7 +35,7 @@ class PageFrame:
     page_label: str  # "Page {x} of {y}" in the report language
 
 
-def _bold_text(canv: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
+def bold_text(canv: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
     """Text with a thin outline: a faux bold for CJK fonts that ship a regular weight only."""
     canv.saveState()
     canv.setFont(font, size)
@@ -51,10 +51,6 @@ def _bold_text(canv: Canvas, x: float, y: float, text: str, font: str, size: flo
     text_obj.textOut(text)
     canv.drawText(text_obj)
     canv.restoreState()
-
-
-def bold_text(canv: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
-    _bold_text(canv, x, y, text, font, size, anchor)
 
 
 def _canvas_class(frame: PageFrame, st: Styles) -> type[Canvas]:
