@@ -7,7 +7,6 @@ EvidenceRef for people; the bytes live at `<evidence_dir>/<sha256><suffix>`.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from dealer_audit.core.answers import EvidenceRef
 from dealer_audit.errors import DealerAuditError
+from dealer_audit.storage.workspace import file_sha256
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024  # a phone photo or short clip; anything larger is probably a mistake
 
@@ -54,14 +54,6 @@ def detect_media_type(path: Path, head: bytes | None = None) -> str:
     return guessed or "application/octet-stream"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def stored_name(ref: EvidenceRef) -> str:
     """The file name of the bytes inside the evidence store."""
     suffix = Path(ref.file_name).suffix.lower()
@@ -98,7 +90,7 @@ def _store(path: Path, evidence_dir: Path) -> EvidenceRef:
         raise EvidenceError(f"{path} is empty")
     if size > MAX_EVIDENCE_BYTES:
         raise EvidenceError(f"{path} is {size / 1e6:.0f} MB; the limit is {MAX_EVIDENCE_BYTES // 1_000_000} MB")
-    digest = sha256_of(path)
+    digest = file_sha256(path)
     ref = EvidenceRef(file_name=path.name, sha256=digest, size=size, media_type=detect_media_type(path))
     evidence_dir.mkdir(parents=True, exist_ok=True)
     target = evidence_path(evidence_dir, ref)

@@ -49,6 +49,9 @@ class _Document:
         except UnicodeDecodeError as error:
             self.problems.append(Problem(Location(self.source), f"not UTF-8 text ({error.reason})", "encoding"))
             return
+        except OSError as error:  # a folder named *.yaml, no permission: a message, never a traceback
+            self.problems.append(Problem(Location(self.source), f"cannot read: {error.strerror or error}", "read"))
+            return
         loader = _Loader(text)
         try:
             node = loader.get_single_node()

@@ -175,7 +175,8 @@ def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | Non
 
 
 def _check_target(path: Path) -> None:
-    if path.suffix.lower() not in STANDARD_SUFFIXES:
+    """Writable targets: YAML and .xlsx (an .xlsm without macros is a file Excel refuses to open)."""
+    if path.suffix.lower() not in (*YAML_SUFFIXES, ".xlsx"):
         raise ValidationFailed(
             [Problem(Location(str(path)), f"cannot write a standard as '{path.suffix or path.name}'", "suffix")],
             f"{path}: unsupported target (use .yaml or .xlsx)",

@@ -209,3 +209,21 @@ def test_validate_an_empty_file_is_one_message(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 1
     assert result.stderr.count("error ") == 1
     assert f"error {empty}: the file is empty" in result.stderr
+
+
+def test_a_folder_named_like_a_standard_is_a_message(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "standard.yaml"
+    folder.mkdir()
+    for command in (["show", str(folder)], ["convert", str(folder), str(tmp_path / "out.xlsx")]):
+        result = runner.invoke(app, ["checklist", *command])
+        assert result.exit_code == 1
+        assert f"{folder}: cannot read" in result.stderr
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_convert_refuses_an_xlsm_target(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["checklist", "convert", str(MINI), str(tmp_path / "out.xlsm")])
+    assert result.exit_code == 1
+    assert "cannot write a standard as '.xlsm'" in result.stderr
+    assert not (tmp_path / "out.xlsm").exists()
