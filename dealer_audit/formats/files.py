@@ -68,7 +68,7 @@ def open_workbook(path: Path, *, read_only: bool = True, data_only: bool = True)
         raise _unreadable(path, f"not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file beside `path`, then rename it over `path`.
 
     A failure (invalid data found late, a full disk, Ctrl-C) thus leaves the previous file or no file, never half
