@@ -324,3 +324,15 @@ def test_shipped_standards_round_trip_through_a_form(tmp_path, path):
     audit, warnings = read_form_with_warnings(form, [standard])
     assert {k: a.value for k, a in audit.answers.items()} == expected
     assert all(w.code in ("not_applicable", "no_band") for w in warnings), [str(w) for w in warnings]
+
+
+def test_an_edited_row_number_in_meta_is_a_message_not_a_crash(form, standard):
+    fill(form, {"B20": "six"}, sheet=META)  # the first item's row number, overwritten with text
+    with pytest.raises(ValidationFailed, match="the _meta item list does not match the standard"):
+        read_form(form, [standard])
+
+
+def test_yes_no_answers_in_the_words_auditors_type(form, standard):
+    fill(form, {"H6": "1", "H7": "TRUE", "H8": "否"})
+    audit, _ = read_form_with_warnings(form, [standard])
+    assert [audit.answers[i].value for i in ("R01", "R02", "R03")] == ["yes", "yes", "no"]
