@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -31,7 +30,7 @@ from dealer_audit.errors import DealerAuditError, ValidationFailed
 class _ErrorReportingGroup(TyperGroup):
     """Every DealerAuditError ends as a plain message on stderr and a non-zero exit, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ValidationFailed as failure:
@@ -43,6 +42,10 @@ class _ErrorReportingGroup(TyperGroup):
         except DealerAuditError as error:
             err.print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:  # a file the user named cannot be read or written: say which, no traceback
+            where = f"{error.filename}: " if error.filename else ""
+            err.print(f"[bold red]error:[/] {where}{error.strerror or error}", markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
