@@ -413,6 +413,44 @@ def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None 
     return story
 
 
+# the labels a dealer report prints (part of its font seed)
+_LABEL_KEYS = (
+    "action_plan", "alert", "answer", "audit", "auditor", "band", "dealer_report", "delta", "delta_short", "draft",
+    "due", "evidence", "generated", "impact", "index", "item", "knockout", "knockouts_alerts", "network_avg", "none",
+    "note", "opportunities", "owner", "page", "points", "points_lost", "rank_network", "rank_region", "raw_index",
+    "region_avg", "repeat_short", "result", "section", "sections_chart", "standard", "this_dealer", "trend",
+    "visit_date", "visits", "wave", "what_to_fix",
+)  # fmt: skip
+_SEEDS: dict[tuple[str, tuple[str, ...]], dict[str, None]] = {}
+
+
+def font_seed(r: DealerReport) -> str:
+    """The characters every report of this language and these standards draws, in a fixed order.
+
+    The union over the reports this process has rendered (labels, standard, section and item texts), in the
+    order first seen: dealers differ in which items they were asked (skip logic), so one report's own set would
+    not be stable, but the union is, and a character seen later only adds to its end; so the first font subsets
+    of a batch's reports are identical and embedded from a cache (`fonts.CachedSubsetFace`). Reading order (not
+    code point order) keeps one line's characters in one subset, so lines need few font switches. The price is
+    the glyphs of items a dealer was not asked: a few hundred bytes.
+    """
+    key = (r.lang, tuple(sorted({a.standard_id for a in r.audits})))
+    seen = _SEEDS.setdefault(key, {})
+    add = seen.setdefault
+    for k in _LABEL_KEYS:
+        for ch in r.t(k):
+            add(ch)
+    for a in r.audits:
+        for text in (a.standard_title, *(b.title for b in a.sections)):
+            for ch in text:
+                add(ch)
+        for block in a.sections:
+            for row in block.items:
+                for ch in row.item_id + row.reference + row.text:
+                    add(ch)
+    return "".join(seen).replace("\n", "")
+
+
 def page_frame(r: DealerReport) -> PageFrame:
     return PageFrame(
         title=r.t("dealer_report"),
@@ -441,4 +479,5 @@ def render_dealer_pdf(
         st,
         title=f"{report.t('dealer_report')} {report.dealer.code} {report.wave}",
         invariant=invariant,
+        font_seed=font_seed(report),
     )

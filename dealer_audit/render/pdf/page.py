@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from dealer_audit.render.pdf.charts import fit_text
+from dealer_audit.render.pdf.fonts import seed_font
 from dealer_audit.render.pdf.styles import FOOTER_HEIGHT, GREY_LINE, GREY_TEXT, HEADER_HEIGHT, NAVY, PAGE_MARGIN, Styles
 
 # Streams are compressed (zlib) anyway; ASCII85-encoding them on top only makes files 25% bigger and costs
@@ -53,13 +54,14 @@ def bold_text(canv: Canvas, x: float, y: float, text: str, font: str, size: floa
     canv.restoreState()
 
 
-def _canvas_class(frame: PageFrame, st: Styles) -> type[Canvas]:
+def _canvas_class(frame: PageFrame, st: Styles, seed: str = "") -> type[Canvas]:
     font = st.fonts.regular
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            seed_font(font, self._doc, seed)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -119,8 +121,13 @@ def build_pdf(
     title: str,
     invariant: bool = False,
     wide: bool = False,
+    font_seed: str = "",
 ) -> None:
-    """Lay the story out on A4 (landscape when `wide`) with the shared title bar and footer."""
+    """Lay the story out on A4 (landscape when `wide`) with the shared title bar and footer.
+
+    `font_seed`: characters most documents of a batch draw, numbered first in the font subsets so that those
+    subsets are the same in every document and embedded from a cache (see `fonts.seed_font`).
+    """
     pagesize = landscape(A4) if wide else A4
     doc = BaseDocTemplate(
         target,
@@ -146,7 +153,7 @@ def build_pdf(
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[body], onPage=_title_bar(frame, st))])
-    doc.build(story, canvasmaker=_canvas_class(frame, st))
+    doc.build(story, canvasmaker=_canvas_class(frame, st, font_seed))
 
 
 def content_width(wide: bool = False) -> float:
