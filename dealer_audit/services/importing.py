@@ -22,12 +22,10 @@ works — and says so clearly — while one of them is missing.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from dealer_audit.core.answers import Audit
@@ -110,16 +108,6 @@ class ImportSummary:
         return not self.refused
 
 
-def _optional(module: str) -> ModuleType | None:
-    """Another owner's module when it exists (the import tool degrades to a clear refusal without it)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name == module:
-            return None
-        raise
-
-
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files to import: files as given, folders recursively (*.json, *.zip; hidden files skipped), no duplicates."""
     found: list[Path] = []
@@ -196,10 +184,9 @@ class _Importer:
                 raise NotFound(f"{where}: audit {audit.audit_id}: {error}") from None
             self._standards = None
             standard = self.standards[(audit.standard_id, audit.standard_version)]
-        validation = _optional("dealer_audit.core.validation")
-        if validation is None:
-            return []
-        problems: list[Problem] = list(validation.validate_audit(standard, audit, dealer))
+        from dealer_audit.core.validation import validate_audit
+
+        problems: list[Problem] = list(validate_audit(standard, audit, dealer))
         errors = [p for p in problems if p.is_error]
         if errors:
             raise ValidationFailed(problems, f"{where}: audit {audit.audit_id} does not fit its standard")
@@ -259,21 +246,16 @@ class _Importer:
                 self.store([audit], result, path)
                 self.collect_loose_evidence(audit, path, result)
             elif kind == "form":
-                form = _optional("dealer_audit.formats.form_xlsx")
-                if form is None:
-                    raise NotFound(f"{path}: reading fill-in workbooks is not available in this build")
-                if hasattr(form, "read_form_with_warnings"):
-                    audit, warnings = form.read_form_with_warnings(path, list(self.standards.values()))
-                    result.warnings.extend(str(p) for p in warnings)
-                else:
-                    audit = form.read_form(path, list(self.standards.values()))
+                from dealer_audit.formats.form_xlsx import read_form_with_warnings
+
+                audit, warnings = read_form_with_warnings(path, list(self.standards.values()))
+                result.warnings.extend(str(p) for p in warnings)
                 self.store([audit], result, path)
             elif kind == "field-export":
-                exports = _optional("dealer_audit.formats.field_exports")
-                assert exports is not None
-                audits = exports.read_field_export(path, list(self.standards.values()), list(self.dealers.values()))
-                media = exports.field_export_media(path) if hasattr(exports, "field_export_media") else {}
-                self.store(list(audits), result, path, media)
+                from dealer_audit.formats.field_exports import field_export_media, read_field_export
+
+                audits = read_field_export(path, list(self.standards.values()), list(self.dealers.values()))
+                self.store(list(audits), result, path, field_export_media(path))
             else:
                 raise NotFound(
                     f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export"
@@ -294,9 +276,11 @@ class _Importer:
 
             if is_bundle(path):
                 return "bundle"
-        exports = _optional("dealer_audit.formats.field_exports") if suffix in FIELD_EXPORT_SUFFIXES else None
-        if exports is not None and suffix != ".json" and exports.sniff_field_export(path):
-            return "field-export"
+        if suffix in FIELD_EXPORT_SUFFIXES and suffix != ".json":
+            from dealer_audit.formats.field_exports import sniff_field_export
+
+            if sniff_field_export(path):
+                return "field-export"
         if suffix in AUDIT_SUFFIXES:
             return "audit"
         if suffix in BUNDLE_SUFFIXES:
