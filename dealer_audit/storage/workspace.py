@@ -15,17 +15,20 @@ Layout::
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
+import shutil
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from dealer_audit.core.answers import EvidenceRef
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage.db import normalise_url, redact_url
+from dealer_audit.storage.media import HEAD_BYTES, detect_media_type, media_type_of, stored_suffix
 from dealer_audit.storage.repository import Repository
 
 SETTINGS_FILE = "dealer-audit.toml"
@@ -106,33 +109,44 @@ class EvidenceStore:
         return self.path_for(sha256) is not None
 
     def add_file(self, source: Path, file_name: str | None = None) -> EvidenceRef:
-        """Copy a file into the store (hashing it) and return the reference to put on an answer."""
+        """Copy a file into the store and return the reference to put on an answer. Streams: hashed and copied in
+        blocks, never read whole into memory (a video clip can be tens of MB); the media type comes from content."""
         if not source.is_file():
             raise NotFound(f"evidence file {source} does not exist")
-        return self.add_bytes(source.read_bytes(), file_name or source.name)
+        name = file_name or source.name
+        size = source.stat().st_size
+        sha256 = file_sha256(source)
+        media_type = detect_media_type(source)
+        if not self.has(sha256):
+            with source.open("rb") as data:
+                self._write(sha256, name, lambda handle: shutil.copyfileobj(data, handle, 1 << 20))
+        return EvidenceRef(file_name=name, sha256=sha256, size=size, media_type=media_type)
 
     def add_bytes(self, data: bytes, file_name: str, expected_sha256: str | None = None) -> EvidenceRef:
         """Store bytes under their hash; with `expected_sha256`, refuse bytes that do not match it."""
         sha256 = hashlib.sha256(data).hexdigest()
         if expected_sha256 and expected_sha256 != sha256:
             raise Conflict(f"evidence {file_name}: sha256 is {sha256}, expected {expected_sha256}")
-        media_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         if not self.has(sha256):
-            self.root.mkdir(parents=True, exist_ok=True)
-            suffix = Path(file_name).suffix.lower()
-            suffix = suffix if suffix.isascii() and len(suffix) <= 10 and suffix[1:].isalnum() else ""
-            target = self.root / f"{sha256}{suffix}"
-            fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                Path(temp_name).replace(target)  # atomic: a half-written file never carries a hash name
-            except BaseException:
-                Path(temp_name).unlink(missing_ok=True)
-                raise
+            self._write(sha256, file_name, lambda handle: handle.write(data))
+        media_type = media_type_of(data[:HEAD_BYTES], file_name)
         return EvidenceRef(file_name=file_name, sha256=sha256, size=len(data), media_type=media_type)
+
+    def _write(self, sha256: str, file_name: str, write: Callable[[BinaryIO], object]) -> None:
+        """Write the bytes under a temporary name and rename them into place: a crash never leaves a half-written
+        file carrying a hash name."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        target = self.root / f"{sha256}{stored_suffix(file_name)}"
+        fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(temp_name).replace(target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
 
     def remove(self, sha256: str) -> None:
         path = self.path_for(sha256)

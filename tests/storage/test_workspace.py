@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -97,6 +98,24 @@ def test_evidence_store_is_content_addressed(tmp_path):
     with pytest.raises(Conflict, match="expected"):
         store.add_bytes(b"other", "x.jpg", expected_sha256=first.sha256)
     assert store.path_for("../../etc/passwd") is None
+
+
+def test_evidence_store_reads_the_media_type_from_content_and_streams_files(tmp_path, monkeypatch):
+    """One rule for every way evidence arrives: a PNG renamed .jpg is a PNG whether attached or imported, and
+    a file is copied in blocks, never read whole into memory."""
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+    source = tmp_path / "renamed.jpg"
+    source.write_bytes(png)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    store = EvidenceStore(tmp_path / "evidence")
+    ref = store.add_file(source)
+    assert ref.media_type == "image/png" and ref.size == len(png)
+    assert store.add_bytes(png, "other.jpg").media_type == "image/png"
+    text = store.add_bytes(b"plain words", "notes.txt")
+    assert text.media_type == "text/plain"
+    assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == sorted(
+        [f"{ref.sha256}.jpg", f"{text.sha256}.txt"]
+    )
 
 
 # ---- URLs and secrets ------------------------------------------------------------------------------------------
