@@ -28,6 +28,7 @@ from typing import Any
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.formats.files import write_atomically
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
@@ -234,4 +235,6 @@ def dumps_audit(audit: Audit) -> str:
 
 
 def write_audit_file(audit: Audit, path: Path) -> None:
-    path.write_text(dumps_audit(audit), encoding="utf-8")
+    """Save an audit file atomically: an interrupted save leaves the previous file, never half of one."""
+    text = dumps_audit(audit)
+    write_atomically(Path(path), lambda temp: temp.write_text(text, encoding="utf-8"))

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -33,6 +31,7 @@ from typing import Any
 from dealer_audit.core.answers import Audit
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict
+from dealer_audit.formats.files import write_atomically
 
 FORMAT = "dealer-audit/bundle"
 FORMAT_VERSION = 1
@@ -169,11 +168,9 @@ def write_bundle(
         "audits": entries,
         "members": members,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(temp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def write_zip(temp: Path) -> None:
+        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
             for name, payload in payloads:
                 if isinstance(payload, Path):
@@ -185,10 +182,8 @@ def write_bundle(
                     archive.write(payload, name, compress_type=zipfile.ZIP_STORED)  # photos do not deflate
                 else:
                     archive.writestr(name, payload)
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write_zip)  # an ordinary file's permissions, never half a zip under the bundle's name
     return path
 
 

@@ -105,3 +105,22 @@ def test_shipped_samples_follow_the_format(validator):
         data = json.loads(path.read_text(encoding="utf-8"))
         assert [e.message for e in validator.iter_errors(data)] == [], path
         assert read_audit_file(path).audit_id == data["audit_id"]
+
+
+def test_a_failed_save_keeps_the_previous_file(tmp_path, full_audit, monkeypatch):
+    """An audit file is saved atomically: a write that fails half-way leaves the old file, no temporary files,
+    and a located message instead of an OSError."""
+    target = tmp_path / "a.json"
+    write_audit_file(full_audit, target)
+    before = target.read_text(encoding="utf-8")
+
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(ValidationFailed, match="nothing written") as raised:
+        write_audit_file(full_audit.with_answer(Answer("W05", "改了")), target)
+    assert "No space left on device" in str(raised.value.problems[0])
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]

@@ -195,3 +195,18 @@ def test_corrupt_member_data_is_refused(tmp_path, evidence_dir, audit_with_photo
     raw[raw.find(PHOTO) + 5] ^= 0xFF  # flip a byte inside the photo: the zip's CRC no longer matches
     path.write_bytes(bytes(raw))
     assert f"evidence/{PHOTO_SHA}.jpg): corrupt member" in refusal(path)
+
+
+def test_a_bundle_is_an_ordinary_file_and_a_failed_export_leaves_none(tmp_path, evidence_dir, audit_with_photo):
+    """Bundles go by mail and USB stick: the file gets the user's usual permissions (not mkstemp's 0600), and a
+    corrupt evidence file found half-way leaves no half-written zip under the bundle's name."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    path = write_bundle([audit_with_photo], evidence_dir, tmp_path / "b.zip")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    (evidence_dir / f"{PHOTO_SHA}.jpg").write_bytes(b"changed on disk")
+    with pytest.raises(ValidationFailed, match="corrupt"):
+        write_bundle([audit_with_photo], evidence_dir, tmp_path / "again.zip")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.zip", "evidence"]
