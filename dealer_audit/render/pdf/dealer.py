@@ -57,7 +57,7 @@ from dealer_audit.render.pdf.styles import (
     band_color,
     styles,
 )
-from dealer_audit.render.pdf.text import Run, TextBlock, wrap_text
+from dealer_audit.render.pdf.text import Heading, Run, TextBlock, text_width, wrap_text
 
 EvidenceResolver = Callable[[EvidenceView], Path | None]
 THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
@@ -94,9 +94,31 @@ class ScoreCard(Flowable):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _p(text: str, style: Any, st: Styles) -> Paragraph:
-    """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese."""
+def _p(text: str, style: Any, st: Styles, width: float | None = None) -> Flowable:
+    """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese.
+
+    A text that fits one line of the page is drawn as a `Heading` (what the Paragraph would draw, cheaper);
+    runs of spaces collapse to one, as in a Paragraph.
+    """
+    line = " ".join(st.fonts.clean(text).split())
+    if "\n" not in text and Heading.fits(line, style.fontName, style.fontSize, width or content_width()):
+        return _heading(line, style)
     return Paragraph(st.fonts.markup(text), st.pick(style, text))
+
+
+def _heading(text: str, style: Any, suffix: str = "", suffix_size: float = 0.0, suffix_color: Any = None) -> Heading:
+    return Heading(
+        text,
+        style.fontName,
+        style.fontSize,
+        style.leading,
+        style.textColor,
+        space_before=style.spaceBefore,
+        space_after=style.spaceAfter,
+        suffix=suffix,
+        suffix_size=suffix_size,
+        suffix_color=suffix_color,
+    )
 
 
 def _t(
@@ -211,14 +233,14 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
 
 def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     legend = (r.t("this_dealer"), r.t("region_avg"), r.t("network_avg"))
-    out: list[Flowable] = [Paragraph(r.t("sections_chart"), st.h2)]
+    out: list[Flowable] = [_p(r.t("sections_chart"), st.h2, st)]
     titles = {c.standard_id: c.title for c in r.checklists}
     if r.sections:
         out.append(section_bars(r.sections, st, width, legend, max_height=250, group_titles=titles))
     else:  # no finalised audit in this wave: say so rather than draw empty axes
         out.append(_p(f"{r.t('visits')}: 0", st.muted, st))
     if any(p.dealer is not None for p in r.trend):
-        out.append(Paragraph(r.t("trend"), st.h2))
+        out.append(_p(r.t("trend"), st.h2, st))
         out.append(trend_line(r.trend, st, width, 52 * mm, legend, float(r.scale)))
     return out
 
@@ -267,7 +289,7 @@ def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
         )
     table = Table(rows, colWidths=[8 * mm, width - 88 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1)
     table.setStyle(_header_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
-    return [Paragraph(r.t("opportunities"), st.h2), table]
+    return [_p(r.t("opportunities"), st.h2, st), table]
 
 
 @lru_cache(maxsize=256)
@@ -359,11 +381,16 @@ def _section_table(
             rows.append(make_row(cells))
     table = RowTable(widths, header, rows, f.regular, header_fill=NAVY, line_color=GREY_LINE)
     score = block.score.text + ("  ⚠ " + r.t("knockout") if block.zeroed_by_knockout else "")
-    title = Paragraph(
-        f"{st.fonts.markup(block.title)}"
-        f'<font color="{GREY_TEXT.hexval()}" size="8.5">    {st.fonts.markup(score)}</font>',
-        st.h3,
-    )
+    title_text = " ".join(f.clean(block.title).split())
+    score_text = " ".join(f.clean(score).split())
+    if Heading.fits(title_text, st.h3.fontName, st.h3.fontSize, width - text_width(" " + score_text, f.regular, 8.5)):
+        title: Flowable = _heading(title_text, st.h3, score_text, 8.5, GREY_TEXT)
+    else:
+        title = Paragraph(
+            f"{st.fonts.markup(block.title)}"
+            f'<font color="{GREY_TEXT.hexval()}" size="8.5">    {st.fonts.markup(score)}</font>',
+            st.h3,
+        )
     return [CondPageBreak(30 * mm), title, table]
 
 
@@ -371,7 +398,7 @@ def _audit_blocks(
     a: AuditBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
     status = "" if a.final else f" ({r.t('draft')})"
-    heading = Paragraph(st.fonts.markup(f"{a.standard_title}{status}"), st.h2)
+    heading = _p(f"{a.standard_title}{status}", st.h2, st)
     facts = (
         f"{r.t('audit')}: {a.audit_id}    {r.t('visit_date')}: {a.visit_date or '–'}    "
         f"{r.t('auditor')}: {a.auditor or '–'}    {r.t('index')}: {a.index.text}"
@@ -395,7 +422,7 @@ def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     table.setStyle(
         _header_style([("GRID", (0, 1), (-1, -1), 0.3, GREY_LINE), ("BACKGROUND", (2, 1), (-1, -1), NAVY_LIGHT)])
     )
-    return [CondPageBreak(50 * mm), Paragraph(r.t("action_plan"), st.h2), table]
+    return [CondPageBreak(50 * mm), _p(r.t("action_plan"), st.h2, st), table]
 
 
 def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None = None) -> list[Flowable]:

@@ -163,3 +163,52 @@ class TextBlock(Flowable):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         return []  # cells are never split; a row moves to the next page whole
+
+
+class Heading(Flowable):
+    """A one-line paragraph drawn directly: headings and single-line captions, with an optional smaller suffix
+    in another colour (a section's score beside its title).
+
+    Why: a report has some thirty of these and reportlab's Paragraph parses markup and runs its line breaker
+    for each; this draws what a one-line Paragraph of the same style draws (first baseline one font size below
+    the top, height one leading, the style's space before and after). Callers use it only when the text fits
+    the line (`fits`), and fall back to a Paragraph otherwise.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        leading: float,
+        color: colors.Color,
+        *,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+        suffix: str = "",
+        suffix_size: float = 0.0,
+        suffix_color: colors.Color | None = None,
+    ) -> None:
+        super().__init__()
+        self.text, self.font, self.size, self.leading, self.color = text, font, size, leading, color
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.suffix, self.suffix_size, self.suffix_color = suffix, suffix_size or size, suffix_color or color
+
+    @staticmethod
+    def fits(text: str, font: str, size: float, width: float) -> bool:
+        return "\n" not in text and text_width(text, font, size) <= width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, self.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.height - self.size)
+        text.setFont(self.font, self.size)
+        text.setFillColor(self.color)
+        text.textOut(self.text)
+        if self.suffix:
+            text.setFont(self.font, self.suffix_size)
+            text.setFillColor(self.suffix_color)
+            text.textOut(" " + self.suffix)
+        self.canv.drawText(text)
