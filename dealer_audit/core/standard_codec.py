@@ -14,7 +14,7 @@ import difflib
 import hashlib
 import json
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -118,13 +118,25 @@ def locator(source: str, locations: dict[str, Location] | None = None) -> Locate
     return locate
 
 
-def closest(word: str, choices: Collection[str]) -> str | None:
+def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Known words a typo may have meant, best first: the same letters in another case (sh001 → SH001), then
+    words it begins (SH0 → SH001), then fuzzy matches. Every "did you mean" in the tool comes from here."""
+    pool = sorted({c for c in choices if c})
+    lowered = word.lower()
+    found = [c for c in pool if c.lower() == lowered and c != word]
+    found += [c for c in pool if c.lower().startswith(lowered) and c not in found and c != word] if word else []
+    scored = sorted((-difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool if c not in found)
+    found += [c for ratio, c in scored if -ratio >= 0.6]
+    return found[:n]
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
     """The known word a typo most likely meant, or None when nothing is close."""
-    close = difflib.get_close_matches(word, [c for c in choices if c], n=1, cutoff=0.6)
-    return close[0] if close else None
+    matches = close_matches(word, choices, n=1)
+    return matches[0] if matches else None
 
 
-def did_you_mean(word: str, choices: Collection[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or "" when nothing is close (every reader's "did you mean")."""
     guess = closest(word, choices)
     return f"did you mean '{guess}'?" if guess else ""

@@ -19,7 +19,6 @@ checked later against the standard itself (core/validation), where the standard 
 
 from __future__ import annotations
 
-import difflib
 import json
 import uuid
 from datetime import datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import write_atomically
 
@@ -118,8 +118,7 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
         raise ValidationFailed([Problem(where("$"), "an audit file must hold a JSON object")])
     unknown_keys = sorted(set(data) - _TOP_LEVEL_KEYS)
     for key in unknown_keys:
-        close = difflib.get_close_matches(str(key), sorted(_TOP_LEVEL_KEYS), n=1)
-        problems.error(where(str(key)), f"unknown field {key!r}", hint=f"did you mean {close[0]!r}?" if close else "")
+        problems.error(where(str(key)), f"unknown field {key!r}", hint=did_you_mean(str(key), _TOP_LEVEL_KEYS))
     if data.get("format") != FORMAT:
         problems.error(where("format"), f"'format' must be {FORMAT!r}, got {data.get('format')!r}")
     version = data.get("format_version")

@@ -36,6 +36,7 @@ from dealer_audit.core.report_model import (
     safe_file_stem,
 )
 from dealer_audit.core.standard import Checklist
+from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import DealerAuditError, NotFound
 
 TREND_WAVES = 4  # the current wave and up to three before it
@@ -305,10 +306,7 @@ def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
 
 
 def _unknown_dealer(ctx: WaveContext, code: str) -> str:
-    import difflib
-
-    codes = [d.code for d in ctx.result.dealers]
-    close = difflib.get_close_matches(code, codes, n=3)
+    close = close_matches(code, [d.code for d in ctx.result.dealers])
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"no dealer {code} in wave {ctx.wave}{hint}"
 

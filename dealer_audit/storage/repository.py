@@ -46,7 +46,6 @@ process's copy is found and reported as `unchanged`.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -68,6 +67,7 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
+from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage.db import make_engine, normalise_url, redact_url, scrub_secret, write_engine
@@ -140,19 +140,8 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-def suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Close matches for "did you mean": same letters in another case first, then prefix and fuzzy matches."""
-    pool = sorted(set(candidates))
-    lowered = word.lower()
-    found = [c for c in pool if c.lower() == lowered and c != word]
-    found += [c for c in pool if c.lower().startswith(lowered) and c not in found and c != word] if word else []
-    scored = sorted((-difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool if c not in found)
-    found += [c for ratio, c in scored if -ratio >= 0.6]
-    return found[:n]
-
-
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    close = suggest(word, candidates)
+    close = close_matches(word, candidates)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
@@ -583,7 +572,7 @@ class Repository:
         """Stored dealer codes close to `code` (for "did you mean" in messages)."""
         with self._read() as session:
             codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
-        return suggest(code, codes)
+        return close_matches(code, codes)
 
     def get_dealer(self, code: str) -> Dealer:
         """A dealer by code; NotFound suggests close codes (SH001 for sh001, SH01 …)."""

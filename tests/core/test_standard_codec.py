@@ -8,7 +8,10 @@ import yaml
 
 from dealer_audit.core.standard import AnswerType, CriticalEffect
 from dealer_audit.core.standard_codec import (
+    close_matches,
+    closest,
     content_hash,
+    did_you_mean,
     program_from_dict,
     program_to_dict,
     standard_from_dict,
@@ -136,3 +139,14 @@ def test_an_entry_that_is_not_a_mapping_is_reported_once(mini: dict) -> None:
     assert [p.message for p in problems if p.is_error] == [
         "an option must be a mapping (key: value), got the text 'walk_in'"
     ]
+
+
+def test_one_did_you_mean_for_every_reader_and_lookup() -> None:
+    """Case first (a dealer code typed in lower case), then prefixes, then fuzzy matches; nothing for a stranger."""
+    codes = ["SH001", "SH002", "BJ001"]
+    assert close_matches("sh001", codes) == ["SH001", "BJ001"]
+    assert close_matches("SH00", codes, n=2) == ["SH001", "SH002"]
+    assert closest("wieght", ["weight", "critical", ""]) == "weight"
+    assert closest("zzz", ["weight"]) is None
+    assert did_you_mean("critcal", ["weight", "critical"]) == "did you mean 'critical'?"
+    assert did_you_mean("zzz", ["weight"]) == ""
