@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -23,6 +25,7 @@ from reportlab.platypus import Flowable
 from dealer_audit.render.pdf.text import text_width
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
+_Run = tuple[float, str, colors.Color, float, float, str]  # size, colour key, colour, x, baseline, text
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class RowTable(Flowable):
             canv.drawPath(path, stroke=1, fill=0)
         # pass 2: every line of text of this chunk in one text object, in reading order (row by row, so text
         # extraction and screen readers follow the table); font and colour are set only when they change
-        runs: list[tuple[float, str, colors.Color, float, float, str]] = []
+        runs: list[_Run] = []
         images: list[tuple[Thumb, float, float]] = []
         y = self.height
         for row in [self.header, *self.rows]:
@@ -158,16 +161,16 @@ class RowTable(Flowable):
         text = canv.beginText()
         font = pdfmetrics.getFont(self.font)
         fast = bool(getattr(font, "_dynamicFont", False)) and not getattr(font, "shapable", False)
-        current: tuple[float, str] | None = None
-        for size, key, colour, x, base, line in runs:
-            if current is None or current[0] != size:
-                text.setFont(self.font, size)
-            if current is None or current[1] != key:
-                text.setFillColor(colour)
-            current = (size, key)
-            if fast:
-                _show(text, canv, font, size, x, base, line)
-            else:
+        if fast:
+            _show_all(text, canv, font, self.font, runs)
+        else:
+            current: tuple[float, str] | None = None
+            for size, key, colour, x, base, line in runs:
+                if current is None or current[0] != size:
+                    text.setFont(self.font, size)
+                if current is None or current[1] != key:
+                    text.setFillColor(colour)
+                current = (size, key)
                 text.setTextOrigin(x, base)
                 text.textOut(line)
         canv.drawText(text)
@@ -177,7 +180,7 @@ class RowTable(Flowable):
 
     def _place(
         self,
-        runs: list[tuple[float, str, colors.Color, float, float, str]],
+        runs: list[_Run],
         lines: Sequence[str],
         cell: Cell,
         x0: float,
@@ -186,7 +189,7 @@ class RowTable(Flowable):
         lead: float,
         colour: colors.Color,
     ) -> float:
-        key = colour.hexval()
+        key = _colour_key(colour)
         for line in lines:
             if line:
                 if cell.align == "right":
@@ -200,20 +203,62 @@ class RowTable(Flowable):
         return baseline
 
 
-def _show(text: Any, canv: Canvas, font: Any, size: float, x: float, y: float, line: str) -> None:
-    """Position and show one line of a TrueType font: what TextObject.setTextOrigin + textOut emit for an
-    unshaped TrueType font, without their per-call overhead (state saving, generic number formatting) — the
-    inner loop of every item list. Keeps the text object's subset bookkeeping (`_curSubset`) in step, so calls
-    through the public API before or after stay correct."""
+@lru_cache(maxsize=64)
+def _fill_op(colour: colors.Color) -> str:
+    """The PDF operator that sets an opaque RGB fill colour (what TextObject.setFillColor writes for one)."""
+    return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+
+
+@lru_cache(maxsize=256)
+def _colour_key(colour: colors.Color) -> str:
+    """A colour's hex value (colours hash by value; hexval itself is slow for how often cells ask)."""
+    return str(colour.hexval())
+
+
+def _show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[_Run]) -> None:
+    """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
+    setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
+    formatting) — the inner loop of every item list.
+
+    A line's subset chunks are encoded once per document (answers, points and labels repeat on every page;
+    a character's code in a document never changes once given). The text object's subset bookkeeping
+    (`_curSubset`) is kept in step, so calls through the public API before or after stay correct.
+    """
     code = text._code
-    code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
     doc = canv._doc
     escape = canv._escape
-    for subset, chunk in font.splitString(line, doc):
-        if subset != text._curSubset:
-            code.append(f"{font.getSubsetInternalName(subset, doc)} {size:g} Tf {text._leading:g} TL")
-            text._curSubset = subset
-        code.append(f"({escape(chunk)}) Tj")
+    encoded: dict[str, list[tuple[int, str]]] = canv.__dict__.setdefault("_rowtable_lines", {})
+    names: dict[int, str] = {}
+    size_now = -1.0
+    key_now = ""
+    subset_now = text._curSubset
+    x = y = 0.0
+    for size, key, colour, x, y, line in runs:
+        if size != size_now:
+            text.setFont(font_name, size)  # writes nothing for a subset font; the Tf comes with the first chunk
+            size_now = size
+            subset_now = -1
+        if key != key_now:
+            alpha = getattr(colour, "alpha", 1)
+            if alpha is None or alpha >= 1:
+                code.append(_fill_op(colour))
+            else:
+                text.setFillColor(colour)
+            key_now = key
+        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        chunks = encoded.get(line)
+        if chunks is None:
+            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+            encoded[line] = chunks
+        for subset, shown in chunks:
+            if subset != subset_now:
+                name = names.get(subset)
+                if name is None:
+                    name = names[subset] = font.getSubsetInternalName(subset, doc)
+                code.append(f"{name} {size:g} Tf {text._leading:g} TL")
+                subset_now = subset
+            code.append(shown)
+    text._curSubset = subset_now
     text._x0 = text._x = x
     text._y0 = text._y = y
 
