@@ -293,7 +293,7 @@ class Condition:
         """`answers` maps item id -> value (None/absent = unanswered or N/A); `answered(id)` says whether an
         item was answered at all, N/A included (defaults to "has a value")."""
         context = _Context(answers, dealer or {}, answered or (lambda item_id: answers.get(item_id) is not None))
-        return _truthy(context.value(self.root))
+        return truthy(context.value(self.root))
 
 
 @lru_cache(maxsize=4096)
@@ -320,17 +320,23 @@ def walk(node: Node) -> list[Node]:
     return found
 
 
-def _truthy(value: Any) -> bool:
+FALSY_WORDS = ("", "no", "false", "0")
+
+
+def truthy(value: Any) -> bool:
+    """Whether a value counts as true in a condition: None, False, 0, an empty list and the words in FALSY_WORDS
+    (any case, spaces ignored) are false. Public because the XPath translation must give the same answer."""
     if value is None or value is False:
         return False
     if isinstance(value, str):
-        return value.strip().lower() not in ("", "no", "false", "0")
+        return value.strip().lower() not in FALSY_WORDS
     if isinstance(value, tuple | list):
         return len(value) > 0
     return bool(value)
 
 
-def _as_number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """A value as a number for comparisons (booleans count as 1/0, numeric text as its number), else None."""
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
@@ -347,8 +353,8 @@ def _equal(left: Any, right: Any) -> bool:
     if left is None or right is None:
         return left is None and right is None
     if isinstance(left, bool) or isinstance(right, bool):
-        return _truthy(left) == _truthy(right)
-    left_number, right_number = _as_number(left), _as_number(right)
+        return truthy(left) == truthy(right)
+    left_number, right_number = as_number(left), as_number(right)
     if left_number is not None and right_number is not None:
         return left_number == right_number
     if isinstance(left, tuple | list) or isinstance(right, tuple | list):
@@ -375,11 +381,11 @@ class _Context:
         if isinstance(node, Call):
             return self.call(node)
         if isinstance(node, Not):
-            return not _truthy(self.value(node.operand))
+            return not truthy(self.value(node.operand))
         if isinstance(node, BoolOp):
             if node.op == "and":
-                return all(_truthy(self.value(o)) for o in node.operands)
-            return any(_truthy(self.value(o)) for o in node.operands)
+                return all(truthy(self.value(o)) for o in node.operands)
+            return any(truthy(self.value(o)) for o in node.operands)
         return self.compare(node)
 
     def call(self, node: Call) -> Any:
@@ -405,7 +411,7 @@ class _Context:
             container = right if isinstance(right, tuple | list) else (right,)
             found = any(_equal(left, element) for element in container)
             return found if node.op == "in" else not found
-        left_number, right_number = _as_number(left), _as_number(right)
+        left_number, right_number = as_number(left), as_number(right)
         if left_number is None or right_number is None:
             return False
         return {

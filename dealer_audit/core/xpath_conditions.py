@@ -33,6 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 from dealer_audit.core.conditions import (
+    FALSY_WORDS,
     BoolOp,
     Call,
     Compare,
@@ -43,7 +44,9 @@ from dealer_audit.core.conditions import (
     Literal,
     Node,
     Not,
+    as_number,
     parse_condition,
+    truthy,
     walk,
 )
 from dealer_audit.core.standard import AnswerType, Checklist, Item
@@ -221,7 +224,7 @@ def _needs_value(literal: Any, other: _Operand) -> bool:
     if literal is None or literal is False or literal == "":
         return False
     if isinstance(literal, bool) or other.kind == "bool" or other.dealer_type == "bool":
-        return _python_truthy(literal)  # compared by truthiness: only a truthy side implies a present value
+        return truthy(literal)  # compared by truthiness: only a truthy side implies a present value
     enc = other.encoding
     if isinstance(literal, str) and enc is not None and enc.na_style is NAStyle.CHOICE and literal == enc.na_choice:
         return False
@@ -230,7 +233,6 @@ def _needs_value(literal: Any, other: _Operand) -> bool:
 
 # ---- the translator -----------------------------------------------------------------------------------------------
 
-_TRUTHY_WORDS = ("", "no", "false", "0")
 _LOWER = "translate(normalize-space({0}), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
@@ -253,24 +255,13 @@ def _static_equal(left: Any, right: Any) -> bool:
     return Condition("", Compare("==", Literal(left), Literal(right))).evaluate({})
 
 
-def _python_truthy(value: Any) -> bool:
-    if value is None or value is False:
-        return False
-    if isinstance(value, str):
-        return value.strip().lower() not in _TRUTHY_WORDS
-    if isinstance(value, tuple | list):
-        return len(value) > 0
-    return bool(value)
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and _NUMERIC.match(value):
-        return float(value)
-    return None
+def _xpath_number(value: Any) -> float | None:
+    """`as_number` as the field app sees it. The one deliberate difference from the checklist language: XPath 1.0
+    has no exponent notation, so text such as "1e3" (a number to `as_number`) is NaN to `number()` and is treated
+    as text here, and so are "inf", "nan" and "1_000" (see the module docstring and docs/field-apps.md)."""
+    if isinstance(value, str) and not _NUMERIC.match(value):
+        return None
+    return as_number(value)
 
 
 @dataclass
@@ -313,7 +304,7 @@ class Translator:
     def truth(self, node: Node) -> str:
         """XPath boolean equal to the core's truthiness of the node's value."""
         if _is_static(node):
-            return _static(_python_truthy(_static_value(node)))
+            return _static(truthy(_static_value(node)))
         if isinstance(node, Not):
             return xp_not(self.truth(node.operand))
         if isinstance(node, BoolOp):
@@ -356,7 +347,7 @@ class Translator:
 
     def _text_truth(self, value: str, present: str, exclude: tuple[str, ...]) -> str:
         lowered = _LOWER.format(value)
-        falsy = " or ".join(f"{lowered} = {quote(w)}" for w in _TRUTHY_WORDS)
+        falsy = " or ".join(f"{lowered} = {quote(w)}" for w in FALSY_WORDS)
         return xp_and(present, *(f"{value} != {quote(e)}" for e in exclude), f"not({falsy})")
 
     def _item_operand(self, enc: ItemEncoding) -> _Operand:
@@ -370,7 +361,7 @@ class Translator:
         elif kind in (AnswerType.NUMBER, AnswerType.SCALE):
             truth = xp_and(present, f"{ref} != 0")
         elif kind is AnswerType.SINGLE_CHOICE:
-            falsy = [c for c in enc.choice_names if not _python_truthy(c)]
+            falsy = [c for c in enc.choice_names if not truthy(c)]
             truth = xp_and(present, *(f"{ref} != {quote(c)}" for c in falsy))
         else:
             truth = self._text_truth(ref, present, ())
@@ -435,7 +426,7 @@ class Translator:
     def _number(self, operand: _Operand) -> str | None:
         """XPath number for a relational comparison, or None when the core would find no number."""
         if operand.kind == "literal":
-            number = _as_number(operand.literal)
+            number = _xpath_number(operand.literal)
             return None if number is None else number_text(number)
         if operand.kind == "item":
             assert operand.encoding is not None
@@ -472,9 +463,11 @@ class Translator:
             if left.kind == "literal":
                 return any_selected(c for c in codes if _static_equal(left.literal, c))
             if left.kind == "bool" or left.dealer_type == "bool":
-                truthy = [c for c in codes if _python_truthy(c)]
-                falsy = [c for c in codes if not _python_truthy(c)]
-                return xp_or(xp_and(left.truth, any_selected(truthy)), xp_and(xp_not(left.truth), any_selected(falsy)))
+                true_codes = [c for c in codes if truthy(c)]
+                false_codes = [c for c in codes if not truthy(c)]
+                return xp_or(
+                    xp_and(left.truth, any_selected(true_codes)), xp_and(xp_not(left.truth), any_selected(false_codes))
+                )
             if left.kind == "item" and left.encoding is not None and left.encoding.is_multi:
                 return FALSE  # a list is never an element of a list of codes
             return f"selected({right.xpath}, {self._plain(left)})"
@@ -506,7 +499,7 @@ class Translator:
     def _equal_literal(self, operand: _Operand, literal: Any) -> str:
         enc = operand.encoding
         if isinstance(literal, bool) or operand.kind == "bool" or operand.dealer_type == "bool":
-            wanted = _python_truthy(literal)
+            wanted = truthy(literal)
             return operand.truth if wanted else xp_not(operand.truth)
         if isinstance(literal, tuple):
             if not (enc is not None and enc.is_multi and all(isinstance(e, str) for e in literal)):
@@ -520,7 +513,7 @@ class Translator:
             )
         if enc is not None and enc.is_multi:
             return FALSE  # a list never equals a single value
-        number = _as_number(literal)
+        number = _xpath_number(literal)
         if number is not None:
             return f"{operand.xpath} = {number_text(number)}"
         text = str(literal)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from dealer_audit.core.answers import Answer
-from dealer_audit.core.conditions import parse_condition
+from dealer_audit.core.conditions import as_number, parse_condition, truthy
 from dealer_audit.core.scoring import item_fraction
 from dealer_audit.core.standard import (
     AnswerType,
@@ -632,6 +632,16 @@ def test_number_text_has_no_exponent() -> None:
     assert number_text(2.0) == "2"
     assert number_text(0.0000001) == "0.0000001"
     assert number_text(True) == "1"
+
+
+def test_numbers_and_truth_are_the_core_s_except_exponent_text() -> None:
+    """The translation uses the checklist language's own `truthy`/`as_number`; the one documented difference is
+    text with an exponent, which XPath's number() cannot read, so it stays text (and never equals a number)."""
+    assert as_number("1e3") == 1000.0 and as_number(" 12 ") == 12.0 and as_number(True) == 1.0
+    assert not truthy(" No ") and not truthy("0") and truthy("wait") and not truthy(())
+    assert TRANSLATOR.relevant("N1 == '12'") == "${N1} = 12"
+    assert TRANSLATOR.relevant("N1 == '1e3'") == "false()"
+    assert TRANSLATOR.relevant("N1 < '1e3'") == "false()"
 
 
 # ---- random conditions ----------------------------------------------------------------------------------------------
