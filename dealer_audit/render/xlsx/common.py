@@ -34,16 +34,6 @@ EXCEL_MAX_ROWS = 1_048_576
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def col_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def safe_sheet_title(title: str) -> str:
     """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, not blank."""
     cleaned = _BAD_SHEET_CHARS.sub("_", title).strip("'") or "Sheet"

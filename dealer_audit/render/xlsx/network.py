@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from dealer_audit.core.report_model import (
     AuditLine,
@@ -46,7 +47,6 @@ from dealer_audit.render.xlsx.common import (
     PERCENT_FORMAT,
     SCORE_FORMAT,
     WORKBOOK_OPTIONS,
-    col_letter,
     quote_sheet,
     write_figure,
     write_text,
@@ -180,7 +180,7 @@ def _used_sheets(sheets_in: list[Any], used: list[str]) -> list[Any]:
 
 def _colour_failures(sheets: list[Any], f: _Formats) -> None:
     """Failed items in red: one conditional format per sheet instead of a format on every failed cell."""
-    e, p = col_letter(COL_EARNED), col_letter(COL_POSSIBLE)
+    e, p = xl_col_to_name(COL_EARNED), xl_col_to_name(COL_POSSIBLE)
     for ws in sheets:
         ws.conditional_format(1, 0, EXCEL_MAX_ROWS - 1, COL_POSSIBLE, {
             "type": "formula", "criteria": f"=AND(ISNUMBER(${e}2),${e}2<${p}2)", "format": f.fail})  # fmt: skip
@@ -192,7 +192,7 @@ def _section_sums(rows: _AuditRows | None, section_id: str) -> tuple[str, str] |
         return None
     first, last = rows.sections[section_id]
     sheet = quote_sheet(rows.sheet)
-    e, p = col_letter(COL_EARNED), col_letter(COL_POSSIBLE)
+    e, p = xl_col_to_name(COL_EARNED), xl_col_to_name(COL_POSSIBLE)
     return f"SUM({sheet}!{e}{first}:{e}{last})", f"SUM({sheet}!{p}{first}:{p}{last})"
 
 
@@ -303,7 +303,7 @@ def _audits(
                     sums = _section_sums(rows, sec.section_id)
                     if sums is None:
                         continue
-                    ref = f"{col_letter(col)}{row + 1}"
+                    ref = f"{xl_col_to_name(col)}{row + 1}"
                     fig = a.sections[k] if k < len(a.sections) else None
                     value: Any = "" if fig is None or fig.value is None else fig.value
                     if sec.section_id in a.zeroed_sections:
@@ -366,8 +366,8 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
     composite_col, band_col, rrank_col, nrank_col, delta_col = 8, 9, 10, 11, 12
     std_index_col = {std.standard_id: len(fixed) + 3 * k for k, std in enumerate(report.standards)}
     sec_start = len(fixed) + len(per_std)
-    region_col = col_letter(3)
-    comp = col_letter(composite_col)
+    region_col = xl_col_to_name(3)
+    comp = xl_col_to_name(composite_col)
     # the band as a lookup on a small table on the README sheet would hide it; a nested IF is readable enough
     bands = sorted(report.bands, key=lambda b: b.min, reverse=True)
     for i, d in enumerate(report.dealers):
@@ -395,8 +395,8 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             if block is not None:
                 sheet, first, end = block
                 rng = f"{quote_sheet(sheet)}!{{c}}{first}:{{c}}{end}"
-                index_rng = rng.format(c=col_letter(A_INDEX))
-                status_rng = rng.format(c=col_letter(A_STATUS))
+                index_rng = rng.format(c=xl_col_to_name(A_INDEX))
+                status_rng = rng.format(c=xl_col_to_name(A_STATUS))
                 ws.write_formula(
                     row, col, f'=IFERROR(AVERAGEIFS({index_rng},{status_rng},"finalised"),"")', f.score, value
                 )
@@ -404,7 +404,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
                 write_figure(ws, row, col, fig, f.score)
             write_figure(ws, row, col + 1, d.index_deltas[k], f.delta)
             ws.write_number(row, col + 2, d.n_audits[k])
-            index_refs.append((f"{col_letter(col)}{row + 1}", std.weight))
+            index_refs.append((f"{xl_col_to_name(col)}{row + 1}", std.weight))
             # sections: mean of the finalised audits' section % (blank when N/A everywhere)
             for j, sec in enumerate(std.sections):
                 scol = sec_start + sum(len(s.sections) for s in report.standards[:k]) + j
@@ -412,9 +412,11 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
                 svalue: Any = "" if sfig is None or sfig.value is None else sfig.value
                 if block is not None and sec.formula_ok:
                     sheet, first, end = block
-                    audit_col = col_letter(len(AUDIT_FIXED) + _section_offset(report.standards, k, j))
+                    audit_col = xl_col_to_name(len(AUDIT_FIXED) + _section_offset(report.standards, k, j))
                     rng = f"{quote_sheet(sheet)}!{audit_col}{first}:{audit_col}{end}"
-                    status_rng = f"{quote_sheet(sheet)}!{col_letter(A_STATUS)}{first}:{col_letter(A_STATUS)}{end}"
+                    status_rng = (
+                        f"{quote_sheet(sheet)}!{xl_col_to_name(A_STATUS)}{first}:{xl_col_to_name(A_STATUS)}{end}"
+                    )
                     ws.write_formula(
                         row, scol, f'=IFERROR(AVERAGEIFS({rng},{status_rng},"finalised"),"")', f.score, svalue
                     )
@@ -502,7 +504,7 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
         write_text(ws, i, base, line.text)
         ws.write_number(i, base + 1, line.applicable)
         ws.write_number(i, base + 2, line.passed)
-        a, p = col_letter(base + 1), col_letter(base + 2)
+        a, p = xl_col_to_name(base + 1), xl_col_to_name(base + 2)
         value: Any = "" if line.rate.value is None else line.rate.value
         ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
     ws.autofilter(0, 0, max(len(lines), 1), len(titles) - 1)
