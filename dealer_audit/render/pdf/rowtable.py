@@ -12,20 +12,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from dealer_audit.render.pdf.text import Run_ as _Run
+from dealer_audit.render.pdf.text import colour_key as _colour_key
+from dealer_audit.render.pdf.text import show_all as _show_all
 from dealer_audit.render.pdf.text import text_width
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
-_Run = tuple[float, str, colors.Color, float, float, str]  # size, colour key, colour, x, baseline, text
 
 
 @dataclass(frozen=True)
@@ -201,66 +200,6 @@ class RowTable(Flowable):
                 runs.append((cell.size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
-
-
-@lru_cache(maxsize=64)
-def _fill_op(colour: colors.Color) -> str:
-    """The PDF operator that sets an opaque RGB fill colour (what TextObject.setFillColor writes for one)."""
-    return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
-
-
-@lru_cache(maxsize=256)
-def _colour_key(colour: colors.Color) -> str:
-    """A colour's hex value (colours hash by value; hexval itself is slow for how often cells ask)."""
-    return str(colour.hexval())
-
-
-def _show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[_Run]) -> None:
-    """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
-    setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
-    formatting) — the inner loop of every item list.
-
-    A line's subset chunks are encoded once per document (answers, points and labels repeat on every page;
-    a character's code in a document never changes once given). The text object's subset bookkeeping
-    (`_curSubset`) is kept in step, so calls through the public API before or after stay correct.
-    """
-    code = text._code
-    doc = canv._doc
-    escape = canv._escape
-    encoded: dict[str, list[tuple[int, str]]] = canv.__dict__.setdefault("_rowtable_lines", {})
-    names: dict[int, str] = {}
-    size_now = -1.0
-    key_now = ""
-    subset_now = text._curSubset
-    x = y = 0.0
-    for size, key, colour, x, y, line in runs:
-        if size != size_now:
-            text.setFont(font_name, size)  # writes nothing for a subset font; the Tf comes with the first chunk
-            size_now = size
-            subset_now = -1
-        if key != key_now:
-            alpha = getattr(colour, "alpha", 1)
-            if alpha is None or alpha >= 1:
-                code.append(_fill_op(colour))
-            else:
-                text.setFillColor(colour)
-            key_now = key
-        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-        chunks = encoded.get(line)
-        if chunks is None:
-            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
-            encoded[line] = chunks
-        for subset, shown in chunks:
-            if subset != subset_now:
-                name = names.get(subset)
-                if name is None:
-                    name = names[subset] = font.getSubsetInternalName(subset, doc)
-                code.append(f"{name} {size:g} Tf {text._leading:g} TL")
-                subset_now = subset
-            code.append(shown)
-    text._curSubset = subset_now
-    text._x0 = text._x = x
-    text._y0 = text._y = y
 
 
 def _draw_mark(canv: Canvas, centre: float, bottom: float, size: float, passed: bool, colour: colors.Color) -> None:

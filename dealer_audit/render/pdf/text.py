@@ -15,14 +15,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 _TOKENS = re.compile(
     r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
 )
+
+
+Run_ = tuple[float, str, colors.Color, float, float, str]  # size, colour key, colour, x, baseline, text
 
 
 @lru_cache(maxsize=16)
@@ -140,6 +147,22 @@ class TextBlock(Flowable):
         # which is most of what a report's rendering time goes to
         canv = self.canv
         y = self.height - self.leading + (self.leading - self.size) * 0.5 + self.size * 0.12
+        font = fast_font(self.font)
+        if font is not None:
+            runs: list[Run_] = []
+            for line, size, colour in self._lines:
+                if line:
+                    x = 0.0
+                    if self.align != "left":
+                        w = text_width(line, self.font, size)
+                        x = (self.width - w) if self.align == "right" else (self.width - w) / 2
+                    runs.append((size, colour_key(colour), colour, x, y, line))
+                y -= self.leading
+            text = canv.beginText()
+            text.setLeading(self.leading)
+            show_all(text, canv, font, self.font, runs)
+            canv.drawText(text)
+            return
         text = canv.beginText(0, y)
         text.setLeading(self.leading)
         current: tuple[float, colors.Color] | None = None
@@ -203,6 +226,19 @@ class Heading(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        font = fast_font(self.font)
+        if font is not None:
+            y = self.height - self.size
+            runs: list[Run_] = [(self.size, colour_key(self.color), self.color, 0.0, y, self.text)]
+            if self.suffix:
+                x = text_width(self.text, self.font, self.size)
+                runs.append(
+                    (self.suffix_size, colour_key(self.suffix_color), self.suffix_color, x, y, " " + self.suffix)
+                )
+            text = self.canv.beginText()
+            show_all(text, self.canv, font, self.font, runs)
+            self.canv.drawText(text)
+            return
         text = self.canv.beginText(0, self.height - self.size)
         text.setFont(self.font, self.size)
         text.setFillColor(self.color)
@@ -212,3 +248,69 @@ class Heading(Flowable):
             text.setFillColor(self.suffix_color)
             text.textOut(" " + self.suffix)
         self.canv.drawText(text)
+
+
+@lru_cache(maxsize=64)
+def _fill_op(colour: colors.Color) -> str:
+    """The PDF operator that sets an opaque RGB fill colour (what TextObject.setFillColor writes for one)."""
+    return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+
+
+@lru_cache(maxsize=256)
+def colour_key(colour: colors.Color) -> str:
+    """A colour's hex value (colours hash by value; hexval itself is slow for how often cells ask)."""
+    return str(colour.hexval())
+
+
+def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[Run_]) -> None:
+    """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
+    setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
+    formatting) — the inner loop of every item list.
+
+    A line's subset chunks are encoded once per document (answers, points and labels repeat on every page;
+    a character's code in a document never changes once given). The text object's subset bookkeeping
+    (`_curSubset`) is kept in step, so calls through the public API before or after stay correct.
+    """
+    code = text._code
+    doc = canv._doc
+    escape = canv._escape
+    encoded: dict[str, list[tuple[int, str]]] = canv.__dict__.setdefault("_rowtable_lines", {})
+    names: dict[int, str] = {}
+    size_now = -1.0
+    key_now = ""
+    subset_now = text._curSubset
+    x = y = 0.0
+    for size, key, colour, x, y, line in runs:
+        if size != size_now:
+            text.setFont(font_name, size)  # writes nothing for a subset font; the Tf comes with the first chunk
+            size_now = size
+            subset_now = -1
+        if key != key_now:
+            alpha = getattr(colour, "alpha", 1)
+            if alpha is None or alpha >= 1:
+                code.append(_fill_op(colour))
+            else:
+                text.setFillColor(colour)
+            key_now = key
+        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        chunks = encoded.get(line)
+        if chunks is None:
+            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+            encoded[line] = chunks
+        for subset, shown in chunks:
+            if subset != subset_now:
+                name = names.get(subset)
+                if name is None:
+                    name = names[subset] = font.getSubsetInternalName(subset, doc)
+                code.append(f"{name} {size:g} Tf {text._leading:g} TL")
+                subset_now = subset
+            code.append(shown)
+    text._curSubset = subset_now
+    text._x0 = text._x = x
+    text._y0 = text._y = y
+
+
+def fast_font(font_name: str) -> Any | None:
+    """The font object when `show_all` can write its text (an unshaped TrueType subset font), else None."""
+    font = pdfmetrics.getFont(font_name)
+    return font if getattr(font, "_dynamicFont", False) and not getattr(font, "shapable", False) else None
