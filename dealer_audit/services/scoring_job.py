@@ -101,42 +101,32 @@ def _interval(ci: Interval | None) -> list[float] | None:
     return None if ci is None else [ci.low, ci.high]
 
 
+def _fields(row: Any, *names: str) -> dict[str, Any]:
+    """Attributes that appear in the JSON under their own name, in the order given."""
+    return {name: getattr(row, name) for name in names}
+
+
+def _where(row: Any, *levels: str) -> dict[str, Any]:
+    """Where a result row belongs ("standard", "section", "item"), from its `<level>_id` attributes: the same
+    keys on sections, items, opportunities and repeat failures."""
+    return {level: getattr(row, f"{level}_id") for level in levels}
+
+
 def _summary(summary: Summary | None) -> dict[str, Any] | None:
-    if summary is None:
-        return None
-    return {
-        "n": summary.n,
-        "mean": summary.mean,
-        "median": summary.median,
-        "min": summary.min,
-        "max": summary.max,
-        "stdev": summary.stdev,
-    }
+    return None if summary is None else _fields(summary, "n", "mean", "median", "min", "max", "stdev")
 
 
 def _rank(rank: Rank | None) -> dict[str, Any] | None:
-    if rank is None:
-        return None
-    return {
-        "network": rank.network,
-        "network_size": rank.network_size,
-        "region": rank.region,
-        "region_size": rank.region_size,
-    }
+    return None if rank is None else _fields(rank, "network", "network_size", "region", "region_size")
 
 
 def _section(section: SectionResult) -> dict[str, Any]:
     return {
-        "standard": section.standard_id,
-        "section": section.section_id,
-        "weight": section.weight,
-        "n": section.n,
+        **_where(section, "standard", "section"),
+        **_fields(section, "weight", "n"),
         "percent": section.mean_percent,
         "raw_percent": section.raw_mean_percent,
-        "zeroed": section.zeroed,
-        "items_counted": section.items_counted,
-        "items_passed": section.items_passed,
-        "compliance": section.compliance,
+        **_fields(section, "zeroed", "items_counted", "items_passed", "compliance"),
         "previous_percent": section.previous_mean_percent,
         "delta": section.delta.change,
     }
@@ -144,18 +134,9 @@ def _section(section: SectionResult) -> dict[str, Any]:
 
 def _item(item: ItemResult) -> dict[str, Any]:
     return {
-        "standard": item.standard_id,
-        "section": item.section_id,
-        "item": item.item_id,
-        "counted": item.counted,
-        "passed": item.passed,
-        "failed": item.failed,
-        "rate": item.rate,
-        "mean_fraction": item.mean_fraction,
-        "mean_points_lost": item.mean_points_lost,
-        "critical": item.critical,
-        "critical_failures": item.critical_failures,
-        "previous_rate": item.previous_rate,
+        **_where(item, "standard", "section", "item"),
+        **_fields(item, "counted", "passed", "failed", "rate", "mean_fraction", "mean_points_lost"),
+        **_fields(item, "critical", "critical_failures", "previous_rate"),
         "delta": item.delta.change,
         "status": item.status.value,
     }
@@ -230,16 +211,9 @@ def _alert(alert: Alert) -> dict[str, Any]:
 
 def _opportunity(o: Opportunity) -> dict[str, Any]:
     return {
-        "standard": o.standard_id,
-        "section": o.section_id,
-        "item": o.item_id,
-        "index_points": o.index_points,
-        "composite_points": o.composite_points,
-        "points_lost": o.points_lost,
-        "section_weight_share": o.section_weight_share,
-        "critical": o.critical,
-        "failed": o.failed,
-        "n": o.n,
+        **_where(o, "standard", "section", "item"),
+        **_fields(o, "index_points", "composite_points", "points_lost", "section_weight_share", "critical"),
+        **_fields(o, "failed", "n"),
     }
 
 
@@ -259,8 +233,7 @@ def _dealer(d: DealerResult) -> dict[str, Any]:
         "checklists": [_checklist(c) for c in d.checklists],
         "alerts": [_alert(a) for a in d.alerts],
         "repeat_failures": [
-            {"standard": r.standard_id, "section": r.section_id, "item": r.item_id, "critical": r.critical}
-            for r in d.repeat_failures
+            {**_where(r, "standard", "section", "item"), "critical": r.critical} for r in d.repeat_failures
         ],
         "opportunities": [_opportunity(o) for o in d.opportunities],
     }
