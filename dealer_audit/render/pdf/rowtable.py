@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
@@ -174,7 +175,7 @@ class RowTable(Flowable):
                 text.textOut(line)
         canv.drawText(text)
         for thumb, tx, ty in images:
-            canv.drawImage(ImageReader(io.BytesIO(thumb.data)), tx, ty, thumb.width, thumb.height)
+            canv.drawImage(_reader(thumb.data), tx, ty, thumb.width, thumb.height)
         canv.restoreState()
 
     def _place(
@@ -200,6 +201,13 @@ class RowTable(Flowable):
                 runs.append((cell.size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
+
+
+@lru_cache(maxsize=256)
+def _reader(data: bytes) -> ImageReader:
+    """One image reader per thumbnail and process: drawImage decodes a reader's pixels once (to recognise a
+    repeated image) and keeps them, so a photo shown in many reports of a batch is decoded once, not per PDF."""
+    return ImageReader(io.BytesIO(data))
 
 
 def _draw_mark(canv: Canvas, centre: float, bottom: float, size: float, passed: bool, colour: colors.Color) -> None:
