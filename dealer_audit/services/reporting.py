@@ -208,14 +208,22 @@ def region_path(out_dir: Path, report: RegionReport) -> Path:
 def _write_dealer(
     context: WaveContext, code: str, out_dir: Path, lang: str, xlsx: bool, pdf: bool = True
 ) -> list[Path]:
-    from dealer_audit.render.pdf.dealer import render_dealer_pdf
-
     report = dealer_report(context, code, lang)
     pdf_path, xlsx_path = dealer_paths(out_dir, report)
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    return _write_dealer_files(context, report, pdf_path if pdf else None, xlsx_path if xlsx else None)
+
+
+def _write_dealer_files(
+    context: WaveContext, report: DealerReport, pdf_path: Path | None, xlsx_path: Path | None
+) -> list[Path]:
+    """Render a dealer's PDF and/or workbook (each when its path is given): the one place both the batch and a
+    single-dealer command produce the files, so they cannot come out differently."""
     written = []
-    if pdf:
-        render_dealer_pdf(
+    if pdf_path is not None:
+        from dealer_audit.render.pdf.dealer import render_dealer_pdf as render
+
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        render(
             report,
             pdf_path,
             resolver=evidence_resolver(context.evidence_dir),
@@ -223,9 +231,10 @@ def _write_dealer(
             font=context.font,
         )
         written.append(pdf_path)
-    if xlsx:
+    if xlsx_path is not None:
         from dealer_audit.render.xlsx.dealer import write_dealer_workbook
 
+        xlsx_path.parent.mkdir(parents=True, exist_ok=True)
         written.append(write_dealer_workbook(report, xlsx_path))
     return written
 
@@ -246,19 +255,13 @@ def render_dealer_pdf(
         raise NotFound(_unknown_dealer(ctx, dealer_code))
     if target is None or target.is_dir() or target.suffix.lower() not in (".pdf", ".xlsx"):
         return _write_dealer(ctx, dealer_code, target or Path("reports"), lang, xlsx)
-    from dealer_audit.render.pdf.dealer import render_dealer_pdf as render
-
-    report = dealer_report(ctx, dealer_code, lang)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    if target.suffix.lower() == ".pdf":
-        render(report, target, resolver=evidence_resolver(ctx.evidence_dir), invariant=ctx.invariant, font=ctx.font)
-        written.append(target)
-    if xlsx or target.suffix.lower() == ".xlsx":
-        from dealer_audit.render.xlsx.dealer import write_dealer_workbook
-
-        written.append(write_dealer_workbook(report, target.with_suffix(".xlsx")))
-    return written
+    suffix = target.suffix.lower()
+    return _write_dealer_files(
+        ctx,
+        dealer_report(ctx, dealer_code, lang),
+        target if suffix == ".pdf" else None,
+        target.with_suffix(".xlsx") if xlsx or suffix == ".xlsx" else None,
+    )
 
 
 def render_region_pdf(

@@ -67,6 +67,19 @@ def test_report_dealer_default_language_is_the_workspace_one(runner: CliRunner, 
     assert "经销商服务稽核报告" in text_of(pdf)
 
 
+def test_report_dealer_to_a_named_file(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
+    """`-o x.xlsx` writes only the workbook there; `-o x.pdf --xlsx` writes the PDF and a workbook beside it."""
+    only_workbook = tmp_path / "sub" / "sh001.xlsx"
+    result = invoke(runner, ws, "report", "dealer", "SH001", "--wave", "2026-Q4", "-o", str(only_workbook))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in only_workbook.parent.iterdir()) == ["sh001.xlsx"]
+    both = tmp_path / "both" / "sh001.pdf"
+    result = invoke(runner, ws, "report", "dealer", "SH001", "--wave", "2026-Q4", "--xlsx", "-o", str(both))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in both.parent.iterdir()) == ["sh001.pdf", "sh001.xlsx"]
+    assert "经销商服务稽核报告" in text_of(both)
+
+
 def test_unknown_dealer_is_a_message_not_a_traceback(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
     result = invoke(runner, ws, "report", "dealer", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path))
     assert result.exit_code == 1
