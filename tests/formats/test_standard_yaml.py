@@ -239,3 +239,28 @@ def test_numbers_that_lose_their_text_are_errors(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     errors = [(p.location.line, p.message, p.hint) for p in check_standard_yaml(path)[1] if p.is_error]
     assert errors == [(22, "0010 is read as the number 8", 'put it in quotes to keep it as written: "0010"')]
+
+
+def test_the_python_twin_for_core_tests_scores_like_the_yaml_file(mini_standard) -> None:
+    """Core tests build the mini standard in Python (no file reading in core); everything scoring reads must
+    match tests/fixtures/mini_standard.yaml, so the twin cannot drift from the file other layers use."""
+    from dataclasses import replace
+
+    from tests.core.scoring_fixtures import mini_standard as python_twin
+
+    def scoring_shape(standard):  # texts, guidance, units and band colours do not affect scores
+        return [
+            (
+                section.id,
+                section.weight,
+                [
+                    replace(
+                        item, text=None, guidance=None, unit=None, options=[(o.code, o.points) for o in item.options]
+                    )
+                    for item in section.items
+                ],
+            )
+            for section in standard.sections
+        ], [(b.code, b.min) for b in standard.bands]
+
+    assert scoring_shape(python_twin()) == scoring_shape(mini_standard)
