@@ -62,6 +62,7 @@ def _canvas_class(frame: PageFrame, st: Styles, seed: str = "") -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
             seed_font(font, self._doc, seed)
+            self.font_seed = (font, seed)  # text.show_all shares the encoding of lines made of seeded characters
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))

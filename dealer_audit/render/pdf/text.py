@@ -262,19 +262,33 @@ def colour_key(colour: colors.Color) -> str:
     return str(colour.hexval())
 
 
+_ASCII = frozenset(chr(c) for c in range(32, 127))
+
+
+@lru_cache(maxsize=8)
+def _seeded_lines(font_name: str, seed: str) -> tuple[frozenset[str], dict[str, list[tuple[int, str]]]]:
+    """For one font seed: the characters whose codes it fixes (the seed and ASCII, which reportlab numbers
+    first in every document), and the encoded lines made only of those, shared by the documents seeded so."""
+    return frozenset(seed) | _ASCII, {}
+
+
 def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[Run_]) -> None:
     """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
     setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
     formatting) — the inner loop of every item list.
 
     A line's subset chunks are encoded once per document (answers, points and labels repeat on every page;
-    a character's code in a document never changes once given). The text object's subset bookkeeping
-    (`_curSubset`) is kept in step, so calls through the public API before or after stay correct.
+    a character's code in a document never changes once given), and once per process when all its characters
+    are in the document's font seed (`fonts.seed_font`): those have the same codes in every document with the
+    same seed. The text object's subset bookkeeping (`_curSubset`) is kept in step, so calls through the
+    public API before or after stay correct.
     """
     code = text._code
     doc = canv._doc
     escape = canv._escape
-    encoded: dict[str, list[tuple[int, str]]] = canv.__dict__.setdefault("_rowtable_lines", {})
+    encoded: dict[str, list[tuple[int, str]]] = canv.__dict__.setdefault("_encoded_lines", {}).setdefault(font_name, {})
+    seeded_font, seed = getattr(canv, "font_seed", ("", ""))
+    known, shared = _seeded_lines(font_name, seed) if seed and seeded_font == font_name else (frozenset(), None)
     names: dict[int, str] = {}
     size_now = -1.0
     key_now = ""
@@ -295,7 +309,14 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         chunks = encoded.get(line)
         if chunks is None:
-            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+            if shared is not None and known.issuperset(line):
+                chunks = shared.get(line)
+                if chunks is None:
+                    chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+                    if len(shared) < 100_000:
+                        shared[line] = chunks
+            else:
+                chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
             encoded[line] = chunks
         for subset, shown in chunks:
             if subset != subset_now:
