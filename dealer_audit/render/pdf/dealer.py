@@ -40,7 +40,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
-from dealer_audit.render.pdf.rowtable import PAD_X, Cell, RowTable, Thumb, make_row
+from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -340,6 +340,49 @@ def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word:
     return Cell(_wrapped(note, st, width), thumbs=thumbs, after=after, after_color=GREY_TEXT)
 
 
+# column widths, language, knock-out tag, repeat tag, the word "evidence"
+_Shape = tuple[tuple[float, ...], str, str, str, str]
+_PARTIAL_FILL = colors.HexColor("#fff8e1")
+
+
+@lru_cache(maxsize=8192)
+def _plain_item_row(row: ItemRow, st: Styles, shape: _Shape) -> Row:
+    """An item row without evidence: the same answer to the same item looks the same in every report of a
+    batch (most items pass without a note), so it is laid out once per process."""
+    return _item_row(row, st, shape, None)
+
+
+def _item_row(row: ItemRow, st: Styles, shape: _Shape, resolver: EvidenceResolver | None) -> Row:
+    """One item as a row: id and reference, text, ✓/✗/N/A with its tags, answer, points, note and evidence."""
+    widths, lang, tag_ko, tag_repeat, word = shape
+    f = st.fonts
+    marks = {Result.PASS: f.check, Result.FAIL: f.cross}
+    glyph = marks.get(row.result) or ""
+    mark = glyph or ("" if row.result in marks else label(row.result.value, lang))
+    tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
+    if row.result not in (Result.FAIL, Result.PARTIAL):
+        tags = []
+    colour = _RESULT_COLOURS.get(row.result, GREY_TEXT)
+    drawn = (row.result is Result.PASS) if row.result in marks and not glyph else None
+    mark_lines = ([mark] if mark else ([""] if drawn is not None else [])) + [
+        line for tag in tags for line in _wrapped(tag, st, widths[2], 7)
+    ]
+    ident = row.item_id + ("\n" + row.reference if row.reference else "")
+    cells = [
+        Cell(_wrapped(ident, st, widths[0], 7), GREY_TEXT, 7),
+        Cell(_wrapped(row.text, st, widths[1])),
+        Cell(mark_lines, colour, 9 if glyph and not tags else 7.5, "center", drawn_mark=drawn),
+        Cell(_wrapped(row.answer_text, st, widths[3])),
+        Cell([row.points_text], align="right"),
+        _evidence(row, st, resolver, word, widths[5]),
+    ]
+    if row.result is Result.FAIL:
+        return make_row(cells, FAIL_FILL, FAIL_TEXT)
+    if row.result is Result.PARTIAL:
+        return make_row(cells, _PARTIAL_FILL)
+    return make_row(cells)
+
+
 def _section_table(
     block: SectionBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
@@ -350,35 +393,11 @@ def _section_table(
     f = st.fonts
     header = make_row([Cell(_wrapped(h, st, w), colors.white) for h, w in zip(head, widths, strict=True)])
     tag_ko, tag_repeat = r.t("knockout"), "↻ " + r.t("repeat_short")
-    marks = {Result.PASS: f.check, Result.FAIL: f.cross}
-    partial_fill = colors.HexColor("#fff8e1")
-    rows = []
-    for row in block.items:
-        glyph = marks.get(row.result) or ""
-        mark = glyph or ("" if row.result in marks else label(row.result.value, r.lang))
-        tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
-        if row.result not in (Result.FAIL, Result.PARTIAL):
-            tags = []
-        colour = _RESULT_COLOURS.get(row.result, GREY_TEXT)
-        drawn = (row.result is Result.PASS) if row.result in marks and not glyph else None
-        mark_lines = ([mark] if mark else ([""] if drawn is not None else [])) + [
-            line for tag in tags for line in _wrapped(tag, st, widths[2], 7)
-        ]
-        ident = row.item_id + ("\n" + row.reference if row.reference else "")
-        cells = [
-            Cell(_wrapped(ident, st, widths[0], 7), GREY_TEXT, 7),
-            Cell(_wrapped(row.text, st, widths[1])),
-            Cell(mark_lines, colour, 9 if glyph and not tags else 7.5, "center", drawn_mark=drawn),
-            Cell(_wrapped(row.answer_text, st, widths[3])),
-            Cell([row.points_text], align="right"),
-            _evidence(row, st, resolver, r.t("evidence"), widths[5]),
-        ]
-        if row.result is Result.FAIL:
-            rows.append(make_row(cells, FAIL_FILL, FAIL_TEXT))
-        elif row.result is Result.PARTIAL:
-            rows.append(make_row(cells, partial_fill))
-        else:
-            rows.append(make_row(cells))
+    word = r.t("evidence")
+    shape = (tuple(widths), r.lang, tag_ko, tag_repeat, word)
+    rows = [
+        _item_row(row, st, shape, resolver) if row.evidence else _plain_item_row(row, st, shape) for row in block.items
+    ]
     table = RowTable(widths, header, rows, f.regular, header_fill=NAVY, line_color=GREY_LINE)
     score = block.score.text + ("  ⚠ " + r.t("knockout") if block.zeroed_by_knockout else "")
     title_text = " ".join(f.clean(block.title).split())
