@@ -329,7 +329,7 @@ class _Importer:
                 for candidate in candidates:
                     if candidate.is_file():
                         try:
-                            store.add_bytes(candidate.read_bytes(), ref.file_name, expected_sha256=ref.sha256)
+                            store.add_file(candidate, ref.file_name, expected_sha256=ref.sha256)
                             break
                         except DealerAuditError:
                             continue

@@ -108,14 +108,17 @@ class EvidenceStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256) is not None
 
-    def add_file(self, source: Path, file_name: str | None = None) -> EvidenceRef:
+    def add_file(self, source: Path, file_name: str | None = None, expected_sha256: str | None = None) -> EvidenceRef:
         """Copy a file into the store and return the reference to put on an answer. Streams: hashed and copied in
-        blocks, never read whole into memory (a video clip can be tens of MB); the media type comes from content."""
+        blocks, never read whole into memory (a video clip can be tens of MB); the media type comes from content.
+        With `expected_sha256`, refuse a file whose bytes do not match it."""
         if not source.is_file():
             raise NotFound(f"evidence file {source} does not exist")
         name = file_name or source.name
         size = source.stat().st_size
         sha256 = file_sha256(source)
+        if expected_sha256 and expected_sha256 != sha256:
+            raise Conflict(f"evidence {name}: sha256 is {sha256}, expected {expected_sha256}")
         media_type = detect_media_type(source)
         if not self.has(sha256):
             with source.open("rb") as data:

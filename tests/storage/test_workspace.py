@@ -111,6 +111,8 @@ def test_evidence_store_reads_the_media_type_from_content_and_streams_files(tmp_
     ref = store.add_file(source)
     assert ref.media_type == "image/png" and ref.size == len(png)
     assert store.add_bytes(png, "other.jpg").media_type == "image/png"
+    with pytest.raises(Conflict, match="expected"):
+        store.add_file(source, expected_sha256="0" * 64)
     text = store.add_bytes(b"plain words", "notes.txt")
     assert text.media_type == "text/plain"
     assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == sorted(
