@@ -272,23 +272,29 @@ def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     return [box, Spacer(1, 6)]
 
 
+def _cell(text: str, st: Styles, width: float, color: colors.Color = colors.black, align: str = "left") -> Cell:
+    """A RowTable cell of plain user or model text wrapped to its column (7.5 pt, as in the item lists)."""
+    return Cell(_wrapped(text, st, width), color, align=align)
+
+
 def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     if not r.opportunities:
         return []
     head = ["#", r.t("item"), r.t("section"), r.t("points_lost"), r.t("impact")]
-    rows: list[list[Any]] = [[_t(h, st, color=colors.white) for h in head]]
+    widths = [8 * mm, width - 88 * mm, 40 * mm, 20 * mm, 20 * mm]
+    header = make_row([_cell(h, st, w, colors.white) for h, w in zip(head, widths, strict=True)])
+    rows = []
     for k, o in enumerate(r.opportunities, start=1):
-        rows.append(
-            [
-                _t(str(k), st),
-                _t(f"{o.item_id}  {o.text}", st),
-                _t(o.section, st),
-                _t(o.points_lost.text, st, align="right"),
-                _t(f"+{o.impact.text}" if o.impact.value else o.impact.text, st, color=PASS_TEXT, align="right"),
-            ]
-        )
-    table = Table(rows, colWidths=[8 * mm, width - 88 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1)
-    table.setStyle(_header_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
+        impact = f"+{o.impact.text}" if o.impact.value else o.impact.text
+        cells = [
+            _cell(str(k), st, widths[0]),
+            _cell(f"{o.item_id}  {o.text}", st, widths[1]),
+            _cell(o.section, st, widths[2]),
+            _cell(o.points_lost.text, st, widths[3], align="right"),
+            _cell(impact, st, widths[4], PASS_TEXT, "right"),
+        ]
+        rows.append(make_row(cells, None if k % 2 else GREY_FILL))  # alternate white and grey, from white
+    table = RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE)
     return [_p(r.t("opportunities"), st.h2, st), table]
 
 
@@ -431,15 +437,22 @@ def _audit_blocks(
 
 def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     head = [r.t("item"), r.t("what_to_fix"), r.t("owner"), r.t("due")]
-    rows: list[list[Any]] = [[_t(h, st, color=colors.white) for h in head]]
-    for a in r.actions:
-        rows.append([_t(f"{a.item_id}  {a.text}", st), _t(a.what_to_fix, st), "", ""])
-    if not r.actions:
-        rows.append([_t(r.t("none"), st), "", "", ""])
     widths = [width * 0.36, width * 0.38, width * 0.13, width * 0.13]
-    table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[0] + [13 * mm] * (len(rows) - 1))
-    table.setStyle(
-        _header_style([("GRID", (0, 1), (-1, -1), 0.3, GREY_LINE), ("BACKGROUND", (2, 1), (-1, -1), NAVY_LIGHT)])
+    header = make_row([_cell(h, st, w, colors.white) for h, w in zip(head, widths, strict=True)])
+    texts = [(f"{a.item_id}  {a.text}", a.what_to_fix) for a in r.actions] or [(r.t("none"), "")]
+    rows = [
+        make_row([_cell(item, st, widths[0]), _cell(fix, st, widths[1]), Cell(), Cell()], min_height=13 * mm)
+        for item, fix in texts
+    ]
+    table = RowTable(
+        widths,
+        header,
+        rows,
+        st.fonts.regular,
+        header_fill=NAVY,
+        line_color=GREY_LINE,
+        column_fills=(None, None, NAVY_LIGHT, NAVY_LIGHT),  # owner and due date: to fill in by hand
+        grid=True,
     )
     return [CondPageBreak(50 * mm), _p(r.t("action_plan"), st.h2, st), table]
 

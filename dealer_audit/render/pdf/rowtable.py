@@ -62,8 +62,10 @@ class Row:
     height: float = field(default=0.0)
 
 
-def make_row(cells: Sequence[Cell], fill: colors.Color | None = None, bar: colors.Color | None = None) -> Row:
-    return Row(cells, fill, bar, max((c.height() for c in cells), default=0.0) + PAD_TOP + PAD_BOTTOM)
+def make_row(
+    cells: Sequence[Cell], fill: colors.Color | None = None, bar: colors.Color | None = None, min_height: float = 0.0
+) -> Row:
+    return Row(cells, fill, bar, max(max((c.height() for c in cells), default=0.0) + PAD_TOP + PAD_BOTTOM, min_height))
 
 
 class RowTable(Flowable):
@@ -76,10 +78,15 @@ class RowTable(Flowable):
         *,
         header_fill: colors.Color,
         line_color: colors.Color,
+        column_fills: Sequence[colors.Color | None] = (),
+        grid: bool = False,
     ) -> None:
+        """`column_fills`: a background per column of the body rows (cells to fill in by hand); `grid`: lines
+        between the columns of the body too, not only between rows."""
         super().__init__()
         self.widths, self.header, self.rows, self.font = list(widths), header, list(rows), font
         self.header_fill, self.line_color = header_fill, line_color
+        self.column_fills, self.grid = tuple(column_fills), grid
         self.width = sum(self.widths)
         self.height = header.height + sum(r.height for r in self.rows)
 
@@ -96,13 +103,19 @@ class RowTable(Flowable):
             k += 1
         if k == 0 or k == len(self.rows):
             return []  # not even one row fits (the frame moves the table to the next page), or all fit
-        first = RowTable(
-            self.widths, self.header, self.rows[:k], self.font, header_fill=self.header_fill, line_color=self.line_color
+        return [self._part(self.rows[:k]), self._part(self.rows[k:])]
+
+    def _part(self, rows: Sequence[Row]) -> RowTable:
+        return RowTable(
+            self.widths,
+            self.header,
+            rows,
+            self.font,
+            header_fill=self.header_fill,
+            line_color=self.line_color,
+            column_fills=self.column_fills,
+            grid=self.grid,
         )
-        rest = RowTable(
-            self.widths, self.header, self.rows[k:], self.font, header_fill=self.header_fill, line_color=self.line_color
-        )
-        return [first, rest]
 
     def draw(self) -> None:
         canv = self.canv
@@ -122,6 +135,10 @@ class RowTable(Flowable):
             if row.fill is not None:
                 canv.setFillColor(row.fill)
                 canv.rect(0, y, self.width, row.height, stroke=0, fill=1)
+            for column_fill, x0, x1 in zip(self.column_fills, xs, xs[1:], strict=False):
+                if column_fill is not None:
+                    canv.setFillColor(column_fill)
+                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
             if row.bar is not None:
                 canv.setFillColor(row.bar)
                 canv.rect(0, y, 2, row.height, stroke=0, fill=1)
@@ -136,6 +153,13 @@ class RowTable(Flowable):
             for ry in rules:
                 path.moveTo(0, ry)
                 path.lineTo(self.width, ry)
+            if self.grid:
+                body_top = self.height - self.header.height
+                path.moveTo(0, body_top)
+                path.lineTo(self.width, body_top)
+                for gx in xs:
+                    path.moveTo(gx, body_top)
+                    path.lineTo(gx, rules[-1])
             canv.drawPath(path, stroke=1, fill=0)
         # pass 2: every line of text of this chunk in one text object, in reading order (row by row, so text
         # extraction and screen readers follow the table); font and colour are set only when they change
