@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -128,6 +129,7 @@ class Sketch(Flowable):
 Drawing = Sketch
 
 
+@lru_cache(maxsize=4096)
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """The text cut with an ellipsis so it fits `width` points (chart labels have no room to wrap)."""
     if stringWidth(text, font, size) <= width:

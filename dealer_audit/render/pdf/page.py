@@ -19,6 +19,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from dealer_audit.render.pdf.charts import fit_text
 from dealer_audit.render.pdf.fonts import seed_font
 from dealer_audit.render.pdf.styles import FOOTER_HEIGHT, GREY_LINE, GREY_TEXT, HEADER_HEIGHT, NAVY, PAGE_MARGIN, Styles
+from dealer_audit.render.pdf.text import colour_key, fast_font, show_all, text_width
 
 # Streams are compressed (zlib) anyway; ASCII85-encoding them on top only makes files 25% bigger and costs
 # noticeable time in reportlab's pure-Python encoder. Binary PDF streams are what every reader expects.
@@ -82,14 +83,28 @@ def _canvas_class(frame: PageFrame, st: Styles, seed: str = "") -> type[Canvas]:
             self.setStrokeColor(GREY_LINE)
             self.setLineWidth(0.5)
             self.line(PAGE_MARGIN, y + 5, width - PAGE_MARGIN, y + 5)
+            page = frame.page_label.format(x=self._pageNumber, y=total)
+            right = width - PAGE_MARGIN
+            room = width - 2 * PAGE_MARGIN - 90
+            lines = [
+                (right - text_width(page, font, 6.5), y - 3, page),
+                (right - text_width(frame.footer_right, font, 6.5), y - 11, frame.footer_right),
+                *(
+                    (PAGE_MARGIN, y - 3 - 8 * k, fit_text(line, font, 6.5, room))
+                    for k, line in enumerate(frame.footer_left[:2])
+                ),
+            ]
+            shown = fast_font(font)
+            if shown is not None:
+                key = colour_key(GREY_TEXT)
+                text = self.beginText()
+                show_all(text, self, shown, font, [(6.5, key, GREY_TEXT, x, ly, line) for x, ly, line in lines])
+                self.drawText(text)
+                return
             self.setFillColor(GREY_TEXT)
             self.setFont(font, 6.5)
-            page = frame.page_label.format(x=self._pageNumber, y=total)
-            self.drawRightString(width - PAGE_MARGIN, y - 3, page)
-            self.drawRightString(width - PAGE_MARGIN, y - 11, frame.footer_right)
-            room = width - 2 * PAGE_MARGIN - 90
-            for k, line in enumerate(frame.footer_left[:2]):
-                self.drawString(PAGE_MARGIN, y - 3 - 8 * k, fit_text(line, font, 6.5, room))
+            for x, ly, line in lines:
+                self.drawString(x, ly, line)
 
     return NumberedCanvas
 
