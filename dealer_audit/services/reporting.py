@@ -12,6 +12,7 @@ once, and render chunks of dealers; one dealer's failure is recorded with its me
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -388,18 +389,25 @@ def _run_chunks(
             if progress:
                 progress(done, total)
         return outcome
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)
-    ) as pool:
-        futures = {pool.submit(fn, *args): size for fn, args, size in tasks}
-        for future in as_completed(futures):
-            try:
-                outcome.extend(future.result())
-            except Exception as error:
-                outcome.failures.append(RenderFailure("batch", f"{type(error).__name__}: {error}"))
-            done += futures[future]
-            if progress:
-                progress(done, total)
+    # The scored wave is millions of objects shared with forked workers copy-on-write; freezing them keeps the
+    # workers' garbage collector from touching (and so copying) those pages.
+    gc.collect()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)
+        ) as pool:
+            futures = {pool.submit(fn, *args): size for fn, args, size in tasks}
+            for future in as_completed(futures):
+                try:
+                    outcome.extend(future.result())
+                except Exception as error:
+                    outcome.failures.append(RenderFailure("batch", f"{type(error).__name__}: {error}"))
+                done += futures[future]
+                if progress:
+                    progress(done, total)
+    finally:
+        gc.unfreeze()
     return outcome
 
 
