@@ -94,11 +94,9 @@ def demo(
         console.out.print(f"HQ workbook: {workbook}")
     console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)")
     for stage in summary.stages:
-        if stage.status == StageStatus.MISSING:
-            console.err.print(f"[yellow]not yet available:[/] {stage.name} — {stage.detail}", markup=True)
-        elif stage.status == StageStatus.FAILED:
+        if stage.status == StageStatus.FAILED:
             console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)
-    if not summary.ok:  # a missing or failed stage: the main job did not complete
+    if not summary.ok:  # a failed stage: the main job did not complete
         raise typer.Exit(1)
 
 

@@ -5,13 +5,12 @@ end to end with nothing set up, and re-running it must give the same result (the
 each time). It chains the same library calls the individual commands use — load standards, load dealers,
 import audits, score each wave, render every report — so the demo proves the real path, not a shortcut.
 
-Each step is a `Stage` in the returned summary. A step whose module is not installed (a partial checkout) is
-reported as *missing* with the module's name, and the steps that need it are *skipped*; the rest still runs.
+Each step is a `Stage` in the returned summary. A step that fails with a user-facing error is reported as
+*failed* with its message, and the steps that need it are *skipped*.
 """
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +21,11 @@ from typing import Any
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
+from dealer_audit.formats.dealers import read_dealers
+from dealer_audit.formats.standards import load_checklists_dir
+from dealer_audit.services.importing import import_paths, load_standards_into
+from dealer_audit.services.reporting import prepare_wave, render_all
+from dealer_audit.storage.workspace import Workspace
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root in a clone / editable install
 DEMO_WORKSPACE = "demo-workspace"
@@ -33,7 +37,6 @@ Progress = Callable[[str], None]
 
 class StageStatus:
     DONE = "done"
-    MISSING = "missing"  # a module this stage needs is not installed / not written yet
     SKIPPED = "skipped"  # an earlier stage it depends on did not run
     FAILED = "failed"  # ran and raised a user-facing error
 
@@ -87,27 +90,8 @@ class DemoSummary:
     def ok(self) -> bool:
         return all(stage.ok for stage in self.stages)
 
-    @property
-    def missing(self) -> list[Stage]:
-        return [s for s in self.stages if s.status == StageStatus.MISSING]
-
     def stage(self, name: str) -> Stage | None:
         return next((s for s in self.stages if s.name == name), None)
-
-
-class _Missing(Exception):
-    """A module the stage needs is absent (a dependency not landed, or a partial install)."""
-
-
-def _module(name: str, *attributes: str) -> Any:
-    try:
-        module = importlib.import_module(name)
-    except ImportError as error:
-        raise _Missing(f"{name} is not available ({error})") from None
-    absent = [a for a in attributes if not hasattr(module, a)]
-    if absent:
-        raise _Missing(f"{name} has no {', '.join(absent)} yet")
-    return module
 
 
 def project_dir(name: str, given: Path | None = None) -> Path:
@@ -172,42 +156,35 @@ def run_demo(
             record.detail = work()
             record.status = StageStatus.DONE
             state[f"ok:{name}"] = True
-        except _Missing as missing:
-            record.status, record.detail = StageStatus.MISSING, str(missing)
         except DealerAuditError as error:
             record.status, record.detail = StageStatus.FAILED, str(error).splitlines()[0]
         record.seconds = time.perf_counter() - started
 
     def workspace() -> str:
-        workspace_module = _module("dealer_audit.storage.workspace", "Workspace")
         out_dir.mkdir(parents=True, exist_ok=True)
-        state["workspace"] = workspace_module.Workspace.init(workspace_dir, language=lang)
+        state["workspace"] = Workspace.init(workspace_dir, language=lang)
         return "fresh SQLite workspace"
 
     def standards() -> str:
-        importing = _module("dealer_audit.services.importing", "load_standards_into")
-        loader = _module("dealer_audit.formats.standards", "load_checklists_dir")
-        loaded_standards, program = loader.load_checklists_dir(checklists)
+        loaded_standards, program = load_checklists_dir(checklists)
         if program is None:
             raise ConfigurationError(f"{checklists}: no program file (the waves, regions and composite index)")
-        importing.load_standards_into(state["workspace"].repo, [checklists])
+        load_standards_into(state["workspace"].repo, [checklists])
         state["standards"], state["program"] = loaded_standards, program
         summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
         summary.scale = program.scale
         return f"{len(loaded_standards)} standards, program {program.id}"
 
     def dealers() -> str:
-        reader = _module("dealer_audit.formats.dealers", "read_dealers")
         program: Program = state["program"]
-        dealer_list: list[Dealer] = reader.read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
+        dealer_list: list[Dealer] = read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
         state["workspace"].repo.save_dealers(dealer_list)
         summary.dealers = len(dealer_list)
         return f"{len(dealer_list)} dealers"
 
     def audits() -> str:
-        importing = _module("dealer_audit.services.importing", "import_paths")
         folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
-        result = importing.import_paths(state["workspace"], folders)
+        result = import_paths(state["workspace"], folders)
         summary.audits_imported = result.imported + result.unchanged + result.replaced
         summary.audits_refused = len(result.refused)
         summary.import_warnings = sum(len(f.warnings) for f in result.files)
@@ -217,22 +194,28 @@ def run_demo(
         return f"{summary.audits_imported} audits ({', '.join(f.name for f in folders)})"
 
     def scoring() -> str:
-        job = _module("dealer_audit.services.scoring_job", "load_wave_result")
+        # Scored once, as the reports need it (the last wave plus the earlier ones for trends); the reports stage
+        # renders from this context instead of loading and scoring the waves again.
         program: Program = state["program"]
         audited = {w.code for w in program.waves} & set(WAVE_FOLDERS)
         waves = [w.code for w in program.waves if w.code in audited]
-        results = {wave: job.load_wave_result(state["workspace"].repo, wave, program.id) for wave in waves}
-        state["results"] = results
+        context = prepare_wave(state["workspace"], waves[-1], program_id=program.id, waves=waves)
+        state["context"] = context
         summary.waves = waves
-        last = results[waves[-1]]
+        last = context.result
         summary.ranking = [_ranked(d) for d in last.dealers]
         summary.alerts = len(last.alerts)
         return f"{', '.join(waves)}; {len(last.alerts)} alerts in {waves[-1]}"
 
     def reports() -> str:
-        reporting = _module("dealer_audit.services.reporting", "render_all")
-        outcome = reporting.render_all(
-            state["workspace"], summary.waves[-1], out_dir, lang=lang, jobs=jobs, waves=summary.waves
+        outcome = render_all(
+            state["workspace"],
+            summary.waves[-1],
+            out_dir,
+            lang=lang,
+            jobs=jobs,
+            waves=summary.waves,
+            context=state["context"],
         )
         _collect_outputs(summary, outcome, out_dir)
         detail = (

@@ -39,6 +39,7 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.standard import Checklist
 from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import DealerAuditError, NotFound
+from dealer_audit.services.scoring_job import load_scoring_inputs
 
 TREND_WAVES = 4  # the current wave and up to three before it
 CHUNK = 16  # dealers per worker task: small enough for a smooth progress bar, big enough to amortise IPC
@@ -110,33 +111,32 @@ def prepare_wave(
 ) -> WaveContext:
     """Load and score `wave` (plus earlier waves for the trend: `waves` if given, else the program's)."""
     repo, evidence_dir, font = _workspace_parts(workspace)
-    program = repo.get_program(program_id)
-    audits = repo.list_audits(wave=wave)
-    if program.wave(wave) is None and not audits:
-        known = ", ".join(w.code for w in program.waves) or "none"
-        raise NotFound(f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit")
-    standards = {s.key: s for s in repo.list_standards()}
-    dealers = repo.list_dealers()
+    program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
+    previous = program.previous_wave(wave)
+    loaded: dict[str, list[Audit]] = {wave: audits, **({previous.code: previous_audits} if previous else {})}
+
+    def audits_of(code: str) -> list[Audit]:
+        """Each wave is read from storage once, however many trend points and deltas use it."""
+        if code not in loaded:
+            loaded[code] = repo.list_audits(wave=code)
+        return loaded[code]
+
+    result = score_wave(program, standards, dealers, audits, wave, previous_audits)
     order = list(waves) if waves else [w.code for w in program.waves]
     if wave not in order:
         order.append(wave)
     earlier = order[: order.index(wave)][-(TREND_WAVES - 1) :]
-    by_wave: dict[str, list[Audit]] = {w: repo.list_audits(wave=w) for w in earlier}
-    previous = program.previous_wave(wave)
-    previous_audits = by_wave.get(previous.code) if previous else None
-    if previous is not None and previous_audits is None:
-        previous_audits = repo.list_audits(wave=previous.code)
-    result = score_wave(program, standards, dealers, audits, wave, previous_audits or [])
     history: list[WaveResult] = []
     for code in earlier:
-        if not by_wave[code]:
+        if not audits_of(code):
             continue
         if result.previous is not None and result.previous.wave == code:
             history.append(result.previous)
             continue
         prior = program.previous_wave(code)
-        prior_audits = repo.list_audits(wave=prior.code) if prior else []
-        history.append(score_wave(program, standards, dealers, by_wave[code], code, prior_audits))
+        history.append(
+            score_wave(program, standards, dealers, audits_of(code), code, audits_of(prior.code) if prior else [])
+        )
     return WaveContext(
         result=result,
         history=history,

@@ -44,9 +44,11 @@ class ScoringSource(Protocol):
     def list_audits(self, wave: str | None = None) -> list[Audit]: ...
 
 
-def _inputs(
-    repo: ScoringSource, wave: str, program_id: str | None
+def load_scoring_inputs(
+    repo: ScoringSource, wave: str, program_id: str | None = None
 ) -> tuple[Program, dict[StandardKey, Checklist], list[Dealer], list[Audit], list[Audit]]:
+    """Everything `score_wave` needs for `wave`, read once: program, standards by (id, version), dealers, the
+    wave's audits and the previous wave's. The one loader of the scoring, re-scoring and reporting services."""
     program = repo.get_program(program_id)
     audits = repo.list_audits(wave=wave)
     if program.wave(wave) is None and not audits:
@@ -62,7 +64,7 @@ def load_wave_result(repo: ScoringSource, wave: str, program_id: str | None = No
     """Score `wave` of the program (default: the most recently loaded one) from storage, with the previous wave
     of the program for deltas, alerts and repeat failures. Each audit is scored with the version it was captured
     on. Raises NotFound for an unknown program or a wave with neither a program entry nor audits."""
-    program, standards, dealers, audits, previous_audits = _inputs(repo, wave, program_id)
+    program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
     return score_wave(program, standards, dealers, audits, wave, previous_audits)
 
 
@@ -71,7 +73,7 @@ def load_rescore(
 ) -> Rescore:
     """Score `wave` as captured and again with every audit of `standard_id` under `version` (default: the
     newest stored version) — the explicit re-scoring the issue asks for; nothing stored changes."""
-    program, standards, dealers, audits, previous_audits = _inputs(repo, wave, program_id)
+    program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
     versions = [c for (sid, _), c in standards.items() if sid == standard_id]
     if not versions:
         raise NotFound(f"no stored standard {standard_id}; stored: {', '.join(sorted({k[0] for k in standards}))}")

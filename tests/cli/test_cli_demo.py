@@ -63,22 +63,26 @@ def test_demo_refuses_to_wipe_a_folder_that_is_not_its_workspace(tmp_path: Path)
     assert "not a dealer-audit workspace" in result.output.replace("\n", " ")
 
 
-def test_demo_names_a_stage_whose_module_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dealer_audit.services.demo as demo_service
+def test_a_failed_stage_is_named_and_the_stages_after_it_are_skipped(tmp_path: Path) -> None:
+    import shutil
 
-    real = demo_service._module
+    from dealer_audit.services.demo import StageStatus, run_demo
 
-    def without_scoring(name: str, *attributes: str):
-        if name == "dealer_audit.services.scoring_job":
-            raise demo_service._Missing(f"module {name} is not available")
-        return real(name, *attributes)
+    samples = tmp_path / "samples"
+    shutil.copytree(Path(__file__).parents[2] / "sample_audits", samples)
+    dealers_csv = samples / "dealers.csv"
+    lines = dealers_csv.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",east,", ",atlantis,").replace(",north,", ",atlantis,")
+    lines[1] = lines[1].replace(",south,", ",atlantis,").replace(",west,", ",atlantis,")
+    dealers_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    monkeypatch.setattr(demo_service, "_module", without_scoring)
-    result = invoke("demo", str(tmp_path / "reports"))
-    assert result.exit_code == 1
-    assert "not yet available: scoring" in result.output
-    assert "231 audits" in result.output  # the stages before it ran
-    assert not list((tmp_path / "reports").glob("*.pdf"))
+    summary = run_demo(tmp_path / "reports", samples_dir=samples, jobs=1)
+
+    assert not summary.ok
+    assert summary.stage("dealers").status == StageStatus.FAILED
+    assert "dealers.csv" in summary.stage("dealers").detail
+    assert [summary.stage(n).status for n in ("import", "scoring", "reports")] == [StageStatus.SKIPPED] * 3
+    assert not list((tmp_path / "reports").rglob("*.pdf"))
 
 
 def test_generate_writes_a_deterministic_network(tmp_path: Path) -> None:
