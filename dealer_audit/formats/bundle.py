@@ -283,12 +283,12 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        problems.error(where("(zip)"), f"not a readable zip file: {error}")
+        problems.error(Location(file=bundle_name), f"not a readable zip file: {error}")
         raise fail("not a bundle") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
-            problems.error(where("(zip)"), f"{len(infos)} members; at most {MAX_MEMBERS} are accepted")
+            problems.error(Location(file=bundle_name), f"{len(infos)} members; at most {MAX_MEMBERS} are accepted")
             raise fail("refused")
         by_name: dict[str, zipfile.ZipInfo] = {}
         declared_total = 0
@@ -312,7 +312,8 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
                 declared_total += info.file_size
         if declared_total > max_total_bytes:
             problems.error(
-                where("(zip)"), f"bundle unpacks to {declared_total:,} bytes; the limit is {max_total_bytes:,}"
+                Location(file=bundle_name),
+                f"bundle unpacks to {declared_total:,} bytes; the limit is {max_total_bytes:,}",
             )
         if problems.has_errors:
             raise fail("unsafe or oversized bundle, nothing imported")
