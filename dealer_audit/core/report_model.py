@@ -861,6 +861,7 @@ def build_dealer_report(
     lines = []
     audit_blocks = []
     notices: list[Notice] = []
+    knockout_visits: dict[str, int] = {}  # knock-out text -> number of visits it happened on, in first-seen order
     used_standards: dict[StandardKey, None] = {}
     failed_notes: dict[tuple[str, str], list[str]] = {}
     failed_order: list[tuple[str, str, str]] = []
@@ -905,8 +906,9 @@ def build_dealer_report(
                     score.final,
                 )
             )
-            for k in score.knock_outs:
-                notices.append(Notice("knockout", _knockout_text(k, standard, lang)))
+            for k in score.knock_outs:  # the same knock-out on several visits is one line with a count
+                text = _knockout_text(k, standard, lang)
+                knockout_visits[text] = knockout_visits.get(text, 0) + 1
             for block in blocks:
                 for row in block.items:
                     if row.result in (Result.FAIL, Result.PARTIAL):
@@ -916,6 +918,10 @@ def build_dealer_report(
                             failed_order.append((standard.id, row.item_id, row.text))
                         if row.note and row.note not in failed_notes[key]:
                             failed_notes[key].append(row.note)
+    for text, visits in knockout_visits.items():
+        if visits > 1:
+            text += f"（{visits} 次走访）" if lang.startswith("zh") else f" ({visits} visits)"
+        notices.append(Notice("knockout", text))
     for alert in d.alerts:
         if alert.kind is not AlertKind.CRITICAL_FAILURE:  # knock-outs are listed above, with their effect
             notices.append(Notice("alert", alert.message.get(lang)))

@@ -164,3 +164,17 @@ def test_network_report_answers_sum_to_the_audit_scores(scored: dict[str, Any]) 
     assert sh002.audits[0].caps == (60.0,) and "R01 cap" in sh002.audits[0].knockouts
     assert n.standards[0].weight == 1.0 and n.bands[0].code == "excellent"
     assert {c.scope for c in n.sections} == {"east", "north", "NETWORK"}
+
+
+def test_a_knockout_on_two_visits_is_one_line_with_a_count(
+    scored: dict[str, Any], mini_program: Any, sample_dealers: list[Any]
+) -> None:
+    failing = scored["audits"]["a-sh002"]
+    second_visit = replace(failing, audit_id="a-sh002-b")
+    audits = [*scored["audits"].values(), second_visit]
+    result = score_wave(mini_program, scored["standards"], sample_dealers, audits, "2026-Q4", audits)
+    by_id = {a.audit_id: a for a in audits}
+    for lang, suffix in (("en", " (2 visits)"), ("zh", "（2 次走访）")):
+        report = build_dealer_report(result, "SH002", scored["standards"], by_id, lang=lang, generated="2026-11-23")
+        knockouts = [n.text for n in report.notices if n.kind == "knockout"]
+        assert len(knockouts) == 1 and knockouts[0].endswith(suffix)
