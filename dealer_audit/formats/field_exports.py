@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import mimetypes
 import re
 import uuid
@@ -38,7 +39,7 @@ from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.files import evidence_name_problem, open_workbook
+from dealer_audit.formats.files import evidence_name_problem, open_workbook, sheet_rows
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
@@ -147,7 +148,7 @@ def _read_xlsx(path: Path) -> _Table:
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
-        values = list(sheet.iter_rows(values_only=True))
+        values = list(sheet_rows(sheet, str(path)))
     finally:
         workbook.close()
     if not values:
@@ -681,7 +682,11 @@ class _Reader:
             if not re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", text):
                 self.error(row, where.column, f"{text!r} is not a number (item {item.id})")
                 return None, False
-            return float(text), False
+            number = float(text)
+            if not math.isfinite(number):
+                self.error(row, where.column, f"{text[:20]!r} is too large to be a finite number (item {item.id})")
+                return None, False
+            return number, False
         return text, False
 
 
