@@ -65,7 +65,22 @@ def open_workbook(path: Path, *, read_only: bool = True, data_only: bool = True)
     except KeyError:
         raise _unreadable(path, "not a readable .xlsx workbook: a zip archive without spreadsheet parts") from None
     except Exception as error:  # openpyxl raises many types (InvalidFileException, XML errors) for a non-workbook
+        if _too_many_digits(error):
+            raise _unreadable(
+                path,
+                "a cell holds a number of thousands of digits, more than any reader accepts: shorten or delete it",
+            ) from None
         raise _unreadable(path, f"not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+
+
+def _too_many_digits(error: BaseException | None) -> bool:
+    """Whether Python's int-from-text limit (4,300 digits) is somewhere in this exception's chain."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, ValueError) and "integer string conversion" in str(error):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 MAX_SHEET_ROWS = 100_000  # a dealer list, a standard, a form or an export sheet: far more than any real one
