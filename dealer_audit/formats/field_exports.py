@@ -653,7 +653,11 @@ class _Reader:
         mapping = self.mapping(standard)
         answers = self.answers(row, mapping)
         edits = self.cell(row, self.meta("Edits"))
-        revision = 1 + int(edits) if edits.isdigit() else 1
+        revision = 1
+        if edits and not re.fullmatch(r"[0-9]{1,9}", edits):  # "²" is a digit to isdigit(), 5,000 digits to int()
+            self.error(row, self.meta("Edits"), f"Edits {edits[:20]!r} is not a count of edits")
+        elif edits:
+            revision = 1 + int(edits)
         audit = Audit(
             audit_id=_audit_id(raw_id) if raw_id else "",
             dealer_code=dealer_code,

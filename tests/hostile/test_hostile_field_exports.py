@@ -103,3 +103,9 @@ def test_kobo_workbook_with_a_stray_cell_in_the_last_row_is_refused_quickly(ws_r
     path = tmp_path / "kobo.xlsx"
     workbook.save(path)
     _refused(ws_root, path, str(path), "A1048576", "row 1,048,576")
+
+
+def test_edit_count_with_thousands_of_digits(ws_root, tmp_path):
+    path = tmp_path / "edits.csv"
+    path.write_text(odk_csv(Edits="9" * 5000), encoding="utf-8")
+    _refused(ws_root, path, f"{path}:2", "'Edits'", "not a count of edits")
