@@ -10,7 +10,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 packages=(fonts-wqy-microhei)
-[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux)
+[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -19,6 +19,7 @@ from dealer_audit.cli import (
     form,
     report,
     score,
+    serve,
     transfer,
     workspace,
     xlsform,
@@ -73,7 +74,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve):
     module.register(app)
 
 
