@@ -20,6 +20,7 @@ from dealer_audit.cli import (
     form,
     report,
     score,
+    serve,
     transfer,
     workspace,
     xlsform,
@@ -74,7 +75,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, db):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
     module.register(app)
 
 
