@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from dealer_audit.core.answers import AnswerValue, Audit
 from dealer_audit.core.conditions import Condition, parse_condition
@@ -95,7 +95,7 @@ _INVALID: Any = object()
 Scorer = Callable[[Any], Any]
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     """A finite int or float: `inf`/`NaN` from any reader are not answers (they would poison every mean)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -100,9 +100,9 @@ def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Itera
     more); a cell holding a number of thousands of digits raised a bare ValueError from inside openpyxl; a
     `<dimension>` claiming 16,384 columns padded every row that wide. Here rows past `max_rows` are never
     handed out: the sheet is refused (ValidationFailed naming the row) when any of them holds a value, so no
-    value is dropped silently; more than MAX_SHEET_COLUMNS claimed columns, or an unreadable number, is
-    refused with its row. Empty rows past the limit cost a cheap identity check each (openpyxl pads gaps with
-    one shared tuple), and nothing past Excel's own last row is read.
+    value is dropped silently; more than MAX_SHEET_COLUMNS claimed columns, an unreadable number, or a row
+    numbered past Excel's last is refused with its row. Empty rows past the limit cost a cheap identity check
+    each (openpyxl pads gaps with one shared tuple), and nothing past Excel's own last row is read.
     """
     claimed_columns = _claimed(sheet, "max_column")
     if claimed_columns is not None and claimed_columns > MAX_SHEET_COLUMNS:
@@ -114,13 +114,14 @@ def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Itera
         for row in sheet.iter_rows(max_row=max_rows, values_only=True):
             number += 1  # rows handed out so far: an unreadable value lies below this one
             yield row
-        claimed_rows = _claimed(sheet, "max_row")
-        if claimed_rows is not None and claimed_rows <= max_rows:
-            return
-        filler: tuple[Any, ...] | None = None
+        if number < max_rows:
+            return  # openpyxl pads up to `max_rows` only when a row lies beyond it: every row has been seen
+        previous: tuple[Any, ...] | None = None
+        padded_to_the_end = False
         rows = sheet.iter_rows(min_row=max_rows + 1, max_row=EXCEL_MAX_ROWS, values_only=True)
         for number, row in enumerate(rows, start=max_rows + 1):
-            if row is filler:
+            padded_to_the_end = row is previous  # gaps are padded with one shared tuple; real rows are new ones
+            if padded_to_the_end:
                 continue
             if any(value is not None and value != "" for value in row):
                 raise _sheet_problem(
@@ -130,7 +131,11 @@ def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Itera
                     f"a value in row {number:,}: sheets are read up to row {max_rows:,}; "
                     "delete the stray cells below your data (Ctrl+End shows the last used cell)",
                 )
-            filler = row
+            previous = row
+        if number == EXCEL_MAX_ROWS and padded_to_the_end:
+            raise _sheet_problem(
+                source, sheet, EXCEL_MAX_ROWS, f"rows numbered past {EXCEL_MAX_ROWS:,}, Excel's last: not a valid sheet"
+            )
     except (ValueError, OverflowError) as error:
         raise _sheet_problem(
             source, sheet, number + 1, f"a value below row {number:,} cannot be read ({error})"[:300]

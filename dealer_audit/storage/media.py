@@ -73,8 +73,8 @@ def image_problem(source: Path | bytes | BinaryIO) -> str:
     try:
         with Image.open(stream) as image:
             width, height = image.size
-    except Image.DecompressionBombError:
-        return f"an image of more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels (a decompression bomb?)"
+    except Image.DecompressionBombError as error:  # over twice Pillow's own limit: its message gives the size
+        return f"an image far beyond {MAX_IMAGE_PIXELS // 1_000_000} megapixels ({error})"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return ""
     if width * height > MAX_IMAGE_PIXELS:
