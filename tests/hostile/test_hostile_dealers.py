@@ -65,3 +65,34 @@ def test_workbook_claiming_every_column(ws_root, tmp_path):
     workbook.active.cell(row=1, column=16_384, value="x")
     workbook.save(path)
     _refused(ws_root, path, f"{path}!Dealers!A1", f"at most {MAX_SHEET_COLUMNS:,} are read")
+
+
+def _rewrite_sheet_xml(path: Path, old: bytes, new: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert old in members[sheet]
+    members[sheet] = members[sheet].replace(old, new)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_workbook_whose_dimension_hides_a_row_far_below(ws_root, tmp_path):
+    """The <dimension> says A1:F2, but a row 200,000 holds a dealer: found and refused, not silently dropped."""
+    path, workbook = _workbook(tmp_path)
+    workbook.active.cell(row=200_000, column=1, value="GZ999")
+    workbook.save(path)
+    _rewrite_sheet_xml(path, b'<dimension ref="A1:F200000" />', b'<dimension ref="A1:F2" />')
+    _refused(ws_root, path, f"{path}!Dealers!A200000", "row 200,000")
+
+
+def test_workbook_with_a_row_numbered_past_excels_last(ws_root, tmp_path):
+    path, workbook = _workbook(tmp_path)
+    workbook.active.cell(row=200_000, column=1, value="GZ999")
+    workbook.save(path)
+    _rewrite_sheet_xml(path, b'r="200000"', b'r="999999999"')
+    _rewrite_sheet_xml(path, b'r="A200000"', b'r="A999999999"')
+    _refused(ws_root, path, "A1048576", "Excel's last")
