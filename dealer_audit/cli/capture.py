@@ -29,7 +29,7 @@ def capture(
     """
     from dealer_audit.capture.wizard import run_capture
 
-    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
+    with open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws:
         language = (lang or ws.language or "zh").lower()
         if language not in ("zh", "en", "zh-cn"):
             raise typer.BadParameter("use zh or en", param_hint="--lang")

@@ -59,15 +59,19 @@ def open_workspace(
     db: str | None = None,
     evidence_dir: Path | None = None,
     needs_evidence: bool = False,
+    stores_evidence: bool = False,
 ) -> Workspace:
     """Open the workspace a command runs in (errors are ConfigurationError messages, never tracebacks).
 
     With `needs_evidence`, a command that reads or writes evidence stops here, before touching anything, when
-    there is no evidence folder (HQ on --db alone without --evidence-dir) or the one given does not exist.
+    there is no evidence folder (HQ on --db alone without --evidence-dir) or the one given does not exist; with
+    `stores_evidence` also when that folder is read-only.
     """
     ws = Workspace.open(workspace, db_url=db, evidence_dir=evidence_dir)
-    if needs_evidence:
+    if needs_evidence or stores_evidence:
         ws.evidence_dir  # noqa: B018 — raises the message naming --evidence-dir
+    if stores_evidence:
+        ws.check_evidence_writable()
     return ws
 
 

@@ -48,7 +48,7 @@ def import_(
     files = expand_paths(paths)
     who = who or _login_name()
     with (
-        open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws,
+        open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws,
         console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar,
     ):
         summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)

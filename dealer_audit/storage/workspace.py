@@ -32,7 +32,7 @@ from typing import BinaryIO
 
 from dealer_audit.core.answers import EvidenceRef
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
-from dealer_audit.storage.db import normalise_url, redact_url
+from dealer_audit.storage.db import normalise_url, redact_url, sqlite_write_problem
 from dealer_audit.storage.media import HEAD_BYTES, detect_media_type, media_type_of, stored_suffix
 from dealer_audit.storage.repository import Repository
 
@@ -158,10 +158,15 @@ class EvidenceStore:
 
     def _write(self, sha256: str, file_name: str, write: Callable[[BinaryIO], object]) -> None:
         """Write the bytes under a temporary name and rename them into place: a crash never leaves a half-written
-        file carrying a hash name."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        file carrying a hash name. A store that cannot be written (read-only, full) is named as the culprit."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot store evidence in the evidence folder {self.root}: {error.strerror or error}"
+            ) from None
         target = self.root / f"{sha256}{stored_suffix(file_name)}"
-        fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
@@ -243,7 +248,28 @@ class Workspace:
 
     @cached_property
     def repo(self) -> Repository:
-        return Repository.open(self.db_url, base_dir=self.base_dir)
+        url = normalise_url(self.db_url, self.base_dir)
+        if url.get_backend_name() == "sqlite" and self.root is not None:
+            problem = sqlite_write_problem(url.database or "")
+            if problem and Path(url.database or "").parent.is_dir():
+                raise self._read_only(problem)
+        return Repository.open(url)
+
+    def check_evidence_writable(self) -> None:
+        """Before a command stores evidence: refuse a read-only evidence folder up front, naming the workspace
+        and why, instead of refusing each input file as if it could not be read."""
+        folder = self.evidence_dir
+        target = folder if folder.exists() else folder.parent
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise self._read_only(f"its evidence folder {folder} is not writable")
+
+    def _read_only(self, why: str) -> ConfigurationError:
+        if self.root is None:
+            return ConfigurationError(f"{why}; nothing was changed: make it writable / 无写入权限，未做任何修改")
+        return ConfigurationError(
+            f"the workspace {self.root} is read-only: {why}; nothing was changed. Make it writable "
+            f"(e.g. chmod -R u+w {self.root}) or work on a copy / 工作区为只读，未做任何修改"
+        )
 
     def close(self) -> None:
         if "repo" in self.__dict__:
