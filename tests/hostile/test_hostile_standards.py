@@ -18,10 +18,6 @@ BASE = MINI.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "
 WEIGHT_LINE = BASE.splitlines().index("        weight: 3") + 1  # R01's weight, 1-based
 
 
-def _line_of(text: str, needle: str) -> int:
-    return text.splitlines().index(needle) + 1
-
-
 def _refused(ws_root: Path, path: Path, *texts: str) -> None:
     validated = run("checklist", "validate", str(path))
     assert_refused(validated, *texts)
@@ -166,3 +162,19 @@ def test_workbook_with_a_stray_cell_a_million_rows_down(ws_root, tmp_path):
     workbook["survey"].cell(row=1_048_576, column=2, value="stray")
     workbook.save(path)
     _refused(ws_root, path, f"{path}!survey!A1048576", "row 1,048,576")
+
+
+def test_condition_that_explodes_as_xpath_is_refused_by_the_xlsform_export(tmp_path):
+    """Valid for scoring (31 levels), but comparing comparisons grows the XPath fourfold per level: refused by
+    item and path instead of building gigabytes of `relevant` text."""
+    condition = "W01 == 'wait'"
+    for _ in range(31):
+        condition = f"({condition}) == R01"
+    text = BASE.replace("""condition: "W01 == 'wait'\"""", f'condition: "{condition}"', 1)
+    path = tmp_path / "explodes.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run("checklist", "validate", str(path)).exit_code == 0
+    output = tmp_path / "form.xlsx"
+    result = run("checklist", "xlsform", str(path), "-o", str(output))
+    assert_refused(result, f"{path} (sections[1].items[1].condition)", "item W02", "more than 20,000 characters")
+    assert not output.exists()
