@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dealer_audit.core.answers import EvidenceRef
 from dealer_audit.errors import ConfigurationError, DealerAuditError
-from dealer_audit.storage.media import detect_media_type, stored_suffix
+from dealer_audit.storage.media import detect_media_type, image_problem, stored_suffix
 from dealer_audit.storage.workspace import EvidenceStore
 
 __all__ = [
@@ -66,4 +66,7 @@ def _store(path: Path, evidence_dir: Path) -> EvidenceRef:
         raise EvidenceError(f"{path} is empty")
     if size > MAX_EVIDENCE_BYTES:
         raise EvidenceError(f"{path} is {size / 1e6:.0f} MB; the limit is {MAX_EVIDENCE_BYTES // 1_000_000} MB")
+    reason = image_problem(path)
+    if reason:
+        raise EvidenceError(f"{path} is {reason}")
     return EvidenceStore(evidence_dir).add_file(path)

@@ -100,7 +100,7 @@ def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
     if item.type is AnswerType.SCALE:
         scale = item.scale
         low, high = (scale.min, scale.max) if scale else (1, 5)
-        if not re.fullmatch(r"[+-]?\d+", raw) or not low <= int(raw) <= high:
+        if not re.fullmatch(r"[+-]?\d{1,9}", raw) or not low <= int(raw) <= high:  # thousands of digits: refused
             raise CaptureError(f"enter a whole number from {low} to {high}")
         return int(raw), False
     if item.type is AnswerType.NUMBER:

@@ -135,11 +135,33 @@ def _tokenize(text: str) -> list[_Token]:
 # ---- parser --------------------------------------------------------------------------------------------------
 
 
+MAX_CONDITION_CHARS = 4000  # the longest shipped condition is ~150 characters
+MAX_CONDITION_DEPTH = 32  # brackets and `not`s nested inside each other
+MAX_NUMBER_DIGITS = 18
+
+
 class _Parser:
+    """Recursive descent, bounded: nesting deeper than MAX_CONDITION_DEPTH is a ConditionError (so parsing,
+    evaluating and translating a condition to XPath can never exhaust the stack), as is a number with more
+    digits than any answer has (Python refuses to read an int of thousands of digits)."""
+
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_CONDITION_CHARS:
+            raise ConditionError(
+                f"a condition of {len(text):,} characters is too long (at most {MAX_CONDITION_CHARS:,})", text[:60], 1
+            )
         self.text = text
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_CONDITION_DEPTH:
+            self.fail(f"nested more than {MAX_CONDITION_DEPTH} levels deep")
+
+    def leave(self) -> None:
+        self.depth -= 1
 
     @property
     def current(self) -> _Token:
@@ -187,7 +209,10 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.accept("not"):
-            return Not(self.parse_not())
+            self.enter()
+            node = Not(self.parse_not())
+            self.leave()
+            return node
         return self.parse_comparison()
 
     def parse_comparison(self) -> Node:
@@ -207,17 +232,22 @@ class _Parser:
     def parse_operand(self) -> Node:
         token = self.current
         if token.kind == "number":
+            if len(token.text.split(".")[0]) > MAX_NUMBER_DIGITS or len(token.text) > 2 * MAX_NUMBER_DIGITS:
+                self.fail(f"expected a number of at most {MAX_NUMBER_DIGITS} digits")
             self.advance()
             return Literal(float(token.text) if "." in token.text else int(token.text))
         if token.kind == "string":
             self.advance()
             return Literal(re.sub(r"\\(.)", r"\1", token.text[1:-1]))
         if token.kind == "op" and token.text == "(":
+            self.enter()
             self.advance()
             node = self.parse_or()
             self.expect(")")
+            self.leave()
             return node
         if token.kind == "op" and token.text == "[":
+            self.enter()
             self.advance()
             elements: list[Node] = []
             if not self.accept("]"):
@@ -225,6 +255,7 @@ class _Parser:
                 while self.accept(","):
                     elements.append(self.parse_operand())
                 self.expect("]")
+            self.leave()
             return ListLiteral(tuple(elements))
         if token.kind == "name":
             return self.parse_name()

@@ -15,10 +15,11 @@ Definitions used throughout:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from dealer_audit.core.answers import AnswerValue, Audit
 from dealer_audit.core.conditions import Condition, parse_condition
@@ -94,8 +95,9 @@ _INVALID: Any = object()
 Scorer = Callable[[Any], Any]
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_number(value: object) -> TypeGuard[int | float]:
+    """A finite int or float: `inf`/`NaN` from any reader are not answers (they would poison every mean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _clamp(value: float) -> float:
@@ -210,7 +212,7 @@ def value_problem(item: Item, value: AnswerValue) -> str | None:
         return None if value in ("yes", "no") else f"expected 'yes' or 'no', got {value!r}"
     if kind is AnswerType.SCALE:
         scale = item.scale or DEFAULT_SCALE
-        if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
+        if not _is_number(value) or value != int(value):
             return f"expected a whole number from {scale.min} to {scale.max}, got {value!r}"
         if not scale.min <= value <= scale.max:
             return f"{value!r} is off the scale {scale.min}..{scale.max}"

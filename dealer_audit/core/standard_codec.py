@@ -75,6 +75,7 @@ EVIDENCE_KEYS = ("photo", "note")
 RANGE_KEYS = ("min", "max")
 TEXT_KEYS = ("zh", "en")
 PROGRAM_KEYS = ("id", "title", "scale", "composite_name", "checklists", "waves", "regions", "bands", "alerts")
+MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
@@ -395,8 +396,14 @@ class Decoder:
             if required:
                 self.error(path, f"'{key}' is required", code="missing")
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self.error(join(path, key), f"'{key}' must be a number, got {value!r}", code="type")
+            return default
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:  # .inf, .nan, or sums that would overflow
+            shown = f"{value:g}" if isinstance(value, float) else f"{str(value)[:12]}…"
+            self.error(
+                join(path, key), f"'{key}' must be a finite number of at most {MAX_NUMBER:g}, got {shown}", code="type"
+            )
             return default
         return float(value)
 
@@ -404,8 +411,15 @@ class Decoder:
         value = obj.get(key)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            self.error(join(path, key), f"'{key}' must be a whole number, got {value!r}", code="type")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)  # int(inf) raises OverflowError, int(nan) ValueError
+            or abs(value) > MAX_NUMBER
+            or int(value) != value
+        ):
+            shown = f"{value:g}" if isinstance(value, float) else repr(value)[:20]
+            self.error(join(path, key), f"'{key}' must be a whole number, got {shown}", code="type")
             return default
         return int(value)
 

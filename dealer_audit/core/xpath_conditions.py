@@ -61,6 +61,9 @@ _NUMERIC = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$")
 _SELECT_TYPES = (AnswerType.YES_NO, AnswerType.SCALE, AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE)
 
 
+MAX_XPATH_CHARS = 20_000  # the longest shipped condition translates to ~600 characters
+
+
 class XPathError(DealerAuditError):
     """A condition that cannot be expressed for the form (e.g. it names an item the standard lacks)."""
 
@@ -302,7 +305,20 @@ class Translator:
         return "" if result == TRUE else result
 
     def truth(self, node: Node) -> str:
-        """XPath boolean equal to the core's truthiness of the node's value."""
+        """XPath boolean equal to the core's truthiness of the node's value.
+
+        Bounded: comparing a comparison repeats its operands' tests, so `((a == b) == c) == …` grows about
+        fourfold per level (16 levels: 6 MB). Checking every sub-expression keeps each step within a few times
+        MAX_XPATH_CHARS and refuses the condition instead of exhausting memory."""
+        expression = self._truth(node)
+        if len(expression) > MAX_XPATH_CHARS:
+            raise XPathError(
+                f"the condition becomes an XPath expression of more than {MAX_XPATH_CHARS:,} characters for the "
+                "field app; simplify it (comparisons of comparisons grow fastest)"
+            )
+        return expression
+
+    def _truth(self, node: Node) -> str:
         if _is_static(node):
             return _static(truthy(_static_value(node)))
         if isinstance(node, Not):

@@ -30,6 +30,7 @@ from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import evidence_name_problem, write_atomically
+from dealer_audit.formats.json_input import read_json_file
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
@@ -231,15 +232,8 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
 
 
 def read_audit_file(path: Path) -> Audit:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValidationFailed(
-            [Problem(Location(file=str(path), line=error.lineno, column=error.colno), f"invalid JSON: {error.msg}")]
-        ) from None
-    except UnicodeDecodeError:
-        raise ValidationFailed([Problem(Location(file=str(path)), "not UTF-8 text")]) from None
-    return audit_from_dict(data, source=str(path))
+    """Read and check one audit file (bounded: size, depth, numbers, duplicate keys — see formats/json_input)."""
+    return audit_from_dict(read_json_file(path), source=str(path))
 
 
 def dumps_audit(audit: Audit) -> str:

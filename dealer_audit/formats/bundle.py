@@ -32,6 +32,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict
 from dealer_audit.formats.files import write_atomically
+from dealer_audit.formats.json_input import parse_json
 
 FORMAT = "dealer-audit/bundle"
 FORMAT_VERSION = 1
@@ -233,6 +234,16 @@ def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -
     return b"".join(chunks)
 
 
+def _inside_bundle(bundle_name: str, member: str, failure: ValidationFailed) -> list[Problem]:
+    """A member's problems located at the bundle: ``bundle.zip (audits/x.json answers.R01)`` or ``… line 3``."""
+    located = []
+    for problem in failure.problems:
+        where = problem.location
+        detail = where.path or (f"line {where.line}" if where.line is not None else "")
+        located.append(replace(problem, location=Location(file=bundle_name, path=f"{member} {detail}".strip())))
+    return located
+
+
 def _manifest_members(
     manifest: dict[str, Any], problems: ProblemCollector, where: Any
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
@@ -332,9 +343,9 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             problems.error(where(MANIFEST), f"corrupt member: {error}")
             raise fail("bad manifest") from None
         try:
-            manifest = json.loads(raw or b"")
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            problems.error(where(MANIFEST), f"not valid JSON: {error}")
+            manifest = parse_json(raw or b"", MANIFEST)
+        except ValidationFailed as failure:
+            problems.extend(_inside_bundle(bundle_name, MANIFEST, failure))
             raise fail("bad manifest") from None
         if not isinstance(manifest, dict):
             problems.error(where(MANIFEST), "must be a JSON object")
@@ -396,15 +407,9 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             if name not in contents:
                 continue  # already reported
             try:
-                audit = audit_from_dict(json.loads(contents[name].decode("utf-8")), source=f"{bundle_name}!{name}")
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                problems.error(where(name), f"not valid JSON: {error}")
-                continue
+                audit = audit_from_dict(parse_json(contents[name], name), source=f"{bundle_name}!{name}")
             except ValidationFailed as failure:
-                problems.extend(
-                    replace(p, location=Location(file=bundle_name, path=f"{name} {p.location.path or ''}".strip()))
-                    for p in failure.problems
-                )
+                problems.extend(_inside_bundle(bundle_name, name, failure))
                 continue
             raw_standard = entry.get("standard")
             standard: dict[str, Any] = raw_standard if isinstance(raw_standard, dict) else {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -23,13 +24,14 @@ from dealer_audit.core.dealers import AttributeValue, Dealer
 from dealer_audit.core.standard import LocalText
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
-from dealer_audit.formats.files import cell_text, open_workbook, yes_no
+from dealer_audit.formats.files import cell_text, open_workbook, sheet_rows, yes_no
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
 SHEET_NAME = "Dealers"
+MAX_INT_DIGITS = 18
 
 
 class _Table:
@@ -77,7 +79,7 @@ def _read_xlsx(path: Path) -> _Table:
         names = {n.lower(): n for n in workbook.sheetnames}
         name = names.get(SHEET_NAME.lower(), workbook.sheetnames[0])
         table = _Table(str(path), name)
-        for number, row in enumerate(workbook[name].iter_rows(values_only=True), start=1):
+        for number, row in enumerate(sheet_rows(workbook[name], str(path)), start=1):
             cells = list(row)
             if number == 1:
                 table.header = ["" if c is None else str(c).strip() for c in cells]
@@ -103,12 +105,21 @@ def _read_table(path: Path) -> _Table:
 
 
 def parse_attribute(value: Any) -> AttributeValue | None:
-    """yes/no -> bool, numbers -> int/float, else text; None for an empty cell."""
+    """yes/no -> bool, numbers -> int/float, else text; None for an empty cell.
+
+    ValueError (with the reason) for a number no condition can use: infinite, not-a-number, or a whole number of
+    more than MAX_INT_DIGITS digits (which Python itself refuses to read)."""
     if value is None:
         return None
-    if isinstance(value, bool | int):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if len(str(abs(value))) > MAX_INT_DIGITS:
+            raise ValueError(f"a whole number of more than {MAX_INT_DIGITS} digits")
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
         return int(value) if value.is_integer() else value
     text = str(value).strip()
     if not text:
@@ -117,9 +128,14 @@ def parse_attribute(value: Any) -> AttributeValue | None:
     if flag is not None:
         return flag
     if _INT.match(text):
+        if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+            raise ValueError(f"a whole number of {len(text.lstrip('+-')):,} digits (at most {MAX_INT_DIGITS})")
         return int(text)
     if _FLOAT.match(text):
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(f"{text[:20]} is too large to be a finite number")
+        return number
     return text
 
 
@@ -212,7 +228,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             )
         attributes: dict[str, AttributeValue] = {}
         for attribute in attribute_columns:
-            value = parse_attribute(cell(attribute))
+            try:
+                value = parse_attribute(cell(attribute))
+            except ValueError as error:
+                problems.error(where(attribute), f"{attribute}: {error}", code="number")
+                continue
             if value is not None:
                 attributes[attribute] = value
         dealers.append(

@@ -22,11 +22,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import mimetypes
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +40,7 @@ from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.files import evidence_name_problem, open_workbook
+from dealer_audit.formats.files import evidence_name_problem, open_workbook, sheet_rows
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
@@ -72,6 +74,46 @@ class _Row:
     locate: Callable[[int | None], Location]  # column index (0-based) -> location of that cell, None -> the row
 
 
+MAX_MEDIA_BYTES = 50 * 1024 * 1024  # one attachment: the evidence limit of capture and bundles
+MAX_TABLE_BYTES = 64 * 1024 * 1024  # the submissions CSV (or a CSV export): ~100,000 submissions of 500 items
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Media:
+    """An attachment of a Central zip, hashed while streamed (its bytes are read again, capped, when stored)."""
+
+    member: str
+    sha256: str
+    size: int
+
+
+class _ZipRefused(Exception):
+    """A zip member that cannot be read within the limits (too large, corrupt, unsupported compression)."""
+
+
+def _member_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Iterator[bytes]:
+    """A member's bytes in 1 MB blocks, never more than `limit` in total whatever its header claims."""
+    if info.file_size > limit:
+        raise _ZipRefused(f"{info.file_size:,} bytes; the limit is {limit:,}")
+    total = 0
+    try:
+        with archive.open(info) as handle:
+            while block := handle.read(_BLOCK):
+                total += len(block)
+                if total > limit:
+                    raise _ZipRefused(f"unpacks to more than {limit:,} bytes")
+                yield block
+    except NotImplementedError as error:  # e.g. compression method 99 (AES) or an unknown number
+        raise _ZipRefused(f"cannot be unpacked: {error}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as error:
+        raise _ZipRefused(f"corrupt member: {error}") from None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    return b"".join(_member_blocks(archive, info, limit))
+
+
 @dataclass
 class _Table:
     """One export read into strings, whatever the container (CSV, XLSX, zip)."""
@@ -80,7 +122,7 @@ class _Table:
     header: list[str]
     rows: list[_Row]
     header_location: Location
-    media: dict[str, bytes] = field(default_factory=dict)
+    media: dict[str, _Media] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -132,7 +174,10 @@ def _read_csv_text(text: str, source: Path, label: str) -> _Table:
 
 
 def _read_csv(path: Path) -> _Table:
-    data = path.read_bytes()
+    with path.open("rb") as handle:
+        data = handle.read(MAX_TABLE_BYTES + 1)
+    if len(data) > MAX_TABLE_BYTES:
+        raise ValidationFailed(_problem(Location(file=str(path)), f"larger than {MAX_TABLE_BYTES:,} bytes; refused"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,7 +192,7 @@ def _read_xlsx(path: Path) -> _Table:
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
-        values = list(sheet.iter_rows(values_only=True))
+        values = list(sheet_rows(sheet, str(path)))
     finally:
         workbook.close()
     if not values:
@@ -174,21 +219,32 @@ def _is_odk_header(header: Iterable[str]) -> bool:
     return "KEY" in names and "SubmissionDate" in names and "PARENT_KEY" not in names
 
 
-def _read_zip(path: Path) -> _Table:
+def _read_zip(path: Path, with_media: bool = True) -> _Table:
+    """The submissions CSV of a Central zip and its attachments' hashes; every member streamed under a cap, so
+    a 512 MB member costs at most one block of memory before it is refused with its name."""
     with zipfile.ZipFile(path) as archive:
-        media: dict[str, bytes] = {}
+        media: dict[str, _Media] = {}
         main: _Table | None = None
         for info in archive.infolist():
             if info.is_dir():
                 continue
             parts = info.filename.split("/")
-            if "media" in parts[:-1]:
-                media[parts[-1]] = archive.read(info)
-            elif info.filename.lower().endswith(".csv") and main is None:
-                text = archive.read(info).decode("utf-8-sig")
-                table = _read_csv_text(text, path, f"{path}!{info.filename}")
-                if _is_odk_header(table.header):
-                    main = table
+            where = Location(file=str(path), path=info.filename)
+            try:
+                if "media" in parts[:-1]:
+                    if with_media:
+                        digest, size = hashlib.sha256(), 0
+                        for block in _member_blocks(archive, info, MAX_MEDIA_BYTES):
+                            digest.update(block)
+                            size += len(block)
+                        media[parts[-1]] = _Media(info.filename, digest.hexdigest(), size)
+                elif info.filename.lower().endswith(".csv") and main is None:
+                    text = _read_member(archive, info, MAX_TABLE_BYTES).decode("utf-8-sig")
+                    table = _read_csv_text(text, path, f"{path}!{info.filename}")
+                    if _is_odk_header(table.header):
+                        main = table
+            except _ZipRefused as error:
+                raise ValidationFailed(_problem(where, f"refused: {error}")) from None
     if main is None:
         raise ValidationFailed(
             _problem(
@@ -223,9 +279,12 @@ def _header_of(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
+            for info in archive.infolist():
+                name = info.filename
                 if name.lower().endswith(".csv") and "media/" not in name:
-                    first = archive.read(name)[:65536].decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+                    with archive.open(info) as handle:  # the header only: never the whole member
+                        head = handle.read(65536)
+                    first = head.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
                     header = next(csv.reader([first]), [])
                     if _is_odk_header(header):
                         return header
@@ -250,8 +309,10 @@ def sniff_field_export(path: Path) -> bool:
         return False
     try:
         header = _header_of(path)
-    except (OSError, zipfile.BadZipFile, ValueError, KeyError, ValidationFailed):
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, ValidationFailed):
         return False
+    except (NotImplementedError, RuntimeError):  # unsupported compression or encryption: let the reader say so
+        return path.suffix.lower() == ".zip"
     names = set(header)
     return _is_odk_header(header) or ("_uuid" in names and ("_submission_time" in names or "_id" in names))
 
@@ -423,12 +484,12 @@ def _truthy_flag(text: str) -> bool:
     return text.strip().lower() in ("1", "1.0", "true", "yes")
 
 
-def _media_ref(name: str, media: Mapping[str, bytes]) -> EvidenceRef:
-    data = media.get(name)
+def _media_ref(name: str, media: Mapping[str, _Media]) -> EvidenceRef:
+    found = media.get(name)
     media_type = mimetypes.guess_type(name)[0] or ""
-    if data is None:
+    if found is None:
         return EvidenceRef(file_name=name, media_type=media_type)
-    return EvidenceRef(name, hashlib.sha256(data).hexdigest(), len(data), media_type)
+    return EvidenceRef(name, found.sha256, found.size, media_type)
 
 
 def _split_labels(text: str, spellings: Mapping[str, list[str]], lookup: Mapping[str, str]) -> list[str] | None:
@@ -592,7 +653,11 @@ class _Reader:
         mapping = self.mapping(standard)
         answers = self.answers(row, mapping)
         edits = self.cell(row, self.meta("Edits"))
-        revision = 1 + int(edits) if edits.isdigit() else 1
+        revision = 1
+        if edits and not re.fullmatch(r"[0-9]{1,9}", edits):  # "²" is a digit to isdigit(), 5,000 digits to int()
+            self.error(row, self.meta("Edits"), f"Edits {edits[:20]!r} is not a count of edits")
+        elif edits:
+            revision = 1 + int(edits)
         audit = Audit(
             audit_id=_audit_id(raw_id) if raw_id else "",
             dealer_code=dealer_code,
@@ -681,7 +746,11 @@ class _Reader:
             if not re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", text):
                 self.error(row, where.column, f"{text!r} is not a number (item {item.id})")
                 return None, False
-            return float(text), False
+            number = float(text)
+            if not math.isfinite(number):
+                self.error(row, where.column, f"{text[:20]!r} is too large to be a finite number (item {item.id})")
+                return None, False
+            return number, False
         return text, False
 
 
@@ -701,10 +770,36 @@ def read_field_export(
     return _Reader(table, standards, dealers).read()
 
 
-def field_export_media(path: Path) -> dict[str, bytes]:
+class _ZipMedia(Mapping[str, bytes]):
+    """Attachment bytes by file name, read from the zip only when asked for (capped), one at a time: the importer
+    stores them one by one, so memory holds at most one attachment whatever the export's size."""
+
+    def __init__(self, path: Path, media: Mapping[str, _Media]) -> None:
+        self.path = path
+        self.media = dict(media)
+
+    def __getitem__(self, name: str) -> bytes:
+        found = self.media[name]
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                data = _read_member(archive, archive.getinfo(found.member), MAX_MEDIA_BYTES)
+        except (_ZipRefused, zipfile.BadZipFile, KeyError, OSError) as error:
+            where = Location(file=str(self.path), path=found.member)
+            raise ValidationFailed(_problem(where, f"changed while importing: {error}")) from None
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.media)
+
+    def __len__(self) -> int:
+        return len(self.media)
+
+
+def field_export_media(path: Path) -> Mapping[str, bytes]:
     """The attachment files of an export (Central's zip carries them under `media/`), by file name, so the
-    importer can store the evidence the audits' EvidenceRefs name. Empty for CSV/XLSX exports."""
+    importer can store the evidence the audits' EvidenceRefs name; read lazily, one at a time. Empty for CSV/XLSX
+    exports."""
     path = Path(path)
     if path.suffix.lower() != ".zip":
         return {}
-    return _read_zip(path).media
+    return _ZipMedia(path, _read_zip(path).media)

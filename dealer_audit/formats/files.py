@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,107 @@ def open_workbook(path: Path, *, read_only: bool = True, data_only: bool = True)
     except KeyError:
         raise _unreadable(path, "not a readable .xlsx workbook: a zip archive without spreadsheet parts") from None
     except Exception as error:  # openpyxl raises many types (InvalidFileException, XML errors) for a non-workbook
+        if _too_many_digits(error):
+            raise _unreadable(
+                path,
+                "a cell holds a number of thousands of digits, more than any reader accepts: shorten or delete it",
+            ) from None
         raise _unreadable(path, f"not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+
+
+def _too_many_digits(error: BaseException | None) -> bool:
+    """Whether Python's int-from-text limit (4,300 digits) is somewhere in this exception's chain."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, ValueError) and "integer string conversion" in str(error):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+MAX_SHEET_ROWS = 100_000  # a dealer list, a standard, a form or an export sheet: far more than any real one
+MAX_SHEET_COLUMNS = 2_000  # an ODK export of a 500-item standard has ~1,000 columns
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _sheet_problem(source: str, sheet: Any, row: int, message: str) -> ValidationFailed:
+    location = Location(file=source, sheet=sheet.title, cell=f"A{row}")
+    return ValidationFailed([Problem(location, message, "sheet_limit")], f"{source}: refused")
+
+
+def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Iterator[tuple[Any, ...]]:
+    """The rows of a (read-only) worksheet as value tuples, from row 1, bounded whatever the file claims.
+
+    Why: a stray cell in row 1,048,576 made openpyxl pad a million empty rows (and a forged row number far
+    more); a cell holding a number of thousands of digits raised a bare ValueError from inside openpyxl; a
+    `<dimension>` claiming 16,384 columns padded every row that wide. Here rows past `max_rows` are never
+    handed out: the sheet is refused (ValidationFailed naming the row) when any of them holds a value, so no
+    value is dropped silently; more than MAX_SHEET_COLUMNS claimed columns, an unreadable number, or a row
+    numbered past Excel's last is refused with its row. Empty rows past the limit cost a cheap identity check
+    each (openpyxl pads gaps with one shared tuple), and nothing past Excel's own last row is read.
+    """
+    claimed_columns = _claimed(sheet, "max_column")
+    if claimed_columns is not None and claimed_columns > MAX_SHEET_COLUMNS:
+        raise _sheet_problem(
+            source, sheet, 1, f"the sheet claims {claimed_columns:,} columns; at most {MAX_SHEET_COLUMNS:,} are read"
+        )
+    number = 0
+    try:
+        for row in sheet.iter_rows(max_row=max_rows, values_only=True):
+            number += 1  # rows handed out so far: an unreadable value lies below this one
+            yield row
+        if number < max_rows:
+            return  # openpyxl pads up to `max_rows` only when a row lies beyond it: every row has been seen
+        previous: tuple[Any, ...] | None = None
+        padded_to_the_end = False
+        rows = sheet.iter_rows(min_row=max_rows + 1, max_row=EXCEL_MAX_ROWS, values_only=True)
+        for number, row in enumerate(rows, start=max_rows + 1):
+            padded_to_the_end = row is previous  # gaps are padded with one shared tuple; real rows are new ones
+            if padded_to_the_end:
+                continue
+            if any(value is not None and value != "" for value in row):
+                raise _sheet_problem(
+                    source,
+                    sheet,
+                    number,
+                    f"a value in row {number:,}: sheets are read up to row {max_rows:,}; "
+                    "delete the stray cells below your data (Ctrl+End shows the last used cell)",
+                )
+            previous = row
+        if number == EXCEL_MAX_ROWS and padded_to_the_end:
+            raise _sheet_problem(
+                source, sheet, EXCEL_MAX_ROWS, f"rows numbered past {EXCEL_MAX_ROWS:,}, Excel's last: not a valid sheet"
+            )
+    except (ValueError, OverflowError) as error:
+        raise _sheet_problem(
+            source, sheet, number + 1, f"a value below row {number:,} cannot be read ({error})"[:300]
+        ) from None
+
+
+def _claimed(sheet: Any, attribute: str) -> int | None:
+    """What the sheet's own dimension says (None when it does not say, or says nonsense)."""
+    try:
+        value = getattr(sheet, attribute)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def check_sheet_size(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> None:
+    """Refuse a fully loaded (not read-only) worksheet whose used range exceeds the limits, before any loop
+    over `range(1, sheet.max_row + 1)` creates a cell object for each of a million empty rows."""
+    if sheet.max_row > max_rows:
+        raise _sheet_problem(
+            source,
+            sheet,
+            sheet.max_row,
+            f"a value or format in row {sheet.max_row:,}: sheets are read up to row {max_rows:,}; "
+            "delete the stray cells below your data (Ctrl+End shows the last used cell)",
+        )
+    if sheet.max_column > MAX_SHEET_COLUMNS:
+        raise _sheet_problem(
+            source, sheet, 1, f"the sheet uses {sheet.max_column:,} columns; at most {MAX_SHEET_COLUMNS:,} are read"
+        )
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -34,7 +35,15 @@ from dealer_audit.core.scoring import dealer_context
 from dealer_audit.core.standard import AnswerType, Checklist, Item
 from dealer_audit.core.validation import validate_audit
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
-from dealer_audit.formats.files import cell_text, evidence_name_problem, open_workbook, write_atomically, yes_no
+from dealer_audit.formats.files import (
+    cell_text,
+    check_sheet_size,
+    evidence_name_problem,
+    open_workbook,
+    write_atomically,
+    yes_no,
+)
+from dealer_audit.formats.json_input import parse_json
 
 FORMAT = "dealer-audit/form"
 FORM_VERSION = 1
@@ -413,6 +422,8 @@ class _Reader:
             )
         if SHEET not in workbook.sheetnames:
             raise self.fatal(f"the sheet {SHEET!r} is missing (renamed or deleted?)", sheet=SHEET)
+        for name in (META, SHEET):
+            check_sheet_size(workbook[name], self.file)
         meta = self.read_meta(workbook[META])
         standard = self.find_standard(meta)
         sheet = workbook[SHEET]
@@ -449,8 +460,8 @@ class _Reader:
         if missing:
             raise self.fatal(f"_meta lacks {', '.join(missing)}", sheet=META)
         try:
-            meta["dealer_attributes"] = json.loads(meta.get("dealer_attributes") or "{}")
-        except (TypeError, ValueError):
+            meta["dealer_attributes"] = parse_json(str(meta.get("dealer_attributes") or "{}"), f"{self.file}!{META}")
+        except ValidationFailed:
             raise self.fatal("_meta dealer_attributes is not valid JSON", sheet=META) from None
         rows: list[tuple[str, int]] = []
         for item_id, row in sheet.iter_rows(min_row=META_ITEMS_ROW, max_col=2, values_only=True):
@@ -649,6 +660,9 @@ class _Reader:
                 except ValueError:
                     self.error(cell, f"{item.id}: {text!r} is not a number", "invalid_value")
                     return None
+            if not math.isfinite(number):
+                self.error(cell, f"{item.id}: {text[:20]!r} is not a finite number", "invalid_value")
+                return None
             if kind is AnswerType.SCALE:
                 low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
                 if float(number) != int(number) or not low <= number <= high:

@@ -29,7 +29,14 @@ from dealer_audit.core.standard_codec import (
     standard_to_dict,
 )
 from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
-from dealer_audit.formats.files import cell_text, open_workbook, write_atomically, write_table_sheet, yes_no
+from dealer_audit.formats.files import (
+    cell_text,
+    open_workbook,
+    sheet_rows,
+    write_atomically,
+    write_table_sheet,
+    yes_no,
+)
 
 SURVEY_COLUMNS = (
     "type",
@@ -121,7 +128,7 @@ class _Sheet:
     def __init__(self, reader: _WorkbookReader, name: str, worksheet: Any, allowed: tuple[str, ...]) -> None:
         self.reader = reader
         self.name = name
-        rows = list(worksheet.iter_rows(values_only=True))
+        rows = list(sheet_rows(worksheet, reader.source))
         self.columns: dict[str, int] = {}
         self.rows: list[tuple[int, tuple[Any, ...]]] = []
         if not rows:

@@ -7,6 +7,7 @@ problem. Duplicate keys, which PyYAML silently lets the last one win, are errors
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,91 @@ from dealer_audit.errors import Location, NotFound, Problem, Severity
 # libyaml when present (about ten times faster on a 100-item standard; same nodes, same marks).
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+
+
+MAX_YAML_CHARS = 10 * 1024 * 1024  # the largest shipped standard is ~100 kB
+MAX_YAML_DEPTH = 32  # a standard nests 6 levels (sections > items > options > label > zh)
+MAX_YAML_VALUES = 200_000  # values after expanding aliases: a 1,000-item standard has ~20,000
+MAX_INT_DIGITS = 18
+_NON_FINITE = re.compile(r"^[-+]?\.(inf|nan)$", re.IGNORECASE)
+
+
+def _graph_problems(root: yaml.Node, source: str) -> list[Problem]:
+    """Depth, expanded size (aliases counted every time they are used), cycles and numbers of a composed YAML
+    document, checked before anything is constructed, so an alias bomb ("billion laughs") or a self-referencing
+    anchor is refused in linear time instead of hanging the tool. Iterative: no recursion on deep input."""
+    problems: list[Problem] = []
+
+    def at(node: yaml.Node) -> Location:
+        return Location(source, line=node.start_mark.line + 1)
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.MappingNode):
+            return [child for pair in node.value for child in pair]
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        return []
+
+    size: dict[int, int] = {}  # id(node) -> values it expands to (itself included)
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            kids = children(node)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            if depth[key] > MAX_YAML_DEPTH:
+                problems.append(Problem(at(node), f"values nested more than {MAX_YAML_DEPTH} levels deep", "too_deep"))
+                return problems
+            if size[key] > MAX_YAML_VALUES:
+                problems.append(
+                    Problem(
+                        at(node),
+                        f"expands to more than {MAX_YAML_VALUES:,} values through aliases (*name); refused",
+                        "alias_bomb",
+                        hint="write the values out, or use fewer nested aliases",
+                    )
+                )
+                return problems
+            continue
+        if key in size:
+            continue  # an alias of a node already measured: its size counts again, its walk does not
+        if key in on_path:
+            problems.append(Problem(at(node), "an alias refers to a value that contains itself", "alias_cycle"))
+            return problems
+        if isinstance(node, yaml.ScalarNode):
+            problems.extend(_scalar_problems(node, at(node)))
+            size[key], depth[key] = 1, 1
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children(node) if id(child) not in size)
+    return sorted(problems, key=lambda p: p.location.line or 0)
+
+
+def _scalar_problems(node: yaml.ScalarNode, where: Location) -> list[Problem]:
+    """Numbers that are not numbers a standard can use: infinite, not-a-number, or thousands of digits."""
+    if node.style not in (None, ""):
+        return []  # quoted: text
+    text = node.value.replace("_", "")
+    if node.tag == "tag:yaml.org,2002:int" and len(text.lstrip("+-")) > MAX_INT_DIGITS:
+        return [
+            Problem(where, f"{text[:12]}… is a number of {len(text):,} digits (at most {MAX_INT_DIGITS})", "number")
+        ]
+    if node.tag == "tag:yaml.org,2002:float":
+        if _NON_FINITE.match(text):
+            return [Problem(where, f"{node.value} is not a finite number", "number")]
+        try:
+            value = float(text)
+        except ValueError:
+            return []  # sexagesimal and other YAML 1.1 forms: the constructor reads them
+        if not math.isfinite(value):
+            return [Problem(where, f"{node.value[:20]} is too large to be a finite number", "number")]
+    return []
 
 
 class _Document:
@@ -52,10 +138,25 @@ class _Document:
         except OSError as error:  # a folder named *.yaml, no permission: a message, never a traceback
             self.problems.append(Problem(Location(self.source), f"cannot read: {error.strerror or error}", "read"))
             return
+        if len(text) > MAX_YAML_CHARS:
+            self.problems.append(
+                Problem(Location(self.source), f"{len(text):,} characters; at most {MAX_YAML_CHARS:,} are read", "size")
+            )
+            return
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                bounds = _graph_problems(node, self.source)
+                if bounds:
+                    self.problems.extend(bounds)
+                    return
             self.data = loader.construct_document(node) if node is not None else None
+        except RecursionError:
+            self.problems.append(
+                Problem(Location(self.source), f"values nested more than {MAX_YAML_DEPTH} levels deep", "too_deep")
+            )
+            return
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else None

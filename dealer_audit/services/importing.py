@@ -22,7 +22,7 @@ works — and says so clearly — while one of them is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +32,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
+from dealer_audit.storage.media import image_problem
 from dealer_audit.storage.repository import Repository, SaveOutcome
 from dealer_audit.storage.workspace import Workspace
 
@@ -161,14 +162,25 @@ def _loose_evidence(audit_file: Path, file_name: str, sha256: str) -> list[Path]
     return candidates
 
 
+def _refuse_bad_image(data: bytes | Path, where: Location) -> None:
+    """ValidationFailed for an evidence image too large to decode safely (storage/media.image_problem)."""
+    reason = image_problem(data)
+    if reason:
+        raise ValidationFailed(
+            [Problem(where, f"evidence refused: {reason}", "evidence_image", hint="send a normal-sized photo")],
+            f"{where.file}: refused, nothing imported",
+        )
+
+
 def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
     """Refuse (ValidationFailed naming the file and each reference) an audit file whose evidence references lead
-    outside its own folder. Run before anything is stored, so a refused file leaves the workspace unchanged."""
+    outside its own folder, or name an image too large to decode safely. Run before anything is stored, so a
+    refused file leaves the workspace unchanged."""
     problems: list[Problem] = []
     for answer in audit.answers.values():
         for index, ref in enumerate(answer.evidence):
             try:
-                _loose_evidence(audit_file, ref.file_name, ref.sha256)
+                candidates = _loose_evidence(audit_file, ref.file_name, ref.sha256)
             except ValueError as error:
                 problems.append(
                     Problem(
@@ -178,8 +190,14 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
                         hint="put the evidence file next to the audit file (or in its evidence/ folder)",
                     )
                 )
+                continue
+            for candidate in candidates:
+                reason = image_problem(candidate) if candidate.is_file() else ""
+                if reason:
+                    where = Location(file=str(audit_file), path=f"answers.{answer.item_id}.evidence[{index}].file")
+                    problems.append(Problem(where, f"evidence {ref.file_name!r} refused: {reason}", "evidence_image"))
     if problems:
-        raise ValidationFailed(problems, f"{audit_file}: evidence outside the audit's folder, nothing imported")
+        raise ValidationFailed(problems, f"{audit_file}: evidence refused, nothing imported")
 
 
 class _Importer:
@@ -330,7 +348,7 @@ class _Importer:
         return "unknown"
 
     def store(
-        self, audits: Sequence[Audit], result: FileResult, path: Path, media: dict[str, bytes] | None = None
+        self, audits: Sequence[Audit], result: FileResult, path: Path, media: Mapping[str, bytes] | None = None
     ) -> None:
         """Check every audit of one file, then save them all in one transaction (with `media`: attachment bytes
         by file name, stored as evidence by sha256 first and removed again if the transaction fails)."""
@@ -341,9 +359,12 @@ class _Importer:
             for audit in audits:
                 for answer in audit.answers.values():
                     for ref in answer.evidence:
-                        data = (media or {}).get(ref.file_name)
-                        if data is None or not ref.sha256 or self.workspace.evidence.has(ref.sha256):
+                        if not ref.sha256 or self.workspace.evidence.has(ref.sha256):
                             continue
+                        data = (media or {}).get(ref.file_name)
+                        if data is None:
+                            continue
+                        _refuse_bad_image(data, Location(file=str(path), path=ref.file_name))
                         self.workspace.evidence.add_bytes(data, ref.file_name, expected_sha256=ref.sha256)
                         added.append(ref.sha256)
             self._save(audits, result, path)
@@ -426,7 +447,9 @@ class _Importer:
                     ),
                     member.name.rsplit("/", 1)[-1],
                 )
-                store.add_bytes(bundle.read_member(member), file_name, expected_sha256=member.sha256)
+                data = bundle.read_member(member)
+                _refuse_bad_image(data, Location(file=str(path), path=member.name))
+                store.add_bytes(data, file_name, expected_sha256=member.sha256)
                 added.append(member.sha256)
             self._save(audits, result, path)
         except BaseException:

@@ -7,8 +7,10 @@ be described differently depending on how it came in.
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from pathlib import Path
+from typing import BinaryIO
 
 HEAD_BYTES = 32  # enough for every signature below
 
@@ -53,3 +55,28 @@ def stored_suffix(file_name: str) -> str:
     otherwise none, so a name typed on any laptop can never put odd characters into the store."""
     suffix = Path(file_name).suffix.lower()
     return suffix if suffix.isascii() and len(suffix) <= 10 and suffix[1:].isalnum() else ""
+
+
+MAX_IMAGE_PIXELS = 64_000_000  # 8000 × 8000: above any phone's normal output (48 MP = 8000 × 6000)
+
+
+def image_problem(source: Path | bytes | BinaryIO) -> str:
+    """Why an evidence image is refused ('' when it is fine or not an image Pillow knows).
+
+    Pillow reads the header only (width and height) — nothing is decoded — so a 20000 × 20000 PNG of a few kB
+    ("decompression bomb") is refused at import before it can exhaust memory in a report. Files that are not
+    images (PDF, video) pass: they are stored as files and never decoded.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    stream: Path | BinaryIO = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with Image.open(stream) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as error:  # over twice Pillow's own limit: its message gives the size
+        return f"an image far beyond {MAX_IMAGE_PIXELS // 1_000_000} megapixels ({error})"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return ""
+    if width * height > MAX_IMAGE_PIXELS:
+        return f"an image of {width:,} × {height:,} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+    return ""

@@ -138,7 +138,7 @@ def test_oversized_total_is_refused(bundle_path):
 
 def test_bad_manifest_is_refused(bundle_path, tmp_path):
     not_json = rewrite(bundle_path, tmp_path / "a.zip", replace={MANIFEST: b"{not json"})
-    assert "manifest.json): not valid JSON" in refusal(not_json)
+    assert "(manifest.json line 1): invalid JSON" in refusal(not_json)
     no_manifest = rewrite(bundle_path, tmp_path / "b.zip", drop={MANIFEST})
     assert "manifest.json): missing" in refusal(no_manifest)
     no_members = rewrite(bundle_path, tmp_path / "c.zip", manifest=lambda m: {**m, "members": "all"})

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +51,29 @@ def assert_refused(result: Any, *texts: str) -> None:
     )
     for text in texts:
         assert text in output, f"{text!r} not in:\n{output}"
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A tiny PNG claiming width × height pixels (the shape of a decompression bomb: small file, huge image)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def set_compression_method(path: Path, member: str, method: int) -> None:
+    """Rewrite a member's compression method in its local and central headers (e.g. 99, unknown to zipfile)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(member).header_offset
+    struct.pack_into("<H", data, offset + 8, method)
+    central = data.find(b"PK\x01\x02")  # the first central-directory entry
+    while central >= 0:
+        name_length = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46 : central + 46 + name_length]) == name:
+            struct.pack_into("<H", data, central + 10, method)
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))

@@ -132,3 +132,41 @@ def test_bundle_member_symlink_still_refused(ws_root, tmp_path):
     result = run("import", "-w", str(ws_root), str(bundle))
     assert_refused(result, "evidence/link.jpg", "symbolic link")
     assert snapshot(ws_root) == before
+
+
+def test_decompression_bomb_photo_next_to_an_audit_is_refused(ws_root, make_audit, tmp_path):
+    from tests.hostile.helpers import png_header
+
+    bomb = png_header(20_000, 20_000)
+    inbox = tmp_path / "inbox"
+    audit_file = _write_audit(make_audit, inbox, "board.png", bomb)
+    (inbox / "board.png").write_bytes(bomb)
+    before = snapshot(ws_root)
+    result = run("import", "-w", str(ws_root), str(audit_file))
+    assert_refused(result, str(audit_file), "answers.W05.evidence[0].file", "pixels")
+    assert snapshot(ws_root) == before
+
+
+@pytest.mark.parametrize("size", [(20_000, 20_000), (9_000, 9_000)])
+def test_capture_refuses_an_oversized_image(tmp_path, size):
+    from dealer_audit.capture.evidence import EvidenceError, store_evidence
+    from tests.hostile.helpers import png_header
+
+    photo = tmp_path / "pano.png"
+    photo.write_bytes(png_header(*size))
+    with pytest.raises(EvidenceError, match="pixels"):
+        store_evidence(photo, tmp_path / "evidence")
+    assert not (tmp_path / "evidence").exists() or not any((tmp_path / "evidence").iterdir())
+
+
+def test_renderer_survives_an_oversized_image_already_in_the_store(tmp_path):
+    """Stored before import refused such files: the PDF lists the name instead of decoding 400 million pixels."""
+    from dealer_audit.render.pdf.dealer import _thumbnail
+    from tests.hostile.helpers import png_header
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_header(20_000, 20_000))
+    big = tmp_path / "big.png"
+    big.write_bytes(png_header(9_000, 9_000))
+    assert _thumbnail(str(bomb)) is None
+    assert _thumbnail(str(big)) is None

@@ -331,14 +331,14 @@ def test_unreadable_file_is_refused_and_the_rest_imports(hq, tmp_path, make_audi
     folder.mkdir()
     write_audit_file(make_audit(), folder / "a.json")
     write_audit_file(make_audit(), folder / "b.json")
-    original = Path.read_text
+    original = Path.open
 
-    def failing_read_text(self, *args, **kwargs):
+    def failing_open(self, *args, **kwargs):
         if self.name == "b.json":  # tests run as root, so permissions cannot provoke this: simulate a bad disk
             raise OSError(5, "Input/output error")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", failing_read_text)
+    monkeypatch.setattr(Path, "open", failing_open)
     summary = import_paths(hq, [folder / "a.json", folder / "b.json"])
     assert summary.imported == 1
     assert "b.json: cannot read: Input/output error" in summary.refused[0].reason

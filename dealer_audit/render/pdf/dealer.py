@@ -298,18 +298,23 @@ def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     return [_p(r.t("opportunities"), st.h2, st), table]
 
 
+THUMB_SOURCE_MAX_PIXELS = 64_000_000  # the import limit of storage/media.MAX_IMAGE_PIXELS: larger is not decoded
+
+
 @lru_cache(maxsize=256)
 def _thumbnail(path: str) -> tuple[bytes, float, float] | None:
     """A small in-memory JPEG of an evidence photo (full-size photos would make each PDF megabytes)."""
     try:
         from PIL import Image as PILImage
 
-        with PILImage.open(path) as img:
+        with PILImage.open(path) as img:  # reads the header only: the size is known before any pixel is decoded
+            if img.width * img.height > THUMB_SOURCE_MAX_PIXELS:
+                return None  # a huge image stored before import refused them: its name is listed instead
             img.thumbnail((THUMB_PX, THUMB_PX))
             buffer = io.BytesIO()
             img.convert("RGB").save(buffer, "JPEG", quality=70)
             size = img.size
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, MemoryError, PILImage.DecompressionBombError):
         return None
     return buffer.getvalue(), float(size[0]), float(size[1])
 
