@@ -10,12 +10,18 @@ Layout::
     dealer-audit.toml     settings: [database] url, [ui] language
     audit.db              SQLite database (WAL; -wal/-shm files next to it while open)
     evidence/             photos and files, stored once under their sha256 (content-addressed)
+    form.key              the workspace's secret that seals fill-in workbooks (HMAC-SHA256; mode 0600)
+
+The evidence store and the form key always live in the workspace folder, also when the database is HQ's
+PostgreSQL: a database-only HQ setup still opens a workspace folder (``--workspace``/``DEALER_AUDIT_WORKSPACE``),
+and that folder is where both come from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 import tomllib
@@ -34,6 +40,8 @@ from dealer_audit.storage.repository import Repository
 SETTINGS_FILE = "dealer-audit.toml"
 DEFAULT_DB_FILE = "audit.db"
 EVIDENCE_DIR = "evidence"
+FORM_KEY_FILE = "form.key"
+FORM_KEY_BYTES = 32
 ENV_WORKSPACE = "DEALER_AUDIT_WORKSPACE"
 ENV_DB = "DEALER_AUDIT_DB"
 LANGUAGES = ("zh", "en")
@@ -87,6 +95,44 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def load_or_create_form_key(path: Path) -> bytes:
+    """Read the workspace's form key, creating it (random, owner-only) when the file does not exist yet.
+
+    Created with O_EXCL, so two processes racing on an old workspace end with one key (the loser reads the
+    winner's). A key file that is empty or not hex is a configuration error naming the file, never a new key:
+    replacing it silently would make every form already handed out unreadable.
+    """
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = secrets.token_bytes(FORM_KEY_BYTES)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return load_or_create_form_key(path)
+        except OSError as error:
+            raise ConfigurationError(
+                f"{path}: cannot create the workspace's form key ({error.strerror or error}); "
+                "fill-in workbooks cannot be sealed or checked without it"
+            ) from None
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key.hex() + "\n")
+        return key
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ConfigurationError(f"{path}: cannot read the workspace's form key ({reason})") from None
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise ConfigurationError(
+            f"{path}: the workspace's form key is damaged (expected {FORM_KEY_BYTES * 2} hex digits); restore it "
+            "from a backup, or delete it to make a new one (forms made with the old key are then refused)"
+        )
+    return key
 
 
 class EvidenceStore:
@@ -178,6 +224,19 @@ class Workspace:
         return EvidenceStore(self.evidence_dir)
 
     @property
+    def form_key_path(self) -> Path:
+        return self.root / FORM_KEY_FILE
+
+    @cached_property
+    def form_key(self) -> bytes:
+        """The secret that keys the fill-in workbook's tamper seal (see formats/form_xlsx.py, docs/security.md).
+
+        Generated at `init`; a workspace made before the seal existed gets one on first use. Readable by the
+        owner only (0600), because whoever holds it can seal a forged workbook.
+        """
+        return load_or_create_form_key(self.form_key_path)
+
+    @property
     def db_url(self) -> str:
         """The effective database URL (override, else settings). May hold a password: show `display_db_url`."""
         return self._db_url_override or self.settings.db_url
@@ -227,6 +286,7 @@ class Workspace:
         settings = Settings(db_url=db_url or Settings.db_url, language=language)
         (root / EVIDENCE_DIR).mkdir(exist_ok=True)
         workspace = cls(root, settings)
+        workspace.form_key  # noqa: B018 — the secret that seals fill-in workbooks, made once here
         workspace.repo  # noqa: B018 — creates the database and its tables now, so errors show at init
         settings_path.write_text(settings.to_toml(), encoding="utf-8")
         return workspace
