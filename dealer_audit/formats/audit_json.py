@@ -29,6 +29,7 @@ from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import write_atomically
+from dealer_audit.storage.limits import audit_issues, located
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
@@ -213,6 +214,7 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
         answers=answers,
         source=source,
     )
+    problems.extend(located(audit_issues(audit), where))  # what the database cannot hold, by JSON path
     problems.raise_if_errors(f"{source or 'audit'}: not a valid audit file")
     return audit
 

@@ -24,6 +24,7 @@ from dealer_audit.core.standard import LocalText
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook, yes_no
+from dealer_audit.storage.limits import dealer_issues, located
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -215,18 +216,18 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             value = parse_attribute(cell(attribute))
             if value is not None:
                 attributes[attribute] = value
-        dealers.append(
-            Dealer(
-                code=code,
-                name=dealer_name,
-                region=region,
-                province=cell_text(cell("province")),
-                city=cell_text(cell("city")),
-                group=cell_text(cell("group")),
-                brand=cell_text(cell("brand")),
-                attributes=attributes,
-            )
+        dealer = Dealer(
+            code=code,
+            name=dealer_name,
+            region=region,
+            province=cell_text(cell("province")),
+            city=cell_text(cell("city")),
+            group=cell_text(cell("group")),
+            brand=cell_text(cell("brand")),
+            attributes=attributes,
         )
+        problems.extend(located(dealer_issues(dealer), where))  # what the database cannot hold, at its cell
+        dealers.append(dealer)
     if not table.rows and not problems.has_errors:
         problems.warning(table.where(1), "the file lists no dealers", code="empty")
     return dealers, problems.problems

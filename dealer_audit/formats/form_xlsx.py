@@ -42,6 +42,7 @@ from dealer_audit.core.standard import AnswerType, Checklist, Item
 from dealer_audit.core.validation import validate_audit
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook, write_atomically, yes_no
+from dealer_audit.storage.limits import audit_issues, located
 
 FORMAT = "dealer-audit/form"
 FORM_VERSION = 2  # 2: `_meta` sealed with the workspace key (version 1 forms had no seal and are refused)
@@ -654,6 +655,7 @@ class _Reader:
             standard_hash=str(meta.get("standard_hash") or ""),
             source=self.path.name,
         )
+        self.problems.extend(located(audit_issues(audit), lambda field: self.cell_of(field, cells)))
         if not self.problems.has_errors:
             self.apply_validation(standard, audit, attributes, cells)
         if self.problems.has_errors:
@@ -662,6 +664,18 @@ class _Reader:
             )
         complete = not any(p.code == "missing_required" for p in self.problems.problems)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
+
+    def cell_of(self, field: str, rows: Mapping[str, int]) -> Location:
+        """The cell an audit field (a JSON path of storage/limits.py) was read from."""
+        if field == "auditor":
+            return self.at(AUDITOR_CELL)
+        for item_id, row in rows.items():
+            prefix = f"answers.{item_id}"
+            if field == prefix or field.startswith(prefix + "."):
+                rest = field[len(prefix) + 1 :]
+                column = "note" if rest == "note" else "evidence" if rest.startswith("evidence") else "answer"
+                return self.at(f"{LETTER[column]}{row}")
+        return self.at(None, META)
 
     def count_errors(self) -> int:
         return sum(1 for p in self.problems.problems if p.is_error)

@@ -70,6 +70,7 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
 from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
 from dealer_audit.storage.db import make_engine, normalise_url, redact_url, scrub_secret, write_engine
 
@@ -354,6 +355,8 @@ class Repository:
         """
         from dealer_audit.core.standard_codec import content_hash, standard_to_dict
 
+        label = checklist.source or f"standard {checklist.id[:60]}"
+        limits.refuse_unstorable(label, limits.checklist_issues(checklist))
         data = standard_to_dict(checklist)
         data.pop("source", None)
         digest = content_hash(checklist)
@@ -447,6 +450,7 @@ class Repository:
         """
         from dealer_audit.core.standard_codec import program_to_dict
 
+        limits.refuse_unstorable(program.source or f"program {program.id[:60]}", limits.program_issues(program))
         data = program_to_dict(program)
         data.pop("source", None)
         body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -545,6 +549,8 @@ class Repository:
     def save_dealers(self, dealers: Iterable[Dealer]) -> DealerSaveResult:
         """Insert or update dealers by code, all in one transaction (a master-data file loads fully or not at all)."""
         by_code = {d.code: d for d in dealers}  # a later row for the same code wins
+        for dealer in by_code.values():
+            limits.refuse_unstorable(f"dealer {dealer.code[:60]!r}", limits.dealer_issues(dealer))
 
         def work(session: Session) -> DealerSaveResult:
             created = updated = unchanged = 0
@@ -615,6 +621,9 @@ class Repository:
         evidence are written with one multi-row INSERT each, so thousands of audits import in seconds.
         """
         order = sorted(range(len(audits)), key=lambda i: audits[i].audit_id)  # same lock order in every process
+        for audit in audits:
+            limits.refuse_unstorable(audit.source or f"audit {audit.audit_id[:64]}", limits.audit_issues(audit))
+        limits.refuse_unstorable("import", limits.actor_issues(who, why))
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}
@@ -825,6 +834,9 @@ class Repository:
         Answering a finalised audit is a change after finalisation: it needs `why`, bumps the revision and writes
         an audit-trail row; without `why` it raises Conflict.
         """
+        probe = Audit(audit_id, "", "", "", "", answers={answer.item_id: answer})
+        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.audit_issues(probe))
+        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.actor_issues(who, why))
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)
@@ -925,6 +937,7 @@ class Repository:
 
     def finalise(self, audit_id: str, who: str, why: str = "") -> Audit:
         """Mark an audit final (who, when → audit trail). Finalising a final audit changes nothing."""
+        limits.refuse_unstorable(f"audit {audit_id[:64]}", limits.actor_issues(who, why))
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)
