@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from dealer_audit.core.dealers import AttributeValue, Dealer
+from dealer_audit.core.dealers import AttributeValue, Dealer, code_problem
 from dealer_audit.core.standard import LocalText
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
@@ -180,8 +180,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             return table.where(number, index.get(name, 0))
 
         code = cell_text(cell("code"))
+        unsafe = code_problem(code)
         if not code:
             problems.error(where("code"), "code: a dealer code is required", code="missing")
+        elif unsafe:
+            problems.error(where("code"), f"code: {unsafe}", code="unsafe_code")
         else:
             key = code.upper()
             if key in seen:
@@ -198,8 +201,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 where(column), f"{column}: dealer '{code}' needs a name (name_zh or name_en)", code="missing"
             )
         region = cell_text(cell("region"))
+        unsafe_region = code_problem(region, "region code")
         if not region:
             problems.error(where("region"), f"region: dealer '{code}' has no region", code="missing")
+        elif unsafe_region:
+            problems.error(where("region"), f"region: {unsafe_region}", code="unsafe_code")
         elif known_regions is not None and region not in known_regions:
             problems.error(
                 where("region"),
