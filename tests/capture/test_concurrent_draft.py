@@ -18,7 +18,6 @@ from dealer_audit.errors import DraftChanged
 from dealer_audit.storage.repository import Repository, draft_token
 from dealer_audit.storage.workspace import Workspace
 
-
 ROOT = Path(__file__).parents[2]
 
 
