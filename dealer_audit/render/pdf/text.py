@@ -440,11 +440,12 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
                 text.setFillColor(colour)
             key_now = key
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-        if fallback is not None and not fallback[0].issuperset(line):
+        chunks = encoded.get(line)
+        if chunks is None and fallback is not None and not fallback[0].issuperset(line):
+            # characters of the fallback font: the rare path, checked only for lines not encoded yet
             _show_mixed(code, doc, escape, font, fallback, line, size, text._leading, names)
             subset_now = -1  # the next line names its font again
             continue
-        chunks = encoded.get(line)
         if chunks is None:
             if shared is not None and known.issuperset(line):
                 chunks = shared.get(line)
