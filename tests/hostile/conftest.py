@@ -1,9 +1,10 @@
-"""Helpers for the hostile-input tests: run the CLI as a user would, and snapshot a database to prove that a
-refused input left every stored row as it was."""
+"""Fixtures of the hostile-input corpus (helpers live in helpers.py): the conftest workspace closed for the CLI,
+the CLI run as a user would, and a snapshot of a database to prove that a refused input left every row as it was."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +64,10 @@ def db_snapshot_fixture() -> Callable[[str], dict[str, list[tuple[Any, ...]]]]:
 @pytest.fixture(name="assert_refused")
 def assert_refused_fixture() -> Callable[..., None]:
     return assert_refused
+
+
+@pytest.fixture
+def ws_root(workspace: Any) -> Path:
+    """The conftest workspace (mini standard, program, dealers) closed, so the CLI opens it itself."""
+    workspace.close()
+    return Path(workspace.root)
