@@ -98,7 +98,13 @@ def test_audit_json_nul_surrogate_and_long_wave_are_refused_at_their_json_path(
         tmp_path,
         wave="W" * 60,
         auditor="王\x00芳",
-        answers={"R01": {"value": "yes", "note": "bad \ud800 text", "evidence": [{"file": "x" * 10 + "\x00.jpg"}]}},
+        answers={
+            "R01": {
+                "value": "yes",
+                "note": "bad \ud800 text",
+                "evidence": [{"file": "photo.jpg", "media_type": "image/" + "x" * 120}],
+            }
+        },
     )
     result, unchanged = run(cli, ws, db_snapshot, "import", str(path))
     assert_refused(
@@ -106,7 +112,8 @@ def test_audit_json_nul_surrogate_and_long_wave_are_refused_at_their_json_path(
         f"{path} (wave): wave: is 60 characters long; at most 50 fit",
         f"{path} (auditor): auditor: contains a NUL character",
         f"{path} (answers.R01.note): answers.R01.note: contains an unpaired surrogate (U+D800)",
-        f"{path} (answers.R01.evidence[0].file): answers.R01.evidence[0].file: contains a NUL character",
+        f"{path} (answers.R01.evidence[0].media_type): answers.R01.evidence[0].media_type: is 126 characters long; "
+        "at most 100 fit",
     )
     assert unchanged
 
