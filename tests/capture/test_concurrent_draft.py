@@ -150,3 +150,20 @@ def test_a_replacing_import_counts_as_a_change(repo, mini_standard, sample_deale
     repo.save_audit(replaced, replace=True, who="HQ", why="corrected file")
     with pytest.raises(DraftChanged, match="was changed by someone else"):
         store.save_answer(Answer("R04", 2))
+
+
+def test_the_session_shows_only_what_was_stored(standard, draft, ev_dealer):
+    """A save that raises DraftChanged leaves the session on the stored audit, never on the refused answer."""
+    from dealer_audit.capture.session import CaptureSession
+
+    elsewhere = draft.with_answer(Answer("R01", "no"))
+
+    def refuse(answer: Answer) -> Audit:
+        raise DraftChanged(draft.audit_id, "1:old", "1:new", elsewhere)
+
+    session = CaptureSession(standard, draft, ev_dealer, save=refuse)
+    with pytest.raises(DraftChanged) as refused:
+        session.answer("y")
+    assert session.answer_of("R01") == elsewhere.answers["R01"]  # the stored "no", not the typed "yes"
+    assert [a.value for a in session.refused] == ["yes"] and refused.value.items == ["R01"]
+    assert not refused.value.finalised
