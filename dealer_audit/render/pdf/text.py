@@ -165,8 +165,8 @@ def wrap_text(text: str, font: str, size: float, width: float, max_lines: int = 
     so each is wrapped once per process.
     """
     if len(text) <= 400:
-        lines = _wrap_cached(text, font, size, width)
-        return list(lines) if len(lines) <= max_lines else cut_lines(lines, font, size, width, max_lines)
+        cached = _wrap_cached(text, font, size, width)
+        return list(cached) if len(cached) <= max_lines else cut_lines(cached, font, size, width, max_lines)
     # long text: wrap only what can be shown (max_lines lines of the narrowest glyph would hold no more)
     room = max_lines * max(int(width / max(text_width(".", font, size), 0.5)) + 1, 1)
     lines = _wrap(text[:room], font, size, width)
