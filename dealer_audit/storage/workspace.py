@@ -17,9 +17,8 @@ Layout::
     evidence/             photos and files, stored once under their sha256 (content-addressed)
     form.key              the workspace's secret that seals fill-in workbooks (HMAC-SHA256; mode 0600)
 
-The evidence store and the form key always live in the workspace folder, also when the database is HQ's
-PostgreSQL: a database-only HQ setup still opens a workspace folder (``--workspace``/``DEALER_AUDIT_WORKSPACE``),
-and that folder is where both come from.
+The form key comes from where the evidence store's location comes from: the workspace folder, or for HQ on a
+database alone the environment (``DEALER_AUDIT_FORM_KEY``, a file path, which also overrides a workspace's).
 """
 
 from __future__ import annotations
@@ -50,6 +49,7 @@ FORM_KEY_BYTES = 32
 ENV_WORKSPACE = "DEALER_AUDIT_WORKSPACE"
 ENV_DB = "DEALER_AUDIT_DB"
 ENV_EVIDENCE = "DEALER_AUDIT_EVIDENCE"
+ENV_FORM_KEY = "DEALER_AUDIT_FORM_KEY"
 ENV_LANG = "DEALER_AUDIT_LANG"
 LANGUAGES = ("zh", "en")
 
@@ -281,6 +281,25 @@ class Workspace:
 
     @property
     def form_key_path(self) -> Path:
+        """Where the form key lives: $DEALER_AUDIT_FORM_KEY (a file path), else ``form.key`` in the workspace folder.
+
+        Like the evidence store, HQ on a database alone (no workspace folder) gets it from the environment, and
+        commands that do not seal or check workbooks never ask for it."""
+        configured = os.environ.get(ENV_FORM_KEY, "").strip()
+        if configured:
+            path = Path(configured).expanduser().resolve()
+            if not path.parent.is_dir():
+                raise ConfigurationError(
+                    f"the folder of the form key {path} ({ENV_FORM_KEY}) does not exist: create it or correct the "
+                    "path / 表单密钥所在文件夹不存在"
+                )
+            return path
+        if self.root is None:
+            raise ConfigurationError(
+                "this command seals or checks fill-in workbooks and there is no workspace folder for the form key: "
+                f"set {ENV_FORM_KEY} to the key file (made on first use; share it between HQ machines that read "
+                f"each other's forms) / 此命令需要表单密钥：请设置 {ENV_FORM_KEY}"
+            )
         return self.root / FORM_KEY_FILE
 
     @cached_property

@@ -135,3 +135,24 @@ def test_a_damaged_key_is_a_message_not_a_new_key(cli, assert_refused, db_snapsh
                  "-o", str(tmp_path / "x.xlsx"))  # fmt: skip
     assert_refused(result, FORM_KEY_FILE, "form key is damaged")
     assert (ws_root / FORM_KEY_FILE).read_text() == "not hex\n" and not (tmp_path / "x.xlsx").exists()
+
+
+def test_hq_on_a_database_alone_takes_the_key_from_the_environment(cli, assert_refused, ws_root, tmp_path, monkeypatch):
+    """No workspace folder: like the evidence store, the key comes from the environment (DEALER_AUDIT_FORM_KEY)."""
+    hq = tmp_path / "hq"
+    hq.mkdir()
+    monkeypatch.chdir(hq)  # no dealer-audit.toml here or above
+    db = f"sqlite:///{ws_root / 'audit.db'}"
+    args = ["form", "--db", db, "-d", "SH001", "-s", "mini-service", "--wave", "2026-Q4", "-o", str(hq / "f.xlsx")]
+    assert_refused(cli(*args), "DEALER_AUDIT_FORM_KEY", "no workspace folder for the form key")
+    assert not (hq / "f.xlsx").exists()
+    monkeypatch.setenv("DEALER_AUDIT_FORM_KEY", str(hq / "keys" / "form.key"))
+    assert_refused(cli(*args), "the folder of the form key", "does not exist")
+    (hq / "keys").mkdir()
+    assert cli(*args).exit_code == 0
+    assert stat.S_IMODE((hq / "keys" / "form.key").stat().st_mode) == 0o600
+    monkeypatch.setenv("DEALER_AUDIT_EVIDENCE", str(ws_root / "evidence"))
+    assert cli("import", "--db", db, str(hq / "f.xlsx")).exit_code == 0  # sealed and checked with the same key
+    # the workspace folder's own key is another key: the HQ-made form is foreign there
+    monkeypatch.delenv("DEALER_AUDIT_FORM_KEY")
+    assert_refused(cli("import", "-w", str(ws_root), str(hq / "f.xlsx")), "made by another workspace")
