@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing only: errors.py stays importable by every layer without pulling the core in
+    from dealer_audit.core.answers import Audit
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,39 @@ class NotFound(DealerAuditError):
 
 class Conflict(DealerAuditError):
     """Stored data disagrees with what is being imported (e.g. the same audit UUID with other content)."""
+
+
+class DraftChanged(Conflict):
+    """A write to an audit was refused because the audit changed since the writer last read it.
+
+    Optimistic concurrency for every editor of a stored audit (the terminal wizard, the browser app): each write
+    carries the version token the editor last saw (`Repository.draft_token`); when another process has since
+    answered, finalised, replaced or edited the audit, the repository stores nothing and raises this with the
+    audit as it is stored now (`current`), so the editor can show what changed and let the user decide. See
+    docs/capture.md, "Concurrent edits".
+    """
+
+    def __init__(self, audit_id: str, expected: str, found: str, current: Audit | None) -> None:
+        self.audit_id = audit_id
+        self.expected = expected
+        self.found = found
+        self.current = current
+        self.items: list[str] = []  # filled by the capture session: the items whose stored answer differs from its view
+        state = f" (now {current.status.value}, revision {current.revision})" if current is not None else ""
+        super().__init__(f"audit {audit_id} was changed by someone else since it was opened{state}; nothing was saved")
+
+    @property
+    def finalised(self) -> bool:
+        """True when the other writer finalised the audit (editing it further needs a reason for the trail)."""
+        return self.current is not None and self.current.is_final
+
+    def changed_items(self, seen: Audit) -> list[str]:
+        """Item ids whose stored answer differs from the editor's view `seen`, in the stored audit's order."""
+        if self.current is None:
+            return []
+        stored, mine = self.current.answers, seen.answers
+        ids = [*stored, *(i for i in mine if i not in stored)]
+        return [i for i in ids if stored.get(i) != mine.get(i)]
 
 
 class ConfigurationError(DealerAuditError):

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
-packages=(fonts-wqy-microhei)
+packages=(fonts-wqy-microhei fonts-dejavu-core)  # DejaVu Sans: the PDF fallback font (Hebrew, Arabic, symbols)
 [ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium postgresql-client)  # psql: v1 dump
 
 missing=()

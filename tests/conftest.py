@@ -242,3 +242,4 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEALER_AUDIT_DB", raising=False)
     monkeypatch.delenv("DEALER_AUDIT_EVIDENCE", raising=False)
     monkeypatch.delenv("DEALER_AUDIT_LANG", raising=False)
+    monkeypatch.delenv("DEALER_AUDIT_FORM_KEY", raising=False)

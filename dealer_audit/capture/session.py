@@ -4,6 +4,11 @@ Why a separate class: the rules an auditor meets (which item is next, which item
 note or photo must be given before moving on, how far each section is) must be testable without a terminal,
 and the wizard must stay a thin loop of "show, read a line, call the session". Persistence is a callback
 (`save`) the session calls with every answer the moment it changes, so a killed process loses nothing.
+
+The session only shows what was stored: an answer is taken into `audit` after `save` returned. When `save`
+refuses because the audit changed underneath (errors.DraftChanged, raised by capture/draft.DraftStore), the
+session adopts the stored audit, notes the refused answer in `refused` and re-raises, so a front end shows the
+refusal and the stored answers, never the answer it could not store.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import applicability, dealer_context, item_fraction, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.errors import DealerAuditError, DraftChanged
 from dealer_audit.formats.files import yes_no
+
+if TYPE_CHECKING:  # the session itself never writes; it only keeps the store its front end wired in
+    from dealer_audit.capture.draft import DraftStore
 
 NA_WORDS = ("a", "na", "n/a", "不适用")
 _KEY_DIGITS = {"1": True, "0": False}  # keypad answers, besides the yes/no words every reader knows
@@ -171,7 +179,7 @@ class SectionProgress:
         return self.answered >= self.visible
 
 
-SaveAnswer = Callable[[Answer], None]
+SaveAnswer = Callable[[Answer], Audit | None]  # returns the audit as stored now (None: keep the session's own)
 
 
 class CaptureSession:
@@ -193,7 +201,9 @@ class CaptureSession:
         self.audit = audit
         self.dealer = dealer
         self.attributes = dealer_attributes(dealer)
-        self._save = save or (lambda answer: None)
+        self._save: SaveAnswer = save or (lambda answer: None)
+        self.refused: list[Answer] = []  # answers a save refused (DraftChanged): never shown as current
+        self.draft_store: DraftStore | None = None  # set by whoever wired `save` to a DraftStore (the wizard)
         self._visibility: tuple[Audit, dict[str, bool]] | None = None
         self._clock = clock
         self.items: list[Item] = list(standard.items())
@@ -247,9 +257,22 @@ class CaptureSession:
     # -- answering -------------------------------------------------------------------------------------------
 
     def _store(self, answer: Answer) -> Answer:
-        self.audit = self.audit.with_answer(answer)
-        self._save(answer)
+        """Save first, then show: a refused save leaves the session on the stored audit, never on `answer`."""
+        try:
+            stored = self._save(answer)
+        except DraftChanged as changed:
+            changed.items = changed.changed_items(self.audit)
+            self.refused.append(answer)
+            if changed.current is not None:
+                self.audit = changed.current
+            raise
+        self.audit = stored if stored is not None else self.audit.with_answer(answer)
+        self.refused = [a for a in self.refused if a.item_id != answer.item_id]  # re-entered and stored now
         return answer
+
+    def adopt(self, audit: Audit) -> None:
+        """Show `audit` (as stored) from now on, e.g. after a refused finalisation."""
+        self.audit = audit
 
     def answer(self, text: str) -> Answer:
         """Record the current item's answer from typed text (y/n/a, a number, option keys, text) and save it."""

@@ -23,13 +23,14 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from dealer_audit.capture.draft import DraftStore
 from dealer_audit.capture.evidence import store_evidence
 from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now
 from dealer_audit.capture.targets import resolve_target, split_standard
 from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Item, Wave
-from dealer_audit.errors import Conflict, DealerAuditError
+from dealer_audit.errors import Conflict, DealerAuditError, DraftChanged
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -61,6 +62,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "required": "required",
         "optional": "optional",
         "intro": "? = help · q = quit (every answer is saved as you give it)",
+        "draft_changed": "NOT SAVED: audit {id} was changed elsewhere (another window, process or an import): {what}. "
+        "Your input for {item} was not stored; the answers shown now are the stored ones.",
+        "changed_final": "it was finalised",
+        "changed_items": "changed items {items}",
+        "changed_none": "no answer differs from yours, but it was saved again",
+        "stopped_final": "The audit is final now, so this wizard stops. Changing a final audit needs a reason "
+        "(ask HQ).",
+        "finalise_refused": "NOT FINALISED: audit {id} was changed elsewhere: {what}. Check the answers shown, "
+        "then finalise again.",
+        "not_saved_quit": "Not everything was saved: {n} input(s) were refused (shown above). Continue later with:",
     },
     "zh": {
         "yes": "是",
@@ -91,6 +102,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "required": "必答",
         "optional": "选答",
         "intro": "? = 帮助 · q = 退出（每个答案输入后立即保存）",
+        "draft_changed": "未保存：稽核 {id} 已在别处（其他窗口、进程或导入）被修改：{what}。"
+        "您对 {item} 的输入没有保存；现在显示的是已存储的答案。",
+        "changed_final": "已被定稿",
+        "changed_items": "变更的项目 {items}",
+        "changed_none": "答案与您的相同，但已被重新保存",
+        "stopped_final": "该稽核现已定稿，向导结束。修改已定稿的稽核需要说明理由（请联系总部）。",
+        "finalise_refused": "未定稿：稽核 {id} 已在别处被修改：{what}。请核对现在显示的答案后再定稿。",
+        "not_saved_quit": "并非全部已保存：{n} 项输入被拒绝（见上）。稍后继续：",
     },
 }
 
@@ -128,10 +147,15 @@ class WizardResult:
     finalised: bool
     quit: bool
     answered: int
+    refused: int = 0  # inputs the repository refused (the audit changed underneath) and that were not re-entered
 
 
 class _Quit(Exception):
     """The auditor typed q (or closed input); everything is saved already."""
+
+
+class _Stop(Exception):
+    """The audit was finalised elsewhere: nothing more can be captured here."""
 
 
 class Wizard:
@@ -260,26 +284,75 @@ class Wizard:
         try:
             self.console.print(f"[dim]{self.t['intro']}[/]")
             while True:
-                item = self.session.current
-                if item is None:
-                    if self.end_of_audit():
+                try:
+                    if self.step():
                         break
-                    continue
-                self.show(item)
-                if self.session.pending_evidence(item) and self.declined != item.id:  # e.g. resumed after a crash
-                    self.collect_evidence(item)
-                    if not self.session.pending_evidence(item):
-                        self.session.next()
-                        continue
-                self.handle(item, self.read(f"{item.id}> "))
+                except DraftChanged as changed:
+                    self.refusal(changed)
         except _Quit:
             quit_early = not self.finalised
+        except _Stop:
+            self.console.print(f"[bold red]{escape(self.t['stopped_final'])}[/]")
         if quit_early:
-            self.console.print(f"[green]{self.t['saved_quit']}[/]")
+            refused = len(self.session.refused)
+            if refused:  # "Saved" only when it is true
+                self.console.print(f"[bold red]{escape(self.t['not_saved_quit'].format(n=refused))}[/]")
+            else:
+                self.console.print(f"[green]{self.t['saved_quit']}[/]")
             if self.resume_hint:
                 self.console.print(f"  {escape(self.resume_hint)}", soft_wrap=True)
         answered = sum(1 for a in self.session.audit.answers.values() if a.is_answered)
-        return WizardResult(self.session.audit.audit_id, self.finalised, quit_early, answered)
+        return WizardResult(
+            self.session.audit.audit_id, self.finalised, quit_early, answered, len(self.session.refused)
+        )
+
+    def step(self) -> bool:
+        """Show the current item and handle one typed line (or the summary at the end); True when done."""
+        item = self.session.current
+        if item is None:
+            return self.end_of_audit()
+        self.show(item)
+        if self.session.pending_evidence(item) and self.declined != item.id:  # e.g. resumed after a crash
+            self.collect_evidence(item)
+            if not self.session.pending_evidence(item):
+                self.session.next()
+                return False
+        self.handle(item, self.read(f"{item.id}> "))
+        return False
+
+    def changed_words(self, changed: DraftChanged) -> str:
+        if changed.finalised:
+            return self.t["changed_final"]
+        if changed.items:
+            return self.t["changed_items"].format(items=", ".join(changed.items))
+        return self.t["changed_none"]
+
+    def refusal(self, changed: DraftChanged) -> None:
+        """Show a write the repository refused because the audit changed underneath; stop when it is final."""
+        item = self.session.refused[-1].item_id if self.session.refused else "?"
+        message = self.t["draft_changed"].format(id=changed.audit_id, what=self.changed_words(changed), item=item)
+        self.console.print(f"[bold red]{escape(message)}[/]", soft_wrap=True)
+        if changed.finalised:
+            raise _Stop
+
+    def try_finalise(self) -> bool:
+        """Finalise (True), or show why the repository refused (the audit changed since it was shown)."""
+        try:
+            self.finalise()
+        except DraftChanged as changed:
+            if changed.current is not None:
+                self.session.adopt(changed.current)
+            what = self.changed_words(changed)
+            self.console.print(
+                f"[bold red]{escape(self.t['finalise_refused'].format(id=changed.audit_id, what=what))}[/]",
+                soft_wrap=True,
+            )
+            if changed.finalised:
+                raise _Stop from None
+            return False
+        self.finalised = True
+        self.console.print(f"[bold green]{self.t['finalised'].format(id=self.session.audit.audit_id)}[/]")
+        return True
 
     def handle(self, item: Item, line: str) -> None:
         """One typed line: a command or an answer. Refusals are shown and the item is asked again."""
@@ -315,6 +388,8 @@ class Wizard:
                 self.session.next()
         except EvidenceRequired as required:
             self.warn(self.t["needs"].format(needs=", ".join(self.need_words(required.needs))))
+        except DraftChanged as changed:
+            self.refusal(changed)
         except DealerAuditError as error:
             self.warn(str(error))
 
@@ -369,10 +444,7 @@ class Wizard:
         if session.is_complete:
             reply = self.read(f"{t['finalise_q']} ").strip().lower()
             if reply in ("y", "yes", "是", "f"):
-                self.finalise()
-                self.finalised = True
-                self.console.print(f"[bold green]{t['finalised'].format(id=session.audit.audit_id)}[/]")
-                return True
+                return self.try_finalise()
             if reply in ("n", "no", "否", "q", ""):
                 raise _Quit
         else:
@@ -382,10 +454,7 @@ class Wizard:
             raise _Quit
         if line.lower() == "f":
             if session.is_complete:
-                self.finalise()
-                self.finalised = True
-                self.console.print(f"[bold green]{t['finalised'].format(id=session.audit.audit_id)}[/]")
-                return True
+                return self.try_finalise()
             return False
         if line.lower() == "b":
             try:
@@ -419,8 +488,12 @@ class CaptureRepository(Protocol):
         status: Any = None,
     ) -> list[Audit]: ...
     def save_audit(self, audit: Audit) -> Any: ...
-    def save_answer(self, audit_id: str, answer: Answer) -> Any: ...
-    def finalise(self, audit_id: str, who: str) -> Any: ...
+    def get_audit(self, audit_id: str) -> Audit: ...
+    def draft_token(self, audit_id: str) -> str: ...
+    def save_answer(
+        self, audit_id: str, answer: Answer, who: str = "", why: str = "", expected: str | None = None
+    ) -> Audit: ...
+    def finalise(self, audit_id: str, who: str, why: str = "", expected: str | None = None) -> Audit: ...
     def standard_hash(self, standard_id: str, version: str) -> str | None: ...
 
 
@@ -449,7 +522,9 @@ def open_capture(
             f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume"
         )
     if drafts:
-        audit = max(drafts, key=lambda a: (len(a.answers), str(a.visit_start or "")))  # naive/aware-safe
+        chosen = max(drafts, key=lambda a: (len(a.answers), str(a.visit_start or "")))  # naive/aware-safe
+        token = repo.draft_token(chosen.audit_id)  # read before the audit: a write in between is caught, not missed
+        audit = repo.get_audit(chosen.audit_id)
         if (audit.standard_id, audit.standard_version) != checklist.key:
             checklist = repo.get_standard(audit.standard_id, audit.standard_version)
         resumed = True
@@ -466,11 +541,11 @@ def open_capture(
             source="wizard",
         )
         repo.save_audit(audit)
+        token = repo.draft_token(audit.audit_id)
         resumed = False
-    audit_id = audit.audit_id
-    session = CaptureSession(
-        checklist, audit, dealer, save=lambda answer: repo.save_answer(audit_id, answer), clock=clock
-    )
+    store = DraftStore(repo, audit.audit_id, token)
+    session = CaptureSession(checklist, audit, dealer, save=store.save_answer, clock=clock)
+    session.draft_store = store
     return session, resumed
 
 
@@ -491,6 +566,8 @@ def run_capture(
     console = console or Console(highlight=False)
     auditor = auditor or os.environ.get("DEALER_AUDIT_AUDITOR", "") or getpass.getuser()
     session, resumed = open_capture(repo, dealer_code, standard, wave, auditor, resume)
+    store = session.draft_store
+    assert store is not None
     audit = session.audit
     zh = lang.startswith("zh")
     title = f"{session.standard.title.get(lang)} · {session.dealer.name.get(lang) if session.dealer else ''}"
@@ -506,7 +583,7 @@ def run_capture(
         session,
         console,
         evidence_dir,
-        finalise=lambda: repo.finalise(audit.audit_id, auditor),
+        finalise=lambda: session.adopt(store.finalise(auditor)),
         lang=lang,
         resume_hint=hint,
         stream=stream,

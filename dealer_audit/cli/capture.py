@@ -44,6 +44,8 @@ def capture(
             resume=resume,
             console=console.out,
         )
+    if result.refused:  # something the auditor typed was not stored (the audit changed underneath): say so
+        raise typer.Exit(1)
     if result.quit:
         raise typer.Exit(0)
 

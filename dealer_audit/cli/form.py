@@ -41,7 +41,8 @@ def form(
         raise Conflict(f"{target} exists; pass --force to overwrite it (a filled form would be lost)")
     with open_workspace(workspace, db) as ws:
         found_dealer, checklist = resolve_target(ws.repo, dealer, standard, wave)
-    write_form(checklist, found_dealer, wave, target)
+        key = ws.form_key
+    write_form(checklist, found_dealer, wave, target, key=key)
     items = sum(1 for _ in checklist.items())
     console.out.print(
         f"wrote {target}: {items} items of {checklist.id} {checklist.version} for {found_dealer.code}, wave {wave}",

@@ -36,6 +36,7 @@ def init(
         console.out.print(f"  settings  {SETTINGS_FILE}")
         console.out.print(f"  database  {ws.display_db_url}")
         console.out.print(f"  evidence  {ws.evidence_dir.name}/")
+        console.out.print(f"  form key  {ws.form_key_path.name} (private: it seals fill-in workbooks)")
         console.out.print("Next: dealer-audit standards import checklists/  and  dealer-audit dealers import FILE")
     if db and url_secrets(db):
         console.err.print(

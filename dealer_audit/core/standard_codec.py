@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from dealer_audit.core.dealers import code_problem
 from dealer_audit.core.standard import (
     AlertRules,
     AnswerType,
@@ -611,9 +612,11 @@ class Decoder:
         for index, raw_entry in enumerate(self.sequence(root, "regions", "")):
             where = join("regions", index)
             raw = self.mapping(raw_entry, where, REGION_KEYS, "a region")
-            regions.append(
-                Region(code=self.text(raw, "code", where, required=True), name=self.local_text(raw, "name", where))
-            )
+            region_code = self.text(raw, "code", where, required=True)
+            unsafe = code_problem(region_code, "region code")
+            if unsafe:
+                self.error(join(where, "code"), unsafe, code="unsafe_code")
+            regions.append(Region(code=region_code, name=self.local_text(raw, "name", where)))
         alerts = AlertRules()
         if root.get("alerts") is not None:
             raw = self.mapping(root["alerts"], "alerts", ALERT_KEYS, "'alerts'")

@@ -31,6 +31,7 @@ from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import evidence_name_problem, write_atomically
 from dealer_audit.formats.json_input import read_json_file
+from dealer_audit.storage.limits import audit_issues, located
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
@@ -227,6 +228,7 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
         answers=answers,
         source=source,
     )
+    problems.extend(located(audit_issues(audit), where))  # what the database cannot hold, by JSON path
     problems.raise_if_errors(f"{source or 'audit'}: not a valid audit file")
     return audit
 

@@ -20,11 +20,12 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from dealer_audit.core.dealers import AttributeValue, Dealer
+from dealer_audit.core.dealers import AttributeValue, Dealer, code_problem
 from dealer_audit.core.standard import LocalText
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook, sheet_rows, yes_no
+from dealer_audit.storage.limits import dealer_issues, located
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -195,8 +196,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             return table.where(number, index.get(name, 0))
 
         code = cell_text(cell("code"))
+        unsafe = code_problem(code)
         if not code:
             problems.error(where("code"), "code: a dealer code is required", code="missing")
+        elif unsafe:
+            problems.error(where("code"), f"code: {unsafe}", code="unsafe_code")
         else:
             key = code.upper()
             if key in seen:
@@ -213,8 +217,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 where(column), f"{column}: dealer '{code}' needs a name (name_zh or name_en)", code="missing"
             )
         region = cell_text(cell("region"))
+        unsafe_region = code_problem(region, "region code")
         if not region:
             problems.error(where("region"), f"region: dealer '{code}' has no region", code="missing")
+        elif unsafe_region:
+            problems.error(where("region"), f"region: {unsafe_region}", code="unsafe_code")
         elif known_regions is not None and region not in known_regions:
             problems.error(
                 where("region"),
@@ -235,18 +242,18 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
                 continue
             if value is not None:
                 attributes[attribute] = value
-        dealers.append(
-            Dealer(
-                code=code,
-                name=dealer_name,
-                region=region,
-                province=cell_text(cell("province")),
-                city=cell_text(cell("city")),
-                group=cell_text(cell("group")),
-                brand=cell_text(cell("brand")),
-                attributes=attributes,
-            )
+        dealer = Dealer(
+            code=code,
+            name=dealer_name,
+            region=region,
+            province=cell_text(cell("province")),
+            city=cell_text(cell("city")),
+            group=cell_text(cell("group")),
+            brand=cell_text(cell("brand")),
+            attributes=attributes,
         )
+        problems.extend(located(dealer_issues(dealer), where))  # what the database cannot hold, at its cell
+        dealers.append(dealer)
     if not table.rows and not problems.has_errors:
         problems.warning(table.where(1), "the file lists no dealers", code="empty")
     return dealers, problems.problems

@@ -58,6 +58,7 @@ from dealer_audit.formats.xlsform import (
     dealer_label,
     item_label,
 )
+from dealer_audit.storage.limits import audit_issues
 
 ODK_CENTRAL = "odk-central"
 ODK_BRIEFCASE = "odk-briefcase"
@@ -671,9 +672,23 @@ class _Reader:
             answers=answers,
             source=str(row.locate(None)),
         )
+        columns = {"audit_id": id_column, "dealer": dealer_column, "wave": wave_column}
+        columns["auditor"] = self.meta(META_AUDITOR)
+        for issue in audit_issues(audit):  # what the database cannot hold, at its row and column
+            self.error(row, columns.get(issue.field, self.answer_column(mapping, issue.field)), str(issue))
         dealer = (self.dealers or {}).get(dealer_code)
         complete = is_complete(standard, audit, dealer)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
+
+    @staticmethod
+    def answer_column(mapping: _Mapping, field: str) -> int | None:
+        """The column an answer field (a JSON path of storage/limits.py, ``answers.R01.note``) was read from."""
+        for item, _, where, note_column, photo_column, _ in mapping.plan:
+            prefix = f"answers.{item.id}"
+            if field == prefix or field.startswith(prefix + "."):
+                rest = field[len(prefix) + 1 :]
+                return note_column if rest == "note" else photo_column if rest.startswith("evidence") else where.column
+        return None
 
     def answers(self, row: _Row, mapping: _Mapping) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}

@@ -7,11 +7,18 @@ dealer (with the attributes conditions read), the wave, the audit UUID (so impor
 idempotent) and a checksum of the item list. Reading regenerates every locked cell from the standard and
 compares, so a row that was reordered, deleted, inserted or edited outside the answer columns is found and
 named by its cell; every problem is reported at once as ``FILE!Sheet!Cell: what is wrong``.
+
+Sheet protection has no password (Excel's is trivially removed anyway), so `_meta` is sealed instead: its last
+key row, ``seal``, holds an HMAC-SHA256 over every other `_meta` cell read (key/value rows and the item rows),
+keyed with the workspace's secret (storage/workspace.py ``form.key``). A filler without that secret cannot
+make an edited `_meta` verify; the visible dealer and wave header must agree with the sealed `_meta`. What this
+proves and what it does not: docs/security.md, "Fill-in workbook tamper check".
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import re
@@ -44,9 +51,14 @@ from dealer_audit.formats.files import (
     yes_no,
 )
 from dealer_audit.formats.json_input import parse_json
+from dealer_audit.storage.limits import audit_issues, located
 
 FORMAT = "dealer-audit/form"
-FORM_VERSION = 1
+FORM_VERSION = 2  # 2: `_meta` sealed with the workspace key (version 1 forms had no seal and are refused)
+SEAL_KEY = "seal"
+SEAL_CONTEXT = b"dealer-audit/form seal v2\n"
+DEALER_CELL = "B2"
+WAVE_CELL = "F2"
 SHEET = "Audit"
 META = "_meta"
 LISTS = "_lists"
@@ -114,6 +126,15 @@ def item_checksum(standard: Checklist) -> str:
     """sha256 of the item list (ids and both texts, in order): any reordering or rewording changes it."""
     text = "\n".join(f"{i.id}\t{i.text.zh}\t{i.text.en}" for i in standard.items())
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def meta_seal(key: bytes, rows: Iterable[tuple[Any, Any]]) -> str:
+    """The HMAC-SHA256 (hex) of `_meta`'s cells as read back: every (column A, column B) pair in sheet order.
+
+    Values are serialised with their JSON type, so a number retyped as text (or the reverse) breaks the seal too.
+    """
+    payload = json.dumps([[a, b] for a, b in rows], ensure_ascii=False, separators=(",", ":"), default=str)
+    return hmac.new(key, SEAL_CONTEXT + payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def option_label(option_label_zh: str, option_label_en: str, code: str) -> str:
@@ -208,8 +229,13 @@ def write_form(
     wave: str,
     path: str | Path,
     audit_id: str | None = None,
+    *,
+    key: bytes,
 ) -> Path:
-    """Write the fill-in workbook for one dealer, standard version and wave; returns the path written."""
+    """Write the fill-in workbook for one dealer, standard version and wave; returns the path written.
+
+    `key` is the workspace's form key: `_meta` is sealed with it and only a workspace holding the same key
+    reads the workbook back."""
     path = Path(path)
     attributes = dict(dealer_context(dealer))
     workbook = Workbook()
@@ -223,9 +249,9 @@ def write_form(
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = "经销商 Dealer"
-    sheet["B2"] = f"{dealer.code} {option_label(dealer.name.zh, dealer.name.en, '')}".strip()
+    _set_text(sheet[DEALER_CELL], f"{dealer.code} {option_label(dealer.name.zh, dealer.name.en, '')}".strip())
     sheet["E2"] = "波次 Wave"
-    sheet["F2"] = wave
+    _set_text(sheet[WAVE_CELL], wave)
     sheet["A3"] = "稽核员 Auditor"
     sheet["E3"] = "访问日期 Visit date"
     sheet["A4"] = (
@@ -266,8 +292,8 @@ def write_form(
         row = FIRST_ROW + offset
         values = row_values(standard, item, attributes)
         applies = dealer_applicability(item, attributes) is not False
-        for key, text in values.items():
-            cell = sheet.cell(row, COLUMN_INDEX[key])
+        for column_key, text in values.items():
+            cell = sheet.cell(row, COLUMN_INDEX[column_key])
             _set_text(cell, text)
         for n, column in enumerate(COLUMNS, 1):
             cell = sheet.cell(row, n)
@@ -333,14 +359,17 @@ def write_form(
         ("first_row", FIRST_ROW),
         ("generated_at", datetime.now(UTC).replace(microsecond=0).isoformat()),
     ]
-    for n, (key, value) in enumerate(entries, 1):
-        meta.cell(n, 1, key)
+    for n, (name, value) in enumerate(entries, 1):
+        meta.cell(n, 1, name)
         meta.cell(n, 2, value)
+    item_rows = [(item.id, FIRST_ROW + offset) for offset, item in enumerate(standard.items())]
     meta.cell(META_ITEMS_ROW - 1, 1, "item_id")
     meta.cell(META_ITEMS_ROW - 1, 2, "row")
-    for offset, item in enumerate(standard.items()):
-        meta.cell(META_ITEMS_ROW + offset, 1, item.id)
-        meta.cell(META_ITEMS_ROW + offset, 2, FIRST_ROW + offset)
+    for offset, (item_id, row) in enumerate(item_rows):
+        meta.cell(META_ITEMS_ROW + offset, 1, item_id)
+        meta.cell(META_ITEMS_ROW + offset, 2, row)
+    meta.cell(len(entries) + 1, 1, SEAL_KEY)
+    meta.cell(len(entries) + 1, 2, meta_seal(key, [*entries, ("item_id", "row"), *item_rows]))
     for hidden in (meta, lists):
         hidden.sheet_state = "hidden"
         hidden.protection.sheet = True
@@ -389,10 +418,11 @@ def _split_list(text: str) -> list[str]:
 class _Reader:
     """Reads one filled workbook; collects every problem with its cell."""
 
-    def __init__(self, path: Path, standards: Mapping[tuple[str, str], Checklist]) -> None:
+    def __init__(self, path: Path, standards: Mapping[tuple[str, str], Checklist], key: bytes) -> None:
         self.path = path
         self.file = str(path)
         self.standards = standards
+        self.key = key
         self.problems = ProblemCollector()
 
     def at(self, cell: str | None = None, sheet: str = SHEET) -> Location:
@@ -425,8 +455,9 @@ class _Reader:
         for name in (META, SHEET):
             check_sheet_size(workbook[name], self.file)
         meta = self.read_meta(workbook[META])
-        standard = self.find_standard(meta)
         sheet = workbook[SHEET]
+        self.check_seal(sheet, meta)
+        standard = self.find_standard(meta)
         self.check_structure(sheet, standard, meta)
         if self.problems.has_errors:
             raise ValidationFailed(
@@ -439,9 +470,15 @@ class _Reader:
 
     def read_meta(self, sheet: Worksheet) -> dict[str, Any]:
         meta: dict[str, Any] = {}
-        for row in sheet.iter_rows(min_row=1, max_row=META_ITEMS_ROW - 2, max_col=2, values_only=True):
-            if row[0]:
-                meta[str(row[0])] = row[1]
+        sealed: list[tuple[Any, Any]] = []  # every cell pair of columns A:B the seal covers, in sheet order
+        seal_row = 0
+        for n, row in enumerate(sheet.iter_rows(min_row=1, max_row=META_ITEMS_ROW - 2, max_col=2, values_only=True), 1):
+            if row[0] == SEAL_KEY:
+                meta[SEAL_KEY], seal_row = row[1], n
+            elif row[0] is not None or row[1] is not None:
+                sealed.append((row[0], row[1]))
+                if row[0]:
+                    meta[str(row[0])] = row[1]
         if meta.get("format") != FORMAT:
             raise self.fatal(f"_meta format is {meta.get('format')!r}, expected {FORMAT!r}", "B1", META)
         version = meta.get("form_version")
@@ -451,6 +488,14 @@ class _Reader:
                 "B2",
                 META,
                 hint="upgrade dealer-audit",
+            )
+        if version < FORM_VERSION:
+            raise self.fatal(
+                f"form version {version} was made by an older dealer-audit without a tamper seal; "
+                "它没有防篡改封印，不能导入",
+                "B2",
+                META,
+                hint="generate a new form with `dealer-audit form` and copy the answers into it",
             )
         missing = [
             k
@@ -464,12 +509,61 @@ class _Reader:
         except ValidationFailed:
             raise self.fatal("_meta dealer_attributes is not valid JSON", sheet=META) from None
         rows: list[tuple[str, int]] = []
-        for item_id, row in sheet.iter_rows(min_row=META_ITEMS_ROW, max_col=2, values_only=True):
-            if item_id is None:
+        for n, (item_id, row) in enumerate(
+            sheet.iter_rows(min_row=META_ITEMS_ROW - 1, max_col=2, values_only=True), META_ITEMS_ROW - 1
+        ):
+            if item_id is None and row is None:
                 break
-            rows.append((str(item_id), row if isinstance(row, int) else -1))  # -1: edited, fails the list check
+            sealed.append((item_id, row))  # the header row (item_id, row) is sealed too
+            if n >= META_ITEMS_ROW:
+                rows.append((str(item_id), row if isinstance(row, int) else -1))  # -1: edited, fails the list check
         meta["rows"] = rows
+        meta["_sealed"] = sealed
+        meta["_seal_row"] = seal_row
         return meta
+
+    def check_seal(self, sheet: Worksheet, meta: dict[str, Any]) -> None:
+        """Refuse a workbook whose `_meta` does not verify with this workspace's key, or whose visible dealer and
+        wave header disagrees with `_meta`; every such problem at once, each at its cell."""
+        problems: list[Problem] = []
+        seal = meta.get(SEAL_KEY)
+        seal_cell = f"B{meta['_seal_row']}" if meta["_seal_row"] else None
+        expected = meta_seal(self.key, meta["_sealed"])
+        if not isinstance(seal, str) or not hmac.compare_digest(seal, expected):
+            problems.append(
+                Problem(
+                    self.at(seal_cell, META),
+                    "the hidden _meta sheet does not carry this workspace's seal: it was edited after the form was "
+                    "made, or the form was made by another workspace / 隐藏的 _meta 表未通过本工作区的防篡改校验："
+                    "表格被改动过，或由其他工作区生成",
+                    "form_tampered",
+                    hint="generate a new form with `dealer-audit form` in this workspace and copy the answers into it",
+                )
+            )
+        code = str(meta.get("dealer_code") or "")
+        shown = cell_text(sheet[DEALER_CELL].value)
+        if shown != code and not shown.startswith(f"{code} "):
+            problems.append(
+                Problem(
+                    self.at(DEALER_CELL),
+                    f"the header names dealer {shown.split(' ')[0] if shown else '(none)'!r} but the hidden _meta "
+                    f"sheet names {code!r} / 表头经销商与隐藏的 _meta 表不一致",
+                    "form_tampered",
+                )
+            )
+        wave = str(meta.get("wave") or "")
+        shown_wave = cell_text(sheet[WAVE_CELL].value)
+        if shown_wave != wave:
+            problems.append(
+                Problem(
+                    self.at(WAVE_CELL),
+                    f"the header names wave {shown_wave!r} but the hidden _meta sheet names {wave!r} / "
+                    "表头波次与隐藏的 _meta 表不一致",
+                    "form_tampered",
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems, f"{self.file}: the form failed its tamper check; nothing was imported")
 
     def find_standard(self, meta: dict[str, Any]) -> Checklist:
         key = (str(meta["standard_id"]), str(meta["standard_version"]))
@@ -572,6 +666,7 @@ class _Reader:
             standard_hash=str(meta.get("standard_hash") or ""),
             source=self.path.name,
         )
+        self.problems.extend(located(audit_issues(audit), lambda field: self.cell_of(field, cells)))
         if not self.problems.has_errors:
             self.apply_validation(standard, audit, attributes, cells)
         if self.problems.has_errors:
@@ -580,6 +675,18 @@ class _Reader:
             )
         complete = not any(p.code == "missing_required" for p in self.problems.problems)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
+
+    def cell_of(self, field: str, rows: Mapping[str, int]) -> Location:
+        """The cell an audit field (a JSON path of storage/limits.py) was read from."""
+        if field == "auditor":
+            return self.at(AUDITOR_CELL)
+        for item_id, row in rows.items():
+            prefix = f"answers.{item_id}"
+            if field == prefix or field.startswith(prefix + "."):
+                rest = field[len(prefix) + 1 :]
+                column = "note" if rest == "note" else "evidence" if rest.startswith("evidence") else "answer"
+                return self.at(f"{LETTER[column]}{row}")
+        return self.at(None, META)
 
     def count_errors(self) -> int:
         return sum(1 for p in self.problems.problems if p.is_error)
@@ -744,16 +851,17 @@ class _Reader:
 
 
 def read_form_with_warnings(
-    path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist]
+    path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist], *, key: bytes
 ) -> tuple[Audit, list[Problem]]:
     """`read_form` plus the warnings that did not stop the import (missing required answers — the audit is then
     a draft —, answers to items hidden by earlier answers, numbers no scoring band matches)."""
-    reader = _Reader(Path(path), _standards_by_key(standards))
+    reader = _Reader(Path(path), _standards_by_key(standards), key)
     audit = reader.read()
     return audit, [p for p in reader.problems.problems if p.severity is Severity.WARNING]
 
 
-def read_form(path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist]) -> Audit:
+def read_form(path: str | Path, standards: Iterable[Checklist] | Mapping[Any, Checklist], *, key: bytes) -> Audit:
     """Read a filled workbook into an Audit, finalised when complete, else a draft. Raises ValidationFailed with
-    every error at once (``FILE!Audit!H7: …``); nothing should be stored when it does."""
-    return read_form_with_warnings(path, standards)[0]
+    every error at once (``FILE!Audit!H7: …``); nothing should be stored when it does. `key`: the workspace's
+    form key the workbook was sealed with."""
+    return read_form_with_warnings(path, standards, key=key)[0]

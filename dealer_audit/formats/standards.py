@@ -14,6 +14,7 @@ from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator, raise_if_errors
 from dealer_audit.errors import Location, NotFound, Problem, Severity, ValidationFailed
 from dealer_audit.formats.files import write_atomically
+from dealer_audit.storage.limits import checklist_issues, located, program_issues
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -60,10 +61,14 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
         locate = locator(str(path), locations)
         if is_program_data(data):
             program, more = decode_program(data, str(path), locate)
+            if program is not None:
+                more = [*more, *located(program_issues(program), locate)]
             return FileCheck(
                 path, "program", program=program, problems=sort_problems([*problems, *more]), locate=locate
             )
         checklist, more = decode_standard(data, str(path), locate, attributes)
+        if checklist is not None:
+            more = [*more, *located(checklist_issues(checklist), locate)]
         return FileCheck(
             path, "standard", checklist=checklist, problems=sort_problems([*problems, *more]), locate=locate
         )
@@ -71,6 +76,11 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
         from dealer_audit.formats.standard_xlsx import check_standard_xlsx
 
         workbook_checklist, workbook_problems = check_standard_xlsx(path, attributes)
+        if workbook_checklist is not None:
+            workbook_problems = [
+                *workbook_problems,
+                *located(checklist_issues(workbook_checklist), locator(str(path))),
+            ]
         return FileCheck(path, "standard", checklist=workbook_checklist, problems=workbook_problems)
     return FileCheck(
         path,

@@ -306,7 +306,9 @@ class _Importer:
             elif kind == "form":
                 from dealer_audit.formats.form_xlsx import read_form_with_warnings
 
-                audit, warnings = read_form_with_warnings(path, list(self.standards.values()))
+                audit, warnings = read_form_with_warnings(
+                    path, list(self.standards.values()), key=self.workspace.form_key
+                )
                 result.warnings.extend(str(p) for p in warnings)
                 self.store([audit], result, path)
             elif kind == "field-export":

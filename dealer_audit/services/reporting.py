@@ -34,11 +34,13 @@ from dealer_audit.core.report_model import (
     build_dealer_report,
     build_network_report,
     build_region_report,
+    dealer_file_stem,
+    region_file_stem,
     safe_file_stem,
 )
 from dealer_audit.core.standard import Checklist
 from dealer_audit.core.standard_codec import close_matches
-from dealer_audit.errors import ConfigurationError, DealerAuditError, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
 TREND_WAVES = 4  # the current wave and up to three before it
@@ -201,12 +203,45 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:
-    folder = out_dir / safe_file_stem(report.wave) / "dealers"
-    return folder / f"{report.file_stem}.pdf", folder / f"{report.file_stem}.xlsx"
+    return _dealer_paths(out_dir, report.dealer.code, report.wave, report.lang)
+
+
+def _dealer_paths(out_dir: Path, code: str, wave: str, lang: str) -> tuple[Path, Path]:
+    folder = out_dir / safe_file_stem(wave) / "dealers"
+    stem = dealer_file_stem(code, wave, lang)
+    return folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
 
 
 def region_path(out_dir: Path, report: RegionReport) -> Path:
-    return out_dir / safe_file_stem(report.wave) / "regions" / f"{report.file_stem}.pdf"
+    return _region_path(out_dir, report.region_code, report.wave, report.lang)
+
+
+def _region_path(out_dir: Path, code: str, wave: str, lang: str) -> Path:
+    return out_dir / safe_file_stem(wave) / "regions" / f"{region_file_stem(code, wave, lang)}.pdf"
+
+
+def check_distinct_targets(
+    out_dir: Path, wave: str, lang: str, dealers: Sequence[str] = (), regions: Sequence[str] = ()
+) -> None:
+    """Refuse a run in which two reports would be written to one file (Conflict, before anything is rendered).
+
+    Codes are checked against a safe alphabet on import, but a database may hold codes imported before that
+    check, or from another tool; file names are compared case-insensitively because Windows and macOS do."""
+    seen: dict[str, str] = {}
+    clashes: list[str] = []
+    targets = [(f"dealer {code}", _dealer_paths(out_dir, code, wave, lang)[0]) for code in dealers]
+    targets += [(f"region {code}", _region_path(out_dir, code, wave, lang)) for code in regions]
+    for label, path in targets:
+        key = str(path).casefold()
+        if key in seen:
+            clashes.append(f"{seen[key]} and {label} would both be written to {path.name}")
+        else:
+            seen[key] = label
+    if clashes:
+        raise Conflict(
+            "reports not written: " + "; ".join(clashes) + ". Codes should use only ASCII letters, digits, '-', "
+            "'_' and '.'; rename one code (dealer-audit dealers import) / 报告文件名冲突，未生成报告"
+        )
 
 
 def _write_dealer(
@@ -441,6 +476,7 @@ def render_dealer_pdfs(
 ) -> RenderOutcome:
     ctx = _context(workspace, wave, context)
     codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
+    check_distinct_targets(out_dir, ctx.wave, lang, dealers=codes)
     started = time.perf_counter()
     outcome = _run_chunks(ctx, _dealer_tasks(codes, out_dir, lang, xlsx), jobs or default_jobs(), progress, len(codes))
     outcome.seconds = time.perf_counter() - started
@@ -459,6 +495,7 @@ def render_region_pdfs(
 ) -> RenderOutcome:
     ctx = _context(workspace, wave, context)
     codes = [r.code for r in ctx.result.regions if r.dealer_codes]
+    check_distinct_targets(out_dir, ctx.wave, lang, regions=codes)
     started = time.perf_counter()
     outcome = _run_chunks(ctx, _region_tasks(codes, out_dir, lang), jobs or default_jobs(), progress, len(codes))
     outcome.seconds = time.perf_counter() - started
@@ -486,6 +523,7 @@ def render_all(
     ctx = _context(workspace, wave, context, waves=waves)
     dealer_codes = [d.code for d in ctx.result.dealers]
     region_codes = [r.code for r in ctx.result.regions if r.dealer_codes]
+    check_distinct_targets(out_dir, ctx.wave, lang, dealers=dealer_codes, regions=region_codes)
     tasks = _dealer_tasks(dealer_codes, out_dir, lang, xlsx) + _region_tasks(region_codes, out_dir, lang)
     total = len(dealer_codes) + len(region_codes)
     outcome = _run_chunks(ctx, tasks, jobs or default_jobs(), progress, total)
@@ -503,6 +541,7 @@ __all__ = [
     "RenderFailure",
     "RenderOutcome",
     "WaveContext",
+    "check_distinct_targets",
     "dealer_report",
     "evidence_resolver",
     "network_report",

@@ -25,9 +25,10 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.get_audit(id_or_unique_prefix) -> Audit
     repo.list_audits(wave=None, dealer_code=None, standard_id=None, status=None, standard_version=None)
                                                  # -> list[Audit], in 3 queries whatever the count
-    repo.save_answer(audit_id, answer, who="", why="") -> Audit        # the wizard's autosave
-    repo.delete_answer(audit_id, item_id, who="", why="") -> Audit
-    repo.finalise(audit_id, who) -> Audit
+    repo.save_answer(audit_id, answer, who="", why="", expected=None) -> Audit  # the wizard's autosave
+    repo.delete_answer(audit_id, item_id, who="", why="", expected=None) -> Audit
+    repo.draft_token(audit_id) -> str            # the version an editor passes back as expected= (optimistic)
+    repo.finalise(audit_id, who, expected=None) -> Audit   # expected: draft_token, else DraftChanged
     repo.audit_trail(audit_id) -> list[TrailEntry]
     repo.list_evidence(audit_ids=None) -> list[EvidenceRecord]; repo.evidence_in_use(sha256) -> bool
     repo.count_audits() -> int; repo.standard_hash(id, version) -> str | None
@@ -70,9 +71,9 @@ from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
 from dealer_audit.core.standard_codec import close_matches
-from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, DraftChanged, NotFound
+from dealer_audit.storage import limits, schema
 from dealer_audit.storage import models as m
-from dealer_audit.storage import schema
 from dealer_audit.storage.db import (
     make_engine,
     normalise_url,
@@ -173,6 +174,15 @@ def audit_digest(audit: Audit) -> str:
             entry["value"] = int(value)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def draft_token(audit: Audit) -> str:
+    """The version token of a stored audit as the repository returned it: its revision and content digest.
+
+    Every write of the repository that changes an audit changes its digest (or, for a replacement with the same
+    content, its revision), so an editor holding an older token is told (DraftChanged) instead of overwriting.
+    Nothing new is stored: the token is made of columns the audits table already has."""
+    return f"{audit.revision}:{audit_digest(audit)}"
 
 
 def _value_to_json(value: Any) -> str | None:
@@ -350,6 +360,8 @@ class Repository:
         """
         from dealer_audit.core.standard_codec import content_hash, standard_to_dict
 
+        label = checklist.source or f"standard {checklist.id[:60]}"
+        limits.refuse_unstorable(label, limits.checklist_issues(checklist))
         data = standard_to_dict(checklist)
         data.pop("source", None)
         digest = content_hash(checklist)
@@ -443,6 +455,7 @@ class Repository:
         """
         from dealer_audit.core.standard_codec import program_to_dict
 
+        limits.refuse_unstorable(program.source or f"program {program.id[:60]}", limits.program_issues(program))
         data = program_to_dict(program)
         data.pop("source", None)
         body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -541,6 +554,8 @@ class Repository:
     def save_dealers(self, dealers: Iterable[Dealer]) -> DealerSaveResult:
         """Insert or update dealers by code, all in one transaction (a master-data file loads fully or not at all)."""
         by_code = {d.code: d for d in dealers}  # a later row for the same code wins
+        for dealer in by_code.values():
+            limits.refuse_unstorable(f"dealer {dealer.code[:60]!r}", limits.dealer_issues(dealer))
 
         def work(session: Session) -> DealerSaveResult:
             created = updated = unchanged = 0
@@ -611,6 +626,9 @@ class Repository:
         evidence are written with one multi-row INSERT each, so thousands of audits import in seconds.
         """
         order = sorted(range(len(audits)), key=lambda i: audits[i].audit_id)  # same lock order in every process
+        for audit in audits:
+            limits.refuse_unstorable(audit.source or f"audit {audit.audit_id[:64]}", limits.audit_issues(audit))
+        limits.refuse_unstorable("import", limits.actor_issues(who, why))
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}
@@ -808,6 +826,22 @@ class Repository:
             raise NotFound(f"no audit {audit_id} in {self.display_url}")
         return row
 
+    def draft_token(self, audit_id: str) -> str:
+        """The version token of a stored audit (see `draft_token`): what an editor passes back as `expected`."""
+        with self._read() as session:
+            row = session.get(m.AuditRow, audit_id)
+            if row is None:
+                raise NotFound(f"no audit {audit_id} in {self.display_url}")
+            return f"{row.revision}:{row.content_digest}"
+
+    def _check_expected(self, session: Session, row: m.AuditRow, expected: str | None) -> None:
+        """Refuse (DraftChanged, with the stored audit) a write whose editor saw another version of the audit.
+        Runs inside the write transaction after the row is locked, so no other write can slip in between."""
+        found = f"{row.revision}:{row.content_digest}"
+        if expected is not None and expected != found:
+            current = self._load_audits(session, [_audits.c.audit_id == row.audit_id])[0]
+            raise DraftChanged(row.audit_id, expected, found, current)
+
     def _refresh_digest(self, session: Session, row: m.AuditRow) -> Audit:
         session.flush()
         audit = self._load_audits(session, [_audits.c.audit_id == row.audit_id])[0]
@@ -815,15 +849,22 @@ class Repository:
         row.updated_at = now_text()
         return audit
 
-    def save_answer(self, audit_id: str, answer: Answer, who: str = "", why: str = "") -> Audit:
+    def save_answer(
+        self, audit_id: str, answer: Answer, who: str = "", why: str = "", expected: str | None = None
+    ) -> Audit:
         """Store or overwrite one answer in its own short transaction (the wizard's autosave) and return the audit.
 
         Answering a finalised audit is a change after finalisation: it needs `why`, bumps the revision and writes
-        an audit-trail row; without `why` it raises Conflict.
+        an audit-trail row; without `why` it raises Conflict. With `expected` (the `draft_token` the editor last
+        saw), a write to an audit that changed since is refused with DraftChanged and nothing is stored.
         """
+        probe = Audit(audit_id, "", "", "", "", answers={answer.item_id: answer})
+        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.audit_issues(probe))
+        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.actor_issues(who, why))
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)
+            self._check_expected(session, row, expected)
             existing = session.get(m.AnswerRow, (audit_id, answer.item_id))
             before = None
             if row.status == AuditStatus.FINALISED.value:
@@ -898,11 +939,14 @@ class Repository:
             return "(none)"
         return "N/A" if row.na else (row.value or "(none)")
 
-    def delete_answer(self, audit_id: str, item_id: str, who: str = "", why: str = "") -> Audit:
-        """Remove an answer (the wizard's "clear"); same finalisation rules as `save_answer`."""
+    def delete_answer(
+        self, audit_id: str, item_id: str, who: str = "", why: str = "", expected: str | None = None
+    ) -> Audit:
+        """Remove an answer (the wizard's "clear"); same finalisation and `expected` rules as `save_answer`."""
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)
+            self._check_expected(session, row, expected)
             existing = session.get(m.AnswerRow, (audit_id, item_id))
             if existing is None:
                 return self._load_audits(session, [_audits.c.audit_id == audit_id])[0]
@@ -919,11 +963,14 @@ class Repository:
 
         return self._write(work)
 
-    def finalise(self, audit_id: str, who: str, why: str = "") -> Audit:
-        """Mark an audit final (who, when → audit trail). Finalising a final audit changes nothing."""
+    def finalise(self, audit_id: str, who: str, why: str = "", expected: str | None = None) -> Audit:
+        """Mark an audit final (who, when → audit trail). Finalising a final audit changes nothing. With
+        `expected`, an audit that changed since the editor last saw it is refused (DraftChanged)."""
+        limits.refuse_unstorable(f"audit {audit_id[:64]}", limits.actor_issues(who, why))
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)
+            self._check_expected(session, row, expected)
             if row.status != AuditStatus.FINALISED.value:
                 row.status = AuditStatus.FINALISED.value
                 row.finalised_at = now_text()

@@ -15,12 +15,17 @@ Layout::
     dealer-audit.toml     settings: [database] url, [evidence] dir, [ui] language
     audit.db              SQLite database (WAL; -wal/-shm files next to it while open)
     evidence/             photos and files, stored once under their sha256 (content-addressed)
+    form.key              the workspace's secret that seals fill-in workbooks (HMAC-SHA256; mode 0600)
+
+The form key comes from where the evidence store's location comes from: the workspace folder, or for HQ on a
+database alone the environment (``DEALER_AUDIT_FORM_KEY``, a file path, which also overrides a workspace's).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 import tomllib
@@ -39,9 +44,12 @@ from dealer_audit.storage.repository import Repository
 SETTINGS_FILE = "dealer-audit.toml"
 DEFAULT_DB_FILE = "audit.db"
 EVIDENCE_DIR = "evidence"
+FORM_KEY_FILE = "form.key"
+FORM_KEY_BYTES = 32
 ENV_WORKSPACE = "DEALER_AUDIT_WORKSPACE"
 ENV_DB = "DEALER_AUDIT_DB"
 ENV_EVIDENCE = "DEALER_AUDIT_EVIDENCE"
+ENV_FORM_KEY = "DEALER_AUDIT_FORM_KEY"
 ENV_LANG = "DEALER_AUDIT_LANG"
 LANGUAGES = ("zh", "en")
 
@@ -108,6 +116,44 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def load_or_create_form_key(path: Path) -> bytes:
+    """Read the workspace's form key, creating it (random, owner-only) when the file does not exist yet.
+
+    Created with O_EXCL, so two processes racing on an old workspace end with one key (the loser reads the
+    winner's). A key file that is empty or not hex is a configuration error naming the file, never a new key:
+    replacing it silently would make every form already handed out unreadable.
+    """
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = secrets.token_bytes(FORM_KEY_BYTES)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return load_or_create_form_key(path)
+        except OSError as error:
+            raise ConfigurationError(
+                f"{path}: cannot create the workspace's form key ({error.strerror or error}); "
+                "fill-in workbooks cannot be sealed or checked without it"
+            ) from None
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key.hex() + "\n")
+        return key
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ConfigurationError(f"{path}: cannot read the workspace's form key ({reason})") from None
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise ConfigurationError(
+            f"{path}: the workspace's form key is damaged (expected {FORM_KEY_BYTES * 2} hex digits); restore it "
+            "from a backup, or delete it to make a new one (forms made with the old key are then refused)"
+        )
+    return key
 
 
 class EvidenceStore:
@@ -234,6 +280,38 @@ class Workspace:
         return EvidenceStore(self.evidence_dir)
 
     @property
+    def form_key_path(self) -> Path:
+        """Where the form key lives: $DEALER_AUDIT_FORM_KEY (a file path), else ``form.key`` in the workspace folder.
+
+        Like the evidence store, HQ on a database alone (no workspace folder) gets it from the environment, and
+        commands that do not seal or check workbooks never ask for it."""
+        configured = os.environ.get(ENV_FORM_KEY, "").strip()
+        if configured:
+            path = Path(configured).expanduser().resolve()
+            if not path.parent.is_dir():
+                raise ConfigurationError(
+                    f"the folder of the form key {path} ({ENV_FORM_KEY}) does not exist: create it or correct the "
+                    "path / 表单密钥所在文件夹不存在"
+                )
+            return path
+        if self.root is None:
+            raise ConfigurationError(
+                "this command seals or checks fill-in workbooks and there is no workspace folder for the form key: "
+                f"set {ENV_FORM_KEY} to the key file (made on first use; share it between HQ machines that read "
+                f"each other's forms) / 此命令需要表单密钥：请设置 {ENV_FORM_KEY}"
+            )
+        return self.root / FORM_KEY_FILE
+
+    @cached_property
+    def form_key(self) -> bytes:
+        """The secret that keys the fill-in workbook's tamper seal (see formats/form_xlsx.py, docs/security.md).
+
+        Generated at `init`; a workspace made before the seal existed gets one on first use. Readable by the
+        owner only (0600), because whoever holds it can seal a forged workbook.
+        """
+        return load_or_create_form_key(self.form_key_path)
+
+    @property
     def db_url(self) -> str:
         """The effective database URL (override, else settings). May hold a password: show `display_db_url`."""
         return self._db_url_override or self.settings.db_url
@@ -304,6 +382,7 @@ class Workspace:
         settings = Settings(db_url=db_url or Settings.db_url, language=language)
         (root / EVIDENCE_DIR).mkdir(exist_ok=True)
         workspace = cls(root, settings)
+        workspace.form_key  # noqa: B018 — the secret that seals fill-in workbooks, made once here
         workspace.repo  # noqa: B018 — creates the database and its tables now, so errors show at init
         settings_path.write_text(settings.to_toml(), encoding="utf-8")
         return workspace

@@ -24,6 +24,7 @@ from dealer_audit.formats.standard_yaml import load_standard
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini_standard.yaml"
 AUDIT_ID = "22222222-2222-4222-8222-222222222222"
+KEY = bytes(range(32))  # a workspace form key; the seal itself is tested in tests/hostile/test_hostile_forms_tamper.py
 # rows of the mini standard: R01..R04 = 6..9, W01..W07 = 10..16
 
 
@@ -39,7 +40,7 @@ def dealer():
 
 @pytest.fixture
 def form(tmp_path, standard, dealer):
-    return write_form(standard, dealer, "2026-Q4", tmp_path / "SH001.xlsx", audit_id=AUDIT_ID)
+    return write_form(standard, dealer, "2026-Q4", tmp_path / "SH001.xlsx", audit_id=AUDIT_ID, key=KEY)
 
 
 def fill(path: Path, cells: dict[str, object], sheet: str = SHEET) -> Path:
@@ -82,7 +83,7 @@ def test_workbook_layout_protection_and_meta(form, standard):
     assert values["standard_id"] == "mini-service" and values["standard_version"] == "2026.1"
     assert values["standard_hash"] == standard.content_hash and values["item_checksum"] == item_checksum(standard)
     assert values["dealer_code"] == "SH001" and values["wave"] == "2026-Q4" and values["audit_id"] == AUDIT_ID
-    assert values["form_version"] == 1
+    assert values["form_version"] == 2 and len(values["seal"]) == 64
     # headers locked, answer columns open, sheet protected, panes frozen
     assert sheet.protection.sheet
     assert sheet["B5"].protection.locked and sheet["C6"].protection.locked
@@ -103,14 +104,14 @@ def test_workbook_layout_protection_and_meta(form, standard):
 
 def test_rows_that_do_not_apply_to_the_dealer_are_greyed_and_locked(tmp_path, standard):
     no_ev = Dealer("BJ002", LocalText("北京二店", "Beijing Two"), "north", attributes={"has_ev_service": False})
-    sheet = openpyxl.load_workbook(write_form(standard, no_ev, "2026-Q4", tmp_path / "BJ002.xlsx"))[SHEET]
+    sheet = openpyxl.load_workbook(write_form(standard, no_ev, "2026-Q4", tmp_path / "BJ002.xlsx", key=KEY))[SHEET]
     assert sheet["L13"].value == "不适用于本经销商 / does not apply to this dealer"
     assert sheet["H13"].fill.fgColor.rgb.endswith("D9D9D9") and sheet["H13"].protection.locked
     assert sheet["H12"].fill.fgColor.rgb.endswith("FFF9C4") and not sheet["H12"].protection.locked
 
 
 def test_filled_form_reads_back_to_the_audit(form, standard):
-    audit = read_form(fill(form, COMPLETE), [standard])
+    audit = read_form(fill(form, COMPLETE), [standard], key=KEY)
     assert (audit.audit_id, audit.dealer_code, audit.standard_id, audit.standard_version, audit.wave) == (
         AUDIT_ID,
         "SH001",
@@ -137,11 +138,11 @@ def test_filled_form_reads_back_to_the_audit(form, standard):
     assert audit.answers["R01"].evidence == (EvidenceRef("job-card.jpg"),)
     assert audit.answers["W05"].evidence == (EvidenceRef("board.jpg"),)
     # the same workbook read twice is the same audit (same UUID): importing it again changes nothing
-    assert read_form(form, {standard.key: standard}) == audit
+    assert read_form(form, {standard.key: standard}, key=KEY) == audit
 
 
 def test_incomplete_form_is_a_draft_with_warnings(form, standard):
-    audit, warnings = read_form_with_warnings(fill(form, {"H6": "是/Yes", "H9": 1.5}), [standard])
+    audit, warnings = read_form_with_warnings(fill(form, {"H6": "是/Yes", "H9": 1.5}), [standard], key=KEY)
     assert audit.status is AuditStatus.DRAFT and audit.answers["R04"].value == 1.5
     where = [str(w.location).split("!", 1)[1] for w in warnings if w.code == "missing_required"]
     assert where == ["Audit!H7", "Audit!H8", "Audit!H10"]
@@ -161,7 +162,7 @@ def test_every_problem_is_reported_at_once_with_its_cell(form, standard):
         },
     )
     with pytest.raises(ValidationFailed) as raised:
-        read_form(form, [standard])
+        read_form(form, [standard], key=KEY)
     found = errors_of(raised.value)
     assert set(found) == {"Audit!H7", "Audit!I8", "Audit!H9", "Audit!H10", "Audit!F3"}
     assert "'maybe' is not an answer" in found["Audit!H7"]
@@ -174,7 +175,7 @@ def test_every_problem_is_reported_at_once_with_its_cell(form, standard):
 def test_evidence_rules_point_at_note_and_evidence_cells(form, standard):
     fill(form, {**COMPLETE, "J6": None, "K6": None})
     with pytest.raises(ValidationFailed) as raised:
-        read_form(form, [standard])
+        read_form(form, [standard], key=KEY)
     found = errors_of(raised.value)
     assert set(found) == {"Audit!J6", "Audit!K6"}
     assert "a note is required" in found["Audit!J6"] and "a photo is required" in found["Audit!K6"]
@@ -183,24 +184,24 @@ def test_evidence_rules_point_at_note_and_evidence_cells(form, standard):
 def test_multiple_choice_unknown_and_scale_off_range(form, standard):
     fill(form, {"H10": "wait", "H11": 9, "H12": "wifi, tea"})
     with pytest.raises(ValidationFailed) as raised:
-        read_form(form, [standard])
+        read_form(form, [standard], key=KEY)
     found = errors_of(raised.value)
     assert "whole number from 1 to 5" in found["Audit!H11"] and "unknown choice 'tea'" in found["Audit!H12"]
 
 
 def test_answer_in_a_row_that_does_not_apply_is_refused(tmp_path, standard):
     no_ev = Dealer("BJ002", LocalText("北京二店", "Beijing Two"), "north", attributes={"has_ev_service": False})
-    path = write_form(standard, no_ev, "2026-Q4", tmp_path / "BJ002.xlsx")
+    path = write_form(standard, no_ev, "2026-Q4", tmp_path / "BJ002.xlsx", key=KEY)
     fill(path, {"H13": "是/Yes"})
     with pytest.raises(ValidationFailed) as raised:
-        read_form(path, [standard])
+        read_form(path, [standard], key=KEY)
     assert "does not apply to this dealer" in errors_of(raised.value)["Audit!H13"]
 
 
 def test_edited_item_text_is_detected(form, standard):
     fill(form, {**COMPLETE, "D8": "Was the customer asked nicely"})
     with pytest.raises(ValidationFailed) as raised:
-        read_form(form, [standard])
+        read_form(form, [standard], key=KEY)
     found = errors_of(raised.value)
     assert list(found) == ["Audit!D8"] and "R03: this cell was edited" in found["Audit!D8"]
 
@@ -213,29 +214,29 @@ def test_reordered_rows_are_detected(form, standard):
         a.value, b.value = b.value, a.value
     workbook.save(form)
     with pytest.raises(ValidationFailed) as raised:
-        read_form(form, [standard])
+        read_form(form, [standard], key=KEY)
     found = errors_of(raised.value)
     assert set(found) == {"Audit!B7", "Audit!B8"}
     assert "expected item R02 in this row, found R03" in found["Audit!B7"]
 
 
 def test_deleted_and_inserted_rows_are_detected(tmp_path, standard, dealer):
-    deleted = write_form(standard, dealer, "2026-Q4", tmp_path / "deleted.xlsx")
+    deleted = write_form(standard, dealer, "2026-Q4", tmp_path / "deleted.xlsx", key=KEY)
     workbook = openpyxl.load_workbook(deleted)
     workbook[SHEET].delete_rows(8)
     workbook.save(deleted)
     with pytest.raises(ValidationFailed) as raised:
-        read_form(deleted, [standard])
+        read_form(deleted, [standard], key=KEY)
     found = errors_of(raised.value)
     assert "expected item R03 in this row, found R04" in found["Audit!B8"]
     assert "found an empty cell" in found["Audit!B16"]
 
-    inserted = write_form(standard, dealer, "2026-Q4", tmp_path / "inserted.xlsx")
+    inserted = write_form(standard, dealer, "2026-Q4", tmp_path / "inserted.xlsx", key=KEY)
     workbook = openpyxl.load_workbook(inserted)
     workbook[SHEET].insert_rows(9)
     workbook.save(inserted)
     with pytest.raises(ValidationFailed) as raised:
-        read_form(inserted, [standard])
+        read_form(inserted, [standard], key=KEY)
     found = errors_of(raised.value)
     assert "found an empty cell" in found["Audit!B9"] and "unexpected content below the last item" in found["Audit!A17"]
 
@@ -245,15 +246,15 @@ def test_unknown_standard_and_foreign_workbooks_are_refused(form, standard, tmp_
     from dataclasses import replace
 
     with pytest.raises(ValidationFailed, match="not loaded"):
-        read_form(form, [replace(other, version="2027.1")])
+        read_form(form, [replace(other, version="2027.1")], key=KEY)
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     with pytest.raises(ValidationFailed, match="not a dealer-audit fill-in form"):
-        read_form(plain, [standard])
+        read_form(plain, [standard], key=KEY)
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
     with pytest.raises(ValidationFailed, match=r"not a readable \.xlsx"):
-        read_form(broken, [standard])
+        read_form(broken, [standard], key=KEY)
 
 
 def test_item_list_checksum_guards_against_another_copy_of_the_standard(form, standard):
@@ -263,7 +264,7 @@ def test_item_list_checksum_guards_against_another_copy_of_the_standard(form, st
     section = replace(standard.sections[0], items=(reworded_item, *standard.sections[0].items[1:]))
     reworded = replace(standard, sections=(section, *standard.sections[1:]))
     with pytest.raises(ValidationFailed, match="checksum does not match"):
-        read_form(form, [reworded])
+        read_form(form, [reworded], key=KEY)
 
 
 def test_formula_like_texts_stay_text(tmp_path, standard, dealer):
@@ -274,10 +275,10 @@ def test_formula_like_texts_stay_text(tmp_path, standard, dealer):
         standard.sections[0], items=(standard.sections[0].items[0], item, *standard.sections[0].items[2:])
     )
     risky = replace(standard, sections=(section, *standard.sections[1:]))
-    path = write_form(risky, dealer, "2026-Q4", tmp_path / "risky.xlsx")
+    path = write_form(risky, dealer, "2026-Q4", tmp_path / "risky.xlsx", key=KEY)
     cell = openpyxl.load_workbook(path)[SHEET]["D7"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
-    assert read_form(path, [risky]).answers == {}
+    assert read_form(path, [risky], key=KEY).answers == {}
 
 
 SHIPPED = sorted(p for p in (Path(__file__).parents[2] / "checklists").glob("*.yaml") if "program" not in p.name)
@@ -292,7 +293,7 @@ def test_shipped_standards_round_trip_through_a_form(tmp_path, path):
 
     standard = load_standard(path)
     dealer = Dealer("SH001", LocalText("上海一店", "Shanghai One"), "east", attributes={"tier": "A"})
-    form = write_form(standard, dealer, "2026-Q4", tmp_path / "form.xlsx")
+    form = write_form(standard, dealer, "2026-Q4", tmp_path / "form.xlsx", key=KEY)
     workbook = openpyxl.load_workbook(form)
     sheet = workbook[SHEET]
     expected = {}
@@ -321,18 +322,20 @@ def test_shipped_standards_round_trip_through_a_form(tmp_path, path):
         sheet.cell(row, COLUMN_INDEX["evidence"], f"{item.id}-1.jpg")
         expected[item.id] = value
     workbook.save(form)
-    audit, warnings = read_form_with_warnings(form, [standard])
+    audit, warnings = read_form_with_warnings(form, [standard], key=KEY)
     assert {k: a.value for k, a in audit.answers.items()} == expected
     assert all(w.code in ("not_applicable", "no_band") for w in warnings), [str(w) for w in warnings]
 
 
 def test_an_edited_row_number_in_meta_is_a_message_not_a_crash(form, standard):
     fill(form, {"B20": "six"}, sheet=META)  # the first item's row number, overwritten with text
-    with pytest.raises(ValidationFailed, match="the _meta item list does not match the standard"):
-        read_form(form, [standard])
+    with pytest.raises(
+        ValidationFailed, match=r"_meta!B14: the hidden _meta sheet does not carry this workspace's seal"
+    ):
+        read_form(form, [standard], key=KEY)
 
 
 def test_yes_no_answers_in_the_words_auditors_type(form, standard):
     fill(form, {"H6": "1", "H7": "TRUE", "H8": "否"})
-    audit, _ = read_form_with_warnings(form, [standard])
+    audit, _ = read_form_with_warnings(form, [standard], key=KEY)
     assert [audit.answers[i].value for i in ("R01", "R02", "R03")] == ["yes", "yes", "no"]

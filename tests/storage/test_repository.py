@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dealer_audit.core.answers import Answer, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
 from dealer_audit.storage import models, schema
 from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest, version_key
 
@@ -111,13 +111,14 @@ def test_unknown_dealer_suggests_close_codes(repo, sample_dealers):
         repo.get_dealer("SH003")
 
 
-def test_save_dealers_is_one_transaction(repo, sample_dealers):
-    if repo.dialect == "sqlite":
-        pytest.skip("SQLite does not enforce column lengths, the failure this test provokes")
+def test_save_dealers_refuses_what_the_database_cannot_hold_before_writing(repo, sample_dealers):
     too_long = Dealer("X" * 80, LocalText("太长", "too long"), "east")  # code longer than the column
-    with pytest.raises(ConfigurationError, match="database error"):
+    with pytest.raises(ValidationFailed, match="code: is 80 characters long; at most 50 fit"):
         repo.save_dealers([*sample_dealers, too_long])
-    assert repo.list_dealers() == []
+    nul = Dealer("SH009", LocalText("上海\x00九店", "nine"), "east")  # PostgreSQL refuses NUL, SQLite would not
+    with pytest.raises(ValidationFailed, match="name_zh: contains a NUL character"):
+        repo.save_dealers([*sample_dealers, nul])
+    assert repo.list_dealers() == []  # same on both databases: nothing written
 
 
 # ---- audits ----------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable
 
 from dealer_audit.core.report_model import BandCount, SectionComparison, TrendPoint, fmt_number
 from dealer_audit.render.pdf.styles import DEALER_BAR, GREY_LINE, GREY_TEXT, NAVY, NETWORK_BAR, REGION_BAR, Styles
+from dealer_audit.render.pdf.text import draw_label, label_text, text_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +96,7 @@ class Sketch(Flowable):
                 c.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
             elif isinstance(shape, String):
                 c.setFillColor(shape.fillColor)
-                c.setFont(shape.fontName, shape.fontSize)
-                if shape.textAnchor == "middle":
-                    c.drawCentredString(shape.x, shape.y, shape.text)
-                elif shape.textAnchor == "end":
-                    c.drawRightString(shape.x, shape.y, shape.text)
-                else:
-                    c.drawString(shape.x, shape.y, shape.text)
+                draw_label(c, shape.x, shape.y, shape.text, shape.fontName, shape.fontSize, shape.textAnchor)
             elif isinstance(shape, Line):
                 c.setStrokeColor(shape.strokeColor)
                 c.setLineWidth(shape.strokeWidth)
@@ -131,10 +126,13 @@ Drawing = Sketch
 
 @lru_cache(maxsize=4096)
 def fit_text(text: str, font: str, size: float, width: float) -> str:
-    """The text cut with an ellipsis so it fits `width` points (chart labels have no room to wrap)."""
-    if stringWidth(text, font, size) <= width:
+    """The text cut with an ellipsis so it fits `width` points (chart labels have no room to wrap); characters
+    the font lacks are already replaced or taken from the fallback font (text.label_text)."""
+    text = label_text(text, font)
+    if text_width(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
+    text = text[: int(width)]  # no glyph is narrower than a point: never measure more than can be shown
+    while text and text_width(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
 

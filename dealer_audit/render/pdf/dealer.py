@@ -57,7 +57,7 @@ from dealer_audit.render.pdf.styles import (
     band_color,
     styles,
 )
-from dealer_audit.render.pdf.text import Heading, Run, TextBlock, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, Heading, Run, TextBlock, text_width, wrap_text
 
 EvidenceResolver = Callable[[EvidenceView], Path | None]
 THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
@@ -329,8 +329,9 @@ _RESULT_COLOURS = {
 NOTE_LIMIT = 1500  # characters of a note shown in the PDF (the workbook has it in full); keeps a row on a page
 
 
-def _wrapped(text: str, st: Styles, width: float, size: float = 7.5) -> list[str]:
-    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X) if text else []
+def _wrapped(text: str, st: Styles, width: float, size: float = 7.5, max_lines: int = MAX_LINES) -> list[str]:
+    """A cell's lines: wrapped to the column and cut with an ellipsis after `max_lines` (see text.wrap_text)."""
+    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X, max_lines) if text else []
 
 
 def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float) -> Cell:
@@ -347,8 +348,9 @@ def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word:
         target_h = 15 * mm
         if len(thumbs) < 3:  # a strip of at most three fits the column
             thumbs.append(Thumb(data, target_h * w / h, target_h))
-    after = _wrapped(f"{word}: " + ", ".join(names), st, width) if names else []
-    return Cell(_wrapped(note, st, width), thumbs=thumbs, after=after, after_color=GREY_TEXT)
+    # note, thumbnails and file names share one cell: together they stay within half a page
+    after = _wrapped(f"{word}: " + ", ".join(names), st, width, max_lines=8) if names else []
+    return Cell(_wrapped(note, st, width, max_lines=28), thumbs=thumbs, after=after, after_color=GREY_TEXT)
 
 
 # column widths, language, knock-out tag, repeat tag, the word "evidence"

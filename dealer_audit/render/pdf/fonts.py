@@ -13,8 +13,14 @@ most Noto CJK packages ship cannot be embedded at all. So a report must carry a 
 and raise a ConfigurationError naming what to install when none is there.
 
 Registration is once per process (font parsing costs ~0.2 s; a batch renders thousands of PDFs per process).
-Text the font cannot draw (emoji, rare symbols) is replaced by a visible substitute instead of crashing or
-printing an invisible box, and markup characters are escaped, so auditor notes never break a report.
+
+Characters the CJK font lacks are drawn from a fallback TrueType font when one is found (`DEALER_AUDIT_FALLBACK_
+FONT`, else DejaVu Sans from Debian's `fonts-dejavu-core`, Arial on Windows, Arial Unicode on macOS): Hebrew,
+Arabic, Greek, Cyrillic, many symbols and some emoji. Right-to-left text is put in visual order (python-bidi) and
+Arabic letters joined (arabic-reshaper), since reportlab draws glyphs left to right as given. A character
+neither font has (most emoji) is never drawn as an empty box: it is replaced by its Unicode name in brackets,
+e.g. "[thumbs up sign]", so the reader sees that something was there and what. Markup characters are escaped,
+so auditor notes never break a report.
 """
 
 from __future__ import annotations
@@ -34,8 +40,11 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFError, TTFont, TTFontFace
 
 from dealer_audit.errors import ConfigurationError
+from dealer_audit.render.pdf.text import base_direction, clean_text, register_fallback, visual_order
 
 ENV_VAR = "DEALER_AUDIT_CJK_FONT"
+FALLBACK_ENV_VAR = "DEALER_AUDIT_FALLBACK_FONT"
+FALLBACK = "DA-Fallback"
 REGULAR = "DA-CJK"
 BOLD = "DA-CJK-Bold"
 FAMILY = "DA-CJK-Family"
@@ -61,6 +70,18 @@ CANDIDATES: tuple[tuple[str, str | None], ...] = (
     ("/usr/share/fonts/truetype/arphic/uming.ttc#0", None),
 )
 
+# TrueType fonts with the scripts and symbols CJK fonts lack (first one present wins)
+FALLBACK_CANDIDATES: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    r"C:\Windows\Fonts\arial.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+)
+_IGNORED = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
 INSTALL_HINT = (
     "no CJK TrueType font found for PDF reports. Install one: on Debian/Ubuntu `sudo apt-get install "
     "fonts-wqy-microhei`; on Fedora `sudo dnf install wqy-microhei-fonts`; on Windows and macOS a system font is "
@@ -73,6 +94,7 @@ CROSS = "✗"
 CROSS_ALTERNATIVES = ("✗", "✘", "×")  # first one the font has wins
 CHECK_ALTERNATIVES = ("✓", "✔", "√")
 SUBSTITUTE_ALTERNATIVES = ("□", "?")
+PARAGRAPH_CHARS = 1000  # user text in a Paragraph (names, titles): more is cut with an ellipsis
 
 
 @dataclass(frozen=True)
@@ -102,29 +124,48 @@ class Fonts:
     substitute: str
     codepoints: frozenset[int]
     chars: frozenset[str]  # the same as characters, plus "\n" (a fast subset test for whole strings)
+    fallback: str | None = None  # the registered fallback font, when one was found
+    fallback_chars: frozenset[str] = frozenset()  # what it adds (characters the CJK font lacks)
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.codepoints
 
     def clean(self, text: str) -> str:
-        """The text with every character the font lacks replaced by a visible substitute."""
+        """The text with every character neither font has replaced by its bracketed Unicode name, and Arabic
+        letters joined (their presentation forms), ready to be wrapped; the common case returns at once."""
         if self.chars.issuperset(text):
             return text
-        out = []
-        for ch in text:
-            if ord(ch) in self.codepoints or ch == "\n":
-                out.append(ch)
-            elif ch == "\t":
-                out.append(" ")
-            elif 0xFE00 <= ord(ch) <= 0xFE0F or ord(ch) in (0x200D, 0x200B):
-                continue  # variation selectors and joiners of emoji sequences
-            else:
-                out.append(self.substitute)
-        return "".join(out)
+        return clean_text(text, self.chars, self.fallback_chars)
 
     def markup(self, text: str) -> str:
-        """Plain user text made safe for a reportlab Paragraph: known glyphs only, markup escaped, newlines kept."""
-        return escape(self.clean(text)).replace("\n", "<br/>")
+        """Plain user text made safe for a reportlab Paragraph: known glyphs only, markup escaped, newlines kept,
+        and at most PARAGRAPH_CHARS characters (then an ellipsis): a paragraph of user text never fills pages."""
+        if len(text) > PARAGRAPH_CHARS:
+            text = text[:PARAGRAPH_CHARS].rstrip() + "…"
+        text = self.clean(text)
+        if self.fallback is None or not self.fallback_chars.intersection(text):
+            return escape(text).replace("\n", "<br/>")
+        base = base_direction(text)
+        lines = [visual_order(line, base) for line in text.split("\n")]
+        out = []
+        for line in lines:
+            parts = []
+            for is_fallback, run in _runs(line, self.fallback_chars):
+                parts.append(f'<font face="{self.fallback}">{escape(run)}</font>' if is_fallback else escape(run))
+            out.append("".join(parts))
+        return "<br/>".join(out)
+
+
+def _runs(text: str, chars: frozenset[str]) -> list[tuple[bool, str]]:
+    """`text` cut into runs of characters in `chars` (True) and not (False), in order."""
+    runs: list[tuple[bool, str]] = []
+    for ch in text:
+        flag = ch in chars
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1] + ch)
+        else:
+            runs.append((flag, ch))
+    return runs
 
 
 def _spec_candidates(configured: str | None) -> list[tuple[FontSpec, FontSpec | None, str]]:
@@ -252,6 +293,11 @@ def fonts(configured: str | None = None) -> Fonts:
     # reportlab resolves <b> inside a Paragraph through the family of the style's font name
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=bold_name, italic=REGULAR, boldItalic=bold_name)
     codepoints = frozenset(regular.face.charToGlyph)
+    chars = frozenset(chr(cp) for cp in codepoints) | {"\n"}
+    fallback_name, fallback_chars = _register_fallback(chars)
+    if fallback_name is not None:
+        register_fallback(REGULAR, chars, fallback_name, fallback_chars)
+        register_fallback(bold_name, chars, fallback_name, fallback_chars)
     return Fonts(
         regular=REGULAR,
         bold=bold_name,
@@ -260,5 +306,26 @@ def fonts(configured: str | None = None) -> Fonts:
         cross=_first_present(codepoints, CROSS_ALTERNATIVES),
         substitute=_first_present(codepoints, SUBSTITUTE_ALTERNATIVES) or "?",
         codepoints=codepoints,
-        chars=frozenset(chr(cp) for cp in codepoints) | {"\n"},
+        chars=chars,
+        fallback=fallback_name,
+        fallback_chars=fallback_chars,
     )
+
+
+def _register_fallback(primary: frozenset[str]) -> tuple[str | None, frozenset[str]]:
+    """Register the first fallback font present (once per process): its name and the characters it adds."""
+    configured = os.environ.get(FALLBACK_ENV_VAR, "").strip()
+    for candidate in ([configured] if configured else []) + list(FALLBACK_CANDIDATES):
+        spec = FontSpec.parse(candidate)
+        if not spec.path.is_file():
+            continue
+        try:
+            font = _load(spec, FALLBACK)
+        except (TTFError, OSError):
+            continue
+        pdfmetrics.registerFont(font)
+        # astral characters (emoji) are left out: reportlab's ToUnicode map of a subset holds 16-bit codes only,
+        # so a copied or extracted emoji would come out as another character; they get their name instead
+        adds = frozenset(chr(cp) for cp in font.face.charToGlyph if chr(cp) not in primary and 32 <= cp <= 0xFFFF)
+        return FALLBACK, adds
+    return None, frozenset()

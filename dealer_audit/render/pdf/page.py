@@ -19,7 +19,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from dealer_audit.render.pdf.charts import fit_text
 from dealer_audit.render.pdf.fonts import seed_font
 from dealer_audit.render.pdf.styles import FOOTER_HEIGHT, GREY_LINE, GREY_TEXT, HEADER_HEIGHT, NAVY, PAGE_MARGIN, Styles
-from dealer_audit.render.pdf.text import colour_key, fast_font, show_all, text_width
+from dealer_audit.render.pdf.text import colour_key, draw_label, fast_font, show_all, text_width
 
 # Streams are compressed (zlib) anyway; ASCII85-encoding them on top only makes files 25% bigger and costs
 # noticeable time in reportlab's pure-Python encoder. Binary PDF streams are what every reader expects.
@@ -121,8 +121,7 @@ def _title_bar(frame: PageFrame, st: Styles) -> Callable[[Canvas, BaseDocTemplat
         canv.setStrokeColor("#ffffff")
         y = height - HEADER_HEIGHT / 2 - 2
         bold_text(canv, PAGE_MARGIN, y, frame.title, font, 11)
-        canv.setFont(font, 8.5)
-        canv.drawRightString(width - PAGE_MARGIN, y, fit_text(frame.subtitle, font, 8.5, width * 0.5))
+        draw_label(canv, width - PAGE_MARGIN, y, fit_text(frame.subtitle, font, 8.5, width * 0.5), font, 8.5, "end")
         canv.restoreState()
 
     return draw

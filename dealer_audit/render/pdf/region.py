@@ -32,11 +32,16 @@ from dealer_audit.render.pdf.styles import (
     heat_color,
     styles,
 )
-from dealer_audit.render.pdf.text import wrap_text
+from dealer_audit.render.pdf.text import TextBlock, wrap_text
 
 
-def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
-    return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
+def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | TextBlock:
+    """A table cell's text wrapped to its column (at most text.MAX_LINES lines, then an ellipsis); a TextBlock
+    when it holds characters of the fallback font, which a plain Table string would draw as empty boxes."""
+    cleaned = st.fonts.clean(text)
+    if st.fonts.fallback is not None and not st.fonts.chars.issuperset(cleaned):
+        return TextBlock(cleaned, st.fonts.regular, size)
+    return "\n".join(wrap_text(cleaned, st.fonts.regular, size, width - 6))
 
 
 def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None, size: float = 7.5) -> TableStyle:

@@ -6,12 +6,15 @@ here hold plain text in one font, so `TextBlock` wraps with cached glyph widths 
 `drawString`: several times cheaper, and immune to markup in user text by construction (`<b>&` is just text).
 
 Wrapping rules: Chinese/Japanese characters may break anywhere, Latin text breaks at spaces, and a word wider
-than the column (a 300-character token) is split across lines, so nothing ever overflows its cell.
+than the column (a 300-character token) is split across lines, so nothing ever overflows its cell. A cell
+never grows taller than MAX_LINES lines: longer text is cut, its last line ending in an ellipsis, so no single
+row can outgrow a page (reportlab's LayoutError) whatever an auditor typed. The workbooks keep the full text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +35,100 @@ _TOKENS = re.compile(
 Run_ = tuple[float, str, colors.Color, float, float, str]  # size, colour key, colour, x, baseline, text
 
 
+# primary font name -> (its characters, fallback font name, the characters the fallback adds); see fonts.py
+_FALLBACKS: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {}
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def register_fallback(font: str, chars: frozenset[str], fallback: str, adds: frozenset[str]) -> None:
+    """Draw the characters `font` lacks (`adds`) with `fallback`: in widths, wrapping and `show_all`."""
+    _FALLBACKS[font] = (chars, fallback, adds)
+    _width_table.cache_clear()
+
+
+_IGNORED = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+
+
+def clean_text(text: str, chars: frozenset[str], extra: frozenset[str] = frozenset()) -> str:
+    """`text` with Arabic joined (reshaped), invisible joiners and emoji modifiers dropped, and every character
+    in neither `chars` (the font's) nor `extra` (the fallback's) replaced by `missing_marker`."""
+    if _ARABIC.search(text):
+        import arabic_reshaper
+
+        text = str(arabic_reshaper.reshape(text))
+    out = []
+    for ch in text:
+        if ch in chars or ch in extra:
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif ord(ch) in _IGNORED or unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc", "Sk"):
+            continue  # joiners, variation selectors, combining marks of emoji sequences, control characters
+        else:
+            out.append(missing_marker(ch))
+    return "".join(out)
+
+
+def missing_marker(ch: str) -> str:
+    """What a character no font here can draw is shown as: its Unicode name in brackets ("[thumbs up sign]"),
+    else its code point ("[U+E000]"). Visible and telling, unlike the empty box a PDF viewer would show."""
+    name = unicodedata.name(ch, "")
+    return f"[{name.lower()}]" if name and len(name) <= 40 else f"[U+{ord(ch):04X}]"
+
+
+def label_text(text: str, font: str) -> str:
+    """A one-line label (chart, page header) ready to draw in `font`: cleaned as `clean_text` against the font
+    and its fallback, right-to-left runs in visual order. Returns `text` itself when the font has it all."""
+    fallback = _FALLBACKS.get(font)
+    if fallback is None or fallback[0].issuperset(text):
+        return text
+    return visual_order(clean_text(text, fallback[0], fallback[2]))
+
+
+def draw_label(canv: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "start") -> None:
+    """drawString / drawCentredString / drawRightString (by `anchor`: start, middle, end) that draws characters
+    the font lacks from its fallback (the canvas's fill colour is used)."""
+    text = label_text(text, font)
+    fallback = _FALLBACKS.get(font)
+    face = fast_font(font)
+    if fallback is None or face is None or fallback[0].issuperset(text):
+        draw = {"middle": canv.drawCentredString, "end": canv.drawRightString}.get(anchor, canv.drawString)
+        canv.setFont(font, size)
+        draw(x, y, text)
+        return
+    width = text_width(text, font, size)
+    x -= width / 2 if anchor == "middle" else width if anchor == "end" else 0.0
+    obj = canv.beginText(x, y)
+    obj.setFont(font, size)
+    _show_mixed(obj._code, canv._doc, canv._escape, face, fallback, text, size, obj._leading, {})
+    obj._curSubset = -1
+    canv.drawText(obj)
+
+
+def visual_order(line: str, base: str | None = None) -> str:
+    """One line in visual (left-to-right drawing) order when it holds right-to-left script, else unchanged:
+    reportlab draws glyphs in the order given, so Hebrew and Arabic are reordered here (python-bidi). `base`
+    is the paragraph's direction ("L" or "R"; default: from the line's first strong character), so every line
+    of a wrapped paragraph is ordered the same way."""
+    if not _RTL.search(line):
+        return line
+    from bidi import get_display
+
+    return str(get_display(line, base_dir=base or base_direction(line)))
+
+
+def base_direction(text: str) -> str:
+    """ "R" when the first strongly directional character is right-to-left (Unicode bidi rule P2), else "L"."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return "L"
+
+
 @lru_cache(maxsize=16)
 def _width_table(font: str, size: float) -> dict[str, float]:
     return {}
@@ -43,20 +140,51 @@ def text_width(text: str, font: str, size: float) -> float:
     for ch in text:
         w = table.get(ch)
         if w is None:
-            w = table[ch] = stringWidth(ch, font, size)
+            w = table[ch] = _char_width(ch, font, size)
         total += w
     return total
 
 
-def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking for one font; '\\n' starts a new line.
+def _char_width(ch: str, font: str, size: float) -> float:
+    """A character's advance, from the fallback font when the primary font lacks it (the glyph drawn)."""
+    fallback = _FALLBACKS.get(font)
+    if fallback is not None and ch in fallback[2]:
+        return float(stringWidth(ch, fallback[1], size))
+    return float(stringWidth(ch, font, size))
+
+
+MAX_LINES = 40  # lines of one cell: 40 × 7.5 pt × 1.25 = 375 pt, half a page, so a row always fits a page
+ELLIPSIS = "…"
+
+
+def wrap_text(text: str, font: str, size: float, width: float, max_lines: int = MAX_LINES) -> list[str]:
+    """Greedy line breaking for one font; '\\n' starts a new line; at most `max_lines` lines, the last one
+    ending in an ellipsis when the text was cut.
 
     Cached: item texts, answers and headings repeat in every report of a batch (same standard, same columns),
     so each is wrapped once per process.
     """
-    if len(text) > 400:
-        return _wrap(text, font, size, width)
-    return list(_wrap_cached(text, font, size, width))
+    if len(text) <= 400:
+        cached = _wrap_cached(text, font, size, width)
+        return list(cached) if len(cached) <= max_lines else cut_lines(cached, font, size, width, max_lines)
+    # long text: wrap only what can be shown (max_lines lines of the narrowest glyph would hold no more)
+    room = max_lines * max(int(width / max(text_width(".", font, size), 0.5)) + 1, 1)
+    lines = _wrap(text[:room], font, size, width)
+    if len(lines) > max_lines or len(text) > room:
+        return cut_lines(lines, font, size, width, max_lines)
+    return lines
+
+
+def cut_lines(lines: Sequence[str], font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """The first `max_lines` lines, the last one shortened until it fits with an ellipsis after it."""
+    kept = list(lines[:max_lines])
+    last = kept[-1].rstrip() if kept else ""
+    room = width - text_width(ELLIPSIS, font, size)
+    while last and text_width(last, font, size) > room:
+        last = last[:-1]
+    if kept:
+        kept[-1] = last + ELLIPSIS
+    return kept
 
 
 @lru_cache(maxsize=32768)
@@ -97,6 +225,9 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 line += ch
                 used += cw
         lines.append(line)
+    if _RTL.search(text):  # right-to-left runs: drawn in visual order, line by line (after breaking)
+        base = base_direction(text)
+        return [visual_order(line, base) for line in lines]
     return lines
 
 
@@ -213,6 +344,7 @@ class Heading(Flowable):
         suffix_color: colors.Color | None = None,
     ) -> None:
         super().__init__()
+        text, suffix = visual_order(text), visual_order(suffix)  # right-to-left runs, as wrap_text does for cells
         self.text, self.font, self.size, self.leading, self.color = text, font, size, leading, color
         self.spaceBefore, self.spaceAfter = space_before, space_after
         self.suffix, self.suffix_size, self.suffix_color = suffix, suffix_size or size, suffix_color or color
@@ -290,6 +422,7 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
     seeded_font, seed = getattr(canv, "font_seed", ("", ""))
     known, shared = _seeded_lines(font_name, seed) if seed and seeded_font == font_name else (frozenset(), None)
     names: dict[int, str] = {}
+    fallback = _FALLBACKS.get(font_name)
     size_now = -1.0
     key_now = ""
     subset_now = text._curSubset
@@ -308,6 +441,11 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
             key_now = key
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         chunks = encoded.get(line)
+        if chunks is None and fallback is not None and not fallback[0].issuperset(line):
+            # characters of the fallback font: the rare path, checked only for lines not encoded yet
+            _show_mixed(code, doc, escape, font, fallback, line, size, text._leading, names)
+            subset_now = -1  # the next line names its font again
+            continue
         if chunks is None:
             if shared is not None and known.issuperset(line):
                 chunks = shared.get(line)
@@ -329,6 +467,41 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
     text._curSubset = subset_now
     text._x0 = text._x = x
     text._y0 = text._y = y
+
+
+def _show_mixed(
+    code: list[str],
+    doc: Any,
+    escape: Any,
+    font: Any,
+    fallback: tuple[frozenset[str], str, frozenset[str]],
+    line: str,
+    size: float,
+    leading: float,
+    names: dict[int, str],
+) -> None:
+    """A line with characters of the fallback font: each run shown in its own font, one after the other (the
+    text position advances by the glyphs' widths, so no positions are computed). The rare path: not cached."""
+    other = pdfmetrics.getFont(fallback[1])
+    primary_chars = fallback[0]
+    run = ""
+    runs: list[tuple[bool, str]] = []
+    for ch in line:
+        mine = ch in primary_chars or ch not in fallback[2]
+        if runs and runs[-1][0] == mine:
+            runs[-1] = (mine, runs[-1][1] + ch)
+        else:
+            runs.append((mine, ch))
+    for mine, run in runs:
+        face = font if mine else other
+        for subset, chunk in face.splitString(run, doc):
+            name = names.get(subset) if mine else None
+            if name is None:
+                name = face.getSubsetInternalName(subset, doc)
+                if mine:
+                    names[subset] = name
+            code.append(f"{name} {size:g} Tf {leading:g} TL")
+            code.append(f"({escape(chunk)}) Tj")
 
 
 def fast_font(font_name: str) -> Any | None:

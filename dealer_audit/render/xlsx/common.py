@@ -11,6 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
 from dealer_audit.core.report_model import Figure
 
 WORKBOOK_OPTIONS: dict[str, Any] = {
@@ -31,6 +34,7 @@ SCORE_FORMAT = {"num_format": "0.0"}
 PERCENT_FORMAT = {"num_format": "0.0%"}
 DELTA_FORMAT = {"num_format": "+0.0;-0.0;0.0"}
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_CELL = 32_767  # characters in one cell; Excel refuses (xlsxwriter silently cuts) anything longer
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -43,6 +47,33 @@ def safe_sheet_title(title: str) -> str:
 def quote_sheet(title: str) -> str:
     """A sheet name as it appears in a formula reference ('Answers (2)'!A1)."""
     return "'" + title.replace("'", "''") + "'"
+
+
+def fit_cell(text: str) -> str:
+    """Text that fits one Excel cell: longer text is cut and says so, instead of xlsxwriter's silent cut."""
+    if len(text) <= EXCEL_MAX_CELL:
+        return text
+    keep = EXCEL_MAX_CELL - 100  # the note below is shorter than 100 characters
+    return text[:keep] + f"… [cut: {len(text) - keep:,} more characters; the full text is in the database]"
+
+
+class ReportWorksheet(Worksheet):
+    """A worksheet whose every string cell goes through `fit_cell` (all report text is written as strings).
+
+    Hooks xlsxwriter's `_write_string`, which `write_string` and `write` call once the cell is resolved: one
+    length test per cell, so the HQ workbook's hundreds of thousands of cells cost no measurable time."""
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
+        if len(string) > EXCEL_MAX_CELL:
+            string = fit_cell(string)
+        return super()._write_string(row, col, string, cell_format)
+
+
+class ReportWorkbook(xlsxwriter.Workbook):
+    """The workbook both reports write: `add_worksheet` gives `ReportWorksheet`s."""
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+        return super().add_worksheet(name, worksheet_class or ReportWorksheet)
 
 
 def write_figure(ws: Any, row: int, col: int, fig: Figure | None, fmt: Any = None) -> None:

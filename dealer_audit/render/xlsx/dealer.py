@@ -12,14 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from dealer_audit.core.report_model import DealerReport, Result, label
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
     HEADER_FORMAT,
     SCORE_FORMAT,
     WORKBOOK_OPTIONS,
+    ReportWorkbook,
     write_figure,
     write_text,
 )
@@ -252,7 +251,7 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     """Write one dealer's workbook (Summary + Items)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = ReportWorkbook(str(path), WORKBOOK_OPTIONS)
     fmt = {
         "header": wb.add_format(HEADER_FORMAT),
         "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3A5F"}),

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from dealer_audit.core.report_model import (
@@ -47,6 +46,7 @@ from dealer_audit.render.xlsx.common import (
     PERCENT_FORMAT,
     SCORE_FORMAT,
     WORKBOOK_OPTIONS,
+    ReportWorkbook,
     quote_sheet,
     write_figure,
     write_text,
@@ -596,7 +596,7 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
+    wb = ReportWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
     f = _Formats(wb)
     # Sheets are created in reading order up front (constant-memory mode writes each sheet's rows in order,
     # sheets independently), then filled bottom-up: Answers first, so the Audits formulas know each audit's row
