@@ -66,3 +66,17 @@ def progress_bar(description: str, total: int, minimum: int = 1) -> Iterator[Cal
     ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def working(description: str) -> Iterator[Callable[[str], None]]:
+    """A status line on stderr (spinner, what is being done, time elapsed) for one long step without a count;
+    yields `phase(text)` to name the part under way (e.g. the sheet being written)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
+    ) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda phase: progress.update(task, description=f"{description}: {phase}")
+        progress.update(task, description=f"{description}: done")

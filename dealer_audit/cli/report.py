@@ -81,6 +81,43 @@ def region(
     console.out.print(str(path))
 
 
+RegionsOption = Annotated[
+    list[str] | None,
+    typer.Option("--region", help="Only this region's dealers and regional PDF (repeat for several regions)."),
+]
+DealersOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dealers",
+        help="Only these dealers: a file with one code per line (or a CSV whose first column is the code), "
+        "or codes separated by commas.",
+    ),
+]
+
+
+def _dealer_codes(value: str | None) -> list[str]:
+    """`--dealers FILE|CODES`: an existing file holds one code per line (first CSV column; a `code` header and
+    `#` comments are skipped); anything else is a comma-separated list of codes."""
+    if not value:
+        return []
+    path = Path(value)
+    if path.is_file():
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"{path}: cannot read the dealer list ({error})") from None
+        codes = [line.replace(";", ",").replace("\t", ",").split(",")[0].strip() for line in lines]
+        codes = [c for c in codes if c and not c.startswith("#")]
+        if codes and codes[0].lower() in ("code", "dealer", "dealer_code"):
+            codes = codes[1:]
+        if not codes:
+            raise ConfigurationError(f"{path}: the dealer list holds no dealer codes")
+        return list(dict.fromkeys(codes))
+    if path.suffix.lower() in (".txt", ".csv") or "/" in value:
+        raise ConfigurationError(f"{value}: no such file (--dealers takes a file or codes separated by commas)")
+    return list(dict.fromkeys(c.strip() for c in value.split(",") if c.strip()))
+
+
 @report_app.command("all")
 def all_reports(
     wave: WaveOption,
@@ -88,30 +125,53 @@ def all_reports(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every dealer's workbook.")] = False,
     output: OutOption = Path("reports"),
     jobs: JobsOption = None,
+    regions: RegionsOption = None,
+    dealers: DealersOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
     """Every dealer's PDF, every region's PDF and the HQ workbook, in parallel. 整批生成。
 
+    With --region and/or --dealers: only those dealers (and those regions' PDFs), no HQ workbook.
     A dealer whose report fails is listed at the end; the others are still written (exit code 1 if any failed).
     """
     from dealer_audit.services import reporting
 
+    chosen_regions = [r.strip() for entry in (regions or []) for r in entry.split(",") if r.strip()]
+    chosen_dealers = _dealer_codes(dealers)
+    filtered = bool(chosen_regions or chosen_dealers)
     with open_workspace(workspace, db) as ws:
+        language = _lang(lang, ws.language)
         context = reporting.prepare_wave(ws, wave)
-        total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
+        if filtered:
+            codes, region_codes = reporting.select_dealers(context, chosen_regions, chosen_dealers)
+            total = len(codes) + len(region_codes)
+        else:
+            total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
         with console.progress_bar(f"reports {wave}", total) as advance_to:
             outcome = reporting.render_all(
                 ws,
                 wave,
                 output,
-                lang=_lang(lang, ws.language),
+                lang=language,
                 xlsx=xlsx,
                 jobs=jobs,
                 context=context,
+                network=False,
                 progress=lambda done, _total: advance_to(done),
+                regions=chosen_regions,
+                dealers=chosen_dealers,
             )
+        workbook = None
+        if not filtered:
+            workbook = reporting.network_workbook_path(output, wave)
+            with console.working(f"HQ workbook {workbook}") as phase:
+                outcome.extend(
+                    reporting.write_network_workbook_outcome(ws, context, workbook, lang=language, progress=phase)
+                )
     _print_outcome(outcome, f"{output}/{wave}")
+    if workbook is not None and workbook in outcome.files:
+        console.out.print(f"HQ workbook: {workbook}", markup=False, soft_wrap=True)
     if outcome.failures:
         raise typer.Exit(1)
 
@@ -133,9 +193,12 @@ def consolidate(
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
     extra = [w.strip() for entry in (waves or []) for w in entry.split(",") if w.strip()]
-    with open_workspace(workspace, db) as ws:
-        path = reporting.write_network_workbook(ws, wave, output, waves=extra, lang=_lang(lang, "en"))
-    console.out.print(str(path))
+    with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
+        phase("scoring the wave")
+        path = reporting.write_network_workbook(
+            ws, wave, output, waves=extra, lang=_lang(lang, ws.language), progress=phase
+        )
+    console.out.print(f"HQ workbook written: {path}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

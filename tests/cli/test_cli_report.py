@@ -112,6 +112,49 @@ def test_report_all_renders_everything_in_parallel(runner: CliRunner, ws: Any, t
     assert "file(s) written" in result.output
 
 
+def test_report_all_for_a_region_and_a_dealer_list(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
+    result = invoke(
+        runner, ws, "report", "all", "--wave", "2026-Q4", "--region", "east", "--jobs", "1", "-o", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    wave = tmp_path / "2026-Q4"
+    assert sorted(p.name for p in (wave / "dealers").glob("*.pdf")) == ["SH001_2026-Q4_zh.pdf", "SH002_2026-Q4_zh.pdf"]
+    assert [p.name for p in (wave / "regions").glob("*.pdf")] == ["region_east_2026-Q4_zh.pdf"]
+    assert not (wave / "network_2026-Q4.xlsx").exists()  # the HQ workbook is the whole network's
+    listed = tmp_path / "mine.csv"
+    listed.write_text("code,name\nBJ001,Beijing\n# not this one\nSH002,x\n", encoding="utf-8")
+    other = tmp_path / "other"
+    result = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--dealers", str(listed), "-o", str(other))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (other / "2026-Q4" / "dealers").glob("*.pdf")) == [
+        "BJ001_2026-Q4_zh.pdf", "SH002_2026-Q4_zh.pdf"]  # fmt: skip
+    assert not (other / "2026-Q4" / "regions").exists()
+    codes = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--dealers", "SH001", "--region", "north",
+                   "-o", str(tmp_path / "third"))  # fmt: skip
+    assert codes.exit_code == 0, codes.output
+    assert sorted(p.name for p in (tmp_path / "third" / "2026-Q4" / "dealers").glob("*.pdf")) == [
+        "BJ001_2026-Q4_zh.pdf", "SH001_2026-Q4_zh.pdf"]  # fmt: skip
+    unknown = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--region", "eats", "--dealers", "SH01",
+                     "-o", str(tmp_path / "none"))  # fmt: skip
+    assert unknown.exit_code == 1 and "Traceback" not in unknown.output
+    assert "no region eats in wave 2026-Q4 (did you mean east?)" in unknown.stderr
+    assert "no dealer SH01 in wave 2026-Q4" in unknown.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_report_all_names_the_workbook_and_shows_its_progress(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
+    result = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    workbook = tmp_path / "2026-Q4" / "network_2026-Q4.xlsx"
+    assert f"HQ workbook: {workbook}" in result.stdout
+    assert f"HQ workbook {workbook}: done" in result.stderr.replace("\n", "")
+    target = tmp_path / "hq.xlsx"
+    result = invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"HQ workbook written: {target}" in result.stdout
+    assert f"HQ workbook {target}: done" in result.stderr.replace("\n", "")
+
+
 def test_one_dealer_failing_does_not_stop_the_others(
     runner: CliRunner, ws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,7 +176,9 @@ def test_one_dealer_failing_does_not_stop_the_others(
 
 def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
     target = tmp_path / "hq.xlsx"
-    result = invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "--waves", "2026-Q3", "-o", str(target))
+    result = invoke(
+        runner, ws, "consolidate", "--wave", "2026-Q4", "--waves", "2026-Q3", "--lang", "en", "-o", str(target)
+    )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(target, data_only=True)
     assert wb.sheetnames == ["README", "Dealers", "Sections", "Items", "Audits", "Answers"]

@@ -26,7 +26,7 @@ boundary so no formula range straddles two sheets; the README sheet says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -592,8 +592,16 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         write_text(ws, i, 1, text, f.wrap)
 
 
-def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
-    """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split."""
+def write_network_workbook(
+    report: NetworkReport,
+    path: str | Path,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split.
+    `progress` hears each phase's name as it starts (a 3,000-dealer workbook takes about a minute)."""
+    say = progress or (lambda _phase: None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
@@ -609,12 +617,17 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     items = wb.add_worksheet("Items")
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
+    say("Answers")
     placed = _answers(answers, f, report, max_rows)
+    say("Audits")
     blocks = _audits(audits, f, report, placed, max_rows)
+    say("Dealers")
     _dealers(wb, dealers, f, report, blocks)
+    say("Sections, Items")
     _compliance(sections, f, report.sections, with_item=False)
     _compliance(items, f, report.items, with_item=True)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
+    say("saving")
     wb.close()
     return path
