@@ -47,7 +47,7 @@ def _print_outcome(outcome: object, what: str) -> None:
 
 @report_app.command("dealer")
 def dealer(
-    dealer_code: Annotated[str, typer.Argument(help="Dealer code, e.g. SH001.")],
+    dealer_codes: Annotated[list[str], typer.Argument(help="Dealer code(s), e.g. SH001 SH002: scored once for all.")],
     wave: WaveOption,
     lang: LangOption = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the dealer workbook (Summary + Items).")] = False,
@@ -55,13 +55,25 @@ def dealer(
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
-    """One dealer's PDF report (page 1: standing; then what failed and what to fix). 单店报告。"""
+    """One or more dealers' PDF reports (page 1: standing; then what failed and what to fix). 单店报告。
+
+    Ranks and network comparisons need the whole wave scored; give every dealer you need in one call (or use
+    `report all --dealers`) so the wave is scored once, not once per dealer.
+    """
     from dealer_audit.services import reporting
 
+    codes = list(dict.fromkeys(dealer_codes))
+    if len(codes) > 1 and output.suffix.lower() in (".pdf", ".xlsx"):
+        raise ConfigurationError(f"-o {output}: several dealers need an output folder, not a file name")
     with open_workspace(workspace, db) as ws:
-        written = reporting.render_dealer_pdf(ws, wave, dealer_code, output, lang=_lang(lang, ws.language), xlsx=xlsx)
-    for path in written:
-        console.out.print(str(path))
+        language = _lang(lang, ws.language)
+        context = reporting.prepare_wave(ws, wave)
+        for code in codes:  # every code checked before anything is written
+            reporting.check_dealer(context, code)
+        for code in codes:
+            written = reporting.render_dealer_pdf(ws, wave, code, output, lang=language, xlsx=xlsx, context=context)
+            for path in written:
+                console.out.print(str(path))
 
 
 @report_app.command("region")

@@ -252,8 +252,7 @@ def render_dealer_pdf(
 ) -> list[Path]:
     """One dealer's PDF (and workbook): to `target` when given, else under reports/<wave>/dealers/."""
     ctx = _context(workspace, wave, context)
-    if ctx.result.dealer(dealer_code) is None:
-        raise NotFound(_unknown_dealer(ctx, dealer_code))
+    check_dealer(ctx, dealer_code)
     if target is None or target.is_dir() or target.suffix.lower() not in (".pdf", ".xlsx"):
         return _write_dealer(ctx, dealer_code, target or Path("reports"), lang, xlsx)
     suffix = target.suffix.lower()
@@ -311,6 +310,12 @@ def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
         if result.wave == wave:
             return result
     return prepare_wave(workspace, wave, program_id=ctx.result.program.id).result
+
+
+def check_dealer(context: WaveContext, dealer_code: str) -> None:
+    """NotFound (with close matches) unless the dealer is in the scored wave."""
+    if context.result.dealer(dealer_code) is None:
+        raise NotFound(_unknown_dealer(context, dealer_code))
 
 
 def _unknown_dealer(ctx: WaveContext, code: str) -> str:
@@ -561,6 +566,7 @@ __all__ = [
     "RenderFailure",
     "RenderOutcome",
     "WaveContext",
+    "check_dealer",
     "dealer_report",
     "evidence_resolver",
     "network_report",

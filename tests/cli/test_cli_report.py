@@ -80,6 +80,27 @@ def test_report_dealer_to_a_named_file(runner: CliRunner, ws: Any, tmp_path: Pat
     assert "经销商服务稽核报告" in text_of(both)
 
 
+def test_report_dealer_scores_once_for_several_dealers(
+    runner: CliRunner, ws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = reporting.prepare_wave
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reporting, "prepare_wave", counting)
+    result = invoke(runner, ws, "report", "dealer", "SH001", "BJ001", "--wave", "2026-Q4", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert calls == ["2026-Q4"]
+    dealers = tmp_path / "2026-Q4" / "dealers"
+    assert sorted(p.name for p in dealers.glob("*.pdf")) == ["BJ001_2026-Q4_zh.pdf", "SH001_2026-Q4_zh.pdf"]
+    typo = invoke(runner, ws, "report", "dealer", "SH002", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path / "t"))
+    assert typo.exit_code == 1 and "no dealer SH0001" in typo.stderr
+    assert not (tmp_path / "t").exists()  # nothing written when one code is wrong
+
+
 def test_unknown_dealer_is_a_message_not_a_traceback(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
     result = invoke(runner, ws, "report", "dealer", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path))
     assert result.exit_code == 1
