@@ -211,6 +211,38 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
     assert {r[1] for r in answers} == {"a-sh001", "a-sh002", "a-bj001"}
 
 
+def test_hq_workbook_follows_the_report_language(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
+    from dealer_audit.render.xlsx.network_labels import LABELS
+
+    assert all(set(entry) == {"en", "zh"} and all(entry.values()) for entry in LABELS.values())
+    zh = tmp_path / "zh.xlsx"  # default: the workspace language (zh)
+    assert invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(zh)).exit_code == 0
+    en = tmp_path / "en.xlsx"
+    assert invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "--lang", "en", "-o", str(en)).exit_code == 0
+    books = {lang: openpyxl.load_workbook(path) for lang, path in (("zh", zh), ("en", en))}
+    assert books["zh"].sheetnames == books["en"].sheetnames  # formulas and scripts refer to the sheet names
+    dealers = {lang: [c.value for c in wb["Dealers"][1]] for lang, wb in books.items()}
+    assert dealers["zh"][:4] == ["经销商", "名称（中文）", "名称（英文）", "区域"]
+    assert dealers["en"][:4] == ["Dealer", "Name (zh)", "Name (en)", "Region"]
+    assert "区域排名" in dealers["zh"] and "mini-service 指数" in dealers["zh"]
+    for sheet in ("Answers", "Audits", "Sections", "Items"):
+        zh_header = [c.value for c in books["zh"][sheet][1]]
+        en_header = [c.value for c in books["en"][sheet][1]]
+        changed = [z for z, e in zip(zh_header, en_header, strict=True) if z != e]
+        assert len(changed) >= len(zh_header) // 2, sheet  # not one header: the sheet's own columns
+    readme = {lang: [c.value for row in wb["README"].iter_rows() for c in row if c.value] for lang, wb in books.items()}
+    assert "达标率" not in " ".join(map(str, readme["en"])) and "Compliance rate" not in " ".join(
+        map(str, readme["zh"])
+    )
+    assert any("每家经销商一行" in str(v) for v in readme["zh"])
+    assert "稽核项目" in readme["zh"] and "Program" in readme["en"]
+    # report all writes the workbook in the batch's language, beside the PDFs
+    out = tmp_path / "all"
+    assert invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out / "2026-Q4" / "network_2026-Q4.xlsx")
+    assert [c.value for c in book["Dealers"][1]][0] == "经销商"
+
+
 def test_commands_have_help(runner: CliRunner) -> None:
     for args in (["report", "--help"], ["report", "dealer", "--help"], ["report", "all", "--help"],
                  ["consolidate", "--help"]):  # fmt: skip
