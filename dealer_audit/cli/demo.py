@@ -80,10 +80,12 @@ def demo(
             title=f"{wave}: top and bottom {TABLE_ROWS} of {len(ranked)} dealers"
             if len(ranked) > 2 * TABLE_ROWS
             else wave,
+            optional=("name", "region", "band"),
         )
     console.print_table(
         ["stage", "result", "details", "seconds"],
         [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
+        optional=("details",),
     )
     console.out.print(
         f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "
@@ -91,8 +93,8 @@ def demo(
         f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
     )
     for workbook in summary.workbooks:
-        console.out.print(f"HQ workbook: {workbook}")
-    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)")
+        console.out.print(f"HQ workbook: {workbook}", soft_wrap=True, markup=False)  # a path is never broken
+    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)", soft_wrap=True, markup=False)
     for stage in summary.stages:
         if stage.status == StageStatus.FAILED:
             console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)

@@ -236,3 +236,21 @@ def test_score_json_is_not_wrapped_on_a_narrow_terminal(scored_workspace: Any) -
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["dealers"][0]["code"] == "BJ001"
     assert any(len(line) > 200 for line in result.stdout.splitlines())  # one dealer per line, as written
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_score_table_keeps_every_figure_whole_on_a_narrow_terminal(scored_workspace: Any, width: int) -> None:
+    from dealer_audit.core.scoring import format_score
+
+    console.reset_for_tests(width)
+    result = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "-w", str(scored_workspace.root)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    wave = load_wave_result(scored_workspace.repo, "2026-Q4")
+    rows = [line for line in lines if line.startswith("│") and any(d.dealer.code in line for d in wave.dealers)]
+    assert len(rows) == len(wave.dealers)
+    for d in wave.dealers:
+        (line,) = [row for row in rows if d.dealer.code in row]
+        assert format_score(d.composite) in [c.strip() for c in line.split("│")]
+    assert all(len(line) <= width for line in lines if line.startswith(("│", "┃", "┏")))
+    assert any("alerts" in line for line in lines)  # the header whole, not "a"
