@@ -24,6 +24,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from dealer_audit.capture.evidence import store_evidence
+from dealer_audit.capture.messages import BilingualError
 from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now
 from dealer_audit.capture.targets import resolve_target, split_standard
 from dealer_audit.core.answers import Answer, Audit
@@ -315,6 +316,8 @@ class Wizard:
                 self.session.next()
         except EvidenceRequired as required:
             self.warn(self.t["needs"].format(needs=", ".join(self.need_words(required.needs))))
+        except BilingualError as error:
+            self.warn(error.text(self.lang))
         except DealerAuditError as error:
             self.warn(str(error))
 
@@ -345,6 +348,8 @@ class Wizard:
                 return  # the item keeps owing its photo; moving on is refused until it is given
             try:
                 self.session.attach(store_evidence(path, self.evidence_dir), item.id)
+            except BilingualError as error:
+                self.warn(error.text(self.lang))
             except DealerAuditError as error:
                 self.warn(str(error))
 
@@ -391,11 +396,13 @@ class Wizard:
             try:
                 session.back()
             except CaptureError as error:
-                self.warn(str(error))
+                self.warn(error.text(self.lang))
             return False
         if line.lower().startswith("j"):
             try:
                 session.jump(line[1:].strip())
+            except BilingualError as error:
+                self.warn(error.text(self.lang))
             except DealerAuditError as error:
                 self.warn(str(error))
         return False
