@@ -240,7 +240,7 @@ def test_hq_workbook_follows_the_report_language(runner: CliRunner, ws: Any, tmp
     out = tmp_path / "all"
     assert invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(out)).exit_code == 0
     book = openpyxl.load_workbook(out / "2026-Q4" / "network_2026-Q4.xlsx")
-    assert [c.value for c in book["Dealers"][1]][0] == "经销商"
+    assert book["Dealers"]["A1"].value == "经销商"
 
 
 def test_commands_have_help(runner: CliRunner) -> None:
