@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
@@ -47,6 +48,15 @@ def import_(
             "--verbose", "-v", help=f"One line per file even for more than {TABLE_MAXIMUM} files (default: counts)."
         ),
     ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            envvar="DEALER_AUDIT_TIMEZONE",
+            help="The field devices' timezone (IANA name, e.g. Asia/Shanghai): Kobo XLSX exports store visit "
+            "times as local clock time without an offset.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -58,8 +68,11 @@ def import_(
 
     files = expand_paths(paths)
     who = who or _login_name()
+    local_zone = _zone(timezone)
     with open_workspace(workspace, db) as ws, console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar:
-        summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)
+        summary = import_paths(
+            ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who, local_zone=local_zone
+        )
     if verbose or len(summary.files) <= TABLE_MAXIMUM:
         rows = []
         for result in summary.files:
@@ -109,6 +122,16 @@ def _print_counts(files: Sequence[FileResult]) -> None:
     ]
     console.print_table(["kind", "result", "files", "audits", "with warnings"], rows)
     console.out.print(f"{len(files)} file(s); --verbose lists each file", markup=False)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    """`--timezone`: an IANA zone name, refused with a message (never a traceback) when unknown."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise typer.BadParameter(f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai") from None
 
 
 def _login_name() -> str:

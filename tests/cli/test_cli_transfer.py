@@ -164,6 +164,15 @@ def test_many_files_print_counts_and_refusals_in_full(hq, tmp_path, make_audit):
     assert "24 unchanged" in verbose.stdout
 
 
+def test_an_unknown_timezone_is_refused(hq, tmp_path, make_audit):
+    write_audit_file(make_audit(), tmp_path / "good.json")
+    result = run("import", "-w", str(hq), "--timezone", "Mars/Olympus", str(tmp_path / "good.json"))
+    assert result.exit_code == 2 and "unknown timezone 'Mars/Olympus'" in result.output
+    assert "Traceback" not in result.output
+    ok = run("import", "-w", str(hq), "--timezone", "Asia/Shanghai", str(tmp_path / "good.json"))
+    assert ok.exit_code == 0, ok.output
+
+
 @pytest.mark.postgres
 def test_hq_on_postgresql_via_db_option(laptop, tmp_path, clean_pg_url, mini_standard, sample_dealers):
     root, _ = laptop
