@@ -22,8 +22,8 @@ from dealer_audit.core.conditions import (
     parse_condition,
     walk,
 )
+from dealer_audit.core.lookup import Locate, did_you_mean, join, locator
 from dealer_audit.core.standard import AnswerType, Checklist, CriticalEffect, EvidenceWhen, Item
-from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator
 from dealer_audit.errors import Location, Problem, Severity
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")

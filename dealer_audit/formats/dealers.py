@@ -20,8 +20,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from dealer_audit.core.dealers import AttributeValue, Dealer
+from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.core.standard import LocalText
-from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook, yes_no
 

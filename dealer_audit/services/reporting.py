@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +26,8 @@ from typing import Any
 
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.batches import chunks
+from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -37,7 +39,6 @@ from dealer_audit.core.report_model import (
     safe_file_stem,
 )
 from dealer_audit.core.standard import Checklist
-from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import DealerAuditError, NotFound
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
@@ -420,13 +421,8 @@ def _run_chunks(
     return outcome
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _dealer_tasks(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> list[tuple[Any, tuple[Any, ...], int]]:
-    return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in _chunks(codes, CHUNK)]
+    return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in chunks(codes, CHUNK)]
 
 
 def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[tuple[Any, tuple[Any, ...], int]]:

@@ -23,13 +23,13 @@ from dealer_audit.core.aggregate import (
     WaveResult,
     rescore_under,
     score_wave,
-    version_key,
 )
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import AuditScore
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program
 from dealer_audit.core.stats import Interval, Summary
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
 
 JSON_FORMAT = "dealer-audit/wave-scores"
