@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
+from dealer_audit.cli.common import LangOption, resolve_lang
 
 TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
@@ -40,7 +41,7 @@ def demo(
     directory: Annotated[
         Path, typer.Argument(file_okay=False, help="Where the reports go (a demo workspace is made inside).")
     ] = Path("reports"),
-    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    lang: LangOption = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel renderers (default: all cores).")
     ] = None,
@@ -51,8 +52,7 @@ def demo(
     """
     from dealer_audit.services.demo import StageStatus, run_demo
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    lang = resolve_lang(lang)  # no workspace yet: the demo makes its own
     summary = run_demo(
         directory, lang=lang, jobs=jobs, progress=lambda stage: console.err.print(f"[dim]… {stage}[/]", markup=True)
     )

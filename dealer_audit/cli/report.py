@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    RegionsOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.errors import ConfigurationError
 
 report_app = typer.Typer(
@@ -17,23 +25,12 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-WaveOption = Annotated[str, typer.Option("--wave", help="Audit wave, e.g. 2026-Q4.")]
-LangOption = Annotated[
-    str | None, typer.Option("--lang", help="Report language: zh or en (default: the workspace's language).")
-]
 OutOption = Annotated[
     Path, typer.Option("--output", "-o", help="Output folder (reports go to DIR/<wave>/dealers|regions/).")
 ]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Parallel renderers (default: one per CPU core).")
 ]
-
-
-def _lang(lang: str | None, workspace_language: str) -> str:
-    chosen = (lang or workspace_language or "zh").lower()
-    if chosen not in ("zh", "en"):
-        raise ConfigurationError(f"--lang must be zh or en, not {lang!r}")
-    return chosen
 
 
 def _print_outcome(outcome: object, what: str) -> None:
@@ -66,7 +63,7 @@ def dealer(
     if len(codes) > 1 and output.suffix.lower() in (".pdf", ".xlsx"):
         raise ConfigurationError(f"-o {output}: several dealers need an output folder, not a file name")
     with open_workspace(workspace, db) as ws:
-        language = _lang(lang, ws.language)
+        language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
         for code in codes:  # every code checked before anything is written
             reporting.check_dealer(context, code)
@@ -89,14 +86,10 @@ def region(
     from dealer_audit.services import reporting
 
     with open_workspace(workspace, db) as ws:
-        path = reporting.render_region_pdf(ws, wave, region_code, output, lang=_lang(lang, ws.language))
+        path = reporting.render_region_pdf(ws, wave, region_code, output, lang=resolve_lang(lang, ws))
     console.out.print(str(path))
 
 
-RegionsOption = Annotated[
-    list[str] | None,
-    typer.Option("--region", help="Only this region's dealers and regional PDF (repeat for several regions)."),
-]
 DealersOption = Annotated[
     str | None,
     typer.Option(
@@ -149,11 +142,11 @@ def all_reports(
     """
     from dealer_audit.services import reporting
 
-    chosen_regions = [r.strip() for entry in (regions or []) for r in entry.split(",") if r.strip()]
+    chosen_regions = regions or []
     chosen_dealers = _dealer_codes(dealers)
     filtered = bool(chosen_regions or chosen_dealers)
     with open_workspace(workspace, db) as ws:
-        language = _lang(lang, ws.language)
+        language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
         if filtered:
             codes, region_codes = reporting.select_dealers(context, chosen_regions, chosen_dealers)
@@ -208,7 +201,7 @@ def consolidate(
     with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
         phase("scoring the wave")
         path = reporting.write_network_workbook(
-            ws, wave, output, waves=extra, lang=_lang(lang, ws.language), progress=phase
+            ws, wave, output, waves=extra, lang=resolve_lang(lang, ws), progress=phase
         )
     console.out.print(f"HQ workbook written: {path}", markup=False, soft_wrap=True)
 

@@ -13,20 +13,23 @@ from typing import Annotated, TextIO
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    RegionOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.scoring import format_score
 from dealer_audit.errors import NotFound
 
-WaveOption = Annotated[str, typer.Option("--wave", help="Wave code, e.g. 2026-Q4.")]
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="Show one region's dealers (ranks stay network and region ranks).")
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 ProgramOption = Annotated[
     str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of names and bands: zh or en.")]
 
 
 OutputOption = Annotated[
@@ -131,7 +134,7 @@ def score(
     region: RegionOption = None,
     as_json: JsonOption = False,
     program: ProgramOption = None,
-    lang: LangOption = "zh",
+    lang: LangOption = None,
     output: OutputOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
@@ -144,11 +147,12 @@ def score(
 
     with open_workspace(workspace, db) as ws:
         result = load_wave_result(ws.repo, wave, program)
+        language = resolve_lang(lang, ws)
     _check_region(result, region)
     if as_json or output is not None:
         _emit_json(lambda stream: write_wave_json(result, stream, region), output)
     else:
-        _print_ranking(result, region, lang)
+        _print_ranking(result, region, language)
 
 
 def rescore(

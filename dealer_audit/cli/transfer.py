@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, OptionalWaveOption, WorkspaceOption, open_workspace
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -144,7 +144,7 @@ def _login_name() -> str:
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Bundle file to write (.zip).")],
     audit: Annotated[str | None, typer.Option("--audit", help="Audit id (or a unique prefix).")] = None,
-    wave: Annotated[str | None, typer.Option("--wave", help="Export every audit of this wave.")] = None,
+    wave: OptionalWaveOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
