@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dealer_audit.capture.messages import BilingualError
 from dealer_audit.core.answers import EvidenceRef
+from dealer_audit.errors import ConfigurationError
 from dealer_audit.storage.media import detect_media_type, stored_suffix
 from dealer_audit.storage.workspace import EvidenceStore
 
@@ -54,6 +55,8 @@ def store_evidence(source: str | Path, evidence_dir: Path) -> EvidenceRef:
         raise EvidenceError(
             f"cannot attach {path}: {error.strerror or error}", f"无法附加 {path}：{error.strerror or error}"
         ) from None
+    except ConfigurationError as error:  # the evidence store itself cannot be written (read-only, full)
+        raise EvidenceError(f"cannot attach {path}: {error}", f"无法附加 {path}：{error}") from None
 
 
 def _store(path: Path, evidence_dir: Path) -> EvidenceRef:

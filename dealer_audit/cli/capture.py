@@ -9,6 +9,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    EvidenceDirOption,
     LangOption,
     WaveOption,
     WorkspaceOption,
@@ -28,6 +29,7 @@ def capture(
     resume: Annotated[bool, typer.Option("--resume", help="Continue this dealer/standard/wave draft.")] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Capture an audit item by item; every answer is saved as it is given (q quits, --resume continues).
 
@@ -35,7 +37,7 @@ def capture(
     """
     from dealer_audit.capture.wizard import run_capture
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws:
         language = resolve_lang(lang, ws)
         result = run_capture(
             ws.repo,

@@ -1,9 +1,11 @@
 """Options commands share, each declared once with one validation and one default rule, and the one way to open
 a workspace.
 
-* ``--workspace`` / ``--db``: commands declare ``workspace: WorkspaceOption = None, db: DbOption = None`` and call
-  ``open_workspace(workspace, db)``; the lookup order (option, environment variable, nearest dealer-audit.toml
-  upwards) lives in `Workspace.open`, so every command finds the same workspace the same way.
+* ``--workspace`` / ``--db``: commands declare ``workspace: WorkspaceOption = None, db: DbOption = None`` (plus
+  ``evidence_dir: EvidenceDirOption = None`` when they read or write evidence) and call
+  ``open_workspace(workspace, db, …)``; the lookup order (option, environment variable, nearest dealer-audit.toml
+  upwards, else the database alone) lives in `Workspace.open`, so every command finds the same workspace the same
+  way.
 * ``--wave``: `WaveOption` (required) or `OptionalWaveOption`; a wave code is one word (letters, digits, ``.-_``).
 * ``--lang``: `LangOption`, always ``None`` by default; `resolve_lang(lang, workspace)` applies the one default
   rule: the option, else the workspace's language, else zh. `zh-CN`/`EN` are accepted and normalised.
@@ -18,8 +20,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import URL
 
-from dealer_audit.storage.workspace import ENV_DB, ENV_WORKSPACE, Workspace
+from dealer_audit.storage.db import normalise_url
+from dealer_audit.storage.workspace import ENV_DB, ENV_EVIDENCE, ENV_WORKSPACE, Workspace
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -45,9 +49,47 @@ DbOption = Annotated[
 ]
 
 
-def open_workspace(workspace: Path | None = None, db: str | None = None) -> Workspace:
-    """Open the workspace a command runs in (errors are ConfigurationError messages, never tracebacks)."""
-    return Workspace.open(workspace, db_url=db)
+EvidenceDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence-dir",
+        envvar=ENV_EVIDENCE,
+        show_envvar=True,
+        file_okay=False,
+        show_default=False,
+        help="Evidence folder (photos and files); default: the workspace's. Needed with --db and no workspace.",
+    ),
+]
+
+
+def open_workspace(
+    workspace: Path | None = None,
+    db: str | None = None,
+    evidence_dir: Path | None = None,
+    needs_evidence: bool = False,
+    stores_evidence: bool = False,
+) -> Workspace:
+    """Open the workspace a command runs in (errors are ConfigurationError messages, never tracebacks).
+
+    With `needs_evidence`, a command that reads or writes evidence stops here, before touching anything, when
+    there is no evidence folder (HQ on --db alone without --evidence-dir) or the one given does not exist; with
+    `stores_evidence` also when that folder is read-only.
+    """
+    ws = Workspace.open(workspace, db_url=db, evidence_dir=evidence_dir)
+    if needs_evidence or stores_evidence:
+        ws.evidence_dir  # noqa: B018 — raises the message naming --evidence-dir
+    if stores_evidence:
+        ws.check_evidence_writable()
+    return ws
+
+
+def database_url(workspace: Path | None = None, db: str | None = None) -> URL:
+    """The database a command works on: `--db` alone needs no workspace (relative paths: from here); without it,
+    the workspace's database (relative paths: from the workspace folder)."""
+    if db and workspace is None:
+        return normalise_url(db, Path.cwd())
+    with Workspace.open(workspace, db_url=db) as ws:
+        return normalise_url(ws.db_url, ws.root)
 
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -10,6 +10,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    EvidenceDirOption,
     LangOption,
     RegionsOption,
     WaveOption,
@@ -51,6 +52,7 @@ def dealer(
     output: OutOption = Path("reports"),
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """One or more dealers' PDF reports (page 1: standing; then what failed and what to fix). 单店报告。
 
@@ -62,7 +64,7 @@ def dealer(
     codes = list(dict.fromkeys(dealer_codes))
     if len(codes) > 1 and output.suffix.lower() in (".pdf", ".xlsx"):
         raise ConfigurationError(f"-o {output}: several dealers need an output folder, not a file name")
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
         for code in codes:  # every code checked before anything is written
@@ -81,11 +83,12 @@ def region(
     output: OutOption = Path("reports"),
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """A region's PDF: league table, bands, heat map, most-failed items, alerts. 区域报告。"""
     from dealer_audit.services import reporting
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         path = reporting.render_region_pdf(ws, wave, region_code, output, lang=resolve_lang(lang, ws))
     console.out.print(str(path))
 
@@ -134,6 +137,7 @@ def all_reports(
     dealers: DealersOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Every dealer's PDF, every region's PDF and the HQ workbook, in parallel. 整批生成。
 
@@ -145,7 +149,7 @@ def all_reports(
     chosen_regions = regions or []
     chosen_dealers = _dealer_codes(dealers)
     filtered = bool(chosen_regions or chosen_dealers)
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
         if filtered:

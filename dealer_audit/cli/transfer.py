@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, OptionalWaveOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -59,6 +59,7 @@ def import_(
     ] = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Import audits; prints what was imported, unchanged or refused (exit 1 if anything was refused).
 
@@ -69,7 +70,10 @@ def import_(
     files = expand_paths(paths)
     who = who or _login_name()
     local_zone = _zone(timezone)
-    with open_workspace(workspace, db) as ws, console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar:
+    with (
+        open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws,
+        console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar,
+    ):
         summary = import_paths(
             ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who, local_zone=local_zone
         )
@@ -147,6 +151,7 @@ def export(
     wave: OptionalWaveOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Write a bundle (audits + evidence, every file with its sha256) to send to HQ.
 
@@ -156,7 +161,7 @@ def export(
 
     if (audit is None) == (wave is None):
         raise typer.BadParameter("give exactly one of --audit ID or --wave W", param_hint="--audit/--wave")
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         result = export_bundle(ws, output, audit_id=audit, wave=wave)
     console.out.print(f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)")
     if result.drafts:
