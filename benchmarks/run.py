@@ -10,6 +10,8 @@ are counted through RUSAGE_CHILDREN):
 1. generate   the synthetic network (services/sample_network.py) — setup, not a target
 2. import     a fresh SQLite workspace: standards, dealers, every audit file (services/importing.import_paths)
 3. scoring    services/scoring_job.load_wave_result: read the wave from the database, score, roll up
+3b. score_json `dealer-audit score --json -o FILE` through the CLI (read, score, stream the JSON; peak memory
+              should stay near the scoring stage's)
 4. dealer     every dealer PDF, in parallel on every core (the product's batch path)
 5. region     every regional PDF
 6. workbook   the HQ network workbook with the Answers sheet (streaming writer)
@@ -183,6 +185,30 @@ def stage_scoring(workspace: str, wave: str) -> dict[str, Any]:
         "count": len(result.audit_scores),
         "notes": [f"pure core score_wave on audits in memory: {core_seconds:.1f} s"],
         "extra": {"core_seconds": core_seconds, "dealers": len(result.dealers), "alerts": len(result.alerts)},
+    }
+
+
+def stage_score_json(workspace: str, wave: str, out: str) -> dict[str, Any]:
+    """`dealer-audit score --json -o FILE` through the CLI itself: read, score, stream every figure to a file.
+    Its peak memory should stay near the scoring stage's (the scored wave), not grow with the JSON's size."""
+    from dealer_audit.cli.app import app
+
+    target = Path(out) / "scores.json"
+    started = time.perf_counter()
+    try:
+        app(["score", "--wave", wave, "--json", "-o", str(target), "-w", workspace], standalone_mode=False)
+    except SystemExit as stop:  # typer's exit on a domain error: report it as the stage's error
+        if stop.code:
+            raise RuntimeError(f"score --json exited with {stop.code}") from None
+    seconds = time.perf_counter() - started
+    size = target.stat().st_size
+    with target.open(encoding="utf-8") as lines:  # one dealer per line; never load 240 MB back into this process
+        dealers = sum(1 for line in lines if line.startswith('    {"code": '))
+    return {
+        "seconds": seconds,
+        "count": dealers,
+        "extra": {"json_mb": size / 2**20},
+        "notes": [f"{size / 2**20:.0f} MB of JSON"],
     }
 
 
@@ -471,7 +497,9 @@ def _record(name: str, raw: dict[str, Any], unit: str) -> StageResult:
     return result
 
 
-def run(dealers: int, jobs: int, sample: int, keep: Path | None) -> tuple[list[StageResult], dict[str, Any]]:
+def run(
+    dealers: int, jobs: int, sample: int, keep: Path | None, only_scoring: bool = False
+) -> tuple[list[StageResult], dict[str, Any]]:
     base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dealer-audit-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     network, workspace, reports = base / "network", base / "workspace", base / "reports"
@@ -493,6 +521,11 @@ def run(dealers: int, jobs: int, sample: int, keep: Path | None) -> tuple[list[S
     stages.append(_record("import", isolated(stage_import, str(network), str(workspace)), "audits"))
     say("scoring and roll-ups")
     stages.append(_record("scoring", isolated(stage_scoring, str(workspace), wave), "audits"))
+    say("score --json -o FILE (the CLI, streaming)")
+    reports.mkdir(parents=True, exist_ok=True)
+    stages.append(_record("score_json", isolated(stage_score_json, str(workspace), wave, str(reports)), "dealers"))
+    if only_scoring:
+        return stages, info
 
     say(f"all dealer PDFs on {jobs} processes")
     dealer_stage = _record(
@@ -600,8 +633,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=30, help="dealers rendered one by one for the per-PDF ratio")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder, removed)")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument(
+        "--scoring-only", action="store_true", help="stop after scoring and score --json (no rendering stages)"
+    )
     args = parser.parse_args()
-    stages, info = run(args.dealers, args.jobs, args.sample, args.keep)
+    stages, info = run(args.dealers, args.jobs, args.sample, args.keep, args.scoring_only)
     info["kept"] = bool(args.keep)
     print(report(stages, info))
     if args.json:

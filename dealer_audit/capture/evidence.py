@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dealer_audit.capture.messages import BilingualError
 from dealer_audit.core.answers import EvidenceRef
-from dealer_audit.errors import ConfigurationError, DealerAuditError
+from dealer_audit.errors import ConfigurationError
 from dealer_audit.storage.media import detect_media_type, image_problem, stored_suffix
 from dealer_audit.storage.workspace import EvidenceStore
 
@@ -26,7 +27,7 @@ __all__ = [
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024  # a phone photo or short clip; anything larger is probably a mistake
 
 
-class EvidenceError(DealerAuditError):
+class EvidenceError(BilingualError):
     """A file that cannot be attached (missing, a folder, empty, too large)."""
 
 
@@ -51,22 +52,28 @@ def store_evidence(source: str | Path, evidence_dir: Path) -> EvidenceRef:
     try:
         return _store(path, evidence_dir)
     except OSError as error:
-        raise EvidenceError(f"cannot attach {path}: {error.strerror or error}") from None
+        raise EvidenceError(
+            f"cannot attach {path}: {error.strerror or error}", f"无法附加 {path}：{error.strerror or error}"
+        ) from None
     except ConfigurationError as error:  # the evidence store itself cannot be written (read-only, full)
-        raise EvidenceError(f"cannot attach {path}: {error}") from None
+        raise EvidenceError(f"cannot attach {path}: {error}", f"无法附加 {path}：{error}") from None
 
 
 def _store(path: Path, evidence_dir: Path) -> EvidenceRef:
     if not path.exists():
-        raise EvidenceError(f"no such file: {path}")
+        raise EvidenceError(f"no such file: {path}", f"文件不存在：{path}")
     if not path.is_file():
-        raise EvidenceError(f"{path} is not a file")
+        raise EvidenceError(f"{path} is not a file", f"{path} 不是文件")
     size = path.stat().st_size
     if size == 0:
-        raise EvidenceError(f"{path} is empty")
+        raise EvidenceError(f"{path} is empty", f"{path} 是空文件")
     if size > MAX_EVIDENCE_BYTES:
-        raise EvidenceError(f"{path} is {size / 1e6:.0f} MB; the limit is {MAX_EVIDENCE_BYTES // 1_000_000} MB")
+        limit = MAX_EVIDENCE_BYTES // 1_000_000
+        raise EvidenceError(
+            f"{path} is {size / 1e6:.0f} MB; the limit is {limit} MB",
+            f"{path} 大小为 {size / 1e6:.0f} MB，上限为 {limit} MB",
+        )
     reason = image_problem(path)
     if reason:
-        raise EvidenceError(f"{path} is {reason}")
+        raise EvidenceError(f"{path} is {reason}", f"{path}：{reason}")
     return EvidenceStore(evidence_dir).add_file(path)

@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from dealer_audit.capture.messages import BilingualError
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import applicability, dealer_context, item_fraction, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
-from dealer_audit.errors import DealerAuditError, DraftChanged
+from dealer_audit.errors import DraftChanged
 from dealer_audit.formats.files import yes_no
 
 if TYPE_CHECKING:  # the session itself never writes; it only keeps the store its front end wired in
@@ -34,7 +35,7 @@ NA_WORDS = ("a", "na", "n/a", "不适用")
 _KEY_DIGITS = {"1": True, "0": False}  # keypad answers, besides the yes/no words every reader knows
 
 
-class CaptureError(DealerAuditError):
+class CaptureError(BilingualError):
     """Input the session refuses (a bad value, an unknown item, a hidden item): shown, then asked again."""
 
 
@@ -44,7 +45,10 @@ class EvidenceRequired(CaptureError):
     def __init__(self, item: Item, needs: tuple[str, ...]) -> None:
         self.item = item
         self.needs = needs
-        super().__init__(f"{item.id} needs {' and '.join(needs)} before moving on")
+        zh_needs = "和".join("备注" if n == "note" else "照片" for n in needs)
+        super().__init__(
+            f"{item.id} needs {' and '.join(needs)} before moving on", f"{item.id} 需要先补充{zh_needs}才能继续"
+        )
 
 
 def now() -> datetime:
@@ -98,54 +102,65 @@ def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
     lowered = raw.lower()
     if lowered in NA_WORDS:
         if not item.na_allowed:
-            raise CaptureError(f"{item.id} may not be answered N/A")
+            raise CaptureError(f"{item.id} may not be answered N/A", f"{item.id} 不可回答“不适用”")
         return None, True
     if item.type is AnswerType.YES_NO:
         flag = _KEY_DIGITS.get(lowered, yes_no(lowered))
         if flag is not None:
             return ("yes" if flag else "no"), False
-        raise CaptureError("answer y (yes) or n (no)" + (" or a (N/A)" if item.na_allowed else ""))
+        raise CaptureError(
+            "answer y (yes) or n (no)" + (" or a (N/A)" if item.na_allowed else ""),
+            "请回答 y（是）或 n（否）" + ("，或 a（不适用）" if item.na_allowed else ""),
+        )
     if item.type is AnswerType.SCALE:
         scale = item.scale
         low, high = (scale.min, scale.max) if scale else (1, 5)
         if not re.fullmatch(r"[+-]?\d{1,9}", raw) or not low <= int(raw) <= high:  # thousands of digits: refused
-            raise CaptureError(f"enter a whole number from {low} to {high}")
+            raise CaptureError(f"enter a whole number from {low} to {high}", f"请输入 {low} 到 {high} 之间的整数")
         return int(raw), False
     if item.type is AnswerType.NUMBER:
         try:
             number = float(raw)
         except ValueError:
-            raise CaptureError("enter a number, e.g. 7 or 2.5") from None
+            raise CaptureError("enter a number, e.g. 7 or 2.5", "请输入数字，例如 7 或 2.5") from None
         if number != number or number in (float("inf"), float("-inf")):
-            raise CaptureError("enter a finite number")
+            raise CaptureError("enter a finite number", "请输入有限的数字")
         limits = item.range
         if limits and limits.min is not None and number < limits.min:
-            raise CaptureError(f"{number:g} is below the minimum {limits.min:g}")
+            raise CaptureError(
+                f"{number:g} is below the minimum {limits.min:g}", f"{number:g} 低于最小值 {limits.min:g}"
+            )
         if limits and limits.max is not None and number > limits.max:
-            raise CaptureError(f"{number:g} is above the maximum {limits.max:g}")
+            raise CaptureError(
+                f"{number:g} is above the maximum {limits.max:g}", f"{number:g} 高于最大值 {limits.max:g}"
+            )
         return (int(number) if number.is_integer() and "." not in raw else number), False
     if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
         parts = [p.strip() for p in re.split(r"[,，\s]+", raw) if p.strip()]
         if not parts:
-            raise CaptureError("choose an option by number or code")
+            raise CaptureError("choose an option by number or code", "请按编号或代码选择选项")
         codes: list[str] = []
         for part in parts:
             option = resolve_option(item, part)
             if option is None:
                 choices = ", ".join(f"{n}={o.code}" for n, o in enumerate(item.options, 1))
-                raise CaptureError(f"unknown option {part!r}; choose from {choices}")
+                raise CaptureError(
+                    f"unknown option {part!r}; choose from {choices}", f"没有选项 {part!r}；可选：{choices}"
+                )
             if option not in codes:
                 codes.append(option)
         if item.type is AnswerType.SINGLE_CHOICE:
             if len(codes) != 1:
-                raise CaptureError("choose exactly one option")
+                raise CaptureError("choose exactly one option", "只能选择一个选项")
             return codes[0], False
         return tuple(codes), False
     if item.type in (AnswerType.TEXT, AnswerType.PHOTO):
         if not raw:
-            raise CaptureError("type the text (or s to skip)")
+            raise CaptureError("type the text (or s to skip)", "请输入文字（或输入 s 跳过）")
         return raw, False
-    raise CaptureError(f"unsupported answer type {item.type}")  # pragma: no cover - every type handled above
+    raise CaptureError(
+        f"unsupported answer type {item.type}", f"不支持的回答类型 {item.type}"
+    )  # pragma: no cover - every type handled above
 
 
 def resolve_option(item: Item, key: str) -> str | None:
@@ -289,7 +304,7 @@ class CaptureSession:
         """Add a note to an item (appended to an existing one); allowed before the item is answered."""
         item_id = item_id or self._require_current().id
         if not text.strip():
-            raise CaptureError("the note is empty")
+            raise CaptureError("the note is empty", "备注为空")
         previous = self.answer_of(item_id) or Answer(item_id)
         note = f"{previous.note}\n{text.strip()}" if previous.note else text.strip()
         return self._store(replace(previous, note=note))
@@ -310,7 +325,9 @@ class CaptureSession:
     def _require_current(self) -> Item:
         item = self.current
         if item is None:
-            raise CaptureError("all items have been shown; use j ID to go to an item")
+            raise CaptureError(
+                "all items have been shown; use j ID to go to an item", "所有检查项均已显示；输入 j 编号 跳转到某一项"
+            )
         return item
 
     def _next_visible(self, start: int) -> int:
@@ -348,16 +365,22 @@ class CaptureSession:
         for n in range(start - 1, -1, -1):
             if self.visible(self.items[n]):
                 return self._move_to(n)
-        raise CaptureError("this is the first item")
+        raise CaptureError("this is the first item", "已是第一项")
 
     def jump(self, item_id: str) -> Item:
         """Go to an item by id (case-insensitive); hidden items are refused with the condition that hides them."""
         key = next((i.id for i in self.items if i.id.lower() == item_id.strip().lower()), None)
         if key is None:
-            raise CaptureError(f"no item {item_id!r}{suggest(item_id, [i.id for i in self.items])}")
+            hint = suggest(item_id, [i.id for i in self.items])
+            raise CaptureError(
+                f"no item {item_id!r}{hint}", f"没有检查项 {item_id!r}{hint.replace('; did you mean', '；是否要找')}"
+            )
         item = self.items[self._index[key]]
         if not self.visible(item):
-            raise CaptureError(f"{item.id} does not apply now (condition: {item.condition})")
+            raise CaptureError(
+                f"{item.id} does not apply now (condition: {item.condition})",
+                f"{item.id} 当前不适用（条件：{item.condition}）",
+            )
         self._check_can_leave()
         self._move_to(self._index[key])
         return item

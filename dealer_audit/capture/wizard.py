@@ -25,6 +25,7 @@ from rich.table import Table
 
 from dealer_audit.capture.draft import DraftStore
 from dealer_audit.capture.evidence import store_evidence
+from dealer_audit.capture.messages import BilingualError
 from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now
 from dealer_audit.capture.targets import resolve_target, split_standard
 from dealer_audit.core.answers import Answer, Audit
@@ -390,6 +391,8 @@ class Wizard:
             self.warn(self.t["needs"].format(needs=", ".join(self.need_words(required.needs))))
         except DraftChanged as changed:
             self.refusal(changed)
+        except BilingualError as error:
+            self.warn(error.text(self.lang))
         except DealerAuditError as error:
             self.warn(str(error))
 
@@ -420,6 +423,8 @@ class Wizard:
                 return  # the item keeps owing its photo; moving on is refused until it is given
             try:
                 self.session.attach(store_evidence(path, self.evidence_dir), item.id)
+            except BilingualError as error:
+                self.warn(error.text(self.lang))
             except DealerAuditError as error:
                 self.warn(str(error))
 
@@ -460,11 +465,13 @@ class Wizard:
             try:
                 session.back()
             except CaptureError as error:
-                self.warn(str(error))
+                self.warn(error.text(self.lang))
             return False
         if line.lower().startswith("j"):
             try:
                 session.jump(line[1:].strip())
+            except BilingualError as error:
+                self.warn(error.text(self.lang))
             except DealerAuditError as error:
                 self.warn(str(error))
         return False

@@ -7,17 +7,25 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import (
+    DbOption,
+    EvidenceDirOption,
+    LangOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 
 
 def capture(
     dealer: Annotated[str, typer.Option("--dealer", "-d", help="Dealer code, e.g. SH001.")],
     standard: Annotated[str, typer.Option("--standard", "-s", help="Standard id (latest version) or ID@VERSION.")],
-    wave: Annotated[str, typer.Option("--wave", help="Audit wave, e.g. 2026-Q4.")],
+    wave: WaveOption,
     auditor: Annotated[
         str, typer.Option("--auditor", envvar="DEALER_AUDIT_AUDITOR", help="Your name (default: login name).")
     ] = "",
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the workspace language).")] = None,
+    lang: LangOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue this dealer/standard/wave draft.")] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
@@ -30,9 +38,7 @@ def capture(
     from dealer_audit.capture.wizard import run_capture
 
     with open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws:
-        language = (lang or ws.language or "zh").lower()
-        if language not in ("zh", "en", "zh-cn"):
-            raise typer.BadParameter("use zh or en", param_hint="--lang")
+        language = resolve_lang(lang, ws)
         result = run_capture(
             ws.repo,
             ws.evidence_dir,

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
+from dealer_audit.cli.common import LangOption, resolve_lang
 from dealer_audit.core.standard import Checklist, Item, Section
 from dealer_audit.errors import Location, Problem, ValidationFailed
 
@@ -155,15 +156,13 @@ def _section_line(section: Section, lang: str, total: float) -> str:
 @checklist_app.command("show")
 def show(
     path: Annotated[Path, typer.Argument(help="A standard file (.yaml or .xlsx).", show_default=False)],
-    lang: Annotated[str, typer.Option("--lang", help="Language of texts: zh or en.")] = "zh",
+    lang: LangOption = None,
 ) -> None:
     """Draw the standard as a tree: sections and weights, items with type, weight, critical mark, condition, N/A."""
     from dealer_audit.formats.standards import load_any_standard
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
     checklist = load_any_standard(path)
-    for line in render_tree(checklist, lang):
+    for line in render_tree(checklist, resolve_lang(lang)):
         console.out.print(line, soft_wrap=True)
 
 

@@ -1,13 +1,21 @@
-"""Options every command that touches a workspace shares, and the one way to open it.
+"""Options commands share, each declared once with one validation and one default rule, and the one way to open
+a workspace.
 
-Commands declare ``workspace: WorkspaceOption = None, db: DbOption = None`` (plus ``evidence_dir:
-EvidenceDirOption = None`` when they read or write evidence) and call ``open_workspace(workspace, db, …)``; the
-lookup order (option, environment variable, nearest dealer-audit.toml upwards, else the database alone) lives in
-`Workspace.open`, so every command finds the same workspace the same way.
+* ``--workspace`` / ``--db``: commands declare ``workspace: WorkspaceOption = None, db: DbOption = None`` (plus
+  ``evidence_dir: EvidenceDirOption = None`` when they read or write evidence) and call
+  ``open_workspace(workspace, db, …)``; the lookup order (option, environment variable, nearest dealer-audit.toml
+  upwards, else the database alone) lives in `Workspace.open`, so every command finds the same workspace the same
+  way.
+* ``--wave``: `WaveOption` (required) or `OptionalWaveOption`; a wave code is one word (letters, digits, ``.-_``).
+* ``--lang``: `LangOption`, always ``None`` by default; `resolve_lang(lang, workspace)` applies the one default
+  rule: the option, else the workspace's language, else zh. `zh-CN`/`EN` are accepted and normalised.
+* ``--region``: `RegionOption` (one region) or `RegionsOption` (repeatable, comma lists allowed); a region code is
+  one word. Whether it exists is the service's answer (with close matches).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -82,3 +90,76 @@ def database_url(workspace: Path | None = None, db: str | None = None) -> URL:
         return normalise_url(db, Path.cwd())
     with Workspace.open(workspace, db_url=db) as ws:
         return normalise_url(ws.db_url, ws.root)
+
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+LANGUAGES = ("zh", "en")
+
+
+def _code(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not _CODE.fullmatch(value):
+        raise typer.BadParameter(f"{value!r} is not a {what} code (one word: letters, digits, '.', '-', '_')")
+    return value
+
+
+def check_wave(value: str | None) -> str | None:
+    """The one validation of a wave code."""
+    return _code(value, "wave")
+
+
+def check_lang(value: str | None) -> str | None:
+    """The one validation of a language: zh or en (zh-CN, zh_cn, EN… accepted), None when not given."""
+    if value is None:
+        return None
+    lowered = value.strip().lower().replace("_", "-")
+    chosen = "zh" if lowered in ("zh", "zh-cn", "cn") else "en" if lowered in ("en", "en-us", "en-gb") else None
+    if chosen is None:
+        raise typer.BadParameter(f"use zh or en, not {value!r}")
+    return chosen
+
+
+def check_region(value: str | None) -> str | None:
+    """The one validation of a region code."""
+    return _code(value, "region")
+
+
+def check_regions(values: list[str] | None) -> list[str] | None:
+    """Repeated --region options, each possibly a comma list."""
+    if values is None:
+        return None
+    parts = [part for entry in values for part in entry.split(",") if part.strip()]
+    return [code for code in (_code(part, "region") for part in parts) if code]
+
+
+def resolve_lang(lang: str | None, workspace: Workspace | None = None) -> str:
+    """The one default rule of --lang: the option, else the workspace's language, else zh."""
+    if lang is not None:
+        return lang
+    if workspace is not None and workspace.language in LANGUAGES:
+        return workspace.language
+    return "zh"
+
+
+WaveOption = Annotated[str, typer.Option("--wave", callback=check_wave, help="Audit wave, e.g. 2026-Q4.")]
+OptionalWaveOption = Annotated[
+    str | None, typer.Option("--wave", callback=check_wave, help="Audit wave, e.g. 2026-Q4.")
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=check_lang,
+        show_default=False,
+        help="Language: zh or en (default: the workspace's language; zh outside a workspace).",
+    ),
+]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", callback=check_region, help="Only this region (its code, e.g. east).")
+]
+RegionsOption = Annotated[
+    list[str] | None,
+    typer.Option("--region", callback=check_regions, help="Only these regions (repeat, or separate codes by commas)."),
+]

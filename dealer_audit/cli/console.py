@@ -21,28 +21,78 @@ def reset_for_tests(width: int = 120) -> None:
     err = Console(stderr=True, highlight=False, width=width)
 
 
+SHORT_CELL = 12  # a column whose cells all fit in this many cells holds figures or codes: never wrapped or cut
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[str]],
     title: str = "",
     to_stderr: bool = False,
+    optional: Sequence[str] = (),
 ) -> None:
-    """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands."""
+    """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands.
+
+    Figures are never cut: a column of short cells (figures, codes, ranks like 24–28) keeps its full width. When
+    the table is wider than the console (80 columns, or a pipe, which rich treats as 80), the `optional` columns
+    are dropped in the order given; if it still does not fit, the table is printed as tab-separated text, whole.
+    """
+    from rich.cells import cell_len
+    from rich.measure import Measurement
     from rich.table import Table
 
     rows = [list(row) for row in rows]
-    table = Table(show_lines=False)
-    for index, column in enumerate(columns):
-        # Figures and codes stay on one line (a wrapped "971.1" misreads); only long text columns fold.
-        longest = max((len(str(row[index])) for row in rows if index < len(row)), default=0)
-        short = max(longest, *(len(word) for word in column.split())) <= 12
-        table.add_column(column, no_wrap=short, overflow="fold", min_width=None if short else min(max(longest, 6), 10))
-    for row in rows:
-        table.add_row(*row)
     console = err if to_stderr else out
+
+    def build(keep: list[int]) -> Table:
+        table = Table(show_lines=False)
+        for index in keep:
+            longest = max((cell_len(str(row[index])) for row in rows if index < len(row)), default=0)
+            words = columns[index].split()
+            if max(longest, *(cell_len(w) for w in words or [""])) <= SHORT_CELL:
+                # figures and codes stay on one line, whole; the header may break between its words instead
+                header = columns[index] if cell_len(columns[index]) <= longest else "\n".join(words)
+                table.add_column(header, no_wrap=True, min_width=longest)
+            else:
+                table.add_column(columns[index], overflow="fold", min_width=min(max(longest, 6), 10))
+        for row in rows:
+            table.add_row(*(row[i] if i < len(row) else "" for i in keep))
+        return table
+
+    def fits(table: Table) -> bool:
+        # measured unconstrained: rich clamps a measurement to the console width it is asked about
+        return Measurement.get(console, console.options.update_width(100_000), table).minimum <= console.width
+
+    keep = list(range(len(columns)))
+    table = build(keep)
+    for name in optional:
+        if fits(table):
+            break
+        if name in columns and columns.index(name) in keep:
+            keep.remove(columns.index(name))
+            table = build(keep)
     if title:  # printed on its own line: a table title would wrap to the (often narrower) table width
-        console.print(title, soft_wrap=True)
+        console.print(title, soft_wrap=True, markup=False)
+    if not fits(table):
+        _print_tsv(
+            [columns[i] for i in keep], [[row[i] if i < len(row) else "" for i in keep] for row in rows], console
+        )
+        return
     console.print(table)
+    dropped = [columns[i] for i in range(len(columns)) if i not in keep]
+    if dropped:
+        console.print(f"(not shown at {console.width} columns: {', '.join(dropped)})", markup=False)
+
+
+def _print_tsv(columns: Sequence[str], rows: Sequence[Sequence[str]], console: Console) -> None:
+    """The table as tab-separated lines (tabs and newlines inside cells become spaces): every figure whole."""
+
+    def clean(cell: str) -> str:
+        return str(cell).replace("\t", " ").replace("\n", " ")
+
+    for line in [columns, *rows]:  # straight to the stream: rich would expand the tabs into spaces
+        console.file.write("\t".join(clean(c) for c in line) + "\n")
+    console.file.flush()
 
 
 @contextmanager
@@ -66,3 +116,17 @@ def progress_bar(description: str, total: int, minimum: int = 1) -> Iterator[Cal
     ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def working(description: str) -> Iterator[Callable[[str], None]]:
+    """A status line on stderr (spinner, what is being done, time elapsed) for one long step without a count;
+    yields `phase(text)` to name the part under way (e.g. the sheet being written)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
+    ) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda phase: progress.update(task, description=f"{description}: {phase}")
+        progress.update(task, description=f"{description}: done")

@@ -10,7 +10,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.checklist import escape
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, LangOption, RegionOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.errors import NotFound, ValidationFailed
 
 dealers_app = typer.Typer(
@@ -88,14 +88,15 @@ def _pad(text: str, width: int) -> str:
 
 @dealers_app.command("list")
 def list_(
-    region: Annotated[str | None, typer.Option("--region", help="Only dealers of this region code.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of names: zh or en.")] = "zh",
+    region: RegionOption = None,
+    lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
     """List stored dealers (code, name, region, city, group, brand, attributes), sorted by code."""
     with open_workspace(workspace, db) as ws:
         dealers = ws.repo.list_dealers(region=region)
+        language = resolve_lang(lang, ws)
     if not dealers:
         where = f" in region {region}" if region else ""
         console.err.print(f"no dealers{where}; load them with `dealer-audit dealers import FILE`", markup=False)
@@ -104,7 +105,7 @@ def list_(
     rows = [
         [
             d.code,
-            d.name.get(lang),
+            d.name.get(language),
             d.region,
             d.city,
             d.group,

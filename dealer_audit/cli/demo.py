@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
+from dealer_audit.cli.common import LangOption, resolve_lang
 
 TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
@@ -40,7 +41,7 @@ def demo(
     directory: Annotated[
         Path, typer.Argument(file_okay=False, help="Where the reports go (a demo workspace is made inside).")
     ] = Path("reports"),
-    lang: Annotated[str, typer.Option("--lang", help="Report language: zh or en.")] = "zh",
+    lang: LangOption = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel renderers (default: all cores).")
     ] = None,
@@ -51,8 +52,7 @@ def demo(
     """
     from dealer_audit.services.demo import StageStatus, run_demo
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    lang = resolve_lang(lang)  # no workspace yet: the demo makes its own
     summary = run_demo(
         directory, lang=lang, jobs=jobs, progress=lambda stage: console.err.print(f"[dim]… {stage}[/]", markup=True)
     )
@@ -80,10 +80,12 @@ def demo(
             title=f"{wave}: top and bottom {TABLE_ROWS} of {len(ranked)} dealers"
             if len(ranked) > 2 * TABLE_ROWS
             else wave,
+            optional=("name", "region", "band"),
         )
     console.print_table(
         ["stage", "result", "details", "seconds"],
         [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
+        optional=("details",),
     )
     console.out.print(
         f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "
@@ -91,8 +93,8 @@ def demo(
         f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
     )
     for workbook in summary.workbooks:
-        console.out.print(f"HQ workbook: {workbook}")
-    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)")
+        console.out.print(f"HQ workbook: {workbook}", soft_wrap=True, markup=False)  # a path is never broken
+    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)", soft_wrap=True, markup=False)
     for stage in summary.stages:
         if stage.status == StageStatus.FAILED:
             console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)

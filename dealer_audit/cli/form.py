@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, WaveOption, WorkspaceOption, open_workspace
 
 
 def form(
     dealer: Annotated[str, typer.Option("--dealer", "-d", help="Dealer code, e.g. SH001.")],
     standard: Annotated[str, typer.Option("--standard", "-s", help="Standard id (latest version) or ID@VERSION.")],
-    wave: Annotated[str, typer.Option("--wave", help="Audit wave, e.g. 2026-Q4.")],
+    wave: WaveOption,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", dir_okay=False, help="Workbook to write (default: DEALER-WAVE.xlsx)."),

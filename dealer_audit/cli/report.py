@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import (
+    DbOption,
+    EvidenceDirOption,
+    LangOption,
+    RegionsOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.errors import ConfigurationError
 
 report_app = typer.Typer(
@@ -17,23 +26,12 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-WaveOption = Annotated[str, typer.Option("--wave", help="Audit wave, e.g. 2026-Q4.")]
-LangOption = Annotated[
-    str | None, typer.Option("--lang", help="Report language: zh or en (default: the workspace's language).")
-]
 OutOption = Annotated[
     Path, typer.Option("--output", "-o", help="Output folder (reports go to DIR/<wave>/dealers|regions/).")
 ]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", min=1, help="Parallel renderers (default: one per CPU core).")
 ]
-
-
-def _lang(lang: str | None, workspace_language: str) -> str:
-    chosen = (lang or workspace_language or "zh").lower()
-    if chosen not in ("zh", "en"):
-        raise ConfigurationError(f"--lang must be zh or en, not {lang!r}")
-    return chosen
 
 
 def _print_outcome(outcome: object, what: str) -> None:
@@ -47,7 +45,7 @@ def _print_outcome(outcome: object, what: str) -> None:
 
 @report_app.command("dealer")
 def dealer(
-    dealer_code: Annotated[str, typer.Argument(help="Dealer code, e.g. SH001.")],
+    dealer_codes: Annotated[list[str], typer.Argument(help="Dealer code(s), e.g. SH001 SH002: scored once for all.")],
     wave: WaveOption,
     lang: LangOption = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the dealer workbook (Summary + Items).")] = False,
@@ -56,13 +54,25 @@ def dealer(
     db: DbOption = None,
     evidence_dir: EvidenceDirOption = None,
 ) -> None:
-    """One dealer's PDF report (page 1: standing; then what failed and what to fix). 单店报告。"""
+    """One or more dealers' PDF reports (page 1: standing; then what failed and what to fix). 单店报告。
+
+    Ranks and network comparisons need the whole wave scored; give every dealer you need in one call (or use
+    `report all --dealers`) so the wave is scored once, not once per dealer.
+    """
     from dealer_audit.services import reporting
 
+    codes = list(dict.fromkeys(dealer_codes))
+    if len(codes) > 1 and output.suffix.lower() in (".pdf", ".xlsx"):
+        raise ConfigurationError(f"-o {output}: several dealers need an output folder, not a file name")
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
-        written = reporting.render_dealer_pdf(ws, wave, dealer_code, output, lang=_lang(lang, ws.language), xlsx=xlsx)
-    for path in written:
-        console.out.print(str(path))
+        language = resolve_lang(lang, ws)
+        context = reporting.prepare_wave(ws, wave)
+        for code in codes:  # every code checked before anything is written
+            reporting.check_dealer(context, code)
+        for code in codes:
+            written = reporting.render_dealer_pdf(ws, wave, code, output, lang=language, xlsx=xlsx, context=context)
+            for path in written:
+                console.out.print(str(path))
 
 
 @report_app.command("region")
@@ -79,8 +89,41 @@ def region(
     from dealer_audit.services import reporting
 
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
-        path = reporting.render_region_pdf(ws, wave, region_code, output, lang=_lang(lang, ws.language))
+        path = reporting.render_region_pdf(ws, wave, region_code, output, lang=resolve_lang(lang, ws))
     console.out.print(str(path))
+
+
+DealersOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dealers",
+        help="Only these dealers: a file with one code per line (or a CSV whose first column is the code), "
+        "or codes separated by commas.",
+    ),
+]
+
+
+def _dealer_codes(value: str | None) -> list[str]:
+    """`--dealers FILE|CODES`: an existing file holds one code per line (first CSV column; a `code` header and
+    `#` comments are skipped); anything else is a comma-separated list of codes."""
+    if not value:
+        return []
+    path = Path(value)
+    if path.is_file():
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"{path}: cannot read the dealer list ({error})") from None
+        codes = [line.replace(";", ",").replace("\t", ",").split(",")[0].strip() for line in lines]
+        codes = [c for c in codes if c and not c.startswith("#")]
+        if codes and codes[0].lower() in ("code", "dealer", "dealer_code"):
+            codes = codes[1:]
+        if not codes:
+            raise ConfigurationError(f"{path}: the dealer list holds no dealer codes")
+        return list(dict.fromkeys(codes))
+    if path.suffix.lower() in (".txt", ".csv") or "/" in value:
+        raise ConfigurationError(f"{value}: no such file (--dealers takes a file or codes separated by commas)")
+    return list(dict.fromkeys(c.strip() for c in value.split(",") if c.strip()))
 
 
 @report_app.command("all")
@@ -90,31 +133,54 @@ def all_reports(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write every dealer's workbook.")] = False,
     output: OutOption = Path("reports"),
     jobs: JobsOption = None,
+    regions: RegionsOption = None,
+    dealers: DealersOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
     evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Every dealer's PDF, every region's PDF and the HQ workbook, in parallel. 整批生成。
 
+    With --region and/or --dealers: only those dealers (and those regions' PDFs), no HQ workbook.
     A dealer whose report fails is listed at the end; the others are still written (exit code 1 if any failed).
     """
     from dealer_audit.services import reporting
 
+    chosen_regions = regions or []
+    chosen_dealers = _dealer_codes(dealers)
+    filtered = bool(chosen_regions or chosen_dealers)
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
+        language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
-        total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
+        if filtered:
+            codes, region_codes = reporting.select_dealers(context, chosen_regions, chosen_dealers)
+            total = len(codes) + len(region_codes)
+        else:
+            total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
         with console.progress_bar(f"reports {wave}", total) as advance_to:
             outcome = reporting.render_all(
                 ws,
                 wave,
                 output,
-                lang=_lang(lang, ws.language),
+                lang=language,
                 xlsx=xlsx,
                 jobs=jobs,
                 context=context,
+                network=False,
                 progress=lambda done, _total: advance_to(done),
+                regions=chosen_regions,
+                dealers=chosen_dealers,
             )
+        workbook = None
+        if not filtered:
+            workbook = reporting.network_workbook_path(output, wave)
+            with console.working(f"HQ workbook {workbook}") as phase:
+                outcome.extend(
+                    reporting.write_network_workbook_outcome(ws, context, workbook, lang=language, progress=phase)
+                )
     _print_outcome(outcome, f"{output}/{wave}")
+    if workbook is not None and workbook in outcome.files:
+        console.out.print(f"HQ workbook: {workbook}", markup=False, soft_wrap=True)
     if outcome.failures:
         raise typer.Exit(1)
 
@@ -136,9 +202,12 @@ def consolidate(
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
     extra = [w.strip() for entry in (waves or []) for w in entry.split(",") if w.strip()]
-    with open_workspace(workspace, db) as ws:
-        path = reporting.write_network_workbook(ws, wave, output, waves=extra, lang=_lang(lang, "en"))
-    console.out.print(str(path))
+    with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
+        phase("scoring the wave")
+        path = reporting.write_network_workbook(
+            ws, wave, output, waves=extra, lang=resolve_lang(lang, ws), progress=phase
+        )
+    console.out.print(f"HQ workbook written: {path}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

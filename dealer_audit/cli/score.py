@@ -5,31 +5,60 @@ library call the reports use."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    RegionOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.scoring import format_score
 from dealer_audit.errors import NotFound
 
-WaveOption = Annotated[str, typer.Option("--wave", help="Wave code, e.g. 2026-Q4.")]
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="Show one region's dealers (ranks stay network and region ranks).")
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 ProgramOption = Annotated[
     str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of names and bands: zh or en.")]
 
 
-def _print_json(data: dict[str, Any]) -> None:
-    console.out.print(
-        json.dumps(data, ensure_ascii=False, indent=2), markup=False, highlight=False, emoji=False, soft_wrap=True
-    )
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the JSON to this file instead of stdout (implies --json; written whole or not at all).",
+    ),
+]
+
+
+def _emit_json(write: Callable[[TextIO], None], output: Path | None) -> None:
+    """Machine-readable output goes straight to stdout or the file, never through the terminal console: rich's
+    wrapping of a 240 MB document took minutes and gigabytes, and a pipe wants the bytes as they are."""
+    if output is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+
+    from dealer_audit.formats.files import write_atomically
+
+    def fill(temp: Path) -> None:
+        with temp.open("w", encoding="utf-8") as handle:
+            write(handle)
+
+    write_atomically(output, fill)
+    console.err.print(f"wrote {output}", markup=False, soft_wrap=True)
 
 
 def _check_region(result: WaveResult, region: str | None) -> None:
@@ -80,7 +109,7 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         rows.append(cells)
     previous = f"; previous wave {result.previous_wave}" if result.previous_wave else ""
     title = f"{program.composite_name.get(lang)} — {result.wave} ({program.id}, {scale}-point scale{previous})"
-    console.print_table(columns, rows, title=title)
+    console.print_table(columns, rows, title=title, optional=("name", "n", "band", "region"))
     legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
     console.out.print(legend, soft_wrap=True)
     groups = [g for g in result.regions if region is None or g.code == region] + [result.network]
@@ -105,7 +134,8 @@ def score(
     region: RegionOption = None,
     as_json: JsonOption = False,
     program: ProgramOption = None,
-    lang: LangOption = "zh",
+    lang: LangOption = None,
+    output: OutputOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -113,15 +143,16 @@ def score(
 
     按稽核批次评分：经销商综合指数排名、区域与全网统计、预警。
     """
-    from dealer_audit.services.scoring_job import load_wave_result, wave_result_to_dict
+    from dealer_audit.services.scoring_job import load_wave_result, write_wave_json
 
     with open_workspace(workspace, db) as ws:
         result = load_wave_result(ws.repo, wave, program)
+        language = resolve_lang(lang, ws)
     _check_region(result, region)
-    if as_json:
-        _print_json(wave_result_to_dict(result, region))
+    if as_json or output is not None:
+        _emit_json(lambda stream: write_wave_json(result, stream, region), output)
     else:
-        _print_ranking(result, region, lang)
+        _print_ranking(result, region, language)
 
 
 def rescore(
@@ -133,6 +164,7 @@ def rescore(
     region: RegionOption = None,
     as_json: JsonOption = False,
     program: ProgramOption = None,
+    output: OutputOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -145,8 +177,9 @@ def rescore(
     with open_workspace(workspace, db) as ws:
         result = load_rescore(ws.repo, wave, standard, version, program)
     _check_region(result.before, region)
-    if as_json:
-        _print_json(rescore_to_dict(result, region))
+    if as_json or output is not None:
+        data = rescore_to_dict(result, region)
+        _emit_json(lambda stream: json.dump(data, stream, ensure_ascii=False, indent=2), output)
         return
     captured = ", ".join(result.captured_versions) or "none"
     rows = [

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import getpass
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
+
+if TYPE_CHECKING:
+    from dealer_audit.services.importing import FileResult
 
 PROGRESS_MINIMUM = 10  # files; shorter batches finish before a bar would help
 
 
 WARNINGS_SHOWN = 5
+TABLE_MAXIMUM = 20  # files; a bigger import prints counts by kind and result (--verbose for the per-file table)
 
 
 def import_(
@@ -35,6 +42,21 @@ def import_(
     all_warnings: Annotated[
         bool, typer.Option("--all-warnings", help="List every warning (default: the first few per file).")
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=f"One line per file even for more than {TABLE_MAXIMUM} files (default: counts)."
+        ),
+    ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            envvar="DEALER_AUDIT_TIMEZONE",
+            help="The field devices' timezone (IANA name, e.g. Asia/Shanghai): Kobo XLSX exports store visit "
+            "times as local clock time without an offset.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
     evidence_dir: EvidenceDirOption = None,
@@ -47,25 +69,37 @@ def import_(
 
     files = expand_paths(paths)
     who = who or _login_name()
+    local_zone = _zone(timezone)
     with (
         open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws,
         console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar,
     ):
-        summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)
-    rows = []
-    for result in summary.files:
-        detail = "see below" if result.refused else f"{result.audit_count} audit(s)"
-        if result.warnings and not result.refused:
-            detail += f", {len(result.warnings)} warning(s)"
-        rows.append((str(result.path), result.kind or "?", result.status.value, detail))
-    console.print_table(["file", "kind", "result", "details"], rows)
-    for result in summary.files:  # warnings go to stderr: an incomplete workbook imports as a draft, say why
+        summary = import_paths(
+            ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who, local_zone=local_zone
+        )
+    if verbose or len(summary.files) <= TABLE_MAXIMUM:
+        rows = []
+        for result in summary.files:
+            detail = "see below" if result.refused else f"{result.audit_count} audit(s)"
+            if result.warnings and not result.refused:
+                detail += f", {len(result.warnings)} warning(s)"
+            rows.append((str(result.path), result.kind or "?", result.status.value, detail))
+        console.print_table(["file", "kind", "result", "details"], rows)
+    else:
+        _print_counts(summary.files)
+    warned = [result for result in summary.files if result.warnings]
+    listed = warned if verbose or all_warnings else warned[:TABLE_MAXIMUM]
+    for result in listed:  # warnings go to stderr: an incomplete workbook imports as a draft, say why
         shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
         for line in shown:
             console.err.print(f"warning: {line}", soft_wrap=True, markup=False)
         if len(shown) < len(result.warnings):
             hidden = len(result.warnings) - len(shown)
             console.err.print(f"warning: … {hidden} more for {result.path} (--all-warnings lists them)", markup=False)
+    if len(listed) < len(warned):
+        console.err.print(
+            f"warning: … {len(warned) - len(listed)} more file(s) with warnings (--verbose lists them)", markup=False
+        )
     refused = summary.refused
     for result in refused:  # full reasons outside the table: long messages stay whole and copyable
         console.out.print(f"refused {result.path}:", soft_wrap=True, markup=False)
@@ -79,6 +113,31 @@ def import_(
         raise typer.Exit(1)
 
 
+def _print_counts(files: Sequence[FileResult]) -> None:
+    """Files counted by kind and result (6,000 files would otherwise be a 12,000-line table)."""
+    counts = Counter((result.kind or "?", result.status.value) for result in files)
+    audits: Counter[str] = Counter()
+    for result in files:
+        audits[result.kind or "?"] += result.audit_count
+    warned = Counter(result.kind or "?" for result in files if result.warnings and not result.refused)
+    rows = [
+        (kind, status, str(count), str(audits[kind]) if status != "refused" else "", str(warned[kind] or ""))
+        for (kind, status), count in sorted(counts.items())
+    ]
+    console.print_table(["kind", "result", "files", "audits", "with warnings"], rows)
+    console.out.print(f"{len(files)} file(s); --verbose lists each file", markup=False)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    """`--timezone`: an IANA zone name, refused with a message (never a traceback) when unknown."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise typer.BadParameter(f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai") from None
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -89,7 +148,7 @@ def _login_name() -> str:
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Bundle file to write (.zip).")],
     audit: Annotated[str | None, typer.Option("--audit", help="Audit id (or a unique prefix).")] = None,
-    wave: Annotated[str | None, typer.Option("--wave", help="Export every audit of this wave.")] = None,
+    wave: OptionalWaveOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
     evidence_dir: EvidenceDirOption = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, WorkspaceOption, check_lang, open_workspace
 
 
 def init(
@@ -22,7 +22,9 @@ def init(
             show_default=False,
         ),
     ] = None,
-    language: Annotated[str, typer.Option("--language", "--lang", help="Default language: zh or en.")] = "zh",
+    language: Annotated[
+        str, typer.Option("--language", "--lang", callback=check_lang, help="Default language: zh or en.")
+    ] = "zh",
 ) -> None:
     """Create a workspace: dealer-audit.toml, the audit.db database and the evidence/ folder.
 

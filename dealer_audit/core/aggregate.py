@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import AuditScore, KnockOut, score_audit
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program, band_for
 from dealer_audit.core.stats import Interval, Summary, competition_ranks, confidence_interval, mean, weighted_mean
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Location, Problem, Severity
 
 StandardKey = tuple[str, str]  # (standard id, version)
@@ -582,12 +582,6 @@ def _layout_standards(
         if standard is not None and all(standard is not s for s in by_id[key[0]]):
             by_id[key[0]].append(standard)
     return by_id
-
-
-def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    """Natural order of version texts: "2026.10" after "2026.9"."""
-    parts = re.findall(r"\d+|[^\d.]+", version)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
 def score_wave(

@@ -181,6 +181,13 @@ LABELS: dict[str, dict[str, str]] = {
     "league": {"zh": "区域排名表", "en": "League table"},
     "distribution": {"zh": "等级分布", "en": "Distribution across bands"},
     "heatmap": {"zh": "经销商 × 模块热力图", "en": "Heat map: dealers × sections"},
+    "heat_overview": {"zh": "模块得分概览：按区域排名分段", "en": "Section scores by ranking tenth"},
+    "heat_tenth": {"zh": "第 {k}/{of} 段（第 {first}–{last} 名）", "en": "Tenth {k}/{of} (ranks {first}–{last})"},
+    "heat_worst": {"zh": "排名最后的 {n} 家经销商", "en": "The {n} lowest-ranked dealers"},
+    "heat_full_list": {
+        "zh": "全部 {n} 家经销商的模块得分见总部汇总表（Dealers 工作表）。",
+        "en": "Every dealer's section scores ({n} dealers): the HQ workbook, Dealers sheet.",
+    },
     "most_failed": {"zh": "区域内失分最多的标准条款", "en": "Most-failed standards in the region"},
     "fail_rate": {"zh": "失分率", "en": "Failure rate"},
     "failed_n": {"zh": "失分店数", "en": "Failed"},
@@ -207,6 +214,11 @@ LABELS: dict[str, dict[str, str]] = {
 def label(key: str, lang: str) -> str:
     entry = LABELS[key]
     return entry["zh"] if lang.startswith("zh") else entry["en"]
+
+
+def label_format(key: str, lang: str, **values: object) -> str:
+    """A label with `{placeholders}` filled in."""
+    return label(key, lang).format(**values)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -473,7 +485,8 @@ class RegionReport:
     league: tuple[LeagueRow, ...]
     bands: tuple[BandCount, ...]
     heat_columns: tuple[HeatColumn, ...]
-    heat_rows: tuple[HeatRow, ...]
+    heat_rows: tuple[HeatRow, ...]  # every dealer, in region rank order
+    heat_overview: tuple[HeatRow, ...]  # the region's ranking in tenths: mean section scores of each tenth
     most_failed: tuple[FailedItem, ...]
     alerts: tuple[DealerNotice, ...]
     repeats: tuple[DealerNotice, ...]
@@ -1034,6 +1047,27 @@ def _standard_columns(
     return tuple(out)
 
 
+HEAT_TENTHS = 10
+
+
+def _heat_tenths(rows: Sequence[HeatRow], lang: str) -> tuple[HeatRow, ...]:
+    """The heat map of a big region at a glance: its ranked dealers cut into tenths (fewer when the region has
+    fewer than ten dealers), each row the mean section score of its dealers (those with a score there)."""
+    n = len(rows)
+    parts = min(HEAT_TENTHS, n)
+    overview = []
+    for k in range(parts):
+        first, last = k * n // parts, (k + 1) * n // parts  # rows[first:last], ranks first+1..last
+        members = rows[first:last]
+        cells = []
+        for j in range(len(members[0].cells) if members else 0):
+            values = [r.cells[j].value for r in members if r.cells[j].value is not None]
+            cells.append(Figure.of(sum(values) / len(values) if values else None))
+        label = label_format("heat_tenth", lang, k=k + 1, of=parts, first=first + 1, last=last)
+        overview.append(HeatRow("", label, tuple(cells)))
+    return tuple(overview)
+
+
 def build_region_report(
     result: WaveResult,
     region_code: str,
@@ -1086,6 +1120,7 @@ def build_region_report(
             sec = c.section(col.section_id) if c else None
             cells.append(Figure.of(sec.mean_percent if sec else None))
         heat_rows.append(HeatRow(d.code, d.dealer.name.get(lang), tuple(cells)))
+    heat_overview = _heat_tenths(heat_rows, lang)
     failing = sorted(
         (i for i in group.items if i.failed > 0 and i.counted > 0),
         key=lambda i: (-i.failed / i.counted, -i.failed, i.standard_id, i.item_id),
@@ -1143,6 +1178,7 @@ def build_region_report(
         bands=tuple(counts),
         heat_columns=heat_cols,
         heat_rows=tuple(heat_rows),
+        heat_overview=heat_overview,
         most_failed=tuple(failed_items),
         alerts=alerts,
         repeats=tuple(repeats),

@@ -22,8 +22,8 @@ from dealer_audit.core.conditions import (
     parse_condition,
     walk,
 )
+from dealer_audit.core.lookup import Locate, did_you_mean, join, locator
 from dealer_audit.core.standard import AnswerType, Checklist, CriticalEffect, EvidenceWhen, Item
-from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator
 from dealer_audit.errors import Location, Problem, Severity
 
 ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -161,18 +161,18 @@ class _Rules:
                     join(where, "code"), f"duplicate option code '{option.code}' in item '{item.id}'", "duplicate-id"
                 )
             codes.add(option.code)
-            if option.points < 0:
-                self.error(join(where, "points"), f"points must not be negative, got {_fmt(option.points)}", "points")
+            # negative points are penalty options (docs/scoring.md): they subtract, and the item's fraction is
+            # clamped to 0..1, so an item never costs more than its own weight
         if (
             kind in CHOICE_TYPES
             and item.options
             and item.is_scored
             and not item.bonus
-            and all(o.points == 0 for o in item.options)
+            and all(o.points <= 0 for o in item.options)
         ):
             self.error(
                 join(path, "options"),
-                f"scored {kind.value} item '{item.id}' gives 0 points for every option",
+                f"scored {kind.value} item '{item.id}' gives no option positive points, so it can never be earned",
                 "points",
                 hint="give options points, or set scored: false",
             )

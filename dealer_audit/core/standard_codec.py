@@ -10,15 +10,14 @@ serves every file format and every message points at the culprit.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
+from dealer_audit.core.canonical import canonical_hash
 from dealer_audit.core.dealers import code_problem
+from dealer_audit.core.lookup import Locate, closest, did_you_mean, join, locator
 from dealer_audit.core.standard import (
     AlertRules,
     AnswerType,
@@ -41,9 +40,7 @@ from dealer_audit.core.standard import (
     Section,
     Wave,
 )
-from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
-
-Locate = Callable[[str], Location]
+from dealer_audit.errors import Problem, ProblemCollector, Severity, ValidationFailed
 
 CHECKLIST_KEYS = ("id", "version", "kind", "title", "description", "bands", "sections")
 SECTION_KEYS = ("id", "title", "weight", "items")
@@ -83,65 +80,6 @@ REGION_KEYS = ("code", "name")
 ALERT_KEYS = ("drop_threshold", "band_fall", "critical")
 
 DEFAULT_COLOR = Band("x", 0, LocalText()).color
-
-
-# ---- paths ---------------------------------------------------------------------------------------------------
-
-
-def join(path: str, key: str | int) -> str:
-    """The logical path of a child: ``join("sections[0]", "items")`` -> ``sections[0].items``."""
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def parent_path(path: str) -> str:
-    """One step up: ``a.b[2].c`` -> ``a.b[2]`` -> ``a.b`` -> ``a`` -> ``""``."""
-    if path.endswith("]"):
-        return path[: path.rindex("[")]
-    return path.rsplit(".", 1)[0] if "." in path else ""
-
-
-def locator(source: str, locations: dict[str, Location] | None = None) -> Locate:
-    """A `Locate` over a reader's side map: the deepest recorded ancestor of a path wins (a missing key is reported
-    where its parent starts); without a map, locations carry the logical path."""
-
-    def locate(path: str) -> Location:
-        if locations:
-            probe = path
-            while True:
-                if probe in locations:
-                    return locations[probe]
-                if not probe:
-                    break
-                probe = parent_path(probe)
-        return Location(file=source, path=path or None)
-
-    return locate
-
-
-def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    """Known words a typo may have meant, best first: the same letters in another case (sh001 → SH001), then
-    words it begins (SH0 → SH001), then fuzzy matches. Every "did you mean" in the tool comes from here."""
-    pool = sorted({c for c in choices if c})
-    lowered = word.lower()
-    found = [c for c in pool if c.lower() == lowered and c != word]
-    found += [c for c in pool if c.lower().startswith(lowered) and c not in found and c != word] if word else []
-    scored = sorted((-difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool if c not in found)
-    found += [c for ratio, c in scored if -ratio >= 0.6]
-    return found[:n]
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The known word a typo most likely meant, or None when nothing is close."""
-    matches = close_matches(word, choices, n=1)
-    return matches[0] if matches else None
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest known word, or "" when nothing is close (every reader's "did you mean")."""
-    guess = closest(word, choices)
-    return f"did you mean '{guess}'?" if guess else ""
 
 
 # ---- encoding ------------------------------------------------------------------------------------------------
@@ -255,8 +193,7 @@ def content_hash(checklist: Checklist) -> str:
     """sha256 hex of the canonical JSON of `standard_to_dict` (without `source`): same meaning, same hash."""
     data = standard_to_dict(checklist)
     data.pop("source", None)
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical_hash(data)
 
 
 def program_to_dict(program: Program) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
-from dealer_audit.core.standard_codec import did_you_mean
+from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import evidence_name_problem, write_atomically
 from dealer_audit.formats.json_input import read_json_file

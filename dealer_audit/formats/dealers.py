@@ -21,8 +21,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from dealer_audit.core.dealers import AttributeValue, Dealer, code_problem
+from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.core.standard import LocalText
-from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook, sheet_rows, yes_no
 from dealer_audit.storage.limits import dealer_issues, located

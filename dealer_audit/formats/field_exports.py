@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -462,30 +462,81 @@ def _audit_id(raw: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"dealer-audit:field-export:{text}"))
 
 
-def _parse_time(text: str) -> datetime | None:
+_ZH_BRIEFCASE = re.compile(  # Briefcase on a zh_CN machine: Java's MEDIUM format with Chinese month and 上午/下午
+    r"(?:(?P<month>\d{1,2})月 (?P<day>\d{1,2}), (?P<year>\d{4}))?\s*"
+    r"(?:(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2}) (?P<half>上午|下午))?"
+)
+
+
+def _parse_zh_briefcase(text: str) -> datetime | None:
+    match = _ZH_BRIEFCASE.fullmatch(text)
+    if match is None or match.group("year") is None:
+        return None  # a time without a date cannot be a visit's start or end
+    hour = int(match.group("hour") or 0) % 12 + (12 if match.group("half") == "下午" else 0)
+    try:
+        return datetime(
+            int(match.group("year")),
+            int(match.group("month")),
+            int(match.group("day")),
+            hour,
+            int(match.group("minute") or 0),
+            int(match.group("second") or 0),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+
+
+class _LocalTimeWithoutZone(ValueError):
+    """A local date-time with no offset (Kobo XLSX) and no timezone given to read it in."""
+
+
+def _parse_time(text: str, local_zone: tzinfo | None = None) -> datetime | None:
+    """A visit start/end as the tools write it; None for an empty cell; ValueError for text that is not a time.
+
+    * ODK Central and Kobo text exports: ISO 8601 with an offset (`2026-10-12T09:30:00.000+08:00`, `…Z`).
+    * Kobo XLSX with "store date and number responses as text" off (the default): a real date-time cell holding
+      the device's local wall-clock time with the offset dropped — read in `local_zone` (`import --timezone`);
+      without one it is refused (_LocalTimeWithoutZone) rather than read as UTC, 8 hours off in China.
+    * ODK Briefcase: `Oct 12, 2026 1:30:00 AM` in UTC, or on a zh_CN machine `10月 12, 2026 1:30:00 上午`.
+    """
     text = text.strip()
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        value = None
-        for pattern in _BRIEFCASE_TIME:
-            try:
-                value = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # Briefcase and Kobo write UTC without offset
+        pass
+    else:
+        if value.tzinfo is not None:
+            return value
+        if local_zone is None:
+            raise _LocalTimeWithoutZone(text)
+        return value.replace(tzinfo=local_zone)
+    for pattern in _BRIEFCASE_TIME:
+        try:
+            value = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return value if value.tzinfo else value.replace(tzinfo=UTC)  # Briefcase writes UTC without an offset
+    zh = _parse_zh_briefcase(text)
+    if zh is None:
+        raise ValueError(text)
+    return zh
 
 
 def _truthy_flag(text: str) -> bool:
     return text.strip().lower() in ("1", "1.0", "true", "yes")
 
 
+def _media_name(cell: str) -> str:
+    """The attachment's file name: Briefcase with "export media files" writes `media/NAME.jpg` (the file it put
+    in the media folder beside the CSV); Central and Kobo write the bare name."""
+    return cell.replace("\\", "/").rsplit("/", 1)[-1].strip()
+
+
 def _media_ref(name: str, media: Mapping[str, _Media]) -> EvidenceRef:
+    name = _media_name(name)
     found = media.get(name)
     media_type = mimetypes.guess_type(name)[0] or ""
     if found is None:
@@ -514,8 +565,15 @@ def _split_labels(text: str, spellings: Mapping[str, list[str]], lookup: Mapping
 
 
 class _Reader:
-    def __init__(self, table: _Table, standards: Iterable[Checklist], dealers: Iterable[Dealer] | None) -> None:
+    def __init__(
+        self,
+        table: _Table,
+        standards: Iterable[Checklist],
+        dealers: Iterable[Dealer] | None,
+        local_zone: tzinfo | None = None,
+    ) -> None:
         self.table = table
+        self.local_zone = local_zone
         self.kind = table.kind
         self.columns = _Columns(table.header)
         self.standards = {s.key: s for s in standards}
@@ -628,12 +686,7 @@ class _Reader:
 
     def row(self, row: _Row) -> Audit | None:
         standard = self.standard_for(row)
-        id_column = (
-            self.meta("KEY", "rootUuid", "_uuid", "instanceID")
-            if self.kind != KOBO
-            else self.meta("rootUuid", "_uuid", "instanceID")
-        )
-        raw_id = self.cell(row, id_column)
+        raw_id, id_column, edited = self.submission_id(row)
         if not raw_id:
             self.error(row, id_column, "no submission id (KEY, instanceID or _uuid)")
         dealer_column = self.meta(META_DEALER)
@@ -654,7 +707,7 @@ class _Reader:
         mapping = self.mapping(standard)
         answers = self.answers(row, mapping)
         edits = self.cell(row, self.meta("Edits"))
-        revision = 1
+        revision = 2 if edited else 1
         if edits and not re.fullmatch(r"[0-9]{1,9}", edits):  # "²" is a digit to isdigit(), 5,000 digits to int()
             self.error(row, self.meta("Edits"), f"Edits {edits[:20]!r} is not a count of edits")
         elif edits:
@@ -666,8 +719,8 @@ class _Reader:
             standard_version=standard.version,
             wave=wave,
             auditor=self.cell(row, self.meta(META_AUDITOR)),
-            visit_start=_parse_time(self.cell(row, self.meta(META_START))),
-            visit_end=_parse_time(self.cell(row, self.meta(META_END))),
+            visit_start=self.time(row, self.meta(META_START)),
+            visit_end=self.time(row, self.meta(META_END)),
             revision=revision,
             answers=answers,
             source=str(row.locate(None)),
@@ -689,6 +742,45 @@ class _Reader:
                 rest = field[len(prefix) + 1 :]
                 return note_column if rest == "note" else photo_column if rest.startswith("evidence") else where.column
         return None
+
+    def time(self, row: _Row, column: int | None) -> datetime | None:
+        """A visit start/end cell; what cannot be read is a located error, never a silently empty time."""
+        text = self.cell(row, column)
+        try:
+            return _parse_time(text, self.local_zone)
+        except _LocalTimeWithoutZone:
+            self.error(
+                row,
+                column,
+                f"{text!r} is a local time without a UTC offset (a Kobo XLSX export stores the device's clock "
+                "time); give the devices' timezone: `dealer-audit import --timezone Asia/Shanghai …`",
+            )
+        except ValueError:
+            self.error(
+                row,
+                column,
+                f"{text!r} is not a date-time this importer reads (ISO 8601 as ODK Central and Kobo write it, or "
+                "Briefcase's 'Oct 12, 2026 1:30:00 AM' / '10月 12, 2026 1:30:00 上午')",
+            )
+        return None
+
+    def submission_id(self, row: _Row) -> tuple[str, int | None, bool]:
+        """(id text, its column, edited): the id every export of the same visit shares.
+
+        Central's KEY is the submission's first instanceID, kept through edits (lib/data/briefcase.js writes
+        `submission.instanceId`), while `meta-instanceID` holds the current version's. Briefcase's KEY is the
+        current version's instanceID; an edited version names the one it replaced in `meta/deprecatedID`, so
+        that (when the form exports it) is used instead. Kobo's `meta/rootUuid` stays the same through edits.
+        """
+        if self.kind == KOBO:
+            column = self.meta("rootUuid", "_uuid", "instanceID")
+            return self.cell(row, column), column, False
+        if self.kind == ODK_BRIEFCASE:
+            deprecated = self.meta("deprecatedID")
+            if self.cell(row, deprecated):
+                return self.cell(row, deprecated), deprecated, True
+        column = self.meta("KEY", "rootUuid", "_uuid", "instanceID")
+        return self.cell(row, column), column, False
 
     def answers(self, row: _Row, mapping: _Mapping) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
@@ -773,16 +865,44 @@ def read_field_export(
     path: Path,
     standards: Iterable[Checklist],
     dealers: Iterable[Dealer] | Mapping[str, Dealer] | None = None,
+    local_zone: tzinfo | None = None,
 ) -> list[Audit]:
     """The audits in an ODK Central/Briefcase or KoboToolbox export of a dealer-audit form, one per submission
     (a submission exported twice counts once; the higher revision wins). `standards` are the stored versions the
     rows may name; `dealers`, when given, check dealer codes and turn Kobo's dealer labels back into codes.
+    `local_zone` reads the local date-times without offset of a Kobo XLSX export (the devices' timezone).
     Raises ValidationFailed with every problem found."""
     path = Path(path)
     if isinstance(dealers, Mapping):
         dealers = list(dealers.values())
     table = _read_table(path)
-    return _Reader(table, standards, dealers).read()
+    if path.suffix.lower() != ".zip":
+        table.media = _folder_media(path)  # Briefcase's media/ folder beside the CSV, if any
+    return _Reader(table, standards, dealers, local_zone).read()
+
+
+def _media_folder(path: Path) -> Path | None:
+    """The `media/` folder Briefcase writes beside its CSV (with "export media files"), if there is one."""
+    folder = path.parent / "media"
+    return folder if folder.is_dir() else None
+
+
+def _folder_media(path: Path) -> dict[str, _Media]:
+    """The files of the media folder, hashed while streamed (never read whole), by file name."""
+    folder = _media_folder(path)
+    if folder is None:
+        return {}
+    found: dict[str, _Media] = {}
+    for file in sorted(folder.iterdir()):
+        if file.is_symlink() or not file.is_file():
+            continue  # evidence is read only from inside the export's own folder
+        digest, size = hashlib.sha256(), 0
+        with file.open("rb") as handle:
+            for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+        found[file.name] = _Media(file.name, digest.hexdigest(), size)
+    return found
 
 
 class _ZipMedia(Mapping[str, bytes]):
@@ -810,11 +930,34 @@ class _ZipMedia(Mapping[str, bytes]):
         return len(self.media)
 
 
+class _FolderMedia(Mapping[str, bytes]):
+    """The `media/` folder Briefcase writes beside its CSV, read file by file as the importer asks (thousands of
+    photos are never all in memory)."""
+
+    def __init__(self, folder: Path, media: Mapping[str, _Media]) -> None:
+        self.folder = folder
+        self.media = dict(media)
+
+    def __getitem__(self, name: str) -> bytes:
+        found = self.media[_media_name(name)]
+        target = self.folder / found.member
+        if target.stat().st_size > MAX_MEDIA_BYTES:
+            raise ValidationFailed(_problem(Location(file=str(target)), "attachment larger than the limit"))
+        return target.read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.media)
+
+    def __len__(self) -> int:
+        return len(self.media)
+
+
 def field_export_media(path: Path) -> Mapping[str, bytes]:
-    """The attachment files of an export (Central's zip carries them under `media/`), by file name, so the
-    importer can store the evidence the audits' EvidenceRefs name; read lazily, one at a time. Empty for CSV/XLSX
-    exports."""
+    """The attachment files of an export, by file name, read lazily one at a time, so the importer can store the
+    evidence the audits' EvidenceRefs name: Central's zip carries them under `media/`; Briefcase (with "export
+    media files") writes a `media/` folder beside the CSV. Empty when there are none."""
     path = Path(path)
-    if path.suffix.lower() != ".zip":
-        return {}
-    return _ZipMedia(path, _read_zip(path).media)
+    if path.suffix.lower() == ".zip":
+        return _ZipMedia(path, _read_zip(path).media)
+    folder = _media_folder(path)
+    return _FolderMedia(folder, _folder_media(path)) if folder is not None else {}

@@ -22,6 +22,7 @@ import hmac
 import json
 import math
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -119,7 +120,48 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
+LINE_HEIGHT = 14.5  # points per line of 11-point text (Excel's default row is 15 pt)
+LATIN_WIDTH, CJK_WIDTH = 0.8, 1.6  # average character widths in digit widths (Calibri / Carlito 11)
+WORD_BREAK_SLACK = 1.05  # wrapping at word boundaries leaves part of each line empty
+ROW_PADDING = 3.0
+
+
 # ---- shared helpers --------------------------------------------------------------------------------------------
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (Excel's unit: the width of
+    one digit of the default font). Measured on Calibri/Carlito 11 as LibreOffice prints it: a Latin character
+    averages ~0.8 digit, a CJK one ~1.6; a little is added for words that do not fill the line end."""
+    per_line = max(1.0, width - 1.0)  # the cell's inner margins
+    lines = 0
+    for part in text.split("\n"):
+        cells = sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else LATIN_WIDTH for ch in part)
+        lines += max(1, math.ceil(cells * WORD_BREAK_SLACK / per_line))
+    return lines
+
+
+def row_height(values: Mapping[str, str]) -> float:
+    """A row tall enough for its longest wrapped cell: neither Excel nor LibreOffice grows a row's height when
+    the file is opened or printed, so without it wrapped text spills over the next rows on paper."""
+    widths = {c.key: c.width for c in COLUMNS}
+    lines = max((text_lines(text, widths[key]) for key, text in values.items() if text), default=1)
+    return lines * LINE_HEIGHT + ROW_PADDING
+
+
+def _print_setup(sheet: Worksheet, last_row: int) -> None:
+    """File → Print gives a usable form: A4 landscape, every column on the page width (as many pages tall as
+    needed), the column headers repeated on each page, and nothing outside the form printed."""
+    sheet.print_area = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # without it Excel ignores fitToWidth
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0 = as many pages tall as the rows need
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.gridLines = False
 
 
 def item_checksum(standard: Checklist) -> str:
@@ -258,6 +300,8 @@ def write_form(
         "只填写黄色单元格（答案、不适用、备注、证据文件）；灰色行不适用于本经销商。"
         " Fill in the yellow cells only (answer, N/A, note, evidence files); grey rows do not apply to this dealer."
     )
+    sheet.merge_cells(f"A4:{get_column_letter(len(COLUMNS))}4")  # one line across the form, on screen and paper
+    sheet["A4"].alignment = Alignment(wrap_text=True, vertical="top")
     for ref in ("A2", "A3", "E2", "E3"):
         sheet[ref].font = Font(bold=True)
     for ref in (AUDITOR_CELL, VISIT_CELL):
@@ -295,6 +339,7 @@ def write_form(
         for column_key, text in values.items():
             cell = sheet.cell(row, COLUMN_INDEX[column_key])
             _set_text(cell, text)
+        sheet.row_dimensions[row].height = row_height(values)
         for n, column in enumerate(COLUMNS, 1):
             cell = sheet.cell(row, n)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -340,9 +385,7 @@ def write_form(
     sheet.protection.formatColumns = False  # auditors may widen columns and rows
     sheet.protection.formatRows = False
     sheet.protection.formatCells = False
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    _print_setup(sheet, FIRST_ROW + sum(1 for _ in standard.items()) - 1)
 
     entries: list[tuple[str, Any]] = [
         ("format", FORMAT),

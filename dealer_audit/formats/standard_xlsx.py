@@ -18,16 +18,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from dealer_audit.core.lookup import closest, did_you_mean, join, locator
 from dealer_audit.core.standard import AnswerType, Checklist
-from dealer_audit.core.standard_codec import (
-    closest,
-    decode_standard,
-    did_you_mean,
-    join,
-    locator,
-    raise_if_errors,
-    standard_to_dict,
-)
+from dealer_audit.core.standard_codec import decode_standard, raise_if_errors, standard_to_dict
 from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
 from dealer_audit.formats.files import (
     cell_text,

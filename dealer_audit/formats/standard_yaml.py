@@ -14,12 +14,11 @@ from typing import Any
 
 import yaml
 
+from dealer_audit.core.lookup import join, locator
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.standard_codec import (
     decode_program,
     decode_standard,
-    join,
-    locator,
     program_to_dict,
     raise_if_errors,
     standard_to_dict,

@@ -10,8 +10,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dealer_audit.core.lookup import Locate, did_you_mean, join, locator
 from dealer_audit.core.standard import Checklist, Program
-from dealer_audit.core.standard_codec import Locate, did_you_mean, join, locator, raise_if_errors
+from dealer_audit.core.standard_codec import raise_if_errors
 from dealer_audit.errors import Location, NotFound, Problem, Severity, ValidationFailed
 from dealer_audit.formats.files import write_atomically
 from dealer_audit.storage.limits import checklist_issues, located, program_issues

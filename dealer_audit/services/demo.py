@@ -27,7 +27,7 @@ from dealer_audit.services.importing import import_paths, load_standards_into
 from dealer_audit.services.reporting import prepare_wave, render_all
 from dealer_audit.storage.workspace import Workspace
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root in a clone / editable install
+SHIPPED_DATA = Path(__file__).resolve().parents[1] / "data"  # package data: in a clone, a wheel and an sdist alike
 DEMO_WORKSPACE = "demo-workspace"
 SETTINGS_FILE = "dealer-audit.toml"
 WAVE_FOLDERS = ("2026-Q3", "2026-Q4")
@@ -95,18 +95,19 @@ class DemoSummary:
 
 
 def project_dir(name: str, given: Path | None = None) -> Path:
-    """A shipped folder (checklists/, sample_audits/): next to the package in a clone, else in the current folder."""
+    """A shipped folder (checklists/, sample_audits/), or the folder the user gave instead.
+
+    The shipped folders are package data (dealer_audit/data/), so a wheel installed with pip has them; the
+    repository's top-level checklists/ and sample_audits/ are symlinks to the same files (docs/standards-shipped.md).
+    """
     if given is not None:
         if not given.is_dir():
             raise ConfigurationError(f"{given}: no such folder")
         return given
-    for candidate in (PACKAGE_ROOT / name, Path.cwd() / name):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigurationError(
-        f"the shipped {name}/ folder was not found next to the package ({PACKAGE_ROOT}) or in {Path.cwd()}: "
-        "run the demo from a clone of the dealer-audit repository"
-    )
+    shipped = SHIPPED_DATA / name
+    if not shipped.is_dir():
+        raise ConfigurationError(f"the shipped {name}/ folder is missing from the installed package ({shipped})")
+    return shipped
 
 
 def fresh_workspace_dir(path: Path) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -203,8 +204,9 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
 class _Importer:
     """One import run: caches standards and dealers so a batch of thousands does not re-read them per file."""
 
-    def __init__(self, workspace: Workspace, replace: bool, who: str) -> None:
+    def __init__(self, workspace: Workspace, replace: bool, who: str, local_zone: tzinfo | None = None) -> None:
         self.workspace = workspace
+        self.local_zone = local_zone  # the devices' timezone, for field exports' local times without offset
         self.repo: Repository = workspace.repo
         self.replace = replace
         self.who = who
@@ -314,7 +316,9 @@ class _Importer:
             elif kind == "field-export":
                 from dealer_audit.formats.field_exports import field_export_media, read_field_export
 
-                audits = read_field_export(path, list(self.standards.values()), list(self.dealers.values()))
+                audits = read_field_export(
+                    path, list(self.standards.values()), list(self.dealers.values()), self.local_zone
+                )
                 self.store(list(audits), result, path, field_export_media(path))
             else:
                 raise NotFound(
@@ -465,15 +469,17 @@ def import_paths(
     replace: bool = False,
     progress: Progress | None = None,
     who: str = "",
+    local_zone: tzinfo | None = None,
 ) -> ImportSummary:
     """Import every file (folders recursively) into the workspace; see the module docstring for the kinds.
 
     `replace=True` stores a changed copy of a stored audit as a new revision (audit-trail row: `who`, the file).
+    `local_zone` is the timezone local date-times without offset are read in (Kobo XLSX exports; `--timezone`).
     `progress(done, total, path)` is called after each file. Raises only for paths that do not exist; every
     per-file problem is reported in the summary instead.
     """
     files = expand_paths(Path(p) for p in paths)
-    importer = _Importer(workspace, replace, who)
+    importer = _Importer(workspace, replace, who, local_zone)
     results: list[FileResult | None] = [None] * len(files)
     pending: list[tuple[int, FileResult, Audit]] = []
     completed = 0

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +26,8 @@ from typing import Any
 
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.batches import chunks
+from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -39,7 +41,6 @@ from dealer_audit.core.report_model import (
     safe_file_stem,
 )
 from dealer_audit.core.standard import Checklist
-from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
@@ -290,8 +291,7 @@ def render_dealer_pdf(
 ) -> list[Path]:
     """One dealer's PDF (and workbook): to `target` when given, else under reports/<wave>/dealers/."""
     ctx = _context(workspace, wave, context)
-    if ctx.result.dealer(dealer_code) is None:
-        raise NotFound(_unknown_dealer(ctx, dealer_code))
+    check_dealer(ctx, dealer_code)
     if target is None or target.is_dir() or target.suffix.lower() not in (".pdf", ".xlsx"):
         return _write_dealer(ctx, dealer_code, target or Path("reports"), lang, xlsx)
     suffix = target.suffix.lower()
@@ -331,13 +331,17 @@ def write_network_workbook(
     waves: Sequence[str] = (),
     lang: str = "en",
     context: WaveContext | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's."""
+    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's.
+    `progress` hears the phase as it starts (the report model, then each sheet), for a long write's status line."""
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
+    say = progress or (lambda _phase: None)
     ctx = _context(workspace, wave, context)
     others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
-    return write(network_report(ctx, lang, others), target)
+    say("report model")
+    return write(network_report(ctx, lang, others), target, progress=say)
 
 
 def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
@@ -345,6 +349,12 @@ def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
         if result.wave == wave:
             return result
     return prepare_wave(workspace, wave, program_id=ctx.result.program.id).result
+
+
+def check_dealer(context: WaveContext, dealer_code: str) -> None:
+    """NotFound (with close matches) unless the dealer is in the scored wave."""
+    if context.result.dealer(dealer_code) is None:
+        raise NotFound(_unknown_dealer(context, dealer_code))
 
 
 def _unknown_dealer(ctx: WaveContext, code: str) -> str:
@@ -449,13 +459,8 @@ def _run_chunks(
     return outcome
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _dealer_tasks(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> list[tuple[Any, tuple[Any, ...], int]]:
-    return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in _chunks(codes, CHUNK)]
+    return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in chunks(codes, CHUNK)]
 
 
 def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[tuple[Any, tuple[Any, ...], int]]:
@@ -502,6 +507,56 @@ def render_region_pdfs(
     return outcome
 
 
+def network_workbook_path(out_dir: Path, wave: str) -> Path:
+    """Where `render_all` puts the HQ workbook: reports/<wave>/network_<wave>.xlsx."""
+    return out_dir / safe_file_stem(wave) / f"network_{safe_file_stem(wave)}.xlsx"
+
+
+def write_network_workbook_outcome(
+    workspace: Any,
+    context: WaveContext,
+    target: Path,
+    *,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+) -> RenderOutcome:
+    """The HQ workbook as one more item of a batch: written (in `files`) or a failure naming it, never raised."""
+    outcome = RenderOutcome()
+    try:
+        outcome.files.append(
+            write_network_workbook(workspace, context.wave, target, lang=lang, context=context, progress=progress)
+        )
+    except Exception as error:
+        outcome.failures.append(RenderFailure(f"network workbook {target}", f"{type(error).__name__}: {error}"))
+    return outcome
+
+
+def select_dealers(
+    context: WaveContext, regions: Sequence[str] = (), dealers: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
+    """(dealer codes, region codes) a filtered batch renders: the dealers of `regions` plus `dealers`, in ranking
+    order, and the PDFs of `regions`. Unknown codes raise NotFound with close matches (all of them at once)."""
+    result = context.result
+    known_regions = {r.code: r for r in result.regions}
+    known_dealers = {d.dealer.code for d in result.dealers}
+    problems = []
+    for code in regions:
+        if code not in known_regions:
+            close = close_matches(code, list(known_regions))
+            hint = (
+                f" (did you mean {', '.join(close)}?)" if close else f" (regions: {', '.join(sorted(known_regions))})"
+            )
+            problems.append(f"no region {code} in wave {context.wave}{hint}")
+    problems += [_unknown_dealer(context, code) for code in dealers if code not in known_dealers]
+    if problems:
+        raise NotFound("; ".join(problems))
+    wanted_regions, wanted_dealers = set(regions), set(dealers)
+    codes = [
+        d.dealer.code for d in result.dealers if d.dealer.region in wanted_regions or d.dealer.code in wanted_dealers
+    ]
+    return codes, [code for code in known_regions if code in wanted_regions and known_regions[code].dealer_codes]
+
+
 def render_all(
     workspace: Any,
     wave: str,
@@ -514,25 +569,32 @@ def render_all(
     network: bool = True,
     progress: Progress | None = None,
     context: WaveContext | None = None,
+    regions: Sequence[str] = (),
+    dealers: Sequence[str] = (),
 ) -> RenderOutcome:
     """Every dealer's PDF (and workbook with `xlsx`), every region's PDF and (with `network`) the HQ workbook.
 
-    Dealers and regions share one process pool and one progress count; failures are collected, never raised.
+    With `regions` and/or `dealers`, only the dealers of those regions plus the listed dealers, and the PDFs of
+    those regions (a regional manager's batch); the HQ workbook covers the whole network, so a filtered batch
+    never writes it. Dealers and regions share one process pool and one progress count; failures are collected,
+    never raised (unknown codes are: NotFound, before anything is written).
     """
     started = time.perf_counter()
     ctx = _context(workspace, wave, context, waves=waves)
-    dealer_codes = [d.code for d in ctx.result.dealers]
-    region_codes = [r.code for r in ctx.result.regions if r.dealer_codes]
+    filtered = bool(regions or dealers)
+    if filtered:
+        dealer_codes, region_codes = select_dealers(ctx, regions, dealers)
+    else:
+        dealer_codes = [d.code for d in ctx.result.dealers]
+        region_codes = [r.code for r in ctx.result.regions if r.dealer_codes]
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=dealer_codes, regions=region_codes)
     tasks = _dealer_tasks(dealer_codes, out_dir, lang, xlsx) + _region_tasks(region_codes, out_dir, lang)
     total = len(dealer_codes) + len(region_codes)
     outcome = _run_chunks(ctx, tasks, jobs or default_jobs(), progress, total)
-    if network:
-        target = out_dir / safe_file_stem(ctx.wave) / f"network_{safe_file_stem(ctx.wave)}.xlsx"
-        try:
-            outcome.files.append(write_network_workbook(workspace, ctx.wave, target, context=ctx))
-        except Exception as error:
-            outcome.failures.append(RenderFailure("network", f"{type(error).__name__}: {error}"))
+    if network and not filtered:
+        outcome.extend(
+            write_network_workbook_outcome(workspace, ctx, network_workbook_path(out_dir, ctx.wave), lang=lang)
+        )
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -541,10 +603,12 @@ __all__ = [
     "RenderFailure",
     "RenderOutcome",
     "WaveContext",
+    "check_dealer",
     "check_distinct_targets",
     "dealer_report",
     "evidence_resolver",
     "network_report",
+    "network_workbook_path",
     "prepare_wave",
     "region_report",
     "render_all",
@@ -552,5 +616,7 @@ __all__ = [
     "render_dealer_pdfs",
     "render_region_pdf",
     "render_region_pdfs",
+    "select_dealers",
     "write_network_workbook",
+    "write_network_workbook_outcome",
 ]

@@ -6,7 +6,8 @@ the PDFs all show the same figures. `wave_result_to_dict` is the JSON form (ever
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import json
+from typing import Any, Protocol, TextIO
 
 from dealer_audit.core.aggregate import (
     Alert,
@@ -22,13 +23,13 @@ from dealer_audit.core.aggregate import (
     WaveResult,
     rescore_under,
     score_wave,
-    version_key,
 )
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import AuditScore
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program
 from dealer_audit.core.stats import Interval, Summary
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
 
 JSON_FORMAT = "dealer-audit/wave-scores"
@@ -257,12 +258,12 @@ def _group(g: GroupResult) -> dict[str, Any]:
     }
 
 
-def wave_result_to_dict(result: WaveResult, region: str | None = None) -> dict[str, Any]:
-    """The JSON form of a scored wave: every figure at full precision (round only for display). With `region`,
-    only that region's dealers and group are listed; ranks stay those of the whole network and the region."""
+def _wave_parts(result: WaveResult, region: str | None) -> tuple[dict[str, Any], tuple[DealerResult, ...]]:
+    """The wave's JSON without its dealers (the header before them and the tail after them, in key order), and
+    the dealers to list: the one shape both the in-memory dict and the streaming writer produce."""
     dealers = result.ranking(region)
     regions = [g for g in result.regions if region is None or g.code == region]
-    return {
+    head: dict[str, Any] = {
         "format": JSON_FORMAT,
         "format_version": JSON_FORMAT_VERSION,
         "program": {"id": result.program.id, "title": _text(result.program.title), "scale": result.scale},
@@ -274,7 +275,7 @@ def wave_result_to_dict(result: WaveResult, region: str | None = None) -> dict[s
             {"id": s.id, "version": s.version, "hash": s.content_hash, "audits": s.audits}
             for s in result.standards_used
         ],
-        "dealers": [_dealer(d) for d in dealers],
+        "dealers": None,  # placeholder: keeps the key order; filled in (or streamed) by the callers
         "regions": [_group(g) for g in regions],
         "network": _group(result.network),
         "alerts": [_alert(a) for d in dealers for a in d.alerts],
@@ -283,6 +284,38 @@ def wave_result_to_dict(result: WaveResult, region: str | None = None) -> dict[s
             for p in result.problems
         ],
     }
+    return head, dealers
+
+
+def wave_result_to_dict(result: WaveResult, region: str | None = None) -> dict[str, Any]:
+    """The JSON form of a scored wave: every figure at full precision (round only for display). With `region`,
+    only that region's dealers and group are listed; ranks stay those of the whole network and the region."""
+    head, dealers = _wave_parts(result, region)
+    head["dealers"] = [_dealer(d) for d in dealers]
+    return head
+
+
+def write_wave_json(result: WaveResult, stream: TextIO, region: str | None = None) -> None:
+    """Write `wave_result_to_dict(result, region)` as JSON to `stream`, one dealer at a time.
+
+    At 3,000 dealers the whole document is ~240 MB of text; building it as one dict and one string (and, before,
+    wrapping it through the terminal console) took gigabytes. Here only one dealer's dict exists at a time, so
+    memory stays near the scored wave's own size. The text parses to exactly what `wave_result_to_dict` returns;
+    each dealer is one line (greppable, and `jq -c '.dealers[]'` still works)."""
+    head, dealers = _wave_parts(result, region)
+    stream.write("{\n")
+    for index, (key, value) in enumerate(head.items()):
+        stream.write(f"  {json.dumps(key)}: ")
+        if key == "dealers":
+            stream.write("[")
+            for number, dealer in enumerate(dealers):
+                stream.write("\n    " if number == 0 else ",\n    ")
+                stream.write(json.dumps(_dealer(dealer), ensure_ascii=False))
+            stream.write("\n  ]" if dealers else "]")
+        else:
+            stream.write(json.dumps(value, ensure_ascii=False))
+        stream.write(",\n" if index < len(head) - 1 else "\n")
+    stream.write("}\n")
 
 
 def rescore_to_dict(rescore: Rescore, region: str | None = None) -> dict[str, Any]:

@@ -48,9 +48,7 @@ process's copy is found and reported as `unchanged`.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -68,9 +66,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.batches import chunks
+from dealer_audit.core.canonical import canonical_hash, canonical_json
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
-from dealer_audit.core.standard_codec import close_matches
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import ConfigurationError, Conflict, DraftChanged, NotFound
 from dealer_audit.storage import limits, schema
 from dealer_audit.storage import models as m
@@ -145,12 +146,6 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key for version strings that compares number parts as numbers (2026.10 after 2026.9)."""
-    parts = [p for p in re.split(r"[.\-_ ]", version) if p]
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
-
-
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = close_matches(word, candidates)
     return f" (did you mean {', '.join(close)}?)" if close else ""
@@ -172,8 +167,7 @@ def audit_digest(audit: Audit) -> str:
         value = entry.get("value")
         if isinstance(value, float) and value.is_integer():
             entry["value"] = int(value)
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical_hash(data)
 
 
 def draft_token(audit: Audit) -> str:
@@ -203,8 +197,8 @@ def _value_from_json(text: str | None) -> Any:
 
 
 def _chunks(values: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    """Batches of at most `size` (default: under every database's parameter limit)."""
+    return chunks(values, size)
 
 
 def _describe_differences(old: Audit, new: Audit) -> str:
@@ -365,7 +359,7 @@ class Repository:
         data = standard_to_dict(checklist)
         data.pop("source", None)
         digest = content_hash(checklist)
-        body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        body = canonical_json(data)
 
         def work(session: Session) -> bool:
             row = session.get(m.StandardRow, (checklist.id, checklist.version))
@@ -458,8 +452,8 @@ class Repository:
         limits.refuse_unstorable(program.source or f"program {program.id[:60]}", limits.program_issues(program))
         data = program_to_dict(program)
         data.pop("source", None)
-        body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        body = canonical_json(data)
+        digest = canonical_hash(data)
 
         def work(session: Session) -> bool:
             row = session.get(m.ProgramRow, program.id)

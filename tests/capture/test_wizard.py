@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from dealer_audit.capture.session import CaptureSession
@@ -94,8 +95,32 @@ def test_back_jump_help_and_chinese_labels(standard, draft, ev_dealer, tmp_path)
     # note, the photo prompt refuses "3" (no such file) and q quits there
     assert "按键" in text and "服务顾问使用平板电脑接车" in text and "必须填写备注" in text
     assert session.audit.answers["R01"].value == "no"
-    assert session.audit.answers["R01"].note == "j r04" and "no such file" in text
+    assert session.audit.answers["R01"].note == "j r04" and "文件不存在" in text and "no such file" not in text
     assert "R04" not in session.audit.answers and result.quit
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "foreign"),
+    [
+        (
+            "zh",
+            ["请回答 y（是）或 n（否）", "没有检查项 'R99'", "已是第一项"],
+            ["answer y (yes)", "no item", "first item"],
+        ),
+        (
+            "en",
+            ["answer y (yes) or n (no)", "no item 'R99'", "this is the first item"],
+            ["请回答", "没有检查项", "已是第一项"],
+        ),
+    ],
+)
+def test_input_errors_in_the_chosen_language(standard, draft, ev_dealer, tmp_path, lang, expected, foreign):
+    lines = ["maybe", "j R99", "b", "q"]
+    *_rest, text = drive(standard, draft, ev_dealer, lines, tmp_path, lang=lang)
+    for message in expected:
+        assert message in text, message
+    for message in foreign:
+        assert message not in text, message
 
 
 def test_photo_item_takes_a_path_as_its_answer(standard, draft, ev_dealer, tmp_path):

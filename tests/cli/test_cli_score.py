@@ -189,3 +189,68 @@ def test_score_json_for_one_region(runner: CliRunner, scored_workspace: Any) -> 
     assert data["network"]["composite"]["n"] == 3  # the network stays for context
     assert data["dealers"][0]["rank"] == {"network": 1, "network_size": 3, "region": 1, "region_size": 1}
     assert data["alerts"] == []
+
+
+class _RecordingStream:
+    """A text stream that keeps each write separately, to see how the JSON leaves the process."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+
+def test_score_json_streams_one_dealer_at_a_time(scored_workspace: Any) -> None:
+    from dealer_audit.services.scoring_job import wave_result_to_dict, write_wave_json
+
+    result = load_wave_result(scored_workspace.repo, "2026-Q4")
+    stream = _RecordingStream()
+    write_wave_json(result, stream)  # type: ignore[arg-type]
+    text = "".join(stream.writes)
+    assert json.loads(text) == json.loads(json.dumps(wave_result_to_dict(result)))
+    # never the whole document in one string: each dealer leaves in a write of its own
+    assert [w.count('"composite_100"') for w in stream.writes if '"composite_100"' in w] == [1, 1, 1]
+    assert len(text) > 2 * max(len(w) for w in stream.writes)
+
+
+def test_score_json_to_a_file(runner: CliRunner, scored_workspace: Any, tmp_path: Any) -> None:
+    target = tmp_path / "out" / "scores.json"
+    ws = ["-w", str(scored_workspace.root)]
+    result = runner.invoke(app, ["score", "--wave", "2026-Q4", "-o", str(target), *ws])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"wrote {target}" in result.stderr
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [d["code"] for d in data["dealers"]] == ["BJ001", "SH001", "SH002"]
+    on_stdout = runner.invoke(app, ["score", "--wave", "2026-Q4", "--json", *ws])
+    assert json.loads(on_stdout.stdout) == data
+    folder = runner.invoke(app, ["score", "--wave", "2026-Q4", "-o", str(tmp_path), *ws])
+    assert folder.exit_code != 0 and "Traceback" not in folder.output
+
+
+def test_score_json_is_not_wrapped_on_a_narrow_terminal(scored_workspace: Any) -> None:
+    console.reset_for_tests(20)
+    result = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "--json", "-w", str(scored_workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["dealers"][0]["code"] == "BJ001"
+    assert any(len(line) > 200 for line in result.stdout.splitlines())  # one dealer per line, as written
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_score_table_keeps_every_figure_whole_on_a_narrow_terminal(scored_workspace: Any, width: int) -> None:
+    from dealer_audit.core.scoring import format_score
+
+    console.reset_for_tests(width)
+    result = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "-w", str(scored_workspace.root)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    wave = load_wave_result(scored_workspace.repo, "2026-Q4")
+    rows = [line for line in lines if line.startswith("│") and any(d.dealer.code in line for d in wave.dealers)]
+    assert len(rows) == len(wave.dealers)
+    for d in wave.dealers:
+        (line,) = [row for row in rows if d.dealer.code in row]
+        assert format_score(d.composite) in [c.strip() for c in line.split("│")]
+    assert all(len(line) <= width for line in lines if line.startswith(("│", "┃", "┏")))
+    assert any("alerts" in line for line in lines)  # the header whole, not "a"

@@ -143,6 +143,36 @@ def test_long_batches_show_a_progress_bar(hq, tmp_path, make_audit):
     assert "Importing" not in short.output
 
 
+def test_many_files_print_counts_and_refusals_in_full(hq, tmp_path, make_audit):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(24):
+        write_audit_file(make_audit(dealer_code="SH001" if index % 2 else "BJ001"), folder / f"a{index:02}.json")
+    write_audit_file(make_audit(dealer_code="SH0001"), folder / "typo.json")
+    result = run("import", "-w", str(hq), str(folder))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert not any("a07.json" in line for line in lines)  # no line per file
+    table = [[c.strip() for c in line.strip("│").split("│")] for line in lines if line.startswith("│")]
+    assert ["audit", "imported", "24", "24", ""] in table
+    assert ["audit", "refused", "1", "", ""] in table
+    assert "unknown dealer SH0001 (did you mean SH001" in result.stdout  # the refusal in full
+    assert "25 file(s); --verbose lists each file" in result.stdout
+    assert "24 imported, 0 unchanged, 0 replaced, 1 file(s) refused" in result.stdout
+    verbose = run("import", "-w", str(hq), "--verbose", str(folder))
+    assert sum("a0" in line or "a1" in line or "a2" in line for line in verbose.stdout.splitlines()) >= 24
+    assert "24 unchanged" in verbose.stdout
+
+
+def test_an_unknown_timezone_is_refused(hq, tmp_path, make_audit):
+    write_audit_file(make_audit(), tmp_path / "good.json")
+    result = run("import", "-w", str(hq), "--timezone", "Mars/Olympus", str(tmp_path / "good.json"))
+    assert result.exit_code == 2 and "unknown timezone 'Mars/Olympus'" in result.output
+    assert "Traceback" not in result.output
+    ok = run("import", "-w", str(hq), "--timezone", "Asia/Shanghai", str(tmp_path / "good.json"))
+    assert ok.exit_code == 0, ok.output
+
+
 @pytest.mark.postgres
 def test_hq_on_postgresql_via_db_option(laptop, tmp_path, clean_pg_url, mini_standard, sample_dealers):
     root, _ = laptop

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from dealer_audit.core.aggregate import AlertKind, ItemStatus, rescore_under, score_wave, version_key
+from dealer_audit.core.aggregate import AlertKind, ItemStatus, rescore_under, score_wave
 from dealer_audit.core.standard import Critical, CriticalEffect, Section
 from dealer_audit.core.stats import Summary, competition_ranks, confidence_interval, t975
+from dealer_audit.core.versions import version_key
 from tests.core.scoring_fixtures import audit, dealer, program, simple_standard, yes_no
 
 STD = simple_standard()  # sections A (A1, A2) and B (B1, B2), plain yes/no, weights 1

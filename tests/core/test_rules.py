@@ -83,7 +83,12 @@ def test_locations_fall_back_to_logical_paths() -> None:
         ),
         (
             (Item("C", T, AnswerType.SINGLE_CHOICE, options=(Option("a", T), Option("b", T))),),
-            [("sections[0].items[0].options", "scored single_choice item 'C' gives 0 points for every option")],
+            [
+                (
+                    "sections[0].items[0].options",
+                    "scored single_choice item 'C' gives no option positive points, so it can never be earned",
+                )
+            ],
         ),
         ((Item("S", T, AnswerType.SCALE),), [("sections[0].items[0]", "scale item 'S' needs a range")]),
         (

@@ -6,12 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dealer_audit.core.lookup import close_matches, closest, did_you_mean
 from dealer_audit.core.standard import AnswerType, CriticalEffect
 from dealer_audit.core.standard_codec import (
-    close_matches,
-    closest,
     content_hash,
-    did_you_mean,
     program_from_dict,
     program_to_dict,
     standard_from_dict,

@@ -450,3 +450,88 @@ def test_unreadable_files_are_messages_not_tracebacks(tmp_path: Path) -> None:
     resaved = tmp_path / "mini-service.csv"
     resaved.write_bytes((FIXTURES / "mini-service.csv").read_text(encoding="utf-8").encode("gb18030"))
     assert [a.audit_id for a in read(resaved)] == [FIRST, SECOND, THIRD]  # re-saved by Chinese Excel
+
+
+# ---- the tools' real quirks (issue 13) -----------------------------------------------------------------------------
+
+
+def _briefcase_copy(tmp_path: Path, replace_text: dict[str, str], name: str = "mini-service-briefcase.csv") -> Path:
+    text = (FIXTURES / "mini-service-briefcase.csv").read_text(encoding="utf-8")
+    for old, new in replace_text.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_kobo_xlsx_local_times_are_read_in_the_given_timezone(tmp_path: Path) -> None:
+    """Kobo XLSX with "store date and number responses as text" off: start/end are date-time cells holding the
+    device's clock time without its offset (09:30 in Shanghai is 01:30 UTC, not 09:30 UTC)."""
+    from zoneinfo import ZoneInfo
+
+    header, rows = _kobo_rows()
+    start, end = header.index("start"), header.index("end")
+    typed: list[list[object]] = []
+    for row in rows:
+        cells: list[object] = [c or None for c in row]
+        for column in (start, end):
+            cells[column] = datetime.fromisoformat(row[column]).replace(tzinfo=None)  # what the XLSX cell holds
+        typed.append(cells)
+    path = _write_xlsx(tmp_path / "kobo.xlsx", header, typed)
+    with pytest.raises(ValidationFailed) as refused:
+        read(path)
+    message = str(refused.value)
+    assert "kobo.xlsx!Mini service mystery shop!A2" in message and "--timezone" in message
+    audits = read_field_export(path, [STANDARD], DEALERS, ZoneInfo("Asia/Shanghai"))
+    assert audits[0].visit_start == datetime(2026, 10, 12, 1, 30, 2, 114000, tzinfo=UTC)
+    assert audits[0].visit_end == datetime(2026, 10, 12, 3, 5, 40, 220000, tzinfo=UTC)
+
+
+def test_briefcase_media_prefix_names_the_file_in_the_media_folder(tmp_path: Path) -> None:
+    path = _briefcase_copy(tmp_path, {",1760238000123.jpg,": ",media/1760238000123.jpg,"})
+    photo = b"\xff\xd8\xff\xe0 tablet not used"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "1760238000123.jpg").write_bytes(photo)
+    evidence = read(path)[0].answers["R01"].evidence[0]
+    assert evidence == EvidenceRef("1760238000123.jpg", hashlib.sha256(photo).hexdigest(), len(photo), JPEG)
+
+
+def test_briefcase_on_a_chinese_machine_writes_chinese_dates(tmp_path: Path) -> None:
+    path = _briefcase_copy(
+        tmp_path,
+        {
+            '"Oct 12, 2026 1:30:02 AM"': '"10月 12, 2026 1:30:02 上午"',
+            '"Oct 12, 2026 3:05:40 AM"': '"10月 12, 2026 3:05:40 上午"',
+            '"Oct 14, 2026 7:20:30 AM"': '"10月 14, 2026 7:20:30 下午"',
+        },
+    )
+    first, second = read(path)
+    assert first.visit_start == datetime(2026, 10, 12, 1, 30, 2, tzinfo=UTC)
+    assert first.visit_end == datetime(2026, 10, 12, 3, 5, 40, tzinfo=UTC)
+    assert second.visit_end == datetime(2026, 10, 14, 19, 20, 30, tzinfo=UTC)
+
+
+def test_an_unreadable_visit_time_is_a_located_error_never_dropped(tmp_path: Path) -> None:
+    path = _briefcase_copy(tmp_path, {'"Oct 12, 2026 1:30:02 AM"': '"2026年10月12日 1:30"'})
+    with pytest.raises(ValidationFailed) as refused:
+        read(path)
+    message = str(refused.value)
+    assert f"{path}:2" in message and "column 'start'" in message and "'2026年10月12日 1:30'" in message
+
+
+def test_an_edited_submission_has_the_same_audit_id_through_central_and_briefcase(tmp_path: Path) -> None:
+    """Central's KEY is the submission's first instanceID; Briefcase's KEY is the current version's, and the
+    edited version's meta/deprecatedID names the one it replaced."""
+    edited = "3c9d1e2f-7a6b-4c5d-8e9f-0a1b2c3d4e5f"
+    text = (FIXTURES / "mini-service-briefcase.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].replace("meta-instanceName,KEY", "meta-instanceName,meta-deprecatedID,KEY")
+    first = text[1].rsplit(",", 1)[0] + f",uuid:{FIRST},uuid:{edited}"  # deprecatedID, then KEY
+    first = first.replace(f"uuid:{FIRST},SH001 2026-Q4 王芳", f"uuid:{edited},SH001 2026-Q4 王芳")
+    second = text[2].rsplit(",", 1)[0] + f",,uuid:{SECOND}"
+    path = tmp_path / "mini-service-briefcase.csv"
+    path.write_text("\n".join([header, first, second]) + "\n", encoding="utf-8")
+    briefcase = read(path)
+    central = read(FIXTURES / "mini-service-nogroups.csv")  # the same visit, edited in Central: KEY kept
+    assert [a.audit_id for a in briefcase] == [FIRST, SECOND] == [a.audit_id for a in central]
+    assert briefcase[0].revision == 2 and briefcase[1].revision == 1

@@ -339,3 +339,34 @@ def test_yes_no_answers_in_the_words_auditors_type(form, standard):
     fill(form, {"H6": "1", "H7": "TRUE", "H8": "否"})
     audit, _ = read_form_with_warnings(form, [standard], key=KEY)
     assert [audit.answers[i].value for i in ("R01", "R02", "R03")] == ["yes", "yes", "no"]
+
+
+def test_printed_form_fits_the_page_and_its_rows_fit_their_text(form, standard):
+    """File → Print: A4 landscape, one page wide, header row on every page, rows as tall as their wrapped text."""
+    from dealer_audit.formats.form_xlsx import COLUMNS, FIRST_ROW, HEADER_ROW, text_lines
+
+    sheet = openpyxl.load_workbook(form)[SHEET]
+    items = list(standard.items())
+    last = FIRST_ROW + len(items) - 1
+    assert sheet.print_area == f"'{SHEET}'!$A$1:${chr(ord('A') + len(COLUMNS) - 1)}${last}"
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.page_setup.orientation == "landscape"
+    widths = {n: c.width for n, c in enumerate(COLUMNS, 1)}
+    for row in range(FIRST_ROW, last + 1):
+        height = sheet.row_dimensions[row].height
+        assert height is not None, row  # the default 15 pt would let wrapped text spill over the next rows
+        for col, width in widths.items():
+            text = str(sheet.cell(row, col).value or "")
+            assert height >= text_lines(text, width) * 14, (row, col, text)
+    assert max(sheet.row_dimensions[r].height for r in range(FIRST_ROW, last + 1)) > 15
+
+
+def test_text_lines_counts_wide_characters_and_newlines():
+    from dealer_audit.formats.form_xlsx import text_lines
+
+    assert text_lines("", 10) == 1
+    assert text_lines("a" * 11, 10) == 2  # 11 × 0.8 × 1.05 = 9.2 > 9 usable
+    assert text_lines("检查" * 5, 10) == 2  # ten wide characters: 16 > 9
+    assert text_lines("one\ntwo\nthree", 30) == 3

@@ -264,3 +264,31 @@ def test_the_python_twin_for_core_tests_scores_like_the_yaml_file(mini_standard)
         ], [(b.code, b.min) for b in standard.bands]
 
     assert scoring_shape(python_twin()) == scoring_shape(mini_standard)
+
+
+def test_penalty_options_load_from_a_standard_file_and_subtract_within_the_clamp(tmp_path: Path) -> None:
+    """Negative option points (penalties) are allowed in a standard file; scoring subtracts them and keeps the
+    item's fraction within 0..1 (docs/scoring.md)."""
+    from dealer_audit.core.scoring import item_fraction
+
+    text = (FIXTURES / "mini_standard.yaml").read_text(encoding="utf-8")
+    penalty = "          - {code: none, label: {zh: 无, en: None}, points: 0}\n"
+    assert penalty in text
+    text = text.replace(
+        penalty, penalty + "          - {code: dirty, label: {zh: 休息区脏乱, en: Lounge dirty}, points: -1}\n"
+    )
+    path = tmp_path / "penalty.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked, problems = check_standard_yaml(path)
+    assert checked is not None and [str(p) for p in problems if p.severity.value == "error"] == []
+    checklist = load_standard(path)
+    w03 = checklist.items_by_id["W03"]
+    assert [o.points for o in w03.options] == [1, 1, 0, -1]
+
+    def fraction(*codes: str) -> float | None:
+        return item_fraction(w03, tuple(codes))
+
+    assert fraction("wifi", "drinks") == 1.0
+    assert fraction("wifi", "drinks", "dirty") == 0.5  # (1 + 1 - 1) / 2 positive points
+    assert fraction("wifi", "dirty") == 0.0  # clamped: never below 0
+    assert fraction("dirty") == 0.0

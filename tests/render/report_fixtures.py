@@ -234,6 +234,7 @@ def make_region_report(lang: str = "en", n: int = 6) -> RegionReport:
         ),
         heat_columns=cols,
         heat_rows=heat,
+        heat_overview=(),
         most_failed=(
             FailedItem(
                 "mini-service",

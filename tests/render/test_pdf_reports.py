@@ -208,3 +208,42 @@ def test_real_network_reports_render_in_both_languages(network: ScoredNetwork) -
         network.result, network.result.regions[0].code, network.standards, lang="zh", generated="2026-11-23"
     )
     assert "区域排名表" in "\n".join(pages_text(render_region(region)))
+
+
+def test_heat_tenths_average_each_tenth_of_the_ranking() -> None:
+    from dealer_audit.core.report_model import Figure, HeatRow, _heat_tenths
+
+    rows = [HeatRow(f"D{k:03}", "", (Figure.of(100.0 - k), Figure.of(None if k % 2 else 50.0))) for k in range(25)]
+    tenths = _heat_tenths(rows, "en")
+    assert len(tenths) == 10
+    assert tenths[0].dealer_name == "Tenth 1/10 (ranks 1–2)" and tenths[-1].dealer_name == "Tenth 10/10 (ranks 23–25)"
+    assert tenths[0].cells[0].value == pytest.approx(99.5)  # dealers 0 and 1
+    assert tenths[0].cells[1].value == pytest.approx(50.0)  # only dealer 0 has a score there
+    assert tenths[-1].cells[0].value == pytest.approx((100 - 22 + 100 - 23 + 100 - 24) / 3)
+    small = _heat_tenths(rows[:3], "zh")
+    assert [r.dealer_name for r in small] == [
+        "第 1/3 段（第 1–1 名）",
+        "第 2/3 段（第 2–2 名）",
+        "第 3/3 段（第 3–3 名）",
+    ]
+
+
+@pytest.mark.slow
+def test_a_big_region_gets_a_heat_map_overview(tmp_path: Path) -> None:
+    """A region of more than 40 dealers: its ranking in tenths, then the 15 lowest-ranked dealers; the standard
+    of each column is named above it."""
+    from dealer_audit.core.report_model import build_region_report
+    from tests.render.report_fixtures import scored_network
+
+    network = scored_network(str(tmp_path), dealers=200)
+    group = max(network.result.regions, key=lambda g: len(g.dealer_codes))
+    assert len(group.dealer_codes) > 40
+    report = build_region_report(network.result, group.code, network.standards, lang="en", generated="2026-11-23")
+    text = "\n".join(pages_text(render_region(report)))
+    assert "Section scores by ranking tenth" in text and "Tenth 10/10" in text
+    assert "The 15 lowest-ranked dealers" in text and "HQ workbook, Dealers sheet" in text
+    heat = text[text.index("Section scores by ranking tenth") : text.index("HQ workbook, Dealers sheet")]
+    ranked = [row.dealer_code for row in report.heat_rows]
+    listed = [code for code in ranked if code in heat]
+    assert listed == ranked[-15:]  # the lowest-ranked, not all 40+
+    assert "svc-mystery-shop" in heat and "digital-service" in heat

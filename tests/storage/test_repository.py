@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from dealer_audit.core.answers import Answer, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import LocalText
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
 from dealer_audit.storage import models, schema
-from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest, version_key
+from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest
 
 
 def test_open_creates_tables_and_records_schema_version(repo):

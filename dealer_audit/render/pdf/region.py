@@ -8,6 +8,7 @@ user text never acts as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.report_model import RegionReport
+from dealer_audit.core.report_model import HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
 from dealer_audit.render.pdf.styles import (
@@ -154,47 +155,76 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     return [Paragraph(t("league"), st.h2), table]
 
 
-def _heatmap(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
-    if not r.heat_columns:
-        return []
+HEAT_FULL_MAX = 40  # dealers: up to this many the heat map lists them all; beyond, an overview (docs/reports.md)
+HEAT_WORST = 15
+
+
+def _heat_table(r: RegionReport, rows_in: Sequence[HeatRow], st: Styles, width: float) -> Table:
+    """Rows × every section, coloured by score; a first header row names each standard over its sections (two
+    standards may both have a section called 服务进度透明)."""
     name_w = 46 * mm
     n = len(r.heat_columns)
     col = min(22 * mm, (width - name_w) / n)
     size = 6.5 if col < 16 * mm else 7
+    standards = [""] + [c.standard_id for c in r.heat_columns]
     head = [r.t("dealer")] + [_lines(c.title, st, col, size) for c in r.heat_columns]
-    rows: list[list[Any]] = [head]
+    # each standard's id once, in the first cell of the span over its sections (a span draws it across them)
+    ids = [sid if j == 1 or sid != standards[j - 1] else "" for j, sid in enumerate(standards[1:], start=1)]
+    rows: list[list[Any]] = [["", *ids], head]
     extra: list[tuple[Any, ...]] = []
-    for i, row in enumerate(r.heat_rows, start=1):
-        rows.append([_lines(f"{row.dealer_code} {row.dealer_name}", st, name_w, 7)] + [c.text for c in row.cells])
+    start = 1
+    for j in range(2, n + 2):  # span each standard's id over its columns
+        if j == n + 1 or standards[j] != standards[start]:
+            extra.append(("SPAN", (start, 0), (j - 1, 0)))
+            if start > 1:
+                extra.append(("LINEBEFORE", (start, 0), (start, -1), 1.5, NAVY))
+            start = j
+    for i, row in enumerate(rows_in, start=2):
+        name = f"{row.dealer_code} {row.dealer_name}".strip()
+        rows.append([_lines(name, st, name_w, 7)] + [c.text for c in row.cells])
         for j, cell in enumerate(row.cells, start=1):
             extra.append(("BACKGROUND", (j, i), (j, i), heat_color(cell.value)))
             if cell.value is None:
                 extra.append(("TEXTCOLOR", (j, i), (j, i), GREY_TEXT))
-    # a thin separator where one standard's sections end and the next begin
-    for j in range(1, n):
-        if r.heat_columns[j].standard_id != r.heat_columns[j - 1].standard_id:
-            extra.append(("LINEBEFORE", (j + 1, 0), (j + 1, -1), 1.5, NAVY))
-    table = Table(rows, colWidths=[name_w] + [col] * n, repeatRows=1)
+    table = Table(rows, colWidths=[name_w] + [col] * n, repeatRows=2)
     table.setStyle(
         _table_style(
             st,
             [
-                ("FONTSIZE", (1, 0), (-1, 0), size),
-                ("LEADING", (1, 0), (-1, 0), size * 1.2),
-                ("ALIGN", (1, 1), (-1, -1), "CENTER"),
-                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                ("GRID", (1, 1), (-1, -1), 0.5, colors.white),
+                ("FONTSIZE", (1, 0), (-1, 1), size),
+                ("LEADING", (1, 0), (-1, 1), size * 1.2),
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, 1), "BOTTOM"),
+                ("GRID", (1, 2), (-1, -1), 0.5, colors.white),
                 *extra,
             ],
             size=7,
         )
     )
+    return table
+
+
+def _heatmap(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    """Up to HEAT_FULL_MAX dealers: every dealer. A bigger region (750 dealers ran to 26 pages in rank order): its
+    ranking in tenths (mean section scores), then the lowest-ranked dealers; the full list is in the workbook."""
+    if not r.heat_columns:
+        return []
     legend = (
         "≥ 90 / 75–90 / 60–75 / < 60"
         if not r.lang.startswith("zh")
         else "≥ 90 / 75–90 / 60–75 / < 60（模块得分，满分 100）"
     )
-    return [CondPageBreak(60 * mm), Paragraph(r.t("heatmap"), st.h2), Paragraph(legend, st.small), Spacer(1, 3), table]
+    story: list[Flowable] = [CondPageBreak(60 * mm)]
+    if len(r.heat_rows) <= HEAT_FULL_MAX:
+        story += [Paragraph(r.t("heatmap"), st.h2), Paragraph(legend, st.small), Spacer(1, 3)]
+        return [*story, _heat_table(r, r.heat_rows, st, width)]
+    worst = r.heat_rows[-HEAT_WORST:]
+    story += [Paragraph(r.t("heat_overview"), st.h2), Paragraph(legend, st.small), Spacer(1, 3)]
+    story += [_heat_table(r, r.heat_overview, st, width), Spacer(1, 6)]
+    story += [CondPageBreak(50 * mm), Paragraph(label_format("heat_worst", r.lang, n=len(worst)), st.h2)]
+    story += [_heat_table(r, worst, st, width), Spacer(1, 3)]
+    story.append(Paragraph(label_format("heat_full_list", r.lang, n=len(r.heat_rows)), st.small))
+    return story
 
 
 def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:

@@ -26,7 +26,7 @@ boundary so no formula range straddles two sheets; the README sheet says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,23 +51,19 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.network_labels import hq_label
 
-ANSWER_COLUMNS = (
-    ("Dealer", "dealer code", 10),
-    ("Audit", "audit id (UUID)", 38),
-    ("Standard", "standard id", 16),
-    ("Section", "section id", 14),
-    ("Item", "item id", 9),
-    ("Value", "the answer as captured (option codes, numbers, yes/no); empty for N/A", 14),
-    (
-        "Earned",
-        "points earned w·f; empty when the item does not count (N/A, unscored, unanswered); "
-        "earned < possible is a failed (or partly failed) item, shown in red",
-        8,
-    ),
-    ("Possible", "points possible w (0 for bonus items); empty when the item does not count", 8),
-    ("Note", "auditor note (user text, always stored as text)", 40),
-    ("Evidence", "evidence file names", 20),
+ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
+    ("dealer", "col_dealer", 10),
+    ("audit", "col_audit", 38),
+    ("standard", "col_standard", 16),
+    ("section", "col_section", 14),
+    ("item", "col_item", 9),
+    ("value", "col_value", 14),
+    ("earned", "col_earned", 8),
+    ("possible", "col_possible", 8),
+    ("note", "col_note", 40),
+    ("evidence", "col_evidence", 20),
 )
 COL_EARNED, COL_POSSIBLE = 6, 7
 
@@ -119,7 +115,7 @@ def _numbered(base: str, k: int) -> str:
 
 def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
     """The long Answers sheet(s); returns where each audit's section blocks are."""
-    titles = [c[0] for c in ANSWER_COLUMNS]
+    titles = [hq_label(c[0], report.lang) for c in ANSWER_COLUMNS]
     widths = [c[2] for c in ANSWER_COLUMNS]
     pending = list(sheets_in)
     sheets: list[str] = []
@@ -229,20 +225,20 @@ class _Layout:
         return len(self.fixed) + len(self.section_cols)
 
 
-AUDIT_FIXED = (
-    "Audit",
-    "Dealer",
-    "Region",
-    "Standard",
-    "Version",
-    "Wave",
-    "Auditor",
-    "Visit date",
-    "Status",
-    "Index",
-    "Raw index",
-    "Knock-outs",
-    "Answers sheet",
+AUDIT_FIXED = (  # labels (network_labels.LABELS)
+    "audit",
+    "dealer",
+    "region",
+    "standard",
+    "version",
+    "wave",
+    "auditor",
+    "visit_date",
+    "status",
+    "index",
+    "raw_index",
+    "knockouts",
+    "answers_sheet",
 )
 A_STATUS, A_INDEX, A_RAW = 8, 9, 10
 
@@ -263,7 +259,8 @@ def _audits(
     """The Audits sheet(s); returns per (dealer, standard) the sheet and the 1-based row block of its audits."""
     layout = _audit_layout(report.standards)
     std_by_id = {s.standard_id: s for s in report.standards}
-    titles = list(AUDIT_FIXED) + [f"{s.standard_id} / {c.title}" for s in report.standards for c in s.sections]
+    titles = [hq_label(key, report.lang) for key in AUDIT_FIXED]
+    titles += [f"{s.standard_id} / {c.title}" for s in report.standards for c in s.sections]
     widths = [38, 10, 10, 16, 9, 9, 12, 11, 9, 8, 8, 24, 12] + [11] * len(layout.section_cols)
     blocks: dict[str, tuple[str, int, int]] = {}
     pending = list(sheets_in)
@@ -338,24 +335,28 @@ def _audits(
 
 
 def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]) -> None:
+    def t(key: str, **values: object) -> str:
+        return hq_label(key, report.lang, **values)
+
     fixed = [
-        "Dealer",
-        "Name (zh)",
-        "Name (en)",
-        "Region",
-        "Region name",
-        "City",
-        "Province",
-        "Group",
+        t("dealer"),
+        t("name_zh"),
+        t("name_en"),
+        t("region"),
+        t("region_name"),
+        t("city"),
+        t("province"),
+        t("group"),
         report.composite_name,
-        "Band",
-        "Rank in region",
-        "Rank in network",
-        "Δ vs previous wave",
+        t("band"),
+        t("rank_region"),
+        t("rank_network"),
+        t("delta_previous"),
     ]
     per_std: list[str] = []
     for std in report.standards:
-        per_std += [f"{std.standard_id} index", f"{std.standard_id} Δ", f"{std.standard_id} audits"]
+        sid = std.standard_id
+        per_std += [t("std_index", standard=sid), t("std_delta", standard=sid), t("std_audits", standard=sid)]
     sec_titles = [f"{std.standard_id} / {s.title}" for std in report.standards for s in std.sections]
     history = [f"{report.composite_name} {w}" for w in report.waves[1:]]
     titles = fixed + per_std + sec_titles + history
@@ -488,12 +489,9 @@ def _xl_text(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool) -> None:
-    titles = (
-        ["Scope", "Standard", "Section"]
-        + (["Item"] if with_item else [])
-        + ["Text", "Applicable audits", "Passed", "Compliance rate"]
-    )
+def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
+    keys = ["scope", "standard", "section", *(["item"] if with_item else []), "text", "applicable", "passed"]
+    titles = [hq_label(key, lang) for key in [*keys, "compliance_rate"]]
     widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11]
     _write_header(ws, titles, f.header, widths)
     for i, line in enumerate(lines, start=1):
@@ -529,71 +527,52 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
 
 
 def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
+    def t(key: str, **values: object) -> str:
+        return hq_label(key, report.lang, **values)
+
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
+    standards = "; ".join(
+        t("standard_weight", standard=s.standard_id, version=s.version, weight=f"{s.weight:g}")
+        for s in report.standards
+    )
     lines: list[tuple[str, str]] = [
-        ("Program", report.program_title),
-        ("Wave(s)", ", ".join(report.waves)),
-        ("Generated", report.generated),
-        ("Index scale", f"{report.composite_name} on 0..{report.scale}; standard and section scores on 0..100"),
-        ("Standards", "; ".join(f"{s.standard_id} {s.version} (weight {s.weight:g})" for s in report.standards)),
+        (t("program"), report.program_title),
+        (t("waves"), ", ".join(report.waves)),
+        (t("generated"), report.generated),
+        (t("index_scale"), t("index_scale_text", composite=report.composite_name, scale=report.scale)),
+        (t("standards"), standards),
         ("", ""),
-        ("Sheet", "What it holds"),
-        (
-            "Dealers",
-            "One row per dealer: identity, composite index, band, ranks in region and network, delta vs the "
-            "previous wave, each standard's index/delta/number of audits, each section's score, and the "
-            "composite in further waves. Index, section, composite, band and rank cells are formulas over "
-            "the Audits sheet (which sums the Answers sheet), stored with their computed values.",
-        ),
-        (
-            "Sections",
-            "Compliance rate per section by region and for the network (scope NETWORK): share of "
-            "applicable audit × item results that passed.",
-        ),
-        ("Items", "Compliance rate per item by region and network: share of audits where the item applied and passed."),
-        (
-            "Audits",
-            "One row per audit: dealer, standard version, wave, auditor, visit date, status, index (knock-outs"
-            " applied), raw index, knock-outs, and each section's score = 100 × Σ earned ÷ Σ possible over "
-            "its rows on the Answers sheet (capped at 100). Index = Σ W·section ÷ Σ W over sections with a "
-            "score; knock-outs zero a section, zero the index or cap it.",
-        ),
-        (
-            "Answers",
-            "Long format, one row per dealer × audit × item, sorted by dealer, standard, audit, section, "
-            "item: value, points earned and possible (earned < possible = failed, in red), note, evidence file names.",
-        ),
+        (t("sheet"), t("what_it_holds")),
+        ("Dealers", t("about_dealers")),
+        ("Sections", t("about_sections")),
+        ("Items", t("about_items")),
+        ("Audits", t("about_audits")),
+        ("Answers", t("about_answers")),
     ]
     if len(answer_sheets) > 1:
-        lines.append(
-            (
-                "Row limit",
-                "Excel holds at most 1,048,576 rows per sheet: the answers continue on "
-                + ", ".join(answer_sheets[1:])
-                + " (split at an audit boundary; the Audits sheet"
-                " names each audit's answers sheet).",
-            )
-        )
+        lines.append((t("row_limit"), t("about_row_limit", sheets=", ".join(answer_sheets[1:]))))
     lines.append(("", ""))
-    lines.append(("Answers column", "Meaning"))
-    lines.extend((title, meaning) for title, meaning, _ in ANSWER_COLUMNS)
+    lines.append((t("column"), t("meaning")))
+    lines.extend((t(title), t(meaning)) for title, meaning, _ in ANSWER_COLUMNS)
     lines.append(("", ""))
-    lines.append(
-        (
-            "Note",
-            "Text that came from users (names, notes) is stored as text: a cell starting with =, +, "
-            "- or @ is never a formula. Blank numeric cells mean N/A.",
-        )
-    )
+    lines.append((t("note"), t("about_text")))
     ws.write_string(0, 0, report.t("network_report"), f.title)
     for i, (key, text) in enumerate(lines, start=2):
         write_text(ws, i, 0, key, f.bold)
         write_text(ws, i, 1, text, f.wrap)
 
 
-def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
-    """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split."""
+def write_network_workbook(
+    report: NetworkReport,
+    path: str | Path,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split.
+    `progress` hears each phase's name as it starts (a 3,000-dealer workbook takes about a minute)."""
+    say = progress or (lambda _phase: None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = ReportWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
@@ -609,12 +588,17 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     items = wb.add_worksheet("Items")
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
+    say("Answers")
     placed = _answers(answers, f, report, max_rows)
+    say("Audits")
     blocks = _audits(audits, f, report, placed, max_rows)
+    say("Dealers")
     _dealers(wb, dealers, f, report, blocks)
-    _compliance(sections, f, report.sections, with_item=False)
-    _compliance(items, f, report.items, with_item=True)
+    say("Sections, Items")
+    _compliance(sections, f, report.sections, with_item=False, lang=report.lang)
+    _compliance(items, f, report.items, with_item=True, lang=report.lang)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
+    say("saving")
     wb.close()
     return path

@@ -1,0 +1,71 @@
+"""Where a problem is, and what a typo meant: the logical paths of a standard or program (`sections[0].items`),
+the `Locate` that turns a path into a file location, and every "did you mean" of the tool.
+
+Low in the core (imports only errors.py), so readers, rules, storage and services share one copy without importing
+a codec for a helper.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+
+from dealer_audit.errors import Location
+
+Locate = Callable[[str], Location]
+
+
+def join(path: str, key: str | int) -> str:
+    """The logical path of a child: ``join("sections[0]", "items")`` -> ``sections[0].items``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def parent_path(path: str) -> str:
+    """One step up: ``a.b[2].c`` -> ``a.b[2]`` -> ``a.b`` -> ``a`` -> ``""``."""
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def locator(source: str, locations: dict[str, Location] | None = None) -> Locate:
+    """A `Locate` over a reader's side map: the deepest recorded ancestor of a path wins (a missing key is reported
+    where its parent starts); without a map, locations carry the logical path."""
+
+    def locate(path: str) -> Location:
+        if locations:
+            probe = path
+            while True:
+                if probe in locations:
+                    return locations[probe]
+                if not probe:
+                    break
+                probe = parent_path(probe)
+        return Location(file=source, path=path or None)
+
+    return locate
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Known words a typo may have meant, best first: the same letters in another case (sh001 → SH001), then
+    words it begins (SH0 → SH001), then fuzzy matches. Every "did you mean" in the tool comes from here."""
+    pool = sorted({c for c in choices if c})
+    lowered = word.lower()
+    found = [c for c in pool if c.lower() == lowered and c != word]
+    found += [c for c in pool if c.lower().startswith(lowered) and c not in found and c != word] if word else []
+    scored = sorted((-difflib.SequenceMatcher(None, word, c).ratio(), c) for c in pool if c not in found)
+    found += [c for ratio, c in scored if -ratio >= 0.6]
+    return found[:n]
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known word a typo most likely meant, or None when nothing is close."""
+    matches = close_matches(word, choices, n=1)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known word, or "" when nothing is close (every reader's "did you mean")."""
+    guess = closest(word, choices)
+    return f"did you mean '{guess}'?" if guess else ""
