@@ -1,0 +1,339 @@
+"""How sure each figure is: intervals, shrunken estimates, real-or-noise tests and rank ranges (pure statistics).
+
+Why this module: a dealer's index rests on one to four visits, so a ranking without a statement of its precision
+invites decisions on noise. Everything here is a plain function of numbers (no dealers, standards or I/O); the
+roll-ups in core/aggregate.py apply it to a wave. docs/scoring.md §10 explains every formula with a worked example.
+
+* The visit-to-visit (within-dealer) variance σ² of a figure is pooled over the network from the dealers with two
+  or more visits (one-way random-effects ANOVA: σ² = Σ_i Σ_j (x_ij − x̄_i)² ÷ Σ_i (n_i − 1), the within-group mean
+  square), so even a dealer with a single visit gets an honest interval: x̄_i ± t(0.975, df) · σ ÷ √n_i.
+* The between-dealer variance τ² is the ANOVA method-of-moments estimate (MSB − MSW) ÷ n₀, kept at ≥ 0; the
+  empirical-Bayes estimate pulls a dealer's mean toward the network mean by B = (σ²/n_i) ÷ (σ²/n_i + τ²).
+* A change between waves is tested with Welch's t on the two means (each with its wave's pooled σ²), and labelled
+  after a Benjamini–Hochberg correction across the family screened (all dealers of the network on one figure).
+* Rank ranges are simulated: each dealer's figure is drawn from its sampling distribution, the draws are ranked,
+  and the 2.5th and 97.5th percentiles of each dealer's rank are its best and worst plausible rank (seeded).
+
+Quantiles and tail probabilities come from scipy.special's ufuncs (`stdtrit`, `stdtr`, `ndtri`, the routines behind
+scipy.stats.t and scipy.stats.norm) because they cost microseconds per call, and a wave needs ~100,000 of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+import numpy as np
+from scipy import special
+
+from dealer_audit.core.stats import Interval
+
+K = TypeVar("K", bound=Hashable)
+
+LEVEL = 0.95  # every interval in the product is a 95 % interval
+ALPHA = 0.05  # the false discovery rate allowed when screening changes across the network
+RANK_DRAWS = 1000  # simulated rankings per wave (the 25th and 975th ordered ranks give the range)
+RANK_SEED = 20261  # fixed: the same wave always gives the same rank ranges
+
+
+def t_quantile(df: float, level: float = LEVEL) -> float:
+    """The two-sided critical value of Student's t: the (1 + level) ÷ 2 quantile with `df` degrees of freedom
+    (df may be fractional, as Welch–Satterthwaite gives; infinite df is the normal quantile)."""
+    if not df > 0:
+        raise ValueError("degrees of freedom must be greater than 0")
+    p = (1 + level) / 2
+    if math.isinf(df):
+        return float(special.ndtri(p))
+    return float(special.stdtrit(df, p))
+
+
+def z_quantile(level: float = LEVEL) -> float:
+    """The two-sided critical value of the standard normal distribution (1.959964 for 95 %)."""
+    return float(special.ndtri((1 + level) / 2))
+
+
+def t_two_sided_p(t: float, df: float) -> float:
+    """P(|T| ≥ |t|) for Student's t with `df` degrees of freedom."""
+    if math.isinf(df):
+        return float(2 * special.ndtr(-abs(t)))
+    return float(2 * special.stdtr(df, -abs(t)))
+
+
+# ---- compliance rates ------------------------------------------------------------------------------------------
+
+
+def wilson_interval(successes: int, trials: int, level: float = LEVEL) -> Interval | None:
+    """The Wilson score interval of a proportion (Wilson 1927; Newcombe 1998, method 3): unlike p ± z·√(p(1−p)/n)
+    it stays inside 0..1 and does not collapse to a point at 0 % or 100 %, which compliance rates often are.
+    None when there are no trials."""
+    if trials <= 0:
+        return None
+    if not 0 <= successes <= trials:
+        raise ValueError("successes must lie between 0 and the number of trials")
+    z = z_quantile(level)
+    p = successes / trials
+    z2n = z * z / trials
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+# ---- variance components -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VarianceComponents:
+    """One figure (a standard's index, a section's percent) over the network's dealers in one wave.
+
+    `within` is σ², the pooled visit-to-visit variance (None when no dealer has two visits), with `within_df`
+    = Σ(n_i − 1) degrees of freedom; `between` is τ², the variance of the dealers' true levels (None below two
+    dealers); `target` is the network mean of the dealer means, the point estimates are shrunk toward."""
+
+    within: float | None
+    within_df: int
+    between: float | None
+    target: float | None
+    dealers: int
+    visits: int
+
+
+def variance_components(groups: Iterable[Sequence[float]]) -> VarianceComponents:
+    """One-way random-effects ANOVA estimates from each dealer's visit values (unbalanced design).
+
+    σ² = SSW ÷ (N − k) over all dealers (a single visit adds nothing to SSW or its df); τ² = (MSB − MSW) ÷ n₀
+    with MSB = Σ n_i (x̄_i − x̄)² ÷ (k − 1), x̄ the mean of all visits and n₀ = (N − Σ n_i² ÷ N) ÷ (k − 1)
+    (Searle, Casella & McCulloch, *Variance Components*, §3.5), truncated at 0."""
+    means: list[float] = []
+    counts: list[int] = []
+    ssw_parts: list[float] = []
+    for values in groups:
+        n = len(values)
+        if n == 0:
+            continue
+        centre = math.fsum(values) / n
+        means.append(centre)
+        counts.append(n)
+        if n > 1:
+            ssw_parts.append(math.fsum((v - centre) ** 2 for v in values))
+    k = len(means)
+    total = sum(counts)
+    df_within = total - k
+    within = math.fsum(ssw_parts) / df_within if df_within > 0 else None
+    target = math.fsum(means) / k if k else None
+    between = None
+    if k >= 2 and within is not None:
+        grand = math.fsum(n * m for n, m in zip(counts, means, strict=True)) / total
+        msb = math.fsum(n * (m - grand) ** 2 for n, m in zip(counts, means, strict=True)) / (k - 1)
+        n0 = (total - sum(n * n for n in counts) / total) / (k - 1)
+        between = max(0.0, (msb - within) / n0)
+    return VarianceComponents(within, df_within, between, target, k, total)
+
+
+# ---- the precision of one dealer's figure ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingError:
+    """The sampling variance of a mean (its squared standard error) and the degrees of freedom of that estimate."""
+
+    variance: float
+    df: float
+
+    @property
+    def se(self) -> float:
+        return math.sqrt(self.variance)
+
+
+def error_of_mean(n: int, components: VarianceComponents) -> SamplingError | None:
+    """σ² ÷ n with the pooled df; None without visits or without a pooled σ²."""
+    if n <= 0 or components.within is None:
+        return None
+    return SamplingError(components.within / n, float(components.within_df))
+
+
+def combine_errors(parts: Sequence[tuple[float, SamplingError | None]]) -> SamplingError | None:
+    """The error of Σ c_k · x̄_k for independent means (a weighted composite, or a difference with c = ±1):
+    variance Σ c_k² v_k, degrees of freedom by Welch–Satterthwaite (Σ c_k² v_k)² ÷ Σ (c_k² v_k)² ÷ df_k.
+    None when any part has no error."""
+    terms = []
+    for c, error in parts:
+        if error is None:
+            return None
+        terms.append((c * c * error.variance, error.df))
+    if not terms:
+        return None
+    variance = math.fsum(v for v, _ in terms)
+    denominator = math.fsum(v * v / df for v, df in terms if v > 0)
+    df = variance * variance / denominator if denominator > 0 else min(df for _, df in terms)
+    return SamplingError(variance, df)
+
+
+def mean_interval(
+    centre: float | None, error: SamplingError | None, bounds: tuple[float, float] | None = None, level: float = LEVEL
+) -> Interval | None:
+    """centre ± t(df) · se, clipped to `bounds` (an index cannot leave 0..100 even when its interval would)."""
+    if centre is None or error is None:
+        return None
+    half = t_quantile(error.df, level) * error.se if error.variance > 0 else 0.0
+    low, high = centre - half, centre + half
+    if bounds is not None:
+        low, high = max(bounds[0], low), min(bounds[1], high)
+    return Interval(low, high)
+
+
+@dataclass(frozen=True, slots=True)
+class Shrunk:
+    """An empirical-Bayes estimate: `value` = B · target + (1 − B) · mean, `factor` = B (0 keeps the mean,
+    1 moves it all the way to the target)."""
+
+    value: float
+    factor: float
+
+
+def shrink(centre: float | None, n: int, components: VarianceComponents) -> Shrunk | None:
+    """Shrink a dealer's mean of `n` visits toward the network mean: B = (σ²/n) ÷ (σ²/n + τ²). A dealer with few
+    visits, or a network whose dealers hardly differ (small τ²), is pulled hardest. None when σ² or τ² is
+    unknown."""
+    if centre is None or n <= 0 or components.within is None or components.between is None:
+        return None
+    if components.target is None:
+        return None
+    noise = components.within / n
+    total = noise + components.between
+    factor = noise / total if total > 0 else 1.0
+    return Shrunk(factor * components.target + (1 - factor) * centre, factor)
+
+
+# ---- real or noise -----------------------------------------------------------------------------------------------
+
+
+class Significance(StrEnum):
+    """The label of a wave-over-wave change."""
+
+    SIGNIFICANT = "significant"
+    NOISE = "within noise"
+    INSUFFICIENT = "insufficient data"
+
+
+SIGNIFICANCE_TEXT: dict[Significance, dict[str, str]] = {
+    Significance.SIGNIFICANT: {"zh": "显著", "en": "significant"},
+    Significance.NOISE: {"zh": "在误差范围内", "en": "within noise"},
+    Significance.INSUFFICIENT: {"zh": "数据不足", "en": "insufficient data"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeltaTest:
+    """A change tested against its noise: the label, Welch's two-sided p and the Benjamini–Hochberg adjusted q
+    across the family screened (None when the change could not be tested)."""
+
+    label: Significance
+    p: float | None = None
+    q: float | None = None
+
+
+def change_p_value(change: float | None, current: SamplingError | None, previous: SamplingError | None) -> float | None:
+    """Welch's two-sided p for `change` = current mean − previous mean, each mean with its own wave's error;
+    None when either error is unknown. A change with zero noise is certain (p = 0) unless it is zero (p = 1)."""
+    if change is None:
+        return None
+    error = combine_errors([(1.0, current), (-1.0, previous)])
+    if error is None:
+        return None
+    if error.variance <= 0:
+        return 0.0 if change != 0 else 1.0
+    return t_two_sided_p(change / error.se, error.df)
+
+
+def label_changes(p_values: Mapping[K, float | None], alpha: float = ALPHA) -> dict[K, DeltaTest]:
+    """Label one family of changes (say, every dealer's composite change in the network): Benjamini–Hochberg
+    adjusted q (scipy.stats.false_discovery_control) below `alpha` is `significant`, else `within noise`; a change
+    without a p value is `insufficient data`. Screening many dealers at p < 0.05 would flag 5 % of the stable
+    ones; controlling the false discovery rate keeps the flagged list mostly real."""
+    keys = [k for k, p in p_values.items() if p is not None]
+    result = {k: DeltaTest(Significance.INSUFFICIENT) for k, p in p_values.items() if p is None}
+    if keys:
+        from scipy.stats import false_discovery_control  # scipy.stats costs 0.5 s to import: only when used
+
+        raw = np.array([p_values[k] for k in keys], dtype=float)
+        adjusted = false_discovery_control(raw, method="bh") if len(keys) > 1 else raw
+        for key, p, q in zip(keys, raw, adjusted, strict=True):
+            label = Significance.SIGNIFICANT if q < alpha else Significance.NOISE
+            result[key] = DeltaTest(label, float(p), float(q))
+    return result
+
+
+# ---- rank ranges ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RankRange:
+    """The best and worst rank (1 = best) a dealer plausibly holds, network-wide and within its region."""
+
+    network_best: int
+    network_worst: int
+    region_best: int
+    region_worst: int
+
+
+def rank_ranges(
+    estimates: Mapping[K, tuple[float, SamplingError | None]],
+    regions: Mapping[K, str],
+    observed: Mapping[K, tuple[int, int]],
+    draws: int = RANK_DRAWS,
+    seed: int = RANK_SEED,
+) -> dict[K, RankRange]:
+    """Simulated rank ranges. Each draw gives every dealer mean + se · T(df) (its sampling distribution), ranks
+    the network (higher is better) and each region; a dealer's range is the 2.5th to 97.5th percentile of its
+    ranks over `draws` draws, widened to include its published rank (`observed`: network, region). Dealers
+    without an error are held at their mean and get no range. Keys are processed in sorted order and the
+    generator is seeded, so the same wave always gives the same ranges."""
+    keys = sorted(estimates, key=str)
+    if not keys:
+        return {}
+    centres = np.array([estimates[k][0] for k in keys], dtype=float)
+    errors = [estimates[k][1] for k in keys]
+    known = np.array([e is not None for e in errors])
+    if not known.any():
+        return {}
+    se = np.array([e.se if e is not None else 0.0 for e in errors])
+    df = np.array([e.df if e is not None else 1.0 for e in errors])
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_t(df, size=(draws, len(keys)))
+    sample = centres + noise * se  # (draws, dealers)
+
+    def ranks_of(columns: np.ndarray) -> np.ndarray:
+        block = sample[:, columns]
+        order = np.argsort(-block, axis=1, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.arange(1, block.shape[1] + 1)[None, :].repeat(draws, axis=0), axis=1)
+        return ranks
+
+    def percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low = np.quantile(ranks, (1 - LEVEL) / 2, axis=0, method="lower")
+        high = np.quantile(ranks, (1 + LEVEL) / 2, axis=0, method="higher")
+        return low.astype(int), high.astype(int)
+
+    network_low, network_high = percentiles(ranks_of(np.arange(len(keys))))
+    region_low = np.zeros(len(keys), dtype=int)
+    region_high = np.zeros(len(keys), dtype=int)
+    region_of = [regions[k] for k in keys]
+    for region in sorted(set(region_of)):
+        columns = np.array([i for i, r in enumerate(region_of) if r == region])
+        low, high = percentiles(ranks_of(columns))
+        region_low[columns], region_high[columns] = low, high
+    result: dict[K, RankRange] = {}
+    for i, key in enumerate(keys):
+        if not known[i]:
+            continue
+        net, reg = observed[key]
+        result[key] = RankRange(
+            min(int(network_low[i]), net),
+            max(int(network_high[i]), net),
+            min(int(region_low[i]), reg),
+            max(int(region_high[i]), reg),
+        )
+    return result
