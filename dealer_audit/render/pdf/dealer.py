@@ -246,7 +246,7 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
                 _t(str(c.n_audits) + (" *" if c.n_audits == 1 and c.interval else ""), st, 8, align="right"),
             ]
         )
-    std_table = Table(rows, colWidths=[right_w - 83 * mm, 13 * mm, 23 * mm, 16 * mm, 21 * mm, 10 * mm])
+    std_table = Table(rows, colWidths=[right_w - 84 * mm, 12 * mm, 22 * mm, 16 * mm, 20 * mm, 14 * mm])
     std_table.setStyle(
         TableStyle(
             [

@@ -37,6 +37,7 @@ from xlsxwriter.utility import xl_col_to_name
 from dealer_audit.core.report_model import (
     AuditLine,
     ComplianceLine,
+    DealerLine,
     NetworkReport,
     StandardColumns,
 )
@@ -89,6 +90,7 @@ class _Formats:
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3A5F"})
         self.bold = wb.add_format({"bold": True})
+        self.p_value = wb.add_format({"num_format": "0.0000"})
         self.fail = wb.add_format({"bg_color": "#FDECEA", "font_color": "#C62828"})
         self.passed = wb.add_format({"font_color": "#1B7F3B"})
 
@@ -352,6 +354,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
         "Rank in region",
         "Rank in network",
         "Δ vs previous wave",
+        *PRECISION_COLUMNS,
     ]
     per_std: list[str] = []
     for std in report.standards:
@@ -359,7 +362,8 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
     sec_titles = [f"{std.standard_id} / {s.title}" for std in report.standards for s in std.sections]
     history = [f"{report.composite_name} {w}" for w in report.waves[1:]]
     titles = fixed + per_std + sec_titles + history
-    widths = [10, 24, 24, 9, 10, 10, 10, 12, 11, 11, 9, 9, 10] + [11] * (len(titles) - len(fixed))
+    widths = [10, 24, 24, 9, 10, 10, 10, 12, 11, 11, 9, 9, 10, 10, 10, 11, 14, 9, 9, 9, 9, 9]
+    widths += [11] * (len(titles) - len(fixed))
     _write_header(ws, titles, f.header, widths)
     n = len(report.dealers)
     last = n + 1  # last data row, 1-based
@@ -461,6 +465,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             "" if d.rank_region is None else d.rank_region,
         )
         write_figure(ws, row, delta_col, d.delta, f.delta)
+        _write_precision(ws, row, delta_col + 1, d, f)
         for k, fig in enumerate(d.history):
             write_figure(ws, row, len(titles) - len(history) + k, fig, f.score)
     ws.autofilter(0, 0, max(n, 1), len(titles) - 1)
@@ -480,6 +485,36 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
         )
 
 
+# Beside the Δ column of the Dealers sheet: how sure the composite is (docs/scoring.md §10). Computed values, not
+# formulas: they rest on the variance pooled over the whole network, which no row-level formula can see.
+PRECISION_COLUMNS = (
+    "95% CI low",
+    "95% CI high",
+    "Shrunken estimate",
+    "Δ test",
+    "Δ q (BH)",
+    "Network rank best",
+    "Network rank worst",
+    "Region rank best",
+    "Region rank worst",
+)
+
+
+def _write_precision(ws: Any, row: int, col: int, d: DealerLine, f: _Formats) -> None:
+    if d.interval is not None:
+        write_figure(ws, row, col, d.interval.low, f.score)
+        write_figure(ws, row, col + 1, d.interval.high, f.score)
+    write_figure(ws, row, col + 2, d.shrunk, f.score)
+    if d.change is not None:
+        write_text(ws, row, col + 3, d.change.text)
+        if d.change.q is not None:
+            ws.write_number(row, col + 4, d.change.q, f.p_value)
+    if d.rank_range is not None:
+        r = d.rank_range
+        for k, value in enumerate((r.network_best, r.network_worst, r.region_best, r.region_worst)):
+            ws.write_number(row, col + 5 + k, value)
+
+
 def _section_offset(standards: Sequence[StandardColumns], k: int, j: int) -> int:
     return sum(len(s.sections) for s in standards[:k]) + j
 
@@ -492,9 +527,9 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
     titles = (
         ["Scope", "Standard", "Section"]
         + (["Item"] if with_item else [])
-        + ["Text", "Applicable audits", "Passed", "Compliance rate"]
+        + ["Text", "Applicable audits", "Passed", "Compliance rate", "Wilson 95% low", "Wilson 95% high"]
     )
-    widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11]
+    widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11, 10, 10]
     _write_header(ws, titles, f.header, widths)
     for i, line in enumerate(lines, start=1):
         values = [line.scope, line.standard_id, line.section_id] + ([line.item_id] if with_item else [])
@@ -507,12 +542,16 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
         a, p = xl_col_to_name(base + 1), xl_col_to_name(base + 2)
         value: Any = "" if line.rate.value is None else line.rate.value
         ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
+        if line.interval is not None:
+            write_figure(ws, i, base + 4, line.interval.low, f.percent)
+            write_figure(ws, i, base + 5, line.interval.high, f.percent)
     ws.autofilter(0, 0, max(len(lines), 1), len(titles) - 1)
+    rate_col = len(titles) - 3
     ws.conditional_format(
         1,
-        len(titles) - 1,
+        rate_col,
         max(len(lines), 1),
-        len(titles) - 1,
+        rate_col,
         {
             "type": "3_color_scale",
             "min_color": "#F8D0CC",
@@ -547,11 +586,27 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
             "the Audits sheet (which sums the Answers sheet), stored with their computed values.",
         ),
         (
+            "Dealers: precision",
+            "Beside Δ: how sure the composite is (values computed by dealer-audit, not formulas; docs/scoring.md). "
+            "95% CI low/high: the composite's 95% interval, from the visit-to-visit variance of each standard "
+            "pooled over every dealer visited more than once, so a dealer with one visit has one too (wider). "
+            "Shrunken estimate: the composite pulled toward the network mean, the more so the fewer the visits "
+            "(empirical Bayes) — use it to rank or reward, never in place of the index. Δ test: 'significant', "
+            "'within noise' or 'insufficient data' (Welch's t on the two waves' means, Benjamini–Hochberg "
+            "across the network); Δ q (BH): the false-discovery-adjusted p value. Network/Region rank best and "
+            "worst: the range of ranks the dealer plausibly holds (2.5th–97.5th percentile of 1,000 simulated "
+            "rankings drawn from every dealer's interval).",
+        ),
+        (
             "Sections",
             "Compliance rate per section by region and for the network (scope NETWORK): share of "
-            "applicable audit × item results that passed.",
+            "applicable audit × item results that passed, with its Wilson 95% interval.",
         ),
-        ("Items", "Compliance rate per item by region and network: share of audits where the item applied and passed."),
+        (
+            "Items",
+            "Compliance rate per item by region and network: share of audits where the item applied and passed, "
+            "with its Wilson 95% interval (a rate from few audits has a wide interval).",
+        ),
         (
             "Audits",
             "One row per audit: dealer, standard version, wave, auditor, visit date, status, index (knock-outs"
