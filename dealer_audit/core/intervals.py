@@ -78,7 +78,10 @@ def wilson_interval(successes: int, trials: int, level: float = LEVEL) -> Interv
     z2n = z * z / trials
     centre = (p + z2n / 2) / (1 + z2n)
     half = z / (1 + z2n) * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))
-    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+    # at 0 % and 100 % the bound is exactly 0 or 1 (the formula leaves a rounding crumb of 1e-17)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return Interval(low, high)
 
 
 # ---- variance components -----------------------------------------------------------------------------------------
