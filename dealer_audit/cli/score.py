@@ -113,7 +113,7 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     console.out.print(
         f"95% CI = interval of the composite; EB = shrunken (empirical-Bayes) estimate for ranking decisions; "
         f"Δ test = is the change beyond visit-to-visit noise; rank range = best–worst plausible "
-        f"{'region' if region else 'network'} rank (docs/scoring.md §10)",
+        f"{'region' if region else 'network'} rank (docs/scoring.md §9)",
         soft_wrap=True,
         markup=False,
     )

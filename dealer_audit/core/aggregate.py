@@ -1033,7 +1033,7 @@ def _with_precision(
     composites: Mapping[str, float | None],
     previous: WaveResult | None,
 ) -> _Precision:
-    """Intervals, shrunken estimates and change labels for every dealer (docs/scoring.md §10).
+    """Intervals, shrunken estimates and change labels for every dealer (docs/scoring.md §9).
 
     Pools the visit-to-visit variance of each standard's index and of each section's percent over the network's
     dealers, gives each dealer's figures their interval and shrunken estimate, tests each change against the

@@ -2,7 +2,7 @@
 
 Why this module: a dealer's index rests on one to four visits, so a ranking without a statement of its precision
 invites decisions on noise. Everything here is a plain function of numbers (no dealers, standards or I/O); the
-roll-ups in core/aggregate.py apply it to a wave. docs/scoring.md §10 explains every formula with a worked example.
+roll-ups in core/aggregate.py apply it to a wave. docs/scoring.md §9 explains every formula with a worked example.
 
 * The visit-to-visit (within-dealer) variance σ² of a figure is pooled over the network from the dealers with two
   or more visits (one-way random-effects ANOVA: σ² = Σ_i Σ_j (x_ij − x̄_i)² ÷ Σ_i (n_i − 1), the within-group mean

@@ -267,8 +267,6 @@ def test_competition_ranks() -> None:
     assert competition_ranks({"a": 80.04, "b": 80.0}) == {"a": 1, "b": 2}
 
 
-
-
 def test_version_order_is_natural() -> None:
     assert sorted(["2026.10", "2026.9", "2025.1"], key=version_key) == ["2025.1", "2026.9", "2026.10"]
 

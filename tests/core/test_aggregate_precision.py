@@ -1,16 +1,18 @@
 """Intervals, shrunken estimates, change labels, rank ranges and significance-gated drop alerts in a scored wave,
-with hand-computed numbers (docs/scoring.md §10)."""
+with hand-computed numbers (docs/scoring.md §9)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from scipy import stats
 
 from dealer_audit.core.aggregate import AlertKind, score_wave
 from dealer_audit.core.intervals import Significance, t_quantile
+from dealer_audit.core.scoring import format_score
 from dealer_audit.core.standard import Program
 from dealer_audit.core.standard_codec import program_from_dict
 from dealer_audit.errors import ValidationFailed
@@ -172,3 +174,49 @@ def test_program_option_drop_requires_significance() -> None:
     assert [str(p) for p in caught.value.errors] == [
         "p.yaml (alerts.drop_requires_significance): 'drop_requires_significance' must be true or false, got 'yes'"
     ]
+
+
+def test_worked_example_in_the_docs() -> None:
+    """docs/scoring.md §9.7 states exactly what the code computes (display-rounded)."""
+    text = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    block = text.split("<!-- precision-example:start -->")[1].split("<!-- precision-example:end -->")[0]
+    stated = dict(
+        tuple(cell.strip() for cell in line.strip().strip("|").split("|")) for line in block.strip().splitlines()[2:]
+    )
+    codes = ("A", "B", "C", "D")
+    dealers = [dealer(c, "east" if c in "AB" else "north") for c in codes]
+    current_indices = {"A": (90, 80), "B": (75, 65), "C": (60,), "D": (85, 75, 80)}
+    previous_indices = {"A": (80, 90), "B": (70, 60), "C": (80, 70), "D": (85,)}
+
+    def wave(code: str, indices: dict[str, tuple[int, ...]]) -> list:
+        return [
+            replace(visits(code, d, (100 - i) // 5)[0], audit_id=f"{code}-{d}-{k}")
+            for d in codes
+            for k, i in enumerate(indices[d])
+        ]
+
+    r = score_wave(
+        program(),
+        {STD.key: STD},
+        dealers,
+        wave("2026-Q4", current_indices),
+        "2026-Q4",
+        wave("2026-Q3", previous_indices),
+    )
+    v = r.variance["simple"]
+    a, c = r.dealer("A"), r.dealer("C")
+    ca = c.checklist("simple")
+    computed = {
+        "pooled σ² (df)": f"{format_score(v.within)} ({v.within_df})",
+        "between-dealer τ²": format_score(v.between),
+        "C interval": f"{format_score(ca.ci.low)}–{format_score(ca.ci.high)}",
+        "A interval": f"{format_score(a.checklist('simple').ci.low)}–{format_score(a.checklist('simple').ci.high)}",
+        "C shrunken (B)": f"{format_score(ca.shrunk.value)} ({ca.shrunk.factor:.3f})",
+        "C change, p, q, label": f"{format_score(c.delta.change)}, {c.delta_test.p:.3f}, {c.delta_test.q:.3f}, "
+        f"{c.delta_test.label.value}",
+        "A rank range": f"{a.rank_range.network_best}–{a.rank_range.network_worst}",
+        "C rank range": f"{c.rank_range.network_best}–{c.rank_range.network_worst}",
+    }
+    assert stated == computed
+    drops = [x for x in r.alerts if x.kind is AlertKind.DROP]
+    assert [(x.dealer_code, x.significance) for x in drops] == [("C", Significance.NOISE)]

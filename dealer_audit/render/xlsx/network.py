@@ -485,7 +485,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
         )
 
 
-# Beside the Δ column of the Dealers sheet: how sure the composite is (docs/scoring.md §10). Computed values, not
+# Beside the Δ column of the Dealers sheet: how sure the composite is (docs/scoring.md §9). Computed values, not
 # formulas: they rest on the variance pooled over the whole network, which no row-level formula can see.
 PRECISION_COLUMNS = (
     "95% CI low",
