@@ -47,13 +47,14 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.intervals import (
     SIGNIFICANCE_TEXT,
+    ChangeCase,
     DeltaTest,
     RankRange,
     SamplingError,
     Shrunk,
     Significance,
     VarianceComponents,
-    change_p_value,
+    change_p_values,
     combine_errors,
     error_of_mean,
     label_changes,
@@ -359,7 +360,8 @@ class StandardUsed:
 class WaveResult:
     """The scored wave: dealer results sorted by network rank (unranked last, then by code), regions in program
     order, the network, every alert, every audit score (drafts too), and problems met on the way (audits skipped
-    because their standard or dealer is unknown, drafts not counted). `previous` is the previous wave's result."""
+    because their standard or dealer is unknown, drafts not counted). `previous` is the previous wave's result
+    (scored with its intervals, which the change tests need, but without opportunities or rank ranges)."""
 
     program: Program
     wave: str
@@ -688,6 +690,7 @@ def _score_wave(
     score_under: Mapping[str, Checklist] | None,
     opportunities: int,
     intervals: bool = True,
+    ranges: bool = True,
 ) -> WaveResult:
     overrides = dict(score_under or {})
     previous_wave = program.previous_wave(wave)
@@ -698,7 +701,7 @@ def _score_wave(
         previous_list = [a for a in previous_audits if a.wave == previous_code]
         if previous_list:
             previous_result = _score_wave(
-                program, standards, dealer_list, previous_list, previous_code, (), overrides, 0, intervals
+                program, standards, dealer_list, previous_list, previous_code, (), overrides, 0, intervals, False
             )
     return _score_one_wave(
         program,
@@ -711,6 +714,7 @@ def _score_wave(
         overrides,
         opportunities,
         intervals,
+        ranges,
     )
 
 
@@ -725,6 +729,7 @@ def _score_one_wave(
     overrides: Mapping[str, Checklist],
     opportunities_limit: int,
     intervals: bool = True,
+    ranges: bool = True,
 ) -> WaveResult:
     dealer_by_code = {d.code: d for d in dealer_list}
     wave_audits, problems = _dedupe(a for a in audits if a.wave == wave)
@@ -835,14 +840,18 @@ def _score_one_wave(
             for code in member_values:
                 ranks[code] = Rank(network_rank[code], n_network, in_region[code], n_region)
         checklist_ranks[sid] = ranks
-    ranges = rank_ranges(
-        {
-            c: (v, precision.composites[c].error)
-            for c, v in composites.items()
-            if v is not None and c in precision.composites
-        },
-        regions_of,
-        {c: (network_ranks[c] or 0, region_ranks[c] or 0) for c in composites},
+    plausible = (
+        rank_ranges(
+            {
+                c: (v, precision.composites[c].error)
+                for c, v in composites.items()
+                if v is not None and c in precision.composites
+            },
+            regions_of,
+            {c: (network_ranks[c] or 0, region_ranks[c] or 0) for c in composites},
+        )
+        if ranges
+        else {}
     )
 
     # --- dealer results
@@ -880,7 +889,7 @@ def _score_one_wave(
             composite_error=composite_precision.error,
             shrunk_composite=None if composite_precision.shrunk is None else composite_precision.shrunk * to_scale,
             delta_test=composite_precision.delta_test,
-            rank_range=ranges.get(code),
+            rank_range=plausible.get(code),
         )
         dealer_results.append(_with_alerts(partial, program, len(program.checklists) > 1))
     dealer_results.sort(key=lambda d: (d.rank.network is None, d.rank.network or 0, d.dealer.code))
@@ -1052,80 +1061,89 @@ def _with_precision(
     variance = {sid: variance_components(groups) for sid, groups in sorted(index_groups.items())}
     section_variance = {key: variance_components(groups) for key, groups in sorted(section_groups.items())}
     no_data = VarianceComponents(None, 0, None, None, 0, 0)
-
-    # first pass: errors, intervals, shrinkage and p values; the labels need every p value of a family
-    index_p: dict[str, dict[str, float | None]] = defaultdict(dict)
-    section_p: dict[tuple[str, str], dict[str, float | None]] = defaultdict(dict)
-    composite_p: dict[str, float | None] = {}
     weights = {c.standard_id: c.weight for c in program.checklists if c.weight > 0}
     total_weight = math.fsum(weights.values())
+
+    # 1. every figure's error, and every change to test, grouped by family: (family, dealer) -> (change, errors)
+    errors: dict[tuple[str, str, str], SamplingError | None] = {}  # (standard, section or "", dealer)
+    cases: dict[tuple[str, str], dict[str, ChangeCase]] = defaultdict(dict)  # family -> dealer -> case
+    composite_errors: dict[str, SamplingError | None] = {}
+    for code, results in dealer_checklists.items():
+        for result in results:
+            sid = result.standard_id
+            error = errors[(sid, "", code)] = error_of_mean(result.n, variance.get(sid, no_data))
+            prev = _previous_checklist(previous, code, sid)
+            if result.delta.change is not None:
+                cases[(sid, "")][code] = (result.delta.change, error, prev.error if prev else None)
+            for section in result.sections:
+                key = (sid, section.section_id)
+                section_error = errors[(*key, code)] = error_of_mean(section.n, section_variance.get(key, no_data))
+                if section.delta.change is not None:
+                    prev_section = prev.section(section.section_id) if prev else None
+                    cases[key][code] = (
+                        section.delta.change,
+                        section_error,
+                        prev_section.error if prev_section else None,
+                    )
+        value = composites.get(code)
+        if value is None or total_weight <= 0:
+            continue
+        by_id = {r.standard_id: r for r in results}
+        error = composite_errors[code] = combine_errors(
+            [(w / total_weight, errors[(sid, "", code)] if sid in by_id else None) for sid, w in weights.items()]
+        )
+        prev_dealer = previous.dealer(code) if previous else None
+        if prev_dealer is not None and prev_dealer.composite_100 is not None:
+            cases[("", "")][code] = (value - prev_dealer.composite_100, error, prev_dealer.composite_error)
+
+    # 2. p values and labels, one vectorised test and one Benjamini–Hochberg per family
+    labels: dict[tuple[str, str], dict[str, DeltaTest]] = {}
+    for family, by_dealer in cases.items():
+        codes = list(by_dealer)
+        p_values = change_p_values([by_dealer[c] for c in codes])
+        labels[family] = label_changes(dict(zip(codes, p_values, strict=True)))
+
+    # 3. the completed results, built once
     composite: dict[str, _CompositePrecision] = {}
     for code, results in dealer_checklists.items():
         completed = []
         for result in results:
             sid = result.standard_id
-            components = variance.get(sid, no_data)
-            error = error_of_mean(result.n, components)
-            prev = _previous_checklist(previous, code, sid)
-            if result.delta.change is not None:
-                index_p[sid][code] = change_p_value(result.delta.change, error, prev.error if prev else None)
-            sections = []
-            for section in result.sections:
-                key = (sid, section.section_id)
-                section_error = error_of_mean(section.n, section_variance.get(key, no_data))
-                if section.delta.change is not None:
-                    prev_section = prev.section(section.section_id) if prev else None
-                    section_p[key][code] = change_p_value(
-                        section.delta.change, section_error, prev_section.error if prev_section else None
-                    )
-                sections.append(
-                    replace(
-                        section,
-                        error=section_error,
-                        ci=mean_interval(section.mean_percent, section_error, INDEX_BOUNDS),
-                    )
+            sections = tuple(
+                replace(
+                    s,
+                    error=errors[(sid, s.section_id, code)],
+                    ci=mean_interval(s.mean_percent, errors[(sid, s.section_id, code)], INDEX_BOUNDS),
+                    delta_test=labels.get((sid, s.section_id), {}).get(code),
                 )
+                for s in result.sections
+            )
+            error = errors[(sid, "", code)]
             completed.append(
                 replace(
                     result,
                     error=error,
                     ci=mean_interval(result.index, error, INDEX_BOUNDS),
-                    shrunk=shrink(result.index, result.n, components),
-                    sections=tuple(sections),
+                    shrunk=shrink(result.index, result.n, variance.get(sid, no_data)),
+                    delta_test=labels.get((sid, ""), {}).get(code),
+                    sections=sections,
                 )
             )
         dealer_checklists[code] = completed
-        value = composites.get(code)
-        if value is None or total_weight <= 0:
+        if code not in composite_errors:
             continue
+        value = composites[code]
         by_id = {r.standard_id: r for r in completed}
-        error = combine_errors([(w / total_weight, by_id[sid].error) for sid, w in weights.items()])
-        shrunk_parts = [(w, by_id[sid].shrunk) for sid, w in weights.items()]
-        shrunk = weighted_mean((w, p.value) for w, p in shrunk_parts if p is not None)
-        if any(p is None for _, p in shrunk_parts):
-            shrunk = None
-        prev_dealer = previous.dealer(code) if previous else None
-        if prev_dealer is not None and prev_dealer.composite_100 is not None:
-            composite_p[code] = change_p_value(value - prev_dealer.composite_100, error, prev_dealer.composite_error)
-        composite[code] = _CompositePrecision(error, mean_interval(value, error, INDEX_BOUNDS), shrunk)
-
-    # second pass: label each family across the network
-    index_labels = {sid: label_changes(ps) for sid, ps in index_p.items()}
-    section_labels = {key: label_changes(ps) for key, ps in section_p.items()}
-    for code, test in label_changes(composite_p).items():
-        composite[code] = replace(composite[code], delta_test=test)
-    for code, results in dealer_checklists.items():
-        labelled = []
-        for result in results:
-            sid = result.standard_id
-            sections = tuple(
-                replace(s, delta_test=section_labels.get((sid, s.section_id), {}).get(code))
-                if s.delta.change is not None
-                else s
-                for s in result.sections
-            )
-            labelled.append(replace(result, delta_test=index_labels.get(sid, {}).get(code), sections=sections))
-        dealer_checklists[code] = labelled
+        shrunk_parts = [(w, by_id[sid].shrunk if sid in by_id else None) for sid, w in weights.items()]
+        shrunk = (
+            None
+            if any(p is None for _, p in shrunk_parts)
+            else weighted_mean((w, p.value) for w, p in shrunk_parts if p is not None)
+        )
+        error = composite_errors[code]
+        composite[code] = _CompositePrecision(
+            error, mean_interval(value, error, INDEX_BOUNDS), shrunk, labels.get(("", ""), {}).get(code)
+        )
     return _Precision(composite, variance, section_variance)
 
 
