@@ -14,11 +14,13 @@ from typer.core import TyperGroup
 from dealer_audit.cli import (
     capture,
     checklist,
+    db,
     dealers,
     demo,
     form,
     report,
     score,
+    serve,
     transfer,
     workspace,
     xlsform,
@@ -73,7 +75,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
     module.register(app)
 
 

@@ -1,0 +1,54 @@
+"""CLI: `dealer-audit serve` — the browser app on this laptop (capture and look), see docs/web.md."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.errors import ConfigurationError
+from dealer_audit.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfig, is_loopback, server_secret
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. Anything but loopback requires accounts.")
+    ] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the start page in the default browser.")] = False,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the browser app: capture audits in a web page, look at the scored waves (Ctrl+C stops).
+
+    在浏览器中采集稽核并查看评分结果（Ctrl+C 停止）。
+    """
+    import uvicorn
+
+    from dealer_audit.web.app import create_app
+
+    ws = open_workspace(workspace, db)
+    if not is_loopback(host):
+        raise ConfigurationError(
+            f"refusing to listen on {host}: other machines could reach it, and the browser app has no accounts "
+            "yet; serve on 127.0.0.1 (the default)"
+        )
+    config = WebConfig(workspace=ws.root, db_url=db, host=host, port=port, secret=server_secret(ws.root))
+    app = create_app(config, ws)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    console.out.print(f"dealer-audit: serving {ws.root} at {url}  (Ctrl+C stops)")
+    if open_browser:
+        threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    finally:
+        ws.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `serve` to the root app."""
+    app.command("serve")(serve)

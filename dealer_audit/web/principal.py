@@ -1,0 +1,40 @@
+"""Who is asking, and what they may see or change (the rules; accounts and sign-in live in web/accounts.py).
+
+On a loopback-only server nobody signs in: the person at the laptop is the `local` principal with HQ rights.
+On any other address every request belongs to a signed-in account: an auditor sees and edits their own drafts,
+a regional manager sees only their regions, HQ sees all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AUDITOR = "auditor"
+    REGIONAL = "regional"
+    HQ = "hq"
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: Role
+    regions: frozenset[str] = field(default_factory=frozenset)
+    display_name: str = ""
+
+    def sees_region(self, region: str) -> bool:
+        """HQ and auditors read every region's scores only if HQ; a regional manager only their own."""
+        return self.role is Role.HQ or (self.role is Role.REGIONAL and region in self.regions)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role is Role.HQ
+
+    def may_edit_audit(self, auditor: str) -> bool:
+        """Drafts belong to the auditor who started them; HQ may correct any."""
+        return self.role is Role.HQ or (self.role is Role.AUDITOR and auditor == self.name)
+
+
+LOCAL_PRINCIPAL = Principal(name="local", role=Role.HQ, display_name="local")
