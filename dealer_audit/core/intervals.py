@@ -238,25 +238,32 @@ def change_p_value(change: float | None, current: SamplingError | None, previous
 
 
 def change_p_values(cases: Sequence[ChangeCase]) -> list[float | None]:
-    """`change_p_value` for many changes at once: one vectorised t-distribution call for a whole family."""
+    """`change_p_value` for many changes at once: the Welch statistics of a whole family as numpy arrays and one
+    vectorised t-distribution call (a wave has ~100,000 changes to test)."""
     result: list[float | None] = [None] * len(cases)
-    positions, t_values, dfs = [], [], []
+    positions, changes, v1, df1, v2, df2 = [], [], [], [], [], []
     for k, (change, current, previous) in enumerate(cases):
-        if change is None:
-            continue
-        error = combine_errors([(1.0, current), (-1.0, previous)])
-        if error is None:
-            continue
-        if error.variance <= 0:
-            result[k] = 0.0 if change != 0 else 1.0
+        if change is None or current is None or previous is None:
             continue
         positions.append(k)
-        t_values.append(-abs(change) / error.se)
-        dfs.append(error.df)
-    if positions:
-        p = 2 * special.stdtr(np.array(dfs), np.array(t_values))
-        for k, value in zip(positions, p, strict=True):
-            result[k] = float(value)
+        changes.append(change)
+        v1.append(current.variance)
+        df1.append(current.df)
+        v2.append(previous.variance)
+        df2.append(previous.df)
+    if not positions:
+        return result
+    change_a, var1, var2 = np.array(changes), np.array(v1), np.array(v2)
+    variance = var1 + var2
+    denominator = np.where(var1 > 0, var1 * var1 / np.array(df1), 0.0) + np.where(
+        var2 > 0, var2 * var2 / np.array(df2), 0.0
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(denominator > 0, variance * variance / denominator, 1.0)
+        t = -np.abs(change_a) / np.sqrt(variance)
+        p = np.where(variance > 0, 2 * special.stdtr(df, t), np.where(change_a != 0, 0.0, 1.0))
+    for k, value in zip(positions, p, strict=True):
+        result[k] = float(value)
     return result
 
 
@@ -317,26 +324,33 @@ def rank_ranges(
     noise = rng.standard_t(df, size=(draws, len(keys)))
     sample = centres + noise * se  # (draws, dealers)
 
-    def ranks_of(columns: np.ndarray) -> np.ndarray:
-        block = sample[:, columns]
-        order = np.argsort(-block, axis=1, kind="stable")
-        ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.arange(1, block.shape[1] + 1)[None, :].repeat(draws, axis=0), axis=1)
-        return ranks
+    # one sort per draw ranks the network; a dealer's region rank is the count of its region's dealers at or
+    # above its place in that same order (a running count per region), so regions need no sort of their own
+    order = np.argsort(-sample, axis=1)  # no ties between continuous draws: the fast default sort
+    n = len(keys)
+    network_ranks = np.empty_like(order)
+    np.put_along_axis(network_ranks, order, np.broadcast_to(np.arange(1, n + 1), order.shape), axis=1)
+    region_names = sorted({regions[k] for k in keys})
+    region_code = np.array([region_names.index(regions[k]) for k in keys])
+    region_in_order = region_code[order]
+    region_sorted = np.zeros_like(order)
+    for code in range(len(region_names)):
+        member = region_in_order == code
+        region_sorted[member] = np.cumsum(member, axis=1)[member]
+    region_ranks = np.empty_like(order)
+    np.put_along_axis(region_ranks, order, region_sorted, axis=1)
+
+    # the 2.5th percentile is the ⌊0.025·(draws − 1)⌋-th smallest rank, the 97.5th the ⌈0.975·(draws − 1)⌉-th
+    # (numpy's "lower" and "higher" quantiles); a partial sort finds both without sorting whole columns
+    k_low = math.floor((1 - LEVEL) / 2 * (draws - 1))
+    k_high = math.ceil((1 + LEVEL) / 2 * (draws - 1))
 
     def percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        low = np.quantile(ranks, (1 - LEVEL) / 2, axis=0, method="lower")
-        high = np.quantile(ranks, (1 + LEVEL) / 2, axis=0, method="higher")
-        return low.astype(int), high.astype(int)
+        parted = np.partition(ranks, (k_low, k_high), axis=0)
+        return parted[k_low].astype(int), parted[k_high].astype(int)
 
-    network_low, network_high = percentiles(ranks_of(np.arange(len(keys))))
-    region_low = np.zeros(len(keys), dtype=int)
-    region_high = np.zeros(len(keys), dtype=int)
-    region_of = [regions[k] for k in keys]
-    for region in sorted(set(region_of)):
-        columns = np.array([i for i, r in enumerate(region_of) if r == region])
-        low, high = percentiles(ranks_of(columns))
-        region_low[columns], region_high[columns] = low, high
+    network_low, network_high = percentiles(network_ranks)
+    region_low, region_high = percentiles(region_ranks)
     result: dict[K, RankRange] = {}
     for i, key in enumerate(keys):
         if not known[i]:
