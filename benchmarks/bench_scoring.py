@@ -1,6 +1,7 @@
 """Time scoring and roll-ups of a wave of 6,000 audits of a ~100-item standard, built in memory (no I/O).
 
 Run: python3 benchmarks/bench_scoring.py [--audits 6000] [--dealers 1000] [--with-previous] [--repeat 3]
+It also times score_wave with `intervals=False`, to show what intervals and change labels add (issue 11).
 Target (issue 3): well under 10 s on a laptop. Prints the wall time of each phase, and the CPU time (on a machine
 busy with other work the wall time overstates the cost; the CPU time does not).
 """
@@ -161,12 +162,21 @@ def main() -> None:
     def roll_up() -> object:
         return score_wave(program, {standard.key: standard}, dealers, audits, "2026-Q4", previous)
 
+    def roll_up_without_intervals() -> object:
+        return score_wave(program, {standard.key: standard}, dealers, audits, "2026-Q4", previous, intervals=False)
+
+    bare_wall, bare_cpu, _ = best_of(args.repeat, roll_up_without_intervals)
     wall, cpu, result = best_of(args.repeat, roll_up)
     ranked = sum(1 for d in result.dealers if d.rank.network is not None)
     print(
         f"score_wave (scoring + roll-ups{', previous wave too' if previous else ''}): {wall:.2f} s wall "
         f"({cpu:.2f} s CPU) — {ranked} dealers ranked, network mean {result.network.composite.mean:.1f}, "
         f"{len(result.alerts)} alerts"
+    )
+    print(
+        f"  of which intervals, shrinkage, change labels and rank ranges: {wall - bare_wall:+.2f} s wall "
+        f"({(wall / bare_wall - 1):+.1%}), {cpu - bare_cpu:+.2f} s CPU ({(cpu / bare_cpu - 1):+.1%}) "
+        "(issue 11 target: at most +20 %)"
     )
 
 

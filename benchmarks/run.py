@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # 3,000 dealers x 1 wave x 2 standards = 6,000 audits
     python benchmarks/run.py --dealers 300   # a quick check
     python benchmarks/run.py --json out.json # also write the figures as JSON
+    python benchmarks/run.py --scoring-only --visits 1-3 --waves 2   # what intervals add to scoring (issue 11)
 
 Stages (each in a fresh child process, so its peak memory is its own; the dealer-PDF stage's worker processes
 are counted through RUSAGE_CHILDREN):
@@ -12,6 +13,8 @@ are counted through RUSAGE_CHILDREN):
 3. scoring    services/scoring_job.load_wave_result: read the wave from the database, score, roll up
 3b. score_json `dealer-audit score --json -o FILE` through the CLI (read, score, stream the JSON; peak memory
               should stay near the scoring stage's)
+3c. intervals the pure core `score_wave` on the same audits in memory with and without `intervals` (pooled
+             variances, intervals, shrinkage, change tests, rank ranges): what honest numbers add to scoring
 4. dealer     every dealer PDF, in parallel on every core (the product's batch path)
 5. region     every regional PDF
 6. workbook   the HQ network workbook with the Answers sheet (streaming writer)
@@ -54,6 +57,7 @@ TARGETS = {  # seconds, from issue 6 (3,000 dealers, 6,000 audits, this 2-core m
     "workbook": 60.0,
 }
 WORKBOOK_MEMORY_TARGET_MB = 1024.0
+INTERVALS_OVERHEAD_TARGET = 0.20  # issue 11: intervals (and calibration) add at most 20 % to scoring
 FLOOR_RATIO_TARGET = 2.0
 
 
@@ -119,19 +123,21 @@ def isolated(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any
 # ---- stages (each runs in its own process) ------------------------------------------------------------------------
 
 
-def stage_generate(network: str, dealers: int, seed: int) -> dict[str, Any]:
+def stage_generate(
+    network: str, dealers: int, seed: int, waves: int = 1, visits: tuple[int, int] = (1, 1)
+) -> dict[str, Any]:
     from dealer_audit.formats.standards import load_checklists_dir
     from dealer_audit.services.sample_network import generate_network
 
     standards, program = load_checklists_dir(ROOT / "checklists")
     started = time.perf_counter()
-    result = generate_network(standards, program, dealers, 1, seed, Path(network), visits=(1, 1))
+    result = generate_network(standards, program, dealers, waves, seed, Path(network), visits=visits)
     seconds = time.perf_counter() - started
     items = sum(1 for s in standards for _ in s.items())
     return {
         "seconds": seconds,
         "count": result.audit_count,
-        "wave": result.waves[0],
+        "wave": result.waves[-1],  # the last wave: with two, the first is its previous wave (deltas, labels)
         "extra": {"standards": [f"{s.id} {s.version}" for s in standards], "items": items},
     }
 
@@ -209,6 +215,49 @@ def stage_score_json(workspace: str, wave: str, out: str) -> dict[str, Any]:
         "count": dealers,
         "extra": {"json_mb": size / 2**20},
         "notes": [f"{size / 2**20:.0f} MB of JSON"],
+    }
+
+
+def stage_intervals(workspace: str, wave: str, repeat: int = 3) -> dict[str, Any]:
+    """The pure core on the wave's audits (and its previous wave's) in memory, with and without intervals; the
+    fastest of `repeat` runs each, alternating, so a busy machine penalises both alike."""
+    from dealer_audit.core.aggregate import score_wave
+    from dealer_audit.services.scoring_job import load_scoring_inputs
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace))
+    program, standards, dealers, audits, previous = load_scoring_inputs(ws.repo, wave)
+    ws.close()
+    best = {True: float("inf"), False: float("inf")}
+    cpu = {True: float("inf"), False: float("inf")}
+    result = None
+    for _ in range(max(1, repeat)):
+        for with_intervals in (False, True):
+            wall, started_cpu = time.perf_counter(), time.process_time()
+            result = score_wave(program, standards, dealers, audits, wave, previous, intervals=with_intervals)
+            best[with_intervals] = min(best[with_intervals], time.perf_counter() - wall)
+            cpu[with_intervals] = min(cpu[with_intervals], time.process_time() - started_cpu)
+    assert result is not None
+    with_ci = sum(1 for d in result.dealers if d.composite_ci is not None)
+    single = sum(1 for d in result.dealers for c in d.checklists if c.n == 1 and c.ci is not None)
+    added = best[True] / best[False] - 1
+    added_cpu = cpu[True] / cpu[False] - 1
+    return {
+        "seconds": best[True],
+        "count": len(audits) + len(previous),
+        "notes": [
+            f"score_wave without intervals {best[False]:.2f} s, with {best[True]:.2f} s: +{added:.1%} wall, "
+            f"+{added_cpu:.1%} CPU (target <= +{INTERVALS_OVERHEAD_TARGET:.0%})",
+            f"{with_ci} of {len(result.dealers)} dealers with a composite interval; "
+            f"{single} one-visit indices with one",
+        ],
+        "extra": {
+            "without_seconds": best[False],
+            "with_seconds": best[True],
+            "added": added,
+            "added_cpu": added_cpu,
+            "dealers_with_interval": with_ci,
+        },
     }
 
 
@@ -498,7 +547,14 @@ def _record(name: str, raw: dict[str, Any], unit: str) -> StageResult:
 
 
 def run(
-    dealers: int, jobs: int, sample: int, keep: Path | None, only_scoring: bool = False
+    dealers: int,
+    jobs: int,
+    sample: int,
+    keep: Path | None,
+    *,
+    waves: int = 1,
+    visits: tuple[int, int] = (1, 1),
+    scoring_only: bool = False,
 ) -> tuple[list[StageResult], dict[str, Any]]:
     base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dealer-audit-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -510,8 +566,8 @@ def run(
     def say(text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
-    say(f"generating {dealers} dealers x 1 wave x 2 standards into {network}")
-    raw = isolated(stage_generate, str(network), dealers, SEED)
+    say(f"generating {dealers} dealers x {waves} wave(s) x 2 standards, {visits[0]}-{visits[1]} visits, into {network}")
+    raw = isolated(stage_generate, str(network), dealers, SEED, waves, visits)
     stages.append(_record("generate", raw, "audits"))
     wave = raw.get("wave", "")
     info["wave"] = wave
@@ -524,7 +580,10 @@ def run(
     say("score --json -o FILE (the CLI, streaming)")
     reports.mkdir(parents=True, exist_ok=True)
     stages.append(_record("score_json", isolated(stage_score_json, str(workspace), wave, str(reports)), "dealers"))
-    if only_scoring:
+    say("intervals: the pure core with and without them")
+    stages.append(_record("intervals", isolated(stage_intervals, str(workspace), wave), "audits"))
+    if scoring_only:
+        info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         return stages, info
 
     say(f"all dealer PDFs on {jobs} processes")
@@ -633,11 +692,21 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=30, help="dealers rendered one by one for the per-PDF ratio")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder, removed)")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
-    parser.add_argument(
-        "--scoring-only", action="store_true", help="stop after scoring and score --json (no rendering stages)"
-    )
+    parser.add_argument("--waves", type=int, default=1, help="waves to generate; the last is scored (default 1)")
+    parser.add_argument("--visits", default="1-1", help="visits per dealer, wave and standard, MIN-MAX (default 1-1)")
+    parser.add_argument("--scoring-only", action="store_true", help="stop after the scoring and intervals stages")
     args = parser.parse_args()
-    stages, info = run(args.dealers, args.jobs, args.sample, args.keep, args.scoring_only)
+    low, _, high = args.visits.partition("-")
+    visits = (int(low), int(high or low))
+    stages, info = run(
+        args.dealers,
+        args.jobs,
+        args.sample,
+        args.keep,
+        waves=args.waves,
+        visits=visits,
+        scoring_only=args.scoring_only,
+    )
     info["kept"] = bool(args.keep)
     print(report(stages, info))
     if args.json:

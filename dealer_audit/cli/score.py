@@ -23,7 +23,9 @@ from dealer_audit.cli.common import (
     resolve_lang,
 )
 from dealer_audit.core.aggregate import WaveResult
+from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest
 from dealer_audit.core.scoring import format_score
+from dealer_audit.core.stats import Interval
 from dealer_audit.errors import NotFound
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
@@ -74,6 +76,20 @@ def _delta_text(value: float | None) -> str:
     return text if value is None or text.startswith("-") or float(text) == 0 else f"+{text}"
 
 
+def _interval_text(interval: Interval | None) -> str:
+    return "" if interval is None else f"{format_score(interval.low)}–{format_score(interval.high)}"
+
+
+def _range_text(best: int | None, worst: int | None) -> str:
+    if best is None or worst is None:
+        return ""
+    return str(best) if best == worst else f"{best}–{worst}"
+
+
+def _label_text(test: DeltaTest | None, lang: str) -> str:
+    return "" if test is None else SIGNIFICANCE_TEXT[test.label]["zh" if lang.startswith("zh") else "en"]
+
+
 def _initials(standard_id: str) -> str:
     """A column header short enough for an 80-column terminal: svc-mystery-shop -> SMS."""
     return "".join(part[0] for part in standard_id.replace("_", "-").split("-") if part).upper()
@@ -87,7 +103,7 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     columns = ["#", "reg#" if region else "region", "dealer", "name"]
     short_names = {sid: _initials(sid) for sid in checklist_ids}
     columns += [short_names[sid] for sid in checklist_ids]
-    columns += [f"/{scale}", "band", "Δ", "n", "alerts"]
+    columns += [f"/{scale}", "95% CI", "EB", "band", "Δ", "Δ test", "rank range", "n", "alerts"]
     rows = []
     for d in dealers:
         cells = [
@@ -99,10 +115,21 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         for sid in checklist_ids:
             checklist = d.checklist(sid)
             cells.append(format_score(checklist.index if checklist else None))
+        rank_range = d.rank_range
         cells += [
             format_score(d.composite),
+            _interval_text(d.composite_ci),
+            format_score(d.shrunk_composite, na=""),
             d.band.label.get(lang) if d.band else "",
             _delta_text(d.delta.change),
+            _label_text(d.delta_test, lang),
+            (
+                _range_text(rank_range.region_best, rank_range.region_worst)
+                if region
+                else _range_text(rank_range.network_best, rank_range.network_worst)
+            )
+            if rank_range
+            else "",
             str(d.n_audits),
             str(len(d.alerts)) if d.alerts else "",
         ]
@@ -112,6 +139,13 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     console.print_table(columns, rows, title=title, optional=("name", "n", "band", "region"))
     legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
     console.out.print(legend, soft_wrap=True)
+    console.out.print(
+        f"95% CI = interval of the composite; EB = shrunken (empirical-Bayes) estimate for ranking decisions; "
+        f"Δ test = is the change beyond visit-to-visit noise; rank range = best–worst plausible "
+        f"{'region' if region else 'network'} rank (docs/scoring.md §9)",
+        soft_wrap=True,
+        markup=False,
+    )
     groups = [g for g in result.regions if region is None or g.code == region] + [result.network]
     for group in groups:
         s = group.composite

@@ -26,6 +26,7 @@ from dealer_audit.core.aggregate import (
     version_key,
 )
 from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest, RankRange, Significance
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
 from dealer_audit.core.standard import (
     AnswerType,
@@ -34,6 +35,7 @@ from dealer_audit.core.standard import (
     CriticalEffect,
     Item,
 )
+from dealer_audit.core.stats import Interval
 
 NA_TEXT = "N/A"
 
@@ -99,6 +101,60 @@ class Figure:
     @classmethod
     def share(cls, value: float | None, decimals: int = 1) -> Figure:
         return cls(value, fmt_percent(value, decimals))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 95% interval as a report shows it: both ends as figures, and "812.3–870.1" as text."""
+
+    low: Figure
+    high: Figure
+
+    @property
+    def text(self) -> str:
+        return f"{self.low.text}–{self.high.text}"
+
+    @classmethod
+    def of(cls, interval: Interval | None, factor: float = 1.0) -> Span | None:
+        if interval is None:
+            return None
+        return cls(Figure.of(interval.low * factor), Figure.of(interval.high * factor))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLabel:
+    """Is a change real? `code` is the label (significant / within noise / insufficient data), `text` the same
+    in the report language, `q` the false-discovery-adjusted p value (None when it could not be tested)."""
+
+    code: str
+    text: str
+    q: float | None = None
+    short: str = ""  # for narrow table columns ("noise", "误差内")
+
+    @property
+    def significant(self) -> bool:
+        return self.code == Significance.SIGNIFICANT.value
+
+
+def change_label(test: DeltaTest | None, lang: str) -> ChangeLabel | None:
+    if test is None:
+        return None
+    key = "zh" if lang.startswith("zh") else "en"
+    return ChangeLabel(test.label.value, SIGNIFICANCE_TEXT[test.label][key], test.q, _SHORT_LABELS[test.label][key])
+
+
+_SHORT_LABELS: dict[Significance, dict[str, str]] = {
+    Significance.SIGNIFICANT: {"zh": "显著", "en": "signif."},
+    Significance.NOISE: {"zh": "误差内", "en": "noise"},
+    Significance.INSUFFICIENT: {"zh": "数据不足", "en": "no data"},
+}
+
+
+def rank_range_text(best: int | None, worst: int | None) -> str:
+    """ "3–9", or "3" when the rank is certain; "" without a range."""
+    if best is None or worst is None:
+        return ""
+    return str(best) if best == worst else f"{best}–{worst}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +263,12 @@ LABELS: dict[str, dict[str, str]] = {
     "summary": {"zh": "概要", "en": "Summary"},
     "items": {"zh": "检查项明细", "en": "Items"},
     "ci95": {"zh": "95%置信区间", "en": "95% CI"},
+    "shrunk": {"zh": "收缩估计", "en": "Shrunken estimate"},
+    "shrunk_short": {"zh": "收缩估计", "en": "EB"},
+    "change_test": {"zh": "变化判断", "en": "Real or noise"},
+    "rank_range": {"zh": "排名区间", "en": "Rank range"},
+    "rank_range_region": {"zh": "区域排名区间", "en": "Plausible rank (region)"},
+    "rank_range_network": {"zh": "全网排名区间", "en": "Plausible rank (network)"},
     "draft": {"zh": "草稿", "en": "draft"},
 }
 
@@ -317,6 +379,8 @@ class SectionComparison:
     region: Figure
     network: Figure
     delta: Figure
+    interval: Span | None = None  # the dealer's 95% interval (the whisker on its bar)
+    change: ChangeLabel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +399,12 @@ class ChecklistLine:
     rank_network: Rank
     ci_low: Figure | None = None
     ci_high: Figure | None = None
+    shrunk: Figure = Figure(None, NA_TEXT)
+    change: ChangeLabel | None = None
+
+    @property
+    def interval(self) -> Span | None:
+        return None if self.ci_low is None or self.ci_high is None else Span(self.ci_low, self.ci_high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +470,12 @@ class DealerReport:
     audits: tuple[AuditBlock, ...]
     actions: tuple[ActionRow, ...]
     footer: Footer
+    interval: Span | None = None  # 95% interval of the composite
+    shrunk: Figure = Figure(None, NA_TEXT)  # empirical-Bayes composite, for ranking decisions
+    change: ChangeLabel | None = None  # is `delta` real?
+    rank_range_region: str = ""  # "1–3": the plausible ranks
+    rank_range_network: str = ""
+    precision_notes: tuple[str, ...] = ()  # how sure the figures are: one visit, intervals, shrinkage
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -425,6 +501,11 @@ class LeagueRow:
     delta: Figure
     n_visits: int
     alert: bool = False
+    interval: Span | None = None
+    shrunk: Figure = Figure(None, NA_TEXT)
+    change: ChangeLabel | None = None
+    rank_range_region: str = ""
+    rank_range_network: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,6 +659,10 @@ class DealerLine:
     n_audits: tuple[int, ...]  # per standard
     audits: tuple[AuditLine, ...]
     history: tuple[Figure, ...] = ()  # composite in each further wave (NetworkReport.waves[1:] order)
+    interval: Span | None = None  # 95% interval of the composite
+    shrunk: Figure = Figure(None, NA_TEXT)
+    change: ChangeLabel | None = None
+    rank_range: RankRange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,6 +677,7 @@ class ComplianceLine:
     applicable: int
     passed: int
     rate: Figure
+    interval: Span | None = None  # Wilson 95% interval of the rate (shares 0..1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -787,6 +873,8 @@ def _sections_for_dealer(
                     Figure.of(reg.mean_percent if reg else None),
                     Figure.of(net.mean_percent if net else None),
                     Figure.delta(mine.delta.change),
+                    Span.of(mine.ci),
+                    change_label(mine.delta_test, lang),
                 )
             )
     return tuple(out)
@@ -884,6 +972,7 @@ def build_dealer_report(
         dealer.group,
     )
     repeats = {(r.standard_id, r.item_id) for r in d.repeat_failures}
+    single_visit: list[str] = []
     lines = []
     audit_blocks = []
     notices: list[Notice] = []
@@ -895,6 +984,8 @@ def build_dealer_report(
         layout = _layout(standards, c.standard_id, c.versions)
         title = layout.title.get(lang) if layout else c.title.get(lang)
         rank = c.rank
+        if c.n == 1 and c.ci is not None:
+            single_visit.append(title)
         lines.append(
             ChecklistLine(
                 c.standard_id,
@@ -909,6 +1000,8 @@ def build_dealer_report(
                 Rank(rank.network if rank else None, rank.network_size if rank else 0),
                 Figure.of(c.ci.low) if c.ci else None,
                 Figure.of(c.ci.high) if c.ci else None,
+                Figure.of(c.shrunk.value if c.shrunk else None),
+                change_label(c.delta_test, lang),
             )
         )
         for score in c.audits:
@@ -1017,7 +1110,57 @@ def build_dealer_report(
             _audit_ids_text(audit_ids),
             generated,
         ),
+        interval=Span.of(d.composite_ci),
+        shrunk=Figure.of(d.shrunk_composite),
+        change=change_label(d.delta_test, lang),
+        rank_range_region=rank_range_text(*_range(d.rank_range, "region")),
+        rank_range_network=rank_range_text(*_range(d.rank_range, "network")),
+        precision_notes=_precision_notes(d, single_visit, lang),
     )
+
+
+def _range(ranks: RankRange | None, scope: str) -> tuple[int | None, int | None]:
+    if ranks is None:
+        return None, None
+    if scope == "region":
+        return ranks.region_best, ranks.region_worst
+    return ranks.network_best, ranks.network_worst
+
+
+def _precision_notes(d: DealerResult, single_visit: Sequence[str], lang: str) -> tuple[str, ...]:
+    """What a reader must know to weigh the figures: the interval, the shrunken estimate, one-visit figures."""
+    zh = lang.startswith("zh")
+    notes = []
+    if d.composite_ci is not None:
+        low, high = fmt_number(d.composite_ci.low), fmt_number(d.composite_ci.high)
+        shrunk = fmt_number(d.shrunk_composite)
+        if zh:
+            notes.append(
+                f"综合指数的95%置信区间为 {low}–{high}（按全网同一经销商多次走访间的波动估算）；"
+                f"用于排名决策的收缩估计为 {shrunk}（向全网平均收缩，走访越少收缩越多）。"
+            )
+        else:
+            notes.append(
+                f"95% interval of the composite: {low}–{high} (from the visit-to-visit spread of the network's "
+                f"dealers); shrunken estimate for ranking decisions: {shrunk} (pulled toward the network mean, "
+                "more so with fewer visits)."
+            )
+    if single_visit:
+        names = "、".join(single_visit) if zh else ", ".join(single_visit)
+        if zh:
+            notes.append(f"仅基于一次走访：{names}。单次走访的得分可能偏离该店的常态，区间相应较宽。")
+        else:
+            notes.append(
+                f"Rests on one visit: {names}. A single visit can stray from the dealer's usual level; "
+                "its interval is correspondingly wide."
+            )
+    elif d.composite_ci is None and d.composite is not None:
+        notes.append(
+            "本批次没有经销商被多次走访，无法估计区间。"
+            if zh
+            else "No dealer was visited more than once this wave: no interval can be estimated."
+        )
+    return tuple(notes)
 
 
 def _standard_columns(
@@ -1100,6 +1243,11 @@ def build_region_report(
             Figure.delta(d.delta.change),
             d.n_audits,
             bool(d.alerts),
+            Span.of(d.composite_ci),
+            Figure.of(d.shrunk_composite),
+            change_label(d.delta_test, lang),
+            rank_range_text(*_range(d.rank_range, "region")),
+            rank_range_text(*_range(d.rank_range, "network")),
         )
         for d in members
     )
@@ -1190,6 +1338,12 @@ def build_region_report(
     )
 
 
+def _share_span(interval: Interval | None) -> Span | None:
+    if interval is None:
+        return None
+    return Span(Figure.share(interval.low), Figure.share(interval.high))
+
+
 def _compliance_lines(
     groups: Iterable[tuple[str, GroupResult]], standards: Mapping[StandardKey, Checklist], lang: str
 ) -> tuple[tuple[ComplianceLine, ...], tuple[ComplianceLine, ...]]:
@@ -1209,6 +1363,7 @@ def _compliance_lines(
                     s.items_counted,
                     s.items_passed,
                     Figure.share(s.compliance),
+                    _share_span(s.compliance_interval),
                 )
             )
         for i in group.items:
@@ -1224,6 +1379,7 @@ def _compliance_lines(
                     i.counted,
                     i.passed,
                     Figure.share(i.rate),
+                    _share_span(i.rate_interval),
                 )
             )
     return tuple(sections), tuple(items)
@@ -1353,6 +1509,10 @@ def build_network_report(
                 tuple(counts),
                 tuple(lines),
                 tuple(history),
+                Span.of(d.composite_ci),
+                Figure.of(d.shrunk_composite),
+                change_label(d.delta_test, lang),
+                d.rank_range,
             )
         )
     del col_by_id

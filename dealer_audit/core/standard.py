@@ -245,6 +245,7 @@ class AlertRules:
     drop_threshold: float = 10.0  # points on the 100 scale; a drop this big or bigger raises an alert
     alert_on_band_fall: bool = True
     alert_on_critical: bool = True
+    drop_requires_significance: bool = False  # a drop alert only for a drop beyond noise (docs/scoring.md §9)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real sta
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
-ALERT_KEYS = ("drop_threshold", "band_fall", "critical")
+ALERT_KEYS = ("drop_threshold", "band_fall", "critical", "drop_requires_significance")
 
 DEFAULT_COLOR = Band("x", 0, LocalText()).color
 
@@ -222,6 +222,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         "band_fall": program.alerts.alert_on_band_fall,
         "critical": program.alerts.alert_on_critical,
     }
+    if program.alerts.drop_requires_significance:
+        data["alerts"]["drop_requires_significance"] = True
     return data
 
 
@@ -561,6 +563,7 @@ class Decoder:
                 drop_threshold=self.number(raw, "drop_threshold", "alerts", AlertRules.drop_threshold),
                 alert_on_band_fall=bool(self.boolean(raw, "band_fall", "alerts", True)),
                 alert_on_critical=bool(self.boolean(raw, "critical", "alerts", True)),
+                drop_requires_significance=bool(self.boolean(raw, "drop_requires_significance", "alerts", False)),
             )
             if alerts.drop_threshold <= 0:
                 self.error("alerts.drop_threshold", "drop_threshold must be greater than 0 (points on the 100 scale)")

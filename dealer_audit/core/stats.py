@@ -1,4 +1,5 @@
-"""The few statistics roll-ups need, in plain Python (no scipy/numpy in the pure core).
+"""The descriptive statistics roll-ups need (means, medians, ranks), in plain Python: they are exact sums over
+short lists. Inferential statistics (t quantiles, intervals, tests) live in core/intervals.py, on scipy.
 
 Sums use `math.fsum`, which is correctly rounded and therefore independent of the order of its inputs: the same
 audits give the same means however storage happens to return them.
@@ -12,57 +13,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
-
-# Two-sided 95% critical values of Student's t (the 0.975 quantile) for 1..30 degrees of freedom.
-_T975 = (
-    12.706204736,
-    4.302652730,
-    3.182446305,
-    2.776445105,
-    2.570581836,
-    2.446911851,
-    2.364624252,
-    2.306004135,
-    2.262157163,
-    2.228138852,
-    2.200985160,
-    2.178812830,
-    2.160368656,
-    2.144786688,
-    2.131449546,
-    2.119905299,
-    2.109815578,
-    2.100922040,
-    2.093024054,
-    2.085963447,
-    2.079613845,
-    2.073873068,
-    2.068657610,
-    2.063898562,
-    2.059538553,
-    2.055529439,
-    2.051830516,
-    2.048407142,
-    2.045229642,
-    2.042272456,
-)
-_Z975 = 1.959963984540054
-
-
-def t975(df: int) -> float:
-    """The 0.975 quantile of Student's t with `df` degrees of freedom: a table up to 30, then the Cornish-Fisher
-    expansion around the normal quantile (error below 1e-5 for df > 30, far under display precision)."""
-    if df < 1:
-        raise ValueError("degrees of freedom must be at least 1")
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = _Z975
-    return (
-        z
-        + (z**3 + z) / (4 * df)
-        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
-    )
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -98,7 +48,7 @@ def stdev(values: Sequence[float]) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A confidence interval [low, high] around a mean."""
+    """A confidence interval [low, high] (built by core/intervals.py)."""
 
     low: float
     high: float
@@ -106,23 +56,6 @@ class Interval:
     @property
     def half_width(self) -> float:
         return (self.high - self.low) / 2
-
-
-def confidence_interval(
-    values: Sequence[float], level_t: float | None = None, bounds: tuple[float, float] | None = None
-) -> Interval | None:
-    """The 95% t-interval of the mean of `values` (None below two values), clipped to `bounds` when given (an
-    index cannot leave 0..100 even when a small sample's interval would)."""
-    n = len(values)
-    if n < 2:
-        return None
-    centre = math.fsum(values) / n
-    spread = stdev(values) or 0.0
-    half = (level_t if level_t is not None else t975(n - 1)) * spread / math.sqrt(n)
-    low, high = centre - half, centre + half
-    if bounds is not None:
-        low, high = max(bounds[0], low), min(bounds[1], high)
-    return Interval(low, high)
 
 
 @dataclass(frozen=True, slots=True)

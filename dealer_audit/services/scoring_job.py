@@ -26,6 +26,7 @@ from dealer_audit.core.aggregate import (
 )
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.intervals import DeltaTest, RankRange, SamplingError, Shrunk, VarianceComponents
 from dealer_audit.core.scoring import AuditScore
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program
 from dealer_audit.core.stats import Interval, Summary
@@ -104,6 +105,35 @@ def _interval(ci: Interval | None) -> list[float] | None:
     return None if ci is None else [ci.low, ci.high]
 
 
+def _error(error: SamplingError | None) -> dict[str, float] | None:
+    return None if error is None else {"standard_error": error.se, "df": error.df}
+
+
+def _delta_test(test: DeltaTest | None) -> dict[str, Any] | None:
+    return None if test is None else {"label": test.label.value, "p": test.p, "q": test.q}
+
+
+def _shrunk(shrunk: Shrunk | None) -> dict[str, float] | None:
+    return None if shrunk is None else {"value": shrunk.value, "factor": shrunk.factor}
+
+
+def _components(c: VarianceComponents) -> dict[str, Any]:
+    return {
+        "within_variance": c.within,
+        "within_df": c.within_df,
+        "between_variance": c.between,
+        "target": c.target,
+        "dealers": c.dealers,
+        "visits": c.visits,
+    }
+
+
+def _rank_range(r: RankRange | None) -> dict[str, list[int]] | None:
+    if r is None:
+        return None
+    return {"network": [r.network_best, r.network_worst], "region": [r.region_best, r.region_worst]}
+
+
 def _fields(row: Any, *names: str) -> dict[str, Any]:
     """Attributes that appear in the JSON under their own name, in the order given."""
     return {name: getattr(row, name) for name in names}
@@ -129,16 +159,22 @@ def _section(section: SectionResult) -> dict[str, Any]:
         **_fields(section, "weight", "n"),
         "percent": section.mean_percent,
         "raw_percent": section.raw_mean_percent,
+        "ci95": _interval(section.ci),
+        "error": _error(section.error),
         **_fields(section, "zeroed", "items_counted", "items_passed", "compliance"),
+        "compliance_ci95": _interval(section.compliance_interval),
         "previous_percent": section.previous_mean_percent,
         "delta": section.delta.change,
+        "delta_test": _delta_test(section.delta_test),
     }
 
 
 def _item(item: ItemResult) -> dict[str, Any]:
     return {
         **_where(item, "standard", "section", "item"),
-        **_fields(item, "counted", "passed", "failed", "rate", "mean_fraction", "mean_points_lost"),
+        **_fields(item, "counted", "passed", "failed", "rate"),
+        "rate_ci95": _interval(item.rate_interval),
+        **_fields(item, "mean_fraction", "mean_points_lost"),
         **_fields(item, "critical", "critical_failures", "previous_rate"),
         "delta": item.delta.change,
         "status": item.status.value,
@@ -186,10 +222,13 @@ def _checklist(result: DealerChecklistResult) -> dict[str, Any]:
         "index": result.index,
         "raw_index": result.raw_index,
         "ci95": _interval(result.ci),
+        "error": _error(result.error),
+        "shrunk": _shrunk(result.shrunk),
         "stdev": result.stdev,
         "band": _band(result.band),
         "previous_index": result.previous_index,
         "delta": result.delta.change,
+        "delta_test": _delta_test(result.delta_test),
         "rank": _rank(result.rank),
         "drafts_not_counted": [d.audit_id for d in result.drafts],
         "sections": [_section(s) for s in result.sections],
@@ -209,6 +248,7 @@ def _alert(alert: Alert) -> dict[str, Any]:
         "audit_ids": list(alert.audit_ids),
         "current": alert.current,
         "previous": alert.previous,
+        "significance": alert.significance.value if alert.significance else None,
     }
 
 
@@ -227,10 +267,15 @@ def _dealer(d: DealerResult) -> dict[str, Any]:
         "region": d.dealer.region,
         "composite": d.composite,
         "composite_100": d.composite_100,
+        "composite_ci95": _interval(d.composite_ci),
+        "composite_error": _error(d.composite_error),
+        "shrunk_composite": d.shrunk_composite,
         "band": _band(d.band),
         "rank": _rank(d.rank),
+        "rank_range": _rank_range(d.rank_range),
         "previous_composite": d.previous_composite,
         "delta": d.delta.change,
+        "delta_test": _delta_test(d.delta_test),
         "previous_band": _band(d.previous_band),
         "audits": d.n_audits,
         "checklists": [_checklist(c) for c in d.checklists],
@@ -275,6 +320,13 @@ def _wave_parts(result: WaveResult, region: str | None) -> tuple[dict[str, Any],
             {"id": s.id, "version": s.version, "hash": s.content_hash, "audits": s.audits}
             for s in result.standards_used
         ],
+        "variance": {
+            "indices": {sid: _components(c) for sid, c in result.variance.items()},
+            "sections": [
+                {"standard": sid, "section": section, **_components(c)}
+                for (sid, section), c in result.section_variance.items()
+            ],
+        },
         "dealers": None,  # placeholder: keeps the key order; filled in (or streamed) by the callers
         "regions": [_group(g) for g in regions],
         "network": _group(result.network),

@@ -85,19 +85,25 @@ def test_score_table(runner: CliRunner, scored_workspace: Any) -> None:
         "name",
         "MS",
         "/1000",
+        "95% CI",
+        "EB",
         "band",
         "Δ",
+        "Δ test",
+        "rank range",
         "n",
         "alerts",
     ]
     rows = [cells(line) for line in lines if line.startswith("│")]
     assert [r[:3] for r in rows] == [["1", "north", "BJ001"], ["1", "east", "SH001"], ["3", "east", "SH002"]]
-    assert rows[1][4:] == ["84.1", "840.7", "Good", "–", "1", ""]
-    assert rows[2][4:] == ["60.0", "600.0", "Fair", "-400.0", "1", "3"]
+    # one visit per dealer: no visit-to-visit variance to pool, so no interval, shrinkage or rank range, and the
+    # change cannot be told from noise
+    assert rows[1][4:] == ["84.1", "840.7", "", "", "Good", "–", "", "", "1", ""]
+    assert rows[2][4:] == ["60.0", "600.0", "", "", "Fair", "-400.0", "insufficient data", "", "1", "3"]
     # network: mean of (840.74, 840.74, 600); last wave only SH002 was audited (1000)
     assert "MS = mini-service (0-100)" in lines
     assert "Network: n 3, mean 760.5, median 840.7, min 600.0, max 840.7, Δ -239.5" in lines
-    assert "  SH002 drop: composite index dropped 400.0 points (1000.0 → 600.0)" in lines
+    assert "  SH002 drop: composite index dropped 400.0 points (1000.0 → 600.0; insufficient data)" in lines
     assert any("SH002 critical_failure: critical item R01 failed" in line for line in lines)
     assert "draft audit a-draft is not counted" in result.stderr
 

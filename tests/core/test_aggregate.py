@@ -8,7 +8,7 @@ import pytest
 
 from dealer_audit.core.aggregate import AlertKind, ItemStatus, rescore_under, score_wave
 from dealer_audit.core.standard import Critical, CriticalEffect, Section
-from dealer_audit.core.stats import Summary, competition_ranks, confidence_interval, t975
+from dealer_audit.core.stats import Summary, competition_ranks
 from dealer_audit.core.versions import version_key
 from tests.core.scoring_fixtures import audit, dealer, program, simple_standard, yes_no
 
@@ -75,20 +75,30 @@ def test_item_and_section_compliance_pool_audits() -> None:
     assert (section_a.items_counted, section_a.items_passed, section_a.compliance) == (8, 5, 5 / 8)
 
 
-def test_confidence_interval_for_two_or_more_audits() -> None:
+def test_interval_from_the_pooled_visit_to_visit_variance() -> None:
     std = simple_standard(sections={"S": 20})
     yes = {f"S{n}": "yes" for n in range(1, 21)}
-    audits = [
-        audit(std, "D1", audit_id=f"a{k}", **{**yes, **{f"S{n}": "no" for n in range(1, fails + 1)}})
-        for k, fails in enumerate((4, 5, 6))
-    ]  # 80, 75, 70
-    r = score_wave(program((("simple", 1),)), {std.key: std}, DEALERS[:1], audits, "2026-Q4")
-    checklist = r.dealer("D1").checklist("simple")
-    assert (checklist.n, checklist.index, checklist.stdev) == (3, 75, 5)
-    half = 4.302652730 * 5 / 3**0.5
-    assert checklist.ci.low == pytest.approx(75 - half) and checklist.ci.high == pytest.approx(75 + half)
-    single = score_wave(program(), {std.key: std}, DEALERS[:1], audits[:1], "2026-Q4").dealer("D1")
-    assert single.checklist("simple").ci is None
+
+    def visits(dealer: str, fails: tuple[int, ...]) -> list:
+        return [
+            audit(std, dealer, audit_id=f"{dealer}-{k}", **{**yes, **{f"S{n}": "no" for n in range(1, f + 1)}})
+            for k, f in enumerate(fails)
+        ]
+
+    audits = visits("D1", (4, 5, 6)) + visits("D2", (2, 4)) + visits("D3", (10,))  # 80 75 70 | 90 80 | 50
+    r = score_wave(program((("simple", 1),)), {std.key: std}, DEALERS[:3], audits, "2026-Q4")
+    d1 = r.dealer("D1").checklist("simple")
+    assert (d1.n, d1.index, d1.stdev) == (3, 75, 5)
+    # pooled within variance: (25 + 0 + 25 + 25 + 25) / ((3 - 1) + (2 - 1)) = 100 / 3 on 3 degrees of freedom
+    components = r.variance["simple"]
+    assert (components.within, components.within_df) == (pytest.approx(100 / 3), 3)
+    half = 3.182446305 * (100 / 3 / 3) ** 0.5  # t(0.975, 3) · σ / √n
+    assert d1.ci.low == pytest.approx(75 - half) and d1.ci.high == pytest.approx(75 + half)
+    single = r.dealer("D3").checklist("simple")  # one visit: the network's σ with n = 1
+    half = 3.182446305 * (100 / 3) ** 0.5
+    assert single.ci.low == pytest.approx(50 - half) and single.ci.high == pytest.approx(50 + half)
+    alone = score_wave(program(), {std.key: std}, DEALERS[:1], audits[:1], "2026-Q4").dealer("D1")
+    assert alone.checklist("simple").ci is None  # nobody visited twice: no variance to pool
 
 
 def test_composite_on_the_program_scale_and_na_when_a_checklist_is_missing() -> None:
@@ -256,17 +266,6 @@ def test_competition_ranks() -> None:
     }
     # full precision: 80.04 and 80.0 would both display as 80.0 but do not tie
     assert competition_ranks({"a": 80.04, "b": 80.0}) == {"a": 1, "b": 2}
-
-
-@pytest.mark.parametrize(("df", "expected"), [(1, 12.7062), (5, 2.5706), (30, 2.0423), (40, 2.0211), (120, 1.9799)])
-def test_t_quantiles(df: int, expected: float) -> None:
-    assert t975(df) == pytest.approx(expected, abs=1e-4)
-
-
-def test_confidence_interval_is_clipped_to_the_index_range() -> None:
-    interval = confidence_interval([100.0, 50.0], bounds=(0, 100))
-    assert (interval.low, interval.high) == (0, 100)
-    assert confidence_interval([70.0]) is None
 
 
 def test_version_order_is_natural() -> None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dealer_audit.core.intervals import RankRange
 from dealer_audit.core.report_model import (
     ActionRow,
     AnswerRow,
@@ -16,6 +17,7 @@ from dealer_audit.core.report_model import (
     BandCount,
     BandRule,
     BandTag,
+    ChangeLabel,
     ChecklistLine,
     ComplianceLine,
     DealerIdentity,
@@ -39,6 +41,7 @@ from dealer_audit.core.report_model import (
     SectionBlock,
     SectionColumn,
     SectionComparison,
+    Span,
     StandardColumns,
     TrendPoint,
 )
@@ -83,6 +86,19 @@ def _items(lang: str, n: int, fail_every: int = 3) -> tuple[ItemRow, ...]:
             )
         )
     return tuple(rows)
+
+
+def _span(low: float, high: float) -> Span:
+    return Span(Figure.of(low), Figure.of(high))
+
+
+def _change(code: str, zh: bool, q: float | None = None) -> ChangeLabel:
+    text = {
+        "significant": ("显著", "significant", "显著", "signif."),
+        "within noise": ("在误差范围内", "within noise", "误差内", "noise"),
+        "insufficient data": ("数据不足", "insufficient data", "数据不足", "no data"),
+    }[code]
+    return ChangeLabel(code, text[0] if zh else text[1], q, text[2] if zh else text[3])
 
 
 def make_dealer_report(lang: str = "en", n_items: int = 12) -> DealerReport:
@@ -135,6 +151,10 @@ def make_dealer_report(lang: str = "en", n_items: int = 12) -> DealerReport:
                 Figure.delta(-12.54),
                 Rank(3, 12),
                 Rank(17, 48),
+                Figure.of(44.1),
+                Figure.of(75.9),
+                Figure.of(64.03),
+                _change("within noise", zh, 0.31),
             ),
         ),
         sections=(
@@ -146,6 +166,8 @@ def make_dealer_report(lang: str = "en", n_items: int = 12) -> DealerReport:
                 Figure.of(80.1),
                 Figure.of(78.0),
                 Figure.delta(-20),
+                _span(41.2, 83.8),
+                _change("within noise", zh, 0.4),
             ),
             SectionComparison(
                 "mini-service",
@@ -155,6 +177,8 @@ def make_dealer_report(lang: str = "en", n_items: int = 12) -> DealerReport:
                 Figure.of(70.0),
                 Figure.of(74.4),
                 Figure.delta(3.1),
+                _span(70.15, 100.0),
+                _change("insufficient data", zh),
             ),
         ),
         trend=(
@@ -182,6 +206,17 @@ def make_dealer_report(lang: str = "en", n_items: int = 12) -> DealerReport:
             ActionRow("R08", "等待接待的时间", "等了7分钟才有人接待"),
         ),
         footer=Footer("mini-service 2026.1", audit.audit_id, "2026-11-23"),
+        interval=_span(441.0, 759.0),
+        shrunk=Figure.of(640.3),
+        change=_change("significant", zh, 0.012),
+        rank_range_region="2–6",
+        rank_range_network="11–27",
+        precision_notes=(
+            "综合指数的95%置信区间为 441.0–759.0；收缩估计为 640.3。"
+            if zh
+            else "95% interval of the composite: 441.0–759.0; shrunken estimate for ranking decisions: 640.3.",
+            "仅基于一次走访：迷你服务暗访。" if zh else "Rests on one visit: Mini service mystery shop.",
+        ),
     )
 
 
@@ -203,6 +238,11 @@ def make_region_report(lang: str = "en", n: int = 6) -> RegionReport:
             Figure.delta(10 - 5 * k),
             1 + k % 3,
             alert=k == 5,
+            interval=_span(950 - 60 * k - 80 / (1 + k % 3) ** 0.5, min(1000.0, 950 - 60 * k + 80 / (1 + k % 3) ** 0.5)),
+            shrunk=Figure.of(800 + (150 - 60 * k) * 0.8),
+            change=_change("significant" if k == 5 else "within noise", zh),
+            rank_range_region=f"{max(1, k)}–{min(n, k + 2)}",
+            rank_range_network=f"{2 * k + 1}–{2 * k + 4}",
         )
         for k in range(n)
     )
@@ -347,6 +387,10 @@ def make_network_report(n_dealers: int = 3) -> NetworkReport:
                 (secs,),
                 (len(audits),),
                 tuple(audits),
+                interval=_span(composite - 60, min(1000.0, composite + 60)),
+                shrunk=Figure.of(composite * 0.9 + 80),
+                change=_change("within noise", False, 0.5 + d / 100),
+                rank_range=RankRange(1, n_dealers, 1, 2),
             )
         )
     # ranks exactly as the scoring engine gives them (competition ranking, ties share)
@@ -363,7 +407,19 @@ def make_network_report(n_dealers: int = 3) -> NetworkReport:
         waves=("2026-Q4",),
         standards=(std,),
         dealers=tuple(dealers),
-        sections=(ComplianceLine("NETWORK", "mini-service", "reception", "", "Reception", 10, 7, Figure.share(0.7)),),
+        sections=(
+            ComplianceLine(
+                "NETWORK",
+                "mini-service",
+                "reception",
+                "",
+                "Reception",
+                10,
+                7,
+                Figure.share(0.7),
+                Span(Figure.share(0.3968), Figure.share(0.8922)),
+            ),
+        ),
         items=(ComplianceLine("east", "mini-service", "reception", "R0", "=cmd|'/C'!A0", 3, 1, Figure.share(1 / 3)),),
         generated="2026-11-23",
         bands=BANDS,

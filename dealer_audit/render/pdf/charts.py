@@ -20,7 +20,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from dealer_audit.core.report_model import BandCount, SectionComparison, TrendPoint, fmt_number
-from dealer_audit.render.pdf.styles import DEALER_BAR, GREY_LINE, GREY_TEXT, NAVY, NETWORK_BAR, REGION_BAR, Styles
+from dealer_audit.render.pdf.styles import (
+    DEALER_BAR,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    NETWORK_BAR,
+    REGION_BAR,
+    WHISKER,
+    Styles,
+)
 from dealer_audit.render.pdf.text import draw_label, label_text, text_width
 
 
@@ -153,7 +162,9 @@ def section_bars(
     max_height: float = 260,
     group_titles: Mapping[str, str] | None = None,
 ) -> Drawing:
-    """Horizontal grouped bars: per section the dealer's score (labelled) against region and network means.
+    """Horizontal grouped bars: per section the dealer's score (labelled) against region and network means,
+    with the dealer's 95% interval as a whisker across its bar (a bar whose whisker overlaps the region's or
+    network's bar is not reliably different from it).
 
     With sections of several standards, each standard's sections sit under a small heading (its title from
     `group_titles`), so the labels can stay short.
@@ -202,11 +213,24 @@ def section_bars(
             w = plot_w * max(0.0, min(fig.value, 100.0)) / 100
             d.add(Rect(plot_x, y, w, bar - 0.6, fillColor=colour, strokeColor=None))
             if j == 0:
-                d.add(String(plot_x + w + 2, y + 0.6, s.dealer.text, fontName=font, fontSize=6.5, fillColor=NAVY))
+                label_x = plot_x + w + 2
+                if s.interval is not None and s.interval.low.value is not None and s.interval.high.value is not None:
+                    x_low = plot_x + plot_w * max(0.0, min(s.interval.low.value, 100.0)) / 100
+                    x_high = plot_x + plot_w * max(0.0, min(s.interval.high.value, 100.0)) / 100
+                    _whisker(d, x_low, x_high, y + (bar - 0.6) / 2, min(bar / 2, 3.0))
+                    label_x = max(label_x, x_high + 3)
+                d.add(String(label_x, y + 0.6, s.dealer.text, fontName=font, fontSize=6.5, fillColor=NAVY))
         if s.dealer.value is None:
             d.add(String(plot_x + 2, y0 + 2 * bar, s.dealer.text, fontName=font, fontSize=6.5, fillColor=GREY_TEXT))
     _legend(d, st, plot_x, height - 9, list(zip(labels, (DEALER_BAR, REGION_BAR, NETWORK_BAR), strict=True)))
     return d
+
+
+def _whisker(d: Drawing, x_low: float, x_high: float, y: float, tick: float) -> None:
+    """An interval drawn across a bar: a line from low to high with end ticks, in the whisker colour."""
+    d.add(Line(x_low, y, x_high, y, strokeColor=WHISKER, strokeWidth=0.9))
+    for x in (x_low, x_high):
+        d.add(Line(x, y - tick, x, y + tick, strokeColor=WHISKER, strokeWidth=0.9))
 
 
 def trend_line(

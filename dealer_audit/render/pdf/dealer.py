@@ -31,6 +31,7 @@ from reportlab.platypus import (
 
 from dealer_audit.core.report_model import (
     AuditBlock,
+    ChangeLabel,
     DealerReport,
     EvidenceView,
     ItemRow,
@@ -85,10 +86,34 @@ class ScoreCard(Flowable):
         canv.setStrokeColor(colors.white)
         canv.setFont(font, 8)
         canv.drawCentredString(self.width / 2, self.height - 13, fit_text(r.composite_name, font, 8, self.width - 8))
-        bold_text(canv, self.width / 2, self.height / 2 - 9, r.composite.text, font, 30, anchor="center")
+        bold_text(canv, self.width / 2, self.height / 2 - 4, r.composite.text, font, 30, anchor="center")
         canv.setFont(font, 8)
-        canv.drawCentredString(self.width / 2, 16, f"/ {r.scale}")
+        scale_text = f"/ {r.scale}"
+        if r.interval is not None:
+            scale_text += f" · {r.t('ci95')} {r.interval.text}"
+            self._whisker(r.interval.low.value, r.interval.high.value, r.composite.value, 29)
+        canv.drawCentredString(self.width / 2, 16, fit_text(scale_text, font, 8, self.width - 8))
         bold_text(canv, self.width / 2, 5, fit_text(r.band.label, font, 9, self.width - 8), font, 9, anchor="center")
+
+    def _whisker(self, low: float | None, high: float | None, value: float | None, y: float) -> None:
+        """The composite's 95% interval on a 0..scale rule across the card: a thin rule, the interval as a thick
+        bar with end ticks, the value as a dot."""
+        if low is None or high is None or value is None:
+            return
+        canv, left, right = self.canv, 10.0, self.width - 10.0
+
+        def x_of(v: float) -> float:
+            return left + (right - left) * max(0.0, min(v, self.report.scale)) / self.report.scale
+
+        canv.setLineWidth(0.5)
+        canv.line(left, y, right, y)
+        canv.setLineWidth(2.2)
+        canv.line(x_of(low), y, x_of(high), y)
+        canv.setLineWidth(0.8)
+        for end in (low, high):
+            canv.line(x_of(end), y - 3, x_of(end), y + 3)
+        canv.setFillColor(colors.white)
+        canv.circle(x_of(value), y, 2.2, stroke=0, fill=1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -164,16 +189,31 @@ def _identity(r: DealerReport, st: Styles) -> list[Flowable]:
     return out
 
 
+def _change_colour(value: float | None, change: ChangeLabel | None) -> colors.Color:
+    """Green or red only for a change beyond noise; a change within noise (or untested) stays grey, so the eye
+    is not drawn to movements the visits cannot tell from chance."""
+    if not value or (change is not None and not change.significant):
+        return GREY_TEXT
+    return PASS_TEXT if value > 0 else FAIL_TEXT
+
+
+def _range_note(r: DealerReport, text: str) -> str:
+    return f"{r.t('rank_range')} {text}" if text else ""
+
+
 def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
     """Score card beside ranks, delta and the index of each standard."""
-    card_w = 58 * mm
+    card_w = 52 * mm
     right_w = width - card_w - 5 * mm
-    delta_colour = PASS_TEXT if (r.delta.value or 0) > 0 else FAIL_TEXT if (r.delta.value or 0) < 0 else GREY_TEXT
+    delta_colour = _change_colour(r.delta.value, r.change)
     facts = [
         [_t(r.t("rank_region"), st, 7.5, GREY_TEXT), _t(r.t("rank_network"), st, 7.5, GREY_TEXT),
          _t(r.t("delta"), st, 7.5, GREY_TEXT)],
         [_t(r.rank_region.text, st, 16, NAVY), _t(r.rank_network.text, st, 16, NAVY),
          _t(r.delta.text, st, 16, delta_colour)],
+        [_t(_range_note(r, r.rank_range_region), st, 7, GREY_TEXT),
+         _t(_range_note(r, r.rank_range_network), st, 7, GREY_TEXT),
+         _t(r.change.text if r.change else "", st, 7, delta_colour)],
     ]  # fmt: skip
     col = right_w / 3
     facts_table = Table(facts, colWidths=[col] * 3)
@@ -183,26 +223,30 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
-                ("BOTTOMPADDING", (0, 1), (-1, 1), 5),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 1),
+                ("BOTTOMPADDING", (0, 2), (-1, 2), 4),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (0, 1), (-1, 1), 0.5, GREY_LINE),
+                ("LINEBELOW", (0, 2), (-1, 2), 0.5, GREY_LINE),
             ]
         )
     )
-    head = [r.t("standard"), r.t("index"), r.t("band"), r.t("delta_short"), r.t("visits")]
-    aligns = ("left", "right", "left", "right", "right")
+    head = [r.t("standard"), r.t("index"), r.t("ci95"), r.t("band"), r.t("delta_short"), r.t("visits")]
+    aligns = ("left", "right", "right", "left", "right", "right")
     rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
+        colour = _change_colour(c.delta.value, c.change)
+        delta = c.delta.text + (f" {c.change.short}" if c.change and c.delta.value is not None else "")
         rows.append(
             [
                 _t(c.title, st, 8),
                 _t(c.index.text, st, 8, align="right"),
+                _t(c.interval.text if c.interval else "–", st, 7.5, GREY_TEXT, align="right"),
                 _t(c.band.label, st, 8, band_color(c.band.color)),
-                _t(c.delta.text, st, 8, align="right"),
-                _t(str(c.n_audits), st, 8, align="right"),
+                _t(delta, st, 7.5, colour, align="right"),
+                _t(str(c.n_audits) + (" *" if c.n_audits == 1 and c.interval else ""), st, 8, align="right"),
             ]
         )
-    std_table = Table(rows, colWidths=[right_w - 64 * mm, 16 * mm, 18 * mm, 15 * mm, 15 * mm])
+    std_table = Table(rows, colWidths=[right_w - 84 * mm, 12 * mm, 22 * mm, 16 * mm, 20 * mm, 14 * mm])
     std_table.setStyle(
         TableStyle(
             [
@@ -216,7 +260,7 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
     )
     card_h = 36 * mm
     outer = Table(
-        [[ScoreCard(r, st, card_w, card_h), [facts_table, Spacer(1, 5), std_table]]],
+        [[ScoreCard(r, st, card_w, card_h), [facts_table, Spacer(1, 4), std_table]]],
         colWidths=[card_w + 5 * mm, right_w],
     )
     outer.setStyle(
@@ -229,6 +273,16 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
         )
     )
     return outer
+
+
+def _precision_notes(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    """How sure the figures are, under the key figures (a one-visit figure is marked * in the table)."""
+    if not r.precision_notes:
+        return []
+    notes = list(r.precision_notes)
+    if any(c.n_audits == 1 and c.interval for c in r.checklists):
+        notes[-1] = "* " + notes[-1]
+    return [Spacer(1, 3), *(_p(n, st.muted, st, width) for n in notes)]
 
 
 def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
@@ -469,6 +523,7 @@ def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None 
     story: list[Flowable] = []
     story.extend(_identity(r, st))
     story.append(_key_figures(r, st, width))
+    story.extend(_precision_notes(r, st, width))
     story.extend(_charts(r, st, width))
     story.append(CondPageBreak(60 * mm))
     story.append(KeepTogether(_notices(r, st, width)))

@@ -96,63 +96,81 @@ def _key_figures(r: RegionReport, st: Styles, width: float) -> Table:
 
 
 def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    """The league table: rank, plausible rank range and the composite with its 95% interval, so a manager sees
+    which places are firm and which the visits cannot separate; Δ is coloured only when it is beyond noise."""
     t = r.t
     head = [
         t("rank_region"),
+        t("rank_range"),
         t("code"),
         t("name"),
         t("city"),
         r.composite_name,
+        t("ci95"),
         t("band"),
         t("delta_short"),
         t("visits"),
         t("rank_network"),
         t("alert"),
     ]
-    widths = [16 * mm, 20 * mm, 0.0, 24 * mm, 26 * mm, 22 * mm, 18 * mm, 16 * mm, 20 * mm, 14 * mm]
-    widths[2] = width - sum(widths)
+    widths = [14 * mm, 16 * mm, 18 * mm, 0.0, 20 * mm, 24 * mm, 28 * mm, 20 * mm, 26 * mm, 13 * mm, 17 * mm, 12 * mm]
+    widths[3] = width - sum(widths)
     rows: list[list[Any]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
     extra: list[tuple[Any, ...]] = []
     for i, row in enumerate(r.league, start=1):
+        change = f" {row.change.short}" if row.change and row.delta.value is not None else ""
         rows.append(
             [
                 "–" if row.rank_region is None else str(row.rank_region),
+                row.rank_range_region or "–",
                 row.dealer_code,
-                _lines(row.dealer_name, st, widths[2]),
-                _lines(row.city, st, widths[3]),
+                _lines(row.dealer_name, st, widths[3]),
+                _lines(row.city, st, widths[4]),
                 row.index.text,
-                _lines(row.band.label, st, widths[5]),
-                row.delta.text,
+                row.interval.text if row.interval else "–",
+                _lines(row.band.label, st, widths[7]),
+                row.delta.text + change,
                 str(row.n_visits),
                 "–" if row.rank_network is None else str(row.rank_network),
                 "●" if row.alert else "",
             ]
         )
         if row.band.code:
-            extra.append(("BACKGROUND", (5, i), (5, i), band_color(row.band.color)))
-            extra.append(("TEXTCOLOR", (5, i), (5, i), colors.white))
-        if row.delta.value is not None and row.delta.value < 0:
-            extra.append(("TEXTCOLOR", (6, i), (6, i), FAIL_TEXT))
-        elif row.delta.value is not None and row.delta.value > 0:
-            extra.append(("TEXTCOLOR", (6, i), (6, i), PASS_TEXT))
+            extra.append(("BACKGROUND", (7, i), (7, i), band_color(row.band.color)))
+            extra.append(("TEXTCOLOR", (7, i), (7, i), colors.white))
+        significant = row.change is None or row.change.significant
+        if row.delta.value is not None and row.delta.value < 0 and significant:
+            extra.append(("TEXTCOLOR", (8, i), (8, i), FAIL_TEXT))
+        elif row.delta.value is not None and row.delta.value > 0 and significant:
+            extra.append(("TEXTCOLOR", (8, i), (8, i), PASS_TEXT))
+        else:
+            extra.append(("TEXTCOLOR", (8, i), (8, i), GREY_TEXT))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         _table_style(
             st,
             [
-                ("ROWBACKGROUNDS", (0, 1), (4, -1), [colors.white, GREY_FILL]),
-                ("ROWBACKGROUNDS", (6, 1), (-1, -1), [colors.white, GREY_FILL]),
-                ("ALIGN", (4, 0), (4, -1), "RIGHT"),
-                ("ALIGN", (6, 0), (8, -1), "RIGHT"),
-                ("ALIGN", (0, 0), (0, -1), "CENTER"),
-                ("ALIGN", (9, 0), (9, -1), "CENTER"),
-                ("TEXTCOLOR", (9, 1), (9, -1), PARTIAL_TEXT),
-                ("FONTSIZE", (4, 1), (4, -1), 8.5),
+                ("ROWBACKGROUNDS", (0, 1), (6, -1), [colors.white, GREY_FILL]),
+                ("ROWBACKGROUNDS", (8, 1), (-1, -1), [colors.white, GREY_FILL]),
+                ("ALIGN", (5, 0), (6, -1), "RIGHT"),
+                ("ALIGN", (8, 0), (10, -1), "RIGHT"),
+                ("ALIGN", (0, 0), (1, -1), "CENTER"),
+                ("ALIGN", (11, 0), (11, -1), "CENTER"),
+                ("TEXTCOLOR", (11, 1), (11, -1), PARTIAL_TEXT),
+                ("TEXTCOLOR", (1, 1), (1, -1), GREY_TEXT),
+                ("TEXTCOLOR", (6, 1), (6, -1), GREY_TEXT),
+                ("FONTSIZE", (5, 1), (5, -1), 8.5),
                 *extra,
             ],
         )
     )
-    return [Paragraph(t("league"), st.h2), table]
+    note = (
+        "排名区间：按各店95%置信区间模拟得到的区域内最好与最差可能排名；Δ 仅在超出走访误差时着色。"
+        if r.lang.startswith("zh")
+        else "Rank range: the best and worst rank in the region the dealer plausibly holds, simulated from the "
+        "95% intervals; Δ is coloured only when the change is beyond visit-to-visit noise."
+    )
+    return [Paragraph(t("league"), st.h2), table, Paragraph(st.fonts.markup(note), st.muted)]
 
 
 HEAT_FULL_MAX = 40  # dealers: up to this many the heat map lists them all; beyond, an overview (docs/reports.md)

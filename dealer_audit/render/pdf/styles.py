@@ -32,6 +32,7 @@ ALERT_LINE = colors.HexColor("#f0a030")
 REGION_BAR = colors.HexColor("#8fa9c7")
 NETWORK_BAR = colors.HexColor("#c9d1db")
 DEALER_BAR = NAVY
+WHISKER = colors.HexColor("#e08a00")  # a 95% interval drawn across a bar: visible on navy and on white
 
 PAGE_MARGIN = 14 * mm
 HEADER_HEIGHT = 16 * mm

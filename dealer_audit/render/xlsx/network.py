@@ -36,6 +36,7 @@ from xlsxwriter.utility import xl_col_to_name
 from dealer_audit.core.report_model import (
     AuditLine,
     ComplianceLine,
+    DealerLine,
     NetworkReport,
     StandardColumns,
 )
@@ -85,6 +86,7 @@ class _Formats:
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3A5F"})
         self.bold = wb.add_format({"bold": True})
+        self.p_value = wb.add_format({"num_format": "0.0000"})
         self.fail = wb.add_format({"bg_color": "#FDECEA", "font_color": "#C62828"})
         self.passed = wb.add_format({"font_color": "#1B7F3B"})
 
@@ -352,6 +354,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
         t("rank_region"),
         t("rank_network"),
         t("delta_previous"),
+        *(t(key) for key in PRECISION_KEYS),
     ]
     per_std: list[str] = []
     for std in report.standards:
@@ -360,7 +363,8 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
     sec_titles = [f"{std.standard_id} / {s.title}" for std in report.standards for s in std.sections]
     history = [f"{report.composite_name} {w}" for w in report.waves[1:]]
     titles = fixed + per_std + sec_titles + history
-    widths = [10, 24, 24, 9, 10, 10, 10, 12, 11, 11, 9, 9, 10] + [11] * (len(titles) - len(fixed))
+    widths = [10, 24, 24, 9, 10, 10, 10, 12, 11, 11, 9, 9, 10, 10, 10, 11, 14, 9, 9, 9, 9, 9]
+    widths += [11] * (len(titles) - len(fixed))
     _write_header(ws, titles, f.header, widths)
     n = len(report.dealers)
     last = n + 1  # last data row, 1-based
@@ -462,6 +466,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             "" if d.rank_region is None else d.rank_region,
         )
         write_figure(ws, row, delta_col, d.delta, f.delta)
+        _write_precision(ws, row, delta_col + 1, d, f)
         for k, fig in enumerate(d.history):
             write_figure(ws, row, len(titles) - len(history) + k, fig, f.score)
     ws.autofilter(0, 0, max(n, 1), len(titles) - 1)
@@ -481,6 +486,36 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
         )
 
 
+# Beside the Δ column of the Dealers sheet: how sure the composite is (docs/scoring.md §9). Computed values, not
+# formulas: they rest on the variance pooled over the whole network, which no row-level formula can see.
+PRECISION_KEYS = (
+    "ci_low",
+    "ci_high",
+    "shrunken",
+    "delta_test",
+    "delta_q",
+    "network_rank_best",
+    "network_rank_worst",
+    "region_rank_best",
+    "region_rank_worst",
+)
+
+
+def _write_precision(ws: Any, row: int, col: int, d: DealerLine, f: _Formats) -> None:
+    if d.interval is not None:
+        write_figure(ws, row, col, d.interval.low, f.score)
+        write_figure(ws, row, col + 1, d.interval.high, f.score)
+    write_figure(ws, row, col + 2, d.shrunk, f.score)
+    if d.change is not None:
+        write_text(ws, row, col + 3, d.change.text)
+        if d.change.q is not None:
+            ws.write_number(row, col + 4, d.change.q, f.p_value)
+    if d.rank_range is not None:
+        r = d.rank_range
+        for k, value in enumerate((r.network_best, r.network_worst, r.region_best, r.region_worst)):
+            ws.write_number(row, col + 5 + k, value)
+
+
 def _section_offset(standards: Sequence[StandardColumns], k: int, j: int) -> int:
     return sum(len(s.sections) for s in standards[:k]) + j
 
@@ -491,8 +526,8 @@ def _xl_text(text: str) -> str:
 
 def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
     keys = ["scope", "standard", "section", *(["item"] if with_item else []), "text", "applicable", "passed"]
-    titles = [hq_label(key, lang) for key in [*keys, "compliance_rate"]]
-    widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11]
+    titles = [hq_label(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
+    widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11, 10, 10]
     _write_header(ws, titles, f.header, widths)
     for i, line in enumerate(lines, start=1):
         values = [line.scope, line.standard_id, line.section_id] + ([line.item_id] if with_item else [])
@@ -505,12 +540,16 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
         a, p = xl_col_to_name(base + 1), xl_col_to_name(base + 2)
         value: Any = "" if line.rate.value is None else line.rate.value
         ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
+        if line.interval is not None:
+            write_figure(ws, i, base + 4, line.interval.low, f.percent)
+            write_figure(ws, i, base + 5, line.interval.high, f.percent)
     ws.autofilter(0, 0, max(len(lines), 1), len(titles) - 1)
+    rate_col = len(titles) - 3
     ws.conditional_format(
         1,
-        len(titles) - 1,
+        rate_col,
         max(len(lines), 1),
-        len(titles) - 1,
+        rate_col,
         {
             "type": "3_color_scale",
             "min_color": "#F8D0CC",
@@ -545,6 +584,7 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         ("", ""),
         (t("sheet"), t("what_it_holds")),
         ("Dealers", t("about_dealers")),
+        ("Dealers: precision", t("about_precision")),
         ("Sections", t("about_sections")),
         ("Items", t("about_items")),
         ("Audits", t("about_audits")),

@@ -48,6 +48,17 @@ LABELS: dict[str, dict[str, str]] = {
     "applicable": {"en": "Applicable audits", "zh": "适用稽核数"},
     "passed": {"en": "Passed", "zh": "通过数"},
     "compliance_rate": {"en": "Compliance rate", "zh": "达标率"},
+    "wilson_low": {"en": "Wilson 95% low", "zh": "Wilson 95% 下限"},
+    "wilson_high": {"en": "Wilson 95% high", "zh": "Wilson 95% 上限"},
+    "ci_low": {"en": "95% CI low", "zh": "95% 区间下限"},
+    "ci_high": {"en": "95% CI high", "zh": "95% 区间上限"},
+    "shrunken": {"en": "Shrunken estimate", "zh": "收缩估计"},
+    "delta_test": {"en": "Δ test", "zh": "变化检验"},
+    "delta_q": {"en": "Δ q (BH)", "zh": "变化 q 值 (BH)"},
+    "network_rank_best": {"en": "Network rank best", "zh": "全网排名（最好）"},
+    "network_rank_worst": {"en": "Network rank worst", "zh": "全网排名（最差）"},
+    "region_rank_best": {"en": "Region rank best", "zh": "区域排名（最好）"},
+    "region_rank_worst": {"en": "Region rank worst", "zh": "区域排名（最差）"},
     # ---- README sheet: the header lines
     "program": {"en": "Program", "zh": "稽核项目"},
     "waves": {"en": "Wave(s)", "zh": "批次"},
@@ -77,12 +88,29 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "about_sections": {
         "en": "Compliance rate per section by region and for the network (scope NETWORK): share of applicable "
-        "audit × item results that passed.",
-        "zh": "各区域及全网（范围 NETWORK）各模块的达标率：适用的“稽核 × 检查项”结果中通过的比例。",
+        "audit × item results that passed, with its Wilson 95% interval.",
+        "zh": "各区域及全网（范围 NETWORK）各模块的达标率：适用的“稽核 × 检查项”结果中通过的比例，附 Wilson 95% 区间。",
     },
     "about_items": {
-        "en": "Compliance rate per item by region and network: share of audits where the item applied and passed.",
-        "zh": "各区域及全网各检查项的达标率：该项适用且通过的稽核所占比例。",
+        "en": "Compliance rate per item by region and network: share of audits where the item applied and passed, "
+        "with its Wilson 95% interval (a rate from few audits has a wide interval).",
+        "zh": "各区域及全网各检查项的达标率：该项适用且通过的稽核所占比例，附 Wilson 95% 区间（稽核数少则区间宽）。",
+    },
+    "about_precision": {
+        "en": "Beside Δ: how sure the composite is (values computed by dealer-audit, not formulas; docs/scoring.md). "
+        "95% CI low/high: the composite's 95% interval, from the visit-to-visit variance of each standard pooled "
+        "over every dealer visited more than once, so a dealer with one visit has one too (wider). Shrunken "
+        "estimate: the composite pulled toward the network mean, the more so the fewer the visits (empirical "
+        "Bayes) — use it to rank or reward, never in place of the index. Δ test: 'significant', 'within noise' or "
+        "'insufficient data' (Welch's t on the two waves' means, Benjamini–Hochberg across the network); Δ q (BH): "
+        "the false-discovery-adjusted p value. Rank best and worst: the range of ranks the dealer plausibly holds "
+        "(2.5th–97.5th percentile of 1,000 simulated rankings drawn from every dealer's interval).",
+        "zh": "位于“变化”列旁：综合指数的可信程度（由 dealer-audit 计算的数值，非公式；见 docs/scoring.md）。"
+        "95% 区间上下限：综合指数的 95% 置信区间，基于全网多次走访经销商汇总的同一标准走访间方差，"
+        "因此仅走访一次的经销商也有区间（更宽）。收缩估计：向全网均值收缩后的综合指数，走访越少收缩越多"
+        "（经验贝叶斯），可用于排名或奖励，但不替代指数本身。变化检验：“显著”“在噪声范围内”或“数据不足”"
+        "（两批次均值的 Welch t 检验，全网 Benjamini–Hochberg 校正）；q 值为错误发现率校正后的 p 值。"
+        "排名最好/最差：按各经销商区间模拟 1,000 次排名的 2.5–97.5 百分位，即该经销商可能所处的排名范围。",
     },
     "about_audits": {
         "en": "One row per audit: dealer, standard version, wave, auditor, visit date, status, index (knock-outs "
