@@ -136,7 +136,8 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         rows.append(cells)
     previous = f"; previous wave {result.previous_wave}" if result.previous_wave else ""
     title = f"{program.composite_name.get(lang)} — {result.wave} ({program.id}, {scale}-point scale{previous})"
-    console.print_table(columns, rows, title=title, optional=("name", "n", "band", "region"))
+    optional = ("name", "n", "band", "region", "EB", "rank range", "Δ test", "95% CI")
+    console.print_table(columns, rows, title=title, optional=optional)
     legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
     console.out.print(legend, soft_wrap=True)
     console.out.print(
