@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from dealer_audit.cli import console
 from dealer_audit.cli.app import app
+from tests.cli.test_cli_score import header_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = {"significant", "within noise", "insufficient data"}
@@ -74,9 +75,10 @@ def test_a_single_visit_dealer_has_an_interval_wider_than_with_more_visits(score
 
 
 def test_table_shows_the_new_columns(sample_workspace: Path) -> None:
-    out = invoke("score", "--wave", "2026-Q4", "--lang", "en", "-w", str(sample_workspace)).stdout
-    header = next(line for line in out.splitlines() if "95% CI" in line)
-    for title in ("EB", "Δ test", "rank range"):
+    console.reset_for_tests(250)  # wide enough that no optional column is dropped
+    out = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "--lang", "en", "-w", str(sample_workspace)]).stdout
+    header = header_cells(out.splitlines())
+    for title in ("95% CI", "EB", "Δ test", "rank range"):
         assert title in header
     assert "within noise" in out
     assert "rank range = best–worst plausible network rank" in out
