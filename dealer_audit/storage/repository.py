@@ -65,7 +65,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.answers import Answer, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
 from dealer_audit.core.standard_codec import close_matches
@@ -756,6 +756,8 @@ class Repository:
             "visit_end": _time_text(audit.visit_end),
             "status": audit.status.value,
             "source": audit.source,
+            "kind": audit.kind.value,
+            "scenario": audit.scenario,
         }
 
     @staticmethod
@@ -1051,6 +1053,8 @@ class Repository:
                 answers=answers.get(r.audit_id, {}),
                 standard_hash=r.standard_hash,
                 source=r.source,
+                kind=AuditKind(r.kind),
+                scenario=r.scenario,
             )
             for r in audit_rows
         ]
