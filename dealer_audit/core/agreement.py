@@ -1,0 +1,264 @@
+"""Inter-rater agreement: Gwet's AC1/AC2 and Krippendorff's alpha, with seeded bootstrap intervals.
+
+Pure (numpy only, no I/O). Data come as *units*: one sequence of ratings per unit (a recorded scenario or a
+double-audited visit, for one item), missing ratings simply absent (or None). Neither coefficient needs to know
+which rater gave which rating, so any number of raters and any pattern of missing data are handled.
+
+Formulas (docs/calibration.md explains them in plain words):
+
+- Krippendorff's alpha, from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's
+  Alpha-Reliability"): alpha = 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck), where o_ck counts the pairs
+  of values c, k within a unit (each unit weighted 1 / (m_u - 1)), n_c the pairable values c, n their total, and
+  d_ck the squared difference of the level: nominal 1 for c != k; ordinal (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2;
+  interval (c - k)^2. Units with fewer than two ratings are not pairable and do not count.
+- Gwet's AC1 (nominal) and AC2 (weighted) for several raters (Gwet 2014, Handbook of Inter-Rater Reliability,
+  4th ed., ch. 2-3): pa = mean over units with >= 2 ratings of sum_k r_uk (r*_uk - 1) / (r_u (r_u - 1)) with
+  r*_uk = sum_l w_kl r_ul; pi_k = mean over units with >= 1 rating of r_uk / r_u; pe = T_w / (q (q - 1)) *
+  sum_k pi_k (1 - pi_k) with T_w the sum of all weights; AC = (pa - pe) / (1 - pe). Weights: identity (nominal),
+  Gwet's ordinal weights 1 - C(|k - l| + 1, 2) / C(q, 2) (ordinal), quadratic 1 - (x_k - x_l)^2 / (x_max - x_min)^2
+  (interval). q is the number of possible categories — pass them (a yes/no item has two even when everyone said
+  yes), otherwise the observed ones are used.
+
+A coefficient is `None` where it is undefined: no pairable unit, or no variation at all for alpha (every value
+the same: alpha is 0/0; AC1 is still defined when the categories are known and gives 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from math import comb
+
+import numpy as np
+from numpy.typing import NDArray
+
+Rating = Hashable
+DEFAULT_REPLICATES = 1000
+DEFAULT_SEED = 20261  # fixed: the same data always give the same interval
+
+
+class Level(StrEnum):
+    """Level of measurement, which decides how far apart two different ratings are."""
+
+    NOMINAL = "nominal"
+    ORDINAL = "ordinal"
+    INTERVAL = "interval"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A coefficient with its 95 % percentile-bootstrap interval (units resampled with replacement)."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement on one set of units: Gwet's AC1 (AC2 when weighted), Krippendorff's alpha and raw agreement."""
+
+    level: Level
+    units: int  # units with at least two ratings (the pairable ones)
+    ratings: int  # ratings in those units
+    categories: int
+    percent: float | None  # the (weighted) share of agreeing rating pairs, Gwet's pa
+    ac: Estimate  # AC1 for nominal data, AC2 with ordinal / quadratic weights otherwise
+    alpha: Estimate
+
+    @property
+    def ac_name(self) -> str:
+        return "AC1" if self.level is Level.NOMINAL else "AC2"
+
+
+@dataclass(frozen=True)
+class _Table:
+    """Units as counts: r[u, k] = how many raters put unit u in category k."""
+
+    categories: tuple[Rating, ...]
+    values: NDArray[np.float64]  # numeric value of each category (ranks for nominal data: unused)
+    counts: NDArray[np.float64]
+
+
+def _table(units: Sequence[Sequence[Rating | None]], level: Level, categories: Sequence[Rating] | None) -> _Table:
+    observed = {r for unit in units for r in unit if r is not None}
+    if categories is None:
+        known: list[Rating] = list(observed)
+    else:
+        known = list(dict.fromkeys(categories))
+        unknown = observed - set(known)
+        if unknown:
+            raise ValueError(f"ratings outside the categories given: {sorted(map(repr, unknown))}")
+    if level is Level.NOMINAL:
+        known.sort(key=repr)
+        values = np.arange(len(known), dtype=float)
+    else:
+        known.sort(key=lambda c: float(c))  # type: ignore[arg-type]  # ordinal/interval ratings are numbers
+        values = np.array([float(c) for c in known])  # type: ignore[arg-type]
+    index = {c: i for i, c in enumerate(known)}
+    counts = np.zeros((len(units), len(known)))
+    for u, unit in enumerate(units):
+        for rating in unit:
+            if rating is not None:
+                counts[u, index[rating]] += 1
+    return _Table(tuple(known), values, counts)
+
+
+def gwet_weights(values: NDArray[np.float64], level: Level) -> NDArray[np.float64]:
+    """Gwet's agreement weights: identity (nominal), ordinal, or quadratic on the values (interval)."""
+    q = len(values)
+    if level is Level.NOMINAL or q < 2:
+        return np.eye(q)
+    if level is Level.ORDINAL:
+        ranks = np.arange(q)
+        distance = np.abs(ranks[:, None] - ranks[None, :])
+        return 1 - np.vectorize(lambda d: comb(int(d) + 1, 2))(distance) / comb(q, 2)
+    spread = values.max() - values.min()
+    return 1 - (values[:, None] - values[None, :]) ** 2 / spread**2
+
+
+def _alpha_distance(values: NDArray[np.float64], n_c: NDArray[np.float64], level: Level) -> NDArray[np.float64]:
+    """Squared difference d_ck for each pair of categories; `n_c` may be one row of marginals or a batch (B, q)."""
+    q = len(values)
+    if level is Level.NOMINAL:
+        return 1 - np.eye(q)
+    if level is Level.INTERVAL:
+        return (values[:, None] - values[None, :]) ** 2
+    cum = np.cumsum(n_c, axis=-1)
+    lo = np.minimum(np.arange(q)[:, None], np.arange(q)[None, :])
+    hi = np.maximum(np.arange(q)[:, None], np.arange(q)[None, :])
+    between = cum[..., hi] - cum[..., lo] + n_c[..., lo]  # sum of n_g for g = lo..hi
+    return (between - (n_c[..., :, None] + n_c[..., None, :]) / 2) ** 2
+
+
+def _unit_coincidences(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per unit the coincidence matrix (r r^T - diag r) / (m - 1); zero for units with fewer than two ratings."""
+    m = counts.sum(axis=1)
+    pairs = counts[:, :, None] * counts[:, None, :]
+    idx = np.arange(counts.shape[1])
+    pairs[:, idx, idx] -= counts
+    scale = np.where(m >= 2, 1 / np.maximum(m - 1, 1), 0.0)
+    return pairs * scale[:, None, None]
+
+
+def _alpha_from(coincidence: NDArray[np.float64], values: NDArray[np.float64], level: Level) -> NDArray[np.float64]:
+    """Alpha for a batch of coincidence matrices (B, q, q); NaN where undefined."""
+    n_c = coincidence.sum(axis=2)
+    n = n_c.sum(axis=1)
+    d = _alpha_distance(values, n_c, level)
+    observed = (coincidence * d).sum(axis=(1, 2))
+    expected = (n_c[:, :, None] * n_c[:, None, :] * d).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1 - (n - 1) * observed / expected
+    return np.where((expected > 0) & (n >= 2), alpha, np.nan)
+
+
+def _gwet_parts(
+    counts: NDArray[np.float64], weights: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per unit: its agreement pa_u (units with >= 2 ratings), its category shares, and which units count."""
+    m = counts.sum(axis=1)
+    weighted = counts @ weights.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa_u = np.where(m >= 2, (counts * (weighted - 1)).sum(axis=1) / (m * (m - 1)), 0.0)
+        shares = np.where(m[:, None] >= 1, counts / np.maximum(m, 1)[:, None], 0.0)
+    return pa_u, shares, (m >= 2).astype(float), (m >= 1).astype(float)
+
+
+def _gwet_from(
+    multiplicity: NDArray[np.float64],
+    parts: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    weights: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """AC and pa for a batch of unit multiplicities (B, U): each row says how often each unit is drawn."""
+    pa_u, shares, pairable, rated = parts
+    q = weights.shape[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa = (multiplicity @ (pa_u * pairable)) / (multiplicity @ pairable)
+        pi = (multiplicity @ shares) / (multiplicity @ rated)[:, None]
+        if q < 2:
+            return np.full(len(pa), np.nan), pa
+        pe = weights.sum() / (q * (q - 1)) * (pi * (1 - pi)).sum(axis=1)
+        ac = (pa - pe) / (1 - pe)
+    return np.where(np.isfinite(ac), ac, np.nan), pa
+
+
+def _number(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(value)
+
+
+def krippendorff_alpha(
+    units: Sequence[Sequence[Rating | None]], level: Level, categories: Sequence[Rating] | None = None
+) -> float | None:
+    """Krippendorff's alpha of `units` at `level`; None where undefined (see the module docstring)."""
+    table = _table(units, level, categories)
+    if not table.categories:
+        return None
+    coincidence = _unit_coincidences(table.counts).sum(axis=0)
+    return _number(_alpha_from(coincidence[None], table.values, level)[0])
+
+
+def gwet_ac(
+    units: Sequence[Sequence[Rating | None]], level: Level, categories: Sequence[Rating] | None = None
+) -> float | None:
+    """Gwet's AC1 (nominal) or AC2 (ordinal weights / quadratic weights for interval data); None if undefined."""
+    table = _table(units, level, categories)
+    if not table.categories:
+        return None
+    weights = gwet_weights(table.values, level)
+    ac, _ = _gwet_from(np.ones((1, len(units))), _gwet_parts(table.counts, weights), weights)
+    return _number(ac[0])
+
+
+def _interval(samples: NDArray[np.float64]) -> tuple[float | None, float | None]:
+    finite = samples[np.isfinite(samples)]
+    if len(finite) < max(10, len(samples) // 2):  # mostly undefined replicates: no honest interval
+        return None, None
+    low, high = np.percentile(finite, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def agreement(
+    units: Sequence[Sequence[Rating | None]],
+    level: Level,
+    categories: Sequence[Rating] | None = None,
+    *,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+) -> Agreement:
+    """Both coefficients with 95 % percentile-bootstrap intervals over units (seeded: deterministic).
+
+    The bootstrap draws the rated units with replacement `replicates` times; replicates where a coefficient is
+    undefined are dropped, and when more than half are, no interval is given. With a single pairable unit the
+    interval collapses onto the estimate: read it as "no interval", which the report says in words."""
+    table = _table(units, level, categories)
+    counts = table.counts[table.counts.sum(axis=1) >= 1]  # single ratings still inform Gwet's category shares
+    n_units = counts.shape[0]
+    pairable = int((counts.sum(axis=1) >= 2).sum())
+    q = len(table.categories)
+    if pairable == 0 or q == 0:
+        empty = Estimate(None)
+        return Agreement(level, 0, 0, q, None, empty, empty)
+    weights = gwet_weights(table.values, level)
+    parts = _gwet_parts(counts, weights)
+    per_unit = _unit_coincidences(counts)
+    ac, pa = _gwet_from(np.ones((1, n_units)), parts, weights)
+    alpha = _alpha_from(per_unit.sum(axis=0)[None], table.values, level)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n_units, size=(replicates, n_units))
+    multiplicity = np.zeros((replicates, n_units))
+    np.add.at(multiplicity, (np.arange(replicates)[:, None], draws), 1.0)
+    ac_samples, _ = _gwet_from(multiplicity, parts, weights)
+    alpha_samples = _alpha_from(np.einsum("bu,uij->bij", multiplicity, per_unit), table.values, level)
+    return Agreement(
+        level=level,
+        units=pairable,
+        ratings=int(counts[counts.sum(axis=1) >= 2].sum()),
+        categories=q,
+        percent=_number(pa[0]),
+        ac=Estimate(_number(ac[0]), *_interval(ac_samples)) if _number(ac[0]) is not None else Estimate(None),
+        alpha=Estimate(_number(alpha[0]), *_interval(alpha_samples))
+        if _number(alpha[0]) is not None
+        else Estimate(None),
+    )
