@@ -4,6 +4,7 @@ the first release wrote (tests/fixtures/v1/), the models against the head, and c
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -39,7 +40,18 @@ def test_the_head_schema_is_what_the_models_say(db_url):
         engine.dispose()
 
 
-def test_revision_0001_creates_on_sqlite_exactly_the_tables_the_first_release_did(tmp_path):
+@pytest.fixture
+def up_to_0001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped migrations cut at revision 0001, so a new database is built by 0001 alone."""
+    location = tmp_path / "migrations-0001"
+    shutil.copytree(schema.MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in (location / "versions").glob("*.py"):
+        if not path.name.startswith("0001_"):
+            path.unlink()
+    monkeypatch.setattr(schema, "MIGRATIONS", location)
+
+
+def test_revision_0001_creates_on_sqlite_exactly_the_tables_the_first_release_did(tmp_path, up_to_0001):
     import sqlite3
 
     Repository.open(tmp_path / "new.db").close()
@@ -68,8 +80,11 @@ def _schema_statements(dump: str) -> set[str]:
 
 
 @pytest.mark.postgres
-def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(v1_pg_url, clean_pg_url):
-    Repository.open(clean_pg_url).close()  # the run's database holds the head schema
+def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(
+    v1_pg_url, new_pg_database, up_to_0001
+):
+    clean_pg_url = new_pg_database()
+    Repository.open(clean_pg_url).close()  # a new database built by revision 0001 alone
 
     def dump(url: str) -> str:
         return subprocess.run(
