@@ -28,4 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("dealer-audit upgrades only: restore the backup you took before `dealer-audit db upgrade`")
+    raise NotImplementedError(
+        "dealer-audit upgrades only: restore the backup you took before `dealer-audit db upgrade`"
+    )
