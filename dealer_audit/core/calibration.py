@@ -217,7 +217,10 @@ def _latest(audits: Iterable[Audit]) -> list[Audit]:
 
 
 def _score_all(
-    standards: Mapping[StandardKey, Checklist], dealers: Mapping[str, Dealer], audits: Iterable[Audit]
+    standards: Mapping[StandardKey, Checklist],
+    dealers: Mapping[str, Dealer],
+    audits: Iterable[Audit],
+    known: Mapping[str, AuditScore],
 ) -> tuple[list[_Scored], list[str]]:
     scored, problems = [], []
     for audit in _latest(audits):
@@ -227,7 +230,7 @@ def _score_all(
             missing = "standard" if standard is None else "dealer"
             problems.append(f"audit {audit.audit_id}: its {missing} is not loaded; left out of calibration")
             continue
-        score = score_audit(standard, audit, dealer)
+        score = known.get(audit.audit_id) or score_audit(standard, audit, dealer)
         if score.index is not None:
             scored.append(_Scored(audit, score, standard))
     return scored, problems
@@ -462,13 +465,15 @@ def calibrate(
     thresholds: Thresholds | None = None,
     replicates: int = DEFAULT_REPLICATES,
     seed: int = DEFAULT_SEED,
+    scores: Mapping[str, AuditScore] | None = None,
 ) -> Calibration:
     """Calibration of `wave` (agreement and consensus severity from its shared units) with the dealer-adjusted
-    model and the drift over `waves` (default: `wave` alone). `audits` may hold any waves; drafts never count."""
+    model and the drift over `waves` (default: `wave` alone). `audits` may hold any waves; drafts never count.
+    `scores` (audit id -> score, e.g. a scored wave's `audit_scores`) saves scoring those audits again."""
     limits = thresholds or Thresholds()
     wave_list = tuple(dict.fromkeys([*waves, wave]))  # in the order given; `wave` last when not among them
     dealer_map = {d.code: d for d in dealers}
-    scored, problems = _score_all(standards, dealer_map, (a for a in audits if a.wave in wave_list))
+    scored, problems = _score_all(standards, dealer_map, (a for a in audits if a.wave in wave_list), scores or {})
     by_id = {s.audit.audit_id: s for s in scored}
     all_units = [
         (unit, [by_id[a.audit_id] for a in members if a.audit_id in by_id])

@@ -294,12 +294,21 @@ def write_network_workbook(
     lang: str = "en",
     context: WaveContext | None = None,
 ) -> Path:
-    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's."""
+    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's. Its
+    Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the wave's scores."""
+    from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
     ctx = _context(workspace, wave, context)
     others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
-    return write(network_report(ctx, lang, others), target)
+    calibration = calibrate(
+        ctx.standards,
+        [d.dealer for d in ctx.result.dealers],
+        ctx.audits.values(),
+        wave,
+        scores={s.audit_id: s for s in ctx.result.audit_scores},
+    )
+    return write(network_report(ctx, lang, others), target, calibration=calibration, lang=lang)
 
 
 def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
