@@ -349,15 +349,35 @@ def _item_agreements(
     return results
 
 
-def _consensus(units: list[tuple[SharedUnit, list[_Scored]]]) -> dict[str, list[float]]:
-    """Per auditor, per shared unit: own index minus the mean index of the others."""
+def _consensus(
+    units: list[tuple[SharedUnit, list[_Scored]]], drivers: set[str] = frozenset()
+) -> dict[str, list[float]]:
+    """Per auditor, per shared unit: own index minus the mean index of the others. Units shared with a `driver`
+    (an auditor already shown to depart on items) are left out of everyone else's figure: in a pair, the honest
+    partner of a lenient auditor would otherwise look strict by exactly as much."""
     deviations: dict[str, list[float]] = defaultdict(list)
     for _, members in units:
         for m in members:
+            if m.audit.auditor not in drivers and any(o.audit.auditor in drivers for o in members if o is not m):
+                continue
             others = [o.score.index for o in members if o is not m and o.score.index is not None]
             if others and m.score.index is not None:
                 deviations[m.audit.auditor].append(m.score.index - fmean(others))
     return deviations
+
+
+def _without(members: list[_Scored], ambiguous: set[tuple[str, str]], dealers: Mapping[str, Dealer]) -> list[_Scored]:
+    """The members re-scored without their answers to ambiguous items (as if unanswered, for every auditor of the
+    unit alike): disagreement on an item nobody can answer reliably says nothing about an auditor's severity."""
+    drop = {item for standard_id, item in ambiguous if members and standard_id == members[0].audit.standard_id}
+    if not drop or not any(drop & m.audit.answers.keys() for m in members):
+        return members
+    rescored = []
+    for m in members:
+        kept = {k: a for k, a in m.audit.answers.items() if k not in drop}
+        audit = replace(m.audit, answers=kept)
+        rescored.append(_Scored(audit, score_audit(m.standard, audit, dealers[audit.dealer_code]), m.standard))
+    return rescored
 
 
 def _departures(units: list[tuple[SharedUnit, list[_Scored]]], thresholds: Thresholds) -> list[ItemDeparture]:
@@ -398,12 +418,13 @@ def _components(edges: Mapping[str, set[str]]) -> list[set[str]]:
 
 
 def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> dict[str, Severity]:
-    """Auditor effects of index ~ unit + auditor (least squares, sum-to-zero over the comparable auditors).
+    """Auditor effects of index ~ unit + auditor (least squares), each against the median comparable auditor.
 
     `observations` are (unit, auditor, index). Unit effects are absorbed by centring within units (the
     Frisch-Waugh-Lovell theorem gives the same auditor effects as the full dummy regression), so the fit stays small
     for thousands of dealers. Only the largest group of auditors linked through shared units is comparable; others
-    get no estimate. Intervals: t with n - units - (auditors - 1) degrees of freedom."""
+    get no estimate. The median auditor reads 0 by construction; the others read "this many points more generous
+    than the typical auditor". Intervals: t with n - units - (auditors - 1) degrees of freedom."""
     by_unit: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for unit, auditor, value in observations:
         by_unit[unit].append((auditor, value))
@@ -434,7 +455,16 @@ def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> 
     x_all = np.vstack(rows_x) @ contrast
     y_all = np.concatenate(rows_y)
     beta, *_ = np.linalg.lstsq(x_all, y_all, rcond=None)
-    effects = contrast @ beta
+    # Report each effect against the median auditor, not the mean: one very lenient auditor would otherwise drag
+    # the mean up and make every colleague look strict. `reference` picks the median (or the two middle ones).
+    raw = contrast @ beta
+    order = np.argsort(raw, kind="stable")
+    reference = np.zeros(k)
+    middle = [order[(k - 1) // 2], order[k // 2]]
+    for m in middle:
+        reference[m] += 1 / len(middle)
+    to_median = np.eye(k) - reference[None, :]
+    effects = to_median @ raw
     df = len(y_all) - n_units - (k - 1)
     counts: dict[str, int] = defaultdict(int)
     for rows in by_unit.values():
@@ -444,7 +474,8 @@ def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> 
         return {a: Severity(float(effects[i]), n=counts[a]) for a, i in index.items()}
     residual = y_all - x_all @ beta
     sigma2 = float(residual @ residual) / df
-    covariance = contrast @ np.linalg.pinv(x_all.T @ x_all) @ contrast.T * sigma2
+    transform = to_median @ contrast
+    covariance = transform @ np.linalg.pinv(x_all.T @ x_all) @ transform.T * sigma2
     t = float(stats.t.ppf(0.975, df))
     result = {}
     for auditor, i in index.items():
@@ -483,9 +514,16 @@ def calibrate(
     wave_units = [(u, ms) for u, ms in all_units if u.wave == wave]
     items = _item_agreements(wave_units, limits, replicates, seed)
     driven = {(i.standard_id, i.item_id): i.driven_by for i in items if i.poor}
-    consensus = _consensus(wave_units)
-    per_wave = {w: _consensus([(u, ms) for u, ms in all_units if u.wave == w]) for w in wave_list}
     departures = _departures(wave_units, limits)
+    confirmed: dict[str, int] = defaultdict(int)
+    for d in departures:
+        if d.auditor in driven.get((d.standard_id, d.item_id), ()):
+            confirmed[d.auditor] += 1
+    drivers = {a for a, n in confirmed.items() if n >= limits.departing_items}
+    ambiguous = {(i.standard_id, i.item_id) for i in items if i.ambiguous}
+    clear_units = [(u, _without(ms, ambiguous, dealer_map)) for u, ms in all_units]
+    consensus = _consensus([(u, ms) for u, ms in clear_units if u.wave == wave], drivers)
+    per_wave = {w: _consensus([(u, ms) for u, ms in clear_units if u.wave == w], drivers) for w in wave_list}
     observations = [
         (
             f"{s.audit.scenario}|{s.audit.standard_id}|{s.audit.wave}"
