@@ -352,16 +352,22 @@ def _item_agreements(
 def _consensus(
     units: list[tuple[SharedUnit, list[_Scored]]], drivers: set[str] = frozenset()
 ) -> dict[str, list[float]]:
-    """Per auditor, per shared unit: own index minus the mean index of the others. Units shared with a `driver`
-    (an auditor already shown to depart on items) are left out of everyone else's figure: in a pair, the honest
-    partner of a lenient auditor would otherwise look strict by exactly as much."""
+    """Per auditor, per shared unit: own index minus the mean index of the others. A `driver` (an auditor already
+    shown to depart on items) is left out of everyone else's consensus: in a pair, the honest partner of a lenient
+    auditor would otherwise look strict by exactly as much (the pair then says nothing about the partner)."""
     deviations: dict[str, list[float]] = defaultdict(list)
     for _, members in units:
         for m in members:
-            if m.audit.auditor not in drivers and any(o.audit.auditor in drivers for o in members if o is not m):
+            if m.score.index is None:
                 continue
-            others = [o.score.index for o in members if o is not m and o.score.index is not None]
-            if others and m.score.index is not None:
+            others = [
+                o.score.index
+                for o in members
+                if o is not m
+                and o.score.index is not None
+                and (o.audit.auditor not in drivers or m.audit.auditor in drivers)
+            ]
+            if others:
                 deviations[m.audit.auditor].append(m.score.index - fmean(others))
     return deviations
 
