@@ -326,8 +326,8 @@ def write_readme(
         "",
         f"{dealers} Ruilan 4S dealers in four regions (`dealers.csv`), audited in two waves ({' and '.join(WAVES)})",
         "against both shipped standards (" + ", ".join(f"`{s.id}` {s.version}" for s in standards) + "):",
-        f"{audits} finalised audits, one to three visits per dealer, wave and standard, in the documented",
-        "audit file format (`docs/audit-file.schema.json`), one JSON file per audit:",
+        f"{audits} finalised audits, one to three visits per dealer, wave and standard (a calibration session aside),",
+        "in the documented audit file format (`docs/audit-file.schema.json`), one JSON file per audit:",
         "`<wave>/<dealer>_<standard>_<visit>.json`, with the evidence photos they cite next to them.",
         "",
         "`dealer-audit demo` imports all of it, scores both waves and renders every report into `reports/`.",
@@ -352,7 +352,31 @@ def write_readme(
         forced = sorted({f"{sid} {iid}" for (_, sid, iid) in story.forced})
         quality = f"{story.quality[0]:.2f} → {story.quality[1]:.2f}"
         lines += [f"Scripted answers: {', '.join(forced)}; underlying quality {quality}.", ""]
+    story = CALIBRATION
     lines += [
+        "## Calibration: double audits and a calibration session",
+        "",
+        *textwrap.wrap(
+            f"In each wave {story.doubles_per_wave} `{story.standard}` visits of dealers outside the stories above "
+            'were double-audited: the first auditor\'s file is marked `"kind": "double"` and a second auditor\'s '
+            "audit of the same visit sits next to it as the dealer's next visit number. Both count in the dealer's "
+            f"scores. In {WAVES[story.scenario_wave]} every auditor also scored the recorded scenario "
+            f"`{story.scenario}` (recorded at {story.scenario_dealer}; files `{story.scenario}_{story.standard}_<n>.json`, "
+            '`"kind": "calibration"`), which never counts in any dealer\'s scores.',
+            110,
+        ),
+        "",
+        *textwrap.wrap(
+            f"Scripted: auditor {story.lenient} turned lenient in {WAVES[story.lenient_from_wave]}, answering "
+            f'{", ".join(story.lenient_items)} "yes" whatever happened; item {story.ambiguous} ("service reception '
+            'signage is clearly visible from the entrance") is a coin toss for every auditor. '
+            f"`dealer-audit calibration --wave {WAVES[-1]} --waves {','.join(WAVES)}` finds both: {story.ambiguous} as "
+            f"ambiguous wording, {', '.join(story.lenient_items)} driven by {story.lenient}, and {story.lenient} outside "
+            "tolerance with a positive drift (docs/calibration.md).",
+            110,
+            break_on_hyphens=False,
+        ),
+        "",
         "## Evidence photos",
         "",
         "The photos are drawn by the generator (Pillow shapes and text, each well under 20 KB): stock pictures of a",
