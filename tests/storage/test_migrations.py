@@ -4,13 +4,13 @@ the first release wrote (tests/fixtures/v1/), the models against the head, and c
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -20,6 +20,16 @@ from dealer_audit.storage.models import SQLModel
 from dealer_audit.storage.repository import Repository
 
 V1 = Path(__file__).parents[1] / "fixtures" / "v1"
+
+
+def create_at_revision_0001(url: str) -> None:
+    """A fresh database built by revision 0001 alone (whatever later revisions add)."""
+    engine = make_engine(normalise_url(url))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(schema.alembic_config(connection), "0001")
+    finally:
+        engine.dispose()
 
 
 def test_revisions_are_one_chain_numbered_0001_0002_and_so_on():
@@ -40,21 +50,10 @@ def test_the_head_schema_is_what_the_models_say(db_url):
         engine.dispose()
 
 
-@pytest.fixture
-def up_to_0001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shipped migrations cut at revision 0001, so a new database is built by 0001 alone."""
-    location = tmp_path / "migrations-0001"
-    shutil.copytree(schema.MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
-    for path in (location / "versions").glob("*.py"):
-        if not path.name.startswith("0001_"):
-            path.unlink()
-    monkeypatch.setattr(schema, "MIGRATIONS", location)
-
-
-def test_revision_0001_creates_on_sqlite_exactly_the_tables_the_first_release_did(tmp_path, up_to_0001):
+def test_revision_0001_creates_on_sqlite_exactly_the_tables_the_first_release_did(tmp_path):
     import sqlite3
 
-    Repository.open(tmp_path / "new.db").close()
+    create_at_revision_0001(str(tmp_path / "new.db"))
 
     def ddl(path: Path) -> set[tuple[str, str, str | None]]:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
@@ -80,11 +79,9 @@ def _schema_statements(dump: str) -> set[str]:
 
 
 @pytest.mark.postgres
-def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(
-    v1_pg_url, new_pg_database, up_to_0001
-):
-    clean_pg_url = new_pg_database()
-    Repository.open(clean_pg_url).close()  # a new database built by revision 0001 alone
+def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(v1_pg_url, new_pg_database):
+    fresh = new_pg_database()
+    create_at_revision_0001(fresh)
 
     def dump(url: str) -> str:
         return subprocess.run(
@@ -96,13 +93,14 @@ def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_
 
     statements = _schema_statements(dump(v1_pg_url))
     assert any(s.startswith("CREATE TABLE public.audits") for s in statements)
-    assert _schema_statements(dump(clean_pg_url)) == statements
+    assert _schema_statements(dump(fresh)) == statements
 
 
-@pytest.mark.postgres
-def test_three_connections_opening_one_empty_database_create_it_once(new_pg_database):
-    """The advisory lock makes the later creators wait, then find the schema made (no duplicate-table error)."""
-    url = new_pg_database()
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_three_connections_opening_one_empty_database_create_it_once(engine, request, tmp_path):
+    """The write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock) makes the later creators wait, then
+    find the schema made (no duplicate-table error)."""
+    url = str(tmp_path / "new.db") if engine == "sqlite" else request.getfixturevalue("new_pg_database")()
     errors: list[BaseException] = []
 
     def open_it() -> None:
@@ -131,3 +129,12 @@ def test_a_stamped_revision_this_tool_does_not_know_is_refused(db_url):
     assert status.state is schema.SchemaState.NEWER and status.version == 99
     with pytest.raises(Exception, match=r"has schema version 99, but this dealer-audit only knows schema version"):
         Repository.open(db_url)
+
+
+def test_the_upgrade_command_for_a_url_with_a_password_hides_it_and_says_so():
+    url = normalise_url("postgresql://hq:S3cretPw@db.example/audits?sslpassword=KeyPw77")
+    older = schema.SchemaStatus(schema.SchemaState.OLDER, "0002", "0001", stamped=True, marker=1)
+    message = str(schema.refusal(older, url))
+    assert "dealer-audit db upgrade --db 'postgresql://hq:***@db.example/audits?sslpassword=***'" in message
+    assert "with the password in place of ***, or set DEALER_AUDIT_DB" in message
+    assert "S3cretPw" not in message and "KeyPw77" not in message
