@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -132,6 +133,18 @@ def _alpha_distance(values: NDArray[np.float64], n_c: NDArray[np.float64], level
     return (between - (n_c[..., :, None] + n_c[..., None, :]) / 2) ** 2
 
 
+def _unit_weights(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """1 / (m_u - 1) for units with at least two ratings, 0 for the others (they are not pairable)."""
+    m = counts.sum(axis=1)
+    return np.where(m >= 2, 1 / np.maximum(m - 1, 1), 0.0)
+
+
+def _coincidence_total(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The coincidence matrix of all units at once: sum_u w_u (r_u r_u^T - diag r_u), as two matrix products."""
+    w = _unit_weights(counts)
+    return (counts.T * w) @ counts - np.diag(w @ counts)
+
+
 def _unit_coincidences(counts: NDArray[np.float64]) -> NDArray[np.float64]:
     """Per unit the coincidence matrix (r r^T - diag r) / (m - 1); zero for units with fewer than two ratings."""
     m = counts.sum(axis=1)
@@ -149,6 +162,44 @@ def _alpha_from(coincidence: NDArray[np.float64], values: NDArray[np.float64], l
     d = _alpha_distance(values, n_c, level)
     observed = (coincidence * d).sum(axis=(1, 2))
     expected = (n_c[:, :, None] * n_c[:, None, :] * d).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1 - (n - 1) * observed / expected
+    return np.where((expected > 0) & (n >= 2), alpha, np.nan)
+
+
+@lru_cache(maxsize=64)
+def _multiplicity(units: int, replicates: int, seed: int) -> NDArray[np.float64]:
+    """How often each unit is drawn in each bootstrap replicate (replicates x units), seeded; shared by every item
+    with the same number of units (read-only)."""
+    draws = np.random.default_rng(seed).integers(0, units, size=(replicates, units))
+    offsets = (np.arange(replicates) * units)[:, None]
+    counts = np.bincount((draws + offsets).ravel(), minlength=replicates * units).reshape(replicates, units)
+    result = counts.astype(float)
+    result.flags.writeable = False
+    return result
+
+
+def _alpha_samples(
+    multiplicity: NDArray[np.float64],
+    counts: NDArray[np.float64],
+    total: NDArray[np.float64],
+    values: NDArray[np.float64],
+    level: Level,
+) -> NDArray[np.float64]:
+    """Alpha for each bootstrap draw (rows of `multiplicity`). Nominal and interval distances do not depend on the
+    draw, so each unit's observed disagreement is one number and each draw needs only its marginals; ordinal
+    distances do (they count the values between two ranks), so ordinal draws build their coincidence matrices —
+    affordable, as ordinal items have few categories."""
+    if level is Level.ORDINAL:
+        return _alpha_from(np.einsum("bu,uij->bij", multiplicity, _unit_coincidences(counts)), values, level)
+    w = _unit_weights(counts)
+    d = _alpha_distance(values, total.sum(axis=1), level)
+    per_unit_observed = w * ((counts @ d) * counts).sum(axis=1)  # the diagonal of d is 0
+    per_unit_values = counts * (w > 0)[:, None]  # a unit's coincidence marginals are its pairable values
+    summed = multiplicity @ np.column_stack([per_unit_observed, per_unit_values])
+    observed, n_c = summed[:, 0], summed[:, 1:]
+    n = n_c.sum(axis=1)
+    expected = np.einsum("bi,ij,bj->b", n_c, d, n_c)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1 - (n - 1) * observed / expected
     return np.where((expected > 0) & (n >= 2), alpha, np.nan)
@@ -174,9 +225,10 @@ def _gwet_from(
     """AC and pa for a batch of unit multiplicities (B, U): each row says how often each unit is drawn."""
     pa_u, shares, pairable, rated = parts
     q = weights.shape[0]
+    summed = multiplicity @ np.column_stack([pa_u * pairable, pairable, rated, shares])  # one product per batch
     with np.errstate(divide="ignore", invalid="ignore"):
-        pa = (multiplicity @ (pa_u * pairable)) / (multiplicity @ pairable)
-        pi = (multiplicity @ shares) / (multiplicity @ rated)[:, None]
+        pa = summed[:, 0] / summed[:, 1]
+        pi = summed[:, 3:] / summed[:, 2:3]
         if q < 2:
             return np.full(len(pa), np.nan), pa
         pe = weights.sum() / (q * (q - 1)) * (pi * (1 - pi)).sum(axis=1)
@@ -195,7 +247,7 @@ def krippendorff_alpha(
     table = _table(units, level, categories)
     if not table.categories:
         return None
-    coincidence = _unit_coincidences(table.counts).sum(axis=0)
+    coincidence = _coincidence_total(table.counts)
     return _number(_alpha_from(coincidence[None], table.values, level)[0])
 
 
@@ -242,15 +294,12 @@ def agreement(
         return Agreement(level, 0, 0, q, None, empty, empty)
     weights = gwet_weights(table.values, level)
     parts = _gwet_parts(counts, weights)
-    per_unit = _unit_coincidences(counts)
     ac, pa = _gwet_from(np.ones((1, n_units)), parts, weights)
-    alpha = _alpha_from(per_unit.sum(axis=0)[None], table.values, level)
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n_units, size=(replicates, n_units))
-    multiplicity = np.zeros((replicates, n_units))
-    np.add.at(multiplicity, (np.arange(replicates)[:, None], draws), 1.0)
+    total = _coincidence_total(counts)
+    alpha = _alpha_from(total[None], table.values, level)
+    multiplicity = _multiplicity(n_units, replicates, seed)
     ac_samples, _ = _gwet_from(multiplicity, parts, weights)
-    alpha_samples = _alpha_from(np.einsum("bu,uij->bij", multiplicity, per_unit), table.values, level)
+    alpha_samples = _alpha_samples(multiplicity, counts, total, table.values, level)
     return Agreement(
         level=level,
         units=pairable,

@@ -139,3 +139,19 @@ def test_no_pairable_unit_gives_nothing() -> None:
 def test_rating_outside_the_categories_is_refused() -> None:
     with pytest.raises(ValueError, match="outside the categories"):
         gwet_ac([["yes", "maybe"]], Level.NOMINAL, ["yes", "no"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(1, 6), min_size=1, max_size=4), min_size=2, max_size=30),
+    st.sampled_from([Level.NOMINAL, Level.INTERVAL]),
+)
+def test_the_fast_bootstrap_equals_the_coincidence_matrices_of_each_draw(units: list[list[int]], level: Level) -> None:
+    """Nominal and interval draws skip building a coincidence matrix per draw; they must give the same alphas."""
+    from dealer_audit.core import agreement as ag
+
+    table = ag._table(units, level, None)
+    draws = ag._multiplicity(len(units), 40, 5)
+    fast = ag._alpha_samples(draws, table.counts, ag._coincidence_total(table.counts), table.values, level)
+    full = np.einsum("bu,uij->bij", draws, ag._unit_coincidences(table.counts))
+    np.testing.assert_allclose(fast, ag._alpha_from(full, table.values, level), atol=1e-9)
