@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from statistics import fmean, stdev
 
@@ -350,7 +350,7 @@ def _item_agreements(
 
 
 def _consensus(
-    units: list[tuple[SharedUnit, list[_Scored]]], drivers: set[str] = frozenset()
+    units: list[tuple[SharedUnit, list[_Scored]]], drivers: Set[str] = frozenset()
 ) -> dict[str, list[float]]:
     """Per auditor, per shared unit: own index minus the mean index of the others. A `driver` (an auditor already
     shown to depart on items) is left out of everyone else's consensus: in a pair, the honest partner of a lenient
@@ -443,7 +443,8 @@ def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> 
     groups = _components(links)
     if not groups:
         return {}
-    comparable = sorted(max(groups, key=lambda g: (len(g), sorted(g))))
+    largest: set[str] = max(groups, key=lambda g: (len(g), sorted(g)))
+    comparable = sorted(largest)
     index = {a: i for i, a in enumerate(comparable)}
     rows_y, rows_x, n_units = [], [], 0
     for rows in by_unit.values():

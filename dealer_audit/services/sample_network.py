@@ -780,7 +780,7 @@ def second_opinion(
         answer = answers[item_id]
         if item_id not in free or answer.na or answer.value is None:
             continue
-        value = answer.value
+        value: AnswerValue = answer.value
         if coin and item_id in coin:
             value = "yes" if rng.random() < coin[item_id] else "no"
         elif rng.random() < flip:

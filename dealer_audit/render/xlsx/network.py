@@ -640,13 +640,14 @@ def calibration_sheet(ws: Any, f: _Formats, calibration: Calibration, lang: str 
         ws.write_string(row, col, title, f.header)
     for i in calibration.items:
         row += 1
-        a = i.agreement
+        agr = i.agreement
         cells: list[tuple[int, str]] = [(0, i.standard_id), (1, i.item_id), (2, i.text.get(lang))]
-        cells += [(3, a.level.value), (5, a.ac_name), (14, ", ".join(i.driven_by))]
+        cells += [(3, agr.level.value), (5, agr.ac_name), (14, ", ".join(i.driven_by))]
         for col, text in cells:
             write_text(ws, row, col, text)
-        ws.write_number(row, 4, a.units)
-        for col, value in enumerate((a.ac.value, a.ac.low, a.ac.high, a.alpha.value, a.alpha.low, a.alpha.high), 6):
+        ws.write_number(row, 4, agr.units)
+        figures = (agr.ac.value, agr.ac.low, agr.ac.high, agr.alpha.value, agr.alpha.low, agr.alpha.high)
+        for col, value in enumerate(figures, 6):
             if value is not None:
                 ws.write_number(row, col, value, f.score2)
         ws.write_string(row, 12, "yes" if i.poor else "no", f.fail if i.poor else f.passed)
