@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from dealer_audit.cli import (
+    calibration,
     capture,
     checklist,
     db,
@@ -75,7 +76,21 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
+for module in (
+    workspace,
+    checklist,
+    xlsform,
+    dealers,
+    capture,
+    form,
+    transfer,
+    score,
+    calibration,
+    report,
+    demo,
+    serve,
+    db,
+):
     module.register(app)
 
 

@@ -726,7 +726,7 @@ def _score_one_wave(
     ranges: bool = True,
 ) -> WaveResult:
     dealer_by_code = {d.code: d for d in dealer_list}
-    wave_audits, problems = _dedupe(a for a in audits if a.wave == wave)
+    wave_audits, problems = _dedupe(a for a in audits if a.wave == wave and a.counts_in_scores)
     scores: list[AuditScore] = []
     used: dict[StandardKey, int] = defaultdict(int)
     for audit in wave_audits:
@@ -1426,7 +1426,7 @@ def rescore_under(
     unmatched: dict[str, int] = defaultdict(int)
     captured = set()
     for audit in audit_list:
-        if audit.wave == wave and audit.standard_id == standard_new.id:
+        if audit.wave == wave and audit.counts_in_scores and audit.standard_id == standard_new.id:
             captured.add(audit.standard_version)
             unmatched[audit.dealer_code] += sum(1 for item_id in audit.answers if item_id not in new_items)
     rows = []

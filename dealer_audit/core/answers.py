@@ -20,6 +20,21 @@ class AuditStatus(StrEnum):
     FINALISED = "finalised"
 
 
+class AuditKind(StrEnum):
+    """Why an audit was made, which decides whether it counts in dealer scores (docs/calibration.md).
+
+    - `visit`: an ordinary visit (the default; an audit file without `kind` is one).
+    - `double`: one of two (or more) independent visits of the same dealer in the same wave on the same standard
+      by different auditors. It is a real visit and counts; the pair is also shared evidence for calibration.
+    - `calibration`: an auditor's scoring of a recorded calibration scenario (named by `scenario`) that every
+      auditor scores. It measures the auditor, not the dealer, and never counts in any dealer's figures.
+    """
+
+    VISIT = "visit"
+    DOUBLE = "double"
+    CALIBRATION = "calibration"
+
+
 @dataclass(frozen=True)
 class EvidenceRef:
     """A file proving an answer; the bytes live in the evidence store or a bundle, named by their sha256."""
@@ -59,10 +74,18 @@ class Audit:
     answers: dict[str, Answer] = field(default_factory=dict)
     standard_hash: str = ""  # content hash of the standard it was captured on, when known
     source: str = ""  # where it came from (wizard, file name, ODK export) — for messages and the audit trail
+    kind: AuditKind = AuditKind.VISIT
+    scenario: str = ""  # the calibration scenario id; set only on kind=calibration
 
     @property
     def is_final(self) -> bool:
         return self.status is AuditStatus.FINALISED
+
+    @property
+    def counts_in_scores(self) -> bool:
+        """The one rule deciding whether an audit enters dealer, region and network figures: calibration
+        sessions never do, whatever dealer row they name."""
+        return self.kind is not AuditKind.CALIBRATION
 
     def answer(self, item_id: str) -> Answer | None:
         return self.answers.get(item_id)

@@ -7,11 +7,14 @@ Example::
      "audit_id": "0b7c…", "dealer": "SH001", "standard": {"id": "svc-mystery-shop", "version": "2026.1"},
      "wave": "2026-Q4", "auditor": "王芳", "status": "finalised", "revision": 1,
      "visit": {"start": "2026-10-12T09:30:00+08:00", "end": "2026-10-12T11:05:00+08:00"},
+     "kind": "double",
      "answers": {"R01": {"value": "yes"}, "R02": {"na": true},
                  "R04": {"value": 7, "note": "等了7分钟", "answered_at": "2026-10-12T09:41:00+08:00"},
                  "W05": {"value": "board.jpg", "evidence": [{"file": "board.jpg", "sha256": "…", "size": 1234,
                                                              "media_type": "image/jpeg"}]}}}
 
+`kind` (optional; absent = "visit") marks a double audit ("double") or a calibration session ("calibration",
+which then needs a `scenario` id and never counts in dealer scores) — see docs/calibration.md.
 Answer values use the core representation (see core/answers.py); a multiple-choice value is a JSON list.
 Structural problems are reported with a JSON path (`answers.R04.value`); whether values fit the standard is
 checked later against the standard itself (core/validation), where the standard is known.
@@ -26,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.answers import Answer, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import evidence_name_problem, write_atomically
@@ -38,7 +41,7 @@ FORMAT_VERSION = 1
 _SHA256 = re.compile(r"(?:[0-9a-f]{64})?")  # empty: bytes not known (e.g. a name typed into a fill-in workbook)
 _TOP_LEVEL_KEYS = frozenset(
     {"format", "format_version", "audit_id", "dealer", "standard", "wave", "auditor", "status", "revision", "visit",
-     "answers"}
+     "answers", "kind", "scenario"}
 )  # fmt: skip
 
 
@@ -88,6 +91,10 @@ def audit_to_dict(audit: Audit) -> dict[str, Any]:
     }
     if audit.standard_hash:
         data["standard"]["hash"] = audit.standard_hash
+    if audit.kind is not AuditKind.VISIT:  # absent = ordinary visit: old files and digests stay as they were
+        data["kind"] = audit.kind.value
+    if audit.scenario:
+        data["scenario"] = audit.scenario
     return data
 
 
@@ -142,6 +149,28 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
     except ValueError:
         problems.error(where("status"), f"status {status_text!r} is not one of draft, finalised")
         status = AuditStatus.DRAFT
+    kind_text = data.get("kind", AuditKind.VISIT.value)
+    try:
+        kind = AuditKind(kind_text)
+    except ValueError:
+        problems.error(
+            where("kind"),
+            f"kind {kind_text!r} is not one of {', '.join(k.value for k in AuditKind)}",
+            hint=did_you_mean(str(kind_text), [k.value for k in AuditKind]),
+        )
+        kind = AuditKind.VISIT
+    scenario = data.get("scenario", "")
+    if not isinstance(scenario, str):
+        problems.error(where("scenario"), f"'scenario' must be text, got {type(scenario).__name__}")
+        scenario = str(scenario)
+    if kind is AuditKind.CALIBRATION and not scenario.strip():
+        problems.error(
+            where("scenario"),
+            "a calibration audit needs a 'scenario' id naming the recorded scenario every auditor scored",
+            hint='e.g. "scenario": "CAL-2026-Q4-A"',
+        )
+    elif kind is not AuditKind.CALIBRATION and scenario:
+        problems.error(where("scenario"), f"'scenario' is only for kind 'calibration', not {kind.value!r}")
     revision = data.get("revision", 1)
     if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
         problems.error(where("revision"), "revision must be a whole number >= 1")
@@ -227,6 +256,8 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
         revision=revision,
         answers=answers,
         source=source,
+        kind=kind,
+        scenario=scenario.strip(),
     )
     problems.extend(located(audit_issues(audit), where))  # what the database cannot hold, by JSON path
     problems.raise_if_errors(f"{source or 'audit'}: not a valid audit file")

@@ -333,15 +333,25 @@ def write_network_workbook(
     context: WaveContext | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's.
+    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's. Its
+    Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the wave's scores.
     `progress` hears the phase as it starts (the report model, then each sheet), for a long write's status line."""
+    from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
     say = progress or (lambda _phase: None)
     ctx = _context(workspace, wave, context)
     others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
+    say("calibration")
+    calibration = calibrate(
+        ctx.standards,
+        [d.dealer for d in ctx.result.dealers],
+        ctx.audits.values(),
+        wave,
+        scores={s.audit_id: s for s in ctx.result.audit_scores},
+    )
     say("report model")
-    return write(network_report(ctx, lang, others), target, progress=say)
+    return write(network_report(ctx, lang, others), target, progress=say, calibration=calibration, lang=lang)
 
 
 def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.conditions import parse_condition
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context, item_fraction
@@ -136,7 +136,7 @@ _SUFFIXES = [
     ("汽车服务中心", "Auto Service Centre"),
 ]
 _GROUPS = ["中升集团", "永达汽车", "广汇汽车", "宝信汽车", "和谐汽车", "独立经销商"]
-_AUDITORS = [
+AUDITORS = (  # the field team; the sample network's calibration session has each of them score one scenario
     "王芳",
     "李强",
     "张伟",
@@ -149,7 +149,7 @@ _AUDITORS = [
     "吴霞",
     "Emma Clarke",
     "Lukas Meyer",
-]
+)
 _ENGLISH_AUDITORS = {"Emma Clarke", "Lukas Meyer"}
 
 # Notes an auditor writes when an item fails (zh, en); picked by the auditor's language.
@@ -470,7 +470,7 @@ def _audit(
     attributes = dict(dealer_context(dealer))
     # A single visit varies around the dealer's level: a good advisor on duty, a bad day.
     quality = min(0.995, max(0.2, profile.quality[wave_index] + rng.gauss(0.0, 0.03)))
-    auditor = _AUDITORS[rng.randrange(len(_AUDITORS))]
+    auditor = AUDITORS[rng.randrange(len(AUDITORS))]
     english = auditor in _ENGLISH_AUDITORS
     start = _visit_start(wave, rng)
     moment = start
@@ -736,6 +736,79 @@ def render_photo(
     else:
         image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+# ---- shared evidence: double audits and calibration sessions -----------------------------------------------------
+
+
+def flippable_items(standard: Checklist) -> frozenset[str]:
+    """Yes/no items a second auditor may plausibly see differently without breaking the audit: no evidence rule,
+    not a knock-out, and no other item's condition reads them (flipping one never shows or hides another)."""
+    conditions = " ".join(i.condition or "" for i in standard.items())
+    return frozenset(
+        i.id
+        for i in standard.items()
+        if i.type is AnswerType.YES_NO
+        and i.critical is None
+        and not i.bonus
+        and i.evidence.note is EvidenceWhen.NEVER
+        and i.evidence.photo is EvidenceWhen.NEVER
+        and i.id not in conditions
+    )
+
+
+def second_opinion(
+    audit: Audit,
+    standard: Checklist,
+    auditor: str,
+    rng: random.Random,
+    *,
+    kind: AuditKind = AuditKind.DOUBLE,
+    scenario: str = "",
+    flip: float = 0.02,
+    forced: Mapping[str, AnswerValue] | None = None,
+    coin: Mapping[str, float] | None = None,
+    delay: timedelta = timedelta(minutes=40),
+) -> Audit:
+    """Another auditor's audit of the scene `audit` recorded: the same answers, each flippable yes/no item seen
+    the other way with probability `flip`; `forced` pins answers (a lenient auditor's habit), `coin` redraws an
+    item as yes with the given probability (an item whose wording leaves auditors guessing). Only items in
+    `flippable_items` are changed, so the copy stays valid against the standard."""
+    free = flippable_items(standard)
+    answers = dict(audit.answers)
+    for item_id in sorted(answers):
+        answer = answers[item_id]
+        if item_id not in free or answer.na or answer.value is None:
+            continue
+        value: AnswerValue = answer.value
+        if coin and item_id in coin:
+            value = "yes" if rng.random() < coin[item_id] else "no"
+        elif rng.random() < flip:
+            value = "no" if value == "yes" else "yes"
+        if forced and item_id in forced:
+            value = forced[item_id]
+        if value != answer.value:
+            answers[item_id] = replace(answer, value=value, note="")
+    start = (audit.visit_start or datetime(2026, 1, 1, tzinfo=CHINA_TZ)) + delay
+    end = (audit.visit_end or start) + delay
+    return replace(
+        audit,
+        audit_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        auditor=auditor,
+        visit_start=start,
+        visit_end=end,
+        answers={
+            k: replace(a, answered_at=a.answered_at + delay if a.answered_at else None) for k, a in answers.items()
+        },
+        kind=kind,
+        scenario=scenario,
+        source="",
+    )
+
+
+def write_audit(audit: Audit, path: Path) -> None:
+    """Write one audit in the sample network's pretty JSON (the same form `generate_network(pretty=True)` uses)."""
+    path.write_text(_dumps(audit, True), encoding="utf-8")
 
 
 def generate_from_checklists(

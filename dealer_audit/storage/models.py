@@ -104,6 +104,8 @@ class AuditRow(SQLModel, table=True):
     updated_at: str = Field(max_length=40)
     finalised_at: str | None = Field(default=None, max_length=40)
     finalised_by: str = ""
+    kind: str = Field(default="visit", max_length=20, index=True)  # visit | double | calibration (core AuditKind)
+    scenario: str = Field(default="", max_length=100)  # calibration scenario id; "" for other kinds
 
 
 class AnswerRow(SQLModel, table=True):

@@ -65,7 +65,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.answers import Answer, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.batches import chunks
 from dealer_audit.core.canonical import canonical_hash, canonical_json
 from dealer_audit.core.dealers import Dealer
@@ -764,6 +764,8 @@ class Repository:
             "visit_end": _time_text(audit.visit_end),
             "status": audit.status.value,
             "source": audit.source,
+            "kind": audit.kind.value,
+            "scenario": audit.scenario,
         }
 
     @staticmethod
@@ -1088,6 +1090,8 @@ class Repository:
                 answers=answers.get(r.audit_id, {}),
                 standard_hash=r.standard_hash,
                 source=r.source,
+                kind=AuditKind(r.kind),
+                scenario=r.scenario,
             )
             for r in audit_rows
         ]

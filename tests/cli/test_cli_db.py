@@ -213,3 +213,13 @@ def test_db_commands_use_the_workspace_database_without_db(tmp_path):
     assert shown.exit_code == 0, shown.output
     assert f"sqlite:///{tmp_path / 'ws' / 'audit.db'}" in shown.output
     assert f"schema version {HEAD_VERSION} (revision {HEAD}, recorded)" in shown.output
+
+
+def test_revision_0002_makes_every_stored_audit_an_ordinary_visit(v1):
+    """Revision 0002 (audit kind, docs/calibration.md) on the first release's database: every audit stored before
+    it becomes an ordinary visit with no scenario, and counts in the scores as before."""
+    assert run("db", "upgrade", "--db", v1["url"]).exit_code == 0
+    rows = snapshot(v1["url"])["audits"]
+    assert len(rows) == 14 and {(row["kind"], row["scenario"]) for row in rows} == {("visit", "")}
+    with Repository.open(v1["url"]) as repo:
+        assert {(a.kind.value, a.scenario, a.counts_in_scores) for a in repo.list_audits()} == {("visit", "", True)}

@@ -45,12 +45,12 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     # the summary: the ranking table with the collapsed dealer near the bottom, the stages, where the files are
     assert "2026-Q4" in result.output
     assert "GZ001" in result.output
-    assert "231 audits" in result.output
+    assert "263 audits" in result.output
     assert str(out) in result.output.replace("\n", "")
     # running twice works: the demo workspace is recreated, the reports are rewritten
     again = invoke("demo", str(out), "--lang", "en")
     assert again.exit_code == 0, again.output
-    assert "231 audits" in again.output
+    assert "263 audits" in again.output
 
 
 def test_demo_refuses_to_wipe_a_folder_that_is_not_its_workspace(tmp_path: Path) -> None:

@@ -278,3 +278,20 @@ def test_an_audit_captured_on_another_text_of_the_same_version_is_flagged() -> N
     r = result([same, edited, *CURRENT[2:]])
     assert [(p.code, p.location.file) for p in r.problems] == [("standard_changed", "audit.json")]
     assert edited.audit_id in r.problems[0].message
+
+
+def test_calibration_audits_never_count_and_double_audits_do() -> None:
+    """A calibration session names a dealer row (where the scenario was recorded) but never enters its figures."""
+    from dealer_audit.core.answers import AuditKind
+
+    session = replace(
+        audit(STD, "D1", audit_id="cal", **{**YES, "A1": "no", "B1": "no"}),
+        kind=AuditKind.CALIBRATION,
+        scenario="CAL-1",
+    )
+    second = replace(audit(STD, "D1", audit_id="double", **{**YES, "A1": "no"}), kind=AuditKind.DOUBLE)
+    assert result([*CURRENT, session]) == result(CURRENT)
+    with_double = result([*CURRENT, second]).dealer("D1").checklist("simple")
+    assert (with_double.n, with_double.index) == (2, 87.5)
+    rescored = rescore_under(STD, program(), {STD.key: STD}, DEALERS, [*CURRENT, session], "2026-Q4")
+    assert rescored.before == result([*CURRENT, session], previous=[])

@@ -124,3 +124,42 @@ def test_a_failed_save_keeps_the_previous_file(tmp_path, full_audit, monkeypatch
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_audit_kind_round_trips_and_is_absent_for_ordinary_visits(tmp_path, make_audit, validator):
+    from dealer_audit.core.answers import AuditKind
+
+    visit = make_audit()
+    assert "kind" not in audit_to_dict(visit) and "scenario" not in audit_to_dict(visit)  # old files unchanged
+    for audit in (
+        make_audit(kind=AuditKind.DOUBLE),
+        make_audit(kind=AuditKind.CALIBRATION, scenario="CAL-2026-Q4-A"),
+    ):
+        data = audit_to_dict(audit)
+        assert list(validator.iter_errors(data)) == []
+        path = tmp_path / f"{audit.kind.value}.json"
+        write_audit_file(audit, path)
+        back = read_audit_file(path)
+        assert (back.kind, back.scenario, back.counts_in_scores) == (
+            audit.kind,
+            audit.scenario,
+            audit.kind is not AuditKind.CALIBRATION,
+        )
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "message"),
+    [
+        ({"kind": "calibration"}, "scenario", "needs a 'scenario' id"),
+        ({"kind": "dubble"}, "kind", "not one of visit, double, calibration"),
+        ({"scenario": "CAL-1"}, "scenario", "only for kind 'calibration'"),
+        ({"kind": "calibration", "scenario": 7}, "scenario", "must be text"),
+    ],
+)
+def test_bad_kinds_are_located(make_audit, validator, changes, path, message):
+    data = {**audit_to_dict(make_audit()), **changes}
+    assert list(validator.iter_errors(data))  # the schema refuses it too
+    with pytest.raises(ValidationFailed) as failure:
+        audit_from_dict(data, source="a.json")
+    problems = [p for p in failure.value.problems if p.location.path == path]
+    assert problems and message in problems[0].message, failure.value.problems

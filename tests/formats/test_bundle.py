@@ -210,3 +210,16 @@ def test_a_bundle_is_an_ordinary_file_and_a_failed_export_leaves_none(tmp_path, 
     with pytest.raises(ValidationFailed, match="corrupt"):
         write_bundle([audit_with_photo], evidence_dir, tmp_path / "again.zip")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.zip", "evidence"]
+
+
+def test_audit_kinds_travel_in_bundles(tmp_path, evidence_dir, make_audit):
+    from dealer_audit.core.answers import AuditKind
+
+    session = make_audit(audit_id="9b7c6a52-1d2e-4f00-9a1b-3c4d5e6f7a8b", kind=AuditKind.CALIBRATION, scenario="CAL-A")
+    double = make_audit(audit_id="8b7c6a52-1d2e-4f00-9a1b-3c4d5e6f7a8b", kind=AuditKind.DOUBLE)
+    visit = make_audit()
+    path = write_bundle([session, double, visit], evidence_dir, tmp_path / "kinds.zip")
+    kinds = {a.audit_id: (a.kind, a.scenario) for a in read_bundle(path).audits}
+    assert kinds[session.audit_id] == (AuditKind.CALIBRATION, "CAL-A")
+    assert kinds[double.audit_id] == (AuditKind.DOUBLE, "")
+    assert kinds[visit.audit_id] == (AuditKind.VISIT, "")

@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from dealer_audit.core.answers import AuditStatus
+from dealer_audit.core.answers import AuditKind, AuditStatus
 from dealer_audit.core.conditions import parse_condition
 from dealer_audit.core.scoring import item_fraction
 from dealer_audit.core.standard import (
@@ -265,8 +265,22 @@ def test_committed_samples_validate_and_tell_their_stories() -> None:
     ]
     assert problems == []
     assert {a.wave for a in audits} == {"2026-Q3", "2026-Q4"}
-    visits = Counter((a.dealer_code, a.wave, a.standard_id) for a in audits)
+    visits = Counter((a.dealer_code, a.wave, a.standard_id) for a in audits if a.counts_in_scores)
     assert len(visits) == len(dealers) * 2 * 2 and set(visits.values()) == {1, 2, 3}
+    # Shared evidence for calibration: double audits in both waves (two auditors, same dealer, wave and standard)
+    # and one calibration session in 2026-Q4 that every auditor scored.
+    doubles = Counter((a.wave, a.dealer_code, a.standard_id) for a in audits if a.kind is AuditKind.DOUBLE)
+    assert {w for w, _, _ in doubles} == {"2026-Q3", "2026-Q4"} and set(doubles.values()) == {2}
+    for wave, code, standard_id in doubles:
+        pair = [
+            a
+            for a in audits
+            if (a.wave, a.dealer_code, a.standard_id, a.kind) == (wave, code, standard_id, AuditKind.DOUBLE)
+        ]
+        assert len({a.auditor for a in pair}) == 2
+    session = [a for a in audits if a.kind is AuditKind.CALIBRATION]
+    assert {(a.wave, a.scenario) for a in session} == {("2026-Q4", "CAL-2026-Q4-A")}
+    assert len({a.auditor for a in session}) == len(session) >= 10
     for path in files:
         for answer in read_audit_file(path).answers.values():
             for ref in answer.evidence:

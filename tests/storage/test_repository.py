@@ -278,3 +278,20 @@ def test_database_failures_become_messages_not_tracebacks(repo):
     models.SQLModel.metadata.drop_all(repo.engine, tables=models.ALL_TABLES)  # next test gets a whole schema
     with repo.engine.begin() as connection:
         connection.exec_driver_sql(f"DROP TABLE {schema.VERSION_TABLE}")
+
+
+def test_audit_kind_and_scenario_round_trip_and_are_part_of_the_content(loaded_repo, make_audit):
+    from dealer_audit.core.answers import AuditKind
+
+    session = make_audit(audit_id="cal-1", kind=AuditKind.CALIBRATION, scenario="CAL-2026-Q4-A")
+    double = make_audit(audit_id="dbl-1", kind=AuditKind.DOUBLE)
+    loaded_repo.save_audits([session, double, make_audit(audit_id="visit-1")])
+    kinds = {a.audit_id: (a.kind, a.scenario) for a in loaded_repo.list_audits()}
+    assert kinds == {
+        "cal-1": (AuditKind.CALIBRATION, "CAL-2026-Q4-A"),
+        "dbl-1": (AuditKind.DOUBLE, ""),
+        "visit-1": (AuditKind.VISIT, ""),
+    }
+    assert loaded_repo.get_audit("cal-1").scenario == "CAL-2026-Q4-A"
+    with pytest.raises(Conflict):  # the same UUID re-imported as an ordinary visit is other content
+        loaded_repo.save_audit(make_audit(audit_id="cal-1"))

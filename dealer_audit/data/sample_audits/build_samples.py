@@ -3,28 +3,32 @@
 The audits in sample_audits/2026-Q3 and 2026-Q4 are generated, not hand-written, so they can be regenerated when
 a standard changes: the synthetic generator (dealer_audit/services/sample_network.py) draws realistic answers for
 every dealer of sample_audits/dealers.csv, and the STORIES below pin what a regional manager should find in the
-reports — a dealer that improved, one that collapsed, one with the same knock-out in both waves. The output is
+reports — a dealer that improved, one that collapsed, one with the same knock-out in both waves — and the
+calibration story: double audits in both waves and one calibration session in 2026-Q4, with one auditor who turned
+lenient on three items in 2026-Q4 and one item whose wording leaves auditors guessing. The output is
 byte-identical for the same inputs (fixed seed, fixed UUIDs and times). README.md is written from the same facts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 from dealer_audit.core.aggregate import DealerResult, score_wave
-from dealer_audit.core.answers import Answer, EvidenceRef
+from dealer_audit.core.answers import Answer, Audit, AuditKind, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import format_score
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
-from dealer_audit.services.sample_network import generate_network, render_photo
+from dealer_audit.services.sample_network import AUDITORS, generate_network, render_photo, second_opinion, write_audit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -148,6 +152,24 @@ STORIES = (
 )
 
 
+@dataclass(frozen=True)
+class CalibrationStory:
+    """Shared evidence for `dealer-audit calibration` (docs/calibration.md)."""
+
+    standard: str = "svc-mystery-shop"
+    doubles_per_wave: int = 10  # dealers (no other story, at most two visits) that get a second auditor
+    lenient: str = "周杰"  # turned lenient in 2026-Q4 ...
+    lenient_items: tuple[str, ...] = ("RC06", "RC07", "RC10")  # ... answering yes here whatever happened
+    lenient_from_wave: int = 1
+    ambiguous: str = "AR03"  # "signage clearly visible from the entrance": auditors toss a coin
+    scenario: str = "CAL-2026-Q4-A"  # the recorded visit every auditor scored in 2026-Q4
+    scenario_wave: int = 1
+    scenario_dealer: str = "SH002"  # where the scenario was recorded (the audits never count for it)
+
+
+CALIBRATION = CalibrationStory()
+
+
 def photo_ref(photo: Photo, folder: Path) -> EvidenceRef:
     """Write the photo next to the audits of its wave and return the reference an audit carries."""
     data = render_photo(photo.caption_zh, photo.caption_en, photo.background, photo.accent, rows=photo.rows, fmt="JPEG")
@@ -192,9 +214,75 @@ def build(out_dir: Path = HERE) -> None:
         write_dealers=False,
         pretty=True,
     )
+    added = add_shared_evidence(out_dir, standards, set(stories), CALIBRATION)
     figures = story_figures(standards, program, dealers, out_dir, stories)
-    write_readme(out_dir, result.audit_count, len(dealers), stories, by_code, standards, figures)
-    print(f"{result.audit_count} audits for {len(dealers)} dealers in {', '.join(WAVES)} written to {out_dir}")
+    total = result.audit_count + added
+    write_readme(out_dir, total, len(dealers), stories, by_code, standards, figures)
+    print(f"{total} audits for {len(dealers)} dealers in {', '.join(WAVES)} written to {out_dir}")
+
+
+def add_shared_evidence(out_dir: Path, standards: list[Checklist], skip: set[str], story: CalibrationStory) -> int:
+    """Mark double audits and add their second auditors, and write the calibration session; returns how many
+    audit files were added. The first auditor's files stay where the generator put them (marked `double`)."""
+    standard = next(s for s in standards if s.id == story.standard)
+    rng = random.Random(SEED + 11)
+    added = 0
+    for wave_index, wave in enumerate(WAVES):
+        folder = out_dir / wave
+        visits: dict[str, list[Path]] = {}
+        for path in sorted(folder.glob(f"*_{story.standard}_*.json")):
+            visits.setdefault(path.name.split("_")[0], []).append(path)
+        lenient_now = wave_index >= story.lenient_from_wave
+        candidates = [c for c, paths in sorted(visits.items()) if c not in skip and len(paths) <= 2]
+        step = max(1, len(candidates) // story.doubles_per_wave)
+        for n, code in enumerate(candidates[wave_index % step :: step][: story.doubles_per_wave]):
+            first_path = visits[code][0]
+            first = read_audit_file(first_path)
+            partner = story.lenient if n % 3 == 0 else _other(first.auditor, story.lenient, rng)
+            if first.auditor == partner:
+                partner = _other(first.auditor, story.lenient, rng)
+            scene = {i: "no" for i in story.lenient_items} if partner == story.lenient else {}
+            scene[story.ambiguous] = "yes" if rng.random() < 0.5 else "no"  # the first auditor guesses too
+            first = _with_values(first, scene, AuditKind.DOUBLE)
+            forced = {i: "yes" for i in story.lenient_items} if partner == story.lenient and lenient_now else {}
+            second = second_opinion(first, standard, partner, rng, forced=forced, coin={story.ambiguous: 0.5})
+            write_audit(first, first_path)
+            write_audit(second, folder / f"{code}_{story.standard}_{len(visits[code]) + 1}.json")
+            added += 1
+        if wave_index != story.scenario_wave:
+            continue
+        recorded = _with_values(
+            read_audit_file(visits[story.scenario_dealer][0]), {i: "no" for i in story.lenient_items}, AuditKind.VISIT
+        )
+        for k, auditor in enumerate(AUDITORS, start=1):
+            forced = {i: "yes" for i in story.lenient_items} if auditor == story.lenient and lenient_now else {}
+            session = second_opinion(
+                recorded,
+                standard,
+                auditor,
+                rng,
+                kind=AuditKind.CALIBRATION,
+                scenario=story.scenario,
+                forced=forced,
+                coin={story.ambiguous: 0.5},
+                delay=timedelta(days=3, minutes=10 * k),
+            )
+            write_audit(session, folder / f"{story.scenario}_{story.standard}_{k}.json")
+            added += 1
+    return added
+
+
+def _other(first: str, lenient: str, rng: random.Random) -> str:
+    return rng.choice([a for a in AUDITORS if a not in (first, lenient)])
+
+
+def _with_values(audit: Audit, values: Mapping[str, str], kind: AuditKind) -> Audit:
+    """The audit with chosen answers set (only where the auditor answered the item) and its kind."""
+    answers = dict(audit.answers)
+    for item_id, value in values.items():
+        if item_id in answers and not answers[item_id].na:
+            answers[item_id] = replace(answers[item_id], value=value, note="")
+    return replace(audit, answers=answers, kind=kind, source="")
 
 
 def story_figures(
@@ -238,8 +326,8 @@ def write_readme(
         "",
         f"{dealers} Ruilan 4S dealers in four regions (`dealers.csv`), audited in two waves ({' and '.join(WAVES)})",
         "against both shipped standards (" + ", ".join(f"`{s.id}` {s.version}" for s in standards) + "):",
-        f"{audits} finalised audits, one to three visits per dealer, wave and standard, in the documented",
-        "audit file format (`docs/audit-file.schema.json`), one JSON file per audit:",
+        f"{audits} finalised audits, one to three visits per dealer, wave and standard (a calibration session aside),",
+        "in the documented audit file format (`docs/audit-file.schema.json`), one JSON file per audit:",
         "`<wave>/<dealer>_<standard>_<visit>.json`, with the evidence photos they cite next to them.",
         "",
         "`dealer-audit demo` imports all of it, scores both waves and renders every report into `reports/`.",
@@ -264,7 +352,31 @@ def write_readme(
         forced = sorted({f"{sid} {iid}" for (_, sid, iid) in story.forced})
         quality = f"{story.quality[0]:.2f} → {story.quality[1]:.2f}"
         lines += [f"Scripted answers: {', '.join(forced)}; underlying quality {quality}.", ""]
+    story = CALIBRATION
     lines += [
+        "## Calibration: double audits and a calibration session",
+        "",
+        *textwrap.wrap(
+            f"In each wave {story.doubles_per_wave} `{story.standard}` visits of dealers outside the stories above "
+            'were double-audited: the first auditor\'s file is marked `"kind": "double"` and a second auditor\'s '
+            "audit of the same visit sits next to it as the dealer's next visit number. Both count in the dealer's "
+            f"scores. In {WAVES[story.scenario_wave]} every auditor also scored the recorded scenario "
+            f"`{story.scenario}` (recorded at {story.scenario_dealer}; files `{story.scenario}_{story.standard}_<n>.json`, "
+            '`"kind": "calibration"`), which never counts in any dealer\'s scores.',
+            110,
+        ),
+        "",
+        *textwrap.wrap(
+            f"Scripted: auditor {story.lenient} turned lenient in {WAVES[story.lenient_from_wave]}, answering "
+            f'{", ".join(story.lenient_items)} "yes" whatever happened; item {story.ambiguous} ("service reception '
+            'signage is clearly visible from the entrance") is a coin toss for every auditor. '
+            f"`dealer-audit calibration --wave {WAVES[-1]} --waves {','.join(WAVES)}` finds both: {story.ambiguous} as "
+            f"ambiguous wording, {', '.join(story.lenient_items)} driven by {story.lenient}, and {story.lenient} outside "
+            "tolerance with a positive drift (docs/calibration.md).",
+            110,
+            break_on_hyphens=False,
+        ),
+        "",
         "## Evidence photos",
         "",
         "The photos are drawn by the generator (Pillow shapes and text, each well under 20 KB): stock pictures of a",

@@ -33,6 +33,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from dealer_audit.core.calibration import Calibration
 from dealer_audit.core.report_model import (
     AuditLine,
     ComplianceLine,
@@ -89,6 +90,7 @@ class _Formats:
         self.p_value = wb.add_format({"num_format": "0.0000"})
         self.fail = wb.add_format({"bg_color": "#FDECEA", "font_color": "#C62828"})
         self.passed = wb.add_format({"font_color": "#1B7F3B"})
+        self.score2 = wb.add_format({"num_format": "0.00"})
 
 
 def _write_header(ws: Any, titles: Sequence[str], fmt: Any, widths: Sequence[float]) -> None:
@@ -587,6 +589,7 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         ("Dealers: precision", t("about_precision")),
         ("Sections", t("about_sections")),
         ("Items", t("about_items")),
+        ("Calibration", t("about_calibration")),
         ("Audits", t("about_audits")),
         ("Answers", t("about_answers")),
     ]
@@ -603,15 +606,70 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         write_text(ws, i, 1, text, f.wrap)
 
 
+def calibration_sheet(ws: Any, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
+    """The Calibration sheet: per auditor the severity and verdict, then per item the agreement (docs/calibration.md
+    explains every column). Plain values, no formulas: the figures come from core/calibration.py."""
+    t = calibration.thresholds
+    ws.write_string(0, 0, f"Calibration · wave {calibration.wave} · {len(calibration.units)} shared units", f.title)
+    ws.write_string(
+        1,
+        0,
+        f"Severity in index points (+ = more generous than colleagues); tolerance ±{t.severity_tolerance:g}. "
+        f"Poor agreement: AC1/AC2 < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC1/AC2 < {t.good_ac:g}; "
+        f"at least {t.min_units} shared units.",
+    )
+    head = ["Auditor", "Audits", "Shared units", "vs consensus", "low", "high", "Dealer-adjusted", "low", "high"]
+    head += ["Drift", "Outside tolerance", "Why"]
+    row = 3
+    for col, (title, width) in enumerate(zip(head, (16, 8, 8, 12, 8, 8, 14, 8, 8, 8, 10, 60), strict=True)):
+        ws.write_string(row, col, title, f.header)
+        ws.set_column(col, col, width)
+    for a in calibration.auditors:
+        row += 1
+        write_text(ws, row, 0, a.auditor)
+        ws.write_number(row, 1, a.audits)
+        ws.write_number(row, 2, a.shared_units)
+        for col, value in enumerate(
+            (a.consensus.mean, a.consensus.low, a.consensus.high, a.model.mean, a.model.low, a.model.high, a.drift),
+            start=3,
+        ):
+            if value is not None:
+                ws.write_number(row, col, value, f.delta)
+        ws.write_string(row, 10, "yes" if a.outside else "no", f.fail if a.outside else f.passed)
+        write_text(ws, row, 11, "; ".join(r.get(lang) for r in a.reasons))
+    row += 2
+    head = ["Standard", "Item", "Text", "Level", "Units", "Coefficient", "AC", "low", "high", "alpha", "low", "high"]
+    head += ["Poor", "Ambiguous", "Driven by"]
+    for col, title in enumerate(head):
+        ws.write_string(row, col, title, f.header)
+    for i in calibration.items:
+        row += 1
+        agr = i.agreement
+        cells: list[tuple[int, str]] = [(0, i.standard_id), (1, i.item_id), (2, i.text.get(lang))]
+        cells += [(3, agr.level.value), (5, agr.ac_name), (14, ", ".join(i.driven_by))]
+        for col, text in cells:
+            write_text(ws, row, col, text)
+        ws.write_number(row, 4, agr.units)
+        figures = (agr.ac.value, agr.ac.low, agr.ac.high, agr.alpha.value, agr.alpha.low, agr.alpha.high)
+        for col, value in enumerate(figures, 6):
+            if value is not None:
+                ws.write_number(row, col, value, f.score2)
+        ws.write_string(row, 12, "yes" if i.poor else "no", f.fail if i.poor else f.passed)
+        ws.write_string(row, 13, "yes" if i.ambiguous else "no", f.fail if i.ambiguous else f.passed)
+
+
 def write_network_workbook(
     report: NetworkReport,
     path: str | Path,
     *,
     max_rows: int = EXCEL_MAX_ROWS,
     progress: Callable[[str], None] | None = None,
+    calibration: Calibration | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write the HQ workbook; `max_rows` (sheet row limit incl. header) is lowered only by tests of the split.
-    `progress` hears each phase's name as it starts (a 3,000-dealer workbook takes about a minute)."""
+    `progress` hears each phase's name as it starts (a 3,000-dealer workbook takes about a minute). With
+    `calibration`, a Calibration sheet follows the Items sheet."""
     say = progress or (lambda _phase: None)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -626,6 +684,7 @@ def write_network_workbook(
     dealers = wb.add_worksheet("Dealers")
     sections = wb.add_worksheet("Sections")
     items = wb.add_worksheet("Items")
+    calibration_ws = wb.add_worksheet("Calibration") if calibration is not None else None
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     say("Answers")
@@ -637,6 +696,9 @@ def write_network_workbook(
     say("Sections, Items")
     _compliance(sections, f, report.sections, with_item=False, lang=report.lang)
     _compliance(items, f, report.items, with_item=True, lang=report.lang)
+    if calibration_ws is not None and calibration is not None:
+        say("Calibration")
+        calibration_sheet(calibration_ws, f, calibration, lang)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")

@@ -112,6 +112,16 @@ LABELS: dict[str, dict[str, str]] = {
         "（两批次均值的 Welch t 检验，全网 Benjamini–Hochberg 校正）；q 值为错误发现率校正后的 p 值。"
         "排名最好/最差：按各经销商区间模拟 1,000 次排名的 2.5–97.5 百分位，即该经销商可能所处的排名范围。",
     },
+    "about_calibration": {
+        "en": "Auditor calibration from double audits and calibration sessions (docs/calibration.md): per auditor "
+        "the severity in index points against the consensus and in the dealer-adjusted model (95 % intervals) and "
+        "whether it is outside tolerance; per item Gwet's AC1/AC2 and Krippendorff's alpha (95 % bootstrap "
+        "intervals), poor agreement and ambiguous wording. Calibration sessions never count in any figure of the "
+        "other sheets.",
+        "zh": "基于双人稽核与校准演练的稽核员校准（见 docs/calibration.md）：每位稽核员相对共识及在经销商调整模型中的"
+        "宽严程度（指数分，附 95% 区间）以及是否超出容差；每个检查项的 Gwet AC1/AC2 与 Krippendorff alpha"
+        "（附 95% 自助法区间）、一致性差与措辞含糊的标记。校准演练从不计入其他工作表的任何数字。",
+    },
     "about_audits": {
         "en": "One row per audit: dealer, standard version, wave, auditor, visit date, status, index (knock-outs "
         "applied), raw index, knock-outs, and each section's score = 100 × Σ earned ÷ Σ possible over its rows on "

@@ -1,0 +1,138 @@
+"""CLI: `dealer-audit calibration` — how well auditors agree per item, and how severe each auditor is.
+
+Thin over services/calibration.py (the same figures as the JSON, the calibration PDF and the HQ sheet).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.core.agreement import Estimate
+from dealer_audit.core.answers import AuditKind
+from dealer_audit.core.calibration import Calibration, Severity
+from dealer_audit.errors import ConfigurationError
+
+
+def _coefficient(e: Estimate) -> str:
+    if e.value is None:
+        return "–"
+    if e.low is None or e.high is None:
+        return f"{e.value:.2f}"
+    return f"{e.value:.2f} [{e.low:.2f}, {e.high:.2f}]"
+
+
+def _points(s: Severity) -> str:
+    if s.mean is None:
+        return "–"
+    if s.low is None or s.high is None:
+        return f"{s.mean:+.1f} (n={s.n}, no interval)"
+    return f"{s.mean:+.1f} [{s.low:+.1f}, {s.high:+.1f}] n={s.n}"
+
+
+def print_calibration(c: Calibration, lang: str) -> None:
+    """The terminal view: shared evidence, items that agree poorly, every auditor's severity and flags."""
+    doubles = sum(1 for u in c.units if u.kind is AuditKind.DOUBLE)
+    sessions = sum(1 for u in c.units if u.kind is AuditKind.CALIBRATION)
+    console.out.print(
+        f"Calibration — wave {c.wave} (model and drift over {', '.join(c.waves)}): {len(c.units)} shared units "
+        f"({doubles} double audits, {sessions} calibration session(s)), {len(c.items)} items compared",
+        soft_wrap=True,
+        markup=False,
+    )
+    t = c.thresholds
+    poor = c.poor_items
+    rows = [
+        (
+            i.item_id,
+            i.standard_id,
+            i.text.get(lang),
+            i.agreement.level.value,
+            str(i.agreement.units),
+            f"{i.agreement.ac_name} {_coefficient(i.agreement.ac)}",
+            _coefficient(i.agreement.alpha),
+            "AMBIGUOUS" if i.ambiguous else f"driven by {', '.join(i.driven_by)}",
+        )
+        for i in poor
+    ]
+    if rows:
+        console.print_table(
+            ["item", "standard", "text", "level", "units", "AC1/AC2 [95%]", "alpha [95%]", "verdict"],
+            rows,
+            title=f"Items with poor agreement (AC < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC < "
+            f"{t.good_ac:g})",
+        )
+    else:
+        console.out.print("No item agrees poorly.", markup=False)
+    console.out.print(f"{len(c.items) - len(poor)} other items agree acceptably (all in --json).", markup=False)
+    auditor_rows = [
+        (
+            a.auditor,
+            str(a.audits),
+            str(a.shared_units),
+            _points(a.consensus),
+            _points(a.model),
+            "–" if a.drift is None else f"{a.drift:+.1f}",
+            "OUTSIDE: " + "; ".join(r.get(lang) for r in a.reasons) if a.outside else "ok",
+        )
+        for a in c.auditors
+    ]
+    console.print_table(
+        ["auditor", "audits", "shared", "vs consensus [95%]", "dealer-adjusted [95%]", "drift", "tolerance"],
+        auditor_rows,
+        title=f"Auditor severity in index points (+ = more generous; tolerance ±{t.severity_tolerance:g})",
+    )
+    for problem in c.problems:
+        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+
+
+def calibration(
+    wave: Annotated[str, typer.Option("--wave", help="Wave whose shared evidence is analysed, e.g. 2026-Q4.")],
+    waves: Annotated[
+        str | None,
+        typer.Option("--waves", help="Waves for the dealer-adjusted model and the drift, e.g. 2026-Q3,2026-Q4."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")] = False,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write the calibration PDF to this file.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of item texts and the PDF: zh or en.")] = "zh",
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Auditor calibration: agreement per item (Gwet's AC1/AC2, Krippendorff's alpha) and severity per auditor.
+
+    稽核员校准：各项目的评分一致性与各稽核员的宽严程度（双人复核与校准场景）。
+    """
+    from dealer_audit.services.calibration import calibration_to_dict, load_calibration, parse_waves
+
+    if lang not in ("zh", "en"):
+        raise ConfigurationError(f"--lang must be zh or en, not {lang!r}")
+    with open_workspace(workspace, db) as ws:
+        result = load_calibration(ws.repo, wave, parse_waves(waves))
+    if pdf is not None:
+        from dealer_audit.render.pdf.calibration import render_calibration_pdf
+
+        if pdf.suffix.lower() != ".pdf":
+            pdf = pdf.with_suffix(".pdf")
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        render_calibration_pdf(result, pdf, lang=lang)
+    if as_json:
+        console.out.print(
+            json.dumps(calibration_to_dict(result), ensure_ascii=False, indent=2),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        print_calibration(result, lang)
+    if pdf is not None:
+        console.err.print(f"wrote {pdf}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `calibration` to the root app."""
+    app.command("calibration")(calibration)
