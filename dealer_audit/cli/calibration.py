@@ -12,11 +12,10 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.core.agreement import Estimate
 from dealer_audit.core.answers import AuditKind
 from dealer_audit.core.calibration import Calibration, Severity
-from dealer_audit.errors import ConfigurationError
 
 
 def _coefficient(e: Estimate) -> str:
@@ -92,14 +91,14 @@ def print_calibration(c: Calibration, lang: str) -> None:
 
 
 def calibration(
-    wave: Annotated[str, typer.Option("--wave", help="Wave whose shared evidence is analysed, e.g. 2026-Q4.")],
+    wave: WaveOption,
     waves: Annotated[
         str | None,
         typer.Option("--waves", help="Waves for the dealer-adjusted model and the drift, e.g. 2026-Q3,2026-Q4."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")] = False,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write the calibration PDF to this file.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of item texts and the PDF: zh or en.")] = "zh",
+    lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -109,9 +108,8 @@ def calibration(
     """
     from dealer_audit.services.calibration import calibration_to_dict, load_calibration, parse_waves
 
-    if lang not in ("zh", "en"):
-        raise ConfigurationError(f"--lang must be zh or en, not {lang!r}")
     with open_workspace(workspace, db) as ws:
+        lang = resolve_lang(lang, ws)
         result = load_calibration(ws.repo, wave, parse_waves(waves))
     if pdf is not None:
         from dealer_audit.render.pdf.calibration import render_calibration_pdf
