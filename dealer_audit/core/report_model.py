@@ -1021,6 +1021,35 @@ def _standard_columns(
     return tuple(out)
 
 
+def league_row(d: DealerResult, lang: str) -> LeagueRow:
+    """A dealer as one line of a league table (the regional PDF's and the browser's overview)."""
+    return LeagueRow(
+        d.code,
+        d.dealer.name.get(lang),
+        d.dealer.city,
+        Figure.of(d.composite),
+        _band_tag(d.band, lang),
+        d.rank.region,
+        d.rank.network,
+        Figure.delta(d.delta.change),
+        d.n_audits,
+        bool(d.alerts),
+    )
+
+
+def band_counts(members: Iterable[DealerResult], bands: Iterable[Band], lang: str) -> tuple[BandCount, ...]:
+    """How many of `members` fall in each band, best band first; dealers without a band last (when any)."""
+    members = list(members)
+    counts = [
+        BandCount(_band_tag(band, lang), sum(1 for d in members if d.band is not None and d.band.code == band.code))
+        for band in sorted(bands, key=lambda b: b.min, reverse=True)
+    ]
+    unbanded = sum(1 for d in members if d.band is None)
+    if unbanded:
+        counts.append(BandCount(NO_BAND, unbanded))
+    return tuple(counts)
+
+
 def build_region_report(
     result: WaveResult,
     region_code: str,
@@ -1041,29 +1070,8 @@ def build_region_report(
     region = program.region(region_code)
     members = result.ranking(region_code)
     columns = _standard_columns(result, standards, lang)
-    league = tuple(
-        LeagueRow(
-            d.code,
-            d.dealer.name.get(lang),
-            d.dealer.city,
-            Figure.of(d.composite),
-            _band_tag(d.band, lang),
-            d.rank.region,
-            d.rank.network,
-            Figure.delta(d.delta.change),
-            d.n_audits,
-            bool(d.alerts),
-        )
-        for d in members
-    )
-    counts = []
-    for band in sorted(program.bands, key=lambda b: b.min, reverse=True):
-        counts.append(
-            BandCount(_band_tag(band, lang), sum(1 for d in members if d.band is not None and d.band.code == band.code))
-        )
-    unbanded = sum(1 for d in members if d.band is None)
-    if unbanded:
-        counts.append(BandCount(NO_BAND, unbanded))
+    league = tuple(league_row(d, lang) for d in members)
+    counts = band_counts(members, program.bands, lang)
     heat_cols = tuple(HeatColumn(s.standard_id, c.section_id, c.title) for s in columns for c in s.sections)
     heat_rows = []
     for d in members:
@@ -1127,7 +1135,7 @@ def build_region_report(
         max=Figure.of(group.composite.max),
         network_mean=Figure.of(result.network.composite.mean),
         league=league,
-        bands=tuple(counts),
+        bands=counts,
         heat_columns=heat_cols,
         heat_rows=tuple(heat_rows),
         most_failed=tuple(failed_items),

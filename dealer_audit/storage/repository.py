@@ -514,6 +514,11 @@ class Repository:
         rows = sorted(rows, key=lambda r: (r.position is None, r.position or 0, r.start or "", r.code))
         return [Wave(r.code, LocalText(r.title_zh, r.title_en), r.start, r.end) for r in rows]
 
+    def audited_waves(self) -> set[str]:
+        """The codes of the waves at least one stored audit belongs to."""
+        with self._read() as session:
+            return set(session.execute(sa.select(_audits.c.wave).distinct()).scalars())
+
     # ---- dealers ---------------------------------------------------------------------------------------------
 
     @staticmethod
@@ -995,6 +1000,28 @@ class Repository:
     def count_audits(self) -> int:
         with self._read() as session:
             return int(session.execute(sa.select(sa.func.count()).select_from(_audits)).scalar_one())
+
+    def data_fingerprint(self) -> tuple[object, ...]:
+        """A cheap value that changes whenever what a scored wave is computed from changes: audits added,
+        replaced, answered, finalised or deleted, dealers, standards or programs loaded. One query over indexes
+        and small tables, for a server that caches scored waves and checks this on every request.
+
+        `updated_at` has one-second resolution, so two changes to the same audits within one second can share a
+        fingerprint; a cache compares the newest `updated_at` (the second element) with when it loaded."""
+        one = sa.select(
+            sa.select(sa.func.count()).select_from(_audits).scalar_subquery(),
+            sa.select(sa.func.max(_audits.c.updated_at)).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(_audits.c.revision), 0)).scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(_audits)
+            .where(_audits.c.status == AuditStatus.FINALISED.value)
+            .scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_dealers).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_standards).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_programs).scalar_subquery(),
+        )
+        with self._read() as session:
+            return tuple(session.execute(one).one())
 
     def _load_audits(self, session: Session, conditions: list[Any]) -> list[Audit]:
         audit_rows = session.execute(
