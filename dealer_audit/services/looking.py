@@ -4,9 +4,10 @@ stands still.
 Scoring a 3,000-dealer wave takes seconds; a page must take milliseconds. So a `LookService` keeps, per wave, the
 `WaveContext` that `prepare_wave` builds (the very object the PDF and workbook renderers use) and the report models
 built from it (`WaveOverview`, `RegionReport`, `DealerReport`, per language). Before answering it asks the database
-for `Repository.data_fingerprint()` — one small query — and drops what it keeps when the data changed (an audit
-saved, imported or finalised, dealers or standards loaded), whether the change came through this server or a CLI
-command on the same database.
+for `Repository.data_fingerprint()` — one small query — and drops what it keeps when what the reports show changed
+(a finalised audit imported, corrected or deleted, a draft finalised, dealers or standards loaded), whether the
+change came through this server or a CLI command on the same database. Drafts being captured do not count: no report
+shows them, so an auditor saving answers does not make the managers' next page re-score the wave.
 
 `updated_at` has one-second resolution: a change in the same second as the load could hide behind an unchanged
 fingerprint, so a wave loaded in the second of its newest change is loaded once more on the first request after

@@ -1002,20 +1002,19 @@ class Repository:
             return int(session.execute(sa.select(sa.func.count()).select_from(_audits)).scalar_one())
 
     def data_fingerprint(self) -> tuple[object, ...]:
-        """A cheap value that changes whenever what a scored wave is computed from changes: audits added,
-        replaced, answered, finalised or deleted, dealers, standards or programs loaded. One query over indexes
-        and small tables, for a server that caches scored waves and checks this on every request.
+        """A cheap value that changes whenever what the reports show changes: a finalised audit added, replaced,
+        corrected or deleted, a draft finalised, dealers, standards or programs added. One query, for a server that
+        keeps scored waves and checks this on every request.
 
-        `updated_at` has one-second resolution, so two changes to the same audits within one second can share a
-        fingerprint; a cache compares the newest `updated_at` (the second element) with when it loaded."""
+        Drafts are left out on purpose: reports count finalised audits only, so an auditor capturing a draft does
+        not make every manager's next page re-score the wave. Not seen: a dealer's master data edited in place
+        (same count), and two changes to finalised audits within the same second (`updated_at` has one-second
+        resolution; a cache compares the newest `updated_at`, the second element, with when it loaded)."""
+        final = _audits.c.status == AuditStatus.FINALISED.value
         one = sa.select(
-            sa.select(sa.func.count()).select_from(_audits).scalar_subquery(),
-            sa.select(sa.func.max(_audits.c.updated_at)).scalar_subquery(),
-            sa.select(sa.func.coalesce(sa.func.sum(_audits.c.revision), 0)).scalar_subquery(),
-            sa.select(sa.func.count())
-            .select_from(_audits)
-            .where(_audits.c.status == AuditStatus.FINALISED.value)
-            .scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_audits).where(final).scalar_subquery(),
+            sa.select(sa.func.max(_audits.c.updated_at)).where(final).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.sum(_audits.c.revision), 0)).where(final).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_dealers).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_standards).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_programs).scalar_subquery(),
