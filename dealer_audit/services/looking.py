@@ -54,6 +54,7 @@ class LookService:
         self._fingerprint: tuple[object, ...] | None = None
         self._waves: OrderedDict[str, _WaveEntry] = OrderedDict()
         self._wave_codes: list[str] | None = None
+        self._evidence: dict[str, Path] = {}
         self.loads = 0  # waves scored since start (tests and the benchmark read it)
 
     # ---- freshness ---------------------------------------------------------------------------------------------
@@ -151,8 +152,16 @@ class LookService:
         return found.region
 
     def evidence_path(self, sha256: str) -> Path | None:
-        """An evidence file by its hash only (the store checks the hash is hex): no name a user sends is a path."""
-        return self.workspace.evidence.path_for(sha256)
+        """An evidence file by its hash only (the store checks the hash is hex): no name a user sends is a path.
+        Remembered per hash (the store lists its folder to find one), and checked to still be there."""
+        known = self._evidence.get(sha256)
+        if known is not None and known.is_file():
+            return known
+        found = self.workspace.evidence.path_for(sha256)
+        if found is not None:
+            with self._lock:
+                self._evidence[sha256] = found
+        return found
 
 
 __all__ = ["LookService"]
