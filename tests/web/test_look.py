@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 from dealer_audit.core.answers import Answer
 from dealer_audit.core.overview import build_wave_overview
 from dealer_audit.core.report_model import DealerReport, RegionReport
+from dealer_audit.core.standard import LocalText
 from dealer_audit.services.reporting import dealer_report, prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.app import create_app
@@ -348,3 +350,15 @@ def test_every_word_a_look_template_uses_is_in_the_table() -> None:
     for template in (TEMPLATES_DIR / "look").glob("*.html"):
         used |= set(re.findall(r"t\('([\w.]+)'\)", template.read_text(encoding="utf-8")))
     assert used and used <= set(WORDS)
+
+
+def test_dealer_names_and_notes_are_shown_as_text_in_pages_and_chart_data(web_workspace: Path) -> None:
+    hostile = '</script><script>alert("x")</script><b>'
+    with Workspace.open(web_workspace) as ws:
+        dealer = ws.repo.get_dealer(RICH_DEALER)
+        ws.repo.save_dealers([replace(dealer, name=LocalText(hostile, hostile))])
+    client = TestClient(create_app(WebConfig(workspace=web_workspace), Workspace.open(web_workspace)))
+    for path in (f"/look/{WAVE}", f"/look/{WAVE}/regions/south", f"/look/{WAVE}/dealers/{RICH_DEALER}"):
+        text = client.get(path).text
+        assert hostile not in text and "<script>alert" not in text, path
+        assert "&lt;/script&gt;" in text or "\\u003c/script\\u003e" in text, path

@@ -96,9 +96,10 @@ def wave_page(
         "show_network": principal.sees_everything,
         "waves": service.waves(),
     }
-    if is_htmx(request) and request.headers.get("HX-Target") == "league":
-        return render(request, "look/_league.html", **context)
-    return render(request, "look/wave.html", **context)
+    fragment = is_htmx(request) and request.headers.get("HX-Target") == "league"
+    response = render(request, "look/_league.html" if fragment else "look/wave.html", **context)
+    response.headers["Vary"] = "HX-Request, HX-Target"  # one address, a page or its table: never mix them up
+    return response
 
 
 @router.get("/look/{wave}/regions/{region_code}", response_class=HTMLResponse)
