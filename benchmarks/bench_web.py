@@ -253,7 +253,12 @@ def main() -> None:
         client.get(f"/look/{wave}")
         client.get(f"/look/{wave}/dealers/{codes[0]}")
 
-    timings = bench_league(client, wave, regions, bands, args.requests)
+    fingerprint = Timing("freshness check per page (Repository.data_fingerprint)", None)
+    for _ in range(200):
+        ms, _ = timed(ws.repo.data_fingerprint)
+        fingerprint.add(ms)
+    timings = [fingerprint]
+    timings += bench_league(client, wave, regions, bands, args.requests)
     timings += bench_dealers(client, wave, codes, args.dealer_pages)
     loads = service.loads
     timings.append(bench_save_answer(root, wave, args.saves))
