@@ -34,6 +34,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,7 @@ def bench_league(client: Any, wave: str, regions: list[str], bands: list[str], n
         else:
             word = rng.choice(["上海", "北京", "D01", "广州", "星驰", "x"])
             query = f"q={word}&alert={rng.choice(['true', 'false'])}"
-        ms, response = timed(lambda q=query: client.get(f"/look/{wave}?{q}", headers=htmx))
+        ms, response = timed(partial(client.get, f"/look/{wave}?{query}", headers=htmx))
         assert response.status_code == 200, query
         fragment.add(ms)
     return [full, fragment]
@@ -164,11 +165,11 @@ def bench_dealers(client: Any, wave: str, codes: list[str], n: int) -> list[Timi
     again = Timing("dealer page, viewed again (report model kept)", TARGETS_MS["dealer"])
     chosen = random.Random(SEED).sample(codes, min(n, len(codes)))
     for code in chosen:
-        ms, response = timed(lambda c=code: client.get(f"/look/{wave}/dealers/{c}"))
+        ms, response = timed(partial(client.get, f"/look/{wave}/dealers/{code}"))
         assert response.status_code == 200, code
         first.add(ms)
     for code in chosen:
-        ms, response = timed(lambda c=code: client.get(f"/look/{wave}/dealers/{c}"))
+        ms, response = timed(partial(client.get, f"/look/{wave}/dealers/{code}"))
         again.add(ms)
     return [first, again]
 
@@ -181,7 +182,7 @@ def bench_save_answer(root: Path, wave: str, n: int) -> Timing:
     The browser capture route (web-capture's routes/capture.py) was not on main when this was written; this times
     the repository path it uses. With the route on main, time `POST` to it instead."""
     from dealer_audit.capture.session import CaptureSession
-    from dealer_audit.core.answers import AuditStatus
+    from dealer_audit.core.answers import Answer, AuditStatus
     from dealer_audit.core.standard import AnswerType
     from dealer_audit.storage.workspace import Workspace
 
@@ -201,9 +202,11 @@ def bench_save_answer(root: Path, wave: str, n: int) -> Timing:
 
         def save_one(item_id: str = item.id, value: str = "yes" if k % 2 else "no") -> None:
             audit = repo.get_audit(draft_id)
-            session = CaptureSession(
-                standard, audit, dealer, save=lambda answer: repo.save_answer(draft_id, answer, who="bench")
-            )
+
+            def store(answer: Answer) -> None:
+                repo.save_answer(draft_id, answer, who="bench")
+
+            session = CaptureSession(standard, audit, dealer, save=store)
             session.set_answer(item_id, value)
             session.visible_items()  # what the page shows next: conditions re-evaluated
 
@@ -255,8 +258,8 @@ def main() -> None:
 
     fingerprint = Timing("freshness check per page (Repository.data_fingerprint)", None)
     for _ in range(200):
-        ms, _ = timed(ws.repo.data_fingerprint)
-        fingerprint.add(ms)
+        sample, _ = timed(ws.repo.data_fingerprint)
+        fingerprint.add(sample)
     timings = [fingerprint]
     timings += bench_league(client, wave, regions, bands, args.requests)
     timings += bench_dealers(client, wave, codes, args.dealer_pages)

@@ -8,7 +8,7 @@ another region's page is refused (403).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -87,7 +87,7 @@ def wave_page(
         require_region(principal, region)
     query = RowQuery(visible, region, band, alert, q, sort, desc, page, PER_PAGE)
     rows = select_rows(overview.rows, query)
-    context = {
+    context: dict[str, Any] = {
         "overview": overview,
         "rows": rows,
         "query": query,
