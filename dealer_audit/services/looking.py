@@ -16,6 +16,7 @@ that second has passed.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from dealer_audit.core.report_model import DealerReport, RegionReport
 from dealer_audit.errors import NotFound
 from dealer_audit.services.reporting import WaveContext, dealer_report, prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
+
+log = logging.getLogger("dealer_audit.web")
 
 DEALER_REPORTS_KEPT = 512  # per wave: the dealer pages people are looking at, not all 3,000 at once
 WAVES_KEPT = 4  # scored waves kept in memory (each is the size of a `dealer-audit report` run)
@@ -150,6 +153,22 @@ class LookService:
         if found is None:
             raise NotFound(f"dealer {dealer_code} is not in wave {wave}")
         return found.region
+
+    def warm(self) -> threading.Thread:
+        """Score the newest wave in a background thread now, so the first person to open it does not wait for it
+        (seconds on a 3,000-dealer network). A failure is logged; the page then shows it when opened."""
+
+        def run() -> None:
+            try:
+                wave = self.latest_wave()
+                if wave is not None:
+                    self.overview(wave, self.workspace.language)
+            except Exception:
+                log.exception("scoring the newest wave in the background failed")
+
+        thread = threading.Thread(target=run, name="look-warm", daemon=True)
+        thread.start()
+        return thread
 
     def evidence_path(self, sha256: str) -> Path | None:
         """An evidence file by its hash only (the store checks the hash is hex): no name a user sends is a path.

@@ -81,3 +81,17 @@ def test_a_wave_loaded_in_the_second_of_its_newest_change_is_loaded_once_more(
     service.dealer(WAVE, "SH001", "zh")
     assert service.loads == 2
     ws.close()
+
+
+def test_warm_scores_the_newest_wave_before_anyone_asks(
+    sample_workspace_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(looking, "_now_text", lambda: "9999-12-31T23:59:59+00:00")  # long after the last import
+    ws = Workspace.open(sample_workspace_template)
+    service = LookService(ws)
+    service.warm().join(timeout=120)
+    assert service.loads == 1
+    service.overview(WAVE, ws.language)
+    service.dealer(WAVE, "SH001", "zh")
+    assert service.loads == 1
+    ws.close()
