@@ -7,11 +7,8 @@ built from it (`WaveOverview`, `RegionReport`, `DealerReport`, per language). Be
 for `Repository.data_fingerprint()` — one small query — and drops what it keeps when what the reports show changed
 (a finalised audit imported, corrected or deleted, a draft finalised, dealers or standards loaded), whether the
 change came through this server or a CLI command on the same database. Drafts being captured do not count: no report
-shows them, so an auditor saving answers does not make the managers' next page re-score the wave.
-
-`updated_at` has one-second resolution: a change in the same second as the load could hide behind an unchanged
-fingerprint, so a wave loaded in the second of its newest change is loaded once more on the first request after
-that second has passed.
+shows them, so an auditor saving answers does not make the managers' next page re-score the wave. The fingerprint
+is read before a wave is loaded, so a change committed during the load shows as a new fingerprint on the next page.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from dealer_audit.core.overview import WaveOverview, build_wave_overview
@@ -35,14 +31,9 @@ DEALER_REPORTS_KEPT = 512  # per wave: the dealer pages people are looking at, n
 WAVES_KEPT = 4  # scored waves kept in memory (each is the size of a `dealer-audit report` run)
 
 
-def _now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 @dataclass
 class _WaveEntry:
     context: WaveContext
-    loaded_at: str
     overviews: dict[str, WaveOverview] = field(default_factory=dict)
     regions: dict[tuple[str, str], RegionReport] = field(default_factory=dict)
     dealers: OrderedDict[tuple[str, str], DealerReport] = field(default_factory=OrderedDict)
@@ -54,7 +45,7 @@ class LookService:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._lock = threading.RLock()
-        self._fingerprint: tuple[object, ...] | None = None
+        self._fingerprint: tuple[int, ...] | None = None
         self._waves: OrderedDict[str, _WaveEntry] = OrderedDict()
         self._wave_codes: list[str] | None = None
         self._evidence: dict[str, Path] = {}
@@ -70,14 +61,6 @@ class LookService:
                 self._fingerprint = fingerprint
                 self._waves.clear()
                 self._wave_codes = None
-                return
-            newest = fingerprint[1]
-            if isinstance(newest, str):
-                now = _now_text()
-                for code, entry in list(self._waves.items()):
-                    # loaded within the second of the newest change, and that second is over: load once more
-                    if entry.loaded_at <= newest < now:
-                        del self._waves[code]
 
     def _entry(self, wave: str) -> _WaveEntry:
         self._refresh()
@@ -89,10 +72,9 @@ class LookService:
             if wave not in self.waves():
                 known = ", ".join(self.waves()) or "none"
                 raise NotFound(f"wave {wave} has no audits (waves with audits: {known})")
-            loaded_at = _now_text()
             context = prepare_wave(self.workspace, wave)
             self.loads += 1
-            entry = _WaveEntry(context, loaded_at)
+            entry = _WaveEntry(context)
             self._waves[wave] = entry
             while len(self._waves) > WAVES_KEPT:
                 self._waves.popitem(last=False)

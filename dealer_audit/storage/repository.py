@@ -983,26 +983,28 @@ class Repository:
         with self._read() as session:
             return int(session.execute(sa.select(sa.func.count()).select_from(_audits)).scalar_one())
 
-    def data_fingerprint(self) -> tuple[object, ...]:
-        """A cheap value that changes whenever what the reports show changes: a finalised audit added, replaced,
-        corrected or deleted, a draft finalised, dealers, standards or programs added. One query, for a server that
-        keeps scored waves and checks this on every request.
+    def data_fingerprint(self) -> tuple[int, ...]:
+        """A cheap value that changes whenever what the reports show changes, for a server that keeps scored waves
+        and checks this before every page: how many finalised audits (a new one imported, a draft finalised), the
+        audit trail's size and newest entry (every change to a stored audit after the fact — a finalisation, a
+        corrected answer, a replaced revision — writes one), and how many dealers, standards and programs.
 
-        Drafts are left out on purpose: reports count finalised audits only, so an auditor capturing a draft does
-        not make every manager's next page re-score the wave. Not seen: a dealer's master data edited in place
-        (same count), and two changes to finalised audits within the same second (`updated_at` has one-second
-        resolution; a cache compares the newest `updated_at`, the second element, with when it loaded)."""
-        final = _audits.c.status == AuditStatus.FINALISED.value
+        One query over indexes (about a millisecond at 24,000 audits), never a scan of the audits. Drafts are left
+        out on purpose: reports count finalised audits only, so an auditor capturing a draft does not make every
+        manager's next page re-score the wave. Not seen: a dealer's master data edited in place (same count)."""
         one = sa.select(
-            sa.select(sa.func.count()).select_from(_audits).where(final).scalar_subquery(),
-            sa.select(sa.func.max(_audits.c.updated_at)).where(final).scalar_subquery(),
-            sa.select(sa.func.coalesce(sa.func.sum(_audits.c.revision), 0)).where(final).scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(_audits)
+            .where(_audits.c.status == AuditStatus.FINALISED.value)
+            .scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_trail_table).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.max(_trail_table.c.id), 0)).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_dealers).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_standards).scalar_subquery(),
             sa.select(sa.func.count()).select_from(_programs).scalar_subquery(),
         )
         with self._read() as session:
-            return tuple(session.execute(one).one())
+            return tuple(int(value) for value in session.execute(one).one())
 
     def _load_audits(self, session: Session, conditions: list[Any]) -> list[Audit]:
         audit_rows = session.execute(

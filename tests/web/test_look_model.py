@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from dealer_audit.core.answers import Answer, AuditStatus
 from dealer_audit.core.overview import build_wave_overview
-from dealer_audit.services import looking
 from dealer_audit.services.looking import LookService
 from dealer_audit.services.reporting import prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
@@ -55,38 +53,21 @@ def test_fingerprint_changes_with_every_kind_of_change(loaded_repo: Any, make_au
     assert not changed()  # drafts are in no report: capturing one leaves the managers' cached waves alone
     loaded_repo.finalise(draft.audit_id, who="王芳")
     assert changed()
-    loaded_repo.save_answer(draft.audit_id, Answer("R03", "no"), who="hq", why="photo shows otherwise")
-    assert changed()  # a change after finalisation bumps the revision
-    loaded_repo.save_audit(make_audit())
+    for value in ("no", "yes", "no"):  # corrections in the same second each show (the trail grows)
+        loaded_repo.save_answer(draft.audit_id, Answer("R03", value), who="hq", why="photo shows otherwise")
+        assert changed()
+    final = make_audit()
+    loaded_repo.save_audit(final)
+    assert changed()
+    revised = replace(final, answers={**final.answers, "R01": Answer("R01", "no")})
+    loaded_repo.save_audit(revised, replace=True, who="hq", why="re-imported")
+    assert changed()
+    dealer = loaded_repo.list_dealers()[0]
+    loaded_repo.save_dealers([replace(dealer, code="NEW001")])
     assert changed()
 
 
-def test_a_wave_loaded_in_the_second_of_its_newest_change_is_loaded_once_more(
-    sample_workspace_template: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ws = Workspace.open(sample_workspace_template)
-    service = LookService(ws)
-    newest = ws.repo.data_fingerprint()[1]
-    assert isinstance(newest, str)
-    clock = {"now": newest}  # the server loads in the very second the last audit was stored
-    monkeypatch.setattr(looking, "_now_text", lambda: clock["now"])
-    service.overview(WAVE, "zh")
-    assert service.loads == 1
-    service.overview(WAVE, "zh")
-    assert service.loads == 1  # still that second: a later change in it would show in the next second
-    clock["now"] = "9999-12-31T23:59:59+00:00"
-    service.overview(WAVE, "zh")
-    assert service.loads == 2  # the second is over: loaded once more, now settled
-    service.overview(WAVE, "zh")
-    service.dealer(WAVE, "SH001", "zh")
-    assert service.loads == 2
-    ws.close()
-
-
-def test_warm_scores_the_newest_wave_before_anyone_asks(
-    sample_workspace_template: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(looking, "_now_text", lambda: "9999-12-31T23:59:59+00:00")  # long after the last import
+def test_warm_scores_the_newest_wave_before_anyone_asks(sample_workspace_template: Path) -> None:
     ws = Workspace.open(sample_workspace_template)
     service = LookService(ws)
     service.warm().join(timeout=120)
