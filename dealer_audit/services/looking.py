@@ -60,7 +60,9 @@ class LookService:
         with self._lock:
             if fingerprint != self._fingerprint:
                 self._fingerprint = fingerprint
-                self._waves.clear()
+                if self._waves:
+                    self._waves.clear()
+                    gc.unfreeze()  # whatever the dropped waves left in cycles becomes collectable again
                 self._wave_codes = None
 
     def _entry(self, wave: str) -> _WaveEntry:
@@ -74,16 +76,17 @@ class LookService:
                 known = ", ".join(self.waves()) or "none"
                 raise NotFound(f"wave {wave} has no audits (waves with audits: {known})")
             context = prepare_wave(self.workspace, wave)
-            # A scored wave is millions of small objects that live until the data changes; the cyclic collector
-            # would walk them all in every full collection (seconds, in the middle of some page). Freeze them out
-            # of its reach; they are acyclic and freed by reference counting when the wave is dropped.
-            gc.collect()
-            gc.freeze()
             self.loads += 1
             entry = _WaveEntry(context)
             self._waves[wave] = entry
             while len(self._waves) > WAVES_KEPT:
                 self._waves.popitem(last=False)
+                gc.unfreeze()  # whatever the dropped wave left in cycles becomes collectable again
+            # A scored wave is millions of small objects that live until the data changes; the cyclic collector
+            # would walk them all in every full collection (seconds, in the middle of some page). Freeze them out
+            # of its reach; a dropped wave is freed by reference counting, and unfrozen for any cycles.
+            gc.collect()
+            gc.freeze()
             return entry
 
     # ---- what the pages ask for ------------------------------------------------------------------------------
