@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dealer_audit.core.overview import WaveOverview, build_wave_overview
 from dealer_audit.core.report_model import DealerReport, RegionReport
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import ConfigurationError, NotFound
 from dealer_audit.services.reporting import WaveContext, dealer_report, prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
 
@@ -163,11 +163,15 @@ class LookService:
 
     def evidence_path(self, sha256: str) -> Path | None:
         """An evidence file by its hash only (the store checks the hash is hex): no name a user sends is a path.
-        Remembered per hash (the store lists its folder to find one), and checked to still be there."""
+        Remembered per hash (the store lists its folder to find one), and checked to still be there. None without
+        an evidence store (HQ serving a database alone)."""
         known = self._evidence.get(sha256)
         if known is not None and known.is_file():
             return known
-        found = self.workspace.evidence.path_for(sha256)
+        try:
+            found = self.workspace.evidence.path_for(sha256)
+        except ConfigurationError:  # HQ on --db alone without an evidence store: pages show file names only
+            return None
         if found is not None:
             with self._lock:
                 self._evidence[sha256] = found
