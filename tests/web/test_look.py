@@ -360,3 +360,21 @@ def test_dealer_names_and_notes_are_shown_as_text_in_pages_and_chart_data(web_wo
         text = client.get(path).text
         assert hostile not in text and "<script>alert" not in text, path
         assert "&lt;/script&gt;" in text or "\\u003c/script\\u003e" in text, path
+
+
+def test_a_database_served_without_an_evidence_store_names_the_photos(
+    web_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HQ serving a database alone (no workspace folder, no --evidence-dir): pages work, photos are named."""
+    monkeypatch.chdir(web_workspace.parent)  # no workspace to find from here
+    url = f"sqlite:///{web_workspace / 'audit.db'}"
+    ws = Workspace.open(db_url=url)
+    assert ws.root is None
+    client = TestClient(create_app(WebConfig(db_url=url), ws))
+    page = client.get(f"/look/{WAVE}/dealers/{RICH_DEALER}")
+    assert page.status_code == 200
+    assert 'data-testid="evidence-thumb"' not in page.text
+    report, _ = reports(web_workspace, RICH_DEALER, "south")
+    failed = [r for a in report.audits for b in a.sections for r in b.items if r.result.value in ("fail", "partial")]
+    names = {e.file_name for r in failed for e in r.evidence}
+    assert names and all(name in page.text for name in names)
