@@ -34,8 +34,10 @@ def heatmap_chart(report: RegionReport) -> Json:
 def section_chart(report: DealerReport) -> Json:
     """The page-1 bars of the dealer PDF: each section, this dealer against region and network."""
     sections = report.sections
+    standards = {c.standard_id: c.title for c in report.checklists}
     return {
         "categories": [s.title for s in sections],
+        "standards": [standards.get(s.standard_id, s.standard_id) for s in sections],
         "series": [
             {
                 "name": report.t(key),

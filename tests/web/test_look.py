@@ -378,3 +378,34 @@ def test_a_database_served_without_an_evidence_store_names_the_photos(
     failed = [r for a in report.audits for b in a.sections for r in b.items if r.result.value in ("fail", "partial")]
     names = {e.file_name for r in failed for e in r.evidence}
     assert names and all(name in page.text for name in names)
+
+
+def test_a_hostile_dealer_name_in_a_chart_tooltip_stays_text(web_workspace: Path, offline_page: OfflinePage) -> None:
+    hostile = '<img src="x" onerror="window.__xss = 1">GZ'
+    with Workspace.open(web_workspace) as ws:
+        dealer = ws.repo.get_dealer(RICH_DEALER)
+        ws.repo.save_dealers([replace(dealer, name=LocalText(hostile, hostile))])
+    server = LiveServer(web_workspace)
+    server.start()
+    try:
+        page = offline_page.page
+        page.goto(f"{server.url}/look/{WAVE}/regions/south")
+        heat = json.loads(page.locator('script[data-for="heatmap"]').text_content() or "")
+        row = heat["codes"].index(RICH_DEALER)
+        chart = page.get_by_test_id("chart-heatmap")
+        chart.scroll_into_view_if_needed()
+        x, y = page.evaluate(
+            """(row) => echarts.getInstanceByDom(document.querySelector('[data-chart=heatmap]'))
+                 .convertToPixel({seriesIndex: 0}, [1, row])""",
+            row,
+        )
+        box = chart.bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + x, box["y"] + y)  # the tooltip names the dealer
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.chart div')].some(d => d.innerText.includes('GZ'))"
+        )
+        assert page.evaluate("window.__xss") is None
+        assert page.locator('.chart img[src="x"]').count() == 0
+    finally:
+        server.stop()

@@ -10,6 +10,10 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  function esc(text) {  // names in tooltips (HTML) are text, never markup
+    return String(text).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
+
   function textAt(series, index) {
     var t = series.texts[index];
     return t === "N/A" || t === "–" ? "" : t;
@@ -27,8 +31,8 @@
           trigger: "axis", axisPointer: { type: "shadow" },
           formatter: function (items) {
             var i = items[0].dataIndex;
-            return d.categories[i] + "<br>" + d.series.map(function (s, k) {
-              return items[0].marker.replace(/background-color:[^;]+/, "background-color:" + colours[k]) + s.name + ": " + s.texts[i];
+            return "<b>" + esc(d.categories[i]) + "</b> · " + esc(d.standards[i]) + "<br>" + d.series.map(function (s, k) {
+              return items[0].marker.replace(/background-color:[^;]+/, "background-color:" + colours[k]) + esc(s.name) + ": " + s.texts[i];
             }).join("<br>");
           }
         },
@@ -52,7 +56,7 @@
           trigger: "axis",
           formatter: function (items) {
             var i = items[0].dataIndex;
-            return d.waves[i] + "<br>" + items.map(function (it) { return it.marker + it.seriesName + ": " + d.series[it.seriesIndex].texts[i]; }).join("<br>");
+            return esc(d.waves[i]) + "<br>" + items.map(function (it) { return it.marker + esc(it.seriesName) + ": " + d.series[it.seriesIndex].texts[i]; }).join("<br>");
           }
         },
         xAxis: { type: "category", data: d.waves, boundaryGap: true },
@@ -91,7 +95,7 @@
         textStyle: { fontFamily: FONT },
         grid: { left: 8, right: 16, top: 8, bottom: 70, containLabel: true },
         tooltip: {
-          formatter: function (p) { return d.rows[p.value[1]] + "<br>" + d.columns[p.value[0]] + ": " + d.texts[p.value[1]][p.value[0]]; }
+          formatter: function (p) { return esc(d.rows[p.value[1]]) + "<br>" + esc(d.columns[p.value[0]]) + ": " + d.texts[p.value[1]][p.value[0]]; }
         },
         xAxis: { type: "category", data: d.columns, position: "top", axisLabel: { interval: 0, rotate: 30, width: 120, overflow: "truncate" }, splitArea: { show: true } },
         yAxis: { type: "category", data: d.rows, inverse: true, axisLabel: { interval: 0, width: 180, overflow: "truncate" }, splitArea: { show: true } },
