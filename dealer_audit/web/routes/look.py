@@ -8,13 +8,15 @@ another region's page is refused (403).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from dealer_audit.core.overview import RowQuery, SortKey, select_rows
-from dealer_audit.core.report_model import DealerReport, label
+from dealer_audit.core.report_model import LABELS, DealerReport, label
 from dealer_audit.render.thumbnail import thumbnail_jpeg
 from dealer_audit.services.looking import LookService
 from dealer_audit.storage.media import detect_media_type
@@ -51,10 +53,9 @@ def require_region(principal: Principal, region: str) -> None:
         raise HTTPException(status_code=403)
 
 
+@cache
 def _labels(lang: str) -> dict[str, str]:
     """The report model's words in `lang`, so the pages name things exactly as the PDFs do."""
-    from dealer_audit.core.report_model import LABELS
-
     return {key: label(key, lang) for key in LABELS}
 
 
@@ -63,7 +64,7 @@ def look_start(request: Request, service: Service, _viewer: Viewer) -> Response:
     wave = service.latest_wave()
     if wave is None:
         return render(request, "look/empty.html")
-    return RedirectResponse(f"/look/{wave}", status_code=303)
+    return RedirectResponse(f"/look/{quote(wave, safe='')}", status_code=303)
 
 
 @router.get("/look/{wave}", response_class=HTMLResponse)
