@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -251,7 +252,9 @@ def main() -> None:
     regions = [r.code for r in overview.regions]
     bands = [b.band.code for b in overview.network.bands if b.band.code]
     n_audits = len(service.context(wave).audits)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"wave {wave}: {len(codes)} dealers, {n_audits} audits; first overview (scores the wave) {cold_ms:.0f} ms")
+    print(f"server process peak memory with the wave kept: {rss_mb:.0f} MB")
     for _ in range(10):  # warm-up: templates compiled, code paths hot
         client.get(f"/look/{wave}")
         client.get(f"/look/{wave}/dealers/{codes[0]}")
@@ -286,6 +289,7 @@ def main() -> None:
             "audits_in_wave": n_audits,
             "wave": wave,
             "first_overview_ms": round(cold_ms, 1),
+            "peak_memory_mb": round(rss_mb),
             "cache_kept_during_capture": kept,
             "timings": rows,
             "load_average": load,
