@@ -29,7 +29,7 @@ from dealer_audit.storage.workspace import Workspace
 log = logging.getLogger("dealer_audit.web")
 
 DEALER_REPORTS_KEPT = 512  # per wave: the dealer pages people are looking at, not all 3,000 at once
-WAVES_KEPT = 2  # scored waves kept in memory: the newest and one other (each ~1 GB at 3,000 dealers, see bench_web)
+WAVES_KEPT = 2  # scored waves kept in memory: the newest and one other (a 3,000-dealer wave: ~1.5 GB peak)
 
 
 @dataclass
