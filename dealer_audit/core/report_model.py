@@ -1211,6 +1211,40 @@ def _heat_tenths(rows: Sequence[HeatRow], lang: str) -> tuple[HeatRow, ...]:
     return tuple(overview)
 
 
+def league_row(d: DealerResult, lang: str) -> LeagueRow:
+    """A dealer as one line of a league table (the regional PDF's and the browser's overview)."""
+    return LeagueRow(
+        d.code,
+        d.dealer.name.get(lang),
+        d.dealer.city,
+        Figure.of(d.composite),
+        _band_tag(d.band, lang),
+        d.rank.region,
+        d.rank.network,
+        Figure.delta(d.delta.change),
+        d.n_audits,
+        bool(d.alerts),
+        Span.of(d.composite_ci),
+        Figure.of(d.shrunk_composite),
+        change_label(d.delta_test, lang),
+        rank_range_text(*_range(d.rank_range, "region")),
+        rank_range_text(*_range(d.rank_range, "network")),
+    )
+
+
+def band_counts(members: Iterable[DealerResult], bands: Iterable[Band], lang: str) -> tuple[BandCount, ...]:
+    """How many of `members` fall in each band, best band first; dealers without a band last (when any)."""
+    members = list(members)
+    counts = [
+        BandCount(_band_tag(band, lang), sum(1 for d in members if d.band is not None and d.band.code == band.code))
+        for band in sorted(bands, key=lambda b: b.min, reverse=True)
+    ]
+    unbanded = sum(1 for d in members if d.band is None)
+    if unbanded:
+        counts.append(BandCount(NO_BAND, unbanded))
+    return tuple(counts)
+
+
 def build_region_report(
     result: WaveResult,
     region_code: str,
@@ -1231,34 +1265,8 @@ def build_region_report(
     region = program.region(region_code)
     members = result.ranking(region_code)
     columns = _standard_columns(result, standards, lang)
-    league = tuple(
-        LeagueRow(
-            d.code,
-            d.dealer.name.get(lang),
-            d.dealer.city,
-            Figure.of(d.composite),
-            _band_tag(d.band, lang),
-            d.rank.region,
-            d.rank.network,
-            Figure.delta(d.delta.change),
-            d.n_audits,
-            bool(d.alerts),
-            Span.of(d.composite_ci),
-            Figure.of(d.shrunk_composite),
-            change_label(d.delta_test, lang),
-            rank_range_text(*_range(d.rank_range, "region")),
-            rank_range_text(*_range(d.rank_range, "network")),
-        )
-        for d in members
-    )
-    counts = []
-    for band in sorted(program.bands, key=lambda b: b.min, reverse=True):
-        counts.append(
-            BandCount(_band_tag(band, lang), sum(1 for d in members if d.band is not None and d.band.code == band.code))
-        )
-    unbanded = sum(1 for d in members if d.band is None)
-    if unbanded:
-        counts.append(BandCount(NO_BAND, unbanded))
+    league = tuple(league_row(d, lang) for d in members)
+    counts = band_counts(members, program.bands, lang)
     heat_cols = tuple(HeatColumn(s.standard_id, c.section_id, c.title) for s in columns for c in s.sections)
     heat_rows = []
     for d in members:
@@ -1323,7 +1331,7 @@ def build_region_report(
         max=Figure.of(group.composite.max),
         network_mean=Figure.of(result.network.composite.mean),
         league=league,
-        bands=tuple(counts),
+        bands=counts,
         heat_columns=heat_cols,
         heat_rows=tuple(heat_rows),
         heat_overview=heat_overview,

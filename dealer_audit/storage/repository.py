@@ -517,6 +517,11 @@ class Repository:
         rows = sorted(rows, key=lambda r: (r.position is None, r.position or 0, r.start or "", r.code))
         return [Wave(r.code, LocalText(r.title_zh, r.title_en), r.start, r.end) for r in rows]
 
+    def audited_waves(self) -> set[str]:
+        """The codes of the waves at least one stored audit belongs to."""
+        with self._read() as session:
+            return set(session.execute(sa.select(_audits.c.wave).distinct()).scalars())
+
     # ---- dealers ---------------------------------------------------------------------------------------------
 
     @staticmethod
@@ -1034,6 +1039,29 @@ class Repository:
     def count_audits(self) -> int:
         with self._read() as session:
             return int(session.execute(sa.select(sa.func.count()).select_from(_audits)).scalar_one())
+
+    def data_fingerprint(self) -> tuple[int, ...]:
+        """A cheap value that changes whenever what the reports show changes, for a server that keeps scored waves
+        and checks this before every page: how many finalised audits (a new one imported, a draft finalised), the
+        audit trail's size and newest entry (every change to a stored audit after the fact — a finalisation, a
+        corrected answer, a replaced revision — writes one), and how many dealers, standards and programs.
+
+        One query over indexes (about a millisecond at 24,000 audits), never a scan of the audits. Drafts are left
+        out on purpose: reports count finalised audits only, so an auditor capturing a draft does not make every
+        manager's next page re-score the wave. Not seen: a dealer's master data edited in place (same count)."""
+        one = sa.select(
+            sa.select(sa.func.count())
+            .select_from(_audits)
+            .where(_audits.c.status == AuditStatus.FINALISED.value)
+            .scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_trail_table).scalar_subquery(),
+            sa.select(sa.func.coalesce(sa.func.max(_trail_table.c.id), 0)).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_dealers).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_standards).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(_programs).scalar_subquery(),
+        )
+        with self._read() as session:
+            return tuple(int(value) for value in session.execute(one).one())
 
     def _load_audits(self, session: Session, conditions: list[Any]) -> list[Audit]:
         audit_rows = session.execute(

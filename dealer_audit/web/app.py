@@ -17,13 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from dealer_audit.errors import Conflict, DealerAuditError, NotFound, ValidationFailed
+from dealer_audit.services.looking import LookService
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.config import WebConfig
 from dealer_audit.web.csrf import require_csrf
 from dealer_audit.web.i18n import LANG_COOKIE, choose_language, translate
 from dealer_audit.web.pages import STATIC_DIR, is_htmx, render, request_language
 from dealer_audit.web.principal import LOCAL_PRINCIPAL
-from dealer_audit.web.routes import home
+from dealer_audit.web.routes import downloads, home, look
 
 log = logging.getLogger("dealer_audit.web")
 
@@ -43,11 +44,14 @@ def create_app(config: WebConfig, workspace: Workspace | None = None) -> FastAPI
     )
     app.state.config = config
     app.state.workspace = ws
+    app.state.look = LookService(ws)  # scored waves cached for the look pages
 
     _install_middleware(app, config, ws)
     _install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(home.router)
+    app.include_router(look.router)
+    app.include_router(downloads.router)
     return app
 
 
