@@ -21,6 +21,7 @@ from dealer_audit.cli import (
     score,
     serve,
     transfer,
+    users,
     workspace,
     xlsform,
 )
@@ -74,7 +75,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, users):
     module.register(app)
 
 

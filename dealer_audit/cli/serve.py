@@ -32,10 +32,12 @@ def serve(
     from dealer_audit.web.app import create_app
 
     ws = open_workspace(workspace, db)
-    if not is_loopback(host):
+    if not is_loopback(host) and ws.repo.count_accounts() == 0:
+        ws.close()
         raise ConfigurationError(
-            f"refusing to listen on {host}: other machines could reach it, and the browser app has no accounts "
-            "yet; serve on 127.0.0.1 (the default)"
+            f"refusing to listen on {host}: other machines could reach it and this workspace has no accounts; "
+            "create one first (dealer-audit users add NAME --role hq), or serve on 127.0.0.1 (the default) / "
+            f"拒绝在 {host} 上监听：其他电脑可以访问，但此工作区没有任何账户；请先用 dealer-audit users add 创建账户"
         )
     config = WebConfig(workspace=ws.root, db_url=db, host=host, port=port, secret=server_secret(ws.root))
     app = create_app(config, ws)
