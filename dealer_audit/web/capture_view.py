@@ -85,6 +85,7 @@ class SectionView:
     progress: SectionProgress
     items: list[ItemView]
     hidden: int  # items of the section that do not apply now
+    refusals: list[str] = field(default_factory=list)  # refused changes to items not shown (they do not apply)
 
 
 @dataclass(frozen=True)
@@ -135,17 +136,30 @@ def section_view(
         for n, item in enumerate(visible, 1)
     ]
     progress = next(p for p in session.section_progress() if p.section.id == section.id)
-    return SectionView(section, progress, views, len(section.items) - len(visible))
+    shown = {item.id for item in visible}
+    refusals = [notice.refused for item_id, notice in notices.items() if notice.refused and item_id not in shown]
+    return SectionView(section, progress, views, len(section.items) - len(visible), refusals)
 
 
 def refusal_text(error: CaptureError, lang: str) -> str:
     """A session refusal in the user's language (its English text when the words table has no entry)."""
     params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in error.params.items()}
     if error.code == "evidence":
-        params["needs"] = "、".join(need_words(tuple(error.params.get("needs", ())), lang))  # type: ignore[arg-type]
+        params["needs"] = join_words(need_words(tuple(error.params.get("needs", ())), lang), lang)  # type: ignore[arg-type]
+    if error.code == "incomplete":
+        parts = [translate("capture.refused.incomplete", lang)]
+        if params.get("missing"):
+            parts.append(translate("capture.refused.incomplete_missing", lang, missing=params["missing"]))
+        if params.get("evidence"):
+            parts.append(translate("capture.refused.incomplete_evidence", lang, evidence=params["evidence"]))
+        return " ".join(parts)
     key = f"capture.refused.{error.code}"
     text = translate(key, lang, **params)
     return str(error) if text == key else text
+
+
+def join_words(words: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(words)
 
 
 def need_words(needs: tuple[str, ...], lang: str) -> list[str]:

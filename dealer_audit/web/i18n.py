@@ -161,10 +161,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "{item} does not apply now (its condition does not hold).",
     ),
     "capture.refused.evidence": ("{item} 还需要：{needs}", "{item} still needs: {needs}"),
-    "capture.refused.incomplete": (
-        "尚不能定稿：未答的必答项目 {missing}；缺少证据 {evidence}。",
-        "The audit cannot be finalised yet: unanswered required items {missing}; evidence missing on {evidence}.",
-    ),
+    "capture.refused.incomplete": ("尚不能定稿。", "The audit cannot be finalised yet."),
+    "capture.refused.incomplete_missing": ("未答的必答项目：{missing}。", "Unanswered required items: {missing}."),
+    "capture.refused.incomplete_evidence": ("缺少证据的项目：{evidence}。", "Evidence missing on: {evidence}."),
     # ---- capture: uploads ----
     "capture.upload.too_large": (
         "照片“{name}”过大，未保存：每个文件不得超过 {limit} MB。",

@@ -28,6 +28,7 @@ from dealer_audit.web.capture_view import (
     answer_text,
     audit_view,
     fingerprint,
+    join_words,
     need_words,
     refusal_text,
     section_view,
@@ -253,7 +254,7 @@ def _page_context(request: Request, session: CaptureSession) -> dict[str, object
         "editable": _editable(request, session),
         "max_upload_bytes": request.app.state.config.max_upload_bytes,
         "max_upload_mb": request.app.state.config.max_upload_bytes // (1024 * 1024),
-        "need_words": lambda needs: "、".join(need_words(needs, request_language(request))),
+        "need_words": lambda needs: join_words(need_words(needs, request_language(request)), request_language(request)),
         "AnswerType": AnswerType,
     }
 
