@@ -4,7 +4,6 @@ with conditions, keyboard answers, a photo, a knock-out that blocks finalising; 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.slow
 
 WAVE = "2026-Q4"
 ANSWERED = re.compile(r"\banswered\b")
-SHOTS = os.environ.get("DEALER_AUDIT_DOC_SHOTS")  # a folder: also write the docs screenshots there
 
 
 def start_in_browser(page: Page, server: LiveServer, dealer: str, search: str) -> str:
@@ -139,9 +137,6 @@ def test_full_audit_in_the_browser(live_server: LiveServer, offline_page: Offlin
     page.wait_for_function("document.querySelector('[data-testid=thumb-DR01]').naturalWidth > 0")
     expect(page.get_by_test_id("needs-DR01")).to_have_count(0)
     assert page.input_value("#note-DR01") == note  # shown as text, never run
-    if SHOTS:
-        page.locator("#item-DR01").focus()
-        page.screenshot(path=str(Path(SHOTS) / "web-capture.png"))
     page.get_by_role("link", name="汇总与定稿").first.click()
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("finalised")).to_be_visible()
@@ -214,5 +209,3 @@ def test_capture_page_fits_a_tablet(live_server: LiveServer, offline_page: Offli
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     key_answer(page, "DB02", "y")
     expect(page.get_by_test_id("progress")).to_contain_text("已答 1 /")
-    if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / "web-capture-tablet.png"))
