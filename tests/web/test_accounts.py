@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from dealer_audit.cli.app import app as cli_app
 from dealer_audit.core.accounts import AccountError, Role
+from dealer_audit.storage.repository import Repository
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.accounts import add_account, authenticate, change_password
 from tests.web.helpers import csrf_of, htmx, make_client
@@ -174,3 +175,24 @@ def test_serve_beyond_loopback_needs_an_account(web_workspace: Path) -> None:
     assert result.exit_code == 1
     assert "refusing to listen on 0.0.0.0" in result.output and "dealer-audit users add" in result.output
     assert "Traceback" not in result.output
+
+
+def test_accounts_are_stored_on_both_databases(repo: Repository) -> None:
+    from dealer_audit.core.accounts import Account
+    from dealer_audit.errors import Conflict, NotFound
+
+    store = repo  # on SQLite and PostgreSQL
+    account = Account("chen", Role.REGIONAL, frozenset({"east", "south"}), "陈经理", "$argon2id$x")
+    store.save_account(account)
+    found = store.get_account("chen")
+    assert found is not None and found.regions == frozenset({"east", "south"}) and found.display_name == "陈经理"
+    assert found.created_at
+    with pytest.raises(Conflict, match="already exists"):
+        store.save_account(account)
+    store.save_account(Account("chen", Role.HQ, frozenset(), "陈", "$argon2id$y"), replace=True)
+    assert store.get_account("chen").role is Role.HQ
+    assert [a.name for a in store.list_accounts()] == ["chen"] and store.count_accounts() == 1
+    store.remove_account("chen")
+    with pytest.raises(NotFound, match="no account chen"):
+        store.remove_account("chen")
+    assert store.get_account("chen") is None and store.count_accounts() == 0

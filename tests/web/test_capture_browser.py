@@ -209,3 +209,34 @@ def test_capture_page_fits_a_tablet(live_server: LiveServer, offline_page: Offli
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     key_answer(page, "DB02", "y")
     expect(page.get_by_test_id("progress")).to_contain_text("已答 1 /")
+
+
+DROP_OR_PASTE = """([selector, kind, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], kind + ".png", {type: "image/png"}));
+  const target = document.querySelector(selector);
+  if (kind === "drop") {
+    target.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    target.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  } else {
+    target.focus();
+    target.dispatchEvent(new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true}));
+  }
+}"""
+
+
+def test_photo_by_drag_and_drop_and_by_paste(live_server: LiveServer, offline_page: OfflinePage) -> None:
+    import base64
+
+    page = offline_page.page
+    audit_id = start_in_browser(page, live_server, "HZ001", "HZ001")
+    page.goto(f"{live_server.url}/capture/{audit_id}/section/data_continuity")
+    page.evaluate(DROP_OR_PASTE, ["#item-DC01 .item-text", "drop", base64.b64encode(png_bytes((0, 120, 0))).decode()])
+    expect(page.get_by_test_id("thumb-DC01")).to_be_visible()
+    page.evaluate(DROP_OR_PASTE, ["#item-DC03", "paste", base64.b64encode(png_bytes((0, 0, 160))).decode()])
+    expect(page.get_by_test_id("thumb-DC03")).to_be_visible()
+    with Workspace.open(live_server.workspace) as ws:
+        answers = ws.repo.get_audit(audit_id).answers
+    assert [e.file_name for e in answers["DC01"].evidence] == ["drop.png"]
+    assert [e.file_name for e in answers["DC03"].evidence] == ["paste.png"]
