@@ -88,6 +88,15 @@ def test_nothing_but_the_sign_in_page_without_an_account(accounts: Path) -> None
     assert wrong.status_code == 401 and "The login name or the password is wrong." in wrong.text
     no_token = client.post("/login", data={"name": "wang", "password": PASSWORD})
     assert no_token.status_code == 403
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        away = client.post(
+            "/login",
+            data={"csrf_token": csrf_of(client, "/login"), "name": "wang", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert away.status_code == 303 and away.headers["location"] == "/"  # never off this server
+    # signing in renewed the session, so the token of the page shown before is void
+    assert client.post("/login", data={"csrf_token": token, "name": "wang", "password": PASSWORD}).status_code == 403
 
 
 def test_regional_manager_is_refused_another_regions_dealer(accounts: Path) -> None:

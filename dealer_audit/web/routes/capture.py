@@ -358,8 +358,9 @@ def summary_page(request: Request, audit_id: str) -> HTMLResponse:
 def finalise(request: Request, audit_id: str) -> Response:
     session = _open(request, audit_id, edit=True)
     principal = _principal(request)
+    who = session.audit.auditor if principal is LOCAL_PRINCIPAL else principal.name  # nobody signs in on loopback
     try:
-        finalise_capture(_workspace(request).repo, session, principal.display_name or principal.name)
+        finalise_capture(_workspace(request).repo, session, who or principal.name)
     except CaptureError as error:
         log.info("audit %s: finalise refused: %s", audit_id, error)
         return render(
@@ -383,7 +384,10 @@ def evidence(request: Request, audit_id: str, sha256: str, thumb: bool = False) 
     if ref is None or path is None:
         raise _refuse(request, 404, "capture.err.no_photo", f"no evidence {sha256[:16]} on audit {audit_id}")
     if thumb and ref.media_type.startswith("image/"):
-        data, media_type = thumbnail(path)
+        try:
+            data, media_type = thumbnail(path)
+        except (OSError, ValueError) as error:  # a stored file Pillow cannot read (e.g. imported, damaged)
+            raise _refuse(request, 404, "capture.err.no_photo", f"no thumbnail of {path.name}: {error}") from None
         return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})
     media_type = ref.media_type if ref.media_type in ("image/jpeg", "image/png", "image/gif", "image/webp") else None
     headers = {"Cache-Control": "private, max-age=86400"}
