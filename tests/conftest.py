@@ -240,3 +240,5 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own DEALER_AUDIT_* variables must not leak into tests."""
     monkeypatch.delenv("DEALER_AUDIT_WORKSPACE", raising=False)
     monkeypatch.delenv("DEALER_AUDIT_DB", raising=False)
+    monkeypatch.delenv("DEALER_AUDIT_EVIDENCE", raising=False)
+    monkeypatch.delenv("DEALER_AUDIT_LANG", raising=False)

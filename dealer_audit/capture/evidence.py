@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dealer_audit.core.answers import EvidenceRef
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.errors import ConfigurationError, DealerAuditError
 from dealer_audit.storage.media import detect_media_type, stored_suffix
 from dealer_audit.storage.workspace import EvidenceStore
 
@@ -52,6 +52,8 @@ def store_evidence(source: str | Path, evidence_dir: Path) -> EvidenceRef:
         return _store(path, evidence_dir)
     except OSError as error:
         raise EvidenceError(f"cannot attach {path}: {error.strerror or error}") from None
+    except ConfigurationError as error:  # the evidence store itself cannot be written (read-only, full)
+        raise EvidenceError(f"cannot attach {path}: {error}") from None
 
 
 def _store(path: Path, evidence_dir: Path) -> EvidenceRef:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
 
 
 def capture(
@@ -21,6 +21,7 @@ def capture(
     resume: Annotated[bool, typer.Option("--resume", help="Continue this dealer/standard/wave draft.")] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Capture an audit item by item; every answer is saved as it is given (q quits, --resume continues).
 
@@ -28,7 +29,7 @@ def capture(
     """
     from dealer_audit.capture.wizard import run_capture
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws:
         language = (lang or ws.language or "zh").lower()
         if language not in ("zh", "en", "zh-cn"):
             raise typer.BadParameter("use zh or en", param_hint="--lang")

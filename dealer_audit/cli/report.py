@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
 from dealer_audit.errors import ConfigurationError
 
 report_app = typer.Typer(
@@ -54,11 +54,12 @@ def dealer(
     output: OutOption = Path("reports"),
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """One dealer's PDF report (page 1: standing; then what failed and what to fix). 单店报告。"""
     from dealer_audit.services import reporting
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         written = reporting.render_dealer_pdf(ws, wave, dealer_code, output, lang=_lang(lang, ws.language), xlsx=xlsx)
     for path in written:
         console.out.print(str(path))
@@ -72,11 +73,12 @@ def region(
     output: OutOption = Path("reports"),
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """A region's PDF: league table, bands, heat map, most-failed items, alerts. 区域报告。"""
     from dealer_audit.services import reporting
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         path = reporting.render_region_pdf(ws, wave, region_code, output, lang=_lang(lang, ws.language))
     console.out.print(str(path))
 
@@ -90,6 +92,7 @@ def all_reports(
     jobs: JobsOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Every dealer's PDF, every region's PDF and the HQ workbook, in parallel. 整批生成。
 
@@ -97,7 +100,7 @@ def all_reports(
     """
     from dealer_audit.services import reporting
 
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         context = reporting.prepare_wave(ws, wave)
         total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
         with console.progress_bar(f"reports {wave}", total) as advance_to:

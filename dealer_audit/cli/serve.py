@@ -42,7 +42,7 @@ def serve(
     config = WebConfig(workspace=ws.root, db_url=db, host=host, port=port, secret=server_secret(ws.root))
     app = create_app(config, ws)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    console.out.print(f"dealer-audit: serving {ws.root} at {url}  (Ctrl+C stops)")
+    console.out.print(f"dealer-audit: serving {ws.root or ws.display_db_url} at {url}  (Ctrl+C stops)")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     try:

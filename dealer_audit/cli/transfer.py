@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, EvidenceDirOption, WorkspaceOption, open_workspace
 
 PROGRESS_MINIMUM = 10  # files; shorter batches finish before a bar would help
 
@@ -37,6 +37,7 @@ def import_(
     ] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Import audits; prints what was imported, unchanged or refused (exit 1 if anything was refused).
 
@@ -46,7 +47,10 @@ def import_(
 
     files = expand_paths(paths)
     who = who or _login_name()
-    with open_workspace(workspace, db) as ws, console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar:
+    with (
+        open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws,
+        console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar,
+    ):
         summary = import_paths(ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who)
     rows = []
     for result in summary.files:
@@ -88,6 +92,7 @@ def export(
     wave: Annotated[str | None, typer.Option("--wave", help="Export every audit of this wave.")] = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """Write a bundle (audits + evidence, every file with its sha256) to send to HQ.
 
@@ -97,7 +102,7 @@ def export(
 
     if (audit is None) == (wave is None):
         raise typer.BadParameter("give exactly one of --audit ID or --wave W", param_hint="--audit/--wave")
-    with open_workspace(workspace, db) as ws:
+    with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         result = export_bundle(ws, output, audit_id=audit, wave=wave)
     console.out.print(f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)")
     if result.drafts:

@@ -28,19 +28,19 @@ def init(
 
     创建工作区：设置文件、数据库和证据文件夹。
     """
-    from dealer_audit.storage.db import url_password
-    from dealer_audit.storage.workspace import Workspace
+    from dealer_audit.storage.db import url_secrets
+    from dealer_audit.storage.workspace import SETTINGS_FILE, Workspace
 
     with Workspace.init(directory, db_url=db, language=language) as ws:
         console.out.print(f"Created workspace {ws.root}")
-        console.out.print(f"  settings  {ws.settings_path.name}")
+        console.out.print(f"  settings  {SETTINGS_FILE}")
         console.out.print(f"  database  {ws.display_db_url}")
         console.out.print(f"  evidence  {ws.evidence_dir.name}/")
         console.out.print("Next: dealer-audit standards import checklists/  and  dealer-audit dealers import FILE")
-    if db and url_password(db):
+    if db and url_secrets(db):
         console.err.print(
-            "note: the database password is now stored in dealer-audit.toml; prefer the DEALER_AUDIT_DB "
-            "environment variable (or ~/.pgpass) and keep the URL in the file password-free",
+            "note: the database password (or another credential) is now stored in dealer-audit.toml; prefer the "
+            "DEALER_AUDIT_DB environment variable (or ~/.pgpass) and keep the URL in the file password-free",
             markup=False,
         )
 

@@ -38,7 +38,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.core.standard import Checklist
 from dealer_audit.core.standard_codec import close_matches
-from dealer_audit.errors import DealerAuditError, NotFound
+from dealer_audit.errors import ConfigurationError, DealerAuditError, NotFound
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
 TREND_WAVES = 4  # the current wave and up to three before it
@@ -94,7 +94,10 @@ class RenderOutcome:
 def _workspace_parts(workspace: Any) -> tuple[Any, Path | None, str | None]:
     """(repository, evidence dir, configured font) from a Workspace, or from a bare repository in tests."""
     repo = getattr(workspace, "repo", workspace)
-    evidence_dir = getattr(workspace, "evidence_dir", None)
+    try:
+        evidence_dir = getattr(workspace, "evidence_dir", None)
+    except ConfigurationError:  # HQ on --db alone without an evidence store: the report commands ask for one first
+        evidence_dir = None
     settings = getattr(workspace, "settings", None)
     font = getattr(settings, "cjk_font", None) if settings is not None else None
     return repo, evidence_dir, font

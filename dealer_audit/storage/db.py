@@ -7,12 +7,15 @@ repository above it writes plain SQLAlchemy and never asks which database it tal
   flight) with foreign keys on and a busy timeout, and write transactions start with ``BEGIN IMMEDIATE`` so two
   writers queue instead of failing half-way when one upgrades its read lock.
 - ``postgresql://`` URLs are mapped to the installed psycopg 3 driver.
-- A URL's password never reaches output or logs: everything that shows a URL goes through `redact_url`, and
-  driver error messages are scrubbed with `scrub_secret` before they become user-facing errors.
+- A URL's credentials never reach output or logs: everything that shows a URL goes through `redact_url` (the
+  password, and every query parameter that can carry a secret: ``password``, ``sslpassword``, ``passfile``,
+  ``sslkey``, tokens…), and driver error messages are scrubbed with `scrub_secret` before they become
+  user-facing errors.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,28 @@ from dealer_audit.errors import ConfigurationError
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _IMMEDIATE = "dealer_audit_immediate"
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^/:@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+# Query parameters (libpq and driver options) whose value is a secret or names where one is kept.
+_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|auth|credential|cookie|session", re.IGNORECASE)
+_QUERY_PARAMETER = re.compile(r"(?P<head>[?&;](?P<key>[^=&;#\s]+)=)(?P<value>[^&;#\s]*)")
+_HIDDEN = "***"
+
+
+def is_secret_parameter(name: str) -> bool:
+    """Whether a URL query parameter may carry a credential (hidden wherever a URL is shown)."""
+    return bool(_SECRET_KEY.search(name))
+
+
+def _redact_query_text(text: str) -> str:
+    """Hide secret query parameters in URL text that no parser could read."""
+    return _QUERY_PARAMETER.sub(
+        lambda m: f"{m['head']}{_HIDDEN}" if is_secret_parameter(m["key"]) else m.group(0), text
+    )
+
+
+def _render_redacted(url: URL) -> str:
+    query = {key: _HIDDEN if is_secret_parameter(key) else value for key, value in url.query.items()}
+    text = url.set(query=query).render_as_string(hide_password=True)
+    return text.replace("%2A%2A%2A", _HIDDEN)  # render_as_string percent-encodes the query's '***'
 
 
 def _split_userinfo(url: str) -> tuple[str, str, str, str] | None:
@@ -47,17 +72,32 @@ def _split_userinfo(url: str) -> tuple[str, str, str, str] | None:
 
 
 def redact_url(url: str | URL) -> str:
-    """The URL as it may be shown to people: the password replaced by ``***`` (works on malformed URLs too)."""
+    """The URL as it may be shown to people: the password and secret query parameters replaced by ``***``
+    (works on malformed URLs too)."""
     if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
+        return _render_redacted(url)
     parts = _split_userinfo(url)
     if parts is not None and "@" in parts[2]:
         scheme, user, _password, tail = parts
-        return f"{scheme}{user}:***{tail}"
+        return _redact_query_text(f"{scheme}{user}:{_HIDDEN}{tail}")
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return _render_redacted(make_url(url))
     except (ArgumentError, ValueError):
-        return _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['tail']}", url)
+        return _redact_query_text(_URL_PASSWORD.sub(lambda m: f"{m['head']}{_HIDDEN}{m['tail']}", url))
+
+
+def url_secrets(url: str | URL) -> list[str]:
+    """Every secret a URL holds: its password and the values of secret query parameters."""
+    secrets = [url_password(url)]
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+        for key, value in parsed.query.items():
+            if is_secret_parameter(key):
+                secrets.extend([value] if isinstance(value, str) else value)
+    except (ArgumentError, ValueError):
+        text = str(url)
+        secrets.extend(m["value"] for m in _QUERY_PARAMETER.finditer(text) if is_secret_parameter(m["key"]))
+    return [secret for secret in secrets if secret]
 
 
 def url_password(url: str | URL) -> str:
@@ -75,13 +115,18 @@ def url_password(url: str | URL) -> str:
 
 
 def scrub_secret(text: str, url: str | URL) -> str:
-    """Remove the URL's password from a (driver) message, whatever form it took there."""
-    password = url_password(url)
-    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['tail']}", text)
-    if password and len(password) >= 2:
-        for form in {password, quote(password, safe="")}:  # as typed and as percent-encoded in URLs
-            text = text.replace(form, "***")
-    return text
+    """Remove the URL's secrets from a (driver) message, whatever form they took there."""
+    for secret in sorted(url_secrets(url), key=len, reverse=True):  # the known secrets first, longest first
+        if len(secret) >= 2:
+            for form in {secret, quote(secret, safe="")}:  # as typed and as percent-encoded in URLs
+                text = text.replace(form, _HIDDEN)
+    text = _redact_query_text(_URL_PASSWORD.sub(lambda m: f"{m['head']}{_HIDDEN}{m['tail']}", text))
+    return re.sub(
+        r"\b(?P<key>\w*(?:password|passfile)\w*)\s*=\s*(?P<q>['\"]?)[^\s'\"]+(?P=q)",  # libpq DSN: password=…
+        lambda m: f"{m['key']}={_HIDDEN}",
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def normalise_url(url: str | Path, base_dir: Path | None = None) -> URL:
@@ -114,6 +159,22 @@ def normalise_url(url: str | Path, base_dir: Path | None = None) -> URL:
     else:
         raise ConfigurationError(f"unsupported database {redact_url(parsed)}: use a SQLite file or a postgresql:// URL")
     return parsed
+
+
+def sqlite_write_problem(database: str) -> str | None:
+    """Why this tool could not write the SQLite file `database` (None: it can). Checked before connecting, so a
+    read-only workspace is named as such instead of failing later as "attempt to write a readonly database"
+    (or, for its evidence, as a file that "cannot be read")."""
+    if not database or database == ":memory:":
+        return None
+    path = Path(database)
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the database file {path} is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        journal = f"{path.name}-wal and {path.name}-shm" if path.exists() else path.name
+        return f"its folder {folder} is not writable (SQLite must create {journal} there)"
+    return None
 
 
 def is_sqlite(engine: Engine) -> bool:

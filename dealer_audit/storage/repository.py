@@ -56,6 +56,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -73,7 +74,14 @@ from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage import schema
-from dealer_audit.storage.db import make_engine, normalise_url, redact_url, scrub_secret, write_engine
+from dealer_audit.storage.db import (
+    make_engine,
+    normalise_url,
+    redact_url,
+    scrub_secret,
+    sqlite_write_problem,
+    write_engine,
+)
 
 T = TypeVar("T")
 
@@ -237,6 +245,12 @@ class Repository:
         problem = schema.refusal(status, parsed)
         if problem is not None:
             raise problem
+        read_only = sqlite_write_problem(parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
+        if read_only and Path(parsed.database or "").parent.is_dir():
+            raise ConfigurationError(
+                f"cannot use the database {redact_url(parsed)}: {read_only}; nothing was changed. dealer-audit needs "
+                "to write there (even to read: SQLite's WAL journal) — make it writable or work on a copy / 数据库只读"
+            )
         engine = make_engine(parsed)
         repo = cls(engine, parsed)
         try:

@@ -36,7 +36,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from dealer_audit.errors import ConfigurationError
-from dealer_audit.storage.db import is_sqlite, redact_url, scrub_secret, write_engine
+from dealer_audit.storage.db import is_sqlite, redact_url, scrub_secret, url_secrets, write_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -227,9 +227,14 @@ def refusal(status: SchemaStatus, url: URL) -> ConfigurationError | None:
             f"{_number(status.head)}: upgrade dealer-audit to open it / 数据库由较新版本写入，请升级 dealer-audit"
         )
     if status.state is SchemaState.OLDER:
+        hint = (
+            " (with the password in place of ***, or set DEALER_AUDIT_DB and leave out --db)"
+            if url_secrets(url)
+            else ""
+        )
         return ConfigurationError(
             f"the database {shown} has schema version {status.version}, this dealer-audit needs schema version "
-            f"{_number(status.head)}; nothing was changed. Back it up, then run: {upgrade_command(url)} / "
+            f"{_number(status.head)}; nothing was changed. Back it up, then run: {upgrade_command(url)}{hint} / "
             "数据库结构较旧，请先备份再运行上述命令升级"
         )
     return None

@@ -5,9 +5,14 @@ An auditor's laptop holds one workspace (``dealer-audit init``); commands find i
 folder upwards). HQ points the same workspace at PostgreSQL with ``--db URL`` / ``DEALER_AUDIT_DB`` or the
 ``[database] url`` setting; the evidence store stays a folder.
 
+HQ may also run on the database alone, with no workspace folder: when no workspace is found but a database is
+given (``--db`` / ``DEALER_AUDIT_DB``), the settings come from the environment instead of a file — the evidence
+store from ``--evidence-dir`` / ``DEALER_AUDIT_EVIDENCE`` (required only by commands that read or write
+evidence), the language from ``DEALER_AUDIT_LANG``. The same variables override a workspace's settings.
+
 Layout::
 
-    dealer-audit.toml     settings: [database] url, [ui] language
+    dealer-audit.toml     settings: [database] url, [evidence] dir, [ui] language
     audit.db              SQLite database (WAL; -wal/-shm files next to it while open)
     evidence/             photos and files, stored once under their sha256 (content-addressed)
 """
@@ -27,7 +32,7 @@ from typing import BinaryIO
 
 from dealer_audit.core.answers import EvidenceRef
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
-from dealer_audit.storage.db import normalise_url, redact_url
+from dealer_audit.storage.db import normalise_url, redact_url, sqlite_write_problem
 from dealer_audit.storage.media import HEAD_BYTES, detect_media_type, media_type_of, stored_suffix
 from dealer_audit.storage.repository import Repository
 
@@ -36,15 +41,18 @@ DEFAULT_DB_FILE = "audit.db"
 EVIDENCE_DIR = "evidence"
 ENV_WORKSPACE = "DEALER_AUDIT_WORKSPACE"
 ENV_DB = "DEALER_AUDIT_DB"
+ENV_EVIDENCE = "DEALER_AUDIT_EVIDENCE"
+ENV_LANG = "DEALER_AUDIT_LANG"
 LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What dealer-audit.toml says. `db_url` may be a relative SQLite path (relative to the workspace)."""
+    """What dealer-audit.toml says. `db_url` and `evidence_dir` may be relative (to the workspace folder)."""
 
     db_url: str = f"sqlite:///{DEFAULT_DB_FILE}"
     language: str = "zh"
+    evidence_dir: str = EVIDENCE_DIR
 
     def to_toml(self) -> str:
         return (
@@ -53,6 +61,10 @@ class Settings:
             "# SQLite file relative to this folder, or a postgresql://user@host/db URL for HQ\n"
             "# (prefer the DEALER_AUDIT_DB environment variable for URLs with a password).\n"
             f"url = {_toml_string(self.db_url)}\n"
+            "\n"
+            "[evidence]\n"
+            "# folder of the evidence store (photos and files), relative to this folder or absolute\n"
+            f"dir = {_toml_string(self.evidence_dir)}\n"
             "\n"
             "[ui]\n"
             '# "zh" (简体中文) or "en"\n'
@@ -67,13 +79,22 @@ class Settings:
             raise ConfigurationError(f"{path}: cannot read the workspace settings: {error}") from None
         database = data.get("database", {})
         ui = data.get("ui", {})
+        evidence = data.get("evidence", {})
         url = database.get("url", cls.db_url) if isinstance(database, dict) else cls.db_url
         language = ui.get("language", cls.language) if isinstance(ui, dict) else cls.language
+        evidence_dir = evidence.get("dir", cls.evidence_dir) if isinstance(evidence, dict) else cls.evidence_dir
         if not isinstance(url, str) or not url:
             raise ConfigurationError(f"{path}: [database] url must be text")
-        if language not in LANGUAGES:
-            raise ConfigurationError(f"{path}: [ui] language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-        return cls(db_url=url, language=language)
+        if not isinstance(evidence_dir, str) or not evidence_dir:
+            raise ConfigurationError(f"{path}: [evidence] dir must be a folder name or path")
+        check_language(language, f"{path}: [ui] language")
+        return cls(db_url=url, language=language, evidence_dir=evidence_dir)
+
+
+def check_language(language: object, where: str) -> str:
+    if language not in LANGUAGES:
+        raise ConfigurationError(f"{where} must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return str(language)
 
 
 def _toml_string(value: str) -> str:
@@ -137,10 +158,15 @@ class EvidenceStore:
 
     def _write(self, sha256: str, file_name: str, write: Callable[[BinaryIO], object]) -> None:
         """Write the bytes under a temporary name and rename them into place: a crash never leaves a half-written
-        file carrying a hash name."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        file carrying a hash name. A store that cannot be written (read-only, full) is named as the culprit."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot store evidence in the evidence folder {self.root}: {error.strerror or error}"
+            ) from None
         target = self.root / f"{sha256}{stored_suffix(file_name)}"
-        fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
@@ -158,20 +184,50 @@ class EvidenceStore:
 
 
 class Workspace:
-    """An opened workspace: `.root`, `.settings`, `.repo` (opened on first use), `.evidence_dir`, `.evidence`."""
+    """An opened workspace: `.root` (None for HQ on a database alone), `.settings`, `.repo` (opened on first use),
+    `.evidence_dir` and `.evidence` (ConfigurationError when no evidence store is configured)."""
 
-    def __init__(self, root: Path, settings: Settings, db_url: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None,
+        settings: Settings,
+        db_url: str | None = None,
+        evidence_dir: Path | None = None,
+        language: str | None = None,
+    ) -> None:
         self.root = root
         self.settings = settings
         self._db_url_override = db_url
+        self._evidence_override = evidence_dir
+        self._language_override = language
+        self.base_dir = root or Path.cwd().resolve()  # relative SQLite paths resolve against it
 
     @property
-    def settings_path(self) -> Path:
-        return self.root / SETTINGS_FILE
+    def settings_path(self) -> Path | None:
+        return self.root / SETTINGS_FILE if self.root else None
 
     @property
     def evidence_dir(self) -> Path:
-        return self.root / EVIDENCE_DIR
+        """The evidence store's folder: --evidence-dir / DEALER_AUDIT_EVIDENCE, else the workspace's [evidence] dir.
+
+        Raises ConfigurationError when there is none (HQ on --db alone without one) or the given folder does not
+        exist: evidence written into a mistyped new folder, or reports missing every photo, would go unnoticed.
+        """
+        if self._evidence_override is not None:
+            folder = self._evidence_override
+            if not folder.is_dir():
+                raise ConfigurationError(
+                    f"the evidence folder {folder} (--evidence-dir / {ENV_EVIDENCE}) does not exist: create it or "
+                    "correct the path / 证据文件夹不存在"
+                )
+            return folder
+        if self.root is None:
+            raise ConfigurationError(
+                "this command needs the evidence store (photos and files) and there is no workspace folder: pass "
+                f"--evidence-dir DIR or set {ENV_EVIDENCE} / "
+                f"此命令需要证据文件夹：请用 --evidence-dir 或 {ENV_EVIDENCE} 指定"
+            )
+        return (self.root / self.settings.evidence_dir).resolve()
 
     @cached_property
     def evidence(self) -> EvidenceStore:
@@ -184,15 +240,36 @@ class Workspace:
 
     @property
     def display_db_url(self) -> str:
-        return redact_url(normalise_url(self.db_url, self.root))
+        return redact_url(normalise_url(self.db_url, self.base_dir))
 
     @property
     def language(self) -> str:
-        return self.settings.language
+        return self._language_override or self.settings.language
 
     @cached_property
     def repo(self) -> Repository:
-        return Repository.open(self.db_url, base_dir=self.root)
+        url = normalise_url(self.db_url, self.base_dir)
+        if url.get_backend_name() == "sqlite" and self.root is not None:
+            problem = sqlite_write_problem(url.database or "")
+            if problem and Path(url.database or "").parent.is_dir():
+                raise self._read_only(problem)
+        return Repository.open(url)
+
+    def check_evidence_writable(self) -> None:
+        """Before a command stores evidence: refuse a read-only evidence folder up front, naming the workspace
+        and why, instead of refusing each input file as if it could not be read."""
+        folder = self.evidence_dir
+        target = folder if folder.exists() else folder.parent
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise self._read_only(f"its evidence folder {folder} is not writable")
+
+    def _read_only(self, why: str) -> ConfigurationError:
+        if self.root is None:
+            return ConfigurationError(f"{why}; nothing was changed: make it writable / 无写入权限，未做任何修改")
+        return ConfigurationError(
+            f"the workspace {self.root} is read-only: {why}; nothing was changed. Make it writable "
+            f"(e.g. chmod -R u+w {self.root}) or work on a copy / 工作区为只读，未做任何修改"
+        )
 
     def close(self) -> None:
         if "repo" in self.__dict__:
@@ -206,7 +283,7 @@ class Workspace:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Workspace({self.root}, db={self.display_db_url})"
+        return f"Workspace({self.root or 'database only'}, db={self.display_db_url})"
 
     @classmethod
     def init(cls, directory: Path | str = ".", db_url: str | None = None, language: str = "zh") -> Workspace:
@@ -241,12 +318,22 @@ class Workspace:
         return None
 
     @classmethod
-    def open(cls, directory: Path | str | None = None, db_url: str | None = None) -> Workspace:
+    def open(
+        cls, directory: Path | str | None = None, db_url: str | None = None, evidence_dir: Path | str | None = None
+    ) -> Workspace:
         """Open a workspace: `directory`, else $DEALER_AUDIT_WORKSPACE, else the nearest one from cwd upwards.
 
-        `db_url`, else $DEALER_AUDIT_DB, overrides the settings' database (HQ's PostgreSQL). The database is
-        opened lazily on first use of `.repo`.
+        `db_url`, else $DEALER_AUDIT_DB, overrides the settings' database (HQ's PostgreSQL); `evidence_dir`, else
+        $DEALER_AUDIT_EVIDENCE, the evidence folder; $DEALER_AUDIT_LANG the language. With no workspace to find
+        but a database given, the workspace is that database alone (HQ, no folder). The database is opened
+        lazily on first use of `.repo`.
         """
+        override = db_url or os.environ.get(ENV_DB) or None
+        evidence = evidence_dir or os.environ.get(ENV_EVIDENCE) or None
+        evidence_path = Path(evidence).expanduser().resolve() if evidence else None
+        language = os.environ.get(ENV_LANG) or None
+        if language is not None:
+            check_language(language, ENV_LANG)
         chosen = directory if directory not in (None, "") else os.environ.get(ENV_WORKSPACE) or None
         if chosen is not None:
             root = Path(chosen).expanduser().resolve()
@@ -258,11 +345,13 @@ class Workspace:
         else:
             found = cls.find_root()
             if found is None:
+                if override is not None:  # HQ: the database alone, settings from the environment
+                    return cls(None, Settings(db_url=override), override, evidence_path, language)
                 raise ConfigurationError(
                     f"no dealer-audit workspace here: no {SETTINGS_FILE} in {Path.cwd()} or its parents. "
-                    "Run `dealer-audit init` to create one, or pass --workspace DIR (or set DEALER_AUDIT_WORKSPACE)"
+                    "Run `dealer-audit init` to create one, or pass --workspace DIR (or set DEALER_AUDIT_WORKSPACE); "
+                    f"HQ can pass --db URL (or set {ENV_DB}) alone"
                 )
             root = found
         settings = Settings.read(root / SETTINGS_FILE)
-        override = db_url or os.environ.get(ENV_DB) or None
-        return cls(root, settings, override)
+        return cls(root, settings, override, evidence_path, language)

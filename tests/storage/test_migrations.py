@@ -96,10 +96,11 @@ def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_
     assert _schema_statements(dump(fresh)) == statements
 
 
-@pytest.mark.postgres
-def test_three_connections_opening_one_empty_database_create_it_once(new_pg_database):
-    """The advisory lock makes the later creators wait, then find the schema made (no duplicate-table error)."""
-    url = new_pg_database()
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_three_connections_opening_one_empty_database_create_it_once(engine, request, tmp_path):
+    """The write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock) makes the later creators wait, then
+    find the schema made (no duplicate-table error)."""
+    url = str(tmp_path / "new.db") if engine == "sqlite" else request.getfixturevalue("new_pg_database")()
     errors: list[BaseException] = []
 
     def open_it() -> None:
@@ -128,3 +129,12 @@ def test_a_stamped_revision_this_tool_does_not_know_is_refused(db_url):
     assert status.state is schema.SchemaState.NEWER and status.version == 99
     with pytest.raises(Exception, match=r"has schema version 99, but this dealer-audit only knows schema version"):
         Repository.open(db_url)
+
+
+def test_the_upgrade_command_for_a_url_with_a_password_hides_it_and_says_so():
+    url = normalise_url("postgresql://hq:S3cretPw@db.example/audits?sslpassword=KeyPw77")
+    older = schema.SchemaStatus(schema.SchemaState.OLDER, "0002", "0001", stamped=True, marker=1)
+    message = str(schema.refusal(older, url))
+    assert "dealer-audit db upgrade --db 'postgresql://hq:***@db.example/audits?sslpassword=***'" in message
+    assert "with the password in place of ***, or set DEALER_AUDIT_DB" in message
+    assert "S3cretPw" not in message and "KeyPw77" not in message
