@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from typer.testing import CliRunner
 
 from dealer_audit.cli.app import app as cli_app
@@ -33,6 +33,14 @@ def start_in_browser(page: Page, server: LiveServer, dealer: str, search: str) -
     page.get_by_test_id("start").click()
     page.wait_for_url("**/section/**")
     return page.url.split("/capture/")[1].split("/")[0]
+
+
+def follow(page: Page, link: Locator) -> None:
+    """Click a link and wait until its page has loaded (and htmx has wired it), not just until the click."""
+    href = (link.get_attribute("href") or "").split("#")[0]
+    link.click()
+    page.wait_for_url(re.compile(re.escape(href) + r"(#.*)?$"))
+    page.wait_for_load_state("load")
 
 
 def key_answer(page: Page, item: str, key: str) -> None:
@@ -117,14 +125,13 @@ def test_full_audit_in_the_browser(live_server: LiveServer, offline_page: Offlin
         next_link = page.get_by_test_id("next")
         if "summary" in (next_link.get_attribute("href") or ""):
             break
-        next_link.click()
-        page.wait_for_load_state()
-    page.get_by_test_id("next").click()
+        follow(page, next_link)
+    follow(page, page.get_by_test_id("next"))
 
     # the failed knock-out blocks finalising until its note and photo are given
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("error")).to_contain_text("缺少证据的项目：DR01")
-    page.locator('[data-testid=evidence-missing] a:text("DR01")').click()
+    follow(page, page.locator('[data-testid=evidence-missing] a:text("DR01")'))
     note = '纸质接车单 <script>alert("x")</script>'
     page.fill("#note-DR01", note)
     page.keyboard.press("Tab")
@@ -137,7 +144,7 @@ def test_full_audit_in_the_browser(live_server: LiveServer, offline_page: Offlin
     page.wait_for_function("document.querySelector('[data-testid=thumb-DR01]').naturalWidth > 0")
     expect(page.get_by_test_id("needs-DR01")).to_have_count(0)
     assert page.input_value("#note-DR01") == note  # shown as text, never run
-    page.get_by_role("link", name="汇总与定稿").first.click()
+    follow(page, page.get_by_role("link", name="汇总与定稿").first)
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("finalised")).to_be_visible()
     shown = float(page.get_by_test_id("index").get_attribute("data-index") or "nan")
