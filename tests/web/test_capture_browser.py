@@ -241,6 +241,7 @@ def test_photo_by_drag_and_drop_and_by_paste(live_server: LiveServer, offline_pa
     page.goto(f"{live_server.url}/capture/{audit_id}/section/data_continuity")
     page.evaluate(DROP_OR_PASTE, ["#item-DC01 .item-text", "drop", base64.b64encode(png_bytes((0, 120, 0))).decode()])
     expect(page.get_by_test_id("thumb-DC01")).to_be_visible()
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.evaluate(DROP_OR_PASTE, ["#item-DC03", "paste", base64.b64encode(png_bytes((0, 0, 160))).decode()])
     expect(page.get_by_test_id("thumb-DC03")).to_be_visible()
     with Workspace.open(live_server.workspace) as ws:

@@ -8,6 +8,7 @@
     tooLarge: zh ? "未保存：文件过大（上限 {mb} MB）" : "Not saved: the file is too large (limit {mb} MB)",
     notImage: zh ? "未保存：只能添加照片（JPEG、PNG、GIF、WebP）" : "Not saved: only photos (JPEG, PNG, GIF, WebP) can be added",
   };
+  htmx.config.defaultSettleDelay = 0; // a re-rendered section takes input at once (no transition to wait for)
   var pendingFocus = null; // the item answered from the keyboard: focus moves on to the next one after the swap
 
   function itemOf(node) {
