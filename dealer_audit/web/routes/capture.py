@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,6 +22,7 @@ from dealer_audit.capture.session import CaptureError, CaptureSession
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Section, Wave
 from dealer_audit.errors import NotFound
+from dealer_audit.storage.repository import version_key
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.capture_view import (
     ItemNotice,
@@ -37,7 +38,7 @@ from dealer_audit.web.i18n import translate
 from dealer_audit.web.pages import render, request_language, request_principal
 from dealer_audit.web.principal import LOCAL_PRINCIPAL, Principal, Role
 from dealer_audit.web.refusals import PageRefusal
-from dealer_audit.web.uploads import UploadRefused, read_capped, store_photo, thumbnail
+from dealer_audit.web.uploads import PHOTO_TYPES, UploadRefused, read_capped, store_photo, thumbnail
 
 log = logging.getLogger("dealer_audit.web")
 router = APIRouter(prefix="/capture")
@@ -108,8 +109,6 @@ def _current_wave(waves: list[Wave]) -> str:
 
 
 def _latest_standards(standards: list[Checklist]) -> list[Checklist]:
-    from dealer_audit.storage.repository import version_key
-
     latest: dict[str, Checklist] = {}
     for checklist in standards:
         known = latest.get(checklist.id)
@@ -244,7 +243,7 @@ def resume(request: Request, audit_id: str) -> Response:
     return RedirectResponse(f"/capture/{session.audit.audit_id}/section/{section.id}#item-{item.id}", status_code=303)
 
 
-def _page_context(request: Request, session: CaptureSession) -> dict[str, object]:
+def _page_context(request: Request, session: CaptureSession) -> dict[str, Any]:
     return {
         "session": session,
         "audit": session.audit,
@@ -389,8 +388,8 @@ def evidence(request: Request, audit_id: str, sha256: str, thumb: bool = False) 
         except (OSError, ValueError) as error:  # a stored file Pillow cannot read (e.g. imported, damaged)
             raise _refuse(request, 404, "capture.err.no_photo", f"no thumbnail of {path.name}: {error}") from None
         return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})
-    media_type = ref.media_type if ref.media_type in ("image/jpeg", "image/png", "image/gif", "image/webp") else None
     headers = {"Cache-Control": "private, max-age=86400"}
-    if media_type is None:
-        headers["Content-Disposition"] = "attachment"
-    return Response(path.read_bytes(), media_type=media_type or "application/octet-stream", headers=headers)
+    if ref.media_type in PHOTO_TYPES:
+        return Response(path.read_bytes(), media_type=ref.media_type, headers=headers)
+    headers["Content-Disposition"] = "attachment"  # anything else (imported PDFs, videos) is downloaded, not shown
+    return Response(path.read_bytes(), media_type="application/octet-stream", headers=headers)
