@@ -98,6 +98,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "capture.summary": ("汇总与定稿", "Summary and finalise"),
     "capture.ready": ("可以定稿", "Ready to finalise"),
     "capture.missing_required": ("项必答未答", "required item(s) unanswered"),
+    "capture.missing_heading": ("未答的必答项目", "Required items not answered"),
     "capture.evidence_missing": ("仍缺证据", "Evidence still missing"),
     "capture.keys": (
         "键盘：↑↓ 或 j/k 选择项目，Y 是，N 否，A 不适用，1–9 选项；Ctrl+V 粘贴照片到当前项目。",
