@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 from typing import Annotated
@@ -12,6 +13,17 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
 from dealer_audit.errors import ConfigurationError
 from dealer_audit.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfig, is_loopback, server_secret
+
+
+def _log_to_stderr() -> None:
+    """The app's own log lines (refusals and their causes, sign-ins, internal errors with their traceback) next to
+    uvicorn's, in the same shape: the server log is where a refused request's cause is named."""
+    logger = logging.getLogger("dealer_audit")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def serve(
@@ -45,6 +57,7 @@ def serve(
     console.out.print(f"dealer-audit: serving {ws.root or ws.display_db_url} at {url}  (Ctrl+C stops)")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    _log_to_stderr()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:

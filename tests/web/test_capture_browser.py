@@ -204,6 +204,10 @@ def test_uploads_that_are_not_photos_or_too_large_are_refused_on_the_item(
         files=[{"name": "big.png", "mimeType": "image/png", "buffer": b"\x89PNG" + b"\0" * MAX_UPLOAD_BYTES}]
     )
     expect(page.locator("#item-DR01 .client-message")).to_contain_text("未保存：文件过大（上限 15 MB）")
+    log = live_server.log()
+    assert (
+        "upload '报告.png' refused (not_image): content is not a known file type" in log
+    )  # the cause, for whoever runs it
     with Workspace.open(live_server.workspace) as ws:
         assert "DR01" not in ws.repo.get_audit(audit_id).answers
 
