@@ -36,7 +36,16 @@ _KEY_DIGITS = {"1": True, "0": False}  # keypad answers, besides the yes/no word
 
 
 class CaptureError(BilingualError):
-    """Input the session refuses (a bad value, an unknown item, a hidden item): shown, then asked again."""
+    """Input the session refuses (a bad value, an unknown item, a hidden item): shown, then asked again.
+
+    It carries its message in English and Chinese (the wizard shows the one it runs in), and `code` and `params`
+    name the refusal for front ends that word it themselves (the browser app, key ``capture.refused.<code>``).
+    """
+
+    def __init__(self, message: str, zh: str = "", code: str = "invalid", **params: object) -> None:
+        super().__init__(message, zh)
+        self.code = code
+        self.params: dict[str, object] = params
 
 
 class EvidenceRequired(CaptureError):
@@ -47,7 +56,11 @@ class EvidenceRequired(CaptureError):
         self.needs = needs
         zh_needs = "和".join("备注" if n == "note" else "照片" for n in needs)
         super().__init__(
-            f"{item.id} needs {' and '.join(needs)} before moving on", f"{item.id} 需要先补充{zh_needs}才能继续"
+            f"{item.id} needs {' and '.join(needs)} before moving on",
+            f"{item.id} 需要先补充{zh_needs}才能继续",
+            "evidence",
+            item=item.id,
+            needs=needs,
         )
 
 
@@ -102,7 +115,9 @@ def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
     lowered = raw.lower()
     if lowered in NA_WORDS:
         if not item.na_allowed:
-            raise CaptureError(f"{item.id} may not be answered N/A", f"{item.id} 不可回答“不适用”")
+            raise CaptureError(
+                f"{item.id} may not be answered N/A", f"{item.id} 不可回答“不适用”", "no_na", item=item.id
+            )
         return None, True
     if item.type is AnswerType.YES_NO:
         flag = _KEY_DIGITS.get(lowered, yes_no(lowered))
@@ -111,52 +126,72 @@ def parse_answer(item: Item, text: str) -> tuple[AnswerValue, bool]:
         raise CaptureError(
             "answer y (yes) or n (no)" + (" or a (N/A)" if item.na_allowed else ""),
             "请回答 y（是）或 n（否）" + ("，或 a（不适用）" if item.na_allowed else ""),
+            "yes_no",
         )
     if item.type is AnswerType.SCALE:
         scale = item.scale
         low, high = (scale.min, scale.max) if scale else (1, 5)
         if not re.fullmatch(r"[+-]?\d{1,9}", raw) or not low <= int(raw) <= high:  # thousands of digits: refused
-            raise CaptureError(f"enter a whole number from {low} to {high}", f"请输入 {low} 到 {high} 之间的整数")
+            raise CaptureError(
+                f"enter a whole number from {low} to {high}",
+                f"请输入 {low} 到 {high} 之间的整数",
+                "scale",
+                low=low,
+                high=high,
+            )
         return int(raw), False
     if item.type is AnswerType.NUMBER:
         try:
             number = float(raw)
         except ValueError:
-            raise CaptureError("enter a number, e.g. 7 or 2.5", "请输入数字，例如 7 或 2.5") from None
+            raise CaptureError(
+                "enter a number, e.g. 7 or 2.5", "请输入数字，例如 7 或 2.5", "number", text=raw
+            ) from None
         if number != number or number in (float("inf"), float("-inf")):
-            raise CaptureError("enter a finite number", "请输入有限的数字")
+            raise CaptureError("enter a finite number", "请输入有限的数字", "number", text=raw)
         limits = item.range
         if limits and limits.min is not None and number < limits.min:
             raise CaptureError(
-                f"{number:g} is below the minimum {limits.min:g}", f"{number:g} 低于最小值 {limits.min:g}"
+                f"{number:g} is below the minimum {limits.min:g}",
+                f"{number:g} 低于最小值 {limits.min:g}",
+                "below_min",
+                value=f"{number:g}",
+                limit=f"{limits.min:g}",
             )
         if limits and limits.max is not None and number > limits.max:
             raise CaptureError(
-                f"{number:g} is above the maximum {limits.max:g}", f"{number:g} 高于最大值 {limits.max:g}"
+                f"{number:g} is above the maximum {limits.max:g}",
+                f"{number:g} 高于最大值 {limits.max:g}",
+                "above_max",
+                value=f"{number:g}",
+                limit=f"{limits.max:g}",
             )
         return (int(number) if number.is_integer() and "." not in raw else number), False
     if item.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
         parts = [p.strip() for p in re.split(r"[,，\s]+", raw) if p.strip()]
         if not parts:
-            raise CaptureError("choose an option by number or code", "请按编号或代码选择选项")
+            raise CaptureError("choose an option by number or code", "请按编号或代码选择选项", "no_option")
         codes: list[str] = []
         for part in parts:
             option = resolve_option(item, part)
             if option is None:
                 choices = ", ".join(f"{n}={o.code}" for n, o in enumerate(item.options, 1))
                 raise CaptureError(
-                    f"unknown option {part!r}; choose from {choices}", f"没有选项 {part!r}；可选：{choices}"
+                    f"unknown option {part!r}; choose from {choices}",
+                    f"没有选项 {part!r}；可选：{choices}",
+                    "unknown_option",
+                    option=part,
                 )
             if option not in codes:
                 codes.append(option)
         if item.type is AnswerType.SINGLE_CHOICE:
             if len(codes) != 1:
-                raise CaptureError("choose exactly one option", "只能选择一个选项")
+                raise CaptureError("choose exactly one option", "只能选择一个选项", "one_option")
             return codes[0], False
         return tuple(codes), False
     if item.type in (AnswerType.TEXT, AnswerType.PHOTO):
         if not raw:
-            raise CaptureError("type the text (or s to skip)", "请输入文字（或输入 s 跳过）")
+            raise CaptureError("type the text (or s to skip)", "请输入文字（或输入 s 跳过）", "empty_text")
         return raw, False
     raise CaptureError(
         f"unsupported answer type {item.type}", f"不支持的回答类型 {item.type}"
@@ -300,11 +335,30 @@ class CaptureSession:
         previous = self.answer_of(item_id) or Answer(item_id)
         return self._store(replace(previous, value=None if na else value, na=na, answered_at=self._clock()))
 
+    def answer_item(self, item_id: str, text: str) -> Answer:
+        """Answer any item that applies now, not only the current one (the browser shows a whole section at once):
+        the same parsing and checks as `answer`; unknown or hidden items are refused."""
+        item = self.applicable_item(item_id)
+        value, na = parse_answer(item, text)
+        return self.set_answer(item.id, value, na)
+
+    def clear_answer(self, item_id: str) -> Answer:
+        """Take an item's answer back (unanswered again), keeping its note and evidence."""
+        item = self.applicable_item(item_id)
+        return self.set_answer(item.id, None)
+
+    def set_note(self, item_id: str, text: str) -> Answer:
+        """Replace an item's note (the browser edits the whole note in place; the wizard appends with add_note).
+        An empty text clears the note, so an evidence rule that needs one asks for it again."""
+        item = self.applicable_item(item_id)
+        previous = self.answer_of(item.id) or Answer(item.id)
+        return self._store(replace(previous, note=text.strip()))
+
     def add_note(self, text: str, item_id: str | None = None) -> Answer:
         """Add a note to an item (appended to an existing one); allowed before the item is answered."""
         item_id = item_id or self._require_current().id
         if not text.strip():
-            raise CaptureError("the note is empty", "备注为空")
+            raise CaptureError("the note is empty", "备注为空", "empty_note")
         previous = self.answer_of(item_id) or Answer(item_id)
         note = f"{previous.note}\n{text.strip()}" if previous.note else text.strip()
         return self._store(replace(previous, note=note))
@@ -367,22 +421,33 @@ class CaptureSession:
                 return self._move_to(n)
         raise CaptureError("this is the first item", "已是第一项")
 
-    def jump(self, item_id: str) -> Item:
-        """Go to an item by id (case-insensitive); hidden items are refused with the condition that hides them."""
+    def applicable_item(self, item_id: str) -> Item:
+        """An item by id (case-insensitive) that applies now; unknown ids are refused with a "did you mean",
+        hidden items with the condition that hides them."""
         key = next((i.id for i in self.items if i.id.lower() == item_id.strip().lower()), None)
         if key is None:
             hint = suggest(item_id, [i.id for i in self.items])
             raise CaptureError(
-                f"no item {item_id!r}{hint}", f"没有检查项 {item_id!r}{hint.replace('; did you mean', '；是否要找')}"
+                f"no item {item_id!r}{hint}",
+                f"没有检查项 {item_id!r}{hint.replace('; did you mean', '；是否要找')}",
+                "unknown_item",
+                item=item_id,
             )
         item = self.items[self._index[key]]
         if not self.visible(item):
             raise CaptureError(
                 f"{item.id} does not apply now (condition: {item.condition})",
                 f"{item.id} 当前不适用（条件：{item.condition}）",
+                "hidden_item",
+                item=item.id,
             )
+        return item
+
+    def jump(self, item_id: str) -> Item:
+        """Go to an item by id (case-insensitive); hidden items are refused with the condition that hides them."""
+        item = self.applicable_item(item_id)
         self._check_can_leave()
-        self._move_to(self._index[key])
+        self._move_to(self._index[item.id])
         return item
 
     # -- progress and score ----------------------------------------------------------------------------------

@@ -11,27 +11,23 @@ from __future__ import annotations
 
 import getpass
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from dealer_audit.capture.draft import DraftStore
+from dealer_audit.capture.drafts import CaptureRepository, open_capture
 from dealer_audit.capture.evidence import store_evidence
 from dealer_audit.capture.messages import BilingualError
-from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired, now
-from dealer_audit.capture.targets import resolve_target, split_standard
-from dealer_audit.core.answers import Answer, Audit
-from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.standard import AnswerType, Checklist, Item, Wave
-from dealer_audit.errors import Conflict, DealerAuditError, DraftChanged
+from dealer_audit.capture.session import CaptureError, CaptureSession, EvidenceRequired
+from dealer_audit.core.answers import Answer
+from dealer_audit.core.standard import AnswerType, Item
+from dealer_audit.errors import DealerAuditError, DraftChanged
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -475,85 +471,6 @@ class Wizard:
             except DealerAuditError as error:
                 self.warn(str(error))
         return False
-
-
-# ---- starting or resuming a capture against the workspace's database -------------------------------------------
-
-
-class CaptureRepository(Protocol):
-    """The part of storage.Repository the wizard uses (kept narrow so tests can pass a fake)."""
-
-    def get_dealer(self, code: str) -> Dealer: ...
-    def get_standard(self, standard_id: str, version: str) -> Checklist: ...
-    def latest_standard(self, standard_id: str) -> Checklist: ...
-    def list_waves(self) -> list[Wave]: ...
-    def list_audits(
-        self,
-        wave: str | None = None,
-        dealer_code: str | None = None,
-        standard_id: str | None = None,
-        status: Any = None,
-    ) -> list[Audit]: ...
-    def save_audit(self, audit: Audit) -> Any: ...
-    def get_audit(self, audit_id: str) -> Audit: ...
-    def draft_token(self, audit_id: str) -> str: ...
-    def save_answer(
-        self, audit_id: str, answer: Answer, who: str = "", why: str = "", expected: str | None = None
-    ) -> Audit: ...
-    def finalise(self, audit_id: str, who: str, why: str = "", expected: str | None = None) -> Audit: ...
-    def standard_hash(self, standard_id: str, version: str) -> str | None: ...
-
-
-def open_capture(
-    repo: CaptureRepository,
-    dealer_code: str,
-    standard: str,
-    wave: str,
-    auditor: str,
-    resume: bool,
-    clock: Callable[[], datetime] = now,
-) -> tuple[CaptureSession, bool]:
-    """The session for this dealer/standard/wave: a new draft (row created now, with a fresh UUID) or, with
-    `resume`, the stored draft. Returns (session, resumed). Unknown names raise NotFound with suggestions."""
-    dealer, checklist = resolve_target(repo, dealer_code, standard, wave)
-    version = split_standard(standard)[1]
-    drafts = [
-        a
-        for a in repo.list_audits(wave=wave, dealer_code=dealer.code, standard_id=checklist.id, status="draft")
-        if version is None or a.standard_version == version
-    ]
-    if drafts and not resume:
-        latest = max(drafts, key=lambda a: len(a.answers))
-        raise Conflict(
-            f"dealer {dealer.code} already has a draft {checklist.id} audit for wave {wave} "
-            f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume"
-        )
-    if drafts:
-        chosen = max(drafts, key=lambda a: (len(a.answers), str(a.visit_start or "")))  # naive/aware-safe
-        token = repo.draft_token(chosen.audit_id)  # read before the audit: a write in between is caught, not missed
-        audit = repo.get_audit(chosen.audit_id)
-        if (audit.standard_id, audit.standard_version) != checklist.key:
-            checklist = repo.get_standard(audit.standard_id, audit.standard_version)
-        resumed = True
-    else:
-        audit = Audit(
-            audit_id=str(uuid.uuid4()),
-            dealer_code=dealer.code,
-            standard_id=checklist.id,
-            standard_version=checklist.version,
-            wave=wave,
-            auditor=auditor,
-            visit_start=clock(),
-            standard_hash=repo.standard_hash(checklist.id, checklist.version) or "",
-            source="wizard",
-        )
-        repo.save_audit(audit)
-        token = repo.draft_token(audit.audit_id)
-        resumed = False
-    store = DraftStore(repo, audit.audit_id, token)
-    session = CaptureSession(checklist, audit, dealer, save=store.save_answer, clock=clock)
-    session.draft_store = store
-    return session, resumed
 
 
 def run_capture(

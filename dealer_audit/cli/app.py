@@ -23,6 +23,7 @@ from dealer_audit.cli import (
     score,
     serve,
     transfer,
+    users,
     workspace,
     xlsform,
 )
@@ -90,6 +91,7 @@ for module in (
     demo,
     serve,
     db,
+    users,
 ):
     module.register(app)
 

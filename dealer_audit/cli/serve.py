@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 from typing import Annotated
@@ -12,6 +13,17 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
 from dealer_audit.errors import ConfigurationError
 from dealer_audit.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfig, is_loopback, server_secret
+
+
+def _log_to_stderr() -> None:
+    """The app's own log lines (refusals and their causes, sign-ins, internal errors with their traceback) next to
+    uvicorn's, in the same shape: the server log is where a refused request's cause is named."""
+    logger = logging.getLogger("dealer_audit")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def serve(
@@ -32,10 +44,12 @@ def serve(
     from dealer_audit.web.app import create_app
 
     ws = open_workspace(workspace, db)
-    if not is_loopback(host):
+    if not is_loopback(host) and ws.repo.count_accounts() == 0:
+        ws.close()
         raise ConfigurationError(
-            f"refusing to listen on {host}: other machines could reach it, and the browser app has no accounts "
-            "yet; serve on 127.0.0.1 (the default)"
+            f"refusing to listen on {host}: other machines could reach it and this workspace has no accounts; "
+            "create one first (dealer-audit users add NAME --role hq), or serve on 127.0.0.1 (the default) / "
+            f"拒绝在 {host} 上监听：其他电脑可以访问，但此工作区没有任何账户；请先用 dealer-audit users add 创建账户"
         )
     config = WebConfig(workspace=ws.root, db_url=db, host=host, port=port, secret=server_secret(ws.root))
     app = create_app(config, ws)
@@ -44,6 +58,7 @@ def serve(
     console.out.print(f"dealer-audit: serving {ws.root or ws.display_db_url} at {url}  (Ctrl+C stops)")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    _log_to_stderr()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     finally:

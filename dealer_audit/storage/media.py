@@ -26,8 +26,9 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
 )
 
 
-def media_type_of(head: bytes, file_name: str) -> str:
-    """The media type from a file's first bytes (a renamed .jpg is still a PNG), else from its name's suffix."""
+def sniffed_media_type(head: bytes) -> str | None:
+    """The media type the first bytes prove, or None when no known signature matches (the name is not asked:
+    an upload that must be a photo is judged by this alone)."""
     for signature, offset, media_type in _SIGNATURES:
         if head[offset : offset + len(signature)] == signature:
             return media_type
@@ -38,6 +39,14 @@ def media_type_of(head: bytes, file_name: str) -> str:
         if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"):
             return "image/heic"
         return "video/quicktime" if brand == b"qt  " else "video/mp4"
+    return None
+
+
+def media_type_of(head: bytes, file_name: str) -> str:
+    """The media type from a file's first bytes (a renamed .jpg is still a PNG), else from its name's suffix."""
+    sniffed = sniffed_media_type(head)
+    if sniffed is not None:
+        return sniffed
     guessed, _ = mimetypes.guess_type(file_name)
     return guessed or "application/octet-stream"
 

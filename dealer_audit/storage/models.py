@@ -155,6 +155,21 @@ class AuditTrailRow(SQLModel, table=True):
     details: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class UserRow(SQLModel, table=True):
+    """An account of the browser app (needed only when it listens beyond loopback). The password is kept only as
+    an argon2id hash (web/accounts.py); regions is a comma-separated list of region codes (regional managers)."""
+
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=20)
+    regions: str = ""
+    display_name: str = ""
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: str = Field(max_length=40)
+    updated_at: str = Field(max_length=40)
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -172,5 +187,6 @@ ALL_TABLES: list[Table] = [
         "answers",
         "evidence",
         "audit_trail",
+        "users",
     )
 ]

@@ -24,7 +24,9 @@ from dealer_audit.web.csrf import require_csrf
 from dealer_audit.web.i18n import LANG_COOKIE, choose_language, translate
 from dealer_audit.web.pages import STATIC_DIR, is_htmx, render, request_language
 from dealer_audit.web.principal import LOCAL_PRINCIPAL
-from dealer_audit.web.routes import downloads, home, look
+from dealer_audit.web.refusals import PageRefusal
+from dealer_audit.web.routes import accounts, capture, downloads, home, look
+from dealer_audit.web.routes.accounts import is_public_path, sign_in_required, signed_in_principal
 
 log = logging.getLogger("dealer_audit.web")
 
@@ -52,6 +54,8 @@ def create_app(config: WebConfig, workspace: Workspace | None = None) -> FastAPI
     app.include_router(home.router)
     app.include_router(look.router)
     app.include_router(downloads.router)
+    app.include_router(accounts.router)
+    app.include_router(capture.router)
     return app
 
 
@@ -65,12 +69,19 @@ def _install_middleware(app: FastAPI, config: WebConfig, ws: Workspace) -> None:
             ws.language,
         )
         request.state.lang = lang
-        request.state.principal = LOCAL_PRINCIPAL if config.loopback_only else None
+        request.state.principal = LOCAL_PRINCIPAL if config.loopback_only else signed_in_principal(request, ws)
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > config.max_upload_bytes:
-            response: Response = render(
-                request, "error.html", status_code=413, message=translate("error.too_large", lang)
+        response: Response
+        if length and length.isdigit() and int(length) > config.max_request_bytes:
+            log.info("refused %s %s: %s bytes over the upload limit", request.method, request.url.path, length)
+            response = render(
+                request,
+                "partials/error.html" if is_htmx(request) else "error.html",
+                status_code=413,
+                message=translate("error.too_large", lang, limit=config.max_upload_bytes // (1024 * 1024)),
             )
+        elif request.state.principal is None and not is_public_path(request.url.path):
+            response = sign_in_required(request)
         else:
             response = await call_next(request)
         if request.query_params.get("lang") == lang:
@@ -119,10 +130,13 @@ def _install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         lang = request_language(request)
         words = {403: "error.forbidden", 404: "error.not_found", 413: "error.too_large"}
-        if error.detail == "csrf":
+        if isinstance(error, PageRefusal):
+            message = error.message
+        elif error.detail == "csrf":
             message = translate("error.csrf", lang)
         elif error.status_code in words:
-            message = translate(words[error.status_code], lang)
+            limit = request.app.state.config.max_upload_bytes // (1024 * 1024)
+            message = translate(words[error.status_code], lang, limit=limit)
         else:
             message = str(error.detail)
         log.info("http %s %s %s: %s", error.status_code, request.method, request.url.path, error.detail)

@@ -39,6 +39,12 @@ class WebConfig:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
 
     @property
+    def max_request_bytes(self) -> int:
+        """The largest request body accepted at all: one upload plus room for the form's other fields (the upload
+        route checks the file itself against `max_upload_bytes` and says so on the item)."""
+        return self.max_upload_bytes + 256 * 1024
+
+    @property
     def loopback_only(self) -> bool:
         return is_loopback(self.host)
 

@@ -63,25 +63,185 @@ WORDS: dict[str, tuple[str, str]] = {
         "请求缺少有效的安全令牌（CSRF）。请刷新页面后重试。",
         "The request carried no valid security token (CSRF). Reload the page and try again.",
     ),
-    "error.too_large": ("上传的文件过大", "The upload is too large"),
+    "error.too_large": (
+        "上传的文件过大：每个文件不得超过 {limit} MB。",
+        "The upload is too large: each file may be at most {limit} MB.",
+    ),
     "error.internal": (
         "服务器内部错误，原因已写入服务器日志。",
         "Internal error: the cause is in the server log.",
     ),
     "error.back": ("返回", "Back"),
+    # ---- sign-in ----
+    "auth.sign_in": ("登录", "Sign in"),
+    "auth.name": ("用户名", "Login name"),
+    "auth.password": ("密码", "Password"),
+    "auth.failed": ("用户名或密码不正确。", "The login name or the password is wrong."),
+    "auth.required": ("请先登录。", "Please sign in first."),
+    "auth.hint": (
+        "账户由管理员用 dealer-audit users add 创建。",
+        "Accounts are created by an administrator with dealer-audit users add.",
+    ),
+    # ---- capture: starting ----
+    "capture.start.title": ("开始或继续稽核", "Start or resume an audit"),
+    "capture.start.new": ("选择经销商、标准和批次", "Dealer, standard and wave"),
+    "capture.start.dealer": ("经销商", "Dealer"),
+    "capture.start.dealer_hint": (
+        "输入代码、名称或城市，如 SH001 或 杭州",
+        "Code, name or city, e.g. SH001 or Hangzhou",
+    ),
+    "capture.start.none_found": ("没有符合“{q}”的经销商。", "No dealer matches “{q}”."),
+    "capture.start.more": (
+        "还有更多结果，请输入更多文字缩小范围。",
+        "More dealers match: type more to narrow it down.",
+    ),
+    "capture.start.standard": ("标准", "Standard"),
+    "capture.start.wave": ("批次", "Wave"),
+    "capture.start.auditor": ("稽核员", "Auditor"),
+    "capture.start.go": ("开始 / 继续", "Start / resume"),
+    "capture.start.resume_hint": (
+        "该经销商在此批次已有此标准的草稿时，将继续该草稿。",
+        "If this dealer already has a draft of this standard in this wave, that draft is resumed.",
+    ),
+    "capture.start.drafts": ("进行中的草稿", "Drafts in progress"),
+    "capture.start.no_drafts": ("暂无草稿。", "No drafts."),
+    "capture.dealer": ("经销商", "Dealer"),
+    "capture.answered": ("已答", "Answered"),
+    # ---- capture: the audit ----
+    "capture.draft": ("草稿", "Draft"),
+    "capture.final": ("已定稿", "Finalised"),
+    "capture.read_only": ("只读", "Read only"),
+    "capture.progress": ("进度", "Progress"),
+    "capture.running_score": ("当前得分", "Running score"),
+    "capture.final_index": ("最终指数", "Final index"),
+    "capture.answered_of": ("已答 {n} / {total}", "{n} of {total} answered"),
+    "capture.hidden": ("{n} 项不适用，未显示", "{n} not applicable, hidden"),
+    "capture.section_empty": ("本部分当前没有适用的项目。", "No item of this section applies now."),
+    "capture.summary": ("汇总与定稿", "Summary and finalise"),
+    "capture.ready": ("可以定稿", "Ready to finalise"),
+    "capture.missing_required": ("项必答未答", "required item(s) unanswered"),
+    "capture.missing_heading": ("未答的必答项目", "Required items not answered"),
+    "capture.evidence_missing": ("仍缺证据", "Evidence still missing"),
+    "capture.keys": (
+        "键盘：↑↓ 或 j/k 选择项目，Y 是，N 否，A 不适用，1–9 选项；Ctrl+V 粘贴照片到当前项目。",
+        "Keys: ↑↓ or j/k pick an item, Y yes, N no, A N/A, 1–9 options; Ctrl+V pastes a photo into the item.",
+    ),
+    "capture.knock_out": ("关键项", "Knock-out"),
+    "capture.optional": ("选答", "Optional"),
+    "capture.yes": ("是", "Yes"),
+    "capture.no": ("否", "No"),
+    "capture.na": ("不适用", "N/A"),
+    "capture.clear": ("清除答案", "Clear answer"),
+    "capture.saved": ("已保存", "Saved"),
+    "capture.not_saved": ("未保存", "Not saved"),
+    "capture.open": ("未答", "Open"),
+    "capture.note": ("备注", "note"),
+    "capture.photo": ("照片", "photo"),
+    "capture.note_hint": ("备注：看到了什么？", "Note: what did you see?"),
+    "capture.photo_add": ("添加照片", "Add photo"),
+    "capture.photo_hint": (
+        "点击选择、拖放或粘贴照片（JPEG、PNG、GIF、WebP，不超过 {limit} MB）",
+        "Click, drop or paste a photo (JPEG, PNG, GIF, WebP; at most {limit} MB)",
+    ),
+    "capture.photo_item": ("本项的答案是一张照片：", "This item is answered with a photo:"),
+    "capture.needs": ("定稿前必须提供：{needs}", "Needed before finalising: {needs}"),
+    "capture.overwritten": (
+        "此项刚在另一个窗口或由他人修改过（原为：{was}），已用您的答案覆盖。",
+        "This item had just been changed in another tab or by someone else (it was: {was}); your answer replaced it.",
+    ),
+    "capture.finalise": ("定稿", "Finalise"),
+    "capture.finalise_blocked": (
+        "仍有未答的必答项目或缺少证据，定稿会被拒绝。",
+        "Required items are unanswered or evidence is missing: finalising will be refused.",
+    ),
+    "capture.finalised": ("稽核 {id} 已定稿。", "Audit {id} is finalised."),
+    "capture.audit_id": ("稽核编号", "Audit id"),
+    # ---- capture: refusals (codes of dealer_audit.capture.session.CaptureError) ----
+    "capture.refused.invalid": ("无法保存该答案。", "The answer could not be saved."),
+    "capture.refused.no_na": ("{item} 不允许选择“不适用”。", "{item} may not be answered N/A."),
+    "capture.refused.yes_no": ("请选择“是”或“否”。", "Answer yes or no."),
+    "capture.refused.scale": ("请输入 {low} 到 {high} 之间的整数。", "Enter a whole number from {low} to {high}."),
+    "capture.refused.number": (
+        "“{text}”不是数字，请输入如 7 或 2.5。",
+        "“{text}” is not a number: enter e.g. 7 or 2.5.",
+    ),
+    "capture.refused.below_min": (
+        "{value} 低于最小值 {limit}，未保存。",
+        "{value} is below the minimum {limit}; not saved.",
+    ),
+    "capture.refused.above_max": (
+        "{value} 超过最大值 {limit}，未保存。",
+        "{value} is above the maximum {limit}; not saved.",
+    ),
+    "capture.refused.no_option": ("请选择一个选项。", "Choose an option."),
+    "capture.refused.unknown_option": ("没有选项“{option}”。", "There is no option “{option}”."),
+    "capture.refused.one_option": ("只能选择一个选项。", "Choose exactly one option."),
+    "capture.refused.empty_text": ("请输入文字。", "Type the text."),
+    "capture.refused.empty_note": ("备注为空。", "The note is empty."),
+    "capture.refused.unknown_item": ("没有项目 {item}。", "There is no item {item}."),
+    "capture.refused.hidden_item": (
+        "{item} 目前不适用（条件不满足），不能作答。",
+        "{item} does not apply now (its condition does not hold).",
+    ),
+    "capture.refused.evidence": ("{item} 还需要：{needs}", "{item} still needs: {needs}"),
+    "capture.refused.incomplete": ("尚不能定稿。", "The audit cannot be finalised yet."),
+    "capture.refused.incomplete_missing": ("未答的必答项目：{missing}。", "Unanswered required items: {missing}."),
+    "capture.refused.incomplete_evidence": ("缺少证据的项目：{evidence}。", "Evidence missing on: {evidence}."),
+    # ---- capture: uploads ----
+    "capture.upload.too_large": (
+        "照片“{name}”过大，未保存：每个文件不得超过 {limit} MB。",
+        "Photo “{name}” is too large and was not saved: each file may be at most {limit} MB.",
+    ),
+    "capture.upload.not_image": (
+        "“{name}”不是照片（只接受 JPEG、PNG、GIF、WebP），未保存。",
+        "“{name}” is not a photo (JPEG, PNG, GIF or WebP only); not saved.",
+    ),
+    "capture.upload.broken": (
+        "照片“{name}”已损坏或不完整，无法打开，未保存。",
+        "Photo “{name}” is damaged or incomplete and cannot be opened; not saved.",
+    ),
+    "capture.upload.empty": ("文件“{name}”是空的，未保存。", "File “{name}” is empty; not saved."),
+    "capture.upload.missing": ("请求中没有照片文件。", "The request carried no photo file."),
+    # ---- capture: refused requests ----
+    "capture.err.no_audit": ("找不到稽核 {audit}。", "There is no audit {audit}."),
+    "capture.err.no_section": ("此标准没有部分 {section}。", "This standard has no section {section}."),
+    "capture.err.no_photo": ("此稽核没有这张照片。", "This audit has no such photo."),
+    "capture.err.not_visible": (
+        "您无权查看经销商 {dealer}：它不在您负责的区域。",
+        "You may not see dealer {dealer}: it is outside your regions.",
+    ),
+    "capture.err.not_yours": (
+        "此稽核属于稽核员 {auditor}，您不能修改。",
+        "This audit belongs to auditor {auditor}; you may not change it.",
+    ),
+    "capture.err.manager": (
+        "区域经理只能查看，不能采集稽核。",
+        "Regional managers look at audits; they do not capture them.",
+    ),
+    "capture.err.final": (
+        "此稽核已定稿，不能再修改。",
+        "This audit is finalised and can no longer be changed.",
+    ),
+    "capture.err.no_dealer_given": ("请先选择经销商。", "Choose a dealer first."),
+    "capture.err.unknown_dealer": ("没有代码为“{dealer}”的经销商。", "There is no dealer with code “{dealer}”."),
+    "capture.err.unknown_standard": ("没有标准“{standard}”。", "There is no standard “{standard}”."),
+    "capture.err.unknown_wave": ("没有批次“{wave}”。", "There is no wave “{wave}”."),
+    "capture.err.no_auditor": ("请填写稽核员姓名。", "Enter the auditor's name."),
 }
 
 
-def translate(key: str, lang: str) -> str:
-    """The word for `key` in `lang`; an unknown key shows itself so a gap is visible, never a blank."""
+def translate(key: str, lang: str, **params: object) -> str:
+    """The word for `key` in `lang`, with `{name}` placeholders filled from `params`; an unknown key shows itself
+    so a gap is visible, never a blank."""
     pair = WORDS.get(key)
     if pair is None:
         return key
-    return pair[0] if lang == "zh" else pair[1]
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**params) if params else text
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    return lambda key: translate(key, lang)
+def translator(lang: str) -> Callable[..., str]:
+    return lambda key, **params: translate(key, lang, **params)
 
 
 def choose_language(query: str | None, cookie: str | None, accept: str | None, default: str) -> str:

@@ -8,13 +8,10 @@ a regional manager sees only their regions, HQ sees all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from dealer_audit.core.accounts import Role
 
-class Role(StrEnum):
-    AUDITOR = "auditor"
-    REGIONAL = "regional"
-    HQ = "hq"
+__all__ = ["LOCAL_PRINCIPAL", "Principal", "Role"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +28,10 @@ class Principal:
     @property
     def sees_everything(self) -> bool:
         return self.role is Role.HQ
+
+    def may_view_audit(self, auditor: str, region: str) -> bool:
+        """An audit (draft or final) may be opened by HQ, by its own auditor, and read by its region's manager."""
+        return self.role is Role.HQ or self.may_edit_audit(auditor) or self.sees_region(region)
 
     def may_edit_audit(self, auditor: str) -> bool:
         """Drafts belong to the auditor who started them; HQ may correct any."""

@@ -1,0 +1,103 @@
+"""CLI: `dealer-audit users add|list|remove|passwd` — accounts of the browser app (see docs/web.md).
+
+Accounts are needed only when `dealer-audit serve` listens on an address other machines can reach. Passwords are
+read from the terminal (twice) or, for scripts, from stdin with --password-stdin; only an argon2id hash is kept.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.core.accounts import AccountError, parse_role
+
+users_app = typer.Typer(
+    name="users",
+    help="Accounts of the browser app (needed when `serve` listens beyond this laptop).\n\n浏览器应用的账户。",
+    no_args_is_help=True,
+)
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin (for scripts).")
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Password / 密码", hide_input=True)
+    second = typer.prompt("Again / 再次输入", hide_input=True)
+    if first != second:
+        raise AccountError("the two passwords differ; nothing was changed")
+    return str(first)
+
+
+@users_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ @ -).")],
+    role: Annotated[str, typer.Option("--role", help="auditor, regional (regional manager) or hq.")],
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="A region a regional manager sees (repeat for several).")
+    ] = None,
+    display_name: Annotated[str, typer.Option("--display-name", help="Name shown in the app, e.g. 王芳.")] = "",
+    password_stdin: PasswordStdin = False,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Create an account. 创建账户。"""
+    from dealer_audit.web.accounts import add_account
+
+    chosen = parse_role(role)
+    with open_workspace(workspace, db) as ws:
+        password = _read_password(password_stdin)
+        account = add_account(ws.repo, name, chosen, password, frozenset(region or ()), display_name)
+    regions = f" ({', '.join(sorted(account.regions))})" if account.regions else ""
+    console.out.print(f"account {account.name} added: {account.role.value}{regions}", markup=False)
+
+
+@users_app.command("list")
+def list_users(workspace: WorkspaceOption = None, db: DbOption = None) -> None:
+    """List the accounts (never their passwords). 列出账户。"""
+    with open_workspace(workspace, db) as ws:
+        accounts = ws.repo.list_accounts()
+    if not accounts:
+        console.out.print("no accounts (serve on 127.0.0.1 needs none)", markup=False)
+        return
+    rows = [(a.name, a.display_name, a.role.value, ", ".join(sorted(a.regions)), a.created_at[:19]) for a in accounts]
+    console.print_table(["name", "display name", "role", "regions", "created"], rows, title="accounts")
+
+
+@users_app.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Delete an account; its open sessions end at their next request. 删除账户。"""
+    with open_workspace(workspace, db) as ws:
+        ws.repo.remove_account(name)
+    console.out.print(f"account {name} removed", markup=False)
+
+
+@users_app.command("passwd")
+def passwd(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: PasswordStdin = False,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set a new password; the account's open sessions end. 修改密码。"""
+    from dealer_audit.web.accounts import change_password
+
+    with open_workspace(workspace, db) as ws:
+        change_password(ws.repo, name, _read_password(password_stdin))
+    console.out.print(f"password of {name} changed", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the `users` group to the root app."""
+    app.add_typer(users_app)
