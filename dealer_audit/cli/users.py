@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, RegionsOption, WorkspaceOption, open_workspace
 from dealer_audit.core.accounts import AccountError, parse_role
 
 users_app = typer.Typer(
@@ -40,9 +40,7 @@ def _read_password(from_stdin: bool) -> str:
 def add(
     name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ @ -).")],
     role: Annotated[str, typer.Option("--role", help="auditor, regional (regional manager) or hq.")],
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="A region a regional manager sees (repeat for several).")
-    ] = None,
+    region: RegionsOption = None,
     display_name: Annotated[str, typer.Option("--display-name", help="Name shown in the app, e.g. 王芳.")] = "",
     password_stdin: PasswordStdin = False,
     workspace: WorkspaceOption = None,
