@@ -22,8 +22,7 @@ from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.app import create_app
 from dealer_audit.web.charts import dealer_charts, region_charts
 from dealer_audit.web.config import WebConfig
-from dealer_audit.web.principal import Principal, Role
-from dealer_audit.web.routes.look import viewer
+from dealer_audit.web.principal import Role
 from tests.web.conftest import LiveServer, OfflinePage
 
 pytestmark = pytest.mark.slow
@@ -211,10 +210,14 @@ def test_dealer_pdf_and_workbook_download_from_the_page(live_server: LiveServer,
 
 @pytest.fixture
 def regional_client(web_workspace: Path) -> TestClient:
-    """A server reachable from other machines, looked at by the regional manager of `east`."""
+    """A server reachable from other machines, signed in as the regional manager of `east`."""
+    from dealer_audit.web.accounts import add_account
+    from tests.web.test_accounts import PASSWORD, sign_in
+
+    with Workspace.open(web_workspace) as ws:
+        add_account(ws.repo, "li", Role.REGIONAL, PASSWORD, frozenset({"east"}), "Li Wei")
     app = create_app(WebConfig(workspace=web_workspace, host="10.0.0.5"), Workspace.open(web_workspace))
-    app.dependency_overrides[viewer] = lambda: Principal("li", Role.REGIONAL, frozenset({"east"}), "Li Wei")
-    return TestClient(app)
+    return sign_in(TestClient(app), "li")
 
 
 def test_regional_manager_sees_only_their_region(regional_client: TestClient, web_workspace: Path) -> None:
@@ -246,9 +249,11 @@ def test_regional_manager_sees_only_their_region(regional_client: TestClient, we
 
 def test_nobody_signed_in_on_a_non_loopback_server_sees_nothing(web_workspace: Path) -> None:
     app = create_app(WebConfig(workspace=web_workspace, host="10.0.0.5"), Workspace.open(web_workspace))
-    client = TestClient(app)
-    assert client.get(f"/look/{WAVE}").status_code == 403
-    assert client.get(f"/look/{WAVE}/dealers/{RICH_DEALER}").status_code == 403
+    client = TestClient(app, follow_redirects=False)
+    for path in (f"/look/{WAVE}", f"/look/{WAVE}/dealers/{RICH_DEALER}"):  # sent to sign in, shown nothing
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+        assert RICH_DEALER not in response.text
 
 
 # ---- in-process: freshness, evidence, errors --------------------------------------------------------------------
