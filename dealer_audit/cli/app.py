@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from dealer_audit.cli import (
+    actions,
     capture,
     checklist,
     db,
@@ -75,7 +76,9 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
+for module in (
+    workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, actions, demo, serve, db,
+):  # fmt: skip
     module.register(app)
 
 

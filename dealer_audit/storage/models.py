@@ -153,6 +153,55 @@ class AuditTrailRow(SQLModel, table=True):
     details: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class ActionRow(SQLModel, table=True):
+    """A corrective action at a dealer for an item failed in a wave (core.actions.Action); the natural key
+    ``wave/dealer/standard/item`` makes generating a wave's actions twice add nothing."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_dealer", "dealer_code"),
+        Index("ix_actions_wave", "wave"),
+        Index("ix_actions_status", "status"),
+    )
+
+    action_id: str = Field(primary_key=True, max_length=300)
+    dealer_code: str = Field(foreign_key="dealers.code", max_length=50)
+    wave: str = Field(max_length=50)
+    standard_id: str = Field(max_length=100)
+    standard_version: str = Field(max_length=50)
+    section_id: str = Field(max_length=100)
+    item_id: str = Field(max_length=100)
+    critical: bool = False
+    finding: str = Field(default="", sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of file names
+    audit_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
+    owner: str = Field(default="", max_length=200)
+    due: str | None = Field(default=None, max_length=10)  # ISO date
+    status: str = Field(default="open", max_length=20)
+    repeat_count: int = 0
+    last_wave: str = Field(max_length=50)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    version: int = 1  # bumped on every change: stale workbooks and concurrent edits are noticed
+    created_at: str = Field(max_length=40)
+    updated_at: str = Field(max_length=40)
+    updated_by: str = Field(default="", max_length=200)
+
+
+class ActionTrailRow(SQLModel, table=True):
+    """Every change of an action: who, when, from which status to which, and through what (workbook, audit)."""
+
+    __tablename__ = "action_trail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: str = Field(foreign_key="actions.action_id", ondelete="CASCADE", max_length=300, index=True)
+    at: str = Field(max_length=40)
+    who: str = Field(default="", max_length=200)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False))  # file, wave, command
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -170,5 +219,7 @@ ALL_TABLES: list[Table] = [
         "answers",
         "evidence",
         "audit_trail",
+        "actions",
+        "action_trail",
     )
 ]

@@ -32,6 +32,11 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.list_evidence(audit_ids=None) -> list[EvidenceRecord]; repo.evidence_in_use(sha256) -> bool
     repo.count_audits() -> int; repo.standard_hash(id, version) -> str | None
     repo.display_url (password hidden); repo.schema_version(); repo.close() / `with Repository.open(…) as repo:`
+    # action plans (storage/actions.py, mixed in)
+    repo.record_actions(new, verified, who, source) -> (added, changed)
+    repo.list_actions(wave=None, dealer_code=None, status=None) -> list[Action]; repo.get_action(id)
+    repo.update_actions(updates, who, source) -> int   # optimistic: a stale version refuses the whole batch
+    repo.action_trail(action_id) -> list[ActionTrailEntry]
 
 Changing a finalised audit (save_answer/delete_answer) needs `why`: it bumps the revision and writes an
 audit-trail row. Errors are the tool's own: NotFound, Conflict, ConfigurationError (never raw driver errors).
@@ -73,6 +78,7 @@ from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage import schema
+from dealer_audit.storage.actions import ActionStore
 from dealer_audit.storage.db import (
     make_engine,
     normalise_url,
@@ -218,7 +224,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository:
+class Repository(ActionStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:
