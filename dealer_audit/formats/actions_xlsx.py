@@ -202,9 +202,13 @@ class ReturnedAction:
 
 @dataclass(frozen=True)
 class ReturnedWorkbook:
+    """The rows that could be read, and the problems of those that could not (cell by cell): the caller adds
+    its own (status changes, staleness) and stores nothing unless the list is empty."""
+
     dealer_code: str
     exported_at: str
     rows: tuple[ReturnedAction, ...]
+    problems: tuple[Problem, ...] = ()
 
 
 def _status_names() -> dict[str, ActionStatus]:
@@ -239,7 +243,7 @@ def _parse_date(value: Any) -> date | str | None:
 
 
 def read_actions_workbook(path: Path) -> ReturnedWorkbook:
-    """The returned rows, or ValidationFailed listing every bad cell."""
+    """The returned rows and every bad cell; ValidationFailed when the file is not a readable actions workbook."""
     file = str(path)
     problems = ProblemCollector()
 
@@ -294,7 +298,7 @@ def read_actions_workbook(path: Path) -> ReturnedWorkbook:
         status_cell = f"{get_column_letter(COLUMN['status'] + 1)}{sheet_row}"
         status = parse_status(cell_text(cells["status"]))
         if status is None:
-            choices = ", ".join(repr(status_text(s)) for s in ActionStatus)
+            choices = ", ".join(repr(status_text(s)) for s in DEALER_STATUSES)
             problems.error(
                 at(status_cell),
                 f"status {cell_text(cells['status'])!r} is not one of {choices} / 状态无效",
@@ -320,7 +324,4 @@ def read_actions_workbook(path: Path) -> ReturnedWorkbook:
             at(f"{id_col}{extra_row}"),
             "a row was added below the exported actions; new actions come from audits, not from this file",
         )
-    problems.raise_if_errors(
-        f"{file}: {len(problems.problems)} problem(s); nothing was stored / 文件有误，未做任何保存"
-    )
-    return ReturnedWorkbook(dealer_code, str(meta.get("exported_at") or ""), tuple(rows))
+    return ReturnedWorkbook(dealer_code, str(meta.get("exported_at") or ""), tuple(rows), tuple(problems.problems))

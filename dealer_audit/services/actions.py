@@ -120,7 +120,7 @@ def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResu
     returned = read_actions_workbook(path)
     file = str(path)
     stored = {a.action_id: a for a in repo.list_actions(dealer_code=returned.dealer_code)}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(returned.problems)
     updates: list[ActionUpdate] = []
     for row in returned.rows:
         action = stored.get(row.action_id)
