@@ -101,7 +101,7 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """List actions (id, status, owner, due, overdue, repeats, finding), or a per-dealer summary."""
-    from dealer_audit.services.actions import summarise
+    from dealer_audit.core.actions import summarise_actions
 
     wanted: ActionStatus | None = None
     if status is not None:
@@ -122,7 +122,7 @@ def list_(
     if summary:
         rows = [
             [s.dealer_code, str(s.total), str(s.open), str(s.overdue), str(s.done), str(s.verified), str(s.reopened)]
-            for s in summarise(actions, as_of)
+            for s in summarise_actions(actions, as_of)
         ]
         console.print_table(["dealer", "actions", "open", "overdue", "done", "verified", "reopened"], rows)
         return

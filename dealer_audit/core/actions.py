@@ -219,3 +219,39 @@ def verify_actions(result: WaveResult, actions: Iterable[Action], due: date | No
             continue
         changes.append(Verification(updated, action.status, result.wave))
     return sorted(changes, key=lambda v: v.action.action_id)
+
+
+@dataclass(frozen=True)
+class DealerActionSummary:
+    """What a regional manager chases per dealer."""
+
+    dealer_code: str
+    total: int
+    open: int  # not yet done by the dealer: open, in progress, reopened
+    overdue: int  # of those, past their due date
+    done: int  # done by the dealer, waiting for the next audit
+    verified: int
+    reopened: int
+
+
+def summarise_actions(actions: Iterable[Action], today: date) -> list[DealerActionSummary]:
+    """Per dealer (by code): how many actions are open, overdue, done, verified, reopened as of `today`."""
+    by_dealer: dict[str, list[Action]] = {}
+    for action in actions:
+        by_dealer.setdefault(action.dealer_code, []).append(action)
+    rows = []
+    for code in sorted(by_dealer):
+        mine = by_dealer[code]
+        count = {status: sum(a.status is status for a in mine) for status in ActionStatus}
+        rows.append(
+            DealerActionSummary(
+                code,
+                len(mine),
+                count[ActionStatus.OPEN] + count[ActionStatus.IN_PROGRESS] + count[ActionStatus.REOPENED],
+                sum(a.overdue(today) for a in mine),
+                count[ActionStatus.DONE],
+                count[ActionStatus.VERIFIED],
+                count[ActionStatus.REOPENED],
+            )
+        )
+    return rows

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from dealer_audit.core.actions import Action, summarise_actions
 from dealer_audit.core.aggregate import (
     AlertKind,
     DealerChecklistResult,
@@ -176,6 +178,14 @@ LABELS: dict[str, dict[str, str]] = {
     "what_to_fix": {"zh": "整改内容", "en": "What to fix"},
     "owner": {"zh": "责任人", "en": "Owner"},
     "due": {"zh": "完成日期", "en": "Due date"},
+    "status": {"zh": "状态", "en": "Status"},
+    "action_follow_up": {"zh": "整改跟踪（未完成与逾期）", "en": "Action follow-up (open and overdue)"},
+    "actions_total": {"zh": "整改项", "en": "Actions"},
+    "open_n": {"zh": "未完成", "en": "Open"},
+    "overdue_n": {"zh": "逾期", "en": "Overdue"},
+    "done_n": {"zh": "待验证", "en": "Done, to verify"},
+    "verified_n": {"zh": "已验证", "en": "Verified"},
+    "reopened_n": {"zh": "重新打开", "en": "Reopened"},
     "page": {"zh": "第 {x} 页 / 共 {y} 页", "en": "Page {x} of {y}"},
     "generated": {"zh": "生成日期", "en": "Generated"},
     "league": {"zh": "区域排名表", "en": "League table"},
@@ -355,7 +365,44 @@ class Opportunity:
 class ActionRow:
     item_id: str
     text: str
-    what_to_fix: str  # the finding to fix (auditor note or the failed requirement); owner/due stay blank
+    what_to_fix: str  # the finding to fix (auditor note or the failed requirement)
+    owner: str = ""  # from the stored action (`dealer-audit actions`), else blank to fill in by hand
+    due: str = ""  # ISO date
+    status: str = ""  # the stored action's status, in the report's language
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFollowUp:
+    """One dealer's actions as the regional manager chases them (core.actions.summarise_actions)."""
+
+    dealer_code: str
+    dealer_name: str
+    total: int
+    open: int
+    overdue: int
+    done: int
+    verified: int
+    reopened: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """One stored action on the HQ workbook's Actions sheet."""
+
+    action_id: str
+    dealer_code: str
+    region: str
+    wave: str
+    standard_id: str
+    item_id: str
+    critical: bool
+    status: str
+    owner: str
+    due: str
+    overdue: bool
+    repeat_count: int
+    finding: str
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +525,7 @@ class RegionReport:
     alerts: tuple[DealerNotice, ...]
     repeats: tuple[DealerNotice, ...]
     footer: Footer
+    actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -604,6 +652,7 @@ class NetworkReport:
     items: tuple[ComplianceLine, ...]
     generated: str
     bands: tuple[BandRule, ...] = ()
+    actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -831,8 +880,12 @@ def build_dealer_report(
     lang: str = "zh",
     generated: str = "",
     history: Sequence[WaveResult] = (),
+    stored_actions: Sequence[Action] = (),
 ) -> DealerReport:
     """Everything one dealer's PDF and workbook show, from the scored wave.
+
+    `stored_actions` (`dealer-audit actions`) fill the action plan's owner, due date and status where an action
+    for this wave's failed item is stored.
 
     `standards` maps (id, version) to every version the audits were scored with (titles, items, references);
     `audits` maps audit ids to the audits (answers, notes, evidence, visit dates); `history` holds the scored
@@ -952,13 +1005,24 @@ def build_dealer_report(
     # action plan: opportunities first (biggest gain first), then the remaining failed items in report order
     rank_of = {(o.standard_id, o.item_id): k for k, o in enumerate(d.opportunities)}
     ordered = sorted(failed_order, key=lambda t: (rank_of.get((t[0], t[1]), len(rank_of)),))
+    tracked = {
+        (a.standard_id, a.item_id): a
+        for a in stored_actions
+        if a.dealer_code == dealer_code and result.wave in (a.wave, a.last_wave)
+    }
     actions = []
     for standard_id, item_id, text in ordered:
         notes = failed_notes[(standard_id, item_id)]
         layout = _layout(standards, standard_id)
         item = layout.items_by_id.get(item_id) if layout else None
         fix = "; ".join(notes) if notes else (item.guidance.get(lang) if item and item.guidance else text)
-        actions.append(ActionRow(item_id, text, fix))
+        stored = tracked.get((standard_id, item_id))
+        if stored is None:
+            actions.append(ActionRow(item_id, text, fix))
+        else:
+            status = stored.status.label.get(lang)
+            due = stored.due.isoformat() if stored.due else ""
+            actions.append(ActionRow(item_id, text, fix, stored.owner, due, status))
 
     current_history = list(history)
     if not current_history or current_history[-1].wave != result.wave:
@@ -1029,8 +1093,10 @@ def build_region_report(
     lang: str = "zh",
     generated: str = "",
     most_failed: int = 10,
+    stored_actions: Sequence[Action] = (),
 ) -> RegionReport:
-    """The regional manager's view of one region in one wave."""
+    """The regional manager's view of one region in one wave; with `stored_actions`, the open and overdue
+    actions per dealer as of the `generated` date."""
     group = result.region(region_code)
     if group is None:
         from dealer_audit.errors import NotFound
@@ -1138,7 +1204,27 @@ def build_region_report(
             f"{n_audits} {word}",
             generated,
         ),
+        actions=_action_follow_up(members, stored_actions, generated, lang),
     )
+
+
+def _as_of(generated: str) -> date:
+    """The date overdue is judged on: the report's date (fixed in tests), else today."""
+    try:
+        return date.fromisoformat(generated[:10])
+    except ValueError:
+        return date.today()
+
+
+def _action_follow_up(
+    members: Sequence[DealerResult], stored: Sequence[Action], generated: str, lang: str
+) -> tuple[ActionFollowUp, ...]:
+    names = {d.code: d.dealer.name.get(lang) for d in members}
+    rows = [
+        ActionFollowUp(s.dealer_code, names[s.dealer_code], s.total, s.open, s.overdue, s.done, s.verified, s.reopened)
+        for s in summarise_actions((a for a in stored if a.dealer_code in names), _as_of(generated))
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.overdue, -r.open, r.dealer_code)))
 
 
 def _compliance_lines(
@@ -1242,6 +1328,7 @@ def build_network_report(
     lang: str = "en",
     generated: str = "",
     others: Sequence[WaveResult] = (),
+    stored_actions: Sequence[Action] = (),
 ) -> NetworkReport:
     """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
 
@@ -1321,4 +1408,29 @@ def build_network_report(
         items=item_lines,
         generated=generated,
         bands=tuple(BandRule(b.code, b.label.get(lang), b.color, b.min) for b in program.bands),
+        actions=_action_lines(result, stored_actions, generated, lang),
+    )
+
+
+def _action_lines(result: WaveResult, stored: Sequence[Action], generated: str, lang: str) -> tuple[ActionLine, ...]:
+    today = _as_of(generated)
+    regions = {d.code: d.region for d in result.dealers}
+    return tuple(
+        ActionLine(
+            a.action_id,
+            a.dealer_code,
+            regions.get(a.dealer_code, ""),
+            a.wave,
+            a.standard_id,
+            a.item_id,
+            a.critical,
+            a.status.label.get(lang),
+            a.owner,
+            a.due.isoformat() if a.due else "",
+            a.overdue(today),
+            a.repeat_count,
+            a.finding,
+            a.note,
+        )
+        for a in sorted(stored, key=lambda a: a.action_id)
     )

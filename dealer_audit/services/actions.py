@@ -7,7 +7,6 @@ storage/actions.py's; this module only joins them to the scoring service and the
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -154,37 +153,3 @@ def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResu
         )
     changed = repo.update_actions(updates, who=who, source=Path(file).name)
     return ImportResult(returned.dealer_code, len(returned.rows), changed)
-
-
-@dataclass(frozen=True)
-class DealerActionSummary:
-    dealer_code: str
-    total: int
-    open: int  # not yet done by the dealer (open, in progress, reopened)
-    overdue: int
-    done: int
-    verified: int
-    reopened: int
-
-
-def summarise(actions: list[Action], today: date) -> list[DealerActionSummary]:
-    """Per dealer: how many actions, open (not done yet), overdue, done, verified, reopened — what the regional
-    manager chases."""
-    by_dealer: dict[str, list[Action]] = {}
-    for action in actions:
-        by_dealer.setdefault(action.dealer_code, []).append(action)
-    rows = []
-    for code in sorted(by_dealer):
-        counts = Counter(a.status for a in by_dealer[code])
-        rows.append(
-            DealerActionSummary(
-                code,
-                len(by_dealer[code]),
-                counts[ActionStatus.OPEN] + counts[ActionStatus.IN_PROGRESS] + counts[ActionStatus.REOPENED],
-                sum(a.overdue(today) for a in by_dealer[code]),
-                counts[ActionStatus.DONE],
-                counts[ActionStatus.VERIFIED],
-                counts[ActionStatus.REOPENED],
-            )
-        )
-    return rows

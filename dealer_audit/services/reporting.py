@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.report_model import (
@@ -59,6 +60,7 @@ class WaveContext:
     generated: str  # ISO date printed in footers
     invariant: bool = False  # reportlab invariant output (tests, golden files)
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
+    actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
 
     @property
     def wave(self) -> str:
@@ -149,6 +151,7 @@ def prepare_wave(
         generated=generated or date.today().isoformat(),
         invariant=invariant,
         font=font,
+        actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
     )
 
 
@@ -187,16 +190,30 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         lang=lang,
         generated=context.generated,
         history=context.history,
+        stored_actions=context.actions,
     )
 
 
 def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
-    return build_region_report(context.result, region_code, context.standards, lang=lang, generated=context.generated)
+    return build_region_report(
+        context.result,
+        region_code,
+        context.standards,
+        lang=lang,
+        generated=context.generated,
+        stored_actions=context.actions,
+    )
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
     return build_network_report(
-        context.result, context.standards, context.audits, lang=lang, generated=context.generated, others=others
+        context.result,
+        context.standards,
+        context.audits,
+        lang=lang,
+        generated=context.generated,
+        others=others,
+        stored_actions=context.actions,
     )
 
 

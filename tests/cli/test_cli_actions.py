@@ -202,3 +202,43 @@ def test_unknown_dealer_wave_and_status_are_messages(runner: CliRunner, loop_wor
     assert result.exit_code == 1 and "wave 2031-Q1" in result.output
     result = run(runner, ws, "actions", "list", "--status", "closed")
     assert result.exit_code == 2 and "in_progress" in result.output
+
+
+def test_reports_show_the_follow_up(runner: CliRunner, loop_workspace: Any, tmp_path: Path) -> None:
+    """Region PDF: open and overdue actions per dealer; HQ workbook: an Actions sheet; dealer PDF: owner, due
+    date and status in the action plan."""
+    from pypdf import PdfReader
+
+    ws = loop_workspace
+    run(runner, ws, "actions", "generate", "--wave", "2026-Q3", "--today", "2026-10-01")
+    # due dates long past, whatever today is: both open actions are overdue in reports dated today
+    run(runner, ws, "actions", "generate", "--wave", "2026-Q4", "--today", "2020-01-01")
+    book = tmp_path / "back.xlsx"
+    run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
+    row = row_of(book, "2026-Q4/SH002/mini-service/R01")
+    edit(book, {f"{column('owner')}{row}": "前台主管 Li", f"{column('status')}{row}": "in progress"})
+    assert run(runner, ws, "actions", "import", str(book)).exit_code == 0
+
+    out = tmp_path / "out"
+    result = run(runner, ws, "report", "region", "east", "--wave", "2026-Q4", "--lang", "en", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.extract_text() for p in PdfReader(next(out.rglob("region_east*.pdf"))).pages)
+    assert "Action follow-up (open and overdue)" in text
+    follow_up = text[text.index("Action follow-up") :]
+    line = " ".join(follow_up[follow_up.index("SH002") :].split())  # the dealer's row (its name may wrap)
+    # Q3 R03 and W02 verified, Q3 R04 reopened, Q4 R01 in progress: 4 actions, 2 open, both overdue, 1 reopened,
+    # none done and waiting, 2 verified
+    assert line.split()[3:9] == ["4", "2", "2", "1", "–", "2"]
+
+    result = run(runner, ws, "report", "dealer", "SH002", "--wave", "2026-Q4", "--lang", "en", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.extract_text() for p in PdfReader(next(out.rglob("SH002*.pdf"))).pages)
+    assert "前台主管 Li" in text and "in progress" in text
+
+    hq = tmp_path / "hq.xlsx"
+    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(hq)).exit_code == 0
+    sheet = load_workbook(hq)["Actions"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {a.action_id for a in ws.repo.list_actions()}
+    assert rows["2026-Q4/SH002/mini-service/R01"][7:9] == ("in progress", "前台主管 Li")
+    assert rows[R04][11] == 1  # the repeat count of the reopened action

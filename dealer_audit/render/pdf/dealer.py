@@ -439,10 +439,21 @@ def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     head = [r.t("item"), r.t("what_to_fix"), r.t("owner"), r.t("due")]
     widths = [width * 0.36, width * 0.38, width * 0.13, width * 0.13]
     header = make_row([_cell(h, st, w, colors.white) for h, w in zip(head, widths, strict=True)])
-    texts = [(f"{a.item_id}  {a.text}", a.what_to_fix) for a in r.actions] or [(r.t("none"), "")]
+    texts = [
+        (f"{a.item_id}  {a.text}", a.what_to_fix, a.owner, "\n".join(t for t in (a.due, a.status) if t))
+        for a in r.actions
+    ] or [(r.t("none"), "", "", "")]
     rows = [
-        make_row([_cell(item, st, widths[0]), _cell(fix, st, widths[1]), Cell(), Cell()], min_height=13 * mm)
-        for item, fix in texts
+        make_row(
+            [
+                _cell(item, st, widths[0]),
+                _cell(fix, st, widths[1]),
+                _cell(owner, st, widths[2]) if owner else Cell(),
+                _cell(due, st, widths[3]) if due else Cell(),
+            ],
+            min_height=13 * mm,
+        )
+        for item, fix, owner, due in texts
     ]
     table = RowTable(
         widths,

@@ -528,6 +528,27 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
     )
 
 
+def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
+    """Every stored action (`dealer-audit actions`): status, owner, due date, overdue, repeats, finding."""
+    titles = ["Action", "Dealer", "Region", "Wave", "Standard", "Item", "Critical", "Status", "Owner", "Due date",
+              "Overdue", "Repeats", "Finding", "Dealer note"]  # fmt: skip
+    widths = [34, 9, 9, 9, 16, 8, 8, 12, 14, 11, 8, 8, 40, 32]
+    _write_header(ws, titles, f.header, widths)
+    for i, a in enumerate(report.actions, start=1):
+        for col, text in enumerate((a.action_id, a.dealer_code, a.region, a.wave, a.standard_id, a.item_id)):
+            write_text(ws, i, col, text)
+        write_text(ws, i, 6, "yes" if a.critical else "")
+        write_text(ws, i, 7, a.status)
+        write_text(ws, i, 8, a.owner)
+        write_text(ws, i, 9, a.due)
+        write_text(ws, i, 10, "overdue" if a.overdue else "", f.fail if a.overdue else None)
+        if a.repeat_count:
+            ws.write_number(i, 11, a.repeat_count)
+        write_text(ws, i, 12, a.finding)
+        write_text(ws, i, 13, a.note)
+    ws.autofilter(0, 0, max(len(report.actions), 1), len(titles) - 1)
+
+
 def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
@@ -607,6 +628,7 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     dealers = wb.add_worksheet("Dealers")
     sections = wb.add_worksheet("Sections")
     items = wb.add_worksheet("Items")
+    actions = wb.add_worksheet("Actions") if report.actions else None
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     placed = _answers(answers, f, report, max_rows)
@@ -614,6 +636,8 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     _dealers(wb, dealers, f, report, blocks)
     _compliance(sections, f, report.sections, with_item=False)
     _compliance(items, f, report.items, with_item=True)
+    if actions is not None:
+        _actions(actions, f, report)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     wb.close()
