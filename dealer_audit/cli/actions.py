@@ -6,7 +6,6 @@ adds one action per item failed in W (running it again adds nothing). Each comma
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.common import DbOption, WhoOption, WorkspaceOption, open_workspace, who_or_login
 from dealer_audit.core.actions import ActionStatus
 from dealer_audit.errors import ValidationFailed
 
@@ -24,20 +23,6 @@ actions_app = typer.Typer(
     "整改计划：按轮次生成、列表、导出给经销商、导入经销商反馈。",
     no_args_is_help=True,
 )
-
-WhoOption = Annotated[
-    str,
-    typer.Option("--who", envvar="DEALER_AUDIT_AUDITOR", help="Your name for the action trail (default: login name)."),
-]
-
-
-def _who(who: str) -> str:
-    if who:
-        return who
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 def _today(value: str | None) -> date:
@@ -65,7 +50,7 @@ def generate(
     from dealer_audit.services.actions import generate_actions
 
     with open_workspace(workspace, db) as ws:
-        result = generate_actions(ws.repo, wave, due_days=due_days, today=_today(today), who=_who(who))
+        result = generate_actions(ws.repo, wave, due_days=due_days, today=_today(today), who=who_or_login(who))
     if result.previous_wave:
         console.out.print(
             f"wave {result.previous_wave} actions checked by {wave}: {len(result.verified)} verified, "
@@ -178,7 +163,7 @@ def import_(
     from dealer_audit.services.actions import import_actions
 
     with open_workspace(workspace, db) as ws:
-        result = import_actions(ws.repo, file, who=_who(who))
+        result = import_actions(ws.repo, file, who=who_or_login(who))
     console.out.print(
         f"imported {file}: {result.changed} of {result.rows} action(s) changed for {result.dealer_code} / "
         f"已更新 {result.changed} 项",

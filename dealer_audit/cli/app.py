@@ -18,6 +18,7 @@ from dealer_audit.cli import (
     db,
     dealers,
     demo,
+    disputes,
     form,
     report,
     score,
@@ -77,7 +78,7 @@ def version() -> None:
 
 
 for module in (
-    workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, actions, demo, serve, db,
+    workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, actions, disputes, demo, serve, db,
 ):  # fmt: skip
     module.register(app)
 

@@ -202,6 +202,46 @@ class ActionTrailRow(SQLModel, table=True):
     details: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class ReportIssueRow(SQLModel, table=True):
+    """The day a wave's report was issued to a dealer: the start of its dispute window."""
+
+    __tablename__ = "report_issues"
+
+    wave: str = Field(primary_key=True, max_length=50)
+    dealer_code: str = Field(primary_key=True, foreign_key="dealers.code", max_length=50)
+    issued_on: str = Field(max_length=10)  # ISO date
+    recorded_at: str = Field(max_length=40)
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class DisputeRow(SQLModel, table=True):
+    """A dealer's dispute of one item finding of one audit, and HQ's ruling (core.disputes.Dispute)."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        Index("ix_disputes_audit_item", "audit_id", "item_id"),
+        Index("ix_disputes_wave_dealer", "wave", "dealer_code"),
+    )
+
+    dispute_id: str = Field(primary_key=True, max_length=200)
+    audit_id: str = Field(foreign_key="audits.audit_id", ondelete="CASCADE", max_length=64)
+    dealer_code: str = Field(max_length=50)
+    wave: str = Field(max_length=50)
+    standard_id: str = Field(max_length=100)
+    item_id: str = Field(max_length=100)
+    auditor: str = Field(default="", max_length=200)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of file names
+    filed_at: str = Field(max_length=40)
+    filed_by: str = Field(default="", max_length=200)
+    status: str = Field(default="open", max_length=20)
+    ruled_by: str = Field(default="", max_length=200)
+    ruled_at: str | None = Field(default=None, max_length=40)
+    ruling_why: str = Field(default="", sa_column=Column(Text, nullable=False))
+    revised_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+    version: int = 1  # a ruling names the version it was made on: one ruling stands
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -221,5 +261,7 @@ ALL_TABLES: list[Table] = [
         "audit_trail",
         "actions",
         "action_trail",
+        "report_issues",
+        "disputes",
     )
 ]

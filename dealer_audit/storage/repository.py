@@ -37,6 +37,10 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.list_actions(wave=None, dealer_code=None, status=None) -> list[Action]; repo.get_action(id)
     repo.update_actions(updates, who, source) -> int   # optimistic: a stale version refuses the whole batch
     repo.action_trail(action_id) -> list[ActionTrailEntry]
+    # disputes (storage/disputes.py, mixed in)
+    repo.record_issue(wave, dealer_codes, issued_on, who) -> int; repo.issued_on(wave, dealer) -> date | None
+    repo.file_dispute(dispute) -> Dispute; repo.list_disputes(wave, dealer_code, status); repo.get_dispute(id)
+    repo.rule_dispute(id, read_version, ruling, who, why, revised_answer) -> Dispute   # one ruling stands
 
 Changing a finalised audit (save_answer/delete_answer) needs `why`: it bumps the revision and writes an
 audit-trail row. Errors are the tool's own: NotFound, Conflict, ConfigurationError (never raw driver errors).
@@ -87,6 +91,7 @@ from dealer_audit.storage.db import (
     sqlite_write_problem,
     write_engine,
 )
+from dealer_audit.storage.disputes import DisputeStore
 
 T = TypeVar("T")
 
@@ -224,7 +229,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository(ActionStore):
+class Repository(ActionStore, DisputeStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:
@@ -827,51 +832,46 @@ class Repository(ActionStore):
         Answering a finalised audit is a change after finalisation: it needs `why`, bumps the revision and writes
         an audit-trail row; without `why` it raises Conflict.
         """
+        return self._write(lambda session: self._save_answer_in(session, audit_id, answer, who, why))
 
-        def work(session: Session) -> Audit:
-            row = self._audit_row_for_update(session, audit_id)
-            existing = session.get(m.AnswerRow, (audit_id, answer.item_id))
-            before = None
-            if row.status == AuditStatus.FINALISED.value:
-                if not why:
-                    raise Conflict(
-                        f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the "
-                        "audit trail"
-                    )
-                before = self._answer_text(existing)
-            if existing is None:
-                position = session.execute(
-                    sa.select(sa.func.coalesce(sa.func.max(_answers.c.position), -1)).where(
-                        _answers.c.audit_id == audit_id
-                    )
-                ).scalar_one()
-                self._insert_answers(session, audit_id, [answer], start=int(position) + 1)
-            else:
-                session.execute(
-                    _evidence.delete().where(
-                        (_evidence.c.audit_id == audit_id) & (_evidence.c.item_id == answer.item_id)
-                    )
+    def _save_answer_in(self, session: Session, audit_id: str, answer: Answer, who: str, why: str) -> Audit:
+        """`save_answer` inside the caller's transaction (a dispute ruling revises an answer in its own)."""
+        row = self._audit_row_for_update(session, audit_id)
+        existing = session.get(m.AnswerRow, (audit_id, answer.item_id))
+        before = None
+        if row.status == AuditStatus.FINALISED.value:
+            if not why:
+                raise Conflict(
+                    f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the audit trail"
                 )
-                existing.value = _value_to_json(answer.value)
-                existing.na = answer.na
-                existing.note = answer.note
-                existing.answered_at = _time_text(answer.answered_at)
-                session.flush()
-                self._insert_evidence(session, audit_id, answer)
-            if before is not None:
-                row.revision += 1
-                self._trail(
-                    session,
-                    audit_id,
-                    "answer_changed",
-                    who,
-                    why,
-                    row.revision,
-                    f"{answer.item_id}: {before} → {self._answer_text_of(answer)}",
-                )
-            return self._refresh_digest(session, row)
-
-        return self._write(work)
+            before = self._answer_text(existing)
+        if existing is None:
+            position = session.execute(
+                sa.select(sa.func.coalesce(sa.func.max(_answers.c.position), -1)).where(_answers.c.audit_id == audit_id)
+            ).scalar_one()
+            self._insert_answers(session, audit_id, [answer], start=int(position) + 1)
+        else:
+            session.execute(
+                _evidence.delete().where((_evidence.c.audit_id == audit_id) & (_evidence.c.item_id == answer.item_id))
+            )
+            existing.value = _value_to_json(answer.value)
+            existing.na = answer.na
+            existing.note = answer.note
+            existing.answered_at = _time_text(answer.answered_at)
+            session.flush()
+            self._insert_evidence(session, audit_id, answer)
+        if before is not None:
+            row.revision += 1
+            self._trail(
+                session,
+                audit_id,
+                "answer_changed",
+                who,
+                why,
+                row.revision,
+                f"{answer.item_id}: {before} → {self._answer_text_of(answer)}",
+            )
+        return self._refresh_digest(session, row)
 
     @staticmethod
     def _insert_evidence(session: Session, audit_id: str, answer: Answer) -> None:
