@@ -28,6 +28,7 @@ from dealer_audit.core.aggregate import (
     version_key,
 )
 from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
 from dealer_audit.core.standard import (
     AnswerType,
@@ -271,6 +272,7 @@ class ItemRow:
     evidence: tuple[EvidenceView, ...] = ()
     critical: bool = False
     repeat_failure: bool = False
+    dispute: str = ""  # the latest dispute of this finding, in the report's language (申诉中, 申诉成立, …)
 
     @property
     def points_text(self) -> str:
@@ -821,6 +823,7 @@ def _item_rows(
     standard: Checklist,
     repeats: set[tuple[str, str]],
     lang: str,
+    disputes: Mapping[str, str] | None = None,
 ) -> tuple[SectionBlock, ...]:
     blocks = []
     answers = audit.answers if audit else {}
@@ -847,6 +850,7 @@ def _item_rows(
                     evidence=tuple(EvidenceView(e.file_name, e.sha256) for e in answer.evidence) if answer else (),
                     critical=item.critical is not None,
                     repeat_failure=result in (Result.FAIL, Result.PARTIAL) and (standard.id, item.id) in repeats,
+                    dispute=(disputes or {}).get(item.id, ""),
                 )
             )
         blocks.append(
@@ -881,8 +885,11 @@ def build_dealer_report(
     generated: str = "",
     history: Sequence[WaveResult] = (),
     stored_actions: Sequence[Action] = (),
+    stored_disputes: Sequence[Dispute] = (),
 ) -> DealerReport:
     """Everything one dealer's PDF and workbook show, from the scored wave.
+
+    `stored_disputes` mark the items disputed (and how they were ruled) on every item row.
 
     `stored_actions` (`dealer-audit actions`) fill the action plan's owner, due date and status where an action
     for this wave's failed item is stored.
@@ -911,6 +918,10 @@ def build_dealer_report(
         dealer.group,
     )
     repeats = {(r.standard_id, r.item_id) for r in d.repeat_failures}
+    disputed: dict[str, dict[str, str]] = {}
+    for dispute in sorted(stored_disputes, key=lambda x: (x.filed_at, x.dispute_id)):  # the latest one shows
+        if dispute.dealer_code == dealer_code:
+            disputed.setdefault(dispute.audit_id, {})[dispute.item_id] = dispute.status.label.get(lang)
     lines = []
     audit_blocks = []
     notices: list[Notice] = []
@@ -944,7 +955,7 @@ def build_dealer_report(
                 continue
             used_standards[(standard.id, standard.version)] = None
             audit = audits.get(score.audit_id)
-            blocks = _item_rows(score, audit, standard, repeats, lang)
+            blocks = _item_rows(score, audit, standard, repeats, lang, disputed.get(score.audit_id))
             audit_blocks.append(
                 AuditBlock(
                     score.audit_id,

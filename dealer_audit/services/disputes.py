@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dealer_audit.capture.session import parse_answer
+from dealer_audit.core.actions import UNRESOLVED, ActionStatus, Verification, action_key
 from dealer_audit.core.answers import Answer
 from dealer_audit.core.disputes import (
     Dispute,
@@ -123,10 +124,34 @@ def rule_dispute(
             value = item.compliant_answer
         parsed, na = parse_answer(item, value)
         old = audit.answer(dispute.item_id) or Answer(dispute.item_id)
-        note = f"{old.note} [dispute {dispute.dispute_id} overturned]".strip()
+        note = f"{old.note} [申诉成立 overturned on dispute]".strip()
         revised = replace(old, value=parsed, na=na, note=note)
     version = read_version if read_version is not None else dispute.version
-    return repo.rule_dispute(dispute.dispute_id, version, ruling, who, why.strip(), revised)
+    ruled = repo.rule_dispute(dispute.dispute_id, version, ruling, who, why.strip(), revised)
+    if ruling is DisputeStatus.OVERTURNED:
+        _close_overturned_action(repo, ruled, who)
+    return ruled
+
+
+def _close_overturned_action(repo: Repository, dispute: Dispute, who: str) -> None:
+    """An overturned finding that no longer fails in any of the dealer's audits of the wave needs no action:
+    its action (if `actions generate` made one) is closed as verified, with the dispute in its trail."""
+    key = action_key(dispute.wave, dispute.dealer_code, dispute.standard_id, dispute.item_id)
+    try:
+        action = repo.get_action(key)
+    except NotFound:
+        return
+    if action.status not in UNRESOLVED:
+        return
+    dealer = repo.get_dealer(dispute.dealer_code)
+    for audit in repo.list_audits(wave=dispute.wave, dealer_code=dispute.dealer_code, status="finalised"):
+        if audit.standard_id != dispute.standard_id:
+            continue
+        score = score_audit(repo.get_standard(audit.standard_id, audit.standard_version), audit, dealer)
+        if any(i.item_id == dispute.item_id and i.failed for i in score.items):
+            return  # another visit still failed it: the action stays
+    closed = Verification(replace(action, status=ActionStatus.VERIFIED), action.status, dispute.wave)
+    repo.record_actions([], [closed], who=who, source=f"dispute {dispute.dispute_id} overturned")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -61,6 +62,7 @@ class WaveContext:
     invariant: bool = False  # reportlab invariant output (tests, golden files)
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
+    disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
 
     @property
     def wave(self) -> str:
@@ -152,6 +154,7 @@ def prepare_wave(
         invariant=invariant,
         font=font,
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
+        disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
     )
 
 
@@ -191,6 +194,7 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         generated=context.generated,
         history=context.history,
         stored_actions=context.actions,
+        stored_disputes=context.disputes,
     )
 
 

@@ -71,6 +71,9 @@ def test_dispute_lifecycle(runner: CliRunner, disputed_workspace: Any) -> None:
     twice = run(runner, ws, *file, "--on", "2026-12-15")
     assert twice.exit_code == 1 and "already disputed" in twice.output
 
+    assert run(runner, ws, "actions", "generate", "--wave", "2026-Q4").exit_code == 0
+    action_id = "2026-Q4/SH002/mini-service/R03"
+    assert ws.repo.get_action(action_id).status.value == "open"
     before = sh002_composite(runner, ws)
     result = run(runner, ws, "disputes", "rule", dispute_id, "--ruling", "overturned", "--why", "录像显示未重复询问",
                  "--who", "HQ 张")  # fmt: skip
@@ -83,10 +86,27 @@ def test_dispute_lifecycle(runner: CliRunner, disputed_workspace: Any) -> None:
     trail = ws.repo.audit_trail(AUDIT)[-1]
     assert (trail.who, trail.action, trail.details) == ("HQ 张", "answer_changed", 'R03: "yes" → "no"')
     assert trail.why == f"dispute {dispute_id} overturned: 录像显示未重复询问"
+    # the finding is gone, so is its action (closed with the dispute in its trail)
+    assert ws.repo.get_action(action_id).status.value == "verified"
+    assert ws.repo.action_trail(action_id)[-1].source == f"dispute {dispute_id} overturned"
 
     second = run(runner, ws, "disputes", "rule", dispute_id, "--ruling", "upheld", "--why", "no")
     assert second.exit_code == 1 and "already ruled overturned by HQ 张" in second.output
     assert ws.repo.get_audit(AUDIT).revision == 2
+
+    # every report marks the item: the dealer PDF and the dealer workbook
+    out = ws.root / "out"
+    result = run(runner, ws, "report", "dealer", "SH002", "--wave", "2026-Q4", "--lang", "en", "--xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(next(out.rglob("SH002*.pdf"))).pages)
+    assert "overturned" in text
+    items = load_workbook(next(out.rglob("SH002*.xlsx")))["Items"]
+    header = [c.value for c in items[1]]
+    rows = {r[3]: r for r in items.iter_rows(min_row=2, values_only=True)}
+    assert rows["R03"][header.index("Dispute")] == "overturned" and rows["R04"][header.index("Dispute")] is None
 
     listed = run(runner, ws, "disputes", "list", "--status", "overturned")
     assert "1 dispute(s)" in listed.output and "HQ 张" in listed.output

@@ -368,6 +368,8 @@ def _item_row(row: ItemRow, st: Styles, shape: _Shape, resolver: EvidenceResolve
     tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
     if row.result not in (Result.FAIL, Result.PARTIAL):
         tags = []
+    if row.dispute:  # disputed, and how it was ruled: shown whatever the result (an overturned item now passes)
+        tags.append(row.dispute)
     colour = _RESULT_COLOURS.get(row.result, GREY_TEXT)
     drawn = (row.result is Result.PASS) if row.result in marks and not glyph else None
     mark_lines = ([mark] if mark else ([""] if drawn is not None else [])) + [

@@ -39,6 +39,7 @@ ITEM_COLUMNS = (
     ("evidence", 24),
     ("repeat", 10),
     ("knockout", 10),
+    ("dispute", 12),
 )
 _ITEM_TITLES = {
     "audit": ("稽核编号", "Audit"),
@@ -55,6 +56,7 @@ _ITEM_TITLES = {
     "evidence": ("证据文件", "Evidence files"),
     "repeat": ("重复失分", "Repeat failure"),
     "knockout": ("否决项", "Knock-out item"),
+    "dispute": ("申诉", "Dispute"),
 }
 
 
@@ -234,6 +236,7 @@ def _items(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
                     ws.write_string(row, 12, yes)
                 if item.critical:
                     ws.write_string(row, 13, yes)
+                write_text(ws, row, 14, item.dispute)
                 row += 1
     last = max(row - 1, 1)
     ws.autofilter(0, 0, last, len(ITEM_COLUMNS) - 1)
