@@ -90,6 +90,8 @@ def demo(
         f"{summary.alerts} alerts; {len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional "
         f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
     )
+    if summary.loop:
+        console.out.print(f"Actions and disputes: {summary.loop}", markup=False, soft_wrap=True)
     for workbook in summary.workbooks:
         console.out.print(f"HQ workbook: {workbook}")
     console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)")
