@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from dealer_audit.core.actions import Action, summarise_actions
+from dealer_audit.core.actions import Action, ActionStatus, summarise_actions
 from dealer_audit.core.aggregate import (
     AlertKind,
     DealerChecklistResult,
@@ -437,6 +437,10 @@ class DealerReport:
     audits: tuple[AuditBlock, ...]
     actions: tuple[ActionRow, ...]
     footer: Footer
+    # the dealer's stored actions still to close (not verified), for the workbook's returnable Actions sheet,
+    # with (standard id, item id, requirement text) for each
+    open_actions: tuple[Action, ...] = ()
+    requirements: tuple[tuple[str, str, str], ...] = ()
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -1035,6 +1039,7 @@ def build_dealer_report(
             due = stored.due.isoformat() if stored.due else ""
             actions.append(ActionRow(item_id, text, fix, stored.owner, due, status))
 
+    still_open = [a for a in stored_actions if a.dealer_code == dealer_code and a.status is not ActionStatus.VERIFIED]
     current_history = list(history)
     if not current_history or current_history[-1].wave != result.wave:
         current_history.append(result)
@@ -1066,7 +1071,20 @@ def build_dealer_report(
             _audit_ids_text(audit_ids),
             generated,
         ),
+        open_actions=tuple(still_open),
+        requirements=tuple(_requirements(standards, still_open, lang)),
     )
+
+
+def _requirements(
+    standards: Mapping[StandardKey, Checklist], actions: Sequence[Action], lang: str
+) -> list[tuple[str, str, str]]:
+    out = []
+    for a in actions:
+        standard = standards.get((a.standard_id, a.standard_version))
+        item = standard.items_by_id.get(a.item_id) if standard else None
+        out.append((a.standard_id, a.item_id, item.text.get(lang) if item else ""))
+    return out
 
 
 def _standard_columns(

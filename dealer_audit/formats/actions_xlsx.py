@@ -87,101 +87,109 @@ def write_actions_workbook(
     """Write the dealer's actions; `requirements` maps (standard id, item id) to the item's text."""
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     try:
-        ws = workbook.add_worksheet(SHEET)
-        head_fmt = workbook.add_format(_HEADER)
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top", "locked": True})
-        editable = workbook.add_format({"text_wrap": True, "valign": "top", "locked": False, "bg_color": "#FFF8E1"})
-        date_fmt = workbook.add_format(
-            {"num_format": "yyyy-mm-dd", "valign": "top", "locked": False, "bg_color": "#FFF8E1"}
-        )
-        for col, (_key, zh, en, width) in enumerate(COLUMNS):
-            ws.write_string(0, col, f"{zh}\n{en}", head_fmt)
-            ws.set_column(col, col, width)
-        ws.freeze_panes(1, 0)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide when printed, as many long as needed
-        ws.repeat_rows(0)
-        ws.set_row(0, 32)
-        statuses = [status_text(s) for s in DEALER_STATUSES]
-        last = FIRST_ROW - 1 + max(len(actions), 1)
-        for offset, action in enumerate(actions):
-            row = FIRST_ROW - 1 + offset
-            values = {
-                "action": action.action_id,
-                "item": action.item_id,
-                "requirement": requirements.get((action.standard_id, action.item_id), ""),
-                "finding": action.finding,
-                "evidence": ", ".join(action.evidence),
-                "critical": "是 / yes" if action.critical else "",
-                "repeat": str(action.repeat_count) if action.repeat_count else "",
-            }
-            for key, text in values.items():
-                _cell(ws, row, COLUMN[key], text, wrap)
-            ws.write_string(row, COLUMN["status"], status_text(action.status), editable)
-            _cell(ws, row, COLUMN["owner"], action.owner, editable)
-            if action.due is not None:
-                ws.write_datetime(row, COLUMN["due"], datetime.combine(action.due, datetime.min.time()), date_fmt)
-            else:
-                ws.write_blank(row, COLUMN["due"], None, date_fmt)
-            _cell(ws, row, COLUMN["note"], action.note, editable)
-        if actions:
-            first = FIRST_ROW - 1
-            ws.data_validation(
-                first,
-                COLUMN["status"],
-                last,
-                COLUMN["status"],
-                {
-                    "validate": "list",
-                    "source": statuses,
-                    "error_title": "状态 / Status",
-                    "error_message": "请从列表选择 / pick a status from the list",
-                },
-            )
-            ws.data_validation(
-                first,
-                COLUMN["due"],
-                last,
-                COLUMN["due"],
-                {
-                    "validate": "date",
-                    "criteria": ">=",
-                    "value": date(2000, 1, 1),
-                    "error_title": "完成期限 / Due date",
-                    "error_message": "请输入日期 / enter a date (yyyy-mm-dd)",
-                },
-            )
-        ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
-        ws.autofilter(0, 0, last, len(COLUMNS) - 1)
-        meta = workbook.add_worksheet(META)
-        pairs = (
-            ("format", FORMAT),
-            ("format_version", FORMAT_VERSION),
-            ("dealer_code", head.dealer_code),
-            ("dealer_name", f"{head.dealer_name.zh} / {head.dealer_name.en}"),
-            ("exported_at", head.exported_at.isoformat(timespec="seconds")),
-            ("actions", len(actions)),
-        )
-        for row, (key, value) in enumerate(pairs):
-            meta.write_string(row, 0, key)
-            if isinstance(value, int):
-                meta.write_number(row, 1, value)
-            else:
-                meta.write_string(row, 1, value)
-        meta.write_string(META_ROWS_FROM - 2, 0, "action_id")
-        meta.write_string(META_ROWS_FROM - 2, 1, "version")
-        meta.write_string(META_ROWS_FROM - 2, 2, "row")
-        for offset, action in enumerate(actions):
-            row = META_ROWS_FROM - 1 + offset
-            meta.write_string(row, 0, action.action_id)
-            meta.write_number(row, 1, action.version)
-            meta.write_number(row, 2, FIRST_ROW + offset)
-        meta.hide()
-        meta.protect()
-        ws.activate()
+        add_actions_sheets(workbook, head, actions, requirements)
+        workbook.worksheets()[0].activate()
     finally:
         workbook.close()
+
+
+def add_actions_sheets(
+    workbook: Any, head: ExportHeader, actions: Sequence[Action], requirements: Mapping[tuple[str, str], str]
+) -> None:
+    """Add the Actions sheet and its hidden record to an open xlsxwriter workbook (the export, or the dealer's
+    report workbook, which `actions import` then reads back the same way)."""
+    ws = workbook.add_worksheet(SHEET)
+    head_fmt = workbook.add_format(_HEADER)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top", "locked": True})
+    editable = workbook.add_format({"text_wrap": True, "valign": "top", "locked": False, "bg_color": "#FFF8E1"})
+    date_fmt = workbook.add_format(
+        {"num_format": "yyyy-mm-dd", "valign": "top", "locked": False, "bg_color": "#FFF8E1"}
+    )
+    for col, (_key, zh, en, width) in enumerate(COLUMNS):
+        ws.write_string(0, col, f"{zh}\n{en}", head_fmt)
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide when printed, as many long as needed
+    ws.repeat_rows(0)
+    ws.set_row(0, 32)
+    statuses = [status_text(s) for s in DEALER_STATUSES]
+    last = FIRST_ROW - 1 + max(len(actions), 1)
+    for offset, action in enumerate(actions):
+        row = FIRST_ROW - 1 + offset
+        values = {
+            "action": action.action_id,
+            "item": action.item_id,
+            "requirement": requirements.get((action.standard_id, action.item_id), ""),
+            "finding": action.finding,
+            "evidence": ", ".join(action.evidence),
+            "critical": "是 / yes" if action.critical else "",
+            "repeat": str(action.repeat_count) if action.repeat_count else "",
+        }
+        for key, text in values.items():
+            _cell(ws, row, COLUMN[key], text, wrap)
+        ws.write_string(row, COLUMN["status"], status_text(action.status), editable)
+        _cell(ws, row, COLUMN["owner"], action.owner, editable)
+        if action.due is not None:
+            ws.write_datetime(row, COLUMN["due"], datetime.combine(action.due, datetime.min.time()), date_fmt)
+        else:
+            ws.write_blank(row, COLUMN["due"], None, date_fmt)
+        _cell(ws, row, COLUMN["note"], action.note, editable)
+    if actions:
+        first = FIRST_ROW - 1
+        ws.data_validation(
+            first,
+            COLUMN["status"],
+            last,
+            COLUMN["status"],
+            {
+                "validate": "list",
+                "source": statuses,
+                "error_title": "状态 / Status",
+                "error_message": "请从列表选择 / pick a status from the list",
+            },
+        )
+        ws.data_validation(
+            first,
+            COLUMN["due"],
+            last,
+            COLUMN["due"],
+            {
+                "validate": "date",
+                "criteria": ">=",
+                "value": date(2000, 1, 1),
+                "error_title": "完成期限 / Due date",
+                "error_message": "请输入日期 / enter a date (yyyy-mm-dd)",
+            },
+        )
+    ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+    ws.autofilter(0, 0, last, len(COLUMNS) - 1)
+    meta = workbook.add_worksheet(META)
+    pairs = (
+        ("format", FORMAT),
+        ("format_version", FORMAT_VERSION),
+        ("dealer_code", head.dealer_code),
+        ("dealer_name", f"{head.dealer_name.zh} / {head.dealer_name.en}"),
+        ("exported_at", head.exported_at.isoformat(timespec="seconds")),
+        ("actions", len(actions)),
+    )
+    for row, (key, value) in enumerate(pairs):
+        meta.write_string(row, 0, key)
+        if isinstance(value, int):
+            meta.write_number(row, 1, value)
+        else:
+            meta.write_string(row, 1, value)
+    meta.write_string(META_ROWS_FROM - 2, 0, "action_id")
+    meta.write_string(META_ROWS_FROM - 2, 1, "version")
+    meta.write_string(META_ROWS_FROM - 2, 2, "row")
+    for offset, action in enumerate(actions):
+        row = META_ROWS_FROM - 1 + offset
+        meta.write_string(row, 0, action.action_id)
+        meta.write_number(row, 1, action.version)
+        meta.write_number(row, 2, FIRST_ROW + offset)
+    meta.hide()
+    meta.protect()
 
 
 @dataclass(frozen=True)

@@ -242,3 +242,23 @@ def test_reports_show_the_follow_up(runner: CliRunner, loop_workspace: Any, tmp_
     assert set(rows) == {a.action_id for a in ws.repo.list_actions()}
     assert rows["2026-Q4/SH002/mini-service/R01"][7:9] == ("in progress", "前台主管 Li")
     assert rows[R04][11] == 1  # the repeat count of the reopened action
+
+
+def test_the_dealer_report_workbook_is_returned_as_it_is(
+    runner: CliRunner, loop_workspace: Any, tmp_path: Path
+) -> None:
+    """The dealer's report workbook (`report dealer --xlsx`) carries the same Actions sheet: the dealer fills it
+    there and `actions import` reads that very file."""
+    ws = loop_workspace
+    run(runner, ws, "actions", "generate", "--wave", "2026-Q3")
+    out = tmp_path / "out"
+    result = run(runner, ws, "report", "dealer", "SH002", "--wave", "2026-Q3", "--xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    book = next(out.rglob("SH002*.xlsx"))
+    workbook = load_workbook(book)
+    assert workbook.sheetnames[:2] != [SHEET] and SHEET in workbook.sheetnames  # Summary first, Actions added
+    row = row_of(book, R03)
+    edit(book, {f"{column('status')}{row}": "已完成 / done", f"{column('owner')}{row}": "王主管"})
+    result = run(runner, ws, "actions", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert (ws.repo.get_action(R03).status, ws.repo.get_action(R03).owner) == (ActionStatus.DONE, "王主管")

@@ -8,13 +8,15 @@ re-averages in Excel works with the same numbers the PDF rounds.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from dealer_audit.core.report_model import DealerReport, Result, label
+from dealer_audit.core.standard import LocalText
+from dealer_audit.formats.actions_xlsx import ExportHeader, add_actions_sheets
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
     HEADER_FORMAT,
@@ -251,6 +253,13 @@ def _items(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
         )
 
 
+def _export_time(generated: str) -> datetime:
+    try:
+        return datetime.fromisoformat(generated)
+    except ValueError:
+        return datetime.now()
+
+
 def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     """Write one dealer's workbook (Summary + Items)."""
     path = Path(path)
@@ -275,5 +284,10 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     }
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
+    if report.open_actions:  # the sheet the dealer returns: `dealer-audit actions import` reads this workbook
+        d = report.dealer
+        head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))
+        texts = {(sid, item): text for sid, item, text in report.requirements}
+        add_actions_sheets(wb, head, report.open_actions, texts)
     wb.close()
     return path
