@@ -28,7 +28,7 @@ from dealer_audit.core.aggregate import (
     version_key,
 )
 from dealer_audit.core.answers import Answer, Audit
-from dealer_audit.core.disputes import Dispute
+from dealer_audit.core.disputes import Dispute, DisputeStatus, dispute_rates
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
 from dealer_audit.core.standard import (
     AnswerType,
@@ -388,6 +388,37 @@ class ActionFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class DisputeLine:
+    """One dispute on the HQ workbook's Disputes sheet."""
+
+    dispute_id: str
+    dealer_code: str
+    audit_id: str
+    standard_id: str
+    item_id: str
+    auditor: str
+    filed: str  # ISO date
+    reason: str
+    status: str
+    ruled_by: str
+    ruling_why: str
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeRateLine:
+    """Dispute and overturn rates of one auditor or item in the wave (core.disputes.dispute_rates)."""
+
+    scope: str  # "auditor" | "item"
+    key: str
+    failed: int
+    disputed: int
+    ruled: int
+    overturned: int
+    dispute_rate: Figure
+    overturn_rate: Figure
+
+
+@dataclass(frozen=True, slots=True)
 class ActionLine:
     """One stored action on the HQ workbook's Actions sheet."""
 
@@ -659,6 +690,8 @@ class NetworkReport:
     generated: str
     bands: tuple[BandRule, ...] = ()
     actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
+    disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
+    dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -1358,6 +1391,7 @@ def build_network_report(
     generated: str = "",
     others: Sequence[WaveResult] = (),
     stored_actions: Sequence[Action] = (),
+    stored_disputes: Sequence[Dispute] = (),
 ) -> NetworkReport:
     """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
 
@@ -1438,7 +1472,45 @@ def build_network_report(
         generated=generated,
         bands=tuple(BandRule(b.code, b.label.get(lang), b.color, b.min) for b in program.bands),
         actions=_action_lines(result, stored_actions, generated, lang),
+        disputes=tuple(
+            DisputeLine(
+                d.dispute_id,
+                d.dealer_code,
+                d.audit_id,
+                d.standard_id,
+                d.item_id,
+                d.auditor,
+                d.filed_at.date().isoformat(),
+                d.reason,
+                d.status.label.get(lang),
+                d.ruled_by,
+                d.ruling_why,
+            )
+            for d in stored_disputes
+        ),
+        dispute_rates=_dispute_rate_lines(result, audits, stored_disputes) if stored_disputes else (),
     )
+
+
+def _dispute_rate_lines(
+    result: WaveResult, audits: Mapping[str, Audit], disputes: Sequence[Dispute]
+) -> tuple[DisputeRateLine, ...]:
+    """Rates over the wave: failed findings of counted visits (plus the overturned ones, failed as captured)."""
+    findings = [
+        (audits[s.audit_id].auditor if s.audit_id in audits else "", s.standard_id, i.item_id)
+        for s in result.audit_scores
+        if s.final and s.index is not None
+        for i in s.items
+        if i.failed and not i.bonus
+    ]
+    findings += [(d.auditor, d.standard_id, d.item_id) for d in disputes if d.status is DisputeStatus.OVERTURNED]
+    by_auditor, by_item = dispute_rates(findings, disputes)
+    return tuple(
+        DisputeRateLine(scope, r.key, r.failed, r.disputed, r.ruled, r.overturned, Figure.of(r.dispute_rate),
+                        Figure.of(r.overturn_rate))
+        for scope, rows in (("auditor", by_auditor), ("item", by_item))
+        for r in rows
+    )  # fmt: skip
 
 
 def _action_lines(result: WaveResult, stored: Sequence[Action], generated: str, lang: str) -> tuple[ActionLine, ...]:

@@ -218,6 +218,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         generated=context.generated,
         others=others,
         stored_actions=context.actions,
+        stored_disputes=context.disputes,
     )
 
 

@@ -116,6 +116,15 @@ def test_dispute_lifecycle(runner: CliRunner, disputed_workspace: Any) -> None:
     # 王芳's findings as captured: R03 (overturned) plus R04 and W02 still failed = 3; 1 disputed, 1 overturned
     assert cells == ["王芳", "3", "1", "33.3%", "1", "1", "100.0%"]
 
+    # the HQ workbook lists the dispute and the same rates (calibration input)
+    hq = ws.root / "hq.xlsx"
+    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(hq)).exit_code == 0
+    sheet = load_workbook(hq)["Disputes"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == dispute_id and rows[0][8] == "overturned" and rows[0][9] == "HQ 张"
+    wang = next(r for r in rows if r[:2] == ("auditor", "王芳"))
+    assert wang[2:8] == (3, 1, pytest.approx(1 / 3), 1, 1, 1)
+
 
 def test_overturning_a_non_yes_no_item_needs_the_value(runner: CliRunner, disputed_workspace: Any) -> None:
     ws = disputed_workspace

@@ -549,6 +549,33 @@ def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
     ws.autofilter(0, 0, max(len(report.actions), 1), len(titles) - 1)
 
 
+def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
+    """The wave's disputes and, below them, dispute and overturn rates per auditor and per item."""
+    titles = ["Dispute", "Dealer", "Audit", "Standard", "Item", "Auditor", "Filed", "Reason", "Status", "Ruled by",
+              "Why"]  # fmt: skip
+    _write_header(ws, titles, f.header, [40, 9, 12, 16, 8, 12, 11, 40, 12, 14, 36])
+    row = 1
+    for d in report.disputes:
+        values = (d.dispute_id, d.dealer_code, d.audit_id, d.standard_id, d.item_id, d.auditor, d.filed, d.reason,
+                  d.status, d.ruled_by, d.ruling_why)  # fmt: skip
+        for col, text in enumerate(values):
+            write_text(ws, row, col, text)
+        row += 1
+    row += 1
+    for col, title in enumerate(["Rates by", "Auditor / item", "Failed findings", "Disputed", "Dispute rate",
+                                 "Ruled", "Overturned", "Overturn rate"]):  # fmt: skip
+        ws.write_string(row, col, title, f.header)
+    for r in report.dispute_rates:
+        row += 1
+        write_text(ws, row, 0, r.scope)
+        write_text(ws, row, 1, r.key)
+        for col, number in ((2, r.failed), (3, r.disputed), (5, r.ruled), (6, r.overturned)):
+            ws.write_number(row, col, number)
+        for col, fig in ((4, r.dispute_rate), (7, r.overturn_rate)):
+            if fig.value is not None:
+                ws.write_number(row, col, fig.value, f.percent)
+
+
 def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
@@ -629,6 +656,7 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     sections = wb.add_worksheet("Sections")
     items = wb.add_worksheet("Items")
     actions = wb.add_worksheet("Actions") if report.actions else None
+    disputes = wb.add_worksheet("Disputes") if report.disputes else None
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     placed = _answers(answers, f, report, max_rows)
@@ -638,6 +666,8 @@ def write_network_workbook(report: NetworkReport, path: str | Path, *, max_rows:
     _compliance(items, f, report.items, with_item=True)
     if actions is not None:
         _actions(actions, f, report)
+    if disputes is not None:
+        _disputes(disputes, f, report)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     wb.close()
