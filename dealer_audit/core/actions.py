@@ -28,7 +28,7 @@ from enum import StrEnum
 from dealer_audit.core.aggregate import ItemStatus, WaveResult, version_key
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.scoring import AuditScore
-from dealer_audit.core.standard import LocalText
+from dealer_audit.core.standard import Checklist, LocalText
 
 
 class ActionStatus(StrEnum):
@@ -255,3 +255,16 @@ def summarise_actions(actions: Iterable[Action], today: date) -> list[DealerActi
             )
         )
     return rows
+
+
+def requirement_texts(
+    standards: Mapping[tuple[str, str], Checklist], actions: Iterable[Action], lang: str
+) -> dict[tuple[str, str], str]:
+    """(standard id, item id) → the item's requirement text in `lang`, from the version each action was found on
+    (what the dealer's Actions sheet shows beside the finding)."""
+    texts: dict[tuple[str, str], str] = {}
+    for action in actions:
+        standard = standards.get((action.standard_id, action.standard_version))
+        item = standard.items_by_id.get(action.item_id) if standard else None
+        texts.setdefault((action.standard_id, action.item_id), item.text.get(lang) if item else "")
+    return texts

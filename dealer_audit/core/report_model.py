@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from dealer_audit.core.actions import Action, ActionStatus, summarise_actions
+from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
     AlertKind,
     DealerChecklistResult,
@@ -1105,19 +1105,10 @@ def build_dealer_report(
             generated,
         ),
         open_actions=tuple(still_open),
-        requirements=tuple(_requirements(standards, still_open, lang)),
+        requirements=tuple(
+            (sid, item, text) for (sid, item), text in requirement_texts(standards, still_open, lang).items()
+        ),
     )
-
-
-def _requirements(
-    standards: Mapping[StandardKey, Checklist], actions: Sequence[Action], lang: str
-) -> list[tuple[str, str, str]]:
-    out = []
-    for a in actions:
-        standard = standards.get((a.standard_id, a.standard_version))
-        item = standard.items_by_id.get(a.item_id) if standard else None
-        out.append((a.standard_id, a.item_id, item.text.get(lang) if item else ""))
-    return out
 
 
 def _standard_columns(

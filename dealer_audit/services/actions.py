@@ -16,11 +16,12 @@ from dealer_audit.core.actions import (
     ActionStatus,
     Verification,
     actions_for_wave,
+    requirement_texts,
     transition_problem,
     verify_actions,
 )
 from dealer_audit.core.aggregate import score_wave
-from dealer_audit.errors import Location, NotFound, Problem, ValidationFailed
+from dealer_audit.errors import Location, Problem, ValidationFailed
 from dealer_audit.formats.actions_xlsx import (
     SHEET,
     ExportHeader,
@@ -76,19 +77,6 @@ def generate_actions(
     return GenerateResult(wave, result.previous_wave, tuple(new), tuple(verifications))
 
 
-def requirement_texts(repo: Repository, actions: list[Action], lang: str = "zh") -> dict[tuple[str, str], str]:
-    """(standard id, item id) → the item's requirement text, from the standard version each action was found on."""
-    texts: dict[tuple[str, str], str] = {}
-    for standard_id, version in sorted({(a.standard_id, a.standard_version) for a in actions}):
-        try:
-            standard = repo.get_standard(standard_id, version)
-        except NotFound:
-            continue
-        for item_id, item in standard.items_by_id.items():
-            texts.setdefault((standard_id, item_id), item.text.get(lang))
-    return texts
-
-
 def export_actions(
     repo: Repository, dealer_code: str, path: Path, *, include_closed: bool = False, lang: str = "zh"
 ) -> list[Action]:
@@ -97,7 +85,8 @@ def export_actions(
     actions = [
         a for a in repo.list_actions(dealer_code=dealer.code) if include_closed or a.status is not ActionStatus.VERIFIED
     ]
-    texts = requirement_texts(repo, actions, lang)
+    standards = {s.key: s for s in repo.list_standards()}
+    texts = requirement_texts(standards, actions, lang)
     head = ExportHeader(dealer.code, dealer.name, datetime.now(UTC))
     write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts))
     return actions
