@@ -262,3 +262,29 @@ def test_the_dealer_report_workbook_is_returned_as_it_is(
     result = run(runner, ws, "actions", "import", str(book))
     assert result.exit_code == 0, result.output
     assert (ws.repo.get_action(R03).status, ws.repo.get_action(R03).owner) == (ActionStatus.DONE, "王主管")
+
+
+def test_the_loop_on_both_databases_with_db_alone(
+    runner: CliRunner, db_url: str, loaded_repo: Any, make_audit: Any, tmp_path: Path
+) -> None:
+    """HQ on --db alone (no workspace folder), on SQLite and PostgreSQL: generate, export, return, close."""
+    loaded_repo.save_audit(
+        make_audit(audit_id="q3", dealer_code="SH002", wave="2026-Q3").with_answer(Answer("R03", "yes"))
+    )
+    loaded_repo.save_audit(make_audit(audit_id="q4", dealer_code="SH002").with_answer(Answer("W02", 5)))
+
+    def cli(*args: str) -> Any:
+        result = runner.invoke(app, [*args, "--db", db_url])
+        assert result.exit_code == 0, result.output
+        return result
+
+    cli("actions", "generate", "--wave", "2026-Q3", "--today", "2026-10-01")
+    book = tmp_path / "SH002.xlsx"
+    cli("actions", "export", "--dealer", "SH002", "-o", str(book))
+    edit(book, {f"{column('status')}{row_of(book, R04)}": "done"})
+    assert "1 of 3 action(s) changed" in cli("actions", "import", str(book)).output
+    assert "2 verified, 1 reopened" in cli("actions", "generate", "--wave", "2026-Q4").output
+    stored = {a.item_id: a for a in loaded_repo.list_actions(wave="2026-Q3")}
+    assert {k: (a.status.value, a.repeat_count) for k, a in stored.items()} == {
+        "R03": ("verified", 0), "R04": ("reopened", 1), "W02": ("verified", 0),
+    }  # fmt: skip
