@@ -613,6 +613,17 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
             "item: value, points earned and possible (earned < possible = failed, in red), note, evidence file names.",
         ),
     ]
+    if report.actions:
+        lines.append(
+            ("Actions", "Every stored action (dealer-audit actions): one per dealer × item failed in a wave, with "
+             "status, owner, due date, overdue as of the generation date, repeat count (reopened by a later "
+             "wave), finding and the dealer's note.")
+        )  # fmt: skip
+    if report.disputes:
+        lines.append(
+            ("Disputes", "The wave's disputes with HQ's ruling, then dispute rate (disputed ÷ failed findings) "
+             "and overturn rate (overturned ÷ ruled) per auditor and per item.")
+        )  # fmt: skip
     if len(answer_sheets) > 1:
         lines.append(
             (
