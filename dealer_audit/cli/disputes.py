@@ -12,7 +12,14 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WhoOption, WorkspaceOption, open_workspace, who_or_login
+from dealer_audit.cli.common import (
+    DbOption,
+    EvidenceDirOption,
+    WhoOption,
+    WorkspaceOption,
+    open_workspace,
+    who_or_login,
+)
 from dealer_audit.core.disputes import RULINGS, DisputeStatus
 from dealer_audit.core.report_model import fmt_percent
 
@@ -69,6 +76,7 @@ def file_(
     who: WhoOption = "",
     workspace: WorkspaceOption = None,
     db: DbOption = None,
+    evidence_dir: EvidenceDirOption = None,
 ) -> None:
     """File a dealer's dispute of one failed item finding (within the program's dispute window).
 
@@ -78,9 +86,17 @@ def file_(
 
     day = _date(on, "--on")
     now = datetime.combine(day, datetime.now().time()).astimezone() if day else None
-    with open_workspace(workspace, db) as ws:
+    files = tuple(evidence or ())
+    with open_workspace(workspace, db, evidence_dir, stores_evidence=bool(files)) as ws:
         dispute = file_dispute(
-            ws.repo, audit, item, reason, evidence=tuple(evidence or ()), who=who_or_login(who), now=now
+            ws.repo,
+            audit,
+            item,
+            reason,
+            evidence=files,
+            evidence_dir=ws.evidence_dir if files else None,
+            who=who_or_login(who),
+            now=now,
         )
     console.out.print(f"filed dispute {dispute.dispute_id} / 已提交申诉", markup=False, soft_wrap=True)
 

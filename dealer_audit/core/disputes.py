@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from dealer_audit.core.answers import AnswerValue
+from dealer_audit.core.answers import AnswerValue, EvidenceRef
 from dealer_audit.core.standard import LocalText, Program
 
 DEFAULT_WINDOW_DAYS = 14
@@ -66,7 +66,7 @@ class Dispute:
     reason: str
     filed_at: datetime
     filed_by: str = ""
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[EvidenceRef, ...] = ()  # files kept in the evidence store under their sha256
     status: DisputeStatus = DisputeStatus.OPEN
     ruled_by: str = ""
     ruled_at: datetime | None = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from dealer_audit.capture.evidence import store_evidence
 from dealer_audit.capture.session import parse_answer
 from dealer_audit.core.actions import UNRESOLVED, ActionStatus, Verification, action_key
 from dealer_audit.core.answers import Answer
@@ -51,15 +52,20 @@ def file_dispute(
     reason: str,
     *,
     evidence: tuple[Path, ...] = (),
+    evidence_dir: Path | None = None,
     who: str = "",
     now: datetime | None = None,
 ) -> Dispute:
-    """A dealer contests one failed item finding of a finalised audit, within the program's window."""
+    """A dealer contests one failed item finding of a finalised audit, within the program's window. Evidence
+    files are copied into the evidence store (`evidence_dir`, needed when there are any) once every check has
+    passed, so a refused dispute leaves nothing behind."""
     if not reason.strip():
         raise DealerAuditError("a dispute needs a reason (--reason) / 申诉需要说明理由")
     missing = [str(p) for p in evidence if not p.is_file()]
     if missing:
         raise NotFound(f"evidence file not found: {', '.join(missing)}")
+    if evidence and evidence_dir is None:
+        raise DealerAuditError("dispute evidence needs an evidence store (--evidence-dir or a workspace)")
     audit = repo.get_audit(audit_id)
     if not audit.is_final:
         raise Conflict(f"audit {audit.audit_id} is a draft: only finalised audits can be disputed")
@@ -76,6 +82,7 @@ def file_dispute(
     )
     if problem is not None:
         raise Conflict(f"dispute of {item_id} in audit {audit.audit_id} refused: {problem}")
+    refs = tuple(store_evidence(p, evidence_dir) for p in evidence) if evidence_dir is not None else ()
     return repo.file_dispute(
         Dispute(
             dispute_id="",
@@ -88,7 +95,7 @@ def file_dispute(
             reason=reason.strip(),
             filed_at=filed,
             filed_by=who,
-            evidence=tuple(p.name for p in evidence),
+            evidence=refs,
         )
     )
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.answers import Answer, Audit, EvidenceRef
 from dealer_audit.core.disputes import Dispute, DisputeStatus, ruling_problem
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
@@ -43,7 +43,10 @@ def _dispute(row: Any) -> Dispute:
         reason=row.reason,
         filed_at=datetime.fromisoformat(row.filed_at),
         filed_by=row.filed_by,
-        evidence=tuple(json.loads(row.evidence or "[]")),
+        evidence=tuple(
+            EvidenceRef(e["file_name"], e.get("sha256", ""), e.get("size"), e.get("media_type", ""))
+            for e in json.loads(row.evidence or "[]")
+        ),
         status=DisputeStatus(row.status),
         ruled_by=row.ruled_by,
         ruled_at=datetime.fromisoformat(row.ruled_at) if row.ruled_at else None,
@@ -51,6 +54,11 @@ def _dispute(row: Any) -> Dispute:
         revised_value=tuple(revised) if isinstance(revised, list) else revised,
         version=row.version,
     )
+
+
+def _evidence_json(refs: tuple[EvidenceRef, ...]) -> str:
+    rows = [{"file_name": e.file_name, "sha256": e.sha256, "size": e.size, "media_type": e.media_type} for e in refs]
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def _value_json(answer: Answer | None) -> str | None:
@@ -133,7 +141,7 @@ class DisputeStore:
                         "item_id": stored.item_id,
                         "auditor": stored.auditor,
                         "reason": stored.reason,
-                        "evidence": json.dumps(list(stored.evidence), ensure_ascii=False),
+                        "evidence": _evidence_json(stored.evidence),
                         "filed_at": stored.filed_at.isoformat(timespec="seconds"),
                         "filed_by": stored.filed_by,
                         "status": DisputeStatus.OPEN.value,

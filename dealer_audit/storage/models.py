@@ -231,7 +231,7 @@ class DisputeRow(SQLModel, table=True):
     item_id: str = Field(max_length=100)
     auditor: str = Field(default="", max_length=200)
     reason: str = Field(sa_column=Column(Text, nullable=False))
-    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of file names
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON: name, sha256, size, type
     filed_at: str = Field(max_length=40)
     filed_by: str = Field(default="", max_length=200)
     status: str = Field(default="open", max_length=20)

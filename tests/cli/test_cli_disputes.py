@@ -3,6 +3,7 @@ ruling stands), rates; and two HQ users ruling the same dispute at once on SQLit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from typing import Any
@@ -64,10 +65,15 @@ def test_dispute_lifecycle(runner: CliRunner, disputed_workspace: Any) -> None:
     )
     assert passed.exit_code == 1 and "did not fail" in passed.output
 
-    result = run(runner, ws, *file, "--on", "2026-12-15", "--who", "SH002 经理")
+    cctv = ws.root / "cctv still.png"
+    cctv.write_bytes(b"\x89PNG\r\n\x1a\n" + b"frame" * 50)
+    result = run(runner, ws, *file, "--on", "2026-12-15", "--who", "SH002 经理", "--evidence", str(cctv))
     assert result.exit_code == 0, result.output
     dispute_id = f"{AUDIT}/R03/1"
     assert f"filed dispute {dispute_id}" in result.output
+    (kept,) = ws.repo.get_dispute(dispute_id).evidence  # copied into the evidence store, named by content
+    assert kept.file_name == "cctv still.png" and kept.sha256 == hashlib.sha256(cctv.read_bytes()).hexdigest()
+    assert any(p.name.startswith(kept.sha256) for p in ws.evidence_dir.iterdir())
     twice = run(runner, ws, *file, "--on", "2026-12-15")
     assert twice.exit_code == 1 and "already disputed" in twice.output
 
