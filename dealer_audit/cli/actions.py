@@ -113,7 +113,9 @@ def list_(
         return
     rows = [
         [
-            a.action_id,
+            a.wave,
+            a.dealer_code,
+            a.item_id,
             a.status.value,
             a.owner,
             a.due.isoformat() if a.due else "",
@@ -123,7 +125,7 @@ def list_(
         ]
         for a in actions
     ]
-    console.print_table(["action", "status", "owner", "due", "overdue", "repeats", "finding"], rows)
+    console.print_table(["wave", "dealer", "item", "status", "owner", "due", "overdue", "repeats", "finding"], rows)
     console.out.print(f"{len(actions)} action(s)", markup=False)
 
 
