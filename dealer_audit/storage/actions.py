@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.actions import Action, ActionStatus, Verification
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
+from dealer_audit.storage.db import updated_rows
 
 T = TypeVar("T")
+
 
 _actions = m.table("actions")
 _trail = m.table("action_trail")
@@ -153,7 +155,8 @@ class ActionStore:
                 )
             for change in verified:
                 action = change.action
-                done = session.execute(
+                done = updated_rows(
+                    session,
                     sa.update(_actions)
                     .where(_actions.c.action_id == action.action_id, _actions.c.version == action.version)
                     .values(
@@ -164,9 +167,9 @@ class ActionStore:
                         version=action.version + 1,
                         updated_at=stamp,
                         updated_by=who,
-                    )
+                    ),
                 )
-                if done.rowcount != 1:
+                if done != 1:
                     raise Conflict(
                         f"action {action.action_id} changed while the wave {change.wave} was being checked; "
                         "nothing was stored — run the command again / 整改项已被他人修改，请重试"
@@ -245,7 +248,8 @@ class ActionStore:
                 due = update.due.isoformat() if update.due else None
                 if (row.status, row.owner, row.due, row.note) == (update.status.value, update.owner, due, update.note):
                     continue
-                done = session.execute(
+                done = updated_rows(
+                    session,
                     sa.update(_actions)
                     .where(_actions.c.action_id == update.action_id, _actions.c.version == update.read_version)
                     .values(
@@ -256,9 +260,9 @@ class ActionStore:
                         version=update.read_version + 1,
                         updated_at=stamp,
                         updated_by=who,
-                    )
+                    ),
                 )
-                if done.rowcount != 1:
+                if done != 1:
                     raise Conflict(f"action {update.action_id} changed meanwhile; nothing was stored — try again")
                 fields = [
                     name

@@ -23,8 +23,10 @@ from dealer_audit.core.answers import Answer, Audit, EvidenceRef
 from dealer_audit.core.disputes import Dispute, DisputeStatus, ruling_problem
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
+from dealer_audit.storage.db import updated_rows
 
 T = TypeVar("T")
+
 
 _issues = m.table("report_issues")
 _disputes = m.table("disputes")
@@ -202,7 +204,8 @@ class DisputeStore:
 
         def work(session: Session) -> Dispute:
             stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-            done = session.execute(
+            done = updated_rows(
+                session,
                 sa.update(_disputes)
                 .where(
                     _disputes.c.dispute_id == dispute_id,
@@ -221,7 +224,7 @@ class DisputeStore:
             row = session.execute(sa.select(_disputes).where(_disputes.c.dispute_id == dispute_id)).first()
             if row is None:
                 raise NotFound(f"no dispute {dispute_id} / 没有此申诉")
-            if done.rowcount != 1:
+            if done != 1:
                 current = _dispute(row)
                 problem = ruling_problem(current, ruling) or (
                     f"dispute {dispute_id} changed since you read it (version {read_version}, now {current.version})"
