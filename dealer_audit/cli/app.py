@@ -12,12 +12,14 @@ import typer
 from typer.core import TyperGroup
 
 from dealer_audit.cli import (
+    actions,
     calibration,
     capture,
     checklist,
     db,
     dealers,
     demo,
+    disputes,
     form,
     report,
     score,
@@ -92,6 +94,8 @@ for module in (
     serve,
     db,
     users,
+    actions,
+    disputes,
 ):
     module.register(app)
 

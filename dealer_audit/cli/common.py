@@ -62,6 +62,24 @@ EvidenceDirOption = Annotated[
 ]
 
 
+WhoOption = Annotated[
+    str,
+    typer.Option("--who", envvar="DEALER_AUDIT_AUDITOR", help="Your name for the trail (default: login name)."),
+]
+
+
+def who_or_login(who: str) -> str:
+    """The name a trail records: --who, else the login name ('' when the system has none, e.g. containers)."""
+    if who:
+        return who
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
 def open_workspace(
     workspace: Path | None = None,
     db: str | None = None,

@@ -92,6 +92,8 @@ def demo(
         f"{summary.alerts} alerts; {len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional "
         f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
     )
+    if summary.loop:
+        console.out.print(f"Actions and disputes: {summary.loop}", markup=False, soft_wrap=True)
     for workbook in summary.workbooks:
         console.out.print(f"HQ workbook: {workbook}", soft_wrap=True, markup=False)  # a path is never broken
     console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)", soft_wrap=True, markup=False)

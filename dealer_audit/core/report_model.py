@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
     AlertKind,
     DealerChecklistResult,
@@ -26,6 +28,7 @@ from dealer_audit.core.aggregate import (
     version_key,
 )
 from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.disputes import Dispute, DisputeStatus, dispute_rates
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest, RankRange, Significance
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
 from dealer_audit.core.standard import (
@@ -232,6 +235,14 @@ LABELS: dict[str, dict[str, str]] = {
     "what_to_fix": {"zh": "整改内容", "en": "What to fix"},
     "owner": {"zh": "责任人", "en": "Owner"},
     "due": {"zh": "完成日期", "en": "Due date"},
+    "status": {"zh": "状态", "en": "Status"},
+    "action_follow_up": {"zh": "整改跟踪（未完成与逾期）", "en": "Action follow-up (open and overdue)"},
+    "actions_total": {"zh": "整改项", "en": "Actions"},
+    "open_n": {"zh": "未完成", "en": "Open"},
+    "overdue_n": {"zh": "逾期", "en": "Overdue"},
+    "done_n": {"zh": "待验证", "en": "Done, to verify"},
+    "verified_n": {"zh": "已验证", "en": "Verified"},
+    "reopened_n": {"zh": "重新打开", "en": "Reopened"},
     "page": {"zh": "第 {x} 页 / 共 {y} 页", "en": "Page {x} of {y}"},
     "generated": {"zh": "生成日期", "en": "Generated"},
     "league": {"zh": "区域排名表", "en": "League table"},
@@ -335,6 +346,7 @@ class ItemRow:
     evidence: tuple[EvidenceView, ...] = ()
     critical: bool = False
     repeat_failure: bool = False
+    dispute: str = ""  # the latest dispute of this finding, in the report's language (申诉中, 申诉成立, …)
 
     @property
     def points_text(self) -> str:
@@ -437,7 +449,75 @@ class Opportunity:
 class ActionRow:
     item_id: str
     text: str
-    what_to_fix: str  # the finding to fix (auditor note or the failed requirement); owner/due stay blank
+    what_to_fix: str  # the finding to fix (auditor note or the failed requirement)
+    owner: str = ""  # from the stored action (`dealer-audit actions`), else blank to fill in by hand
+    due: str = ""  # ISO date
+    status: str = ""  # the stored action's status, in the report's language
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFollowUp:
+    """One dealer's actions as the regional manager chases them (core.actions.summarise_actions)."""
+
+    dealer_code: str
+    dealer_name: str
+    total: int
+    open: int
+    overdue: int
+    done: int
+    verified: int
+    reopened: int
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeLine:
+    """One dispute on the HQ workbook's Disputes sheet."""
+
+    dispute_id: str
+    dealer_code: str
+    audit_id: str
+    standard_id: str
+    item_id: str
+    auditor: str
+    filed: str  # ISO date
+    reason: str
+    status: str
+    ruled_by: str
+    ruling_why: str
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeRateLine:
+    """Dispute and overturn rates of one auditor or item in the wave (core.disputes.dispute_rates)."""
+
+    scope: str  # "auditor" | "item"
+    key: str
+    failed: int
+    disputed: int
+    ruled: int
+    overturned: int
+    dispute_rate: Figure
+    overturn_rate: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """One stored action on the HQ workbook's Actions sheet."""
+
+    action_id: str
+    dealer_code: str
+    region: str
+    wave: str
+    standard_id: str
+    item_id: str
+    critical: bool
+    status: str
+    owner: str
+    due: str
+    overdue: bool
+    repeat_count: int
+    finding: str
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +556,10 @@ class DealerReport:
     rank_range_region: str = ""  # "1–3": the plausible ranks
     rank_range_network: str = ""
     precision_notes: tuple[str, ...] = ()  # how sure the figures are: one visit, intervals, shrinkage
+    # the dealer's stored actions still to close (not verified), for the workbook's returnable Actions sheet,
+    # with (standard id, item id, requirement text) for each
+    open_actions: tuple[Action, ...] = ()
+    requirements: tuple[tuple[str, str, str], ...] = ()
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -572,6 +656,7 @@ class RegionReport:
     alerts: tuple[DealerNotice, ...]
     repeats: tuple[DealerNotice, ...]
     footer: Footer
+    actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -703,6 +788,9 @@ class NetworkReport:
     items: tuple[ComplianceLine, ...]
     generated: str
     bands: tuple[BandRule, ...] = ()
+    actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
+    disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
+    dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -886,6 +974,7 @@ def _item_rows(
     standard: Checklist,
     repeats: set[tuple[str, str]],
     lang: str,
+    disputes: Mapping[str, str] | None = None,
 ) -> tuple[SectionBlock, ...]:
     blocks = []
     answers = audit.answers if audit else {}
@@ -912,6 +1001,7 @@ def _item_rows(
                     evidence=tuple(EvidenceView(e.file_name, e.sha256) for e in answer.evidence) if answer else (),
                     critical=item.critical is not None,
                     repeat_failure=result in (Result.FAIL, Result.PARTIAL) and (standard.id, item.id) in repeats,
+                    dispute=(disputes or {}).get(item.id, ""),
                 )
             )
         blocks.append(
@@ -945,8 +1035,15 @@ def build_dealer_report(
     lang: str = "zh",
     generated: str = "",
     history: Sequence[WaveResult] = (),
+    stored_actions: Sequence[Action] = (),
+    stored_disputes: Sequence[Dispute] = (),
 ) -> DealerReport:
     """Everything one dealer's PDF and workbook show, from the scored wave.
+
+    `stored_disputes` mark the items disputed (and how they were ruled) on every item row.
+
+    `stored_actions` (`dealer-audit actions`) fill the action plan's owner, due date and status where an action
+    for this wave's failed item is stored.
 
     `standards` maps (id, version) to every version the audits were scored with (titles, items, references);
     `audits` maps audit ids to the audits (answers, notes, evidence, visit dates); `history` holds the scored
@@ -973,6 +1070,10 @@ def build_dealer_report(
     )
     repeats = {(r.standard_id, r.item_id) for r in d.repeat_failures}
     single_visit: list[str] = []
+    disputed: dict[str, dict[str, str]] = {}
+    for dispute in sorted(stored_disputes, key=lambda x: (x.filed_at, x.dispute_id)):  # the latest one shows
+        if dispute.dealer_code == dealer_code:
+            disputed.setdefault(dispute.audit_id, {})[dispute.item_id] = dispute.status.label.get(lang)
     lines = []
     audit_blocks = []
     notices: list[Notice] = []
@@ -1010,7 +1111,7 @@ def build_dealer_report(
                 continue
             used_standards[(standard.id, standard.version)] = None
             audit = audits.get(score.audit_id)
-            blocks = _item_rows(score, audit, standard, repeats, lang)
+            blocks = _item_rows(score, audit, standard, repeats, lang, disputed.get(score.audit_id))
             audit_blocks.append(
                 AuditBlock(
                     score.audit_id,
@@ -1071,14 +1172,26 @@ def build_dealer_report(
     # action plan: opportunities first (biggest gain first), then the remaining failed items in report order
     rank_of = {(o.standard_id, o.item_id): k for k, o in enumerate(d.opportunities)}
     ordered = sorted(failed_order, key=lambda t: (rank_of.get((t[0], t[1]), len(rank_of)),))
+    tracked = {
+        (a.standard_id, a.item_id): a
+        for a in stored_actions
+        if a.dealer_code == dealer_code and result.wave in (a.wave, a.last_wave)
+    }
     actions = []
     for standard_id, item_id, text in ordered:
         notes = failed_notes[(standard_id, item_id)]
         layout = _layout(standards, standard_id)
         item = layout.items_by_id.get(item_id) if layout else None
         fix = "; ".join(notes) if notes else (item.guidance.get(lang) if item and item.guidance else text)
-        actions.append(ActionRow(item_id, text, fix))
+        stored = tracked.get((standard_id, item_id))
+        if stored is None:
+            actions.append(ActionRow(item_id, text, fix))
+        else:
+            status = stored.status.label.get(lang)
+            due = stored.due.isoformat() if stored.due else ""
+            actions.append(ActionRow(item_id, text, fix, stored.owner, due, status))
 
+    still_open = [a for a in stored_actions if a.dealer_code == dealer_code and a.status is not ActionStatus.VERIFIED]
     current_history = list(history)
     if not current_history or current_history[-1].wave != result.wave:
         current_history.append(result)
@@ -1116,6 +1229,10 @@ def build_dealer_report(
         rank_range_region=rank_range_text(*_range(d.rank_range, "region")),
         rank_range_network=rank_range_text(*_range(d.rank_range, "network")),
         precision_notes=_precision_notes(d, single_visit, lang),
+        open_actions=tuple(still_open),
+        requirements=tuple(
+            (sid, item, text) for (sid, item), text in requirement_texts(standards, still_open, lang).items()
+        ),
     )
 
 
@@ -1253,8 +1370,10 @@ def build_region_report(
     lang: str = "zh",
     generated: str = "",
     most_failed: int = 10,
+    stored_actions: Sequence[Action] = (),
 ) -> RegionReport:
-    """The regional manager's view of one region in one wave."""
+    """The regional manager's view of one region in one wave; with `stored_actions`, the open and overdue
+    actions per dealer as of the `generated` date."""
     group = result.region(region_code)
     if group is None:
         from dealer_audit.errors import NotFound
@@ -1343,6 +1462,7 @@ def build_region_report(
             f"{n_audits} {word}",
             generated,
         ),
+        actions=_action_follow_up(members, stored_actions, generated, lang),
     )
 
 
@@ -1350,6 +1470,25 @@ def _share_span(interval: Interval | None) -> Span | None:
     if interval is None:
         return None
     return Span(Figure.share(interval.low), Figure.share(interval.high))
+
+
+def _as_of(generated: str) -> date:
+    """The date overdue is judged on: the report's date (fixed in tests), else today."""
+    try:
+        return date.fromisoformat(generated[:10])
+    except ValueError:
+        return date.today()
+
+
+def _action_follow_up(
+    members: Sequence[DealerResult], stored: Sequence[Action], generated: str, lang: str
+) -> tuple[ActionFollowUp, ...]:
+    names = {d.code: d.dealer.name.get(lang) for d in members}
+    rows = [
+        ActionFollowUp(s.dealer_code, names[s.dealer_code], s.total, s.open, s.overdue, s.done, s.verified, s.reopened)
+        for s in summarise_actions((a for a in stored if a.dealer_code in names), _as_of(generated))
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.overdue, -r.open, r.dealer_code)))
 
 
 def _compliance_lines(
@@ -1455,6 +1594,8 @@ def build_network_report(
     lang: str = "en",
     generated: str = "",
     others: Sequence[WaveResult] = (),
+    stored_actions: Sequence[Action] = (),
+    stored_disputes: Sequence[Dispute] = (),
 ) -> NetworkReport:
     """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
 
@@ -1538,4 +1679,67 @@ def build_network_report(
         items=item_lines,
         generated=generated,
         bands=tuple(BandRule(b.code, b.label.get(lang), b.color, b.min) for b in program.bands),
+        actions=_action_lines(result, stored_actions, generated, lang),
+        disputes=tuple(
+            DisputeLine(
+                d.dispute_id,
+                d.dealer_code,
+                d.audit_id,
+                d.standard_id,
+                d.item_id,
+                d.auditor,
+                d.filed_at.date().isoformat(),
+                d.reason,
+                d.status.label.get(lang),
+                d.ruled_by,
+                d.ruling_why,
+            )
+            for d in stored_disputes
+        ),
+        dispute_rates=_dispute_rate_lines(result, audits, stored_disputes) if stored_disputes else (),
+    )
+
+
+def _dispute_rate_lines(
+    result: WaveResult, audits: Mapping[str, Audit], disputes: Sequence[Dispute]
+) -> tuple[DisputeRateLine, ...]:
+    """Rates over the wave: failed findings of counted visits (plus the overturned ones, failed as captured)."""
+    findings = [
+        (audits[s.audit_id].auditor if s.audit_id in audits else "", s.standard_id, i.item_id)
+        for s in result.audit_scores
+        if s.final and s.index is not None
+        for i in s.items
+        if i.failed and not i.bonus
+    ]
+    findings += [(d.auditor, d.standard_id, d.item_id) for d in disputes if d.status is DisputeStatus.OVERTURNED]
+    by_auditor, by_item = dispute_rates(findings, disputes)
+    return tuple(
+        DisputeRateLine(scope, r.key, r.failed, r.disputed, r.ruled, r.overturned, Figure.of(r.dispute_rate),
+                        Figure.of(r.overturn_rate))
+        for scope, rows in (("auditor", by_auditor), ("item", by_item))
+        for r in rows
+    )  # fmt: skip
+
+
+def _action_lines(result: WaveResult, stored: Sequence[Action], generated: str, lang: str) -> tuple[ActionLine, ...]:
+    today = _as_of(generated)
+    regions = {d.code: d.region for d in result.dealers}
+    return tuple(
+        ActionLine(
+            a.action_id,
+            a.dealer_code,
+            regions.get(a.dealer_code, ""),
+            a.wave,
+            a.standard_id,
+            a.item_id,
+            a.critical,
+            a.status.label.get(lang),
+            a.owner,
+            a.due.isoformat() if a.due else "",
+            a.overdue(today),
+            a.repeat_count,
+            a.finding,
+            a.note,
+        )
+        for a in sorted(stored, key=lambda a: a.action_id)
     )

@@ -264,6 +264,7 @@ class Program:
         default_factory=lambda: LocalText(zh="服务体验指数", en="Service Experience Index")
     )
     source: str = ""
+    dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
 
     def wave(self, code: str) -> Wave | None:
         return next((w for w in self.waves if w.code == code), None)

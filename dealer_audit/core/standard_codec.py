@@ -72,8 +72,20 @@ CRITICAL_KEYS = ("effect", "cap")
 EVIDENCE_KEYS = ("photo", "note")
 RANGE_KEYS = ("min", "max")
 TEXT_KEYS = ("zh", "en")
-PROGRAM_KEYS = ("id", "title", "scale", "composite_name", "checklists", "waves", "regions", "bands", "alerts")
+PROGRAM_KEYS = (
+    "id",
+    "title",
+    "scale",
+    "composite_name",
+    "checklists",
+    "waves",
+    "regions",
+    "bands",
+    "alerts",
+    "disputes",
+)
 MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
+DISPUTE_KEYS = ("window_days",)
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
@@ -224,6 +236,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     }
     if program.alerts.drop_requires_significance:
         data["alerts"]["drop_requires_significance"] = True
+    if program.dispute_window_days is not None:  # only when set: older programs keep their content hash
+        data["disputes"] = {"window_days": program.dispute_window_days}
     return data
 
 
@@ -572,6 +586,13 @@ class Decoder:
             self.error("scale", f"scale must be 100 or 1000, got {scale}", code="enum")
         bands = tuple(self.band(b, join("bands", i)) for i, b in enumerate(self.sequence(root, "bands", "")))
         program_kwargs: dict[str, Any] = {}
+        if root.get("disputes") is not None:
+            raw = self.mapping(root["disputes"], "disputes", DISPUTE_KEYS, "'disputes'")
+            window = self.integer(raw, "window_days", "disputes", -1)
+            if window < 0 or raw.get("window_days") is None:
+                self.error("disputes.window_days", "window_days must be a whole number of days, 0 or more")
+            else:
+                program_kwargs["dispute_window_days"] = window
         composite = self.local_text(root, "composite_name", "")
         if composite:
             program_kwargs["composite_name"] = composite

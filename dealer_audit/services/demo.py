@@ -85,6 +85,7 @@ class DemoSummary:
     region_pdfs: list[Path] = field(default_factory=list)
     workbooks: list[Path] = field(default_factory=list)
     render_failures: list[str] = field(default_factory=list)
+    loop: str = ""  # what the actions-and-disputes stage did (services/demo_loop.py)
 
     @property
     def ok(self) -> bool:
@@ -194,6 +195,18 @@ def run_demo(
             raise Conflict(f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}")
         return f"{summary.audits_imported} audits ({', '.join(f.name for f in folders)})"
 
+    def loop() -> str:
+        # Actions and a dispute on the sample network, before scoring, so every report shows the loop
+        from dealer_audit.services.demo_loop import run_loop
+
+        program: Program = state["program"]
+        waves = [w.code for w in program.waves if w.code in set(WAVE_FOLDERS)]
+        if len(waves) < 2:
+            return "needs two waves"
+        story = run_loop(state["workspace"].repo, program, waves)
+        summary.loop = story.text()
+        return summary.loop
+
     def scoring() -> str:
         # Scored once, as the reports need it (the last wave plus the earlier ones for trends); the reports stage
         # renders from this context instead of loading and scoring the waves again.
@@ -232,6 +245,7 @@ def run_demo(
         stage("standards", ["workspace"], standards)
         stage("dealers", ["standards"], dealers)
         stage("import", ["dealers"], audits)
+        stage("actions and disputes", ["import"], loop)
         stage("scoring", ["import"], scoring)
         stage("reports", ["scoring"], reports)
     finally:

@@ -24,9 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
@@ -62,6 +64,8 @@ class WaveContext:
     generated: str  # ISO date printed in footers
     invariant: bool = False  # reportlab invariant output (tests, golden files)
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
+    actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
+    disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
 
     @property
     def wave(self) -> str:
@@ -152,6 +156,8 @@ def prepare_wave(
         generated=generated or date.today().isoformat(),
         invariant=invariant,
         font=font,
+        actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
+        disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
     )
 
 
@@ -190,16 +196,32 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         lang=lang,
         generated=context.generated,
         history=context.history,
+        stored_actions=context.actions,
+        stored_disputes=context.disputes,
     )
 
 
 def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
-    return build_region_report(context.result, region_code, context.standards, lang=lang, generated=context.generated)
+    return build_region_report(
+        context.result,
+        region_code,
+        context.standards,
+        lang=lang,
+        generated=context.generated,
+        stored_actions=context.actions,
+    )
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
     return build_network_report(
-        context.result, context.standards, context.audits, lang=lang, generated=context.generated, others=others
+        context.result,
+        context.standards,
+        context.audits,
+        lang=lang,
+        generated=context.generated,
+        others=others,
+        stored_actions=context.actions,
+        stored_disputes=context.disputes,
     )
 
 

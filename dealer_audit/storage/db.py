@@ -18,13 +18,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 from dealer_audit.errors import ConfigurationError
 
@@ -222,3 +223,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: sa.Connection) -> None:
         immediate = connection.get_execution_options().get(_IMMEDIATE)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def updated_rows(session: Session, statement: sa.Update) -> int:
+    """Rows an UPDATE matched: the optimistic-concurrency check of actions and dispute rulings (0: someone
+    changed the row first)."""
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount

@@ -170,6 +170,95 @@ class UserRow(SQLModel, table=True):
     updated_at: str = Field(max_length=40)
 
 
+class ActionRow(SQLModel, table=True):
+    """A corrective action at a dealer for an item failed in a wave (core.actions.Action); the natural key
+    ``wave/dealer/standard/item`` makes generating a wave's actions twice add nothing."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_dealer", "dealer_code"),
+        Index("ix_actions_wave", "wave"),
+        Index("ix_actions_status", "status"),
+    )
+
+    action_id: str = Field(primary_key=True, max_length=300)
+    dealer_code: str = Field(foreign_key="dealers.code", max_length=50)
+    wave: str = Field(max_length=50)
+    standard_id: str = Field(max_length=100)
+    standard_version: str = Field(max_length=50)
+    section_id: str = Field(max_length=100)
+    item_id: str = Field(max_length=100)
+    critical: bool = False
+    finding: str = Field(default="", sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of file names
+    audit_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
+    owner: str = Field(default="", max_length=200)
+    due: str | None = Field(default=None, max_length=10)  # ISO date
+    status: str = Field(default="open", max_length=20)
+    repeat_count: int = 0
+    last_wave: str = Field(max_length=50)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    version: int = 1  # bumped on every change: stale workbooks and concurrent edits are noticed
+    created_at: str = Field(max_length=40)
+    updated_at: str = Field(max_length=40)
+    updated_by: str = Field(default="", max_length=200)
+
+
+class ActionTrailRow(SQLModel, table=True):
+    """Every change of an action: who, when, from which status to which, and through what (workbook, audit)."""
+
+    __tablename__ = "action_trail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: str = Field(foreign_key="actions.action_id", ondelete="CASCADE", max_length=300, index=True)
+    at: str = Field(max_length=40)
+    who: str = Field(default="", max_length=200)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False))  # file, wave, command
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class ReportIssueRow(SQLModel, table=True):
+    """The day a wave's report was issued to a dealer: the start of its dispute window."""
+
+    __tablename__ = "report_issues"
+
+    wave: str = Field(primary_key=True, max_length=50)
+    dealer_code: str = Field(primary_key=True, foreign_key="dealers.code", max_length=50)
+    issued_on: str = Field(max_length=10)  # ISO date
+    recorded_at: str = Field(max_length=40)
+    recorded_by: str = Field(default="", max_length=200)
+
+
+class DisputeRow(SQLModel, table=True):
+    """A dealer's dispute of one item finding of one audit, and HQ's ruling (core.disputes.Dispute)."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        Index("ix_disputes_audit_item", "audit_id", "item_id"),
+        Index("ix_disputes_wave_dealer", "wave", "dealer_code"),
+    )
+
+    dispute_id: str = Field(primary_key=True, max_length=200)
+    audit_id: str = Field(foreign_key="audits.audit_id", ondelete="CASCADE", max_length=64)
+    dealer_code: str = Field(max_length=50)
+    wave: str = Field(max_length=50)
+    standard_id: str = Field(max_length=100)
+    item_id: str = Field(max_length=100)
+    auditor: str = Field(default="", max_length=200)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON: name, sha256, size, type
+    filed_at: str = Field(max_length=40)
+    filed_by: str = Field(default="", max_length=200)
+    status: str = Field(default="open", max_length=20)
+    ruled_by: str = Field(default="", max_length=200)
+    ruled_at: str | None = Field(default=None, max_length=40)
+    ruling_why: str = Field(default="", sa_column=Column(Text, nullable=False))
+    revised_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+    version: int = 1  # a ruling names the version it was made on: one ruling stands
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -188,5 +277,9 @@ ALL_TABLES: list[Table] = [
         "evidence",
         "audit_trail",
         "users",
+        "actions",
+        "action_trail",
+        "report_issues",
+        "disputes",
     )
 ]

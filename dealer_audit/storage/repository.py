@@ -33,6 +33,15 @@ API summary (each method is one transaction unless it says otherwise)::
     repo.list_evidence(audit_ids=None) -> list[EvidenceRecord]; repo.evidence_in_use(sha256) -> bool
     repo.count_audits() -> int; repo.standard_hash(id, version) -> str | None
     repo.display_url (password hidden); repo.schema_version(); repo.close() / `with Repository.open(…) as repo:`
+    # action plans (storage/actions.py, mixed in)
+    repo.record_actions(new, verified, who, source) -> (added, changed)
+    repo.list_actions(wave=None, dealer_code=None, status=None) -> list[Action]; repo.get_action(id)
+    repo.update_actions(updates, who, source) -> int   # optimistic: a stale version refuses the whole batch
+    repo.action_trail(action_id) -> list[ActionTrailEntry]
+    # disputes (storage/disputes.py, mixed in)
+    repo.record_issue(wave, dealer_codes, issued_on, who) -> int; repo.issued_on(wave, dealer) -> date | None
+    repo.file_dispute(dispute) -> Dispute; repo.list_disputes(wave, dealer_code, status); repo.get_dispute(id)
+    repo.rule_dispute(id, read_version, ruling, who, why, revised_answer) -> Dispute   # one ruling stands
 
 Changing a finalised audit (save_answer/delete_answer) needs `why`: it bumps the revision and writes an
 audit-trail row. Errors are the tool's own: NotFound, Conflict, ConfigurationError (never raw driver errors).
@@ -76,6 +85,7 @@ from dealer_audit.core.versions import version_key
 from dealer_audit.errors import ConfigurationError, Conflict, DraftChanged, NotFound
 from dealer_audit.storage import limits, schema
 from dealer_audit.storage import models as m
+from dealer_audit.storage.actions import ActionStore
 from dealer_audit.storage.db import (
     make_engine,
     normalise_url,
@@ -84,6 +94,7 @@ from dealer_audit.storage.db import (
     sqlite_write_problem,
     write_engine,
 )
+from dealer_audit.storage.disputes import DisputeStore
 
 T = TypeVar("T")
 
@@ -223,7 +234,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository:
+class Repository(ActionStore, DisputeStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:
@@ -863,52 +874,49 @@ class Repository:
         probe = Audit(audit_id, "", "", "", "", answers={answer.item_id: answer})
         limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.audit_issues(probe))
         limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.actor_issues(who, why))
+        return self._write(lambda session: self._save_answer_in(session, audit_id, answer, who, why, expected))
 
-        def work(session: Session) -> Audit:
-            row = self._audit_row_for_update(session, audit_id)
-            self._check_expected(session, row, expected)
-            existing = session.get(m.AnswerRow, (audit_id, answer.item_id))
-            before = None
-            if row.status == AuditStatus.FINALISED.value:
-                if not why:
-                    raise Conflict(
-                        f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the "
-                        "audit trail"
-                    )
-                before = self._answer_text(existing)
-            if existing is None:
-                position = session.execute(
-                    sa.select(sa.func.coalesce(sa.func.max(_answers.c.position), -1)).where(
-                        _answers.c.audit_id == audit_id
-                    )
-                ).scalar_one()
-                self._insert_answers(session, audit_id, [answer], start=int(position) + 1)
-            else:
-                session.execute(
-                    _evidence.delete().where(
-                        (_evidence.c.audit_id == audit_id) & (_evidence.c.item_id == answer.item_id)
-                    )
+    def _save_answer_in(
+        self, session: Session, audit_id: str, answer: Answer, who: str, why: str, expected: str | None = None
+    ) -> Audit:
+        """`save_answer` inside the caller's transaction (a dispute ruling revises an answer in its own)."""
+        row = self._audit_row_for_update(session, audit_id)
+        self._check_expected(session, row, expected)
+        existing = session.get(m.AnswerRow, (audit_id, answer.item_id))
+        before = None
+        if row.status == AuditStatus.FINALISED.value:
+            if not why:
+                raise Conflict(
+                    f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the audit trail"
                 )
-                existing.value = _value_to_json(answer.value)
-                existing.na = answer.na
-                existing.note = answer.note
-                existing.answered_at = _time_text(answer.answered_at)
-                session.flush()
-                self._insert_evidence(session, audit_id, answer)
-            if before is not None:
-                row.revision += 1
-                self._trail(
-                    session,
-                    audit_id,
-                    "answer_changed",
-                    who,
-                    why,
-                    row.revision,
-                    f"{answer.item_id}: {before} → {self._answer_text_of(answer)}",
-                )
-            return self._refresh_digest(session, row)
-
-        return self._write(work)
+            before = self._answer_text(existing)
+        if existing is None:
+            position = session.execute(
+                sa.select(sa.func.coalesce(sa.func.max(_answers.c.position), -1)).where(_answers.c.audit_id == audit_id)
+            ).scalar_one()
+            self._insert_answers(session, audit_id, [answer], start=int(position) + 1)
+        else:
+            session.execute(
+                _evidence.delete().where((_evidence.c.audit_id == audit_id) & (_evidence.c.item_id == answer.item_id))
+            )
+            existing.value = _value_to_json(answer.value)
+            existing.na = answer.na
+            existing.note = answer.note
+            existing.answered_at = _time_text(answer.answered_at)
+            session.flush()
+            self._insert_evidence(session, audit_id, answer)
+        if before is not None:
+            row.revision += 1
+            self._trail(
+                session,
+                audit_id,
+                "answer_changed",
+                who,
+                why,
+                row.revision,
+                f"{answer.item_id}: {before} → {self._answer_text_of(answer)}",
+            )
+        return self._refresh_digest(session, row)
 
     @staticmethod
     def _insert_evidence(session: Session, audit_id: str, answer: Answer) -> None:

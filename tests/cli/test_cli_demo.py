@@ -47,6 +47,23 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     assert "GZ001" in result.output
     assert "263 audits" in result.output
     assert str(out) in result.output.replace("\n", "")
+    # the loop: actions returned and verified, repeats reopened, a dispute overturned that moved the score
+    loop = next(line for line in result.output.splitlines() if line.startswith("Actions and disputes:"))
+    from dealer_audit.storage.repository import Repository
+
+    with Repository.open(out / "demo-workspace" / "audit.db") as repo:
+        actions = repo.list_actions()
+        statuses = {a.status.value for a in actions}
+        assert {"verified", "reopened", "open"} <= statuses
+        returned = [a for a in actions if a.owner]  # the dealer that returned its workbook
+        assert returned and any(a.status.value == "verified" for a in returned)
+        assert all(a.repeat_count == 1 for a in actions if a.status.value == "reopened")
+        (dispute,) = repo.list_disputes()
+        assert dispute.status.value == "overturned"
+    verified = sum(a.status.value == "verified" for a in actions)
+    assert f"verified {verified}," in loop and f"dispute of {dispute.dealer_code} {dispute.item_id} overturned" in loop
+    before, after = loop.rsplit("(", 1)[1].rstrip(")").split(" → ")
+    assert float(after) > float(before)
     # running twice works: the demo workspace is recreated, the reports are rewritten
     again = invoke("demo", str(out), "--lang", "en")
     assert again.exit_code == 0, again.output

@@ -429,6 +429,8 @@ def _item_row(row: ItemRow, st: Styles, shape: _Shape, resolver: EvidenceResolve
     tags = [tag for tag, on in ((tag_ko, row.critical), (tag_repeat, row.repeat_failure)) if on]
     if row.result not in (Result.FAIL, Result.PARTIAL):
         tags = []
+    if row.dispute:  # disputed, and how it was ruled: shown whatever the result (an overturned item now passes)
+        tags.append(row.dispute)
     colour = _RESULT_COLOURS.get(row.result, GREY_TEXT)
     drawn = (row.result is Result.PASS) if row.result in marks and not glyph else None
     mark_lines = ([mark] if mark else ([""] if drawn is not None else [])) + [
@@ -500,10 +502,21 @@ def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     head = [r.t("item"), r.t("what_to_fix"), r.t("owner"), r.t("due")]
     widths = [width * 0.36, width * 0.38, width * 0.13, width * 0.13]
     header = make_row([_cell(h, st, w, colors.white) for h, w in zip(head, widths, strict=True)])
-    texts = [(f"{a.item_id}  {a.text}", a.what_to_fix) for a in r.actions] or [(r.t("none"), "")]
+    texts = [
+        (f"{a.item_id}  {a.text}", a.what_to_fix, a.owner, "\n".join(t for t in (a.due, a.status) if t))
+        for a in r.actions
+    ] or [(r.t("none"), "", "", "")]
     rows = [
-        make_row([_cell(item, st, widths[0]), _cell(fix, st, widths[1]), Cell(), Cell()], min_height=13 * mm)
-        for item, fix in texts
+        make_row(
+            [
+                _cell(item, st, widths[0]),
+                _cell(fix, st, widths[1]),
+                _cell(owner, st, widths[2]) if owner else Cell(),
+                _cell(due, st, widths[3]) if due else Cell(),
+            ],
+            min_height=13 * mm,
+        )
+        for item, fix, owner, due in texts
     ]
     table = RowTable(
         widths,

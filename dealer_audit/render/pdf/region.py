@@ -295,6 +295,33 @@ def _notices(
     return [CondPageBreak(30 * mm), Paragraph(title, st.h2), table]
 
 
+def _action_follow_up(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    """Open and overdue actions per dealer (only when action plans are kept: `dealer-audit actions`)."""
+    if not r.actions:
+        return []
+    t = r.t
+    keys = ("actions_total", "open_n", "overdue_n", "reopened_n", "done_n", "verified_n")
+    widths = [0.0] + [24 * mm] * len(keys)
+    widths[0] = width - sum(widths)
+    rows: list[list[Any]] = [
+        [_lines(t("dealer"), st, widths[0])] + [_lines(t(k), st, w) for k, w in zip(keys, widths[1:], strict=True)]
+    ]
+    for a in r.actions:
+        rows.append(
+            [_lines(f"{a.dealer_code} {a.dealer_name}", st, widths[0])]
+            + [str(n) if n else "–" for n in (a.total, a.open, a.overdue, a.reopened, a.done, a.verified)]
+        )
+    extra: list[tuple[Any, ...]] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    for k, a in enumerate(r.actions, start=1):
+        if a.overdue:
+            extra.append(("TEXTCOLOR", (2, k), (3, k), FAIL_TEXT))
+        if a.reopened:
+            extra.append(("TEXTCOLOR", (4, k), (4, k), FAIL_TEXT))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(_table_style(st, extra))
+    return [CondPageBreak(30 * mm), Paragraph(t("action_follow_up"), st.h2), table]
+
+
 def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
     width = content_width(wide=True)
     story: list[Flowable] = [
@@ -311,6 +338,7 @@ def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
     story.extend(_most_failed(r, st, width))
     story.extend(_notices(r.t("alerts"), r.alerts, st, width, PARTIAL_TEXT, r))
     story.extend(_notices(r.t("repeats"), r.repeats, st, width, FAIL_TEXT, r))
+    story.extend(_action_follow_up(r, st, width))
     return story
 
 

@@ -8,11 +8,13 @@ re-averages in Excel works with the same numbers the PDF rounds.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.report_model import DealerReport, Result, label
+from dealer_audit.core.standard import LocalText
+from dealer_audit.formats.actions_xlsx import ExportHeader, add_actions_sheets
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
     HEADER_FORMAT,
@@ -38,6 +40,7 @@ ITEM_COLUMNS = (
     ("evidence", 24),
     ("repeat", 10),
     ("knockout", 10),
+    ("dispute", 12),
 )
 _ITEM_TITLES = {
     "audit": ("稽核编号", "Audit"),
@@ -54,6 +57,7 @@ _ITEM_TITLES = {
     "evidence": ("证据文件", "Evidence files"),
     "repeat": ("重复失分", "Repeat failure"),
     "knockout": ("否决项", "Knock-out item"),
+    "dispute": ("申诉", "Dispute"),
 }
 
 
@@ -233,6 +237,7 @@ def _items(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
                     ws.write_string(row, 12, yes)
                 if item.critical:
                     ws.write_string(row, 13, yes)
+                write_text(ws, row, 14, item.dispute)
                 row += 1
     last = max(row - 1, 1)
     ws.autofilter(0, 0, last, len(ITEM_COLUMNS) - 1)
@@ -245,6 +250,13 @@ def _items(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
             len(ITEM_COLUMNS) - 1,
             {"type": "formula", "criteria": f'=${result_col}2="{label(result.value, r.lang)}"', "format": fmt[style]},
         )
+
+
+def _export_time(generated: str) -> datetime:
+    try:
+        return datetime.fromisoformat(generated)
+    except ValueError:
+        return datetime.now()
 
 
 def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
@@ -271,5 +283,10 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     }
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
+    if report.open_actions:  # the sheet the dealer returns: `dealer-audit actions import` reads this workbook
+        d = report.dealer
+        head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))
+        texts = {(sid, item): text for sid, item, text in report.requirements}
+        add_actions_sheets(wb, head, report.open_actions, texts)
     wb.close()
     return path

@@ -567,6 +567,54 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
     )
 
 
+def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
+    """Every stored action (`dealer-audit actions`): status, owner, due date, overdue, repeats, finding."""
+    titles = ["Action", "Dealer", "Region", "Wave", "Standard", "Item", "Critical", "Status", "Owner", "Due date",
+              "Overdue", "Repeats", "Finding", "Dealer note"]  # fmt: skip
+    widths = [34, 9, 9, 9, 16, 8, 8, 12, 14, 11, 8, 8, 40, 32]
+    _write_header(ws, titles, f.header, widths)
+    for i, a in enumerate(report.actions, start=1):
+        for col, text in enumerate((a.action_id, a.dealer_code, a.region, a.wave, a.standard_id, a.item_id)):
+            write_text(ws, i, col, text)
+        write_text(ws, i, 6, "yes" if a.critical else "")
+        write_text(ws, i, 7, a.status)
+        write_text(ws, i, 8, a.owner)
+        write_text(ws, i, 9, a.due)
+        write_text(ws, i, 10, "overdue" if a.overdue else "", f.fail if a.overdue else None)
+        if a.repeat_count:
+            ws.write_number(i, 11, a.repeat_count)
+        write_text(ws, i, 12, a.finding)
+        write_text(ws, i, 13, a.note)
+    ws.autofilter(0, 0, max(len(report.actions), 1), len(titles) - 1)
+
+
+def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
+    """The wave's disputes and, below them, dispute and overturn rates per auditor and per item."""
+    titles = ["Dispute", "Dealer", "Audit", "Standard", "Item", "Auditor", "Filed", "Reason", "Status", "Ruled by",
+              "Why"]  # fmt: skip
+    _write_header(ws, titles, f.header, [40, 9, 12, 16, 8, 12, 11, 40, 12, 14, 36])
+    row = 1
+    for d in report.disputes:
+        values = (d.dispute_id, d.dealer_code, d.audit_id, d.standard_id, d.item_id, d.auditor, d.filed, d.reason,
+                  d.status, d.ruled_by, d.ruling_why)  # fmt: skip
+        for col, text in enumerate(values):
+            write_text(ws, row, col, text)
+        row += 1
+    row += 1
+    for col, title in enumerate(["Rates by", "Auditor / item", "Failed findings", "Disputed", "Dispute rate",
+                                 "Ruled", "Overturned", "Overturn rate"]):  # fmt: skip
+        ws.write_string(row, col, title, f.header)
+    for r in report.dispute_rates:
+        row += 1
+        write_text(ws, row, 0, r.scope)
+        write_text(ws, row, 1, r.key)
+        for col, number in ((2, r.failed), (3, r.disputed), (5, r.ruled), (6, r.overturned)):
+            ws.write_number(row, col, number)
+        for col, fig in ((4, r.dispute_rate), (7, r.overturn_rate)):
+            if fig.value is not None:
+                ws.write_number(row, col, fig.value, f.percent)
+
+
 def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     def t(key: str, **values: object) -> str:
         return hq_label(key, report.lang, **values)
@@ -593,6 +641,17 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         ("Audits", t("about_audits")),
         ("Answers", t("about_answers")),
     ]
+    if report.actions:
+        lines.append(
+            ("Actions", "Every stored action (dealer-audit actions): one per dealer × item failed in a wave, with "
+             "status, owner, due date, overdue as of the generation date, repeat count (reopened by a later "
+             "wave), finding and the dealer's note.")
+        )  # fmt: skip
+    if report.disputes:
+        lines.append(
+            ("Disputes", "The wave's disputes with HQ's ruling, then dispute rate (disputed ÷ failed findings) "
+             "and overturn rate (overturned ÷ ruled) per auditor and per item.")
+        )  # fmt: skip
     if len(answer_sheets) > 1:
         lines.append((t("row_limit"), t("about_row_limit", sheets=", ".join(answer_sheets[1:]))))
     lines.append(("", ""))
@@ -685,6 +744,8 @@ def write_network_workbook(
     sections = wb.add_worksheet("Sections")
     items = wb.add_worksheet("Items")
     calibration_ws = wb.add_worksheet("Calibration") if calibration is not None else None
+    actions = wb.add_worksheet("Actions") if report.actions else None
+    disputes = wb.add_worksheet("Disputes") if report.disputes else None
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     say("Answers")
@@ -699,6 +760,12 @@ def write_network_workbook(
     if calibration_ws is not None and calibration is not None:
         say("Calibration")
         calibration_sheet(calibration_ws, f, calibration, lang)
+    if actions is not None:
+        say("Actions")
+        _actions(actions, f, report)
+    if disputes is not None:
+        say("Disputes")
+        _disputes(disputes, f, report)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")

@@ -1,0 +1,144 @@
+"""Action plans on stored waves: generate a wave's actions (closing the loop on the previous wave's), export a
+dealer's actions as a workbook, import the returned workbook, list them.
+
+The library calls behind `dealer-audit actions …` (cli/actions.py). The rules are core/actions.py's; storage is
+storage/actions.py's; this module only joins them to the scoring service and the workbook format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from dealer_audit.core.actions import (
+    Action,
+    ActionStatus,
+    Verification,
+    actions_for_wave,
+    requirement_texts,
+    transition_problem,
+    verify_actions,
+)
+from dealer_audit.core.aggregate import score_wave
+from dealer_audit.errors import Location, Problem, ValidationFailed
+from dealer_audit.formats.actions_xlsx import (
+    SHEET,
+    ExportHeader,
+    read_actions_workbook,
+    write_actions_workbook,
+)
+from dealer_audit.formats.files import write_atomically
+from dealer_audit.services.scoring_job import load_scoring_inputs
+from dealer_audit.storage.actions import ActionUpdate
+from dealer_audit.storage.repository import Repository
+
+DEFAULT_DUE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    wave: str
+    previous_wave: str | None
+    added: tuple[Action, ...]
+    verifications: tuple[Verification, ...]
+
+    @property
+    def verified(self) -> tuple[Verification, ...]:
+        return tuple(v for v in self.verifications if v.action.status is ActionStatus.VERIFIED)
+
+    @property
+    def reopened(self) -> tuple[Verification, ...]:
+        return tuple(v for v in self.verifications if v.action.status is ActionStatus.REOPENED)
+
+
+def generate_actions(
+    repo: Repository,
+    wave: str,
+    *,
+    due_days: int = DEFAULT_DUE_DAYS,
+    today: date | None = None,
+    who: str = "",
+    program_id: str | None = None,
+) -> GenerateResult:
+    """Score `wave` from storage; verify or reopen the previous wave's unresolved actions (the loop closes);
+    add an action for every item failed in `wave`, due `due_days` after `today` (a reopened action is due
+    again then). Idempotent: a second run adds
+    and changes nothing. All of it is stored in one transaction."""
+    program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
+    result = score_wave(program, standards, dealers, audits, wave, previous_audits)
+    existing = repo.list_actions()
+    due = (today or datetime.now(UTC).date()) + timedelta(days=due_days)
+    verifications = verify_actions(result, existing, due)
+    changed = {v.action.action_id: v.action for v in verifications}
+    current = [changed.get(a.action_id, a) for a in existing]
+    new = actions_for_wave(result, audits, current, due)
+    repo.record_actions(new, verifications, who=who, source=f"wave {wave}")
+    return GenerateResult(wave, result.previous_wave, tuple(new), tuple(verifications))
+
+
+def export_actions(
+    repo: Repository, dealer_code: str, path: Path, *, include_closed: bool = False, lang: str = "zh"
+) -> list[Action]:
+    """Write the dealer's actions to `path` (unresolved ones; all with `include_closed`). Returns them."""
+    dealer = repo.get_dealer(dealer_code)
+    actions = [
+        a for a in repo.list_actions(dealer_code=dealer.code) if include_closed or a.status is not ActionStatus.VERIFIED
+    ]
+    standards = {s.key: s for s in repo.list_standards()}
+    texts = requirement_texts(standards, actions, lang)
+    head = ExportHeader(dealer.code, dealer.name, datetime.now(UTC))
+    write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts))
+    return actions
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dealer_code: str
+    rows: int
+    changed: int
+
+
+def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResult:
+    """Read a returned Actions workbook and store its changes, all or nothing.
+
+    Every bad cell is reported as FILE!Actions!CELL, together: an unknown status or date (the reader), a status
+    change the rules forbid, an action that changed since the file was exported (stale: export again). Nothing
+    is stored when anything is wrong; the update itself is refused again if an action moves on meanwhile."""
+    returned = read_actions_workbook(path)
+    file = str(path)
+    stored = {a.action_id: a for a in repo.list_actions(dealer_code=returned.dealer_code)}
+    problems: list[Problem] = list(returned.problems)
+    updates: list[ActionUpdate] = []
+    for row in returned.rows:
+        action = stored.get(row.action_id)
+        if action is None:
+            problems.append(
+                Problem(
+                    Location(file=file, sheet=SHEET, cell=row.cell("action")),
+                    f"action {row.action_id} is not stored for dealer {returned.dealer_code} (another database?)",
+                )
+            )
+            continue
+        if action.version != row.version:
+            problems.append(
+                Problem(
+                    Location(file=file, sheet=SHEET, cell=row.cell("status")),
+                    f"action {row.action_id} changed since this file was exported (now {action.status.value}, "
+                    f"version {action.version}, the file has version {row.version}) / 导出后已被修改",
+                    "stale",
+                    hint="export the actions again and re-enter this row",
+                )
+            )
+            continue
+        problem = transition_problem(action.status, row.status)
+        if problem is not None:
+            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell("status")), problem, "transition"))
+            continue
+        updates.append(ActionUpdate(row.action_id, row.version, row.status, row.owner, row.due, row.note))
+    if problems:
+        raise ValidationFailed(
+            problems, f"{file}: {len(problems)} problem(s); nothing was stored / 文件有误，未做任何保存"
+        )
+    changed = repo.update_actions(updates, who=who, source=Path(file).name)
+    return ImportResult(returned.dealer_code, len(returned.rows), changed)

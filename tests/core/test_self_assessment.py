@@ -1,0 +1,53 @@
+"""core/self_assessment.py: per-item gap between a dealer's self audit and the auditor's visits, over-claims.
+
+Mini standard: R01 yes/no (critical), R03 passes on "no", R04 minutes (≤2 full marks, ≤5 half), W02 scale 1..5.
+make_audit's visit: R04 3 min (0.5), W02 4 (of 5): both fail; R01 and R03 pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dealer_audit.core.answers import Answer, AuditStatus
+from dealer_audit.core.scoring import score_audit
+from dealer_audit.core.self_assessment import largest_over_claims, self_assessment_gap
+
+
+def test_gap_and_over_claims(mini_standard: Any, sample_dealers: list[Any], make_audit: Any) -> None:
+    dealer = sample_dealers[1]  # SH002: no EV service, W04 does not apply
+    own = make_audit(audit_id="self", dealer_code="SH002", status=AuditStatus.DRAFT)
+    own = own.with_answer(Answer("R04", 1)).with_answer(Answer("W02", 5)).with_answer(Answer("R01", "yes"))
+    visit_a = make_audit(audit_id="v1", dealer_code="SH002")
+    visit_b = make_audit(audit_id="v2", dealer_code="SH002").with_answer(Answer("R01", "no"))
+    result = self_assessment_gap(mini_standard, dealer, own, [visit_a, visit_b])
+    items = {i.item_id: i for i in result.items}
+    # the dealer claims full marks on R04 and W02; the auditor saw 0.5 and 0.75 (4 of 5 on a 1..5 scale) twice
+    w02_seen = score_audit(mini_standard, visit_a, dealer).item("W02").fraction
+    assert items["R04"].claimed == 1.0 and items["R04"].observed == pytest.approx(0.5)
+    assert items["R04"].gap == pytest.approx(0.5) and items["R04"].failed_visits == 2
+    assert items["W02"].gap == pytest.approx(1.0 - w02_seen)
+    # R01: the dealer says yes, one of two visits saw no → over-claim, observed 0.5
+    assert items["R01"].over_claim and items["R01"].observed == pytest.approx(0.5)
+    # R03: both say it passes: no gap, no over-claim
+    assert items["R03"].gap == 0 and not items["R03"].over_claim
+    assert {i.item_id for i in result.over_claims} == {"R01", "R04", "W02"}
+    assert result.visits == 2 and result.index_gap is not None and result.index_gap > 0
+    assert result.self_index == score_audit(mini_standard, own, dealer).index  # a draft self audit still scores
+
+
+def test_modest_dealer_has_no_over_claim(mini_standard: Any, sample_dealers: list[Any], make_audit: Any) -> None:
+    dealer = sample_dealers[1]
+    own = make_audit(audit_id="self", dealer_code="SH002").with_answer(Answer("R01", "no"))
+    visit = make_audit(audit_id="v1", dealer_code="SH002")
+    modest = self_assessment_gap(mini_standard, dealer, own, [visit])
+    assert modest.over_claims == () and modest.index_gap is not None and modest.index_gap < 0
+    assert next(i for i in modest.items if i.item_id == "R01").gap == -1.0  # under-claimed
+    # no visit: nothing to compare, no over-claim
+    alone = self_assessment_gap(mini_standard, dealer, own, [])
+    assert alone.visits == 0 and alone.audited_index is None and alone.over_claims == ()
+    bold = self_assessment_gap(
+        mini_standard, dealer, own.with_answer(Answer("R01", "yes")).with_answer(Answer("R04", 0)), [visit]
+    )
+    assert [g.self_audit_id for g in largest_over_claims([modest, bold, alone])] == [bold.self_audit_id]
