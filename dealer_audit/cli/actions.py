@@ -13,7 +13,18 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WhoOption, WorkspaceOption, open_workspace, who_or_login
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    OptionalWaveOption,
+    RegionOption,
+    WaveOption,
+    WhoOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+    who_or_login,
+)
 from dealer_audit.core.actions import ActionStatus
 from dealer_audit.errors import ValidationFailed
 
@@ -36,7 +47,7 @@ def _today(value: str | None) -> date:
 
 @actions_app.command("generate")
 def generate(
-    wave: Annotated[str, typer.Option("--wave", help="The wave whose failed items become actions, e.g. 2026-Q4.")],
+    wave: WaveOption,
     due_days: Annotated[int, typer.Option("--due-days", min=1, help="Days until an action is due.")] = 30,
     today: Annotated[str | None, typer.Option("--today", help="Count due dates from this date (yyyy-mm-dd).")] = None,
     who: WhoOption = "",
@@ -75,8 +86,8 @@ def generate(
 @actions_app.command("list")
 def list_(
     dealer: Annotated[str | None, typer.Option("--dealer", help="Only this dealer's actions.")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Only dealers of this region.")] = None,
-    wave: Annotated[str | None, typer.Option("--wave", help="Only actions found in this wave.")] = None,
+    region: RegionOption = None,
+    wave: OptionalWaveOption = None,
     status: Annotated[
         str | None, typer.Option("--status", help="open, in_progress, done, verified or reopened.")
     ] = None,
@@ -134,7 +145,7 @@ def export(
     dealer: Annotated[str, typer.Option("--dealer", help="The dealer whose actions to export.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
     include_closed: Annotated[bool, typer.Option("--all", help="Include verified (closed) actions.")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the requirement texts: zh or en.")] = "zh",
+    lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -147,7 +158,7 @@ def export(
     if output.suffix.lower() != ".xlsx":
         raise ValidationFailed([], f"{output}: the output must be an .xlsx file")
     with open_workspace(workspace, db) as ws:
-        actions = export_actions(ws.repo, dealer, output, include_closed=include_closed, lang=lang)
+        actions = export_actions(ws.repo, dealer, output, include_closed=include_closed, lang=resolve_lang(lang, ws))
     console.out.print(f"wrote {output}: {len(actions)} action(s) for {dealer}", markup=False, soft_wrap=True)
 
 

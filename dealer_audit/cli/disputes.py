@@ -15,6 +15,8 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
     EvidenceDirOption,
+    OptionalWaveOption,
+    WaveOption,
     WhoOption,
     WorkspaceOption,
     open_workspace,
@@ -42,7 +44,7 @@ def _date(value: str | None, option: str) -> date | None:
 
 @disputes_app.command("issue")
 def issue(
-    wave: Annotated[str, typer.Option("--wave", help="The wave whose reports went out.")],
+    wave: WaveOption,
     on: Annotated[str | None, typer.Option("--on", help="Issue date (yyyy-mm-dd; default today).")] = None,
     dealer: Annotated[str | None, typer.Option("--dealer", help="Only this dealer (default: all audited).")] = None,
     who: WhoOption = "",
@@ -103,7 +105,7 @@ def file_(
 
 @disputes_app.command("list")
 def list_(
-    wave: Annotated[str | None, typer.Option("--wave", help="Only this wave.")] = None,
+    wave: OptionalWaveOption = None,
     dealer: Annotated[str | None, typer.Option("--dealer", help="Only this dealer.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="open, upheld, overturned or reaudit.")] = None,
     workspace: WorkspaceOption = None,
@@ -171,7 +173,7 @@ def rule(
 
 @disputes_app.command("rates")
 def rates(
-    wave: Annotated[str | None, typer.Option("--wave", help="Only this wave (default: all).")] = None,
+    wave: OptionalWaveOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:

@@ -236,7 +236,7 @@ def test_reports_show_the_follow_up(runner: CliRunner, loop_workspace: Any, tmp_
     assert "前台主管 Li" in text and "in progress" in text
 
     hq = tmp_path / "hq.xlsx"
-    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(hq)).exit_code == 0
+    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "--lang", "en", "-o", str(hq)).exit_code == 0
     sheet = load_workbook(hq)["Actions"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {a.action_id for a in ws.repo.list_actions()}

@@ -124,7 +124,7 @@ def test_dispute_lifecycle(runner: CliRunner, disputed_workspace: Any) -> None:
 
     # the HQ workbook lists the dispute and the same rates (calibration input)
     hq = ws.root / "hq.xlsx"
-    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(hq)).exit_code == 0
+    assert run(runner, ws, "consolidate", "--wave", "2026-Q4", "--lang", "en", "-o", str(hq)).exit_code == 0
     sheet = load_workbook(hq)["Disputes"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows[0][0] == dispute_id and rows[0][8] == "overturned" and rows[0][9] == "HQ 张"
