@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-step set-up on a fresh Debian machine: system packages (a CJK TrueType font for PDFs, poppler and
-# LibreOffice for the tests that look at rendered output), then the Python package.
+# LibreOffice for the tests that look at rendered output, psql and pg_dump for the upgrade tests), then the Python
+# package.
 #   scripts/install.sh          the tool
 #   scripts/install.sh --test   the tool plus what the test suite needs
 set -euo pipefail
@@ -10,7 +11,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 packages=(fonts-wqy-microhei)
-[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium)
+[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium postgresql-client)  # psql: v1 dump
 
 missing=()
 for package in "${packages[@]}"; do

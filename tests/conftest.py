@@ -51,9 +51,10 @@ def pg_url() -> Iterator[str]:
 
 
 def clean_database(url: str) -> None:
-    """Empty every table of the tool (keeps the tables; the schema version row is re-written on open)."""
+    """Empty every table of the tool, and put the schema markers back at the head (a test may have changed them)."""
     import sqlalchemy as sa
 
+    from dealer_audit.storage import schema
     from dealer_audit.storage.db import make_engine, normalise_url
     from dealer_audit.storage.models import ALL_TABLES
 
@@ -64,6 +65,14 @@ def clean_database(url: str) -> None:
         if present:
             with engine.begin() as connection:
                 connection.exec_driver_sql(f"TRUNCATE {', '.join(present)} CASCADE")
+                if "schema_info" in present:
+                    connection.exec_driver_sql(
+                        f"INSERT INTO schema_info (key, value) VALUES ('schema_version', '{schema.head_version()}')"
+                    )
+                if inspector.has_table(schema.VERSION_TABLE):
+                    connection.exec_driver_sql(
+                        f"UPDATE {schema.VERSION_TABLE} SET version_num = '{schema.head_revision()}'"
+                    )
     finally:
         engine.dispose()
 
@@ -73,6 +82,47 @@ def clean_pg_url(pg_url: str) -> str:
     """The run's PostgreSQL database, emptied for this test."""
     clean_database(pg_url)
     return pg_url
+
+
+@pytest.fixture
+def new_pg_database(pg_url: str) -> Iterator[Callable[[], str]]:
+    """Factory: one more empty PostgreSQL database for this test only (``<run database>_<n>``, dropped after)."""
+    import psycopg
+
+    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    base, run_name = pg_url.rsplit("/", 1)
+    made: list[str] = []
+
+    def create() -> str:
+        name = f"{run_name}_{len(made) + 1}"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return f"{base}/{name}"
+
+    yield create
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        for name in made:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def v1_pg_url(new_pg_database: Callable[[], str]) -> str:
+    """A database of its own holding tests/fixtures/v1/postgres.sql: what the first release wrote (restored
+    with psql, as an administrator would; psql's dump-only \\restrict lines are left out for older clients)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("psql") is None:
+        _pg_unavailable("psql is not installed")
+    url = new_pg_database()
+    dump = (FIXTURES / "v1" / "postgres.sql").read_text(encoding="utf-8")
+    script = "\n".join(line for line in dump.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
+    subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input=script, text=True, check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from dealer_audit.cli import (
     capture,
     checklist,
+    db,
     dealers,
     demo,
     form,
@@ -74,7 +75,7 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve):
+for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
     module.register(app)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import URL
 
+from dealer_audit.storage.db import normalise_url
 from dealer_audit.storage.workspace import ENV_DB, ENV_WORKSPACE, Workspace
 
 WorkspaceOption = Annotated[
@@ -41,3 +43,12 @@ DbOption = Annotated[
 def open_workspace(workspace: Path | None = None, db: str | None = None) -> Workspace:
     """Open the workspace a command runs in (errors are ConfigurationError messages, never tracebacks)."""
     return Workspace.open(workspace, db_url=db)
+
+
+def database_url(workspace: Path | None = None, db: str | None = None) -> URL:
+    """The database a command works on: `--db` alone needs no workspace (relative paths: from here); without it,
+    the workspace's database (relative paths: from the workspace folder)."""
+    if db and workspace is None:
+        return normalise_url(db, Path.cwd())
+    with Workspace.open(workspace, db_url=db) as ws:
+        return normalise_url(ws.db_url, ws.root)

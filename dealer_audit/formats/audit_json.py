@@ -20,6 +20,7 @@ checked later against the standard itself (core/validation), where the standard 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -28,10 +29,11 @@ from typing import Any
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
 from dealer_audit.core.standard_codec import did_you_mean
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.files import write_atomically
+from dealer_audit.formats.files import evidence_name_problem, write_atomically
 
 FORMAT = "dealer-audit/audit"
 FORMAT_VERSION = 1
+_SHA256 = re.compile(r"(?:[0-9a-f]{64})?")  # empty: bytes not known (e.g. a name typed into a fill-in workbook)
 _TOP_LEVEL_KEYS = frozenset(
     {"format", "format_version", "audit_id", "dealer", "standard", "wave", "auditor", "status", "revision", "visit",
      "answers"}
@@ -173,12 +175,23 @@ def audit_from_dict(data: Any, source: str = "") -> Audit:
             problems.error(where(path), "an answer cannot have both a value and na: true")
         evidence: list[EvidenceRef] = []
         for index, ref in enumerate(raw.get("evidence", []) or []):
+            ref_path = f"{path}.evidence[{index}]"
             if not isinstance(ref, dict) or not isinstance(ref.get("file"), str):
-                problems.error(where(f"{path}.evidence[{index}]"), 'evidence needs at least {"file": name}')
+                problems.error(where(ref_path), 'evidence needs at least {"file": name}')
                 continue
-            evidence.append(
-                EvidenceRef(ref["file"], str(ref.get("sha256", "")), ref.get("size"), str(ref.get("media_type", "")))
-            )
+            reason = evidence_name_problem(ref["file"])
+            if reason:
+                problems.error(where(f"{ref_path}.file"), f"evidence {ref['file']!r} refused: {reason}")
+                continue
+            sha256 = ref.get("sha256") or ""
+            if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+                problems.error(where(f"{ref_path}.sha256"), "sha256 must be 64 lower-case hexadecimal digits")
+                continue
+            size = ref.get("size")
+            if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+                problems.error(where(f"{ref_path}.size"), "size must be a whole number of bytes >= 0")
+                continue
+            evidence.append(EvidenceRef(ref["file"], sha256, size, str(ref.get("media_type", ""))))
         note = raw.get("note", "")
         answers[str(item_id)] = Answer(
             item_id=str(item_id),

@@ -93,10 +93,14 @@ def evidence_member_name(sha256: str, file_name: str) -> str:
 
 
 def _find_evidence(evidence_dir: Path, sha256: str) -> Path | None:
+    """The stored file with this hash: a regular file (not a link) directly inside `evidence_dir`, so an export
+    can never ship a file from elsewhere on the machine, whatever a reference or the store's folder holds."""
     if not _SHA256.match(sha256):
         return None
     for candidate in sorted(evidence_dir.glob(f"{sha256}*")):
-        if candidate.is_file() and (candidate.name == sha256 or candidate.name.startswith(f"{sha256}.")):
+        if candidate.is_symlink() or not candidate.is_file():
+            continue
+        if candidate.name == sha256 or candidate.name.startswith(f"{sha256}."):
             return candidate
     return None
 

@@ -38,7 +38,7 @@ from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.files import open_workbook
+from dealer_audit.formats.files import evidence_name_problem, open_workbook
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,
@@ -619,6 +619,9 @@ class _Reader:
             photo = cells[photo_column] if photo_column is not None and photo_column < width else ""
             if not (main or note or photo or where.split or companion is not None):
                 continue  # nothing recorded for this item (the common case of a hidden or optional item)
+            if photo and (reason := evidence_name_problem(photo)):
+                self.error(row, photo_column, f"evidence {photo!r} of item {item.id} refused: {reason}")
+                photo = ""
             evidence = (_media_ref(photo, media),) if photo else ()
             na = False
             if companion is not None:
@@ -629,7 +632,10 @@ class _Reader:
             if not na:
                 value, na = self.value(row, where, enc, mapping)
             if item.type is AnswerType.PHOTO and isinstance(value, str):
-                evidence = (_media_ref(value, media), *evidence)
+                if reason := evidence_name_problem(value):
+                    self.error(row, where.column, f"evidence {value!r} of item {item.id} refused: {reason}")
+                else:
+                    evidence = (_media_ref(value, media), *evidence)
             if value is None and not na and not note and not evidence:
                 continue
             answers[item.id] = Answer(item.id, value=None if na else value, na=na, note=note, evidence=evidence)

@@ -131,3 +131,40 @@ def write_table_sheet(
                 widths[cell.column - 1] = max(widths[cell.column - 1], len(cell.value))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max_width, max(8, width + 2))
+
+
+# ---- evidence references: never a file outside the audit's own folder ------------------------------------------
+
+
+def evidence_name_problem(name: str) -> str:
+    """Why an evidence file name cited by an audit is refused ('' when it is a plain name inside its folder).
+
+    Every reader (audit JSON, bundles, fill-in workbooks, field-app exports) applies this one rule, so an audit
+    from a careless or hostile source can never make the importer read — or `export` ship — a file of the HQ
+    machine: no absolute path (``/etc/passwd``, ``C:\\…``, ``\\\\server\\share``), no ``..`` step, no backslash,
+    no control character.
+    """
+    if not name.strip():
+        return "empty evidence file name"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "control character in the evidence file name"
+    if "\\" in name:
+        return "backslash in the evidence file name (use a plain name such as board.jpg)"
+    if name.startswith(("/", "~")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute path: evidence must lie inside the audit's own folder"
+    if any(part == ".." for part in name.split("/")):
+        return "'..' leaves the audit's folder: evidence must lie inside it"
+    return ""
+
+
+def evidence_file_inside(folder: Path, name: str) -> Path:
+    """The file `name` (an evidence reference) inside `folder`, resolved; ValueError with the reason when the
+    name, or a symbolic link on its way, leads outside `folder`. The file need not exist."""
+    reason = evidence_name_problem(name)
+    if reason:
+        raise ValueError(reason)
+    root = Path(folder).resolve()
+    target = (root / name).resolve()
+    if target != root and root not in target.parents:
+        raise ValueError("a symbolic link leads outside the audit's folder")
+    return target

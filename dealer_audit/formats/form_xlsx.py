@@ -34,7 +34,7 @@ from dealer_audit.core.scoring import dealer_context
 from dealer_audit.core.standard import AnswerType, Checklist, Item
 from dealer_audit.core.validation import validate_audit
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
-from dealer_audit.formats.files import cell_text, open_workbook, write_atomically, yes_no
+from dealer_audit.formats.files import cell_text, evidence_name_problem, open_workbook, write_atomically, yes_no
 
 FORMAT = "dealer-audit/form"
 FORM_VERSION = 1
@@ -622,9 +622,15 @@ class _Reader:
             if na:
                 self.error(ref("answer"), f"{item.id}: both an answer and N/A are given; keep one")
             value = self.parse_value(item, raw_answer, answer_text, ref("answer"))
-        evidence = tuple(EvidenceRef(file_name=name) for name in files)
+        for name in files:
+            if reason := evidence_name_problem(name):
+                self.error(ref("evidence"), f"{item.id}: evidence {name!r} refused: {reason}", "evidence_path")
+        evidence = tuple(EvidenceRef(file_name=name) for name in files if not evidence_name_problem(name))
         if item.type is AnswerType.PHOTO and isinstance(value, str):
-            evidence = tuple(dict.fromkeys((EvidenceRef(file_name=value), *evidence)))
+            if reason := evidence_name_problem(value):
+                self.error(ref("answer"), f"{item.id}: evidence {value!r} refused: {reason}", "evidence_path")
+            else:
+                evidence = tuple(dict.fromkeys((EvidenceRef(file_name=value), *evidence)))
         return Answer(item.id, None if na else value, na=na, note=note, evidence=evidence)
 
     def parse_value(self, item: Item, raw: Any, text: str, cell: str) -> AnswerValue:

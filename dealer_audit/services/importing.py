@@ -31,6 +31,7 @@ from typing import Any
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.formats.files import evidence_file_inside
 from dealer_audit.storage.repository import Repository, SaveOutcome
 from dealer_audit.storage.workspace import Workspace
 
@@ -144,6 +145,43 @@ def _reason(error: DealerAuditError) -> str:
     return str(error)
 
 
+def _loose_evidence(audit_file: Path, file_name: str, sha256: str) -> list[Path]:
+    """Where an audit file's evidence may lie: its file name, or evidence/<sha256>… next to the audit file.
+
+    ValueError (with the reason) when a candidate leads outside the audit file's folder: an absolute name, a
+    `..` step, or a symbolic link pointing elsewhere. Nothing outside that folder is ever opened.
+    """
+    folder = audit_file.parent
+    candidates = [evidence_file_inside(folder, file_name)]
+    if sha256 and all(c in "0123456789abcdef" for c in sha256):
+        stored = folder / "evidence"
+        if stored.is_dir():
+            for candidate in sorted(stored.glob(f"{sha256}*")):
+                candidates.append(evidence_file_inside(folder, candidate.relative_to(folder).as_posix()))
+    return candidates
+
+
+def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
+    """Refuse (ValidationFailed naming the file and each reference) an audit file whose evidence references lead
+    outside its own folder. Run before anything is stored, so a refused file leaves the workspace unchanged."""
+    problems: list[Problem] = []
+    for answer in audit.answers.values():
+        for index, ref in enumerate(answer.evidence):
+            try:
+                _loose_evidence(audit_file, ref.file_name, ref.sha256)
+            except ValueError as error:
+                problems.append(
+                    Problem(
+                        Location(file=str(audit_file), path=f"answers.{answer.item_id}.evidence[{index}].file"),
+                        f"evidence {ref.file_name!r} refused: {error}",
+                        "evidence_path",
+                        hint="put the evidence file next to the audit file (or in its evidence/ folder)",
+                    )
+                )
+    if problems:
+        raise ValidationFailed(problems, f"{audit_file}: evidence outside the audit's folder, nothing imported")
+
+
 class _Importer:
     """One import run: caches standards and dealers so a batch of thousands does not re-read them per file."""
 
@@ -201,6 +239,7 @@ class _Importer:
         result = FileResult(path, kind="audit")
         try:
             audit = read_audit_file(path)
+            check_evidence_paths(audit, path)
             result.warnings.extend(str(p) for p in self.check(audit, str(path)))
         except DealerAuditError as error:
             result.reason = _reason(error)
@@ -243,6 +282,7 @@ class _Importer:
                 from dealer_audit.formats.audit_json import read_audit_file
 
                 audit = read_audit_file(path)
+                check_evidence_paths(audit, path)
                 self.store([audit], result, path)
                 self.collect_loose_evidence(audit, path, result)
             elif kind == "form":
@@ -319,13 +359,17 @@ class _Importer:
 
     def collect_loose_evidence(self, audit: Audit, path: Path, result: FileResult) -> None:
         """Evidence cited by an audit file: copied into the store when it lies next to the file (as its file name
-        or under evidence/<sha256>…) with the right hash; otherwise a warning, since the audit itself is valid."""
+        or under evidence/<sha256>…) with the right hash; otherwise a warning, since the audit itself is valid.
+        Only files inside the audit file's own folder are ever opened (see `_loose_evidence`)."""
         store = self.workspace.evidence
         for answer in audit.answers.values():
             for ref in answer.evidence:
                 if not ref.sha256 or store.has(ref.sha256):
                     continue
-                candidates = [path.parent / ref.file_name, *sorted((path.parent / "evidence").glob(f"{ref.sha256}*"))]
+                try:
+                    candidates = _loose_evidence(path, ref.file_name, ref.sha256)
+                except ValueError:
+                    candidates = []  # refused by check_evidence_paths before saving; never read it here
                 for candidate in candidates:
                     if candidate.is_file():
                         try:

@@ -8,6 +8,8 @@ Design choices, and why:
   as given on both SQLite (no time zones) and PostgreSQL (normalises to UTC), or an audit's content digest
   would change on the round trip and re-imports would look like conflicts.
 - Answer values are JSON text (``"yes"``, ``7``, ``["wifi","drinks"]``) so every answer type shares one column.
+- Tables change only through an Alembic revision (storage/migrations/versions/, docs/storage.md "How to add a
+  migration"); tests/storage/test_migrations.py fails when these models and the head revision disagree.
 - An audit's `content_digest` (sha256 of its canonical content) makes "same UUID, same content" a cheap
   comparison when thousands of audits are re-imported.
 """
@@ -17,10 +19,11 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1  # bump with every table change; Repository.open refuses databases newer than this
-
 
 class SchemaInfo(SQLModel, table=True):
+    """The first release's schema marker (``schema_version``), kept equal to the Alembic head's number by
+    `storage.schema.upgrade` so that release refuses databases a later revision changed."""
+
     __tablename__ = "schema_info"
 
     key: str = Field(primary_key=True, max_length=64)

@@ -5,7 +5,7 @@ the importers and scoring never see SQL. The same code runs on SQLite (auditor l
 
 API summary (each method is one transaction unless it says otherwise)::
 
-    repo = Repository.open("audit.db" | "sqlite:///…" | "postgresql://…")   # creates tables, checks schema version
+    repo = Repository.open("audit.db" | "sqlite:///…" | "postgresql://…")   # new: created at head; checks schema
     # standards (stored as the canonical JSON of core.standard_codec)
     repo.save_standard(checklist) -> bool        # True = stored now, False = identical copy already there
     repo.get_standard(id, version) -> Checklist  # NotFound naming stored versions / close ids
@@ -71,6 +71,7 @@ from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
 from dealer_audit.core.standard_codec import close_matches
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage import models as m
+from dealer_audit.storage import schema
 from dealer_audit.storage.db import make_engine, normalise_url, redact_url, scrub_secret, write_engine
 
 T = TypeVar("T")
@@ -222,17 +223,24 @@ class Repository:
 
     @classmethod
     def open(cls, url: str | URL, base_dir: Any = None) -> Repository:
-        """Connect, create missing tables and record the schema version.
+        """Connect to a dealer-audit database; an empty one (or a new SQLite file) is created at the schema head.
 
         `url` is a SQLAlchemy URL or a plain SQLite file path (relative paths resolve against `base_dir`).
-        Raises ConfigurationError when the database cannot be reached (the message shows the URL without its
-        password) or when it was written by a newer dealer-audit (the message names both schema versions).
+        The schema is read before anything is written (`storage.schema`): a database of another application,
+        one written by a newer dealer-audit, or an older one that needs ``dealer-audit db upgrade`` raises
+        ConfigurationError and is left untouched. Unreachable databases raise ConfigurationError too (the
+        message shows the URL without its password).
         """
         parsed = url if isinstance(url, URL) else normalise_url(url, base_dir)
+        status = schema.inspect_database(parsed)
+        problem = schema.refusal(status, parsed)
+        if problem is not None:
+            raise problem
         engine = make_engine(parsed)
         repo = cls(engine, parsed)
         try:
-            repo._prepare_schema()
+            if status.state is schema.SchemaState.EMPTY:
+                schema.upgrade(engine, parsed)
         except DBAPIError as error:
             engine.dispose()
             raise ConfigurationError(f"cannot open the database {repo.display_url}: {repo._scrub(error)}") from None
@@ -268,38 +276,12 @@ class Repository:
         return scrub_secret(first_line, self._url)
 
     def schema_version(self) -> int:
-        with self.engine.connect() as connection:
-            value = connection.execute(
+        """The schema version recorded in the database (the number of its Alembic revision)."""
+        with self._read() as session:
+            value = session.execute(
                 sa.select(_schema_info.c.value).where(_schema_info.c.key == "schema_version")
             ).scalar_one_or_none()
         return int(value) if value is not None else 0
-
-    def _prepare_schema(self) -> None:
-        inspector = sa.inspect(self.engine)
-        if inspector.has_table("schema_info"):
-            found = self.schema_version()
-            if found > m.SCHEMA_VERSION:
-                raise ConfigurationError(
-                    f"the database {self.display_url} has schema version {found}, but this dealer-audit only knows "
-                    f"schema version {m.SCHEMA_VERSION}: upgrade dealer-audit to open it"
-                )
-        try:
-            m.SQLModel.metadata.create_all(self.engine, tables=m.ALL_TABLES)
-        except DBAPIError:
-            # Another process created the tables at the same moment; fine if they are all there now.
-            missing = [t.name for t in m.ALL_TABLES if not sa.inspect(self.engine).has_table(t.name)]
-            if missing:
-                raise
-        info = _schema_info
-
-        def record(session: Session) -> None:
-            current = session.execute(sa.select(info.c.value).where(info.c.key == "schema_version")).scalar()
-            if current is None:
-                self._insert_ignore(session, info, [{"key": "schema_version", "value": str(m.SCHEMA_VERSION)}])
-            elif int(current) < m.SCHEMA_VERSION:  # future migrations run here
-                session.execute(info.update().where(info.c.key == "schema_version").values(value=str(m.SCHEMA_VERSION)))
-
-        self._write(record)
 
     # ---- transactions ----------------------------------------------------------------------------------------
 

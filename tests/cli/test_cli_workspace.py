@@ -81,15 +81,15 @@ def test_db_option_overrides_and_password_never_shows(tmp_path):
 
 
 def test_newer_database_schema_is_refused_naming_both_versions(tmp_path):
-    from dealer_audit.storage import models
+    from dealer_audit.storage import models, schema
 
     run("init", str(tmp_path / "ws"))
     with Workspace.open(tmp_path / "ws") as ws, ws.repo.engine.begin() as connection:
-        connection.execute(models.SchemaInfo.__table__.update().values(value=str(models.SCHEMA_VERSION + 1)))
+        connection.execute(models.SchemaInfo.__table__.update().values(value=str(schema.head_version() + 1)))
     result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES))
     assert result.exit_code == 1
-    assert f"has schema version {models.SCHEMA_VERSION + 1}" in result.output
-    assert f"only knows schema version {models.SCHEMA_VERSION}" in result.output
+    assert f"has schema version {schema.head_version() + 1}" in result.output
+    assert f"only knows schema version {schema.head_version()}" in result.output
     assert "Traceback" not in result.output
 
 

@@ -12,12 +12,12 @@ from dealer_audit.core.answers import Answer, AuditStatus, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound
-from dealer_audit.storage import models
+from dealer_audit.storage import models, schema
 from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest, version_key
 
 
 def test_open_creates_tables_and_records_schema_version(repo):
-    assert repo.schema_version() == models.SCHEMA_VERSION
+    assert repo.schema_version() == schema.head_version()
     names = set(sa.inspect(repo.engine).get_table_names())
     assert {"standards", "dealers", "audits", "answers", "evidence", "audit_trail", "waves"} <= names
 
@@ -31,12 +31,12 @@ def test_reopening_keeps_data(db_url, mini_standard):
 
 def test_newer_schema_version_is_refused_naming_both_versions(db_url):
     with Repository.open(db_url) as repo, repo.engine.begin() as connection:
-        connection.execute(models.SchemaInfo.__table__.update().values(value=str(models.SCHEMA_VERSION + 5)))
+        connection.execute(models.SchemaInfo.__table__.update().values(value=str(schema.head_version() + 5)))
     with pytest.raises(ConfigurationError) as caught:
         Repository.open(db_url)
     message = str(caught.value)
-    assert f"schema version {models.SCHEMA_VERSION + 5}" in message
-    assert f"schema version {models.SCHEMA_VERSION}:" in message
+    assert f"schema version {schema.head_version() + 5}" in message
+    assert f"schema version {schema.head_version()}:" in message
     assert "upgrade dealer-audit" in message
 
 
@@ -274,3 +274,5 @@ def test_database_failures_become_messages_not_tracebacks(repo):
     with pytest.raises(ConfigurationError, match="database error on"):
         repo.list_dealers()
     models.SQLModel.metadata.drop_all(repo.engine, tables=models.ALL_TABLES)  # next test gets a whole schema
+    with repo.engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP TABLE {schema.VERSION_TABLE}")

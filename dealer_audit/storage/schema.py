@@ -1,0 +1,323 @@
+"""Which schema a database has, and bringing it to this tool's: Alembic revisions behind one small API.
+
+Why this module exists: opening a database must never change its schema behind the user's back, a database of
+another application must be refused before a single byte is written, and an old database must be upgraded by
+one explicit command (``dealer-audit db upgrade``) in one transaction. Everything that knows about Alembic, the
+``alembic_version`` table and the first release's ``schema_info`` marker lives here.
+
+Schema versions are numbers: revision ``0001`` is schema version 1 (the first release's tables), ``0002`` is 2,
+and so on (tests/storage/test_migrations.py keeps the chain linear and numbered). Two markers are kept:
+
+- ``alembic_version`` — Alembic's own table, the authority for this tool;
+- ``schema_info.schema_version`` — the first release's marker, kept equal to the head's number on every upgrade
+  so that release (which knows no Alembic) still refuses a database a later revision changed.
+
+A database written by the first release has no ``alembic_version``; its ``schema_version = 1`` row identifies it
+as revision 0001, and ``db upgrade`` stamps it so before running any later revision.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from dealer_audit.errors import ConfigurationError
+from dealer_audit.storage.db import is_sqlite, redact_url, scrub_secret, write_engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
+MARKER_TABLE = "schema_info"
+MARKER_KEY = "schema_version"
+V1_REVISION = "0001"
+_PG_LOCK_KEY = 0x6461_7564_6974  # "daudit": one upgrade at a time per PostgreSQL database
+
+
+class SchemaState(StrEnum):
+    EMPTY = "empty"  # no tables at all: created at the head on first use
+    CURRENT = "current"  # at this tool's head
+    OLDER = "older"  # an earlier revision: `dealer-audit db upgrade` brings it up
+    NEWER = "newer"  # written by a newer dealer-audit: refused
+    FOREIGN = "foreign"  # tables of another application: refused before anything is written
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """What a database holds, read without writing to it."""
+
+    state: SchemaState
+    head: str  # this tool's head revision
+    revision: str | None = None  # the database's revision (a v1 database not yet stamped: 0001); None if none
+    stamped: bool = False  # alembic_version records `revision` (False for a first-release database)
+    marker: int | None = None  # schema_info.schema_version, when present
+    tables: tuple[str, ...] = field(default=())  # every table found (named when a database is refused)
+
+    @property
+    def version(self) -> int | None:
+        """The schema version as a number (revision 0002 → 2), whichever marker says more."""
+        numbers = [n for n in (_number(self.revision), self.marker) if n is not None]
+        return max(numbers) if numbers else None
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: SchemaStatus
+    applied: tuple[str, ...]  # revisions run, in order
+    stamped_v1: bool  # a first-release database was stamped as 0001 first
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied) or self.stamped_v1
+
+
+def _number(revision: str | None) -> int | None:
+    return int(revision) if revision is not None and revision.isdigit() else None
+
+
+# ---- the revisions this tool knows ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _script_at(location: Path) -> ScriptDirectory:
+    return ScriptDirectory(str(location))
+
+
+def _script(location: Path | None) -> ScriptDirectory:
+    """The revisions at `location`, default the package's own (looked up at call time, so tests can add one)."""
+    return _script_at(location or MIGRATIONS)
+
+
+def revisions(location: Path | None = None) -> tuple[str, ...]:
+    """Every known revision, oldest first."""
+    return tuple(reversed([script.revision for script in _script(location).walk_revisions()]))
+
+
+def head_revision(location: Path | None = None) -> str:
+    heads = _script(location).get_heads()
+    if len(heads) != 1:  # two engineers' revisions both following the same one: renumber before release
+        raise ConfigurationError(
+            f"the migrations in {location or MIGRATIONS} have {len(heads)} heads ({', '.join(heads)})"
+        )
+    return heads[0]
+
+
+def head_version(location: Path | None = None) -> int:
+    """This tool's schema version: the number of its head revision."""
+    return _number(head_revision(location)) or 0
+
+
+def alembic_config(connection: Connection, location: Path | None = None) -> Config:
+    """An Alembic config for the revisions at `location` (default: the package's), running on `connection`."""
+    config = Config()
+    config.set_main_option("script_location", str(location or MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+# ---- reading the state ---------------------------------------------------------------------------------------
+
+
+def read_status(connection: Connection, location: Path | None = None) -> SchemaStatus:
+    """The schema state seen through `connection` (reads only)."""
+    head = head_revision(location)
+    tables = tuple(sorted(sa.inspect(connection).get_table_names()))
+    if not tables:
+        return SchemaStatus(SchemaState.EMPTY, head)
+    marker: int | None = None
+    if MARKER_TABLE in tables:
+        info = sa.table(MARKER_TABLE, sa.column("key"), sa.column("value"))
+        value = connection.execute(sa.select(info.c.value).where(info.c.key == MARKER_KEY)).scalar()
+        marker = int(value) if isinstance(value, str) and value.isdigit() else None
+    if marker is None:  # no dealer-audit marker: whatever these tables are, they are not ours
+        return SchemaStatus(SchemaState.FOREIGN, head, tables=tables)
+    stamped_revision: str | None = None
+    if VERSION_TABLE in tables:
+        version = sa.table(VERSION_TABLE, sa.column("version_num"))
+        stamped_revision = connection.execute(sa.select(version.c.version_num)).scalar()
+    revision = stamped_revision or (V1_REVISION if marker == 1 else None)
+    known = revisions(location)
+    if revision is None or revision not in known or marker > head_version(location):
+        state = SchemaState.NEWER
+    elif revision == head:
+        state = SchemaState.CURRENT
+    else:
+        state = SchemaState.OLDER
+    return SchemaStatus(state, head, revision, stamped_revision is not None, marker, tables)
+
+
+@contextmanager
+def _read_only(url: URL) -> Iterator[Connection | None]:
+    """A connection that cannot write: SQLite files are opened read-only (no WAL switch, no -journal), so a file
+    of another application is looked at without being touched. Yields None for a SQLite file that does not
+    exist yet (or is in memory)."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if not database or database == ":memory:" or not Path(database).exists():
+            yield None
+            return
+        if not Path(database).is_file():
+            raise ConfigurationError(f"the database {database} is not a file")
+        uri = f"file:{quote(str(Path(database).resolve()))}?mode=ro"
+        engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=sa.NullPool)
+    else:
+        engine = sa.create_engine(url, poolclass=sa.NullPool, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def inspect_database(url: URL, location: Path | None = None) -> SchemaStatus:
+    """The state of the database at `url`, found without writing anything to it."""
+    try:
+        with _read_only(url) as connection:
+            if connection is None:
+                return SchemaStatus(SchemaState.EMPTY, head_revision(location))
+            return read_status(connection, location)
+    except DBAPIError as error:
+        raise ConfigurationError(f"cannot open the database {redact_url(url)}: {_scrub(error, url)}") from None
+
+
+def _scrub(error: DBAPIError, url: URL) -> str:
+    text = str(error.orig or error).strip()
+    return scrub_secret(text.splitlines()[0] if text else type(error).__name__, url)
+
+
+def upgrade_command(url: URL) -> str:
+    """The exact command that upgrades this database (the password shown as *** — put it back, or use the
+    DEALER_AUDIT_DB variable)."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        target = url.database
+    else:
+        target = redact_url(url.set(drivername=url.get_backend_name()))
+    return f"dealer-audit db upgrade --db {shlex.quote(target)}"
+
+
+def refusal(status: SchemaStatus, url: URL) -> ConfigurationError | None:
+    """Why a command may not use this database as it is (None: it may). The same words for every command."""
+    shown = redact_url(url)
+    if status.state is SchemaState.FOREIGN:
+        listed = ", ".join(status.tables[:8]) + (
+            f" and {len(status.tables) - 8} more" if len(status.tables) > 8 else ""
+        )
+        return ConfigurationError(
+            f"the database {shown} is not a dealer-audit database (it holds other tables: {listed}); nothing was "
+            "written to it. Point --db at a dealer-audit database or at a new, empty one / "
+            "该数据库不是 dealer-audit 数据库，未做任何写入"
+        )
+    if status.state is SchemaState.NEWER:
+        found = status.version
+        what = f"schema version {found}" if found is not None else f"schema revision {status.revision}"
+        return ConfigurationError(
+            f"the database {shown} has {what}, but this dealer-audit only knows schema version "
+            f"{_number(status.head)}: upgrade dealer-audit to open it / 数据库由较新版本写入，请升级 dealer-audit"
+        )
+    if status.state is SchemaState.OLDER:
+        return ConfigurationError(
+            f"the database {shown} has schema version {status.version}, this dealer-audit needs schema version "
+            f"{_number(status.head)}; nothing was changed. Back it up, then run: {upgrade_command(url)} / "
+            "数据库结构较旧，请先备份再运行上述命令升级"
+        )
+    return None
+
+
+# ---- changing it ---------------------------------------------------------------------------------------------
+
+
+def upgrade(engine: Engine, url: URL, location: Path | None = None) -> UpgradeResult:
+    """Bring the database to the head in one transaction: create it when empty, stamp a first-release database
+    as 0001, run the missing revisions, keep schema_info's marker equal to the head's number.
+
+    Refuses (ConfigurationError, nothing written) a database of another application or of a newer dealer-audit.
+    The state is read again under the write lock, so two processes upgrading at once run each revision once.
+    """
+    before = inspect_database(url, location)
+    problem = refusal(before, url) if before.state is not SchemaState.OLDER else None
+    if problem is not None:
+        raise problem
+    try:
+        with _migration_connection(engine) as connection:
+            status = read_status(connection, location)
+            problem = refusal(status, url) if status.state is not SchemaState.OLDER else None
+            if problem is not None:
+                raise problem
+            if status.state is SchemaState.CURRENT and status.stamped:
+                return UpgradeResult(status, (), stamped_v1=False)
+            config = alembic_config(connection, location)
+            stamped_v1 = status.state is not SchemaState.EMPTY and not status.stamped
+            if stamped_v1:
+                command.stamp(config, V1_REVISION)
+            known = revisions(location)
+            start = known.index(status.revision) + 1 if status.revision else 0
+            command.upgrade(config, "head")
+            _write_marker(connection, status.head)
+            if is_sqlite(engine):
+                _check_foreign_keys(connection)
+            return UpgradeResult(status, known[start:], stamped_v1)
+    except DBAPIError as error:
+        raise ConfigurationError(f"cannot upgrade the database {redact_url(url)}: {_scrub(error, url)}") from None
+
+
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for the whole upgrade.
+
+    SQLite: foreign keys are switched off first (outside the transaction, the only place SQLite allows it) so
+    batch mode's copy-and-rename of a parent table cascades no row away; `_check_foreign_keys` verifies the
+    result before commit, and they are switched on again afterwards. PostgreSQL: DDL is transactional and an
+    advisory lock makes a second upgrader wait, then find the work done.
+    """
+    sqlite = is_sqlite(engine)
+    with write_engine(engine).connect() as connection:
+        raw = connection.connection.dbapi_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+                yield connection
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _write_marker(connection: Connection, head: str) -> None:
+    info = sa.table(MARKER_TABLE, sa.column("key"), sa.column("value"))
+    connection.execute(info.update().where(info.c.key == MARKER_KEY).values(value=str(_number(head))))
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise ConfigurationError(
+            f"the upgrade would leave {len(broken)} rows without their parent row (tables {', '.join(tables)}); "
+            "it was rolled back and nothing changed"
+        )
+
+
+def upgrade_database(url: URL) -> UpgradeResult:
+    """`upgrade` on a database named by URL (``dealer-audit db upgrade``); the engine is closed afterwards."""
+    from dealer_audit.storage.db import make_engine
+
+    inspect_database(url)  # refuses a foreign file before make_engine's first connection switches it to WAL
+    engine = make_engine(url)
+    try:
+        return upgrade(engine, url)
+    finally:
+        engine.dispose()

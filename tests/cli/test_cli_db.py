@@ -1,0 +1,185 @@
+"""`dealer-audit db upgrade|current` on the first release's databases (tests/fixtures/v1/), SQLite and PostgreSQL.
+
+The upgrade must keep every row: each table is read in full before and after and compared. "An older database"
+needs a revision after the head; a test-only 0002 (rebuilding the audits table the way SQLite batch mode does)
+is added to a copy of the migrations, never shipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from dealer_audit.cli import console
+from dealer_audit.cli.app import app
+from dealer_audit.storage import schema
+from dealer_audit.storage.db import make_engine, normalise_url
+from dealer_audit.storage.models import ALL_TABLES
+from dealer_audit.storage.repository import Repository
+
+V1 = Path(__file__).parents[1] / "fixtures" / "v1"
+V1_TABLES = [t.name for t in ALL_TABLES]
+
+TEST_ONLY_0002 = '''"""Test only: add audits.kind the way the calibration work will, rebuilding the table on SQLite."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"  # SQLite: copy the table (as for any change but ADD COLUMN)
+    with op.batch_alter_table("audits", recreate="always" if sqlite else "auto") as batch:
+        batch.add_column(sa.Column("kind", sa.String(20), nullable=False, server_default="field"))
+'''
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    console.reset_for_tests(200)
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def v1(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """The first release's workspace copied to tmp_path/ws, and its database URL: the workspace's SQLite file, or
+    (second parameter) a PostgreSQL database restored from the fixture's dump."""
+    ws = tmp_path / "ws"
+    shutil.copytree(V1 / "workspace", ws)
+    if request.param == "sqlite":
+        return {"ws": ws, "url": str(ws / "audit.db"), "file": ws / "audit.db"}
+    return {"ws": ws, "url": request.getfixturevalue("v1_pg_url"), "file": None}
+
+
+def snapshot(url: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, sorted, as dicts (what 'keeps every row' is checked against)."""
+    engine = make_engine(normalise_url(url))
+    try:
+        with engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            result: dict[str, list[dict[str, Any]]] = {}
+            for name in tables:
+                rows = [dict(row._mapping) for row in connection.execute(sa.text(f"SELECT * FROM {name}"))]
+                result[name] = sorted(rows, key=lambda row: repr(sorted(row.items())))
+            return result
+    finally:
+        engine.dispose()
+
+
+def file_digest(path: Path | None) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+
+
+@pytest.fixture
+def with_test_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This tool, one revision later: the shipped migrations plus the test-only 0002."""
+    location = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
+    (location / "versions" / "0002_test_only.py").write_text(TEST_ONLY_0002, encoding="utf-8")
+    monkeypatch.setattr(schema, "MIGRATIONS", location)
+    return location
+
+
+def test_db_upgrade_of_a_first_release_database_records_0001_and_keeps_every_row(v1):
+    before = snapshot(v1["url"])
+    assert len(before["audits"]) == 14 and len(before["audit_trail"]) == 3 and len(before["evidence"]) == 31
+    assert "alembic_version" not in before
+
+    shown = run("db", "current", "--db", v1["url"])
+    assert shown.exit_code == 0, shown.output
+    assert "schema version 1 (revision 0001, first release" in shown.output and "up to date" in shown.output
+
+    result = run("db", "upgrade", "--db", v1["url"])
+    assert result.exit_code == 0, result.output
+    assert "Recorded schema version 1 (revision 0001)" in result.output
+
+    after = snapshot(v1["url"])
+    assert after.pop("alembic_version") == [{"version_num": "0001"}]
+    assert after == before
+    again = run("db", "upgrade", "--db", v1["url"])
+    assert again.exit_code == 0 and "already at schema version 1 (revision 0001): nothing to do" in again.output
+
+    with Repository.open(v1["url"]) as repo:
+        audits = repo.list_audits()
+        assert len(audits) == 14
+        assert sum(len(a.answers) for a in audits) == len(before["answers"])
+        assert len(repo.list_evidence()) == 31
+        trail = [entry for audit in audits for entry in repo.audit_trail(audit.audit_id)]
+        assert sorted(entry.action for entry in trail) == ["answer_changed", "finalised", "replaced"]
+    scored = run("score", "--wave", "2026-Q4", "-w", str(v1["ws"]), "--db", v1["url"], "--lang", "en")
+    assert scored.exit_code == 0, scored.output
+    assert "CD002" in scored.output and "TY001" in scored.output
+
+
+def test_a_first_release_database_is_used_as_it_is_without_a_write(v1):
+    """Today's head is the first release's schema: opening its database needs no upgrade and stamps nothing."""
+    digest = file_digest(v1["file"])
+    result = run("score", "--wave", "2026-Q3", "-w", str(v1["ws"]), "--db", v1["url"], "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert file_digest(v1["file"]) == digest
+    assert "alembic_version" not in snapshot(v1["url"])
+
+
+def test_an_older_database_names_the_upgrade_command_changes_nothing_then_upgrades(v1, with_test_revision):
+    before = snapshot(v1["url"])
+    digest = file_digest(v1["file"])
+    refused = run("score", "--wave", "2026-Q4", "-w", str(v1["ws"]), "--db", v1["url"])
+    assert refused.exit_code == 1
+    assert "has schema version 1, this dealer-audit needs schema version 2; nothing was changed" in refused.output
+    expected = v1["url"] if v1["file"] else v1["url"].replace("postgresql+psycopg://", "postgresql://")
+    assert f"run: dealer-audit db upgrade --db {expected}" in refused.output
+    assert "Traceback" not in refused.output
+    assert file_digest(v1["file"]) == digest and snapshot(v1["url"]) == before
+
+    upgraded = run("db", "upgrade", "--db", v1["url"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "from schema version 1 to schema version 2 (revision 0002): ran 0002" in upgraded.output
+
+    after = snapshot(v1["url"])
+    assert after.pop("alembic_version") == [{"version_num": "0002"}]
+    assert after.pop("schema_info") == [{"key": "schema_version", "value": "2"}]
+    assert {row.pop("kind") for row in after["audits"]} == {"field"}
+    before.pop("schema_info")
+    assert after == before  # the audits table was rebuilt on SQLite: no answer, evidence or trail row cascaded away
+    assert "up to date" in run("db", "current", "--db", v1["url"]).output
+    assert run("score", "--wave", "2026-Q4", "-w", str(v1["ws"]), "--db", v1["url"]).exit_code == 0
+
+
+def test_a_database_upgraded_by_a_newer_tool_is_refused_by_this_one(v1, with_test_revision, monkeypatch):
+    assert run("db", "upgrade", "--db", v1["url"]).exit_code == 0
+    monkeypatch.setattr(schema, "MIGRATIONS", Path(schema.__file__).parent / "migrations")  # back to this tool
+    digest = file_digest(v1["file"])
+    for command in (["db", "upgrade"], ["score", "--wave", "2026-Q4", "-w", str(v1["ws"])]):
+        result = run(*command, "--db", v1["url"])
+        assert result.exit_code == 1, result.output
+        assert "has schema version 2, but this dealer-audit only knows schema version 1" in result.output
+        assert "upgrade dealer-audit" in result.output and "Traceback" not in result.output
+    assert file_digest(v1["file"]) == digest
+    shown = run("db", "current", "--db", v1["url"])
+    assert shown.exit_code == 0 and "written by a newer dealer-audit" in shown.output
+
+
+def test_db_upgrade_creates_an_empty_database_at_the_head(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "empty" in run("db", "current", "--db", "new.db").output
+    assert not (tmp_path / "new.db").exists()  # looking changed nothing
+    result = run("db", "upgrade", "--db", "new.db")
+    assert result.exit_code == 0, result.output
+    assert f"Created the database sqlite:///{tmp_path / 'new.db'} at schema version 1 (revision 0001)" in result.output
+
+
+def test_db_commands_use_the_workspace_database_without_db(tmp_path):
+    assert run("init", str(tmp_path / "ws")).exit_code == 0
+    shown = run("db", "current", "-w", str(tmp_path / "ws"))
+    assert shown.exit_code == 0, shown.output
+    assert f"sqlite:///{tmp_path / 'ws' / 'audit.db'}" in shown.output
+    assert "schema version 1 (revision 0001, recorded)" in shown.output
