@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -19,6 +20,16 @@ from dealer_audit.storage.models import SQLModel
 from dealer_audit.storage.repository import Repository
 
 V1 = Path(__file__).parents[1] / "fixtures" / "v1"
+
+
+def create_at_revision_0001(url: str) -> None:
+    """A fresh database built by revision 0001 alone (whatever later revisions add)."""
+    engine = make_engine(normalise_url(url))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(schema.alembic_config(connection), "0001")
+    finally:
+        engine.dispose()
 
 
 def test_revisions_are_one_chain_numbered_0001_0002_and_so_on():
@@ -42,7 +53,7 @@ def test_the_head_schema_is_what_the_models_say(db_url):
 def test_revision_0001_creates_on_sqlite_exactly_the_tables_the_first_release_did(tmp_path):
     import sqlite3
 
-    Repository.open(tmp_path / "new.db").close()
+    create_at_revision_0001(str(tmp_path / "new.db"))
 
     def ddl(path: Path) -> set[tuple[str, str, str | None]]:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
@@ -69,7 +80,7 @@ def _schema_statements(dump: str) -> set[str]:
 
 @pytest.mark.postgres
 def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(v1_pg_url, clean_pg_url):
-    Repository.open(clean_pg_url).close()  # the run's database holds the head schema
+    create_at_revision_0001(clean_pg_url)
 
     def dump(url: str) -> str:
         return subprocess.run(
