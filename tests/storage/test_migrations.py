@@ -79,8 +79,9 @@ def _schema_statements(dump: str) -> set[str]:
 
 
 @pytest.mark.postgres
-def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(v1_pg_url, clean_pg_url):
-    create_at_revision_0001(clean_pg_url)
+def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_did(v1_pg_url, new_pg_database):
+    fresh = new_pg_database()
+    create_at_revision_0001(fresh)
 
     def dump(url: str) -> str:
         return subprocess.run(
@@ -92,7 +93,7 @@ def test_revision_0001_creates_on_postgres_exactly_the_tables_the_first_release_
 
     statements = _schema_statements(dump(v1_pg_url))
     assert any(s.startswith("CREATE TABLE public.audits") for s in statements)
-    assert _schema_statements(dump(clean_pg_url)) == statements
+    assert _schema_statements(dump(fresh)) == statements
 
 
 @pytest.mark.postgres
