@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.standard import Wave
+from dealer_audit.core.standard import PlanRules, Wave
 from dealer_audit.errors import DealerAuditError
 
 MAX_LISTED = 8  # causes named in one message; the count says how many more
@@ -38,19 +38,6 @@ class PlanInfeasible(DealerAuditError):
     def __init__(self, reasons: Sequence[str]) -> None:
         self.reasons = list(reasons)
         super().__init__("no plan meets every rule:\n  " + "\n  ".join(self.reasons))
-
-
-@dataclass(frozen=True)
-class PlanRules:
-    """The program's planning rules (program file `planning:`; each documented in docs/field-operations.md)."""
-
-    lockout_waves: int = 1  # an auditor does not return to a dealer visited in this many previous waves
-    max_visits_per_auditor: int | None = None  # per wave; None = only the per-day cap limits
-    max_visits_per_day: int = 2
-    double_audit_share: float = 0.0  # share of visits audited by two auditors, for calibration
-    out_of_region_cost: int = 10  # cost of one visit outside the auditor's home region
-    overload_cost: int = 3  # cost of one visit above the auditor's fair share
-    weekdays_only: bool = True
 
 
 @dataclass(frozen=True)

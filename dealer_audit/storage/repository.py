@@ -73,6 +73,7 @@ from dealer_audit.errors import ConfigurationError, Conflict, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage import schema
 from dealer_audit.storage.db import make_engine, normalise_url, redact_url, scrub_secret, write_engine
+from dealer_audit.storage.field_operations import FieldOperationsStore
 
 T = TypeVar("T")
 
@@ -210,7 +211,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository:
+class Repository(FieldOperationsStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:
