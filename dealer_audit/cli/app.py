@@ -12,12 +12,16 @@ import typer
 from typer.core import TyperGroup
 
 from dealer_audit.cli import (
+    auditors,
     capture,
     checklist,
+    coverage,
     db,
     dealers,
     demo,
     form,
+    keys,
+    plan,
     report,
     score,
     serve,
@@ -75,7 +79,24 @@ def version() -> None:
     out.print(f"dealer-audit {__version__}")
 
 
-for module in (workspace, checklist, xlsform, dealers, capture, form, transfer, score, report, demo, serve, db):
+for module in (
+    workspace,
+    checklist,
+    xlsform,
+    dealers,
+    capture,
+    form,
+    transfer,
+    score,
+    report,
+    demo,
+    serve,
+    db,
+    auditors,
+    keys,
+    plan,
+    coverage,
+):
     module.register(app)
 
 
