@@ -19,6 +19,7 @@ from dealer_audit.core.planning import (
     plan_wave,
     visit_needs,
     working_days,
+    workload_cost,
 )
 from dealer_audit.core.standard import LocalText, Wave
 
@@ -56,7 +57,7 @@ def brute_force_cost(
             for a in group
             if a.home_region != n.region
         )
-        cost = travel + rules.overload_cost * sum(max(0, c - fair) for c in load.values())
+        cost = travel + sum(workload_cost(load[a.id], fair, rules) for a in auditors)
         best = cost if best is None else min(best, cost)
     return best
 
@@ -65,7 +66,8 @@ def test_everyone_stays_home_when_they_can() -> None:
     auditors = [auditor("A1", "east"), auditor("A2", "west")]
     needs = [need("E1", "east"), need("E2", "east"), need("W1", "west"), need("W2", "west")]
     plan = plan_wave(WAVE, needs, auditors, set(), PlanRules())
-    assert plan.cost == 0 and plan.out_of_region == 0
+    assert plan.out_of_region == 0
+    assert plan.cost == 2 * workload_cost(2, 2, PlanRules())  # only the workload part: no travel
     assert {(v.dealer_code, v.auditor_id) for v in plan.visits} == {
         ("E1", "A1"),
         ("E2", "A1"),
@@ -79,9 +81,21 @@ def test_lockout_sends_an_auditor_out_of_region_at_the_travel_cost() -> None:
     needs = [need("E1", "east"), need("W1", "west")]
     plan = plan_wave(WAVE, needs, auditors, {("A1", "E1")}, PlanRules(out_of_region_cost=7))
     assert {(v.dealer_code, v.auditor_id) for v in plan.visits} == {("E1", "A2"), ("W1", "A2")}
-    # A2 carries 2 where the fair share is 1: one overload unit, plus one out-of-region visit
-    assert plan.cost == 7 + PlanRules().overload_cost
+    # A2 carries 2 where the fair share is 1: one visit above the share, plus one out-of-region visit
+    assert plan.cost == 7 + 3 + PlanRules().overload_cost
     assert plan.out_of_region == 1 and plan.overload == 1
+
+
+def test_workloads_are_spread_evenly_among_auditors_of_one_region() -> None:
+    auditors = [auditor(f"A{n}", "east") for n in range(4)]
+    plan = plan_wave(WAVE, [need(f"E{n:02}", "east") for n in range(40)], auditors, set(), PlanRules())
+    assert sorted(plan.load().values()) == [10, 10, 10, 10]
+
+
+def test_the_workload_cost_is_convex() -> None:
+    rules = PlanRules()
+    marginal = [workload_cost(n + 1, 20, rules) - workload_cost(n, 20, rules) for n in range(60)]
+    assert marginal == sorted(marginal) and marginal[0] == 0 and max(marginal[:20]) <= 3
 
 
 def test_a_double_audit_gets_two_different_auditors() -> None:
