@@ -11,7 +11,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 packages=(fonts-wqy-microhei fonts-dejavu-core)  # DejaVu Sans: the PDF fallback font (Hebrew, Arabic, symbols)
-[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium postgresql-client)  # psql: v1 dump
+[ "$want_tests" = 1 ] && packages+=(poppler-utils libreoffice-calc-nogui tmux chromium postgresql-client minisign)  # psql: v1 dump
 
 missing=()
 for package in "${packages[@]}"; do

@@ -13,14 +13,18 @@ from typer.core import TyperGroup
 
 from dealer_audit.cli import (
     actions,
+    auditors,
     calibration,
     capture,
     checklist,
+    coverage,
     db,
     dealers,
     demo,
     disputes,
     form,
+    keys,
+    plan,
     report,
     score,
     serve,
@@ -96,6 +100,10 @@ for module in (
     users,
     actions,
     disputes,
+    auditors,
+    keys,
+    plan,
+    coverage,
 ):
     module.register(app)
 

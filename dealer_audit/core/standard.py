@@ -249,6 +249,19 @@ class AlertRules:
 
 
 @dataclass(frozen=True)
+class PlanRules:
+    """The program's wave-planning rules (`planning:` in the program file; docs/field-operations.md)."""
+
+    lockout_waves: int = 1  # an auditor does not return to a dealer visited in this many previous waves
+    max_visits_per_auditor: int | None = None  # per wave; None = only the per-day cap limits
+    max_visits_per_day: int = 2
+    double_audit_share: float = 0.0  # share of visits audited by two auditors, for calibration
+    out_of_region_cost: int = 10  # cost of one visit outside the auditor's home region
+    overload_cost: int = 3  # cost of one visit above the auditor's fair share
+    weekdays_only: bool = True
+
+
+@dataclass(frozen=True)
 class Program:
     """The OEM's audit program for a year: waves, regions, the standards and how they combine."""
 
@@ -263,6 +276,8 @@ class Program:
     composite_name: LocalText = field(
         default_factory=lambda: LocalText(zh="服务体验指数", en="Service Experience Index")
     )
+    planning: PlanRules = field(default_factory=PlanRules)
+    require_signatures: bool = False  # refuse bundles not signed by an enrolled, unrevoked auditor key
     source: str = ""
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
 

@@ -33,6 +33,7 @@ from dealer_audit.core.standard import (
     NumberBand,
     NumberRange,
     Option,
+    PlanRules,
     Program,
     ProgramChecklist,
     Region,
@@ -83,9 +84,21 @@ PROGRAM_KEYS = (
     "bands",
     "alerts",
     "disputes",
+    "planning",
+    "signatures",
 )
 MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
 DISPUTE_KEYS = ("window_days",)
+PLANNING_KEYS = (
+    "lockout_waves",
+    "max_visits_per_auditor",
+    "max_visits_per_day",
+    "double_audit_share",
+    "out_of_region_cost",
+    "overload_cost",
+    "weekdays_only",
+)
+SIGNATURE_KEYS = ("required",)
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
@@ -238,6 +251,14 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         data["alerts"]["drop_requires_significance"] = True
     if program.dispute_window_days is not None:  # only when set: older programs keep their content hash
         data["disputes"] = {"window_days": program.dispute_window_days}
+    if program.planning != PlanRules():  # written only when set, so existing programs keep their content hash
+        data["planning"] = {
+            key: _num(value) if isinstance(value, float) else value
+            for key, value in vars(program.planning).items()
+            if value is not None
+        }
+    if program.require_signatures:
+        data["signatures"] = {"required": True}
     return data
 
 
@@ -581,6 +602,11 @@ class Decoder:
             )
             if alerts.drop_threshold <= 0:
                 self.error("alerts.drop_threshold", "drop_threshold must be greater than 0 (points on the 100 scale)")
+        planning = self.planning(root)
+        require_signatures = False
+        if root.get("signatures") is not None:
+            raw = self.mapping(root["signatures"], "signatures", SIGNATURE_KEYS, "'signatures'")
+            require_signatures = bool(self.boolean(raw, "required", "signatures", False))
         scale = self.integer(root, "scale", "", 100)
         if scale not in (100, 1000):
             self.error("scale", f"scale must be 100 or 1000, got {scale}", code="enum")
@@ -605,11 +631,43 @@ class Decoder:
             scale=scale,
             bands=bands,
             alerts=alerts,
+            planning=planning,
+            require_signatures=require_signatures,
             source=self.source,
             **program_kwargs,
         )
         self._check_program(program)
         return program
+
+    def planning(self, root: dict[str, Any]) -> PlanRules:
+        """The `planning:` section; every number checked for its range, with its location."""
+        if root.get("planning") is None:
+            return PlanRules()
+        raw = self.mapping(root["planning"], "planning", PLANNING_KEYS, "'planning'")
+        default = PlanRules()
+        cap = raw.get("max_visits_per_auditor")
+        rules = PlanRules(
+            lockout_waves=self.integer(raw, "lockout_waves", "planning", default.lockout_waves),
+            max_visits_per_auditor=None if cap is None else self.integer(raw, "max_visits_per_auditor", "planning", 0),
+            max_visits_per_day=self.integer(raw, "max_visits_per_day", "planning", default.max_visits_per_day),
+            double_audit_share=float(self.number(raw, "double_audit_share", "planning", default.double_audit_share)),
+            out_of_region_cost=self.integer(raw, "out_of_region_cost", "planning", default.out_of_region_cost),
+            overload_cost=self.integer(raw, "overload_cost", "planning", default.overload_cost),
+            weekdays_only=bool(self.boolean(raw, "weekdays_only", "planning", True)),
+        )
+        for key, value, low in (
+            ("lockout_waves", rules.lockout_waves, 0),
+            ("max_visits_per_day", rules.max_visits_per_day, 1),
+            ("out_of_region_cost", rules.out_of_region_cost, 0),
+            ("overload_cost", rules.overload_cost, 0),
+        ):
+            if value < low:
+                self.error(join("planning", key), f"{key} must be at least {low}, got {value}")
+        if rules.max_visits_per_auditor is not None and rules.max_visits_per_auditor < 1:
+            self.error("planning.max_visits_per_auditor", "max_visits_per_auditor must be at least 1")
+        if not 0.0 <= rules.double_audit_share <= 1.0:
+            self.error("planning.double_audit_share", "double_audit_share is a share from 0 to 1 (0.05 = 5 %)")
+        return rules
 
     def _check_program(self, program: Program) -> None:
         for what, codes in (

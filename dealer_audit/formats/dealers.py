@@ -10,8 +10,6 @@ import with errors stores nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Collection
@@ -23,8 +21,9 @@ from openpyxl.utils import get_column_letter
 from dealer_audit.core.dealers import AttributeValue, Dealer, code_problem
 from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
-from dealer_audit.formats.files import cell_text, open_workbook, sheet_rows, yes_no
+from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.formats.files import cell_text, yes_no
+from dealer_audit.formats.tables import read_table
 from dealer_audit.storage.limits import dealer_issues, located
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
@@ -33,76 +32,6 @@ _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
 SHEET_NAME = "Dealers"
 MAX_INT_DIGITS = 18
-
-
-class _Table:
-    """Rows of cells with a way to name a cell in messages (csv line or workbook cell)."""
-
-    def __init__(self, source: str, sheet: str | None) -> None:
-        self.source = source
-        self.sheet = sheet
-        self.header: list[str] = []
-        self.rows: list[tuple[int, list[Any]]] = []  # (line or row number, cells)
-
-    def where(self, number: int, column: int | None = None) -> Location:
-        if self.sheet is not None:
-            letter = get_column_letter((column or 0) + 1)
-            return Location(self.source, sheet=self.sheet, cell=f"{letter}{number}")
-        return Location(self.source, line=number)
-
-
-def _read_csv(path: Path) -> _Table:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ValidationFailed(
-                [Problem(Location(str(path)), "cannot read the text: save the CSV as UTF-8", "encoding")]
-            ) from None
-    table = _Table(str(path), None)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = iter(reader)
-        table.header = [c.strip() for c in next(rows, [])]
-        table.rows = [(reader.line_num, row) for row in rows if any(c.strip() for c in row)]
-    except csv.Error as error:  # e.g. a field over the size limit: say where instead of a traceback
-        location = Location(str(path), line=reader.line_num or 1)
-        raise ValidationFailed([Problem(location, f"cannot read the CSV: {error}", "format")]) from None
-    return table
-
-
-def _read_xlsx(path: Path) -> _Table:
-    workbook = open_workbook(path)
-    try:
-        names = {n.lower(): n for n in workbook.sheetnames}
-        name = names.get(SHEET_NAME.lower(), workbook.sheetnames[0])
-        table = _Table(str(path), name)
-        for number, row in enumerate(sheet_rows(workbook[name], str(path)), start=1):
-            cells = list(row)
-            if number == 1:
-                table.header = ["" if c is None else str(c).strip() for c in cells]
-            elif any(c is not None and str(c).strip() != "" for c in cells):
-                table.rows.append((number, cells))
-    finally:
-        workbook.close()
-    return table
-
-
-def _read_table(path: Path) -> _Table:
-    path = Path(path)
-    if not path.exists():
-        raise NotFound(f"{path}: no such file")
-    if path.is_dir():
-        raise ValidationFailed([Problem(Location(str(path)), "this is a folder; give the dealer file", "suffix")])
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raise ValidationFailed([Problem(Location(str(path)), "dealer data must be a .csv or .xlsx file", "suffix")])
 
 
 def parse_attribute(value: Any) -> AttributeValue | None:
@@ -142,7 +71,7 @@ def parse_attribute(value: Any) -> AttributeValue | None:
 
 def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[list[Dealer], list[Problem]]:
     """The dealers of a file and every problem found (by row and column); dealers are only valid without errors."""
-    table = _read_table(Path(path))
+    table = read_table(Path(path), "dealer", SHEET_NAME)
     problems = ProblemCollector()
     if not any(table.header) and not table.rows:
         problems.error(
@@ -270,5 +199,5 @@ def read_dealers(path: Path, regions: Collection[str] | None = None) -> list[Dea
 
 def dealer_attribute_names(path: Path) -> set[str]:
     """The attribute columns of a dealer file: with the master-data fields, what `dealer.x` in a condition may name."""
-    table = _read_table(Path(path))
+    table = read_table(Path(path), "dealer", SHEET_NAME)
     return {h for h in table.header if h and h.lower() not in STANDARD_COLUMNS}

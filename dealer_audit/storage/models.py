@@ -259,6 +259,48 @@ class DisputeRow(SQLModel, table=True):
     version: int = 1  # a ruling names the version it was made on: one ruling stands
 
 
+class AuditorRow(SQLModel, table=True):
+    """The auditor register (暗访员/稽核员): who may be planned and whose keys may sign bundles."""
+
+    __tablename__ = "auditors"
+
+    id: str = Field(primary_key=True, max_length=100)  # what audits carry in their `auditor` field
+    name_zh: str = Field(default="", max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    home_region: str = Field(max_length=50)
+    languages: str = Field(default="", max_length=100)  # comma-separated: zh,en
+    active: bool = True
+    updated_at: str = Field(max_length=40)
+
+
+class AuditorKeyRow(SQLModel, table=True):
+    """A public key HQ enrolled for an auditor; a revoked key no longer verifies new imports."""
+
+    __tablename__ = "auditor_keys"
+
+    key_id: str = Field(primary_key=True, max_length=16)  # minisign's key id, 16 upper-case hex digits
+    auditor_id: str = Field(foreign_key="auditors.id", max_length=100, index=True)
+    public_key: str = Field(sa_column=Column(Text, nullable=False))  # the .pub file's text
+    enrolled_at: str = Field(max_length=40)
+    enrolled_by: str = Field(default="", max_length=100)
+    revoked_at: str | None = Field(default=None, max_length=40)
+    revoked_why: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class PlanVisitRow(SQLModel, table=True):
+    """One planned visit of a wave plan; re-planning a wave replaces all of its rows in one transaction."""
+
+    __tablename__ = "plan_visits"
+
+    wave: str = Field(primary_key=True, max_length=50)
+    dealer_code: str = Field(primary_key=True, max_length=50)
+    standard_id: str = Field(primary_key=True, max_length=100)
+    auditor_id: str = Field(primary_key=True, max_length=100)
+    day: str = Field(max_length=10)  # ISO date
+    double: bool = False
+    planned_at: str = Field(max_length=40)
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -281,5 +323,8 @@ ALL_TABLES: list[Table] = [
         "action_trail",
         "report_issues",
         "disputes",
+        "auditors",
+        "auditor_keys",
+        "plan_visits",
     )
 ]

@@ -95,6 +95,7 @@ from dealer_audit.storage.db import (
     write_engine,
 )
 from dealer_audit.storage.disputes import DisputeStore
+from dealer_audit.storage.field_operations import FieldOperationsStore
 
 T = TypeVar("T")
 
@@ -234,7 +235,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository(ActionStore, DisputeStore):
+class Repository(ActionStore, DisputeStore, FieldOperationsStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:

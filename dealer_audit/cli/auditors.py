@@ -1,0 +1,104 @@
+"""CLI: `dealer-audit auditors import | list | enrol | revoke | keys` — the auditor register and their keys."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.checklist import escape
+from dealer_audit.cli.common import DbOption, LangOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.errors import NotFound
+
+auditors_app = typer.Typer(
+    name="auditors",
+    help="The auditor register and the public keys that sign their bundles.\n\n稽核员名册与签名公钥。",
+    no_args_is_help=True,
+)
+
+
+@auditors_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="Auditor register (.csv or .xlsx).", show_default=False)],
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Store auditors (insert or update by id); home regions must be the program's; any error stores nothing."""
+    from dealer_audit.formats.auditors import read_auditors
+
+    with open_workspace(workspace, db) as ws:
+        try:
+            regions: set[str] | None = {r.code for r in ws.repo.get_program().regions} or None
+        except NotFound:
+            regions = None
+        auditors = read_auditors(file, regions)
+        count = ws.repo.save_auditors(auditors)
+    console.out.print(f"imported {count} auditors from {file}", markup=False, soft_wrap=True)
+
+
+@auditors_app.command("list")
+def list_(
+    lang: LangOption = None,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """List the register with each auditor's enrolled keys (revoked keys marked)."""
+    with open_workspace(workspace, db) as ws:
+        auditors = ws.repo.list_auditors()
+        keys = ws.repo.list_keys()
+        lang = resolve_lang(lang, ws)
+    if not auditors:
+        console.err.print("no auditors; load them with `dealer-audit auditors import FILE`", markup=False)
+        return
+    rows = []
+    for auditor in auditors:
+        own = [k.key_id + (" (revoked)" if k.revoked else "") for k in keys if k.auditor_id == auditor.id]
+        rows.append(
+            [
+                auditor.id,
+                auditor.name.get(lang),
+                auditor.home_region,
+                ",".join(auditor.languages),
+                "yes" if auditor.active else "no",
+                " ".join(own) or "-",
+            ]
+        )
+    console.print_table(["id", "name", "home region", "languages", "active", "keys"], rows)
+
+
+@auditors_app.command("enrol")
+def enrol(
+    auditor: Annotated[str, typer.Argument(help="Auditor id.", show_default=False)],
+    public_key: Annotated[Path, typer.Argument(help="The auditor's .pub file (from `dealer-audit keys init`).")],
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Enrol an auditor's public key: bundles signed with it verify on import."""
+    from dealer_audit.formats.signing import key_id_of
+
+    text = public_key.read_text(encoding="utf-8")
+    key_id = key_id_of(text)
+    with open_workspace(workspace, db) as ws:
+        enrolled = ws.repo.enrol_key(auditor, key_id, text, who=getpass.getuser())
+    console.out.print(f"enrolled key {enrolled.key_id} for auditor {escape(auditor)}", soft_wrap=True)
+
+
+@auditors_app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="Key id (16 hex digits, as `auditors list` shows).")],
+    why: Annotated[str, typer.Option("--why", help="Why (lost laptop, left the company…): kept with the key.")],
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Revoke a key: bundles signed with it are refused from now on (already imported audits stay)."""
+    with open_workspace(workspace, db) as ws:
+        revoked = ws.repo.revoke_key(key_id.upper(), why, who=getpass.getuser())
+    console.out.print(f"revoked key {revoked.key_id} of auditor {revoked.auditor_id}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the `auditors` group to the root app."""
+    app.add_typer(auditors_app, name="auditors")

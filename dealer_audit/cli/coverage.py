@@ -1,0 +1,64 @@
+"""CLI: `dealer-audit coverage --wave W` — during the wave: planned, captured, done, overdue; who is not covered."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.core.coverage import VisitState
+
+STATES = (VisitState.DONE, VisitState.CAPTURED, VisitState.PLANNED, VisitState.OVERDUE)
+
+
+def coverage(
+    wave: WaveOption,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Count overdue visits as of this date (default: today).")
+    ] = None,
+    lang: LangOption = None,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Where the wave stands: per region and auditor, and the dealers nobody has visited yet.
+
+    批次进度：按区域与稽核员统计，并列出尚无人到访的经销商。
+    """
+    from dealer_audit.services.field_operations import coverage_of
+
+    try:
+        as_of = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"not a date like 2026-10-15: {today!r}", param_hint="--today") from None
+    with open_workspace(workspace, db) as ws:
+        result = coverage_of(ws.repo, wave, as_of)
+        lang = resolve_lang(lang, ws)
+    if not result.visits:
+        console.err.print(f"no plan stored for {wave}: make one with `dealer-audit plan --wave {wave}`", markup=False)
+    totals = result.totals()
+    states = [s.value for s in STATES]
+
+    def row(name: str, counts: dict[VisitState, int]) -> list[str]:
+        return [name, *[str(counts.get(s, 0)) for s in STATES], str(sum(counts.values()))]
+
+    by_region = [row(r, c) for r, c in sorted(result.by_region.items())] + [row("all", totals)]
+    console.print_table(["region", *states, "total"], by_region, title=f"{wave} coverage on {as_of}")
+    by_auditor = [row(a, c) for a, c in sorted(result.by_auditor.items())]
+    console.print_table(["auditor", *states, "total"], by_auditor)
+    stand_ins = sum(1 for v in result.visits if v.by_stand_in)
+    if stand_ins:
+        console.out.print(f"{stand_ins} visit(s) made by a stand-in auditor", markup=False)
+    if result.unplanned_audits:
+        console.out.print(f"{result.unplanned_audits} audit(s) stored outside the plan", markup=False)
+    names = [f"{d.code} {d.name.get(lang)} ({d.region})" for d in result.unvisited_dealers]
+    console.out.print(f"{len(names)} dealer(s) nobody has visited yet" + (":" if names else ""), markup=False)
+    for name in names:
+        console.out.print(f"  {name}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `coverage` to the root app."""
+    app.command("coverage")(coverage)

@@ -1,0 +1,265 @@
+"""Who visits which dealer when: the wave plan as an optimisation problem, solved exactly.
+
+Why a min-cost flow and not a general constraint model (CP-SAT): every rule of a wave plan is a capacity or a
+cost on an edge of a bipartite graph. A visit needs one auditor (two for a double audit, never the same one
+twice); an auditor may not return to a dealer inside the lockout; each auditor carries at most their cap (the
+per-wave cap, and the per-day cap times the working days); an auditor outside their home region costs travel;
+each further visit of one auditor costs a little more than the last (more steeply above the fair share), so
+workloads stay even. That is a transportation problem with a convex cost (one arc per cost step), whose linear
+relaxation is integral: OR-Tools' network-simplex min-cost-flow solver proves the optimum by construction, with
+no search and no gap, in about two seconds for 3,000 dealers (benchmarks/bench_plan.py). Days are placed
+afterwards, per auditor, inside the wave window, which the caps make always possible.
+
+When the rules cannot all be met, the plan is refused with the constraint that fails and by how much (the
+shortfall of auditor-visits), checked in an order that names the narrowest cause first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dealer_audit.core.auditors import Auditor
+from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import PlanRules, Wave
+from dealer_audit.errors import DealerAuditError
+
+MAX_LISTED = 8  # causes named in one message; the count says how many more
+
+
+class PlanInfeasible(DealerAuditError):
+    """The rules cannot all be met; `reasons` names each failing constraint and the shortfall."""
+
+    exit_code = 2
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("no plan meets every rule:\n  " + "\n  ".join(self.reasons))
+
+
+@dataclass(frozen=True)
+class VisitNeed:
+    """One dealer × standard the wave must cover, by `copies` distinct auditors (2 for a double audit)."""
+
+    dealer_code: str
+    region: str
+    city: str
+    standard_id: str
+    copies: int = 1
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.dealer_code, self.standard_id)
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    dealer_code: str
+    standard_id: str
+    auditor_id: str
+    day: date
+    double: bool = False
+
+
+@dataclass
+class Plan:
+    wave: str
+    visits: list[PlannedVisit]
+    cost: int
+    out_of_region: int  # visits an auditor makes outside their home region
+    overload: int  # visits above the fair share
+    fair_share: int
+    days: list[date] = field(default_factory=list)
+
+    def load(self) -> Counter[str]:
+        return Counter(v.auditor_id for v in self.visits)
+
+
+def working_days(wave: Wave, weekdays_only: bool = True) -> list[date]:
+    """The days of the wave window on which visits may be planned."""
+    if not wave.start or not wave.end:
+        raise PlanInfeasible([f"wave window: wave {wave.code} has no start and end dates in the program"])
+    first, last = date.fromisoformat(wave.start), date.fromisoformat(wave.end)
+    if last < first:
+        raise PlanInfeasible([f"wave window: wave {wave.code} ends ({last}) before it starts ({first})"])
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [d for d in days if d.weekday() < 5] if weekdays_only else days
+
+
+def _draw_order(wave: str, need: VisitNeed) -> str:
+    """A stable pseudo-random order (same wave and network, same double audits), independent of input order."""
+    return hashlib.sha256(f"{wave}|{need.dealer_code}|{need.standard_id}".encode()).hexdigest()
+
+
+def visit_needs(
+    wave: str, dealers: Iterable[Dealer], standard_ids: Sequence[str], double_audit_share: float
+) -> list[VisitNeed]:
+    """Every dealer × standard once; `round(share × n)` of them, drawn deterministically, as double audits."""
+    needs = [
+        VisitNeed(d.code, d.region, d.city, s) for d in sorted(dealers, key=lambda d: d.code) for s in standard_ids
+    ]
+    doubles = round(max(0.0, min(1.0, double_audit_share)) * len(needs))
+    chosen = {n.key for n in sorted(needs, key=lambda n: _draw_order(wave, n))[:doubles]}
+    return [VisitNeed(n.dealer_code, n.region, n.city, n.standard_id, 2 if n.key in chosen else 1) for n in needs]
+
+
+def marginal_cost(j: int, fair_share: int, rules: PlanRules) -> int:
+    """The cost of an auditor's j-th visit (1-based): convex, so the optimum spreads work evenly.
+
+    Below the fair share it rises by one every quarter of the share (0..3), so of two auditors the less loaded
+    one is preferred, but never enough to send anyone out of region (out_of_region_cost, 10 by default); above
+    the fair share each further quarter adds `overload_cost`.
+    """
+    step = max(1, math.ceil(fair_share / 4))
+    if j <= fair_share:
+        return (j - 1) // step
+    return 3 + rules.overload_cost * math.ceil((j - fair_share) / step)
+
+
+def workload_cost(load: int, fair_share: int, rules: PlanRules) -> int:
+    """The workload part of the objective for one auditor carrying `load` visits."""
+    return sum(marginal_cost(j, fair_share, rules) for j in range(1, load + 1))
+
+
+def _tiers(cap: int, fair_share: int, rules: PlanRules) -> list[tuple[int, int]]:
+    """(capacity, unit cost) arcs whose cheapest filling costs `workload_cost` for every load up to `cap`."""
+    tiers: list[tuple[int, int]] = []
+    for j in range(1, cap + 1):
+        cost = marginal_cost(j, fair_share, rules)
+        if tiers and tiers[-1][1] == cost:
+            tiers[-1] = (tiers[-1][0] + 1, cost)
+        else:
+            tiers.append((1, cost))
+    return tiers
+
+
+def _listed(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return [*lines[:MAX_LISTED], f"… and {len(lines) - MAX_LISTED} more"]
+
+
+def plan_wave(
+    wave: Wave,
+    needs: Sequence[VisitNeed],
+    auditors: Sequence[Auditor],
+    locked_out: Collection[tuple[str, str]],
+    rules: PlanRules,
+) -> Plan:
+    """The cheapest assignment of auditors to `needs`, with a day each inside the wave window.
+
+    `locked_out` holds (auditor id, dealer code) pairs the lockout forbids (visits of the previous waves).
+    Raises PlanInfeasible naming the constraint that fails and by how much.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    days = working_days(wave, rules.weekdays_only)
+    active = sorted((a for a in auditors if a.active), key=lambda a: a.id)
+    demand = sum(n.copies for n in needs)
+    if not needs:
+        return Plan(wave.code, [], 0, 0, 0, 0, days)
+    if not active:
+        raise PlanInfeasible([f"auditors: no active auditor is registered; the wave needs {demand} visits"])
+    if not days:
+        raise PlanInfeasible([f"wave window: wave {wave.code} has no working day between {wave.start} and {wave.end}"])
+    per_day_cap = rules.max_visits_per_day * len(days)
+    caps = {
+        a.id: min(per_day_cap, rules.max_visits_per_auditor)
+        if rules.max_visits_per_auditor is not None
+        else per_day_cap
+        for a in active
+    }
+    capacity = sum(caps.values())
+    if capacity < demand:
+        binding = (
+            f"max_visits_per_auditor {rules.max_visits_per_auditor}"
+            if rules.max_visits_per_auditor is not None and rules.max_visits_per_auditor < per_day_cap
+            else f"max_visits_per_day {rules.max_visits_per_day} × {len(days)} working days"
+        )
+        raise PlanInfeasible(
+            [
+                f"workload caps: the wave needs {demand} auditor-visits, {len(active)} auditors may make at most "
+                f"{capacity} ({binding} each); short by {demand - capacity}. Raise the cap, widen the window or "
+                "enrol more auditors"
+            ]
+        )
+    locked = set(locked_out)
+    eligible: dict[tuple[str, str], list[Auditor]] = {}
+    short: list[str] = []
+    for need in needs:
+        allowed = [a for a in active if (a.id, need.dealer_code) not in locked]
+        eligible[need.key] = allowed
+        if len(allowed) < need.copies:
+            barred = sorted(a.id for a in active if (a.id, need.dealer_code) in locked)
+            short.append(
+                f"lockout: {need.dealer_code} {need.standard_id} needs {need.copies} auditor(s), "
+                f"{len(allowed)} may go (lockout of {rules.lockout_waves} wave(s) bars {', '.join(barred)}); "
+                f"short by {need.copies - len(allowed)}"
+            )
+    if short:
+        raise PlanInfeasible(_listed(short))
+
+    fair_share = math.ceil(demand / len(active))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    visit_node = {need.key: 2 + n for n, need in enumerate(needs)}
+    auditor_node = {a.id: 2 + len(needs) + n for n, a in enumerate(active)}
+    arcs: list[tuple[VisitNeed, Auditor, int]] = []
+    for need in needs:
+        flow.add_arc_with_capacity_and_unit_cost(source, visit_node[need.key], need.copies, 0)
+        for auditor in eligible[need.key]:
+            cost = 0 if auditor.home_region == need.region else rules.out_of_region_cost
+            arc = flow.add_arc_with_capacity_and_unit_cost(visit_node[need.key], auditor_node[auditor.id], 1, cost)
+            arcs.append((need, auditor, arc))
+    for auditor in active:
+        for capacity, cost in _tiers(caps[auditor.id], fair_share, rules):
+            flow.add_arc_with_capacity_and_unit_cost(auditor_node[auditor.id], sink, capacity, cost)
+    flow.set_node_supply(source, demand)
+    flow.set_node_supply(sink, -demand)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise PlanInfeasible([f"solver: the min-cost-flow solver stopped with status {status}"])
+    staffed: dict[tuple[str, str], list[Auditor]] = defaultdict(list)
+    for need, auditor, arc in arcs:
+        if flow.flow(arc):
+            staffed[need.key].append(auditor)
+    missing = [n for n in needs if len(staffed[n.key]) < n.copies]
+    if missing:
+        by_region = Counter(n.region for n in missing for _ in range(n.copies - len(staffed[n.key])))
+        gap = sum(by_region.values())
+        raise PlanInfeasible(
+            [
+                f"caps and lockout together: {gap} auditor-visit(s) cannot be staffed "
+                f"(by region: {', '.join(f'{r} {c}' for r, c in sorted(by_region.items()))}); short by {gap}",
+                *_listed([f"unstaffed: {n.dealer_code} {n.standard_id}" for n in missing]),
+            ]
+        )
+    visits = _schedule(needs, staffed, days)
+    out_of_region = sum(1 for need in needs for auditor in staffed[need.key] if auditor.home_region != need.region)
+    load = Counter(v.auditor_id for v in visits)
+    overload = sum(max(0, count - fair_share) for count in load.values())
+    return Plan(wave.code, visits, int(flow.optimal_cost()), out_of_region, overload, fair_share, days)
+
+
+def _schedule(
+    needs: Sequence[VisitNeed], staffed: Mapping[tuple[str, str], list[Auditor]], days: Sequence[date]
+) -> list[PlannedVisit]:
+    """Each auditor's visits spread evenly over the working days, neighbours (same city, same dealer) together.
+
+    Visit i of n goes to day ⌊i·d/n⌋: at most ⌈n/d⌉ visits a day, which the caps keep within the per-day cap.
+    """
+    by_auditor: dict[str, list[VisitNeed]] = defaultdict(list)
+    for need in needs:
+        for auditor in staffed[need.key]:
+            by_auditor[auditor.id].append(need)
+    planned: list[PlannedVisit] = []
+    for auditor_id in sorted(by_auditor):
+        own = sorted(by_auditor[auditor_id], key=lambda n: (n.region, n.city, n.dealer_code, n.standard_id))
+        for position, need in enumerate(own):
+            day = days[position * len(days) // len(own)]
+            planned.append(PlannedVisit(need.dealer_code, need.standard_id, auditor_id, day, need.copies > 1))
+    return sorted(planned, key=lambda v: (v.day, v.auditor_id, v.dealer_code, v.standard_id))

@@ -1,0 +1,91 @@
+"""Master-data tables (dealers, auditors) from CSV or XLSX: rows of cells that know how to name a cell.
+
+One reader for every register the tool imports, so the encodings accepted (UTF-8 with or without BOM, GB18030),
+the workbook limits and the way a cell is named in messages (`file:line` or `file!Sheet!B7`) are the same for
+all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from dealer_audit.errors import Location, NotFound, Problem, ValidationFailed
+from dealer_audit.formats.files import open_workbook, sheet_rows
+
+
+class Table:
+    """Rows of cells with a way to name a cell in messages (csv line or workbook cell)."""
+
+    def __init__(self, source: str, sheet: str | None) -> None:
+        self.source = source
+        self.sheet = sheet
+        self.header: list[str] = []
+        self.rows: list[tuple[int, list[Any]]] = []  # (line or row number, cells)
+
+    def where(self, number: int, column: int | None = None) -> Location:
+        if self.sheet is not None:
+            letter = get_column_letter((column or 0) + 1)
+            return Location(self.source, sheet=self.sheet, cell=f"{letter}{number}")
+        return Location(self.source, line=number)
+
+
+def read_csv(path: Path) -> Table:
+    """UTF-8 (with or without the BOM Excel writes) or GB18030 (Excel on Chinese Windows)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValidationFailed(
+                [Problem(Location(str(path)), "cannot read the text: save the CSV as UTF-8", "encoding")]
+            ) from None
+    table = Table(str(path), None)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = iter(reader)
+        table.header = [c.strip() for c in next(rows, [])]
+        table.rows = [(reader.line_num, row) for row in rows if any(c.strip() for c in row)]
+    except csv.Error as error:  # e.g. a field over the size limit: say where instead of a traceback
+        location = Location(str(path), line=reader.line_num or 1)
+        raise ValidationFailed([Problem(location, f"cannot read the CSV: {error}", "format")]) from None
+    return table
+
+
+def read_xlsx(path: Path, sheet_name: str) -> Table:
+    """The sheet called `sheet_name` (any case), else the first sheet."""
+    workbook = open_workbook(path)
+    try:
+        names = {n.lower(): n for n in workbook.sheetnames}
+        name = names.get(sheet_name.lower(), workbook.sheetnames[0])
+        table = Table(str(path), name)
+        for number, row in enumerate(sheet_rows(workbook[name], str(path)), start=1):
+            cells = list(row)
+            if number == 1:
+                table.header = ["" if c is None else str(c).strip() for c in cells]
+            elif any(c is not None and str(c).strip() != "" for c in cells):
+                table.rows.append((number, cells))
+    finally:
+        workbook.close()
+    return table
+
+
+def read_table(path: Path, what: str, sheet_name: str) -> Table:
+    """A .csv or .xlsx register; `what` names it in messages ("dealer", "auditor")."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"{path}: no such file")
+    if path.is_dir():
+        raise ValidationFailed([Problem(Location(str(path)), f"this is a folder; give the {what} file", "suffix")])
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet_name)
+    raise ValidationFailed([Problem(Location(str(path)), f"{what} data must be a .csv or .xlsx file", "suffix")])

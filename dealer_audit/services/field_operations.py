@@ -1,0 +1,78 @@
+"""Field-operations jobs the CLI (and the browser app) call: plan a wave, report its coverage.
+
+The rules are in the core (core/planning.py, core/coverage.py); this module only reads their inputs from the
+database, stores the plan and writes each auditor's workbook and calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dealer_audit.core.coverage import Coverage, wave_coverage
+from dealer_audit.core.planning import Plan, plan_wave, visit_needs
+from dealer_audit.core.report_model import safe_file_stem
+from dealer_audit.core.standard import Program, Wave
+from dealer_audit.errors import NotFound
+from dealer_audit.formats.calendar_ics import plan_calendar, write_plan_calendar
+from dealer_audit.render.xlsx.plan import write_assignment_workbook
+from dealer_audit.storage.repository import Repository
+
+
+@dataclass
+class PlanOutcome:
+    plan: Plan
+    lockout_waves: list[str]
+    files: list[Path] = field(default_factory=list)
+
+
+def _wave(program: Program, code: str) -> Wave:
+    wave = program.wave(code)
+    if wave is None:
+        known = ", ".join(w.code for w in program.waves)
+        raise NotFound(f"wave {code} is not in program {program.id} (its waves: {known})")
+    return wave
+
+
+def lockout_waves(program: Program, code: str, count: int) -> list[str]:
+    """The `count` waves before `code` in the program's order (whose visits the lockout forbids repeating)."""
+    codes = [w.code for w in program.waves]
+    index = codes.index(code)
+    return codes[max(0, index - count) : index]
+
+
+def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None, lang: str = "zh") -> PlanOutcome:
+    """Solve the wave plan, store it (replacing an earlier plan of the wave) and write each auditor's files."""
+    program = repo.get_program()
+    wave = _wave(program, wave_code)
+    rules = program.planning
+    dealers = repo.list_dealers()
+    standard_ids = [c.standard_id for c in program.checklists]
+    earlier = lockout_waves(program, wave.code, rules.lockout_waves)
+    needs = visit_needs(wave.code, dealers, standard_ids, rules.double_audit_share)
+    plan = plan_wave(wave, needs, repo.list_auditors(), repo.visited_pairs(earlier), rules)
+    repo.save_plan(wave.code, plan.visits)
+    outcome = PlanOutcome(plan, earlier)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        by_code = {d.code: d for d in dealers}
+        auditors = {a.id: a for a in repo.list_auditors()}
+        for auditor_id in sorted({v.auditor_id for v in plan.visits}):
+            own = [v for v in plan.visits if v.auditor_id == auditor_id]
+            stem = f"plan-{wave.code}-{safe_file_stem(auditor_id)}"
+            workbook = write_assignment_workbook(
+                out_dir / f"{stem}.xlsx", wave.code, auditors[auditor_id], own, by_code, lang
+            )
+            calendar = write_plan_calendar(out_dir / f"{stem}.ics", plan_calendar(wave.code, own, by_code, lang))
+            outcome.files += [workbook, calendar]
+    return outcome
+
+
+def coverage_of(repo: Repository, wave_code: str, today: date | None = None) -> Coverage:
+    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers."""
+    program = repo.get_program()
+    wave = _wave(program, wave_code)
+    plan = repo.list_plan(wave.code)
+    dealers = {d.code: d for d in repo.list_dealers()}
+    return wave_coverage(wave.code, plan, repo.list_audits(wave=wave.code), dealers, today or date.today())
