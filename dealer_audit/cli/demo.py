@@ -97,6 +97,9 @@ def demo(
     for workbook in summary.workbooks:
         console.out.print(f"HQ workbook: {workbook}", soft_wrap=True, markup=False)  # a path is never broken
     console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)", soft_wrap=True, markup=False)
+    console.out.print(
+        f"Open it in the browser: dealer-audit serve -w {summary.workspace_dir} --open", soft_wrap=True, markup=False
+    )
     for stage in summary.stages:
         if stage.status == StageStatus.FAILED:
             console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)

@@ -45,6 +45,7 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     # the summary: the ranking table with the collapsed dealer near the bottom, the stages, where the files are
     assert "2026-Q4" in result.output
     assert "GZ001" in result.output
+    assert f"dealer-audit serve -w {tmp_path}" in result.output.replace("\n", "")  # how to open it in the browser
     assert "263 audits" in result.output
     assert str(out) in result.output.replace("\n", "")
     # the loop: actions returned and verified, repeats reopened, a dispute overturned that moved the score
