@@ -11,7 +11,6 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.checklist import escape
 from dealer_audit.cli.common import DbOption, LangOption, WorkspaceOption, open_workspace, resolve_lang
-from dealer_audit.errors import NotFound
 
 auditors_app = typer.Typer(
     name="auditors",
@@ -30,10 +29,7 @@ def import_(
     from dealer_audit.formats.auditors import read_auditors
 
     with open_workspace(workspace, db) as ws:
-        try:
-            regions: set[str] | None = {r.code for r in ws.repo.get_program().regions} or None
-        except NotFound:
-            regions = None
+        regions = ws.repo.program_region_codes()
         auditors = read_auditors(file, regions)
         count = ws.repo.save_auditors(auditors)
     console.out.print(f"imported {count} auditors from {file}", markup=False, soft_wrap=True)

@@ -13,25 +13,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
-from dealer_audit.core.agreement import Estimate
 from dealer_audit.core.answers import AuditKind
-from dealer_audit.core.calibration import Calibration, Severity
-
-
-def _coefficient(e: Estimate) -> str:
-    if e.value is None:
-        return "–"
-    if e.low is None or e.high is None:
-        return f"{e.value:.2f}"
-    return f"{e.value:.2f} [{e.low:.2f}, {e.high:.2f}]"
-
-
-def _points(s: Severity) -> str:
-    if s.mean is None:
-        return "–"
-    if s.low is None or s.high is None:
-        return f"{s.mean:+.1f} (n={s.n}, no interval)"
-    return f"{s.mean:+.1f} [{s.low:+.1f}, {s.high:+.1f}] n={s.n}"
+from dealer_audit.core.calibration import Calibration
 
 
 def print_calibration(c: Calibration, lang: str) -> None:
@@ -53,8 +36,8 @@ def print_calibration(c: Calibration, lang: str) -> None:
             i.text.get(lang),
             i.agreement.level.value,
             str(i.agreement.units),
-            f"{i.agreement.ac_name} {_coefficient(i.agreement.ac)}",
-            _coefficient(i.agreement.alpha),
+            f"{i.agreement.ac_name} {i.agreement.ac.text()}",
+            i.agreement.alpha.text(),
             "AMBIGUOUS" if i.ambiguous else f"driven by {', '.join(i.driven_by)}",
         )
         for i in poor
@@ -74,8 +57,8 @@ def print_calibration(c: Calibration, lang: str) -> None:
             a.auditor,
             str(a.audits),
             str(a.shared_units),
-            _points(a.consensus),
-            _points(a.model),
+            a.consensus.text(with_n=True),
+            a.model.text(with_n=True),
             "–" if a.drift is None else f"{a.drift:+.1f}",
             "OUTSIDE: " + "; ".join(r.get(lang) for r in a.reasons) if a.outside else "ok",
         )

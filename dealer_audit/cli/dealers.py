@@ -11,7 +11,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.checklist import escape
 from dealer_audit.cli.common import DbOption, LangOption, RegionOption, WorkspaceOption, open_workspace, resolve_lang
-from dealer_audit.errors import NotFound, ValidationFailed
+from dealer_audit.errors import ValidationFailed
 
 dealers_app = typer.Typer(
     name="dealers",
@@ -64,10 +64,7 @@ def import_(
     from dealer_audit.formats.dealers import read_dealers
 
     with open_workspace(workspace, db) as ws:
-        try:
-            regions: set[str] | None = {r.code for r in ws.repo.get_program().regions} or None
-        except NotFound:
-            regions = None
+        regions = ws.repo.program_region_codes()
         dealers = read_dealers(file, regions)
         result = ws.repo.save_dealers(dealers)
     console.out.print(

@@ -55,6 +55,14 @@ class Estimate:
     low: float | None = None
     high: float | None = None
 
+    def text(self) -> str:
+        """`0.78 [0.61, 0.90]` (or the value alone, or – ): how the CLI table and the calibration PDF show it."""
+        if self.value is None:
+            return "–"
+        if self.low is None or self.high is None:
+            return f"{self.value:.2f}"
+        return f"{self.value:.2f} [{self.low:.2f}, {self.high:.2f}]"
+
 
 @dataclass(frozen=True)
 class Agreement:

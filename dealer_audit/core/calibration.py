@@ -31,7 +31,6 @@ from statistics import fmean, stdev
 import numpy as np
 from scipy import stats
 
-from dealer_audit.core.aggregate import version_key
 from dealer_audit.core.agreement import DEFAULT_REPLICATES, DEFAULT_SEED, Agreement, Level, Rating, agreement
 from dealer_audit.core.agreement import gwet_ac as _gwet_ac
 from dealer_audit.core.agreement import krippendorff_alpha as _alpha
@@ -39,6 +38,7 @@ from dealer_audit.core.answers import AnswerValue, Audit, AuditKind
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import AuditScore, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
+from dealer_audit.core.versions import version_key
 
 StandardKey = tuple[str, str]
 
@@ -130,6 +130,14 @@ class Severity:
     def sure(self) -> bool:
         """The interval excludes zero."""
         return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+
+    def text(self, with_n: bool = False) -> str:
+        """`+3.0 [+0.7, +5.2]` (with ` n=12` for the terminal): one wording for the CLI table and the PDF."""
+        if self.mean is None:
+            return "–"
+        if self.low is None or self.high is None:
+            return f"{self.mean:+.1f} (n={self.n}" + (", no interval)" if with_n else ")")
+        return f"{self.mean:+.1f} [{self.low:+.1f}, {self.high:+.1f}]" + (f" n={self.n}" if with_n else "")
 
 
 @dataclass(frozen=True)

@@ -518,6 +518,13 @@ class Repository(ActionStore, DisputeStore, FieldOperationsStore):
                 )
             return self._decode_program(row)
 
+    def program_region_codes(self) -> set[str] | None:
+        """The stored program's region codes (what master data may name), or None when no program is loaded."""
+        try:
+            return {r.code for r in self.get_program().regions} or None
+        except NotFound:
+            return None
+
     def list_programs(self) -> list[Program]:
         with self._read() as session:
             rows = session.execute(sa.select(m.ProgramRow).order_by(_programs.c.id)).scalars().all()

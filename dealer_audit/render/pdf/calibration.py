@@ -16,9 +16,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.agreement import Estimate
 from dealer_audit.core.answers import AuditKind
-from dealer_audit.core.calibration import AuditorCalibration, Calibration, Severity
+from dealer_audit.core.calibration import AuditorCalibration, Calibration
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
 from dealer_audit.render.pdf.styles import (
     FAIL_TEXT,
@@ -94,22 +93,6 @@ def _t(key: str, lang: str) -> str:
 
 def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
     return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
-
-
-def _coefficient(e: Estimate) -> str:
-    if e.value is None:
-        return "–"
-    if e.low is None or e.high is None:
-        return f"{e.value:.2f}"
-    return f"{e.value:.2f} [{e.low:.2f}, {e.high:.2f}]"
-
-
-def _points(s: Severity) -> str:
-    if s.mean is None:
-        return "–"
-    if s.low is None or s.high is None:
-        return f"{s.mean:+.1f} (n={s.n})"
-    return f"{s.mean:+.1f} [{s.low:+.1f}, {s.high:+.1f}]"
 
 
 def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
@@ -227,8 +210,8 @@ def _auditors(c: Calibration, st: Styles, width: float, lang: str) -> list[Flowa
                 _lines(a.auditor, st, widths[0]),
                 str(a.audits),
                 str(a.shared_units),
-                _points(a.consensus),
-                _points(a.model),
+                a.consensus.text(),
+                a.model.text(),
                 "–" if a.drift is None else f"{a.drift:+.1f}",
                 _lines(verdict, st, widths[-1]),
             ]
@@ -262,8 +245,8 @@ def _items(c: Calibration, st: Styles, width: float, lang: str, poor_only: bool)
                 _lines(i.text.get(lang), st, widths[1]),
                 _t(f"levels.{i.agreement.level.value}", lang),
                 str(i.agreement.units),
-                f"{i.agreement.ac_name} {_coefficient(i.agreement.ac)}",
-                _coefficient(i.agreement.alpha),
+                f"{i.agreement.ac_name} {i.agreement.ac.text()}",
+                i.agreement.alpha.text(),
                 _lines(verdict, st, widths[6]),
             ]
         )
