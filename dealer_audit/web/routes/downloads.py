@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
@@ -46,28 +47,18 @@ def _send(file_name: str, media_type: str, write: Callable[[Path], Path | list[P
     )
 
 
-@router.get("/look/{wave}/dealers/{dealer_code}/report.pdf")
-def dealer_pdf(request: Request, wave: str, dealer_code: str, service: Service, principal: Viewer) -> FileResponse:
+@router.get("/look/{wave}/dealers/{dealer_code}/report.{kind}")
+def dealer_file(
+    request: Request, wave: str, dealer_code: str, kind: Literal["pdf", "xlsx"], service: Service, principal: Viewer
+) -> FileResponse:
+    """The dealer's PDF or workbook: the same renderer picks the format from the file's suffix."""
     require_region(principal, service.dealer_region(wave, dealer_code))
     lang = request_language(request)
     context = service.context(wave)
-    name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + ".pdf"
+    name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + f".{kind}"
     return _send(
         name,
-        PDF,
-        lambda target: render_dealer_pdf(service.workspace, wave, dealer_code, target, lang=lang, context=context),
-    )
-
-
-@router.get("/look/{wave}/dealers/{dealer_code}/report.xlsx")
-def dealer_workbook(request: Request, wave: str, dealer_code: str, service: Service, principal: Viewer) -> FileResponse:
-    require_region(principal, service.dealer_region(wave, dealer_code))
-    lang = request_language(request)
-    context = service.context(wave)
-    name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + ".xlsx"
-    return _send(
-        name,
-        XLSX,
+        PDF if kind == "pdf" else XLSX,
         lambda target: render_dealer_pdf(service.workspace, wave, dealer_code, target, lang=lang, context=context),
     )
 
