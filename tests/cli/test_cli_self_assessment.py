@@ -85,3 +85,43 @@ def test_the_self_audit_counts_nowhere(sample_workspace: Path) -> None:
     refused = invoke("disputes", "file", "--audit", self_id, "--item", "AR01", "--reason", "x", "-w",
                      str(sample_workspace))  # fmt: skip
     assert refused.exit_code != 0 and "counts in no score" in refused.output
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_reports_show_the_over_claims(sample_workspace: Path, tmp_path: Path) -> None:
+    """Dealer PDF: the 自评差距 section with the over-claims; a dealer without a self-assessment has none. Region
+    PDF: GZ001 among the dealers with the largest over-claim. HQ workbook: the Self-assessment sheet."""
+    from openpyxl import load_workbook
+
+    ws = str(sample_workspace)
+    out = tmp_path / "reports"
+    for args in (
+        ("report", "dealer", "GZ001", "SH001", "--wave", "2026-Q4", "--lang", "zh"),
+        ("report", "region", "south", "--wave", "2026-Q4", "--lang", "en"),
+    ):
+        result = invoke(*args, "-o", str(out), "-w", ws)
+        assert result.exit_code == 0, result.output
+    gz = _pdf_text(out / "2026-Q4" / "dealers" / "GZ001_2026-Q4_zh.pdf")
+    section = gz[gz.index("自评差距") :]
+    assert "填写人：刘敏（前台主管）" in section and "虚报 17 项" in section.replace("\n", " ")
+    rc03 = next(line for line in section.splitlines() if line.startswith("RC03"))
+    assert "100%" in rc03 and "虚报" in rc03
+    assert "自评差距" not in _pdf_text(out / "2026-Q4" / "dealers" / "SH001_2026-Q4_zh.pdf")
+    region = _pdf_text(out / "2026-Q4" / "regions" / "region_south_2026-Q4_en.pdf")
+    listed = region[region.index("Dealers with the largest over-claim") :]
+    assert "GZ001 Guangzhou Tianhe Xingchi Motors" in listed and "RC03" in listed
+
+    workbook = tmp_path / "hq.xlsx"
+    result = invoke("consolidate", "--wave", "2026-Q4", "-o", str(workbook), "--lang", "en", "-w", ws)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(workbook, read_only=True)["Self-assessment"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if any(c is not None for c in row)]
+    summary = rows[2]
+    assert summary[0] == "GZ001" and summary[5] == "刘敏（前台主管）" and summary[10] == 17
+    over = {row[2] for row in rows[5:] if row[9] == "yes"}
+    assert len(over) == 17 and {"RC03", "ST01"} <= over
