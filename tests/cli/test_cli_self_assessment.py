@@ -125,3 +125,44 @@ def test_reports_show_the_over_claims(sample_workspace: Path, tmp_path: Path) ->
     assert summary[0] == "GZ001" and summary[5] == "刘敏（前台主管）" and summary[10] == 17
     over = {row[2] for row in rows[5:] if row[9] == "yes"}
     assert len(over) == 17 and {"RC03", "ST01"} <= over
+
+
+def test_a_dealer_fills_the_self_assessment_workbook(tmp_path: Path, make_audit: Any) -> None:
+    """The whole path on the mini standard: `form --self-assessment`, the dealer fills it in Excel, HQ imports
+    it with the auditor's visit, and `self-assessment` shows what the dealer over-claimed."""
+    import openpyxl
+
+    from dealer_audit.core.dealers import Dealer
+    from dealer_audit.core.standard import LocalText
+    from dealer_audit.formats.audit_json import write_audit_file
+    from dealer_audit.formats.standard_yaml import load_standard
+    from dealer_audit.storage.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", language="en")
+    ws.repo.save_standard(load_standard(ROOT / "tests" / "fixtures" / "mini_standard.yaml"))
+    ws.repo.save_dealers([Dealer("SH001", LocalText("上海一店", "Shanghai One"), "east",
+                                 attributes={"has_ev_service": True})])  # fmt: skip
+    ws.close()
+    w = str(tmp_path / "ws")
+    form = tmp_path / "SH001-self.xlsx"
+    made = invoke("form", "--self-assessment", "-d", "SH001", "-s", "mini-service", "--wave", "2026-Q4",
+                  "-o", str(form), "-w", w)  # fmt: skip
+    assert made.exit_code == 0 and "(self-assessment form)" in made.output, made.output
+    book = openpyxl.load_workbook(form)
+    filled = {"B3": "店长 Chen", "H6": "是/Yes", "H7": "是/Yes", "H8": "否/No", "H9": 1,
+              "H10": "店内等待 / Waited on site", "H11": 5, "H12": "无线网络 / Wi-Fi", "H13": "是/Yes",
+              "H14": "board.jpg"}  # fmt: skip
+    for ref, value in filled.items():
+        book["Audit"][ref] = value
+    book.save(form)
+    visit = tmp_path / "visit.json"
+    write_audit_file(make_audit(), visit)  # R04 3 minutes (half marks), W02 4 of 5: both fail
+    imported = invoke("import", str(form), str(visit), "-w", w)
+    assert imported.exit_code == 0, imported.output
+    result = invoke("self-assessment", "--wave", "2026-Q4", "--json", "-w", w)
+    assert result.exit_code == 0, result.output
+    (own,) = json.loads(result.stdout)["self_assessments"]
+    assert own["dealer"] == "SH001" and own["filled_by"] == "店长 Chen" and own["visits"] == 1
+    assert sorted(i["item"] for i in own["items"] if i["over_claim"]) == ["R04", "W02"]
+    r01 = next(i for i in own["items"] if i["item"] == "R01")
+    assert (r01["claimed"], r01["observed"], r01["over_claim"]) == (1.0, 1.0, False)
