@@ -70,7 +70,7 @@ def test_dealer_lists_its_items_and_region_narrows(sample_workspace: Path) -> No
 
 
 def test_the_self_audit_counts_nowhere(sample_workspace: Path) -> None:
-    """Not in the dealer's scores (the wave JSON lists its visits only), and not disputable."""
+    """Not in the dealer's scores (the wave JSON lists its visits only), not in calibration, not disputable."""
     self_id = json.loads(SELF_FILE.read_text(encoding="utf-8"))["audit_id"]
     scored = invoke("score", "--wave", "2026-Q4", "--json", "-w", str(sample_workspace))
     assert scored.exit_code == 0, scored.output
@@ -82,6 +82,10 @@ def test_the_self_audit_counts_nowhere(sample_workspace: Path) -> None:
     }
     mystery = next(c for c in gz["checklists"] if c["standard"] == "svc-mystery-shop")
     assert {a["audit_id"] for a in mystery["audits"]} <= visits and len(mystery["audits"]) >= 1
+    calibration = invoke("calibration", "--wave", "2026-Q4", "--json", "-w", str(sample_workspace))
+    assert calibration.exit_code == 0, calibration.output
+    rated = {a["auditor"]: a["audits"] for a in json.loads(calibration.stdout)["auditors"]}
+    assert "刘敏（前台主管）" not in rated and rated  # dealer staff are not auditors to calibrate
     refused = invoke("disputes", "file", "--audit", self_id, "--item", "AR01", "--reason", "x", "-w",
                      str(sample_workspace))  # fmt: skip
     assert refused.exit_code != 0 and "counts in no score" in refused.output
