@@ -7,7 +7,7 @@ bar lengths and colours, and its display `text` (rounded as in the PDFs) for eve
 from __future__ import annotations
 
 from dealer_audit.core.report_model import DealerReport, Figure, RegionReport, Span, fmt_number
-from dealer_audit.web.precision import precision_words
+from dealer_audit.web.i18n import words_under
 
 Json = dict[str, object]
 
@@ -79,7 +79,7 @@ def indices_chart(report: DealerReport) -> Json:
         "scale": report.scale,
         "checklists": [_row(c.title, c.index, c.interval, c.shrunk, c.n_audits) for c in report.checklists],
         "names": {"index": report.t("index"), "ci": report.t("ci95"), "shrunk": report.t("shrunk")},
-        "one_visit": precision_words(report.lang)["one_visit"],
+        "one_visit": words_under("precision", report.lang)["one_visit"],
     }
 
 
