@@ -35,6 +35,8 @@ from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
     SignatureError,
+    comment_text,
+    comment_value,
     key_id_of,
     load_secret_key,
     sign_manifest,
@@ -80,17 +82,16 @@ class SigningPlan:
 
 
 def trusted_comment(auditor: str, bundle_name: str, audits: int, signed_at: str) -> str:
-    """The signed comment, tab-separated `key:value` fields as minisign's own (`timestamp:… file:…`)."""
-    return f"auditor:{_one_line(auditor)}\tbundle:{_one_line(bundle_name)}\taudits:{audits}\tsigned:{signed_at}"
+    """The signed comment, tab-separated `key:value` fields as minisign's own (`timestamp:… file:…`); names
+    outside ASCII are percent-encoded (formats/signing.comment_text), as minisign's comments are ASCII."""
+    who, name = comment_text(auditor), comment_text(bundle_name)
+    return f"auditor:{who}\tbundle:{name}\taudits:{audits}\tsigned:{signed_at}"
 
 
 def comment_fields(comment: str) -> dict[str, str]:
-    """The fields of a trusted comment (`trusted_comment`'s inverse; unknown text is ignored)."""
-    return {key: value for key, value in (m.groups() for m in map(_FIELD.fullmatch, comment.split("\t")) if m)}
-
-
-def _one_line(text: str) -> str:
-    return "".join(" " if ord(c) < 32 else c for c in text)
+    """The fields of a trusted comment, decoded (`trusted_comment`'s inverse; unknown text is ignored)."""
+    found = (m.groups() for m in map(_FIELD.fullmatch, comment.split("\t")) if m)
+    return {key: comment_value(value) for key, value in found}
 
 
 def signatures_required(repo: Repository) -> bool:
