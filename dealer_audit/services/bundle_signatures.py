@@ -186,7 +186,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
                 path,
                 "the bundle is not signed, and the program requires signed bundles",
                 "数据包未签名，而项目要求签名",
-                "the auditor exports again with their key (dealer-audit keys init, then export)",
+                "the auditor makes a key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
             )
         return None, [f"{path}: not signed, so who made it cannot be verified (the program allows it) / 数据包未签名"]
     try:
@@ -207,7 +207,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             path,
             f"signed with key {key_id} of auditor {enrolled.auditor_id}, revoked on {enrolled.revoked_at}{why}",
             f"签名密钥 {key_id} 已于 {enrolled.revoked_at} 吊销",
-            "the auditor makes a new key (keys init), HQ enrols it, the auditor exports again",
+            "the auditor makes a new key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
         )
     try:
         check = verify_manifest(enrolled.public_key, bundle.manifest_bytes, bundle.signature)
