@@ -292,3 +292,23 @@ def test_a_wrong_passphrase_stops_the_export(laptop: tuple[Path, str], tmp_path:
     out = tmp_path / "b.zip"
     result = run("export", "--wave", "2026-Q4", "-o", str(out), "-w", str(laptop[0]), env={ENV_NAME: "wrong"})
     assert result.exit_code == 1 and "wrong passphrase" in result.output and not out.exists()
+
+
+def test_the_passphrase_is_asked_when_not_in_the_environment(laptop: tuple[Path, str], tmp_path: Path) -> None:
+    console.reset_for_tests(200)
+    out = tmp_path / "asked.zip"
+    args = ["export", "--wave", "2026-Q4", "-o", str(out), "-w", str(laptop[0])]
+    result = CliRunner().invoke(app, args, input=f"{PASSPHRASE}\n")
+    assert result.exit_code == 0, result.output
+    assert "Passphrase for the secret key / 私钥口令" in result.output and PASSPHRASE not in result.output
+    assert f"signed by 王芳 with key {laptop[1]}" in result.output
+
+
+def test_a_damaged_signature_is_refused(hq: Path, laptop: tuple[Path, str], signed: Path) -> None:
+    enrol(hq, laptop[0])
+
+    def scribble(members: dict[str, bytes], _manifest: dict[str, Any]) -> None:
+        members[SIGNATURE_MEMBER] = b"untrusted comment: x\nnot base64 at all\n"
+
+    damaged = rebuild(signed, "damaged.zip", scribble, rehash=False)
+    refused(hq, damaged, "the signature cannot be read", "签名文件已损坏")
