@@ -226,7 +226,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             f"signed as auditor {signed_as or '(none)'}, but key {key_id} is enrolled for {enrolled.auditor_id}",
             "签名中的稽核员与登记的密钥不符",
         )
-    others = sorted({a.auditor for a in bundle.audits} - {enrolled.auditor_id})
+    others = sorted({a.auditor or "(no auditor)" for a in bundle.audits} - {enrolled.auditor_id})
     if others:
         _refuse(
             path,
