@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import os
 import string
-from urllib.parse import quote, unquote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import minisign
 
