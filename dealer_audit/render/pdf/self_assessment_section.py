@@ -108,7 +108,10 @@ def _items_table(v: SelfAssessmentView, lang: str, st: Styles, width: float) -> 
     widths = [14 * mm, 0.0, 15 * mm, 15 * mm, 15 * mm, 22 * mm]
     widths[1] = width - sum(widths)
     head = ["item", "requirement", "self", "audited", "gap", ""]
-    rows: list[list[Any]] = [[_cell(_label(lang, k) if k else "", st, colors.white) for k in head]]
+    numeric = {"self", "audited", "gap"}
+    rows: list[list[Any]] = [
+        [_cell(_label(lang, k) if k else "", st, colors.white, "right" if k in numeric else "left") for k in head]
+    ]
     extra: list[tuple[Any, ...]] = [("ALIGN", (2, 0), (4, -1), "RIGHT")]
     for k, line in enumerate(v.items, start=1):
         tag, colour = _tag(line, lang)
@@ -170,7 +173,10 @@ def region_over_claims(r: RegionReport, st: Styles, width: float) -> list[Flowab
     widths = [0.0, 32 * mm, 16 * mm, 16 * mm, 16 * mm, 18 * mm, 70 * mm]
     widths[0] = width - sum(widths)
     head = ["dealer", "standard", "self", "audited", "gap", "over_claims", "examples"]
-    rows: list[list[Any]] = [[_cell(_label(lang, k), st, colors.white) for k in head]]
+    numeric = {"self", "audited", "gap", "over_claims"}
+    rows: list[list[Any]] = [
+        [_cell(_label(lang, k), st, colors.white, "right" if k in numeric else "left") for k in head]
+    ]
     for v in r.over_claims:
         named = [f"{i.item_id} {i.text}" for i in v.items if i.over_claim][:EXAMPLES]
         more = v.over_claims - len(named)
