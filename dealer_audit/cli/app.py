@@ -27,6 +27,7 @@ from dealer_audit.cli import (
     plan,
     report,
     score,
+    self_assessment,
     serve,
     transfer,
     users,
@@ -104,6 +105,7 @@ for module in (
     keys,
     plan,
     coverage,
+    self_assessment,
 ):
     module.register(app)
 

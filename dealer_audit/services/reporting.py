@@ -42,6 +42,7 @@ from dealer_audit.core.report_model import (
     region_file_stem,
     safe_file_stem,
 )
+from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
 from dealer_audit.services.scoring_job import load_scoring_inputs
@@ -66,6 +67,7 @@ class WaveContext:
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
 
     @property
     def wave(self) -> str:
@@ -158,6 +160,7 @@ def prepare_wave(
         font=font,
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
+        self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
     )
 
 
@@ -198,6 +201,7 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         history=context.history,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
 
 
@@ -209,6 +213,7 @@ def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> R
         lang=lang,
         generated=context.generated,
         stored_actions=context.actions,
+        self_assessments=context.self_assessments,
     )
 
 
@@ -222,6 +227,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         others=others,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
 
 

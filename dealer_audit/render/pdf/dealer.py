@@ -42,6 +42,7 @@ from dealer_audit.core.report_model import (
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
+from dealer_audit.render.pdf.self_assessment_section import dealer_self_assessment
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -541,6 +542,7 @@ def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None 
     story.append(CondPageBreak(60 * mm))
     story.append(KeepTogether(_notices(r, st, width)))
     story.extend(_opportunities(r, st, width))
+    story.extend(dealer_self_assessment(r, st, width))
     for a in r.audits:
         story.extend(_audit_blocks(a, r, st, width, resolver))
     story.extend(_action_plan(r, st, width))
