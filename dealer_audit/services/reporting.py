@@ -28,6 +28,7 @@ from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
@@ -45,6 +46,7 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
 TREND_WAVES = 4  # the current wave and up to three before it
@@ -68,6 +70,7 @@ class WaveContext:
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
 
     @property
     def wave(self) -> str:
@@ -161,6 +164,7 @@ def prepare_wave(
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
     )
 
 
@@ -228,6 +232,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         stored_actions=context.actions,
         stored_disputes=context.disputes,
         self_assessments=context.self_assessments,
+        coverage=context.coverage,
     )
 
 
