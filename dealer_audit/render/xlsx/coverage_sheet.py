@@ -11,6 +11,7 @@ Called from render/xlsx/network.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from dealer_audit.render.xlsx.common import write_text
 
 SHEET = "Coverage"
 STATE_KEYS = (*(s.value for s in STATES), "total")
+WIDTHS = (16, 22, 16, 16, 16, 16, 12)  # columns A–G: name, then figures (the dealer list puts names in B)
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Coverage of wave {wave} on {today}",
@@ -117,6 +119,13 @@ class SheetFormats(Protocol):
     title: Format
 
 
+def _paragraph(ws: Any, row: int, text: str, fmt: Format) -> None:
+    """A long explanation wrapped over the sheet's width (merged cells), tall enough to read in print."""
+    ws.merge_range(row, 0, row, len(WIDTHS) - 1, text, fmt)
+    width = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)  # a CJK character takes two columns' room
+    ws.set_row(row, 15 * math.ceil(width / (0.9 * sum(WIDTHS))))
+
+
 def _counts(ws: Any, row: int, name: str, counts: Mapping[VisitState, int], fmt: Format | None = None) -> None:
     write_text(ws, row, 0, name, fmt)
     for col, figure in enumerate(state_counts(counts).values(), start=1):
@@ -137,13 +146,16 @@ def coverage_sheet(ws: Any, f: SheetFormats, report: NetworkReport) -> None:
     if coverage is None:
         return
     label = LABELS[_lang(report)]
-    for col, width in enumerate((16, 28, 14, 14, 14, 14, 12)):
+    for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # printed one page wide, as long as it needs
     write_text(ws, 0, 0, label["title"].format(wave=coverage.wave, today=coverage.today.isoformat()), f.title)
-    write_text(ws, 1, 0, label["intro"])
+    _paragraph(ws, 1, label["intro"], f.wrap)
     row = 3
     if not coverage.planned:
-        write_text(ws, 2, 0, label["no_plan"].format(wave=coverage.wave), f.fail)
+        _paragraph(ws, 2, label["no_plan"].format(wave=coverage.wave), f.wrap)
+        row = 4
     else:
         states = [label[k] for k in STATE_KEYS]
         row = _table(ws, row, label["by_region"], [label["region"], *states], f)
