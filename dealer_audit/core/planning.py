@@ -187,6 +187,16 @@ def plan_wave(
                 "enrol more auditors"
             ]
         )
+    doubles = [n for n in needs if n.copies > len(active)]
+    if doubles:  # no lockout needed to fail: there are not enough auditors for one visit's copies at all
+        most = max(n.copies for n in doubles)
+        raise PlanInfeasible(
+            [
+                f"double audits: {len(doubles)} visit(s) need {most} different auditors each (double_audit_share "
+                f"{rules.double_audit_share:g}), {len(active)} auditor(s) are active; short by {most - len(active)}. "
+                "Enrol another auditor or set double_audit_share to 0"
+            ]
+        )
     locked = set(locked_out)
     eligible: dict[tuple[str, str], list[Auditor]] = {}
     short: list[str] = []

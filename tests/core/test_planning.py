@@ -134,6 +134,17 @@ def test_a_lockout_that_leaves_a_dealer_nobody_names_the_dealer() -> None:
     ]
 
 
+def test_a_double_audit_with_one_active_auditor_names_the_double_audits_not_the_lockout() -> None:
+    auditors = [auditor("A1", "east"), auditor("A2", "east", active=False)]
+    needs = [need("E1", "east", copies=2), need("E2", "east", copies=2), need("E3", "east")]
+    with pytest.raises(PlanInfeasible) as refused:
+        plan_wave(WAVE, needs, auditors, set(), PlanRules(double_audit_share=0.5))
+    assert refused.value.reasons == [
+        "double audits: 2 visit(s) need 2 different auditors each (double_audit_share 0.5), 1 auditor(s) are "
+        "active; short by 1. Enrol another auditor or set double_audit_share to 0"
+    ]
+
+
 def test_a_wave_without_dates_cannot_be_planned() -> None:
     with pytest.raises(PlanInfeasible, match="wave 2026-Q1 has no start and end dates"):
         plan_wave(Wave("2026-Q1"), [need("E1", "east")], [auditor("A1", "east")], set(), PlanRules())
