@@ -114,6 +114,22 @@ def test_days_lie_in_the_window_on_working_days_and_respect_the_daily_cap() -> N
     assert all(date(2026, 10, 5) <= d <= date(2026, 10, 16) and d.weekday() < 5 for d in per_day)
 
 
+def test_both_auditors_of_a_double_audit_come_on_the_same_day_within_the_daily_cap() -> None:
+    """Calibration compares the two audits of a double audit as one scene: same day, and no day over the cap."""
+    auditors = [auditor(f"A{n}", "east") for n in range(4)]
+    needs = [need(f"E{n:02}", "east", copies=2 if n % 5 == 0 else 1) for n in range(30)]  # 6 double audits
+    plan = plan_wave(WAVE, needs, auditors, set(), PlanRules(max_visits_per_day=1))
+    days: dict[str, set[date]] = {}
+    for visit in plan.visits:
+        if visit.double:
+            days.setdefault(visit.dealer_code, set()).add(visit.day)
+    assert len(days) == 6 and all(len(d) == 1 for d in days.values())
+    assert max(Counter((v.auditor_id, v.day) for v in plan.visits).values()) == 1
+    staffed = Counter(v.dealer_code for v in plan.visits)
+    assert len(plan.visits) == 36 and all(staffed[d] == 2 for d in days)  # each double audit: 2 auditors
+    assert len({(v.dealer_code, v.auditor_id) for v in plan.visits}) == 36  # ... and never one auditor twice
+
+
 def test_too_few_auditors_names_the_caps_and_the_shortfall() -> None:
     auditors = [auditor("A1", "east"), auditor("A2", "west")]
     needs = [need(f"E{n}", "east") for n in range(25)]
