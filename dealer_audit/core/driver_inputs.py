@@ -11,13 +11,14 @@ Pure: a `WaveResult` and the standards in, `DriverTable`s out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
 from dealer_audit.core.aggregate import DealerResult, StandardKey, WaveResult
-from dealer_audit.core.key_drivers import DriverTable, Predictor
-from dealer_audit.core.standard import Checklist, Item, Section
+from dealer_audit.core.key_drivers import DEFAULT_RESAMPLES, DriverAnalysis, DriverTable, Method, Predictor, analyse
+from dealer_audit.core.standard import Checklist, Item, LocalText, Section
 from dealer_audit.core.versions import version_key
 
 
@@ -113,3 +114,55 @@ def driver_table(
             if value is not None:
                 values[row, col] = value
     return DriverTable(tuple(d.code for d in dealers), tuple(predictors), values)
+
+
+@dataclass(frozen=True, slots=True)
+class StandardDrivers:
+    """One standard's drivers: its sections by general dominance, its items by relative weights."""
+
+    standard_id: str
+    title: LocalText
+    sections: DriverAnalysis
+    items: DriverAnalysis
+
+
+@dataclass(frozen=True, slots=True)
+class WaveDrivers:
+    wave: str
+    outcome: str  # "composite", or the KPI id the outcome came from
+    region: str | None  # None: the whole network
+    standards: tuple[StandardDrivers, ...]
+
+
+def wave_drivers(
+    result: WaveResult,
+    standards: Mapping[StandardKey, Checklist],
+    outcome: Mapping[str, float] | None = None,
+    *,
+    outcome_name: str = "composite",
+    region: str | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+) -> WaveDrivers:
+    """Key drivers of `outcome` (default: the composite index) for each program standard the wave audited,
+    over the dealers of `region` (default: the network)."""
+    values = composite_outcome(result, region) if outcome is None else outcome
+    analyses = []
+    for standard_id in analysed_standards(result):
+        section_table = driver_table(result, standards, standard_id, Level.SECTION, region)
+        item_table = driver_table(result, standards, standard_id, Level.ITEM, region)
+        versions = [s.version for s in result.standards_used if s.id == standard_id]
+        analyses.append(
+            StandardDrivers(
+                standard_id,
+                newest_layout(standards, standard_id, versions).title,
+                analyse(section_table, values, method=Method.DOMINANCE, outcome_name=outcome_name, resamples=resamples),
+                analyse(
+                    item_table,
+                    values,
+                    method=Method.RELATIVE_WEIGHTS,
+                    outcome_name=outcome_name,
+                    resamples=resamples,
+                ),
+            )
+        )
+    return WaveDrivers(result.wave, outcome_name, region, tuple(analyses))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
@@ -39,6 +40,9 @@ from dealer_audit.core.standard import (
     Item,
 )
 from dealer_audit.core.stats import Interval
+
+if TYPE_CHECKING:
+    from dealer_audit.core.insight_view import InsightView
 
 NA_TEXT = "N/A"
 
@@ -657,6 +661,7 @@ class RegionReport:
     repeats: tuple[DealerNotice, ...]
     footer: Footer
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
+    insight: InsightView | None = None  # key experience points and themes (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -791,6 +796,7 @@ class NetworkReport:
     actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
     disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
+    insight: InsightView | None = None  # Key drivers and Themes sheets (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

@@ -12,6 +12,7 @@ The two libraries with files behind them live here and nowhere else:
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import logging
@@ -94,8 +95,10 @@ def chinese_words(text: str) -> list[str]:
     return list(_segmenter.lcut(text))  # type: ignore[attr-defined]
 
 
-def tokens(text: str) -> list[str]:
-    return mixed_tokens(text, chinese_words)
+@functools.lru_cache(maxsize=65_536)
+def tokens(text: str) -> tuple[str, ...]:
+    """A note's keyword tokens; cached, since auditors reuse the same phrases across thousands of visits."""
+    return tuple(mixed_tokens(text, chinese_words))
 
 
 def collect_notes(result: WaveResult, audits: Mapping[str, Audit], region: str | None = None) -> list[Note]:
