@@ -87,6 +87,7 @@ class ThemeRow:
     notes_here: int
     notes_all: int
     previous: str  # "12" (notes in the matched theme last wave), or "new"
+    previous_notes: int | None
     items: str  # "RC03 The service advisor checked …; DR01 …"
     example: str
     regions: tuple[tuple[str, int], ...]
@@ -217,8 +218,8 @@ def build_insight_view(
             theme_rows.append(_theme_row(t, here, standards, lang))
         picked = [n for n in themes.unknown_notes if region is None or n.region == region]
         seen: set[str] = set()
-        for n in picked:  # each distinct text once: the list is for reading, the counts are in the themes
-            if n.text not in seen and (unknown_shown is None or len(unknown) < unknown_shown):
+        for n in picked:  # a PDF shows each distinct text once (counts are in the themes); a workbook every note
+            if unknown_shown is None or (n.text not in seen and len(unknown) < unknown_shown):
                 seen.add(n.text)
                 unknown.append(UnknownNoteRow(n.dealer_code, n.region, n.item_id, n.text))
         themes_intro = (
@@ -262,6 +263,7 @@ def _theme_row(t: Theme, here: int, standards: Mapping[StandardKey, Checklist], 
         notes_here=here,
         notes_all=t.size,
         previous=str(t.previous_size) if t.previous_size is not None else insight_label("new", lang),
+        previous_notes=t.previous_size,
         items="; ".join(items) or insight_label("none", lang),
         example=t.examples[0] if t.examples else "",
         regions=t.regions,

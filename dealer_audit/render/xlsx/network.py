@@ -53,7 +53,9 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.key_drivers_sheet import key_drivers_sheet
 from dealer_audit.render.xlsx.network_labels import hq_label
+from dealer_audit.render.xlsx.themes_sheet import themes_sheet
 
 ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
     ("dealer", "col_dealer", 10),
@@ -766,6 +768,8 @@ def write_network_workbook(
     if disputes is not None:
         say("Disputes")
         _disputes(disputes, f, report)
+    key_drivers_sheet(wb, report.insight)
+    themes_sheet(wb, report.insight)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")
