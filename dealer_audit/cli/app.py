@@ -23,6 +23,7 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    insight,
     keys,
     plan,
     report,
@@ -104,6 +105,7 @@ for module in (
     keys,
     plan,
     coverage,
+    insight,
 ):
     module.register(app)
 
