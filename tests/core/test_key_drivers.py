@@ -159,3 +159,18 @@ def test_dominance_refuses_more_predictors_than_it_can_enumerate() -> None:
     x = rng.uniform(size=(200, p))
     result = analyse(_table(x), {f"D{i:03}": float(x[i].sum()) for i in range(200)}, method=Method.DOMINANCE)
     assert result.refused and "relative weights" in result.refusal.en  # type: ignore[union-attr]
+
+
+def test_the_batched_bootstrap_equals_resampling_rows_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (counts × per-dealer outer products) and the plain one (gathering the rows) agree."""
+    from dealer_audit.core import key_drivers
+
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 100, size=(60, 5))
+    outcome = {f"D{i:03}": float(x[i, 0] + x[i, 3] + rng.normal(0, 30)) for i in range(60)}
+    fast = analyse(_table(x), outcome, method=Method.RELATIVE_WEIGHTS, resamples=200)
+    monkeypatch.setattr(key_drivers, "GRAM_CELLS", 0)
+    plain = analyse(_table(x), outcome, method=Method.RELATIVE_WEIGHTS, resamples=200)
+    for a, b in zip(fast.estimates, plain.estimates, strict=True):
+        assert (a.low, a.high) == pytest.approx((b.low, b.high), abs=1e-9)
+    assert fast.r_squared_low == pytest.approx(plain.r_squared_low, abs=1e-9)
