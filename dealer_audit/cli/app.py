@@ -23,7 +23,9 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    incentives,
     keys,
+    kpis,
     plan,
     report,
     score,
@@ -104,6 +106,8 @@ for module in (
     keys,
     plan,
     coverage,
+    kpis,
+    incentives,
 ):
     module.register(app)
 

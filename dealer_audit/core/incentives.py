@@ -12,8 +12,9 @@ down once, read the same by the CLI, the dealer PDF and the HQ workbook, and be 
   reasons why.
 * The gap to the next tier is that tier's effective threshold (the larger of its `min` and, for a top-X % tier,
   the score of the region's last dealer inside the top X %) minus the dealer's composite, in points on 0..100.
-* `borderline`: the dealer's 95 % interval holds a tier threshold (low < threshold <= high), so another visit could
-  move the dealer across it: the tier should not be paid or withheld on the point estimate alone.
+* `borderline`: the dealer's 95 % interval holds the threshold of its own tier or of the next tier (low < threshold
+  <= high), so another visit could move the dealer across it: the tier should not be paid or withheld on the point
+  estimate alone.
 * Consecutive waves: a wave with the composite below `below` adds one to the count, a wave at or above it (a cure)
   resets it to 0, a wave without a composite is skipped (it neither counts nor cures). `warning_after` waves in a
   row → warning, `penalty_after` → penalty.
@@ -25,7 +26,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
+from dealer_audit.core.kpis import DealerKpis, Enters, KpiDefinition, KpiWave
 from dealer_audit.core.standard import LocalText
 from dealer_audit.core.stats import Interval
 
@@ -175,7 +178,11 @@ def assign_tiers(rules: IncentiveRules, candidates: Sequence[Candidate]) -> dict
         gap = None
         if next_tier is not None and next_tier.code in thresholds:
             gap = max(0.0, thresholds[next_tier.code] - score)
-        borderline = c.interval is not None and any(c.interval.low < t <= c.interval.high for t in thresholds.values())
+        borderline = c.interval is not None and any(
+            c.interval.low < thresholds[t.code] <= c.interval.high
+            for t in (tier, next_tier)
+            if t is not None and t.code in thresholds
+        )
         outcomes[c.dealer_code] = TierOutcome(
             c.dealer_code, c.region, score, True, (), tier, next_tier, gap, borderline, thresholds
         )
@@ -217,3 +224,61 @@ def consecutive_status(rule: ConsecutiveRule, history: Sequence[float | None]) -
     if before_cure >= rule.warning_after and history and history[-1] is not None:
         return Streak(0, StreakStatus.CURED)
     return Streak(0, StreakStatus.OK)
+
+
+# ---- a wave's incentives ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncentiveRow:
+    """One dealer's incentive standing in the wave: tier outcome, streak and the composites it rests on."""
+
+    dealer_code: str
+    region: str
+    outcome: TierOutcome
+    streak: Streak | None  # None when the program sets no consecutive-wave rule
+    history: tuple[float | None, ...]  # scorecard composites 0..100, earlier waves then this one
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The wave's KPIs and incentives together: what the CLI, the reports and the HQ workbook show."""
+
+    kpis: KpiWave
+    rules: IncentiveRules | None
+    incentives: tuple[IncentiveRow, ...]  # the wave's dealer order
+
+    @cached_property
+    def _rows(self) -> Mapping[str, IncentiveRow]:
+        return {r.dealer_code: r for r in self.incentives}
+
+    def incentive(self, dealer_code: str) -> IncentiveRow | None:
+        return self._rows.get(dealer_code)
+
+
+def candidate(dealer: DealerKpis, definitions: Sequence[KpiDefinition]) -> Candidate:
+    """The tier rule's view of a dealer: the bases of its composite KPIs are what eligibility checks."""
+    composite = {k.id for k in definitions if k.enters is Enters.COMPOSITE}
+    return Candidate(
+        dealer.dealer_code,
+        dealer.region,
+        dealer.composite_100,
+        dealer.composite_interval_100,
+        dealer.visits,
+        {s.kpi_id: s.base_n for s in dealer.scores if s.kpi_id in composite and s.value is not None},
+    )
+
+
+def evaluate_incentives(rules: IncentiveRules, current: KpiWave, earlier: Sequence[KpiWave] = ()) -> Scorecard:
+    """Tiers of the current wave; streaks over the earlier waves (oldest first) and this one."""
+    outcomes = assign_tiers(rules, [candidate(d, current.definitions) for d in current.dealers])
+    rows = []
+    for d in current.dealers:
+        history = []
+        for wave in earlier:
+            past = wave.dealer(d.dealer_code)
+            history.append(past.composite_100 if past is not None else None)
+        history.append(d.composite_100)
+        streak = consecutive_status(rules.consecutive, history) if rules.consecutive is not None else None
+        rows.append(IncentiveRow(d.dealer_code, d.region, outcomes[d.dealer_code], streak, tuple(history)))
+    return Scorecard(current, rules, tuple(rows))
