@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
-from datetime import datetime
 import re
+import zipfile
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 

@@ -99,10 +99,16 @@ def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
         "wave": kpis.wave,
         "scale": kpis.scale,
         "kpis": [
-            {"id": k.id, "name": _text(k.name), "unit": _text(k.unit), "direction": k.direction.value,
-             "enters": k.enters.value, "weight": k.weight}
+            {
+                "id": k.id,
+                "name": _text(k.name),
+                "unit": _text(k.unit),
+                "direction": k.direction.value,
+                "enters": k.enters.value,
+                "weight": k.weight,
+            }
             for k in kpis.definitions
-        ],  # fmt: skip
+        ],
         "dealers": [
             {
                 "dealer": d.dealer_code,
@@ -113,10 +119,18 @@ def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
                 "audit_composite": _on_scale(d.audit_composite_100, kpis.scale),
                 "composite": _on_scale(d.composite_100, kpis.scale),
                 "flags": [
-                    {"kpi": f.kpi_id, "standard": f.standard_id, "item": f.item_id, "value": f.value,
-                     "threshold": f.threshold, "failed": f.failed, "counted": f.counted, "message": _text(f.message)}
+                    {
+                        "kpi": f.kpi_id,
+                        "standard": f.standard_id,
+                        "item": f.item_id,
+                        "value": f.value,
+                        "threshold": f.threshold,
+                        "failed": f.failed,
+                        "counted": f.counted,
+                        "message": _text(f.message),
+                    }
                     for f in d.flags
-                ],  # fmt: skip
+                ],
             }
             for d in kpis.dealers
             if region is None or d.region == region

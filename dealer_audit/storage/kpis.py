@@ -63,9 +63,7 @@ class KpiValueStore:
 
         def work(session: Session) -> KpiImport:
             existing = session.execute(
-                sa.select(_values.c.dealer_code, _values.c.kpi_id, _values.c.source_file).where(
-                    _values.c.wave == wave
-                )
+                sa.select(_values.c.dealer_code, _values.c.kpi_id, _values.c.source_file).where(_values.c.wave == wave)
             ).all()
             own = {(r.dealer_code, r.kpi_id) for r in existing if r.source_file == source}
             others = {(r.dealer_code, r.kpi_id) for r in existing if r.source_file != source} & keys
