@@ -23,7 +23,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "score": ("得分", "Score"),
     "base_n": ("样本量", "Base n"),
     "enters": ("计入", "Counts in"),
-    "composite": ("综合指数", "Composite"),
+    "composite": ("含 KPI 综合指数", "Composite with KPIs"),
     "kpi_index": ("KPI 指数", "KPI index"),
     "audit_composite": ("稽核综合指数", "Audit composite"),
     "coverage": ("权重覆盖", "weight covered"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
@@ -39,6 +40,9 @@ from dealer_audit.core.standard import (
     Item,
 )
 from dealer_audit.core.stats import Interval
+
+if TYPE_CHECKING:  # the KPI panels are built in core/kpi_report.py, which builds on this module's Figure
+    from dealer_audit.core.kpi_report import DealerKpiPanel, NetworkKpiPanel, RegionKpiPanel
 
 NA_TEXT = "N/A"
 
@@ -560,6 +564,7 @@ class DealerReport:
     # with (standard id, item id, requirement text) for each
     open_actions: tuple[Action, ...] = ()
     requirements: tuple[tuple[str, str, str], ...] = ()
+    kpis: DealerKpiPanel | None = None  # measured KPIs, incentive tier, data-integrity flags (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -657,6 +662,7 @@ class RegionReport:
     repeats: tuple[DealerNotice, ...]
     footer: Footer
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
+    kpis: RegionKpiPanel | None = None  # data-integrity flags and incentive lines (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -791,6 +797,7 @@ class NetworkReport:
     actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
     disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
+    kpis: NetworkKpiPanel | None = None  # KPI and Incentives sheets, data-integrity flags (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
