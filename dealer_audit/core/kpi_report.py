@@ -25,6 +25,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "enters": ("计入", "Counts in"),
     "composite": ("含 KPI 综合指数", "Composite with KPIs"),
     "kpi_index": ("KPI 指数", "KPI index"),
+    "enters_composite": ("综合指数", "Composite"),
+    "enters_kpi_index": ("KPI 指数", "KPI index"),
     "audit_composite": ("稽核综合指数", "Audit composite"),
     "coverage": ("权重覆盖", "weight covered"),
     "incentive": ("返利档位", "Incentive tier"),
@@ -251,7 +253,7 @@ def dealer_panel(card: Scorecard | None, dealer_code: str, lang: str) -> DealerK
                 name=definition.name.get(lang),
                 unit=definition.unit.get(lang),
                 direction=kpi_label("higher" if definition.direction is Direction.HIGHER else "lower", lang),
-                enters=kpi_label(definition.enters.value, lang),
+                enters=kpi_label(f"enters_{definition.enters.value}", lang),
                 value=Figure(score.value, _value_text(definition, score.value)),
                 score=Figure.of(score.score),
                 base_n="" if score.base_n is None else f"{score.base_n:,}",
@@ -289,7 +291,7 @@ def network_panel(card: Scorecard | None, lang: str) -> NetworkKpiPanel | None:
             k.name.get(lang),
             k.unit.get(lang),
             kpi_label("higher" if k.direction is Direction.HIGHER else "lower", lang),
-            kpi_label(k.enters.value, lang),
+            kpi_label(f"enters_{k.enters.value}", lang),
             k.weight,
         )
         for k in card.kpis.definitions

@@ -193,7 +193,7 @@ def region_kpi_story(r: RegionReport, st: Styles) -> list[Flowable]:
     p = r.kpis
     if p is None:
         return []
-    width = content_width()
+    width = content_width(wide=True)  # the region report is landscape
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(p.t("integrity"), st.h2)]
     story.extend(_flag_box(p.t("integrity"), p.flags, p.t("no_flags"), st, width))
     if p.incentives:

@@ -53,6 +53,7 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
 from dealer_audit.render.xlsx.network_labels import hq_label
 
 ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
@@ -746,6 +747,7 @@ def write_network_workbook(
     calibration_ws = wb.add_worksheet("Calibration") if calibration is not None else None
     actions = wb.add_worksheet("Actions") if report.actions else None
     disputes = wb.add_worksheet("Disputes") if report.disputes else None
+    add_kpi_sheets(wb, report)  # KPIs, Incentives, Data integrity (render/xlsx/incentives_sheet.py)
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     say("Answers")
