@@ -112,3 +112,32 @@ def test_a_region_filter_and_unknown_names(sample_workspace, tmp_path):
     assert "nothing imported" in result.output
     wave = invoke("kpis", "import", str(bad), "--wave", "2026-Q5", "-w", str(sample_workspace))
     assert wave.exit_code == 1 and "did you mean" in wave.output
+
+
+def test_reports_show_the_tier_box_the_flag_and_the_kpi_sheets(sample_workspace, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    ws = str(sample_workspace)
+    result = invoke("report", "dealer", "TY001", "--wave", "2026-Q4", "--lang", "en", "-o", str(tmp_path), "-w", ws)
+    assert result.exit_code == 0, result.output
+    (pdf,) = tmp_path.rglob("TY001_2026-Q4_en.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages)
+    assert "Incentive tier" in text and "No tier" in text and "Consecutive waves below" in text
+    assert "warning (2)" in text
+    assert "Tablet check-in rate reported as 96% (≥ 80), yet auditors failed DR01" in text
+    assert "Complaints per 1,000 repair orders" in text
+    region = invoke("report", "region", "north", "--wave", "2026-Q4", "--lang", "en", "-o", str(tmp_path), "-w", ws)
+    assert region.exit_code == 0, region.output
+    (region_pdf,) = tmp_path.rglob("region_north_2026-Q4_en.pdf")
+    region_text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(region_pdf).pages)
+    assert "Data integrity" in region_text and "yet auditors failed RC03" in region_text
+    hq = tmp_path / "hq.xlsx"
+    done = invoke("consolidate", "--wave", "2026-Q4", "--lang", "en", "-o", str(hq), "-w", ws)
+    assert done.exit_code == 0, done.output
+    book = load_workbook(hq, read_only=True)
+    assert {"KPIs", "Incentives", "Data integrity"} <= set(book.sheetnames)
+    flags = [row for row in book["Data integrity"].iter_rows(min_row=2, values_only=True)]
+    assert {(row[0], row[3]) for row in flags} == {("TY001", "DR01"), ("TY001", "RC03")}
+    incentives = {row[0]: row for row in book["Incentives"].iter_rows(min_row=2, values_only=True)}
+    assert incentives["TY001"][9] == "warning (2)" and incentives["KM001"][4] == "Not eligible"
