@@ -16,6 +16,7 @@ from dealer_audit.core.lookup import did_you_mean, join
 from dealer_audit.core.standard import NumberRange
 from dealer_audit.core.standard_codec import Decoder, _num
 
+MAX_KPI_ID = 100
 KPI_KEYS = ("id", "name", "unit", "direction", "curve", "weight", "enters", "range", "cross_checks")
 CURVE_KEYS = ("type", "floor", "target", "bands")
 KPI_BAND_KEYS = ("min", "max", "score")
@@ -119,6 +120,8 @@ def decode_kpis(d: Decoder, root: dict[str, Any], standard_ids: set[str]) -> tup
         unsafe = code_problem(kpi_id, "KPI id")
         if unsafe:
             d.error(join(where, "id"), unsafe, code="unsafe_code")
+        if len(kpi_id) > MAX_KPI_ID:  # what storage's kpi_values.kpi_id holds
+            d.error(join(where, "id"), f"a KPI id has at most {MAX_KPI_ID} characters, this one {len(kpi_id)}")
         if kpi_id and kpi_id in seen:
             d.error(join(where, "id"), f"duplicate id '{kpi_id}' in kpis (first at entry {seen[kpi_id] + 1})")
         seen.setdefault(kpi_id, index)
