@@ -185,6 +185,11 @@ def run_demo(
         summary.dealers = len(dealer_list)
         return f"{len(dealer_list)} dealers"
 
+    def signed_bundle() -> str:  # issue 16: one auditor's wave travels signed from a laptop (services/demo_signing.py)
+        from dealer_audit.services.demo_signing import run_signed_bundle
+
+        return run_signed_bundle(state["workspace"], checklists, samples / WAVE_FOLDERS[-1])
+
     def audits() -> str:
         folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
         result = import_paths(state["workspace"], folders)
@@ -245,6 +250,7 @@ def run_demo(
         stage("workspace", [], workspace)
         stage("standards", ["workspace"], standards)
         stage("dealers", ["standards"], dealers)
+        stage("signed bundle", ["dealers"], signed_bundle)
         stage("import", ["dealers"], audits)
         stage("kpis", ["import"], lambda: import_sample_kpis(state["workspace"].repo, samples))  # services/kpis.py
         stage("actions and disputes", ["import"], loop)
