@@ -23,7 +23,9 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    incentives,
     keys,
+    kpis,
     plan,
     report,
     score,
@@ -106,6 +108,8 @@ for module in (
     plan,
     coverage,
     self_assessment,
+    kpis,
+    incentives,
 ):
     module.register(app)
 

@@ -53,6 +53,7 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
 from dealer_audit.render.xlsx.network_labels import hq_label
 from dealer_audit.render.xlsx.self_assessment_sheet import SHEET as SELF_SHEET
 from dealer_audit.render.xlsx.self_assessment_sheet import readme_line, self_assessment_sheet
@@ -750,6 +751,7 @@ def write_network_workbook(
     actions = wb.add_worksheet("Actions") if report.actions else None
     disputes = wb.add_worksheet("Disputes") if report.disputes else None
     over_claims = wb.add_worksheet(SELF_SHEET) if report.over_claims else None
+    add_kpi_sheets(wb, report)  # KPIs, Incentives, Data integrity (render/xlsx/incentives_sheet.py)
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     say("Answers")
