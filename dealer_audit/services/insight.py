@@ -4,9 +4,9 @@ The library calls behind `dealer-audit insight drivers|themes` and the report se
 Key experience points" and themes; the HQ workbook's Key drivers and Themes sheets). The statistics are pure
 (core/key_drivers.py, core/driver_inputs.py, core/themes.py); this module reads storage and chooses the outcome.
 
-**Outcomes.** An outcome is a plain `dealer code → number` mapping for one wave. Today only the composite index
-is known here (`composite`); measured KPIs (NPS, CSI) come from the KPI store, and `outcome_values` is the one
-place that maps an outcome name to its values, so adding them is one branch there.
+**Outcomes.** An outcome is a plain `dealer code → number` mapping for one wave: the composite index
+(`composite`, the default) or any KPI the program defines (`nps`, `csi`…), read from the KPI store
+(services/kpis.kpi_values). `outcome_values` is the one place that maps an outcome name to its values.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from dealer_audit.services.reporting import WaveContext
 
 COMPOSITE = "composite"
-OUTCOMES = (COMPOSITE,)  # the KPI store adds its KPI ids here at merge (see outcome_values)
+OUTCOMES = (COMPOSITE,)  # built in; every KPI of the program (nps, csi…) is an outcome too (outcome_values)
 
 
 class InsightSource(Protocol):
@@ -54,19 +54,28 @@ class WaveInsight:
     themes: ThemeAnalysis
 
 
-def outcome_values(result: WaveResult, name: str = COMPOSITE, region: str | None = None) -> dict[str, float]:
-    """The outcome `name` per dealer of the wave (of `region` if given). Raises NotFound for an unknown name.
-
-    Merge point for the KPI store: an NPS/CSI branch returns that KPI's values for `result.wave` as
-    `{dealer_code: value}` (e.g. `{v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}`)."""
+def outcome_values(
+    result: WaveResult, name: str = COMPOSITE, region: str | None = None, repo: InsightSource | None = None
+) -> dict[str, float]:
+    """The outcome `name` per dealer of the wave (of `region` if given): the composite index, or a KPI of the
+    program measured per dealer (NPS, CSI…) from the KPI store. Raises NotFound for a name that is neither."""
     if name == COMPOSITE:
         return composite_outcome(result, region)
-    close = close_matches(name, list(OUTCOMES))
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise NotFound(
-        f"unknown outcome {name}{hint}; known outcomes: {', '.join(OUTCOMES)} / 未知的结果指标 {name}；"
-        f"可用：{', '.join(OUTCOMES)}"
-    )
+    if repo is None:
+        raise NotFound(f"unknown outcome {name}; known outcomes: {', '.join(OUTCOMES)}")
+    from dealer_audit.services.kpis import kpi_values
+
+    try:
+        values = kpi_values(repo, result.wave, name)  # type: ignore[arg-type]
+    except NotFound as error:
+        close = close_matches(name, list(OUTCOMES))
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise NotFound(
+            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index) / 未知的结果指标 {name}："
+            f"可用 {COMPOSITE} 或项目定义的 KPI"
+        ) from None
+    members = {d.code for d in result.dealers if region is None or d.region == region}
+    return {code: value for code, value in values.items() if code in members}
 
 
 def _check_region(result: WaveResult, region: str | None) -> None:
@@ -91,7 +100,7 @@ def drivers_for_wave(
     """Key drivers of `outcome` in `wave`, over the network or one region's dealers."""
     result, standards, _, _ = _load(repo, wave)
     _check_region(result, region)
-    values = outcome_values(result, outcome, region)
+    values = outcome_values(result, outcome, region, repo)
     return wave_drivers(result, standards, values, outcome_name=outcome, region=region, resamples=resamples)
 
 

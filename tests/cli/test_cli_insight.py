@@ -32,6 +32,7 @@ def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("standards", "import", str(ROOT / "checklists")),
         ("dealers", "import", str(SAMPLES / "dealers.csv")),
         ("import", str(SAMPLES / "2026-Q3"), str(SAMPLES / "2026-Q4")),
+        ("kpis", "import", str(SAMPLES / "kpis" / "2026-Q4_survey.xlsx"), "--wave", "2026-Q4"),
     ):
         result = invoke(*args, "-w", str(ws))
         assert result.exit_code == 0, result.output
@@ -59,6 +60,21 @@ def test_drivers_json_splits_the_composite_among_digital_sections(sample_workspa
     assert "数据太少" in items["refusal"]["zh"]
 
 
+def test_nps_is_driven_by_the_status_transparency_section(sample_workspace: Path) -> None:
+    """The sample's scripted story (sample_audits/build_kpis.py): NPS follows the digital assessment's
+    service-status transparency section, which the standard weighs at only 6.4 % of the composite."""
+    args = ("insight", "drivers", "--wave", "2026-Q4", "--outcome", "nps", "--json", "--resamples", "300")
+    result = invoke(*args, "-w", str(sample_workspace))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "nps"
+    sections = next(s for s in data["standards"] if s["standard"] == "digital-service")["sections"]
+    first, second = sections["drivers"][:2]
+    assert first["section"] == "transparency" and first["correlation"] > 0.6
+    assert first["interval"][0] > second["share"]  # clearly ahead, not within noise of the runner-up
+    assert first["share"] > 5 * first["stated_share"]
+
+
 def test_drivers_of_one_region_are_refused_with_a_clear_message(sample_workspace: Path) -> None:
     args = ("insight", "drivers", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
     result = invoke(*args, "--lang", "en")
@@ -74,6 +90,8 @@ def test_drivers_of_one_region_are_refused_with_a_clear_message(sample_workspace
 def test_an_unknown_outcome_or_region_names_what_exists(sample_workspace: Path) -> None:
     result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "compsite", "-w", str(sample_workspace))
     assert result.exit_code == 1 and "did you mean composite" in result.output
+    result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "npss", "-w", str(sample_workspace))
+    assert result.exit_code == 1 and "did you mean nps" in result.output
     result = invoke("insight", "themes", "--wave", "2026-Q4", "--region", "wset", "-w", str(sample_workspace))
     assert result.exit_code == 1 and "did you mean west" in result.output
 
