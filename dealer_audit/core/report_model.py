@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
@@ -42,6 +43,10 @@ from dealer_audit.core.standard import (
     Item,
 )
 from dealer_audit.core.stats import Interval
+
+if TYPE_CHECKING:  # the KPI panels are built in core/kpi_report.py, which builds on this module's Figure
+    from dealer_audit.core.insight_view import InsightView
+    from dealer_audit.core.kpi_report import DealerKpiPanel, NetworkKpiPanel, RegionKpiPanel
 
 NA_TEXT = "N/A"
 
@@ -564,6 +569,7 @@ class DealerReport:
     open_actions: tuple[Action, ...] = ()
     requirements: tuple[tuple[str, str, str], ...] = ()
     self_assessment: tuple[SelfAssessmentView, ...] = ()  # the dealer's self audits against the visits
+    kpis: DealerKpiPanel | None = None  # measured KPIs, incentive tier, data-integrity flags (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -662,6 +668,8 @@ class RegionReport:
     footer: Footer
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
     over_claims: tuple[SelfAssessmentView, ...] = ()  # the region's dealers that over-claim most (self-assessment)
+    kpis: RegionKpiPanel | None = None  # data-integrity flags and incentive lines (core/kpi_report.py)
+    insight: InsightView | None = None  # key experience points and themes (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -798,6 +806,8 @@ class NetworkReport:
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
     over_claims: tuple[SelfAssessmentView, ...] = ()  # every over-claiming dealer's self audit, most first
     coverage: Coverage | None = None  # the wave plan against the audits stored (the Coverage sheet)
+    kpis: NetworkKpiPanel | None = None  # KPI and Incentives sheets, data-integrity flags (core/kpi_report.py)
+    insight: InsightView | None = None  # Key drivers and Themes sheets (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

@@ -24,6 +24,7 @@ from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
 from dealer_audit.services.importing import import_paths, load_standards_into
+from dealer_audit.services.kpis import import_sample_kpis
 from dealer_audit.services.reporting import prepare_wave, render_all
 from dealer_audit.storage.workspace import Workspace
 
@@ -251,6 +252,7 @@ def run_demo(
         stage("dealers", ["standards"], dealers)
         stage("signed bundle", ["dealers"], signed_bundle)
         stage("import", ["dealers"], audits)
+        stage("kpis", ["import"], lambda: import_sample_kpis(state["workspace"].repo, samples))  # services/kpis.py
         stage("actions and disputes", ["import"], loop)
         stage("scoring", ["import"], scoring)
         stage("reports", ["scoring"], reports)

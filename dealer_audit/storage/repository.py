@@ -96,6 +96,7 @@ from dealer_audit.storage.db import (
 )
 from dealer_audit.storage.disputes import DisputeStore
 from dealer_audit.storage.field_operations import FieldOperationsStore
+from dealer_audit.storage.kpis import KpiValueStore
 
 T = TypeVar("T")
 
@@ -235,7 +236,7 @@ def _describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class Repository(ActionStore, DisputeStore, FieldOperationsStore):
+class Repository(ActionStore, DisputeStore, FieldOperationsStore, KpiValueStore):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 
     def __init__(self, engine: Engine, url: URL) -> None:
