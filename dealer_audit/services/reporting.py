@@ -28,6 +28,7 @@ from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
@@ -47,6 +48,7 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
@@ -76,6 +78,7 @@ class WaveContext:
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
     insight: WaveInsight | None = None  # drivers and themes, filled by services.insight.ensure_insight
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
 
     @property
@@ -170,6 +173,7 @@ def prepare_wave(
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
         scorecard=scorecard_of(repo, result, history) if hasattr(repo, "list_kpi_values") else None,
     )
 
@@ -244,6 +248,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         stored_actions=context.actions,
         stored_disputes=context.disputes,
         self_assessments=context.self_assessments,
+        coverage=context.coverage,
     )
     return replace(report, kpis=network_panel(context.scorecard, lang), insight=insight_view(context, lang))
 

@@ -208,6 +208,7 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
         "Sections",
         "Items",
         "Calibration",
+        "Coverage",
         "Audits",
         "Answers",
         "Key drivers",
