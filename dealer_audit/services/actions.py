@@ -78,9 +78,10 @@ def generate_actions(
 
 
 def export_actions(
-    repo: Repository, dealer_code: str, path: Path, *, include_closed: bool = False, lang: str = "zh"
+    repo: Repository, dealer_code: str, path: Path, *, key: bytes, include_closed: bool = False, lang: str = "zh"
 ) -> list[Action]:
-    """Write the dealer's actions to `path` (unresolved ones; all with `include_closed`). Returns them."""
+    """Write the dealer's actions to `path` (unresolved ones; all with `include_closed`), the hidden record
+    sealed with `key` (the workspace's form key). Returns them."""
     dealer = repo.get_dealer(dealer_code)
     actions = [
         a for a in repo.list_actions(dealer_code=dealer.code) if include_closed or a.status is not ActionStatus.VERIFIED
@@ -88,7 +89,7 @@ def export_actions(
     standards = {s.key: s for s in repo.list_standards()}
     texts = requirement_texts(standards, actions, lang)
     head = ExportHeader(dealer.code, dealer.name, datetime.now(UTC))
-    write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts))
+    write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts, key))
     return actions
 
 
@@ -99,13 +100,14 @@ class ImportResult:
     changed: int
 
 
-def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResult:
+def import_actions(repo: Repository, path: Path, *, key: bytes, who: str = "") -> ImportResult:
     """Read a returned Actions workbook and store its changes, all or nothing.
 
+    A workbook whose sealed hidden record does not verify with `key` is refused first (FILE!_actions!CELL).
     Every bad cell is reported as FILE!Actions!CELL, together: an unknown status or date (the reader), a status
     change the rules forbid, an action that changed since the file was exported (stale: export again). Nothing
     is stored when anything is wrong; the update itself is refused again if an action moves on meanwhile."""
-    returned = read_actions_workbook(path)
+    returned = read_actions_workbook(path, key)
     file = str(path)
     stored = {a.action_id: a for a in repo.list_actions(dealer_code=returned.dealer_code)}
     problems: list[Problem] = list(returned.problems)

@@ -66,6 +66,7 @@ class WaveContext:
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
 
     @property
     def wave(self) -> str:
@@ -158,7 +159,18 @@ def prepare_wave(
         font=font,
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
+        seal_key=_seal_key(workspace),
     )
+
+
+def _seal_key(workspace: Any) -> bytes | None:
+    """The form key when there is one (a workspace folder or $DEALER_AUDIT_FORM_KEY); without it the dealer
+    workbook has no Actions sheet to return, since an unsealed one could not be imported."""
+    try:
+        key = getattr(workspace, "form_key", None)
+    except ConfigurationError:
+        return None
+    return key if isinstance(key, bytes) else None
 
 
 def _context(workspace: Any, wave: str, context: WaveContext | None, **kw: Any) -> WaveContext:
@@ -297,7 +309,7 @@ def _write_dealer_files(
         from dealer_audit.render.xlsx.dealer import write_dealer_workbook
 
         xlsx_path.parent.mkdir(parents=True, exist_ok=True)
-        written.append(write_dealer_workbook(report, xlsx_path))
+        written.append(write_dealer_workbook(report, xlsx_path, context.seal_key))
     return written
 
 
