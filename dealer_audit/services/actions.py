@@ -93,6 +93,59 @@ def export_actions(
     return actions
 
 
+def change_problem(
+    action: Action, read_version: int, status: ActionStatus, *, browser: bool = False
+) -> tuple[str, str, str, str] | None:
+    """Why a dealer's change to `action`, read at `read_version`, is refused: (field, message, code, hint), the
+    field being the one to point at (a workbook column, a browser form field); None when it may be stored. The one
+    check both the returned workbook and the browser form (`browser`: worded for a page) go through."""
+    if action.version != read_version:
+        since, had, hint = (
+            ("this page was opened", "the page had", "reload the page and enter the change again")
+            if browser
+            else ("this file was exported", "the file has", "export the actions again and re-enter this row")
+        )
+        return (
+            "status",
+            f"action {action.action_id} changed since {since} (now {action.status.value}, version {action.version}, "
+            f"{had} version {read_version}) / {'页面打开' if browser else '导出'}后已被修改",
+            "stale",
+            hint,
+        )
+    problem = transition_problem(action.status, status)
+    if problem is not None:
+        return "status", problem, "transition", ""
+    return None
+
+
+def update_action(
+    repo: Repository,
+    action_id: str,
+    read_version: int,
+    status: ActionStatus,
+    owner: str,
+    due: date | None,
+    note: str,
+    *,
+    who: str = "",
+    source: str = "browser",
+) -> Action:
+    """One action changed by hand (the browser app's form): the same checks as a returned workbook row, each
+    refusal located at the form field (``action <id> (status)``); stored with the trail. Returns the action now."""
+    action = repo.get_action(action_id)
+    refused = change_problem(action, read_version, status, browser=True)
+    if refused is not None:
+        field, message, code, hint = refused
+        raise ValidationFailed(
+            [Problem(Location(file=f"action {action_id}", path=field), message, code, hint=hint)],
+            f"action {action_id}: nothing was stored / 未做任何保存",
+        )
+    repo.update_actions(
+        [ActionUpdate(action_id, read_version, status, owner.strip(), due, note.strip())], who=who, source=source
+    )
+    return repo.get_action(action_id)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     dealer_code: str
@@ -122,20 +175,10 @@ def import_actions(repo: Repository, path: Path, *, key: bytes, who: str = "") -
                 )
             )
             continue
-        if action.version != row.version:
-            problems.append(
-                Problem(
-                    Location(file=file, sheet=SHEET, cell=row.cell("status")),
-                    f"action {row.action_id} changed since this file was exported (now {action.status.value}, "
-                    f"version {action.version}, the file has version {row.version}) / 导出后已被修改",
-                    "stale",
-                    hint="export the actions again and re-enter this row",
-                )
-            )
-            continue
-        problem = transition_problem(action.status, row.status)
-        if problem is not None:
-            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell("status")), problem, "transition"))
+        refused = change_problem(action, row.version, row.status)
+        if refused is not None:
+            field, message, code, hint = refused
+            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell(field)), message, code, hint=hint))
             continue
         updates.append(ActionUpdate(row.action_id, row.version, row.status, row.owner, row.due, row.note))
     if problems:

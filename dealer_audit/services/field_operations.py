@@ -69,10 +69,16 @@ def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None,
     return outcome
 
 
-def coverage_of(repo: Repository, wave_code: str, today: date | None = None) -> Coverage:
-    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers."""
+def coverage_of(
+    repo: Repository, wave_code: str, today: date | None = None, regions: frozenset[str] | None = None
+) -> Coverage:
+    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers.
+
+    `regions` limits it to those regions' dealers (a regional manager's view: their auditors' counts then hold
+    only the visits in their regions)."""
     program = repo.get_program()
     wave = _wave(program, wave_code)
-    plan = repo.list_plan(wave.code)
-    dealers = {d.code: d for d in repo.list_dealers()}
-    return wave_coverage(wave.code, plan, repo.list_audits(wave=wave.code), dealers, today or date.today())
+    dealers = {d.code: d for d in repo.list_dealers() if regions is None or d.region in regions}
+    plan = [v for v in repo.list_plan(wave.code) if regions is None or v.dealer_code in dealers]
+    audits = [a for a in repo.list_audits(wave=wave.code) if a.dealer_code in dealers]
+    return wave_coverage(wave.code, plan, audits, dealers, today or date.today())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dealer_audit.core.standard import LocalText
+from dealer_audit.web.i18n_follow_up import FOLLOW_UP_WORDS
 
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "dealer_audit_lang"
@@ -215,8 +216,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "This audit belongs to auditor {auditor}; you may not change it.",
     ),
     "capture.err.manager": (
-        "区域经理只能查看，不能采集稽核。",
-        "Regional managers look at audits; they do not capture them.",
+        "区域经理和经销商账户只能查看，不能采集稽核。",
+        "Regional managers and dealer accounts look at audits; they do not capture them.",
     ),
     "capture.err.final": (
         "此稽核已定稿，不能再修改。",
@@ -228,6 +229,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "capture.err.unknown_wave": ("没有批次“{wave}”。", "There is no wave “{wave}”."),
     "capture.err.no_auditor": ("请填写稽核员姓名。", "Enter the auditor's name."),
 }
+
+WORDS.update(FOLLOW_UP_WORDS)
 
 
 def translate(key: str, lang: str, **params: object) -> str:
