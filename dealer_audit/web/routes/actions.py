@@ -151,7 +151,8 @@ def update(
     except NotFound as error:
         raise refuse(request, 404, "actions.err.no_action", str(error), action=action_id[:80]) from None
     if action.dealer_code != dealer.code:
-        raise refuse(request, 403, "follow.err.not_your_dealer", f"{action_id} is not {dealer.code}'s", dealer=code)
+        cause = f"{action_id} is not {dealer.code}'s"
+        raise refuse(request, 403, "follow.err.not_your_dealer", cause, dealer=action.dealer_code)
     error, field, status_code = "", "", 200
     try:
         new_status = ActionStatus(status)
