@@ -216,8 +216,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "This audit belongs to auditor {auditor}; you may not change it.",
     ),
     "capture.err.manager": (
-        "区域经理和经销商账户只能查看，不能采集稽核。",
-        "Regional managers and dealer accounts look at audits; they do not capture them.",
+        "区域经理只能查看，不能采集稽核。",
+        "Regional managers look at audits; they do not capture them.",
     ),
     "capture.err.final": (
         "此稽核已定稿，不能再修改。",

@@ -93,6 +93,7 @@ def _dealer_page(
     waves = [w.code for w in repo.list_waves() if w.code in audited]
     chosen = wave if wave in waves else (waves[-1] if waves else "")
     day = today()
+    disputes = [d for d in repo.list_disputes() if d.dealer_code == dealer.code]
     return render(
         request,
         "disputes/dealer.html",
@@ -102,7 +103,8 @@ def _dealer_page(
         wave=chosen,
         window=dispute_window(repo, chosen, dealer.code, day) if chosen else None,
         findings=disputable_findings(repo, dealer.code, chosen) if chosen else [],
-        disputes=[d for d in repo.list_disputes() if d.dealer_code == dealer.code],
+        disputes=disputes,
+        disputed={(d.audit_id, d.item_id): d for d in sorted(disputes, key=lambda d: d.filed_at)},
         may_file=principal.role in (Role.DEALER, Role.HQ),
         error=error,
         filed=filed,
