@@ -65,7 +65,7 @@ def disputes_overview(request: Request, status: str = "open") -> Response:
         "all": len(disputes),
     }
     shown = [d for d in disputes if chosen == "all" or (d.is_open == (chosen == "open"))]
-    shown.sort(key=lambda d: (not d.is_open, d.filed_at), reverse=False)
+    shown.sort(key=lambda d: (not d.is_open, d.filed_at))
     return render(
         request,
         "disputes/overview.html",
