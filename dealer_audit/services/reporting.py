@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
 from dealer_audit.core.disputes import Dispute
+from dealer_audit.core.incentives import Scorecard
+from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
 from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
@@ -42,8 +44,10 @@ from dealer_audit.core.report_model import (
     region_file_stem,
     safe_file_stem,
 )
+from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
 
 TREND_WAVES = 4  # the current wave and up to three before it
@@ -66,6 +70,8 @@ class WaveContext:
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
     seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
 
     @property
@@ -159,6 +165,8 @@ def prepare_wave(
         font=font,
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
+        self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        scorecard=scorecard_of(repo, result, history) if hasattr(repo, "list_kpi_values") else None,
         seal_key=_seal_key(workspace),
     )
 
@@ -200,7 +208,7 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
 
 
 def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> DealerReport:
-    return build_dealer_report(
+    report = build_dealer_report(
         context.result,
         dealer_code,
         context.standards,
@@ -210,22 +218,26 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         history=context.history,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=dealer_panel(context.scorecard, dealer_code, lang))
 
 
 def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
-    return build_region_report(
+    report = build_region_report(
         context.result,
         region_code,
         context.standards,
         lang=lang,
         generated=context.generated,
         stored_actions=context.actions,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=region_panel(context.scorecard, region_code, lang))
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
-    return build_network_report(
+    report = build_network_report(
         context.result,
         context.standards,
         context.audits,
@@ -234,7 +246,9 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         others=others,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=network_panel(context.scorecard, lang))
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:
