@@ -1,7 +1,7 @@
 """Dealer accounts of the browser app: the dealer codes a `dealer` account is bound to (issue 14, browser part).
 
 Revision ID: 0008
-Revises: 0006 (rechained after 0007 when both land)
+Revises: 0007
 Create Date: 2026-12-07
 
 Spelled out here, never imported from dealer_audit.storage.models (docs/storage.md, "How to add a migration").
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
