@@ -48,6 +48,10 @@ FOLLOW_UP_WORDS: dict[str, tuple[str, str]] = {
         "Wave {wave}: {added} new action(s), {verified} verified, {reopened} reopened.",
     ),
     "actions.total": ("合计", "Total"),
+    "actions.rows_cut": (
+        "显示逾期最多的 {shown} 家，共 {total} 家；选择区域查看其全部经销商。",
+        "The {shown} dealers with the most overdue actions of {total}; pick a region to see all of its dealers.",
+    ),
     "actions.open": ("未完成", "Open"),
     "actions.overdue": ("已逾期", "Overdue"),
     "actions.done": ("已完成待验证", "Done"),

@@ -191,7 +191,9 @@ def test_an_action_changed_through_its_card_and_illegal_changes_named_by_field(c
         assert ws.repo.get_action(action.action_id) == stored  # nothing of the refused changes was stored
 
 
-def test_managers_read_their_regions_and_hq_closes_the_loop(client_of: Any, loop_ws: Path) -> None:
+def test_managers_read_their_regions_and_hq_closes_the_loop(
+    client_of: Any, loop_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     manager = client_of("east-mgr")
     overview = manager.get("/actions")
     regions = re.findall(r'<tr data-region="(\w+)">', overview.text)
@@ -206,7 +208,21 @@ def test_managers_read_their_regions_and_hq_closes_the_loop(client_of: Any, loop
     assert 'data-testid="close-loop"' not in overview.text
 
     hq = client_of("hq")
-    token = page_token(hq.get("/actions").text)
+    monkeypatch.setattr("dealer_audit.web.routes.actions.DEALER_ROWS", 3)
+    network = hq.get("/actions?lang=en")
+    overdue = [
+        int(n)
+        for n in re.findall(
+            r'<td class="num (?:down strong)?">(\d+)</td>\s*<td class="num">\d+</td>\s*'
+            r'<td class="num">\d+</td>\s*<td class="num">\d+</td>\s*</tr>',
+            network.text,
+        )
+    ]
+    assert len(re.findall(r'<tr data-code="', network.text)) == 3 and overdue == sorted(overdue, reverse=True)
+    with Workspace.open(loop_ws) as ws:
+        with_actions = len({a.dealer_code for a in ws.repo.list_actions()})
+    assert f"The 3 dealers with the most overdue actions of {with_actions}" in network.text
+    token = page_token(network.text)
     again = hq.post("/actions/generate?lang=en", data={"wave": WAVE}, headers=htmx(token))
     assert again.status_code == 200 and "Wave 2026-Q4: 0 new action(s), 0 verified, 0 reopened" in again.text
     token = page_token(manager.get("/actions").text)

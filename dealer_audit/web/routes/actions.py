@@ -34,6 +34,8 @@ from dealer_audit.web.principal import Principal, Role
 log = logging.getLogger("dealer_audit.web")
 router = APIRouter(prefix="/actions")
 
+DEALER_ROWS = 100  # the most overdue dealers first; a region narrows a 3,000-dealer network to its own
+
 
 def may_update(principal: Principal) -> bool:
     """The dealer (its own actions: `require_dealer` already checked) or HQ on its behalf; managers read."""
@@ -61,10 +63,12 @@ def actions_overview(request: Request, region: str = "") -> Response:
         counts["overdue"] += row.overdue
     rows = [(by_code[s.dealer_code], s) for s in summaries if not region or by_code[s.dealer_code].region == region]
     rows.sort(key=lambda pair: (-pair[1].overdue, -pair[1].open, pair[0].code))
+    total_rows = len(rows)
     return render(
         request,
         "actions/overview.html",
-        rows=rows,
+        rows=rows[:DEALER_ROWS],
+        total_rows=total_rows,
         regions=sorted(regions.items()),
         region=region,
         show_regions=principal.role is not Role.DEALER,
