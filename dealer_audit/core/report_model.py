@@ -44,6 +44,7 @@ from dealer_audit.core.standard import (
 from dealer_audit.core.stats import Interval
 
 if TYPE_CHECKING:  # the KPI panels are built in core/kpi_report.py, which builds on this module's Figure
+    from dealer_audit.core.insight_view import InsightView
     from dealer_audit.core.kpi_report import DealerKpiPanel, NetworkKpiPanel, RegionKpiPanel
 
 NA_TEXT = "N/A"
@@ -667,6 +668,7 @@ class RegionReport:
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
     over_claims: tuple[SelfAssessmentView, ...] = ()  # the region's dealers that over-claim most (self-assessment)
     kpis: RegionKpiPanel | None = None  # data-integrity flags and incentive lines (core/kpi_report.py)
+    insight: InsightView | None = None  # key experience points and themes (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -803,6 +805,7 @@ class NetworkReport:
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
     over_claims: tuple[SelfAssessmentView, ...] = ()  # every over-claiming dealer's self audit, most first
     kpis: NetworkKpiPanel | None = None  # KPI and Incentives sheets, data-integrity flags (core/kpi_report.py)
+    insight: InsightView | None = None  # Key drivers and Themes sheets (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
@@ -47,8 +47,12 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
+
+if TYPE_CHECKING:
+    from dealer_audit.services.insight import WaveInsight
 
 TREND_WAVES = 4  # the current wave and up to three before it
 CHUNK = 16  # dealers per worker task: small enough for a smooth progress bar, big enough to amortise IPC
@@ -70,6 +74,7 @@ class WaveContext:
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    insight: WaveInsight | None = None  # drivers and themes, filled by services.insight.ensure_insight
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
     seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
@@ -233,7 +238,11 @@ def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> R
         stored_actions=context.actions,
         self_assessments=context.self_assessments,
     )
-    return replace(report, kpis=region_panel(context.scorecard, region_code, lang))
+    return replace(
+        report,
+        kpis=region_panel(context.scorecard, region_code, lang),
+        insight=insight_view(context, lang, region_code),
+    )
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
@@ -248,7 +257,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         stored_disputes=context.disputes,
         self_assessments=context.self_assessments,
     )
-    return replace(report, kpis=network_panel(context.scorecard, lang))
+    return replace(report, kpis=network_panel(context.scorecard, lang), insight=insight_view(context, lang))
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:
@@ -362,7 +371,7 @@ def render_region_pdf(
 ) -> Path:
     from dealer_audit.render.pdf.region import render_region_pdf as render
 
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     report = region_report(ctx, region_code, lang)
     if target is None or target.is_dir() or target.suffix.lower() != ".pdf":
         target = region_path(target or Path("reports"), report)
@@ -388,7 +397,7 @@ def write_network_workbook(
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
     say = progress or (lambda _phase: None)
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
     say("calibration")
     calibration = calibrate(
@@ -556,7 +565,7 @@ def render_region_pdfs(
     progress: Progress | None = None,
     context: WaveContext | None = None,
 ) -> RenderOutcome:
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     codes = [r.code for r in ctx.result.regions if r.dealer_codes]
     check_distinct_targets(out_dir, ctx.wave, lang, regions=codes)
     started = time.perf_counter()
@@ -638,7 +647,7 @@ def render_all(
     never raised (unknown codes are: NotFound, before anything is written).
     """
     started = time.perf_counter()
-    ctx = _context(workspace, wave, context, waves=waves)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context, waves=waves))
     filtered = bool(regions or dealers)
     if filtered:
         dealer_codes, region_codes = select_dealers(ctx, regions, dealers)

@@ -54,9 +54,11 @@ from dealer_audit.render.xlsx.common import (
     write_text,
 )
 from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
+from dealer_audit.render.xlsx.key_drivers_sheet import key_drivers_sheet
 from dealer_audit.render.xlsx.network_labels import hq_label
 from dealer_audit.render.xlsx.self_assessment_sheet import SHEET as SELF_SHEET
 from dealer_audit.render.xlsx.self_assessment_sheet import readme_line, self_assessment_sheet
+from dealer_audit.render.xlsx.themes_sheet import themes_sheet
 
 ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
     ("dealer", "col_dealer", 10),
@@ -774,6 +776,8 @@ def write_network_workbook(
         _disputes(disputes, f, report)
     if over_claims is not None:
         self_assessment_sheet(over_claims, f, report)
+    key_drivers_sheet(wb, report.insight)
+    themes_sheet(wb, report.insight)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")
