@@ -72,18 +72,26 @@ def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None,
     return outcome
 
 
-def coverage_of(repo: Repository, wave_code: str, today: date | None = None) -> Coverage:
-    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers."""
+def coverage_of(
+    repo: Repository, wave_code: str, today: date | None = None, regions: frozenset[str] | None = None
+) -> Coverage:
+    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers.
+
+    `regions` limits it to those regions' dealers (a regional manager's view: their auditors' counts then hold
+    only the visits in their regions)."""
     program = repo.get_program()
     wave = _wave(program, wave_code)
-    return coverage_from(repo, wave.code, repo.list_dealers(), repo.list_audits(wave=wave.code), today)
+    dealers = [d for d in repo.list_dealers() if regions is None or d.region in regions]
+    return coverage_from(repo, wave.code, dealers, repo.list_audits(wave=wave.code), today)
 
 
 def coverage_from(
     repo: Repository, wave_code: str, dealers: Iterable[Dealer], audits: Iterable[Audit], today: date | None = None
 ) -> Coverage:
     """The coverage from dealers and audits the caller has already read (the reports read the wave once);
-    only the stored plan is read here. A wave with no stored plan gives `Coverage.planned` False."""
-    plan = repo.list_plan(wave_code)
+    only the stored plan is read here. Planned visits and audits of dealers outside `dealers` are left out (a
+    regional manager's view). A wave with no stored plan gives `Coverage.planned` False."""
     by_code = {d.code: d for d in dealers}
-    return wave_coverage(wave_code, plan, audits, by_code, today or date.today())
+    plan = [v for v in repo.list_plan(wave_code) if v.dealer_code in by_code]
+    in_scope = [a for a in audits if a.dealer_code in by_code]
+    return wave_coverage(wave_code, plan, in_scope, by_code, today or date.today())

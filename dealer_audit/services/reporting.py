@@ -80,6 +80,7 @@ class WaveContext:
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
     coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
+    seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
 
     @property
     def wave(self) -> str:
@@ -175,7 +176,18 @@ def prepare_wave(
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
         coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
         scorecard=scorecard_of(repo, result, history) if hasattr(repo, "list_kpi_values") else None,
+        seal_key=_seal_key(workspace),
     )
+
+
+def _seal_key(workspace: Any) -> bytes | None:
+    """The form key when there is one (a workspace folder or $DEALER_AUDIT_FORM_KEY); without it the dealer
+    workbook has no Actions sheet to return, since an unsealed one could not be imported."""
+    try:
+        key = getattr(workspace, "form_key", None)
+    except ConfigurationError:
+        return None
+    return key if isinstance(key, bytes) else None
 
 
 def _context(workspace: Any, wave: str, context: WaveContext | None, **kw: Any) -> WaveContext:
@@ -325,7 +337,7 @@ def _write_dealer_files(
         from dealer_audit.render.xlsx.dealer import write_dealer_workbook
 
         xlsx_path.parent.mkdir(parents=True, exist_ok=True)
-        written.append(write_dealer_workbook(report, xlsx_path))
+        written.append(write_dealer_workbook(report, xlsx_path, context.seal_key))
     return written
 
 

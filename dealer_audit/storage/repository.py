@@ -1194,7 +1194,8 @@ class Repository(ActionStore, DisputeStore, FieldOperationsStore, KpiValueStore)
     @staticmethod
     def _account_from_row(row: m.UserRow) -> Account:
         regions = frozenset(r for r in row.regions.split(",") if r)
-        return Account(row.name, Role(row.role), regions, row.display_name, row.password_hash, row.created_at)
+        dealers = frozenset(d for d in row.dealers.split(",") if d)
+        return Account(row.name, Role(row.role), regions, row.display_name, row.password_hash, row.created_at, dealers)
 
     def save_account(self, account: Account, replace: bool = False) -> None:
         """Store a new account; an existing name is a Conflict unless `replace` (changing role, regions or
@@ -1212,6 +1213,7 @@ class Repository(ActionStore, DisputeStore, FieldOperationsStore, KpiValueStore)
                 session.add(row)
             row.role = account.role.value
             row.regions = ",".join(sorted(account.regions))
+            row.dealers = ",".join(sorted(account.dealers))
             row.display_name = account.display_name
             row.password_hash = account.password_hash
             row.updated_at = stamp

@@ -288,8 +288,9 @@ def _export_time(generated: str) -> datetime:
         return datetime.now()
 
 
-def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
-    """Write one dealer's workbook (Summary + Items + README, and the Actions sheets when actions are open)."""
+def write_dealer_workbook(report: DealerReport, path: str | Path, seal_key: bytes | None = None) -> Path:
+    """Write one dealer's workbook (Summary + Items + README, and the Actions sheets the dealer returns when actions
+    are open and `seal_key` — the workspace's form key that seals them — is given)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = ReportWorkbook(str(path), WORKBOOK_OPTIONS)
@@ -314,10 +315,10 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
     write_readme(wb, report, fmt)
-    if report.open_actions:  # the sheet the dealer returns: `dealer-audit actions import` reads this workbook
+    if report.open_actions and seal_key is not None:  # the sheet the dealer returns (`actions import`), sealed
         d = report.dealer
         head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))
         texts = {(sid, item): text for sid, item, text in report.requirements}
-        add_actions_sheets(wb, head, report.open_actions, texts)
+        add_actions_sheets(wb, head, report.open_actions, texts, seal_key)
     wb.close()
     return path
