@@ -20,6 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.home": ("首页", "Home"),
     "nav.capture": ("采集", "Capture"),
     "nav.network": ("网络总览", "Network"),
+    "nav.my_scores": ("本店得分", "Our scores"),
     "nav.signed_in_as": ("当前用户", "Signed in as"),
     "nav.sign_out": ("退出", "Sign out"),
     "lang.switch": ("English", "中文"),

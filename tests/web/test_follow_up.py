@@ -118,7 +118,7 @@ def test_users_add_a_dealer_account_bound_to_dealers(web_workspace: Path) -> Non
         "/look/2026-Q4",
         "/look/2026-Q4/regions/east",
         "/look/2026-Q4/dealers/SH002",
-        "/look/2026-Q4/dealers/SH001/report.pdf",
+        "/look/2026-Q4/dealers/SH002/report.pdf",
         "/coverage",
         "/capture",
     ],
@@ -137,7 +137,12 @@ def test_a_dealer_account_lands_on_its_own_dealer_and_cannot_reach_another_throu
     home = dealer.get("/")
     assert home.url.path == "/actions/dealers/SH001"
     assert dealer.get("/disputes").url.path == "/disputes/dealers/SH001"
-    assert 'href="/look"' not in home.text and 'href="/coverage"' not in home.text  # the nav offers neither
+    assert 'href="/coverage"' not in home.text and 'href="/capture"' not in home.text  # the nav offers neither
+    # its own scores: /look leads to its own dealer page, with no link up to the region or network pages
+    own = dealer.get("/look")
+    assert own.status_code == 200 and own.url.path == "/look/2026-Q4/dealers/SH001"
+    assert 'href="/look/2026-Q4"' not in own.text and 'href="/look/2026-Q4/regions/' not in own.text
+    assert dealer.get("/look/2026-Q4/dealers/SH001/report.pdf").content.startswith(b"%PDF")
     other = first_open_action(loop_ws, "SH002")
     # through its own dealer's address, another dealer's action id is still refused
     refused = post_update(dealer, "SH001", other, status="done")

@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.services.reporting import render_dealer_pdf, render_region_pdf, write_network_workbook
 from dealer_audit.web.pages import request_language
-from dealer_audit.web.routes.look import Service, Viewer, require_region
+from dealer_audit.web.routes.look import Service, Viewer, require_dealer_view, require_region
 
 router = APIRouter()
 
@@ -52,7 +52,7 @@ def dealer_file(
     request: Request, wave: str, dealer_code: str, kind: Literal["pdf", "xlsx"], service: Service, principal: Viewer
 ) -> FileResponse:
     """The dealer's PDF or workbook: the same renderer picks the format from the file's suffix."""
-    require_region(principal, service.dealer_region(wave, dealer_code))
+    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
     lang = request_language(request)
     context = service.context(wave)
     name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + f".{kind}"
