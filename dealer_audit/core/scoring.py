@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypeGuard
 
 from dealer_audit.core.answers import AnswerValue, Audit
-from dealer_audit.core.conditions import Condition, parse_condition
+from dealer_audit.core.conditions import Test, parse_condition
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import (
     AnswerType,
@@ -261,7 +261,7 @@ class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
     sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    conditional: tuple[tuple[str, Condition], ...]  # items with a condition, in checklist order
+    conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
     required: tuple[str, ...]
     item_ids: tuple[str, ...]
@@ -284,13 +284,14 @@ def _plan(standard: Checklist) -> _Plan:
     cached = _PLANS.get(id(standard))
     if cached is not None and cached[0] is standard:
         return cached[1]
-    conditional = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
+    parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
+    conditional = tuple((item_id, c.test) for item_id, c in parsed)
     plan = _Plan(
         sections=tuple(
             (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
         ),
         conditional=conditional,
-        referenced=tuple(sorted({ref.item_id for _, c in conditional for ref in c.item_refs})),
+        referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),
         item_ids=tuple(i.id for i in standard.items()),
     )
@@ -321,8 +322,9 @@ def _hidden(plan: _Plan, audit: Audit, dealer: DealerLike) -> set[str]:
         elif answer.value is not None:
             values[item_id] = answer.value
             answered.add(item_id)
-    for item_id, condition in plan.conditional:
-        if not condition.evaluate(values, context, answered.__contains__):
+    is_answered = answered.__contains__
+    for item_id, test in plan.conditional:
+        if not test(values, context, is_answered):
             hidden.add(item_id)
             values.pop(item_id, None)
             answered.discard(item_id)
