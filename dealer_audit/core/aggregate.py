@@ -499,42 +499,56 @@ def _audit_item_figures(layout: _ItemLayout, scores: Sequence[AuditScore]) -> np
 def _item_results(
     layout: _ItemLayout, figures: np.ndarray, previous: Mapping[str, ItemResult] | None = None
 ) -> tuple[ItemResult, ...]:
-    """The items of one dealer (or group) from its summed figures, with the previous wave's results by item id."""
-    counted, passed, failed, critical_failures, fraction_sum, lost_sum = figures.tolist()
-    results = []
-    new = tuple.__new__
-    for k, item_id in enumerate(layout.item_ids):
-        n = int(counted[k])
-        failures = int(failed[k])
-        before = previous.get(item_id) if previous else None
-        previously_failed = before is not None and before.failed > 0
-        if failures:
-            status = ItemStatus.REPEAT_FAILURE if previously_failed else ItemStatus.NEW_FAILURE
-        elif n:
-            status = ItemStatus.FIXED if previously_failed else ItemStatus.PASSED
-        else:
-            status = ItemStatus.NOT_RATED
-        results.append(
-            new(
-                ItemResult,
-                (
-                    layout.standard_id,
-                    layout.section_ids[k],
-                    item_id,
-                    n,
-                    int(passed[k]),
-                    failures,
-                    fraction_sum[k] / n if n else None,
-                    lost_sum[k] / n if n else None,
-                    layout.critical[k],
-                    int(critical_failures[k]),
-                    before.rate if before else None,
-                    before.failed if before else 0,
-                    status,
-                ),
-            )
+    """The items of one dealer (or group) from its summed figures, with the previous wave's results by item id.
+    Built column by column (a wave builds ~400,000 of these)."""
+    counted, passed, failed, critical_failures = figures[:FRACTION_SUM].astype(np.int64).tolist()
+    fraction_sum, lost_sum = figures[FRACTION_SUM:].tolist()
+    size = layout.size
+    mean_fraction = [f / n if n else None for f, n in zip(fraction_sum, counted, strict=True)]
+    mean_lost = [x / n if n else None for x, n in zip(lost_sum, counted, strict=True)]
+    if previous:
+        before = [previous.get(item_id) for item_id in layout.item_ids]
+        previous_rate = [b.rate if b else None for b in before]
+        previous_failed = [b.failed if b else 0 for b in before]
+        status = [
+            _STATUS[(f > 0, n > 0, b is not None and b.failed > 0)]
+            for f, n, b in zip(failed, counted, before, strict=True)
+        ]
+    else:
+        previous_rate, previous_failed = [None] * size, [0] * size
+        status = [_STATUS[(f > 0, n > 0, False)] for f, n in zip(failed, counted, strict=True)]
+    return tuple(
+        map(
+            ItemResult._make,
+            zip(
+                [layout.standard_id] * size,
+                layout.section_ids,
+                layout.item_ids,
+                counted,
+                passed,
+                failed,
+                mean_fraction,
+                mean_lost,
+                layout.critical,
+                critical_failures,
+                previous_rate,
+                previous_failed,
+                status,
+                strict=True,
+            ),
         )
-    return tuple(results)
+    )
+
+
+# (failed this wave, counted this wave, failed last wave) -> status
+_STATUS = {
+    (True, True, True): ItemStatus.REPEAT_FAILURE,
+    (True, True, False): ItemStatus.NEW_FAILURE,
+    (False, True, True): ItemStatus.FIXED,
+    (False, True, False): ItemStatus.PASSED,
+    (False, False, True): ItemStatus.NOT_RATED,
+    (False, False, False): ItemStatus.NOT_RATED,
+}
 
 
 class _SectionAcc:
