@@ -40,6 +40,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -65,7 +67,7 @@ from dealer_audit.core.intervals import (
     variance_components,
     wilson_interval,
 )
-from dealer_audit.core.scoring import AuditScore, KnockOut, score_audit
+from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut, score_audit
 from dealer_audit.core.standard import Band, Checklist, LocalText, Program, band_for
 from dealer_audit.core.stats import Interval, Summary, competition_ranks, mean, weighted_mean
 from dealer_audit.core.versions import version_key
@@ -470,6 +472,14 @@ def _item_layout(standard_id: str, standards: Sequence[Checklist]) -> _ItemLayou
     return _ItemLayout(standard_id, tuple(position), tuple(sections), tuple(critical), versions)
 
 
+def _fractions(items: tuple[ItemScore, ...]) -> Iterator[float | None]:
+    """The items' fractions (None where an item did not count), read by a C-level getter."""
+    return map(_FRACTION, items)
+
+
+_FRACTION = itemgetter(ItemScore._fields.index("fraction"))
+
+
 def _audit_item_figures(layout: _ItemLayout, scores: Sequence[AuditScore]) -> np.ndarray:
     """Each audit's item figures, (audits, figures, items): one vectorised pass per standard version."""
     out = np.zeros((len(scores), _FIGURES, layout.size))
@@ -480,7 +490,8 @@ def _audit_item_figures(layout: _ItemLayout, scores: Sequence[AuditScore]) -> np
         v = layout.versions[version]
         k = len(v.columns)
         # ItemScore.fraction is None exactly when the item did not count: None reads as NaN
-        f = np.array([i.fraction for r in rows for i in scores[r].items], dtype=float).reshape(len(rows), k)
+        fractions = chain.from_iterable(map(_fractions, (scores[r].items for r in rows)))
+        f = np.array(list(fractions), dtype=float).reshape(len(rows), k)
         counted = ~np.isnan(f)
         passed = f == 1.0
         failed = counted & ~passed
@@ -519,7 +530,8 @@ def _item_results(
         status = [_STATUS[(f > 0, n > 0, False)] for f, n in zip(failed, counted, strict=True)]
     return tuple(
         map(
-            ItemResult._make,
+            tuple.__new__,
+            repeat(ItemResult),
             zip(
                 [layout.standard_id] * size,
                 layout.section_ids,
