@@ -268,3 +268,21 @@ def test_rank_ranges_stay_within_the_field(rows: list[tuple[float, float]]) -> N
         in_region = sum(1 for other in regions.values() if other == regions[key])
         assert 1 <= r.network_best <= r.network_worst <= len(rows)
         assert 1 <= r.region_best <= r.region_worst <= in_region
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 0.5, 1.0])),  # ties and the edges too
+        min_size=2,
+        max_size=60,
+    )
+)
+def test_benjamini_hochberg_equals_scipy(p_values: list[float]) -> None:
+    """The written-out adjustment (scipy.stats is not imported while scoring) gives scipy's figures exactly."""
+    from scipy.stats import false_discovery_control
+
+    from dealer_audit.core.intervals import benjamini_hochberg
+
+    raw = np.array(p_values)
+    np.testing.assert_array_equal(benjamini_hochberg(raw), false_discovery_control(raw, method="bh"))
