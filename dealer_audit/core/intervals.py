@@ -335,30 +335,29 @@ def rank_ranges(
     noise = rng.standard_t(df, size=(draws, len(keys)))
     sample = centres + noise * se  # (draws, dealers)
 
-    # one sort per draw ranks the network; a dealer's region rank is the count of its region's dealers at or
-    # above its place in that same order (a running count per region), so regions need no sort of their own
-    order = np.argsort(-sample, axis=1)  # no ties between continuous draws: the fast default sort
+    # Ranks are kept dealers x draws, so that each dealer's ranks over the draws are contiguous for the partial
+    # sort below. One sort per draw ranks the network; each region's dealers are then ranked by their network
+    # ranks (a permutation: no ties, so dealers held at equal means keep the network sort's order in the region).
     n = len(keys)
-    network_ranks = np.empty_like(order)
-    np.put_along_axis(network_ranks, order, np.broadcast_to(np.arange(1, n + 1), order.shape), axis=1)
+    draw_index = np.arange(draws)[:, None]
+    network_ranks = np.empty((n, draws), dtype=np.int32)
+    network_ranks[np.argsort(-sample, axis=1), draw_index] = np.arange(1, n + 1, dtype=np.int32)
     region_names = sorted({regions[k] for k in keys})
     region_code = np.array([region_names.index(regions[k]) for k in keys])
-    region_in_order = region_code[order]
-    region_sorted = np.zeros_like(order)
+    region_ranks = np.empty((n, draws), dtype=np.int32)
     for code in range(len(region_names)):
-        member = region_in_order == code
-        region_sorted[member] = np.cumsum(member, axis=1)[member]
-    region_ranks = np.empty_like(order)
-    np.put_along_axis(region_ranks, order, region_sorted, axis=1)
+        columns = np.flatnonzero(region_code == code)
+        in_region = np.argsort(np.ascontiguousarray(network_ranks[columns].T), axis=1)
+        region_ranks[columns[in_region], draw_index] = np.arange(1, len(columns) + 1, dtype=np.int32)
 
     # the 2.5th percentile is the ⌊0.025·(draws − 1)⌋-th smallest rank, the 97.5th the ⌈0.975·(draws − 1)⌉-th
-    # (numpy's "lower" and "higher" quantiles); a partial sort finds both without sorting whole columns
+    # (numpy's "lower" and "higher" quantiles); a partial sort finds both without sorting whole rows
     k_low = math.floor((1 - LEVEL) / 2 * (draws - 1))
     k_high = math.ceil((1 + LEVEL) / 2 * (draws - 1))
 
-    def percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        parted = np.partition(ranks, (k_low, k_high), axis=0)
-        return parted[k_low].astype(int), parted[k_high].astype(int)
+    def percentiles(ranks: np.ndarray) -> tuple[list[int], list[int]]:
+        parted = np.partition(ranks, (k_low, k_high), axis=1)
+        return parted[:, k_low].tolist(), parted[:, k_high].tolist()
 
     network_low, network_high = percentiles(network_ranks)
     region_low, region_high = percentiles(region_ranks)
@@ -368,9 +367,6 @@ def rank_ranges(
             continue
         net, reg = observed[key]
         result[key] = RankRange(
-            min(int(network_low[i]), net),
-            max(int(network_high[i]), net),
-            min(int(region_low[i]), reg),
-            max(int(region_high[i]), reg),
+            min(network_low[i], net), max(network_high[i], net), min(region_low[i], reg), max(region_high[i], reg)
         )
     return result
