@@ -1246,6 +1246,8 @@ def _section_with(section: SectionResult, error: SamplingError | None, test: Del
     """`section` with its error, interval and change label (the constructor, not dataclasses.replace: a wave
     completes 100,000 sections and replace's field introspection tripled the cost of this step)."""
     s = section
+    if error is None and test is None:  # nothing to add (no pooled variance, no change): keep the record
+        return s
     return SectionResult(
         s.standard_id,
         s.section_id,
