@@ -23,10 +23,14 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    incentives,
+    insight,
     keys,
+    kpis,
     plan,
     report,
     score,
+    self_assessment,
     serve,
     transfer,
     users,
@@ -104,6 +108,10 @@ for module in (
     keys,
     plan,
     coverage,
+    self_assessment,
+    kpis,
+    incentives,
+    insight,
 ):
     module.register(app)
 

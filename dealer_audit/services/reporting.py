@@ -19,16 +19,19 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
+from dealer_audit.core.incentives import Scorecard
+from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
 from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
@@ -42,9 +45,16 @@ from dealer_audit.core.report_model import (
     region_file_stem,
     safe_file_stem,
 )
+from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.field_operations import coverage_from
+from dealer_audit.services.insight import ensure_insight, insight_view
+from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
+
+if TYPE_CHECKING:
+    from dealer_audit.services.insight import WaveInsight
 
 TREND_WAVES = 4  # the current wave and up to three before it
 CHUNK = 16  # dealers per worker task: small enough for a smooth progress bar, big enough to amortise IPC
@@ -66,6 +76,10 @@ class WaveContext:
     font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    insight: WaveInsight | None = None  # drivers and themes, filled by services.insight.ensure_insight
+    self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
+    scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
 
     @property
     def wave(self) -> str:
@@ -158,6 +172,9 @@ def prepare_wave(
         font=font,
         actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
         disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
+        self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
+        scorecard=scorecard_of(repo, result, history) if hasattr(repo, "list_kpi_values") else None,
     )
 
 
@@ -188,7 +205,7 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
 
 
 def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> DealerReport:
-    return build_dealer_report(
+    report = build_dealer_report(
         context.result,
         dealer_code,
         context.standards,
@@ -198,22 +215,30 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         history=context.history,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=dealer_panel(context.scorecard, dealer_code, lang))
 
 
 def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
-    return build_region_report(
+    report = build_region_report(
         context.result,
         region_code,
         context.standards,
         lang=lang,
         generated=context.generated,
         stored_actions=context.actions,
+        self_assessments=context.self_assessments,
+    )
+    return replace(
+        report,
+        kpis=region_panel(context.scorecard, region_code, lang),
+        insight=insight_view(context, lang, region_code),
     )
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
-    return build_network_report(
+    report = build_network_report(
         context.result,
         context.standards,
         context.audits,
@@ -222,7 +247,10 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         others=others,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
+        coverage=context.coverage,
     )
+    return replace(report, kpis=network_panel(context.scorecard, lang), insight=insight_view(context, lang))
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:
@@ -336,7 +364,7 @@ def render_region_pdf(
 ) -> Path:
     from dealer_audit.render.pdf.region import render_region_pdf as render
 
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     report = region_report(ctx, region_code, lang)
     if target is None or target.is_dir() or target.suffix.lower() != ".pdf":
         target = region_path(target or Path("reports"), report)
@@ -362,7 +390,7 @@ def write_network_workbook(
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
     say = progress or (lambda _phase: None)
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
     say("calibration")
     calibration = calibrate(
@@ -530,7 +558,7 @@ def render_region_pdfs(
     progress: Progress | None = None,
     context: WaveContext | None = None,
 ) -> RenderOutcome:
-    ctx = _context(workspace, wave, context)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     codes = [r.code for r in ctx.result.regions if r.dealer_codes]
     check_distinct_targets(out_dir, ctx.wave, lang, regions=codes)
     started = time.perf_counter()
@@ -612,7 +640,7 @@ def render_all(
     never raised (unknown codes are: NotFound, before anything is written).
     """
     started = time.perf_counter()
-    ctx = _context(workspace, wave, context, waves=waves)
+    ctx = ensure_insight(workspace, _context(workspace, wave, context, waves=waves))
     filtered = bool(regions or dealers)
     if filtered:
         dealer_codes, region_codes = select_dealers(ctx, regions, dealers)
