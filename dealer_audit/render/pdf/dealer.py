@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -119,7 +120,7 @@ class ScoreCard(Flowable):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _p(text: str, style: Any, st: Styles, width: float | None = None) -> Flowable:
+def _p(text: str, style: ParagraphStyle, st: Styles, width: float | None = None) -> Flowable:
     """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese.
 
     A text that fits one line of the page is drawn as a `Heading` (what the Paragraph would draw, cheaper);
@@ -131,7 +132,13 @@ def _p(text: str, style: Any, st: Styles, width: float | None = None) -> Flowabl
     return Paragraph(st.fonts.markup(text), st.pick(style, text))
 
 
-def _heading(text: str, style: Any, suffix: str = "", suffix_size: float = 0.0, suffix_color: Any = None) -> Heading:
+def _heading(
+    text: str,
+    style: ParagraphStyle,
+    suffix: str = "",
+    suffix_size: float = 0.0,
+    suffix_color: colors.Color | None = None,
+) -> Heading:
     return Heading(
         text,
         style.fontName,
@@ -159,7 +166,7 @@ def _t(
     return TextBlock(runs, f.regular, size, color, align=align)
 
 
-def _colored(text: str, colour: colors.Color, style: Any, st: Styles) -> Paragraph:
+def _colored(text: str, colour: colors.Color, style: ParagraphStyle, st: Styles) -> Paragraph:
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
 
 

@@ -253,7 +253,7 @@ def seed_font(font_name: str, doc: Any, text: str) -> None:
     glyphs in the file.
     """
     font = pdfmetrics.getFont(font_name)
-    if getattr(font, "_dynamicFont", False) and text:
+    if isinstance(font, TTFont) and text:
         font.splitString(text, doc)
 
 

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.report_model import HeatRow, RegionReport, label_format
+from dealer_audit.core.report_model import DealerNotice, HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
 from dealer_audit.render.pdf.styles import (
@@ -279,7 +279,7 @@ def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(
-    title: str, notices: Any, st: Styles, width: float, colour: colors.Color, r: RegionReport
+    title: str, notices: Sequence[DealerNotice], st: Styles, width: float, colour: colors.Color, r: RegionReport
 ) -> list[Flowable]:
     t = r.t
     head = [t("dealer"), ""]

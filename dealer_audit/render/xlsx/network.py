@@ -29,9 +29,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.calibration import Calibration
 from dealer_audit.core.report_model import (
@@ -79,7 +81,7 @@ class _AuditRows:
 
 
 class _Formats:
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Workbook) -> None:
         self.header = wb.add_format(HEADER_FORMAT)
         self.score = wb.add_format(SCORE_FORMAT)
         self.percent = wb.add_format(PERCENT_FORMAT)
@@ -93,7 +95,7 @@ class _Formats:
         self.score2 = wb.add_format({"num_format": "0.00"})
 
 
-def _write_header(ws: Any, titles: Sequence[str], fmt: Any, widths: Sequence[float]) -> None:
+def _write_header(ws: Worksheet, titles: Sequence[str], fmt: Format, widths: Sequence[float]) -> None:
     for col, (title, width) in enumerate(zip(titles, widths, strict=True)):
         ws.write_string(0, col, title, fmt)
         ws.set_column(col, col, width)
@@ -117,18 +119,18 @@ def _numbered(base: str, k: int) -> str:
     return base if k == 0 else f"{base} ({k + 1})"
 
 
-def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
+def _answers(sheets_in: list[Worksheet], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
     """The long Answers sheet(s); returns where each audit's section blocks are."""
     titles = [hq_label(c[0], report.lang) for c in ANSWER_COLUMNS]
     widths = [c[2] for c in ANSWER_COLUMNS]
     pending = list(sheets_in)
     sheets: list[str] = []
     placed: dict[str, _AuditRows] = {}
-    ws: Any = None
+    ws: Worksheet | None = None
     row = max_rows  # forces the first sheet
     last_col = len(titles) - 1
 
-    def new_sheet() -> Any:
+    def new_sheet() -> Worksheet:
         sheet = pending.pop(0)
         _write_header(sheet, titles, f.header, widths)
         sheets.append(sheet.name)
@@ -174,11 +176,11 @@ def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows:
     return placed
 
 
-def _used_sheets(sheets_in: list[Any], used: list[str]) -> list[Any]:
+def _used_sheets(sheets_in: list[Worksheet], used: list[str]) -> list[Worksheet]:
     return [s for s in sheets_in if s.name in used]
 
 
-def _colour_failures(sheets: list[Any], f: _Formats) -> None:
+def _colour_failures(sheets: list[Worksheet], f: _Formats) -> None:
     """Failed items in red: one conditional format per sheet instead of a format on every failed cell."""
     e, p = xl_col_to_name(COL_EARNED), xl_col_to_name(COL_POSSIBLE)
     for ws in sheets:
@@ -258,7 +260,7 @@ def _audit_layout(standards: Sequence[StandardColumns]) -> _Layout:
 
 
 def _audits(
-    sheets_in: list[Any], f: _Formats, report: NetworkReport, placed: dict[str, _AuditRows], max_rows: int
+    sheets_in: list[Worksheet], f: _Formats, report: NetworkReport, placed: dict[str, _AuditRows], max_rows: int
 ) -> dict[str, tuple[str, int, int]]:
     """The Audits sheet(s); returns per (dealer, standard) the sheet and the 1-based row block of its audits."""
     layout = _audit_layout(report.standards)
@@ -269,7 +271,7 @@ def _audits(
     blocks: dict[str, tuple[str, int, int]] = {}
     pending = list(sheets_in)
     sheets: list[str] = []
-    ws: Any = None
+    ws: Worksheet | None = None
     row = max_rows
 
     for dealer in report.dealers:
@@ -306,7 +308,7 @@ def _audits(
                         continue
                     ref = f"{xl_col_to_name(col)}{row + 1}"
                     fig = a.sections[k] if k < len(a.sections) else None
-                    value: Any = "" if fig is None or fig.value is None else fig.value
+                    value: float | str = "" if fig is None or fig.value is None else fig.value
                     if sec.section_id in a.zeroed_sections:
                         # a zero_section knock-out: the section applies but scores 0; the raw index still sees
                         # what the answers gave
@@ -316,8 +318,8 @@ def _audits(
                         ws.write_formula(row, col, "=" + _raw_section(sums), f.score, value)
                         raw_terms.append((ref, sec.weight))
                     gated_terms.append((ref, sec.weight))
-                raw_value: Any = "" if a.raw_index.value is None else a.raw_index.value
-                index_value: Any = "" if a.index.value is None else a.index.value
+                raw_value: float | str = "" if a.raw_index.value is None else a.raw_index.value
+                index_value: float | str = "" if a.index.value is None else a.index.value
                 if gated_terms and a.index.value is not None:
                     ws.write_formula(row, A_RAW, _index_formula(raw_terms, (), False), f.score, raw_value)
                     ws.write_formula(
@@ -338,7 +340,9 @@ def _audits(
     return blocks
 
 
-def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]) -> None:
+def _dealers(
+    wb: Workbook, ws: Worksheet, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]
+) -> None:
     def t(key: str, **values: object) -> str:
         return hq_label(key, report.lang, **values)
 
@@ -398,7 +402,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             col = std_index_col[std.standard_id]
             block = blocks.get(f"{ident.code}\x00{std.standard_id}")
             fig = d.indices[k]
-            value: Any = "" if fig.value is None else fig.value
+            value: float | str = "" if fig.value is None else fig.value
             if block is not None:
                 sheet, first, end = block
                 rng = f"{quote_sheet(sheet)}!{{c}}{first}:{{c}}{end}"
@@ -416,7 +420,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             for j, sec in enumerate(std.sections):
                 scol = sec_start + sum(len(s.sections) for s in report.standards[:k]) + j
                 sfig = d.sections[k][j] if k < len(d.sections) and j < len(d.sections[k]) else None
-                svalue: Any = "" if sfig is None or sfig.value is None else sfig.value
+                svalue: float | str = "" if sfig is None or sfig.value is None else sfig.value
                 if block is not None and sec.formula_ok:
                     sheet, first, end = block
                     audit_col = xl_col_to_name(len(AUDIT_FIXED) + _section_offset(report.standards, k, j))
@@ -430,7 +434,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
                 else:
                     write_figure(ws, row, scol, sfig, f.score)
         # composite: weighted mean of the standard indices on the program's scale; N/A when one is missing
-        comp_value: Any = "" if d.composite.value is None else d.composite.value
+        comp_value: float | str = "" if d.composite.value is None else d.composite.value
         if index_refs:
             missing = ",".join(f'{c}=""' for c, _ in index_refs)
             num = "+".join(f"{w!r}*{c}" for c, w in index_refs)
@@ -503,7 +507,7 @@ PRECISION_KEYS = (
 )
 
 
-def _write_precision(ws: Any, row: int, col: int, d: DealerLine, f: _Formats) -> None:
+def _write_precision(ws: Worksheet, row: int, col: int, d: DealerLine, f: _Formats) -> None:
     if d.interval is not None:
         write_figure(ws, row, col, d.interval.low, f.score)
         write_figure(ws, row, col + 1, d.interval.high, f.score)
@@ -526,7 +530,7 @@ def _xl_text(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
+def _compliance(ws: Worksheet, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
     keys = ["scope", "standard", "section", *(["item"] if with_item else []), "text", "applicable", "passed"]
     titles = [hq_label(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
     widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11, 10, 10]
@@ -540,7 +544,7 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
         ws.write_number(i, base + 1, line.applicable)
         ws.write_number(i, base + 2, line.passed)
         a, p = xl_col_to_name(base + 1), xl_col_to_name(base + 2)
-        value: Any = "" if line.rate.value is None else line.rate.value
+        value: float | str = "" if line.rate.value is None else line.rate.value
         ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
         if line.interval is not None:
             write_figure(ws, i, base + 4, line.interval.low, f.percent)
@@ -567,7 +571,7 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
     )
 
 
-def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
+def _actions(ws: Worksheet, f: _Formats, report: NetworkReport) -> None:
     """Every stored action (`dealer-audit actions`): status, owner, due date, overdue, repeats, finding."""
     titles = ["Action", "Dealer", "Region", "Wave", "Standard", "Item", "Critical", "Status", "Owner", "Due date",
               "Overdue", "Repeats", "Finding", "Dealer note"]  # fmt: skip
@@ -588,7 +592,7 @@ def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
     ws.autofilter(0, 0, max(len(report.actions), 1), len(titles) - 1)
 
 
-def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
+def _disputes(ws: Worksheet, f: _Formats, report: NetworkReport) -> None:
     """The wave's disputes and, below them, dispute and overturn rates per auditor and per item."""
     titles = ["Dispute", "Dealer", "Audit", "Standard", "Item", "Auditor", "Filed", "Reason", "Status", "Ruled by",
               "Why"]  # fmt: skip
@@ -615,7 +619,7 @@ def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
                 ws.write_number(row, col, fig.value, f.percent)
 
 
-def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
+def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     def t(key: str, **values: object) -> str:
         return hq_label(key, report.lang, **values)
 
@@ -665,7 +669,7 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
         write_text(ws, i, 1, text, f.wrap)
 
 
-def calibration_sheet(ws: Any, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
+def calibration_sheet(ws: Worksheet, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
     """The Calibration sheet: per auditor the severity and verdict, then per item the agreement (docs/calibration.md
     explains every column). Plain values, no formulas: the figures come from core/calibration.py."""
     t = calibration.thresholds

@@ -59,7 +59,7 @@ def dealer_file(
     return _send(
         name,
         PDF if kind == "pdf" else XLSX,
-        lambda target: render_dealer_pdf(service.workspace, wave, dealer_code, target, lang=lang, context=context),
+        lambda target: render_dealer_pdf(context, dealer_code, target, lang=lang),
     )
 
 
@@ -74,7 +74,7 @@ def region_pdf(request: Request, wave: str, region_code: str, service: Service, 
     return _send(
         name,
         PDF,
-        lambda target: render_region_pdf(service.workspace, wave, region_code, target, lang=lang, context=context),
+        lambda target: render_region_pdf(context, region_code, target, lang=lang),
     )
 
 
@@ -89,5 +89,5 @@ def network_workbook(request: Request, wave: str, service: Service, principal: V
     return _send(
         name,
         XLSX,
-        lambda target: write_network_workbook(service.workspace, wave, target, lang=lang, context=context),
+        lambda target: write_network_workbook(context, target, lang=lang),
     )
