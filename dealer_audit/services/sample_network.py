@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
+from dealer_audit.core.audit_form import audit_to_dict
 from dealer_audit.core.conditions import parse_condition
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context, item_fraction
@@ -44,7 +45,6 @@ from dealer_audit.core.standard import (
     ScaleRange,
     Wave,
 )
-from dealer_audit.formats.audit_json import audit_to_dict
 
 CHINA_TZ = timezone(timedelta(hours=8))
 DEALER_COLUMNS = (

@@ -170,7 +170,7 @@ def audit_digest(audit: Audit) -> str:
     Left out: the revision (HQ bumps it on replacement), the source (a file name), the format header, and the
     standard hash (fixed by the standard id+version, which the repository checks separately).
     """
-    from dealer_audit.formats.audit_json import audit_to_dict
+    from dealer_audit.core.audit_form import audit_to_dict
 
     data = audit_to_dict(audit)
     for key in ("format", "format_version", "revision"):
