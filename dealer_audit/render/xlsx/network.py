@@ -42,6 +42,7 @@ from dealer_audit.core.report_model import (
     DealerLine,
     NetworkReport,
     StandardColumns,
+    label_format,
 )
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
@@ -55,9 +56,8 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
-from dealer_audit.render.xlsx.network_labels import hq_label
 
-ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
+ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in report_model.LABELS
     ("dealer", "col_dealer", 10),
     ("audit", "col_audit", 38),
     ("standard", "col_standard", 16),
@@ -66,7 +66,7 @@ ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in netw
     ("value", "col_value", 14),
     ("earned", "col_earned", 8),
     ("possible", "col_possible", 8),
-    ("note", "col_note", 40),
+    ("hq_note", "col_note", 40),
     ("evidence", "col_evidence", 20),
 )
 COL_EARNED, COL_POSSIBLE = 6, 7
@@ -121,7 +121,7 @@ def _numbered(base: str, k: int) -> str:
 
 def _answers(sheets_in: list[Worksheet], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
     """The long Answers sheet(s); returns where each audit's section blocks are."""
-    titles = [hq_label(c[0], report.lang) for c in ANSWER_COLUMNS]
+    titles = [label_format(c[0], report.lang) for c in ANSWER_COLUMNS]
     widths = [c[2] for c in ANSWER_COLUMNS]
     pending = list(sheets_in)
     sheets: list[str] = []
@@ -231,7 +231,7 @@ class _Layout:
         return len(self.fixed) + len(self.section_cols)
 
 
-AUDIT_FIXED = (  # labels (network_labels.LABELS)
+AUDIT_FIXED = (  # labels (report_model.LABELS)
     "audit",
     "dealer",
     "region",
@@ -265,7 +265,7 @@ def _audits(
     """The Audits sheet(s); returns per (dealer, standard) the sheet and the 1-based row block of its audits."""
     layout = _audit_layout(report.standards)
     std_by_id = {s.standard_id: s for s in report.standards}
-    titles = [hq_label(key, report.lang) for key in AUDIT_FIXED]
+    titles = [label_format(key, report.lang) for key in AUDIT_FIXED]
     titles += [f"{s.standard_id} / {c.title}" for s in report.standards for c in s.sections]
     widths = [38, 10, 10, 16, 9, 9, 12, 11, 9, 8, 8, 24, 12] + [11] * len(layout.section_cols)
     blocks: dict[str, tuple[str, int, int]] = {}
@@ -344,7 +344,7 @@ def _dealers(
     wb: Workbook, ws: Worksheet, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]
 ) -> None:
     def t(key: str, **values: object) -> str:
-        return hq_label(key, report.lang, **values)
+        return label_format(key, report.lang, **values)
 
     fixed = [
         t("dealer"),
@@ -532,7 +532,7 @@ def _xl_text(text: str) -> str:
 
 def _compliance(ws: Worksheet, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
     keys = ["scope", "standard", "section", *(["item"] if with_item else []), "text", "applicable", "passed"]
-    titles = [hq_label(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
+    titles = [label_format(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
     widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11, 10, 10]
     _write_header(ws, titles, f.header, widths)
     for i, line in enumerate(lines, start=1):
@@ -621,7 +621,7 @@ def _disputes(ws: Worksheet, f: _Formats, report: NetworkReport) -> None:
 
 def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     def t(key: str, **values: object) -> str:
-        return hq_label(key, report.lang, **values)
+        return label_format(key, report.lang, **values)
 
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
@@ -662,27 +662,45 @@ def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: li
     lines.append((t("column"), t("meaning")))
     lines.extend((t(title), t(meaning)) for title, meaning, _ in ANSWER_COLUMNS)
     lines.append(("", ""))
-    lines.append((t("note"), t("about_text")))
+    lines.append((t("hq_note"), t("about_text")))
     ws.write_string(0, 0, report.t("network_report"), f.title)
     for i, (key, text) in enumerate(lines, start=2):
         write_text(ws, i, 0, key, f.bold)
         write_text(ws, i, 1, text, f.wrap)
 
 
+CALIBRATION_AUDITOR_COLUMNS = (  # labels (report_model.LABELS)
+    "auditor", "cal_audits", "cal_shared_units", "cal_vs_consensus", "cal_low", "cal_high", "cal_dealer_adjusted",
+    "cal_low", "cal_high", "cal_drift", "cal_outside", "cal_why",
+)  # fmt: skip
+CALIBRATION_ITEM_COLUMNS = (
+    "standard", "item", "text", "cal_level", "cal_units", "cal_coefficient", "cal_ac", "cal_low", "cal_high",
+    "cal_alpha", "cal_low", "cal_high", "cal_poor", "cal_ambiguous", "cal_driven_by",
+)  # fmt: skip
+
+
 def calibration_sheet(ws: Worksheet, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
     """The Calibration sheet: per auditor the severity and verdict, then per item the agreement (docs/calibration.md
     explains every column). Plain values, no formulas: the figures come from core/calibration.py."""
     t = calibration.thresholds
-    ws.write_string(0, 0, f"Calibration · wave {calibration.wave} · {len(calibration.units)} shared units", f.title)
+
+    def say(key: str, **values: object) -> str:
+        return label_format(key, lang, **values)
+
+    ws.write_string(0, 0, say("cal_title", wave=calibration.wave, units=len(calibration.units)), f.title)
     ws.write_string(
         1,
         0,
-        f"Severity in index points (+ = more generous than colleagues); tolerance ±{t.severity_tolerance:g}. "
-        f"Poor agreement: AC1/AC2 < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC1/AC2 < {t.good_ac:g}; "
-        f"at least {t.min_units} shared units.",
+        say(
+            "cal_explain",
+            tolerance=f"{t.severity_tolerance:g}",
+            poor_ac=f"{t.poor_ac:g}",
+            poor_alpha=f"{t.poor_alpha:g}",
+            good_ac=f"{t.good_ac:g}",
+            min_units=t.min_units,
+        ),
     )
-    head = ["Auditor", "Audits", "Shared units", "vs consensus", "low", "high", "Dealer-adjusted", "low", "high"]
-    head += ["Drift", "Outside tolerance", "Why"]
+    head = [say(key) for key in CALIBRATION_AUDITOR_COLUMNS]
     row = 3
     for col, (title, width) in enumerate(zip(head, (16, 8, 8, 12, 8, 8, 14, 8, 8, 8, 10, 60), strict=True)):
         ws.write_string(row, col, title, f.header)
@@ -701,9 +719,7 @@ def calibration_sheet(ws: Worksheet, f: _Formats, calibration: Calibration, lang
         ws.write_string(row, 10, "yes" if a.outside else "no", f.fail if a.outside else f.passed)
         write_text(ws, row, 11, "; ".join(r.get(lang) for r in a.reasons))
     row += 2
-    head = ["Standard", "Item", "Text", "Level", "Units", "Coefficient", "AC", "low", "high", "alpha", "low", "high"]
-    head += ["Poor", "Ambiguous", "Driven by"]
-    for col, title in enumerate(head):
+    for col, title in enumerate(say(key) for key in CALIBRATION_ITEM_COLUMNS):
         ws.write_string(row, col, title, f.header)
     for i in calibration.items:
         row += 1
