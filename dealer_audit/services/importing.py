@@ -37,8 +37,9 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
+from dealer_audit.storage.audits import SaveOutcome
 from dealer_audit.storage.media import image_problem
-from dealer_audit.storage.repository import Repository, SaveOutcome
+from dealer_audit.storage.repository import Repository
 from dealer_audit.storage.workspace import Workspace
 
 Progress = Callable[[int, int, Path], None]  # (files done, files in total, file just finished)
