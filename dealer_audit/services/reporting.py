@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
@@ -429,7 +428,7 @@ def _mp_context() -> BaseContext:
     return multiprocessing.get_context()
 
 
-Task = tuple[Callable[..., RenderOutcome], tuple[Any, ...], int]  # (chunk function, its arguments, dealers in it)
+Task = tuple[Callable[..., RenderOutcome], tuple[object, ...], int]  # (chunk function, its arguments, dealers in it)
 
 
 def _run_chunks(

@@ -15,7 +15,7 @@ import io
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -56,6 +56,8 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCell,
+    TableCommand,
     band_color,
     styles,
 )
@@ -170,8 +172,8 @@ def _colored(text: str, colour: colors.Color, style: ParagraphStyle, st: Styles)
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
 
 
-def _header_style(extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
-    base: list[tuple[Any, ...]] = [
+def _header_style(extra: list[TableCommand] | None = None) -> TableStyle:
+    base: list[TableCommand] = [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
@@ -239,7 +241,7 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
     )
     head = [r.t("standard"), r.t("index"), r.t("ci95"), r.t("band"), r.t("delta_short"), r.t("visits")]
     aligns = ("left", "right", "right", "left", "right", "right")
-    rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
+    rows: list[list[TableCell]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
         colour = _change_colour(c.delta.value, c.change)
         delta = c.delta.text + (f" {c.change.short}" if c.change and c.delta.value is not None else "")
@@ -307,7 +309,7 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[Any]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
+    rows: list[list[TableCell]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
     if not r.notices:
         rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), ""])
     for n in r.notices:

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -473,9 +473,9 @@ def show_all(text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, ru
 
 def _show_mixed(
     code: list[str],
-    doc: Any,
-    escape: Any,
-    font: Any,
+    doc: PDFDocument,
+    escape: Callable[[str], str],
+    font: TTFont,
     fallback: tuple[frozenset[str], str, frozenset[str]],
     line: str,
     size: float,
