@@ -23,10 +23,13 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    incentives,
     keys,
+    kpis,
     plan,
     report,
     score,
+    self_assessment,
     serve,
     transfer,
     users,
@@ -104,6 +107,9 @@ for module in (
     keys,
     plan,
     coverage,
+    self_assessment,
+    kpis,
+    incentives,
 ):
     module.register(app)
 

@@ -23,6 +23,14 @@ def form(
         typer.Option("--output", "-o", dir_okay=False, help="Workbook to write (default: DEALER-WAVE.xlsx)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    self_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--self-assessment",
+            help="The dealer's own form (audit kind self; never counted in any score): the dealer fills it before "
+            "the visit, see docs/actions-and-disputes.md.",
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
 ) -> None:
@@ -31,6 +39,7 @@ def form(
     生成离线填写用的 Excel 稽核表（每项一行、下拉选项、表头锁定）。填好后用 `dealer-audit import` 导入。
     """
     from dealer_audit.capture.targets import resolve_target
+    from dealer_audit.core.answers import AuditKind
     from dealer_audit.errors import Conflict
     from dealer_audit.formats.form_xlsx import write_form
 
@@ -42,10 +51,13 @@ def form(
     with open_workspace(workspace, db) as ws:
         found_dealer, checklist = resolve_target(ws.repo, dealer, standard, wave)
         key = ws.form_key
-    write_form(checklist, found_dealer, wave, target, key=key)
+    kind = AuditKind.SELF if self_assessment else AuditKind.VISIT
+    write_form(checklist, found_dealer, wave, target, key=key, kind=kind)
     items = sum(1 for _ in checklist.items())
+    what = " (self-assessment form)" if self_assessment else ""
     console.out.print(
-        f"wrote {target}: {items} items of {checklist.id} {checklist.version} for {found_dealer.code}, wave {wave}",
+        f"wrote {target}{what}: {items} items of {checklist.id} {checklist.version} for {found_dealer.code}, "
+        f"wave {wave}",
         soft_wrap=True,
     )
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import WorkspaceOption, open_workspace
-
-PASSPHRASE_ENV = "DEALER_AUDIT_KEY_PASSPHRASE"
-KEYS_FOLDER = "keys"
 
 keys_app = typer.Typer(
     name="keys",
@@ -23,6 +19,8 @@ keys_app = typer.Typer(
 
 def passphrase(confirm: bool) -> str:
     """From $DEALER_AUDIT_KEY_PASSPHRASE (scripts, tests) or asked without echo."""
+    from dealer_audit.services.bundle_signatures import PASSPHRASE_ENV
+
     given = os.environ.get(PASSPHRASE_ENV)
     if given:
         return given
@@ -36,9 +34,10 @@ def init(
 ) -> None:
     """Make your key pair in the workspace's keys/ folder; send the .pub file to HQ to enrol it."""
     from dealer_audit.formats.signing import generate_keys, key_id_of
+    from dealer_audit.services.bundle_signatures import keys_folder
 
     with open_workspace(workspace) as ws:
-        folder = Path(ws.root) / KEYS_FOLDER
+        folder = keys_folder(ws)
     files = generate_keys(folder, auditor, passphrase(confirm=True))
     key_id = key_id_of(files.public_key.read_text(encoding="utf-8"))
     console.out.print(f"key {key_id} made for {auditor}", markup=False)

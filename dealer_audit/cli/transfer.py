@@ -152,18 +152,44 @@ def export(
     workspace: WorkspaceOption = None,
     db: DbOption = None,
     evidence_dir: EvidenceDirOption = None,
+    auditor: Annotated[
+        str | None,
+        typer.Option(
+            "--auditor",
+            help="Export only this auditor's audits and sign with keys/<auditor>.key "
+            "(default: the one auditor the audits name).",
+        ),
+    ] = None,
+    unsigned: Annotated[
+        bool, typer.Option("--unsigned", help="Do not sign (refused when the program requires signed bundles).")
+    ] = False,
 ) -> None:
-    """Write a bundle (audits + evidence, every file with its sha256) to send to HQ.
+    """Write a bundle (audits + evidence, every file with its sha256) to send to HQ, signed with your key.
 
-    导出数据包（稽核结果与证据文件，均带 sha256 校验）。
+    The passphrase of the key comes from $DEALER_AUDIT_KEY_PASSPHRASE or is asked.
+
+    导出数据包（稽核结果与证据文件，均带 sha256 校验），并用稽核员的密钥签名。
     """
+    from dealer_audit.cli.keys import passphrase
     from dealer_audit.services.importing import export_bundle
 
     if (audit is None) == (wave is None):
         raise typer.BadParameter("give exactly one of --audit ID or --wave W", param_hint="--audit/--wave")
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
-        result = export_bundle(ws, output, audit_id=audit, wave=wave)
+        result = export_bundle(
+            ws,
+            output,
+            audit_id=audit,
+            wave=wave,
+            auditor=auditor,
+            unsigned=unsigned,
+            passphrase=lambda: passphrase(confirm=False),
+        )
     console.out.print(f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)")
+    if result.signed_by:
+        console.out.print(f"signed by {result.signed_by} with key {result.key_id}", markup=False)
+    else:
+        console.err.print(f"note: {result.note}", markup=False, soft_wrap=True)
     if result.drafts:
         console.err.print(f"note: {result.drafts} of them not finalised yet (they travel as drafts)", markup=False)
 

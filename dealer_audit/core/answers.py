@@ -28,11 +28,16 @@ class AuditKind(StrEnum):
       by different auditors. It is a real visit and counts; the pair is also shared evidence for calibration.
     - `calibration`: an auditor's scoring of a recorded calibration scenario (named by `scenario`) that every
       auditor scores. It measures the auditor, not the dealer, and never counts in any dealer's figures.
+    - `self`: the dealer's self-assessment of the same standard, filled by dealer staff before the visit
+      (docs/actions-and-disputes.md, "Self-assessment"). `auditor` names the staff member who filled it (optional).
+      It is compared with the auditor's visits (core/self_assessment.py) and never enters any index, rank, alert,
+      calibration figure, action or dispute: the dealer does not get to mark its own homework.
     """
 
     VISIT = "visit"
     DOUBLE = "double"
     CALIBRATION = "calibration"
+    SELF = "self"
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,16 @@ class Audit:
 
     @property
     def counts_in_scores(self) -> bool:
-        """The one rule deciding whether an audit enters dealer, region and network figures: calibration
-        sessions never do, whatever dealer row they name."""
-        return self.kind is not AuditKind.CALIBRATION
+        """The one rule deciding whether an audit enters dealer, region and network figures (and so actions and
+        disputes): only an auditor's visit of the dealer does. Calibration sessions never do, whatever dealer row
+        they name; nor does a dealer's self-assessment."""
+        return self.kind in (AuditKind.VISIT, AuditKind.DOUBLE)
+
+    @property
+    def rates_auditor(self) -> bool:
+        """Whether the audit is an auditor's judgement, which calibration measures: every kind but the dealer's
+        self-assessment (dealer staff are not the auditors being calibrated)."""
+        return self.kind is not AuditKind.SELF
 
     def answer(self, item_id: str) -> Answer | None:
         return self.answers.get(item_id)

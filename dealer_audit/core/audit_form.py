@@ -16,8 +16,10 @@ Example::
                  "W05": {"value": "board.jpg", "evidence": [{"file": "board.jpg", "sha256": "…", "size": 1234,
                                                              "media_type": "image/jpeg"}]}}}
 
-`kind` (optional; absent = "visit") marks a double audit ("double") or a calibration session ("calibration",
-which then needs a `scenario` id and never counts in dealer scores) — see docs/calibration.md.
+`kind` (optional; absent = "visit") marks a double audit ("double"), a calibration session ("calibration",
+which then needs a `scenario` id and never counts in dealer scores) — see docs/calibration.md — or the dealer's
+self-assessment ("self": `auditor` then names the dealer staff member who filled it, and may be empty; it never
+counts in any score — see docs/actions-and-disputes.md).
 Answer values use the core representation (see core/answers.py); a multiple-choice value is a JSON list.
 Structural problems are reported with a JSON path (`answers.R04.value`); whether values fit the standard is
 checked later against the standard itself (core/validation), where the standard is known.

@@ -519,7 +519,8 @@ def calibrate(
     limits = thresholds or Thresholds()
     wave_list = tuple(dict.fromkeys([*waves, wave]))  # in the order given; `wave` last when not among them
     dealer_map = {d.code: d for d in dealers}
-    scored, problems = _score_all(standards, dealer_map, (a for a in audits if a.wave in wave_list), scores or {})
+    chosen = (a for a in audits if a.wave in wave_list and a.rates_auditor)  # self-assessments rate no auditor
+    scored, problems = _score_all(standards, dealer_map, chosen, scores or {})
     by_id = {s.audit.audit_id: s for s in scored}
     all_units = [
         (unit, [by_id[a.audit_id] for a in members if a.audit_id in by_id])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action, ActionStatus, requirement_texts, summarise_actions
 from dealer_audit.core.aggregate import (
@@ -31,6 +32,8 @@ from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.core.disputes import Dispute, DisputeStatus, dispute_rates
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest, RankRange, Significance
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
+from dealer_audit.core.self_assessment import SelfAssessmentGap
+from dealer_audit.core.self_assessment_view import REGION_LIMIT, SelfAssessmentView, self_assessment_views
 from dealer_audit.core.standard import (
     AnswerType,
     Band,
@@ -39,6 +42,9 @@ from dealer_audit.core.standard import (
     Item,
 )
 from dealer_audit.core.stats import Interval
+
+if TYPE_CHECKING:  # the KPI panels are built in core/kpi_report.py, which builds on this module's Figure
+    from dealer_audit.core.kpi_report import DealerKpiPanel, NetworkKpiPanel, RegionKpiPanel
 
 NA_TEXT = "N/A"
 
@@ -732,6 +738,8 @@ class DealerReport:
     # with (standard id, item id, requirement text) for each
     open_actions: tuple[Action, ...] = ()
     requirements: tuple[tuple[str, str, str], ...] = ()
+    self_assessment: tuple[SelfAssessmentView, ...] = ()  # the dealer's self audits against the visits
+    kpis: DealerKpiPanel | None = None  # measured KPIs, incentive tier, data-integrity flags (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -829,6 +837,8 @@ class RegionReport:
     repeats: tuple[DealerNotice, ...]
     footer: Footer
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
+    over_claims: tuple[SelfAssessmentView, ...] = ()  # the region's dealers that over-claim most (self-assessment)
+    kpis: RegionKpiPanel | None = None  # data-integrity flags and incentive lines (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -963,6 +973,8 @@ class NetworkReport:
     actions: tuple[ActionLine, ...] = ()  # every stored action (dealer-audit actions), by id
     disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
+    over_claims: tuple[SelfAssessmentView, ...] = ()  # every over-claiming dealer's self audit, most first
+    kpis: NetworkKpiPanel | None = None  # KPI and Incentives sheets, data-integrity flags (core/kpi_report.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -1209,6 +1221,7 @@ def build_dealer_report(
     history: Sequence[WaveResult] = (),
     stored_actions: Sequence[Action] = (),
     stored_disputes: Sequence[Dispute] = (),
+    self_assessments: Sequence[SelfAssessmentGap] = (),
 ) -> DealerReport:
     """Everything one dealer's PDF and workbook show, from the scored wave.
 
@@ -1405,6 +1418,7 @@ def build_dealer_report(
         requirements=tuple(
             (sid, item, text) for (sid, item), text in requirement_texts(standards, still_open, lang).items()
         ),
+        self_assessment=self_assessment_views(self_assessments, standards, [d.dealer], lang, dealer_code=dealer_code),
     )
 
 
@@ -1543,6 +1557,7 @@ def build_region_report(
     generated: str = "",
     most_failed: int = 10,
     stored_actions: Sequence[Action] = (),
+    self_assessments: Sequence[SelfAssessmentGap] = (),
 ) -> RegionReport:
     """The regional manager's view of one region in one wave; with `stored_actions`, the open and overdue
     actions per dealer as of the `generated` date."""
@@ -1635,6 +1650,9 @@ def build_region_report(
             generated,
         ),
         actions=_action_follow_up(members, stored_actions, generated, lang),
+        over_claims=self_assessment_views(
+            self_assessments, standards, (m.dealer for m in members), lang, region=region_code, ranked=True
+        )[:REGION_LIMIT],
     )
 
 
@@ -1768,6 +1786,7 @@ def build_network_report(
     others: Sequence[WaveResult] = (),
     stored_actions: Sequence[Action] = (),
     stored_disputes: Sequence[Dispute] = (),
+    self_assessments: Sequence[SelfAssessmentGap] = (),
 ) -> NetworkReport:
     """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
 
@@ -1869,6 +1888,9 @@ def build_network_report(
             for d in stored_disputes
         ),
         dispute_rates=_dispute_rate_lines(result, audits, stored_disputes) if stored_disputes else (),
+        over_claims=self_assessment_views(
+            self_assessments, standards, (x.dealer for x in result.dealers), lang, ranked=True
+        ),
     )
 
 

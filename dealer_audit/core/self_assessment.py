@@ -14,15 +14,18 @@ problem of self-reported compliance. Rules:
 * The index gap is the self audit's gated index minus the mean index of the visits (0..100).
 
 Pure: callers pass the standard, the dealer, the self audit and the visits. Which audits are self-assessments
-is decided by the audit's kind (core/answers.py), outside this module.
+is decided by the audit's kind (core/answers.py); `wave_self_assessments` pairs every self audit of a wave with
+its visits, once for the CLI (services/self_assessment.py) and the reports (services/reporting.py) alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dealer_audit.core.answers import Audit
+from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import DealerLike, ItemScore, score_audit
 from dealer_audit.core.standard import Checklist
 from dealer_audit.core.stats import mean
@@ -55,6 +58,8 @@ class SelfAssessmentGap:
     self_index: float | None
     audited_index: float | None
     items: tuple[ItemGap, ...]
+    standard_version: str = ""  # the version both sides were scored with (the self audit's)
+    filled_by: str = ""  # the dealer staff member named on the self audit (its `auditor` field)
 
     @property
     def index_gap(self) -> float | None:
@@ -109,6 +114,8 @@ def self_assessment_gap(
         self_index=own.index,
         audited_index=mean([v.index for v in visit_scores if v.index is not None]),
         items=tuple(items),
+        standard_version=standard.version,
+        filled_by=self_audit.auditor,
     )
 
 
@@ -117,3 +124,45 @@ def largest_over_claims(gaps: Sequence[SelfAssessmentGap], limit: int = 10) -> l
     ranked = [g for g in gaps if g.over_claims or (g.index_gap or 0) > 0]
     ranked.sort(key=lambda g: (-len(g.over_claims), -(g.index_gap or 0.0), g.dealer_code, g.standard_id))
     return ranked[:limit]
+
+
+StandardKey = tuple[str, str]  # (standard id, version), as core/aggregate.py keys standards
+
+
+@dataclass(frozen=True)
+class WaveSelfAssessment:
+    """Every self audit of a wave compared with its dealer's visits, and the self audits that could not be."""
+
+    wave: str
+    gaps: tuple[SelfAssessmentGap, ...]  # by dealer code, standard, self audit id
+    skipped: tuple[str, ...] = ()  # why a self audit was left out (its standard or dealer is not loaded)
+
+
+def wave_self_assessments(
+    standards: Mapping[StandardKey, Checklist], dealers: Iterable[Dealer], audits: Iterable[Audit], wave: str
+) -> WaveSelfAssessment:
+    """Pair each self audit of `wave` (drafts too: a dealer's own form is a claim even before it is finalised)
+    with the visits that count in the dealer's scores: finalised audits of the same dealer, wave, standard id and
+    version (`Audit.counts_in_scores` decides; another version's items may differ, so it is not compared)."""
+    dealer_map = {d.code: d for d in dealers}
+    visits: dict[tuple[str, str, str], list[Audit]] = defaultdict(list)
+    own: list[Audit] = []
+    for audit in audits:
+        if audit.wave != wave:
+            continue
+        if audit.kind is AuditKind.SELF:
+            own.append(audit)
+        elif audit.counts_in_scores and audit.is_final:
+            visits[(audit.dealer_code, audit.standard_id, audit.standard_version)].append(audit)
+    gaps: list[SelfAssessmentGap] = []
+    skipped: list[str] = []
+    for audit in sorted(own, key=lambda a: (a.dealer_code, a.standard_id, a.audit_id)):
+        standard = standards.get((audit.standard_id, audit.standard_version))
+        dealer = dealer_map.get(audit.dealer_code)
+        if standard is None or dealer is None:
+            missing = f"standard {audit.standard_id} {audit.standard_version}" if standard is None else "dealer"
+            skipped.append(f"self audit {audit.audit_id} ({audit.dealer_code}): its {missing} is not loaded")
+            continue
+        pair = visits[(audit.dealer_code, audit.standard_id, audit.standard_version)]
+        gaps.append(self_assessment_gap(standard, dealer, audit, sorted(pair, key=lambda a: a.audit_id)))
+    return WaveSelfAssessment(wave, tuple(gaps), tuple(skipped))

@@ -10,6 +10,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # core/kpis.py and core/incentives.py build on LocalText from here
+    from dealer_audit.core.incentives import IncentiveRules
+    from dealer_audit.core.kpis import KpiDefinition
 
 LANGUAGES = ("zh", "en")
 
@@ -288,6 +293,8 @@ class Program:
     require_signatures: bool = False  # refuse bundles not signed by an enrolled, unrevoked auditor key
     source: str = ""
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
+    kpis: tuple[KpiDefinition, ...] = ()  # measured indicators beside the audits (docs/kpis-and-incentives.md)
+    incentives: IncentiveRules | None = None  # incentive tiers on the scorecard composite
 
     def wave(self, code: str) -> Wave | None:
         return next((w for w in self.waves if w.code == code), None)

@@ -6,12 +6,16 @@ Layout::
                               visit times), and every other member with its sha256 and size
     audits/<uuid>.json        one audit file each (formats/audit_json.py)
     evidence/<sha256><.ext>   evidence files, named by their content hash
+    manifest.json.minisig     optional: the auditor's minisign signature of manifest.json (formats/signing.py);
+                              the one member the manifest cannot list, since it signs the manifest
 
 `read_bundle` trusts nothing: a member whose path escapes the bundle (``../``, absolute, drive letters,
 backslashes, links), a member missing from the zip or present but not in the manifest, a wrong hash or size,
 an oversized member or bundle, a malformed manifest, an unknown format version, an audit that disagrees with
 its manifest entry, or evidence an audit cites but the bundle lacks — each is a Problem naming the bundle and
-the member, all raised together as one ValidationFailed, before anything is stored anywhere.
+the member, all raised together as one ValidationFailed, before anything is stored anywhere. The signature is
+only carried (with the exact manifest bytes it signs) on the `Bundle`: whether it is valid and whose it is
+needs the enrolled keys, which services/bundle_signatures.py checks.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -34,6 +38,7 @@ from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, V
 from dealer_audit.formats.audit_json import audit_from_json
 from dealer_audit.formats.files import write_atomically
 from dealer_audit.formats.json_input import parse_json
+from dealer_audit.formats.signing import SIGNATURE_MEMBER
 
 FORMAT = "dealer-audit/bundle"
 FORMAT_VERSION = 1
@@ -41,6 +46,7 @@ MANIFEST = "manifest.json"
 MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one photo or clip; larger is a mistake or an attack
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # a whole wave of one auditor, photos included
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+MAX_SIGNATURE_BYTES = 4096  # a .minisig is about 300 bytes, its trusted comment included
 MAX_MEMBERS = 100_000
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -65,6 +71,8 @@ class Bundle:
     created_by: str
     audits: tuple[Audit, ...]
     evidence: tuple[Member, ...]
+    manifest_bytes: bytes = b""  # exactly as in the zip: what a signature signs
+    signature: bytes | None = None  # the manifest.json.minisig member, unchecked (None: the bundle is unsigned)
 
     def evidence_by_sha256(self) -> dict[str, Member]:
         return {m.sha256: m for m in self.evidence}
@@ -108,12 +116,18 @@ def _find_evidence(evidence_dir: Path, sha256: str) -> Path | None:
 
 
 def write_bundle(
-    audits: Sequence[Audit], evidence_dir: Path, path: Path, created_by: str = "", exported_at: str | None = None
+    audits: Sequence[Audit],
+    evidence_dir: Path,
+    path: Path,
+    created_by: str = "",
+    exported_at: str | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
 ) -> Path:
     """Write audits and the evidence they cite (looked up by sha256 in `evidence_dir`) into a bundle zip.
 
     Refuses (NotFound) when an audit cites evidence the store lacks, so a bundle is never silently incomplete.
     The zip is written to a temporary file and renamed, so an interrupted export leaves no half bundle.
+    `sign` turns the manifest's exact bytes into a `.minisig` (services/bundle_signatures.py), written beside it.
     """
     if not audits:
         raise NotFound("nothing to export: no audits selected")
@@ -174,10 +188,14 @@ def write_bundle(
         "audits": entries,
         "members": members,
     }
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    signature = sign(manifest_bytes) if sign is not None else None
 
     def write_zip(temp: Path) -> None:
         with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+            archive.writestr(MANIFEST, manifest_bytes)
+            if signature is not None:
+                archive.writestr(SIGNATURE_MEMBER, signature)
             for name, payload in payloads:
                 if isinstance(payload, Path):
                     digest = hashlib.sha256(payload.read_bytes()).hexdigest()
@@ -269,6 +287,9 @@ def _manifest_members(
         if name in members or name == MANIFEST:
             problems.error(where(name), "member listed twice in the manifest")
             continue
+        if name == SIGNATURE_MEMBER:
+            problems.error(where(name), "the signature cannot be listed in the manifest it signs")
+            continue
         members[name] = entry
     raw_audits = manifest.get("audits")
     if not isinstance(raw_audits, list) or not raw_audits:
@@ -320,8 +341,7 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
                 continue
             elif name in by_name:
                 problems.error(where(name), "member appears twice in the zip")
-            elif info.file_size > (MAX_MANIFEST_BYTES if name == MANIFEST else max_member_bytes):
-                limit = MAX_MANIFEST_BYTES if name == MANIFEST else max_member_bytes
+            elif info.file_size > (limit := _member_limit(name, max_member_bytes)):
                 problems.error(where(name), f"member is {info.file_size:,} bytes; the limit is {limit:,}")
             else:
                 by_name[name] = info
@@ -368,8 +388,9 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
         # members: exactly those declared, each with the declared size and hash
         for name in sorted(set(declared) - set(by_name)):
             problems.error(where(name), "listed in the manifest but missing from the bundle")
-        for name in sorted(set(by_name) - set(declared) - {MANIFEST}):
+        for name in sorted(set(by_name) - set(declared) - {MANIFEST, SIGNATURE_MEMBER}):
             problems.error(where(name), "extra file not listed in the manifest")
+        signature = _read_signature(archive, by_name.get(SIGNATURE_MEMBER), problems, where)
         contents: dict[str, bytes] = {}
         for name in sorted(set(declared) & set(by_name)):
             entry = declared[name]
@@ -463,7 +484,30 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
         created_by=str(manifest.get("created_by", "")),
         audits=tuple(audits),
         evidence=evidence,
+        manifest_bytes=raw or b"",
+        signature=signature,
     )
+
+
+def _member_limit(name: str, max_member_bytes: int) -> int:
+    """The largest size a member may declare: the manifest and the signature have their own small limits."""
+    return {MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE_MEMBER: MAX_SIGNATURE_BYTES}.get(name, max_member_bytes)
+
+
+def _read_signature(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, problems: ProblemCollector, where: Callable[[str], Location]
+) -> bytes | None:
+    """The signature member's bytes (None when the bundle has none); a corrupt one is a problem like any member's."""
+    if info is None:
+        return None
+    try:
+        data = _read_limited(archive, info, MAX_SIGNATURE_BYTES)
+    except _CorruptMember as error:
+        problems.error(where(SIGNATURE_MEMBER), f"corrupt member: {error}")
+        return None
+    if data is None:
+        problems.error(where(SIGNATURE_MEMBER), f"member is larger than the limit of {MAX_SIGNATURE_BYTES:,} bytes")
+    return data
 
 
 def is_bundle(path: Path) -> bool:

@@ -4,9 +4,11 @@ Why a workbook: some auditors prefer Excel on the laptop (or print it). The form
 standard version and wave; only the yellow answer columns (answer, N/A, note, evidence files) and the auditor /
 visit-date cells are unlocked. A hidden `_meta` sheet names the standard (id, version, content hash), the
 dealer (with the attributes conditions read), the wave, the audit UUID (so importing the same workbook twice is
-idempotent) and a checksum of the item list. Reading regenerates every locked cell from the standard and
-compares, so a row that was reordered, deleted, inserted or edited outside the answer columns is found and
-named by its cell; every problem is reported at once as ``FILE!Sheet!Cell: what is wrong``.
+idempotent), a checksum of the item list and, for anything but an ordinary visit, the audit's `kind` (a dealer's
+self-assessment form says `self`: its header asks for the dealer staff member who fills it, not an auditor).
+Reading regenerates every locked cell from the standard and compares, so a row that was reordered, deleted,
+inserted or edited outside the answer columns is found and named by its cell; every problem is reported at once
+as ``FILE!Sheet!Cell: what is wrong``.
 
 Sheet protection has no password (Excel's is trivially removed anyway), so `_meta` is sealed instead: its last
 key row, ``seal``, holds an HMAC-SHA256 over every other `_meta` cell read (key/value rows and the item rows),
@@ -36,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.audit_form import evidence_name_problem
 from dealer_audit.core.conditions import BoolOp, Condition, ItemRef, parse_condition, walk
 from dealer_audit.core.dealers import Dealer
@@ -68,6 +70,8 @@ FIRST_ROW = 6
 AUDITOR_CELL = "B3"
 VISIT_CELL = "F3"
 META_ITEMS_ROW = 20  # _meta: key/value pairs above, one row per item (id, row) from here
+# kinds a fill-in form can carry: a calibration session needs its scenario id, which the form has no cell for
+FORM_KINDS = (AuditKind.VISIT, AuditKind.DOUBLE, AuditKind.SELF)
 
 YES_LABEL = "是/Yes"
 NO_LABEL = "否/No"
@@ -273,11 +277,15 @@ def write_form(
     audit_id: str | None = None,
     *,
     key: bytes,
+    kind: AuditKind = AuditKind.VISIT,
 ) -> Path:
     """Write the fill-in workbook for one dealer, standard version and wave; returns the path written.
 
     `key` is the workspace's form key: `_meta` is sealed with it and only a workspace holding the same key
-    reads the workbook back."""
+    reads the workbook back. `kind` (one of FORM_KINDS) is sealed into `_meta`; a `self` form is the dealer's
+    self-assessment (docs/actions-and-disputes.md)."""
+    if kind not in FORM_KINDS:
+        raise ValueError(f"a fill-in form cannot carry kind {kind.value!r}")
     path = Path(path)
     attributes = dict(dealer_context(dealer))
     workbook = Workbook()
@@ -288,14 +296,16 @@ def write_form(
     meta = workbook.create_sheet(META)
 
     title = f"{standard.title.zh} / {standard.title.en} — {standard.id} {standard.version}"
+    if kind is AuditKind.SELF:
+        title += " — 经销商自评 Dealer self-assessment"
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = "经销商 Dealer"
     _set_text(sheet[DEALER_CELL], f"{dealer.code} {option_label(dealer.name.zh, dealer.name.en, '')}".strip())
     sheet["E2"] = "波次 Wave"
     _set_text(sheet[WAVE_CELL], wave)
-    sheet["A3"] = "稽核员 Auditor"
-    sheet["E3"] = "访问日期 Visit date"
+    sheet["A3"] = "填写人 Filled in by" if kind is AuditKind.SELF else "稽核员 Auditor"
+    sheet["E3"] = "填写日期 Date" if kind is AuditKind.SELF else "访问日期 Visit date"
     sheet["A4"] = (
         "只填写黄色单元格（答案、不适用、备注、证据文件）；灰色行不适用于本经销商。"
         " Fill in the yellow cells only (answer, N/A, note, evidence files); grey rows do not apply to this dealer."
@@ -402,6 +412,8 @@ def write_form(
         ("first_row", FIRST_ROW),
         ("generated_at", datetime.now(UTC).replace(microsecond=0).isoformat()),
     ]
+    if kind is not AuditKind.VISIT:  # absent = an ordinary visit, as in every form made before kinds existed
+        entries.append(("kind", kind.value))
     for n, (name, value) in enumerate(entries, 1):
         meta.cell(n, 1, name)
         meta.cell(n, 2, value)
@@ -547,6 +559,13 @@ class _Reader:
         ]
         if missing:
             raise self.fatal(f"_meta lacks {', '.join(missing)}", sheet=META)
+        kind_text = str(meta.get("kind") or AuditKind.VISIT.value)
+        if kind_text not in {k.value for k in FORM_KINDS}:
+            raise self.fatal(
+                f"_meta kind {kind_text!r} is not one of {', '.join(k.value for k in FORM_KINDS)} / 表单类型无效",
+                sheet=META,
+            )
+        meta["kind"] = AuditKind(kind_text)
         try:
             meta["dealer_attributes"] = parse_json(str(meta.get("dealer_attributes") or "{}"), f"{self.file}!{META}")
         except ValidationFailed:
@@ -708,6 +727,7 @@ class _Reader:
             answers=answers,
             standard_hash=str(meta.get("standard_hash") or ""),
             source=self.path.name,
+            kind=meta["kind"],
         )
         self.problems.extend(located(audit_issues(audit), lambda field: self.cell_of(field, cells)))
         if not self.problems.has_errors:

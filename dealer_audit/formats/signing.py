@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import os
+import string
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import minisign
 
@@ -23,6 +25,8 @@ from dealer_audit.errors import DealerAuditError
 KDF_OPSLIMIT = 1 << 21
 KDF_MEMLIMIT = 1 << 26
 SIGNATURE_MEMBER = "manifest.json.minisig"
+# py-minisign accepts only printable ASCII and tabs in comments: anything else (王芳) is percent-encoded
+_COMMENT_SAFE = "".join(c for c in string.printable if c.isprintable() and c not in "%\t" and not c.isalnum())
 
 
 class SignatureError(DealerAuditError):
@@ -41,6 +45,17 @@ class SignatureCheck:
 
     key_id: str
     trusted_comment: str
+
+
+def comment_text(text: str) -> str:
+    """`text` as a comment may hold it: printable ASCII as is, anything else (王芳, tabs, line breaks) as UTF-8
+    percent-escapes (王芳 → %E7%8E%8B%E8%8A%B3), which `comment_value` turns back."""
+    return quote(text, safe=_COMMENT_SAFE)
+
+
+def comment_value(text: str) -> str:
+    """The text `comment_text` encoded."""
+    return unquote(text)
 
 
 def key_id_of(public_key_text: str) -> str:
@@ -65,9 +80,10 @@ def generate_keys(folder: Path, auditor_id: str, passphrase: str, *, overwrite: 
         raise SignatureError(f"{secret_path} already exists: keep it, or remove it first to make a new key")
     pair = minisign.KeyPair.generate()
     pair.secret_key.encrypt(passphrase, opslimit=KDF_OPSLIMIT, memlimit=KDF_MEMLIMIT)
-    secret_text = f"untrusted comment: dealer-audit secret key of {auditor_id}\n".encode() + pair.secret_key.to_base64()
+    who = comment_text(auditor_id)
+    secret_text = f"untrusted comment: dealer-audit secret key of {who}\n".encode() + pair.secret_key.to_base64()
     public = pair.public_key
-    public_text = f"untrusted comment: dealer-audit public key of {auditor_id}\n".encode() + public.to_base64()
+    public_text = f"untrusted comment: dealer-audit public key of {who}\n".encode() + public.to_base64()
     descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(secret_text + b"\n")

@@ -24,6 +24,7 @@ from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
 from dealer_audit.services.importing import import_paths, load_standards_into
+from dealer_audit.services.kpis import import_sample_kpis
 from dealer_audit.services.reporting import RenderOutcome, WaveContext, prepare_wave, render_all
 from dealer_audit.storage.workspace import Workspace
 
@@ -204,6 +205,11 @@ def run_demo(
         summary.dealers = len(dealer_list)
         return f"{len(dealer_list)} dealers"
 
+    def signed_bundle() -> str:  # issue 16: one auditor's wave travels signed from a laptop (services/demo_signing.py)
+        from dealer_audit.services.demo_signing import run_signed_bundle
+
+        return run_signed_bundle(state.ws, checklists, samples / WAVE_FOLDERS[-1])
+
     def audits() -> str:
         folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
         result = import_paths(state.ws, folders)
@@ -257,7 +263,9 @@ def run_demo(
         stage("workspace", [], workspace)
         stage("standards", ["workspace"], standards)
         stage("dealers", ["standards"], dealers)
+        stage("signed bundle", ["dealers"], signed_bundle)
         stage("import", ["dealers"], audits)
+        stage("kpis", ["import"], lambda: import_sample_kpis(state.ws.repo, samples))  # services/kpis.py
         stage("actions and disputes", ["import"], loop)
         stage("scoring", ["import"], scoring)
         stage("reports", ["scoring"], reports)

@@ -115,7 +115,7 @@ def _disputable(repo: Repository, wave: str) -> tuple[str, str, str] | None:
     for audit in sorted(repo.list_audits(wave=wave, status="finalised"), key=lambda a: (a.dealer_code, a.audit_id)):
         standard = standards.get((audit.standard_id, audit.standard_version))
         dealer = dealers.get(audit.dealer_code)
-        if standard is None or dealer is None:
+        if standard is None or dealer is None or not audit.counts_in_scores:
             continue
         items = standard.items_by_id
         for score in score_audit(standard, audit, dealer).items:

@@ -39,7 +39,7 @@ def issue_reports(
     if dealer_code is not None:
         codes = [repo.get_dealer(dealer_code).code]
     else:
-        codes = sorted({a.dealer_code for a in repo.list_audits(wave=wave, status="finalised")})
+        codes = sorted({a.dealer_code for a in repo.list_audits(wave=wave, status="finalised") if a.counts_in_scores})
         if not codes:
             raise NotFound(f"no finalised audits in wave {wave}: no report to issue / 该轮次没有已完成的稽核")
     return repo.record_issue(wave, codes, issued_on, who), len(codes)
@@ -69,6 +69,11 @@ def file_dispute(
     audit = repo.get_audit(audit_id)
     if not audit.is_final:
         raise Conflict(f"audit {audit.audit_id} is a draft: only finalised audits can be disputed")
+    if not audit.counts_in_scores:
+        raise Conflict(
+            f"audit {audit.audit_id} is a {audit.kind.value} audit, which counts in no score: there is no finding "
+            f"to dispute / 该稽核（{audit.kind.value}）不计入任何得分，无可申诉的结论"
+        )
     standard = repo.get_standard(audit.standard_id, audit.standard_version)
     if item_id not in standard.items_by_id:
         raise NotFound(f"standard {standard.id} {standard.version} has no item {item_id}")
@@ -152,7 +157,7 @@ def _close_overturned_action(repo: Repository, dispute: Dispute, who: str) -> No
         return
     dealer = repo.get_dealer(dispute.dealer_code)
     for audit in repo.list_audits(wave=dispute.wave, dealer_code=dispute.dealer_code, status="finalised"):
-        if audit.standard_id != dispute.standard_id:
+        if audit.standard_id != dispute.standard_id or not audit.counts_in_scores:
             continue
         score = score_audit(repo.get_standard(audit.standard_id, audit.standard_version), audit, dealer)
         if any(i.item_id == dispute.item_id and i.failed for i in score.items):
@@ -178,7 +183,7 @@ def rates(repo: Repository, wave: str | None = None) -> Rates:
     for audit in audits:
         standard = standards.get((audit.standard_id, audit.standard_version))
         dealer = dealers.get(audit.dealer_code)
-        if standard is None or dealer is None:
+        if standard is None or dealer is None or not audit.counts_in_scores:
             continue
         for item in score_audit(standard, audit, dealer).items:
             if item.failed and not item.bonus:

@@ -367,10 +367,11 @@ class _Importer:
                         "found next to the file; the audit is stored without its bytes"
                     )
 
-    def _save(self, audits: Sequence[Audit], result: FileResult, path: Path) -> None:
-        outcomes = self.repo.save_audits(
-            audits, replace=self.replace, who=self.who, why=f"import of {path.name}" if self.replace else ""
-        )
+    def _save(
+        self, audits: Sequence[Audit], result: FileResult, path: Path, trail: tuple[str, str] | None = None
+    ) -> None:
+        why = f"import of {path.name}" if self.replace or trail else ""
+        outcomes = self.repo.save_audits(audits, replace=self.replace, who=self.who, why=why, trail=trail)
         for audit, outcome in zip(audits, outcomes, strict=True):
             self._record(result, audit, outcome)
 
@@ -413,8 +414,11 @@ class _Importer:
         writes the same bytes); files this import added are removed again when the transaction fails.
         """
         from dealer_audit.formats.bundle import read_bundle
+        from dealer_audit.services.bundle_signatures import TRAIL_ACTION, check_bundle_signature
 
         bundle = read_bundle(path)
+        signer, notes = check_bundle_signature(self.repo, bundle)  # refuses before anything is stored
+        result.warnings.extend(notes)
         audits = [replace(a, source=str(path)) for a in bundle.audits]
         for audit in audits:
             result.warnings.extend(str(p) for p in self.check(audit, str(path)))
@@ -438,7 +442,7 @@ class _Importer:
                 _refuse_bad_image(data, Location(file=str(path), path=member.name))
                 store.add_bytes(data, file_name, expected_sha256=member.sha256)
                 added.append(member.sha256)
-            self._save(audits, result, path)
+            self._save(audits, result, path, (TRAIL_ACTION, signer.trail_details()) if signer else None)
         except BaseException:
             self._forget_evidence(added)
             raise
@@ -559,13 +563,25 @@ class ExportResult:
     audits: int
     evidence_files: int
     drafts: int = 0  # not yet finalised: HQ receives them as drafts
+    signed_by: str = ""  # the auditor whose key signed the manifest ('' unsigned)
+    key_id: str = ""
+    note: str = ""  # why the bundle is not signed
 
 
 def export_bundle(
-    workspace: Workspace, output: Path, audit_id: str | None = None, wave: str | None = None
+    workspace: Workspace,
+    output: Path,
+    audit_id: str | None = None,
+    wave: str | None = None,
+    auditor: str | None = None,
+    unsigned: bool = False,
+    passphrase: Callable[[], str] = lambda: "",
 ) -> ExportResult:
-    """Write one audit (`audit_id`, a unique prefix is fine) or a whole wave into a bundle zip."""
+    """Write one audit (`audit_id`, a unique prefix is fine) or a whole wave into a bundle zip, signed with the
+    auditor's key when the workspace has one (services/bundle_signatures.py: `auditor` picks whose audits and
+    key, `unsigned` skips signing where the program allows, `passphrase` is asked only when a key is found)."""
     from dealer_audit.formats.bundle import write_bundle
+    from dealer_audit.services.bundle_signatures import check_export_auditor, plan_signing
 
     if (audit_id is None) == (wave is None):
         raise NotFound("choose what to export: an audit id or a wave")
@@ -577,9 +593,16 @@ def export_bundle(
         if not audits:
             waves = [w.code for w in repo.list_waves()]
             raise NotFound(f"no audits in wave {wave}" + (f"; waves: {', '.join(waves)}" if waves else ""))
-    write_bundle(audits, workspace.evidence_dir, Path(output))
+    if auditor:
+        audits = check_export_auditor(audits, auditor)
+    signing = plan_signing(workspace, audits, Path(output), auditor, unsigned, passphrase)
+    signer = signing.signer
+    write_bundle(audits, workspace.evidence_dir, Path(output), sign=signer.sign if signer else None)
     evidence = {ref.sha256 for a in audits for ans in a.answers.values() for ref in ans.evidence if ref.sha256}
-    return ExportResult(Path(output), len(audits), len(evidence), sum(1 for a in audits if not a.is_final))
+    drafts = sum(1 for a in audits if not a.is_final)
+    if signer is None:
+        return ExportResult(Path(output), len(audits), len(evidence), drafts, note=signing.note)
+    return ExportResult(Path(output), len(audits), len(evidence), drafts, signer.auditor, signer.key_id)
 
 
 # ---- standards -----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -29,6 +29,8 @@ from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
 from dealer_audit.core.disputes import Dispute
+from dealer_audit.core.incentives import Scorecard
+from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
 from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.report_model import (
     DealerReport,
@@ -42,8 +44,10 @@ from dealer_audit.core.report_model import (
     region_file_stem,
     safe_file_stem,
 )
+from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.storage.workspace import Workspace
 
@@ -64,11 +68,11 @@ class WaveContext:
     evidence_dir: Path | None
     generated: str  # ISO date printed in footers
     invariant: bool = False  # reportlab invariant output (tests, golden files)
-    font: str | None = (
-        None  # a CJK font for the PDFs; None: DEALER_AUDIT_CJK_FONT or the system's (render/pdf/fonts.py)
-    )
+    font: str | None = None  # a CJK font for the PDFs; None: DEALER_AUDIT_CJK_FONT or a system font
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
 
     @property
     def wave(self) -> str:
@@ -158,6 +162,8 @@ def prepare_wave(
         invariant=invariant,
         actions=tuple(repo.list_actions()),
         disputes=tuple(repo.list_disputes(wave=wave)),
+        self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        scorecard=scorecard_of(repo, result, history),
     )
 
 
@@ -193,7 +199,7 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
 
 
 def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> DealerReport:
-    return build_dealer_report(
+    report = build_dealer_report(
         context.result,
         dealer_code,
         context.standards,
@@ -203,22 +209,26 @@ def dealer_report(context: WaveContext, dealer_code: str, lang: str = "zh") -> D
         history=context.history,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=dealer_panel(context.scorecard, dealer_code, lang))
 
 
 def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> RegionReport:
-    return build_region_report(
+    report = build_region_report(
         context.result,
         region_code,
         context.standards,
         lang=lang,
         generated=context.generated,
         stored_actions=context.actions,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=region_panel(context.scorecard, region_code, lang))
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
-    return build_network_report(
+    report = build_network_report(
         context.result,
         context.standards,
         context.audits,
@@ -227,7 +237,9 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         others=others,
         stored_actions=context.actions,
         stored_disputes=context.disputes,
+        self_assessments=context.self_assessments,
     )
+    return replace(report, kpis=network_panel(context.scorecard, lang))
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:

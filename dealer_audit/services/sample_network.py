@@ -45,6 +45,7 @@ from dealer_audit.core.standard import (
     ScaleRange,
     Wave,
 )
+from dealer_audit.core.validation import applicable_items
 
 CHINA_TZ = timezone(timedelta(hours=8))
 DEALER_COLUMNS = (
@@ -802,6 +803,62 @@ def second_opinion(
         },
         kind=kind,
         scenario=scenario,
+        source="",
+    )
+
+
+def self_assessment_of(
+    visit: Audit,
+    standard: Checklist,
+    dealer: Dealer,
+    filled_by: str,
+    rng: random.Random,
+    *,
+    before: timedelta = timedelta(days=5),
+) -> Audit:
+    """The self-assessment an over-claiming dealer returns before `visit` (docs/actions-and-disputes.md): the
+    visit's answers with every yes/no item claimed compliant, knock-outs included — the dealer says yes where the
+    auditor saw no. Items a claim shows (e.g. the status board's details once the board "works") are claimed too
+    when they are yes/no; a claim that would hide an answered item or show another kind of item is not made, so
+    the form stays valid against the standard. Notes and photos stay only where the standard wants them on a
+    pass too."""
+    items = standard.items_by_id
+    answers = dict(visit.answers)
+
+    def shown(candidate: dict[str, Answer]) -> set[str]:
+        return {i.id for i in applicable_items(standard, replace(visit, answers=candidate), dealer)}
+
+    def claim(answer: Answer) -> Answer:
+        rule = items[answer.item_id].evidence
+        return replace(
+            answer,
+            value=items[answer.item_id].compliant_answer,
+            note=answer.note if rule.note is EvidenceWhen.ALWAYS else "",
+            evidence=answer.evidence if rule.photo is EvidenceWhen.ALWAYS else (),
+        )
+
+    layout = shown(answers)
+    for item in standard.items():
+        answer = answers.get(item.id)
+        if item.type is not AnswerType.YES_NO or answer is None or answer.value in (None, item.compliant_answer):
+            continue
+        claimed = {**answers, item.id: claim(answer)}
+        now = shown(claimed)
+        new = now - layout
+        if layout - now or any(items[i].type is not AnswerType.YES_NO for i in new):
+            continue
+        answers = {**claimed, **{i: claim(Answer(i)) for i in new}}
+        layout = now
+    start = (visit.visit_start or datetime(2026, 1, 1, tzinfo=CHINA_TZ)) - before
+    return replace(
+        visit,
+        audit_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        auditor=filled_by,
+        visit_start=start,
+        visit_end=start + timedelta(minutes=45),
+        answers={k: replace(a, answered_at=None) for k, a in answers.items()},
+        kind=AuditKind.SELF,
+        scenario="",
         source="",
     )
 

@@ -152,9 +152,17 @@ class AuditStore:
         return self.save_audits([audit], replace=replace, who=who, why=why)[0]
 
     def save_audits(
-        self, audits: Sequence[Audit], replace: bool = False, who: str = "", why: str = ""
+        self,
+        audits: Sequence[Audit],
+        replace: bool = False,
+        who: str = "",
+        why: str = "",
+        trail: tuple[str, str] | None = None,
     ) -> list[SaveOutcome]:
         """Store several audits in ONE transaction (a bundle): either all are stored or none is.
+
+        `trail` (action, details) adds that audit-trail row to every audit created or replaced, in the same
+        transaction (a verified bundle's signer: services/bundle_signatures.py).
 
         Outcomes are returned in input order. On any Conflict/NotFound nothing is written. Built for batches:
         existing audits, dealers and standards are looked up once per batch and new audits, answers and
@@ -227,6 +235,14 @@ class AuditStore:
                 session.execute(_audits.insert(), list(rows))
             self._insert_answer_rows(session, new_answers)
             self._insert_ignore(session, _waves, [{"code": w} for w in sorted({a.wave for a in audits})])
+            if trail is not None:
+                for index, outcome in outcomes.items():
+                    if outcome is not SaveOutcome.UNCHANGED:
+                        audit = audits[index]
+                        revision = session.execute(
+                            sa.select(_audits.c.revision).where(_audits.c.audit_id == audit.audit_id)
+                        ).scalar_one()
+                        self._trail(session, audit.audit_id, trail[0], who or audit.auditor, why, revision, trail[1])
             return [outcomes[i] for i in range(len(audits))]
 
         return self._write(work)

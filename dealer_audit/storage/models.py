@@ -301,6 +301,21 @@ class PlanVisitRow(SQLModel, table=True):
     planned_at: str = Field(max_length=40)
 
 
+class KpiValueRow(SQLModel, table=True):
+    """One measured KPI value of a dealer in a wave (DMS or survey vendor file); a re-import of the same file for
+    the wave replaces that file's rows (storage/kpis.py)."""
+
+    __tablename__ = "kpi_values"
+
+    wave: str = Field(primary_key=True, max_length=50)
+    dealer_code: str = Field(primary_key=True, max_length=50)
+    kpi_id: str = Field(primary_key=True, max_length=100)
+    value: float
+    base_n: int | None = None
+    source_file: str = Field(max_length=500, index=True)
+    imported_at: str = Field(max_length=40)
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -326,5 +341,6 @@ ALL_TABLES: list[Table] = [
         "auditors",
         "auditor_keys",
         "plan_visits",
+        "kpi_values",
     )
 ]

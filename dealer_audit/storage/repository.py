@@ -45,7 +45,8 @@ API summary (each method is one transaction unless it says otherwise)::
 
 Each group of methods is a store of its own module, mixed in here (a newcomer finds a table's code by its name):
 storage/standards.py (standards, programs, waves), dealers.py, audits.py (whole audits, trail, evidence),
-answers.py (one answer at a time, finalising), accounts.py, actions.py, disputes.py, field_operations.py.
+answers.py (one answer at a time, finalising), accounts.py, actions.py, disputes.py, field_operations.py,
+kpis.py.
 This module opens the database and runs transactions (`_write` with retries, `_read`) for all of them.
 
 Changing a finalised audit (save_answer/delete_answer) needs `why`: it bumps the revision and writes an
@@ -101,6 +102,7 @@ from dealer_audit.storage.db import (
 from dealer_audit.storage.dealers import DealerSaveResult, DealerStore
 from dealer_audit.storage.disputes import DisputeStore
 from dealer_audit.storage.field_operations import FieldOperationsStore
+from dealer_audit.storage.kpis import KpiValueStore
 from dealer_audit.storage.standards import StandardStore
 
 _RETRIES = 6
@@ -117,6 +119,7 @@ class Repository(
     ActionStore,
     DisputeStore,
     FieldOperationsStore,
+    KpiValueStore,
 ):
     """Storage for one database. Thread-compatible (one per thread); processes may share a database."""
 

@@ -6,9 +6,28 @@ bar lengths and colours, and its display `text` (rounded as in the PDFs) for eve
 
 from __future__ import annotations
 
-from dealer_audit.core.report_model import DealerReport, RegionReport, fmt_number
+from dealer_audit.core.report_model import DealerReport, Figure, RegionReport, Span, fmt_number
+from dealer_audit.web.i18n import words_under
 
 Json = dict[str, object]
+
+
+def _ends(span: Span | None) -> list[float | None]:
+    """[low, high] of a 95% interval for a whisker ([None, None] draws none)."""
+    return [None, None] if span is None else [span.low.value, span.high.value]
+
+
+def _row(title: str, index: Figure, span: Span | None, shrunk: Figure, visits: int | None) -> Json:
+    return {
+        "name": title,
+        "value": index.value,
+        "text": index.text,
+        "interval": _ends(span),
+        "interval_text": span.text if span else "",
+        "shrunk": shrunk.value,
+        "shrunk_text": shrunk.text,
+        "one_visit": visits == 1 and span is not None,
+    }
 
 
 def band_chart(report: RegionReport) -> Json:
@@ -38,6 +57,9 @@ def section_chart(report: DealerReport) -> Json:
     return {
         "categories": [s.title for s in sections],
         "standards": [standards.get(s.standard_id, s.standard_id) for s in sections],
+        "intervals": [_ends(s.interval) for s in sections],  # the whisker on the dealer's bar
+        "interval_texts": [s.interval.text if s.interval else "" for s in sections],
+        "interval_name": report.t("ci95"),
         "series": [
             {
                 "name": report.t(key),
@@ -46,6 +68,18 @@ def section_chart(report: DealerReport) -> Json:
             }
             for key, attr in (("this_dealer", "dealer"), ("region_avg", "region"), ("network_avg", "network"))
         ],
+    }
+
+
+def indices_chart(report: DealerReport) -> Json:
+    """The composite (on the program's scale) and each standard's index (0..100), each with its 95% interval as a
+    whisker and its shrunken estimate as a marker: the key-figure table of the dealer PDF as a picture."""
+    return {
+        "composite": _row(report.composite_name, report.composite, report.interval, report.shrunk, None),
+        "scale": report.scale,
+        "checklists": [_row(c.title, c.index, c.interval, c.shrunk, c.n_audits) for c in report.checklists],
+        "names": {"index": report.t("index"), "ci": report.t("ci95"), "shrunk": report.t("shrunk")},
+        "one_visit": words_under("precision", report.lang)["one_visit"],
     }
 
 
@@ -71,4 +105,4 @@ def region_charts(report: RegionReport) -> Json:
 
 
 def dealer_charts(report: DealerReport) -> Json:
-    return {"sections": section_chart(report), "trend": trend_chart(report)}
+    return {"sections": section_chart(report), "trend": trend_chart(report), "indices": indices_chart(report)}

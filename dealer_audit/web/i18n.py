@@ -227,7 +227,60 @@ WORDS: dict[str, tuple[str, str]] = {
     "capture.err.unknown_standard": ("没有标准“{standard}”。", "There is no standard “{standard}”."),
     "capture.err.unknown_wave": ("没有批次“{wave}”。", "There is no wave “{wave}”."),
     "capture.err.no_auditor": ("请填写稽核员姓名。", "Enter the auditor's name."),
+    # how sure a figure is (the look pages' precision columns, hover texts and help line; docs/scoring.md §9)
+    "precision.ci": ("95%区间", "95% interval"),
+    "precision.shrunk": ("收缩估计", "Shrunken estimate"),
+    "precision.shrunk_short": ("收缩估计", "Shrunken"),
+    "precision.raw": ("原始", "raw"),
+    "precision.change": ("变化判断", "Real or noise"),
+    "precision.rank_range": ("排名区间", "Rank range"),
+    "precision.rank_range_region": ("区域排名区间", "Rank range (region)"),
+    "precision.rank_range_network": ("全网排名区间", "Rank range (network)"),
+    "precision.one_visit": ("仅一次走访", "one visit"),
+    "precision.indices_chart": ("各标准指数与综合指数（含95%区间）", "Indices and composite with their 95% intervals"),
+    "precision.help_title": ("这些数字有多可靠？", "How sure are these figures?"),
+    "precision.ci_help": (
+        "95%区间：该店真实水平很可能所处的范围。它来自全网同一家店多次走访之间的波动（按标准汇总），"
+        "所以只走访过一次的店也有区间，只是更宽。两家店的区间大幅重叠时，走访无法区分它们的高低。",
+        "95% interval: the range the dealer's true level very likely lies in. It comes from how much visits to the "
+        "same dealer differ, pooled over every dealer of the network visited more than once, so a dealer with one "
+        "visit has an interval too — a wider one. Where two dealers' intervals overlap widely, the visits cannot "
+        "tell them apart.",
+    ),
+    "precision.shrunk_help": (
+        "收缩估计：把该店得分向全网平均拉近后的数值，走访越少拉得越多（经验贝叶斯）。用于排名或奖励决策，"
+        "原始指数照常显示，从不被它替代。",
+        "Shrunken estimate: the dealer's figure pulled toward the network mean, the more so the fewer its visits "
+        "(empirical Bayes). Use it for ranking or reward decisions; the raw index is always shown beside it and "
+        "never replaced by it.",
+    ),
+    "precision.change_help": (
+        "变化判断：与上批次相比的变化是否超出走访误差。“显著”：超出误差（Welch t 检验，"
+        "全网按 Benjamini–Hochberg 校正多重比较）；“在误差范围内”：可能只是偶然；“数据不足”：无法检验。",
+        "Real or noise: whether the change since last wave is larger than visit-to-visit noise. 'significant': "
+        "beyond noise (Welch's t test, Benjamini–Hochberg across the network for many comparisons); 'within "
+        "noise': may be chance; 'insufficient data': cannot be tested.",
+    ),
+    "precision.rank_help": (
+        "排名区间：按各店的区间模拟 1,000 次排名后，该店很可能所处的最好与最差名次。",
+        "Rank range: the best and worst rank the dealer plausibly holds, from 1,000 rankings simulated from every "
+        "dealer's interval.",
+    ),
+    "precision.one_visit_help": (
+        "仅一次走访：该数字只基于一次走访，单次走访可能偏离该店的常态，区间相应较宽。",
+        "One visit: the figure rests on a single visit, which can stray from the dealer's usual level; its interval "
+        "is correspondingly wide.",
+    ),
+    "precision.doc_ref": ("详见 docs/scoring.md §9", "Details: docs/scoring.md §9"),
 }
+
+
+def words_under(prefix: str, lang: str) -> dict[str, str]:
+    """Every word whose key starts with `prefix.`, keyed by the rest: a template that shows one feature's many
+    texts (the precision help) takes them as one mapping instead of one `t()` call each."""
+    k = 0 if lang.startswith("zh") else 1
+    start = prefix + "."
+    return {key[len(start) :]: pair[k] for key, pair in WORDS.items() if key.startswith(start)}
 
 
 def translate(key: str, lang: str, **params: object) -> str:

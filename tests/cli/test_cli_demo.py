@@ -46,7 +46,7 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     assert "2026-Q4" in result.output
     assert "GZ001" in result.output
     assert f"dealer-audit serve -w {tmp_path}" in result.output.replace("\n", "")  # how to open it in the browser
-    assert "263 audits" in result.output
+    assert "264 audits" in result.output
     assert str(out) in result.output.replace("\n", "")
     # the loop: actions returned and verified, repeats reopened, a dispute overturned that moved the score
     loop = next(line for line in result.output.splitlines() if line.startswith("Actions and disputes:"))
@@ -68,7 +68,7 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     # running twice works: the demo workspace is recreated, the reports are rewritten
     again = invoke("demo", str(out), "--lang", "en")
     assert again.exit_code == 0, again.output
-    assert "263 audits" in again.output
+    assert "264 audits" in again.output
 
 
 def test_demo_refuses_to_wipe_a_folder_that_is_not_its_workspace(tmp_path: Path) -> None:

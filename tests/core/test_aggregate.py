@@ -295,3 +295,15 @@ def test_calibration_audits_never_count_and_double_audits_do() -> None:
     assert (with_double.n, with_double.index) == (2, 87.5)
     rescored = rescore_under(STD, program(), {STD.key: STD}, DEALERS, [*CURRENT, session], "2026-Q4")
     assert rescored.before == result([*CURRENT, session], previous=[])
+
+
+def test_self_assessments_never_count() -> None:
+    """A dealer's self audit (kind self) leaves every figure as it was: scores, ranks, alerts, previous-wave
+    deltas; the one rule is `Audit.counts_in_scores`."""
+    from dealer_audit.core.answers import AuditKind
+
+    claim = replace(audit(STD, "D3", audit_id="self", **YES), kind=AuditKind.SELF, auditor="店长")
+    earlier = replace(audit(STD, "D4", wave="2026-Q3", audit_id="self-q3", **YES), kind=AuditKind.SELF)
+    assert result([*CURRENT, claim], previous=[*PREVIOUS, earlier]) == result(CURRENT)
+    assert not claim.counts_in_scores and not claim.rates_auditor
+    assert replace(claim, kind=AuditKind.CALIBRATION).rates_auditor  # calibration measures the auditor

@@ -59,3 +59,16 @@ def test_a_double_audit_needs_each_auditors_own_audit() -> None:
 def test_audits_outside_the_plan_are_counted() -> None:
     coverage = wave_coverage("2026-Q4", [], [audit("E1", "A1", AuditStatus.FINALISED)], DEALERS, date(2026, 10, 9))
     assert coverage.unplanned_audits == 1
+
+
+def test_a_dealers_self_assessment_is_no_visit() -> None:
+    """The dealer's own form (kind self) neither completes a planned visit nor makes a dealer visited."""
+    from dataclasses import replace
+
+    from dealer_audit.core.answers import AuditKind
+
+    plan = [PlannedVisit("E1", "svc", "A1", date(2026, 10, 9))]
+    own = replace(audit("E1", "店长", AuditStatus.FINALISED), kind=AuditKind.SELF)
+    coverage = wave_coverage("2026-Q4", plan, [own], DEALERS, today=date(2026, 10, 7))
+    assert [v.state for v in coverage.visits] == [VisitState.PLANNED]
+    assert "E1" in [d.code for d in coverage.unvisited_dealers] and coverage.unplanned_audits == 0

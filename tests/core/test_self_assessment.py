@@ -51,3 +51,69 @@ def test_modest_dealer_has_no_over_claim(mini_standard: Any, sample_dealers: lis
         mini_standard, dealer, own.with_answer(Answer("R01", "yes")).with_answer(Answer("R04", 0)), [visit]
     )
     assert [g.self_audit_id for g in largest_over_claims([modest, bold, alone])] == [bold.self_audit_id]
+
+
+def test_wave_pairs_each_self_audit_with_the_counted_visits(
+    mini_standard: Any, sample_dealers: list[Any], make_audit: Any
+) -> None:
+    """Only finalised visits of the same dealer, wave, standard and version are compared: not drafts, not a
+    calibration session, not another dealer's visit, not another wave's; a self audit whose standard version is
+    not loaded is named, not dropped."""
+    from dataclasses import replace
+
+    from dealer_audit.core.answers import AuditKind
+    from dealer_audit.core.self_assessment import wave_self_assessments
+
+    own = replace(
+        make_audit(audit_id="self", dealer_code="SH002").with_answer(Answer("R04", 1)),
+        kind=AuditKind.SELF,
+        auditor="店长",
+    )
+    counted = make_audit(audit_id="v1", dealer_code="SH002")
+    ignored = [
+        make_audit(audit_id="draft", dealer_code="SH002", status=AuditStatus.DRAFT).with_answer(Answer("R04", 100)),
+        replace(make_audit(audit_id="cal", dealer_code="SH002"), kind=AuditKind.CALIBRATION, scenario="CAL-1"),
+        make_audit(audit_id="other", dealer_code="SH001"),
+        make_audit(audit_id="q3", dealer_code="SH002", wave="2026-Q3"),
+    ]
+    lost = replace(own, audit_id="lost", standard_version="2025.9")
+    found = wave_self_assessments(
+        {mini_standard.key: mini_standard}, sample_dealers, [own, counted, *ignored, lost], "2026-Q4"
+    )
+    assert [g.self_audit_id for g in found.gaps] == ["self"]
+    gap = found.gaps[0]
+    alone = self_assessment_gap(mini_standard, sample_dealers[1], own, [counted])
+    assert gap == alone and gap.visits == 1 and gap.filled_by == "店长" and gap.standard_version == "2026.1"
+    assert len(found.skipped) == 1 and "lost" in found.skipped[0] and "2025.9" in found.skipped[0]
+
+
+def test_views_put_over_claims_first_in_the_report_language(
+    mini_standard: Any, sample_dealers: list[Any], make_audit: Any
+) -> None:
+    from dataclasses import replace
+
+    from dealer_audit.core.answers import AuditKind
+    from dealer_audit.core.self_assessment_view import self_assessment_views
+
+    visit = make_audit(audit_id="v1", dealer_code="SH002").with_answer(Answer("R01", "no"))
+    bold = replace(make_audit(audit_id="bold", dealer_code="SH002").with_answer(Answer("R04", 1)), kind=AuditKind.SELF)
+    modest = replace(make_audit(audit_id="modest", dealer_code="BJ001"), kind=AuditKind.SELF)
+    gaps = [
+        self_assessment_gap(mini_standard, sample_dealers[1], bold, [visit]),
+        self_assessment_gap(mini_standard, sample_dealers[2], modest, [make_audit(dealer_code="BJ001")]),
+    ]
+    standards = {mini_standard.key: mini_standard}
+    (view,) = self_assessment_views(gaps, standards, sample_dealers, "en", dealer_code="SH002")
+    assert view.dealer_name == "Shanghai Minhang" and view.standard_title == "Mini service mystery shop"
+    # R01 (yes claimed, no seen) and R04 (1 min claimed, 3 seen: half marks) are over-claims; items rated alike
+    # (R03, W02 …) are left out; the larger gap comes first
+    assert [(i.item_id, i.over_claim) for i in view.items] == [("R01", True), ("R04", True)]
+    assert view.items[0].text == "The service advisor checks the car in on a tablet" and view.items[0].gap == 1.0
+    assert view.over_claims == 2 and view.index_gap is not None and view.index_gap > 0
+    zh = self_assessment_views(gaps, standards, sample_dealers, "zh", dealer_code="SH002")[0]
+    assert zh.items[0].text == "服务顾问使用平板电脑接车" and zh.items[0].section == "接待"
+    # the region and HQ lists keep the over-claiming dealers only, most first
+    assert [v.dealer_code for v in self_assessment_views(gaps, standards, sample_dealers, "en", ranked=True)] == [
+        "SH002"
+    ]
+    assert self_assessment_views(gaps, standards, sample_dealers, "en", region="north", ranked=True) == ()

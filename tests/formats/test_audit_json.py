@@ -135,16 +135,19 @@ def test_audit_kind_round_trips_and_is_absent_for_ordinary_visits(tmp_path, make
     for audit in (
         make_audit(kind=AuditKind.DOUBLE),
         make_audit(kind=AuditKind.CALIBRATION, scenario="CAL-2026-Q4-A"),
+        make_audit(kind=AuditKind.SELF, auditor="刘敏（前台主管）"),  # a dealer's self-assessment
+        make_audit(kind=AuditKind.SELF, auditor=""),  # nobody named: allowed, no auditor is involved
     ):
         data = audit_to_dict(audit)
         assert list(validator.iter_errors(data)) == []
-        path = tmp_path / f"{audit.kind.value}.json"
+        path = tmp_path / f"{audit.kind.value}{audit.auditor}.json"
         write_audit_file(audit, path)
         back = read_audit_file(path)
-        assert (back.kind, back.scenario, back.counts_in_scores) == (
+        assert (back.kind, back.scenario, back.auditor, back.counts_in_scores) == (
             audit.kind,
             audit.scenario,
-            audit.kind is not AuditKind.CALIBRATION,
+            audit.auditor,
+            audit.kind in (AuditKind.VISIT, AuditKind.DOUBLE),
         )
 
 
@@ -152,7 +155,8 @@ def test_audit_kind_round_trips_and_is_absent_for_ordinary_visits(tmp_path, make
     ("changes", "path", "message"),
     [
         ({"kind": "calibration"}, "scenario", "needs a 'scenario' id"),
-        ({"kind": "dubble"}, "kind", "not one of visit, double, calibration"),
+        ({"kind": "dubble"}, "kind", "not one of visit, double, calibration, self"),
+        ({"kind": "self", "scenario": "CAL-1"}, "scenario", "only for kind 'calibration'"),
         ({"scenario": "CAL-1"}, "scenario", "only for kind 'calibration'"),
         ({"kind": "calibration", "scenario": 7}, "scenario", "must be text"),
     ],

@@ -223,3 +223,14 @@ def test_audit_kinds_travel_in_bundles(tmp_path, evidence_dir, make_audit):
     assert kinds[session.audit_id] == (AuditKind.CALIBRATION, "CAL-A")
     assert kinds[double.audit_id] == (AuditKind.DOUBLE, "")
     assert kinds[visit.audit_id] == (AuditKind.VISIT, "")
+
+
+def test_a_self_assessment_travels_in_a_bundle(tmp_path, evidence_dir, make_audit):
+    """A dealer's self-assessment (kind self) keeps its kind and its filler through a bundle."""
+    from dealer_audit.core.answers import AuditKind
+
+    own = make_audit(kind=AuditKind.SELF, auditor="刘敏（前台主管）")
+    path = write_bundle([own, make_audit()], evidence_dir, tmp_path / "self.zip")
+    kinds = {a.audit_id: (a.kind, a.auditor) for a in read_bundle(path).audits}
+    assert kinds[own.audit_id] == (AuditKind.SELF, "刘敏（前台主管）")
+    assert sorted(k.value for k, _ in kinds.values()) == ["self", "visit"]

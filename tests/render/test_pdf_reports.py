@@ -179,6 +179,21 @@ def test_region_pdf_reads_back(region_report_en: RegionReport) -> None:
     assert f"Page 1 of {len(pages)}" in pages[0]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_region_league_shows_the_shrunken_estimate_beside_the_index(lang: str) -> None:
+    """Each league row reads index, 95% interval, then the shrunken estimate (the index is never replaced)."""
+    from tests.render.report_fixtures import make_region_report
+
+    report = make_region_report(lang)
+    lines = "\n".join(pages_text(render_region(report))).splitlines()
+    head = lines.index("收缩估计" if lang == "zh" else "Shrunken")
+    assert lines[head - 1] == report.t("ci95") and lines[head + 1].strip() in ("等级", "estimate")
+    for row in report.league:
+        at = lines.index(row.dealer_code)
+        assert row.interval is not None
+        assert lines[at + 3 : at + 6] == [row.index.text, row.interval.text, row.shrunk.text]
+
+
 def test_region_golden_pages(region_report_en: RegionReport) -> None:
     check_golden("region_en", pages_text(render_region(region_report_en)))
 

@@ -37,7 +37,7 @@ def header_index(ws: Any) -> dict[str, int]:
 def test_dealer_workbook_summary_equals_model(tmp_path: Path, dealer_report_en: DealerReport) -> None:
     path = write_dealer_workbook(dealer_report_en, tmp_path / "d.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Items"]
+    assert wb.sheetnames == ["Summary", "Items", "README"]
     summary = {r[0]: r[1] for r in rows(wb["Summary"]) if r[0]}
     assert summary["Code"] == "SH001"
     assert summary["Service Experience Index (/1000)"] == dealer_report_en.composite.value
@@ -48,6 +48,46 @@ def test_dealer_workbook_summary_equals_model(tmp_path: Path, dealer_report_en: 
     assert summary["Reception"] == pytest.approx(62.5)
     validations = wb["Summary"].data_validations.dataValidation
     assert validations and validations[0].type == "date"  # the due dates of the action plan
+
+
+def test_dealer_workbook_shows_how_sure_the_figures_are(tmp_path: Path, dealer_report_en: DealerReport) -> None:
+    """Interval ends, shrunken estimate, change label, rank ranges and the one-visit mark read back equal to the
+    report model, and the README sheet explains them in both languages."""
+    r = dealer_report_en
+    assert r.interval is not None and r.change is not None and r.rank_range_network
+    wb = openpyxl.load_workbook(write_dealer_workbook(r, tmp_path / "d.xlsx"))
+    summary = {row[0]: row[1] for row in rows(wb["Summary"]) if row[0]}
+    assert summary["95% CI low"] == r.interval.low.value
+    assert summary["95% CI high"] == r.interval.high.value
+    assert summary["Shrunken estimate"] == r.shrunk.value
+    assert summary[r.composite_name + f" (/{r.scale})"] == r.composite.value  # the raw figure stays
+    assert summary["Real or noise"] == r.change.text
+    assert summary["Plausible rank (region)"] == r.rank_range_region
+    assert summary["Plausible rank (network)"] == r.rank_range_network
+    for note in r.precision_notes:  # the model's notes, one of them naming the one-visit standard
+        assert note in summary
+    assert any("one visit" in n for n in r.precision_notes)
+
+    table = rows(wb["Summary"])
+    head_at = next(k for k, row in enumerate(table) if row[0] == "Standard")
+    head = {v: k for k, v in enumerate(table[head_at]) if v}
+    by_title = {row[0]: row for row in table[head_at + 1 : head_at + 1 + len(r.checklists)]}
+    for c in r.checklists:
+        row = by_title[c.title]
+        assert row[head["Index"]] == c.index.value
+        assert (row[head["95% CI low"]], row[head["95% CI high"]]) == (
+            (c.interval.low.value, c.interval.high.value) if c.interval else (None, None)
+        )
+        assert row[head["Shrunken estimate"]] == c.shrunk.value
+        assert row[head["Real or noise"]] == (c.change.text if c.change else None)
+        assert row[head["One visit"]] == ("yes" if c.n_audits == 1 and c.interval else None)
+    assert any(c.n_audits == 1 for c in r.checklists)
+
+    readme = [" ".join(str(v) for v in row if v) for row in rows(wb["README"])]
+    text = "\n".join(readme)
+    for words in ("收缩估计", "Shrunken estimate", "变化判断", "Real or noise", "排名区间", "Rank range", "仅一次走访"):
+        assert words in text
+    assert "docs/scoring.md" in text
 
 
 def test_dealer_workbook_items_every_answer_formatted(tmp_path: Path, dealer_report_zh: DealerReport) -> None:

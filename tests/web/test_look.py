@@ -111,10 +111,10 @@ def test_dealer_page_shows_the_figures_of_the_report_model(live_server: LiveServ
     rows = page.locator("[data-testid=checklists] tbody tr")
     assert rows.count() == len(report.checklists)
     for k, line in enumerate(report.checklists):
-        cells = rows.nth(k).locator("td")
-        assert cells.nth(1).inner_text().startswith(line.index.text)
-        assert cells.nth(3).inner_text() == line.band.label
-        assert cells.nth(5).inner_text() == line.rank_region.text
+        row = rows.nth(k)
+        assert row.locator("[data-col=index]").inner_text().startswith(line.index.text)
+        assert row.locator("[data-col=band]").inner_text() == line.band.label
+        assert row.locator("[data-col=rank-region]").inner_text() == line.rank_region.text
 
     notices = page.locator("[data-testid=notices] li")
     assert [notices.nth(k).inner_text().split(" ", 1)[1] for k in range(notices.count())] == [

@@ -5,7 +5,8 @@ a standard changes: the synthetic generator (dealer_audit/services/sample_networ
 every dealer of sample_audits/dealers.csv, and the STORIES below pin what a regional manager should find in the
 reports — a dealer that improved, one that collapsed, one with the same knock-out in both waves — and the
 calibration story: double audits in both waves and one calibration session in 2026-Q4, with one auditor who turned
-lenient on three items in 2026-Q4 and one item whose wording leaves auditors guessing. The output is
+lenient on three items in 2026-Q4 and one item whose wording leaves auditors guessing — and the self-assessment
+story: in 2026-Q4 the collapsed dealer claims in its own form what the auditors did not see. The output is
 byte-identical for the same inputs (fixed seed, fixed UUIDs and times). README.md is written from the same facts.
 """
 
@@ -28,7 +29,14 @@ from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
-from dealer_audit.services.sample_network import AUDITORS, generate_network, render_photo, second_opinion, write_audit
+from dealer_audit.services.sample_network import (
+    AUDITORS,
+    generate_network,
+    render_photo,
+    second_opinion,
+    self_assessment_of,
+    write_audit,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -170,6 +178,19 @@ class CalibrationStory:
 CALIBRATION = CalibrationStory()
 
 
+@dataclass(frozen=True)
+class SelfAssessmentStory:
+    """A dealer's own form for `dealer-audit self-assessment` (docs/actions-and-disputes.md, "Self-assessment")."""
+
+    standard: str = "svc-mystery-shop"
+    wave: int = 1
+    dealer: str = "GZ001"  # the collapsed dealer claims everything still passes
+    filled_by: str = "刘敏（前台主管）"
+
+
+SELF_ASSESSMENT = SelfAssessmentStory()
+
+
 def photo_ref(photo: Photo, folder: Path) -> EvidenceRef:
     """Write the photo next to the audits of its wave and return the reference an audit carries."""
     data = render_photo(photo.caption_zh, photo.caption_en, photo.background, photo.accent, rows=photo.rows, fmt="JPEG")
@@ -215,6 +236,7 @@ def build(out_dir: Path = HERE) -> None:
         pretty=True,
     )
     added = add_shared_evidence(out_dir, standards, set(stories), CALIBRATION)
+    added += add_self_assessments(out_dir, standards, by_code, SELF_ASSESSMENT)
     figures = story_figures(standards, program, dealers, out_dir, stories)
     total = result.audit_count + added
     write_readme(out_dir, total, len(dealers), stories, by_code, standards, figures)
@@ -270,6 +292,19 @@ def add_shared_evidence(out_dir: Path, standards: list[Checklist], skip: set[str
             write_audit(session, folder / f"{story.scenario}_{story.standard}_{k}.json")
             added += 1
     return added
+
+
+def add_self_assessments(
+    out_dir: Path, standards: list[Checklist], dealers: Mapping[str, Dealer], story: SelfAssessmentStory
+) -> int:
+    """Write the over-claiming dealer's self audit (`<dealer>_<standard>_self.json`, `"kind": "self"`) from its
+    first visit of the wave; returns how many files were written."""
+    standard = next(s for s in standards if s.id == story.standard)
+    folder = out_dir / WAVES[story.wave]
+    visit = read_audit_file(folder / f"{story.dealer}_{story.standard}_1.json")
+    own = self_assessment_of(visit, standard, dealers[story.dealer], story.filled_by, random.Random(SEED + 17))
+    write_audit(own, folder / f"{story.dealer}_{story.standard}_self.json")
+    return 1
 
 
 def _other(first: str, lenient: str, rng: random.Random) -> str:
@@ -373,6 +408,19 @@ def write_readme(
             f"`dealer-audit calibration --wave {WAVES[-1]} --waves {','.join(WAVES)}` finds both: {story.ambiguous} as "
             f"ambiguous wording, {', '.join(story.lenient_items)} driven by {story.lenient}, and {story.lenient} outside "
             "tolerance with a positive drift (docs/calibration.md).",
+            110,
+            break_on_hyphens=False,
+        ),
+        "",
+        "## Self-assessment: an over-claiming dealer",
+        "",
+        *textwrap.wrap(
+            f"In {WAVES[SELF_ASSESSMENT.wave]} {SELF_ASSESSMENT.dealer} returned its own `{SELF_ASSESSMENT.standard}` "
+            f"form before the visit (`{SELF_ASSESSMENT.dealer}_{SELF_ASSESSMENT.standard}_self.json`, "
+            '`"kind": "self"`, never counted in any score). It claims every yes/no item passes, knock-outs included, '
+            "where the auditor saw the status board switched off and paper check-in: an over-claiming dealer. "
+            f"`dealer-audit self-assessment --wave {WAVES[SELF_ASSESSMENT.wave]}` lists it, its dealer PDF and the "
+            "South region PDF show the over-claims (docs/actions-and-disputes.md).",
             110,
             break_on_hyphens=False,
         ),

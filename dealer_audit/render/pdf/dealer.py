@@ -41,8 +41,10 @@ from dealer_audit.core.report_model import (
     label,
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
+from dealer_audit.render.pdf.kpi_section import dealer_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
+from dealer_audit.render.pdf.self_assessment_section import dealer_self_assessment
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -549,7 +551,9 @@ def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None 
     story.extend(_charts(r, st, width))
     story.append(CondPageBreak(60 * mm))
     story.append(KeepTogether(_notices(r, st, width)))
+    story.extend(dealer_kpi_story(r, st))  # measured KPIs, incentive tier, data-integrity flags
     story.extend(_opportunities(r, st, width))
+    story.extend(dealer_self_assessment(r, st, width))
     for a in r.audits:
         story.extend(_audit_blocks(a, r, st, width, resolver))
     story.extend(_action_plan(r, st, width))

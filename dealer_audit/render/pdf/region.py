@@ -18,7 +18,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from dealer_audit.core.report_model import DealerNotice, HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
+from dealer_audit.render.pdf.kpi_section import region_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
+from dealer_audit.render.pdf.self_assessment_section import region_over_claims
 from dealer_audit.render.pdf.styles import (
     FAIL_TEXT,
     GREY_FILL,
@@ -98,8 +100,9 @@ def _key_figures(r: RegionReport, st: Styles, width: float) -> Table:
 
 
 def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
-    """The league table: rank, plausible rank range and the composite with its 95% interval, so a manager sees
-    which places are firm and which the visits cannot separate; Δ is coloured only when it is beyond noise."""
+    """The league table: rank, plausible rank range and the composite with its 95% interval and shrunken estimate
+    (beside the index, never instead of it), so a manager sees which places are firm and which the visits cannot
+    separate; Δ is coloured only when it is beyond noise."""
     t = r.t
     head = [
         t("rank_region"),
@@ -109,13 +112,15 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
         t("city"),
         r.composite_name,
         t("ci95"),
+        t("shrunk"),
         t("band"),
         t("delta_short"),
         t("visits"),
         t("rank_network"),
         t("alert"),
     ]
-    widths = [14 * mm, 16 * mm, 18 * mm, 0.0, 20 * mm, 24 * mm, 28 * mm, 20 * mm, 26 * mm, 13 * mm, 17 * mm, 12 * mm]
+    widths = [14, 16, 18, 0, 20, 21, 26, 17, 20, 26, 13, 17, 12]
+    widths = [w * mm for w in widths]
     widths[3] = width - sum(widths)
     rows: list[list[TableCell]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
     extra: list[TableCommand] = []
@@ -130,7 +135,8 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
                 _lines(row.city, st, widths[4]),
                 row.index.text,
                 row.interval.text if row.interval else "–",
-                _lines(row.band.label, st, widths[7]),
+                row.shrunk.text,
+                _lines(row.band.label, st, widths[8]),
                 row.delta.text + change,
                 str(row.n_visits),
                 "–" if row.rank_network is None else str(row.rank_network),
@@ -138,27 +144,27 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
             ]
         )
         if row.band.code:
-            extra.append(("BACKGROUND", (7, i), (7, i), band_color(row.band.color)))
-            extra.append(("TEXTCOLOR", (7, i), (7, i), colors.white))
+            extra.append(("BACKGROUND", (8, i), (8, i), band_color(row.band.color)))
+            extra.append(("TEXTCOLOR", (8, i), (8, i), colors.white))
         significant = row.change is None or row.change.significant
         if row.delta.value is not None and row.delta.value < 0 and significant:
-            extra.append(("TEXTCOLOR", (8, i), (8, i), FAIL_TEXT))
+            extra.append(("TEXTCOLOR", (9, i), (9, i), FAIL_TEXT))
         elif row.delta.value is not None and row.delta.value > 0 and significant:
-            extra.append(("TEXTCOLOR", (8, i), (8, i), PASS_TEXT))
+            extra.append(("TEXTCOLOR", (9, i), (9, i), PASS_TEXT))
         else:
-            extra.append(("TEXTCOLOR", (8, i), (8, i), GREY_TEXT))
+            extra.append(("TEXTCOLOR", (9, i), (9, i), GREY_TEXT))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         _table_style(
             st,
             [
-                ("ROWBACKGROUNDS", (0, 1), (6, -1), [colors.white, GREY_FILL]),
-                ("ROWBACKGROUNDS", (8, 1), (-1, -1), [colors.white, GREY_FILL]),
-                ("ALIGN", (5, 0), (6, -1), "RIGHT"),
-                ("ALIGN", (8, 0), (10, -1), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, 1), (7, -1), [colors.white, GREY_FILL]),
+                ("ROWBACKGROUNDS", (9, 1), (-1, -1), [colors.white, GREY_FILL]),
+                ("ALIGN", (5, 0), (7, -1), "RIGHT"),
+                ("ALIGN", (9, 0), (11, -1), "RIGHT"),
                 ("ALIGN", (0, 0), (1, -1), "CENTER"),
-                ("ALIGN", (11, 0), (11, -1), "CENTER"),
-                ("TEXTCOLOR", (11, 1), (11, -1), PARTIAL_TEXT),
+                ("ALIGN", (12, 0), (12, -1), "CENTER"),
+                ("TEXTCOLOR", (12, 1), (12, -1), PARTIAL_TEXT),
                 ("TEXTCOLOR", (1, 1), (1, -1), GREY_TEXT),
                 ("TEXTCOLOR", (6, 1), (6, -1), GREY_TEXT),
                 ("FONTSIZE", (5, 1), (5, -1), 8.5),
@@ -167,10 +173,13 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
         )
     )
     note = (
-        "排名区间：按各店95%置信区间模拟得到的区域内最好与最差可能排名；Δ 仅在超出走访误差时着色。"
+        "排名区间：按各店95%置信区间模拟得到的区域内最好与最差可能排名；收缩估计：向全网平均收缩后的指数"
+        "（走访越少收缩越多），供排名决策参考，不替代指数；Δ 仅在超出走访误差时着色。"
         if r.lang.startswith("zh")
         else "Rank range: the best and worst rank in the region the dealer plausibly holds, simulated from the "
-        "95% intervals; Δ is coloured only when the change is beyond visit-to-visit noise."
+        "95% intervals. Shrunken estimate: the index pulled toward the network mean, the more so the fewer the "
+        "visits, for ranking decisions (never instead of the index). Δ is coloured only when the change is beyond "
+        "visit-to-visit noise."
     )
     return [Paragraph(t("league"), st.h2), table, Paragraph(st.fonts.markup(note), st.muted)]
 
@@ -340,7 +349,9 @@ def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
     story.extend(_most_failed(r, st, width))
     story.extend(_notices(r.t("alerts"), r.alerts, st, width, PARTIAL_TEXT, r))
     story.extend(_notices(r.t("repeats"), r.repeats, st, width, FAIL_TEXT, r))
+    story.extend(region_kpi_story(r, st))  # data-integrity flags and incentive tiers
     story.extend(_action_follow_up(r, st, width))
+    story.extend(region_over_claims(r, st, width))
     return story
 
 

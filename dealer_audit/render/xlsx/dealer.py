@@ -26,6 +26,7 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.dealer_notes import word, write_readme
 
 ITEM_COLUMNS = (
     ("audit", 38),
@@ -71,7 +72,9 @@ def _title(key: str, lang: str) -> str:
 def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
     ws = wb.add_worksheet(label("summary", r.lang))
     ws.set_column(0, 0, 30)
-    ws.set_column(1, 6, 14)
+    ws.set_column(1, 12, 14)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # printed: every column on the page's width (the precision columns are on the right)
     t = r.t
     d = r.dealer
     ws.write_string(0, 0, f"{t('dealer_report')} · {d.code} · {r.wave}", fmt["title"])
@@ -87,6 +90,13 @@ def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
         (t("rank_region"), r.rank_region.text, "text"),
         (t("rank_network"), r.rank_network.text, "text"),
         (t("delta"), r.delta, "delta"),
+        # how sure the composite is (README sheet): interval ends and shrunken estimate as numbers, beside the index
+        (word("ci_low", r.lang), r.interval.low if r.interval else None, "score"),
+        (word("ci_high", r.lang), r.interval.high if r.interval else None, "score"),
+        (t("shrunk"), r.shrunk, "score"),
+        (t("change_test"), r.change.text if r.change else "", "text"),
+        (t("rank_range_region"), r.rank_range_region, "text"),
+        (t("rank_range_network"), r.rank_range_network, "text"),
     ]
     row = 2
     for key, value, kind in rows:
@@ -94,12 +104,18 @@ def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
         if kind == "text":
             write_text(ws, row, 1, str(value))
         elif kind == "score":
-            write_figure(ws, row, 1, value, fmt["score_big"])
+            if value is not None:
+                write_figure(ws, row, 1, value, fmt["score_big"] if value is r.composite else fmt["score"])
         elif kind == "delta":
             write_figure(ws, row, 1, value, fmt["delta"])
         else:  # the band, in its colour
             band_fmt = wb.add_format({"bg_color": r.band.color, "font_color": "#FFFFFF", "bold": True})
             write_text(ws, row, 1, str(value), band_fmt if r.band.code else None)
+        row += 1
+    for note in r.precision_notes:  # the model's own words: the interval, the shrunken estimate, one-visit figures
+        ws.merge_range(row, 0, row, 7, "", fmt["note"])
+        write_text(ws, row, 0, note, fmt["note"])
+        ws.set_row(row, 32)
         row += 1
 
     row += 1
@@ -112,6 +128,11 @@ def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
         t("visits"),
         t("rank_region"),
         t("rank_network"),
+        word("ci_low", r.lang),
+        word("ci_high", r.lang),
+        t("shrunk"),
+        t("change_test"),
+        word("one_visit", r.lang),
     ]
     for col, h in enumerate(head):
         ws.write_string(row, col, h, fmt["header"])
@@ -125,6 +146,14 @@ def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
         ws.write_number(row, 5, c.n_audits)
         write_text(ws, row, 6, c.rank_region.text)
         write_text(ws, row, 7, c.rank_network.text)
+        if c.interval is not None:
+            write_figure(ws, row, 8, c.interval.low, fmt["score"])
+            write_figure(ws, row, 9, c.interval.high, fmt["score"])
+        write_figure(ws, row, 10, c.shrunk, fmt["score"])
+        if c.change is not None:
+            write_text(ws, row, 11, c.change.text)
+        if c.n_audits == 1 and c.interval is not None:
+            write_text(ws, row, 12, word("one_visit_yes", r.lang), fmt["warn"])
         row += 1
 
     row += 1
@@ -262,7 +291,7 @@ def _export_time(generated: str) -> datetime:
 
 
 def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
-    """Write one dealer's workbook (Summary + Items)."""
+    """Write one dealer's workbook (Summary + Items + README, and the Actions sheets when actions are open)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = ReportWorkbook(str(path), WORKBOOK_OPTIONS)
@@ -275,6 +304,7 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
         "delta": wb.add_format(DELTA_FORMAT),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "muted": wb.add_format({"font_color": "#5F6B7A"}),
+        "note": wb.add_format({"font_color": "#5F6B7A", "text_wrap": True, "valign": "top"}),
         "fail": wb.add_format({"bg_color": "#FDECEA", "font_color": "#C62828"}),
         "pass": wb.add_format({"font_color": "#1B7F3B"}),
         "warn": wb.add_format({"bg_color": "#FFF4E5", "font_color": "#B26A00"}),
@@ -285,6 +315,7 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     }
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
+    write_readme(wb, report, fmt)
     if report.open_actions:  # the sheet the dealer returns: `dealer-audit actions import` reads this workbook
         d = report.dealer
         head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))

@@ -56,6 +56,9 @@ from dealer_audit.render.xlsx.common import (
     write_figure,
     write_text,
 )
+from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
+from dealer_audit.render.xlsx.self_assessment_sheet import SHEET as SELF_SHEET
+from dealer_audit.render.xlsx.self_assessment_sheet import readme_line, self_assessment_sheet
 
 ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in report_model.LABELS
     ("dealer", "col_dealer", 10),
@@ -656,6 +659,7 @@ def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: li
             ("Disputes", "The wave's disputes with HQ's ruling, then dispute rate (disputed ÷ failed findings) "
              "and overturn rate (overturned ÷ ruled) per auditor and per item.")
         )  # fmt: skip
+    lines.extend(line for line in (readme_line(report),) if line is not None)
     if len(answer_sheets) > 1:
         lines.append((t("row_limit"), t("about_row_limit", sheets=", ".join(answer_sheets[1:]))))
     lines.append(("", ""))
@@ -766,6 +770,8 @@ def write_network_workbook(
     calibration_ws = wb.add_worksheet("Calibration") if calibration is not None else None
     actions = wb.add_worksheet("Actions") if report.actions else None
     disputes = wb.add_worksheet("Disputes") if report.disputes else None
+    over_claims = wb.add_worksheet(SELF_SHEET) if report.over_claims else None
+    add_kpi_sheets(wb, report)  # KPIs, Incentives, Data integrity (render/xlsx/incentives_sheet.py)
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
     say("Answers")
@@ -786,6 +792,8 @@ def write_network_workbook(
     if disputes is not None:
         say("Disputes")
         _disputes(disputes, f, report)
+    if over_claims is not None:
+        self_assessment_sheet(over_claims, f, report)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")

@@ -21,6 +21,7 @@ from dealer_audit.render.thumbnail import thumbnail_jpeg
 from dealer_audit.services.looking import LookService
 from dealer_audit.storage.media import detect_media_type
 from dealer_audit.web.charts import dealer_charts, region_charts
+from dealer_audit.web.i18n import words_under
 from dealer_audit.web.pages import is_htmx, render, request_language, request_principal
 from dealer_audit.web.principal import Principal
 
@@ -93,6 +94,7 @@ def wave_page(
         "rows": rows,
         "query": query,
         "L": _labels(lang),
+        "P": words_under("precision", lang),
         "regions": [r for r in overview.regions if principal.sees_region(r.code)],
         "show_network": principal.sees_everything,
         "waves": service.waves(),
@@ -109,7 +111,13 @@ def region_page(request: Request, wave: str, region_code: str, service: Service,
     lang = request_language(request)
     report = service.region(wave, region_code, lang)
     return render(
-        request, "look/region.html", report=report, charts=region_charts(report), L=_labels(lang), waves=service.waves()
+        request,
+        "look/region.html",
+        report=report,
+        charts=region_charts(report),
+        L=_labels(lang),
+        P=words_under("precision", lang),
+        waves=service.waves(),
     )
 
 
@@ -132,6 +140,7 @@ def dealer_page(request: Request, wave: str, dealer_code: str, service: Service,
         failed=failed,
         charts=dealer_charts(report),
         L=_labels(lang),
+        P=words_under("precision", lang),
         waves=service.waves(),
         previewable=_previewable(service, report),
     )

@@ -1,0 +1,119 @@
+"""CLI: `dealer-audit self-assessment` — where dealers claim more than the auditor saw.
+
+Thin over services/self_assessment.py (the same rules as the self-assessment sections of the dealer and region
+PDFs and the HQ workbook's sheet).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    RegionOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
+from dealer_audit.core.report_model import fmt_delta, fmt_number, fmt_percent
+from dealer_audit.services.self_assessment import SelfAssessmentResult
+
+
+def _share(value: float | None) -> str:
+    return fmt_percent(value, 0)
+
+
+def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
+    """One row per self audit (over-claiming dealers first); with `items`, each one's differing items."""
+    if not result.views:
+        console.out.print(
+            f"No self-assessment in wave {result.wave} for this selection ({result.self_audits} in the wave). "
+            'Dealers return one as an audit file with "kind": "self" (docs/actions-and-disputes.md).',
+            markup=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print_table(
+            ["dealer", "name", "region", "standard", "filled by", "visits", "self", "audited", "gap", "over-claims"],
+            [
+                (
+                    v.dealer_code,
+                    v.dealer_name,
+                    v.region,
+                    v.standard_id,
+                    v.filled_by or "–",
+                    str(v.visits),
+                    fmt_number(v.self_index),
+                    fmt_number(v.audited_index),
+                    fmt_delta(v.index_gap),
+                    str(v.over_claims),
+                )
+                for v in result.views
+            ],
+            title=f"Self-assessment gap — wave {result.wave} (index 0–100; gap = self − audited)",
+        )
+    if items:
+        for v in result.views:
+            title = f"{v.dealer_code} {v.standard_id}: items where the claim differs from the audit"
+            if not v.items:
+                console.out.print(f"{title}: none.", markup=False, soft_wrap=True)
+                continue
+            console.print_table(
+                ["item", "requirement", "self", "audited", "failed visits", "over-claim"],
+                [
+                    (
+                        i.item_id,
+                        i.text,
+                        _share(i.claimed),
+                        _share(i.observed),
+                        f"{i.failed_visits}/{v.visits}",
+                        "OVER-CLAIM" if i.over_claim else "",
+                    )
+                    for i in v.items
+                ],
+                title=title,
+            )
+    for problem in result.skipped:
+        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+
+
+def self_assessment(
+    wave: WaveOption,
+    region: RegionOption = None,
+    dealer: Annotated[
+        str | None, typer.Option("--dealer", help="Only this dealer (its code), with the items that differ.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON (every item).")] = False,
+    lang: LangOption = None,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Dealer self-assessment against the audit: index gap and over-claims (dealer says yes, auditor saw no).
+
+    经销商自评与稽核结果的差距：指数差与虚报项（经销商自评达标，稽核未达标）。
+    """
+    from dealer_audit.services.self_assessment import load_self_assessment, self_assessment_to_dict
+
+    with open_workspace(workspace, db) as ws:
+        lang = resolve_lang(lang, ws)
+        result = load_self_assessment(ws.repo, wave, region=region, dealer_code=dealer, lang=lang)
+    if as_json:
+        console.out.print(
+            json.dumps(self_assessment_to_dict(result), ensure_ascii=False, indent=2),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        print_self_assessment(result, items=dealer is not None)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `self-assessment` to the root app."""
+    app.command("self-assessment")(self_assessment)

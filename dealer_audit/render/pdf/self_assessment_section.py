@@ -1,0 +1,211 @@
+"""The self-assessment sections of the PDFs: "自评差距 / Self-assessment gap" in the dealer PDF (the dealer's own
+claims beside the auditor's findings, over-claims in red) and the region PDF's dealers with the largest
+over-claim. The figures come ready from the report model (core/self_assessment_view.py); this module only lays
+them out. Called with one line each from render/pdf/dealer.py and render/pdf/region.py.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+
+from dealer_audit.core.report_model import DealerReport, RegionReport, fmt_delta, fmt_number, fmt_percent
+from dealer_audit.core.self_assessment_view import SelfAssessmentView, SelfItemLine
+from dealer_audit.render.pdf.styles import (
+    FAIL_FILL,
+    FAIL_TEXT,
+    GREY_FILL,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    Styles,
+    TableCell,
+    TableCommand,
+)
+from dealer_audit.render.pdf.text import TextBlock
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "自评差距",
+        "intro": "经销商在稽核前按同一标准自评；下表列出自评与稽核结论不一致的项目。"
+        "虚报：经销商自评达标，稽核员实际未达标。自评不计入任何得分。",
+        "figures": "{standard}：自评指数 {own} · 稽核指数 {seen}（{visits} 次稽核）· 差距 {gap} · 虚报 {n} 项",
+        "filled_by": "填写人：{who}",
+        "item": "项目",
+        "requirement": "要求",
+        "self": "自评",
+        "audited": "稽核",
+        "gap": "差距",
+        "over_claim": "虚报",
+        "under_claim": "自评偏低",
+        "alike": "自评与稽核结论完全一致。",
+        "region_title": "自评虚报最多的经销商",
+        "region_intro": "自评与稽核结论差距最大的经销商（虚报项最多者在前）。自评不计入任何得分。",
+        "dealer": "经销商",
+        "standard": "标准",
+        "over_claims": "虚报项",
+        "examples": "主要虚报项目",
+    },
+    "en": {
+        "title": "Self-assessment gap",
+        "intro": "The dealer assessed itself on the same standard before the visit; the table lists the items where "
+        "its claim differs from the audit. Over-claim: the dealer says it passes, the auditor saw it fail. "
+        "The self-assessment counts in no score.",
+        "figures": "{standard}: self-assessed index {own} · audited index {seen} ({visits} visit(s)) · gap {gap} · "
+        "{n} over-claim(s)",
+        "filled_by": "Filled in by: {who}",
+        "item": "Item",
+        "requirement": "Requirement",
+        "self": "Self",
+        "audited": "Audited",
+        "gap": "Gap",
+        "over_claim": "Over-claim",
+        "under_claim": "Under-claim",
+        "alike": "The self-assessment matches the audit on every item.",
+        "region_title": "Dealers with the largest over-claim",
+        "region_intro": "Dealers whose self-assessment claims most beyond what the auditors saw (most over-claimed "
+        "items first). Self-assessments count in no score.",
+        "dealer": "Dealer",
+        "standard": "Standard",
+        "over_claims": "Over-claims",
+        "examples": "Main over-claimed items",
+    },
+}
+EXAMPLES = 4  # over-claimed items named per dealer in the region list
+
+
+def _label(lang: str, key: str, **values: object) -> str:
+    text = LABELS["zh" if lang.startswith("zh") else "en"][key]
+    return text.format(**values) if values else text
+
+
+def _cell(text: str, st: Styles, color: colors.Color = colors.black, align: str = "left") -> TextBlock:
+    """Plain user or model text wrapped to its column (no markup interpreted)."""
+    return TextBlock(st.fonts.clean(text), st.fonts.regular, 7.5, color, align=align)
+
+
+def _style(extra: list[TableCommand]) -> TableStyle:
+    return TableStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            *extra,
+        ]
+    )
+
+
+def _share(value: float | None) -> str:
+    return fmt_percent(value, 0)
+
+
+def _tag(line: SelfItemLine, lang: str) -> tuple[str, colors.Color]:
+    if line.over_claim:
+        return _label(lang, "over_claim"), FAIL_TEXT
+    if line.gap is not None and line.gap < 0:
+        return _label(lang, "under_claim"), GREY_TEXT
+    return "", colors.black
+
+
+def _items_table(v: SelfAssessmentView, lang: str, st: Styles, width: float) -> Table:
+    widths = [14 * mm, 0.0, 15 * mm, 15 * mm, 15 * mm, 22 * mm]
+    widths[1] = width - sum(widths)
+    head = ["item", "requirement", "self", "audited", "gap", ""]
+    numeric = {"self", "audited", "gap"}
+    rows: list[list[TableCell]] = [
+        [_cell(_label(lang, k) if k else "", st, colors.white, "right" if k in numeric else "left") for k in head]
+    ]
+    extra: list[TableCommand] = [("ALIGN", (2, 0), (4, -1), "RIGHT")]
+    for k, line in enumerate(v.items, start=1):
+        tag, colour = _tag(line, lang)
+        rows.append(
+            [
+                _cell(line.item_id, st, colour if line.over_claim else colors.black),
+                _cell(line.text, st),
+                _cell(_share(line.claimed), st, align="right"),
+                _cell(f"{_share(line.observed)}", st, align="right"),
+                _cell(fmt_delta(None if line.gap is None else line.gap * 100, 0), st, colour, "right"),
+                _cell(tag, st, colour),
+            ]
+        )
+        extra.append(("BACKGROUND", (0, k), (-1, k), FAIL_FILL if line.over_claim else colors.white))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(_style(extra))
+    return table
+
+
+def dealer_self_assessment(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
+    """The dealer PDF's section: per self audit its index gap and the items where claim and audit differ."""
+    if not r.self_assessment:
+        return []
+    lang = r.lang
+    out: list[Flowable] = [
+        CondPageBreak(50 * mm),
+        Paragraph(st.fonts.markup(_label(lang, "title")), st.h2),
+        Paragraph(st.fonts.markup(_label(lang, "intro")), st.pick(st.small, _label(lang, "intro"))),
+        Spacer(1, 3),
+    ]
+    for v in r.self_assessment:
+        figures = _label(
+            lang,
+            "figures",
+            standard=v.standard_title,
+            own=fmt_number(v.self_index),
+            seen=fmt_number(v.audited_index),
+            visits=v.visits,
+            gap=fmt_delta(v.index_gap),
+            n=v.over_claims,
+        )
+        out.append(Paragraph(st.fonts.markup(figures), st.pick(st.body, figures)))
+        if v.filled_by:
+            out.append(Paragraph(st.fonts.markup(_label(lang, "filled_by", who=v.filled_by)), st.muted))
+        out.append(Spacer(1, 2))
+        if v.items:
+            out.append(_items_table(v, lang, st, width))
+        else:
+            out.append(Paragraph(st.fonts.markup(_label(lang, "alike")), st.muted))
+        out.append(Spacer(1, 6))
+    return out
+
+
+def region_over_claims(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
+    """The region PDF's list of the dealers that over-claim most (nothing when no dealer over-claims)."""
+    if not r.over_claims:
+        return []
+    lang = r.lang
+    widths = [0.0, 32 * mm, 16 * mm, 16 * mm, 16 * mm, 18 * mm, 70 * mm]
+    widths[0] = width - sum(widths)
+    head = ["dealer", "standard", "self", "audited", "gap", "over_claims", "examples"]
+    numeric = {"self", "audited", "gap", "over_claims"}
+    rows: list[list[TableCell]] = [
+        [_cell(_label(lang, k), st, colors.white, "right" if k in numeric else "left") for k in head]
+    ]
+    for v in r.over_claims:
+        named = [f"{i.item_id} {i.text}" for i in v.items if i.over_claim][:EXAMPLES]
+        more = v.over_claims - len(named)
+        rows.append(
+            [
+                _cell(f"{v.dealer_code} {v.dealer_name}", st),
+                _cell(v.standard_id, st),
+                _cell(fmt_number(v.self_index), st, align="right"),
+                _cell(fmt_number(v.audited_index), st, align="right"),
+                _cell(fmt_delta(v.index_gap), st, FAIL_TEXT if (v.index_gap or 0) > 0 else colors.black, "right"),
+                _cell(str(v.over_claims), st, FAIL_TEXT, "right"),
+                _cell("; ".join(named) + (f" (+{more})" if more > 0 else ""), st),
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
+    intro = _label(lang, "region_intro")
+    return [
+        CondPageBreak(40 * mm),
+        Paragraph(st.fonts.markup(_label(lang, "region_title")), st.h2),
+        Paragraph(st.fonts.markup(intro), st.pick(st.small, intro)),
+        Spacer(1, 3),
+        table,
+    ]

@@ -1,0 +1,244 @@
+"""Signed bundles: the auditor's laptop signs what it exports, HQ checks whose signature it is before importing.
+
+Why a module of its own: the rules of who may sign and what HQ accepts are one policy, used by `export`, by
+`import` (a small hook in services/importing.py) and by the demo; the key format itself is formats/signing.py.
+
+**Export.** The signing key is the workspace's `keys/<auditor>.key`, as `dealer-audit keys init` wrote it. The
+auditor is the one `--auditor` names, else the one all exported audits name. The trusted comment (signed with
+the manifest, printed by `minisign -V`) names the auditor, the bundle file, the number of audits and the time.
+Without a key the bundle goes out unsigned with a note saying why, unless a stored program requires signatures:
+then export stops, since HQ would refuse the bundle anyway.
+
+**Import.** A signed bundle is always checked, whatever the program says: the key must be enrolled
+(`auditors enrol`) and not revoked, the signature must match the manifest byte for byte (the manifest holds
+every other member's sha256, which formats/bundle.read_bundle has checked, so a change to any evidence or audit
+file shows too), the trusted comment must name the key's own auditor, and every audit must name that auditor.
+A revoked key is refused for every bundle imported after the revocation, whatever date the bundle claims: the
+date is written by whoever holds the key, so a thief could backdate it. The auditor exports again with a new key.
+An unsigned bundle is refused when any stored program says `signatures: {required: true}` (the stricter program
+wins), else it imports with a warning. Every refusal is one ValidationFailed naming the bundle, in en and zh,
+raised before anything is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+
+from dealer_audit.core.answers import Audit
+from dealer_audit.errors import ConfigurationError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.formats.bundle import Bundle
+from dealer_audit.formats.signing import (
+    SIGNATURE_MEMBER,
+    SignatureError,
+    comment_text,
+    comment_value,
+    key_id_of,
+    load_secret_key,
+    sign_manifest,
+    signature_key_id,
+    verify_manifest,
+)
+from dealer_audit.storage.repository import Repository
+from dealer_audit.storage.workspace import Workspace
+
+KEYS_FOLDER = "keys"
+PASSPHRASE_ENV = "DEALER_AUDIT_KEY_PASSPHRASE"
+TRAIL_ACTION = "signature_verified"  # the audit-trail row of an audit that came in a verified bundle
+_FIELD = re.compile(r"([a-z]+):([^\t]*)")
+
+
+def keys_folder(workspace: Workspace) -> Path:
+    """Where `keys init` writes the auditor's key pair: the workspace folder's keys/ (a laptop has a folder)."""
+    if workspace.root is None:
+        raise ConfigurationError(
+            "signing keys live in a workspace folder (keys/): give --workspace / 签名密钥保存在工作区的 keys/ 文件夹中"
+        )
+    return workspace.root / KEYS_FOLDER
+
+
+# ---- export ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportSigner:
+    """How one export is signed: the key's id and auditor, and `sign(manifest bytes) -> .minisig bytes`."""
+
+    auditor: str
+    key_id: str
+    sign: Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True)
+class SigningPlan:
+    """What an export does about signing: a signer, or none and the note that tells the auditor why."""
+
+    signer: ExportSigner | None
+    note: str = ""
+
+
+def trusted_comment(auditor: str, bundle_name: str, audits: int, signed_at: str) -> str:
+    """The signed comment, tab-separated `key:value` fields as minisign's own (`timestamp:… file:…`); names
+    outside ASCII are percent-encoded (formats/signing.comment_text), as minisign's comments are ASCII."""
+    who, name = comment_text(auditor), comment_text(bundle_name)
+    return f"auditor:{who}\tbundle:{name}\taudits:{audits}\tsigned:{signed_at}"
+
+
+def comment_fields(comment: str) -> dict[str, str]:
+    """The fields of a trusted comment, decoded (`trusted_comment`'s inverse; unknown text is ignored)."""
+    found = (m.groups() for m in map(_FIELD.fullmatch, comment.split("\t")) if m)
+    return {key: comment_value(value) for key, value in found}
+
+
+def signatures_required(repo: Repository) -> bool:
+    """True when any stored program requires signed bundles (a safety setting: the stricter program wins)."""
+    return any(program.require_signatures for program in repo.list_programs())
+
+
+def plan_signing(
+    workspace: Workspace,
+    audits: Sequence[Audit],
+    bundle: Path,
+    auditor: str | None,
+    unsigned: bool,
+    passphrase: Callable[[], str],
+) -> SigningPlan:
+    """Decide how the bundle of `audits` is signed; ConfigurationError when it must be signed and cannot be.
+
+    `passphrase` is asked only once a key file is found (the CLI reads the environment or prompts).
+    """
+    required = signatures_required(workspace.repo)
+    if unsigned:
+        if required:
+            raise ConfigurationError(
+                "the program requires signed bundles: export without --unsigned "
+                "/ 项目要求数据包签名，请去掉 --unsigned 后再导出"
+            )
+        return SigningPlan(None, "not signed (--unsigned): HQ cannot verify who made this bundle / 未签名")
+    names = sorted({a.auditor for a in audits})
+    who = auditor or (names[0] if len(names) == 1 else "")
+    if not who:
+        reason = (
+            f"the audits name several auditors ({', '.join(names)}); export one auditor's audits with --auditor ID"
+            if names
+            else "the audits name no auditor; give --auditor ID"
+        )
+        return _unsigned(required, reason, "无法确定签名的稽核员")
+    secret = keys_folder(workspace) / f"{who}.key" if workspace.root is not None else None
+    if secret is None or not secret.is_file():
+        where = str(secret) if secret is not None else "keys/ (no workspace folder)"
+        return _unsigned(
+            required,
+            f"no signing key for auditor {who} at {where}: make one with `dealer-audit keys init --auditor {who}` "
+            "and send the .pub file to HQ to enrol",
+            f"稽核员 {who} 没有签名密钥，请先运行 keys init",
+        )
+    key = load_secret_key(secret, passphrase())
+    key_id = key_id_of(key.get_public_key().to_base64().decode("ascii"))
+    signed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    comment = trusted_comment(who, bundle.name, len(audits), signed_at)
+    return SigningPlan(ExportSigner(who, key_id, lambda manifest: sign_manifest(key, manifest, comment)))
+
+
+def _unsigned(required: bool, reason: str, reason_zh: str) -> SigningPlan:
+    if required:
+        raise ConfigurationError(f"cannot sign the bundle, and the program requires signatures: {reason} / {reason_zh}")
+    return SigningPlan(None, f"not signed: {reason} / 未签名：{reason_zh}")
+
+
+def check_export_auditor(audits: Sequence[Audit], auditor: str) -> list[Audit]:
+    """The audits of `auditor` (a bundle is one auditor's work); NotFound when none of them is theirs."""
+    own = [a for a in audits if a.auditor == auditor]
+    if not own:
+        names = ", ".join(sorted({a.auditor for a in audits}))
+        raise NotFound(f"none of the selected audits was made by {auditor} (they name: {names}) / 没有该稽核员的稽核")
+    return own
+
+
+# ---- import ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed a bundle HQ accepted: the enrolled key and its auditor, and what the signature says."""
+
+    key_id: str
+    auditor: str
+    trusted_comment: str
+
+    def trail_details(self) -> str:
+        """What the audit trail keeps of the signer (AuditTrailRow.details)."""
+        signed = comment_fields(self.trusted_comment)
+        extra = "".join(f"; {key} {signed[key]}" for key in ("bundle", "signed") if signed.get(key))
+        return f"signed by auditor {self.auditor} with key {self.key_id}{extra}"
+
+
+def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[str]]:
+    """The bundle's verified signer (None: unsigned and allowed) and warnings; ValidationFailed when refused."""
+    path = str(bundle.path)
+    if bundle.signature is None:
+        if signatures_required(repo):
+            _refuse(
+                path,
+                "the bundle is not signed, and the program requires signed bundles",
+                "数据包未签名，而项目要求签名",
+                "the auditor makes a key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
+            )
+        return None, [f"{path}: not signed, so who made it cannot be verified (the program allows it) / 数据包未签名"]
+    try:
+        key_id = signature_key_id(bundle.signature)
+    except SignatureError as error:
+        _refuse(path, f"the signature cannot be read: {error}", "签名文件已损坏")
+    enrolled = repo.find_key(key_id)
+    if enrolled is None:
+        _refuse(
+            path,
+            f"signed with key {key_id}, which HQ has not enrolled",
+            f"签名密钥 {key_id} 未登记",
+            "enrol the auditor's .pub file with `dealer-audit auditors enrol AUDITOR FILE`, then import again",
+        )
+    if enrolled.revoked:
+        why = f" ({enrolled.revoked_why})" if enrolled.revoked_why else ""
+        _refuse(
+            path,
+            f"signed with key {key_id} of auditor {enrolled.auditor_id}, revoked on {enrolled.revoked_at}{why}",
+            f"签名密钥 {key_id} 已于 {enrolled.revoked_at} 吊销",
+            "the auditor makes a new key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
+        )
+    try:
+        check = verify_manifest(enrolled.public_key, bundle.manifest_bytes, bundle.signature)
+    except SignatureError:
+        _refuse(
+            path,
+            f"the signature of key {key_id} ({enrolled.auditor_id}) does not match manifest.json: "
+            "the bundle was changed after it was signed",
+            "数据包在签名后被修改",
+            "ask the auditor for the bundle again",
+        )
+    signed_as = comment_fields(check.trusted_comment).get("auditor", "")
+    if signed_as != enrolled.auditor_id:
+        _refuse(
+            path,
+            f"signed as auditor {signed_as or '(none)'}, but key {key_id} is enrolled for {enrolled.auditor_id}",
+            "签名中的稽核员与登记的密钥不符",
+        )
+    others = sorted({a.auditor or "(no auditor)" for a in bundle.audits} - {enrolled.auditor_id})
+    if others:
+        _refuse(
+            path,
+            f"signed by {enrolled.auditor_id}, but it holds audits made by {', '.join(others)}",
+            "数据包中有其他稽核员的稽核",
+            "each auditor exports and signs their own audits",
+        )
+    return Signer(key_id, enrolled.auditor_id, check.trusted_comment), []
+
+
+def _refuse(path: str, reason: str, reason_zh: str, hint: str = "") -> NoReturn:
+    raise ValidationFailed(
+        [Problem(Location(file=path, path=SIGNATURE_MEMBER), f"{reason} / {reason_zh}", "signature", hint=hint)],
+        f"{path}: signature refused, nothing imported / 签名校验未通过，未导入任何内容",
+    )

@@ -1,0 +1,87 @@
+"""The demo's signed bundle: one auditor's wave goes from a field laptop to HQ signed, and HQ verifies it.
+
+Why a module of its own: `services/demo.py` chains the main job's stages; this stage plays both sides of issue 16's
+signed bundles with the same calls the commands make — `keys init` on a scratch laptop workspace, `export` there,
+`auditors enrol` and `import` at HQ — so the demo proves the real path. The laptop (and with it the secret key,
+protected by the fixed passphrase below) lives in a temporary folder removed at the end: no secret key is shipped
+or left behind. The bundle and the auditor's public key stay in the demo workspace's `signed-bundles/`, so
+`minisign -V -p <auditor>.pub -m manifest.json` can be tried by hand on the unpacked bundle.
+
+Deterministic choices: the auditor with the fewest audits in the wave (then by id), so the stage stays short; a
+missing register entry is added with the region of the dealers they visited most (the sample network ships no
+register of its own).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditors import Auditor
+from dealer_audit.core.report_model import safe_file_stem
+from dealer_audit.core.standard import LocalText
+from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.formats.audit_json import read_audit_file
+from dealer_audit.formats.signing import generate_keys, key_id_of
+from dealer_audit.services.bundle_signatures import keys_folder
+from dealer_audit.services.importing import export_bundle, import_paths, load_standards_into
+from dealer_audit.storage.workspace import Workspace
+
+DEMO_PASSPHRASE = "demo passphrase 演示口令"  # of a key made at run time and deleted with the scratch laptop
+HQ = "HQ 演示 demo"
+BUNDLES_FOLDER = "signed-bundles"
+
+
+def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str:
+    """Capture → signed export on a scratch laptop → enrol and verified import at HQ; returns what happened."""
+    audits = {path: read_audit_file(path) for path in sorted(wave_folder.glob("*.json"))}
+    if not audits:
+        raise NotFound(f"{wave_folder}: no audit files for the signed-bundle demo")
+    counts = Counter(audit.auditor for audit in audits.values())
+    auditor = min(counts, key=lambda name: (counts[name], name))
+    own = [path for path, audit in audits.items() if audit.auditor == auditor]
+    wave = audits[own[0]].wave
+    out = keys_folder(hq).with_name(BUNDLES_FOLDER)  # beside keys/ in the demo workspace folder
+    out.mkdir(exist_ok=True)
+    bundle = out / f"{safe_file_stem(auditor)}-{safe_file_stem(wave)}.zip"
+    with tempfile.TemporaryDirectory(prefix="dealer-audit-laptop-") as scratch:
+        laptop = Workspace.init(Path(scratch) / "laptop")
+        try:
+            load_standards_into(laptop.repo, [checklists])
+            laptop.repo.save_dealers(hq.repo.list_dealers())
+            captured = import_paths(laptop, own, who=auditor)
+            if captured.refused:
+                raise Conflict(f"laptop: {captured.refused[0].path}: {captured.refused[0].reason}")
+            keys = generate_keys(keys_folder(laptop), auditor, DEMO_PASSPHRASE)
+            exported = export_bundle(laptop, bundle, wave=wave, auditor=auditor, passphrase=lambda: DEMO_PASSPHRASE)
+            public = out / f"{safe_file_stem(auditor)}.pub"
+            shutil.copyfile(keys.public_key, public)
+        finally:
+            laptop.close()
+    _register(hq, auditor, [audits[path] for path in own])
+    text = public.read_text(encoding="utf-8")
+    key_id = key_id_of(text)
+    hq.repo.enrol_key(auditor, key_id, text, who=HQ)
+    summary = import_paths(hq, [bundle], who=HQ)
+    if summary.refused:
+        raise Conflict(f"HQ refused the signed bundle: {summary.refused[0].reason}")
+    return (
+        f"{exported.audits} audits of {auditor}, key {key_id}: signed on a laptop, verified and imported at HQ "
+        f"({BUNDLES_FOLDER}/{bundle.name})"
+    )
+
+
+def _register(hq: Workspace, auditor: str, audits: list[Audit]) -> None:
+    """Add the auditor to HQ's register unless present (home region: where most of their dealers are)."""
+    try:
+        hq.repo.get_auditor(auditor)
+        return
+    except NotFound:
+        pass
+    regions = {dealer.code: dealer.region for dealer in hq.repo.list_dealers()}
+    visited = Counter(regions[a.dealer_code] for a in audits if a.dealer_code in regions)
+    home = min(visited, key=lambda code: (-visited[code], code))
+    hq.repo.save_auditors([Auditor(auditor, LocalText(auditor, auditor), home)])
