@@ -5,26 +5,17 @@ A mixin of `Repository` (storage/repository.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.accounts import Account, Role
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import T, did_you_mean_suffix, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
 
 
-class AccountStore:
+class AccountStore(StoreBase):
     """Accounts of the browser app (mixed into Repository)."""
-
-    if TYPE_CHECKING:  # provided by Repository (storage/repository.py) and its other stores
-
-        def _write(self, work: Callable[[Session], T]) -> T: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
 
     # ---- accounts of the browser app ---------------------------------------------------------------------------
 

@@ -7,8 +7,6 @@ A mixin of `Repository` (storage/repository.py); whole audits are saved by stora
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,24 +17,18 @@ from dealer_audit.errors import Conflict, DraftChanged, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
 from dealer_audit.storage.audits import audit_digest, value_to_json
-from dealer_audit.storage.common import T, now_text, time_text
+from dealer_audit.storage.common import StoreBase, now_text, time_text
 
 _audits = m.table("audits")
 _answers = m.table("answers")
 _evidence = m.table("evidence")
 
 
-class AnswerStore:
+class AnswerStore(StoreBase):
     """One answer at a time into a stored audit (mixed into Repository)."""
 
-    if TYPE_CHECKING:  # provided by Repository (storage/repository.py) and its other stores
+    if TYPE_CHECKING:  # provided by Repository or its other stores
 
-        def _write(self, work: Callable[[Session], T]) -> T: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-        @property
-        def dialect(self) -> str: ...
-        @property
-        def display_url(self) -> str: ...
         def _trail(
             self, session: Session, audit_id: str, action: str, who: str, why: str, revision: int, details: str = ""
         ) -> None: ...

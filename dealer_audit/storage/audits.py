@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -23,7 +22,7 @@ from dealer_audit.core.canonical import canonical_hash
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import T, chunks_of, did_you_mean_suffix, now_text, parse_time, time_text
+from dealer_audit.storage.common import StoreBase, chunks_of, did_you_mean_suffix, now_text, parse_time, time_text
 
 _audits = m.table("audits")
 _answers = m.table("answers")
@@ -127,17 +126,11 @@ def describe_differences(old: Audit, new: Audit) -> str:
     return "; ".join(changes) or "content"
 
 
-class AuditStore:
+class AuditStore(StoreBase):
     """Audits, their answers and evidence rows, and the audit trail (mixed into Repository)."""
 
-    if TYPE_CHECKING:  # provided by Repository (storage/repository.py) and its other stores
+    if TYPE_CHECKING:  # provided by Repository or its other stores
 
-        def _write(self, work: Callable[[Session], T]) -> T: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-        @property
-        def dialect(self) -> str: ...
-        @property
-        def display_url(self) -> str: ...
         def _insert_ignore(self, session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None: ...
         def _raise_standard_not_found(self, session: Session, standard_id: str, version: str | None) -> None: ...
 

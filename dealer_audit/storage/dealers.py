@@ -6,10 +6,9 @@ A mixin of `Repository` (storage/repository.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import T, chunks_of
+from dealer_audit.storage.common import StoreBase, chunks_of
 
 _dealers = m.table("dealers")
 
@@ -32,13 +31,8 @@ class DealerSaveResult:
     unchanged: int = 0
 
 
-class DealerStore:
+class DealerStore(StoreBase):
     """Dealers (mixed into Repository)."""
-
-    if TYPE_CHECKING:  # provided by Repository (storage/repository.py) and its other stores
-
-        def _write(self, work: Callable[[Session], T]) -> T: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
 
     # ---- dealers ---------------------------------------------------------------------------------------------
 

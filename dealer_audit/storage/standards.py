@@ -8,8 +8,6 @@ A mixin of `Repository` (storage/repository.py): each method one transaction thr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -21,21 +19,17 @@ from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import T, did_you_mean_suffix, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
 
 _audits = m.table("audits")
 _standards = m.table("standards")
 _programs = m.table("programs")
 
 
-class StandardStore:
+class StandardStore(StoreBase):
     """Standards, programs and waves (mixed into Repository)."""
 
-    if TYPE_CHECKING:  # provided by Repository (storage/repository.py) and its other stores
-
-        def _write(self, work: Callable[[Session], T]) -> T: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-
+    if TYPE_CHECKING:  # provided by Repository or its other stores
         _standard_cache: dict[tuple[str, str, str], Checklist]
 
         def _insert_ignore(self, session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None: ...
