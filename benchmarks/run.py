@@ -293,7 +293,7 @@ def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[st
 def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
     started = time.perf_counter()
-    outcome = reporting.render_region_pdfs(context, Path(out), lang="zh", jobs=jobs)
+    outcome = reporting.render_region_pdfs(reporting.ensure_insight(ws, context), Path(out), lang="zh", jobs=jobs)
     seconds = time.perf_counter() - started
     ws.close()
     files = sorted(Path(out).rglob("*.pdf"))
@@ -309,7 +309,7 @@ def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
     target = Path(out) / "network.xlsx"
     started = time.perf_counter()
-    reporting.write_network_workbook(context, target)
+    reporting.write_network_workbook(reporting.ensure_insight(ws, context), target)
     seconds = time.perf_counter() - started
     ws.close()
     shape = xlsx_shape(target)

@@ -24,6 +24,7 @@ from dealer_audit.cli import (
     disputes,
     form,
     incentives,
+    insight,
     keys,
     kpis,
     plan,
@@ -110,6 +111,7 @@ for module in (
     self_assessment,
     kpis,
     incentives,
+    insight,
 ):
     module.register(app)
 

@@ -89,7 +89,7 @@ def region(
     from dealer_audit.services import reporting
 
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
-        context = reporting.prepare_wave(ws, wave)
+        context = reporting.prepare_wave(ws, wave, insight=True)
         path = reporting.render_region_pdf(context, region_code, output, lang=resolve_lang(lang, ws))
     console.out.print(str(path))
 
@@ -152,7 +152,7 @@ def all_reports(
     filtered = bool(chosen_regions or chosen_dealers)
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         language = resolve_lang(lang, ws)
-        context = reporting.prepare_wave(ws, wave)
+        context = reporting.prepare_wave(ws, wave, insight=True)
         if filtered:
             codes, region_codes = reporting.select_dealers(context, chosen_regions, chosen_dealers)
             total = len(codes) + len(region_codes)
@@ -203,7 +203,7 @@ def consolidate(
     extra = [w.strip() for entry in (waves or []) for w in entry.split(",") if w.strip()]
     with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
         phase("scoring the wave")
-        context = reporting.prepare_wave(ws, wave)
+        context = reporting.prepare_wave(ws, wave, insight=True)
         others = reporting.other_waves(ws, context, extra)
         path = reporting.write_network_workbook(
             context, output, others=others, lang=resolve_lang(lang, ws), progress=phase

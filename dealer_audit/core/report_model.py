@@ -29,6 +29,7 @@ from dealer_audit.core.aggregate import (
     version_key,
 )
 from dealer_audit.core.answers import Answer, Audit
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute, DisputeStatus, dispute_rates
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest, RankRange, Significance
 from dealer_audit.core.scoring import AuditScore, ItemScore, KnockOut
@@ -44,6 +45,7 @@ from dealer_audit.core.standard import (
 from dealer_audit.core.stats import Interval
 
 if TYPE_CHECKING:  # the KPI panels are built in core/kpi_report.py, which builds on this module's Figure
+    from dealer_audit.core.insight_view import InsightView
     from dealer_audit.core.kpi_report import DealerKpiPanel, NetworkKpiPanel, RegionKpiPanel
 
 NA_TEXT = "N/A"
@@ -839,6 +841,7 @@ class RegionReport:
     actions: tuple[ActionFollowUp, ...] = ()  # dealers with stored actions (open and overdue first)
     over_claims: tuple[SelfAssessmentView, ...] = ()  # the region's dealers that over-claim most (self-assessment)
     kpis: RegionKpiPanel | None = None  # data-integrity flags and incentive lines (core/kpi_report.py)
+    insight: InsightView | None = None  # key experience points and themes (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -974,7 +977,9 @@ class NetworkReport:
     disputes: tuple[DisputeLine, ...] = ()  # the wave's disputes, in filing order
     dispute_rates: tuple[DisputeRateLine, ...] = ()  # per auditor, then per item
     over_claims: tuple[SelfAssessmentView, ...] = ()  # every over-claiming dealer's self audit, most first
+    coverage: Coverage | None = None  # the wave plan against the audits stored (the Coverage sheet)
     kpis: NetworkKpiPanel | None = None  # KPI and Incentives sheets, data-integrity flags (core/kpi_report.py)
+    insight: InsightView | None = None  # Key drivers and Themes sheets (services/insight.py)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -1787,6 +1792,7 @@ def build_network_report(
     stored_actions: Sequence[Action] = (),
     stored_disputes: Sequence[Dispute] = (),
     self_assessments: Sequence[SelfAssessmentGap] = (),
+    coverage: Coverage | None = None,
 ) -> NetworkReport:
     """The HQ workbook's content: every dealer with its audits and answers, compliance by region and network.
 
@@ -1891,6 +1897,7 @@ def build_network_report(
         over_claims=self_assessment_views(
             self_assessments, standards, (x.dealer for x in result.dealers), lang, ranked=True
         ),
+        coverage=coverage,
     )
 
 

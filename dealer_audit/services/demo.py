@@ -239,7 +239,7 @@ def run_demo(
         program = state.the_program
         audited = {w.code for w in program.waves} & set(WAVE_FOLDERS)
         waves = [w.code for w in program.waves if w.code in audited]
-        context = prepare_wave(state.ws, waves[-1], program_id=program.id, waves=waves)
+        context = prepare_wave(state.ws, waves[-1], program_id=program.id, waves=waves, insight=True)
         state.context = context
         summary.waves = waves
         last = context.result

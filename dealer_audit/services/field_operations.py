@@ -6,11 +6,14 @@ database, stores the plan and writes each auditor's workbook and calendar.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dealer_audit.core.answers import Audit
 from dealer_audit.core.coverage import Coverage, wave_coverage
+from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.planning import Plan, plan_wave, visit_needs
 from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.core.standard import Program, Wave
@@ -73,6 +76,14 @@ def coverage_of(repo: Repository, wave_code: str, today: date | None = None) -> 
     """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers."""
     program = repo.get_program()
     wave = _wave(program, wave_code)
-    plan = repo.list_plan(wave.code)
-    dealers = {d.code: d for d in repo.list_dealers()}
-    return wave_coverage(wave.code, plan, repo.list_audits(wave=wave.code), dealers, today or date.today())
+    return coverage_from(repo, wave.code, repo.list_dealers(), repo.list_audits(wave=wave.code), today)
+
+
+def coverage_from(
+    repo: Repository, wave_code: str, dealers: Iterable[Dealer], audits: Iterable[Audit], today: date | None = None
+) -> Coverage:
+    """The coverage from dealers and audits the caller has already read (the reports read the wave once);
+    only the stored plan is read here. A wave with no stored plan gives `Coverage.planned` False."""
+    plan = repo.list_plan(wave_code)
+    by_code = {d.code: d for d in dealers}
+    return wave_coverage(wave_code, plan, audits, by_code, today or date.today())

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
@@ -47,9 +49,14 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.field_operations import coverage_from
+from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.storage.workspace import Workspace
+
+if TYPE_CHECKING:
+    from dealer_audit.services.insight import WaveInsight
 
 TREND_WAVES = 4  # the current wave and up to three before it
 CHUNK = 16  # dealers per worker task: small enough for a smooth progress bar, big enough to amortise IPC
@@ -71,7 +78,9 @@ class WaveContext:
     font: str | None = None  # a CJK font for the PDFs; None: DEALER_AUDIT_CJK_FONT or a system font
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
+    insight: WaveInsight | None = None  # drivers and themes, filled by services.insight.ensure_insight
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
 
     @property
@@ -120,8 +129,12 @@ def prepare_wave(
     waves: Sequence[str] | None = None,
     generated: str | None = None,
     invariant: bool = False,
+    insight: bool = False,
 ) -> WaveContext:
     """Load and score `wave` (plus earlier waves for the trend: `waves` if given, else the program's).
+
+    With `insight`, also the wave's key drivers and note themes (services/insight.py), which the region PDFs and
+    the HQ workbook show; a dealer's report does not need them, so `report dealer` does not pay for them.
 
     The one way into every report of the wave: each renderer below takes only the returned context, so a batch,
     a single dealer and the web's downloads score the wave once and cannot disagree."""
@@ -152,7 +165,7 @@ def prepare_wave(
         history.append(
             score_wave(program, standards, dealers, audits_of(code), code, audits_of(prior.code) if prior else [])
         )
-    return WaveContext(
+    context = WaveContext(
         result=result,
         history=history,
         standards=standards,
@@ -163,8 +176,10 @@ def prepare_wave(
         actions=tuple(repo.list_actions()),
         disputes=tuple(repo.list_disputes(wave=wave)),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
+        coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
         scorecard=scorecard_of(repo, result, history),
     )
+    return ensure_insight(workspace, context) if insight else context
 
 
 def other_waves(workspace: Workspace, context: WaveContext, waves: Sequence[str]) -> list[WaveResult]:
@@ -224,7 +239,11 @@ def region_report(context: WaveContext, region_code: str, lang: str = "zh") -> R
         stored_actions=context.actions,
         self_assessments=context.self_assessments,
     )
-    return replace(report, kpis=region_panel(context.scorecard, region_code, lang))
+    return replace(
+        report,
+        kpis=region_panel(context.scorecard, region_code, lang),
+        insight=insight_view(context, lang, region_code),
+    )
 
 
 def network_report(context: WaveContext, lang: str = "en", others: Sequence[WaveResult] = ()) -> NetworkReport:
@@ -238,8 +257,9 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         stored_actions=context.actions,
         stored_disputes=context.disputes,
         self_assessments=context.self_assessments,
+        coverage=context.coverage,
     )
-    return replace(report, kpis=network_panel(context.scorecard, lang))
+    return replace(report, kpis=network_panel(context.scorecard, lang), insight=insight_view(context, lang))
 
 
 def dealer_paths(out_dir: Path, report: DealerReport) -> tuple[Path, Path]:

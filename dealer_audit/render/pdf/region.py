@@ -18,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from dealer_audit.core.report_model import DealerNotice, HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
+from dealer_audit.render.pdf.key_drivers_section import key_drivers_section
 from dealer_audit.render.pdf.kpi_section import region_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
 from dealer_audit.render.pdf.self_assessment_section import region_over_claims
@@ -38,6 +39,7 @@ from dealer_audit.render.pdf.styles import (
     styles,
 )
 from dealer_audit.render.pdf.text import TextBlock, wrap_text
+from dealer_audit.render.pdf.themes_section import themes_section
 
 
 def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | TextBlock:
@@ -347,6 +349,7 @@ def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
     story.extend(_league(r, st, width))
     story.extend(_heatmap(r, st, width))
     story.extend(_most_failed(r, st, width))
+    story.extend(key_drivers_section(r.insight, st, width) + themes_section(r.insight, st, width))
     story.extend(_notices(r.t("alerts"), r.alerts, st, width, PARTIAL_TEXT, r))
     story.extend(_notices(r.t("repeats"), r.repeats, st, width, FAIL_TEXT, r))
     story.extend(region_kpi_story(r, st))  # data-integrity flags and incentive tiers

@@ -44,6 +44,7 @@ from dealer_audit.core.report_model import (
     StandardColumns,
     label_format,
 )
+from dealer_audit.render.xlsx import coverage_sheet
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
     EXCEL_MAX_ROWS,
@@ -57,8 +58,10 @@ from dealer_audit.render.xlsx.common import (
     write_text,
 )
 from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
+from dealer_audit.render.xlsx.key_drivers_sheet import key_drivers_sheet
 from dealer_audit.render.xlsx.self_assessment_sheet import SHEET as SELF_SHEET
 from dealer_audit.render.xlsx.self_assessment_sheet import readme_line, self_assessment_sheet
+from dealer_audit.render.xlsx.themes_sheet import themes_sheet
 
 ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in report_model.LABELS
     ("dealer", "col_dealer", 10),
@@ -659,7 +662,7 @@ def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: li
             ("Disputes", "The wave's disputes with HQ's ruling, then dispute rate (disputed ÷ failed findings) "
              "and overturn rate (overturned ÷ ruled) per auditor and per item.")
         )  # fmt: skip
-    lines.extend(line for line in (readme_line(report),) if line is not None)
+    lines.extend(line for line in (readme_line(report), coverage_sheet.readme_line(report)) if line is not None)
     if len(answer_sheets) > 1:
         lines.append((t("row_limit"), t("about_row_limit", sheets=", ".join(answer_sheets[1:]))))
     lines.append(("", ""))
@@ -771,6 +774,7 @@ def write_network_workbook(
     actions = wb.add_worksheet("Actions") if report.actions else None
     disputes = wb.add_worksheet("Disputes") if report.disputes else None
     over_claims = wb.add_worksheet(SELF_SHEET) if report.over_claims else None
+    coverage = wb.add_worksheet(coverage_sheet.SHEET) if report.coverage is not None else None
     add_kpi_sheets(wb, report)  # KPIs, Incentives, Data integrity (render/xlsx/incentives_sheet.py)
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
@@ -794,6 +798,10 @@ def write_network_workbook(
         _disputes(disputes, f, report)
     if over_claims is not None:
         self_assessment_sheet(over_claims, f, report)
+    if coverage is not None:
+        coverage_sheet.coverage_sheet(coverage, f, report)
+    key_drivers_sheet(wb, report.insight)
+    themes_sheet(wb, report.insight)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
     say("saving")
