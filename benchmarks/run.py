@@ -290,7 +290,7 @@ def _prepared(workspace: str, wave: str) -> tuple[Any, Any, Any, float]:
 def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
     started = time.perf_counter()
-    outcome = reporting.render_dealer_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs, context=context)
+    outcome = reporting.render_dealer_pdfs(context, Path(out), lang="zh", jobs=jobs)
     seconds = time.perf_counter() - started
     ws.close()
     notes = [f"+ {prepare:.1f} s to load and score the wave first (prepare_wave)"]
@@ -302,7 +302,7 @@ def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[st
 def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
     started = time.perf_counter()
-    outcome = reporting.render_region_pdfs(ws, wave, Path(out), lang="zh", jobs=jobs, context=context)
+    outcome = reporting.render_region_pdfs(reporting.ensure_insight(ws, context), Path(out), lang="zh", jobs=jobs)
     seconds = time.perf_counter() - started
     ws.close()
     files = sorted(Path(out).rglob("*.pdf"))
@@ -318,7 +318,7 @@ def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
     target = Path(out) / "network.xlsx"
     started = time.perf_counter()
-    reporting.write_network_workbook(ws, wave, target, context=context)
+    reporting.write_network_workbook(reporting.ensure_insight(ws, context), target)
     seconds = time.perf_counter() - started
     ws.close()
     shape = xlsx_shape(target)
@@ -421,13 +421,13 @@ def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> 
     Path(out).mkdir(parents=True, exist_ok=True)
     # warm-up: fonts registered, modules imported, caches filled (both paths get one)
     warm = Path(out) / "warm.pdf"
-    reporting.render_dealer_pdf(ws, wave, chosen[0], warm, lang="zh", context=context)
+    reporting.render_dealer_pdf(context, chosen[0], warm, lang="zh")
     floor_pdf(str(Path(out) / "warm-floor.pdf"), 1, 1000)
     rows = []
     for code in chosen:
         target = Path(out) / f"{code}.pdf"
         started = time.perf_counter()
-        reporting.render_dealer_pdf(ws, wave, code, target, lang="zh", context=context)
+        reporting.render_dealer_pdf(context, code, target, lang="zh")
         real = time.perf_counter() - started
         pages, chars, images = _pdf_text_size(target)
         floor = floor_pdf(str(Path(out) / f"{code}-floor.pdf"), pages, max(1, chars // max(1, pages)), images)

@@ -338,6 +338,8 @@ class Condition:
 
 @lru_cache(maxsize=4096)
 def parse_condition(text: str) -> Condition:
+    """Parse a skip-logic condition once (ConditionError with the position on a syntax error); evaluate it many
+    times with `Condition.evaluate`."""
     return Condition(text, _Parser(text).parse())
 
 

@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
+from dealer_audit.core.audit_form import evidence_name_problem
 from dealer_audit.core.conditions import BoolOp, Condition, ItemRef, parse_condition, walk
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context
@@ -47,7 +48,6 @@ from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, S
 from dealer_audit.formats.files import (
     cell_text,
     check_sheet_size,
-    evidence_name_problem,
     open_workbook,
     write_atomically,
     yes_no,

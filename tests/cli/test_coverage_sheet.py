@@ -33,7 +33,7 @@ def coverage_json(ws: str, lang: str) -> dict[str, Any]:
 
 def hq_sheet(workspace: Any, path: Path, lang: str) -> list[tuple[Any, ...]]:
     context = prepare_wave(workspace, WAVE, generated=TODAY)
-    write_network_workbook(workspace, WAVE, path, lang=lang, context=context)
+    write_network_workbook(context, path, lang=lang)
     book = openpyxl.load_workbook(path, read_only=True)
     assert SHEET in book.sheetnames
     readme = [row[0] for row in book["README"].iter_rows(values_only=True)]

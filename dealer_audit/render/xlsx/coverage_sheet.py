@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.coverage import STATES, VisitState, state_counts
 from dealer_audit.core.report_model import NetworkReport
@@ -119,20 +120,20 @@ class SheetFormats(Protocol):
     title: Format
 
 
-def _paragraph(ws: Any, row: int, text: str, fmt: Format) -> None:
+def _paragraph(ws: Worksheet, row: int, text: str, fmt: Format) -> None:
     """A long explanation wrapped over the sheet's width (merged cells), tall enough to read in print."""
     ws.merge_range(row, 0, row, len(WIDTHS) - 1, text, fmt)
     width = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)  # a CJK character takes two columns' room
     ws.set_row(row, 15 * math.ceil(width / (0.9 * sum(WIDTHS))))
 
 
-def _counts(ws: Any, row: int, name: str, counts: Mapping[VisitState, int], fmt: Format | None = None) -> None:
+def _counts(ws: Worksheet, row: int, name: str, counts: Mapping[VisitState, int], fmt: Format | None = None) -> None:
     write_text(ws, row, 0, name, fmt)
     for col, figure in enumerate(state_counts(counts).values(), start=1):
         ws.write_number(row, col, figure, fmt)
 
 
-def _table(ws: Any, row: int, caption: str, titles: Sequence[str], f: SheetFormats) -> int:
+def _table(ws: Worksheet, row: int, caption: str, titles: Sequence[str], f: SheetFormats) -> int:
     """Caption and header rows; returns the first data row."""
     write_text(ws, row, 0, caption, f.bold)
     for col, title in enumerate(titles):
@@ -140,7 +141,7 @@ def _table(ws: Any, row: int, caption: str, titles: Sequence[str], f: SheetForma
     return row + 2
 
 
-def coverage_sheet(ws: Any, f: SheetFormats, report: NetworkReport) -> None:
+def coverage_sheet(ws: Worksheet, f: SheetFormats, report: NetworkReport) -> None:
     """Fill the sheet top to bottom (the workbook is written in constant-memory mode)."""
     coverage = report.coverage
     if coverage is None:

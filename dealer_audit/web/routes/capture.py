@@ -21,8 +21,8 @@ from dealer_audit.capture.drafts import finalise_capture, load_capture, open_cap
 from dealer_audit.capture.session import CaptureError, CaptureSession
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Section, Wave
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
-from dealer_audit.storage.repository import version_key
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.capture_view import (
     ItemNotice,
