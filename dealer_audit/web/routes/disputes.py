@@ -20,9 +20,9 @@ from starlette.datastructures import UploadFile
 
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.disputes import RULINGS, Dispute, DisputeStatus
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Conflict, DealerAuditError, NotFound
 from dealer_audit.services.disputes import disputable_findings, dispute_window, file_dispute, rule_dispute
-from dealer_audit.storage.repository import version_key
 from dealer_audit.web.follow_up import follower, refuse, require_dealer, today, visible_dealers, workspace_of
 from dealer_audit.web.i18n import translate
 from dealer_audit.web.pages import render, request_language
