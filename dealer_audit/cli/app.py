@@ -23,7 +23,10 @@ from dealer_audit.cli import (
     demo,
     disputes,
     form,
+    incentives,
+    insight,
     keys,
+    kpis,
     plan,
     report,
     score,
@@ -106,6 +109,9 @@ for module in (
     plan,
     coverage,
     self_assessment,
+    kpis,
+    incentives,
+    insight,
 ):
     module.register(app)
 

@@ -10,6 +10,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # core/kpis.py and core/incentives.py build on LocalText from here
+    from dealer_audit.core.incentives import IncentiveRules
+    from dealer_audit.core.kpis import KpiDefinition
 
 LANGUAGES = ("zh", "en")
 
@@ -58,6 +63,8 @@ class CriticalEffect(StrEnum):
 
 @dataclass(frozen=True)
 class Critical:
+    """A knock-out rule on an item: failing it zeroes the section, zeroes the index or caps it at `cap`."""
+
     effect: CriticalEffect
     cap: float | None = None  # index ceiling (0..100) when effect is CAP
 
@@ -121,6 +128,8 @@ class NumberRange:
 
 @dataclass(frozen=True)
 class Item:
+    """One checklist question: its answer type and options, scoring rule, weight, condition and evidence rules."""
+
     id: str
     text: LocalText
     type: AnswerType
@@ -151,6 +160,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A weighted group of items; section scores are what the reports and the composite index are built from."""
+
     id: str
     title: LocalText
     items: tuple[Item, ...]
@@ -228,6 +239,8 @@ class ProgramChecklist:
 
 @dataclass(frozen=True)
 class Wave:
+    """One audit round of a program (e.g. 2026-Q4): audits, scores and deltas are per wave."""
+
     code: str  # e.g. "2026-Q4"
     title: LocalText = field(default_factory=LocalText)
     start: str | None = None  # ISO date
@@ -280,6 +293,8 @@ class Program:
     require_signatures: bool = False  # refuse bundles not signed by an enrolled, unrevoked auditor key
     source: str = ""
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
+    kpis: tuple[KpiDefinition, ...] = ()  # measured indicators beside the audits (docs/kpis-and-incentives.md)
+    incentives: IncentiveRules | None = None  # incentive tiers on the scorecard composite
 
     def wave(self, code: str) -> Wave | None:
         return next((w for w in self.waves if w.code == code), None)

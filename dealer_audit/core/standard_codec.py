@@ -86,6 +86,8 @@ PROGRAM_KEYS = (
     "disputes",
     "planning",
     "signatures",
+    "kpis",
+    "incentives",
 )
 MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
 DISPUTE_KEYS = ("window_days",)
@@ -259,6 +261,13 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         }
     if program.require_signatures:
         data["signatures"] = {"required": True}
+    if program.kpis or program.incentives is not None:  # only when set: older programs keep their content hash
+        from dealer_audit.core.kpi_codec import incentives_to_dict, kpis_to_dict
+
+        if program.kpis:
+            data["kpis"] = kpis_to_dict(program.kpis)
+        if program.incentives is not None:
+            data["incentives"] = incentives_to_dict(program.incentives)
     return data
 
 
@@ -622,6 +631,10 @@ class Decoder:
         composite = self.local_text(root, "composite_name", "")
         if composite:
             program_kwargs["composite_name"] = composite
+        from dealer_audit.core.kpi_codec import decode_incentives, decode_kpis  # KPI sections: their own module
+
+        program_kwargs["kpis"] = decode_kpis(self, root, {c.standard_id for c in checklists})
+        program_kwargs["incentives"] = decode_incentives(self, root)
         program = Program(
             id=self.text(root, "id", "", required=True),
             title=self.local_text(root, "title", "", required=True),

@@ -157,13 +157,15 @@ class AuditTrailRow(SQLModel, table=True):
 
 class UserRow(SQLModel, table=True):
     """An account of the browser app (needed only when it listens beyond loopback). The password is kept only as
-    an argon2id hash (web/accounts.py); regions is a comma-separated list of region codes (regional managers)."""
+    an argon2id hash (web/accounts.py); regions is a comma-separated list of region codes (regional managers),
+    dealers one of dealer codes (dealer accounts, revision 0008)."""
 
     __tablename__ = "users"
 
     name: str = Field(primary_key=True, max_length=64)
     role: str = Field(max_length=20)
     regions: str = ""
+    dealers: str = ""
     display_name: str = ""
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     created_at: str = Field(max_length=40)
@@ -301,6 +303,21 @@ class PlanVisitRow(SQLModel, table=True):
     planned_at: str = Field(max_length=40)
 
 
+class KpiValueRow(SQLModel, table=True):
+    """One measured KPI value of a dealer in a wave (DMS or survey vendor file); a re-import of the same file for
+    the wave replaces that file's rows (storage/kpis.py)."""
+
+    __tablename__ = "kpi_values"
+
+    wave: str = Field(primary_key=True, max_length=50)
+    dealer_code: str = Field(primary_key=True, max_length=50)
+    kpi_id: str = Field(primary_key=True, max_length=100)
+    value: float
+    base_n: int | None = None
+    source_file: str = Field(max_length=500, index=True)
+    imported_at: str = Field(max_length=40)
+
+
 def table(name: str) -> Table:
     """A table by name, typed as a SQLAlchemy Table (the models' `__table__` is untyped)."""
     return SQLModel.metadata.tables[name]
@@ -326,5 +343,6 @@ ALL_TABLES: list[Table] = [
         "auditors",
         "auditor_keys",
         "plan_visits",
+        "kpi_values",
     )
 ]

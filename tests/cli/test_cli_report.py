@@ -202,7 +202,18 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
     )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(target, data_only=True)
-    assert wb.sheetnames == ["README", "Dealers", "Sections", "Items", "Calibration", "Audits", "Answers"]
+    assert wb.sheetnames == [
+        "README",
+        "Dealers",
+        "Sections",
+        "Items",
+        "Calibration",
+        "Coverage",
+        "Audits",
+        "Answers",
+        "Key drivers",
+        "Themes",
+    ]
     header = [c.value for c in wb["Dealers"][1]]
     assert "Service Experience Index 2026-Q3" in header
     codes = [r[0] for r in wb["Dealers"].iter_rows(min_row=2, values_only=True)]
@@ -212,7 +223,7 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
 
 
 def test_hq_workbook_follows_the_report_language(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
-    from dealer_audit.render.xlsx.network_labels import LABELS
+    from dealer_audit.core.report_model import LABELS
 
     assert all(set(entry) == {"en", "zh"} and all(entry.values()) for entry in LABELS.values())
     zh = tmp_path / "zh.xlsx"  # default: the workspace language (zh)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.report_model import HeatRow, RegionReport, label_format
+from dealer_audit.core.report_model import DealerNotice, HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
+from dealer_audit.render.pdf.key_drivers_section import key_drivers_section
+from dealer_audit.render.pdf.kpi_section import region_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, make_row
 from dealer_audit.render.pdf.self_assessment_section import region_over_claims
@@ -31,11 +33,14 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCell,
+    TableCommand,
     band_color,
     heat_color,
     styles,
 )
 from dealer_audit.render.pdf.text import TextBlock, wrap_text
+from dealer_audit.render.pdf.themes_section import themes_section
 
 
 def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | TextBlock:
@@ -53,7 +58,7 @@ def _wrapped(text: str, st: Styles, width: float, size: float = 7.5) -> list[str
     return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X) if text else [""]
 
 
-def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None, size: float = 7.5) -> TableStyle:
+def _table_style(st: Styles, extra: list[TableCommand] | None = None, size: float = 7.5) -> TableStyle:
     return TableStyle(
         [
             ("FONT", (0, 0), (-1, -1), st.fonts.regular, size, size * 1.25),
@@ -200,8 +205,8 @@ def _heat_table(r: RegionReport, rows_in: Sequence[HeatRow], st: Styles, width: 
     head = [r.t("dealer")] + [_lines(c.title, st, col, size) for c in r.heat_columns]
     # each standard's id once, in the first cell of the span over its sections (a span draws it across them)
     ids = [sid if j == 1 or sid != standards[j - 1] else "" for j, sid in enumerate(standards[1:], start=1)]
-    rows: list[list[Any]] = [["", *ids], head]
-    extra: list[tuple[Any, ...]] = []
+    rows: list[list[TableCell]] = [["", *ids], head]
+    extra: list[TableCommand] = []
     start = 1
     for j in range(2, n + 2):  # span each standard's id over its columns
         if j == n + 1 or standards[j] != standards[start]:
@@ -264,7 +269,7 @@ def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     head = [t("item"), t("standard"), t("section"), "", t("failed_n"), t("fail_rate")]
     widths = [22 * mm, 30 * mm, 40 * mm, 0.0, 22 * mm, 22 * mm]
     widths[3] = width - sum(widths)
-    rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
+    rows: list[list[TableCell]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
     for f in r.most_failed:
         rows.append(
             [
@@ -291,12 +296,12 @@ def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(
-    title: str, notices: Any, st: Styles, width: float, colour: colors.Color, r: RegionReport
+    title: str, notices: Sequence[DealerNotice], st: Styles, width: float, colour: colors.Color, r: RegionReport
 ) -> list[Flowable]:
     t = r.t
     head = [t("dealer"), ""]
     widths = [60 * mm, width - 60 * mm]
-    rows: list[list[Any]] = [[t("dealer"), title]]
+    rows: list[list[TableCell]] = [[t("dealer"), title]]
     del head
     for n in notices:
         rows.append([_lines(f"{n.dealer_code} {n.dealer_name}", st, widths[0]), _lines(n.text, st, widths[1])])
@@ -315,7 +320,7 @@ def _action_follow_up(r: RegionReport, st: Styles, width: float) -> list[Flowabl
     keys = ("actions_total", "open_n", "overdue_n", "reopened_n", "done_n", "verified_n")
     widths = [0.0] + [24 * mm] * len(keys)
     widths[0] = width - sum(widths)
-    rows: list[list[Any]] = [
+    rows: list[list[TableCell]] = [
         [_lines(t("dealer"), st, widths[0])] + [_lines(t(k), st, w) for k, w in zip(keys, widths[1:], strict=True)]
     ]
     for a in r.actions:
@@ -323,7 +328,7 @@ def _action_follow_up(r: RegionReport, st: Styles, width: float) -> list[Flowabl
             [_lines(f"{a.dealer_code} {a.dealer_name}", st, widths[0])]
             + [str(n) if n else "–" for n in (a.total, a.open, a.overdue, a.reopened, a.done, a.verified)]
         )
-    extra: list[tuple[Any, ...]] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    extra: list[TableCommand] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     for k, a in enumerate(r.actions, start=1):
         if a.overdue:
             extra.append(("TEXTCOLOR", (2, k), (3, k), FAIL_TEXT))
@@ -348,8 +353,10 @@ def region_story(r: RegionReport, st: Styles) -> list[Flowable]:
     story.extend(_league(r, st, width))
     story.extend(_heatmap(r, st, width))
     story.extend(_most_failed(r, st, width))
+    story.extend(key_drivers_section(r.insight, st, width) + themes_section(r.insight, st, width))
     story.extend(_notices(r.t("alerts"), r.alerts, st, width, PARTIAL_TEXT, r))
     story.extend(_notices(r.t("repeats"), r.repeats, st, width, FAIL_TEXT, r))
+    story.extend(region_kpi_story(r, st))  # data-integrity flags and incentive tiers
     story.extend(_action_follow_up(r, st, width))
     story.extend(region_over_claims(r, st, width))
     return story

@@ -17,6 +17,7 @@ from functools import lru_cache
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -198,7 +199,7 @@ class RowTable(Flowable):
         # a Table starts each line's text object at the line; so does this one with `table_lines`
         text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
         font = pdfmetrics.getFont(self.font)
-        fast = bool(getattr(font, "_dynamicFont", False)) and not getattr(font, "shapable", False)
+        fast = isinstance(font, TTFont) and not font.shapable
         if fast:
             _show_all(text, canv, font, self.font, runs, "T*" if self.table_lines else "")
         else:

@@ -1,0 +1,60 @@
+"""CLI: `dealer-audit incentives --wave W` — incentive tier, gap to the next tier, borderline, streak per dealer."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from dealer_audit.cli import console
+from dealer_audit.cli.common import (
+    DbOption,
+    LangOption,
+    RegionOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
+
+
+def incentives(
+    wave: WaveOption,
+    region: RegionOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    workspace: WorkspaceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Each dealer's incentive tier, payout, gap to the next tier, borderline flag and consecutive-wave status.
+
+    返利档位：各经销商的档位、返利、距上一档差距、临界标记与连续未达标状态。
+    """
+    from dealer_audit.core.kpi_report import incentive_lines
+    from dealer_audit.services.kpis import check_region, incentives_to_dict, wave_scorecard
+
+    with open_workspace(workspace, db) as ws:
+        language = resolve_lang(lang, ws)
+        card = wave_scorecard(ws.repo, wave)
+        check_region(card, region)
+    if as_json:
+        console.out.print_json(json.dumps(incentives_to_dict(card, region), ensure_ascii=False))
+        return
+    if card.rules is None:
+        console.err.print("the program defines no incentive tiers (an incentives: section)", markup=False)
+        return
+    header = ["dealer", "region", "composite", "tier", "payout", "next", "gap", "borderline", "streak", "note"]
+    lines = incentive_lines(card, language, region)
+    console.print_table(header, [[getattr(line, k) for k in header] for line in lines], title=f"{wave} incentives")
+    order = dict.fromkeys([t.label.get(language) for t in card.rules.tiers] + [line.tier for line in lines])
+    counts = {tier: sum(1 for line in lines if line.tier == tier) for tier in order}
+    summary = ", ".join(f"{tier} {n}" for tier, n in counts.items() if n)
+    console.out.print(f"{len(lines)} dealer(s): {summary}; composite on the {card.kpis.scale} scale", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `incentives` to the root app."""
+    app.command("incentives")(incentives)

@@ -1,0 +1,203 @@
+"""The KPI pages of the PDFs: the dealer's incentive tier box, data-integrity flags and measured KPIs; the region's
+data-integrity flags and incentive lines.
+
+Called with one line from render/pdf/dealer.py and render/pdf/region.py; everything shown comes from the report's
+`kpis` panel (core/kpi_report.py), so this module only lays it out. A report without a panel (a program without
+KPIs or tiers) gets nothing.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, IntegrityFlag, RegionKpiPanel
+from dealer_audit.core.report_model import DealerReport, RegionReport
+from dealer_audit.render.pdf.page import content_width
+from dealer_audit.render.pdf.styles import (
+    ALERT_FILL,
+    ALERT_LINE,
+    FAIL_TEXT,
+    GREY_FILL,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    NAVY_LIGHT,
+    PARTIAL_TEXT,
+    PASS_TEXT,
+    Styles,
+    TableCell,
+)
+from dealer_audit.render.pdf.text import Run, TextBlock
+
+STREAK_COLOURS = {"warning": PARTIAL_TEXT, "penalty": FAIL_TEXT, "watch": GREY_TEXT, "cured": PASS_TEXT}
+
+
+def _t(
+    text: str | list[Run], st: Styles, size: float = 7.5, color: colors.Color = colors.black, align: str = "left"
+) -> TextBlock:
+    runs = [Run(st.fonts.clean(text))] if isinstance(text, str) else [Run(st.fonts.clean(r.text), r.color, r.size)
+                                                                      for r in text]  # fmt: skip
+    return TextBlock(runs, st.fonts.regular, size, color, align=align)
+
+
+def _box(rows: list[list[TableCell]], widths: list[float], fill: colors.Color, line: colors.Color) -> Table:
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("BOX", (0, 0), (-1, -1), 0.8, line),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> list[Flowable]:
+    line = p.incentive
+    if line is None:
+        return []
+    tier_colour = NAVY if line.tier_code else GREY_TEXT
+    label_width = 38 * mm
+    rows: list[list[TableCell]] = [[Paragraph(p.t("incentive"), st.h3), ""]]
+    tier = [Run(line.tier, tier_colour, 11)]
+    if line.payout:
+        tier.append(Run(f"{p.t('payout')}: {line.payout}", GREY_TEXT, 8))
+    rows.append([_t(p.t("tier"), st, 8.5), _t(tier, st, 8.5)])
+    composite = f"{line.composite} / {scale}"
+    if line.interval:
+        composite += f"   ({p.t('interval')} {line.interval})"
+    rows.append([_t(p.t("composite"), st, 8.5), _t(composite, st, 8.5)])
+    if line.next:
+        rows.append([_t(p.t("next_tier"), st, 8.5), _t(f"{line.next}: {p.t('gap')} {line.gap}", st, 8.5)])
+    if line.borderline:
+        rows.append([_t(p.t("borderline"), st, 8.5), _t(line.note, st, 8.5, PARTIAL_TEXT)])
+    elif line.note:
+        rows.append([_t(p.t("note"), st, 8.5), _t(line.note, st, 8.5, FAIL_TEXT)])
+    if line.streak:
+        colour = STREAK_COLOURS.get(line.streak_status, colors.black)
+        rows.append([_t(p.t("streak"), st, 8.5), _t(line.streak, st, 8.5, colour)])
+    alarm = line.streak_status in ("warning", "penalty")
+    box = _box(rows, [label_width, width - label_width], ALERT_FILL if alarm else NAVY_LIGHT,
+               ALERT_LINE if alarm else NAVY)  # fmt: skip
+    return [box, Spacer(1, 6)]
+
+
+def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Styles, width: float) -> list[Flowable]:
+    rows: list[list[TableCell]] = [[Paragraph(title, st.h3), ""]]
+    for f in flags:
+        rows.append([_t(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), _t(f.text, st, 8.5)])
+    if not flags:
+        rows.append([_t(none, st, 8.5, PASS_TEXT), ""])
+    return [_box(rows, [22 * mm, width - 22 * mm], ALERT_FILL if flags else GREY_FILL,
+                 ALERT_LINE if flags else GREY_LINE), Spacer(1, 6)]  # fmt: skip
+
+
+def _kpi_table(p: DealerKpiPanel, st: Styles, width: float) -> Table:
+    widths = [width - 112 * mm, 22 * mm, 24 * mm, 18 * mm, 18 * mm, 30 * mm]
+    head = [p.t("kpi"), p.t("value"), "", p.t("base_n"), p.t("score"), p.t("enters")]
+    rows: list[list[TableCell]] = [[_t(h, st, 7.5, colors.white) for h in head]]
+    for line in p.lines:
+        rows.append(
+            [
+                _t([Run(line.name), Run(line.direction, GREY_TEXT, 6.5)], st),
+                _t(line.value.text if line.value.value is not None else "–", st, align="right"),
+                _t(line.unit, st, 7, GREY_TEXT),
+                _t(line.base_n, st, align="right"),
+                _t(line.score.text if line.score.value is not None else "–", st, align="right"),
+                _t(line.enters, st, 7, GREY_TEXT),
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def dealer_kpi_story(r: DealerReport, st: Styles) -> list[Flowable]:
+    """The dealer PDF's KPI part: incentive tier box, data-integrity flags, the KPI table and its index."""
+    p = r.kpis
+    if p is None:
+        return []
+    width = content_width()
+    story: list[Flowable] = [CondPageBreak(70 * mm), Paragraph(p.t("kpis"), st.h2)]
+    story.extend(_incentive_box(p, r.scale, st, width))
+    if p.flags:
+        story.append(KeepTogether(_flag_box(p.t("integrity"), p.flags, p.t("no_flags"), st, width)))
+    if p.lines:
+        story.append(_kpi_table(p, st, width))
+        summary = (
+            f"{p.t('kpi_index')} {p.kpi_index.text} ({p.t('coverage')} {p.coverage}) · "
+            f"{p.t('audit_composite')} {p.audit_composite.text} → {p.t('composite')} {p.composite.text}"
+        )
+        story += [Spacer(1, 2), _t(summary, st, 7.5, GREY_TEXT), Spacer(1, 6)]
+    return story
+
+
+def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: Styles, width: float) -> Table:
+    widths = [18 * mm, 20 * mm, 20 * mm, 16 * mm, 24 * mm, 16 * mm, 22 * mm]
+    widths.append(width - sum(widths))
+    head = ["dealer", "composite", "tier", "payout", "next_tier", "gap", "streak", "note"]
+    rows: list[list[TableCell]] = [[_t(p.t(h), st, 7.5, colors.white) for h in head]]
+    for line in lines:
+        rows.append(
+            [
+                _t(line.dealer, st),
+                _t(line.composite, st, align="right"),
+                _t(line.tier, st, 7.5, NAVY if line.tier_code else GREY_TEXT),
+                _t(line.payout, st, align="right"),
+                _t(line.next, st),
+                _t(line.gap, st, align="right"),
+                _t(line.streak, st, 7.5, STREAK_COLOURS.get(line.streak_status, colors.black)),
+                _t(line.note, st, 7, PARTIAL_TEXT if line.borderline else FAIL_TEXT),
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def region_kpi_story(r: RegionReport, st: Styles) -> list[Flowable]:
+    """The region PDF's data-integrity flags (every dealer of the region) and its incentive lines."""
+    p = r.kpis
+    if p is None:
+        return []
+    width = content_width(wide=True)  # the region report is landscape
+    story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(p.t("integrity"), st.h2)]
+    story.extend(_flag_box(p.t("integrity"), p.flags, p.t("no_flags"), st, width))
+    if p.incentives:
+        story += [CondPageBreak(50 * mm), Paragraph(p.t("incentive"), st.h2), _incentive_table(p, p.incentives, st,
+                                                                                                width)]  # fmt: skip
+    return story

@@ -1,0 +1,188 @@
+"""KPIs and incentives from a workspace: import a vendor's file, score a wave's KPIs and tiers (thin over core).
+
+`import_kpi_file` reads and checks the whole file first (formats/kpi_values.py), then stores it in one
+transaction; `wave_scorecard` scores the wave and the program's earlier waves from storage (the streak rule needs
+them) and hands them to core/kpis.py and core/incentives.py. `kpi_values` is the plain per-dealer lookup other
+analyses use (e.g. NPS as the outcome of the key-driver analysis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dealer_audit.core.aggregate import WaveResult
+from dealer_audit.core.incentives import Payout, Scorecard, evaluate_incentives
+from dealer_audit.core.kpis import KpiWave, evaluate_wave
+from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.standard import LocalText, Program
+from dealer_audit.errors import NotFound
+from dealer_audit.formats.kpi_values import read_kpi_values
+from dealer_audit.services.scoring_job import load_wave_result
+from dealer_audit.storage.kpis import KpiImport
+from dealer_audit.storage.repository import Repository
+
+
+def _check_wave(program: Program, wave: str) -> None:
+    codes = [w.code for w in program.waves]
+    if wave not in codes:
+        close = close_matches(wave, codes)
+        hint = f"did you mean {', '.join(close)}?" if close else f"the program's waves: {', '.join(codes)}"
+        raise NotFound(f"wave {wave} is not in program {program.id} ({hint}) / 项目中没有批次 {wave}")
+
+
+def check_region(card: Scorecard, region: str | None) -> None:
+    """NotFound, with close matches, for a region that is not in the wave."""
+    if region is None:
+        return
+    regions = sorted({d.region for d in card.kpis.dealers})
+    if region not in regions:
+        close = close_matches(region, regions)
+        hint = f"did you mean {', '.join(close)}?" if close else f"regions: {', '.join(regions)}"
+        raise NotFound(f"region {region} is not in wave {card.kpis.wave} ({hint}) / 批次中没有区域 {region}")
+
+
+def import_kpi_file(repo: Repository, path: Path, wave: str) -> KpiImport:
+    """Check the whole file against the program's KPIs and the stored dealers, then store it all or nothing;
+    importing the same file (by name) again replaces its values for the wave."""
+    program = repo.get_program()
+    _check_wave(program, wave)
+    values = read_kpi_values(Path(path), program.kpis, [d.code for d in repo.list_dealers()])
+    return repo.replace_kpi_values(wave, Path(path).name, values)
+
+
+def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
+    """dealer code -> the measured value of one KPI in a wave (only dealers with a value).
+
+    The outcome lookup for analyses beside the audits (NPS or CSI per dealer for the key-driver analysis).
+    NotFound, with close matches, when the program defines no such KPI."""
+    program = repo.get_program()
+    ids = [k.id for k in program.kpis]
+    if kpi_id not in ids:
+        close = close_matches(kpi_id, ids)
+        hint = f"did you mean {', '.join(close)}?" if close else f"the program's KPIs: {', '.join(ids) or 'none'}"
+        raise NotFound(f"unknown KPI {kpi_id} ({hint})")
+    return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
+
+
+def scorecard_of(repo: Repository, result: WaveResult, earlier: Sequence[WaveResult] = ()) -> Scorecard:
+    """KPIs and incentives of a scored wave; `earlier` are the scored earlier waves (oldest first) for streaks."""
+    current = evaluate_wave(result, repo.list_kpi_values(result.wave))
+    rules = result.program.incentives
+    if rules is None:
+        return Scorecard(current, None, ())
+    past: list[KpiWave] = [evaluate_wave(r, repo.list_kpi_values(r.wave)) for r in earlier]
+    return evaluate_incentives(rules, current, past)
+
+
+def wave_scorecard(repo: Repository, wave: str) -> Scorecard:
+    """Score the wave and every earlier wave of the program that has audits, then its KPIs and incentives."""
+    result = load_wave_result(repo, wave)
+    codes = [w.code for w in result.program.waves]
+    earlier_codes = codes[: codes.index(wave)] if wave in codes else []
+    earlier = [load_wave_result(repo, code) for code in earlier_codes]
+    return scorecard_of(repo, result, earlier)
+
+
+# ---- JSON --------------------------------------------------------------------------------------------------------
+
+
+def _on_scale(value: float | None, scale: int) -> float | None:
+    return None if value is None else value * scale / 100
+
+
+def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
+    """The wave's KPI values, scores, KPI index, scorecard composite and cross-check flags (full precision)."""
+    kpis = card.kpis
+    return {
+        "wave": kpis.wave,
+        "scale": kpis.scale,
+        "kpis": [
+            {
+                "id": k.id,
+                "name": _text(k.name),
+                "unit": _text(k.unit),
+                "direction": k.direction.value,
+                "enters": k.enters.value,
+                "weight": k.weight,
+            }
+            for k in kpis.definitions
+        ],
+        "dealers": [
+            {
+                "dealer": d.dealer_code,
+                "region": d.region,
+                "values": {s.kpi_id: {"value": s.value, "score": s.score, "base_n": s.base_n} for s in d.scores},
+                "kpi_index": d.kpi_index.value,
+                "kpi_index_coverage": d.kpi_index.coverage,
+                "audit_composite": _on_scale(d.audit_composite_100, kpis.scale),
+                "composite": _on_scale(d.composite_100, kpis.scale),
+                "flags": [
+                    {
+                        "kpi": f.kpi_id,
+                        "standard": f.standard_id,
+                        "item": f.item_id,
+                        "value": f.value,
+                        "threshold": f.threshold,
+                        "failed": f.failed,
+                        "counted": f.counted,
+                        "message": _text(f.message),
+                    }
+                    for f in d.flags
+                ],
+            }
+            for d in kpis.dealers
+            if region is None or d.region == region
+        ],
+    }
+
+
+def incentives_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
+    """Every dealer's tier, gap, borderline flag and streak (composites and gaps on the program's scale)."""
+    scale = card.kpis.scale
+    rows = []
+    for row in card.incentives:
+        if region is not None and row.region != region:
+            continue
+        o = row.outcome
+        dealer = card.kpis.dealer(row.dealer_code)
+        interval = dealer.composite_interval_100 if dealer is not None else None
+        rows.append(
+            {
+                "dealer": row.dealer_code,
+                "region": row.region,
+                "composite": _on_scale(o.score, scale),
+                "interval": [_on_scale(interval.low, scale), _on_scale(interval.high, scale)] if interval else None,
+                "eligible": o.eligible,
+                "reasons": [_text(r) for r in o.reasons],
+                "tier": o.tier.code if o.tier else None,
+                "payout": _payout(o.tier.payout) if o.tier else None,
+                "next_tier": o.next_tier.code if o.next_tier else None,
+                "gap": _on_scale(o.gap, scale),
+                "borderline": o.borderline,
+                "thresholds": {code: _on_scale(t, scale) for code, t in o.thresholds.items()},
+                "streak": {"count": row.streak.count, "status": row.streak.status.value} if row.streak else None,
+                "history": [_on_scale(h, scale) for h in row.history],
+            }
+        )
+    return {"wave": card.kpis.wave, "scale": scale, "dealers": rows}
+
+
+def _text(text: LocalText) -> dict[str, str]:
+    return {"zh": text.zh, "en": text.en}
+
+
+def _payout(payout: Payout) -> dict[str, float | None]:
+    return {"amount": payout.amount, "percent": payout.percent}
+
+
+def import_sample_kpis(repo: Repository, samples_dir: Path) -> str:
+    """The demo's KPI stage: every `<wave>_<source>.csv|xlsx` of the sample network's kpis/ folder, for the
+    program's waves, imported as `dealer-audit kpis import` would; a one-line summary for the demo."""
+    folder = Path(samples_dir) / "kpis"
+    waves = {w.code for w in repo.get_program().waves}
+    files = sorted(p for p in folder.glob("*_*.*") if p.suffix.lower() in (".csv", ".xlsx"))
+    stored = [import_kpi_file(repo, p, p.name.split("_")[0]) for p in files if p.name.split("_")[0] in waves]
+    values = sum(s.stored for s in stored)
+    return f"{values} KPI values from {len(stored)} files" if stored else "no KPI files"

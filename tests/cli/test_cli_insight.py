@@ -1,0 +1,137 @@
+"""`dealer-audit insight drivers|themes` end to end on the sample network, and the report sections they feed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from dealer_audit.cli import console
+from dealer_audit.cli.app import app
+from dealer_audit.core.key_drivers import Requirement
+
+ROOT = Path(__file__).parents[2]
+SAMPLES = ROOT / "sample_audits"
+
+
+def invoke(*args: str) -> Any:
+    console.reset_for_tests(200)
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("insight") / "ws"
+    assert invoke("init", str(ws)).exit_code == 0
+    for args in (
+        ("standards", "import", str(ROOT / "checklists")),
+        ("dealers", "import", str(SAMPLES / "dealers.csv")),
+        ("import", str(SAMPLES / "2026-Q3"), str(SAMPLES / "2026-Q4")),
+        ("kpis", "import", str(SAMPLES / "kpis" / "2026-Q4_survey.xlsx"), "--wave", "2026-Q4"),
+    ):
+        result = invoke(*args, "-w", str(ws))
+        assert result.exit_code == 0, result.output
+    return ws
+
+
+def test_drivers_json_splits_the_composite_among_digital_sections(sample_workspace: Path) -> None:
+    result = invoke(
+        "insight", "drivers", "--wave", "2026-Q4", "--json", "--resamples", "300", "-w", str(sample_workspace)
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "composite" and data["region"] is None
+    digital = next(s for s in data["standards"] if s["standard"] == "digital-service")
+    sections = digital["sections"]
+    assert sections["refusal"] is None and sections["method"] == "dominance"
+    assert sum(d["weight"] for d in sections["drivers"]) == pytest.approx(sections["r_squared"])
+    assert sum(d["share"] for d in sections["drivers"]) == pytest.approx(1.0)
+    for d in sections["drivers"]:
+        assert d["interval"][0] <= d["share"] <= d["interval"][1]
+        assert 0 < d["stated_share"] < 0.4  # the digital standard weighs 0.4 of the composite
+    # 36+ items for 28 dealers: refused in both languages, with the documented minimum
+    items = digital["items"]
+    assert items["drivers"] == [] and "Too few dealers" in items["refusal"]["en"]
+    assert "数据太少" in items["refusal"]["zh"]
+
+
+def test_nps_is_driven_by_the_status_transparency_section(sample_workspace: Path) -> None:
+    """The sample's scripted story (sample_audits/build_kpis.py): NPS follows the digital assessment's
+    service-status transparency section, which the standard weighs at only 6.4 % of the composite."""
+    args = ("insight", "drivers", "--wave", "2026-Q4", "--outcome", "nps", "--json", "--resamples", "300")
+    result = invoke(*args, "-w", str(sample_workspace))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "nps"
+    sections = next(s for s in data["standards"] if s["standard"] == "digital-service")["sections"]
+    first, second = sections["drivers"][:2]
+    assert first["section"] == "transparency" and first["correlation"] > 0.6
+    assert first["interval"][0] > second["share"]  # clearly ahead, not within noise of the runner-up
+    assert first["share"] > 5 * first["stated_share"]
+
+
+def test_drivers_of_one_region_are_refused_with_a_clear_message(sample_workspace: Path) -> None:
+    args = ("insight", "drivers", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
+    result = invoke(*args, "--lang", "en")
+    assert result.exit_code == 1
+    assert "no key-driver analysis possible" in result.output
+    # the 7 digital-service sections need 21 dealers; the west has 7
+    need = Requirement(7).min_dealers
+    assert f"7 predictors need at least {need} dealers" in result.output and "there are 7." in result.output
+    chinese = invoke(*args, "--lang", "zh")
+    assert f"7 个指标至少需要 {need} 家经销商" in chinese.output
+
+
+def test_an_unknown_outcome_or_region_names_what_exists(sample_workspace: Path) -> None:
+    result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "compsite", "-w", str(sample_workspace))
+    assert result.exit_code == 1 and "did you mean composite" in result.output
+    result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "npss", "-w", str(sample_workspace))
+    assert result.exit_code == 1 and "did you mean nps" in result.output
+    result = invoke("insight", "themes", "--wave", "2026-Q4", "--region", "wset", "-w", str(sample_workspace))
+    assert result.exit_code == 1 and "did you mean west" in result.output
+
+
+def test_themes_json_tracks_the_previous_wave_and_lists_unknown_issues(sample_workspace: Path) -> None:
+    result = invoke("insight", "themes", "--wave", "2026-Q4", "--json", "-w", str(sample_workspace))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["previous_wave"] == "2026-Q3" and data["notes"] > 500
+    assert data["themes"] and all(sum(t["regions"].values()) == t["notes"] for t in data["themes"])
+    assert any(t["previous"] for t in data["themes"])
+    # TY001's scripted story: "still paper" notes on the tablet check-in items form a theme of their own
+    paper = [t for t in data["themes"] if {i["item"] for i in t["items"]} & {"RC03", "DR01"}]
+    assert paper and "paper" in paper[0]["keywords"]
+    assert data["unknown_notes"] and {"dealer", "item", "text"} <= set(data["unknown_notes"][0])
+
+
+def test_themes_table_in_the_terminal(sample_workspace: Path) -> None:
+    result = invoke("insight", "themes", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
+    assert result.exit_code == 0, result.output
+    assert "region west" in result.stdout and "Unknown issues (未知体验)" in result.stdout
+
+
+@pytest.mark.slow
+def test_region_pdf_and_hq_workbook_carry_the_insight(sample_workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = invoke(
+        "report", "region", "west", "--wave", "2026-Q4", "--lang", "zh", "-o", str(out), "-w", str(sample_workspace)
+    )
+    assert result.exit_code == 0, result.output
+    (pdf,) = [p for p in out.rglob("*.pdf") if "west" in p.name]
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "关键体验点" in text and "备注中的主题" in text and "未知体验" in text
+    assert "数据太少" in text  # the refused analyses say why, where their rows would be
+    from dealer_audit.services.reporting import prepare_wave, write_network_workbook
+    from dealer_audit.storage.workspace import Workspace
+
+    with Workspace.open(sample_workspace) as ws:
+        book = write_network_workbook(prepare_wave(ws, "2026-Q4", insight=True), tmp_path / "hq.xlsx")
+    wb = load_workbook(book, read_only=True)
+    assert {"Key drivers", "Themes"} <= set(wb.sheetnames)
+    rows = list(wb["Key drivers"].iter_rows(values_only=True))
+    assert rows[1][1] == "Section" and rows[1][2] == "digital_reception"
