@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from itertools import islice
 
 from dealer_audit.core.report_model import DealerReport
 from dealer_audit.render.pdf.dealer import EvidenceResolver, render_dealer_pdf
@@ -23,7 +24,5 @@ def warm_dealer_pdfs(
     reports: Iterable[DealerReport], *, resolver: EvidenceResolver | None = None, font: str | None = None
 ) -> None:
     """Render `reports` (at most WARM_REPORTS of them) into memory and throw the bytes away."""
-    for count, report in enumerate(reports):
-        if count >= WARM_REPORTS:
-            break
+    for report in islice(reports, WARM_REPORTS):  # the reports are built lazily: only these are
         render_dealer_pdf(report, io.BytesIO(), resolver=resolver, font=font)
