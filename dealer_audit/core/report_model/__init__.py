@@ -63,6 +63,7 @@ from dealer_audit.core.report_model.labels import (
     LABELS,
     label,
     label_format,
+    labels_under,
 )
 from dealer_audit.core.report_model.network import (
     ActionLine,
@@ -150,6 +151,7 @@ __all__ = [
     "item_result",
     "label",
     "label_format",
+    "labels_under",
     "league_row",
     "rank_range_text",
     "raw_value_text",

@@ -270,12 +270,93 @@ LABELS: dict[str, dict[str, str]] = {
     "cal_poor": {"en": "Poor", "zh": "一致性差"},
     "cal_ambiguous": {"en": "Ambiguous", "zh": "措辞含糊"},
     "cal_driven_by": {"en": "Driven by", "zh": "主要来源"},
+    # dealer self-assessment: the HQ workbook's sheet and the PDF sections (render/*/self_assessment_*)
+    "self_sheet.intro": {
+        "zh": (
+            "自评（经销商员工在稽核前按同一标准填写，稽核类型 self）高于稽核结论的经销商。虚报：经销商自评达标"
+            "，稽核员实际未达标。指数 0–100；差距 = 自评 − 稽核。自评不计入任何得分。"
+        ),
+        "en": (
+            "Dealers whose self-assessment (audit kind self, filled by dealer staff before the visit) claims mo"
+            "re than the auditors saw. Over-claim: the dealer says the item passes, the auditor saw it fail. In"
+            "dices 0–100; gap = self − audited. Self-assessments count in no score."
+        ),
+    },
+    "self_sheet.dealer": {"zh": "经销商", "en": "Dealer"},
+    "self_sheet.name": {"zh": "名称", "en": "Name"},
+    "self_sheet.region": {"zh": "大区", "en": "Region"},
+    "self_sheet.standard": {"zh": "标准", "en": "Standard"},
+    "self_sheet.self_audit": {"zh": "自评编号", "en": "Self-assessment"},
+    "self_sheet.filled_by": {"zh": "填写人", "en": "Filled by"},
+    "self_sheet.visits": {"zh": "稽核次数", "en": "Visits"},
+    "self_sheet.self": {"zh": "自评指数", "en": "Self index"},
+    "self_sheet.audited": {"zh": "稽核指数", "en": "Audited index"},
+    "self_sheet.gap": {"zh": "差距", "en": "Gap"},
+    "self_sheet.over_claims": {"zh": "虚报项", "en": "Over-claims"},
+    "self_sheet.item": {"zh": "项目", "en": "Item"},
+    "self_sheet.section": {"zh": "模块", "en": "Section"},
+    "self_sheet.requirement": {"zh": "要求", "en": "Requirement"},
+    "self_sheet.claimed": {"zh": "自评", "en": "Self"},
+    "self_sheet.observed": {"zh": "稽核", "en": "Audited"},
+    "self_sheet.item_gap": {"zh": "差距", "en": "Gap"},
+    "self_sheet.failed_visits": {"zh": "未达标次数", "en": "Failed visits"},
+    "self_sheet.over_claim": {"zh": "虚报", "en": "Over-claim"},
+    "self_sheet.yes": {"zh": "是", "en": "yes"},
+    "self_sheet.items": {
+        "zh": "自评与稽核结论不一致的项目（得分比例）",
+        "en": "Items where the claim differs from the audit (fractions of the item's points)",
+    },
+    "self_pdf.title": {"zh": "自评差距", "en": "Self-assessment gap"},
+    "self_pdf.intro": {
+        "zh": (
+            "经销商在稽核前按同一标准自评；下表列出自评与稽核结论不一致的项目。虚报：经销商自评达标，稽核员实际"
+            "未达标。自评不计入任何得分。"
+        ),
+        "en": (
+            "The dealer assessed itself on the same standard before the visit; the table lists the items where "
+            "its claim differs from the audit. Over-claim: the dealer says it passes, the auditor saw it fail. "
+            "The self-assessment counts in no score."
+        ),
+    },
+    "self_pdf.figures": {
+        "zh": "{standard}：自评指数 {own} · 稽核指数 {seen}（{visits} 次稽核）· 差距 {gap} · 虚报 {n} 项",
+        "en": (
+            "{standard}: self-assessed index {own} · audited index {seen} ({visits} visit(s)) · gap {gap} · {n}"
+            " over-claim(s)"
+        ),
+    },
+    "self_pdf.filled_by": {"zh": "填写人：{who}", "en": "Filled in by: {who}"},
+    "self_pdf.item": {"zh": "项目", "en": "Item"},
+    "self_pdf.requirement": {"zh": "要求", "en": "Requirement"},
+    "self_pdf.self": {"zh": "自评", "en": "Self"},
+    "self_pdf.audited": {"zh": "稽核", "en": "Audited"},
+    "self_pdf.gap": {"zh": "差距", "en": "Gap"},
+    "self_pdf.over_claim": {"zh": "虚报", "en": "Over-claim"},
+    "self_pdf.under_claim": {"zh": "自评偏低", "en": "Under-claim"},
+    "self_pdf.alike": {"zh": "自评与稽核结论完全一致。", "en": "The self-assessment matches the audit on every item."},
+    "self_pdf.region_title": {"zh": "自评虚报最多的经销商", "en": "Dealers with the largest over-claim"},
+    "self_pdf.region_intro": {
+        "zh": "自评与稽核结论差距最大的经销商（虚报项最多者在前）。自评不计入任何得分。",
+        "en": (
+            "Dealers whose self-assessment claims most beyond what the auditors saw (most over-claimed items fi"
+            "rst). Self-assessments count in no score."
+        ),
+    },
+    "self_pdf.dealer": {"zh": "经销商", "en": "Dealer"},
+    "self_pdf.standard": {"zh": "标准", "en": "Standard"},
+    "self_pdf.over_claims": {"zh": "虚报项", "en": "Over-claims"},
+    "self_pdf.examples": {"zh": "主要虚报项目", "en": "Main over-claimed items"},
 }
 
 
 def label(key: str, lang: str) -> str:
     entry = LABELS[key]
     return entry["zh"] if lang.startswith("zh") else entry["en"]
+
+
+def labels_under(prefix: str, lang: str) -> dict[str, str]:
+    """Every label whose key starts with `prefix`, keyed by the rest: for a section that lays out many of them."""
+    return {key[len(prefix) :]: label(key, lang) for key in LABELS if key.startswith(prefix)}
 
 
 def label_format(key: str, lang: str, **values: object) -> str:
