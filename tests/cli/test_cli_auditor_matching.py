@@ -113,3 +113,40 @@ def test_a_misspelt_setting_is_refused_with_its_location(workspace: Any, tmp_pat
     refused = run("standards", "import", str(program), "-w", str(workspace.root))
     assert refused.exit_code == 1
     assert "registered" in refused.output and "registered_only" in refused.output
+
+
+def test_a_bundle_signed_under_the_name_verifies_for_the_registered_id(
+    workspace: Any, tmp_path: Path, make_audit: Any
+) -> None:
+    """The laptop knows the auditor as 王芳 (key, signed comment) and her audits say 王芳 or Wang Fang; HQ's
+    register calls her `wang`: `--auditor 王芳` exports both audits, HQ verifies and records the signer `wang`."""
+    from dealer_audit.storage.workspace import Workspace
+
+    laptop = str(workspace.root)
+    register(laptop, tmp_path)
+    workspace.repo.save_audits([make_audit(), make_audit(dealer_code="BJ001", auditor="Wang Fang")])
+    workspace.repo.save_audits([make_audit(dealer_code="SH002", auditor="李强")])
+    env = {"DEALER_AUDIT_KEY_PASSPHRASE": "correct horse battery"}
+    console.reset_for_tests(200)
+    made = CliRunner().invoke(app, ["keys", "init", "--auditor", "王芳", "-w", laptop], env=env)
+    assert made.exit_code == 0, made.output
+    bundle = tmp_path / "wang-2026-Q4.zip"
+    export = ["export", "--wave", "2026-Q4", "--auditor", "王芳", "-o", str(bundle), "-w", laptop]
+    exported = CliRunner().invoke(app, export, env=env)
+    assert exported.exit_code == 0 and ": 2 audit(s)" in exported.output, exported.output
+
+    hq = Workspace.init(tmp_path / "hq")
+    hq.repo.save_standard(workspace.repo.list_standards()[0])
+    hq.repo.save_program(workspace.repo.get_program())
+    hq.repo.save_dealers(workspace.repo.list_dealers())
+    hq.close()
+    register(str(hq.root), tmp_path)
+    enrolled = run("auditors", "enrol", "wang", str(workspace.root / "keys" / "王芳.pub"), "-w", str(hq.root))
+    assert enrolled.exit_code == 0, enrolled.output
+    imported = run("import", str(bundle), "-w", str(hq.root))
+    assert imported.exit_code == 0 and "2 imported" in imported.output, imported.output
+    with Workspace.open(hq.root) as opened:
+        audits = opened.repo.list_audits()
+        trails = [opened.repo.audit_trail(a.audit_id) for a in audits]
+    assert sorted(a.auditor for a in audits) == ["Wang Fang", "王芳"]
+    assert all(t[0].details.startswith("signed by auditor wang with key") for t in trails)
