@@ -16,6 +16,7 @@ from dealer_audit.services.demo import AUDITORS_FILE, WAVE_FOLDERS, project_dir
 from dealer_audit.services.demo_signing import run_signed_bundle
 from dealer_audit.services.field_operations import import_auditors, plan_the_wave
 from dealer_audit.services.importing import import_paths, load_standards_into
+from dealer_audit.services.sample_network import AUDITORS
 from dealer_audit.storage.workspace import Workspace
 
 
@@ -38,7 +39,8 @@ def test_the_sample_imports_without_auditor_warnings_and_the_plan_keeps_the_lock
     assert [w for f in summary.files for w in f.warnings] == []
     register = AuditorRegister(hq.repo.list_auditors())
     audits = [a for a in hq.repo.list_audits() if a.kind is not AuditKind.SELF]
-    # the audits carry names, never ids: every one of them resolves by name
+    # the audits carry names, never ids: every one of them resolves by name, as does the generator's whole team
+    assert {register.resolve(name).kind for name in AUDITORS} == {MatchKind.NAME}
     assert {register.resolve(a.auditor).kind for a in audits} == {MatchKind.NAME}
 
     outcome = plan_the_wave(hq.repo, "2026-Q4")
