@@ -291,6 +291,7 @@ class Program:
     )
     planning: PlanRules = field(default_factory=PlanRules)
     require_signatures: bool = False  # refuse bundles not signed by an enrolled, unrevoked auditor key
+    require_registered_auditors: bool = False  # `auditors: {registered_only: true}`: refuse audits of unknown auditors
     source: str = ""
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
     kpis: tuple[KpiDefinition, ...] = ()  # measured indicators beside the audits (docs/kpis-and-incentives.md)

@@ -86,6 +86,7 @@ PROGRAM_KEYS = (
     "disputes",
     "planning",
     "signatures",
+    "auditors",
     "kpis",
     "incentives",
 )
@@ -101,6 +102,7 @@ PLANNING_KEYS = (
     "weekdays_only",
 )
 SIGNATURE_KEYS = ("required",)
+AUDITOR_KEYS = ("registered_only",)
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
@@ -261,6 +263,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         }
     if program.require_signatures:
         data["signatures"] = {"required": True}
+    if program.require_registered_auditors:  # only when set: older programs keep their content hash
+        data["auditors"] = {"registered_only": True}
     if program.kpis or program.incentives is not None:  # only when set: older programs keep their content hash
         from dealer_audit.core.kpi_codec import incentives_to_dict, kpis_to_dict
 
@@ -616,6 +620,10 @@ class Decoder:
         if root.get("signatures") is not None:
             raw = self.mapping(root["signatures"], "signatures", SIGNATURE_KEYS, "'signatures'")
             require_signatures = bool(self.boolean(raw, "required", "signatures", False))
+        registered_only = False
+        if root.get("auditors") is not None:
+            raw = self.mapping(root["auditors"], "auditors", AUDITOR_KEYS, "'auditors'")
+            registered_only = bool(self.boolean(raw, "registered_only", "auditors", False))
         scale = self.integer(root, "scale", "", 100)
         if scale not in (100, 1000):
             self.error("scale", f"scale must be 100 or 1000, got {scale}", code="enum")
@@ -646,6 +654,7 @@ class Decoder:
             alerts=alerts,
             planning=planning,
             require_signatures=require_signatures,
+            require_registered_auditors=registered_only,
             source=self.source,
             **program_kwargs,
         )

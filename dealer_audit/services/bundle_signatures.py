@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.errors import ConfigurationError, Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
@@ -150,9 +151,11 @@ def _unsigned(required: bool, reason: str, reason_zh: str) -> SigningPlan:
     return SigningPlan(None, f"not signed: {reason} / 未签名：{reason_zh}")
 
 
-def check_export_auditor(audits: Sequence[Audit], auditor: str) -> list[Audit]:
-    """The audits of `auditor` (a bundle is one auditor's work); NotFound when none of them is theirs."""
-    own = [a for a in audits if a.auditor == auditor]
+def check_export_auditor(audits: Sequence[Audit], auditor: str, register: AuditorRegister | None = None) -> list[Audit]:
+    """The audits of `auditor` (a bundle is one auditor's work); NotFound when none of them is theirs. With the
+    laptop's register, an audit naming the auditor by id or by name is theirs (core/auditor_lookup.py)."""
+    known = register or AuditorRegister()
+    own = [a for a in audits if known.same(a.auditor, auditor)]
     if not own:
         names = ", ".join(sorted({a.auditor for a in audits}))
         raise NotFound(f"none of the selected audits was made by {auditor} (they name: {names}) / 没有该稽核员的稽核")
@@ -219,14 +222,17 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             "数据包在签名后被修改",
             "ask the auditor for the bundle again",
         )
+    register = AuditorRegister(repo.list_auditors())
     signed_as = comment_fields(check.trusted_comment).get("auditor", "")
-    if signed_as != enrolled.auditor_id:
+    if register.key(signed_as) != enrolled.auditor_id:
         _refuse(
             path,
             f"signed as auditor {signed_as or '(none)'}, but key {key_id} is enrolled for {enrolled.auditor_id}",
             "签名中的稽核员与登记的密钥不符",
         )
-    others = sorted({a.auditor or "(no auditor)" for a in bundle.audits} - {enrolled.auditor_id})
+    others = sorted(
+        {a.auditor or "(no auditor)" for a in bundle.audits if register.key(a.auditor) != enrolled.auditor_id}
+    )
     if others:
         _refuse(
             path,

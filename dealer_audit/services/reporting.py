@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.batches import chunks
 from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
@@ -83,6 +84,7 @@ class WaveContext:
     coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
     seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
+    auditors: tuple[Auditor, ...] = ()  # the auditor register: calibration counts one auditor spelled two ways once
 
     @property
     def wave(self) -> str:
@@ -180,6 +182,7 @@ def prepare_wave(
         coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
         scorecard=scorecard_of(repo, result, history),
         seal_key=_seal_key(workspace),
+        auditors=tuple(repo.list_auditors()),
     )
     return ensure_insight(workspace, context) if insight else context
 
@@ -389,6 +392,7 @@ def write_network_workbook(
     this wave's. Its Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the
     wave's scores. `progress` hears the phase as it starts (the report model, then each sheet), for a long write's
     status line."""
+    from dealer_audit.core.auditor_lookup import AuditorRegister, same_auditor_spelling
     from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
@@ -397,7 +401,7 @@ def write_network_workbook(
     calibration = calibrate(
         ctx.standards,
         [d.dealer for d in ctx.result.dealers],
-        ctx.audits.values(),
+        same_auditor_spelling(list(ctx.audits.values()), AuditorRegister(ctx.auditors)),
         ctx.wave,
         scores={s.audit_id: s for s in ctx.result.audit_scores},
     )
