@@ -389,8 +389,8 @@ ITEM_NOTES: dict[str, dict[str, NotePool]] = {
             "The advisor only said 'as soon as possible'.",
         ),
         "RC12": _p(
-            "没有问希望用什么方式接收进度通知。",
-            "未确认用电话还是短信通知进度。",
+            "没有问客户想用电话还是微信联系。",
+            "联系方式偏好没有确认。",
             "The advisor did not ask how to send progress updates.",
             "No question whether updates should come by phone or text.",
         ),
@@ -467,13 +467,13 @@ ITEM_NOTES: dict[str, dict[str, NotePool]] = {
             "The board's status did not match the car's real progress.",
         ),
         "ST04": _p(
-            "服务期间没有收到任何进度通知。",
-            "只在完工时收到一次通知。",
+            "等了两个小时，一条进度消息都没有。",
+            "直到完工前都不知道修到哪一步了。",
             "No progress updates during the service.",
             "Only one update, at completion.",
         ),
         "ST06": _p(
-            "延误了也没有主动通知。",
+            "超时了才说要延后，之前没人讲。",
             "超过承诺时间才告知要延后。",
             "The delay was not announced.",
             "Told about the delay only after the promised time had passed.",
