@@ -360,7 +360,7 @@ ITEM_NOTES: dict[str, dict[str, NotePool]] = {
         ),
         "RC04": _p(
             "没有邀请客户一起环车检查。",
-            "没有一起环车，绕车一圈就直接开了工单。",
+            "环车检查时把客户留在了前台。",
             "No invitation to walk round the car together.",
             "The advisor walked round the car alone and opened the order.",
         ),

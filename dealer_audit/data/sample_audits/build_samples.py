@@ -218,12 +218,12 @@ UNKNOWN_ISSUES = (
         ),
     ),
     UnknownIssue(
-        "customer parking taken by staff cars",
+        "broken entrance steps",
         ((1, "CQ001"), (1, "CD001")),
-        ("客户停车位被员工车辆占满，只能停在路边。", "访客车位停满了员工的私家车。"),
+        ("入口台阶的瓷砖碎了，差点绊倒。", "大门口的台阶裂开了，也没有提醒标志。"),
         (
-            "Customer parking full of staff cars; had to park on the street.",
-            "The visitor bays were taken by staff cars.",
+            "Broken tiles on the entrance steps; nearly tripped.",
+            "The entrance steps are cracked and nobody put up a sign.",
         ),
     ),
 )
