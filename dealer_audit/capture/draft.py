@@ -17,7 +17,7 @@ from typing import Protocol
 
 from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.errors import DraftChanged
-from dealer_audit.storage.repository import draft_token
+from dealer_audit.storage.audits import draft_token
 
 
 class DraftRepository(Protocol):

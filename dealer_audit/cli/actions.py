@@ -158,7 +158,9 @@ def export(
     if output.suffix.lower() != ".xlsx":
         raise ValidationFailed([], f"{output}: the output must be an .xlsx file")
     with open_workspace(workspace, db) as ws:
-        actions = export_actions(ws.repo, dealer, output, include_closed=include_closed, lang=resolve_lang(lang, ws))
+        actions = export_actions(
+            ws.repo, dealer, output, key=ws.form_key, include_closed=include_closed, lang=resolve_lang(lang, ws)
+        )
     console.out.print(f"wrote {output}: {len(actions)} action(s) for {dealer}", markup=False, soft_wrap=True)
 
 
@@ -176,7 +178,7 @@ def import_(
     from dealer_audit.services.actions import import_actions
 
     with open_workspace(workspace, db) as ws:
-        result = import_actions(ws.repo, file, who=who_or_login(who))
+        result = import_actions(ws.repo, file, key=ws.form_key, who=who_or_login(who))
     console.out.print(
         f"imported {file}: {result.changed} of {result.rows} action(s) changed for {result.dealer_code} / "
         f"已更新 {result.changed} 项",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 
@@ -9,9 +10,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
-from dealer_audit.core.coverage import VisitState
-
-STATES = (VisitState.DONE, VisitState.CAPTURED, VisitState.PLANNED, VisitState.OVERDUE)
+from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
 
 
 def coverage(
@@ -19,6 +18,10 @@ def coverage(
     today: Annotated[
         str | None, typer.Option("--today", help="Count overdue visits as of this date (default: today).")
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print every figure as JSON (the HQ workbook's Coverage sheet shows the same)."),
+    ] = False,
     lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,
@@ -36,6 +39,14 @@ def coverage(
     with open_workspace(workspace, db) as ws:
         result = coverage_of(ws.repo, wave, as_of)
         lang = resolve_lang(lang, ws)
+    if as_json:
+        console.out.print(
+            json.dumps(coverage_to_dict(result, lang), ensure_ascii=False, indent=2),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     if not result.visits:
         console.err.print(f"no plan stored for {wave}: make one with `dealer-audit plan --wave {wave}`", markup=False)
     totals = result.totals()
@@ -48,7 +59,13 @@ def coverage(
     console.print_table(["region", *states, "total"], by_region, title=f"{wave} coverage on {as_of}")
     by_auditor = [row(a, c) for a, c in sorted(result.by_auditor.items())]
     console.print_table(["auditor", *states, "total"], by_auditor)
-    stand_ins = sum(1 for v in result.visits if v.by_stand_in)
+    if not result.planned:
+        stored = [
+            [r or "?", str(c[VisitState.DONE]), str(c[VisitState.CAPTURED])]
+            for r, c in sorted(result.stored_by_region.items())
+        ]
+        console.print_table(["region", "final audits", "drafts"], stored, title="audits stored (no plan)")
+    stand_ins = result.stand_in_visits
     if stand_ins:
         console.out.print(f"{stand_ins} visit(s) made by a stand-in auditor", markup=False)
     if result.unplanned_audits:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.errors import ConfigurationError
 
+if TYPE_CHECKING:  # the reporting service loads reportlab and the scorer: imported when a command runs
+    from dealer_audit.services.reporting import RenderOutcome
+
 report_app = typer.Typer(
     help="Render reports: one dealer's PDF (and workbook), a region's PDF, or every report of a wave.\n\n"
     "生成报告：经销商 PDF（及 Excel）、区域 PDF，或整批生成。",
@@ -34,12 +37,9 @@ JobsOption = Annotated[
 ]
 
 
-def _print_outcome(outcome: object, what: str) -> None:
-    files = getattr(outcome, "files", [])
-    failures = getattr(outcome, "failures", [])
-    seconds = getattr(outcome, "seconds", 0.0)
-    console.out.print(f"{len(files)} file(s) written ({what}) in {seconds:.1f} s")
-    for failure in failures:
+def _print_outcome(outcome: RenderOutcome, what: str) -> None:
+    console.out.print(f"{len(outcome.files)} file(s) written ({what}) in {outcome.seconds:.1f} s")
+    for failure in outcome.failures:
         console.err.print(f"[red]failed[/] {failure}", markup=True, soft_wrap=True)
 
 
@@ -70,7 +70,7 @@ def dealer(
         for code in codes:  # every code checked before anything is written
             reporting.check_dealer(context, code)
         for code in codes:
-            written = reporting.render_dealer_pdf(ws, wave, code, output, lang=language, xlsx=xlsx, context=context)
+            written = reporting.render_dealer_pdf(context, code, output, lang=language, xlsx=xlsx)
             for path in written:
                 console.out.print(str(path))
 
@@ -89,7 +89,8 @@ def region(
     from dealer_audit.services import reporting
 
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
-        path = reporting.render_region_pdf(ws, wave, region_code, output, lang=resolve_lang(lang, ws))
+        context = reporting.prepare_wave(ws, wave, insight=True)
+        path = reporting.render_region_pdf(context, region_code, output, lang=resolve_lang(lang, ws))
     console.out.print(str(path))
 
 
@@ -151,7 +152,7 @@ def all_reports(
     filtered = bool(chosen_regions or chosen_dealers)
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         language = resolve_lang(lang, ws)
-        context = reporting.prepare_wave(ws, wave)
+        context = reporting.prepare_wave(ws, wave, insight=True)
         if filtered:
             codes, region_codes = reporting.select_dealers(context, chosen_regions, chosen_dealers)
             total = len(codes) + len(region_codes)
@@ -159,13 +160,11 @@ def all_reports(
             total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
         with console.progress_bar(f"reports {wave}", total) as advance_to:
             outcome = reporting.render_all(
-                ws,
-                wave,
+                context,
                 output,
                 lang=language,
                 xlsx=xlsx,
                 jobs=jobs,
-                context=context,
                 network=False,
                 progress=lambda done, _total: advance_to(done),
                 regions=chosen_regions,
@@ -176,7 +175,7 @@ def all_reports(
             workbook = reporting.network_workbook_path(output, wave)
             with console.working(f"HQ workbook {workbook}") as phase:
                 outcome.extend(
-                    reporting.write_network_workbook_outcome(ws, context, workbook, lang=language, progress=phase)
+                    reporting.write_network_workbook_outcome(context, workbook, lang=language, progress=phase)
                 )
     _print_outcome(outcome, f"{output}/{wave}")
     if workbook is not None and workbook in outcome.files:
@@ -204,8 +203,10 @@ def consolidate(
     extra = [w.strip() for entry in (waves or []) for w in entry.split(",") if w.strip()]
     with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
         phase("scoring the wave")
+        context = reporting.prepare_wave(ws, wave, insight=True)
+        others = reporting.other_waves(ws, context, extra)
         path = reporting.write_network_workbook(
-            ws, wave, output, waves=extra, lang=resolve_lang(lang, ws), progress=phase
+            context, output, others=others, lang=resolve_lang(lang, ws), progress=phase
         )
     console.out.print(f"HQ workbook written: {path}", markup=False, soft_wrap=True)
 

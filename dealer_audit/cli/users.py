@@ -21,6 +21,13 @@ users_app = typer.Typer(
     no_args_is_help=True,
 )
 
+DealersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dealer",
+        help="A dealer account's dealer code (repeat, or separate codes by commas): it sees only these dealers.",
+    ),
+]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin (for scripts).")
 ]
@@ -39,8 +46,9 @@ def _read_password(from_stdin: bool) -> str:
 @users_app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ @ -).")],
-    role: Annotated[str, typer.Option("--role", help="auditor, regional (regional manager) or hq.")],
+    role: Annotated[str, typer.Option("--role", help="auditor, regional (regional manager), hq or dealer.")],
     region: RegionsOption = None,
+    dealer: DealersOption = None,
     display_name: Annotated[str, typer.Option("--display-name", help="Name shown in the app, e.g. 王芳.")] = "",
     password_stdin: PasswordStdin = False,
     workspace: WorkspaceOption = None,
@@ -52,8 +60,10 @@ def add(
     chosen = parse_role(role)
     with open_workspace(workspace, db) as ws:
         password = _read_password(password_stdin)
-        account = add_account(ws.repo, name, chosen, password, frozenset(region or ()), display_name)
-    regions = f" ({', '.join(sorted(account.regions))})" if account.regions else ""
+        codes = frozenset(c.strip() for text in dealer or () for c in text.split(",") if c.strip())
+        account = add_account(ws.repo, name, chosen, password, frozenset(region or ()), display_name, codes)
+    scope = sorted(account.regions | account.dealers)
+    regions = f" ({', '.join(scope)})" if scope else ""
     console.out.print(f"account {account.name} added: {account.role.value}{regions}", markup=False)
 
 
@@ -65,8 +75,11 @@ def list_users(workspace: WorkspaceOption = None, db: DbOption = None) -> None:
     if not accounts:
         console.out.print("no accounts (serve on 127.0.0.1 needs none)", markup=False)
         return
-    rows = [(a.name, a.display_name, a.role.value, ", ".join(sorted(a.regions)), a.created_at[:19]) for a in accounts]
-    console.print_table(["name", "display name", "role", "regions", "created"], rows, title="accounts")
+    rows = [
+        (a.name, a.display_name, a.role.value, ", ".join(sorted(a.regions | a.dealers)), a.created_at[:19])
+        for a in accounts
+    ]
+    console.print_table(["name", "display name", "role", "regions / dealers", "created"], rows, title="accounts")
 
 
 @users_app.command("remove")

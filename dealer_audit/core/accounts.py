@@ -17,11 +17,13 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
 class Role(StrEnum):
-    """auditor: captures and edits their own drafts; regional: reads their regions; hq: everything."""
+    """auditor: captures and edits their own drafts; regional: reads their regions; hq: everything; dealer: a
+    dealer's own staff, who return their actions and dispute findings of their own dealer(s) only."""
 
     AUDITOR = "auditor"
     REGIONAL = "regional"
     HQ = "hq"
+    DEALER = "dealer"
 
 
 class AccountError(DealerAuditError):
@@ -36,6 +38,7 @@ class Account:
     display_name: str = ""
     password_hash: str = ""
     created_at: str = ""
+    dealers: frozenset[str] = field(default_factory=frozenset)  # a dealer account's dealer codes
 
 
 def parse_role(text: str) -> Role:
@@ -45,11 +48,19 @@ def parse_role(text: str) -> Role:
     try:
         return Role(aliases.get(word, word))
     except ValueError:
-        raise AccountError(f"unknown role {text!r}; roles: auditor, regional, hq") from None
+        raise AccountError(f"unknown role {text!r}; roles: {', '.join(r.value for r in Role)}") from None
 
 
-def check_account(name: str, role: Role, regions: frozenset[str], known_regions: frozenset[str]) -> None:
-    """Refuse a login name that is not plain ASCII, a regional manager without regions, unknown regions."""
+def check_account(
+    name: str,
+    role: Role,
+    regions: frozenset[str],
+    known_regions: frozenset[str],
+    dealers: frozenset[str] = frozenset(),
+    known_dealers: frozenset[str] = frozenset(),
+) -> None:
+    """Refuse a login name that is not plain ASCII, a regional manager without regions, unknown regions, a dealer
+    account without dealers or with unknown ones, and dealers on any other role."""
     if not NAME_PATTERN.fullmatch(name):
         raise AccountError(
             f"login name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
@@ -62,4 +73,14 @@ def check_account(name: str, role: Role, regions: frozenset[str], known_regions:
     if unknown:
         raise AccountError(
             f"{name}: unknown region(s) {', '.join(unknown)}; regions: {', '.join(sorted(known_regions))}"
+        )
+    if role is Role.DEALER and not dealers:
+        raise AccountError(f"{name}: a dealer account needs at least one dealer (--dealer CODE)")
+    if role is not Role.DEALER and dealers:
+        raise AccountError(f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)")
+    strangers = sorted(dealers - known_dealers)
+    if strangers:
+        raise AccountError(
+            f"{name}: unknown dealer(s) {', '.join(strangers)}"
+            + (f"; e.g. {', '.join(sorted(known_dealers)[:5])}" if known_dealers else "; load the dealer list first")
         )

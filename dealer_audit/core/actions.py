@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from dealer_audit.core.aggregate import ItemStatus, WaveResult, version_key
+from dealer_audit.core.aggregate import ItemStatus, WaveResult
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.scoring import AuditScore
 from dealer_audit.core.standard import Checklist, LocalText
+from dealer_audit.core.versions import version_key
 
 
 class ActionStatus(StrEnum):

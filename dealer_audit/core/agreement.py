@@ -187,32 +187,6 @@ def _multiplicity(units: int, replicates: int, seed: int) -> NDArray[np.float64]
     return result
 
 
-def _alpha_samples(
-    multiplicity: NDArray[np.float64],
-    counts: NDArray[np.float64],
-    total: NDArray[np.float64],
-    values: NDArray[np.float64],
-    level: Level,
-) -> NDArray[np.float64]:
-    """Alpha for each bootstrap draw (rows of `multiplicity`). Nominal and interval distances do not depend on the
-    draw, so each unit's observed disagreement is one number and each draw needs only its marginals; ordinal
-    distances do (they count the values between two ranks), so ordinal draws build their coincidence matrices —
-    affordable, as ordinal items have few categories."""
-    if level is Level.ORDINAL:
-        return _alpha_from(np.einsum("bu,uij->bij", multiplicity, _unit_coincidences(counts)), values, level)
-    w = _unit_weights(counts)
-    d = _alpha_distance(values, total.sum(axis=1), level)
-    per_unit_observed = w * ((counts @ d) * counts).sum(axis=1)  # the diagonal of d is 0
-    per_unit_values = counts * (w > 0)[:, None]  # a unit's coincidence marginals are its pairable values
-    summed = multiplicity @ np.column_stack([per_unit_observed, per_unit_values])
-    observed, n_c = summed[:, 0], summed[:, 1:]
-    n = n_c.sum(axis=1)
-    expected = np.einsum("bi,ij,bj->b", n_c, d, n_c)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = 1 - (n - 1) * observed / expected
-    return np.where((expected > 0) & (n >= 2), alpha, np.nan)
-
-
 def _gwet_parts(
     counts: NDArray[np.float64], weights: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
@@ -279,6 +253,139 @@ def _interval(samples: NDArray[np.float64]) -> tuple[float | None, float | None]
     return float(low), float(high)
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """One item's data ready for the bootstrap: the point estimates, and per unit the columns whose sums over a
+    draw give that draw's coefficients (Gwet: agreement, pairable, rated, category shares; alpha: observed
+    disagreement and pairable values, or, for ordinal data, the unit's whole coincidence matrix)."""
+
+    level: Level
+    values: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    pairable: int
+    ratings: int
+    q: int
+    percent: float | None
+    ac: float | None
+    alpha: float | None
+    columns: NDArray[np.float64]  # units x (3 + q + alpha columns)
+    distance: NDArray[np.float64]  # d_ck for nominal and interval data (unused for ordinal)
+
+
+def _prepare(
+    units: Sequence[Sequence[Rating | None]], level: Level, categories: Sequence[Rating] | None
+) -> _Prepared | Agreement:
+    """The point estimates and bootstrap columns of one item; an empty Agreement when nothing is pairable."""
+    table = _table(units, level, categories)
+    counts = table.counts[table.counts.sum(axis=1) >= 1]  # single ratings still inform Gwet's category shares
+    n_units = counts.shape[0]
+    m = counts.sum(axis=1)
+    pairable = int((m >= 2).sum())
+    q = len(table.categories)
+    if pairable == 0 or q == 0:
+        empty = Estimate(None)
+        return Agreement(level, 0, 0, q, None, empty, empty)
+    weights = gwet_weights(table.values, level)
+    parts = _gwet_parts(counts, weights)
+    ac, pa = _gwet_from(np.ones((1, n_units)), parts, weights)
+    total = _coincidence_total(counts)
+    alpha = _alpha_from(total[None], table.values, level)
+    pa_u, shares, pairable_u, rated = parts
+    if level is Level.ORDINAL:  # ordinal distances depend on each draw's marginals: sum whole coincidences
+        alpha_columns = _unit_coincidences(counts).reshape(n_units, q * q)
+        distance = np.zeros((q, q))
+    else:  # the distances are fixed: a unit's observed disagreement is one number, its marginals its values
+        w = _unit_weights(counts)
+        distance = _alpha_distance(table.values, total.sum(axis=1), level)
+        observed = w * ((counts @ distance) * counts).sum(axis=1)  # the diagonal of d is 0
+        alpha_columns = np.column_stack([observed, counts * (w > 0)[:, None]])
+    columns = np.column_stack([pa_u * pairable_u, pairable_u, rated, shares, alpha_columns])
+    return _Prepared(
+        level,
+        table.values,
+        weights,
+        pairable,
+        int(counts[m >= 2].sum()),
+        q,
+        _number(pa[0]),
+        _number(ac[0]),
+        _number(alpha[0]),
+        columns,
+        distance,
+    )
+
+
+def _samples(prepared: _Prepared, summed: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """AC and alpha of each bootstrap draw from the item's columns summed over the draw (draws x columns)."""
+    q, level = prepared.q, prepared.level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa = summed[:, 0] / summed[:, 1]
+        pi = summed[:, 3 : 3 + q] / summed[:, 2:3]
+        if q < 2:
+            ac_samples = np.full(len(pa), np.nan)
+        else:
+            pe = prepared.weights.sum() / (q * (q - 1)) * (pi * (1 - pi)).sum(axis=1)
+            ac_samples = (pa - pe) / (1 - pe)
+            ac_samples = np.where(np.isfinite(ac_samples), ac_samples, np.nan)
+    rest = summed[:, 3 + q :]
+    if level is Level.ORDINAL:
+        alpha_samples = _alpha_from(rest.reshape(-1, q, q), prepared.values, level)
+    else:
+        observed, n_c = rest[:, 0], rest[:, 1:]
+        n = n_c.sum(axis=1)
+        expected = ((n_c @ prepared.distance) * n_c).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha_samples = 1 - (n - 1) * observed / expected
+        alpha_samples = np.where((expected > 0) & (n >= 2), alpha_samples, np.nan)
+    return ac_samples, alpha_samples
+
+
+def _from_sums(prepared: _Prepared, summed: NDArray[np.float64]) -> Agreement:
+    """The Agreement of one item from its columns summed over each bootstrap draw (draws x columns)."""
+    ac_samples, alpha_samples = _samples(prepared, summed)
+    ac, alpha, level, q = prepared.ac, prepared.alpha, prepared.level, prepared.q
+    return Agreement(
+        level=level,
+        units=prepared.pairable,
+        ratings=prepared.ratings,
+        categories=q,
+        percent=prepared.percent,
+        ac=Estimate(ac, *_interval(ac_samples)) if ac is not None else Estimate(None),
+        alpha=Estimate(alpha, *_interval(alpha_samples)) if alpha is not None else Estimate(None),
+    )
+
+
+def agreements(
+    requests: Sequence[tuple[Sequence[Sequence[Rating | None]], Level, Sequence[Rating] | None]],
+    *,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+) -> list[Agreement]:
+    """`agreement` for many items at once (units, level, categories each), the same figures as one call per item.
+
+    Why: a calibration compares ~100 items over the same shared units. Each item's bootstrap is a product of the
+    draws (replicates x units: how often each unit is drawn) with a few columns per unit; items with the same
+    number of rated units use the same draws (seeded by that number), so their columns are joined and multiplied
+    once — one large matrix product instead of a hundred small ones."""
+    prepared = [_prepare(units, level, categories) for units, level, categories in requests]
+    results: list[Agreement | None] = [p if isinstance(p, Agreement) else None for p in prepared]
+    by_size: dict[int, list[int]] = {}
+    for k, p in enumerate(prepared):
+        if isinstance(p, _Prepared):
+            by_size.setdefault(p.columns.shape[0], []).append(k)
+    for n_units, members in sorted(by_size.items()):
+        parts = [prepared[k] for k in members]
+        joined = np.hstack([p.columns for p in parts if isinstance(p, _Prepared)])
+        summed = _multiplicity(n_units, replicates, seed) @ joined
+        offset = 0
+        for k, p in zip(members, parts, strict=True):
+            assert isinstance(p, _Prepared)
+            width = p.columns.shape[1]
+            results[k] = _from_sums(p, summed[:, offset : offset + width])
+            offset += width
+    return [r for r in results if r is not None]
+
+
 def agreement(
     units: Sequence[Sequence[Rating | None]],
     level: Level,
@@ -292,30 +399,4 @@ def agreement(
     The bootstrap draws the rated units with replacement `replicates` times; replicates where a coefficient is
     undefined are dropped, and when more than half are, no interval is given. With a single pairable unit the
     interval collapses onto the estimate: read it as "no interval", which the report says in words."""
-    table = _table(units, level, categories)
-    counts = table.counts[table.counts.sum(axis=1) >= 1]  # single ratings still inform Gwet's category shares
-    n_units = counts.shape[0]
-    pairable = int((counts.sum(axis=1) >= 2).sum())
-    q = len(table.categories)
-    if pairable == 0 or q == 0:
-        empty = Estimate(None)
-        return Agreement(level, 0, 0, q, None, empty, empty)
-    weights = gwet_weights(table.values, level)
-    parts = _gwet_parts(counts, weights)
-    ac, pa = _gwet_from(np.ones((1, n_units)), parts, weights)
-    total = _coincidence_total(counts)
-    alpha = _alpha_from(total[None], table.values, level)
-    multiplicity = _multiplicity(n_units, replicates, seed)
-    ac_samples, _ = _gwet_from(multiplicity, parts, weights)
-    alpha_samples = _alpha_samples(multiplicity, counts, total, table.values, level)
-    return Agreement(
-        level=level,
-        units=pairable,
-        ratings=int(counts[counts.sum(axis=1) >= 2].sum()),
-        categories=q,
-        percent=_number(pa[0]),
-        ac=Estimate(_number(ac[0]), *_interval(ac_samples)) if _number(ac[0]) is not None else Estimate(None),
-        alpha=Estimate(_number(alpha[0]), *_interval(alpha_samples))
-        if _number(alpha[0]) is not None
-        else Estimate(None),
-    )
+    return agreements([(units, level, categories)], replicates=replicates, seed=seed)[0]

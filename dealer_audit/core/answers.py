@@ -52,6 +52,8 @@ class EvidenceRef:
 
 @dataclass(frozen=True)
 class Answer:
+    """One item's answer in an audit: a value or N/A, an optional note, evidence files, when it was given."""
+
     item_id: str
     value: AnswerValue = None
     na: bool = False
@@ -66,6 +68,9 @@ class Answer:
 
 @dataclass(frozen=True)
 class Audit:
+    """One visit (or double audit, or calibration session) of one dealer against one standard version: the unit
+    that is captured, imported idempotently by its UUID, scored and reported."""
+
     audit_id: str  # UUID, stable across devices: the key that makes imports idempotent
     dealer_code: str
     standard_id: str

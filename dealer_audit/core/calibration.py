@@ -31,13 +31,13 @@ from statistics import fmean, stdev
 import numpy as np
 from scipy import stats
 
-from dealer_audit.core.agreement import DEFAULT_REPLICATES, DEFAULT_SEED, Agreement, Level, Rating, agreement
+from dealer_audit.core.agreement import DEFAULT_REPLICATES, DEFAULT_SEED, Agreement, Level, Rating, agreements
 from dealer_audit.core.agreement import gwet_ac as _gwet_ac
 from dealer_audit.core.agreement import krippendorff_alpha as _alpha
 from dealer_audit.core.answers import AnswerValue, Audit, AuditKind
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import AuditScore, score_audit
-from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
+from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText, Section
 from dealer_audit.core.versions import version_key
 
 StandardKey = tuple[str, str]
@@ -306,54 +306,66 @@ def _item_agreements(
     results = []
     for standard_id in sorted(layouts):
         standard = layouts[standard_id]
-        relevant = [(u, ms) for u, ms in units if u.standard_id == standard_id]
+        # (auditor, answers) per member of each unit, read once for all items of the standard
+        relevant = [[(m.audit.auditor, m.audit.answers) for m in ms] for u, ms in units if u.standard_id == standard_id]
+        compared: list[tuple[Section, Item, Level, list[list[tuple[str, Rating]]], list[Rating] | None]] = []
         for section in standard.sections:
             for item in section.items:
                 level = level_of(item.type)
                 if level is None:
                     continue
+                item_id = item.id
                 rated: list[list[tuple[str, Rating]]] = []
-                for _, members in relevant:
+                for members in relevant:
                     row = []
-                    for m in members:
-                        answer = m.audit.answer(item.id)
-                        rating = None if answer is None or answer.na else _rating(item, answer.value)
-                        if rating is not None:
-                            row.append((m.audit.auditor, rating))
-                    rated.append(row)
-                ratings = [[r for _, r in row] for row in rated]
-                categories = _categories(item)
-                if categories is not None and any(r not in categories for row in ratings for r in row):
-                    categories = None  # an answer outside the standard (validation reports it): use observed
-                result = agreement(ratings, level, categories, replicates=replicates, seed=seed)
-                if result.units == 0:
-                    continue
-                poor = result.units >= thresholds.min_units and _is_poor(
-                    result.ac.value, result.alpha.value, thresholds
-                )
-                driven_by: list[str] = []
-                if poor:
-                    for auditor in sorted({a for row in rated for a, _ in row}):
-                        without = [[r for a, r in row if a != auditor] for row in rated]
-                        if sum(1 for row in without if len(row) >= 2) < thresholds.min_units:
+                    for auditor, answers in members:
+                        answer = answers.get(item_id)
+                        if answer is None or answer.na or answer.value is None:
                             continue
-                        if not _is_poor(
-                            _gwet_ac(without, level, categories), _alpha(without, level, categories), thresholds
-                        ):
-                            driven_by.append(auditor)
-                results.append(
-                    ItemAgreement(
-                        standard_id,
-                        section.id,
-                        item.id,
-                        item.text,
-                        item.type,
-                        result,
-                        poor,
-                        poor and not driven_by,
-                        tuple(driven_by),
-                    )
+                        rating = _rating(item, answer.value)
+                        if rating is not None:
+                            row.append((auditor, rating))
+                    rated.append(row)
+                categories = _categories(item)
+                if categories is not None and any(r not in categories for row in rated for _, r in row):
+                    categories = None  # an answer outside the standard (validation reports it): use observed
+                compared.append((section, item, level, rated, categories))
+        # every item's bootstrap at once (items with the same rated units share their draws: one matrix product)
+        found = agreements(
+            [
+                ([[r for _, r in row] for row in rated], level, categories)
+                for _, _, level, rated, categories in compared
+            ],
+            replicates=replicates,
+            seed=seed,
+        )
+        for (section, item, level, rated, categories), result in zip(compared, found, strict=True):
+            if result.units == 0:
+                continue
+            poor = result.units >= thresholds.min_units and _is_poor(result.ac.value, result.alpha.value, thresholds)
+            driven_by: list[str] = []
+            if poor:
+                for auditor in sorted({a for row in rated for a, _ in row}):
+                    without = [[r for a, r in row if a != auditor] for row in rated]
+                    if sum(1 for row in without if len(row) >= 2) < thresholds.min_units:
+                        continue
+                    if not _is_poor(
+                        _gwet_ac(without, level, categories), _alpha(without, level, categories), thresholds
+                    ):
+                        driven_by.append(auditor)
+            results.append(
+                ItemAgreement(
+                    standard_id,
+                    section.id,
+                    item.id,
+                    item.text,
+                    item.type,
+                    result,
+                    poor,
+                    poor and not driven_by,
+                    tuple(driven_by),
                 )
+            )
     return results
 
 
@@ -454,21 +466,32 @@ def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> 
     largest: set[str] = max(groups, key=lambda g: (len(g), sorted(g)))
     comparable = sorted(largest)
     index = {a: i for i, a in enumerate(comparable)}
-    rows_y, rows_x, n_units = [], [], 0
+    # the design as arrays: one row per observation of a comparable unit, in unit order; centring within units
+    # (indicator minus the unit's share of each auditor, value minus the unit's mean) by bincount, not per unit
+    unit_of, auditor_of, values = [], [], []
+    n_units = 0
     for rows in by_unit.values():
         if rows[0][0] not in index:
             continue
+        for auditor, value in rows:
+            unit_of.append(n_units)
+            auditor_of.append(index[auditor])
+            values.append(value)
         n_units += 1
-        x = np.zeros((len(rows), len(comparable)))
-        for r, (auditor, _) in enumerate(rows):
-            x[r, index[auditor]] = 1.0
-        y = np.array([v for _, v in rows])
-        rows_x.append(x - x.mean(axis=0))
-        rows_y.append(y - y.mean())
+    unit_idx = np.array(unit_of, dtype=np.intp)
+    auditor_idx = np.array(auditor_of, dtype=np.intp)
+    y = np.array(values, dtype=float)
+    size = np.bincount(unit_idx, minlength=n_units).astype(float)
+    shares = np.zeros((n_units, len(comparable)))
+    np.add.at(shares, (unit_idx, auditor_idx), 1.0)
+    shares /= size[:, None]
+    indicators = np.zeros((len(y), len(comparable)))
+    indicators[np.arange(len(y)), auditor_idx] = 1.0
+    unit_mean = np.bincount(unit_idx, weights=y, minlength=n_units) / size
     k = len(comparable)
     contrast = np.vstack([np.eye(k - 1), -np.ones((1, k - 1))])  # effects = contrast @ beta, summing to zero
-    x_all = np.vstack(rows_x) @ contrast
-    y_all = np.concatenate(rows_y)
+    x_all = (indicators - shares[unit_idx]) @ contrast
+    y_all = y - unit_mean[unit_idx]
     beta, *_ = np.linalg.lstsq(x_all, y_all, rcond=None)
     # Report each effect against the median auditor, not the mean: one very lenient auditor would otherwise drag
     # the mean up and make every colleague look strict. `reference` picks the median (or the two middle ones).

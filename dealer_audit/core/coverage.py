@@ -45,9 +45,21 @@ class Coverage:
     unplanned_audits: int = 0  # audits stored for a dealer × standard the plan does not hold
     by_region: dict[str, Counter[VisitState]] = field(default_factory=dict)
     by_auditor: dict[str, Counter[VisitState]] = field(default_factory=dict)
+    # every audit of the wave per dealer region, planned or not (DONE = final, CAPTURED = draft): still true
+    # when no plan is stored, so HQ sees how far the wave has come either way
+    stored_by_region: dict[str, Counter[VisitState]] = field(default_factory=dict)
+    planned: bool = True  # False when no plan is stored for the wave (the per-visit figures are then empty)
 
     def totals(self) -> Counter[VisitState]:
         return Counter(v.state for v in self.visits)
+
+    @property
+    def stand_in_visits(self) -> int:
+        return sum(1 for v in self.visits if v.by_stand_in)
+
+    @property
+    def overdue(self) -> list[VisitCoverage]:
+        return [v for v in self.visits if v.state is VisitState.OVERDUE]
 
 
 def wave_coverage(
@@ -85,7 +97,58 @@ def wave_coverage(
     for row in rows:
         by_region[row.region][row.state] += 1
         by_auditor[row.visit.auditor_id][row.state] += 1
+    stored_by_region: dict[str, Counter[VisitState]] = defaultdict(Counter)
+    for found in stored.values():
+        for audit in found:
+            dealer = dealers.get(audit.dealer_code)
+            stored_by_region[dealer.region if dealer else ""][
+                VisitState.DONE if audit.is_final else VisitState.CAPTURED
+            ] += 1
     visited = {dealer for (dealer, _standard) in stored}
     unvisited = [d for code, d in sorted(dealers.items()) if code not in visited]
     unplanned = sum(len(found) for key, found in stored.items() if key not in planned_keys)
-    return Coverage(wave, today, rows, unvisited, unplanned, dict(by_region), dict(by_auditor))
+    return Coverage(
+        wave, today, rows, unvisited, unplanned, dict(by_region), dict(by_auditor), dict(stored_by_region), bool(plan)
+    )
+
+
+STATES = (VisitState.DONE, VisitState.CAPTURED, VisitState.PLANNED, VisitState.OVERDUE)  # the columns, in order
+
+
+def state_counts(counts: Mapping[VisitState, int]) -> dict[str, int]:
+    """One row of figures: each state (zero included, so every row has the same keys) and the total."""
+    return {**{s.value: int(counts.get(s, 0)) for s in STATES}, "total": int(sum(counts.values()))}
+
+
+def coverage_to_dict(coverage: Coverage, lang: str = "en") -> dict[str, object]:
+    """Plain data (JSON) of the coverage: what `dealer-audit coverage --json` prints and the HQ workbook's
+    Coverage sheet shows, built once here so the two cannot disagree."""
+    return {
+        "wave": coverage.wave,
+        "today": coverage.today.isoformat(),
+        "plan_stored": coverage.planned,
+        "by_region": [{"region": r, **state_counts(c)} for r, c in sorted(coverage.by_region.items())],
+        "all_regions": state_counts(coverage.totals()),
+        "by_auditor": [{"auditor": a, **state_counts(c)} for a, c in sorted(coverage.by_auditor.items())],
+        "stored_by_region": [
+            {"region": r, "final": c[VisitState.DONE], "draft": c[VisitState.CAPTURED]}
+            for r, c in sorted(coverage.stored_by_region.items())
+        ],
+        "stand_in_visits": coverage.stand_in_visits,
+        "unplanned_audits": coverage.unplanned_audits,
+        "overdue": [
+            {
+                "day": v.visit.day.isoformat(),
+                "auditor": v.visit.auditor_id,
+                "dealer": v.visit.dealer_code,
+                "standard": v.visit.standard_id,
+                "region": v.region,
+                "double": v.visit.double,
+            }
+            for v in coverage.overdue
+        ],
+        "unvisited_dealers": [
+            {"code": d.code, "name": d.name.get(lang), "region": d.region, "city": d.city}
+            for d in coverage.unvisited_dealers
+        ],
+    }

@@ -29,6 +29,8 @@ def code_problem(code: str, what: str = "dealer code") -> str | None:
 
 @dataclass(frozen=True)
 class Dealer:
+    """A dealer of the network: code, names, region and the attributes conditions can test (e.g. has_ev_service)."""
+
     code: str
     name: LocalText
     region: str  # region code, one of the program's regions

@@ -83,6 +83,11 @@ def window_days(program: Program) -> int:
     return DEFAULT_WINDOW_DAYS if program.dispute_window_days is None else program.dispute_window_days
 
 
+def window_last_day(issued: date, days: int) -> date:
+    """The last day a dispute is accepted for a report issued on `issued` (the window's one definition)."""
+    return issued + timedelta(days=days)
+
+
 def window_problem(issued: date | None, days: int, filed: date) -> str | None:
     """Why a dispute filed on `filed` is refused (None: in time). `issued`: the report's issue date."""
     if issued is None:
@@ -90,7 +95,7 @@ def window_problem(issued: date | None, days: int, filed: date) -> str | None:
             "the report of this wave has not been issued to the dealer yet, so there is nothing to dispute "
             "(HQ records it with `dealer-audit disputes issue`) / 报告尚未发布，不能申诉"
         )
-    last = issued + timedelta(days=days)
+    last = window_last_day(issued, days)
     if filed < issued:
         return f"filed on {filed.isoformat()}, before the report was issued on {issued.isoformat()} / 早于报告发布日"
     if filed > last:

@@ -20,7 +20,7 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from dealer_audit.core.auditors import Auditor
@@ -187,6 +187,16 @@ def plan_wave(
                 "enrol more auditors"
             ]
         )
+    doubles = [n for n in needs if n.copies > len(active)]
+    if doubles:  # no lockout needed to fail: there are not enough auditors for one visit's copies at all
+        most = max(n.copies for n in doubles)
+        raise PlanInfeasible(
+            [
+                f"double audits: {len(doubles)} visit(s) need {most} different auditors each (double_audit_share "
+                f"{rules.double_audit_share:g}), {len(active)} auditor(s) are active; short by {most - len(active)}. "
+                "Enrol another auditor or set double_audit_share to 0"
+            ]
+        )
     locked = set(locked_out)
     eligible: dict[tuple[str, str], list[Auditor]] = {}
     short: list[str] = []
@@ -238,7 +248,7 @@ def plan_wave(
                 *_listed([f"unstaffed: {n.dealer_code} {n.standard_id}" for n in missing]),
             ]
         )
-    visits = _schedule(needs, staffed, days)
+    visits = _same_day_doubles(_schedule(needs, staffed, days), days, rules.max_visits_per_day)
     out_of_region = sum(1 for need in needs for auditor in staffed[need.key] if auditor.home_region != need.region)
     load = Counter(v.auditor_id for v in visits)
     overload = sum(max(0, count - fair_share) for count in load.values())
@@ -263,3 +273,52 @@ def _schedule(
             day = days[position * len(days) // len(own)]
             planned.append(PlannedVisit(need.dealer_code, need.standard_id, auditor_id, day, need.copies > 1))
     return sorted(planned, key=lambda v: (v.day, v.auditor_id, v.dealer_code, v.standard_id))
+
+
+def _same_day_doubles(visits: Sequence[PlannedVisit], days: Sequence[date], per_day_cap: int) -> list[PlannedVisit]:
+    """All auditors of a double audit on the same day, wherever the daily cap allows.
+
+    Why: calibration compares the audits of a double audit as scores of one scene (docs/calibration.md); weeks
+    apart, a change at the dealer would read as a difference between auditors. For each double audit the first
+    day (the first auditor's, then the others', then any working day) on which every one of its auditors either
+    has room or has a single visit to swap with is taken. Moves stay within the cap and swaps keep every
+    auditor's daily count, so the per-day rule holds throughout; a double audit no day can take stays as it was.
+    """
+    placed = list(visits)
+    on_day: Counter[tuple[str, date]] = Counter((v.auditor_id, v.day) for v in placed)
+    doubles: dict[tuple[str, str], list[int]] = defaultdict(list)
+    singles: dict[tuple[str, date], list[int]] = defaultdict(list)  # each auditor's single visits by day
+    for index, visit in enumerate(placed):
+        if visit.double:
+            doubles[(visit.dealer_code, visit.standard_id)].append(index)
+        else:
+            singles[(visit.auditor_id, visit.day)].append(index)
+
+    def can_take(index: int, day: date) -> bool:
+        visit = placed[index]
+        key = (visit.auditor_id, day)
+        return visit.day == day or on_day[key] < per_day_cap or bool(singles[key])
+
+    def bring(index: int, day: date) -> None:
+        visit = placed[index]
+        if visit.day == day:
+            return
+        old, new = (visit.auditor_id, visit.day), (visit.auditor_id, day)
+        if on_day[new] < per_day_cap:
+            on_day[old] -= 1
+            on_day[new] += 1
+        else:  # swap days with a single visit of the same auditor: both days keep their count
+            other = singles[new].pop()
+            placed[other] = replace(placed[other], day=visit.day)
+            singles[old].append(other)
+        placed[index] = replace(visit, day=day)
+
+    for _key, indices in sorted(doubles.items()):
+        if len({placed[i].day for i in indices}) == 1:
+            continue
+        for day in [*(placed[i].day for i in indices), *days]:
+            if all(can_take(i, day) for i in indices):
+                for i in indices:
+                    bring(i, day)
+                break
+    return sorted(placed, key=lambda v: (v.day, v.auditor_id, v.dealer_code, v.standard_id))

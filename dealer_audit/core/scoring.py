@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, TypeGuard
 
 from dealer_audit.core.answers import AnswerValue, Audit
-from dealer_audit.core.conditions import Condition, parse_condition
+from dealer_audit.core.conditions import Test, parse_condition
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import (
     AnswerType,
@@ -261,7 +261,9 @@ class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
     sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    conditional: tuple[tuple[str, Condition], ...]  # items with a condition, in checklist order
+    # the same as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop unpacks them
+    rows: tuple[tuple[Section, tuple[tuple[str, Scorer, float, bool, Critical | None, bool], ...]], ...]
+    conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
     required: tuple[str, ...]
     item_ids: tuple[str, ...]
@@ -284,13 +286,19 @@ def _plan(standard: Checklist) -> _Plan:
     cached = _PLANS.get(id(standard))
     if cached is not None and cached[0] is standard:
         return cached[1]
-    conditional = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
+    parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
+    conditional = tuple((item_id, c.test) for item_id, c in parsed)
+    sections = tuple(
+        (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
+    )
     plan = _Plan(
-        sections=tuple(
-            (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
+        sections=sections,
+        rows=tuple(
+            (section, tuple((p.item_id, p.scorer, p.weight, p.bonus, p.critical, p.zero_section) for p in plans))
+            for section, plans in sections
         ),
         conditional=conditional,
-        referenced=tuple(sorted({ref.item_id for _, c in conditional for ref in c.item_refs})),
+        referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),
         item_ids=tuple(i.id for i in standard.items()),
     )
@@ -321,8 +329,9 @@ def _hidden(plan: _Plan, audit: Audit, dealer: DealerLike) -> set[str]:
         elif answer.value is not None:
             values[item_id] = answer.value
             answered.add(item_id)
-    for item_id, condition in plan.conditional:
-        if not condition.evaluate(values, context, answered.__contains__):
+    is_answered = answered.__contains__
+    for item_id, test in plan.conditional:
+        if not test(values, context, is_answered):
             hidden.add(item_id)
             values.pop(item_id, None)
             answered.discard(item_id)
@@ -524,32 +533,32 @@ def score_audit(
     invalid: list[str] = []
     failures: list[ItemScore] = []
     new = tuple.__new__  # builds the ItemScore records without the NamedTuple's keyword-handling __new__
-    for section, item_plans in plan.sections:
+    for section, item_plans in plan.rows:
         section_id = section.id
         earned_sum = possible_sum = 0.0
         counted_items = passed_items = 0
-        for item_plan in item_plans:
-            item_id = item_plan.item_id
+        for item_id, scorer, weight, bonus, critical, zero_section in item_plans:
             shown = item_id not in hidden
             answer = answers.get(item_id)
+            if answer is None:  # unanswered: the most common way of not counting, kept short
+                item_scores.append(new(ItemScore, (item_id, section_id, weight, shown, False, False, False, None, 0.0,
+                                                   0.0, bonus, critical, False)))  # fmt: skip
+                continue
             fraction = None
-            na = answered = bad = False
-            if answer is not None:
-                na = answer.na
-                value = answer.value
-                answered = na or value is not None
-                if not na and value is not None:
-                    result = item_plan.scorer(value)
-                    if result is _INVALID:
-                        bad = True
-                        invalid.append(item_id)
-                    elif shown:
-                        fraction = result
-            weight = item_plan.weight
-            bonus = item_plan.bonus
+            bad = False
+            na = answer.na
+            value = answer.value
+            answered = na or value is not None
+            if not na and value is not None:
+                result = scorer(value)
+                if result is _INVALID:
+                    bad = True
+                    invalid.append(item_id)
+                elif shown:
+                    fraction = result
             if fraction is None:
                 score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, False, None, 0.0, 0.0,
-                                        bonus, item_plan.critical, bad))  # fmt: skip
+                                        bonus, critical, bad))  # fmt: skip
             else:
                 earned = weight * fraction
                 possible = 0.0 if bonus else weight
@@ -560,12 +569,12 @@ def score_audit(
                     if fraction == 1.0:
                         passed_items += 1
                 score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, True, fraction, earned,
-                                        possible, bonus, item_plan.critical, False))  # fmt: skip
+                                        possible, bonus, critical, False))  # fmt: skip
                 if fraction < 1.0:
                     failures.append(score)
-                    if item_plan.critical is not None and not bonus:
+                    if critical is not None and not bonus:
                         knock_outs.append((score, section_id))
-                        if item_plan.zero_section:
+                        if zero_section:
                             zeroed_sections.add(section_id)
             item_scores.append(score)
         raw_percent = _percent(earned_sum, possible_sum)

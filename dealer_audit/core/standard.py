@@ -63,6 +63,8 @@ class CriticalEffect(StrEnum):
 
 @dataclass(frozen=True)
 class Critical:
+    """A knock-out rule on an item: failing it zeroes the section, zeroes the index or caps it at `cap`."""
+
     effect: CriticalEffect
     cap: float | None = None  # index ceiling (0..100) when effect is CAP
 
@@ -126,6 +128,8 @@ class NumberRange:
 
 @dataclass(frozen=True)
 class Item:
+    """One checklist question: its answer type and options, scoring rule, weight, condition and evidence rules."""
+
     id: str
     text: LocalText
     type: AnswerType
@@ -156,6 +160,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A weighted group of items; section scores are what the reports and the composite index are built from."""
+
     id: str
     title: LocalText
     items: tuple[Item, ...]
@@ -233,6 +239,8 @@ class ProgramChecklist:
 
 @dataclass(frozen=True)
 class Wave:
+    """One audit round of a program (e.g. 2026-Q4): audits, scores and deltas are per wave."""
+
     code: str  # e.g. "2026-Q4"
     title: LocalText = field(default_factory=LocalText)
     start: str | None = None  # ISO date

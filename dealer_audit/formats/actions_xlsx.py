@@ -4,7 +4,10 @@
 One module owns the format, so the writer and the reader share its layout and cannot drift (as form_xlsx.py does
 for the fill-in form). The sheet has one row per action: the status as a dropdown, the due date as a date cell,
 owner and the dealer's note as text, everything else locked. A hidden `_actions` sheet records what was exported:
-the format, the dealer, and per row the action id and the version it was exported at.
+the format, the dealer, and per row the action id and the version it was exported at. That record is sealed
+like the fill-in form's `_meta` (formats/seal.py, keyed with the workspace's form key): a returned workbook
+whose hidden ids, versions, rows or dealer were edited — to touch another dealer's actions or to pass a stale
+row off as current — is refused at the seal's cell.
 
 Reading collects every problem with its place (``FILE!Actions!H7``) and raises them together as one
 ValidationFailed, so a dealer fixes the file in one pass; the caller stores nothing when anything is wrong.
@@ -29,11 +32,16 @@ from dealer_audit.core.actions import DEALER_STATUSES, STATUS_LABELS, Action, Ac
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook
+from dealer_audit.formats.seal import seal_cells, seal_matches
 
 SHEET = "Actions"
 META = "_actions"
 FORMAT = "dealer-audit/actions"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the hidden record is sealed (version 1 had no seal and is refused)
+SEAL_KEY = "seal"
+SEAL_CONTEXT = b"dealer-audit/actions seal v2\n"
+_PAIR_KEYS = ("format", "format_version", "dealer_code", "dealer_name", "exported_at", "actions")
+_LIST_HEADER = ("action_id", "version", "row")
 FIRST_ROW = 2  # 1-based row of the first action (row 1 is the header)
 META_ROWS_FROM = 10  # _actions: key/value pairs above, one row per action (id, version, sheet row) from here
 
@@ -82,22 +90,31 @@ class ExportHeader:
 
 
 def write_actions_workbook(
-    path: Path, head: ExportHeader, actions: Sequence[Action], requirements: Mapping[tuple[str, str], str]
+    path: Path,
+    head: ExportHeader,
+    actions: Sequence[Action],
+    requirements: Mapping[tuple[str, str], str],
+    key: bytes,
 ) -> None:
-    """Write the dealer's actions; `requirements` maps (standard id, item id) to the item's text."""
+    """Write the dealer's actions; `requirements` maps (standard id, item id) to the item's text; `key` is the
+    workspace's form key that seals the hidden record."""
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     try:
-        add_actions_sheets(workbook, head, actions, requirements)
+        add_actions_sheets(workbook, head, actions, requirements, key)
         workbook.worksheets()[0].activate()
     finally:
         workbook.close()
 
 
 def add_actions_sheets(
-    workbook: Any, head: ExportHeader, actions: Sequence[Action], requirements: Mapping[tuple[str, str], str]
+    workbook: Any,
+    head: ExportHeader,
+    actions: Sequence[Action],
+    requirements: Mapping[tuple[str, str], str],
+    key: bytes,
 ) -> None:
-    """Add the Actions sheet and its hidden record to an open xlsxwriter workbook (the export, or the dealer's
-    report workbook, which `actions import` then reads back the same way)."""
+    """Add the Actions sheet and its sealed hidden record to an open xlsxwriter workbook (the export, or the
+    dealer's report workbook, which `actions import` then reads back the same way)."""
     ws = workbook.add_worksheet(SHEET)
     head_fmt = workbook.add_format(_HEADER)
     wrap = workbook.add_format({"text_wrap": True, "valign": "top", "locked": True})
@@ -127,8 +144,8 @@ def add_actions_sheets(
             "critical": "是 / yes" if action.critical else "",
             "repeat": str(action.repeat_count) if action.repeat_count else "",
         }
-        for key, text in values.items():
-            _cell(ws, row, COLUMN[key], text, wrap)
+        for column, text in values.items():
+            _cell(ws, row, COLUMN[column], text, wrap)
         ws.write_string(row, COLUMN["status"], status_text(action.status), editable)
         _cell(ws, row, COLUMN["owner"], action.owner, editable)
         if action.due is not None:
@@ -166,7 +183,7 @@ def add_actions_sheets(
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
     ws.autofilter(0, 0, last, len(COLUMNS) - 1)
     meta = workbook.add_worksheet(META)
-    pairs = (
+    pairs: tuple[tuple[str, str | int], ...] = (
         ("format", FORMAT),
         ("format_version", FORMAT_VERSION),
         ("dealer_code", head.dealer_code),
@@ -174,20 +191,23 @@ def add_actions_sheets(
         ("exported_at", head.exported_at.isoformat(timespec="seconds")),
         ("actions", len(actions)),
     )
-    for row, (key, value) in enumerate(pairs):
-        meta.write_string(row, 0, key)
+    header = _LIST_HEADER
+    listed = [(action.action_id, action.version, FIRST_ROW + offset) for offset, action in enumerate(actions)]
+    for row, (name, value) in enumerate(pairs):
+        meta.write_string(row, 0, name)
         if isinstance(value, int):
             meta.write_number(row, 1, value)
         else:
             meta.write_string(row, 1, value)
-    meta.write_string(META_ROWS_FROM - 2, 0, "action_id")
-    meta.write_string(META_ROWS_FROM - 2, 1, "version")
-    meta.write_string(META_ROWS_FROM - 2, 2, "row")
-    for offset, action in enumerate(actions):
+    meta.write_string(len(pairs), 0, SEAL_KEY)
+    meta.write_string(len(pairs), 1, seal_cells(key, SEAL_CONTEXT, [*pairs, header, *listed]))
+    for col, title in enumerate(header):
+        meta.write_string(META_ROWS_FROM - 2, col, title)
+    for offset, (action_id, version, sheet_row) in enumerate(listed):
         row = META_ROWS_FROM - 1 + offset
-        meta.write_string(row, 0, action.action_id)
-        meta.write_number(row, 1, action.version)
-        meta.write_number(row, 2, FIRST_ROW + offset)
+        meta.write_string(row, 0, action_id)
+        meta.write_number(row, 1, version)
+        meta.write_number(row, 2, sheet_row)
     meta.hide()
     meta.protect()
 
@@ -250,8 +270,9 @@ def _parse_date(value: Any) -> date | str | None:
     return f"{cell_text(value)!r} is not a date (write it as yyyy-mm-dd, e.g. 2026-12-31)"
 
 
-def read_actions_workbook(path: Path) -> ReturnedWorkbook:
-    """The returned rows and every bad cell; ValidationFailed when the file is not a readable actions workbook."""
+def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
+    """The returned rows and every bad cell; ValidationFailed when the file is not a readable actions workbook
+    or its hidden record does not carry the seal of `key` (the workspace's form key)."""
     file = str(path)
     problems = ProblemCollector()
 
@@ -268,9 +289,17 @@ def read_actions_workbook(path: Path) -> ReturnedWorkbook:
         raise ValidationFailed([Problem(at(), f"the sheet {SHEET!r} is missing (renamed or deleted?)")])
     meta_sheet = workbook[META]
     meta: dict[str, Any] = {}
-    for row in meta_sheet.iter_rows(min_row=1, max_row=META_ROWS_FROM - 2, max_col=2, values_only=True):
-        if row[0]:
-            meta[str(row[0])] = row[1]
+    sealed: list[tuple[Any, ...]] = []  # every hidden cell the seal covers, row by row in sheet order
+    seal_cell = f"B{len(_PAIR_KEYS) + 1}"
+    for n, row in enumerate(
+        meta_sheet.iter_rows(min_row=1, max_row=META_ROWS_FROM - 2, max_col=2, values_only=True), 1
+    ):
+        if row[0] == SEAL_KEY:
+            meta[SEAL_KEY], seal_cell = row[1], f"B{n}"
+        elif row[0] is not None or row[1] is not None:
+            sealed.append(tuple(row))
+            if row[0]:
+                meta[str(row[0])] = row[1]
     if meta.get("format") != FORMAT:
         raise ValidationFailed([Problem(at("B1", META), f"format is {meta.get('format')!r}, expected {FORMAT!r}")])
     version = meta.get("format_version")
@@ -279,14 +308,28 @@ def read_actions_workbook(path: Path) -> ReturnedWorkbook:
             [Problem(at("B2", META), f"format version {version!r} is not supported (this tool reads "
                      f"{FORMAT_VERSION})", hint="upgrade dealer-audit")]
         )  # fmt: skip
+    if version < FORMAT_VERSION:
+        raise ValidationFailed(
+            [Problem(at("B2", META), f"format version {version} was exported by an older dealer-audit without a "
+                     "tamper seal / 该文件没有防篡改封印，不能导入", "actions_tampered",
+                     hint="export the actions again with `dealer-audit actions export`")]
+        )  # fmt: skip
+    listed: list[tuple[Any, ...]] = []
+    for row in meta_sheet.iter_rows(min_row=META_ROWS_FROM - 1, max_col=3, values_only=True):
+        if all(value is None for value in row):
+            break
+        listed.append(tuple(row))
+    if not seal_matches(key, SEAL_CONTEXT, [*sealed, *listed], meta.get(SEAL_KEY)):
+        raise ValidationFailed(
+            [Problem(at(seal_cell, META), "the hidden _actions sheet does not carry this workspace's seal: its action "
+                     "ids, versions, rows or dealer were edited after export, or another workspace exported it / "
+                     "隐藏的 _actions 表未通过本工作区的防篡改校验：表格被改动过，或由其他工作区导出",
+                     "actions_tampered", hint="export the actions again in this workspace and re-enter the changes")]
+        )  # fmt: skip
     dealer_code = str(meta.get("dealer_code") or "")
     expected: list[tuple[str, int, int]] = []
-    for action_id, action_version, sheet_row in meta_sheet.iter_rows(
-        min_row=META_ROWS_FROM, max_col=3, values_only=True
-    ):
-        if action_id is None:
-            break
-        if not isinstance(action_version, int) or not isinstance(sheet_row, int):
+    for action_id, action_version, sheet_row in listed[1:]:
+        if not isinstance(action_version, int) or not isinstance(sheet_row, int):  # pragma: no cover - sealed
             raise ValidationFailed([Problem(at(None, META), "the hidden action list was edited; export again")])
         expected.append((str(action_id), action_version, sheet_row))
     sheet = workbook[SHEET]

@@ -33,8 +33,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.audit_form import audit_to_dict
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict
+from dealer_audit.formats.audit_json import audit_from_json
 from dealer_audit.formats.files import write_atomically
 from dealer_audit.formats.json_input import parse_json
 from dealer_audit.formats.signing import SIGNATURE_MEMBER
@@ -428,7 +429,7 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             if name not in contents:
                 continue  # already reported
             try:
-                audit = audit_from_dict(parse_json(contents[name], name), source=f"{bundle_name}!{name}")
+                audit = audit_from_json(parse_json(contents[name], name), source=f"{bundle_name}!{name}")
             except ValidationFailed as failure:
                 problems.extend(_inside_bundle(bundle_name, name, failure))
                 continue

@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
+from dealer_audit.core.audit_form import evidence_name_problem
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
 from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
-from dealer_audit.formats.files import evidence_name_problem, open_workbook, sheet_rows
+from dealer_audit.formats.files import open_workbook, sheet_rows
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
     META_DEALER,

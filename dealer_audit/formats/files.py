@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dealer_audit.core.audit_form import evidence_name_problem
 from dealer_audit.errors import Location, NotFound, Problem, ValidationFailed
 
 YES_WORDS = frozenset({"yes", "y", "true", "是"})
@@ -234,27 +235,6 @@ def write_table_sheet(
 
 
 # ---- evidence references: never a file outside the audit's own folder ------------------------------------------
-
-
-def evidence_name_problem(name: str) -> str:
-    """Why an evidence file name cited by an audit is refused ('' when it is a plain name inside its folder).
-
-    Every reader (audit JSON, bundles, fill-in workbooks, field-app exports) applies this one rule, so an audit
-    from a careless or hostile source can never make the importer read — or `export` ship — a file of the HQ
-    machine: no absolute path (``/etc/passwd``, ``C:\\…``, ``\\\\server\\share``), no ``..`` step, no backslash,
-    no control character.
-    """
-    if not name.strip():
-        return "empty evidence file name"
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        return "control character in the evidence file name"
-    if "\\" in name:
-        return "backslash in the evidence file name (use a plain name such as board.jpg)"
-    if name.startswith(("/", "~")) or (len(name) > 1 and name[1] == ":"):
-        return "absolute path: evidence must lie inside the audit's own folder"
-    if any(part == ".." for part in name.split("/")):
-        return "'..' leaves the audit's folder: evidence must lie inside it"
-    return ""
 
 
 def evidence_file_inside(folder: Path, name: str) -> Path:

@@ -20,7 +20,6 @@ proves and what it does not: docs/security.md, "Fill-in workbook tamper check".
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import math
 import re
@@ -39,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
+from dealer_audit.core.audit_form import evidence_name_problem
 from dealer_audit.core.conditions import BoolOp, Condition, ItemRef, parse_condition, walk
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context
@@ -48,12 +48,12 @@ from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, S
 from dealer_audit.formats.files import (
     cell_text,
     check_sheet_size,
-    evidence_name_problem,
     open_workbook,
     write_atomically,
     yes_no,
 )
 from dealer_audit.formats.json_input import parse_json
+from dealer_audit.formats.seal import seal_cells, seal_matches
 from dealer_audit.storage.limits import audit_issues, located
 
 FORMAT = "dealer-audit/form"
@@ -175,12 +175,8 @@ def item_checksum(standard: Checklist) -> str:
 
 
 def meta_seal(key: bytes, rows: Iterable[tuple[Any, Any]]) -> str:
-    """The HMAC-SHA256 (hex) of `_meta`'s cells as read back: every (column A, column B) pair in sheet order.
-
-    Values are serialised with their JSON type, so a number retyped as text (or the reverse) breaks the seal too.
-    """
-    payload = json.dumps([[a, b] for a, b in rows], ensure_ascii=False, separators=(",", ":"), default=str)
-    return hmac.new(key, SEAL_CONTEXT + payload.encode("utf-8"), hashlib.sha256).hexdigest()
+    """The seal of `_meta`'s cells as read back: every (column A, column B) pair in sheet order (formats/seal.py)."""
+    return seal_cells(key, SEAL_CONTEXT, rows)
 
 
 def option_label(option_label_zh: str, option_label_en: str, code: str) -> str:
@@ -590,8 +586,7 @@ class _Reader:
         problems: list[Problem] = []
         seal = meta.get(SEAL_KEY)
         seal_cell = f"B{meta['_seal_row']}" if meta["_seal_row"] else None
-        expected = meta_seal(self.key, meta["_sealed"])
-        if not isinstance(seal, str) or not hmac.compare_digest(seal, expected):
+        if not seal_matches(self.key, SEAL_CONTEXT, meta["_sealed"], seal):
             problems.append(
                 Problem(
                     self.at(seal_cell, META),

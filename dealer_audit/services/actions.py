@@ -78,9 +78,10 @@ def generate_actions(
 
 
 def export_actions(
-    repo: Repository, dealer_code: str, path: Path, *, include_closed: bool = False, lang: str = "zh"
+    repo: Repository, dealer_code: str, path: Path, *, key: bytes, include_closed: bool = False, lang: str = "zh"
 ) -> list[Action]:
-    """Write the dealer's actions to `path` (unresolved ones; all with `include_closed`). Returns them."""
+    """Write the dealer's actions to `path` (unresolved ones; all with `include_closed`), the hidden record
+    sealed with `key` (the workspace's form key). Returns them."""
     dealer = repo.get_dealer(dealer_code)
     actions = [
         a for a in repo.list_actions(dealer_code=dealer.code) if include_closed or a.status is not ActionStatus.VERIFIED
@@ -88,8 +89,61 @@ def export_actions(
     standards = {s.key: s for s in repo.list_standards()}
     texts = requirement_texts(standards, actions, lang)
     head = ExportHeader(dealer.code, dealer.name, datetime.now(UTC))
-    write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts))
+    write_atomically(path, lambda target: write_actions_workbook(target, head, actions, texts, key))
     return actions
+
+
+def change_problem(
+    action: Action, read_version: int, status: ActionStatus, *, browser: bool = False
+) -> tuple[str, str, str, str] | None:
+    """Why a dealer's change to `action`, read at `read_version`, is refused: (field, message, code, hint), the
+    field being the one to point at (a workbook column, a browser form field); None when it may be stored. The one
+    check both the returned workbook and the browser form (`browser`: worded for a page) go through."""
+    if action.version != read_version:
+        since, had, hint = (
+            ("this page was opened", "the page had", "reload the page and enter the change again")
+            if browser
+            else ("this file was exported", "the file has", "export the actions again and re-enter this row")
+        )
+        return (
+            "status",
+            f"action {action.action_id} changed since {since} (now {action.status.value}, version {action.version}, "
+            f"{had} version {read_version}) / {'页面打开' if browser else '导出'}后已被修改",
+            "stale",
+            hint,
+        )
+    problem = transition_problem(action.status, status)
+    if problem is not None:
+        return "status", problem, "transition", ""
+    return None
+
+
+def update_action(
+    repo: Repository,
+    action_id: str,
+    read_version: int,
+    status: ActionStatus,
+    owner: str,
+    due: date | None,
+    note: str,
+    *,
+    who: str = "",
+    source: str = "browser",
+) -> Action:
+    """One action changed by hand (the browser app's form): the same checks as a returned workbook row, each
+    refusal located at the form field (``action <id> (status)``); stored with the trail. Returns the action now."""
+    action = repo.get_action(action_id)
+    refused = change_problem(action, read_version, status, browser=True)
+    if refused is not None:
+        field, message, code, hint = refused
+        raise ValidationFailed(
+            [Problem(Location(file=f"action {action_id}", path=field), message, code, hint=hint)],
+            f"action {action_id}: nothing was stored / 未做任何保存",
+        )
+    repo.update_actions(
+        [ActionUpdate(action_id, read_version, status, owner.strip(), due, note.strip())], who=who, source=source
+    )
+    return repo.get_action(action_id)
 
 
 @dataclass(frozen=True)
@@ -99,13 +153,14 @@ class ImportResult:
     changed: int
 
 
-def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResult:
+def import_actions(repo: Repository, path: Path, *, key: bytes, who: str = "") -> ImportResult:
     """Read a returned Actions workbook and store its changes, all or nothing.
 
+    A workbook whose sealed hidden record does not verify with `key` is refused first (FILE!_actions!CELL).
     Every bad cell is reported as FILE!Actions!CELL, together: an unknown status or date (the reader), a status
     change the rules forbid, an action that changed since the file was exported (stale: export again). Nothing
     is stored when anything is wrong; the update itself is refused again if an action moves on meanwhile."""
-    returned = read_actions_workbook(path)
+    returned = read_actions_workbook(path, key)
     file = str(path)
     stored = {a.action_id: a for a in repo.list_actions(dealer_code=returned.dealer_code)}
     problems: list[Problem] = list(returned.problems)
@@ -120,20 +175,10 @@ def import_actions(repo: Repository, path: Path, *, who: str = "") -> ImportResu
                 )
             )
             continue
-        if action.version != row.version:
-            problems.append(
-                Problem(
-                    Location(file=file, sheet=SHEET, cell=row.cell("status")),
-                    f"action {row.action_id} changed since this file was exported (now {action.status.value}, "
-                    f"version {action.version}, the file has version {row.version}) / 导出后已被修改",
-                    "stale",
-                    hint="export the actions again and re-enter this row",
-                )
-            )
-            continue
-        problem = transition_problem(action.status, row.status)
-        if problem is not None:
-            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell("status")), problem, "transition"))
+        refused = change_problem(action, row.version, row.status)
+        if refused is not None:
+            field, message, code, hint = refused
+            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell(field)), message, code, hint=hint))
             continue
         updates.append(ActionUpdate(row.action_id, row.version, row.status, row.owner, row.due, row.note))
     if problems:

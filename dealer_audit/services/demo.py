@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from dealer_audit.core.aggregate import DealerResult
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
@@ -25,7 +25,7 @@ from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
 from dealer_audit.services.importing import import_paths, load_standards_into
 from dealer_audit.services.kpis import import_sample_kpis
-from dealer_audit.services.reporting import prepare_wave, render_all
+from dealer_audit.services.reporting import RenderOutcome, WaveContext, prepare_wave, render_all
 from dealer_audit.storage.workspace import Workspace
 
 SHIPPED_DATA = Path(__file__).resolve().parents[1] / "data"  # package data: in a clone, a wheel and an sdist alike
@@ -123,6 +123,26 @@ def fresh_workspace_dir(path: Path) -> None:
     shutil.rmtree(path)
 
 
+@dataclass
+class _DemoState:
+    """What one stage hands the next; a stage runs only when the stages it needs are in `done`."""
+
+    done: set[str] = field(default_factory=set)
+    workspace: Workspace | None = None
+    program: Program | None = None
+    context: WaveContext | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        assert self.workspace is not None, "stage ran before the workspace stage"
+        return self.workspace
+
+    @property
+    def the_program(self) -> Program:
+        assert self.program is not None, "stage ran before the standards stage"
+        return self.program
+
+
 def run_demo(
     out_dir: Path = Path("reports"),
     workspace_dir: Path | None = None,
@@ -145,54 +165,54 @@ def run_demo(
     fresh_workspace_dir(workspace_dir)  # refuses (Conflict) before anything runs if the folder is not ours
     summary = DemoSummary(out_dir, workspace_dir)
     say = progress or (lambda _message: None)
-    state: dict[str, Any] = {}
+    state = _DemoState()
 
     def stage(name: str, needs: Sequence[str], work: Callable[[], str]) -> None:
         record = Stage(name)
         summary.stages.append(record)
-        if any(state.get(f"ok:{n}") is not True for n in needs):
-            record.detail = "needs: " + ", ".join(n for n in needs if state.get(f"ok:{n}") is not True)
+        if any(n not in state.done for n in needs):
+            record.detail = "needs: " + ", ".join(n for n in needs if n not in state.done)
             return
         say(name)
         started = time.perf_counter()
         try:
             record.detail = work()
             record.status = StageStatus.DONE
-            state[f"ok:{name}"] = True
+            state.done.add(name)
         except DealerAuditError as error:
             record.status, record.detail = StageStatus.FAILED, str(error).splitlines()[0]
         record.seconds = time.perf_counter() - started
 
     def workspace() -> str:
         out_dir.mkdir(parents=True, exist_ok=True)
-        state["workspace"] = Workspace.init(workspace_dir, language=lang)
+        state.workspace = Workspace.init(workspace_dir, language=lang)
         return "fresh SQLite workspace"
 
     def standards() -> str:
         loaded_standards, program = load_checklists_dir(checklists)
         if program is None:
             raise ConfigurationError(f"{checklists}: no program file (the waves, regions and composite index)")
-        load_standards_into(state["workspace"].repo, [checklists])
-        state["standards"], state["program"] = loaded_standards, program
+        load_standards_into(state.ws.repo, [checklists])
+        state.program = program
         summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
         summary.scale = program.scale
         return f"{len(loaded_standards)} standards, program {program.id}"
 
     def dealers() -> str:
-        program: Program = state["program"]
+        program = state.the_program
         dealer_list: list[Dealer] = read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
-        state["workspace"].repo.save_dealers(dealer_list)
+        state.ws.repo.save_dealers(dealer_list)
         summary.dealers = len(dealer_list)
         return f"{len(dealer_list)} dealers"
 
     def signed_bundle() -> str:  # issue 16: one auditor's wave travels signed from a laptop (services/demo_signing.py)
         from dealer_audit.services.demo_signing import run_signed_bundle
 
-        return run_signed_bundle(state["workspace"], checklists, samples / WAVE_FOLDERS[-1])
+        return run_signed_bundle(state.ws, checklists, samples / WAVE_FOLDERS[-1])
 
     def audits() -> str:
         folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
-        result = import_paths(state["workspace"], folders)
+        result = import_paths(state.ws, folders)
         summary.audits_imported = result.imported + result.unchanged + result.replaced
         summary.audits_refused = len(result.refused)
         summary.import_warnings = sum(len(f.warnings) for f in result.files)
@@ -205,22 +225,22 @@ def run_demo(
         # Actions and a dispute on the sample network, before scoring, so every report shows the loop
         from dealer_audit.services.demo_loop import run_loop
 
-        program: Program = state["program"]
+        program = state.the_program
         waves = [w.code for w in program.waves if w.code in set(WAVE_FOLDERS)]
         if len(waves) < 2:
             return "needs two waves"
-        story = run_loop(state["workspace"].repo, program, waves)
+        story = run_loop(state.ws.repo, program, waves)
         summary.loop = story.text()
         return summary.loop
 
     def scoring() -> str:
         # Scored once, as the reports need it (the last wave plus the earlier ones for trends); the reports stage
         # renders from this context instead of loading and scoring the waves again.
-        program: Program = state["program"]
+        program = state.the_program
         audited = {w.code for w in program.waves} & set(WAVE_FOLDERS)
         waves = [w.code for w in program.waves if w.code in audited]
-        context = prepare_wave(state["workspace"], waves[-1], program_id=program.id, waves=waves)
-        state["context"] = context
+        context = prepare_wave(state.ws, waves[-1], program_id=program.id, waves=waves, insight=True)
+        state.context = context
         summary.waves = waves
         last = context.result
         summary.ranking = [_ranked(d) for d in last.dealers]
@@ -228,16 +248,9 @@ def run_demo(
         return f"{', '.join(waves)}; {len(last.alerts)} alerts in {waves[-1]}"
 
     def reports() -> str:
-        outcome = render_all(
-            state["workspace"],
-            summary.waves[-1],
-            out_dir,
-            lang=lang,
-            jobs=jobs,
-            waves=summary.waves,
-            context=state["context"],
-        )
-        _collect_outputs(summary, outcome, out_dir)
+        assert state.context is not None  # the stage runs only after "scoring"
+        outcome = render_all(state.context, out_dir, lang=lang, jobs=jobs)
+        _collect_outputs(summary, outcome)
         detail = (
             f"{len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional PDFs, "
             f"{len(summary.workbooks)} workbook(s)"
@@ -252,17 +265,17 @@ def run_demo(
         stage("dealers", ["standards"], dealers)
         stage("signed bundle", ["dealers"], signed_bundle)
         stage("import", ["dealers"], audits)
-        stage("kpis", ["import"], lambda: import_sample_kpis(state["workspace"].repo, samples))  # services/kpis.py
+        stage("kpis", ["import"], lambda: import_sample_kpis(state.ws.repo, samples))  # services/kpis.py
         stage("actions and disputes", ["import"], loop)
         stage("scoring", ["import"], scoring)
         stage("reports", ["scoring"], reports)
     finally:
-        if "workspace" in state:
-            state["workspace"].close()
+        if state.workspace is not None:
+            state.workspace.close()
     return summary
 
 
-def _ranked(dealer: Any) -> RankedDealer:
+def _ranked(dealer: DealerResult) -> RankedDealer:
     """A DealerResult (core/aggregate.py) reduced to what the summary table shows."""
     band = dealer.band
     return RankedDealer(
@@ -277,18 +290,10 @@ def _ranked(dealer: Any) -> RankedDealer:
     )
 
 
-def _collect_outputs(summary: DemoSummary, outcome: Any, out_dir: Path) -> None:
-    """Sort what the renderer wrote into dealer PDFs, regional PDFs and workbooks.
-
-    Reads the renderer's result when it lists its files; otherwise looks at the output folder, so the demo's
-    summary does not depend on the exact shape of the reporting service's return value.
-    """
-    files = [Path(p) for p in getattr(outcome, "files", None) or []]
-    failures = getattr(outcome, "failures", None) or getattr(outcome, "errors", None) or []
-    summary.render_failures = [str(f) for f in failures]
-    if not files:
-        files = sorted(p for p in out_dir.rglob("*") if p.suffix in (".pdf", ".xlsx") and DEMO_WORKSPACE not in p.parts)
-    for path in files:
+def _collect_outputs(summary: DemoSummary, outcome: RenderOutcome) -> None:
+    """Sort what the renderer wrote into dealer PDFs, regional PDFs and workbooks (failures kept as text)."""
+    summary.render_failures = [str(f) for f in outcome.failures]
+    for path in outcome.files:
         if path.suffix == ".xlsx":
             summary.workbooks.append(path)
         elif {"region", "regions"} & set(path.parts) or path.name.startswith("region"):

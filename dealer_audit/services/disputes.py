@@ -15,7 +15,7 @@ from pathlib import Path
 from dealer_audit.capture.evidence import store_evidence
 from dealer_audit.capture.session import parse_answer
 from dealer_audit.core.actions import UNRESOLVED, ActionStatus, Verification, action_key
-from dealer_audit.core.answers import Answer
+from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.core.disputes import (
     Dispute,
     DisputeRate,
@@ -23,10 +23,11 @@ from dealer_audit.core.disputes import (
     dispute_rates,
     ruling_problem,
     window_days,
+    window_last_day,
     window_problem,
 )
-from dealer_audit.core.scoring import score_audit
-from dealer_audit.core.standard import AnswerType
+from dealer_audit.core.scoring import ItemScore, score_audit
+from dealer_audit.core.standard import AnswerType, Item
 from dealer_audit.errors import Conflict, DealerAuditError, NotFound
 from dealer_audit.storage.repository import Repository
 
@@ -43,6 +44,50 @@ def issue_reports(
         if not codes:
             raise NotFound(f"no finalised audits in wave {wave}: no report to issue / 该轮次没有已完成的稽核")
     return repo.record_issue(wave, codes, issued_on, who), len(codes)
+
+
+@dataclass(frozen=True)
+class DisputeWindow:
+    """Where a wave's dispute window stands for one dealer on `today` (what the browser app shows beside the
+    findings; filing checks the same rule again at the moment it is filed)."""
+
+    wave: str
+    issued_on: date | None
+    days: int
+    today: date
+    problem: str | None  # why a dispute filed today would be refused (None: the window is open)
+
+    @property
+    def last_day(self) -> date | None:
+        return window_last_day(self.issued_on, self.days) if self.issued_on else None
+
+
+def dispute_window(repo: Repository, wave: str, dealer_code: str, today: date) -> DisputeWindow:
+    issued = repo.issued_on(wave, dealer_code)
+    days = window_days(repo.get_program())
+    return DisputeWindow(wave, issued, days, today, window_problem(issued, days, today))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed item of a finalised audit: what a dealer may dispute."""
+
+    audit: Audit
+    item: Item
+    score: ItemScore
+
+
+def disputable_findings(repo: Repository, dealer_code: str, wave: str) -> list[Finding]:
+    """The dealer's failed item findings in `wave` (finalised audits; the scoring's `failed`, as `file_dispute`
+    requires), in audit and standard order."""
+    dealer = repo.get_dealer(dealer_code)
+    found: list[Finding] = []
+    for audit in repo.list_audits(wave=wave, dealer_code=dealer.code, status="finalised"):
+        standard = repo.get_standard(audit.standard_id, audit.standard_version)
+        for score in score_audit(standard, audit, dealer).items:
+            if score.failed:
+                found.append(Finding(audit, standard.items_by_id[score.item_id], score))
+    return found
 
 
 def file_dispute(

@@ -6,11 +6,14 @@ database, stores the plan and writes each auditor's workbook and calendar.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dealer_audit.core.answers import Audit
 from dealer_audit.core.coverage import Coverage, wave_coverage
+from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.planning import Plan, plan_wave, visit_needs
 from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.core.standard import Program, Wave
@@ -69,10 +72,26 @@ def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None,
     return outcome
 
 
-def coverage_of(repo: Repository, wave_code: str, today: date | None = None) -> Coverage:
-    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers."""
+def coverage_of(
+    repo: Repository, wave_code: str, today: date | None = None, regions: frozenset[str] | None = None
+) -> Coverage:
+    """Where the wave stands today: each planned visit's state, counts by region and auditor, unvisited dealers.
+
+    `regions` limits it to those regions' dealers (a regional manager's view: their auditors' counts then hold
+    only the visits in their regions)."""
     program = repo.get_program()
     wave = _wave(program, wave_code)
-    plan = repo.list_plan(wave.code)
-    dealers = {d.code: d for d in repo.list_dealers()}
-    return wave_coverage(wave.code, plan, repo.list_audits(wave=wave.code), dealers, today or date.today())
+    dealers = [d for d in repo.list_dealers() if regions is None or d.region in regions]
+    return coverage_from(repo, wave.code, dealers, repo.list_audits(wave=wave.code), today)
+
+
+def coverage_from(
+    repo: Repository, wave_code: str, dealers: Iterable[Dealer], audits: Iterable[Audit], today: date | None = None
+) -> Coverage:
+    """The coverage from dealers and audits the caller has already read (the reports read the wave once);
+    only the stored plan is read here. Planned visits and audits of dealers outside `dealers` are left out (a
+    regional manager's view). A wave with no stored plan gives `Coverage.planned` False."""
+    by_code = {d.code: d for d in dealers}
+    plan = [v for v in repo.list_plan(wave_code) if v.dealer_code in by_code]
+    in_scope = [a for a in audits if a.dealer_code in by_code]
+    return wave_coverage(wave_code, plan, in_scope, by_code, today or date.today())

@@ -1,12 +1,16 @@
 """Bringing audits into a workspace from any file they travel in, and bundles out of it.
 
-`import_paths` takes files and folders and dispatches each file by kind:
+`import_paths` takes files and folders and hands each file to the reader of its kind, from the table `READERS`
+(one entry per kind; a new kind of file is one more entry):
 
-- ``*.json``  an audit file (formats/audit_json.py), validated against its standard and dealer;
 - ``*.zip``   a bundle (formats/bundle.py), verified member by member, imported in ONE transaction;
-- ``*.xlsx``  a filled-in workbook (formats/form_xlsx.read_form) — or a field-app export when
-              formats/field_exports.sniff_field_export recognises it (also for ``*.csv`` and non-bundle zips);
+- ``*.csv``, ``*.xlsx``, ``*.xls``, non-bundle ``*.zip``: a field-app export (ODK Central, Briefcase, Kobo) when
+              formats/field_exports.sniff_field_export recognises its content;
+- ``*.json``  an audit file (formats/audit_json.py), validated against its standard and dealer;
+- ``*.xlsx``  a filled-in workbook (formats/form_xlsx.read_form);
 - a folder    recursively its ``*.json`` and ``*.zip`` files.
+
+A file's content decides first (a reader that can recognise its files: bundle, field export), then its suffix.
 
 Audit files are checked one by one and saved in batches of BATCH_SIZE per transaction (HQ imports thousands);
 a batch the database refuses as a whole is saved file by file instead. Every file ends as imported / unchanged /
@@ -27,21 +31,18 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
+from dealer_audit.storage.audits import SaveOutcome
 from dealer_audit.storage.media import image_problem
-from dealer_audit.storage.repository import Repository, SaveOutcome
+from dealer_audit.storage.repository import Repository
 from dealer_audit.storage.workspace import Workspace
 
 Progress = Callable[[int, int, Path], None]  # (files done, files in total, file just finished)
-AUDIT_SUFFIXES = (".json",)
-BUNDLE_SUFFIXES = (".zip",)
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-FIELD_EXPORT_SUFFIXES = (".csv", ".xlsx", ".xls", ".zip", ".json")
 MAX_REASON_PROBLEMS = 8
 BATCH_SIZE = 200  # audit files saved per transaction: big folders import in seconds, a batch stays small
 
@@ -122,7 +123,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in (*AUDIT_SUFFIXES, *BUNDLE_SUFFIXES)
+                and p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():
@@ -211,7 +212,7 @@ class _Importer:
         self.replace = replace
         self.who = who
         self._standards: dict[tuple[str, str], Checklist] | None = None
-        self._dealers: dict[str, Any] | None = None
+        self._dealers: dict[str, Dealer] | None = None
 
     # -- lookups
 
@@ -222,7 +223,7 @@ class _Importer:
         return self._standards
 
     @property
-    def dealers(self) -> dict[str, Any]:
+    def dealers(self) -> dict[str, Dealer]:
         if self._dealers is None:
             self._dealers = {d.code: d for d in self.repo.list_dealers()}
         return self._dealers
@@ -294,36 +295,13 @@ class _Importer:
     def run(self, path: Path) -> FileResult:
         result = FileResult(path)
         try:
-            kind = self.kind_of(path)
-            result.kind = kind
-            if kind == "bundle":
-                self.import_bundle(path, result)
-            elif kind == "audit":
-                from dealer_audit.formats.audit_json import read_audit_file
-
-                audit = read_audit_file(path)
-                check_evidence_paths(audit, path)
-                self.store([audit], result, path)
-                self.collect_loose_evidence(audit, path, result)
-            elif kind == "form":
-                from dealer_audit.formats.form_xlsx import read_form_with_warnings
-
-                audit, warnings = read_form_with_warnings(
-                    path, list(self.standards.values()), key=self.workspace.form_key
-                )
-                result.warnings.extend(str(p) for p in warnings)
-                self.store([audit], result, path)
-            elif kind == "field-export":
-                from dealer_audit.formats.field_exports import field_export_media, read_field_export
-
-                audits = read_field_export(
-                    path, list(self.standards.values()), list(self.dealers.values()), self.local_zone
-                )
-                self.store(list(audits), result, path, field_export_media(path))
-            else:
+            reader = reader_for(path)
+            if reader is None:
                 raise NotFound(
                     f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export"
                 )
+            result.kind = reader.kind
+            reader.read(self, path, result)
         except DealerAuditError as error:
             result.reason = _reason(error)
             result.created, result.unchanged, result.replaced = [], [], []
@@ -331,27 +309,6 @@ class _Importer:
             result.reason = f"{path}: cannot read: {error.strerror or error}"
             result.created, result.unchanged, result.replaced = [], [], []
         return result
-
-    @staticmethod
-    def kind_of(path: Path) -> str:
-        suffix = path.suffix.lower()
-        if suffix in BUNDLE_SUFFIXES:
-            from dealer_audit.formats.bundle import is_bundle
-
-            if is_bundle(path):
-                return "bundle"
-        if suffix in FIELD_EXPORT_SUFFIXES and suffix != ".json":
-            from dealer_audit.formats.field_exports import sniff_field_export
-
-            if sniff_field_export(path):
-                return "field-export"
-        if suffix in AUDIT_SUFFIXES:
-            return "audit"
-        if suffix in BUNDLE_SUFFIXES:
-            return "bundle"  # not a zip or no manifest: read_bundle names the problem
-        if suffix in WORKBOOK_SUFFIXES:
-            return "form"
-        return "unknown"
 
     def store(
         self, audits: Sequence[Audit], result: FileResult, path: Path, media: Mapping[str, bytes] | None = None
@@ -426,6 +383,30 @@ class _Importer:
             SaveOutcome.REPLACED: result.replaced,
         }[outcome].append(audit.audit_id)
 
+    def import_audit_file(self, path: Path, result: FileResult) -> None:
+        """One audit JSON file (formats/audit_json.py), its loose evidence collected from beside it."""
+        from dealer_audit.formats.audit_json import read_audit_file
+
+        audit = read_audit_file(path)
+        check_evidence_paths(audit, path)
+        self.store([audit], result, path)
+        self.collect_loose_evidence(audit, path, result)
+
+    def import_form(self, path: Path, result: FileResult) -> None:
+        """A filled-in workbook (formats/form_xlsx.py), checked against the workspace's form key."""
+        from dealer_audit.formats.form_xlsx import read_form_with_warnings
+
+        audit, warnings = read_form_with_warnings(path, list(self.standards.values()), key=self.workspace.form_key)
+        result.warnings.extend(str(p) for p in warnings)
+        self.store([audit], result, path)
+
+    def import_field_export(self, path: Path, result: FileResult) -> None:
+        """An ODK Central / Briefcase / Kobo export (formats/field_exports.py) with its attached photos."""
+        from dealer_audit.formats.field_exports import field_export_media, read_field_export
+
+        audits = read_field_export(path, list(self.standards.values()), list(self.dealers.values()), self.local_zone)
+        self.store(list(audits), result, path, field_export_media(path))
+
     def import_bundle(self, path: Path, result: FileResult) -> None:
         """Verify the bundle, check its audits, copy its evidence by sha256, then save all audits at once.
 
@@ -467,6 +448,60 @@ class _Importer:
             raise
 
 
+# ---- the readers, by file kind ---------------------------------------------------------------------------------
+
+
+def _is_bundle(path: Path) -> bool:
+    from dealer_audit.formats.bundle import is_bundle
+
+    return is_bundle(path)
+
+
+def _is_field_export(path: Path) -> bool:
+    from dealer_audit.formats.field_exports import sniff_field_export
+
+    return sniff_field_export(path)
+
+
+@dataclass(frozen=True)
+class FileReader:
+    """One kind of file `import_paths` reads: which suffixes it may have, how to recognise its content (when a
+    suffix is shared by several kinds), and the importer step that reads, checks and stores it."""
+
+    kind: str  # shown per file in the import summary
+    suffixes: tuple[str, ...]
+    read: Callable[[_Importer, Path, FileResult], None]
+    recognise: Callable[[Path], bool] | None = None  # content test, tried before any suffix-only match
+    by_suffix: bool = True  # False: only files `recognise` accepts (a .csv or .xlsx is not always this kind)
+    in_folders: bool = False  # picked up when a folder is imported
+
+
+BUNDLE = FileReader("bundle", (".zip",), _Importer.import_bundle, recognise=_is_bundle, in_folders=True)
+# (a .zip that is neither a bundle nor a field export is still read as a bundle: read_bundle names the problem)
+FIELD_EXPORT = FileReader(
+    "field-export",
+    (".csv", ".xlsx", ".xls", ".zip"),
+    _Importer.import_field_export,
+    recognise=_is_field_export,
+    by_suffix=False,
+)
+AUDIT_FILE = FileReader("audit", (".json",), _Importer.import_audit_file, in_folders=True)
+FILL_IN_WORKBOOK = FileReader("form", (".xlsx", ".xlsm"), _Importer.import_form)
+
+READERS: tuple[FileReader, ...] = (BUNDLE, FIELD_EXPORT, AUDIT_FILE, FILL_IN_WORKBOOK)
+FOLDER_SUFFIXES = tuple(suffix for reader in READERS if reader.in_folders for suffix in reader.suffixes)
+
+
+def reader_for(path: Path) -> FileReader | None:
+    """The reader of `path`: the first whose content test accepts it, else the one its suffix alone names."""
+    suffix = path.suffix.lower()
+    candidates = [reader for reader in READERS if suffix in reader.suffixes]
+    for reader in candidates:
+        if reader.recognise is not None and reader.recognise(path):
+            return reader
+    return next((reader for reader in candidates if reader.by_suffix), None)
+
+
 def import_paths(
     workspace: Workspace,
     paths: Sequence[Path | str],
@@ -505,7 +540,7 @@ def import_paths(
     for index, path in enumerate(files):
         # Plain audit files are saved in batches (one transaction per BATCH_SIZE files) unless replacing, where
         # each replacement needs its own audit-trail reason; everything else is one file, one transaction.
-        if replace or importer.kind_of(path) != "audit":
+        if replace or reader_for(path) is not AUDIT_FILE:
             complete(index, importer.run(path))
             continue
         result, audit = importer.read_checked_audit_file(path)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dealer_audit.core.aggregate import WaveResult
+from dealer_audit.core.aggregate import StandardKey, WaveResult
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave_drivers
@@ -31,6 +31,7 @@ from dealer_audit.services.themes import wave_themes
 
 if TYPE_CHECKING:
     from dealer_audit.services.reporting import WaveContext
+    from dealer_audit.storage.workspace import Workspace
 
 COMPOSITE = "composite"
 OUTCOMES = (COMPOSITE,)  # built in; every KPI of the program (nps, csi…) is an outcome too (outcome_values)
@@ -88,7 +89,7 @@ def _check_region(result: WaveResult, region: str | None) -> None:
     raise NotFound(f"no region {region} in wave {result.wave}{hint}")
 
 
-def _load(repo: InsightSource, wave: str) -> tuple[WaveResult, dict[Any, Checklist], list[Audit], list[Audit]]:
+def _load(repo: InsightSource, wave: str) -> tuple[WaveResult, dict[StandardKey, Checklist], list[Audit], list[Audit]]:
     from dealer_audit.core.aggregate import score_wave
 
     program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave)
@@ -130,15 +131,14 @@ def report_outcome(result: WaveResult, repo: InsightSource) -> tuple[str, dict[s
     return COMPOSITE, composite_outcome(result)
 
 
-def ensure_insight(workspace: Any, context: WaveContext) -> WaveContext:
+def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
     """Fill `context.insight` once (drivers of the report outcome over the network, themes tracked against the
     previous wave) so every region PDF and the HQ workbook of a run show the same figures."""
     if context.insight is not None:
         return context
-    repo = getattr(workspace, "repo", workspace)
     previous = context.result.previous
-    previous_audits = repo.list_audits(wave=previous.wave) if previous is not None else []
-    name, values = report_outcome(context.result, repo)
+    previous_audits = workspace.repo.list_audits(wave=previous.wave) if previous is not None else []
+    name, values = report_outcome(context.result, workspace.repo)
     context.insight = WaveInsight(
         drivers=wave_drivers(context.result, context.standards, values, outcome_name=name),
         themes=wave_themes(context.result, context.audits, previous_audits),

@@ -21,13 +21,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
+from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.batches import chunks
+from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
@@ -47,9 +49,11 @@ from dealer_audit.core.report_model import (
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
 from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs
+from dealer_audit.storage.workspace import Workspace
 
 if TYPE_CHECKING:
     from dealer_audit.services.insight import WaveInsight
@@ -71,12 +75,14 @@ class WaveContext:
     evidence_dir: Path | None
     generated: str  # ISO date printed in footers
     invariant: bool = False  # reportlab invariant output (tests, golden files)
-    font: str | None = None  # the configured CJK font (`cjk_font` setting), if any
+    font: str | None = None  # a CJK font for the PDFs; None: DEALER_AUDIT_CJK_FONT or a system font
     actions: tuple[Action, ...] = ()  # stored action plans (`dealer-audit actions`): region and HQ follow-up
     disputes: tuple[Dispute, ...] = ()  # this wave's disputes: reports mark disputed and overturned items
     insight: WaveInsight | None = None  # drivers and themes, filled by services.insight.ensure_insight
     self_assessments: tuple[SelfAssessmentGap, ...] = ()  # the dealers' self audits against the visits
+    coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
+    seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
 
     @property
     def wave(self) -> str:
@@ -109,29 +115,31 @@ class RenderOutcome:
 # loading
 
 
-def _workspace_parts(workspace: Any) -> tuple[Any, Path | None, str | None]:
-    """(repository, evidence dir, configured font) from a Workspace, or from a bare repository in tests."""
-    repo = getattr(workspace, "repo", workspace)
+def _evidence_dir(workspace: Workspace) -> Path | None:
     try:
-        evidence_dir = getattr(workspace, "evidence_dir", None)
+        return workspace.evidence_dir
     except ConfigurationError:  # HQ on --db alone without an evidence store: the report commands ask for one first
-        evidence_dir = None
-    settings = getattr(workspace, "settings", None)
-    font = getattr(settings, "cjk_font", None) if settings is not None else None
-    return repo, evidence_dir, font
+        return None
 
 
 def prepare_wave(
-    workspace: Any,
+    workspace: Workspace,
     wave: str,
     *,
     program_id: str | None = None,
     waves: Sequence[str] | None = None,
     generated: str | None = None,
     invariant: bool = False,
+    insight: bool = False,
 ) -> WaveContext:
-    """Load and score `wave` (plus earlier waves for the trend: `waves` if given, else the program's)."""
-    repo, evidence_dir, font = _workspace_parts(workspace)
+    """Load and score `wave` (plus earlier waves for the trend: `waves` if given, else the program's).
+
+    With `insight`, also the wave's key drivers and note themes (services/insight.py), which the region PDFs and
+    the HQ workbook show; a dealer's report does not need them, so `report dealer` does not pay for them.
+
+    The one way into every report of the wave: each renderer below takes only the returned context, so a batch,
+    a single dealer and the web's downloads score the wave once and cannot disagree."""
+    repo = workspace.repo
     program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
     previous = program.previous_wave(wave)
     loaded: dict[str, list[Audit]] = {wave: audits, **({previous.code: previous_audits} if previous else {})}
@@ -158,26 +166,42 @@ def prepare_wave(
         history.append(
             score_wave(program, standards, dealers, audits_of(code), code, audits_of(prior.code) if prior else [])
         )
-    return WaveContext(
+    context = WaveContext(
         result=result,
         history=history,
         standards=standards,
         audits={a.audit_id: a for a in audits},
-        evidence_dir=evidence_dir,
+        evidence_dir=_evidence_dir(workspace),
         generated=generated or date.today().isoformat(),
         invariant=invariant,
-        font=font,
-        actions=tuple(repo.list_actions()) if hasattr(repo, "list_actions") else (),
-        disputes=tuple(repo.list_disputes(wave=wave)) if hasattr(repo, "list_disputes") else (),
+        actions=tuple(repo.list_actions()),
+        disputes=tuple(repo.list_disputes(wave=wave)),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
-        scorecard=scorecard_of(repo, result, history) if hasattr(repo, "list_kpi_values") else None,
+        coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
+        scorecard=scorecard_of(repo, result, history),
+        seal_key=_seal_key(workspace),
     )
+    return ensure_insight(workspace, context) if insight else context
 
 
-def _context(workspace: Any, wave: str, context: WaveContext | None, **kw: Any) -> WaveContext:
-    if context is not None:
-        return context
-    return prepare_wave(workspace, wave, **kw)
+def _seal_key(workspace: Workspace) -> bytes | None:
+    """The form key when there is one (a workspace folder or $DEALER_AUDIT_FORM_KEY); without it the dealer
+    workbook has no Actions sheet to return, since an unsealed one could not be imported."""
+    try:
+        return workspace.form_key
+    except ConfigurationError:
+        return None
+
+
+def other_waves(workspace: Workspace, context: WaveContext, waves: Sequence[str]) -> list[WaveResult]:
+    """The scored results of further `waves` shown beside the context's wave in the HQ workbook: taken from the
+    context's trend history when scored there already, else loaded and scored (same program)."""
+    kept = {result.wave: result for result in context.history}
+    return [
+        kept.get(code) or prepare_wave(workspace, code, program_id=context.result.program.id).result
+        for code in waves
+        if code != context.wave
+    ]
 
 
 def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Path | None]:
@@ -244,6 +268,7 @@ def network_report(context: WaveContext, lang: str = "en", others: Sequence[Wave
         stored_actions=context.actions,
         stored_disputes=context.disputes,
         self_assessments=context.self_assessments,
+        coverage=context.coverage,
     )
     return replace(report, kpis=network_panel(context.scorecard, lang), insight=insight_view(context, lang))
 
@@ -320,22 +345,14 @@ def _write_dealer_files(
         from dealer_audit.render.xlsx.dealer import write_dealer_workbook
 
         xlsx_path.parent.mkdir(parents=True, exist_ok=True)
-        written.append(write_dealer_workbook(report, xlsx_path))
+        written.append(write_dealer_workbook(report, xlsx_path, context.seal_key))
     return written
 
 
 def render_dealer_pdf(
-    workspace: Any,
-    wave: str,
-    dealer_code: str,
-    target: Path | None = None,
-    *,
-    lang: str = "zh",
-    xlsx: bool = False,
-    context: WaveContext | None = None,
+    ctx: WaveContext, dealer_code: str, target: Path | None = None, *, lang: str = "zh", xlsx: bool = False
 ) -> list[Path]:
     """One dealer's PDF (and workbook): to `target` when given, else under reports/<wave>/dealers/."""
-    ctx = _context(workspace, wave, context)
     check_dealer(ctx, dealer_code)
     if target is None or target.is_dir() or target.suffix.lower() not in (".pdf", ".xlsx"):
         return _write_dealer(ctx, dealer_code, target or Path("reports"), lang, xlsx)
@@ -348,18 +365,10 @@ def render_dealer_pdf(
     )
 
 
-def render_region_pdf(
-    workspace: Any,
-    wave: str,
-    region_code: str,
-    target: Path | None = None,
-    *,
-    lang: str = "zh",
-    context: WaveContext | None = None,
-) -> Path:
+def render_region_pdf(ctx: WaveContext, region_code: str, target: Path | None = None, *, lang: str = "zh") -> Path:
+    """One region's PDF: to `target` when it names a .pdf, else under reports/<wave>/regions/."""
     from dealer_audit.render.pdf.region import render_region_pdf as render
 
-    ctx = ensure_insight(workspace, _context(workspace, wave, context))
     report = region_report(ctx, region_code, lang)
     if target is None or target.is_dir() or target.suffix.lower() != ".pdf":
         target = region_path(target or Path("reports"), report)
@@ -369,41 +378,31 @@ def render_region_pdf(
 
 
 def write_network_workbook(
-    workspace: Any,
-    wave: str,
+    ctx: WaveContext,
     target: Path,
     *,
-    waves: Sequence[str] = (),
+    others: Sequence[WaveResult] = (),
     lang: str = "en",
-    context: WaveContext | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """The HQ workbook of `wave`; further `waves` add their composite per dealer beside this wave's. Its
-    Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the wave's scores.
-    `progress` hears the phase as it starts (the report model, then each sheet), for a long write's status line."""
+    """The HQ workbook of the context's wave; `others` (see `other_waves`) add their composite per dealer beside
+    this wave's. Its Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the
+    wave's scores. `progress` hears the phase as it starts (the report model, then each sheet), for a long write's
+    status line."""
     from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
 
     say = progress or (lambda _phase: None)
-    ctx = ensure_insight(workspace, _context(workspace, wave, context))
-    others = [_other_wave(workspace, ctx, w) for w in waves if w != wave]
     say("calibration")
     calibration = calibrate(
         ctx.standards,
         [d.dealer for d in ctx.result.dealers],
         ctx.audits.values(),
-        wave,
+        ctx.wave,
         scores={s.audit_id: s for s in ctx.result.audit_scores},
     )
     say("report model")
     return write(network_report(ctx, lang, others), target, progress=say, calibration=calibration, lang=lang)
-
-
-def _other_wave(workspace: Any, ctx: WaveContext, wave: str) -> WaveResult:
-    for result in ctx.history:
-        if result.wave == wave:
-            return result
-    return prepare_wave(workspace, wave, program_id=ctx.result.program.id).result
 
 
 def check_dealer(context: WaveContext, dealer_code: str) -> None:
@@ -421,7 +420,7 @@ def _unknown_dealer(ctx: WaveContext, code: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # batches
 
-_WORKER: dict[str, Any] = {}
+_WORKER: dict[str, WaveContext] = {}
 
 
 def _init_worker(context: WaveContext) -> None:
@@ -465,16 +464,19 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _mp_context() -> Any:
+def _mp_context() -> BaseContext:
     # fork shares the scored wave with workers without pickling it (Linux); elsewhere the platform default
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 
 
+Task = tuple[Callable[..., RenderOutcome], tuple[object, ...], int]  # (chunk function, its arguments, dealers in it)
+
+
 def _run_chunks(
     context: WaveContext,
-    tasks: list[tuple[Callable[..., RenderOutcome], tuple[Any, ...], int]],
+    tasks: list[Task],
     jobs: int,
     progress: Progress | None,
     total: int,
@@ -514,27 +516,25 @@ def _run_chunks(
     return outcome
 
 
-def _dealer_tasks(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> list[tuple[Any, tuple[Any, ...], int]]:
+def _dealer_tasks(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) -> list[Task]:
     return [(_dealer_chunk, (list(chunk), out_dir, lang, xlsx), len(chunk)) for chunk in chunks(codes, CHUNK)]
 
 
-def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[tuple[Any, tuple[Any, ...], int]]:
+def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[Task]:
     return [(_region_chunk, ([code], out_dir, lang), 1) for code in codes]
 
 
 def render_dealer_pdfs(
-    workspace: Any,
-    wave: str,
+    ctx: WaveContext,
     out_dir: Path,
     *,
     lang: str = "zh",
     xlsx: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
-    context: WaveContext | None = None,
     dealers: Sequence[str] | None = None,
 ) -> RenderOutcome:
-    ctx = _context(workspace, wave, context)
+    """Every dealer's PDF (or those of `dealers`), in parallel; failures are collected, never raised."""
     codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=codes)
     started = time.perf_counter()
@@ -544,16 +544,14 @@ def render_dealer_pdfs(
 
 
 def render_region_pdfs(
-    workspace: Any,
-    wave: str,
+    ctx: WaveContext,
     out_dir: Path,
     *,
     lang: str = "zh",
     jobs: int | None = None,
     progress: Progress | None = None,
-    context: WaveContext | None = None,
 ) -> RenderOutcome:
-    ctx = ensure_insight(workspace, _context(workspace, wave, context))
+    """Every region's PDF, in parallel; failures are collected, never raised."""
     codes = [r.code for r in ctx.result.regions if r.dealer_codes]
     check_distinct_targets(out_dir, ctx.wave, lang, regions=codes)
     started = time.perf_counter()
@@ -568,7 +566,6 @@ def network_workbook_path(out_dir: Path, wave: str) -> Path:
 
 
 def write_network_workbook_outcome(
-    workspace: Any,
     context: WaveContext,
     target: Path,
     *,
@@ -578,9 +575,7 @@ def write_network_workbook_outcome(
     """The HQ workbook as one more item of a batch: written (in `files`) or a failure naming it, never raised."""
     outcome = RenderOutcome()
     try:
-        outcome.files.append(
-            write_network_workbook(workspace, context.wave, target, lang=lang, context=context, progress=progress)
-        )
+        outcome.files.append(write_network_workbook(context, target, lang=lang, progress=progress))
     except Exception as error:
         outcome.failures.append(RenderFailure(f"network workbook {target}", f"{type(error).__name__}: {error}"))
     return outcome
@@ -613,17 +608,14 @@ def select_dealers(
 
 
 def render_all(
-    workspace: Any,
-    wave: str,
+    ctx: WaveContext,
     out_dir: Path,
     *,
     lang: str = "zh",
     xlsx: bool = False,
     jobs: int | None = None,
-    waves: Sequence[str] | None = None,
     network: bool = True,
     progress: Progress | None = None,
-    context: WaveContext | None = None,
     regions: Sequence[str] = (),
     dealers: Sequence[str] = (),
 ) -> RenderOutcome:
@@ -635,7 +627,6 @@ def render_all(
     never raised (unknown codes are: NotFound, before anything is written).
     """
     started = time.perf_counter()
-    ctx = ensure_insight(workspace, _context(workspace, wave, context, waves=waves))
     filtered = bool(regions or dealers)
     if filtered:
         dealer_codes, region_codes = select_dealers(ctx, regions, dealers)
@@ -647,9 +638,7 @@ def render_all(
     total = len(dealer_codes) + len(region_codes)
     outcome = _run_chunks(ctx, tasks, jobs or default_jobs(), progress, total)
     if network and not filtered:
-        outcome.extend(
-            write_network_workbook_outcome(workspace, ctx, network_workbook_path(out_dir, ctx.wave), lang=lang)
-        )
+        outcome.extend(write_network_workbook_outcome(ctx, network_workbook_path(out_dir, ctx.wave), lang=lang))
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -664,6 +653,7 @@ __all__ = [
     "evidence_resolver",
     "network_report",
     "network_workbook_path",
+    "other_waves",
     "prepare_wave",
     "region_report",
     "render_all",

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
-from dealer_audit.core.conditions import parse_condition
-from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.audit_form import audit_to_dict
+from dealer_audit.core.conditions import Condition, parse_condition
+from dealer_audit.core.dealers import AttributeValue, Dealer
 from dealer_audit.core.scoring import dealer_context, item_fraction
 from dealer_audit.core.standard import (
     AnswerType,
@@ -45,7 +46,6 @@ from dealer_audit.core.standard import (
     Wave,
 )
 from dealer_audit.core.validation import applicable_items
-from dealer_audit.formats.audit_json import audit_to_dict
 from dealer_audit.services.sample_notes import NotePool, notes_for
 
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -308,7 +308,7 @@ def dealers_to_csv(dealers: Iterable[Dealer]) -> str:
     for d in dealers:
         attrs = d.attributes
 
-        def flag(name: str, attrs: Mapping[str, Any] = attrs) -> str:
+        def flag(name: str, attrs: Mapping[str, AttributeValue] = attrs) -> str:
             return "true" if attrs.get(name) else "false"
 
         writer.writerow(
@@ -340,7 +340,7 @@ class _ItemPlan:
     """Per-item facts computed once per standard: the parsed condition and how hard the item is to pass."""
 
     item: Item
-    condition: Any | None
+    condition: Condition | None
     difficulty: float  # subtracted from the dealer's quality: some items are failed network-wide
     skippable: bool  # optional, not bonus, not a photo: auditors leave a third of these blank
     scored: bool

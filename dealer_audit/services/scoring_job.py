@@ -134,34 +134,36 @@ def _rank_range(r: RankRange | None) -> dict[str, list[int]] | None:
     return {"network": [r.network_best, r.network_worst], "region": [r.region_best, r.region_worst]}
 
 
-def _fields(row: Any, *names: str) -> dict[str, Any]:
-    """Attributes that appear in the JSON under their own name, in the order given."""
-    return {name: getattr(row, name) for name in names}
+def _summary(s: Summary | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"n": s.n, "mean": s.mean, "median": s.median, "min": s.min, "max": s.max, "stdev": s.stdev}
 
 
-def _where(row: Any, *levels: str) -> dict[str, Any]:
-    """Where a result row belongs ("standard", "section", "item"), from its `<level>_id` attributes: the same
-    keys on sections, items, opportunities and repeat failures."""
-    return {level: getattr(row, f"{level}_id") for level in levels}
+def _rank(r: Rank | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"network": r.network, "network_size": r.network_size, "region": r.region, "region_size": r.region_size}
 
 
-def _summary(summary: Summary | None) -> dict[str, Any] | None:
-    return None if summary is None else _fields(summary, "n", "mean", "median", "min", "max", "stdev")
-
-
-def _rank(rank: Rank | None) -> dict[str, Any] | None:
-    return None if rank is None else _fields(rank, "network", "network_size", "region", "region_size")
+def _where(standard: str, section: str, item: str | None = None) -> dict[str, str]:
+    """Where a result row belongs: the same keys on sections, items, opportunities and repeat failures."""
+    return {"standard": standard, "section": section} | ({} if item is None else {"item": item})
 
 
 def _section(section: SectionResult) -> dict[str, Any]:
     return {
-        **_where(section, "standard", "section"),
-        **_fields(section, "weight", "n"),
+        **_where(section.standard_id, section.section_id),
+        "weight": section.weight,
+        "n": section.n,
         "percent": section.mean_percent,
         "raw_percent": section.raw_mean_percent,
         "ci95": _interval(section.ci),
         "error": _error(section.error),
-        **_fields(section, "zeroed", "items_counted", "items_passed", "compliance"),
+        "zeroed": section.zeroed,
+        "items_counted": section.items_counted,
+        "items_passed": section.items_passed,
+        "compliance": section.compliance,
         "compliance_ci95": _interval(section.compliance_interval),
         "previous_percent": section.previous_mean_percent,
         "delta": section.delta.change,
@@ -171,11 +173,17 @@ def _section(section: SectionResult) -> dict[str, Any]:
 
 def _item(item: ItemResult) -> dict[str, Any]:
     return {
-        **_where(item, "standard", "section", "item"),
-        **_fields(item, "counted", "passed", "failed", "rate"),
+        **_where(item.standard_id, item.section_id, item.item_id),
+        "counted": item.counted,
+        "passed": item.passed,
+        "failed": item.failed,
+        "rate": item.rate,
         "rate_ci95": _interval(item.rate_interval),
-        **_fields(item, "mean_fraction", "mean_points_lost"),
-        **_fields(item, "critical", "critical_failures", "previous_rate"),
+        "mean_fraction": item.mean_fraction,
+        "mean_points_lost": item.mean_points_lost,
+        "critical": item.critical,
+        "critical_failures": item.critical_failures,
+        "previous_rate": item.previous_rate,
         "delta": item.delta.change,
         "status": item.status.value,
     }
@@ -254,9 +262,14 @@ def _alert(alert: Alert) -> dict[str, Any]:
 
 def _opportunity(o: Opportunity) -> dict[str, Any]:
     return {
-        **_where(o, "standard", "section", "item"),
-        **_fields(o, "index_points", "composite_points", "points_lost", "section_weight_share", "critical"),
-        **_fields(o, "failed", "n"),
+        **_where(o.standard_id, o.section_id, o.item_id),
+        "index_points": o.index_points,
+        "composite_points": o.composite_points,
+        "points_lost": o.points_lost,
+        "section_weight_share": o.section_weight_share,
+        "critical": o.critical,
+        "failed": o.failed,
+        "n": o.n,
     }
 
 
@@ -281,7 +294,7 @@ def _dealer(d: DealerResult) -> dict[str, Any]:
         "checklists": [_checklist(c) for c in d.checklists],
         "alerts": [_alert(a) for a in d.alerts],
         "repeat_failures": [
-            {**_where(r, "standard", "section", "item"), "critical": r.critical} for r in d.repeat_failures
+            {**_where(r.standard_id, r.section_id, r.item_id), "critical": r.critical} for r in d.repeat_failures
         ],
         "opportunities": [_opportunity(o) for o in d.opportunities],
     }

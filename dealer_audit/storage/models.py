@@ -157,13 +157,15 @@ class AuditTrailRow(SQLModel, table=True):
 
 class UserRow(SQLModel, table=True):
     """An account of the browser app (needed only when it listens beyond loopback). The password is kept only as
-    an argon2id hash (web/accounts.py); regions is a comma-separated list of region codes (regional managers)."""
+    an argon2id hash (web/accounts.py); regions is a comma-separated list of region codes (regional managers),
+    dealers one of dealer codes (dealer accounts, revision 0008)."""
 
     __tablename__ = "users"
 
     name: str = Field(primary_key=True, max_length=64)
     role: str = Field(max_length=20)
     regions: str = ""
+    dealers: str = ""
     display_name: str = ""
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     created_at: str = Field(max_length=40)

@@ -45,9 +45,12 @@ def add_account(
     password: str,
     regions: frozenset[str] = frozenset(),
     display_name: str = "",
+    dealers: frozenset[str] = frozenset(),
 ) -> Account:
-    check_account(name, role, regions, known_regions(repo))
-    account = Account(name, role, regions, display_name.strip(), hash_password(password))
+    """Create an account; a dealer account is bound to `dealers` (codes from the stored dealer list)."""
+    known_dealers = frozenset(d.code for d in repo.list_dealers()) if dealers else frozenset()
+    check_account(name, role, regions, known_regions(repo), dealers, known_dealers)
+    account = Account(name, role, regions, display_name.strip(), hash_password(password), dealers=dealers)
     repo.save_account(account)
     return account
 
@@ -82,5 +85,9 @@ def password_stamp(account: Account) -> str:
 
 def principal_of(account: Account) -> Principal:
     return Principal(
-        name=account.name, role=account.role, regions=account.regions, display_name=account.display_name or account.name
+        name=account.name,
+        role=account.role,
+        regions=account.regions,
+        display_name=account.display_name or account.name,
+        dealers=account.dealers,
     )

@@ -21,11 +21,12 @@ from dealer_audit.services.looking import LookService
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.config import WebConfig
 from dealer_audit.web.csrf import require_csrf
+from dealer_audit.web.follow_up import not_for_dealer_accounts
 from dealer_audit.web.i18n import LANG_COOKIE, choose_language, translate
 from dealer_audit.web.pages import STATIC_DIR, is_htmx, render, request_language
 from dealer_audit.web.principal import LOCAL_PRINCIPAL
 from dealer_audit.web.refusals import PageRefusal
-from dealer_audit.web.routes import accounts, capture, downloads, home, look
+from dealer_audit.web.routes import accounts, actions, capture, coverage, disputes, downloads, home, look
 from dealer_audit.web.routes.accounts import is_public_path, sign_in_required, signed_in_principal
 
 log = logging.getLogger("dealer_audit.web")
@@ -52,10 +53,13 @@ def create_app(config: WebConfig, workspace: Workspace | None = None) -> FastAPI
     _install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(home.router)
-    app.include_router(look.router)
+    app.include_router(look.router)  # the network and region pages refuse dealer accounts route by route
     app.include_router(downloads.router)
     app.include_router(accounts.router)
-    app.include_router(capture.router)
+    app.include_router(capture.router, dependencies=[Depends(not_for_dealer_accounts)])
+    app.include_router(actions.router)
+    app.include_router(disputes.router)
+    app.include_router(coverage.router)
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dealer_audit.core.standard import LocalText
+from dealer_audit.web.i18n_follow_up import FOLLOW_UP_WORDS
 
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "dealer_audit_lang"
@@ -19,6 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.home": ("首页", "Home"),
     "nav.capture": ("采集", "Capture"),
     "nav.network": ("网络总览", "Network"),
+    "nav.my_scores": ("本店得分", "Our scores"),
     "nav.signed_in_as": ("当前用户", "Signed in as"),
     "nav.sign_out": ("退出", "Sign out"),
     "lang.switch": ("English", "中文"),
@@ -273,6 +275,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "precision.doc_ref": ("详见 docs/scoring.md §9", "Details: docs/scoring.md §9"),
 }
+
+WORDS.update(FOLLOW_UP_WORDS)
 
 
 def words_under(prefix: str, lang: str) -> dict[str, str]:

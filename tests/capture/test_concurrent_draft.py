@@ -15,7 +15,8 @@ import pytest
 from dealer_audit.capture.draft import DraftStore
 from dealer_audit.core.answers import Answer, Audit, AuditStatus
 from dealer_audit.errors import DraftChanged
-from dealer_audit.storage.repository import Repository, draft_token
+from dealer_audit.storage.audits import draft_token
+from dealer_audit.storage.repository import Repository
 from dealer_audit.storage.workspace import Workspace
 
 ROOT = Path(__file__).parents[2]

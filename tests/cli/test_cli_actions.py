@@ -19,7 +19,7 @@ from dealer_audit.cli import console
 from dealer_audit.cli.app import app
 from dealer_audit.core.actions import ActionStatus
 from dealer_audit.core.answers import Answer
-from dealer_audit.formats.actions_xlsx import COLUMN, FIRST_ROW, SHEET
+from dealer_audit.formats.actions_xlsx import COLUMN, FIRST_ROW, META, META_ROWS_FROM, SHEET
 
 R03 = "2026-Q3/SH002/mini-service/R03"
 R04 = "2026-Q3/SH002/mini-service/R04"
@@ -194,6 +194,55 @@ def test_a_stale_or_rearranged_workbook_is_refused(runner: CliRunner, loop_works
     assert "Traceback" not in result.output
 
 
+def edit_hidden(path: Path, changes: dict[str, Any]) -> None:
+    """Change cells of the hidden _actions record, as someone would who unhides it in Excel."""
+    workbook = load_workbook(path)
+    for cell, value in changes.items():
+        workbook[META][cell] = value
+    workbook.save(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "why"),
+    [
+        ("B3", "SH001", "another dealer's code"),
+        (f"B{META_ROWS_FROM}", 9, "a stale row passed off as current (version raised)"),
+        (f"A{META_ROWS_FROM}", "2026-Q3/SH001/mini-service/R03", "another action's id"),
+        ("B7", "0" * 64, "a forged seal"),
+    ],
+)
+def test_a_workbook_whose_hidden_record_was_edited_is_refused_at_the_seal(
+    runner: CliRunner, loop_workspace: Any, tmp_path: Path, cell: str, value: Any, why: str
+) -> None:
+    """The hidden _actions sheet is sealed with the workspace's form key (like the fill-in form's _meta): any
+    edit to it is refused at FILE!_actions!B7 and nothing is stored, whatever the visible sheet says."""
+    ws = loop_workspace
+    run(runner, ws, "actions", "generate", "--wave", "2026-Q3")
+    book = tmp_path / "SH002.xlsx"
+    run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
+    assert load_workbook(book)[META]["A7"].value == "seal"
+    before = ws.repo.list_actions()
+    edit(book, {f"{column('status')}{row_of(book, R03)}": "done"})
+    edit_hidden(book, {cell: value})
+    result = run(runner, ws, "actions", "import", str(book))
+    assert result.exit_code == 1, why
+    assert f"{book}!_actions!B7: the hidden _actions sheet does not carry this workspace's seal" in result.output
+    assert ws.repo.list_actions() == before
+
+
+def test_a_workbook_exported_by_another_workspace_is_refused(
+    runner: CliRunner, loop_workspace: Any, tmp_path: Path
+) -> None:
+    ws = loop_workspace
+    run(runner, ws, "actions", "generate", "--wave", "2026-Q3")
+    book = tmp_path / "SH002.xlsx"
+    run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
+    ws.form_key_path.write_text("ab" * 32, encoding="ascii")  # as if another workspace (another key) read it
+    ws.__dict__.pop("form_key", None)
+    result = run(runner, ws, "actions", "import", str(book))
+    assert result.exit_code == 1 and "_actions!B7" in result.output and "seal" in result.output
+
+
 def test_unknown_dealer_wave_and_status_are_messages(runner: CliRunner, loop_workspace: Any, tmp_path: Path) -> None:
     ws = loop_workspace
     result = run(runner, ws, "actions", "export", "--dealer", "SH0002", "-o", str(tmp_path / "x.xlsx"))
@@ -265,9 +314,16 @@ def test_the_dealer_report_workbook_is_returned_as_it_is(
 
 
 def test_the_loop_on_both_databases_with_db_alone(
-    runner: CliRunner, db_url: str, loaded_repo: Any, make_audit: Any, tmp_path: Path
+    runner: CliRunner,
+    db_url: str,
+    loaded_repo: Any,
+    make_audit: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """HQ on --db alone (no workspace folder), on SQLite and PostgreSQL: generate, export, return, close."""
+    """HQ on --db alone (no workspace folder), on SQLite and PostgreSQL: generate, export, return, close. The
+    form key that seals the Actions sheet comes from $DEALER_AUDIT_FORM_KEY there."""
+    monkeypatch.setenv("DEALER_AUDIT_FORM_KEY", str(tmp_path / "form.key"))
     loaded_repo.save_audit(
         make_audit(audit_id="q3", dealer_code="SH002", wave="2026-Q3").with_answer(Answer("R03", "yes"))
     )

@@ -184,11 +184,11 @@ def test_region_pdf_and_hq_workbook_carry_the_insight(sample_workspace: Path, tm
     # the West's unknown issues: the steps and the smokers, as themes of their own
     themes = text[text.index("备注中的主题") :]
     assert "台阶" in themes and "抽烟" in themes
-    from dealer_audit.services.reporting import write_network_workbook
+    from dealer_audit.services.reporting import prepare_wave, write_network_workbook
     from dealer_audit.storage.workspace import Workspace
 
     with Workspace.open(sample_workspace) as ws:
-        book = write_network_workbook(ws, "2026-Q4", tmp_path / "hq.xlsx")
+        book = write_network_workbook(prepare_wave(ws, "2026-Q4", insight=True), tmp_path / "hq.xlsx")
     wb = load_workbook(book, read_only=True)
     assert {"Key drivers", "Themes"} <= set(wb.sheetnames)
     rows = list(wb["Key drivers"].iter_rows(values_only=True))

@@ -208,6 +208,7 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
         "Sections",
         "Items",
         "Calibration",
+        "Coverage",
         "Audits",
         "Answers",
         "Key drivers",
@@ -222,7 +223,7 @@ def test_consolidate_writes_the_hq_workbook(runner: CliRunner, ws: Any, tmp_path
 
 
 def test_hq_workbook_follows_the_report_language(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
-    from dealer_audit.render.xlsx.network_labels import LABELS
+    from dealer_audit.core.report_model import LABELS
 
     assert all(set(entry) == {"en", "zh"} and all(entry.values()) for entry in LABELS.values())
     zh = tmp_path / "zh.xlsx"  # default: the workspace language (zh)

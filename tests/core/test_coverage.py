@@ -72,3 +72,35 @@ def test_a_dealers_self_assessment_is_no_visit() -> None:
     coverage = wave_coverage("2026-Q4", plan, [own], DEALERS, today=date(2026, 10, 7))
     assert [v.state for v in coverage.visits] == [VisitState.PLANNED]
     assert "E1" in [d.code for d in coverage.unvisited_dealers] and coverage.unplanned_audits == 0
+
+
+def test_audits_stored_per_region_count_with_or_without_a_plan() -> None:
+    """Final and draft audits per dealer region, planned or not; the dealer's own form is left out."""
+    from dataclasses import replace
+
+    from dealer_audit.core.answers import AuditKind
+    from dealer_audit.core.coverage import coverage_to_dict
+
+    audits = [
+        audit("E1", "A1", AuditStatus.FINALISED),
+        audit("E2", "A1", AuditStatus.DRAFT),
+        audit("W1", "A2", AuditStatus.FINALISED),
+        audit("W1", "A3", AuditStatus.FINALISED),  # a second audit of one dealer × standard counts too
+        replace(audit("W2", "店长", AuditStatus.FINALISED), kind=AuditKind.SELF),
+    ]
+    unplanned = wave_coverage("2026-Q4", [], audits, DEALERS, date(2026, 10, 9))
+    assert not unplanned.planned and unplanned.by_region == {}
+    assert unplanned.stored_by_region == {
+        "east": {VisitState.DONE: 1, VisitState.CAPTURED: 1},
+        "west": {VisitState.DONE: 2},
+    }
+    planned = wave_coverage("2026-Q4", [PlannedVisit("E1", "svc", "A1", date(2026, 10, 5))], audits, DEALERS,
+                            date(2026, 10, 9))  # fmt: skip
+    assert planned.planned and planned.stored_by_region == unplanned.stored_by_region
+    data = coverage_to_dict(planned)
+    assert data["all_regions"] == {"done": 1, "captured": 0, "planned": 0, "overdue": 0, "total": 1}
+    assert data["stored_by_region"] == [
+        {"region": "east", "final": 1, "draft": 1},
+        {"region": "west", "final": 2, "draft": 0},
+    ]
+    assert data["unplanned_audits"] == 3 and [d["code"] for d in data["unvisited_dealers"]] == ["W2"]

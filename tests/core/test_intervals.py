@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from dealer_audit.core.intervals import (
+    RankRange,
     SamplingError,
     Significance,
     VarianceComponents,
@@ -268,3 +269,60 @@ def test_rank_ranges_stay_within_the_field(rows: list[tuple[float, float]]) -> N
         in_region = sum(1 for other in regions.values() if other == regions[key])
         assert 1 <= r.network_best <= r.network_worst <= len(rows)
         assert 1 <= r.region_best <= r.region_worst <= in_region
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.01, 0.05, 0.5, 1.0])),  # ties and the edges too
+        min_size=2,
+        max_size=60,
+    )
+)
+def test_benjamini_hochberg_equals_scipy(p_values: list[float]) -> None:
+    """The written-out adjustment (scipy.stats is not imported while scoring) gives scipy's figures exactly."""
+    from scipy.stats import false_discovery_control
+
+    from dealer_audit.core.intervals import benjamini_hochberg
+
+    raw = np.array(p_values)
+    np.testing.assert_array_equal(benjamini_hochberg(raw), false_discovery_control(raw, method="bh"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(60, 70).map(float),  # whole numbers: dealers held at equal means tie
+            st.sampled_from([0.0, 1.0, 4.0, 25.0]),
+            st.sampled_from(["e", "n", "s"]),
+        ),
+        min_size=2,
+        max_size=25,
+    )
+)
+def test_rank_ranges_equal_ranking_each_draw_one_by_one(rows: list[tuple[float, float, str]]) -> None:
+    """The vectorised ranking (one sort per draw, regions ranked by network rank) gives the ranges of the plain
+    method: per draw, rank the network and each region, then take the lower 2.5th and higher 97.5th percentile."""
+    keys = [f"D{i:02d}" for i in range(len(rows))]
+    estimates = {k: (c, SamplingError(v, 30.0)) for k, (c, v, _) in zip(keys, rows, strict=True)}
+    regions = {k: r for k, (_, _, r) in zip(keys, rows, strict=True)}
+    draws = 200
+    rng = np.random.default_rng(9)
+    noise = rng.standard_t(np.full(len(keys), 30.0), size=(draws, len(keys)))
+    sample = np.array([c for c, _, _ in rows]) + noise * np.sqrt([v for _, v, _ in rows])
+    network, region = np.empty((draws, len(keys)), int), np.empty((draws, len(keys)), int)
+    for d in range(draws):
+        order = list(np.argsort(-sample[d]))  # the network's order, ties as numpy's sort leaves them
+        for j in range(len(keys)):
+            network[d, j] = order.index(j) + 1
+            region[d, j] = 1 + sum(1 for o in order[: order.index(j)] if regions[keys[o]] == regions[keys[j]])
+    observed = {k: (int(network[d % draws, j]), int(region[d % draws, j])) for j, k in enumerate(keys) for d in [j]}
+    ranges = rank_ranges(estimates, regions, observed, draws=draws, seed=9)
+    for j, key in enumerate(keys):
+        net, reg = observed[key]
+        low = int(np.percentile(network[:, j], 2.5, method="lower"))
+        high = int(np.percentile(network[:, j], 97.5, method="higher"))
+        region_low = int(np.percentile(region[:, j], 2.5, method="lower"))
+        region_high = int(np.percentile(region[:, j], 97.5, method="higher"))
+        assert ranges[key] == RankRange(min(low, net), max(high, net), min(region_low, reg), max(region_high, reg))

@@ -114,6 +114,22 @@ def test_days_lie_in_the_window_on_working_days_and_respect_the_daily_cap() -> N
     assert all(date(2026, 10, 5) <= d <= date(2026, 10, 16) and d.weekday() < 5 for d in per_day)
 
 
+def test_both_auditors_of_a_double_audit_come_on_the_same_day_within_the_daily_cap() -> None:
+    """Calibration compares the two audits of a double audit as one scene: same day, and no day over the cap."""
+    auditors = [auditor(f"A{n}", "east") for n in range(4)]
+    needs = [need(f"E{n:02}", "east", copies=2 if n % 5 == 0 else 1) for n in range(30)]  # 6 double audits
+    plan = plan_wave(WAVE, needs, auditors, set(), PlanRules(max_visits_per_day=1))
+    days: dict[str, set[date]] = {}
+    for visit in plan.visits:
+        if visit.double:
+            days.setdefault(visit.dealer_code, set()).add(visit.day)
+    assert len(days) == 6 and all(len(d) == 1 for d in days.values())
+    assert max(Counter((v.auditor_id, v.day) for v in plan.visits).values()) == 1
+    staffed = Counter(v.dealer_code for v in plan.visits)
+    assert len(plan.visits) == 36 and all(staffed[d] == 2 for d in days)  # each double audit: 2 auditors
+    assert len({(v.dealer_code, v.auditor_id) for v in plan.visits}) == 36  # ... and never one auditor twice
+
+
 def test_too_few_auditors_names_the_caps_and_the_shortfall() -> None:
     auditors = [auditor("A1", "east"), auditor("A2", "west")]
     needs = [need(f"E{n}", "east") for n in range(25)]
@@ -131,6 +147,17 @@ def test_a_lockout_that_leaves_a_dealer_nobody_names_the_dealer() -> None:
         plan_wave(WAVE, [need("E1", "east", copies=2)], auditors, {("A2", "E1")}, PlanRules())
     assert refused.value.reasons == [
         "lockout: E1 svc needs 2 auditor(s), 1 may go (lockout of 1 wave(s) bars A2); short by 1"
+    ]
+
+
+def test_a_double_audit_with_one_active_auditor_names_the_double_audits_not_the_lockout() -> None:
+    auditors = [auditor("A1", "east"), auditor("A2", "east", active=False)]
+    needs = [need("E1", "east", copies=2), need("E2", "east", copies=2), need("E3", "east")]
+    with pytest.raises(PlanInfeasible) as refused:
+        plan_wave(WAVE, needs, auditors, set(), PlanRules(double_audit_share=0.5))
+    assert refused.value.reasons == [
+        "double audits: 2 visit(s) need 2 different auditors each (double_audit_share 0.5), 1 auditor(s) are "
+        "active; short by 1. Enrol another auditor or set double_audit_share to 0"
     ]
 
 

@@ -38,13 +38,13 @@ def test_capture_and_rescore_pick_the_same_newest_version(workspace: object, min
 
     from dealer_audit.core import aggregate
     from dealer_audit.services import scoring_job
-    from dealer_audit.storage import repository
+    from dealer_audit.storage import standards
 
     repo = workspace.repo  # type: ignore[attr-defined]
     for version in ("1-9", "1.10"):
         repo.save_standard(replace(mini_standard, id="versioned", version=version))
     assert repo.latest_standard("versioned").version == "1.10"
-    assert scoring_job.version_key is aggregate.version_key is repository.version_key is version_key
+    assert scoring_job.version_key is aggregate.version_key is standards.version_key is version_key
 
 
 def test_canonical_json_is_order_free_and_unescaped() -> None:

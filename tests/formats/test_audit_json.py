@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from dealer_audit.core.answers import Answer, EvidenceRef
+from dealer_audit.core.audit_form import audit_to_dict
 from dealer_audit.errors import ValidationFailed
-from dealer_audit.formats.audit_json import audit_from_dict, audit_to_dict, read_audit_file, write_audit_file
+from dealer_audit.formats.audit_json import audit_from_json, read_audit_file, write_audit_file
 
 ROOT = Path(__file__).parents[2]
 SCHEMA = ROOT / "docs" / "audit-file.schema.json"
@@ -57,7 +58,7 @@ def test_schema_rejects_what_the_reader_rejects(validator, full_audit):
     broken["colour"] = "red"
     assert len(list(validator.iter_errors(broken))) >= 4
     with pytest.raises(ValidationFailed) as caught:
-        audit_from_dict(broken, source="x.json")
+        audit_from_json(broken, source="x.json")
     text = caught.value.render()
     for fragment in ("both a value and na", "unsupported answer value True", "is not a UUID", "unknown field 'colour'"):
         assert fragment in text
@@ -75,7 +76,7 @@ def test_every_problem_is_reported_at_once():
         "answers": {"R01": "yes", "R02": {"value": "yes", "colour": "red"}},
     }
     with pytest.raises(ValidationFailed) as caught:
-        audit_from_dict(data, source="a.json")
+        audit_from_json(data, source="a.json")
     paths = {p.location.path for p in caught.value.problems}
     assert {"dealer", "wave", "standard.version", "status", "revision", "visit.start", "answers.R01"} <= paths
     assert "answers.R02" in paths
@@ -83,7 +84,7 @@ def test_every_problem_is_reported_at_once():
 
 def test_newer_format_version_says_upgrade():
     with pytest.raises(ValidationFailed) as caught:
-        audit_from_dict({"format": "dealer-audit/audit", "format_version": 7}, source="new.json")
+        audit_from_json({"format": "dealer-audit/audit", "format_version": 7}, source="new.json")
     (problem,) = [p for p in caught.value.problems if p.location.path == "format_version"]
     assert "format_version 7 is not supported (this tool reads 1)" in problem.message
     assert problem.hint == "upgrade dealer-audit"
@@ -164,6 +165,6 @@ def test_bad_kinds_are_located(make_audit, validator, changes, path, message):
     data = {**audit_to_dict(make_audit()), **changes}
     assert list(validator.iter_errors(data))  # the schema refuses it too
     with pytest.raises(ValidationFailed) as failure:
-        audit_from_dict(data, source="a.json")
+        audit_from_json(data, source="a.json")
     problems = [p for p in failure.value.problems if p.location.path == path]
     assert problems and message in problems[0].message, failure.value.problems

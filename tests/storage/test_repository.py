@@ -14,7 +14,8 @@ from dealer_audit.core.standard import LocalText
 from dealer_audit.core.versions import version_key
 from dealer_audit.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
 from dealer_audit.storage import models, schema
-from dealer_audit.storage.repository import Repository, SaveOutcome, audit_digest
+from dealer_audit.storage.audits import SaveOutcome, audit_digest
+from dealer_audit.storage.repository import Repository
 
 
 def test_open_creates_tables_and_records_schema_version(repo):

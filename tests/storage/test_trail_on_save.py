@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dealer_audit.core.answers import Answer
-from dealer_audit.storage.repository import SaveOutcome
+from dealer_audit.storage.audits import SaveOutcome
 
 TRAIL = ("signature_verified", "signed by auditor 王芳 with key 9878EDDDD9318730")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -29,6 +29,7 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCommand,
     styles,
 )
 from dealer_audit.render.pdf.text import wrap_text
@@ -95,7 +96,7 @@ def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str:
     return "\n".join(wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 6))
 
 
-def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
+def _table_style(st: Styles, extra: list[TableCommand] | None = None) -> TableStyle:
     return TableStyle(
         [
             ("FONT", (0, 0), (-1, -1), st.fonts.regular, 7.5, 9.4),
@@ -202,7 +203,7 @@ def _auditors(c: Calibration, st: Styles, width: float, lang: str) -> list[Flowa
     widths = [24 * mm, 13 * mm, 13 * mm, 34 * mm, 34 * mm, 14 * mm, 0.0]
     widths[-1] = width - sum(widths)
     rows: list[list[str]] = [[_lines(_t(h, lang), st, w) for h, w in zip(head, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    extra: list[TableCommand] = []
     for k, a in enumerate(c.auditors, start=1):
         verdict = "; ".join(r.get(lang) for r in a.reasons) if a.outside else _t("ok", lang)
         rows.append(
@@ -229,7 +230,7 @@ def _items(c: Calibration, st: Styles, width: float, lang: str, poor_only: bool)
     widths[1] = width - sum(widths)
     labels = [h if h.startswith("AC") else _t(h, lang) for h in head]
     rows: list[list[str]] = [[_lines(h, st, w) for h, w in zip(labels, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    extra: list[TableCommand] = []
     for k, i in enumerate(items, start=1):
         if i.ambiguous:
             verdict, colour = _t("ambiguous", lang), FAIL_TEXT

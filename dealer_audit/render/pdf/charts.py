@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -39,8 +38,8 @@ class Rect:
     y: float
     width: float
     height: float
-    fillColor: Any = None
-    strokeColor: Any = None
+    fillColor: colors.Color | None = None
+    strokeColor: colors.Color | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +48,9 @@ class Line:
     y1: float
     x2: float
     y2: float
-    strokeColor: Any = colors.black
+    strokeColor: colors.Color = colors.black
     strokeWidth: float = 1.0
-    strokeDashArray: Any = None
+    strokeDashArray: Sequence[float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ class String:
     text: str
     fontName: str = ""
     fontSize: float = 7.0
-    fillColor: Any = colors.black
+    fillColor: colors.Color = colors.black
     textAnchor: str = "start"
 
 
@@ -70,16 +69,19 @@ class Circle:
     cx: float
     cy: float
     r: float
-    fillColor: Any = None
-    strokeColor: Any = None
+    fillColor: colors.Color | None = None
+    strokeColor: colors.Color | None = None
     strokeWidth: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class PolyLine:
     points: Sequence[float]
-    strokeColor: Any = colors.black
+    strokeColor: colors.Color = colors.black
     strokeWidth: float = 1.0
+
+
+Shape = Rect | Line | String | Circle | PolyLine
 
 
 class Sketch(Flowable):
@@ -88,9 +90,9 @@ class Sketch(Flowable):
     def __init__(self, width: float, height: float) -> None:
         super().__init__()
         self.width, self.height = width, height
-        self.shapes: list[Any] = []
+        self.shapes: list[Shape] = []
 
-    def add(self, shape: Any) -> None:
+    def add(self, shape: Shape) -> None:
         self.shapes.append(shape)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:

@@ -15,9 +15,10 @@ import io
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -57,6 +58,8 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCell,
+    TableCommand,
     band_color,
     styles,
 )
@@ -121,7 +124,7 @@ class ScoreCard(Flowable):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _p(text: str, style: Any, st: Styles, width: float | None = None) -> Flowable:
+def _p(text: str, style: ParagraphStyle, st: Styles, width: float | None = None) -> Flowable:
     """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese.
 
     A text that fits one line of the page is drawn as a `Heading` (what the Paragraph would draw, cheaper);
@@ -133,7 +136,13 @@ def _p(text: str, style: Any, st: Styles, width: float | None = None) -> Flowabl
     return Paragraph(st.fonts.markup(text), st.pick(style, text))
 
 
-def _heading(text: str, style: Any, suffix: str = "", suffix_size: float = 0.0, suffix_color: Any = None) -> Heading:
+def _heading(
+    text: str,
+    style: ParagraphStyle,
+    suffix: str = "",
+    suffix_size: float = 0.0,
+    suffix_color: colors.Color | None = None,
+) -> Heading:
     return Heading(
         text,
         style.fontName,
@@ -161,12 +170,12 @@ def _t(
     return TextBlock(runs, f.regular, size, color, align=align)
 
 
-def _colored(text: str, colour: colors.Color, style: Any, st: Styles) -> Paragraph:
+def _colored(text: str, colour: colors.Color, style: ParagraphStyle, st: Styles) -> Paragraph:
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
 
 
-def _header_style(extra: list[tuple[Any, ...]] | None = None) -> TableStyle:
-    base: list[tuple[Any, ...]] = [
+def _header_style(extra: list[TableCommand] | None = None) -> TableStyle:
+    base: list[TableCommand] = [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
@@ -234,7 +243,7 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
     )
     head = [r.t("standard"), r.t("index"), r.t("ci95"), r.t("band"), r.t("delta_short"), r.t("visits")]
     aligns = ("left", "right", "right", "left", "right", "right")
-    rows: list[list[Any]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
+    rows: list[list[TableCell]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
         colour = _change_colour(c.delta.value, c.change)
         delta = c.delta.text + (f" {c.change.short}" if c.change and c.delta.value is not None else "")
@@ -302,7 +311,7 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[Any]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
+    rows: list[list[TableCell]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
     if not r.notices:
         rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), ""])
     for n in r.notices:

@@ -33,7 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -195,7 +194,9 @@ class CachedSubsetFace(TTFontFace):
 
     _subset_cache: OrderedDict[tuple[int, ...], tuple[bytes, bytes]]
 
-    def addSubsetObjects(self, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
+    def addSubsetObjects(
+        self, doc: pdfdoc.PDFDocument, fontname: str, subset: Sequence[int]
+    ) -> pdfdoc.PDFObjectReference:
         """What TTFontFace.addSubsetObjects writes, with the font program taken from the cache when it can be."""
         key = tuple(subset)
         cache = self._subset_cache
@@ -243,7 +244,7 @@ def _load(spec: FontSpec, name: str) -> TTFont:
     return font
 
 
-def seed_font(font_name: str, doc: Any, text: str) -> None:
+def seed_font(font_name: str, doc: pdfdoc.PDFDocument, text: str) -> None:
     """Give the characters of `text` their codes in the document's font subsets now, in this order.
 
     reportlab numbers a TrueType font's characters in the order a document first draws them, so two reports
@@ -253,7 +254,7 @@ def seed_font(font_name: str, doc: Any, text: str) -> None:
     glyphs in the file.
     """
     font = pdfmetrics.getFont(font_name)
-    if getattr(font, "_dynamicFont", False) and text:
+    if isinstance(font, TTFont) and text:
         font.splitString(text, doc)
 
 

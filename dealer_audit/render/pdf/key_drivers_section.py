@@ -8,17 +8,20 @@ where the rows would be. Data: `RegionReport.insight` (core/insight_view.py).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dealer_audit.core.insight_view import InsightView, KeyPointRow
-from dealer_audit.render.pdf.styles import FAIL_TEXT, GREY_FILL, PASS_TEXT, Styles
+from dealer_audit.render.pdf.styles import FAIL_TEXT, GREY_FILL, PASS_TEXT, Styles, TableCell, TableCommand
+from dealer_audit.render.pdf.text import TextBlock
+
+CellWrapper = Callable[..., str | TextBlock]  # region._lines: text wrapped to its column
 
 
-def _cells() -> tuple[Any, Any]:
+def _cells() -> tuple[CellWrapper, Callable[..., TableStyle]]:
     """The region PDF's own cell wrapper and table style, so the section looks like its neighbours (imported
     late: region.py imports this module)."""
     from dealer_audit.render.pdf import region
@@ -43,8 +46,8 @@ def key_drivers_section(view: InsightView | None, st: Styles, width: float) -> l
     head = [t("standard"), t("level"), t("name"), t("share"), "", t("interval"), t("stated"), t("direction")]
     widths = [34 * mm, 16 * mm, 0.0, 22 * mm, 30 * mm, 30 * mm, 20 * mm, 14 * mm]
     widths[2] = width - sum(widths)
-    rows: list[list[Any]] = [[lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    rows: list[list[TableCell]] = [[lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
+    extra: list[TableCommand] = []
     previous: tuple[str, str] | None = None
     for k, r in enumerate(view.key_points, start=1):
         rows.append(_row(r, st, widths, lines, view, (r.standard_id, r.level) != previous))
@@ -68,7 +71,9 @@ def key_drivers_section(view: InsightView | None, st: Styles, width: float) -> l
     return story
 
 
-def _row(r: KeyPointRow, st: Styles, widths: list[float], lines: Any, view: InsightView, first: bool) -> list[Any]:
+def _row(
+    r: KeyPointRow, st: Styles, widths: list[float], lines: CellWrapper, view: InsightView, first: bool
+) -> list[TableCell]:
     return [
         lines(r.standard if first else "", st, widths[0]),
         view.t(r.level) if first else "",

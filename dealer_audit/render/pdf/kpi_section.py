@@ -8,8 +8,6 @@ KPIs or tiers) gets nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -29,19 +27,22 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCell,
 )
 from dealer_audit.render.pdf.text import Run, TextBlock
 
 STREAK_COLOURS = {"warning": PARTIAL_TEXT, "penalty": FAIL_TEXT, "watch": GREY_TEXT, "cured": PASS_TEXT}
 
 
-def _t(text: str | list[Run], st: Styles, size: float = 7.5, color: Any = colors.black, align: str = "left") -> Any:
+def _t(
+    text: str | list[Run], st: Styles, size: float = 7.5, color: colors.Color = colors.black, align: str = "left"
+) -> TextBlock:
     runs = [Run(st.fonts.clean(text))] if isinstance(text, str) else [Run(st.fonts.clean(r.text), r.color, r.size)
                                                                       for r in text]  # fmt: skip
     return TextBlock(runs, st.fonts.regular, size, color, align=align)
 
 
-def _box(rows: list[list[Any]], widths: list[float], fill: Any, line: Any) -> Table:
+def _box(rows: list[list[TableCell]], widths: list[float], fill: colors.Color, line: colors.Color) -> Table:
     table = Table(rows, colWidths=widths)
     table.setStyle(
         TableStyle(
@@ -67,7 +68,7 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
         return []
     tier_colour = NAVY if line.tier_code else GREY_TEXT
     label_width = 38 * mm
-    rows: list[list[Any]] = [[Paragraph(p.t("incentive"), st.h3), ""]]
+    rows: list[list[TableCell]] = [[Paragraph(p.t("incentive"), st.h3), ""]]
     tier = [Run(line.tier, tier_colour, 11)]
     if line.payout:
         tier.append(Run(f"{p.t('payout')}: {line.payout}", GREY_TEXT, 8))
@@ -95,7 +96,7 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
 
 
 def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[Any]] = [[Paragraph(title, st.h3), ""]]
+    rows: list[list[TableCell]] = [[Paragraph(title, st.h3), ""]]
     for f in flags:
         rows.append([_t(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), _t(f.text, st, 8.5)])
     if not flags:
@@ -107,7 +108,7 @@ def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Style
 def _kpi_table(p: DealerKpiPanel, st: Styles, width: float) -> Table:
     widths = [width - 112 * mm, 22 * mm, 24 * mm, 18 * mm, 18 * mm, 30 * mm]
     head = [p.t("kpi"), p.t("value"), "", p.t("base_n"), p.t("score"), p.t("enters")]
-    rows: list[list[Any]] = [[_t(h, st, 7.5, colors.white) for h in head]]
+    rows: list[list[TableCell]] = [[_t(h, st, 7.5, colors.white) for h in head]]
     for line in p.lines:
         rows.append(
             [
@@ -160,7 +161,7 @@ def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: St
     widths = [18 * mm, 20 * mm, 20 * mm, 16 * mm, 24 * mm, 16 * mm, 22 * mm]
     widths.append(width - sum(widths))
     head = ["dealer", "composite", "tier", "payout", "next_tier", "gap", "streak", "note"]
-    rows: list[list[Any]] = [[_t(p.t(h), st, 7.5, colors.white) for h in head]]
+    rows: list[list[TableCell]] = [[_t(p.t(h), st, 7.5, colors.white) for h in head]]
     for line in lines:
         rows.append(
             [

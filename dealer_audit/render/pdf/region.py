@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.report_model import HeatRow, RegionReport, label_format
+from dealer_audit.core.report_model import DealerNotice, HeatRow, RegionReport, label_format
 from dealer_audit.render.pdf.charts import band_distribution
 from dealer_audit.render.pdf.key_drivers_section import key_drivers_section
 from dealer_audit.render.pdf.kpi_section import region_kpi_story
@@ -32,6 +32,8 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
+    TableCell,
+    TableCommand,
     band_color,
     heat_color,
     styles,
@@ -49,7 +51,7 @@ def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | Text
     return "\n".join(wrap_text(cleaned, st.fonts.regular, size, width - 6))
 
 
-def _table_style(st: Styles, extra: list[tuple[Any, ...]] | None = None, size: float = 7.5) -> TableStyle:
+def _table_style(st: Styles, extra: list[TableCommand] | None = None, size: float = 7.5) -> TableStyle:
     return TableStyle(
         [
             ("FONT", (0, 0), (-1, -1), st.fonts.regular, size, size * 1.25),
@@ -122,8 +124,8 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     widths = [14, 16, 18, 0, 20, 21, 26, 17, 20, 26, 13, 17, 12]
     widths = [w * mm for w in widths]
     widths[3] = width - sum(widths)
-    rows: list[list[Any]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    rows: list[list[TableCell]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
+    extra: list[TableCommand] = []
     for i, row in enumerate(r.league, start=1):
         change = f" {row.change.short}" if row.change and row.delta.value is not None else ""
         rows.append(
@@ -199,8 +201,8 @@ def _heat_table(r: RegionReport, rows_in: Sequence[HeatRow], st: Styles, width: 
     head = [r.t("dealer")] + [_lines(c.title, st, col, size) for c in r.heat_columns]
     # each standard's id once, in the first cell of the span over its sections (a span draws it across them)
     ids = [sid if j == 1 or sid != standards[j - 1] else "" for j, sid in enumerate(standards[1:], start=1)]
-    rows: list[list[Any]] = [["", *ids], head]
-    extra: list[tuple[Any, ...]] = []
+    rows: list[list[TableCell]] = [["", *ids], head]
+    extra: list[TableCommand] = []
     start = 1
     for j in range(2, n + 2):  # span each standard's id over its columns
         if j == n + 1 or standards[j] != standards[start]:
@@ -263,7 +265,7 @@ def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     head = [t("item"), t("standard"), t("section"), "", t("failed_n"), t("fail_rate")]
     widths = [22 * mm, 30 * mm, 40 * mm, 0.0, 22 * mm, 22 * mm]
     widths[3] = width - sum(widths)
-    rows: list[list[Any]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
+    rows: list[list[TableCell]] = [[_lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
     for f in r.most_failed:
         rows.append(
             [
@@ -290,12 +292,12 @@ def _most_failed(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(
-    title: str, notices: Any, st: Styles, width: float, colour: colors.Color, r: RegionReport
+    title: str, notices: Sequence[DealerNotice], st: Styles, width: float, colour: colors.Color, r: RegionReport
 ) -> list[Flowable]:
     t = r.t
     head = [t("dealer"), ""]
     widths = [60 * mm, width - 60 * mm]
-    rows: list[list[Any]] = [[t("dealer"), title]]
+    rows: list[list[TableCell]] = [[t("dealer"), title]]
     del head
     for n in notices:
         rows.append([_lines(f"{n.dealer_code} {n.dealer_name}", st, widths[0]), _lines(n.text, st, widths[1])])
@@ -314,7 +316,7 @@ def _action_follow_up(r: RegionReport, st: Styles, width: float) -> list[Flowabl
     keys = ("actions_total", "open_n", "overdue_n", "reopened_n", "done_n", "verified_n")
     widths = [0.0] + [24 * mm] * len(keys)
     widths[0] = width - sum(widths)
-    rows: list[list[Any]] = [
+    rows: list[list[TableCell]] = [
         [_lines(t("dealer"), st, widths[0])] + [_lines(t(k), st, w) for k, w in zip(keys, widths[1:], strict=True)]
     ]
     for a in r.actions:
@@ -322,7 +324,7 @@ def _action_follow_up(r: RegionReport, st: Styles, width: float) -> list[Flowabl
             [_lines(f"{a.dealer_code} {a.dealer_name}", st, widths[0])]
             + [str(n) if n else "–" for n in (a.total, a.open, a.overdue, a.reopened, a.done, a.verified)]
         )
-    extra: list[tuple[Any, ...]] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    extra: list[TableCommand] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     for k, a in enumerate(r.actions, start=1):
         if a.overdue:
             extra.append(("TEXTCOLOR", (2, k), (3, k), FAIL_TEXT))

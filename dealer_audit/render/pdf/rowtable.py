@@ -17,6 +17,7 @@ from functools import lru_cache
 from reportlab.lib import colors
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -184,7 +185,7 @@ class RowTable(Flowable):
             y -= row.height
         text = canv.beginText()
         font = pdfmetrics.getFont(self.font)
-        fast = bool(getattr(font, "_dynamicFont", False)) and not getattr(font, "shapable", False)
+        fast = isinstance(font, TTFont) and not font.shapable
         if fast:
             _show_all(text, canv, font, self.font, runs)
         else:

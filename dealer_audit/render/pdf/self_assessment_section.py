@@ -6,15 +6,23 @@ them out. Called with one line each from render/pdf/dealer.py and render/pdf/reg
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dealer_audit.core.report_model import DealerReport, RegionReport, fmt_delta, fmt_number, fmt_percent
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, SelfItemLine
-from dealer_audit.render.pdf.styles import FAIL_FILL, FAIL_TEXT, GREY_FILL, GREY_LINE, GREY_TEXT, NAVY, Styles
+from dealer_audit.render.pdf.styles import (
+    FAIL_FILL,
+    FAIL_TEXT,
+    GREY_FILL,
+    GREY_LINE,
+    GREY_TEXT,
+    NAVY,
+    Styles,
+    TableCell,
+    TableCommand,
+)
 from dealer_audit.render.pdf.text import TextBlock
 
 LABELS: dict[str, dict[str, str]] = {
@@ -77,7 +85,7 @@ def _cell(text: str, st: Styles, color: colors.Color = colors.black, align: str 
     return TextBlock(st.fonts.clean(text), st.fonts.regular, 7.5, color, align=align)
 
 
-def _style(extra: list[tuple[Any, ...]]) -> TableStyle:
+def _style(extra: list[TableCommand]) -> TableStyle:
     return TableStyle(
         [
             ("BACKGROUND", (0, 0), (-1, 0), NAVY),
@@ -109,10 +117,10 @@ def _items_table(v: SelfAssessmentView, lang: str, st: Styles, width: float) -> 
     widths[1] = width - sum(widths)
     head = ["item", "requirement", "self", "audited", "gap", ""]
     numeric = {"self", "audited", "gap"}
-    rows: list[list[Any]] = [
+    rows: list[list[TableCell]] = [
         [_cell(_label(lang, k) if k else "", st, colors.white, "right" if k in numeric else "left") for k in head]
     ]
-    extra: list[tuple[Any, ...]] = [("ALIGN", (2, 0), (4, -1), "RIGHT")]
+    extra: list[TableCommand] = [("ALIGN", (2, 0), (4, -1), "RIGHT")]
     for k, line in enumerate(v.items, start=1):
         tag, colour = _tag(line, lang)
         rows.append(
@@ -174,7 +182,7 @@ def region_over_claims(r: RegionReport, st: Styles, width: float) -> list[Flowab
     widths[0] = width - sum(widths)
     head = ["dealer", "standard", "self", "audited", "gap", "over_claims", "examples"]
     numeric = {"self", "audited", "gap", "over_claims"}
-    rows: list[list[Any]] = [
+    rows: list[list[TableCell]] = [
         [_cell(_label(lang, k), st, colors.white, "right" if k in numeric else "left") for k in head]
     ]
     for v in r.over_claims:

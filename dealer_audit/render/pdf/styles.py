@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.fonts import Fonts, fonts
 
@@ -43,6 +44,10 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
+
+
+TableCommand = tuple[object, ...]  # a TableStyle command: name, (col, row) from, (col, row) to, its arguments
+TableCell = Flowable | str  # what a platypus Table cell holds in these reports (a text block, a paragraph or text)
 
 
 @dataclass(frozen=True)

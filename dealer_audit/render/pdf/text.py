@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
 _TOKENS = re.compile(
@@ -404,7 +406,7 @@ def _seeded_lines(font_name: str, seed: str) -> tuple[frozenset[str], dict[str, 
     return frozenset(seed) | _ASCII, {}
 
 
-def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[Run_]) -> None:
+def show_all(text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, runs: Sequence[Run_]) -> None:
     """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
     setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
     formatting) — the inner loop of every item list.
@@ -471,9 +473,9 @@ def show_all(text: Any, canv: Canvas, font: Any, font_name: str, runs: Sequence[
 
 def _show_mixed(
     code: list[str],
-    doc: Any,
-    escape: Any,
-    font: Any,
+    doc: PDFDocument,
+    escape: Callable[[str], str],
+    font: TTFont,
     fallback: tuple[frozenset[str], str, frozenset[str]],
     line: str,
     size: float,
@@ -504,7 +506,7 @@ def _show_mixed(
             code.append(f"({escape(chunk)}) Tj")
 
 
-def fast_font(font_name: str) -> Any | None:
+def fast_font(font_name: str) -> TTFont | None:
     """The font object when `show_all` can write its text (an unshaped TrueType subset font), else None."""
     font = pdfmetrics.getFont(font_name)
-    return font if getattr(font, "_dynamicFont", False) and not getattr(font, "shapable", False) else None
+    return font if isinstance(font, TTFont) and not font.shapable else None

@@ -7,15 +7,13 @@ one-off notes on failures. Data: `RegionReport.insight` (core/insight_view.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from dealer_audit.core.insight_view import InsightView
 from dealer_audit.core.themes import ThemeKind
 from dealer_audit.render.pdf.key_drivers_section import _cells
-from dealer_audit.render.pdf.styles import FAIL_TEXT, GREY_TEXT, PARTIAL_TEXT, Styles
+from dealer_audit.render.pdf.styles import FAIL_TEXT, GREY_TEXT, PARTIAL_TEXT, Styles, TableCell, TableCommand
 
 
 def themes_section(view: InsightView | None, st: Styles, width: float) -> list[Flowable]:
@@ -35,8 +33,8 @@ def themes_section(view: InsightView | None, st: Styles, width: float) -> list[F
     ]
     widths = [12 * mm, 22 * mm, 42 * mm, 16 * mm, 18 * mm, 16 * mm, 0.0, 60 * mm]
     widths[6] = width - sum(widths)
-    rows: list[list[Any]] = [[lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
-    extra: list[tuple[Any, ...]] = []
+    rows: list[list[TableCell]] = [[lines(h, st, w) for h, w in zip(head, widths, strict=True)]]
+    extra: list[TableCommand] = []
     for k, r in enumerate(view.themes, start=1):
         rows.append(
             [
@@ -67,7 +65,7 @@ def themes_section(view: InsightView | None, st: Styles, width: float) -> list[F
     if view.unknown:
         uw = [50 * mm, 20 * mm, 0.0]
         uw[2] = width - sum(uw)
-        unknown: list[list[Any]] = [[t("dealer"), t("item"), t("note")]]
+        unknown: list[list[TableCell]] = [[t("dealer"), t("item"), t("note")]]
         unknown += [[n.dealer_code, n.item, lines(n.text, st, uw[2])] for n in view.unknown]
         table = Table(unknown, colWidths=uw, repeatRows=1)
         table.setStyle(table_style(st, [("TEXTCOLOR", (2, 1), (2, -1), PARTIAL_TEXT)]))

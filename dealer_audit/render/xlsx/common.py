@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.report_model import Figure
 
-WORKBOOK_OPTIONS: dict[str, Any] = {
+WORKBOOK_OPTIONS: dict[str, bool] = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
@@ -63,7 +63,7 @@ class ReportWorksheet(Worksheet):
     Hooks xlsxwriter's `_write_string`, which `write_string` and `write` call once the cell is resolved: one
     length test per cell, so the HQ workbook's hundreds of thousands of cells cost no measurable time."""
 
-    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
+    def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None) -> int:
         if len(string) > EXCEL_MAX_CELL:
             string = fit_cell(string)
         return super()._write_string(row, col, string, cell_format)
@@ -72,23 +72,25 @@ class ReportWorksheet(Worksheet):
 class ReportWorkbook(xlsxwriter.Workbook):
     """The workbook both reports write: `add_worksheet` gives `ReportWorksheet`s."""
 
-    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+    def add_worksheet(self, name: str | None = None, worksheet_class: type[Worksheet] | None = None) -> Worksheet:
         return super().add_worksheet(name, worksheet_class or ReportWorksheet)
 
 
-def write_figure(ws: Any, row: int, col: int, fig: Figure | None, fmt: Any = None) -> None:
+def write_figure(ws: Worksheet, row: int, col: int, fig: Figure | None, fmt: Format | None = None) -> None:
     """A number cell, or nothing (a blank cell) when the figure is N/A."""
     if fig is not None and fig.value is not None:
         ws.write_number(row, col, fig.value, fmt)
 
 
-def write_text(ws: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+def write_text(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None = None) -> None:
     """User or model text, always as a string (never a formula, URL or number)."""
     if text:
         ws.write_string(row, col, text, fmt)
 
 
-def header(ws: Any, titles: Sequence[str], fmt: Any, widths: Sequence[float] | None = None, row: int = 0) -> None:
+def header(
+    ws: Worksheet, titles: Sequence[str], fmt: Format, widths: Sequence[float] | None = None, row: int = 0
+) -> None:
     for col, title in enumerate(titles):
         ws.write_string(row, col, title, fmt)
     if widths:

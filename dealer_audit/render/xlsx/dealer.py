@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from dealer_audit.core.report_model import DealerReport, Result, label
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+from dealer_audit.core.report_model import DealerReport, Figure, Result, label
 from dealer_audit.core.standard import LocalText
 from dealer_audit.formats.actions_xlsx import ExportHeader, add_actions_sheets
 from dealer_audit.render.xlsx.common import (
@@ -67,7 +69,7 @@ def _title(key: str, lang: str) -> str:
     return zh if lang.startswith("zh") else en
 
 
-def _summary(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
+def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
     ws = wb.add_worksheet(label("summary", r.lang))
     ws.set_column(0, 0, 30)
     ws.set_column(1, 12, 14)
@@ -76,7 +78,7 @@ def _summary(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
     t = r.t
     d = r.dealer
     ws.write_string(0, 0, f"{t('dealer_report')} · {d.code} · {r.wave}", fmt["title"])
-    rows: list[tuple[str, Any, str]] = [
+    rows: list[tuple[str, str | Figure | None, str]] = [
         (t("code"), d.code, "text"),
         (t("name"), d.name(r.lang), "text"),
         ("", d.name_en if r.lang.startswith("zh") else d.name_zh, "text"),
@@ -237,7 +239,7 @@ def _summary(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
     write_text(ws, row + 2, 0, f"{t('generated')}: {r.footer.generated}", fmt["muted"])
 
 
-def _items(wb: Any, r: DealerReport, fmt: dict[str, Any]) -> None:
+def _items(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:
     ws = wb.add_worksheet(label("items", r.lang))
     for col, (key, width) in enumerate(ITEM_COLUMNS):
         ws.write_string(0, col, _title(key, r.lang), fmt["header"])
@@ -288,8 +290,9 @@ def _export_time(generated: str) -> datetime:
         return datetime.now()
 
 
-def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
-    """Write one dealer's workbook (Summary + Items + README, and the Actions sheets when actions are open)."""
+def write_dealer_workbook(report: DealerReport, path: str | Path, seal_key: bytes | None = None) -> Path:
+    """Write one dealer's workbook (Summary + Items + README, and the Actions sheets the dealer returns when actions
+    are open and `seal_key` — the workspace's form key that seals them — is given)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = ReportWorkbook(str(path), WORKBOOK_OPTIONS)
@@ -314,10 +317,10 @@ def write_dealer_workbook(report: DealerReport, path: str | Path) -> Path:
     _summary(wb, report, fmt)
     _items(wb, report, fmt)
     write_readme(wb, report, fmt)
-    if report.open_actions:  # the sheet the dealer returns: `dealer-audit actions import` reads this workbook
+    if report.open_actions and seal_key is not None:  # the sheet the dealer returns (`actions import`), sealed
         d = report.dealer
         head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))
         texts = {(sid, item): text for sid, item, text in report.requirements}
-        add_actions_sheets(wb, head, report.open_actions, texts)
+        add_actions_sheets(wb, head, report.open_actions, texts, seal_key)
     wb.close()
     return path

@@ -8,14 +8,16 @@ The workbook runs in constant-memory mode: each sheet is written top to bottom h
 
 from __future__ import annotations
 
-from typing import Any
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.kpi_report import NetworkKpiPanel
 from dealer_audit.core.report_model import NetworkReport
 from dealer_audit.render.xlsx.common import HEADER_FORMAT, SCORE_FORMAT, header, write_text
 
 
-def add_kpi_sheets(wb: Any, report: NetworkReport) -> None:
+def add_kpi_sheets(wb: Workbook, report: NetworkReport) -> None:
     """Add and fill the KPIs, Incentives and Data integrity sheets (nothing when the program has no KPIs)."""
     panel = report.kpis
     if panel is None:
@@ -35,7 +37,7 @@ def add_kpi_sheets(wb: Any, report: NetworkReport) -> None:
         _integrity(wb.add_worksheet("Data integrity"), panel, formats)
 
 
-def _kpis(ws: Any, p: NetworkKpiPanel, f: dict[str, Any]) -> None:
+def _kpis(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None:
     titles = [p.t("dealer"), p.t("region")]
     widths: list[float] = [9, 9]
     for c in p.columns:
@@ -69,7 +71,7 @@ def _kpis(ws: Any, p: NetworkKpiPanel, f: dict[str, Any]) -> None:
     ws.freeze_panes(1, 1)
 
 
-def _incentives(ws: Any, p: NetworkKpiPanel, f: dict[str, Any]) -> None:
+def _incentives(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None:
     keys = ["dealer", "region", "composite", "interval", "tier", "payout", "next_tier", "gap", "borderline",
             "streak", "penalty", "net_payout", "note"]  # fmt: skip
     header(ws, [p.t(k) for k in keys], f["header"], [9, 9, 12, 16, 12, 10, 12, 9, 10, 16, 10, 12, 48])
@@ -93,7 +95,7 @@ def _incentives(ws: Any, p: NetworkKpiPanel, f: dict[str, Any]) -> None:
     ws.autofilter(0, 0, max(len(p.incentives), 1), len(keys) - 1)
 
 
-def _integrity(ws: Any, p: NetworkKpiPanel, f: dict[str, Any]) -> None:
+def _integrity(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None:
     header(ws, [p.t("dealer"), p.t("region"), p.t("kpi"), "item", p.t("integrity")], f["header"], [9, 9, 16, 9, 90])
     for i, flag in enumerate(p.flags, start=1):
         for col, text in enumerate((flag.dealer_code, flag.region, flag.kpi_id, flag.item_id)):

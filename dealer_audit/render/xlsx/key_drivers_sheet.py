@@ -7,7 +7,7 @@ outcome. Below the rows, one line per analysis: its R² and interval, or why it 
 
 from __future__ import annotations
 
-from typing import Any
+from xlsxwriter.workbook import Workbook
 
 from dealer_audit.core.insight_view import InsightView
 from dealer_audit.render.xlsx.common import HEADER_FORMAT, PERCENT_FORMAT, header, write_text
@@ -15,7 +15,7 @@ from dealer_audit.render.xlsx.common import HEADER_FORMAT, PERCENT_FORMAT, heade
 SHEET = "Key drivers"
 
 
-def key_drivers_sheet(wb: Any, view: InsightView | None) -> None:
+def key_drivers_sheet(wb: Workbook, view: InsightView | None) -> None:
     """Add and fill the sheet (nothing without insight). Works in xlsxwriter's constant-memory mode: rows are
     written top to bottom."""
     if view is None or not view.drivers_intro:

@@ -29,9 +29,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.calibration import Calibration
 from dealer_audit.core.report_model import (
@@ -40,7 +42,9 @@ from dealer_audit.core.report_model import (
     DealerLine,
     NetworkReport,
     StandardColumns,
+    label_format,
 )
+from dealer_audit.render.xlsx import coverage_sheet
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
     EXCEL_MAX_ROWS,
@@ -55,12 +59,11 @@ from dealer_audit.render.xlsx.common import (
 )
 from dealer_audit.render.xlsx.incentives_sheet import add_kpi_sheets
 from dealer_audit.render.xlsx.key_drivers_sheet import key_drivers_sheet
-from dealer_audit.render.xlsx.network_labels import hq_label
 from dealer_audit.render.xlsx.self_assessment_sheet import SHEET as SELF_SHEET
 from dealer_audit.render.xlsx.self_assessment_sheet import readme_line, self_assessment_sheet
 from dealer_audit.render.xlsx.themes_sheet import themes_sheet
 
-ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in network_labels.LABELS
+ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in report_model.LABELS
     ("dealer", "col_dealer", 10),
     ("audit", "col_audit", 38),
     ("standard", "col_standard", 16),
@@ -69,7 +72,7 @@ ANSWER_COLUMNS = (  # (header label, README meaning label, width): texts in netw
     ("value", "col_value", 14),
     ("earned", "col_earned", 8),
     ("possible", "col_possible", 8),
-    ("note", "col_note", 40),
+    ("hq_note", "col_note", 40),
     ("evidence", "col_evidence", 20),
 )
 COL_EARNED, COL_POSSIBLE = 6, 7
@@ -84,7 +87,7 @@ class _AuditRows:
 
 
 class _Formats:
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Workbook) -> None:
         self.header = wb.add_format(HEADER_FORMAT)
         self.score = wb.add_format(SCORE_FORMAT)
         self.percent = wb.add_format(PERCENT_FORMAT)
@@ -98,7 +101,7 @@ class _Formats:
         self.score2 = wb.add_format({"num_format": "0.00"})
 
 
-def _write_header(ws: Any, titles: Sequence[str], fmt: Any, widths: Sequence[float]) -> None:
+def _write_header(ws: Worksheet, titles: Sequence[str], fmt: Format, widths: Sequence[float]) -> None:
     for col, (title, width) in enumerate(zip(titles, widths, strict=True)):
         ws.write_string(0, col, title, fmt)
         ws.set_column(col, col, width)
@@ -122,18 +125,18 @@ def _numbered(base: str, k: int) -> str:
     return base if k == 0 else f"{base} ({k + 1})"
 
 
-def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
+def _answers(sheets_in: list[Worksheet], f: _Formats, report: NetworkReport, max_rows: int) -> dict[str, _AuditRows]:
     """The long Answers sheet(s); returns where each audit's section blocks are."""
-    titles = [hq_label(c[0], report.lang) for c in ANSWER_COLUMNS]
+    titles = [label_format(c[0], report.lang) for c in ANSWER_COLUMNS]
     widths = [c[2] for c in ANSWER_COLUMNS]
     pending = list(sheets_in)
     sheets: list[str] = []
     placed: dict[str, _AuditRows] = {}
-    ws: Any = None
+    ws: Worksheet | None = None
     row = max_rows  # forces the first sheet
     last_col = len(titles) - 1
 
-    def new_sheet() -> Any:
+    def new_sheet() -> Worksheet:
         sheet = pending.pop(0)
         _write_header(sheet, titles, f.header, widths)
         sheets.append(sheet.name)
@@ -179,11 +182,11 @@ def _answers(sheets_in: list[Any], f: _Formats, report: NetworkReport, max_rows:
     return placed
 
 
-def _used_sheets(sheets_in: list[Any], used: list[str]) -> list[Any]:
+def _used_sheets(sheets_in: list[Worksheet], used: list[str]) -> list[Worksheet]:
     return [s for s in sheets_in if s.name in used]
 
 
-def _colour_failures(sheets: list[Any], f: _Formats) -> None:
+def _colour_failures(sheets: list[Worksheet], f: _Formats) -> None:
     """Failed items in red: one conditional format per sheet instead of a format on every failed cell."""
     e, p = xl_col_to_name(COL_EARNED), xl_col_to_name(COL_POSSIBLE)
     for ws in sheets:
@@ -234,7 +237,7 @@ class _Layout:
         return len(self.fixed) + len(self.section_cols)
 
 
-AUDIT_FIXED = (  # labels (network_labels.LABELS)
+AUDIT_FIXED = (  # labels (report_model.LABELS)
     "audit",
     "dealer",
     "region",
@@ -263,18 +266,18 @@ def _audit_layout(standards: Sequence[StandardColumns]) -> _Layout:
 
 
 def _audits(
-    sheets_in: list[Any], f: _Formats, report: NetworkReport, placed: dict[str, _AuditRows], max_rows: int
+    sheets_in: list[Worksheet], f: _Formats, report: NetworkReport, placed: dict[str, _AuditRows], max_rows: int
 ) -> dict[str, tuple[str, int, int]]:
     """The Audits sheet(s); returns per (dealer, standard) the sheet and the 1-based row block of its audits."""
     layout = _audit_layout(report.standards)
     std_by_id = {s.standard_id: s for s in report.standards}
-    titles = [hq_label(key, report.lang) for key in AUDIT_FIXED]
+    titles = [label_format(key, report.lang) for key in AUDIT_FIXED]
     titles += [f"{s.standard_id} / {c.title}" for s in report.standards for c in s.sections]
     widths = [38, 10, 10, 16, 9, 9, 12, 11, 9, 8, 8, 24, 12] + [11] * len(layout.section_cols)
     blocks: dict[str, tuple[str, int, int]] = {}
     pending = list(sheets_in)
     sheets: list[str] = []
-    ws: Any = None
+    ws: Worksheet | None = None
     row = max_rows
 
     for dealer in report.dealers:
@@ -311,7 +314,7 @@ def _audits(
                         continue
                     ref = f"{xl_col_to_name(col)}{row + 1}"
                     fig = a.sections[k] if k < len(a.sections) else None
-                    value: Any = "" if fig is None or fig.value is None else fig.value
+                    value: float | str = "" if fig is None or fig.value is None else fig.value
                     if sec.section_id in a.zeroed_sections:
                         # a zero_section knock-out: the section applies but scores 0; the raw index still sees
                         # what the answers gave
@@ -321,8 +324,8 @@ def _audits(
                         ws.write_formula(row, col, "=" + _raw_section(sums), f.score, value)
                         raw_terms.append((ref, sec.weight))
                     gated_terms.append((ref, sec.weight))
-                raw_value: Any = "" if a.raw_index.value is None else a.raw_index.value
-                index_value: Any = "" if a.index.value is None else a.index.value
+                raw_value: float | str = "" if a.raw_index.value is None else a.raw_index.value
+                index_value: float | str = "" if a.index.value is None else a.index.value
                 if gated_terms and a.index.value is not None:
                     ws.write_formula(row, A_RAW, _index_formula(raw_terms, (), False), f.score, raw_value)
                     ws.write_formula(
@@ -343,9 +346,11 @@ def _audits(
     return blocks
 
 
-def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]) -> None:
+def _dealers(
+    wb: Workbook, ws: Worksheet, f: _Formats, report: NetworkReport, blocks: dict[str, tuple[str, int, int]]
+) -> None:
     def t(key: str, **values: object) -> str:
-        return hq_label(key, report.lang, **values)
+        return label_format(key, report.lang, **values)
 
     fixed = [
         t("dealer"),
@@ -403,7 +408,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             col = std_index_col[std.standard_id]
             block = blocks.get(f"{ident.code}\x00{std.standard_id}")
             fig = d.indices[k]
-            value: Any = "" if fig.value is None else fig.value
+            value: float | str = "" if fig.value is None else fig.value
             if block is not None:
                 sheet, first, end = block
                 rng = f"{quote_sheet(sheet)}!{{c}}{first}:{{c}}{end}"
@@ -421,7 +426,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
             for j, sec in enumerate(std.sections):
                 scol = sec_start + sum(len(s.sections) for s in report.standards[:k]) + j
                 sfig = d.sections[k][j] if k < len(d.sections) and j < len(d.sections[k]) else None
-                svalue: Any = "" if sfig is None or sfig.value is None else sfig.value
+                svalue: float | str = "" if sfig is None or sfig.value is None else sfig.value
                 if block is not None and sec.formula_ok:
                     sheet, first, end = block
                     audit_col = xl_col_to_name(len(AUDIT_FIXED) + _section_offset(report.standards, k, j))
@@ -435,7 +440,7 @@ def _dealers(wb: Any, ws: Any, f: _Formats, report: NetworkReport, blocks: dict[
                 else:
                     write_figure(ws, row, scol, sfig, f.score)
         # composite: weighted mean of the standard indices on the program's scale; N/A when one is missing
-        comp_value: Any = "" if d.composite.value is None else d.composite.value
+        comp_value: float | str = "" if d.composite.value is None else d.composite.value
         if index_refs:
             missing = ",".join(f'{c}=""' for c, _ in index_refs)
             num = "+".join(f"{w!r}*{c}" for c, w in index_refs)
@@ -508,7 +513,7 @@ PRECISION_KEYS = (
 )
 
 
-def _write_precision(ws: Any, row: int, col: int, d: DealerLine, f: _Formats) -> None:
+def _write_precision(ws: Worksheet, row: int, col: int, d: DealerLine, f: _Formats) -> None:
     if d.interval is not None:
         write_figure(ws, row, col, d.interval.low, f.score)
         write_figure(ws, row, col + 1, d.interval.high, f.score)
@@ -531,9 +536,9 @@ def _xl_text(text: str) -> str:
     return text.replace('"', '""')
 
 
-def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
+def _compliance(ws: Worksheet, f: _Formats, lines: Sequence[ComplianceLine], with_item: bool, lang: str) -> None:
     keys = ["scope", "standard", "section", *(["item"] if with_item else []), "text", "applicable", "passed"]
-    titles = [hq_label(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
+    titles = [label_format(key, lang) for key in [*keys, "compliance_rate", "wilson_low", "wilson_high"]]
     widths = [10, 16, 14] + ([9] if with_item else []) + [48, 10, 9, 11, 10, 10]
     _write_header(ws, titles, f.header, widths)
     for i, line in enumerate(lines, start=1):
@@ -545,7 +550,7 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
         ws.write_number(i, base + 1, line.applicable)
         ws.write_number(i, base + 2, line.passed)
         a, p = xl_col_to_name(base + 1), xl_col_to_name(base + 2)
-        value: Any = "" if line.rate.value is None else line.rate.value
+        value: float | str = "" if line.rate.value is None else line.rate.value
         ws.write_formula(i, base + 3, f'=IF({a}{i + 1}>0,{p}{i + 1}/{a}{i + 1},"")', f.percent, value)
         if line.interval is not None:
             write_figure(ws, i, base + 4, line.interval.low, f.percent)
@@ -572,7 +577,7 @@ def _compliance(ws: Any, f: _Formats, lines: Sequence[ComplianceLine], with_item
     )
 
 
-def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
+def _actions(ws: Worksheet, f: _Formats, report: NetworkReport) -> None:
     """Every stored action (`dealer-audit actions`): status, owner, due date, overdue, repeats, finding."""
     titles = ["Action", "Dealer", "Region", "Wave", "Standard", "Item", "Critical", "Status", "Owner", "Due date",
               "Overdue", "Repeats", "Finding", "Dealer note"]  # fmt: skip
@@ -593,7 +598,7 @@ def _actions(ws: Any, f: _Formats, report: NetworkReport) -> None:
     ws.autofilter(0, 0, max(len(report.actions), 1), len(titles) - 1)
 
 
-def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
+def _disputes(ws: Worksheet, f: _Formats, report: NetworkReport) -> None:
     """The wave's disputes and, below them, dispute and overturn rates per auditor and per item."""
     titles = ["Dispute", "Dealer", "Audit", "Standard", "Item", "Auditor", "Filed", "Reason", "Status", "Ruled by",
               "Why"]  # fmt: skip
@@ -620,9 +625,9 @@ def _disputes(ws: Any, f: _Formats, report: NetworkReport) -> None:
                 ws.write_number(row, col, fig.value, f.percent)
 
 
-def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
+def _readme(ws: Worksheet, f: _Formats, report: NetworkReport, answer_sheets: list[str]) -> None:
     def t(key: str, **values: object) -> str:
-        return hq_label(key, report.lang, **values)
+        return label_format(key, report.lang, **values)
 
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
@@ -657,34 +662,52 @@ def _readme(ws: Any, f: _Formats, report: NetworkReport, answer_sheets: list[str
             ("Disputes", "The wave's disputes with HQ's ruling, then dispute rate (disputed ÷ failed findings) "
              "and overturn rate (overturned ÷ ruled) per auditor and per item.")
         )  # fmt: skip
-    lines.extend(line for line in (readme_line(report),) if line is not None)
+    lines.extend(line for line in (readme_line(report), coverage_sheet.readme_line(report)) if line is not None)
     if len(answer_sheets) > 1:
         lines.append((t("row_limit"), t("about_row_limit", sheets=", ".join(answer_sheets[1:]))))
     lines.append(("", ""))
     lines.append((t("column"), t("meaning")))
     lines.extend((t(title), t(meaning)) for title, meaning, _ in ANSWER_COLUMNS)
     lines.append(("", ""))
-    lines.append((t("note"), t("about_text")))
+    lines.append((t("hq_note"), t("about_text")))
     ws.write_string(0, 0, report.t("network_report"), f.title)
     for i, (key, text) in enumerate(lines, start=2):
         write_text(ws, i, 0, key, f.bold)
         write_text(ws, i, 1, text, f.wrap)
 
 
-def calibration_sheet(ws: Any, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
+CALIBRATION_AUDITOR_COLUMNS = (  # labels (report_model.LABELS)
+    "auditor", "cal_audits", "cal_shared_units", "cal_vs_consensus", "cal_low", "cal_high", "cal_dealer_adjusted",
+    "cal_low", "cal_high", "cal_drift", "cal_outside", "cal_why",
+)  # fmt: skip
+CALIBRATION_ITEM_COLUMNS = (
+    "standard", "item", "text", "cal_level", "cal_units", "cal_coefficient", "cal_ac", "cal_low", "cal_high",
+    "cal_alpha", "cal_low", "cal_high", "cal_poor", "cal_ambiguous", "cal_driven_by",
+)  # fmt: skip
+
+
+def calibration_sheet(ws: Worksheet, f: _Formats, calibration: Calibration, lang: str = "en") -> None:
     """The Calibration sheet: per auditor the severity and verdict, then per item the agreement (docs/calibration.md
     explains every column). Plain values, no formulas: the figures come from core/calibration.py."""
     t = calibration.thresholds
-    ws.write_string(0, 0, f"Calibration · wave {calibration.wave} · {len(calibration.units)} shared units", f.title)
+
+    def say(key: str, **values: object) -> str:
+        return label_format(key, lang, **values)
+
+    ws.write_string(0, 0, say("cal_title", wave=calibration.wave, units=len(calibration.units)), f.title)
     ws.write_string(
         1,
         0,
-        f"Severity in index points (+ = more generous than colleagues); tolerance ±{t.severity_tolerance:g}. "
-        f"Poor agreement: AC1/AC2 < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC1/AC2 < {t.good_ac:g}; "
-        f"at least {t.min_units} shared units.",
+        say(
+            "cal_explain",
+            tolerance=f"{t.severity_tolerance:g}",
+            poor_ac=f"{t.poor_ac:g}",
+            poor_alpha=f"{t.poor_alpha:g}",
+            good_ac=f"{t.good_ac:g}",
+            min_units=t.min_units,
+        ),
     )
-    head = ["Auditor", "Audits", "Shared units", "vs consensus", "low", "high", "Dealer-adjusted", "low", "high"]
-    head += ["Drift", "Outside tolerance", "Why"]
+    head = [say(key) for key in CALIBRATION_AUDITOR_COLUMNS]
     row = 3
     for col, (title, width) in enumerate(zip(head, (16, 8, 8, 12, 8, 8, 14, 8, 8, 8, 10, 60), strict=True)):
         ws.write_string(row, col, title, f.header)
@@ -703,9 +726,7 @@ def calibration_sheet(ws: Any, f: _Formats, calibration: Calibration, lang: str 
         ws.write_string(row, 10, "yes" if a.outside else "no", f.fail if a.outside else f.passed)
         write_text(ws, row, 11, "; ".join(r.get(lang) for r in a.reasons))
     row += 2
-    head = ["Standard", "Item", "Text", "Level", "Units", "Coefficient", "AC", "low", "high", "alpha", "low", "high"]
-    head += ["Poor", "Ambiguous", "Driven by"]
-    for col, title in enumerate(head):
+    for col, title in enumerate(say(key) for key in CALIBRATION_ITEM_COLUMNS):
         ws.write_string(row, col, title, f.header)
     for i in calibration.items:
         row += 1
@@ -753,6 +774,7 @@ def write_network_workbook(
     actions = wb.add_worksheet("Actions") if report.actions else None
     disputes = wb.add_worksheet("Disputes") if report.disputes else None
     over_claims = wb.add_worksheet(SELF_SHEET) if report.over_claims else None
+    coverage = wb.add_worksheet(coverage_sheet.SHEET) if report.coverage is not None else None
     add_kpi_sheets(wb, report)  # KPIs, Incentives, Data integrity (render/xlsx/incentives_sheet.py)
     audits = [wb.add_worksheet(_numbered("Audits", k)) for k in range(len(_plan(audit_counts, max_rows)))]
     answers = [wb.add_worksheet(_numbered("Answers", k)) for k in range(len(_plan(answer_counts, max_rows)))]
@@ -776,6 +798,8 @@ def write_network_workbook(
         _disputes(disputes, f, report)
     if over_claims is not None:
         self_assessment_sheet(over_claims, f, report)
+    if coverage is not None:
+        coverage_sheet.coverage_sheet(coverage, f, report)
     key_drivers_sheet(wb, report.insight)
     themes_sheet(wb, report.insight)
     _readme(readme, f, report, [a.name for a in answers])

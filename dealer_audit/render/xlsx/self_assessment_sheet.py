@@ -7,9 +7,10 @@ Plain values, no formulas: the figures come from the core rules through the repo
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from dealer_audit.core.report_model import NetworkReport
 from dealer_audit.render.xlsx.common import header, write_text
@@ -95,12 +96,12 @@ class SheetFormats(Protocol):
     bold: Format
 
 
-def _number(ws: Any, row: int, col: int, value: float | None, fmt: Format) -> None:
+def _number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format) -> None:
     if value is not None:
         ws.write_number(row, col, value, fmt)
 
 
-def self_assessment_sheet(ws: Any, f: SheetFormats, report: NetworkReport) -> None:
+def self_assessment_sheet(ws: Worksheet, f: SheetFormats, report: NetworkReport) -> None:
     """Fill the sheet: one row per over-claiming self audit, then one row per differing item of each."""
     label = LABELS["zh" if report.lang.startswith("zh") else "en"]
     ws.write_string(0, 0, label["intro"])

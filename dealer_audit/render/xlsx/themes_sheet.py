@@ -7,7 +7,7 @@ dealer, region and item, so HQ can filter them like any other list.
 
 from __future__ import annotations
 
-from typing import Any
+from xlsxwriter.workbook import Workbook
 
 from dealer_audit.core.insight_view import InsightView
 from dealer_audit.render.xlsx.common import HEADER_FORMAT, header, write_text
@@ -15,7 +15,7 @@ from dealer_audit.render.xlsx.common import HEADER_FORMAT, header, write_text
 SHEET = "Themes"
 
 
-def themes_sheet(wb: Any, view: InsightView | None) -> None:
+def themes_sheet(wb: Workbook, view: InsightView | None) -> None:
     if view is None or not view.themes_intro:
         return
     ws = wb.add_worksheet(SHEET)

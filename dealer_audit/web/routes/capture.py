@@ -21,8 +21,8 @@ from dealer_audit.capture.drafts import finalise_capture, load_capture, open_cap
 from dealer_audit.capture.session import CaptureError, CaptureSession
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Section, Wave
+from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
-from dealer_audit.storage.repository import version_key
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.capture_view import (
     ItemNotice,
@@ -64,8 +64,11 @@ def _refuse(request: Request, status: int, key: str, cause: str, **params: objec
 
 
 def _may_see_dealer(principal: Principal, dealer: Dealer) -> bool:
-    """Auditors are sent to any dealer; a regional manager sees only their regions; HQ all."""
-    return principal.role is not Role.REGIONAL or principal.sees_region(dealer.region)
+    """Auditors are sent to any dealer; a regional manager sees only their regions; HQ all; a dealer account
+    only its own dealer(s)."""
+    if principal.role in (Role.REGIONAL, Role.DEALER):
+        return principal.sees_dealer(dealer.code, dealer.region)
+    return True
 
 
 def _open(request: Request, audit_id: str, edit: bool) -> CaptureSession:
@@ -160,7 +163,7 @@ def _start(request: Request, status: int = 200, error: str = "", form: dict[str,
         values=values,
         chosen=chosen,
         error=error,
-        may_start=principal.role is not Role.REGIONAL,
+        may_start=principal.may_capture,
         auditor_fixed=principal.role is Role.AUDITOR,
     )
 
@@ -196,8 +199,8 @@ def start(
     form = {"dealer": dealer.strip(), "standard": standard.strip(), "wave": wave.strip(), "auditor": auditor.strip()}
     if principal.role is Role.AUDITOR:
         form["auditor"] = principal.name
-    if principal.role is Role.REGIONAL:
-        raise _refuse(request, 403, "capture.err.manager", f"{principal.name} is a regional manager: no capture")
+    if not principal.may_capture:
+        raise _refuse(request, 403, "capture.err.manager", f"{principal.name} is a {principal.role.value}: no capture")
 
     def refused(key: str, cause: str, **params: object) -> HTMLResponse:
         log.info("capture start refused: %s", cause)

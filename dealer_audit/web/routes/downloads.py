@@ -18,9 +18,10 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from dealer_audit.core.report_model import safe_file_stem
+from dealer_audit.services.insight import ensure_insight
 from dealer_audit.services.reporting import render_dealer_pdf, render_region_pdf, write_network_workbook
 from dealer_audit.web.pages import request_language
-from dealer_audit.web.routes.look import Service, Viewer, require_region
+from dealer_audit.web.routes.look import Service, Viewer, require_dealer_view, require_region
 
 router = APIRouter()
 
@@ -52,14 +53,14 @@ def dealer_file(
     request: Request, wave: str, dealer_code: str, kind: Literal["pdf", "xlsx"], service: Service, principal: Viewer
 ) -> FileResponse:
     """The dealer's PDF or workbook: the same renderer picks the format from the file's suffix."""
-    require_region(principal, service.dealer_region(wave, dealer_code))
+    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
     lang = request_language(request)
     context = service.context(wave)
     name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + f".{kind}"
     return _send(
         name,
         PDF if kind == "pdf" else XLSX,
-        lambda target: render_dealer_pdf(service.workspace, wave, dealer_code, target, lang=lang, context=context),
+        lambda target: render_dealer_pdf(context, dealer_code, target, lang=lang),
     )
 
 
@@ -70,11 +71,12 @@ def region_pdf(request: Request, wave: str, region_code: str, service: Service, 
     context = service.context(wave)
     if context.result.region(region_code) is None:
         raise HTTPException(status_code=404)
+    ensure_insight(service.workspace, context)  # the region PDF's drivers and themes, once per cached wave
     name = safe_file_stem(f"region_{region_code}_{wave}_{lang}") + ".pdf"
     return _send(
         name,
         PDF,
-        lambda target: render_region_pdf(service.workspace, wave, region_code, target, lang=lang, context=context),
+        lambda target: render_region_pdf(context, region_code, target, lang=lang),
     )
 
 
@@ -84,10 +86,10 @@ def network_workbook(request: Request, wave: str, service: Service, principal: V
     if not principal.sees_everything:
         raise HTTPException(status_code=403)
     lang = request_language(request)
-    context = service.context(wave)
+    context = ensure_insight(service.workspace, service.context(wave))
     name = f"network_{safe_file_stem(wave)}.xlsx"
     return _send(
         name,
         XLSX,
-        lambda target: write_network_workbook(service.workspace, wave, target, lang=lang, context=context),
+        lambda target: write_network_workbook(context, target, lang=lang),
     )

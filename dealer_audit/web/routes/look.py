@@ -21,6 +21,7 @@ from dealer_audit.render.thumbnail import thumbnail_jpeg
 from dealer_audit.services.looking import LookService
 from dealer_audit.storage.media import detect_media_type
 from dealer_audit.web.charts import dealer_charts, region_charts
+from dealer_audit.web.follow_up import not_for_dealer_accounts
 from dealer_audit.web.i18n import words_under
 from dealer_audit.web.pages import is_htmx, render, request_language, request_principal
 from dealer_audit.web.principal import Principal
@@ -54,6 +55,15 @@ def require_region(principal: Principal, region: str) -> None:
         raise HTTPException(status_code=403)
 
 
+def require_dealer_view(principal: Principal, dealer_code: str, region: str) -> None:
+    """A dealer's score page and files: whoever sees its region, and a dealer account its own dealer(s)."""
+    if not principal.sees_dealer(dealer_code, region):
+        raise HTTPException(status_code=403)
+
+
+NetworkPages = [Depends(not_for_dealer_accounts)]  # the network and region pages: never for a dealer account
+
+
 @cache
 def _labels(lang: str) -> dict[str, str]:
     """The report model's words in `lang`, so the pages name things exactly as the PDFs do."""
@@ -61,14 +71,18 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 @router.get("/look", response_class=HTMLResponse)
-def look_start(request: Request, service: Service, _viewer: Viewer) -> Response:
+def look_start(request: Request, service: Service, principal: Viewer) -> Response:
+    """The latest wave's overview; a dealer account goes to its own (first) dealer's page instead."""
     wave = service.latest_wave()
     if wave is None:
         return render(request, "look/empty.html")
+    if principal.is_dealer:
+        own = quote(min(principal.dealers), safe="")
+        return RedirectResponse(f"/look/{quote(wave, safe='')}/dealers/{own}", status_code=303)
     return RedirectResponse(f"/look/{quote(wave, safe='')}", status_code=303)
 
 
-@router.get("/look/{wave}", response_class=HTMLResponse)
+@router.get("/look/{wave}", response_class=HTMLResponse, dependencies=NetworkPages)
 def wave_page(
     request: Request,
     wave: str,
@@ -105,7 +119,7 @@ def wave_page(
     return response
 
 
-@router.get("/look/{wave}/regions/{region_code}", response_class=HTMLResponse)
+@router.get("/look/{wave}/regions/{region_code}", response_class=HTMLResponse, dependencies=NetworkPages)
 def region_page(request: Request, wave: str, region_code: str, service: Service, principal: Viewer) -> HTMLResponse:
     require_region(principal, region_code)
     lang = request_language(request)
@@ -123,7 +137,7 @@ def region_page(request: Request, wave: str, region_code: str, service: Service,
 
 @router.get("/look/{wave}/dealers/{dealer_code}", response_class=HTMLResponse)
 def dealer_page(request: Request, wave: str, dealer_code: str, service: Service, principal: Viewer) -> HTMLResponse:
-    require_region(principal, service.dealer_region(wave, dealer_code))
+    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
     lang = request_language(request)
     report = service.dealer(wave, dealer_code, lang)
     failed = [
@@ -172,7 +186,7 @@ def evidence_file(
     a JPEG preview, or with `full` the stored file itself."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise HTTPException(status_code=404)
-    require_region(principal, service.dealer_region(wave, dealer_code))
+    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
     report = service.dealer(wave, dealer_code, request_language(request))
     path = service.evidence_path(sha256) if _evidence_of(report, sha256) else None
     if path is None:
