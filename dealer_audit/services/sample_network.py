@@ -829,7 +829,7 @@ def self_assessment_of(
         new = now - layout
         if layout - now or any(items[i].type is not AnswerType.YES_NO for i in new):
             continue
-        answers = {**claimed, **{i: claim(Answer(i)) for i in new}}
+        answers = {**claimed, **{i.id: claim(Answer(i.id)) for i in standard.items() if i.id in new}}  # form order
         layout = now
     start = (visit.visit_start or datetime(2026, 1, 1, tzinfo=CHINA_TZ)) - before
     return replace(
