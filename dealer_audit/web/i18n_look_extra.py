@@ -44,9 +44,12 @@ LOOK_EXTRA_WORDS: dict[str, tuple[str, str]] = {
         "从此项目移除这张照片？",
         "Remove this photo from this item?",
     ),
-    "capture.err.photo_not_attached": ("该照片不在此项目上。", "That photo is not attached to this item."),
+    "capture.refused.not_attached": (
+        "该照片不在此项目上（可能已被移除）。",
+        "That photo is not on this item (it may have been removed already).",
+    ),
     "auth.throttled": (
-        "登录失败次数过多。请在 {minutes} 分钟后（{at} 之后）再试。",
-        "Too many failed sign-ins. Try again in {minutes} minute(s) (after {at}).",
+        "登录失败次数过多，已暂停登录。请在 {minutes} 分钟后再试。",
+        "Too many failed sign-ins: signing in is paused. Try again in {minutes} minute(s).",
     ),
 }
