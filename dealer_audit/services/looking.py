@@ -169,15 +169,15 @@ class LookService:
 
     def warm(self) -> threading.Thread:
         """Score the newest wave in a background thread now, so the first person to open it does not wait for it
-        (seconds on a 3,000-dealer network), then its insight for the region pages. A failure is logged; the page
-        then shows it when opened."""
+        (seconds on a 3,000-dealer network). A failure is logged; the page then shows it when opened. The insight
+        is left to the first region page: computing it here would load every server start (and every test server)
+        with seconds of work few sessions need."""
 
         def run() -> None:
             try:
                 wave = self.latest_wave()
                 if wave is not None:
                     self.overview(wave, self.workspace.language)
-                    self.insight_context(wave)  # the region pages' key experience points and themes
             except Exception:
                 log.exception("scoring the newest wave in the background failed")
 
