@@ -24,6 +24,7 @@ from dealer_audit.services.kpis import import_sample_kpis
 from dealer_audit.services.reporting import dealer_report, prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
 from tests.web.conftest import ROOT, LiveServer, OfflinePage
+from tests.web.helpers import make_client
 
 pytestmark = pytest.mark.slow
 
@@ -167,3 +168,13 @@ def test_region_page_shows_flags_incentive_lines_and_key_experience_points(
     assert texts(points.locator("[data-col=share]")) == [r.share.text for r in model.insight.key_points]
     shoot(page.get_by_test_id("region-kpis"), "web-region-kpis.png")
     assert not offline_page.foreign_requests
+
+
+def test_the_insight_is_computed_once_per_wave_for_region_pages_and_downloads(web_workspace: Path) -> None:
+    client = make_client(web_workspace)
+    look = client.app.state.look  # type: ignore[attr-defined]
+    assert client.get(f"/look/{WAVE}/dealers/TY001").status_code == 200
+    assert look.insights == 0  # dealer pages do not need it
+    for path in ("/regions/north", "/regions/south?lang=en", "/regions/north/report.pdf"):
+        assert client.get(f"/look/{WAVE}{path}").status_code == 200
+    assert look.insights == 1 and look.loads == 1
