@@ -2,7 +2,7 @@
 
 The dealer PDF's KPI and incentive box, the region PDF's data-integrity flags, and the HQ workbook's KPI and
 Incentives sheets all read these panels, so a figure cannot differ between them (the same rule as
-core/report_model.py, whose reports carry the panels in their `kpis` field). The CLI prints the same
+core/report_model/, whose reports carry the panels in their `kpis` field). The CLI prints the same
 `IncentiveLine`s.
 """
 
