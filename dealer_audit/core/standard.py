@@ -296,6 +296,7 @@ class Program:
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
     kpis: tuple[KpiDefinition, ...] = ()  # measured indicators beside the audits (docs/kpis-and-incentives.md)
     incentives: IncentiveRules | None = None  # incentive tiers on the scorecard composite
+    insight_outcome: str | None = None  # `insight: {outcome: nps}`: key drivers in the reports (docs/insight.md)
 
     def wave(self, code: str) -> Wave | None:
         return next((w for w in self.waves if w.code == code), None)

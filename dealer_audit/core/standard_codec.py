@@ -89,9 +89,11 @@ PROGRAM_KEYS = (
     "auditors",
     "kpis",
     "incentives",
+    "insight",
 )
 MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
 DISPUTE_KEYS = ("window_days",)
+INSIGHT_KEYS = ("outcome",)
 PLANNING_KEYS = (
     "lockout_waves",
     "max_visits_per_auditor",
@@ -272,6 +274,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             data["kpis"] = kpis_to_dict(program.kpis)
         if program.incentives is not None:
             data["incentives"] = incentives_to_dict(program.incentives)
+    if program.insight_outcome is not None:  # only when set: older programs keep their content hash
+        data["insight"] = {"outcome": program.insight_outcome}
     return data
 
 
@@ -643,6 +647,15 @@ class Decoder:
 
         program_kwargs["kpis"] = decode_kpis(self, root, {c.standard_id for c in checklists})
         program_kwargs["incentives"] = decode_incentives(self, root)
+        if root.get("insight") is not None:
+            raw = self.mapping(root["insight"], "insight", INSIGHT_KEYS, "'insight'")
+            outcome = self.text(raw, "outcome", "insight", required=True)
+            known = ["composite", *(k.id for k in program_kwargs["kpis"])]
+            if outcome and outcome not in known:
+                hint = did_you_mean(outcome, known) or f"outcomes: {', '.join(known)}"
+                self.error("insight.outcome", f"unknown outcome '{outcome}': composite or a KPI id", hint=hint)
+            elif outcome:
+                program_kwargs["insight_outcome"] = outcome
         program = Program(
             id=self.text(root, "id", "", required=True),
             title=self.local_text(root, "title", "", required=True),
