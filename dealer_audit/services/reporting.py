@@ -542,6 +542,11 @@ def render_dealer_pdfs(
     codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=codes)
     started = time.perf_counter()
+    if (jobs or default_jobs()) > 1 and len(codes) > CHUNK:  # render caches filled once, before the workers fork
+        from dealer_audit.render.pdf.warm import warm_dealer_pdfs
+
+        reports = (dealer_report(ctx, code, lang) for code in codes)
+        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
     outcome = _run_chunks(ctx, _dealer_tasks(codes, out_dir, lang, xlsx), jobs or default_jobs(), progress, len(codes))
     outcome.seconds = time.perf_counter() - started
     return outcome
