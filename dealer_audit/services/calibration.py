@@ -18,6 +18,7 @@ from dealer_audit.core.calibration import Calibration, Severity, calibrate
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Wave
 from dealer_audit.errors import NotFound
+from dealer_audit.services.blas import one_blas_thread
 
 JSON_FORMAT = "dealer-audit/calibration"
 JSON_FORMAT_VERSION = 1
@@ -57,7 +58,8 @@ def load_calibration(repo: CalibrationSource, wave: str, waves: Sequence[str] = 
     standards = {s.key: s for s in repo.list_standards()}
     # one auditor spelled two ways (id on some audits, name on others) is one rater, not two (core/auditor_lookup)
     audits = same_auditor_spelling(audits, AuditorRegister(repo.list_auditors()))
-    return calibrate(standards, repo.list_dealers(), audits, wave, chosen)
+    with one_blas_thread():
+        return calibrate(standards, repo.list_dealers(), audits, wave, chosen)
 
 
 def _estimate(e: Estimate) -> dict[str, float | None]:

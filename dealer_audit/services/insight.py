@@ -26,6 +26,7 @@ from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.standard import Checklist, LocalText, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
+from dealer_audit.services.blas import one_blas_thread
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.services.themes import wave_themes
 
@@ -103,7 +104,8 @@ def drivers_for_wave(
     result, standards, _, _ = _load(repo, wave)
     _check_region(result, region)
     values = outcome_values(result, outcome, region, repo)
-    return wave_drivers(result, standards, values, outcome_name=outcome, region=region, resamples=resamples)
+    with one_blas_thread():
+        return wave_drivers(result, standards, values, outcome_name=outcome, region=region, resamples=resamples)
 
 
 def themes_for_wave(repo: InsightSource, wave: str, *, region: str | None = None) -> ThemeAnalysis:
@@ -139,10 +141,9 @@ def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
     previous = context.result.previous
     previous_audits = workspace.repo.list_audits(wave=previous.wave) if previous is not None else []
     name, values = report_outcome(context.result, workspace.repo)
-    context.insight = WaveInsight(
-        drivers=wave_drivers(context.result, context.standards, values, outcome_name=name),
-        themes=wave_themes(context.result, context.audits, previous_audits),
-    )
+    with one_blas_thread():
+        drivers = wave_drivers(context.result, context.standards, values, outcome_name=name)
+    context.insight = WaveInsight(drivers=drivers, themes=wave_themes(context.result, context.audits, previous_audits))
     return context
 
 

@@ -395,16 +395,18 @@ def write_network_workbook(
     from dealer_audit.core.auditor_lookup import AuditorRegister, same_auditor_spelling
     from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
+    from dealer_audit.services.blas import one_blas_thread
 
     say = progress or (lambda _phase: None)
     say("calibration")
-    calibration = calibrate(
-        ctx.standards,
-        [d.dealer for d in ctx.result.dealers],
-        same_auditor_spelling(list(ctx.audits.values()), AuditorRegister(ctx.auditors)),
-        ctx.wave,
-        scores={s.audit_id: s for s in ctx.result.audit_scores},
-    )
+    with one_blas_thread():
+        calibration = calibrate(
+            ctx.standards,
+            [d.dealer for d in ctx.result.dealers],
+            same_auditor_spelling(list(ctx.audits.values()), AuditorRegister(ctx.auditors)),
+            ctx.wave,
+            scores={s.audit_id: s for s in ctx.result.audit_scores},
+        )
     say("report model")
     return write(network_report(ctx, lang, others), target, progress=say, calibration=calibration, lang=lang)
 
@@ -499,8 +501,8 @@ def _run_chunks(
                 progress(done, total)
         return outcome
     # The scored wave is millions of objects shared with forked workers copy-on-write; freezing them keeps the
-    # workers' garbage collector from touching (and so copying) those pages.
-    gc.collect()
+    # workers' garbage collector from touching (and so copying) those pages. No gc.collect() first: on a scored
+    # wave it costs seconds, and the gc module's own advice for fork is freeze without collecting.
     gc.freeze()
     try:
         with ProcessPoolExecutor(
