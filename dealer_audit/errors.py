@@ -72,6 +72,21 @@ def pick(en: str, zh: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A message part in both languages, for helpers whose words end up inside a reader's message (e.g. why a
+    code is unsafe). `str()` is the English, so an f-string that predates the pair keeps working."""
+
+    en: str
+    zh: str = ""
+
+    def __str__(self) -> str:
+        return self.en
+
+    def text(self, lang: str) -> str:
+        return pick(self.en, self.zh, lang)
+
+
+@dataclass(frozen=True)
 class Problem:
     """One finding of a validator: where, what is wrong and, ideally, how to fix it."""
 

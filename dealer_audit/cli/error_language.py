@@ -61,12 +61,13 @@ def error_language(ctx: click.Context) -> str:
 
 
 def _label(severity: Severity, lang: str) -> str:
-    return severity.label(lang) + ("：" if is_zh(lang) else ":")
+    """"错误：" (a full-width colon carries its own space) or "error: "."""
+    return severity.label(lang) + ("：" if is_zh(lang) else ": ")
 
 
 def print_failure(failure: ValidationFailed, lang: str) -> None:
     """The summary, then every problem (error or warning) at its location, in `lang`."""
-    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/] {failure.summary_text(lang)}", markup=True, soft_wrap=True)
+    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{failure.summary_text(lang)}", markup=True, soft_wrap=True)
     for problem in failure.problems:
         colour = "red" if problem.is_error else "yellow"
         label = problem.severity.label(lang)
@@ -74,4 +75,4 @@ def print_failure(failure: ValidationFailed, lang: str) -> None:
 
 
 def print_error(error: DealerAuditError, lang: str) -> None:
-    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/] {error.text(lang)}", markup=True, soft_wrap=True)
+    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{error.text(lang)}", markup=True, soft_wrap=True)
