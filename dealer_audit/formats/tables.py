@@ -77,7 +77,7 @@ def read_xlsx(path: Path, sheet_name: str) -> Table:
     return table
 
 
-_WHAT_ZH = {"dealer": "经销商", "auditor": "稽核员"}
+_WHAT_ZH = {"dealer": "经销商", "auditor": "稽核员", "KPI": "KPI "}
 
 
 def read_table(path: Path, what: str, sheet_name: str) -> Table:
