@@ -108,6 +108,10 @@ class Problem:
     def hint_text(self, lang: str) -> str:
         return pick(self.hint, self.hint_zh, lang)
 
+    def as_message(self) -> Message:
+        """The rendered problem in both languages, for results that keep a line per problem (import summaries)."""
+        return Message(self.render("en"), self.render("zh") if self.zh or self.hint_zh else "")
+
     def render(self, lang: str) -> str:
         """``location: message (hint)`` in `lang`: what the CLI and the browser show."""
         text = f"{self.location}: {self.text(lang)}"

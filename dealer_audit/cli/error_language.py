@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from dealer_audit.cli.console import err
-from dealer_audit.errors import DealerAuditError, Severity, ValidationFailed, is_zh
+from dealer_audit.errors import DealerAuditError, Message, Severity, ValidationFailed, is_zh
 from dealer_audit.storage.workspace import ENV_LANG, ENV_WORKSPACE, SETTINGS_FILE, Settings, Workspace
 
 LANG_KEY = "dealer_audit.lang"
@@ -60,8 +60,24 @@ def error_language(ctx: click.Context) -> str:
     return "en"
 
 
+def current_language() -> str:
+    """`error_language` of the command running now (for commands that print warnings and refusals themselves)."""
+    context = click.get_current_context(silent=True)
+    return error_language(context) if context is not None else "en"
+
+
+def localized(text: str | Message, lang: str) -> str:
+    """A result's message in `lang` (plain strings are shown as they are)."""
+    return text.text(lang) if isinstance(text, Message) else text
+
+
+def warning_prefix(lang: str) -> str:
+    """ "warning: " / "警告：" before a warning line printed by a command."""
+    return _label(Severity.WARNING, lang)
+
+
 def _label(severity: Severity, lang: str) -> str:
-    """"错误：" (a full-width colon carries its own space) or "error: "."""
+    """ "错误：" (a full-width colon carries its own space) or "error: "."""
     return severity.label(lang) + ("：" if is_zh(lang) else ": ")
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
-from dealer_audit.errors import ConfigurationError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.errors import ConfigurationError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
@@ -79,7 +79,7 @@ class SigningPlan:
     """What an export does about signing: a signer, or none and the note that tells the auditor why."""
 
     signer: ExportSigner | None
-    note: str = ""
+    note: str | Message = ""
 
 
 def trusted_comment(auditor: str, bundle_name: str, audits: int, signed_at: str) -> str:
@@ -119,7 +119,13 @@ def plan_signing(
                 "the program requires signed bundles: export without --unsigned",
                 zh="稽核方案要求数据包必须签名：请去掉 --unsigned 后再导出",
             )
-        return SigningPlan(None, "not signed (--unsigned): HQ cannot verify who made this bundle / 未签名")
+        return SigningPlan(
+            None,
+            Message(
+                "not signed (--unsigned): HQ cannot verify who made this bundle",
+                "未签名（--unsigned）：总部无法核实数据包是谁制作的",
+            ),
+        )
     names = sorted({a.auditor for a in audits})
     who = auditor or (names[0] if len(names) == 1 else "")
     if not who:
@@ -157,7 +163,7 @@ def _unsigned(required: bool, reason: str, reason_zh: str) -> SigningPlan:
             f"cannot sign the bundle, and the program requires signatures: {reason}",
             zh=f"无法为数据包签名，而稽核方案要求签名：{reason_zh}",
         )
-    return SigningPlan(None, f"not signed: {reason} / 未签名：{reason_zh}")
+    return SigningPlan(None, Message(f"not signed: {reason}", f"未签名：{reason_zh}"))
 
 
 def check_export_auditor(audits: Sequence[Audit], auditor: str) -> list[Audit]:
@@ -190,7 +196,7 @@ class Signer:
         return f"signed by auditor {self.auditor} with key {self.key_id}{extra}"
 
 
-def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[str]]:
+def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[Message]]:
     """The bundle's verified signer (None: unsigned and allowed) and warnings; ValidationFailed when refused."""
     path = str(bundle.path)
     if bundle.signature is None:
@@ -202,7 +208,12 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
                 "the auditor makes a key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
                 "请稽核员用 `dealer-audit keys init` 生成密钥，总部登记后，稽核员重新导出",
             )
-        return None, [f"{path}: not signed, so who made it cannot be verified (the program allows it) / 数据包未签名"]
+        return None, [
+            Message(
+                f"{path}: not signed, so who made it cannot be verified (the program allows it)",
+                f"{path}：数据包未签名，无法核实是谁制作的（稽核方案允许未签名）",
+            )
+        ]
     try:
         key_id = signature_key_id(bundle.signature)
     except SignatureError as error:
