@@ -31,10 +31,10 @@ def remember(ctx: click.Context | None, key: str, value: object) -> None:
         ctx.meta[key] = value
 
 
-def _workspace_language(ctx: click.Context) -> str | None:
-    chosen = ctx.meta.get(WORKSPACE_KEY) or os.environ.get(ENV_WORKSPACE) or None
+def _workspace_language(meta: dict[str, object]) -> str | None:
+    chosen = meta.get(WORKSPACE_KEY) or os.environ.get(ENV_WORKSPACE) or None
     try:
-        root = Path(chosen).expanduser() if chosen else Workspace.find_root()
+        root = Path(str(chosen)).expanduser() if chosen else Workspace.find_root()
         if root is None or not (root / SETTINGS_FILE).is_file():
             return None
         return Settings.read(root / SETTINGS_FILE).language
@@ -42,15 +42,17 @@ def _workspace_language(ctx: click.Context) -> str | None:
         return None
 
 
-def error_language(ctx: click.Context) -> str:
-    """zh or en for the messages of the command run in `ctx` (the rule in the module docstring)."""
-    chosen = ctx.meta.get(LANG_KEY)
+def error_language(ctx: click.Context | None) -> str:
+    """zh or en for the messages of the command run in `ctx` (the rule in the module docstring); without a
+    context (a command body runs outside click's context stack) the options are unknown and the rest applies."""
+    meta = ctx.meta if ctx is not None else {}
+    chosen = meta.get(LANG_KEY)
     if chosen:
         return str(chosen)
     environment = os.environ.get(ENV_LANG, "").strip()
     if environment:
         return "zh" if is_zh(environment) else "en"
-    workspace = _workspace_language(ctx)
+    workspace = _workspace_language(meta)
     if workspace:
         return workspace
     for variable in ("LC_ALL", "LANG"):
@@ -62,8 +64,7 @@ def error_language(ctx: click.Context) -> str:
 
 def current_language() -> str:
     """`error_language` of the command running now (for commands that print warnings and refusals themselves)."""
-    context = click.get_current_context(silent=True)
-    return error_language(context) if context is not None else "en"
+    return error_language(click.get_current_context(silent=True))
 
 
 def localized(text: str | Message, lang: str) -> str:
