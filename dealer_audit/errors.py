@@ -82,6 +82,10 @@ class Message:
     def __str__(self) -> str:
         return self.en
 
+    def __contains__(self, part: str) -> bool:
+        """`"word" in message` looks in either language, as it did in the one string it replaces."""
+        return part in self.en or part in self.zh
+
     def text(self, lang: str) -> str:
         return pick(self.en, self.zh, lang)
 
