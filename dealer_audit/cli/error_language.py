@@ -1,6 +1,6 @@
 """Which language the CLI prints errors and warnings in, and the printing itself.
 
-The rule (docs/capture.md, "Error messages"): the command's ``--lang``, else ``DEALER_AUDIT_LANG``, else the
+The rule (README, "Language of error messages"): the command's ``--lang``, else ``DEALER_AUDIT_LANG``, else the
 workspace's ``[ui] language`` (the workspace given by ``--workspace``/``DEALER_AUDIT_WORKSPACE``, else the nearest one),
 else the system locale (``LC_ALL``, then ``LANG``: zh… → Chinese), else English. ``DEALER_AUDIT_LANG`` comes before the
 workspace's setting because it already overrides that setting everywhere else (`Workspace.open`). A message without

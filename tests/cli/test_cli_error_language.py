@@ -1,4 +1,4 @@
-"""Errors in the user's language (docs/capture.md, "Error messages"): each converted reader, given a known bad
+"""Errors in the user's language (README, "Language of error messages"): each converted reader, given a known bad
 file, is refused through the CLI in Chinese under DEALER_AUDIT_LANG=zh and in English otherwise, at the same
 place; --lang, the workspace's language and the locale choose as documented; and every message of a converted
 module is written in both languages.

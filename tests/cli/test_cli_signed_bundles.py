@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -39,7 +39,7 @@ WANG = "%E7%8E%8B%E8%8A%B3"  # 王芳 in a minisign comment (printable ASCII onl
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
-    """The CLI in English unless `env` says otherwise (messages follow DEALER_AUDIT_LANG, docs/capture.md)."""
+    """The CLI in English unless `env` says otherwise (messages follow DEALER_AUDIT_LANG, README)."""
     console.reset_for_tests(200)
     return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en", **(env or {})})
 
