@@ -7,6 +7,7 @@ EvidenceRef for people; the bytes live at `<evidence_dir>/<sha256><suffix>`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from dealer_audit.capture.messages import BilingualError
@@ -20,6 +21,7 @@ __all__ = [
     "EvidenceError",
     "detect_media_type",
     "evidence_path",
+    "release_unused",
     "store_evidence",
     "stored_name",
 ]
@@ -29,6 +31,18 @@ MAX_EVIDENCE_BYTES = 50 * 1024 * 1024  # a phone photo or short clip; anything l
 
 class EvidenceError(BilingualError):
     """A file that cannot be attached (missing, a folder, empty, too large)."""
+
+
+def release_unused(store: EvidenceStore, sha256: str, in_use: Callable[[str], bool]) -> bool:
+    """Delete a file from the store once no stored answer cites it (after a photo was taken off an answer).
+
+    The store is shared by content: the same photo may sit on another item, another audit or a finalised audit,
+    so the file goes only when `in_use` (the repository's `evidence_in_use`) finds no answer citing it. True when
+    the file was deleted."""
+    if in_use(sha256) or store.path_for(sha256) is None:
+        return False
+    store.remove(sha256)
+    return True
 
 
 def stored_name(ref: EvidenceRef) -> str:

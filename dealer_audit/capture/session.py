@@ -374,6 +374,24 @@ class CaptureSession:
             updated = replace(updated, value=evidence.file_name, answered_at=self._clock())
         return self._store(updated)
 
+    def detach(self, sha256: str, item_id: str) -> Answer:
+        """Take a photo or file attached by mistake off an item (while the audit is a draft), the reverse of
+        `attach`: a photo item whose answer was that photo falls back to its next photo, or is unanswered again, so
+        an evidence rule that needs one asks for it again. The bytes stay in the store; whether they can go is the
+        store's question (`capture.evidence.release_unused`), since other answers may cite the same file."""
+        item = self.applicable_item(item_id)
+        previous = self.answer_of(item.id) or Answer(item.id)
+        removed = [e for e in previous.evidence if e.sha256 == sha256]
+        if not sha256 or not removed:
+            raise CaptureError(
+                f"no evidence {sha256[:16]} on item {item.id}", f"检查项 {item.id} 上没有该证据", "not_attached"
+            )
+        kept = tuple(e for e in previous.evidence if e.sha256 != sha256)
+        updated = replace(previous, evidence=kept)
+        if item.type is AnswerType.PHOTO and not previous.na and previous.value == removed[0].file_name:
+            updated = replace(updated, value=kept[0].file_name if kept else None, answered_at=self._clock())
+        return self._store(updated)
+
     # -- navigation ------------------------------------------------------------------------------------------
 
     def _require_current(self) -> Item:

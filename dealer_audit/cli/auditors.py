@@ -26,12 +26,10 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Store auditors (insert or update by id); home regions must be the program's; any error stores nothing."""
-    from dealer_audit.formats.auditors import read_auditors
+    from dealer_audit.services.field_operations import import_auditors
 
     with open_workspace(workspace, db) as ws:
-        regions = ws.repo.program_region_codes()
-        auditors = read_auditors(file, regions)
-        count = ws.repo.save_auditors(auditors)
+        count = import_auditors(ws.repo, file)
     console.out.print(f"imported {count} auditors from {file}", markup=False, soft_wrap=True)
 
 

@@ -46,7 +46,8 @@ def incentives(
     if card.rules is None:
         console.err.print("the program defines no incentive tiers (an incentives: section)", markup=False)
         return
-    header = ["dealer", "region", "composite", "tier", "payout", "next", "gap", "borderline", "streak", "note"]
+    header = ["dealer", "region", "composite", "tier", "payout", "next", "gap", "borderline", "streak"]
+    header += ["penalty", "net_payout", "note"]
     lines = incentive_lines(card, language, region)
     console.print_table(header, [[getattr(line, k) for k in header] for line in lines], title=f"{wave} incentives")
     order = dict.fromkeys([t.label.get(language) for t in card.rules.tiers] + [line.tier for line in lines])

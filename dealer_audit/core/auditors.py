@@ -9,7 +9,7 @@ from dealer_audit.core.standard import LocalText
 
 @dataclass(frozen=True)
 class Auditor:
-    id: str  # the name audits carry in their `auditor` field
+    id: str  # unique; audits carry it, or the zh/en name, in `auditor` (core/auditor_lookup.py matches them)
     name: LocalText
     home_region: str
     languages: tuple[str, ...] = ()

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.planning import PlannedVisit
 
@@ -29,7 +30,7 @@ class VisitCoverage:
     visit: PlannedVisit
     region: str
     state: VisitState
-    audited_by: str = ""  # the auditor of the stored audit, when there is one
+    audited_by: str = ""  # the auditor of the stored audit (their register id when it resolves), when there is one
 
     @property
     def by_stand_in(self) -> bool:
@@ -68,8 +69,14 @@ def wave_coverage(
     audits: Iterable[Audit],
     dealers: Mapping[str, Dealer],
     today: date,
+    register: AuditorRegister | None = None,
 ) -> Coverage:
-    """The state of every planned visit on `today`, the counts per region and auditor, and the unvisited dealers."""
+    """The state of every planned visit on `today`, the counts per region and auditor, and the unvisited dealers.
+
+    A visit is its planned auditor's own when the audit's auditor text resolves to that auditor in `register`
+    (core/auditor_lookup.py: by id or by name), so an audit signed `王芳` covers the visit planned for `wang.fang`
+    and is not counted as a stand-in's. Without a register only the very same text matches."""
+    known = register or AuditorRegister()
     stored: dict[tuple[str, str], list[Audit]] = defaultdict(list)
     for audit in audits:
         if audit.wave == wave and audit.kind is not AuditKind.SELF:  # the dealer's own form is no visit
@@ -80,14 +87,14 @@ def wave_coverage(
         key = (visit.dealer_code, visit.standard_id)
         planned_keys.add(key)
         found = stored.get(key, [])
-        own = [a for a in found if a.auditor == visit.auditor_id]
+        own = [a for a in found if known.key(a.auditor) == visit.auditor_id]
         # a double audit's two visits each need their own auditor's audit; a single visit takes any auditor's
         candidates = own if visit.double else (own or found)
         final = [a for a in candidates if a.is_final]
         if final:
-            state, by = VisitState.DONE, final[0].auditor
+            state, by = VisitState.DONE, known.key(final[0].auditor)
         elif candidates:
-            state, by = VisitState.CAPTURED, candidates[0].auditor
+            state, by = VisitState.CAPTURED, known.key(candidates[0].auditor)
         else:
             state, by = (VisitState.OVERDUE if visit.day < today else VisitState.PLANNED), ""
         dealer = dealers.get(visit.dealer_code)

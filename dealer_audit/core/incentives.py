@@ -18,6 +18,10 @@ down once, read the same by the CLI, the dealer PDF and the HQ workbook, and be 
 * Consecutive waves: a wave with the composite below `below` adds one to the count, a wave at or above it (a cure)
   resets it to 0, a wave without a composite is skipped (it neither counts nor cures). `warning_after` waves in a
   row → warning, `penalty_after` → penalty.
+* The penalty payout (`consecutive.penalty`, e.g. −0.5 % of the variable margin) applies to a dealer whose streak is
+  at penalty, on top of whatever tier it still reaches: the net payout is the tier's payout plus the penalty when
+  both are percentages or both amounts (a silver dealer at 1 % with a −0.5 % penalty is paid 0.5 %), the penalty
+  alone without a tier; an amount and a percentage cannot be added, so then both are shown and no net is given.
 """
 
 from __future__ import annotations
@@ -41,11 +45,24 @@ class Payout:
     percent: float | None = None
 
     def text(self, lang: str) -> str:
+        """`20,000`, `1.5 %`, a penalty `-0.5 %`."""
         if self.amount is not None:
             return f"{self.amount:,.0f}"
         if self.percent is not None:
             return f"{self.percent:g} %"
         return "—" if lang != "zh" else "无"
+
+
+def net_payout(tier: Payout | None, penalty: Payout | None) -> Payout | None:
+    """What a dealer is paid: its tier's payout plus a penalty of the same kind (rule in the module docstring);
+    None when there is nothing to pay or an amount and a percentage would have to be added."""
+    if penalty is None or tier is None:
+        return penalty if tier is None else tier
+    if tier.amount is not None and penalty.amount is not None:
+        return Payout(amount=tier.amount + penalty.amount)
+    if tier.percent is not None and penalty.percent is not None:
+        return Payout(percent=round(tier.percent + penalty.percent, 9))
+    return None
 
 
 @dataclass(frozen=True)
@@ -238,6 +255,12 @@ class IncentiveRow:
     outcome: TierOutcome
     streak: Streak | None  # None when the program sets no consecutive-wave rule
     history: tuple[float | None, ...]  # scorecard composites 0..100, earlier waves then this one
+    penalty: Payout | None = None  # the consecutive rule's penalty, when the streak is at penalty
+
+    @property
+    def net_payout(self) -> Payout | None:
+        """The tier's payout with the penalty applied (None: nothing to pay, or units that do not add up)."""
+        return net_payout(self.outcome.tier.payout if self.outcome.tier else None, self.penalty)
 
 
 @dataclass(frozen=True)
@@ -280,5 +303,8 @@ def evaluate_incentives(rules: IncentiveRules, current: KpiWave, earlier: Sequen
             history.append(past.composite_100 if past is not None else None)
         history.append(d.composite_100)
         streak = consecutive_status(rules.consecutive, history) if rules.consecutive is not None else None
-        rows.append(IncentiveRow(d.dealer_code, d.region, outcomes[d.dealer_code], streak, tuple(history)))
+        at_penalty = streak is not None and streak.status is StreakStatus.PENALTY
+        penalty = rules.consecutive.penalty if rules.consecutive is not None and at_penalty else None
+        row = IncentiveRow(d.dealer_code, d.region, outcomes[d.dealer_code], streak, tuple(history), penalty)
+        rows.append(row)
     return Scorecard(current, rules, tuple(rows))

@@ -13,7 +13,7 @@ from dealer_audit.core.aggregate import StandardKey
 from dealer_audit.core.driver_inputs import WaveDrivers, newest_layout
 from dealer_audit.core.key_drivers import DriverAnalysis, Method
 from dealer_audit.core.report_model import Figure
-from dealer_audit.core.standard import Checklist
+from dealer_audit.core.standard import Checklist, LocalText
 from dealer_audit.core.themes import Theme, ThemeAnalysis, ThemeKind
 
 ITEMS_SHOWN = 5  # item drivers per standard on the region PDF (the workbook lists all)
@@ -104,6 +104,7 @@ class UnknownNoteRow:
 @dataclass(frozen=True, slots=True)
 class InsightView:
     lang: str
+    drivers_heading: str  # "Key experience points: what drives NPS"
     drivers_intro: str  # outcome, dealers, methods, resamples
     key_points: tuple[KeyPointRow, ...]
     driver_notes: tuple[str, ...]  # per standard and level: R² and interval, or the refusal
@@ -175,10 +176,13 @@ def build_insight_view(
     region: str | None = None,
     items_shown: int | None = ITEMS_SHOWN,
     unknown_shown: int | None = UNKNOWN_SHOWN,
+    outcome_name: LocalText | None = None,
 ) -> InsightView:
     """The rows of one report: `region` counts themes in that region (the drivers are the network's, since a
-    region alone rarely has enough dealers); `items_shown`/`unknown_shown` None list everything (workbook)."""
+    region alone rarely has enough dealers); `items_shown`/`unknown_shown` None list everything (workbook);
+    `outcome_name` names a KPI outcome (NPS) in the heading and the intro."""
     zh = lang.startswith("zh")
+    heading = insight_label("key_points", lang)
     key_points: list[KeyPointRow] = []
     notes: list[str] = []
     intro = ""
@@ -191,7 +195,8 @@ def build_insight_view(
             key_points += _rows(s.standard_id, title, "item", s.items, items_shown, layout, lang)
             notes.append(_analysis_note(title, section_word, s.sections, lang))
             notes.append(_analysis_note(title, item_word, s.items, lang))
-        outcome = ("综合指数" if zh else "the composite index") if drivers.outcome == "composite" else drivers.outcome
+        outcome = _outcome_text(drivers.outcome, outcome_name, zh)
+        heading += f"：驱动{outcome}的环节与检查项" if zh else f": what drives {outcome}"
         scope = (
             ("全网经销商" if zh else "all dealers of the network")
             if drivers.region is None
@@ -232,6 +237,7 @@ def build_insight_view(
         )
     return InsightView(
         lang=lang,
+        drivers_heading=heading,
         drivers_intro=intro,
         key_points=tuple(key_points),
         driver_notes=tuple(notes),
@@ -240,6 +246,17 @@ def build_insight_view(
         unknown=tuple(unknown),
         region_codes=tuple(sorted(regions)),
     )
+
+
+def _outcome_text(outcome: str, name: LocalText | None, zh: bool) -> str:
+    """ "the composite index", or the KPI's name ("净推荐值（NPS）" / "NPS"), else its id."""
+    if outcome == "composite":
+        return "综合指数" if zh else "the composite index"
+    if name is None:
+        return outcome
+    if zh:
+        return f"{name.zh}（{name.en}）" if name.en and name.en != name.zh else name.zh
+    return name.en or outcome
 
 
 def _layout(standards: Mapping[StandardKey, Checklist], standard_id: str) -> Checklist | None:

@@ -2,7 +2,7 @@
 
 The dealer PDF's KPI and incentive box, the region PDF's data-integrity flags, and the HQ workbook's KPI and
 Incentives sheets all read these panels, so a figure cannot differ between them (the same rule as
-core/report_model.py, whose reports carry the panels in their `kpis` field). The CLI prints the same
+core/report_model/, whose reports carry the panels in their `kpis` field). The CLI prints the same
 `IncentiveLine`s.
 """
 
@@ -36,6 +36,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "gap": ("差距", "Gap"),
     "borderline": ("临界", "Borderline"),
     "streak": ("连续未达标", "Consecutive waves below"),
+    "penalty": ("处罚", "Penalty"),
+    "net_payout": ("处罚后返利", "Net payout"),
     "not_eligible": ("不参与评定", "Not eligible"),
     "no_tier": ("未达档", "No tier"),
     "integrity": ("数据真实性核查", "Data integrity"),
@@ -107,6 +109,8 @@ class IncentiveLine:
     borderline: str  # "yes" or ""
     streak: str  # "warning (2)"
     streak_status: str  # the StreakStatus value, "" without a rule
+    penalty: str  # the penalty payout ("-0.5 %") when the streak is at penalty, else ""
+    net_payout: str  # the tier's payout with the penalty applied; "" without a penalty, "—" when units differ
     note: str  # why not eligible; the thresholds straddled
 
 
@@ -216,6 +220,8 @@ def incentive_line(card: Scorecard, row: IncentiveRow, lang: str) -> IncentiveLi
         borderline=kpi_label("yes", lang) if o.borderline else "",
         streak=streak,
         streak_status=row.streak.status.value if row.streak else "",
+        penalty=row.penalty.text(lang) if row.penalty else "",
+        net_payout=(row.net_payout.text(lang) if row.net_payout else "—") if row.penalty else "",
         note="; ".join(notes),
     )
 

@@ -3,7 +3,7 @@ the auditor's finding differ, with texts in the report's language.
 
 Why a view of its own: the dealer PDF, the region PDF and the HQ workbook show the same rows, so they are built
 once here from the core rules' result (core/self_assessment.py) and handed to each renderer through the report
-model (core/report_model.py), as every other report figure is. Pure: no I/O.
+model (core/report_model/), as every other report figure is. Pure: no I/O.
 """
 
 from __future__ import annotations

@@ -291,10 +291,12 @@ class Program:
     )
     planning: PlanRules = field(default_factory=PlanRules)
     require_signatures: bool = False  # refuse bundles not signed by an enrolled, unrevoked auditor key
+    require_registered_auditors: bool = False  # `auditors: {registered_only: true}`: refuse audits of unknown auditors
     source: str = ""
     dispute_window_days: int | None = None  # `disputes: {window_days: N}`; None: core.disputes' default
     kpis: tuple[KpiDefinition, ...] = ()  # measured indicators beside the audits (docs/kpis-and-incentives.md)
     incentives: IncentiveRules | None = None  # incentive tiers on the scorecard composite
+    insight_outcome: str | None = None  # `insight: {outcome: nps}`: key drivers in the reports (docs/insight.md)
 
     def wave(self, code: str) -> Wave | None:
         return next((w for w in self.waves if w.code == code), None)

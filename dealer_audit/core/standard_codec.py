@@ -86,11 +86,14 @@ PROGRAM_KEYS = (
     "disputes",
     "planning",
     "signatures",
+    "auditors",
     "kpis",
     "incentives",
+    "insight",
 )
 MAX_NUMBER = 1e9  # weights, points, caps, bounds: large enough for any real standard, small enough to sum safely
 DISPUTE_KEYS = ("window_days",)
+INSIGHT_KEYS = ("outcome",)
 PLANNING_KEYS = (
     "lockout_waves",
     "max_visits_per_auditor",
@@ -101,6 +104,7 @@ PLANNING_KEYS = (
     "weekdays_only",
 )
 SIGNATURE_KEYS = ("required",)
+AUDITOR_KEYS = ("registered_only",)
 PROGRAM_CHECKLIST_KEYS = ("standard", "weight")
 WAVE_KEYS = ("code", "title", "start", "end")
 REGION_KEYS = ("code", "name")
@@ -261,6 +265,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         }
     if program.require_signatures:
         data["signatures"] = {"required": True}
+    if program.require_registered_auditors:  # only when set: older programs keep their content hash
+        data["auditors"] = {"registered_only": True}
     if program.kpis or program.incentives is not None:  # only when set: older programs keep their content hash
         from dealer_audit.core.kpi_codec import incentives_to_dict, kpis_to_dict
 
@@ -268,6 +274,8 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             data["kpis"] = kpis_to_dict(program.kpis)
         if program.incentives is not None:
             data["incentives"] = incentives_to_dict(program.incentives)
+    if program.insight_outcome is not None:  # only when set: older programs keep their content hash
+        data["insight"] = {"outcome": program.insight_outcome}
     return data
 
 
@@ -616,6 +624,10 @@ class Decoder:
         if root.get("signatures") is not None:
             raw = self.mapping(root["signatures"], "signatures", SIGNATURE_KEYS, "'signatures'")
             require_signatures = bool(self.boolean(raw, "required", "signatures", False))
+        registered_only = False
+        if root.get("auditors") is not None:
+            raw = self.mapping(root["auditors"], "auditors", AUDITOR_KEYS, "'auditors'")
+            registered_only = bool(self.boolean(raw, "registered_only", "auditors", False))
         scale = self.integer(root, "scale", "", 100)
         if scale not in (100, 1000):
             self.error("scale", f"scale must be 100 or 1000, got {scale}", code="enum")
@@ -635,6 +647,15 @@ class Decoder:
 
         program_kwargs["kpis"] = decode_kpis(self, root, {c.standard_id for c in checklists})
         program_kwargs["incentives"] = decode_incentives(self, root)
+        if root.get("insight") is not None:
+            raw = self.mapping(root["insight"], "insight", INSIGHT_KEYS, "'insight'")
+            outcome = self.text(raw, "outcome", "insight", required=True)
+            known = ["composite", *(k.id for k in program_kwargs["kpis"])]
+            if outcome and outcome not in known:
+                hint = did_you_mean(outcome, known) or f"outcomes: {', '.join(known)}"
+                self.error("insight.outcome", f"unknown outcome '{outcome}': composite or a KPI id", hint=hint)
+            elif outcome:
+                program_kwargs["insight_outcome"] = outcome
         program = Program(
             id=self.text(root, "id", "", required=True),
             title=self.local_text(root, "title", "", required=True),
@@ -646,6 +667,7 @@ class Decoder:
             alerts=alerts,
             planning=planning,
             require_signatures=require_signatures,
+            require_registered_auditors=registered_only,
             source=self.source,
             **program_kwargs,
         )

@@ -39,10 +39,10 @@ from scipy.optimize import linear_sum_assignment
 Array = NDArray[np.float32] | NDArray[np.float64]
 Tokenizer = Callable[[str], list[str]]
 
-DISTANCE_THRESHOLD = 0.75  # cosine distance at which average linkage stops merging (similarity 0.25)
+DISTANCE_THRESHOLD = 0.7  # cosine distance at which average linkage stops merging (similarity 0.3)
 MIN_THEME_NOTES = 3  # fewer notes than this: one-off notes, not a theme
 MAX_CLUSTERED_TEXTS = 3000  # distinct texts clustered pairwise (3000² / 2 distances ≈ 36 MB)
-LINK_SHARE = 0.2  # share of a theme's notes on one failed item for the theme to explain that item
+LINK_SHARE = 0.1  # share of a theme's notes on one failed item for the theme to explain that item
 MIN_LINK_NOTES = 2
 REMARK_SHARE = 0.5  # a theme whose notes are mostly on passed items is a remark (praise, context), not an issue
 MATCH_SIMILARITY = 0.6  # centroid cosine similarity for a theme to be "the same" in two waves

@@ -1,8 +1,9 @@
 """The auditor register from CSV or XLSX: one record per auditor id, every problem by row and column.
 
 Columns: id, name_zh, name_en, home_region, languages (zh,en — separated by commas, spaces or 、), active
-(yes/no, default yes); headers are case-insensitive. `id` is what an auditor's audits carry in their
-`auditor` field. Nothing is returned unless the whole file is clean, so an import with errors stores nothing.
+(yes/no, default yes); headers are case-insensitive. An auditor's audits carry the `id` or either name in their
+`auditor` field (matched by core/auditor_lookup.py). Nothing is returned unless the whole file is clean, so an
+import with errors stores nothing.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.errors import ConfigurationError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
@@ -166,9 +167,11 @@ def _unsigned(required: bool, reason: str, reason_zh: str) -> SigningPlan:
     return SigningPlan(None, Message(f"not signed: {reason}", f"未签名：{reason_zh}"))
 
 
-def check_export_auditor(audits: Sequence[Audit], auditor: str) -> list[Audit]:
-    """The audits of `auditor` (a bundle is one auditor's work); NotFound when none of them is theirs."""
-    own = [a for a in audits if a.auditor == auditor]
+def check_export_auditor(audits: Sequence[Audit], auditor: str, register: AuditorRegister | None = None) -> list[Audit]:
+    """The audits of `auditor` (a bundle is one auditor's work); NotFound when none of them is theirs. With the
+    laptop's register, an audit naming the auditor by id or by name is theirs (core/auditor_lookup.py)."""
+    known = register or AuditorRegister()
+    own = [a for a in audits if known.same(a.auditor, auditor)]
     if not own:
         names = ", ".join(sorted({a.auditor for a in audits}))
         raise NotFound(
@@ -247,14 +250,17 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             "ask the auditor for the bundle again",
             "请稽核员重新发送数据包",
         )
+    register = AuditorRegister(repo.list_auditors())
     signed_as = comment_fields(check.trusted_comment).get("auditor", "")
-    if signed_as != enrolled.auditor_id:
+    if register.key(signed_as) != enrolled.auditor_id:
         _refuse(
             path,
             f"signed as auditor {signed_as or '(none)'}, but key {key_id} is enrolled for {enrolled.auditor_id}",
             f"签名中的稽核员为 {signed_as or '（无）'}，但密钥 {key_id} 登记的稽核员是 {enrolled.auditor_id}",
         )
-    others = sorted({a.auditor or "(no auditor)" for a in bundle.audits} - {enrolled.auditor_id})
+    others = sorted(
+        {a.auditor or "(no auditor)" for a in bundle.audits if register.key(a.auditor) != enrolled.auditor_id}
+    )
     if others:
         _refuse(
             path,

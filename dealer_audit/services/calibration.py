@@ -12,10 +12,13 @@ from typing import Any, Protocol
 
 from dealer_audit.core.agreement import Estimate
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditor_lookup import AuditorRegister, same_auditor_spelling
+from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.calibration import Calibration, Severity, calibrate
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Wave
 from dealer_audit.errors import NotFound
+from dealer_audit.services.blas import one_blas_thread
 
 JSON_FORMAT = "dealer-audit/calibration"
 JSON_FORMAT_VERSION = 1
@@ -28,6 +31,7 @@ class CalibrationSource(Protocol):
     def list_dealers(self, region: str | None = None) -> list[Dealer]: ...
     def list_audits(self, wave: str | None = None) -> list[Audit]: ...
     def list_waves(self) -> list[Wave]: ...
+    def list_auditors(self, active_only: bool = False) -> list[Auditor]: ...
 
 
 def parse_waves(text: str | None) -> list[str]:
@@ -52,7 +56,10 @@ def load_calibration(repo: CalibrationSource, wave: str, waves: Sequence[str] = 
         known = ", ".join(w.code for w in repo.list_waves()) or "none"
         raise NotFound(f"no audits stored for wave {', '.join(missing)}; waves: {known}")
     standards = {s.key: s for s in repo.list_standards()}
-    return calibrate(standards, repo.list_dealers(), audits, wave, chosen)
+    # one auditor spelled two ways (id on some audits, name on others) is one rater, not two (core/auditor_lookup)
+    audits = same_auditor_spelling(audits, AuditorRegister(repo.list_auditors()))
+    with one_blas_thread():
+        return calibrate(standards, repo.list_dealers(), audits, wave, chosen)
 
 
 def _estimate(e: Estimate) -> dict[str, float | None]:

@@ -32,6 +32,7 @@ SHIPPED_DATA = Path(__file__).resolve().parents[1] / "data"  # package data: in 
 DEMO_WORKSPACE = "demo-workspace"
 SETTINGS_FILE = "dealer-audit.toml"
 WAVE_FOLDERS = ("2026-Q3", "2026-Q4")
+AUDITORS_FILE = "auditors.csv"  # the sample network's auditor register
 
 Progress = Callable[[str], None]
 
@@ -205,6 +206,11 @@ def run_demo(
         summary.dealers = len(dealer_list)
         return f"{len(dealer_list)} dealers"
 
+    def auditors() -> str:  # issue 16: the sample's auditor register, which its audits name by name
+        from dealer_audit.services.field_operations import import_auditors
+
+        return f"{import_auditors(state.ws.repo, samples / AUDITORS_FILE)} auditors"
+
     def signed_bundle() -> str:  # issue 16: one auditor's wave travels signed from a laptop (services/demo_signing.py)
         from dealer_audit.services.demo_signing import run_signed_bundle
 
@@ -263,7 +269,8 @@ def run_demo(
         stage("workspace", [], workspace)
         stage("standards", ["workspace"], standards)
         stage("dealers", ["standards"], dealers)
-        stage("signed bundle", ["dealers"], signed_bundle)
+        stage("auditors", ["dealers"], auditors)
+        stage("signed bundle", ["auditors"], signed_bundle)
         stage("import", ["dealers"], audits)
         stage("kpis", ["import"], lambda: import_sample_kpis(state.ws.repo, samples))  # services/kpis.py
         stage("actions and disputes", ["import"], loop)

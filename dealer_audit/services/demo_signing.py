@@ -7,9 +7,10 @@ protected by the fixed passphrase below) lives in a temporary folder removed at 
 or left behind. The bundle and the auditor's public key stay in the demo workspace's `signed-bundles/`, so
 `minisign -V -p <auditor>.pub -m manifest.json` can be tried by hand on the unpacked bundle.
 
-Deterministic choices: the auditor with the fewest audits in the wave (then by id), so the stage stays short; a
-missing register entry is added with the region of the dealers they visited most (the sample network ships no
-register of its own).
+Deterministic choices: the auditor with the fewest audits in the wave (then by name), so the stage stays short. The
+audits name the auditor as the field team types it (`黄婷`); HQ enrols the key for the registered auditor that name
+resolves to (core/auditor_lookup.py; the demo loads the sample's register first). In a workspace without a
+register entry for them one is added, its id the audits' text, with the region of the dealers they visited most.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from dealer_audit.core.answers import Audit
+from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.core.standard import LocalText
@@ -37,7 +39,8 @@ BUNDLES_FOLDER = "signed-bundles"
 
 def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str:
     """Capture → signed export on a scratch laptop → enrol and verified import at HQ; returns what happened."""
-    audits = {path: read_audit_file(path) for path in sorted(wave_folder.glob("*.json"))}
+    read = {path: read_audit_file(path) for path in sorted(wave_folder.glob("*.json"))}
+    audits = {path: a for path, a in read.items() if a.kind is not AuditKind.SELF}  # dealer staff sign nothing
     if not audits:
         raise NotFound(f"{wave_folder}: no audit files for the signed-bundle demo")
     counts = Counter(audit.auditor for audit in audits.values())
@@ -61,27 +64,27 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
             shutil.copyfile(keys.public_key, public)
         finally:
             laptop.close()
-    _register(hq, auditor, [audits[path] for path in own])
+    registered = _register(hq, auditor, [audits[path] for path in own])
     text = public.read_text(encoding="utf-8")
     key_id = key_id_of(text)
-    hq.repo.enrol_key(auditor, key_id, text, who=HQ)
+    hq.repo.enrol_key(registered, key_id, text, who=HQ)
     summary = import_paths(hq, [bundle], who=HQ)
     if summary.refused:
         raise Conflict(f"HQ refused the signed bundle: {summary.refused[0].reason}")
     return (
-        f"{exported.audits} audits of {auditor}, key {key_id}: signed on a laptop, verified and imported at HQ "
+        f"{exported.audits} audits of {registered}, key {key_id}: signed on a laptop, verified and imported at HQ "
         f"({BUNDLES_FOLDER}/{bundle.name})"
     )
 
 
-def _register(hq: Workspace, auditor: str, audits: list[Audit]) -> None:
-    """Add the auditor to HQ's register unless present (home region: where most of their dealers are)."""
-    try:
-        hq.repo.get_auditor(auditor)
-        return
-    except NotFound:
-        pass
+def _register(hq: Workspace, auditor: str, audits: list[Audit]) -> str:
+    """The register id the audits' auditor text names; added to HQ's register when nobody answers to it (home
+    region: where most of their dealers are)."""
+    found = AuditorRegister(hq.repo.list_auditors()).resolve(auditor).auditor
+    if found is not None:
+        return found.id
     regions = {dealer.code: dealer.region for dealer in hq.repo.list_dealers()}
     visited = Counter(regions[a.dealer_code] for a in audits if a.dealer_code in regions)
     home = min(visited, key=lambda code: (-visited[code], code))
     hq.repo.save_auditors([Auditor(auditor, LocalText(auditor, auditor), home)])
+    return auditor

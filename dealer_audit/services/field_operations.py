@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditor_lookup import AuditorRegister, locked_pairs
 from dealer_audit.core.coverage import Coverage, wave_coverage
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.planning import Plan, plan_wave, visit_needs
@@ -45,6 +46,14 @@ def lockout_waves(program: Program, code: str, count: int) -> list[str]:
     return codes[max(0, index - count) : index]
 
 
+def import_auditors(repo: Repository, path: Path) -> int:
+    """Store the auditor register of a CSV/XLSX file (insert or update by id); home regions must be the
+    program's; any error stores nothing (formats/auditors.py names each by row and column)."""
+    from dealer_audit.formats.auditors import read_auditors
+
+    return repo.save_auditors(read_auditors(path, repo.program_region_codes()))
+
+
 def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None, lang: str = "zh") -> PlanOutcome:
     """Solve the wave plan, store it (replacing an earlier plan of the wave) and write each auditor's files."""
     program = repo.get_program()
@@ -54,13 +63,16 @@ def plan_the_wave(repo: Repository, wave_code: str, out_dir: Path | None = None,
     standard_ids = [c.standard_id for c in program.checklists]
     earlier = lockout_waves(program, wave.code, rules.lockout_waves)
     needs = visit_needs(wave.code, dealers, standard_ids, rules.double_audit_share)
-    plan = plan_wave(wave, needs, repo.list_auditors(), repo.visited_pairs(earlier), rules)
+    register = repo.list_auditors()
+    # earlier audits name their auditor as typed (id or name): resolved to register ids before they bar anyone
+    locked = locked_pairs(repo.visited_pairs(earlier), AuditorRegister(register))
+    plan = plan_wave(wave, needs, register, locked, rules)
     repo.save_plan(wave.code, plan.visits)
     outcome = PlanOutcome(plan, earlier)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         by_code = {d.code: d for d in dealers}
-        auditors = {a.id: a for a in repo.list_auditors()}
+        auditors = {a.id: a for a in register}
         for auditor_id in sorted({v.auditor_id for v in plan.visits}):
             own = [v for v in plan.visits if v.auditor_id == auditor_id]
             stem = f"plan-{wave.code}-{safe_file_stem(auditor_id)}"
@@ -94,4 +106,5 @@ def coverage_from(
     by_code = {d.code: d for d in dealers}
     plan = [v for v in repo.list_plan(wave_code) if v.dealer_code in by_code]
     in_scope = [a for a in audits if a.dealer_code in by_code]
-    return wave_coverage(wave_code, plan, in_scope, by_code, today or date.today())
+    register = AuditorRegister(repo.list_auditors())
+    return wave_coverage(wave_code, plan, in_scope, by_code, today or date.today(), register)

@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
@@ -219,6 +220,7 @@ class _Importer:
         self.who = who
         self._standards: dict[tuple[str, str], Checklist] | None = None
         self._dealers: dict[str, Dealer] | None = None
+        self._auditors: tuple[AuditorRegister, bool] | None = None
 
     # -- lookups
 
@@ -234,8 +236,18 @@ class _Importer:
             self._dealers = {d.code: d for d in self.repo.list_dealers()}
         return self._dealers
 
+    @property
+    def auditors(self) -> tuple[AuditorRegister, bool]:
+        """The auditor register and whether a stored program requires registered auditors (the stricter program
+        wins, as for signatures): read once per import run."""
+        if self._auditors is None:
+            required = any(p.require_registered_auditors for p in self.repo.list_programs())
+            self._auditors = (AuditorRegister(self.repo.list_auditors()), required)
+        return self._auditors
+
     def check(self, audit: Audit, where: str) -> list[Problem]:
-        """Dealer and standard known, answers valid for the standard: refuse before touching the database."""
+        """Dealer and standard known, answers valid for the standard, the auditor registered (core/auditor_lookup:
+        a warning, or an error when the program requires it): refuse before touching the database."""
         dealer = self.dealers.get(audit.dealer_code)
         if dealer is None:
             raise NotFound(
@@ -252,6 +264,9 @@ class _Importer:
         from dealer_audit.core.validation import validate_audit
 
         problems: list[Problem] = list(validate_audit(standard, audit, dealer))
+        register, required = self.auditors
+        unregistered = auditor_problem(audit, register, Location(file=where), required)
+        problems += [unregistered] if unregistered is not None else []
         errors = [p for p in problems if p.is_error]
         if errors:
             raise ValidationFailed(problems, f"{where}: audit {audit.audit_id} does not fit its standard")
@@ -600,7 +615,7 @@ def export_bundle(
             waves = [w.code for w in repo.list_waves()]
             raise NotFound(f"no audits in wave {wave}" + (f"; waves: {', '.join(waves)}" if waves else ""))
     if auditor:
-        audits = check_export_auditor(audits, auditor)
+        audits = check_export_auditor(audits, auditor, AuditorRegister(repo.list_auditors()))
     signing = plan_signing(workspace, audits, Path(output), auditor, unsigned, passphrase)
     signer = signing.signer
     write_bundle(audits, workspace.evidence_dir, Path(output), sign=signer.sign if signer else None)

@@ -26,6 +26,7 @@ from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.standard import Checklist, LocalText, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
+from dealer_audit.services.blas import one_blas_thread
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.services.themes import wave_themes
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 COMPOSITE = "composite"
 OUTCOMES = (COMPOSITE,)  # built in; every KPI of the program (nps, csi…) is an outcome too (outcome_values)
+REPORT_OUTCOMES = ("nps", "csi")  # what the reports' key experience points explain, first with values in the wave
 
 
 class InsightSource(Protocol):
@@ -102,7 +104,8 @@ def drivers_for_wave(
     result, standards, _, _ = _load(repo, wave)
     _check_region(result, region)
     values = outcome_values(result, outcome, region, repo)
-    return wave_drivers(result, standards, values, outcome_name=outcome, region=region, resamples=resamples)
+    with one_blas_thread():
+        return wave_drivers(result, standards, values, outcome_name=outcome, region=region, resamples=resamples)
 
 
 def themes_for_wave(repo: InsightSource, wave: str, *, region: str | None = None) -> ThemeAnalysis:
@@ -112,17 +115,35 @@ def themes_for_wave(repo: InsightSource, wave: str, *, region: str | None = None
     return wave_themes(result, {a.audit_id: a for a in audits}, previous_audits, region)
 
 
+def report_outcome(result: WaveResult, repo: InsightSource) -> tuple[str, dict[str, float]]:
+    """The outcome the reports' key experience points (关键体验点) explain, and its values: the program's
+    `insight: {outcome: …}` when set, else NPS, else CSI — what moves satisfaction — when the wave has values
+    of it, else the composite index. A KPI with no value in the wave falls back to the composite, so a wave
+    without survey data still gets its key points."""
+    program = result.program
+    kpi_ids = {k.id for k in program.kpis}
+    chosen = program.insight_outcome
+    order = [chosen] if chosen is not None else [k for k in REPORT_OUTCOMES if k in kpi_ids]
+    for name in order:
+        if name == COMPOSITE:
+            break
+        values = outcome_values(result, name, None, repo)
+        if values:
+            return name, values
+    return COMPOSITE, composite_outcome(result)
+
+
 def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
-    """Fill `context.insight` once (drivers of the composite over the network, themes tracked against the
+    """Fill `context.insight` once (drivers of the report outcome over the network, themes tracked against the
     previous wave) so every region PDF and the HQ workbook of a run show the same figures."""
     if context.insight is not None:
         return context
     previous = context.result.previous
     previous_audits = workspace.repo.list_audits(wave=previous.wave) if previous is not None else []
-    context.insight = WaveInsight(
-        drivers=wave_drivers(context.result, context.standards),
-        themes=wave_themes(context.result, context.audits, previous_audits),
-    )
+    name, values = report_outcome(context.result, workspace.repo)
+    with one_blas_thread():
+        drivers = wave_drivers(context.result, context.standards, values, outcome_name=name)
+    context.insight = WaveInsight(drivers=drivers, themes=wave_themes(context.result, context.audits, previous_audits))
     return context
 
 
@@ -223,15 +244,19 @@ def insight_view(context: WaveContext, lang: str, region: str | None = None) -> 
     `region` and shows the top items; the HQ workbook (no region) lists every row."""
     if context.insight is None:
         return None
+    drivers = context.insight.drivers
+    kpi = next((k for k in context.result.program.kpis if k.id == drivers.outcome), None)
+    name = kpi.name if kpi is not None else None
     if region is None:
         return build_insight_view(
-            context.insight.drivers,
+            drivers,
             context.insight.themes,
             context.standards,
             lang=lang,
             items_shown=None,
             unknown_shown=None,
+            outcome_name=name,
         )
     return build_insight_view(
-        context.insight.drivers, context.insight.themes, context.standards, lang=lang, region=region
+        drivers, context.insight.themes, context.standards, lang=lang, region=region, outcome_name=name
     )

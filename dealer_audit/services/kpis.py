@@ -163,6 +163,8 @@ def incentives_to_dict(card: Scorecard, region: str | None = None) -> dict[str, 
                 "borderline": o.borderline,
                 "thresholds": {code: _on_scale(t, scale) for code, t in o.thresholds.items()},
                 "streak": {"count": row.streak.count, "status": row.streak.status.value} if row.streak else None,
+                "penalty": _payout(row.penalty) if row.penalty else None,
+                "net_payout": _payout(row.net_payout) if row.penalty and row.net_payout else None,
                 "history": [_on_scale(h, scale) for h in row.history],
             }
         )

@@ -3,7 +3,10 @@ stands still.
 
 Scoring a 3,000-dealer wave takes seconds; a page must take milliseconds. So a `LookService` keeps, per wave, the
 `WaveContext` that `prepare_wave` builds (the very object the PDF and workbook renderers use) and the report models
-built from it (`WaveOverview`, `RegionReport`, `DealerReport`, per language). Before answering it asks the database
+built from it (`WaveOverview`, `RegionReport`, `DealerReport`, per language). The region page also shows the
+wave's key experience points and note themes (services/insight.py): they cost seconds, so they are computed on the
+first region page of a wave (not when the wave is scored: the network page and dealer pages do not need them) and
+kept on the wave's context like the scores. Before answering it asks the database
 for `Repository.data_fingerprint()` — one small query — and drops what it keeps when what the reports show changed
 (a finalised audit imported, corrected or deleted, a draft finalised, dealers or standards loaded), whether the
 change came through this server or a CLI command on the same database. Drafts being captured do not count: no report
@@ -23,6 +26,7 @@ from pathlib import Path
 from dealer_audit.core.overview import WaveOverview, build_wave_overview
 from dealer_audit.core.report_model import DealerReport, RegionReport
 from dealer_audit.errors import ConfigurationError, NotFound
+from dealer_audit.services.insight import ensure_insight
 from dealer_audit.services.reporting import WaveContext, dealer_report, prepare_wave, region_report
 from dealer_audit.storage.workspace import Workspace
 
@@ -38,6 +42,7 @@ class _WaveEntry:
     overviews: dict[str, WaveOverview] = field(default_factory=dict)
     regions: dict[tuple[str, str], RegionReport] = field(default_factory=dict)
     dealers: OrderedDict[tuple[str, str], DealerReport] = field(default_factory=OrderedDict)
+    insight_lock: threading.Lock = field(default_factory=threading.Lock)  # one computation of a wave's insight
 
 
 class LookService:
@@ -51,6 +56,7 @@ class LookService:
         self._wave_codes: list[str] | None = None
         self._evidence: dict[str, Path] = {}
         self.loads = 0  # waves scored since start (tests and the benchmark read it)
+        self.insights = 0  # waves whose insight was computed since start (tests read it)
 
     # ---- freshness ---------------------------------------------------------------------------------------------
 
@@ -108,6 +114,12 @@ class LookService:
     def context(self, wave: str) -> WaveContext:
         return self._entry(wave).context
 
+    def insight_context(self, wave: str) -> WaveContext:
+        """The wave's context with its insight computed (region PDF, HQ workbook, region page): once per wave."""
+        entry = self._entry(wave)
+        self._with_insight(entry)
+        return entry.context
+
     def overview(self, wave: str, lang: str) -> WaveOverview:
         entry = self._entry(wave)
         with self._lock:
@@ -115,8 +127,18 @@ class LookService:
                 entry.overviews[lang] = build_wave_overview(entry.context.result, lang=lang)
             return entry.overviews[lang]
 
+    def _with_insight(self, entry: _WaveEntry) -> None:
+        """Compute the wave's drivers and themes once. Under the entry's own lock, not the service's: the seconds
+        it takes hold up only other region pages of this wave, never the network or dealer pages."""
+        with entry.insight_lock:
+            if entry.context.insight is None:
+                ensure_insight(self.workspace, entry.context)
+                self.insights += 1
+
     def region(self, wave: str, region_code: str, lang: str) -> RegionReport:
+        """The region report with the wave's insight (key experience points, themes), as the region PDF has it."""
         entry = self._entry(wave)
+        self._with_insight(entry)
         with self._lock:
             key = (region_code, lang)
             if key not in entry.regions:
@@ -147,7 +169,9 @@ class LookService:
 
     def warm(self) -> threading.Thread:
         """Score the newest wave in a background thread now, so the first person to open it does not wait for it
-        (seconds on a 3,000-dealer network). A failure is logged; the page then shows it when opened."""
+        (seconds on a 3,000-dealer network). A failure is logged; the page then shows it when opened. The insight
+        is left to the first region page: computing it here would load every server start (and every test server)
+        with seconds of work few sessions need."""
 
         def run() -> None:
             try:

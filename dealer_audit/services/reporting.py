@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import StandardKey, WaveResult, score_wave
 from dealer_audit.core.answers import Audit
+from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.batches import chunks
 from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
@@ -83,6 +84,7 @@ class WaveContext:
     coverage: Coverage | None = None  # the wave's plan against its audits on the `generated` day (HQ workbook)
     scorecard: Scorecard | None = None  # measured KPIs and incentive tiers (services/kpis.py)
     seal_key: bytes | None = None  # the workspace's form key: seals the dealer workbook's Actions sheet
+    auditors: tuple[Auditor, ...] = ()  # the auditor register: calibration counts one auditor spelled two ways once
 
     @property
     def wave(self) -> str:
@@ -180,6 +182,7 @@ def prepare_wave(
         coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
         scorecard=scorecard_of(repo, result, history),
         seal_key=_seal_key(workspace),
+        auditors=tuple(repo.list_auditors()),
     )
     return ensure_insight(workspace, context) if insight else context
 
@@ -389,18 +392,21 @@ def write_network_workbook(
     this wave's. Its Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the
     wave's scores. `progress` hears the phase as it starts (the report model, then each sheet), for a long write's
     status line."""
+    from dealer_audit.core.auditor_lookup import AuditorRegister, same_auditor_spelling
     from dealer_audit.core.calibration import calibrate
     from dealer_audit.render.xlsx.network import write_network_workbook as write
+    from dealer_audit.services.blas import one_blas_thread
 
     say = progress or (lambda _phase: None)
     say("calibration")
-    calibration = calibrate(
-        ctx.standards,
-        [d.dealer for d in ctx.result.dealers],
-        ctx.audits.values(),
-        ctx.wave,
-        scores={s.audit_id: s for s in ctx.result.audit_scores},
-    )
+    with one_blas_thread():
+        calibration = calibrate(
+            ctx.standards,
+            [d.dealer for d in ctx.result.dealers],
+            same_auditor_spelling(list(ctx.audits.values()), AuditorRegister(ctx.auditors)),
+            ctx.wave,
+            scores={s.audit_id: s for s in ctx.result.audit_scores},
+        )
     say("report model")
     return write(network_report(ctx, lang, others), target, progress=say, calibration=calibration, lang=lang)
 
@@ -495,8 +501,8 @@ def _run_chunks(
                 progress(done, total)
         return outcome
     # The scored wave is millions of objects shared with forked workers copy-on-write; freezing them keeps the
-    # workers' garbage collector from touching (and so copying) those pages.
-    gc.collect()
+    # workers' garbage collector from touching (and so copying) those pages. No gc.collect() first: on a scored
+    # wave it costs seconds, and the gc module's own advice for fork is freeze without collecting.
     gc.freeze()
     try:
         with ProcessPoolExecutor(
@@ -538,6 +544,11 @@ def render_dealer_pdfs(
     codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=codes)
     started = time.perf_counter()
+    if (jobs or default_jobs()) > 1 and len(codes) > CHUNK:  # render caches filled once, before the workers fork
+        from dealer_audit.render.pdf.warm import warm_dealer_pdfs
+
+        reports = (dealer_report(ctx, code, lang) for code in codes)
+        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
     outcome = _run_chunks(ctx, _dealer_tasks(codes, out_dir, lang, xlsx), jobs or default_jobs(), progress, len(codes))
     outcome.seconds = time.perf_counter() - started
     return outcome

@@ -46,6 +46,7 @@ from dealer_audit.core.standard import (
     Wave,
 )
 from dealer_audit.core.validation import applicable_items
+from dealer_audit.services.sample_notes import NotePool, notes_for
 
 CHINA_TZ = timezone(timedelta(hours=8))
 DEALER_COLUMNS = (
@@ -153,35 +154,14 @@ AUDITORS = (  # the field team; the sample network's calibration session has eac
 )
 _ENGLISH_AUDITORS = {"Emma Clarke", "Lukas Meyer"}
 
-# Notes an auditor writes when an item fails (zh, en); picked by the auditor's language.
-_FAIL_NOTES_ZH = [
-    "现场未执行，服务顾问称今天人手不足。",
-    "顾问解释系统故障，未能操作。",
-    "多次提醒后仍未做到。",
-    "仅部分完成，客户需主动询问。",
-    "与厂家标准不符，已拍照留证。",
-    "门店经理表示下月整改。",
-    "等待时间过长，客户有抱怨。",
-    "看板未更新，显示的是昨天的信息。",
-]
-_FAIL_NOTES_EN = [
-    "Not done; the advisor said they were short-staffed today.",
-    "Advisor blamed a system outage.",
-    "Only done after the customer asked twice.",
-    "Partly done; the customer had to ask.",
-    "Does not meet the OEM standard; photo taken.",
-    "Store manager promised a fix next month.",
-    "Long wait, customer complained at the desk.",
-    "Status board not updated since yesterday.",
-]
-_PARTIAL_NOTES_ZH = ["基本做到，但不够到位。", "做了，但比标准要求慢。", "只说明了一部分内容。"]
-_PARTIAL_NOTES_EN = [
-    "Mostly done, but not to standard.",
-    "Done, but slower than the standard asks.",
-    "Only partly explained.",
-]
-_REMARKS_ZH = ["整体接待流程顺畅。", "周末客流大，排队明显。", "休息区整洁，饮品充足。", "顾问专业，讲解清楚。"]
-_REMARKS_EN = ["Smooth reception overall.", "Busy weekend, visible queue.", "Clean lounge, drinks on offer."]
+# A failed item's note names that item's failure (services/sample_notes.py). One draw over a fixed number of
+# slots per note, whatever the pool's size, so editing the phrases never changes the answers drawn after a note.
+_FAIL_NOTE_SLOTS = 8
+_PARTIAL_NOTE_SLOTS = 3  # partly met (scored half or more)
+# Remarks on passed items: context and overall impressions, none about one item's topic (a remark on the lounge
+# would pull lounge complaints into a "remark" theme)
+_REMARKS_ZH = ["整体接待流程顺畅。", "周末客流大，排队明显。", "本次到店体验总体满意。", "工作日上午到店，客户不多。"]
+_REMARKS_EN = ["Smooth reception overall.", "Busy weekend, visible queue.", "Satisfied with the visit overall."]
 
 # Evidence photos: (file name, caption zh, caption en, background colour, accent colour)
 _PHOTOS = [
@@ -365,6 +345,7 @@ class _ItemPlan:
     skippable: bool  # optional, not bonus, not a photo: auditors leave a third of these blank
     scored: bool
     evidence_rules: bool
+    notes: NotePool  # what an auditor writes when the item fails
 
 
 @dataclass(frozen=True)
@@ -384,7 +365,8 @@ class _StandardPlan:
             condition = parse_condition(item.condition) if item.condition else None
             skippable = not item.required and not item.bonus and item.type is not AnswerType.PHOTO
             rules = item.evidence.is_required_somewhere
-            plans.append(_ItemPlan(item, condition, difficulty, skippable, item.is_scored, rules))
+            notes = notes_for(standard.id, item)
+            plans.append(_ItemPlan(item, condition, difficulty, skippable, item.is_scored, rules, notes))
         photo_items = tuple(
             p.item.id
             for p in plans
@@ -545,8 +527,8 @@ def _answer(
     rule = item.evidence
     note = ""
     if failed and (_needed(rule.note, failed) or rng.random() < 0.35):
-        notes = (_PARTIAL_NOTES_EN if english else _PARTIAL_NOTES_ZH) if (fraction or 0) >= 0.5 else None
-        note = rng.choice(notes or (_FAIL_NOTES_EN if english else _FAIL_NOTES_ZH))
+        slots = _PARTIAL_NOTE_SLOTS if (fraction or 0) >= 0.5 else _FAIL_NOTE_SLOTS
+        note = item_plan.notes.pick(rng.randrange(slots), english)
     elif _needed(rule.note, failed) or (not failed and rng.random() < 0.02):
         note = _remark(rng, english)
     evidence: tuple[EvidenceRef, ...] = ()
@@ -847,7 +829,7 @@ def self_assessment_of(
         new = now - layout
         if layout - now or any(items[i].type is not AnswerType.YES_NO for i in new):
             continue
-        answers = {**claimed, **{i: claim(Answer(i)) for i in new}}
+        answers = {**claimed, **{i.id: claim(Answer(i.id)) for i in standard.items() if i.id in new}}  # form order
         layout = now
     start = (visit.visit_start or datetime(2026, 1, 1, tzinfo=CHINA_TZ)) - before
     return replace(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from dealer_audit.core.standard import LocalText
 from dealer_audit.web.i18n_follow_up import FOLLOW_UP_WORDS
+from dealer_audit.web.i18n_look_extra import LOOK_EXTRA_WORDS
 
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "dealer_audit_lang"
@@ -277,6 +278,7 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 WORDS.update(FOLLOW_UP_WORDS)
+WORDS.update(LOOK_EXTRA_WORDS)
 
 
 def words_under(prefix: str, lang: str) -> dict[str, str]:

@@ -14,8 +14,12 @@ from dealer_audit.core.incentives import (
     Tier,
     assign_tiers,
     consecutive_status,
+    evaluate_incentives,
+    net_payout,
     top_count,
 )
+from dealer_audit.core.kpi_report import incentive_lines
+from dealer_audit.core.kpis import DealerKpis, KpiWave, Reweighted
 from dealer_audit.core.standard import LocalText
 from dealer_audit.core.stats import Interval
 
@@ -146,3 +150,54 @@ RULE = ConsecutiveRule(below=65, warning_after=2, penalty_after=3)
 def test_consecutive_waves(history, count, status):
     streak = consecutive_status(RULE, history)
     assert (streak.count, streak.status) == (count, status)
+
+
+# ---- the penalty payout (worked by hand in docs/kpis-and-incentives.md) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier", "penalty", "net"),
+    [
+        (None, None, None),
+        (Payout(percent=1.0), None, Payout(percent=1.0)),
+        (None, Payout(percent=-0.5), Payout(percent=-0.5)),  # no tier: the penalty alone
+        (Payout(percent=1.0), Payout(percent=-0.5), Payout(percent=0.5)),  # 1.0 % − 0.5 % = 0.5 %
+        (Payout(amount=20000), Payout(amount=-5000), Payout(amount=15000)),  # 20,000 − 5,000
+        (Payout(amount=20000), Payout(percent=-0.5), None),  # an amount and a percentage do not add up
+    ],
+)
+def test_net_payout_adds_a_penalty_of_the_same_kind(tier, penalty, net):
+    assert net_payout(tier, penalty) == net
+
+
+def _wave(code: str, composites: dict[str, float]) -> KpiWave:
+    dealers = tuple(
+        DealerKpis(dealer, "east", (), Reweighted(None, 0.0), score, score, None, 3)
+        for dealer, score in composites.items()
+    )
+    return KpiWave(code, (), dealers, scale=1000)
+
+
+def test_a_dealer_in_penalty_status_shows_the_penalty_and_its_net_payout():
+    """Below 80 for three waves in a row → penalty −0.5 %. D1 (60, 60, 60) reaches no tier: net −0.5 %. D2 (78 × 3)
+    is still silver at 1.0 %: net 0.5 %. D3 (70 × 3) is bronze, paid 20,000: no net (amount + percent). D4 (78, 78,
+    90) cured, D5 (90, 60, 60) warned: no penalty."""
+    rules = IncentiveRules((GOLD, SILVER, BRONZE), consecutive=ConsecutiveRule(80, 2, 3, penalty=Payout(percent=-0.5)))
+    history = {"D1": (60, 60, 60), "D2": (78, 78, 78), "D3": (70, 70, 70), "D4": (78, 78, 90), "D5": (90, 60, 60)}
+    waves = [_wave(f"W{i}", {d: h[i] for d, h in history.items()}) for i in range(3)]
+    card = evaluate_incentives(rules, waves[-1], waves[:-1])
+    rows = {r.dealer_code: r for r in card.incentives}
+    assert {d for d, r in rows.items() if r.penalty is not None} == {"D1", "D2", "D3"}
+    assert rows["D1"].net_payout == Payout(percent=-0.5)
+    assert rows["D2"].outcome.tier == SILVER and rows["D2"].net_payout == Payout(percent=0.5)
+    assert rows["D3"].outcome.tier == BRONZE and rows["D3"].net_payout is None
+    assert rows["D4"].streak.status is StreakStatus.CURED and rows["D4"].penalty is None
+    assert rows["D5"].streak.status is StreakStatus.WARNING and rows["D5"].penalty is None
+
+    lines = {line.dealer: line for line in incentive_lines(card, "en")}
+    assert (lines["D1"].streak, lines["D1"].penalty, lines["D1"].net_payout) == ("penalty (3)", "-0.5 %", "-0.5 %")
+    assert (lines["D2"].payout, lines["D2"].penalty, lines["D2"].net_payout) == ("1 %", "-0.5 %", "0.5 %")
+    assert (lines["D3"].payout, lines["D3"].net_payout) == ("20,000", "—")
+    assert lines["D4"].penalty == lines["D5"].penalty == lines["D5"].net_payout == ""
+    chinese = {line.dealer: line for line in incentive_lines(card, "zh")}
+    assert (chinese["D1"].streak, chinese["D1"].penalty) == ("处罚 (3)", "-0.5 %")

@@ -226,7 +226,8 @@ def test_real_network_reports_render_in_both_languages(network: ScoredNetwork) -
 
 
 def test_heat_tenths_average_each_tenth_of_the_ranking() -> None:
-    from dealer_audit.core.report_model import Figure, HeatRow, _heat_tenths
+    from dealer_audit.core.report_model import Figure, HeatRow
+    from dealer_audit.core.report_model.region import _heat_tenths
 
     rows = [HeatRow(f"D{k:03}", "", (Figure.of(100.0 - k), Figure.of(None if k % 2 else 50.0))) for k in range(25)]
     tenths = _heat_tenths(rows, "en")

@@ -251,3 +251,32 @@ def test_libreoffice_recalculation_of_a_real_scored_wave(tmp_path: Path, network
     assert any(a.knockouts for d in report.dealers for a in d.audits)
     path = write_network_workbook(report, tmp_path / "hq.xlsx")
     assert_recalculation_matches(report, recalculated(path, tmp_path))
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "=SUM('Answers (2)'!H12:H70)",
+        '=IFERROR(MIN(100,MAX(0,(0.25*N(J5))/(0.25*((J5)<>"")))),"")',
+        "=XLOOKUP(A1,B1:B3,C1:C3)",  # a newer function: prefixed with _xlfn.
+        "=T.DIST.2T(1,2)",  # a newer function with a digit in its name
+        "{=SORT(A1:A9)}",
+        "=_xlfn.STDEV.S(A1:A2)",
+        "=SINGLE(A1)",
+    ],
+)
+def test_formulas_are_prepared_as_xlsxwriter_prepares_them(formula: str) -> None:
+    """The report worksheets prepare a formula once per shape (numbers aside): always what xlsxwriter writes,
+    for a formula of the workbook's kind, for one with a newer Excel function, and after a formula of the same
+    shape was prepared (the cached answer)."""
+    import io
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from dealer_audit.render.xlsx.common import ReportWorkbook
+
+    for future in (False, True):
+        book = ReportWorkbook(io.BytesIO(), {"use_future_functions": future})
+        sheet = book.add_worksheet("x")
+        for text in (formula, formula.replace("1", "7")):  # the second one has the first one's shape
+            assert sheet._prepare_formula(text) == Worksheet._prepare_formula(sheet, text)

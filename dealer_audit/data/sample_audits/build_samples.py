@@ -24,7 +24,7 @@ from pathlib import Path
 from dealer_audit.core.aggregate import DealerResult, score_wave
 from dealer_audit.core.answers import Answer, Audit, AuditKind, EvidenceRef
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.scoring import format_score
+from dealer_audit.core.scoring import format_score, item_fraction
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.dealers import read_dealers
@@ -191,6 +191,44 @@ class SelfAssessmentStory:
 SELF_ASSESSMENT = SelfAssessmentStory()
 
 
+@dataclass(frozen=True)
+class UnknownIssue:
+    """Something auditors keep seeing at a dealer that no item of either standard asks about (未知体验, the themes'
+    "unknown issues", docs/insight.md). The auditor writes it on a failed answer nearby (a failed greeting, a dirty
+    reception): `notes_per_visit` failed answers of `sections` per visit, each on an item the issue has not used
+    yet, so no single item explains the theme."""
+
+    title_en: str
+    dealers: tuple[tuple[int, str], ...]  # (wave index, dealer code)
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    standard: str = "svc-mystery-shop"
+    sections: tuple[str, ...] = ("arrival", "reception", "waiting")
+    notes_per_visit: int = 2
+
+
+UNKNOWN_ISSUES = (
+    UnknownIssue(
+        "staff smoking at the entrance",
+        ((0, "XA001"), (1, "XA001"), (1, "UR001")),
+        ("两名员工在店门口抽烟，烟味飘进接待区。", "穿工装的员工在大门口吸烟。"),
+        (
+            "Two staff smoking at the entrance; the smoke drifts into reception.",
+            "Staff in uniform smoking by the door.",
+        ),
+    ),
+    UnknownIssue(
+        "broken entrance steps",
+        ((1, "CQ001"), (1, "CD001")),
+        ("入口台阶的瓷砖碎了，差点绊倒。", "大门口的台阶裂开了，也没有提醒标志。"),
+        (
+            "Broken tiles on the entrance steps; nearly tripped.",
+            "The entrance steps are cracked and nobody put up a sign.",
+        ),
+    ),
+)
+
+
 def photo_ref(photo: Photo, folder: Path) -> EvidenceRef:
     """Write the photo next to the audits of its wave and return the reference an audit carries."""
     data = render_photo(photo.caption_zh, photo.caption_en, photo.background, photo.accent, rows=photo.rows, fmt="JPEG")
@@ -237,6 +275,8 @@ def build(out_dir: Path = HERE) -> None:
     )
     added = add_shared_evidence(out_dir, standards, set(stories), CALIBRATION)
     added += add_self_assessments(out_dir, standards, by_code, SELF_ASSESSMENT)
+    for issue in UNKNOWN_ISSUES:
+        add_unknown_issue(out_dir, standards, issue)
     figures = story_figures(standards, program, dealers, out_dir, stories)
     total = result.audit_count + added
     write_readme(out_dir, total, len(dealers), stories, by_code, standards, figures)
@@ -305,6 +345,38 @@ def add_self_assessments(
     own = self_assessment_of(visit, standard, dealers[story.dealer], story.filled_by, random.Random(SEED + 17))
     write_audit(own, folder / f"{story.dealer}_{story.standard}_self.json")
     return 1
+
+
+def add_unknown_issue(out_dir: Path, standards: list[Checklist], issue: UnknownIssue) -> int:
+    """Write the issue's notes on failed answers of its dealers' visits (notes only: no answer, score or draw of
+    the generator changes); returns how many notes were written."""
+    standard = next(s for s in standards if s.id == issue.standard)
+    where = {item.id for section in standard.sections if section.id in issue.sections for item in section.items}
+    used: set[str] = set()
+    written = 0
+    for wave_index, code in issue.dealers:
+        for path in sorted((out_dir / WAVES[wave_index]).glob(f"{code}_{issue.standard}_*.json")):
+            audit = read_audit_file(path)
+            if audit.kind not in (AuditKind.VISIT, AuditKind.DOUBLE):
+                continue
+            english = audit.auditor.isascii()  # the English-writing auditors have Latin names
+            answers = dict(audit.answers)
+            chosen = 0
+            for item in standard.items():
+                answer = answers.get(item.id)
+                if chosen == issue.notes_per_visit or item.id not in where or item.id in used or answer is None:
+                    continue
+                fraction = None if answer.na or answer.value is None else item_fraction(item, answer.value)
+                if fraction is None or fraction >= 1.0:
+                    continue
+                phrases = issue.en if english else issue.zh
+                answers[item.id] = replace(answer, note=phrases[written % len(phrases)])
+                used.add(item.id)
+                chosen += 1
+                written += 1
+            if chosen:
+                write_audit(replace(audit, answers=answers, source=""), path)
+    return written
 
 
 def _other(first: str, lenient: str, rng: random.Random) -> str:
@@ -396,7 +468,8 @@ def write_readme(
             'were double-audited: the first auditor\'s file is marked `"kind": "double"` and a second auditor\'s '
             "audit of the same visit sits next to it as the dealer's next visit number. Both count in the dealer's "
             f"scores. In {WAVES[story.scenario_wave]} every auditor also scored the recorded scenario "
-            f"`{story.scenario}` (recorded at {story.scenario_dealer}; files `{story.scenario}_{story.standard}_<n>.json`, "
+            f"`{story.scenario}` (recorded at {story.scenario_dealer}; files "
+            f"`{story.scenario}_{story.standard}_<n>.json`, "
             '`"kind": "calibration"`), which never counts in any dealer\'s scores.',
             110,
         ),
@@ -406,7 +479,8 @@ def write_readme(
             f'{", ".join(story.lenient_items)} "yes" whatever happened; item {story.ambiguous} ("service reception '
             'signage is clearly visible from the entrance") is a coin toss for every auditor. '
             f"`dealer-audit calibration --wave {WAVES[-1]} --waves {','.join(WAVES)}` finds both: {story.ambiguous} as "
-            f"ambiguous wording, {', '.join(story.lenient_items)} driven by {story.lenient}, and {story.lenient} outside "
+            f"ambiguous wording, {', '.join(story.lenient_items)} driven by {story.lenient}, "
+            f"and {story.lenient} outside "
             "tolerance with a positive drift (docs/calibration.md).",
             110,
             break_on_hyphens=False,
@@ -424,6 +498,15 @@ def write_readme(
             110,
             break_on_hyphens=False,
         ),
+        "",
+        "## The auditor register",
+        "",
+        "`auditors.csv` is the field team's register (id, zh and en name, home region: three per region). The audits",
+        "name their auditor as the team types it (`王芳`, `Emma Clarke`), never by id; the register resolves each name to",
+        "its auditor (`wang.fang`, `emma.clarke`; docs/field-operations.md), so the sample imports without auditor",
+        "warnings and the 2026-Q4 plan keeps every auditor away from the dealers they audited in 2026-Q3. The",
+        "self-assessment's `auditor` is the dealer's own staff member and is not in the register. The file is written",
+        "by hand: keep it in step with `AUDITORS` in `dealer_audit/services/sample_network.py`.",
         "",
         "## Evidence photos",
         "",

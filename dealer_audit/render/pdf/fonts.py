@@ -36,7 +36,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFError, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFError,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
 
 from dealer_audit.errors import ConfigurationError
 from dealer_audit.render.pdf.text import base_direction, clean_text, register_fallback, visual_order
@@ -237,9 +245,78 @@ class CachedSubsetFace(TTFontFace):
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
 
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object whose bytes are known already: a font subset's widths array, the same in every document."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        return self.data
+
+
+class CachedSubsetFont(TTFont):
+    """A TrueType font that reuses, besides the subset programs (`CachedSubsetFace`), each subset's widths array
+    and ToUnicode map from earlier documents of this process.
+
+    Why: for every subset of every document reportlab looks up 256 glyph widths, formats them as a PDF array
+    and builds and deflates the subset's ToUnicode CMap — the same bytes for the subsets a batch's reports share
+    (see `seed_font`), ~5% of a dealer report's rendering. `addObjects` is reportlab's, with those parts cached.
+    """
+
+    _objects_cache: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, bytes, bytes]]
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        cache = self._objects_cache
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_font_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            key = (base_font_name, tuple(subset))
+            hit = cache.get(key)
+            if hit is None:
+                widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset))).format(doc)
+                cmap = makeToUnicodeCMap(base_font_name, subset)
+                cmap_raw = cmap.encode("utf8") if isinstance(cmap, str) else cmap
+                hit = (widths, cmap_raw, zlib.compress(cmap_raw))
+                cache[key] = hit
+                if len(cache) > SUBSET_CACHE_SIZE:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(key)
+            widths, cmap_raw, cmap_deflated = hit
+
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_font_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = _Formatted(widths)
+            cmap_stream = pdfdoc.PDFStream()
+            if doc.compression:
+                # already deflated: a stream whose dictionary names its filter is written as it is
+                cmap_stream.content = cmap_deflated
+                cmap_stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            else:
+                cmap_stream.content = cmap_raw
+            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            font_dict = doc.idToObject["BasicFonts"].dict
+            font_dict[internal_name] = pdf_font
+        del self.state[doc]
+
+
 def _load(spec: FontSpec, name: str) -> TTFont:
     font = TTFont(name, str(spec.path), subfontIndex=spec.index)
-    font.face.__class__ = CachedSubsetFace  # same data, one method more clever (see the class)
+    font.__class__ = CachedSubsetFont  # same data, methods more clever (see the classes)
+    font._objects_cache = OrderedDict()
+    font.face.__class__ = CachedSubsetFace
     font.face._subset_cache = OrderedDict()
     return font
 

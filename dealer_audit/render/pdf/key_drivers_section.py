@@ -57,7 +57,7 @@ def key_drivers_section(view: InsightView | None, st: Styles, width: float) -> l
         extra.append(("TEXTCOLOR", (7, k), (7, k), PASS_TEXT if r.correlation >= 0 else FAIL_TEXT))
     story: list[Flowable] = [
         CondPageBreak(60 * mm),
-        Paragraph(st.fonts.markup(t("key_points")), st.h2),
+        Paragraph(st.fonts.markup(view.drivers_heading), st.h2),
         Paragraph(st.fonts.markup(view.drivers_intro), st.muted),
         Spacer(1, 3),
     ]

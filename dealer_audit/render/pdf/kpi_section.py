@@ -86,6 +86,9 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
     if line.streak:
         colour = STREAK_COLOURS.get(line.streak_status, colors.black)
         rows.append([_t(p.t("streak"), st, 8.5), _t(line.streak, st, 8.5, colour)])
+    if line.penalty:
+        penalty = f"{line.penalty}   ({p.t('net_payout')}: {line.net_payout})"
+        rows.append([_t(p.t("penalty"), st, 8.5), _t(penalty, st, 8.5, FAIL_TEXT)])
     alarm = line.streak_status in ("warning", "penalty")
     box = _box(rows, [label_width, width - label_width], ALERT_FILL if alarm else NAVY_LIGHT,
                ALERT_LINE if alarm else NAVY)  # fmt: skip

@@ -21,6 +21,7 @@ from dealer_audit.render.pdf.charts import band_distribution
 from dealer_audit.render.pdf.key_drivers_section import key_drivers_section
 from dealer_audit.render.pdf.kpi_section import region_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
+from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, make_row
 from dealer_audit.render.pdf.self_assessment_section import region_over_claims
 from dealer_audit.render.pdf.styles import (
     FAIL_TEXT,
@@ -49,6 +50,12 @@ def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | Text
     if st.fonts.fallback is not None and not st.fonts.chars.issuperset(cleaned):
         return TextBlock(cleaned, st.fonts.regular, size)
     return "\n".join(wrap_text(cleaned, st.fonts.regular, size, width - 6))
+
+
+def _wrapped(text: str, st: Styles, width: float, size: float = 7.5) -> list[str]:
+    """A RowTable cell's lines: as `_lines` wraps a Table cell (characters of the fallback font included: the
+    RowTable draws them in their font)."""
+    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X) if text else [""]
 
 
 def _table_style(st: Styles, extra: list[TableCommand] | None = None, size: float = 7.5) -> TableStyle:
@@ -124,56 +131,53 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     widths = [14, 16, 18, 0, 20, 21, 26, 17, 20, 26, 13, 17, 12]
     widths = [w * mm for w in widths]
     widths[3] = width - sum(widths)
-    rows: list[list[TableCell]] = [[_lines(h, st, w, 7.5) for h, w in zip(head, widths, strict=True)]]
-    extra: list[TableCommand] = []
+    # drawn as a RowTable (one text object per page, no per-cell style lookups): at 750 dealers this table is
+    # most of the report, and it looks as the platypus Table with _table_style did (same paddings, leading,
+    # rules, row shading, alignment)
+    aligns = ["left"] * len(head)
+    for j in (5, 6, 7, 9, 10, 11):
+        aligns[j] = "right"
+    for j in (0, 1, 12):
+        aligns[j] = "center"
+    lead = 7.5 * 1.25
+    header = make_row(
+        [
+            Cell(_wrapped(h, st, w), colors.white, align=a, leading=lead)
+            for h, w, a in zip(head, widths, aligns, strict=True)
+        ]
+    )
+    rows: list[Row] = []
     for i, row in enumerate(r.league, start=1):
         change = f" {row.change.short}" if row.change and row.delta.value is not None else ""
-        rows.append(
-            [
-                "–" if row.rank_region is None else str(row.rank_region),
-                row.rank_range_region or "–",
-                row.dealer_code,
-                _lines(row.dealer_name, st, widths[3]),
-                _lines(row.city, st, widths[4]),
-                row.index.text,
-                row.interval.text if row.interval else "–",
-                row.shrunk.text,
-                _lines(row.band.label, st, widths[8]),
-                row.delta.text + change,
-                str(row.n_visits),
-                "–" if row.rank_network is None else str(row.rank_network),
-                "●" if row.alert else "",
-            ]
-        )
-        if row.band.code:
-            extra.append(("BACKGROUND", (8, i), (8, i), band_color(row.band.color)))
-            extra.append(("TEXTCOLOR", (8, i), (8, i), colors.white))
         significant = row.change is None or row.change.significant
+        delta_colour = GREY_TEXT
         if row.delta.value is not None and row.delta.value < 0 and significant:
-            extra.append(("TEXTCOLOR", (9, i), (9, i), FAIL_TEXT))
+            delta_colour = FAIL_TEXT
         elif row.delta.value is not None and row.delta.value > 0 and significant:
-            extra.append(("TEXTCOLOR", (9, i), (9, i), PASS_TEXT))
-        else:
-            extra.append(("TEXTCOLOR", (9, i), (9, i), GREY_TEXT))
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        _table_style(
-            st,
-            [
-                ("ROWBACKGROUNDS", (0, 1), (7, -1), [colors.white, GREY_FILL]),
-                ("ROWBACKGROUNDS", (9, 1), (-1, -1), [colors.white, GREY_FILL]),
-                ("ALIGN", (5, 0), (7, -1), "RIGHT"),
-                ("ALIGN", (9, 0), (11, -1), "RIGHT"),
-                ("ALIGN", (0, 0), (1, -1), "CENTER"),
-                ("ALIGN", (12, 0), (12, -1), "CENTER"),
-                ("TEXTCOLOR", (12, 1), (12, -1), PARTIAL_TEXT),
-                ("TEXTCOLOR", (1, 1), (1, -1), GREY_TEXT),
-                ("TEXTCOLOR", (6, 1), (6, -1), GREY_TEXT),
-                ("FONTSIZE", (5, 1), (5, -1), 8.5),
-                *extra,
-            ],
-        )
-    )
+            delta_colour = PASS_TEXT
+        banded = bool(row.band.code)
+        texts: list[tuple[list[str], colors.Color]] = [
+            (["–" if row.rank_region is None else str(row.rank_region)], colors.black),
+            ([row.rank_range_region or "–"], GREY_TEXT),
+            ([row.dealer_code], colors.black),
+            (_wrapped(row.dealer_name, st, widths[3]), colors.black),
+            (_wrapped(row.city, st, widths[4]), colors.black),
+            ([row.index.text], colors.black),
+            ([row.interval.text if row.interval else "–"], GREY_TEXT),
+            ([row.shrunk.text], colors.black),
+            (_wrapped(row.band.label, st, widths[8]), colors.white if banded else colors.black),
+            ([row.delta.text + change], delta_colour),
+            ([str(row.n_visits)], colors.black),
+            (["–" if row.rank_network is None else str(row.rank_network)], colors.black),
+            (["●" if row.alert else ""], PARTIAL_TEXT),
+        ]
+        cells = [Cell(lines, colour, align=a, leading=lead) for (lines, colour), a in zip(texts, aligns, strict=True)]
+        cells[5] = Cell(cells[5].lines, align="right", size=8.5, leading=lead)  # the index, larger
+        # the band cell is not shaded with its row: its band's colour, or white
+        band_fill = band_color(row.band.color) if banded else colors.white
+        cells[8] = Cell(cells[8].lines, cells[8].color, leading=lead, fill=band_fill)
+        rows.append(make_row(cells, None if i % 2 else GREY_FILL))
+    table = RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE, table_lines=True)
     note = (
         "排名区间：按各店95%置信区间模拟得到的区域内最好与最差可能排名；收缩估计：向全网平均收缩后的指数"
         "（走访越少收缩越多），供排名决策参考，不替代指数；Δ 仅在超出走访误差时着色。"

@@ -46,9 +46,15 @@ class Cell:
     after: Sequence[str] = ()  # lines under the thumbnails (e.g. file names), in `after_color`
     after_color: colors.Color = colors.grey
     drawn_mark: bool | None = None  # draw a ✓ (True) or ✗ (False) with lines: for fonts without those glyphs
+    fill: colors.Color | None = None  # this cell's background, over the row's
+    leading: float = 0.0  # line spacing when not 1.25 × size (a larger figure in a row of smaller text)
+
+    @property
+    def lead(self) -> float:
+        return self.leading or self.size * 1.25
 
     def height(self) -> float:
-        lead = self.size * 1.25
+        lead = self.lead
         h = len(self.lines) * lead
         if self.thumbs:
             h += max(t.height for t in self.thumbs) + 2
@@ -81,13 +87,16 @@ class RowTable(Flowable):
         line_color: colors.Color,
         column_fills: Sequence[colors.Color | None] = (),
         grid: bool = False,
+        table_lines: bool = False,
     ) -> None:
         """`column_fills`: a background per column of the body rows (cells to fill in by hand); `grid`: lines
-        between the columns of the body too, not only between rows."""
+        between the columns of the body too, not only between rows; `table_lines`: every line ends as platypus
+        Table's `drawString` ends it (T*), so text extraction reads the cells exactly as it read a Table's (for
+        tables that replace one whose extracted text is relied on)."""
         super().__init__()
         self.widths, self.header, self.rows, self.font = list(widths), header, list(rows), font
         self.header_fill, self.line_color = header_fill, line_color
-        self.column_fills, self.grid = tuple(column_fills), grid
+        self.column_fills, self.grid, self.table_lines = tuple(column_fills), grid, table_lines
         self.width = sum(self.widths)
         self.height = header.height + sum(r.height for r in self.rows)
 
@@ -116,6 +125,7 @@ class RowTable(Flowable):
             line_color=self.line_color,
             column_fills=self.column_fills,
             grid=self.grid,
+            table_lines=self.table_lines,
         )
 
     def draw(self) -> None:
@@ -144,6 +154,9 @@ class RowTable(Flowable):
                 canv.setFillColor(row.bar)
                 canv.rect(0, y, 2, row.height, stroke=0, fill=1)
             for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
+                if cell.fill is not None:
+                    canv.setFillColor(cell.fill)
+                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
                 if cell.drawn_mark is not None:
                     _draw_mark(canv, (x0 + x1) / 2, top - PAD_TOP - cell.size, cell.size, cell.drawn_mark, cell.color)
             rules.append(y)
@@ -169,7 +182,7 @@ class RowTable(Flowable):
         y = self.height
         for row in [self.header, *self.rows]:
             for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
-                lead = cell.size * 1.25
+                lead = cell.lead
                 baseline = y - PAD_TOP - cell.size
                 baseline = self._place(runs, cell.lines, cell, x0, x1, baseline, lead, cell.color)
                 if cell.thumbs:
@@ -183,11 +196,12 @@ class RowTable(Flowable):
                 if cell.after:
                     self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color)
             y -= row.height
-        text = canv.beginText()
+        # a Table starts each line's text object at the line; so does this one with `table_lines`
+        text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
         font = pdfmetrics.getFont(self.font)
         fast = isinstance(font, TTFont) and not font.shapable
         if fast:
-            _show_all(text, canv, font, self.font, runs)
+            _show_all(text, canv, font, self.font, runs, "T*" if self.table_lines else "")
         else:
             current: tuple[float, str] | None = None
             for size, key, colour, x, base, line in runs:
@@ -197,7 +211,10 @@ class RowTable(Flowable):
                     text.setFillColor(colour)
                 current = (size, key)
                 text.setTextOrigin(x, base)
-                text.textOut(line)
+                if self.table_lines:
+                    text.textLine(line)
+                else:
+                    text.textOut(line)
         canv.drawText(text)
         for thumb, tx, ty in images:
             canv.drawImage(_reader(thumb.data), tx, ty, thumb.width, thumb.height)

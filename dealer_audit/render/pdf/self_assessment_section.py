@@ -10,7 +10,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from dealer_audit.core.report_model import DealerReport, RegionReport, fmt_delta, fmt_number, fmt_percent
+from dealer_audit.core.report_model import (
+    DealerReport,
+    RegionReport,
+    fmt_delta,
+    fmt_number,
+    fmt_percent,
+    label,
+    label_format,
+)
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, SelfItemLine
 from dealer_audit.render.pdf.styles import (
     FAIL_FILL,
@@ -25,59 +33,11 @@ from dealer_audit.render.pdf.styles import (
 )
 from dealer_audit.render.pdf.text import TextBlock
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "title": "自评差距",
-        "intro": "经销商在稽核前按同一标准自评；下表列出自评与稽核结论不一致的项目。"
-        "虚报：经销商自评达标，稽核员实际未达标。自评不计入任何得分。",
-        "figures": "{standard}：自评指数 {own} · 稽核指数 {seen}（{visits} 次稽核）· 差距 {gap} · 虚报 {n} 项",
-        "filled_by": "填写人：{who}",
-        "item": "项目",
-        "requirement": "要求",
-        "self": "自评",
-        "audited": "稽核",
-        "gap": "差距",
-        "over_claim": "虚报",
-        "under_claim": "自评偏低",
-        "alike": "自评与稽核结论完全一致。",
-        "region_title": "自评虚报最多的经销商",
-        "region_intro": "自评与稽核结论差距最大的经销商（虚报项最多者在前）。自评不计入任何得分。",
-        "dealer": "经销商",
-        "standard": "标准",
-        "over_claims": "虚报项",
-        "examples": "主要虚报项目",
-    },
-    "en": {
-        "title": "Self-assessment gap",
-        "intro": "The dealer assessed itself on the same standard before the visit; the table lists the items where "
-        "its claim differs from the audit. Over-claim: the dealer says it passes, the auditor saw it fail. "
-        "The self-assessment counts in no score.",
-        "figures": "{standard}: self-assessed index {own} · audited index {seen} ({visits} visit(s)) · gap {gap} · "
-        "{n} over-claim(s)",
-        "filled_by": "Filled in by: {who}",
-        "item": "Item",
-        "requirement": "Requirement",
-        "self": "Self",
-        "audited": "Audited",
-        "gap": "Gap",
-        "over_claim": "Over-claim",
-        "under_claim": "Under-claim",
-        "alike": "The self-assessment matches the audit on every item.",
-        "region_title": "Dealers with the largest over-claim",
-        "region_intro": "Dealers whose self-assessment claims most beyond what the auditors saw (most over-claimed "
-        "items first). Self-assessments count in no score.",
-        "dealer": "Dealer",
-        "standard": "Standard",
-        "over_claims": "Over-claims",
-        "examples": "Main over-claimed items",
-    },
-}
 EXAMPLES = 4  # over-claimed items named per dealer in the region list
 
 
 def _label(lang: str, key: str, **values: object) -> str:
-    text = LABELS["zh" if lang.startswith("zh") else "en"][key]
-    return text.format(**values) if values else text
+    return label_format("self_pdf." + key, lang, **values) if values else label("self_pdf." + key, lang)
 
 
 def _cell(text: str, st: Styles, color: colors.Color = colors.black, align: str = "left") -> TextBlock:

@@ -406,7 +406,9 @@ def _seeded_lines(font_name: str, seed: str) -> tuple[frozenset[str], dict[str, 
     return frozenset(seed) | _ASCII, {}
 
 
-def show_all(text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, runs: Sequence[Run_]) -> None:
+def show_all(
+    text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, runs: Sequence[Run_], line_end: str = ""
+) -> None:
     """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
     setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
     formatting) — the inner loop of every item list.
@@ -447,6 +449,8 @@ def show_all(text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, ru
             # characters of the fallback font: the rare path, checked only for lines not encoded yet
             _show_mixed(code, doc, escape, font, fallback, line, size, text._leading, names)
             subset_now = -1  # the next line names its font again
+            if line_end:
+                code.append(line_end)
             continue
         if chunks is None:
             if shared is not None and known.issuperset(line):
@@ -466,6 +470,8 @@ def show_all(text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, ru
                 code.append(f"{name} {size:g} Tf {text._leading:g} TL")
                 subset_now = subset
             code.append(shown)
+        if line_end:
+            code.append(line_end)
     text._curSubset = subset_now
     text._x0 = text._x = x
     text._y0 = text._y = y

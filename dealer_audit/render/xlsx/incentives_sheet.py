@@ -73,8 +73,8 @@ def _kpis(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None:
 
 def _incentives(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None:
     keys = ["dealer", "region", "composite", "interval", "tier", "payout", "next_tier", "gap", "borderline",
-            "streak", "note"]  # fmt: skip
-    header(ws, [p.t(k) for k in keys], f["header"], [9, 9, 12, 16, 12, 10, 12, 9, 10, 16, 48])
+            "streak", "penalty", "net_payout", "note"]  # fmt: skip
+    header(ws, [p.t(k) for k in keys], f["header"], [9, 9, 12, 16, 12, 10, 12, 9, 10, 16, 10, 12, 48])
     for i, line in enumerate(p.incentives, start=1):
         write_text(ws, i, 0, line.dealer)
         write_text(ws, i, 1, line.region)
@@ -89,7 +89,9 @@ def _incentives(ws: Worksheet, p: NetworkKpiPanel, f: dict[str, Format]) -> None
         write_text(ws, i, 8, line.borderline, f["warn"] if line.borderline else None)
         alarm = line.streak_status in ("warning", "penalty")
         write_text(ws, i, 9, line.streak, f["flag"] if alarm else None)
-        write_text(ws, i, 10, line.note)
+        write_text(ws, i, 10, line.penalty, f["flag"] if line.penalty else None)
+        write_text(ws, i, 11, line.net_payout)
+        write_text(ws, i, 12, line.note)
     ws.autofilter(0, 0, max(len(p.incentives), 1), len(keys) - 1)
 
 

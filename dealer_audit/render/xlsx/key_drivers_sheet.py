@@ -51,6 +51,6 @@ def key_drivers_sheet(wb: Workbook, view: InsightView | None) -> None:
         ws.write_number(row, 9, r.correlation, num)
         row += 1
     row += 1
-    for line in (view.drivers_intro, *view.driver_notes):
+    for line in (view.drivers_heading, view.drivers_intro, *view.driver_notes):
         write_text(ws, row, 0, line)
         row += 1

@@ -12,65 +12,10 @@ from typing import Protocol
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from dealer_audit.core.report_model import NetworkReport
+from dealer_audit.core.report_model import NetworkReport, labels_under
 from dealer_audit.render.xlsx.common import header, write_text
 
 SHEET = "Self-assessment"
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "intro": "Dealers whose self-assessment (audit kind self, filled by dealer staff before the visit) claims more "
-        "than the auditors saw. Over-claim: the dealer says the item passes, the auditor saw it fail. "
-        "Indices 0–100; gap = self − audited. Self-assessments count in no score.",
-        "dealer": "Dealer",
-        "name": "Name",
-        "region": "Region",
-        "standard": "Standard",
-        "self_audit": "Self-assessment",
-        "filled_by": "Filled by",
-        "visits": "Visits",
-        "self": "Self index",
-        "audited": "Audited index",
-        "gap": "Gap",
-        "over_claims": "Over-claims",
-        "item": "Item",
-        "section": "Section",
-        "requirement": "Requirement",
-        "claimed": "Self",
-        "observed": "Audited",
-        "item_gap": "Gap",
-        "failed_visits": "Failed visits",
-        "over_claim": "Over-claim",
-        "yes": "yes",
-        "items": "Items where the claim differs from the audit (fractions of the item's points)",
-    },
-    "zh": {
-        "intro": "自评（经销商员工在稽核前按同一标准填写，稽核类型 self）高于稽核结论的经销商。虚报：经销商自评达标，"
-        "稽核员实际未达标。指数 0–100；差距 = 自评 − 稽核。自评不计入任何得分。",
-        "dealer": "经销商",
-        "name": "名称",
-        "region": "大区",
-        "standard": "标准",
-        "self_audit": "自评编号",
-        "filled_by": "填写人",
-        "visits": "稽核次数",
-        "self": "自评指数",
-        "audited": "稽核指数",
-        "gap": "差距",
-        "over_claims": "虚报项",
-        "item": "项目",
-        "section": "模块",
-        "requirement": "要求",
-        "claimed": "自评",
-        "observed": "稽核",
-        "item_gap": "差距",
-        "failed_visits": "未达标次数",
-        "over_claim": "虚报",
-        "yes": "是",
-        "items": "自评与稽核结论不一致的项目（得分比例）",
-    },
-}
-
-
 README = {
     "en": "The dealers whose self-assessment claims more than the auditors saw (most over-claimed items first), then "
     "every item where their claim and the audit differ (docs/actions-and-disputes.md, Self-assessment).",
@@ -103,7 +48,7 @@ def _number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format)
 
 def self_assessment_sheet(ws: Worksheet, f: SheetFormats, report: NetworkReport) -> None:
     """Fill the sheet: one row per over-claiming self audit, then one row per differing item of each."""
-    label = LABELS["zh" if report.lang.startswith("zh") else "en"]
+    label = labels_under("self_sheet.", report.lang)
     ws.write_string(0, 0, label["intro"])
     keys = ["dealer", "name", "region", "standard", "self_audit", "filled_by", "visits", "self", "audited", "gap",
             "over_claims"]  # fmt: skip

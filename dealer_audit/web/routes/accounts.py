@@ -9,9 +9,10 @@ sessions at their next request.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dealer_audit.storage.workspace import Workspace
@@ -20,9 +21,12 @@ from dealer_audit.web.csrf import session_token
 from dealer_audit.web.i18n import translate
 from dealer_audit.web.pages import is_htmx, render, request_language
 from dealer_audit.web.principal import Principal
+from dealer_audit.web.sign_in_limit import SignInLimit
 
 log = logging.getLogger("dealer_audit.web")
 router = APIRouter()
+
+_LIMIT_LOCK = threading.Lock()
 
 PUBLIC_PREFIXES = ("/static/",)
 PUBLIC_PATHS = frozenset({"/login"})
@@ -63,6 +67,15 @@ def sign_in_required(request: Request) -> Response:
     return render(request, "error.html", status_code=401, message=translate("auth.required", request_language(request)))
 
 
+def sign_in_limit(app: FastAPI) -> SignInLimit:
+    """The app's one counter of failed sign-ins (made on first use; web/sign_in_limit.py says why in memory)."""
+    with _LIMIT_LOCK:
+        limit: SignInLimit | None = getattr(app.state, "sign_in_limit", None)
+        if limit is None:
+            limit = app.state.sign_in_limit = SignInLimit()
+        return limit
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:
     if request.app.state.config.loopback_only:
@@ -80,12 +93,26 @@ def login(
     if request.app.state.config.loopback_only:
         return RedirectResponse("/", status_code=303)
     workspace: Workspace = request.app.state.workspace
+    address = request.client.host if request.client else "?"
+    limit = sign_in_limit(request.app)
+    refusal = limit.refusal(name, address)
+    if refusal is not None:  # refused before the password is looked at: guessing on gains nothing
+        log.warning("sign-in for %r from %s refused: too many failures (%.0f s left)", name[:64], address,
+                    refusal.seconds)  # fmt: skip
+        message = translate("auth.throttled", request_language(request), minutes=refusal.minutes)
+        page = render(
+            request, "accounts/login.html", status_code=429, next=safe_next(next), throttled=message, name=name[:64]
+        )
+        page.headers["Retry-After"] = str(int(refusal.seconds) + 1)
+        return page
     account = authenticate(workspace.repo, name, password)
     if account is None:
-        log.info("sign-in refused for %r from %s", name[:64], request.client.host if request.client else "?")
+        limit.failed(name, address)
+        log.info("sign-in refused for %r from %s", name[:64], address)
         return render(
             request, "accounts/login.html", status_code=401, next=safe_next(next), failed=True, name=name[:64]
         )
+    limit.succeeded(name)
     request.session.clear()  # a fresh session (and CSRF token) for the signed-in account
     request.session["user"] = account.name
     request.session["pw"] = password_stamp(account)

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from dealer_audit.capture.drafts import finalise_capture, load_capture, open_capture
+from dealer_audit.capture.evidence import release_unused
 from dealer_audit.capture.session import CaptureError, CaptureSession
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Section, Wave
@@ -44,7 +45,7 @@ log = logging.getLogger("dealer_audit.web")
 router = APIRouter(prefix="/capture")
 
 SEARCH_LIMIT = 12
-ITEM_ACTIONS = frozenset({"answer", "na", "clear", "note", "photo"})
+ITEM_ACTIONS = frozenset({"answer", "na", "clear", "note", "photo", "unphoto"})
 
 
 # ---- helpers --------------------------------------------------------------------------------------------------
@@ -306,6 +307,14 @@ async def item_change(request: Request, audit_id: str, item_id: str, action: str
         elif action == "note":
             note = form.get("note")
             session.set_note(item.id, (note if isinstance(note, str) else "")[:4000])
+        elif action == "unphoto":
+            sha256 = form.get("sha256")
+            sha256 = sha256 if isinstance(sha256, str) else ""
+            session.detach(sha256, item.id)
+            workspace = _workspace(request)
+            deleted = release_unused(workspace.evidence, sha256, workspace.repo.evidence_in_use)
+            log.info("photo %s taken off %s/%s (file %s)", sha256[:12], audit_id, item.id,
+                     "deleted" if deleted else "kept: cited elsewhere")  # fmt: skip
         else:
             session.applicable_item(item.id)
             upload = form.get("photo")

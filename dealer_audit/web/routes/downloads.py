@@ -18,7 +18,6 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from dealer_audit.core.report_model import safe_file_stem
-from dealer_audit.services.insight import ensure_insight
 from dealer_audit.services.reporting import render_dealer_pdf, render_region_pdf, write_network_workbook
 from dealer_audit.web.pages import request_language
 from dealer_audit.web.routes.look import Service, Viewer, require_dealer_view, require_region
@@ -68,10 +67,9 @@ def dealer_file(
 def region_pdf(request: Request, wave: str, region_code: str, service: Service, principal: Viewer) -> FileResponse:
     require_region(principal, region_code)
     lang = request_language(request)
-    context = service.context(wave)
-    if context.result.region(region_code) is None:
+    if service.context(wave).result.region(region_code) is None:
         raise HTTPException(status_code=404)
-    ensure_insight(service.workspace, context)  # the region PDF's drivers and themes, once per cached wave
+    context = service.insight_context(wave)  # the region PDF's drivers and themes, once per cached wave
     name = safe_file_stem(f"region_{region_code}_{wave}_{lang}") + ".pdf"
     return _send(
         name,
@@ -86,7 +84,7 @@ def network_workbook(request: Request, wave: str, service: Service, principal: V
     if not principal.sees_everything:
         raise HTTPException(status_code=403)
     lang = request_language(request)
-    context = ensure_insight(service.workspace, service.context(wave))
+    context = service.insight_context(wave)
     name = f"network_{safe_file_stem(wave)}.xlsx"
     return _send(
         name,

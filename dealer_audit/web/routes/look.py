@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from dealer_audit.core.overview import RowQuery, SortKey, select_rows
-from dealer_audit.core.report_model import LABELS, DealerReport, label
+from dealer_audit.core.report_model import LABELS, DealerReport, fmt_delta, fmt_number, fmt_percent, label
 from dealer_audit.render.thumbnail import thumbnail_jpeg
 from dealer_audit.services.looking import LookService
 from dealer_audit.storage.media import detect_media_type
@@ -29,6 +29,7 @@ from dealer_audit.web.principal import Principal
 router = APIRouter()
 
 PER_PAGE = 50
+FORMATS = {"number": fmt_number, "delta": fmt_delta, "percent": fmt_percent}  # the PDFs' number formats
 PREVIEWABLE = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff")
 
 
@@ -157,6 +158,7 @@ def dealer_page(request: Request, wave: str, dealer_code: str, service: Service,
         P=words_under("precision", lang),
         waves=service.waves(),
         previewable=_previewable(service, report),
+        fmt=FORMATS,
     )
 
 

@@ -1,0 +1,61 @@
+"""The per-process render caches a batch relies on: they change no byte of a report, and the warm-up before a
+batch forks renders only a few reports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+
+from dealer_audit.core.report_model import DealerReport
+from dealer_audit.render.pdf.dealer import render_dealer_pdf
+from dealer_audit.render.pdf.fonts import REGULAR, CachedSubsetFont, fonts
+from dealer_audit.render.pdf.region import render_region_pdf
+from dealer_audit.render.pdf.warm import WARM_REPORTS, warm_dealer_pdfs
+from tests.render.report_fixtures import make_dealer_report, make_region_report
+
+
+def _region_bytes(lang: str) -> bytes:
+    buffer = io.BytesIO()
+    render_region_pdf(make_region_report(lang, n=60), buffer, invariant=True)
+    return buffer.getvalue()
+
+
+def test_cached_font_subset_objects_write_the_same_bytes() -> None:
+    """A report rendered with its fonts' subset objects (widths, ToUnicode maps, subset programs) built afresh
+    and one rendered from the cache are the same file, byte for byte."""
+    fonts()
+    font = pdfmetrics.getFont(REGULAR)
+    assert isinstance(font, CachedSubsetFont)
+    for lang in ("zh", "en"):
+        font._objects_cache.clear()
+        font.face._subset_cache.clear()
+        fresh = _region_bytes(lang)
+        assert font._objects_cache, "the render filled the cache"
+        assert _region_bytes(lang) == fresh
+
+
+def test_warm_up_renders_a_few_reports_and_writes_nothing() -> None:
+    """The warm-up before forking builds at most WARM_REPORTS reports of a long list, lazily, and a report
+    rendered after it reads the same (its font subsets may be numbered differently: the seed is the union of what
+    the process rendered, see `dealer.font_seed`)."""
+    built: list[str] = []
+
+    def reports() -> Iterator[DealerReport]:
+        for k in range(100):
+            built.append(str(k))
+            yield make_dealer_report("zh")
+
+    before = io.BytesIO()
+    render_dealer_pdf(make_dealer_report("en"), before, invariant=True)
+    warm_dealer_pdfs(reports())
+    assert len(built) == WARM_REPORTS
+    after = io.BytesIO()
+    render_dealer_pdf(make_dealer_report("en"), after, invariant=True)
+    assert _text(after.getvalue()) == _text(before.getvalue())
+
+
+def _text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
