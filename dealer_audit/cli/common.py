@@ -190,6 +190,9 @@ LangOption = Annotated[
         help="Language: zh or en (default: the workspace's language; zh outside a workspace).",
     ),
 ]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print every figure as JSON (full precision) instead of tables.")
+]
 RegionOption = Annotated[
     str | None, typer.Option("--region", callback=check_region, help="Only this region (its code, e.g. east).")
 ]
