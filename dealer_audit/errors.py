@@ -3,6 +3,10 @@
 Readers (YAML, Excel, CSV, bundles, field-app exports) collect *all* problems they find as `Problem`s and raise one
 `ValidationFailed`; the CLI prints each problem as ``location: message`` and exits non-zero. Nothing in this module
 does I/O, so the pure core may raise these too.
+
+Languages: a message is written once in English (the positional text, what `str()` and the logs show) and, beside
+it, once in Chinese (`zh=`, and `hint_zh=` for a hint). Whoever shows it to a user asks for `text(lang)`, which falls
+back to English while a message has no Chinese yet, so modules convert one at a time and nothing ever prints blank.
 """
 
 from __future__ import annotations
@@ -49,20 +53,76 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
+    def label(self, lang: str) -> str:
+        """The word shown before a problem: error/warning, 错误/警告."""
+        return _SEVERITY_ZH[self] if is_zh(lang) else self.value
+
+
+_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+
+
+def is_zh(lang: str) -> bool:
+    """True for zh, zh-CN, zh_CN.UTF-8…: the one test of "show the Chinese text"."""
+    return lang.lower().startswith("zh")
+
+
+def pick(en: str, zh: str, lang: str) -> str:
+    """`zh` when `lang` is Chinese and a Chinese text exists, else `en` (never an empty message)."""
+    return zh if zh and is_zh(lang) else en
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message part in both languages, for helpers whose words end up inside a reader's message (e.g. why a
+    code is unsafe). `str()` is the English, so an f-string that predates the pair keeps working."""
+
+    en: str
+    zh: str = ""
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __contains__(self, part: str) -> bool:
+        """`"word" in message` looks in either language, as it did in the one string it replaces."""
+        return part in self.en or part in self.zh
+
+    def text(self, lang: str) -> str:
+        return pick(self.en, self.zh, lang)
+
 
 @dataclass(frozen=True)
 class Problem:
     """One finding of a validator: where, what is wrong and, ideally, how to fix it."""
 
     location: Location
-    message: str
+    message: str  # English: logs, str(), and the fallback while `zh` is empty
     code: str = "invalid"
     severity: Severity = Severity.ERROR
     hint: str = ""
+    zh: str = field(default="", kw_only=True)  # the message in Chinese
+    hint_zh: str = field(default="", kw_only=True)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return self.render("en")
+
+    def text(self, lang: str) -> str:
+        """The message (without location or hint) in `lang`."""
+        return pick(self.message, self.zh, lang)
+
+    def hint_text(self, lang: str) -> str:
+        return pick(self.hint, self.hint_zh, lang)
+
+    def as_message(self) -> Message:
+        """The rendered problem in both languages, for results that keep a line per problem (import summaries)."""
+        return Message(self.render("en"), self.render("zh") if self.zh or self.hint_zh else "")
+
+    def render(self, lang: str) -> str:
+        """``location: message (hint)`` in `lang`: what the CLI and the browser show."""
+        text = f"{self.location}: {self.text(lang)}"
+        hint = self.hint_text(lang)
+        if not hint:
+            return text
+        return f"{text}（{hint}）" if is_zh(lang) and self.hint_zh else f"{text} ({hint})"
 
     @property
     def is_error(self) -> bool:
@@ -70,26 +130,44 @@ class Problem:
 
 
 class DealerAuditError(Exception):
-    """Base of every error a user can cause; the CLI turns it into a message and exit code 1 (no traceback)."""
+    """Base of every error a user can cause; the CLI turns it into a message and exit code 1 (no traceback).
+
+    ``DealerAuditError("english", zh="中文")``: `str()` is the English (logs); `text(lang)` is what a user reads.
+    """
 
     exit_code: int = 1
+    zh: str = ""  # also for subclasses whose __init__ does not pass it on
+
+    def __init__(self, *args: object, zh: str = "") -> None:
+        super().__init__(*args)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (English while no Chinese was given)."""
+        return pick(str(self), self.zh, lang)
 
 
 class ValidationFailed(DealerAuditError):
     """Raised with every problem found at once, so users fix a file in one pass instead of one error per run."""
 
-    def __init__(self, problems: Iterable[Problem], summary: str = "") -> None:
+    def __init__(self, problems: Iterable[Problem], summary: str = "", *, summary_zh: str = "") -> None:
         self.problems: list[Problem] = list(problems)
         self.summary = summary or f"{len(self.errors)} error(s) found"
-        super().__init__(self.render())
+        self.summary_zh = summary_zh if summary else summary_zh or f"发现 {len(self.errors)} 处错误"
+        super().__init__(self.render("en"), zh=self.render("zh"))
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
-    def render(self) -> str:
-        lines = [self.summary] if self.summary else []
-        lines.extend(str(p) for p in self.problems)
+    def summary_text(self, lang: str) -> str:
+        return pick(self.summary, self.summary_zh, lang)
+
+    def render(self, lang: str = "en") -> str:
+        """The summary and every problem, one a line, in `lang`."""
+        summary = self.summary_text(lang)
+        lines = [summary] if summary else []
+        lines.extend(p.render(lang) for p in self.problems)
         return "\n".join(lines)
 
 
@@ -144,11 +222,29 @@ class ProblemCollector:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, location: Location, message: str, *, code: str = "invalid", hint: str = "") -> None:
-        self.problems.append(Problem(location, message, code, Severity.ERROR, hint))
+    def error(
+        self,
+        location: Location,
+        message: str,
+        *,
+        code: str = "invalid",
+        hint: str = "",
+        zh: str = "",
+        hint_zh: str = "",
+    ) -> None:
+        self.problems.append(Problem(location, message, code, Severity.ERROR, hint, zh=zh, hint_zh=hint_zh))
 
-    def warning(self, location: Location, message: str, *, code: str = "warning", hint: str = "") -> None:
-        self.problems.append(Problem(location, message, code, Severity.WARNING, hint))
+    def warning(
+        self,
+        location: Location,
+        message: str,
+        *,
+        code: str = "warning",
+        hint: str = "",
+        zh: str = "",
+        hint_zh: str = "",
+    ) -> None:
+        self.problems.append(Problem(location, message, code, Severity.WARNING, hint, zh=zh, hint_zh=hint_zh))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -157,6 +253,6 @@ class ProblemCollector:
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
-    def raise_if_errors(self, summary: str = "") -> None:
+    def raise_if_errors(self, summary: str = "", *, summary_zh: str = "") -> None:
         if self.has_errors:
-            raise ValidationFailed(self.problems, summary)
+            raise ValidationFailed(self.problems, summary, summary_zh=summary_zh)

@@ -38,23 +38,22 @@ from dealer_audit.cli import (
     xlsform,
 )
 from dealer_audit.cli.console import err
+from dealer_audit.cli.error_language import error_language, print_error, print_failure
 from dealer_audit.errors import DealerAuditError, ValidationFailed
 
 
 class _ErrorReportingGroup(TyperGroup):
-    """Every DealerAuditError ends as a plain message on stderr and a non-zero exit, never a traceback."""
+    """Every DealerAuditError ends as a plain message on stderr (in the user's language, see cli/error_language.py)
+    and a non-zero exit, never a traceback."""
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ValidationFailed as failure:
-            err.print(f"[bold red]error:[/] {failure.summary}", markup=True, soft_wrap=True)
-            for problem in failure.problems:
-                colour = "red" if problem.is_error else "yellow"
-                err.print(f"  [{colour}]{problem.severity.value}[/] {problem}", markup=True, soft_wrap=True)
+            print_failure(failure, error_language(ctx))
             raise typer.Exit(failure.exit_code) from None
         except DealerAuditError as error:
-            err.print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
+            print_error(error, error_language(ctx))
             raise typer.Exit(error.exit_code) from None
         except OSError as error:  # a file the user named cannot be read or written: say which, no traceback
             where = f"{error.filename}: " if error.filename else ""

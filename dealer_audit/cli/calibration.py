@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.cli.common import (
+    DbOption,
+    JsonOption,
+    LangOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.core.answers import AuditKind
 from dealer_audit.core.calibration import Calibration
 
@@ -79,7 +87,7 @@ def calibration(
         str | None,
         typer.Option("--waves", help="Waves for the dealer-adjusted model and the drift, e.g. 2026-Q3,2026-Q4."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")] = False,
+    as_json: JsonOption = False,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write the calibration PDF to this file.")] = None,
     lang: LangOption = None,
     workspace: WorkspaceOption = None,

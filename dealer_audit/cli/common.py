@@ -22,8 +22,23 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import URL
 
+from dealer_audit.cli.error_language import LANG_KEY, WORKSPACE_KEY, remember
 from dealer_audit.storage.db import normalise_url
 from dealer_audit.storage.workspace import ENV_DB, ENV_EVIDENCE, ENV_WORKSPACE, Workspace
+
+
+def lang_option(ctx: typer.Context, value: str | None) -> str | None:
+    """--lang: validated, and recorded for the language of error messages (cli/error_language.py)."""
+    chosen = check_lang(value)
+    remember(ctx, LANG_KEY, chosen)
+    return chosen
+
+
+def _workspace_option(ctx: typer.Context, value: Path | None) -> Path | None:
+    """--workspace: recorded so an error message can use that workspace's language (cli/error_language.py)."""
+    remember(ctx, WORKSPACE_KEY, value)
+    return value
+
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -33,6 +48,7 @@ WorkspaceOption = Annotated[
         envvar=ENV_WORKSPACE,
         show_envvar=True,
         file_okay=False,
+        callback=_workspace_option,
         help="Workspace folder (default: the nearest folder with dealer-audit.toml, from here upwards).",
     ),
 ]
@@ -169,10 +185,13 @@ LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        callback=check_lang,
+        callback=lang_option,
         show_default=False,
         help="Language: zh or en (default: the workspace's language; zh outside a workspace).",
     ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print every figure as JSON (full precision) instead of tables.")
 ]
 RegionOption = Annotated[
     str | None, typer.Option("--region", callback=check_region, help="Only this region (its code, e.g. east).")

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.cli.common import (
+    DbOption,
+    JsonOption,
+    LangOption,
+    WaveOption,
+    WorkspaceOption,
+    open_workspace,
+    resolve_lang,
+)
 from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
 
 
@@ -18,10 +26,7 @@ def coverage(
     today: Annotated[
         str | None, typer.Option("--today", help="Count overdue visits as of this date (default: today).")
     ] = None,
-    as_json: Annotated[
-        bool,
-        typer.Option("--json", help="Print every figure as JSON (the HQ workbook's Coverage sheet shows the same)."),
-    ] = False,
+    as_json: JsonOption = False,
     lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,

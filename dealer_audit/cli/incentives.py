@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    JsonOption,
     LangOption,
     RegionOption,
     WaveOption,
@@ -17,8 +17,6 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 
 
 def incentives(

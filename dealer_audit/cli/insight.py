@@ -13,6 +13,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    JsonOption,
     LangOption,
     RegionOption,
     WaveOption,
@@ -24,8 +25,6 @@ from dealer_audit.core.driver_inputs import WaveDrivers
 from dealer_audit.core.key_drivers import DriverAnalysis
 from dealer_audit.core.themes import ThemeAnalysis
 from dealer_audit.errors import DealerAuditError
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 
 insight_app = typer.Typer(
     name="insight",

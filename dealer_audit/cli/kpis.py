@@ -11,6 +11,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    JsonOption,
     LangOption,
     RegionOption,
     WaveOption,
@@ -30,7 +31,6 @@ kpis_app = typer.Typer(
 FileArgument = Annotated[
     Path, typer.Argument(help="KPI values (.csv or .xlsx): dealer code, KPI, value, base n.", show_default=False)
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 
 
 @kpis_app.command("import")

@@ -15,6 +15,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    JsonOption,
     LangOption,
     RegionOption,
     WaveOption,
@@ -28,7 +29,6 @@ from dealer_audit.core.scoring import format_score
 from dealer_audit.core.stats import Interval
 from dealer_audit.errors import NotFound
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print every figure as JSON (full precision).")]
 ProgramOption = Annotated[
     str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
 ]

@@ -14,6 +14,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import (
     DbOption,
+    JsonOption,
     LangOption,
     RegionOption,
     WaveOption,
@@ -89,7 +90,7 @@ def self_assessment(
     dealer: Annotated[
         str | None, typer.Option("--dealer", help="Only this dealer (its code), with the items that differ.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON (every item).")] = False,
+    as_json: JsonOption = False,
     lang: LangOption = None,
     workspace: WorkspaceOption = None,
     db: DbOption = None,

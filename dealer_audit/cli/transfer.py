@@ -13,6 +13,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.error_language import current_language, localized, warning_prefix
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -77,6 +78,7 @@ def import_(
         summary = import_paths(
             ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who, local_zone=local_zone
         )
+    lang = current_language()
     if verbose or len(summary.files) <= TABLE_MAXIMUM:
         rows = []
         for result in summary.files:
@@ -92,7 +94,7 @@ def import_(
     for result in listed:  # warnings go to stderr: an incomplete workbook imports as a draft, say why
         shown = result.warnings if all_warnings else result.warnings[:WARNINGS_SHOWN]
         for line in shown:
-            console.err.print(f"warning: {line}", soft_wrap=True, markup=False)
+            console.err.print(f"{warning_prefix(lang)}{localized(line, lang)}", soft_wrap=True, markup=False)
         if len(shown) < len(result.warnings):
             hidden = len(result.warnings) - len(shown)
             console.err.print(f"warning: … {hidden} more for {result.path} (--all-warnings lists them)", markup=False)
@@ -103,7 +105,7 @@ def import_(
     refused = summary.refused
     for result in refused:  # full reasons outside the table: long messages stay whole and copyable
         console.out.print(f"refused {result.path}:", soft_wrap=True, markup=False)
-        for line in result.reason.splitlines():
+        for line in localized(result.reason, lang).splitlines():
             console.out.print(f"  {line}", soft_wrap=True, markup=False)
     console.out.print(
         f"{summary.imported} imported, {summary.unchanged} unchanged, {summary.replaced} replaced, "
@@ -189,7 +191,7 @@ def export(
     if result.signed_by:
         console.out.print(f"signed by {result.signed_by} with key {result.key_id}", markup=False)
     else:
-        console.err.print(f"note: {result.note}", markup=False, soft_wrap=True)
+        console.err.print(f"note: {localized(result.note, current_language())}", markup=False, soft_wrap=True)
     if result.drafts:
         console.err.print(f"note: {result.drafts} of them not finalised yet (they travel as drafts)", markup=False)
 

@@ -30,6 +30,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.scoring import AuditScore
 from dealer_audit.core.standard import Checklist, LocalText
 from dealer_audit.core.versions import version_key
+from dealer_audit.errors import Message
 
 
 class ActionStatus(StrEnum):
@@ -69,19 +70,22 @@ UNRESOLVED: frozenset[ActionStatus] = frozenset(
 )
 
 
-def transition_problem(current: ActionStatus, new: ActionStatus) -> str | None:
-    """Why a dealer may not move an action from `current` to `new` (None: allowed)."""
+def transition_problem(current: ActionStatus, new: ActionStatus) -> Message | None:
+    """Why a dealer may not move an action from `current` to `new` (None: allowed), in both languages."""
     if new == current or new in DEALER_TRANSITIONS[current]:
         return None
     if new in (ActionStatus.VERIFIED, ActionStatus.REOPENED):
-        return (
-            f"{new.value} is set by the next wave's audit, not by hand / {new.label.zh}由下一轮稽核判定，不能手工设置"
+        return Message(
+            f"{new.value} is set by the next wave's audit, not by hand",
+            f"“{new.label.zh}”由下一轮稽核判定，不能手工设置",
         )
     allowed = sorted(s.value for s in DEALER_TRANSITIONS[current])
-    return (
+    allowed_zh = "、".join(s.label.zh for s in sorted(DEALER_TRANSITIONS[current], key=lambda s: s.value))
+    return Message(
         f"an action that is {current.value} cannot become {new.value}"
-        + (f" (allowed: {', '.join(allowed)})" if allowed else " (it is closed)")
-        + f" / {current.label.zh}的整改项不能改为{new.label.zh}"
+        + (f" (allowed: {', '.join(allowed)})" if allowed else " (it is closed)"),
+        f"“{current.label.zh}”的整改项不能改为“{new.label.zh}”"
+        + (f"（可改为：{allowed_zh}）" if allowed_zh else "（该整改项已关闭）"),
     )
 
 

@@ -13,46 +13,16 @@ from dealer_audit.core.aggregate import StandardKey
 from dealer_audit.core.driver_inputs import WaveDrivers, newest_layout
 from dealer_audit.core.key_drivers import DriverAnalysis, Method
 from dealer_audit.core.report_model import Figure
+from dealer_audit.core.report_model.labels import label
 from dealer_audit.core.standard import Checklist, LocalText
 from dealer_audit.core.themes import Theme, ThemeAnalysis, ThemeKind
 
 ITEMS_SHOWN = 5  # item drivers per standard on the region PDF (the workbook lists all)
 UNKNOWN_SHOWN = 12  # unknown-issue notes on the region PDF
 
-LABELS: dict[str, tuple[str, str]] = {  # key: (zh, en)
-    "key_points": ("关键体验点", "Key experience points"),
-    "themes": ("备注中的主题", "Themes in the auditor notes"),
-    "unknown": ("未知体验（没有检查项解释的备注）", "Unknown issues (notes no checklist item explains)"),
-    "standard": ("标准", "Standard"),
-    "level": ("层级", "Level"),
-    "section": ("环节", "Section"),
-    "item": ("检查项", "Item"),
-    "name": ("体验点", "Experience point"),
-    "share": ("解释比例", "Share of explained"),
-    "interval": ("95% 区间", "95% interval"),
-    "stated": ("标准权重", "Stated weight"),
-    "direction": ("方向", "Direction"),
-    "theme": ("主题", "Theme"),
-    "kind": ("类型", "Kind"),
-    "keywords": ("关键词", "Keywords"),
-    "notes_here": ("本区备注", "Notes here"),
-    "notes_all": ("全网备注", "Notes (network)"),
-    "previous": ("上一期", "Previous wave"),
-    "items": ("对应未达标项", "Failed items explained"),
-    "example": ("示例", "Example"),
-    "dealer": ("经销商", "Dealer"),
-    "note": ("备注", "Note"),
-    "new": ("新出现", "new"),
-    "kind_item": ("检查项问题", "item issue"),
-    "kind_unknown": ("未知体验", "unknown issue"),
-    "kind_remark": ("一般评语", "remark"),
-    "none": ("无", "none"),
-}
-
 
 def insight_label(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return zh if lang.startswith("zh") else en
+    return label("insight." + key, lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ def decode_kpis(d: Decoder, root: dict[str, Any], standard_ids: set[str]) -> tup
         kpi_id = d.text(raw, "id", where, required=True)
         unsafe = code_problem(kpi_id, "KPI id")
         if unsafe:
-            d.error(join(where, "id"), unsafe, code="unsafe_code")
+            d.error(join(where, "id"), str(unsafe), code="unsafe_code")
         if len(kpi_id) > MAX_KPI_ID:  # what storage's kpi_values.kpi_id holds
             d.error(join(where, "id"), f"a KPI id has at most {MAX_KPI_ID} characters, this one {len(kpi_id)}")
         if kpi_id and kpi_id in seen:

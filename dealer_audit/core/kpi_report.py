@@ -14,42 +14,9 @@ from dataclasses import dataclass
 from dealer_audit.core.incentives import IncentiveRow, Scorecard, StreakStatus
 from dealer_audit.core.kpis import Direction, KpiDefinition
 from dealer_audit.core.report_model import Figure, Span, fmt_number
+from dealer_audit.core.report_model.labels import label
 from dealer_audit.core.stats import Interval
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "kpis": ("系统与调研指标（KPI）", "Measured KPIs"),
-    "kpi": ("指标", "KPI"),
-    "value": ("数值", "Value"),
-    "score": ("得分", "Score"),
-    "base_n": ("样本量", "Base n"),
-    "enters": ("计入", "Counts in"),
-    "composite": ("含 KPI 综合指数", "Composite with KPIs"),
-    "kpi_index": ("KPI 指数", "KPI index"),
-    "enters_composite": ("综合指数", "Composite"),
-    "enters_kpi_index": ("KPI 指数", "KPI index"),
-    "audit_composite": ("稽核综合指数", "Audit composite"),
-    "coverage": ("权重覆盖", "weight covered"),
-    "incentive": ("返利档位", "Incentive tier"),
-    "tier": ("档位", "Tier"),
-    "payout": ("返利", "Payout"),
-    "next_tier": ("上一档", "Next tier"),
-    "gap": ("差距", "Gap"),
-    "borderline": ("临界", "Borderline"),
-    "streak": ("连续未达标", "Consecutive waves below"),
-    "penalty": ("处罚", "Penalty"),
-    "net_payout": ("处罚后返利", "Net payout"),
-    "not_eligible": ("不参与评定", "Not eligible"),
-    "no_tier": ("未达档", "No tier"),
-    "integrity": ("数据真实性核查", "Data integrity"),
-    "no_flags": ("无矛盾", "No contradictions"),
-    "dealer": ("经销商", "Dealer"),
-    "region": ("区域", "Region"),
-    "interval": ("95% 区间", "95% interval"),
-    "higher": ("越高越好", "higher is better"),
-    "lower": ("越低越好", "lower is better"),
-    "yes": ("是", "yes"),
-    "note": ("说明", "Note"),
-}
 STREAK_TEXT: dict[StreakStatus, tuple[str, str]] = {
     StreakStatus.OK: ("正常", "ok"),
     StreakStatus.WATCH: ("观察", "watch"),
@@ -60,8 +27,7 @@ STREAK_TEXT: dict[StreakStatus, tuple[str, str]] = {
 
 
 def kpi_label(key: str, lang: str) -> str:
-    zh, en = _LABELS[key]
-    return zh if lang.startswith("zh") else en
+    return label("kpi." + key, lang)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -69,3 +69,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or "" when nothing is close (every reader's "did you mean")."""
     guess = closest(word, choices)
     return f"did you mean '{guess}'?" if guess else ""
+
+
+def did_you_mean_zh(word: str, choices: Iterable[str]) -> str:
+    """`did_you_mean` in Chinese (the same guess), for a Problem's `hint_zh`."""
+    guess = closest(word, choices)
+    return f"是否应为“{guess}”？" if guess else ""

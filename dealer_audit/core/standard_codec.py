@@ -606,7 +606,7 @@ class Decoder:
             region_code = self.text(raw, "code", where, required=True)
             unsafe = code_problem(region_code, "region code")
             if unsafe:
-                self.error(join(where, "code"), unsafe, code="unsafe_code")
+                self.error(join(where, "code"), str(unsafe), code="unsafe_code")
             regions.append(Region(code=region_code, name=self.local_text(raw, "name", where)))
         alerts = AlertRules()
         if root.get("alerts") is not None:

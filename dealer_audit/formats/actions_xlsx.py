@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from dealer_audit.core.actions import DEALER_STATUSES, STATUS_LABELS, Action, ActionStatus
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import Location, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.errors import Location, Message, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook
 from dealer_audit.formats.seal import seal_cells, seal_matches
 
@@ -254,7 +254,7 @@ def parse_status(text: str) -> ActionStatus | None:
     return _STATUS_NAMES.get(" ".join(text.lower().split()))
 
 
-def _parse_date(value: Any) -> date | str | None:
+def _parse_date(value: Any) -> date | Message | None:
     """A date, None (empty) or the reason it is not a date."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -267,7 +267,11 @@ def _parse_date(value: Any) -> date | str | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    return f"{cell_text(value)!r} is not a date (write it as yyyy-mm-dd, e.g. 2026-12-31)"
+    shown = repr(cell_text(value))
+    return Message(
+        f"{shown} is not a date (write it as yyyy-mm-dd, e.g. 2026-12-31)",
+        f"{shown} 不是日期（请按 yyyy-mm-dd 填写，例如 2026-12-31）",
+    )
 
 
 def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
@@ -283,10 +287,15 @@ def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
     if META not in workbook.sheetnames:
         raise ValidationFailed(
             [Problem(Location(file=file), "not a dealer-audit actions workbook (no _actions sheet)", "invalid_form",
-                     hint="export one with `dealer-audit actions export`")]
+                     hint="export one with `dealer-audit actions export`",
+                     zh="这不是 dealer-audit 导出的整改措施工作簿（缺少 _actions 工作表）",
+                     hint_zh="请用 `dealer-audit actions export` 导出")]
         )  # fmt: skip
     if SHEET not in workbook.sheetnames:
-        raise ValidationFailed([Problem(at(), f"the sheet {SHEET!r} is missing (renamed or deleted?)")])
+        raise ValidationFailed(
+            [Problem(at(), f"the sheet {SHEET!r} is missing (renamed or deleted?)",
+                     zh=f"缺少工作表 {SHEET!r}（是否被改名或删除？）")]
+        )  # fmt: skip
     meta_sheet = workbook[META]
     meta: dict[str, Any] = {}
     sealed: list[tuple[Any, ...]] = []  # every hidden cell the seal covers, row by row in sheet order
@@ -301,18 +310,29 @@ def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
             if row[0]:
                 meta[str(row[0])] = row[1]
     if meta.get("format") != FORMAT:
-        raise ValidationFailed([Problem(at("B1", META), f"format is {meta.get('format')!r}, expected {FORMAT!r}")])
+        found = meta.get("format")
+        raise ValidationFailed(
+            [
+                Problem(
+                    at("B1", META), f"format is {found!r}, expected {FORMAT!r}", zh=f"格式为 {found!r}，应为 {FORMAT!r}"
+                )
+            ]
+        )
     version = meta.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ValidationFailed(
             [Problem(at("B2", META), f"format version {version!r} is not supported (this tool reads "
-                     f"{FORMAT_VERSION})", hint="upgrade dealer-audit")]
+                     f"{FORMAT_VERSION})", hint="upgrade dealer-audit",
+                     zh=f"不支持格式版本 {version!r}（本工具读取版本 {FORMAT_VERSION}）",
+                     hint_zh="请升级 dealer-audit")]
         )  # fmt: skip
     if version < FORMAT_VERSION:
         raise ValidationFailed(
             [Problem(at("B2", META), f"format version {version} was exported by an older dealer-audit without a "
-                     "tamper seal / 该文件没有防篡改封印，不能导入", "actions_tampered",
-                     hint="export the actions again with `dealer-audit actions export`")]
+                     "tamper seal", "actions_tampered",
+                     hint="export the actions again with `dealer-audit actions export`",
+                     zh=f"格式版本 {version} 由旧版 dealer-audit 导出，没有防篡改封印，不能导入",
+                     hint_zh="请用 `dealer-audit actions export` 重新导出整改措施")]
         )  # fmt: skip
     listed: list[tuple[Any, ...]] = []
     for row in meta_sheet.iter_rows(min_row=META_ROWS_FROM - 1, max_col=3, values_only=True):
@@ -322,15 +342,20 @@ def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
     if not seal_matches(key, SEAL_CONTEXT, [*sealed, *listed], meta.get(SEAL_KEY)):
         raise ValidationFailed(
             [Problem(at(seal_cell, META), "the hidden _actions sheet does not carry this workspace's seal: its action "
-                     "ids, versions, rows or dealer were edited after export, or another workspace exported it / "
-                     "隐藏的 _actions 表未通过本工作区的防篡改校验：表格被改动过，或由其他工作区导出",
-                     "actions_tampered", hint="export the actions again in this workspace and re-enter the changes")]
+                     "ids, versions, rows or dealer were edited after export, or another workspace exported it",
+                     "actions_tampered", hint="export the actions again in this workspace and re-enter the changes",
+                     zh="隐藏的 _actions 工作表未通过本工作区的防篡改校验：导出后措施编号、版本、行或经销商被改动过，"
+                     "或由其他工作区导出",
+                     hint_zh="请在本工作区重新导出整改措施，再重新填写改动")]
         )  # fmt: skip
     dealer_code = str(meta.get("dealer_code") or "")
     expected: list[tuple[str, int, int]] = []
     for action_id, action_version, sheet_row in listed[1:]:
         if not isinstance(action_version, int) or not isinstance(sheet_row, int):  # pragma: no cover - sealed
-            raise ValidationFailed([Problem(at(None, META), "the hidden action list was edited; export again")])
+            raise ValidationFailed(
+                [Problem(at(None, META), "the hidden action list was edited; export again",
+                         zh="隐藏的措施清单被改动过，请重新导出")]
+            )  # fmt: skip
         expected.append((str(action_id), action_version, sheet_row))
     sheet = workbook[SHEET]
     rows: list[ReturnedAction] = []
@@ -344,20 +369,24 @@ def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
                 f"this row should hold action {action_id} but holds {found or 'nothing'}: rows were moved, "
                 "deleted or the id edited",
                 hint="keep the rows as exported; only change status, owner, due date and note",
+                zh=f"此行应为措施 {action_id}，实际为{found or '空'}：行被移动、删除或编号被改动",
+                hint_zh="请保持导出时的行，只修改状态、负责人、截止日期和备注",
             )
             continue
         status_cell = f"{get_column_letter(COLUMN['status'] + 1)}{sheet_row}"
         status = parse_status(cell_text(cells["status"]))
         if status is None:
             choices = ", ".join(repr(status_text(s)) for s in DEALER_STATUSES)
+            shown = repr(cell_text(cells["status"]))
             problems.error(
                 at(status_cell),
-                f"status {cell_text(cells['status'])!r} is not one of {choices} / 状态无效",
+                f"status {shown} is not one of {choices}",
+                zh=f"状态 {shown} 无效，只能是 {choices} 之一",
             )
         due = _parse_date(cells["due"])
-        if isinstance(due, str):
-            problems.error(at(f"{get_column_letter(COLUMN['due'] + 1)}{sheet_row}"), f"{due} / 日期无效")
-        if status is not None and not isinstance(due, str):
+        if isinstance(due, Message):
+            problems.error(at(f"{get_column_letter(COLUMN['due'] + 1)}{sheet_row}"), due.en, zh=due.zh)
+        if status is not None and not isinstance(due, Message):
             rows.append(
                 ReturnedAction(
                     action_id,
@@ -374,5 +403,6 @@ def read_actions_workbook(path: Path, key: bytes) -> ReturnedWorkbook:
         problems.error(
             at(f"{id_col}{extra_row}"),
             "a row was added below the exported actions; new actions come from audits, not from this file",
+            zh="导出的措施下方新增了一行；新的整改措施只能来自稽核，不能在此文件中添加",
         )
     return ReturnedWorkbook(dealer_code, str(meta.get("exported_at") or ""), tuple(rows), tuple(problems.problems))

@@ -34,7 +34,7 @@ from typing import Any
 
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.audit_form import audit_to_dict
-from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.errors import Location, Message, NotFound, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.audit_json import audit_from_json
 from dealer_audit.formats.files import write_atomically
 from dealer_audit.formats.json_input import parse_json
@@ -86,8 +86,15 @@ class Bundle:
             data = None
         if data is None or hashlib.sha256(data).hexdigest() != member.sha256:
             raise ValidationFailed(
-                [Problem(Location(file=str(self.path), path=member.name), "changed since it was verified")],
+                [
+                    Problem(
+                        Location(file=str(self.path), path=member.name),
+                        "changed since it was verified",
+                        zh="校验之后文件被改动过",
+                    )
+                ],
                 f"{self.path}: bundle changed while importing",
+                summary_zh=f"{self.path}：导入过程中数据包被改动",
             )
         return data
 
@@ -130,7 +137,7 @@ def write_bundle(
     `sign` turns the manifest's exact bytes into a `.minisig` (services/bundle_signatures.py), written beside it.
     """
     if not audits:
-        raise NotFound("nothing to export: no audits selected")
+        raise NotFound("nothing to export: no audits selected", zh="没有可导出的内容：未选中任何稽核")
     from dealer_audit import __version__
 
     members: list[dict[str, Any]] = []
@@ -170,6 +177,7 @@ def write_bundle(
                         Problem(
                             Location(file=str(evidence_dir), path=f"audit {audit.audit_id} {answer.item_id}"),
                             f"evidence {ref.file_name} (sha256 {ref.sha256[:12]}…) is not in the evidence store",
+                            zh=f"证据文件 {ref.file_name}（sha256 {ref.sha256[:12]}…）不在证据库中",
                         )
                     )
                     continue
@@ -179,7 +187,9 @@ def write_bundle(
                 payloads.append((member, source))
                 members.append({"name": member, "sha256": ref.sha256, "size": size, "media_type": ref.media_type or ""})
     if missing:
-        raise ValidationFailed(missing, f"cannot export {path}: evidence files are missing")
+        raise ValidationFailed(
+            missing, f"cannot export {path}: evidence files are missing", summary_zh=f"无法导出 {path}：缺少证据文件"
+        )
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -201,7 +211,13 @@ def write_bundle(
                     digest = hashlib.sha256(payload.read_bytes()).hexdigest()
                     if digest != name.split("/")[1][:64]:
                         raise ValidationFailed(
-                            [Problem(Location(file=str(payload)), f"evidence file is corrupt (sha256 {digest[:12]}…)")]
+                            [
+                                Problem(
+                                    Location(file=str(payload)),
+                                    f"evidence file is corrupt (sha256 {digest[:12]}…)",
+                                    zh=f"证据文件已损坏（sha256 {digest[:12]}…）",
+                                )
+                            ]
                         )
                     archive.write(payload, name, compress_type=zipfile.ZIP_STORED)  # photos do not deflate
                 else:
@@ -214,20 +230,20 @@ def write_bundle(
 # ---- reading -------------------------------------------------------------------------------------------------
 
 
-def _unsafe_name_reason(name: str) -> str:
-    """Why a member name is refused ('' when it is a plain relative path inside the bundle)."""
+def _unsafe_name_reason(name: str) -> Message | None:
+    """Why a member name is refused (None when it is a plain relative path inside the bundle)."""
     if not name:
-        return "empty member name"
+        return Message("empty member name", "成员文件名为空")
     if "\\" in name:
-        return "backslash in member path"
+        return Message("backslash in member path", "成员文件路径中含有反斜杠")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "absolute member path escapes the bundle"
+        return Message("absolute member path escapes the bundle", "成员文件使用了绝对路径，会跳出数据包")
     parts = name.split("/")
     if any(p in ("..", ".") for p in parts) or "" in parts[:-1]:
-        return "member path escapes its folder"
+        return Message("member path escapes its folder", "成员文件路径跳出了所在文件夹")
     if "\x00" in name or any(ord(c) < 32 for c in name):
-        return "control character in member path"
-    return ""
+        return Message("control character in member path", "成员文件路径中含有控制字符")
+    return None
 
 
 class _CorruptMember(Exception):
@@ -269,36 +285,50 @@ def _manifest_members(
     members: dict[str, dict[str, Any]] = {}
     raw_members = manifest.get("members")
     if not isinstance(raw_members, list):
-        problems.error(where(MANIFEST), "manifest 'members' must be a list")
+        problems.error(where(MANIFEST), "manifest 'members' must be a list", zh="清单中的 members 必须是列表")
         raw_members = []
     for index, entry in enumerate(raw_members):
         label = f"{MANIFEST} members[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.error(where(label), "a member needs a 'name'")
+            problems.error(where(label), "a member needs a 'name'", zh="每个成员文件都需要 name")
             continue
         name = entry["name"]
         if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
-            problems.error(where(name), "manifest gives no valid sha256 for this member")
+            problems.error(
+                where(name), "manifest gives no valid sha256 for this member", zh="清单中没有该成员文件的有效 sha256"
+            )
             continue
         size = entry.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            problems.error(where(name), "manifest gives no valid size for this member")
+            problems.error(
+                where(name), "manifest gives no valid size for this member", zh="清单中没有该成员文件的有效大小"
+            )
             continue
         if name in members or name == MANIFEST:
-            problems.error(where(name), "member listed twice in the manifest")
+            problems.error(where(name), "member listed twice in the manifest", zh="该成员文件在清单中列出了两次")
             continue
         if name == SIGNATURE_MEMBER:
-            problems.error(where(name), "the signature cannot be listed in the manifest it signs")
+            problems.error(
+                where(name),
+                "the signature cannot be listed in the manifest it signs",
+                zh="签名文件不能列在它所签署的清单中",
+            )
             continue
         members[name] = entry
     raw_audits = manifest.get("audits")
     if not isinstance(raw_audits, list) or not raw_audits:
-        problems.error(where(MANIFEST), "manifest 'audits' must list at least one audit")
+        problems.error(
+            where(MANIFEST), "manifest 'audits' must list at least one audit", zh="清单中的 audits 至少要列出一份稽核"
+        )
         raw_audits = []
     audits = []
     for index, entry in enumerate(raw_audits):
         if not isinstance(entry, dict) or not isinstance(entry.get("member"), str):
-            problems.error(where(f"{MANIFEST} audits[{index}]"), "an audit entry needs 'audit_id' and 'member'")
+            problems.error(
+                where(f"{MANIFEST} audits[{index}]"),
+                "an audit entry needs 'audit_id' and 'member'",
+                zh="每条稽核记录都需要 audit_id 和 member",
+            )
             continue
         audits.append(entry)
     return members, audits
@@ -312,21 +342,29 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
     def where(member: str) -> Location:
         return Location(file=bundle_name, path=member)
 
-    def fail(summary: str) -> ValidationFailed:
-        return ValidationFailed(problems.problems, f"{bundle_name}: {summary}")
+    def fail(summary: str, summary_zh: str) -> ValidationFailed:
+        return ValidationFailed(
+            problems.problems, f"{bundle_name}: {summary}", summary_zh=f"{bundle_name}：{summary_zh}"
+        )
 
     if not path.is_file():
-        raise NotFound(f"no bundle {path}")
+        raise NotFound(f"no bundle {path}", zh=f"找不到数据包 {path}")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        problems.error(Location(file=bundle_name), f"not a readable zip file: {error}")
-        raise fail("not a bundle") from None
+        problems.error(
+            Location(file=bundle_name), f"not a readable zip file: {error}", zh=f"不是可读取的 zip 文件：{error}"
+        )
+        raise fail("not a bundle", "不是数据包") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
-            problems.error(Location(file=bundle_name), f"{len(infos)} members; at most {MAX_MEMBERS} are accepted")
-            raise fail("refused")
+            problems.error(
+                Location(file=bundle_name),
+                f"{len(infos)} members; at most {MAX_MEMBERS} are accepted",
+                zh=f"包含 {len(infos)} 个成员文件，最多接受 {MAX_MEMBERS} 个",
+            )
+            raise fail("refused", "已拒绝")
         by_name: dict[str, zipfile.ZipInfo] = {}
         declared_total = 0
         for info in infos:
@@ -334,15 +372,19 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             reason = _unsafe_name_reason(name)
             mode = info.external_attr >> 16
             if reason:
-                problems.error(where(name), reason)
+                problems.error(where(name), reason.en, zh=reason.zh)
             elif stat.S_ISLNK(mode):
-                problems.error(where(name), "symbolic link in bundle")
+                problems.error(where(name), "symbolic link in bundle", zh="数据包中含有符号链接")
             elif info.is_dir():
                 continue
             elif name in by_name:
-                problems.error(where(name), "member appears twice in the zip")
+                problems.error(where(name), "member appears twice in the zip", zh="该成员文件在 zip 中出现了两次")
             elif info.file_size > (limit := _member_limit(name, max_member_bytes)):
-                problems.error(where(name), f"member is {info.file_size:,} bytes; the limit is {limit:,}")
+                problems.error(
+                    where(name),
+                    f"member is {info.file_size:,} bytes; the limit is {limit:,}",
+                    zh=f"成员文件有 {info.file_size:,} 字节，上限为 {limit:,} 字节",
+                )
             else:
                 by_name[name] = info
                 declared_total += info.file_size
@@ -350,29 +392,36 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             problems.error(
                 Location(file=bundle_name),
                 f"bundle unpacks to {declared_total:,} bytes; the limit is {max_total_bytes:,}",
+                zh=f"数据包解压后有 {declared_total:,} 字节，上限为 {max_total_bytes:,} 字节",
             )
         if problems.has_errors:
-            raise fail("unsafe or oversized bundle, nothing imported")
+            raise fail("unsafe or oversized bundle, nothing imported", "数据包不安全或过大，未导入任何数据")
 
         # the manifest
         if MANIFEST not in by_name:
-            problems.error(where(MANIFEST), "missing: not a dealer-audit bundle")
-            raise fail("no manifest")
+            problems.error(
+                where(MANIFEST), "missing: not a dealer-audit bundle", zh="缺少清单文件：这不是 dealer-audit 数据包"
+            )
+            raise fail("no manifest", "缺少清单文件")
         try:
             raw = _read_limited(archive, by_name[MANIFEST], MAX_MANIFEST_BYTES)
         except _CorruptMember as error:
-            problems.error(where(MANIFEST), f"corrupt member: {error}")
-            raise fail("bad manifest") from None
+            problems.error(where(MANIFEST), f"corrupt member: {error}", zh=f"成员文件已损坏：{error}")
+            raise fail("bad manifest", "清单文件有误") from None
         try:
             manifest = parse_json(raw or b"", MANIFEST)
         except ValidationFailed as failure:
             problems.extend(_inside_bundle(bundle_name, MANIFEST, failure))
-            raise fail("bad manifest") from None
+            raise fail("bad manifest", "清单文件有误") from None
         if not isinstance(manifest, dict):
-            problems.error(where(MANIFEST), "must be a JSON object")
-            raise fail("bad manifest")
+            problems.error(where(MANIFEST), "must be a JSON object", zh="必须是一个 JSON 对象")
+            raise fail("bad manifest", "清单文件有误")
         if manifest.get("format") != FORMAT:
-            problems.error(where(MANIFEST), f"format must be {FORMAT!r}, got {manifest.get('format')!r}")
+            problems.error(
+                where(MANIFEST),
+                f"format must be {FORMAT!r}, got {manifest.get('format')!r}",
+                zh=f"format 应为 {FORMAT!r}，实际为 {manifest.get('format')!r}",
+            )
         version = manifest.get("format_version")
         if version != FORMAT_VERSION:
             newer = isinstance(version, int) and version > FORMAT_VERSION
@@ -380,16 +429,22 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
                 where(MANIFEST),
                 f"unknown bundle format version {version!r} (this dealer-audit reads version {FORMAT_VERSION})",
                 hint="upgrade dealer-audit" if newer else "",
+                zh=f"未知的数据包格式版本 {version!r}（本工具读取版本 {FORMAT_VERSION}）",
+                hint_zh="请升级 dealer-audit" if newer else "",
             )
         if problems.has_errors:
-            raise fail("bad manifest")
+            raise fail("bad manifest", "清单文件有误")
         declared, audit_entries = _manifest_members(manifest, problems, where)
 
         # members: exactly those declared, each with the declared size and hash
         for name in sorted(set(declared) - set(by_name)):
-            problems.error(where(name), "listed in the manifest but missing from the bundle")
+            problems.error(
+                where(name),
+                "listed in the manifest but missing from the bundle",
+                zh="清单中列出了该文件，但数据包中没有",
+            )
         for name in sorted(set(by_name) - set(declared) - {MANIFEST, SIGNATURE_MEMBER}):
-            problems.error(where(name), "extra file not listed in the manifest")
+            problems.error(where(name), "extra file not listed in the manifest", zh="多余的文件，清单中没有列出")
         signature = _read_signature(archive, by_name.get(SIGNATURE_MEMBER), problems, where)
         contents: dict[str, bytes] = {}
         for name in sorted(set(declared) & set(by_name)):
@@ -397,34 +452,60 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             try:
                 data = _read_limited(archive, by_name[name], max_member_bytes)
             except _CorruptMember as error:
-                problems.error(where(name), f"corrupt member: {error}")
+                problems.error(where(name), f"corrupt member: {error}", zh=f"成员文件已损坏：{error}")
                 continue
             if data is None:
-                problems.error(where(name), f"member is larger than the limit of {max_member_bytes:,} bytes")
+                problems.error(
+                    where(name),
+                    f"member is larger than the limit of {max_member_bytes:,} bytes",
+                    zh=f"成员文件超过 {max_member_bytes:,} 字节的上限",
+                )
                 continue
             if len(data) != entry["size"]:
-                problems.error(where(name), f"size is {len(data):,} bytes, the manifest says {entry['size']:,}")
+                problems.error(
+                    where(name),
+                    f"size is {len(data):,} bytes, the manifest says {entry['size']:,}",
+                    zh=f"大小为 {len(data):,} 字节，清单中为 {entry['size']:,} 字节",
+                )
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if digest != entry["sha256"]:
-                problems.error(where(name), f"wrong sha256: {digest[:12]}…, the manifest says {entry['sha256'][:12]}…")
+                problems.error(
+                    where(name),
+                    f"wrong sha256: {digest[:12]}…, the manifest says {entry['sha256'][:12]}…",
+                    zh=f"sha256 不符：实际为 {digest[:12]}…，清单中为 {entry['sha256'][:12]}…",
+                )
                 continue
             if name.startswith("audits/"):
                 contents[name] = data
             elif name.startswith("evidence/") and entry["sha256"] != name.split("/", 1)[1][:64]:
-                problems.error(where(name), "evidence member is not named by its sha256")
+                problems.error(
+                    where(name), "evidence member is not named by its sha256", zh="证据文件没有以其 sha256 命名"
+                )
             elif not name.startswith(("audits/", "evidence/")):
-                problems.error(where(name), "unexpected member outside audits/ and evidence/")
+                problems.error(
+                    where(name),
+                    "unexpected member outside audits/ and evidence/",
+                    zh="audits/ 和 evidence/ 之外出现了意外的文件",
+                )
 
         # audits: each parses and agrees with its manifest entry
         audits: list[Audit] = []
         audit_members = {e["member"] for e in audit_entries}
         for name in sorted(n for n in declared if n.startswith("audits/") and n not in audit_members):
-            problems.error(where(name), "audit file not listed under the manifest's 'audits'")
+            problems.error(
+                where(name),
+                "audit file not listed under the manifest's 'audits'",
+                zh="该稽核文件未列在清单的 audits 中",
+            )
         for entry in audit_entries:
             name = entry["member"]
             if name not in declared:
-                problems.error(where(name), "manifest audit entry names a member that is not listed")
+                problems.error(
+                    where(name),
+                    "manifest audit entry names a member that is not listed",
+                    zh="清单中的稽核记录指向了一个未列出的成员文件",
+                )
                 continue
             if name not in contents:
                 continue  # already reported
@@ -449,16 +530,24 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
             }
             for key, value in claimed.items():
                 if value != actual[key]:
-                    problems.error(where(name), f"{key} is {actual[key]!r} but the manifest says {value!r}")
+                    problems.error(
+                        where(name),
+                        f"{key} is {actual[key]!r} but the manifest says {value!r}",
+                        zh=f"{_CLAIM_ZH[key]}为 {actual[key]!r}，但清单中为 {value!r}",
+                    )
             manifest_hash = standard.get("hash") or ""
             if audit.standard_hash and manifest_hash and audit.standard_hash != manifest_hash:
-                problems.error(where(name), "standard hash differs from the manifest's")
+                problems.error(
+                    where(name), "standard hash differs from the manifest's", zh="标准哈希值与清单中的不一致"
+                )
             if manifest_hash and not audit.standard_hash:
                 audit = replace(audit, standard_hash=manifest_hash)
             audits.append(audit)
         ids = [a.audit_id for a in audits]
         for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.error(where(MANIFEST), f"audit {duplicate} appears more than once")
+            problems.error(
+                where(MANIFEST), f"audit {duplicate} appears more than once", zh=f"稽核 {duplicate} 出现了不止一次"
+            )
 
         # evidence: everything cited is present
         evidence = tuple(
@@ -474,9 +563,10 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
                         problems.error(
                             where(f"audits/{audit.audit_id}.json answers.{answer.item_id}"),
                             f"cites evidence {ref.file_name} (sha256 {ref.sha256[:12]}…) that the bundle lacks",
+                            zh=f"引用的证据文件 {ref.file_name}（sha256 {ref.sha256[:12]}…）不在数据包中",
                         )
         if problems.has_errors:
-            raise fail("refused, nothing imported")
+            raise fail("refused, nothing imported", "已拒绝，未导入任何数据")
     return Bundle(
         path=path,
         format_version=FORMAT_VERSION,
@@ -487,6 +577,9 @@ def read_bundle(path: Path, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_
         manifest_bytes=raw or b"",
         signature=signature,
     )
+
+
+_CLAIM_ZH = {"audit_id": "audit_id", "dealer": "经销商", "standard id": "标准编号", "standard version": "标准版本"}
 
 
 def _member_limit(name: str, max_member_bytes: int) -> int:
@@ -503,10 +596,14 @@ def _read_signature(
     try:
         data = _read_limited(archive, info, MAX_SIGNATURE_BYTES)
     except _CorruptMember as error:
-        problems.error(where(SIGNATURE_MEMBER), f"corrupt member: {error}")
+        problems.error(where(SIGNATURE_MEMBER), f"corrupt member: {error}", zh=f"成员文件已损坏：{error}")
         return None
     if data is None:
-        problems.error(where(SIGNATURE_MEMBER), f"member is larger than the limit of {MAX_SIGNATURE_BYTES:,} bytes")
+        problems.error(
+            where(SIGNATURE_MEMBER),
+            f"member is larger than the limit of {MAX_SIGNATURE_BYTES:,} bytes",
+            zh=f"成员文件超过 {MAX_SIGNATURE_BYTES:,} 字节的上限",
+        )
     return data
 
 

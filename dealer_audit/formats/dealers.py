@@ -19,9 +19,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from dealer_audit.core.dealers import AttributeValue, Dealer, code_problem
-from dealer_audit.core.lookup import did_you_mean
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.errors import Location, Message, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, yes_no
 from dealer_audit.formats.tables import read_table
 from dealer_audit.storage.limits import dealer_issues, located
@@ -37,19 +37,21 @@ MAX_INT_DIGITS = 18
 def parse_attribute(value: Any) -> AttributeValue | None:
     """yes/no -> bool, numbers -> int/float, else text; None for an empty cell.
 
-    ValueError (with the reason) for a number no condition can use: infinite, not-a-number, or a whole number of
-    more than MAX_INT_DIGITS digits (which Python itself refuses to read)."""
+    ValueError (with the reason, a `Message` in both languages) for a number no condition can use: infinite,
+    not-a-number, or a whole number of more than MAX_INT_DIGITS digits (which Python itself refuses to read)."""
     if value is None:
         return None
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         if len(str(abs(value))) > MAX_INT_DIGITS:
-            raise ValueError(f"a whole number of more than {MAX_INT_DIGITS} digits")
+            raise ValueError(
+                Message(f"a whole number of more than {MAX_INT_DIGITS} digits", f"整数超过 {MAX_INT_DIGITS} 位")
+            )
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{value} is not a finite number")
+            raise ValueError(Message(f"{value} is not a finite number", f"{value} 不是有限的数值"))
         return int(value) if value.is_integer() else value
     text = str(value).strip()
     if not text:
@@ -59,12 +61,20 @@ def parse_attribute(value: Any) -> AttributeValue | None:
         return flag
     if _INT.match(text):
         if len(text.lstrip("+-")) > MAX_INT_DIGITS:
-            raise ValueError(f"a whole number of {len(text.lstrip('+-')):,} digits (at most {MAX_INT_DIGITS})")
+            digits = len(text.lstrip("+-"))
+            raise ValueError(
+                Message(
+                    f"a whole number of {digits:,} digits (at most {MAX_INT_DIGITS})",
+                    f"整数有 {digits:,} 位（最多 {MAX_INT_DIGITS} 位）",
+                )
+            )
         return int(text)
     if _FLOAT.match(text):
         number = float(text)
         if not math.isfinite(number):
-            raise ValueError(f"{text[:20]} is too large to be a finite number")
+            raise ValueError(
+                Message(f"{text[:20]} is too large to be a finite number", f"{text[:20]} 数值过大，不是有限的数值")
+            )
         return number
     return text
 
@@ -74,8 +84,11 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
     table = read_table(Path(path), "dealer", SHEET_NAME)
     problems = ProblemCollector()
     if not any(table.header) and not table.rows:
+        columns = ", ".join(STANDARD_COLUMNS)
         problems.error(
-            table.where(1), f"the file is empty; its first row names the columns ({', '.join(STANDARD_COLUMNS)})"
+            table.where(1),
+            f"the file is empty; its first row names the columns ({columns})",
+            zh=f"文件为空；第一行应为列名（{columns}）",
         )
         return [], problems.problems
     header = [h.lower() if h.lower() in STANDARD_COLUMNS else h for h in table.header]
@@ -83,18 +96,28 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
     for position, name in enumerate(header):
         if not name:
             if any(position < len(row) and cell_text(row[position]) for _, row in table.rows):
+                letter = get_column_letter(position + 1)
                 problems.error(
-                    table.where(1, position), f"column {get_column_letter(position + 1)} has data but no header"
+                    table.where(1, position),
+                    f"column {letter} has data but no header",
+                    zh=f"第 {letter} 列有数据但没有表头",
                 )
             continue
         if name in index:
-            problems.error(table.where(1, position), f"column '{name}' appears twice", code="duplicate")
+            problems.error(
+                table.where(1, position),
+                f"column '{name}' appears twice",
+                zh=f"“{name}”列出现了两次",
+                code="duplicate",
+            )
             continue
         if name not in STANDARD_COLUMNS and not ATTRIBUTE_NAME.match(name):
             problems.error(
                 table.where(1, position),
                 f"attribute column '{name}' cannot be used in conditions",
+                zh=f"属性列“{name}”的名称无法在条件中使用",
                 hint="use letters, digits and _ (e.g. has_ev_service)",
+                hint_zh="请只用英文字母、数字和下划线，例如 has_ev_service",
                 code="attribute",
             )
             continue
@@ -104,11 +127,18 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             problems.error(
                 table.where(1),
                 f"the header has no '{required}' column",
+                zh=f"表头缺少“{required}”列",
                 hint=did_you_mean(required, header) or f"columns are {', '.join(STANDARD_COLUMNS)}",
+                hint_zh=did_you_mean_zh(required, header) or f"可用的列：{', '.join(STANDARD_COLUMNS)}",
                 code="missing",
             )
     if "name_zh" not in index and "name_en" not in index:
-        problems.error(table.where(1), "the header needs a name_zh or name_en column", code="missing")
+        problems.error(
+            table.where(1),
+            "the header needs a name_zh or name_en column",
+            zh="表头需要 name_zh 或 name_en 列",
+            code="missing",
+        )
     if problems.has_errors:
         return [], problems.problems
     attribute_columns = [n for n in index if n not in STANDARD_COLUMNS]
@@ -125,17 +155,20 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             return table.where(number, index.get(name, 0))
 
         code = cell_text(cell("code"))
-        unsafe = code_problem(code)
+        unsafe = code_problem(code, what_zh="经销商代码")
         if not code:
-            problems.error(where("code"), "code: a dealer code is required", code="missing")
+            problems.error(where("code"), "code: a dealer code is required", zh="code：经销商代码必填", code="missing")
         elif unsafe:
-            problems.error(where("code"), f"code: {unsafe}", code="unsafe_code")
+            problems.error(where("code"), f"code: {unsafe.en}", zh=f"code：{unsafe.zh}", code="unsafe_code")
         else:
             key = code.upper()
             if key in seen:
                 first = f"row {seen[key]}" if table.sheet is not None else f"line {seen[key]}"
                 problems.error(
-                    where("code"), f"code: duplicate dealer code '{code}' (first on {first})", code="duplicate"
+                    where("code"),
+                    f"code: duplicate dealer code '{code}' (first on {first})",
+                    zh=f"code：经销商代码“{code}”重复（首次出现在第 {seen[key]} 行）",
+                    code="duplicate",
                 )
             else:
                 seen[key] = number
@@ -143,21 +176,37 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
         if not dealer_name:
             column = "name_zh" if "name_zh" in index else "name_en"
             problems.error(
-                where(column), f"{column}: dealer '{code}' needs a name (name_zh or name_en)", code="missing"
+                where(column),
+                f"{column}: dealer '{code}' needs a name (name_zh or name_en)",
+                zh=f"{column}：经销商“{code}”缺少名称（name_zh 或 name_en）",
+                code="missing",
             )
         region = cell_text(cell("region"))
-        unsafe_region = code_problem(region, "region code")
+        unsafe_region = code_problem(region, "region code", "区域代码")
         if not region:
-            problems.error(where("region"), f"region: dealer '{code}' has no region", code="missing")
+            problems.error(
+                where("region"),
+                f"region: dealer '{code}' has no region",
+                zh=f"region：经销商“{code}”没有填写区域",
+                code="missing",
+            )
         elif unsafe_region:
-            problems.error(where("region"), f"region: {unsafe_region}", code="unsafe_code")
+            problems.error(
+                where("region"), f"region: {unsafe_region.en}", zh=f"region：{unsafe_region.zh}", code="unsafe_code"
+            )
         elif known_regions is not None and region not in known_regions:
             problems.error(
                 where("region"),
                 f"region: unknown region '{region}'",
+                zh=f"region：未知区域“{region}”",
                 hint="; ".join(
                     h
                     for h in (did_you_mean(region, known_regions), f"known regions: {', '.join(sorted(known_regions))}")
+                    if h
+                ),
+                hint_zh="；".join(
+                    h
+                    for h in (did_you_mean_zh(region, known_regions), f"已有区域：{', '.join(sorted(known_regions))}")
                     if h
                 ),
                 code="unknown-region",
@@ -167,7 +216,10 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
             try:
                 value = parse_attribute(cell(attribute))
             except ValueError as error:
-                problems.error(where(attribute), f"{attribute}: {error}", code="number")
+                reason = error.args[0] if error.args and isinstance(error.args[0], Message) else Message(str(error))
+                problems.error(
+                    where(attribute), f"{attribute}: {reason.en}", zh=f"{attribute}：{reason.text('zh')}", code="number"
+                )
                 continue
             if value is not None:
                 attributes[attribute] = value
@@ -184,7 +236,7 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
         problems.extend(located(dealer_issues(dealer), where))  # what the database cannot hold, at its cell
         dealers.append(dealer)
     if not table.rows and not problems.has_errors:
-        problems.warning(table.where(1), "the file lists no dealers", code="empty")
+        problems.warning(table.where(1), "the file lists no dealers", zh="文件中没有经销商", code="empty")
     return dealers, problems.problems
 
 
@@ -193,7 +245,11 @@ def read_dealers(path: Path, regions: Collection[str] | None = None) -> list[Dea
     dealers, problems = check_dealers(Path(path), regions)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        raise ValidationFailed(errors, f"{path}: {len(errors)} error(s); nothing imported")
+        raise ValidationFailed(
+            errors,
+            f"{path}: {len(errors)} error(s); nothing imported",
+            summary_zh=f"{path}：发现 {len(errors)} 处错误，未导入任何数据",
+        )
     return dealers
 
 

@@ -40,8 +40,12 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _unreadable(path: Path, message: str) -> ValidationFailed:
-    return ValidationFailed([Problem(Location(str(path)), message, "format")], f"{path}: not readable")
+def _unreadable(path: Path, message: str, zh: str) -> ValidationFailed:
+    return ValidationFailed(
+        [Problem(Location(str(path)), message, "format", zh=zh)],
+        f"{path}: not readable",
+        summary_zh=f"{path}：无法读取",
+    )
 
 
 def open_workbook(path: Path, *, read_only: bool = True, data_only: bool = True) -> Any:
@@ -54,24 +58,34 @@ def open_workbook(path: Path, *, read_only: bool = True, data_only: bool = True)
 
     path = Path(path)
     if not path.exists():
-        raise NotFound(f"{path}: no such file")
+        raise NotFound(f"{path}: no such file", zh=f"{path}：文件不存在")
     if path.is_dir():
-        raise _unreadable(path, "this is a folder, not a workbook")
+        raise _unreadable(path, "this is a folder, not a workbook", "这是一个文件夹，不是工作簿")
     try:
         return load_workbook(path, read_only=read_only, data_only=data_only)
     except zipfile.BadZipFile:
         raise _unreadable(
-            path, "not a readable .xlsx workbook: the file is not a zip archive (a CSV or text file renamed .xlsx?)"
+            path,
+            "not a readable .xlsx workbook: the file is not a zip archive (a CSV or text file renamed .xlsx?)",
+            "不是可读取的 .xlsx 工作簿：文件不是 zip 压缩包（是否把 CSV 或文本文件改名成了 .xlsx？）",
         ) from None
     except KeyError:
-        raise _unreadable(path, "not a readable .xlsx workbook: a zip archive without spreadsheet parts") from None
+        raise _unreadable(
+            path,
+            "not a readable .xlsx workbook: a zip archive without spreadsheet parts",
+            "不是可读取的 .xlsx 工作簿：zip 压缩包中没有表格内容",
+        ) from None
     except Exception as error:  # openpyxl raises many types (InvalidFileException, XML errors) for a non-workbook
         if _too_many_digits(error):
             raise _unreadable(
                 path,
                 "a cell holds a number of thousands of digits, more than any reader accepts: shorten or delete it",
+                "某个单元格中的数字长达数千位，超出任何读取程序的承受范围：请缩短或删除",
             ) from None
-        raise _unreadable(path, f"not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+        detail = f"{type(error).__name__}: {error}"
+        raise _unreadable(
+            path, f"not a readable .xlsx workbook ({detail})", f"不是可读取的 .xlsx 工作簿（{detail}）"
+        ) from None
 
 
 def _too_many_digits(error: BaseException | None) -> bool:
@@ -178,7 +192,16 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     path = Path(path)
     if path.is_dir():
         raise ValidationFailed(
-            [Problem(Location(str(path)), "this is a folder; give a file name", "write")], f"{path}: nothing written"
+            [
+                Problem(
+                    Location(str(path)),
+                    "this is a folder; give a file name",
+                    "write",
+                    zh="这是一个文件夹，请给出文件名",
+                )
+            ],
+            f"{path}: nothing written",
+            summary_zh=f"{path}：未写入任何内容",
         )
     temp: Path | None = None
     try:
@@ -190,9 +213,11 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         temp.chmod(_mode_for(path))  # mkstemp makes the file private; the user expects an ordinary file
         temp.replace(path)
     except OSError as error:
+        reason = error.strerror or error
         raise ValidationFailed(
-            [Problem(Location(str(path)), f"cannot write the file: {error.strerror or error}", "write")],
+            [Problem(Location(str(path)), f"cannot write the file: {reason}", "write", zh=f"无法写入文件：{reason}")],
             f"{path}: nothing written",
+            summary_zh=f"{path}：未写入任何内容",
         ) from None
     finally:
         if temp is not None:

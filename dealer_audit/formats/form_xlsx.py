@@ -38,13 +38,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dealer_audit.core.answers import Answer, AnswerValue, Audit, AuditKind, AuditStatus, EvidenceRef
-from dealer_audit.core.audit_form import evidence_name_problem
+from dealer_audit.core.audit_form import evidence_name_message
 from dealer_audit.core.conditions import BoolOp, Condition, ItemRef, parse_condition, walk
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import dealer_context
 from dealer_audit.core.standard import AnswerType, Checklist, Item
 from dealer_audit.core.validation import validate_audit
-from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
+from dealer_audit.errors import Location, Message, NotFound, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import (
     cell_text,
     check_sheet_size,
@@ -479,17 +479,38 @@ class _Reader:
     def at(self, cell: str | None = None, sheet: str = SHEET) -> Location:
         return Location(file=self.file, sheet=sheet, cell=cell)
 
-    def error(self, cell: str | None, message: str, code: str = "invalid", hint: str = "", sheet: str = SHEET) -> None:
-        self.problems.error(self.at(cell, sheet), message, code=code, hint=hint)
+    def error(
+        self,
+        cell: str | None,
+        message: str,
+        code: str = "invalid",
+        hint: str = "",
+        sheet: str = SHEET,
+        *,
+        zh: str = "",
+        hint_zh: str = "",
+    ) -> None:
+        self.problems.error(self.at(cell, sheet), message, code=code, hint=hint, zh=zh, hint_zh=hint_zh)
 
-    def fatal(self, message: str, cell: str | None = None, sheet: str = SHEET, hint: str = "") -> ValidationFailed:
-        return ValidationFailed([Problem(self.at(cell, sheet), message, "invalid_form", hint=hint)])
+    def fatal(
+        self,
+        message: str,
+        cell: str | None = None,
+        sheet: str = SHEET,
+        hint: str = "",
+        *,
+        zh: str = "",
+        hint_zh: str = "",
+    ) -> ValidationFailed:
+        return ValidationFailed(
+            [Problem(self.at(cell, sheet), message, "invalid_form", hint=hint, zh=zh, hint_zh=hint_zh)]
+        )
 
     def read(self) -> Audit:
         try:
             workbook = open_workbook(self.path, read_only=False)
         except NotFound:
-            raise ValidationFailed([Problem(Location(file=self.file), "file not found")]) from None
+            raise ValidationFailed([Problem(Location(file=self.file), "file not found", zh="文件不存在")]) from None
         if META not in workbook.sheetnames:
             raise ValidationFailed(
                 [
@@ -498,11 +519,17 @@ class _Reader:
                         "not a dealer-audit fill-in form (no _meta sheet)",
                         "invalid_form",
                         hint="generate one with `dealer-audit form`",
+                        zh="这不是 dealer-audit 生成的填报表（缺少 _meta 工作表）",
+                        hint_zh="请用 `dealer-audit form` 生成填报表",
                     )
                 ]
             )
         if SHEET not in workbook.sheetnames:
-            raise self.fatal(f"the sheet {SHEET!r} is missing (renamed or deleted?)", sheet=SHEET)
+            raise self.fatal(
+                f"the sheet {SHEET!r} is missing (renamed or deleted?)",
+                sheet=SHEET,
+                zh=f"缺少工作表 {SHEET!r}（是否被改名或删除？）",
+            )
         for name in (META, SHEET):
             check_sheet_size(workbook[name], self.file)
         meta = self.read_meta(workbook[META])
@@ -514,6 +541,7 @@ class _Reader:
             raise ValidationFailed(
                 self.problems.problems,
                 f"{self.file}: the item rows were changed outside the answer columns; nothing was imported",
+                summary_zh=f"{self.file}：检查项行在答题列以外被改动过，未导入任何数据",
             )
         return self.read_answers(sheet, standard, meta)
 
@@ -531,7 +559,13 @@ class _Reader:
                 if row[0]:
                     meta[str(row[0])] = row[1]
         if meta.get("format") != FORMAT:
-            raise self.fatal(f"_meta format is {meta.get('format')!r}, expected {FORMAT!r}", "B1", META)
+            found = meta.get("format")
+            raise self.fatal(
+                f"_meta format is {found!r}, expected {FORMAT!r}",
+                "B1",
+                META,
+                zh=f"_meta 格式为 {found!r}，应为 {FORMAT!r}",
+            )
         version = meta.get("form_version")
         if not isinstance(version, int) or version > FORM_VERSION:
             raise self.fatal(
@@ -539,14 +573,17 @@ class _Reader:
                 "B2",
                 META,
                 hint="upgrade dealer-audit",
+                zh=f"不支持填报表版本 {version!r}（本工具读取版本 {FORM_VERSION}）",
+                hint_zh="请升级 dealer-audit",
             )
         if version < FORM_VERSION:
             raise self.fatal(
-                f"form version {version} was made by an older dealer-audit without a tamper seal; "
-                "它没有防篡改封印，不能导入",
+                f"form version {version} was made by an older dealer-audit without a tamper seal",
                 "B2",
                 META,
                 hint="generate a new form with `dealer-audit form` and copy the answers into it",
+                zh=f"填报表版本 {version} 由旧版 dealer-audit 生成，没有防篡改封印，不能导入",
+                hint_zh="请用 `dealer-audit form` 生成新的填报表，并把答案复制进去",
             )
         missing = [
             k
@@ -554,18 +591,24 @@ class _Reader:
             if not meta.get(k)
         ]
         if missing:
-            raise self.fatal(f"_meta lacks {', '.join(missing)}", sheet=META)
+            raise self.fatal(f"_meta lacks {', '.join(missing)}", sheet=META, zh=f"_meta 缺少 {', '.join(missing)}")
         kind_text = str(meta.get("kind") or AuditKind.VISIT.value)
         if kind_text not in {k.value for k in FORM_KINDS}:
+            kinds = ", ".join(k.value for k in FORM_KINDS)
             raise self.fatal(
-                f"_meta kind {kind_text!r} is not one of {', '.join(k.value for k in FORM_KINDS)} / 表单类型无效",
+                f"_meta kind {kind_text!r} is not one of {kinds}",
                 sheet=META,
+                zh=f"_meta 中的表单类型 {kind_text!r} 无效，只能是 {kinds} 之一",
             )
         meta["kind"] = AuditKind(kind_text)
         try:
             meta["dealer_attributes"] = parse_json(str(meta.get("dealer_attributes") or "{}"), f"{self.file}!{META}")
         except ValidationFailed:
-            raise self.fatal("_meta dealer_attributes is not valid JSON", sheet=META) from None
+            raise self.fatal(
+                "_meta dealer_attributes is not valid JSON",
+                sheet=META,
+                zh="_meta 中的 dealer_attributes 不是有效的 JSON",
+            ) from None
         rows: list[tuple[str, int]] = []
         for n, (item_id, row) in enumerate(
             sheet.iter_rows(min_row=META_ITEMS_ROW - 1, max_col=2, values_only=True), META_ITEMS_ROW - 1
@@ -591,21 +634,23 @@ class _Reader:
                 Problem(
                     self.at(seal_cell, META),
                     "the hidden _meta sheet does not carry this workspace's seal: it was edited after the form was "
-                    "made, or the form was made by another workspace / 隐藏的 _meta 表未通过本工作区的防篡改校验："
-                    "表格被改动过，或由其他工作区生成",
+                    "made, or the form was made by another workspace",
                     "form_tampered",
                     hint="generate a new form with `dealer-audit form` in this workspace and copy the answers into it",
+                    zh="隐藏的 _meta 工作表未通过本工作区的防篡改校验：表格生成后被改动过，或由其他工作区生成",
+                    hint_zh="请在本工作区用 `dealer-audit form` 生成新的填报表，并把答案复制进去",
                 )
             )
         code = str(meta.get("dealer_code") or "")
         shown = cell_text(sheet[DEALER_CELL].value)
         if shown != code and not shown.startswith(f"{code} "):
+            shown_code = shown.split(" ")[0] if shown else "(none)"
             problems.append(
                 Problem(
                     self.at(DEALER_CELL),
-                    f"the header names dealer {shown.split(' ')[0] if shown else '(none)'!r} but the hidden _meta "
-                    f"sheet names {code!r} / 表头经销商与隐藏的 _meta 表不一致",
+                    f"the header names dealer {shown_code!r} but the hidden _meta sheet names {code!r}",
                     "form_tampered",
+                    zh=f"表头中的经销商 {shown_code!r} 与隐藏的 _meta 工作表中的 {code!r} 不一致",
                 )
             )
         wave = str(meta.get("wave") or "")
@@ -614,29 +659,36 @@ class _Reader:
             problems.append(
                 Problem(
                     self.at(WAVE_CELL),
-                    f"the header names wave {shown_wave!r} but the hidden _meta sheet names {wave!r} / "
-                    "表头波次与隐藏的 _meta 表不一致",
+                    f"the header names wave {shown_wave!r} but the hidden _meta sheet names {wave!r}",
                     "form_tampered",
+                    zh=f"表头中的批次 {shown_wave!r} 与隐藏的 _meta 工作表中的 {wave!r} 不一致",
                 )
             )
         if problems:
-            raise ValidationFailed(problems, f"{self.file}: the form failed its tamper check; nothing was imported")
+            raise ValidationFailed(
+                problems,
+                f"{self.file}: the form failed its tamper check; nothing was imported",
+                summary_zh=f"{self.file}：填报表未通过防篡改校验，未导入任何数据",
+            )
 
     def find_standard(self, meta: dict[str, Any]) -> Checklist:
         key = (str(meta["standard_id"]), str(meta["standard_version"]))
         standard = self.standards.get(key)
         if standard is None:
-            known = ", ".join(f"{i} {v}" for i, v in sorted(self.standards)) or "none"
+            known = ", ".join(f"{i} {v}" for i, v in sorted(self.standards))
             raise self.fatal(
-                f"the form was made for standard {key[0]} {key[1]}, which is not loaded (loaded: {known})",
+                f"the form was made for standard {key[0]} {key[1]}, which is not loaded (loaded: {known or 'none'})",
                 sheet=META,
                 hint="import that standard version first",
+                zh=f"该填报表对应标准 {key[0]} {key[1]}，但该标准尚未导入（已导入：{known or '无'}）",
+                hint_zh="请先导入该版本的标准",
             )
         if meta["item_checksum"] != item_checksum(standard):
             raise self.fatal(
                 f"the item list checksum does not match standard {key[0]} {key[1]}: the form was made from "
                 "another copy of the standard",
                 sheet=META,
+                zh=f"检查项清单校验值与标准 {key[0]} {key[1]} 不符：该填报表是用另一份标准生成的",
             )
         expected_hash = meta.get("standard_hash") or ""
         if expected_hash and expected_hash != standard.content_hash:
@@ -644,6 +696,8 @@ class _Reader:
                 f"standard {key[0]} {key[1]} loaded here differs from the one the form was made from "
                 f"(content hash {str(expected_hash)[:12]}… vs {standard.content_hash[:12]}…)",
                 sheet=META,
+                zh=f"本工作区导入的标准 {key[0]} {key[1]} 与生成该填报表时的标准不同"
+                f"（内容哈希 {str(expected_hash)[:12]}… 与 {standard.content_hash[:12]}…）",
             )
         return standard
 
@@ -653,16 +707,20 @@ class _Reader:
         items = list(standard.items())
         expected_rows = [(item.id, FIRST_ROW + n) for n, item in enumerate(items)]
         if meta["rows"] != expected_rows:
-            self.error(None, "the _meta item list does not match the standard", sheet=META)
+            self.error(
+                None, "the _meta item list does not match the standard", sheet=META, zh="_meta 中的检查项清单与标准不符"
+            )
             return
         attributes = meta["dealer_attributes"]
         for n, column in enumerate(COLUMNS, 1):
             found = cell_text(sheet.cell(HEADER_ROW, n).value)
             if found != column.header.strip():
+                expected = column.header.replace(chr(10), " ")
                 self.error(
                     f"{get_column_letter(n)}{HEADER_ROW}",
-                    f"header changed: expected {column.header.replace(chr(10), ' ')!r}, found {found!r}",
+                    f"header changed: expected {expected!r}, found {found!r}",
                     code="form_edited",
+                    zh=f"表头被改动：应为 {expected!r}，实际为 {found!r}",
                 )
         for item, (_, row) in zip(items, expected_rows, strict=True):
             values = row_values(standard, item, attributes)
@@ -674,6 +732,8 @@ class _Reader:
                     "reordered, inserted or deleted",
                     code="form_edited",
                     hint="copy the answers into a freshly generated form",
+                    zh=f"此行应为检查项 {item.id}，实际为{found_id or '空单元格'}：检查项行被调换、插入或删除过",
+                    hint_zh="请把答案复制到新生成的填报表中",
                 )
                 continue
             for key in LOCKED_KEYS:
@@ -685,6 +745,7 @@ class _Reader:
                         f"{LETTER[key]}{row}",
                         f"{item.id}: this cell was edited (only the answer, N/A, note and evidence columns may change)",
                         code="form_edited",
+                        zh=f"{item.id}：此单元格被改动过（只能修改答案、不适用、备注和证据列）",
                     )
         last = FIRST_ROW + len(items) - 1
         for row in range(last + 1, sheet.max_row + 1):
@@ -694,6 +755,7 @@ class _Reader:
                         f"{get_column_letter(n)}{row}",
                         "unexpected content below the last item (rows added?)",
                         code="form_edited",
+                        zh="最后一个检查项下方有多余内容（是否添加了行？）",
                     )
                     break
 
@@ -728,8 +790,11 @@ class _Reader:
         if not self.problems.has_errors:
             self.apply_validation(standard, audit, attributes, cells)
         if self.problems.has_errors:
+            count = self.count_errors()
             raise ValidationFailed(
-                self.problems.problems, f"{self.file}: {self.count_errors()} problem(s); nothing was imported"
+                self.problems.problems,
+                f"{self.file}: {count} problem(s); nothing was imported",
+                summary_zh=f"{self.file}：发现 {count} 处问题，未导入任何数据",
             )
         complete = not any(p.code == "missing_required" for p in self.problems.problems)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
@@ -759,7 +824,11 @@ class _Reader:
         try:
             return datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.error(VISIT_CELL, f"{value!r} is not a date (use yyyy-mm-dd)")
+            self.error(
+                VISIT_CELL,
+                f"{value!r} is not a date (use yyyy-mm-dd)",
+                zh=f"{value!r} 不是日期（请按 yyyy-mm-dd 填写）",
+            )
             return None
 
     def read_row(self, sheet: Worksheet, item: Item, row: int, applies: bool) -> Answer | None:
@@ -778,33 +847,46 @@ class _Reader:
                 ref("answer") if answer_text else ref("note"),
                 f"{item.id} does not apply to this dealer; leave its row empty",
                 code="not_applicable",
+                zh=f"{item.id} 不适用于该经销商，请将此行留空",
             )
             return None
         na = False
         if raw_na:
             if raw_na.upper() not in (NA_LABEL, "NA", "不适用", "X", "✓", "1") and not yes_no(raw_na):
-                self.error(ref("na"), f"{raw_na!r} is not a mark: put N/A or leave it empty")
+                self.error(
+                    ref("na"),
+                    f"{raw_na!r} is not a mark: put N/A or leave it empty",
+                    zh=f"{raw_na!r} 不是有效标记：请填 N/A 或留空",
+                )
             elif not item.na_allowed:
-                self.error(ref("na"), f"{item.id}: N/A is not allowed for this item", code="na_not_allowed")
+                refused = _na_refused(item.id)
+                self.error(ref("na"), refused.en, code="na_not_allowed", zh=refused.zh)
             else:
                 na = True
         value: AnswerValue = None
         if answer_text.upper() in ("N/A", "NA", "不适用"):
             if not item.na_allowed:
-                self.error(ref("answer"), f"{item.id}: N/A is not allowed for this item", code="na_not_allowed")
+                refused = _na_refused(item.id)
+                self.error(ref("answer"), refused.en, code="na_not_allowed", zh=refused.zh)
             else:
                 na = True
         elif answer_text:
             if na:
-                self.error(ref("answer"), f"{item.id}: both an answer and N/A are given; keep one")
+                self.error(
+                    ref("answer"),
+                    f"{item.id}: both an answer and N/A are given; keep one",
+                    zh=f"{item.id}：同时填写了答案和不适用（N/A），请只保留一个",
+                )
             value = self.parse_value(item, raw_answer, answer_text, ref("answer"))
         for name in files:
-            if reason := evidence_name_problem(name):
-                self.error(ref("evidence"), f"{item.id}: evidence {name!r} refused: {reason}", "evidence_path")
-        evidence = tuple(EvidenceRef(file_name=name) for name in files if not evidence_name_problem(name))
+            if reason := evidence_name_message(name):
+                refused = _evidence_refused(item.id, name, reason)
+                self.error(ref("evidence"), refused.en, "evidence_path", zh=refused.zh)
+        evidence = tuple(EvidenceRef(file_name=name) for name in files if not evidence_name_message(name))
         if item.type is AnswerType.PHOTO and isinstance(value, str):
-            if reason := evidence_name_problem(value):
-                self.error(ref("answer"), f"{item.id}: evidence {value!r} refused: {reason}", "evidence_path")
+            if reason := evidence_name_message(value):
+                refused = _evidence_refused(item.id, value, reason)
+                self.error(ref("answer"), refused.en, "evidence_path", zh=refused.zh)
             else:
                 evidence = tuple(dict.fromkeys((EvidenceRef(file_name=value), *evidence)))
         return Answer(item.id, None if na else value, na=na, note=note, evidence=evidence)
@@ -815,7 +897,12 @@ class _Reader:
             flag = raw if isinstance(raw, bool) else _YES_NO_MARKS.get(text.lower(), yes_no(text))
             if flag is not None:
                 return "yes" if flag else "no"
-            self.error(cell, f"{item.id}: {text!r} is not an answer; choose {YES_LABEL} or {NO_LABEL}", "invalid_value")
+            self.error(
+                cell,
+                f"{item.id}: {text!r} is not an answer; choose {YES_LABEL} or {NO_LABEL}",
+                "invalid_value",
+                zh=f"{item.id}：{text!r} 不是有效答案，请选择 {YES_LABEL} 或 {NO_LABEL}",
+            )
             return None
         if kind in (AnswerType.SCALE, AnswerType.NUMBER):
             number = raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
@@ -823,15 +910,30 @@ class _Reader:
                 try:
                     number = float(text.replace("，", ".").replace(",", "."))
                 except ValueError:
-                    self.error(cell, f"{item.id}: {text!r} is not a number", "invalid_value")
+                    self.error(
+                        cell,
+                        f"{item.id}: {text!r} is not a number",
+                        "invalid_value",
+                        zh=f"{item.id}：{text!r} 不是数字",
+                    )
                     return None
             if not math.isfinite(number):
-                self.error(cell, f"{item.id}: {text[:20]!r} is not a finite number", "invalid_value")
+                self.error(
+                    cell,
+                    f"{item.id}: {text[:20]!r} is not a finite number",
+                    "invalid_value",
+                    zh=f"{item.id}：{text[:20]!r} 不是有限的数值",
+                )
                 return None
             if kind is AnswerType.SCALE:
                 low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
                 if float(number) != int(number) or not low <= number <= high:
-                    self.error(cell, f"{item.id}: {text} is not a whole number from {low} to {high}", "out_of_range")
+                    self.error(
+                        cell,
+                        f"{item.id}: {text} is not a whole number from {low} to {high}",
+                        "out_of_range",
+                        zh=f"{item.id}：{text} 不是 {low} 到 {high} 之间的整数",
+                    )
                     return None
                 return int(number)
             limits = item.range
@@ -840,7 +942,12 @@ class _Reader:
             ):
                 floor = "" if limits.min is None else f"{limits.min:g}"
                 ceiling = "" if limits.max is None else f"{limits.max:g}"
-                self.error(cell, f"{item.id}: {number:g} is out of range {floor}–{ceiling}", "out_of_range")
+                self.error(
+                    cell,
+                    f"{item.id}: {number:g} is out of range {floor}–{ceiling}",
+                    "out_of_range",
+                    zh=f"{item.id}：{number:g} 超出范围 {floor}–{ceiling}",
+                )
                 return None
             return int(number) if float(number).is_integer() else float(number)
         if kind in (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE):
@@ -850,7 +957,12 @@ class _Reader:
                 code = self.option_code(item, part)
                 if code is None:
                     labels = "; ".join(option_label(o.label.zh, o.label.en, o.code) for o in item.options)
-                    self.error(cell, f"{item.id}: unknown choice {part!r}; choose from {labels}", "invalid_value")
+                    self.error(
+                        cell,
+                        f"{item.id}: unknown choice {part!r}; choose from {labels}",
+                        "invalid_value",
+                        zh=f"{item.id}：未知选项 {part!r}，请从以下选项中选择：{labels}",
+                    )
                     return None
                 codes.append(code)
             if kind is AnswerType.SINGLE_CHOICE:
@@ -886,26 +998,30 @@ class _Reader:
             path = problem.location.path or ""
             item_id = path.removeprefix("answers.") if path.startswith("answers.") else None
             if item_id is None or item_id not in rows:
-                self.problems.extend([Problem(self.at(None), problem.message, problem.code, problem.severity)])
+                self.problems.extend([replace(problem, location=self.at(None), hint="", hint_zh="")])
                 continue
             key = column_for.get(problem.code, "answer")
             item = standard.items_by_id[item_id]
             if problem.code == "photo_required" and item.type is AnswerType.PHOTO:
                 key = "answer"
-            message = problem.message
+            moved = replace(problem, location=self.at(f"{LETTER[key]}{rows[item_id]}"))
             if problem.code == "missing_required":
-                message = f"{message}; imported as a draft"
-            self.problems.extend(
-                [
-                    Problem(
-                        self.at(f"{LETTER[key]}{rows[item_id]}"),
-                        message,
-                        problem.code,
-                        problem.severity,
-                        problem.hint,
-                    )
-                ]
-            )
+                moved = replace(
+                    moved,
+                    message=f"{problem.message}; imported as a draft",
+                    zh=f"{problem.text('zh')}；已作为草稿导入",
+                )
+            self.problems.extend([moved])
+
+
+def _na_refused(item_id: str) -> Message:
+    return Message(f"{item_id}: N/A is not allowed for this item", f"{item_id}：此检查项不允许选择不适用（N/A）")
+
+
+def _evidence_refused(item_id: str, name: str, reason: Message) -> Message:
+    return Message(
+        f"{item_id}: evidence {name!r} refused: {reason.en}", f"{item_id}：证据文件 {name!r} 被拒绝：{reason.zh}"
+    )
 
 
 def read_form_with_warnings(

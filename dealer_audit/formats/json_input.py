@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dealer_audit.errors import Location, Problem, ValidationFailed
+from dealer_audit.errors import Location, Message, Problem, ValidationFailed
 
 MAX_DEPTH = 32  # an audit file nests 5 levels; a manifest 4
 MAX_INT_DIGITS = 18  # fits a 64-bit column; sizes and revisions never need more
@@ -30,7 +30,7 @@ class _BadNumber:
     """A number json read but we refuse (non-finite, or too many digits); the walk reports it with its path."""
 
     text: str
-    reason: str
+    reason: Message
 
 
 class _Object(dict[str, Any]):
@@ -53,21 +53,33 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
 def _int(text: str) -> int | _BadNumber:
     digits = text.lstrip("-")
     if len(digits) > MAX_INT_DIGITS:
-        return _BadNumber(f"{text[:12]}…", f"a whole number of {len(digits):,} digits (at most {MAX_INT_DIGITS})")
+        return _BadNumber(
+            f"{text[:12]}…",
+            Message(
+                f"a whole number of {len(digits):,} digits (at most {MAX_INT_DIGITS})",
+                f"整数有 {len(digits):,} 位（最多 {MAX_INT_DIGITS} 位）",
+            ),
+        )
     return int(text)
 
 
 def _float(text: str) -> float | _BadNumber:
     if len(text) > 64:
-        return _BadNumber(f"{text[:12]}…", f"a number written with {len(text):,} characters (at most 64)")
+        return _BadNumber(
+            f"{text[:12]}…",
+            Message(
+                f"a number written with {len(text):,} characters (at most 64)",
+                f"数字写了 {len(text):,} 个字符（最多 64 个）",
+            ),
+        )
     value = float(text)
     if not math.isfinite(value):
-        return _BadNumber(text, "a number too large to be finite")
+        return _BadNumber(text, Message("a number too large to be finite", "数值过大，不是有限的数值"))
     return value
 
 
 def _constant(text: str) -> _BadNumber:
-    return _BadNumber(text, "not a finite number")
+    return _BadNumber(text, Message("not a finite number", "不是有限的数值"))
 
 
 def _child_path(path: str, key: str | int) -> str:
@@ -89,11 +101,18 @@ def _walk(data: Any, source: str) -> tuple[Any, list[Problem]]:
     while stack:
         parent, key, value, path, depth = stack.pop()
         if isinstance(value, _BadNumber):
-            problems.append(Problem(where(path), f"{value.text} refused: {value.reason}", "number"))
+            problems.append(
+                Problem(
+                    where(path),
+                    f"{value.text} refused: {value.reason.en}",
+                    "number",
+                    zh=f"{value.text} 被拒绝：{value.reason.zh}",
+                )
+            )
             parent[key] = None
         elif isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
-                problems.append(Problem(where(path), f"nested more than {MAX_DEPTH} levels deep; refused", "too_deep"))
+                problems.append(_too_deep(where(path)))
                 parent[key] = None
                 continue
             if isinstance(value, _Object):
@@ -104,6 +123,8 @@ def _walk(data: Any, source: str) -> tuple[Any, list[Problem]]:
                             f"{duplicate!r} appears more than once in the same object",
                             "duplicate_key",
                             hint="keep one entry (an item answered twice is ambiguous)",
+                            zh=f"{duplicate!r} 在同一对象中出现了不止一次",
+                            hint_zh="只保留一个（同一检查项回答两次会产生歧义）",
                         )
                     )
                 value = dict(value)
@@ -113,31 +134,48 @@ def _walk(data: Any, source: str) -> tuple[Any, list[Problem]]:
     return root_holder[0], problems
 
 
+def _too_deep(location: Location) -> Problem:
+    return Problem(
+        location,
+        f"nested more than {MAX_DEPTH} levels deep; refused",
+        "too_deep",
+        zh=f"嵌套超过 {MAX_DEPTH} 层，已拒绝",
+    )
+
+
 def parse_json(text: str | bytes, source: str) -> Any:
     """The JSON value of `text`, or ValidationFailed listing every problem located by file and line or JSON path
     (syntax, depth, huge or non-finite numbers, duplicate keys, size)."""
     if len(text) > MAX_JSON_BYTES:
+        message = f"{len(text):,} bytes; at most {MAX_JSON_BYTES:,} are read"
+        zh = f"文件有 {len(text):,} 字节，最多只读取 {MAX_JSON_BYTES:,} 字节"
         raise ValidationFailed(
-            [Problem(Location(file=source), f"{len(text):,} bytes; at most {MAX_JSON_BYTES:,} are read", "too_big")],
+            [Problem(Location(file=source), message, "too_big", zh=zh)],
             f"{source}: refused",
+            summary_zh=f"{source}：已拒绝",
         )
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as error:
+        location = Location(file=source, line=error.lineno, column=error.colno)
         raise ValidationFailed(
-            [Problem(Location(file=source, line=error.lineno, column=error.colno), f"invalid JSON: {error.msg}")],
+            [Problem(location, f"invalid JSON: {error.msg}", zh=f"JSON 格式错误：{error.msg}")],
             f"{source}: not valid JSON",
+            summary_zh=f"{source}：不是有效的 JSON",
         ) from None
     except UnicodeDecodeError:
-        raise ValidationFailed([Problem(Location(file=source), "not UTF-8 text")], f"{source}: not UTF-8") from None
+        raise ValidationFailed(
+            [Problem(Location(file=source), "not UTF-8 text", zh="不是 UTF-8 编码的文本")],
+            f"{source}: not UTF-8",
+            summary_zh=f"{source}：不是 UTF-8 编码",
+        ) from None
     except RecursionError:
         raise ValidationFailed(
-            [Problem(Location(file=source), f"nested more than {MAX_DEPTH} levels deep; refused", "too_deep")],
-            f"{source}: refused",
+            [_too_deep(Location(file=source))], f"{source}: refused", summary_zh=f"{source}：已拒绝"
         ) from None
     data, problems = _walk(data, source)
     if problems:
-        raise ValidationFailed(problems, f"{source}: refused")
+        raise ValidationFailed(problems, f"{source}: refused", summary_zh=f"{source}：已拒绝")
     return data
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.kpis import KpiDefinition, KpiValue
-from dealer_audit.core.lookup import close_matches, did_you_mean
-from dealer_audit.errors import Location, ProblemCollector, ValidationFailed
+from dealer_audit.core.lookup import close_matches, did_you_mean, did_you_mean_zh
+from dealer_audit.errors import Location, Message, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text
 from dealer_audit.formats.tables import Table, read_table
 
@@ -49,9 +49,10 @@ _ALIASES = {_key(alias): column for column, aliases in COLUMNS.items() for alias
 
 
 def parse_number(value: Any) -> float:
-    """A cell as a finite number: 96, 96.5, "96 %", "1,234", "-12"; ValueError naming what was found."""
+    """A cell as a finite number: 96, 96.5, "96 %", "1,234", "-12"; ValueError naming what was found (its
+    argument a `Message` in both languages)."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(Message(f"{value!r} is not a number", f"{value!r} 不是数字"))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -61,10 +62,16 @@ def parse_number(value: Any) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"'{str(value)[:40]}' is not a number") from None
+            raise ValueError(Message(f"'{str(value)[:40]}' is not a number", f"“{str(value)[:40]}”不是数字")) from None
     if not math.isfinite(number):
-        raise ValueError(f"'{str(value)[:40]}' is not a finite number")
+        raise ValueError(Message(f"'{str(value)[:40]}' is not a finite number", f"“{str(value)[:40]}”不是有限的数值"))
     return number
+
+
+def _reason(error: ValueError) -> Message:
+    """The bilingual reason `parse_number` gave (an English-only one from elsewhere stays English)."""
+    found = error.args[0] if error.args else ""
+    return found if isinstance(found, Message) else Message(str(error))
 
 
 def _columns(table: Table, problems: ProblemCollector) -> dict[str, int]:
@@ -75,16 +82,23 @@ def _columns(table: Table, problems: ProblemCollector) -> dict[str, int]:
             continue
         if column in index:
             problems.error(
-                table.where(1, position), f"two columns mean {column}: '{header}' and another", code="duplicate"
+                table.where(1, position),
+                f"two columns mean {column}: '{header}' and another",
+                zh=f"有两列都表示 {column}：“{header}”和另一列",
+                code="duplicate",
             )
             continue
         index[column] = position
     for column in REQUIRED:
         if column not in index:
+            examples = f"{', '.join(COLUMNS[column][:2])}"
+            present = ", ".join(h for h in table.header if h)
             problems.error(
                 table.where(1),
-                f"the header has no {column} column (e.g. {', '.join(COLUMNS[column][:2])} or {COLUMNS[column][-4]})",
-                hint=did_you_mean(column, table.header) or f"the header has: {', '.join(h for h in table.header if h)}",
+                f"the header has no {column} column (e.g. {examples} or {COLUMNS[column][-4]})",
+                zh=f"表头缺少 {column} 列（例如 {examples} 或 {COLUMNS[column][-4]}）",
+                hint=did_you_mean(column, table.header) or f"the header has: {present}",
+                hint_zh=did_you_mean_zh(column, table.header) or f"表头现有：{present}",
                 code="missing",
             )
     return index
@@ -107,11 +121,20 @@ def check_kpi_values(
     table = read_table(Path(path), "KPI", SHEET_NAME)
     problems = ProblemCollector()
     if not any(table.header) and not table.rows:
-        problems.error(table.where(1), "the file is empty; its first row names the columns (dealer_code, kpi, value)")
+        problems.error(
+            table.where(1),
+            "the file is empty; its first row names the columns (dealer_code, kpi, value)",
+            zh="文件为空；第一行应为列名（dealer_code, kpi, value）",
+        )
         return [], problems
     if not kpis:
         problems.error(
-            Location(str(path)), "the program defines no KPIs", hint="add a kpis: list to the program file", code="kpi"
+            Location(str(path)),
+            "the program defines no KPIs",
+            zh="稽核方案中没有定义 KPI 指标",
+            hint="add a kpis: list to the program file",
+            hint_zh="请在方案文件中添加 kpis: 列表",
+            code="kpi",
         )
         return [], problems
     index = _columns(table, problems)
@@ -134,7 +157,7 @@ def check_kpi_values(
 
         code = cell_text(cell("dealer_code"))
         if not code:
-            problems.error(where("dealer_code"), "dealer code is empty", code="missing")
+            problems.error(where("dealer_code"), "dealer code is empty", zh="经销商代码为空", code="missing")
         elif code not in known_dealers:
             if code.upper() in by_upper:  # vendors' exports upper- or lower-case codes: the same dealer
                 code = by_upper[code.upper()]
@@ -143,36 +166,53 @@ def check_kpi_values(
                 problems.error(
                     where("dealer_code"),
                     f"unknown dealer '{code}'",
+                    zh=f"未知经销商“{code}”",
                     hint=f"did you mean {', '.join(close)}?" if close else "load it with `dealer-audit dealers import`",
+                    hint_zh=f"是否应为 {', '.join(close)}？"
+                    if close
+                    else "请先用 `dealer-audit dealers import` 导入该经销商",
                     code="unknown-dealer",
                 )
         kpi_text = cell_text(cell("kpi"))
         definition = lookup.get(kpi_text.lower()) if kpi_text else None
         if not kpi_text:
-            problems.error(where("kpi"), "KPI is empty", code="missing")
+            problems.error(where("kpi"), "KPI is empty", zh="KPI 指标为空", code="missing")
         elif definition is None:
             problems.error(
                 where("kpi"),
                 f"unknown KPI '{kpi_text}'",
+                zh=f"未知 KPI 指标“{kpi_text}”",
                 hint=did_you_mean(kpi_text, [k.id for k in kpis])
                 or f"the program's KPIs: {', '.join(k.id for k in kpis)}",
+                hint_zh=did_you_mean_zh(kpi_text, [k.id for k in kpis])
+                or f"方案中的 KPI 指标：{', '.join(k.id for k in kpis)}",
                 code="unknown-kpi",
             )
         raw_value = cell("value")
         value: float | None = None
         if raw_value is None or cell_text(raw_value) == "":
-            problems.error(where("value"), "value is empty", hint="leave the row out when there is no value")
+            problems.error(
+                where("value"),
+                "value is empty",
+                zh="数值为空",
+                hint="leave the row out when there is no value",
+                hint_zh="没有数值时请删去这一行",
+            )
         else:
             try:
                 value = parse_number(raw_value)
             except ValueError as error:
-                problems.error(where("value"), f"value: {error}", code="number")
+                reason = _reason(error)
+                problems.error(where("value"), f"value: {reason.en}", zh=f"数值：{reason.text('zh')}", code="number")
         if value is not None and definition is not None and definition.range is not None:
             low, high = definition.range.min, definition.range.max
             if (low is not None and value < low) or (high is not None and value > high):
                 shown = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
                 problems.error(
-                    where("value"), f"value {value:g} is outside {definition.id}'s range {shown}", code="range"
+                    where("value"),
+                    f"value {value:g} is outside {definition.id}'s range {shown}",
+                    zh=f"数值 {value:g} 超出 {definition.id} 的范围 {shown}",
+                    code="range",
                 )
         base_n: int | None = None
         raw_base = cell("base_n")
@@ -180,23 +220,34 @@ def check_kpi_values(
             try:
                 base = parse_number(raw_base)
                 if base < 0 or base != int(base):
-                    raise ValueError(f"'{cell_text(raw_base)}' is not a whole number of 0 or more")
+                    shown_base = cell_text(raw_base)
+                    raise ValueError(
+                        Message(
+                            f"'{shown_base}' is not a whole number of 0 or more", f"“{shown_base}”不是大于等于 0 的整数"
+                        )
+                    )
                 base_n = int(base)
             except ValueError as error:
-                problems.error(where("base_n"), f"base n: {error}", code="number")
+                reason = _reason(error)
+                problems.error(
+                    where("base_n"), f"base n: {reason.en}", zh=f"样本量：{reason.text('zh')}", code="number"
+                )
         if code and definition is not None:
             key = (code, definition.id)
             if key in seen:
                 first = f"row {seen[key]}" if table.sheet is not None else f"line {seen[key]}"
                 problems.error(
-                    where("kpi"), f"{definition.id} of {code} is given twice (first on {first})", code="duplicate"
+                    where("kpi"),
+                    f"{definition.id} of {code} is given twice (first on {first})",
+                    zh=f"{code} 的 {definition.id} 出现了两次（首次出现在第 {seen[key]} 行）",
+                    code="duplicate",
                 )
             else:
                 seen[key] = number
                 if value is not None:
                     values.append(KpiValue(code, definition.id, value, base_n, source))
     if not table.rows and not problems.has_errors:
-        problems.error(table.where(1), "the file lists no values", code="empty")
+        problems.error(table.where(1), "the file lists no values", zh="文件中没有任何数值", code="empty")
     return values, problems
 
 
@@ -205,7 +256,11 @@ def read_kpi_values(path: Path, kpis: Sequence[KpiDefinition], dealers: Collecti
     values, problems = check_kpi_values(Path(path), kpis, dealers)
     errors = [p for p in problems.problems if p.is_error]
     if errors:
-        raise ValidationFailed(errors, f"{path}: {len(errors)} error(s); nothing imported / 有错误，未导入任何数据")
+        raise ValidationFailed(
+            errors,
+            f"{path}: {len(errors)} error(s); nothing imported",
+            summary_zh=f"{path}：发现 {len(errors)} 处错误，未导入任何数据",
+        )
     return values
 
 

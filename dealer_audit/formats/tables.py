@@ -43,9 +43,9 @@ def read_csv(path: Path) -> Table:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ValidationFailed(
-                [Problem(Location(str(path)), "cannot read the text: save the CSV as UTF-8", "encoding")]
-            ) from None
+            message = "cannot read the text: save the CSV as UTF-8"
+            zh = "无法识别文件编码：请将 CSV 另存为 UTF-8 格式"
+            raise ValidationFailed([Problem(Location(str(path)), message, "encoding", zh=zh)]) from None
     table = Table(str(path), None)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -54,7 +54,8 @@ def read_csv(path: Path) -> Table:
         table.rows = [(reader.line_num, row) for row in rows if any(c.strip() for c in row)]
     except csv.Error as error:  # e.g. a field over the size limit: say where instead of a traceback
         location = Location(str(path), line=reader.line_num or 1)
-        raise ValidationFailed([Problem(location, f"cannot read the CSV: {error}", "format")]) from None
+        problem = Problem(location, f"cannot read the CSV: {error}", "format", zh=f"无法读取该 CSV 文件：{error}")
+        raise ValidationFailed([problem]) from None
     return table
 
 
@@ -76,16 +77,23 @@ def read_xlsx(path: Path, sheet_name: str) -> Table:
     return table
 
 
+_WHAT_ZH = {"dealer": "经销商", "auditor": "稽核员", "KPI": "KPI "}
+
+
 def read_table(path: Path, what: str, sheet_name: str) -> Table:
     """A .csv or .xlsx register; `what` names it in messages ("dealer", "auditor")."""
     path = Path(path)
+    what_zh = _WHAT_ZH.get(what, what)
     if not path.exists():
-        raise NotFound(f"{path}: no such file")
+        raise NotFound(f"{path}: no such file", zh=f"{path}：文件不存在")
+    where = Location(str(path))
     if path.is_dir():
-        raise ValidationFailed([Problem(Location(str(path)), f"this is a folder; give the {what} file", "suffix")])
+        message, zh = f"this is a folder; give the {what} file", f"这是一个文件夹，请指定{what_zh}数据文件"
+        raise ValidationFailed([Problem(where, message, "suffix", zh=zh)])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet_name)
-    raise ValidationFailed([Problem(Location(str(path)), f"{what} data must be a .csv or .xlsx file", "suffix")])
+    message, zh = f"{what} data must be a .csv or .xlsx file", f"{what_zh}数据必须是 .csv 或 .xlsx 文件"
+    raise ValidationFailed([Problem(where, message, "suffix", zh=zh)])

@@ -21,7 +21,7 @@ from dealer_audit.core.actions import (
     verify_actions,
 )
 from dealer_audit.core.aggregate import score_wave
-from dealer_audit.errors import Location, Problem, ValidationFailed
+from dealer_audit.errors import Location, Message, Problem, ValidationFailed
 from dealer_audit.formats.actions_xlsx import (
     SHEET,
     ExportHeader,
@@ -95,26 +95,31 @@ def export_actions(
 
 def change_problem(
     action: Action, read_version: int, status: ActionStatus, *, browser: bool = False
-) -> tuple[str, str, str, str] | None:
+) -> tuple[str, Message, str, Message] | None:
     """Why a dealer's change to `action`, read at `read_version`, is refused: (field, message, code, hint), the
     field being the one to point at (a workbook column, a browser form field); None when it may be stored. The one
     check both the returned workbook and the browser form (`browser`: worded for a page) go through."""
     if action.version != read_version:
-        since, had, hint = (
-            ("this page was opened", "the page had", "reload the page and enter the change again")
-            if browser
-            else ("this file was exported", "the file has", "export the actions again and re-enter this row")
-        )
-        return (
-            "status",
-            f"action {action.action_id} changed since {since} (now {action.status.value}, version {action.version}, "
-            f"{had} version {read_version}) / {'页面打开' if browser else '导出'}后已被修改",
-            "stale",
-            hint,
-        )
+        now = f"now {action.status.value}, version {action.version}"
+        now_zh = f"现为“{action.status.label.zh}”，版本 {action.version}"
+        if browser:
+            message = Message(
+                f"action {action.action_id} changed since this page was opened ({now}, the page had version "
+                f"{read_version})",
+                f"整改措施 {action.action_id} 在页面打开后已被修改（{now_zh}，页面上为版本 {read_version}）",
+            )
+            hint = Message("reload the page and enter the change again", "请刷新页面后重新填写修改")
+        else:
+            message = Message(
+                f"action {action.action_id} changed since this file was exported ({now}, the file has version "
+                f"{read_version})",
+                f"整改措施 {action.action_id} 在此文件导出后已被修改（{now_zh}，文件中为版本 {read_version}）",
+            )
+            hint = Message("export the actions again and re-enter this row", "请重新导出整改措施并重新填写此行")
+        return "status", message, "stale", hint
     problem = transition_problem(action.status, status)
     if problem is not None:
-        return "status", problem, "transition", ""
+        return "status", problem, "transition", Message("")
     return None
 
 
@@ -136,9 +141,11 @@ def update_action(
     refused = change_problem(action, read_version, status, browser=True)
     if refused is not None:
         field, message, code, hint = refused
+        where = Location(file=f"action {action_id}", path=field)
         raise ValidationFailed(
-            [Problem(Location(file=f"action {action_id}", path=field), message, code, hint=hint)],
-            f"action {action_id}: nothing was stored / 未做任何保存",
+            [Problem(where, message.en, code, hint=hint.en, zh=message.zh, hint_zh=hint.zh)],
+            f"action {action_id}: nothing was stored",
+            summary_zh=f"整改措施 {action_id}：未做任何保存",
         )
     repo.update_actions(
         [ActionUpdate(action_id, read_version, status, owner.strip(), due, note.strip())], who=who, source=source
@@ -172,18 +179,22 @@ def import_actions(repo: Repository, path: Path, *, key: bytes, who: str = "") -
                 Problem(
                     Location(file=file, sheet=SHEET, cell=row.cell("action")),
                     f"action {row.action_id} is not stored for dealer {returned.dealer_code} (another database?)",
+                    zh=f"经销商 {returned.dealer_code} 没有存储整改措施 {row.action_id}（是否来自另一个数据库？）",
                 )
             )
             continue
         refused = change_problem(action, row.version, row.status)
         if refused is not None:
             field, message, code, hint = refused
-            problems.append(Problem(Location(file=file, sheet=SHEET, cell=row.cell(field)), message, code, hint=hint))
+            where = Location(file=file, sheet=SHEET, cell=row.cell(field))
+            problems.append(Problem(where, message.en, code, hint=hint.en, zh=message.zh, hint_zh=hint.zh))
             continue
         updates.append(ActionUpdate(row.action_id, row.version, row.status, row.owner, row.due, row.note))
     if problems:
         raise ValidationFailed(
-            problems, f"{file}: {len(problems)} problem(s); nothing was stored / 文件有误，未做任何保存"
+            problems,
+            f"{file}: {len(problems)} problem(s); nothing was stored",
+            summary_zh=f"{file}：发现 {len(problems)} 处问题，未做任何保存",
         )
     changed = repo.update_actions(updates, who=who, source=Path(file).name)
     return ImportResult(returned.dealer_code, len(returned.rows), changed)

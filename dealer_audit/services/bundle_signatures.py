@@ -31,7 +31,7 @@ from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister
-from dealer_audit.errors import ConfigurationError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.errors import ConfigurationError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
@@ -57,7 +57,8 @@ def keys_folder(workspace: Workspace) -> Path:
     """Where `keys init` writes the auditor's key pair: the workspace folder's keys/ (a laptop has a folder)."""
     if workspace.root is None:
         raise ConfigurationError(
-            "signing keys live in a workspace folder (keys/): give --workspace / 签名密钥保存在工作区的 keys/ 文件夹中"
+            "signing keys live in a workspace folder (keys/): give --workspace",
+            zh="签名密钥保存在工作区文件夹的 keys/ 中：请用 --workspace 指定工作区",
         )
     return workspace.root / KEYS_FOLDER
 
@@ -79,7 +80,7 @@ class SigningPlan:
     """What an export does about signing: a signer, or none and the note that tells the auditor why."""
 
     signer: ExportSigner | None
-    note: str = ""
+    note: str | Message = ""
 
 
 def trusted_comment(auditor: str, bundle_name: str, audits: int, signed_at: str) -> str:
@@ -116,10 +117,16 @@ def plan_signing(
     if unsigned:
         if required:
             raise ConfigurationError(
-                "the program requires signed bundles: export without --unsigned "
-                "/ 项目要求数据包签名，请去掉 --unsigned 后再导出"
+                "the program requires signed bundles: export without --unsigned",
+                zh="稽核方案要求数据包必须签名：请去掉 --unsigned 后再导出",
             )
-        return SigningPlan(None, "not signed (--unsigned): HQ cannot verify who made this bundle / 未签名")
+        return SigningPlan(
+            None,
+            Message(
+                "not signed (--unsigned): HQ cannot verify who made this bundle",
+                "未签名（--unsigned）：总部无法核实数据包是谁制作的",
+            ),
+        )
     names = sorted({a.auditor for a in audits})
     who = auditor or (names[0] if len(names) == 1 else "")
     if not who:
@@ -128,7 +135,12 @@ def plan_signing(
             if names
             else "the audits name no auditor; give --auditor ID"
         )
-        return _unsigned(required, reason, "无法确定签名的稽核员")
+        reason_zh = (
+            f"这些稽核涉及多名稽核员（{', '.join(names)}）：请用 --auditor ID 只导出一名稽核员的稽核"
+            if names
+            else "这些稽核没有填写稽核员：请用 --auditor ID 指定"
+        )
+        return _unsigned(required, reason, reason_zh)
     secret = keys_folder(workspace) / f"{who}.key" if workspace.root is not None else None
     if secret is None or not secret.is_file():
         where = str(secret) if secret is not None else "keys/ (no workspace folder)"
@@ -136,7 +148,8 @@ def plan_signing(
             required,
             f"no signing key for auditor {who} at {where}: make one with `dealer-audit keys init --auditor {who}` "
             "and send the .pub file to HQ to enrol",
-            f"稽核员 {who} 没有签名密钥，请先运行 keys init",
+            f"在 {where} 找不到稽核员 {who} 的签名密钥：请用 `dealer-audit keys init --auditor {who}` 生成，"
+            "并把 .pub 文件发给总部登记",
         )
     key = load_secret_key(secret, passphrase())
     key_id = key_id_of(key.get_public_key().to_base64().decode("ascii"))
@@ -147,8 +160,11 @@ def plan_signing(
 
 def _unsigned(required: bool, reason: str, reason_zh: str) -> SigningPlan:
     if required:
-        raise ConfigurationError(f"cannot sign the bundle, and the program requires signatures: {reason} / {reason_zh}")
-    return SigningPlan(None, f"not signed: {reason} / 未签名：{reason_zh}")
+        raise ConfigurationError(
+            f"cannot sign the bundle, and the program requires signatures: {reason}",
+            zh=f"无法为数据包签名，而稽核方案要求签名：{reason_zh}",
+        )
+    return SigningPlan(None, Message(f"not signed: {reason}", f"未签名：{reason_zh}"))
 
 
 def check_export_auditor(audits: Sequence[Audit], auditor: str, register: AuditorRegister | None = None) -> list[Audit]:
@@ -158,7 +174,10 @@ def check_export_auditor(audits: Sequence[Audit], auditor: str, register: Audito
     own = [a for a in audits if known.same(a.auditor, auditor)]
     if not own:
         names = ", ".join(sorted({a.auditor for a in audits}))
-        raise NotFound(f"none of the selected audits was made by {auditor} (they name: {names}) / 没有该稽核员的稽核")
+        raise NotFound(
+            f"none of the selected audits was made by {auditor} (they name: {names})",
+            zh=f"选中的稽核中没有稽核员 {auditor} 的稽核（其中的稽核员：{names}）",
+        )
     return own
 
 
@@ -180,7 +199,7 @@ class Signer:
         return f"signed by auditor {self.auditor} with key {self.key_id}{extra}"
 
 
-def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[str]]:
+def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[Message]]:
     """The bundle's verified signer (None: unsigned and allowed) and warnings; ValidationFailed when refused."""
     path = str(bundle.path)
     if bundle.signature is None:
@@ -188,29 +207,37 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             _refuse(
                 path,
                 "the bundle is not signed, and the program requires signed bundles",
-                "数据包未签名，而项目要求签名",
+                "数据包未签名，而稽核方案要求签名",
                 "the auditor makes a key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
+                "请稽核员用 `dealer-audit keys init` 生成密钥，总部登记后，稽核员重新导出",
             )
-        return None, [f"{path}: not signed, so who made it cannot be verified (the program allows it) / 数据包未签名"]
+        return None, [
+            Message(
+                f"{path}: not signed, so who made it cannot be verified (the program allows it)",
+                f"{path}：数据包未签名，无法核实是谁制作的（稽核方案允许未签名）",
+            )
+        ]
     try:
         key_id = signature_key_id(bundle.signature)
     except SignatureError as error:
-        _refuse(path, f"the signature cannot be read: {error}", "签名文件已损坏")
+        _refuse(path, f"the signature cannot be read: {error}", f"无法读取签名：{error}")
     enrolled = repo.find_key(key_id)
     if enrolled is None:
         _refuse(
             path,
             f"signed with key {key_id}, which HQ has not enrolled",
-            f"签名密钥 {key_id} 未登记",
+            f"签名所用的密钥 {key_id} 尚未在总部登记",
             "enrol the auditor's .pub file with `dealer-audit auditors enrol AUDITOR FILE`, then import again",
+            "请用 `dealer-audit auditors enrol AUDITOR FILE` 登记稽核员的 .pub 文件，然后重新导入",
         )
     if enrolled.revoked:
         why = f" ({enrolled.revoked_why})" if enrolled.revoked_why else ""
         _refuse(
             path,
             f"signed with key {key_id} of auditor {enrolled.auditor_id}, revoked on {enrolled.revoked_at}{why}",
-            f"签名密钥 {key_id} 已于 {enrolled.revoked_at} 吊销",
+            f"签名所用的密钥 {key_id}（稽核员 {enrolled.auditor_id}）已于 {enrolled.revoked_at} 吊销{why}",
             "the auditor makes a new key with `dealer-audit keys init`, HQ enrols it, the auditor exports again",
+            "请稽核员用 `dealer-audit keys init` 生成新密钥，总部登记后，稽核员重新导出",
         )
     try:
         check = verify_manifest(enrolled.public_key, bundle.manifest_bytes, bundle.signature)
@@ -219,8 +246,9 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             path,
             f"the signature of key {key_id} ({enrolled.auditor_id}) does not match manifest.json: "
             "the bundle was changed after it was signed",
-            "数据包在签名后被修改",
+            f"密钥 {key_id}（{enrolled.auditor_id}）的签名与 manifest.json 不符：数据包在签名后被修改过",
             "ask the auditor for the bundle again",
+            "请稽核员重新发送数据包",
         )
     register = AuditorRegister(repo.list_auditors())
     signed_as = comment_fields(check.trusted_comment).get("auditor", "")
@@ -228,7 +256,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
         _refuse(
             path,
             f"signed as auditor {signed_as or '(none)'}, but key {key_id} is enrolled for {enrolled.auditor_id}",
-            "签名中的稽核员与登记的密钥不符",
+            f"签名中的稽核员为 {signed_as or '（无）'}，但密钥 {key_id} 登记的稽核员是 {enrolled.auditor_id}",
         )
     others = sorted(
         {a.auditor or "(no auditor)" for a in bundle.audits if register.key(a.auditor) != enrolled.auditor_id}
@@ -237,14 +265,17 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
         _refuse(
             path,
             f"signed by {enrolled.auditor_id}, but it holds audits made by {', '.join(others)}",
-            "数据包中有其他稽核员的稽核",
+            f"签名人为 {enrolled.auditor_id}，但数据包中含有其他稽核员（{', '.join(others)}）的稽核",
             "each auditor exports and signs their own audits",
+            "每名稽核员只导出并签署自己的稽核",
         )
     return Signer(key_id, enrolled.auditor_id, check.trusted_comment), []
 
 
-def _refuse(path: str, reason: str, reason_zh: str, hint: str = "") -> NoReturn:
+def _refuse(path: str, reason: str, reason_zh: str, hint: str = "", hint_zh: str = "") -> NoReturn:
+    where = Location(file=path, path=SIGNATURE_MEMBER)
     raise ValidationFailed(
-        [Problem(Location(file=path, path=SIGNATURE_MEMBER), f"{reason} / {reason_zh}", "signature", hint=hint)],
-        f"{path}: signature refused, nothing imported / 签名校验未通过，未导入任何内容",
+        [Problem(where, reason, "signature", hint=hint, zh=reason_zh, hint_zh=hint_zh)],
+        f"{path}: signature refused, nothing imported",
+        summary_zh=f"{path}：签名校验未通过，未导入任何内容",
     )

@@ -36,7 +36,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Program
-from dealer_audit.errors import DealerAuditError, Location, NotFound, Problem, ValidationFailed
+from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
 from dealer_audit.storage.audits import SaveOutcome
 from dealer_audit.storage.media import image_problem
@@ -64,8 +64,8 @@ class FileResult:
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
-    reason: str = ""
-    warnings: list[str] = field(default_factory=list)
+    reason: str | Message = ""  # a Message carries both languages (str(): English)
+    warnings: list[str | Message] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -139,14 +139,20 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _reason(error: DealerAuditError) -> str:
+def _reason(error: DealerAuditError) -> Message:
+    """Why a file was refused, in both languages (the CLI shows the user's)."""
     if isinstance(error, ValidationFailed):
         errors = error.errors or error.problems
-        lines = [str(p) for p in errors[:MAX_REASON_PROBLEMS]]
-        if len(errors) > MAX_REASON_PROBLEMS:
-            lines.append(f"… and {len(errors) - MAX_REASON_PROBLEMS} more")
-        return "\n".join(lines) or error.summary
-    return str(error)
+
+        def lines(lang: str) -> str:
+            shown = [p.render(lang) for p in errors[:MAX_REASON_PROBLEMS]]
+            if len(errors) > MAX_REASON_PROBLEMS:
+                more = len(errors) - MAX_REASON_PROBLEMS
+                shown.append(f"… 另有 {more} 处" if lang == "zh" else f"… and {more} more")
+            return "\n".join(shown) or error.summary_text(lang)
+
+        return Message(lines("en"), lines("zh"))
+    return Message(str(error), error.text("zh"))
 
 
 def _loose_evidence(audit_file: Path, file_name: str, sha256: str) -> list[Path]:
@@ -276,7 +282,7 @@ class _Importer:
         try:
             audit = read_audit_file(path)
             check_evidence_paths(audit, path)
-            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+            result.warnings.extend(p.as_message() for p in self.check(audit, str(path)))
         except DealerAuditError as error:
             result.reason = _reason(error)
             return result, None
@@ -331,7 +337,7 @@ class _Importer:
         """Check every audit of one file, then save them all in one transaction (with `media`: attachment bytes
         by file name, stored as evidence by sha256 first and removed again if the transaction fails)."""
         for audit in audits:
-            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+            result.warnings.extend(p.as_message() for p in self.check(audit, str(path)))
         added: list[str] = []
         try:
             for audit in audits:
@@ -412,7 +418,7 @@ class _Importer:
         from dealer_audit.formats.form_xlsx import read_form_with_warnings
 
         audit, warnings = read_form_with_warnings(path, list(self.standards.values()), key=self.workspace.form_key)
-        result.warnings.extend(str(p) for p in warnings)
+        result.warnings.extend(p.as_message() for p in warnings)
         self.store([audit], result, path)
 
     def import_field_export(self, path: Path, result: FileResult) -> None:
@@ -436,7 +442,7 @@ class _Importer:
         result.warnings.extend(notes)
         audits = [replace(a, source=str(path)) for a in bundle.audits]
         for audit in audits:
-            result.warnings.extend(str(p) for p in self.check(audit, str(path)))
+            result.warnings.extend(p.as_message() for p in self.check(audit, str(path)))
         store = self.workspace.evidence
         added: list[str] = []
         try:
@@ -580,7 +586,7 @@ class ExportResult:
     drafts: int = 0  # not yet finalised: HQ receives them as drafts
     signed_by: str = ""  # the auditor whose key signed the manifest ('' unsigned)
     key_id: str = ""
-    note: str = ""  # why the bundle is not signed
+    note: str | Message = ""  # why the bundle is not signed
 
 
 def export_bundle(

@@ -126,8 +126,9 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(DealerAuditError)
     async def domain_error(request: Request, error: DealerAuditError) -> Response:
         log.info("refused %s %s: %s", request.method, request.url.path, error)
-        details = [str(p) for p in error.problems] if isinstance(error, ValidationFailed) else []
-        message = error.summary if isinstance(error, ValidationFailed) else str(error)
+        lang = request_language(request)  # the problems' own zh text when the page is Chinese (errors.py)
+        details = [p.render(lang) for p in error.problems] if isinstance(error, ValidationFailed) else []
+        message = error.summary_text(lang) if isinstance(error, ValidationFailed) else error.text(lang)
         return page(request, _status_of(error), message, details)
 
     @app.exception_handler(StarletteHTTPException)

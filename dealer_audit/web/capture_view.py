@@ -155,7 +155,7 @@ def refusal_text(error: CaptureError, lang: str) -> str:
         return " ".join(parts)
     key = f"capture.refused.{error.code}"
     text = translate(key, lang, **params)
-    return str(error) if text == key else text
+    return error.text(lang) if text == key else text
 
 
 def join_words(words: list[str], lang: str) -> str:

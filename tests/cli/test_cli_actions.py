@@ -41,8 +41,9 @@ def loop_workspace(workspace: Any, make_audit: Any) -> Any:
     return workspace
 
 
-def run(runner: CliRunner, ws: Any, *args: str) -> Any:
-    return runner.invoke(app, [*args, "--workspace", str(ws.root)])
+def run(runner: CliRunner, ws: Any, *args: str, lang: str | None = None) -> Any:
+    """The CLI in the workspace; with `lang`, messages (and outputs) in that language (DEALER_AUDIT_LANG)."""
+    return runner.invoke(app, [*args, "--workspace", str(ws.root)], env={"DEALER_AUDIT_LANG": lang} if lang else None)
 
 
 def column(key: str) -> str:
@@ -96,7 +97,7 @@ def test_the_loop_from_failed_item_to_verified_and_reopened(
             f"{column('status')}{w02}": "整改中",
         },
     )
-    result = run(runner, ws, "actions", "import", str(book), "--who", "SH002 service manager")
+    result = run(runner, ws, "actions", "import", str(book), "--who", "SH002 service manager", lang="en")
     assert result.exit_code == 0, result.output
     assert "3 of 3 action(s) changed for SH002" in result.output
     stored = {a.action_id: a for a in ws.repo.list_actions()}
@@ -145,7 +146,7 @@ def test_a_bad_workbook_is_reported_by_cell_and_nothing_is_stored(
         },
     )
     before = ws.repo.list_actions()
-    result = run(runner, ws, "actions", "import", str(book))
+    result = run(runner, ws, "actions", "import", str(book), lang="en")
     assert result.exit_code == 1
     assert "nothing was stored" in result.output
     status, due = column("status"), column("due")
@@ -157,7 +158,7 @@ def test_a_bad_workbook_is_reported_by_cell_and_nothing_is_stored(
 
     # with the two cell errors fixed, the forbidden change is the one left, with its cell
     edit(book, {f"{status}{r03}": "done", f"{due}{r04}": None})
-    result = run(runner, ws, "actions", "import", str(book))
+    result = run(runner, ws, "actions", "import", str(book), lang="en")
     assert result.exit_code == 1
     assert f"{book}!Actions!{status}{w02}: verified is set by the next wave's audit" in result.output
     assert ws.repo.list_actions() == before
@@ -171,9 +172,9 @@ def test_a_stale_or_rearranged_workbook_is_refused(runner: CliRunner, loop_works
     newer = tmp_path / "newer.xlsx"
     run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(newer))
     edit(newer, {f"{column('status')}{row_of(newer, R03)}": "done"})
-    assert run(runner, ws, "actions", "import", str(newer)).exit_code == 0
+    assert run(runner, ws, "actions", "import", str(newer), lang="en").exit_code == 0
     edit(old, {f"{column('status')}{row_of(old, R03)}": "in_progress"})
-    result = run(runner, ws, "actions", "import", str(old))
+    result = run(runner, ws, "actions", "import", str(old), lang="en")
     assert result.exit_code == 1
     assert f"{R03} changed since this file was exported" in result.output
     assert ws.repo.get_action(R03).status is ActionStatus.DONE
@@ -181,7 +182,7 @@ def test_a_stale_or_rearranged_workbook_is_refused(runner: CliRunner, loop_works
     moved = tmp_path / "moved.xlsx"
     run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(moved))
     edit(moved, {f"{column('action')}{FIRST_ROW}": "2026-Q3/SH002/mini-service/R99"})
-    result = run(runner, ws, "actions", "import", str(moved))
+    result = run(runner, ws, "actions", "import", str(moved), lang="en")
     assert result.exit_code == 1
     assert f"{moved}!Actions!A{FIRST_ROW}: this row should hold action" in result.output
 
@@ -189,7 +190,7 @@ def test_a_stale_or_rearranged_workbook_is_refused(runner: CliRunner, loop_works
     from openpyxl import Workbook
 
     Workbook().save(not_actions)
-    result = run(runner, ws, "actions", "import", str(not_actions))
+    result = run(runner, ws, "actions", "import", str(not_actions), lang="en")
     assert result.exit_code == 1 and "not a dealer-audit actions workbook" in result.output
     assert "Traceback" not in result.output
 
@@ -224,7 +225,7 @@ def test_a_workbook_whose_hidden_record_was_edited_is_refused_at_the_seal(
     before = ws.repo.list_actions()
     edit(book, {f"{column('status')}{row_of(book, R03)}": "done"})
     edit_hidden(book, {cell: value})
-    result = run(runner, ws, "actions", "import", str(book))
+    result = run(runner, ws, "actions", "import", str(book), lang="en")
     assert result.exit_code == 1, why
     assert f"{book}!_actions!B7: the hidden _actions sheet does not carry this workspace's seal" in result.output
     assert ws.repo.list_actions() == before
@@ -239,7 +240,7 @@ def test_a_workbook_exported_by_another_workspace_is_refused(
     run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
     ws.form_key_path.write_text("ab" * 32, encoding="ascii")  # as if another workspace (another key) read it
     ws.__dict__.pop("form_key", None)
-    result = run(runner, ws, "actions", "import", str(book))
+    result = run(runner, ws, "actions", "import", str(book), lang="en")
     assert result.exit_code == 1 and "_actions!B7" in result.output and "seal" in result.output
 
 
@@ -266,7 +267,7 @@ def test_reports_show_the_follow_up(runner: CliRunner, loop_workspace: Any, tmp_
     run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
     row = row_of(book, "2026-Q4/SH002/mini-service/R01")
     edit(book, {f"{column('owner')}{row}": "前台主管 Li", f"{column('status')}{row}": "in progress"})
-    assert run(runner, ws, "actions", "import", str(book)).exit_code == 0
+    assert run(runner, ws, "actions", "import", str(book), lang="en").exit_code == 0
 
     out = tmp_path / "out"
     result = run(runner, ws, "report", "region", "east", "--wave", "2026-Q4", "--lang", "en", "-o", str(out))
@@ -308,7 +309,7 @@ def test_the_dealer_report_workbook_is_returned_as_it_is(
     assert workbook.sheetnames[:2] != [SHEET] and SHEET in workbook.sheetnames  # Summary first, Actions added
     row = row_of(book, R03)
     edit(book, {f"{column('status')}{row}": "已完成 / done", f"{column('owner')}{row}": "王主管"})
-    result = run(runner, ws, "actions", "import", str(book))
+    result = run(runner, ws, "actions", "import", str(book), lang="en")
     assert result.exit_code == 0, result.output
     assert (ws.repo.get_action(R03).status, ws.repo.get_action(R03).owner) == (ActionStatus.DONE, "王主管")
 

@@ -5,36 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
-from dealer_audit.cli import console
-from dealer_audit.cli.app import app
-
-ROOT = Path(__file__).parents[2]
-SAMPLES = ROOT / "sample_audits"
-
-
-def invoke(*args: str) -> Any:
-    console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args))
+from tests.cli.sample_workspace import SAMPLES, build_sample_workspace, invoke
 
 
 @pytest.fixture(scope="module")
 def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("calibration") / "ws"
-    assert invoke("init", str(ws)).exit_code == 0
-    for args in (
-        ("standards", "import", str(ROOT / "checklists")),
-        ("dealers", "import", str(SAMPLES / "dealers.csv")),
-        ("import", str(SAMPLES / "2026-Q3"), str(SAMPLES / "2026-Q4")),
-    ):
-        result = invoke(*args, "-w", str(ws))
-        assert result.exit_code == 0, result.output
-    return ws
+    return build_sample_workspace(tmp_path_factory.mktemp("calibration"))
 
 
 def test_json_finds_the_lenient_auditor_and_the_ambiguous_item(sample_workspace: Path) -> None:

@@ -69,9 +69,13 @@ def test_import_then_list(runner: CliRunner, workspace: Any, dealers_csv: Path) 
 def test_import_with_errors_stores_nothing(runner: CliRunner, workspace: Any, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(f"{HEADER}\nNEW1,新店,,east,,,,\nNEW2,新店二,,mars,,,,\n", encoding="utf-8")
-    result = runner.invoke(app, ["dealers", "import", str(path), "--workspace", str(workspace.root)])
+    args = ["dealers", "import", str(path), "--workspace", str(workspace.root)]
+    result = runner.invoke(app, args)  # the workspace's language (zh) for messages
     assert result.exit_code == 1
-    assert f"{path}:3: region: unknown region 'mars'" in result.stderr
+    assert f"错误 {path}:3: region：未知区域“mars”（已有区域：east, north）" in result.stderr
+    english = runner.invoke(app, args, env={"DEALER_AUDIT_LANG": "en"})
+    assert english.exit_code == 1
+    assert f"{path}:3: region: unknown region 'mars'" in english.stderr
     assert "NEW1" not in {d.code for d in workspace.repo.list_dealers()}
 
 

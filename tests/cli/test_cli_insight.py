@@ -5,41 +5,23 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
-from dealer_audit.cli import console
-from dealer_audit.cli.app import app
 from dealer_audit.core.driver_inputs import composite_outcome
 from dealer_audit.core.key_drivers import Requirement
 from dealer_audit.formats.standard_yaml import load_standard
-
-ROOT = Path(__file__).parents[2]
-SAMPLES = ROOT / "sample_audits"
-
-
-def invoke(*args: str) -> Any:
-    console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args))
+from tests.cli.sample_workspace import ROOT, SAMPLES, build_sample_workspace, invoke
 
 
 @pytest.fixture(scope="module")
 def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("insight") / "ws"
-    assert invoke("init", str(ws)).exit_code == 0
-    for args in (
-        ("standards", "import", str(ROOT / "checklists")),
-        ("dealers", "import", str(SAMPLES / "dealers.csv")),
-        ("import", str(SAMPLES / "2026-Q3"), str(SAMPLES / "2026-Q4")),
+    return build_sample_workspace(
+        tmp_path_factory.mktemp("insight"),
         ("kpis", "import", str(SAMPLES / "kpis" / "2026-Q4_survey.xlsx"), "--wave", "2026-Q4"),
-    ):
-        result = invoke(*args, "-w", str(ws))
-        assert result.exit_code == 0, result.output
-    return ws
+    )
 
 
 def test_drivers_json_splits_the_composite_among_digital_sections(sample_workspace: Path) -> None:

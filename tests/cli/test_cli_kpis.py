@@ -6,42 +6,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from dealer_audit.cli import console
-from dealer_audit.cli.app import app
+from tests.cli.sample_workspace import SAMPLES, build_sample_workspace, invoke
 
-ROOT = Path(__file__).parents[2]
-SAMPLES = ROOT / "sample_audits"
 KPI_FILES = sorted((SAMPLES / "kpis").glob("2026-Q*_*.*"))
-
-
-def invoke(*args: str) -> Any:
-    console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args))
 
 
 @pytest.fixture(scope="module")
 def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("kpis") / "ws"
-    assert invoke("init", str(ws), "--lang", "en").exit_code == 0
-    for args in (
-        ("standards", "import", str(ROOT / "checklists")),
-        ("dealers", "import", str(SAMPLES / "dealers.csv")),
-        ("import", str(SAMPLES / "2026-Q3"), str(SAMPLES / "2026-Q4")),
-    ):
-        result = invoke(*args, "-w", str(ws))
-        assert result.exit_code == 0, result.output
     assert [p.name for p in KPI_FILES] == ["2026-Q3_dms.csv", "2026-Q3_survey.xlsx", "2026-Q4_dms.csv",
                                            "2026-Q4_survey.xlsx"]  # fmt: skip
-    for path in KPI_FILES:
-        result = invoke("kpis", "import", str(path), "--wave", path.name[:7], "-w", str(ws))
-        assert result.exit_code == 0, result.output
-    return ws
+    kpis = [("kpis", "import", str(path), "--wave", path.name[:7]) for path in KPI_FILES]
+    return build_sample_workspace(tmp_path_factory.mktemp("kpis"), *kpis, lang="en")
 
 
 def test_import_says_what_it_stored_and_a_second_import_replaces(sample_workspace):

@@ -46,7 +46,7 @@ def test_every_command_has_help_and_a_section(name: str, command: Any) -> None:
 
 SHARED = {
     "--wave": {common.check_wave},
-    "--lang": {common.check_lang},
+    "--lang": {common.check_lang, common.lang_option},
     "--region": {common.check_region, common.check_regions},
 }
 

@@ -121,7 +121,7 @@ def test_score_region(runner: CliRunner, scored_workspace: Any) -> None:
     lines = result.stdout.splitlines()
     assert header_cells(lines)[:3] == ["#", "reg#", "dealer"]
     assert [cells(line)[:3] for line in lines if line.startswith("│")] == [["1", "1", "SH001"], ["3", "2", "SH002"]]
-    unknown = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "west", *ws])
+    unknown = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "west", "--lang", "en", *ws])
     assert unknown.exit_code == 1
     assert unknown.stderr.strip() == "error: unknown region west; regions: east, north"
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from dealer_audit.cli import console
 from dealer_audit.cli.app import app
+from tests.cli.sample_workspace import build_sample_workspace
 from tests.cli.test_cli_score import header_cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +28,7 @@ def invoke(*args: str) -> Any:
 
 @pytest.fixture(scope="module")
 def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("samples") / "ws"
-    invoke("init", str(ws))
-    invoke("standards", "import", str(ROOT / "checklists"), "-w", str(ws))
-    invoke("dealers", "import", str(ROOT / "sample_audits" / "dealers.csv"), "-w", str(ws))
-    invoke("import", str(ROOT / "sample_audits" / "2026-Q3"), str(ROOT / "sample_audits" / "2026-Q4"), "-w", str(ws))
-    return ws
+    return build_sample_workspace(tmp_path_factory.mktemp("samples"))
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -38,8 +39,14 @@ WANG = "%E7%8E%8B%E8%8A%B3"  # 王芳 in a minisign comment (printable ASCII onl
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
+    """The CLI in English unless `env` says otherwise (messages follow DEALER_AUDIT_LANG, README)."""
     console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args), env=env)
+    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en", **(env or {})})
+
+
+def _is_chinese(text: str) -> bool:
+    """A Chinese reason: Chinese characters and no English word (English reasons may name 王芳)."""
+    return any("\u4e00" <= c <= "\u9fff" for c in text) and not re.search(r"[a-z]{3,}", text)
 
 
 @pytest.fixture
@@ -96,16 +103,21 @@ def state(root: Path) -> tuple[list[Any], list[list[Any]], list[str]]:
 
 
 def refused(hq: Path, bundle: Path, *reasons: str) -> None:
-    """Import `bundle` at HQ: refused, naming the bundle and every reason, with nothing stored."""
+    """Import `bundle` at HQ: refused, naming the bundle and every reason (the Chinese ones when the user's
+    language is zh, at the same place), with nothing stored."""
     before = state(hq)
-    result = run("import", str(bundle), "-w", str(hq))
-    assert result.exit_code == 1, result.output
-    text = result.output.replace("\n", " ")
-    assert f"refused {bundle}" in text and f"{bundle} ({SIGNATURE_MEMBER})" in text
-    for reason in reasons:
-        assert reason in text
-    assert "Traceback" not in text
-    assert state(hq) == before
+    for lang in ("en", "zh"):
+        result = run("import", str(bundle), "-w", str(hq), env={"DEALER_AUDIT_LANG": lang})
+        assert result.exit_code == 1, result.output
+        text = result.output.replace("\n", " ")
+        assert f"refused {bundle}" in text and f"{bundle} ({SIGNATURE_MEMBER})" in text
+        for reason in reasons:
+            if _is_chinese(reason):
+                assert (reason in text) == (lang == "zh"), (lang, reason)
+            elif lang == "en":
+                assert reason in text, reason
+        assert "Traceback" not in text
+        assert state(hq) == before
 
 
 Edit = Callable[[dict[str, bytes], dict[str, Any]], None]
@@ -221,7 +233,7 @@ def test_a_changed_audit_file_is_refused(hq: Path, laptop: tuple[Path, str], sig
 
 
 def test_an_unknown_key_is_refused(hq: Path, laptop: tuple[Path, str], signed: Path) -> None:
-    refused(hq, signed, f"signed with key {laptop[1]}, which HQ has not enrolled", f"签名密钥 {laptop[1]} 未登记")
+    refused(hq, signed, f"signed with key {laptop[1]}, which HQ has not enrolled", f"密钥 {laptop[1]} 尚未在总部登记")
 
 
 def test_a_revoked_key_is_refused(hq: Path, laptop: tuple[Path, str], signed: Path) -> None:
@@ -269,7 +281,7 @@ def test_a_signer_who_is_not_the_audits_auditor_is_refused(
     comment = f"auditor:{WANG}\tbundle:mixed.zip"
     mixed = write_bundle(audits, evidence, tmp_path / "mixed.zip", sign=lambda m: sign_manifest(key, m, comment))
     enrol(hq, laptop[0])
-    refused(hq, mixed, "signed by 王芳, but it holds audits made by 李强", "数据包中有其他稽核员的稽核")
+    refused(hq, mixed, "signed by 王芳, but it holds audits made by 李强", "数据包中含有其他稽核员（李强）的稽核")
     assert run("import", str(tmp_path / "own.zip"), "-w", str(hq)).exit_code == 0
 
 
@@ -285,7 +297,10 @@ def test_export_without_a_key(workspace: Any, make_audit: Any, tmp_path: Path, m
     assert stopped.exit_code == 1 and not (tmp_path / "c.zip").exists()
     assert "cannot sign the bundle, and the program requires signatures" in stopped.output.replace("\n", " ")
     unsigned = run("export", "--wave", "2026-Q4", "-o", str(tmp_path / "d.zip"), "-w", root, "--unsigned")
-    assert unsigned.exit_code == 1 and "项目要求数据包签名" in unsigned.output
+    assert unsigned.exit_code == 1 and "export without --unsigned" in unsigned.output
+    in_chinese = run("export", "--wave", "2026-Q4", "-o", str(tmp_path / "d.zip"), "-w", root, "--unsigned",
+                     env={"DEALER_AUDIT_LANG": "zh"})  # fmt: skip
+    assert in_chinese.exit_code == 1 and "错误：稽核方案要求数据包必须签名" in in_chinese.output
 
 
 def test_a_wrong_passphrase_stops_the_export(laptop: tuple[Path, str], tmp_path: Path) -> None:
@@ -311,4 +326,4 @@ def test_a_damaged_signature_is_refused(hq: Path, laptop: tuple[Path, str], sign
         members[SIGNATURE_MEMBER] = b"untrusted comment: x\nnot base64 at all\n"
 
     damaged = rebuild(signed, "damaged.zip", scribble, rehash=False)
-    refused(hq, damaged, "the signature cannot be read", "签名文件已损坏")
+    refused(hq, damaged, "the signature cannot be read", "无法读取签名")

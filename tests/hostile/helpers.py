@@ -24,7 +24,8 @@ from dealer_audit.cli.app import app
 def run(*args: str) -> Any:
     """One CLI call with a fixed-width console (as the CLI tests do)."""
     console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args))
+    # refusals are asserted in English; tests/cli/test_cli_error_language.py covers zh
+    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en"})
 
 
 def snapshot(root: Path) -> tuple[list[str], dict[str, str]]:

@@ -34,8 +34,8 @@ def test_dealer_file_with_a_slash_in_a_code_or_region_is_refused_at_its_cell(
     result = cli("dealers", "import", "-w", str(workspace.root), str(csv))
     assert_refused(
         result,
-        f"{csv}:2: code: dealer code 'A/B' contains '/'",
-        f"{csv}:4: region: region code 'east/2' contains '/'",
+        f"{csv}:2: code：经销商代码“A/B”含有字符 '/'",  # the workspace's language (zh)
+        f"{csv}:4: region：区域代码“east/2”含有字符 '/'",
     )
     assert ":3:" not in result.output  # A_B itself is a fine code
     assert db_snapshot(workspace.db_url) == before

@@ -59,7 +59,6 @@ from dealer_audit.render.pdf.styles import (
     PASS_TEXT,
     Styles,
     TableCell,
-    TableCommand,
     band_color,
     styles,
 )
@@ -172,19 +171,6 @@ def _t(
 
 def _colored(text: str, colour: colors.Color, style: ParagraphStyle, st: Styles) -> Paragraph:
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
-
-
-def _header_style(extra: list[TableCommand] | None = None) -> TableStyle:
-    base: list[TableCommand] = [
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    return TableStyle(base + (extra or []))
 
 
 def _identity(r: DealerReport, st: Styles) -> list[Flowable]:

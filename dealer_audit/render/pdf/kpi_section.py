@@ -28,6 +28,7 @@ from dealer_audit.render.pdf.styles import (
     PASS_TEXT,
     Styles,
     TableCell,
+    header_table_style,
 )
 from dealer_audit.render.pdf.text import Run, TextBlock
 
@@ -121,19 +122,7 @@ def _kpi_table(p: DealerKpiPanel, st: Styles, width: float) -> Table:
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ]
-        )
-    )
+    table.setStyle(header_table_style())
     return table
 
 
@@ -176,19 +165,7 @@ def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: St
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ]
-        )
-    )
+    table.setStyle(header_table_style())
     return table
 
 

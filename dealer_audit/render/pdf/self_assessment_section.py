@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from dealer_audit.core.report_model import (
     DealerReport,
@@ -24,12 +24,11 @@ from dealer_audit.render.pdf.styles import (
     FAIL_FILL,
     FAIL_TEXT,
     GREY_FILL,
-    GREY_LINE,
     GREY_TEXT,
-    NAVY,
     Styles,
     TableCell,
     TableCommand,
+    header_table_style,
 )
 from dealer_audit.render.pdf.text import TextBlock
 
@@ -43,21 +42,6 @@ def _label(lang: str, key: str, **values: object) -> str:
 def _cell(text: str, st: Styles, color: colors.Color = colors.black, align: str = "left") -> TextBlock:
     """Plain user or model text wrapped to its column (no markup interpreted)."""
     return TextBlock(st.fonts.clean(text), st.fonts.regular, 7.5, color, align=align)
-
-
-def _style(extra: list[TableCommand]) -> TableStyle:
-    return TableStyle(
-        [
-            ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            *extra,
-        ]
-    )
 
 
 def _share(value: float | None) -> str:
@@ -95,7 +79,7 @@ def _items_table(v: SelfAssessmentView, lang: str, st: Styles, width: float) -> 
         )
         extra.append(("BACKGROUND", (0, k), (-1, k), FAIL_FILL if line.over_claim else colors.white))
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(_style(extra))
+    table.setStyle(header_table_style(extra))
     return table
 
 
@@ -160,7 +144,7 @@ def region_over_claims(r: RegionReport, st: Styles, width: float) -> list[Flowab
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
+    table.setStyle(header_table_style([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GREY_FILL])]))
     intro = _label(lang, "region_intro")
     return [
         CondPageBreak(40 * mm),

@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, TableStyle
 
 from dealer_audit.render.pdf.fonts import Fonts, fonts
 
@@ -47,6 +47,23 @@ def has_cjk(text: str) -> bool:
 
 
 TableCommand = tuple[object, ...]  # a TableStyle command: name, (col, row) from, (col, row) to, its arguments
+
+
+def header_table_style(extra: list[TableCommand] | None = None) -> TableStyle:
+    """The look of every dealer-report table: a navy header row, thin rules between rows, tight padding; the
+    sections (KPIs, self-assessment, items) add their colours through `extra`."""
+    base: list[TableCommand] = [
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    return TableStyle(base + (extra or []))
+
+
 TableCell = Flowable | str  # what a platypus Table cell holds in these reports (a text block, a paragraph or text)
 
 

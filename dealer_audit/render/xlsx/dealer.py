@@ -45,28 +45,10 @@ ITEM_COLUMNS = (
     ("knockout", 10),
     ("dispute", 12),
 )
-_ITEM_TITLES = {
-    "audit": ("稽核编号", "Audit"),
-    "standard": ("标准", "Standard"),
-    "section": ("模块", "Section"),
-    "item": ("检查项", "Item"),
-    "reference": ("条款", "Reference"),
-    "item_text": ("检查内容", "Requirement"),
-    "result": ("结果", "Result"),
-    "answer": ("回答", "Answer"),
-    "earned": ("得分", "Earned"),
-    "possible": ("满分", "Possible"),
-    "note": ("稽核员备注", "Auditor note"),
-    "evidence": ("证据文件", "Evidence files"),
-    "repeat": ("重复失分", "Repeat failure"),
-    "knockout": ("否决项", "Knock-out item"),
-    "dispute": ("申诉", "Dispute"),
-}
 
 
 def _title(key: str, lang: str) -> str:
-    zh, en = _ITEM_TITLES[key]
-    return zh if lang.startswith("zh") else en
+    return label("dealer_xlsx." + key, lang)
 
 
 def _summary(wb: Workbook, r: DealerReport, fmt: dict[str, Format]) -> None:

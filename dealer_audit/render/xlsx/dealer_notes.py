@@ -12,22 +12,14 @@ import math
 from typing import Any
 
 from dealer_audit.core.report_model import DealerReport
+from dealer_audit.core.report_model.labels import label
 from dealer_audit.render.xlsx.common import write_text
 
 README_SHEET = "README"
 
-WORDS: dict[str, tuple[str, str]] = {
-    "ci_low": ("95%区间下限", "95% CI low"),
-    "ci_high": ("95%区间上限", "95% CI high"),
-    "one_visit": ("仅一次走访", "One visit"),
-    "one_visit_yes": ("是", "yes"),
-    "notes": ("说明", "Notes"),
-}
-
 
 def word(key: str, lang: str) -> str:
-    zh, en = WORDS[key]
-    return zh if lang.startswith("zh") else en
+    return label("dealer_notes." + key, lang)
 
 
 # (what, Chinese, English): every figure of the Summary sheet that says how sure the index is

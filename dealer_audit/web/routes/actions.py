@@ -176,11 +176,11 @@ def update(
             log.info("action %s updated by %s: %s", action.action_id, principal.name, action.status.value)
         except ValidationFailed as refused:
             problem = refused.problems[0]
-            field, error, status_code = problem.location.path or "status", problem.message, 422
+            field, error, status_code = problem.location.path or "status", problem.text(lang), 422
             log.info("action %s: %s refused: %s", action_id, principal.name, problem)
             action = repo.get_action(action_id)
         except Conflict as refused:
-            field, error, status_code = "status", str(refused), 409
+            field, error, status_code = "status", refused.text(lang), 409
             action = repo.get_action(action_id)
     return render(
         request,

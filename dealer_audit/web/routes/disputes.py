@@ -165,7 +165,7 @@ async def file(request: Request, code: str) -> Response:
         except DealerAuditError as refused:
             log.info("dispute of %s/%s refused: %s", audit.audit_id, values["item_id"], refused)
             status = 409 if isinstance(refused, Conflict) else 404 if isinstance(refused, NotFound) else 422
-            message = translate("disputes.err.refused", lang, item=values["item_id"][:40], why=str(refused))
+            message = translate("disputes.err.refused", lang, item=values["item_id"][:40], why=refused.text(lang))
             return _dealer_page(request, principal, dealer, audit.wave, status_code=status, error=message, form=values)
     log.info("dispute %s filed by %s", dispute.dispute_id, principal.name)
     return RedirectResponse(f"/disputes/dealers/{dealer.code}?wave={audit.wave}&filed={dispute.dispute_id}", 303)
@@ -198,11 +198,11 @@ def rule(
             )  # fmt: skip
             log.info("dispute %s ruled %s by %s", dispute.dispute_id, chosen.value, principal.name)
         except Conflict as refused:
-            error, status_code = str(refused), 409
+            error, status_code = refused.text(lang), 409
             dispute = repo.get_dispute(dispute.dispute_id)
             log.info("ruling on %s by %s refused: %s", dispute.dispute_id, principal.name, refused)
         except DealerAuditError as refused:
-            error, status_code = str(refused), 422
+            error, status_code = refused.text(lang), 422
     return render(
         request,
         "disputes/_card.html",
