@@ -5,6 +5,7 @@
     python benchmarks/run.py --json out.json # also write the figures as JSON
     python benchmarks/run.py --scoring-only --visits 1-3 --waves 2   # what intervals add to scoring (issue 11)
     python benchmarks/run.py --keep DIR --render-only   # the rendering stages again, on DIR's earlier network
+    python benchmarks/run.py --keep DIR --render-only --stages region,workbook   # some of them
 
 Stages (each in a fresh child process, so its peak memory is its own; the dealer-PDF stage's worker processes
 are counted through RUSAGE_CHILDREN):
@@ -41,7 +42,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ WORKBOOK_MEMORY_TARGET_MB = 300.0  # issue 13 (issue 6: 1 GB)
 INTERVALS_OVERHEAD_TARGET = 0.20  # issue 11: intervals (and calibration) add at most 20 % to scoring
 FLOOR_RATIO_TARGET = 1.5  # every dealer PDF against its own floor (issue 13; issue 6: 2.0 at the median)
 RATIO_TARGETS = {"region_pdfs": 2.0, "workbook": 1.3}  # stage against its floor in the same run (issue 13)
+RENDER_STAGES = ("dealer", "region", "workbook")  # what --stages may name
 
 
 # ---- measuring -------------------------------------------------------------------------------------------------
@@ -326,7 +328,9 @@ def stage_dealer_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[st
 
 def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
+    prepare_peak = _peak_mb(resource.RUSAGE_SELF)
     context, insight = _with_insight(reporting, ws, context)
+    insight_peak = _peak_mb(resource.RUSAGE_SELF)
     started, cpu = time.perf_counter(), cpu_now()
     outcome = reporting.render_region_pdfs(context, Path(out), lang="zh", jobs=jobs)
     seconds, cpu = time.perf_counter() - started, cpu_now() - cpu
@@ -335,15 +339,32 @@ def stage_region_pdfs(workspace: str, wave: str, out: str, jobs: int) -> dict[st
     return {
         "seconds": seconds,
         "count": len(outcome.files),
-        "notes": [f"+ {prepare:.1f} s prepare_wave, {insight:.1f} s ensure_insight"],
-        "extra": {"pages": _pdf_pages(files), "prepare": prepare, "cpu": cpu},
+        "notes": [
+            f"+ {prepare:.1f} s prepare_wave, {insight:.1f} s ensure_insight",
+            _peaks_note(prepare_peak, insight_peak),
+        ],
+        "extra": {
+            "pages": _pdf_pages(files),
+            "prepare": prepare,
+            "insight": insight,
+            "cpu": cpu,
+            "prepare_peak_mb": prepare_peak,
+            "insight_peak_mb": insight_peak,
+        },
     }
+
+
+def _peaks_note(prepare_peak: float, insight_peak: float) -> str:
+    """Where a report stage's peak memory is reached: loading and scoring the wave, then insight, then the rest."""
+    return f"peak memory {prepare_peak:.0f} MB after prepare_wave, {insight_peak:.0f} MB after ensure_insight"
 
 
 def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
     reporting, ws, context, prepare = _prepared(workspace, wave)
+    prepare_peak = _peak_mb(resource.RUSAGE_SELF)
     target = Path(out) / "network.xlsx"
     context, insight = _with_insight(reporting, ws, context)
+    insight_peak = _peak_mb(resource.RUSAGE_SELF)
     started, cpu = time.perf_counter(), cpu_now()
     reporting.write_network_workbook(context, target)
     seconds, cpu = time.perf_counter() - started, cpu_now() - cpu
@@ -354,13 +375,19 @@ def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
     return {
         "seconds": seconds,
         "count": cells,
-        "notes": [f"+ {prepare:.1f} s prepare_wave, {insight:.1f} s ensure_insight; {formulas:,} formulas"],
+        "notes": [
+            f"+ {prepare:.1f} s prepare_wave, {insight:.1f} s ensure_insight; {formulas:,} formulas",
+            _peaks_note(prepare_peak, insight_peak),
+        ],
         "extra": {
             "sheets": shape,
             "bytes": target.stat().st_size,
             "path": str(target),
             "prepare": prepare,
+            "insight": insight,
             "cpu": cpu,
+            "prepare_peak_mb": prepare_peak,
+            "insight_peak_mb": insight_peak,
         },
     }
 
@@ -634,6 +661,7 @@ def run(
     visits: tuple[int, int] = (1, 1),
     scoring_only: bool = False,
     render_only: bool = False,
+    only: Sequence[str] = RENDER_STAGES,
 ) -> tuple[list[StageResult], dict[str, Any]]:
     base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dealer-audit-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -648,7 +676,7 @@ def run(
     if render_only:  # the network and workspace of an earlier run kept in `keep` (its wave in the file `wave`)
         info["wave"] = wave = (base / "wave").read_text(encoding="utf-8").strip()
         reports.mkdir(parents=True, exist_ok=True)
-        return _render_stages(stages, info, workspace, wave, reports, jobs, sample, say)
+        return _render_stages(stages, info, workspace, wave, reports, jobs, sample, say, only)
     say(f"generating {dealers} dealers x {waves} wave(s) x 2 standards, {visits[0]}-{visits[1]} visits, into {network}")
     raw = isolated(stage_generate, str(network), dealers, SEED, waves, visits)
     stages.append(_record("generate", raw, "audits"))
@@ -669,7 +697,7 @@ def run(
     if scoring_only:
         info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
         return stages, info
-    return _render_stages(stages, info, workspace, wave, reports, jobs, sample, say)
+    return _render_stages(stages, info, workspace, wave, reports, jobs, sample, say, only)
 
 
 def _render_stages(
@@ -681,8 +709,29 @@ def _render_stages(
     jobs: int,
     sample: int,
     say: Callable[[str], None],
+    only: Sequence[str] = RENDER_STAGES,
 ) -> tuple[list[StageResult], dict[str, Any]]:
-    """The rendering stages (dealer PDFs, regional PDFs, HQ workbook), each with its floor."""
+    """The rendering stages (dealer PDFs, regional PDFs, HQ workbook) named in `only`, each with its floor."""
+    if "dealer" in only:
+        _dealer_stages(stages, workspace, wave, reports, jobs, sample, say)
+    if "region" in only:
+        _region_stage(stages, workspace, wave, reports, jobs, say)
+    if "workbook" in only:
+        _workbook_stage(stages, workspace, wave, reports, say)
+    info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return stages, info
+
+
+def _dealer_stages(
+    stages: list[StageResult],
+    workspace: Path,
+    wave: str,
+    reports: Path,
+    jobs: int,
+    sample: int,
+    say: Callable[[str], None],
+) -> None:
+    """Every dealer PDF on `jobs` processes, the per-dealer sample, and their reportlab floors."""
     say(f"all dealer PDFs on {jobs} processes")
     dealer_stage = _record(
         "dealer_pdfs", isolated(stage_dealer_pdfs, str(workspace), wave, str(reports / "dealers"), jobs), "PDFs"
@@ -712,6 +761,11 @@ def _render_stages(
         dealer_stage.render_cpu = dealer_stage.extra.get("cpu")
         dealer_stage.floor_cpu = floor.get("extra", {}).get("cpu")
 
+
+def _region_stage(
+    stages: list[StageResult], workspace: Path, wave: str, reports: Path, jobs: int, say: Callable[[str], None]
+) -> None:
+    """Every regional PDF and its reportlab floor (same pages and text)."""
     say("all regional PDFs")
     region_stage = _record(
         "region_pdfs", isolated(stage_region_pdfs, str(workspace), wave, str(reports / "regions"), jobs), "PDFs"
@@ -726,6 +780,11 @@ def _render_stages(
         region_stage.render_cpu = region_stage.extra.get("cpu")
         region_stage.floor_cpu = floor.get("extra", {}).get("cpu")
 
+
+def _workbook_stage(
+    stages: list[StageResult], workspace: Path, wave: str, reports: Path, say: Callable[[str], None]
+) -> None:
+    """The HQ workbook with the Answers sheet and its xlsxwriter floor (same cells)."""
     say("HQ workbook with the Answers sheet")
     book = _record("workbook", isolated(stage_workbook, str(workspace), wave, str(reports)), "cells")
     stages.append(book)
@@ -736,8 +795,6 @@ def _render_stages(
         book.render_cpu = book.extra.get("cpu")
         book.floor_cpu = floor.get("extra", {}).get("cpu")
         book.extra["floor_peak_mb"] = floor.get("peak_mb")
-    info["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    return stages, info
 
 
 def report(stages: list[StageResult], info: dict[str, Any]) -> str:
@@ -819,7 +876,15 @@ def main() -> None:
         action="store_true",
         help="only the rendering stages, on the network and workspace an earlier run left in --keep DIR",
     )
+    parser.add_argument(
+        "--stages",
+        default=",".join(RENDER_STAGES),
+        help=f"rendering stages to run, comma-separated from {', '.join(RENDER_STAGES)} (default: all)",
+    )
     args = parser.parse_args()
+    only = [name.strip() for name in args.stages.split(",") if name.strip()]
+    if unknown := [name for name in only if name not in RENDER_STAGES]:
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(RENDER_STAGES)}")
     if args.render_only and not args.keep:
         parser.error("--render-only needs --keep DIR holding an earlier run's network and workspace")
     low, _, high = args.visits.partition("-")
@@ -833,6 +898,7 @@ def main() -> None:
         visits=visits,
         scoring_only=args.scoring_only,
         render_only=args.render_only,
+        only=only,
     )
     info["kept"] = bool(args.keep)
     print(report(stages, info))

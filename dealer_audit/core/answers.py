@@ -40,7 +40,7 @@ class AuditKind(StrEnum):
     SELF = "self"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceRef:
     """A file proving an answer; the bytes live in the evidence store or a bundle, named by their sha256."""
 
@@ -50,7 +50,7 @@ class EvidenceRef:
     media_type: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     """One item's answer in an audit: a value or N/A, an optional note, evidence files, when it was given."""
 
@@ -66,7 +66,7 @@ class Answer:
         return self.na or self.value is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Audit:
     """One visit (or double audit, or calibration session) of one dealer against one standard version: the unit
     that is captured, imported idempotently by its UUID, scored and reported."""

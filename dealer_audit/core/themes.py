@@ -322,8 +322,11 @@ def find_themes(
     first_row: dict[str, int] = {}
     for row, note in enumerate(notes):
         first_row.setdefault(note.text, row)
-    unit = normalise(np.asarray(vectors)) if len(notes) else np.zeros((0, 1))
-    text_vectors = unit[[first_row[t] for t in texts]] if texts else unit
+    # normalised once per distinct text, not per note: a wave's ~27,000 notes repeat a few dozen phrasings, and a
+    # float64 copy per note (~110 MB at 3,000 dealers, several times over while normalising) was most of the
+    # HQ report stages' peak memory; each note's row is its text's
+    text_vectors = normalise(np.asarray(vectors)[[first_row[t] for t in texts]]) if texts else np.zeros((0, 1))
+    text_of_row = np.fromiter((texts[n.text] for n in notes), dtype=np.intp, count=len(notes))
     frequency = Counter(n.text for n in notes)
     order = sorted(texts, key=lambda t: (-frequency[t], t))
     clustered = order[:MAX_CLUSTERED_TEXTS]
@@ -353,7 +356,7 @@ def find_themes(
     for number, c in enumerate(ranked, start=1):
         theme_id = f"T{number:02d}"
         rows = members[c]
-        themes.append(_theme(theme_id, [notes[r] for r in rows], unit[rows], keywords[number - 1]))
+        themes.append(_theme(theme_id, [notes[r] for r in rows], text_vectors[text_of_row[rows]], keywords[number - 1]))
         assignment += [(notes[r].key, theme_id) for r in rows]
     in_theme = {key for key, _ in assignment}
     one_off = tuple(n for n in notes if n.key not in in_theme and n.failed)

@@ -500,6 +500,11 @@ def _run_chunks(
             if progress:
                 progress(done, total)
         return outcome
+    # The font parsed and the styles built here, once, not in every worker (~0.3 s CPU each): the workers
+    # inherit them at fork, as they inherit the wave (a dealer batch has done it already, warming its caches).
+    from dealer_audit.render.pdf.styles import styles
+
+    styles(context.font)
     # The scored wave is millions of objects shared with forked workers copy-on-write; freezing them keeps the
     # workers' garbage collector from touching (and so copying) those pages. No gc.collect() first: on a scored
     # wave it costs seconds, and the gc module's own advice for fork is freeze without collecting.
