@@ -118,7 +118,7 @@ def test_a_dealer_returns_an_action_and_disputes_hq_overturns_and_the_score_move
     card.get_by_test_id("save-action").click()
     card = dealer.locator(card_id)
     expect(card.get_by_test_id("action-error")).to_contain_text("状态")
-    expect(card.get_by_test_id("action-error")).to_contain_text("已完成的整改项不能改为待整改")
+    expect(card.get_by_test_id("action-error")).to_contain_text("“已完成”的整改项不能改为“待整改”")
     with Workspace.open(loop_ws) as ws:
         stored = ws.repo.get_action(action.action_id)
     assert (stored.status, stored.owner, stored.due.isoformat()) == (ActionStatus.DONE, "售后经理 张伟", "2027-01-31")
