@@ -34,6 +34,7 @@ CONVERTED = (
     "formats/kpi_values.py",
     "formats/bundle.py",
     "services/bundle_signatures.py",
+    "storage/workspace.py",
 )
 
 
@@ -123,6 +124,14 @@ def test_bundle(workspace: Any, tmp_path: Path) -> None:
     en, zh = both("import", str(bundle), "-w", str(workspace.root))
     assert f"{bundle} (manifest.json): format must be 'dealer-audit/bundle', got 'other'" in en
     assert f"{bundle} (manifest.json): format 应为 'dealer-audit/bundle'，实际为 'other'" in zh
+
+
+def test_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
+    nowhere = tmp_path / "nowhere"
+    en, zh = both("dealers", "list", "-w", str(nowhere))
+    assert f"error: {nowhere} is not a dealer-audit workspace (no dealer-audit.toml): run `dealer-audit init" in en
+    assert f"错误：{nowhere} 不是 dealer-audit 工作区（缺少 dealer-audit.toml）：请运行 `dealer-audit init" in zh
+    assert "工作区" not in en and "not a dealer-audit workspace" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
