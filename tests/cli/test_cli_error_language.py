@@ -36,6 +36,7 @@ CONVERTED = (
     "services/bundle_signatures.py",
     "storage/workspace.py",
     "formats/field_exports.py",
+    "services/importing.py",
 )
 
 

@@ -65,7 +65,9 @@ def test_standards_import_reports_file_errors(tmp_path):
     broken.write_text("id: x\nversion: '1'\nkind: nonsense\n", encoding="utf-8")
     result = run("standards", "import", "-w", str(tmp_path / "ws"), str(broken))
     assert result.exit_code == 1
-    assert "broken.yaml" in result.output and "nothing was loaded" in result.output
+    assert "broken.yaml" in result.output and "未加载任何内容" in result.output  # the zh workspace's language
+    result = run("standards", "import", "-w", str(tmp_path / "ws"), str(broken), env={"DEALER_AUDIT_LANG": "en"})
+    assert result.exit_code == 1 and "nothing was loaded" in result.output
 
 
 def test_db_option_overrides_and_password_never_shows(tmp_path):
