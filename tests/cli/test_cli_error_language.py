@@ -34,6 +34,7 @@ CONVERTED = (
     "formats/kpi_values.py",
     "formats/bundle.py",
     "services/bundle_signatures.py",
+    "core/rules.py",
 )
 
 
@@ -123,6 +124,16 @@ def test_bundle(workspace: Any, tmp_path: Path) -> None:
     en, zh = both("import", str(bundle), "-w", str(workspace.root))
     assert f"{bundle} (manifest.json): format must be 'dealer-audit/bundle', got 'other'" in en
     assert f"{bundle} (manifest.json): format 应为 'dealer-audit/bundle'，实际为 'other'" in zh
+
+
+def test_standard_rules() -> None:
+    """A standard whose skip logic looks forward: the rule's message at the same line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "forward_ref.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:13: condition of 'A01' refers forward to 'A02', which comes later (move 'A02' before" in en
+    assert "跳题条件" not in en
+    assert f"{broken}:13: 检查项“A01”的跳题条件引用了排在其后的“A02”（请把“A02”移到“A01”之前：" in zh
+    assert "refers forward" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
