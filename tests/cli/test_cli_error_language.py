@@ -35,6 +35,7 @@ CONVERTED = (
     "formats/bundle.py",
     "services/bundle_signatures.py",
     "core/rules.py",
+    "core/standard_codec.py",
 )
 
 
@@ -134,6 +135,15 @@ def test_standard_rules() -> None:
     assert "跳题条件" not in en
     assert f"{broken}:13: 检查项“A01”的跳题条件引用了排在其后的“A02”（请把“A02”移到“A01”之前：" in zh
     assert "refers forward" not in zh
+
+
+def test_standard_decoder() -> None:
+    """A misspelt key in a standard: the decoder's message and its "did you mean" in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "unknown_key.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:14: unknown key 'wieght' in an item (did you mean 'weight'?)" in en
+    assert f"{broken}:14: 检查项中有未知的键“wieght”（是否应为“weight”？）" in zh
+    assert "unknown key" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
