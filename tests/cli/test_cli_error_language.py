@@ -36,6 +36,7 @@ CONVERTED = (
     "services/bundle_signatures.py",
     "core/rules.py",
     "core/standard_codec.py",
+    "formats/standard_yaml.py",
 )
 
 
@@ -144,6 +145,16 @@ def test_standard_decoder() -> None:
     assert f"{broken}:14: unknown key 'wieght' in an item (did you mean 'weight'?)" in en
     assert f"{broken}:14: 检查项中有未知的键“wieght”（是否应为“weight”？）" in zh
     assert "unknown key" not in zh
+
+
+def test_standard_yaml_syntax() -> None:
+    """A standard that is not YAML: the reader's message and hint at the parser's line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "bad_syntax.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:12: YAML syntax error: while parsing a block collection" in en
+    assert "(check indentation and that ':' is followed by a space;" in en
+    assert f"{broken}:12: YAML 语法错误：while parsing a block collection" in zh
+    assert "（请检查缩进，以及“:”后面是否有空格；" in zh and "check indentation" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
