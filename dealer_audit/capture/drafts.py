@@ -49,11 +49,12 @@ class CaptureRepository(Protocol):
 def find_drafts(
     repo: CaptureRepository, dealer_code: str, standard_id: str, wave: str, version: str | None
 ) -> list[Audit]:
-    """The stored drafts of this dealer, standard (and version, when named) and wave."""
+    """The stored auditor drafts of this dealer, standard (and version, when named) and wave; a dealer's
+    self-assessment imported as a draft is not one to resume."""
     return [
         a
         for a in repo.list_audits(wave=wave, dealer_code=dealer_code, standard_id=standard_id, status="draft")
-        if version is None or a.standard_version == version
+        if (version is None or a.standard_version == version) and a.rates_auditor
     ]
 
 

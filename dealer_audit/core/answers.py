@@ -101,7 +101,8 @@ class Audit:
     @property
     def rates_auditor(self) -> bool:
         """Whether the audit is an auditor's judgement, which calibration measures: every kind but the dealer's
-        self-assessment (dealer staff are not the auditors being calibrated)."""
+        self-assessment (dealer staff are not the auditors being calibrated). Capture resumes only such drafts:
+        an auditor never continues a dealer's self-assessment as their own visit."""
         return self.kind is not AuditKind.SELF
 
     def answer(self, item_id: str) -> Answer | None:

@@ -145,7 +145,9 @@ def _start(request: Request, status: int = 200, error: str = "", form: dict[str,
     drafts = [
         a
         for a in repo.list_audits(status="draft")
-        if a.dealer_code in dealers and principal.may_view_audit(a.auditor, dealers[a.dealer_code].region)
+        if a.rates_auditor  # a dealer's self-assessment draft is not an auditor's to resume
+        and a.dealer_code in dealers
+        and principal.may_view_audit(a.auditor, dealers[a.dealer_code].region)
     ]
     drafts.sort(key=lambda a: str(a.visit_start or ""), reverse=True)
     titles = {c.id: c.title for c in repo.list_standards()}
