@@ -34,6 +34,9 @@ CONVERTED = (
     "formats/kpi_values.py",
     "formats/bundle.py",
     "services/bundle_signatures.py",
+    "core/rules.py",
+    "core/standard_codec.py",
+    "formats/standard_yaml.py",
 )
 
 
@@ -123,6 +126,35 @@ def test_bundle(workspace: Any, tmp_path: Path) -> None:
     en, zh = both("import", str(bundle), "-w", str(workspace.root))
     assert f"{bundle} (manifest.json): format must be 'dealer-audit/bundle', got 'other'" in en
     assert f"{bundle} (manifest.json): format 应为 'dealer-audit/bundle'，实际为 'other'" in zh
+
+
+def test_standard_rules() -> None:
+    """A standard whose skip logic looks forward: the rule's message at the same line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "forward_ref.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:13: condition of 'A01' refers forward to 'A02', which comes later (move 'A02' before" in en
+    assert "跳题条件" not in en
+    assert f"{broken}:13: 检查项“A01”的跳题条件引用了排在其后的“A02”（请把“A02”移到“A01”之前：" in zh
+    assert "refers forward" not in zh
+
+
+def test_standard_decoder() -> None:
+    """A misspelt key in a standard: the decoder's message and its "did you mean" in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "unknown_key.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:14: unknown key 'wieght' in an item (did you mean 'weight'?)" in en
+    assert f"{broken}:14: 检查项中有未知的键“wieght”（是否应为“weight”？）" in zh
+    assert "unknown key" not in zh
+
+
+def test_standard_yaml_syntax() -> None:
+    """A standard that is not YAML: the reader's message and hint at the parser's line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "bad_syntax.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:12: YAML syntax error: while parsing a block collection" in en
+    assert "(check indentation and that ':' is followed by a space;" in en
+    assert f"{broken}:12: YAML 语法错误：while parsing a block collection" in zh
+    assert "（请检查缩进，以及“:”后面是否有空格；" in zh and "check indentation" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
