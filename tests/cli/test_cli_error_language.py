@@ -157,6 +157,15 @@ def test_standard_yaml_syntax() -> None:
     assert "（请检查缩进，以及“:”后面是否有空格；" in zh and "check indentation" not in zh
 
 
+def test_checklist_validate_warnings_and_summary() -> None:
+    """`checklist validate` prints its rule warnings and its summary in the user's language too."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "many_errors.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"warning {broken}:6: no band starts at 0" in en and "error(s) in 1 of 1 file(s)" in en
+    assert f"警告 {broken}:6: 没有从 0 分起的评级档" in zh and "1 个文件中有 1 个存在错误" in zh
+    assert "no band starts" not in zh and "error(s) in" not in zh
+
+
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--lang, else DEALER_AUDIT_LANG, else the workspace's language, else LC_ALL/LANG, else English."""
     root = str(workspace.root)  # a zh workspace
