@@ -12,8 +12,9 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import LangOption, resolve_lang
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.standard import Checklist, Item, Section
-from dealer_audit.errors import Location, Problem, ValidationFailed
+from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
 
 checklist_app = typer.Typer(
     name="checklist",
@@ -55,14 +56,16 @@ def validate(
         if path.is_dir():
             checks.extend(check_checklists_dir(path, attributes))
         elif not path.exists():
-            problem = Problem(Location(str(path)), "no such file or folder", "not-found")
+            problem = Problem(Location(str(path)), "no such file or folder", "not-found", zh="文件或文件夹不存在")
             checks.append(FileCheck(path, "unknown", problems=[problem]))
         else:
             checks.append(check_file(path, attributes))
     errors = []
+    lang = current_language()
     for check in checks:
         for warning in check.warnings:
-            console.out.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
+            label = Severity.WARNING.label(lang)
+            console.out.print(f"[yellow]{label}[/] {escape(warning.render(lang))}", soft_wrap=True)
         if check.errors:
             errors.extend(check.errors)
             continue
@@ -84,7 +87,11 @@ def validate(
         console.out.print(f"[green]OK[/] {escape(str(check.path))}: {escape(summary)}{note}", soft_wrap=True)
     if errors:
         failed = sum(1 for c in checks if c.errors)
-        raise ValidationFailed(errors, f"{len(errors)} error(s) in {failed} of {len(checks)} file(s)")
+        raise ValidationFailed(
+            errors,
+            f"{len(errors)} error(s) in {failed} of {len(checks)} file(s)",
+            summary_zh=f"{len(checks)} 个文件中有 {failed} 个存在错误，共 {len(errors)} 处",
+        )
 
 
 def _weight(value: float) -> str:

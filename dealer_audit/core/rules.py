@@ -22,7 +22,7 @@ from dealer_audit.core.conditions import (
     parse_condition,
     walk,
 )
-from dealer_audit.core.lookup import Locate, did_you_mean, join, locator
+from dealer_audit.core.lookup import Locate, did_you_mean, did_you_mean_zh, join, locator
 from dealer_audit.core.standard import AnswerType, Checklist, CriticalEffect, EvidenceWhen, Item
 from dealer_audit.errors import Location, Problem, Severity
 
@@ -46,16 +46,17 @@ class _Rules:
         self.attributes = None if attributes is None else {*attributes, *DEALER_FIELDS}
         self.problems: list[Problem] = []
 
-    def error(self, path: str, message: str, code: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.locate(path), message, code, Severity.ERROR, hint))
+    def error(self, path: str, message: str, code: str, hint: str = "", *, zh: str, hint_zh: str = "") -> None:
+        """Record an error; `zh` (and `hint_zh` beside a hint) is required so no rule speaks English only."""
+        self.problems.append(Problem(self.locate(path), message, code, Severity.ERROR, hint, zh=zh, hint_zh=hint_zh))
 
-    def warning(self, path: str, message: str, code: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.locate(path), message, code, Severity.WARNING, hint))
+    def warning(self, path: str, message: str, code: str, hint: str = "", *, zh: str, hint_zh: str = "") -> None:
+        self.problems.append(Problem(self.locate(path), message, code, Severity.WARNING, hint, zh=zh, hint_zh=hint_zh))
 
     def run(self) -> list[Problem]:
         checklist = self.checklist
         if not checklist.sections:
-            self.error("sections", "a standard needs at least one section", "empty")
+            self.error("sections", "a standard needs at least one section", "empty", zh="标准至少需要一个模块")
         self.check_index_bands()
         seen_sections: dict[str, str] = {}
         seen_items: dict[str, str] = {}
@@ -69,6 +70,7 @@ class _Rules:
                         join(s_path, "id"),
                         f"duplicate section id '{section.id}' (first used at {seen_sections[section.id]})",
                         "duplicate-id",
+                        zh=f"模块 ID“{section.id}”重复（首次出现在{_where_zh(seen_sections[section.id])}）",
                     )
                 else:
                     seen_sections[section.id] = self._where(join(s_path, "id"))
@@ -78,14 +80,22 @@ class _Rules:
                     f"section weight must be greater than 0, got {_fmt(section.weight)}",
                     "weight",
                     hint="leave it out to weigh the section by its item points",
+                    zh=f"模块权重必须大于 0，当前为 {_fmt(section.weight)}",
+                    hint_zh="不填写时，模块按其检查项分值计算权重",
                 )
             if not section.items:
-                self.error(join(s_path, "items"), f"section '{section.id}' has no items", "empty")
+                self.error(
+                    join(s_path, "items"),
+                    f"section '{section.id}' has no items",
+                    "empty",
+                    zh=f"模块“{section.id}”下没有检查项",
+                )
             elif section.weight is not None and not any(i.is_scored and not i.bonus for i in section.items):
                 self.error(
                     join(s_path, "weight"),
                     f"section '{section.id}' has a weight but no scored item to earn it",
                     "weight",
+                    zh=f"模块“{section.id}”设置了权重，但没有可得分的检查项",
                 )
             for i_index, item in enumerate(section.items):
                 path = join(join(s_path, "items"), i_index)
@@ -96,12 +106,15 @@ class _Rules:
                             f"item id '{item.id}' cannot be used in conditions",
                             "id",
                             hint="use letters, digits, _ and -, starting with a letter (e.g. R01), not a keyword",
+                            zh=f"检查项 ID“{item.id}”无法在跳题条件中引用",
+                            hint_zh="请只用字母、数字、_ 和 -，以字母开头（如 R01），且不能是关键字",
                         )
                     if item.id in seen_items:
                         self.error(
                             join(path, "id"),
                             f"duplicate item id '{item.id}' (first used at {seen_items[item.id]})",
                             "duplicate-id",
+                            zh=f"检查项 ID“{item.id}”重复（首次出现在{_where_zh(seen_items[item.id])}）",
                         )
                     else:
                         seen_items[item.id] = self._where(join(path, "id"))
@@ -124,14 +137,36 @@ class _Rules:
         for index, band in enumerate(self.checklist.bands):
             path = join("bands", index)
             if not 0 <= band.min <= 100:
-                self.error(join(path, "min"), f"band min must be within 0..100, got {_fmt(band.min)}", "band")
+                self.error(
+                    join(path, "min"),
+                    f"band min must be within 0..100, got {_fmt(band.min)}",
+                    "band",
+                    zh=f"评级档的下限（min）必须在 0..100 之间，当前为 {_fmt(band.min)}",
+                )
             if band.code in codes:
-                self.error(join(path, "code"), f"duplicate band code '{band.code}'", "duplicate-id")
+                self.error(
+                    join(path, "code"),
+                    f"duplicate band code '{band.code}'",
+                    "duplicate-id",
+                    zh=f"评级档代码“{band.code}”重复",
+                )
             codes.add(band.code)
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", band.color):
-                self.error(join(path, "color"), f"color must look like #1b7f3b, got {band.color!r}", "band")
+                self.error(
+                    join(path, "color"),
+                    f"color must look like #1b7f3b, got {band.color!r}",
+                    "band",
+                    zh=f"颜色应写成 #1b7f3b 这样的格式，当前为 {band.color!r}",
+                )
         if self.checklist.bands and min(b.min for b in self.checklist.bands) > 0:
-            self.warning("bands", "no band starts at 0, so low scores get no band", "band", hint="add one with min: 0")
+            self.warning(
+                "bands",
+                "no band starts at 0, so low scores get no band",
+                "band",
+                hint="add one with min: 0",
+                zh="没有从 0 分起的评级档，低分将没有评级",
+                hint_zh="请添加一个 min: 0 的评级档",
+            )
 
     def check_item(self, item: Item, path: str) -> None:
         kind = item.type
@@ -141,24 +176,47 @@ class _Rules:
                 f"weight must be greater than 0, got {_fmt(item.weight)}",
                 "weight",
                 hint="use scored: false for an item that should not count",
+                zh=f"权重必须大于 0，当前为 {_fmt(item.weight)}",
+                hint_zh="不计分的检查项请设置 scored: false",
             )
         if item.compliant_answer not in ("yes", "no"):
             self.error(
-                join(path, "compliant"), f"compliant must be 'yes' or 'no', got {item.compliant_answer!r}", "enum"
+                join(path, "compliant"),
+                f"compliant must be 'yes' or 'no', got {item.compliant_answer!r}",
+                "enum",
+                zh=f"compliant 只能是 'yes' 或 'no'，当前为 {item.compliant_answer!r}",
             )
         elif item.compliant_answer != "yes" and kind is not AnswerType.YES_NO:
-            self.error(join(path, "compliant"), f"compliant applies to yes_no items only, not {kind.value}", "type")
+            self.error(
+                join(path, "compliant"),
+                f"compliant applies to yes_no items only, not {kind.value}",
+                "type",
+                zh=f"compliant 只适用于 yes_no（是/否）检查项，不适用于 {kind.value}",
+            )
         # options
         if kind in CHOICE_TYPES and not item.options:
-            self.error(join(path, "type"), f"{kind.value} item '{item.id}' has no options", "options")
+            self.error(
+                join(path, "type"),
+                f"{kind.value} item '{item.id}' has no options",
+                "options",
+                zh=f"{kind.value} 检查项“{item.id}”没有选项",
+            )
         if item.options and kind not in (*CHOICE_TYPES, AnswerType.SCALE):
-            self.error(join(path, "options"), f"options make no sense on a {kind.value} item", "options")
+            self.error(
+                join(path, "options"),
+                f"options make no sense on a {kind.value} item",
+                "options",
+                zh=f"{kind.value} 检查项不应设置选项",
+            )
         codes: set[str] = set()
         for index, option in enumerate(item.options):
             where = join(join(path, "options"), index)
             if option.code and option.code in codes:  # a missing code is the decoder's to report
                 self.error(
-                    join(where, "code"), f"duplicate option code '{option.code}' in item '{item.id}'", "duplicate-id"
+                    join(where, "code"),
+                    f"duplicate option code '{option.code}' in item '{item.id}'",
+                    "duplicate-id",
+                    zh=f"检查项“{item.id}”中的选项代码“{option.code}”重复",
                 )
             codes.add(option.code)
             # negative points are penalty options (docs/scoring.md): they subtract, and the item's fraction is
@@ -175,16 +233,26 @@ class _Rules:
                 f"scored {kind.value} item '{item.id}' gives no option positive points, so it can never be earned",
                 "points",
                 hint="give options points, or set scored: false",
+                zh=f"计分的 {kind.value} 检查项“{item.id}”没有任何正分值选项，永远无法得分",
+                hint_zh="请为选项设置分值，或设置 scored: false",
             )
         # scale
         if kind is AnswerType.SCALE:
             if item.scale is None:
-                self.error(path, f"scale item '{item.id}' needs a range", "scale", hint="add scale: {min: 1, max: 5}")
+                self.error(
+                    path,
+                    f"scale item '{item.id}' needs a range",
+                    "scale",
+                    hint="add scale: {min: 1, max: 5}",
+                    zh=f"量表检查项“{item.id}”需要设置量表范围",
+                    hint_zh="请添加 scale: {min: 1, max: 5}",
+                )
             elif item.scale.min >= item.scale.max:
                 self.error(
                     join(path, "scale"),
                     f"scale min ({item.scale.min}) must be below max ({item.scale.max})",
                     "scale",
+                    zh=f"量表下限（{item.scale.min}）必须小于上限（{item.scale.max}）",
                 )
             if item.scale is not None and item.scale.min < item.scale.max:
                 points = range(item.scale.min, item.scale.max + 1)
@@ -195,9 +263,16 @@ class _Rules:
                             f"a scale option's code is a point of the scale ({item.scale.min}..{item.scale.max}), "
                             f"got '{option.code}'",
                             "scale",
+                            zh=f"量表选项的代码必须是量表上的分值（{item.scale.min}..{item.scale.max}），"
+                            f"当前为“{option.code}”",
                         )
         elif item.scale is not None:
-            self.error(join(path, "scale"), f"'scale' applies to scale items only, not {kind.value}", "type")
+            self.error(
+                join(path, "scale"),
+                f"'scale' applies to scale items only, not {kind.value}",
+                "type",
+                zh=f"“scale”只适用于量表检查项，不适用于 {kind.value}",
+            )
         # number
         if kind is AnswerType.NUMBER:
             if not item.bands and item.is_scored:
@@ -206,10 +281,17 @@ class _Rules:
                     f"number item '{item.id}' has no bands, so it always scores 0",
                     "bands",
                     hint="add bands, e.g. [{max: 2, score: 1}, {score: 0}], or set scored: false",
+                    zh=f"数值检查项“{item.id}”没有设置分档，得分将始终为 0",
+                    hint_zh="请添加分档，例如 [{max: 2, score: 1}, {score: 0}]，或设置 scored: false",
                 )
             low, high = (item.range.min, item.range.max) if item.range else (None, None)
             if low is not None and high is not None and low > high:
-                self.error(join(path, "range"), f"range min ({_fmt(low)}) is above max ({_fmt(high)})", "range")
+                self.error(
+                    join(path, "range"),
+                    f"range min ({_fmt(low)}) is above max ({_fmt(high)})",
+                    "range",
+                    zh=f"取值范围的下限（{_fmt(low)}）大于上限（{_fmt(high)}）",
+                )
         else:
             for key, present in (
                 ("unit", bool(item.unit)),
@@ -217,7 +299,12 @@ class _Rules:
                 ("bands", bool(item.bands)),
             ):
                 if present:
-                    self.error(join(path, key), f"'{key}' applies to number items only, not {kind.value}", "type")
+                    self.error(
+                        join(path, key),
+                        f"'{key}' applies to number items only, not {kind.value}",
+                        "type",
+                        zh=f"“{key}”只适用于数值检查项，不适用于 {kind.value}",
+                    )
         for index, band in enumerate(item.bands):
             where = join(join(path, "bands"), index)
             if not 0 <= band.score <= 1:
@@ -225,21 +312,47 @@ class _Rules:
                     join(where, "score"),
                     f"band score is a fraction of the item's points and must be within 0..1, got {_fmt(band.score)}",
                     "band",
+                    zh=f"分档得分是该检查项分值的比例，必须在 0..1 之间，当前为 {_fmt(band.score)}",
                 )
             if band.min is not None and band.max is not None and band.min > band.max:
-                self.error(where, f"band min ({_fmt(band.min)}) is above its max ({_fmt(band.max)})", "band")
+                self.error(
+                    where,
+                    f"band min ({_fmt(band.min)}) is above its max ({_fmt(band.max)})",
+                    "band",
+                    zh=f"分档下限（{_fmt(band.min)}）大于其上限（{_fmt(band.max)}）",
+                )
             earlier = item.bands[:index]
             if any(b.min is None and b.max is None for b in earlier):
-                self.warning(where, "this band is never reached: an earlier band matches every value", "band")
+                self.warning(
+                    where,
+                    "this band is never reached: an earlier band matches every value",
+                    "band",
+                    zh="此分档永远不会被用到：前面的分档已匹配所有取值",
+                )
         # scoring flags
         if item.bonus and not item.is_scored:
-            self.error(join(path, "bonus"), f"bonus item '{item.id}' is not scored", "bonus")
+            self.error(
+                join(path, "bonus"),
+                f"bonus item '{item.id}' is not scored",
+                "bonus",
+                zh=f"加分项“{item.id}”未设置为计分",
+            )
         if item.critical is not None:
             where = join(path, "critical")
             if not item.is_scored:
-                self.error(where, f"unscored item '{item.id}' cannot be critical: it never fails", "critical")
+                self.error(
+                    where,
+                    f"unscored item '{item.id}' cannot be critical: it never fails",
+                    "critical",
+                    zh=f"不计分的检查项“{item.id}”不能设为否决项：它永远不会不合格",
+                )
             if item.bonus:
-                self.error(where, f"bonus item '{item.id}' cannot be critical", "critical")
+                self.error(
+                    where,
+                    f"bonus item '{item.id}' cannot be critical",
+                    "critical",
+                    zh=f"加分项“{item.id}”不能设为否决项",
+                )
             if item.critical.effect is CriticalEffect.CAP:
                 if item.critical.cap is None:
                     self.error(
@@ -247,18 +360,22 @@ class _Rules:
                         "critical effect 'cap' needs a cap (the index ceiling, 0..100)",
                         "critical",
                         hint="add cap: 60",
+                        zh="否决项效果为 'cap' 时需要设置封顶分（总指数上限，0..100）",
+                        hint_zh="请添加 cap: 60",
                     )
                 elif not 0 <= item.critical.cap <= 100:
                     self.error(
                         join(where, "cap"),
                         f"cap must be within 0..100, got {_fmt(item.critical.cap)}",
                         "critical",
+                        zh=f"封顶分（cap）必须在 0..100 之间，当前为 {_fmt(item.critical.cap)}",
                     )
             elif item.critical.cap is not None:
                 self.error(
                     join(where, "cap"),
                     f"cap only applies with effect: cap, not {item.critical.effect.value}",
                     "critical",
+                    zh=f"cap 只在 effect: cap 时适用，当前否决效果为 {item.critical.effect.value}",
                 )
         # evidence
         evidence_path = join(path, "evidence")
@@ -270,12 +387,15 @@ class _Rules:
                         f"{key}: on_fail makes no sense on unscored item '{item.id}': it never fails",
                         "evidence",
                         hint=f"use {key}: always, or score the item",
+                        zh=f"{key}: on_fail 对不计分的检查项“{item.id}”没有意义：它永远不会不合格",
+                        hint_zh=f"请改用 {key}: always，或将该检查项设为计分",
                     )
         if kind is AnswerType.PHOTO and item.evidence.photo is not EvidenceWhen.NEVER:
             self.warning(
                 join(evidence_path, "photo"),
                 f"photo item '{item.id}' is already a photo; an evidence photo rule is redundant",
                 "evidence",
+                zh=f"拍照检查项“{item.id}”本身就是照片，无需再设置证据照片规则",
             )
 
     def check_conditions(self, order: list[Item], paths: dict[str, str]) -> None:
@@ -289,7 +409,12 @@ class _Rules:
             try:
                 condition = parse_condition(item.condition)
             except ConditionError as error:
-                self.error(where, f"condition of '{item.id}': {error.message} at column {error.column}", "condition")
+                self.error(
+                    where,
+                    f"condition of '{item.id}': {error.message} at column {error.column}",
+                    "condition",
+                    zh=f"检查项“{item.id}”的跳题条件无法解析（第 {error.column} 列）：{error.message}",
+                )
                 continue
             targets: list[str] = []
             for ref in condition.item_refs:
@@ -300,6 +425,9 @@ class _Rules:
                         "condition-unknown",
                         hint=did_you_mean(ref.item_id, [i.id for i in order[: position[item.id]]])
                         or did_you_mean(ref.item_id, items),
+                        zh=f"检查项“{item.id}”的跳题条件引用了不存在的检查项“{ref.item_id}”",
+                        hint_zh=did_you_mean_zh(ref.item_id, [i.id for i in order[: position[item.id]]])
+                        or did_you_mean_zh(ref.item_id, items),
                     )
                 elif ref.item_id not in targets:
                     targets.append(ref.item_id)
@@ -311,6 +439,8 @@ class _Rules:
                             f"condition of '{item.id}' names unknown dealer attribute '{dealer_ref.attribute}'",
                             "condition-unknown",
                             hint=did_you_mean(dealer_ref.attribute, self.attributes),
+                            zh=f"检查项“{item.id}”的跳题条件引用了未知的经销商属性“{dealer_ref.attribute}”",
+                            hint_zh=did_you_mean_zh(dealer_ref.attribute, self.attributes),
                         )
             self.check_literals(item, where, condition.root, items)
             edges[item.id] = targets
@@ -320,13 +450,20 @@ class _Rules:
             for target in edges.get(item.id, ()):
                 if target == item.id:
                     if item.id not in in_cycle:
-                        self.error(where, f"condition of '{item.id}' refers to the item itself", "condition-self")
+                        self.error(
+                            where,
+                            f"condition of '{item.id}' refers to the item itself",
+                            "condition-self",
+                            zh=f"检查项“{item.id}”的跳题条件引用了该检查项自身",
+                        )
                 elif position[target] > position[item.id] and item.id not in in_cycle:
                     self.error(
                         where,
                         f"condition of '{item.id}' refers forward to '{target}', which comes later",
                         "condition-forward",
                         hint=f"move '{target}' before '{item.id}': a condition may only look at earlier items",
+                        zh=f"检查项“{item.id}”的跳题条件引用了排在其后的“{target}”",
+                        hint_zh=f"请把“{target}”移到“{item.id}”之前：跳题条件只能引用前面的检查项",
                     )
 
     def report_cycles(self, order: list[Item], edges: dict[str, list[str]], paths: dict[str, str]) -> set[str]:
@@ -351,6 +488,8 @@ class _Rules:
                                 f"conditions form a cycle: {chain}",
                                 "condition-cycle",
                                 hint="a condition may only look at earlier items",
+                                zh=f"跳题条件形成了循环：{chain}",
+                                hint_zh="跳题条件只能引用前面的检查项",
                             )
                     elif target not in visited:
                         visited.add(target)
@@ -389,7 +528,16 @@ class _Rules:
                             f"which is not one of its answers ({', '.join(allowed)})",
                             "condition-value",
                             hint=did_you_mean(value, allowed),
+                            zh=f"检查项“{item.id}”的跳题条件将“{ref.item_id}”与“{value}”比较，"
+                            f"但“{value}”不是“{ref.item_id}”的可选答案（{', '.join(allowed)}）",
+                            hint_zh=did_you_mean_zh(value, allowed),
                         )
+
+
+def _where_zh(where: str) -> str:
+    """`_where`'s "line 12" as 第 12 行; a cell (B7) or a logical path reads the same in both languages."""
+    match = re.fullmatch(r"line (\d+)", where)
+    return f"第 {match.group(1)} 行" if match else where
 
 
 def check_standard(

@@ -17,7 +17,7 @@ from typing import Any
 
 from dealer_audit.core.canonical import canonical_hash
 from dealer_audit.core.dealers import code_problem
-from dealer_audit.core.lookup import Locate, closest, did_you_mean, join, locator
+from dealer_audit.core.lookup import Locate, closest, did_you_mean, did_you_mean_zh, join, locator
 from dealer_audit.core.standard import (
     AlertRules,
     AnswerType,
@@ -298,18 +298,32 @@ class Decoder:
         # paths whose value was not a mapping at all: "'code' is required" there would only repeat that error
         self.broken: set[str] = set()
 
-    def error(self, path: str, message: str, hint: str = "", code: str = "invalid") -> None:
+    def error(
+        self, path: str, message: str, hint: str = "", code: str = "invalid", *, zh: str = "", hint_zh: str = ""
+    ) -> None:
+        """Record an error; every call in this module passes `zh` (the language scan checks it), while the KPI
+        decoder that shares this Decoder may still leave it out until it is converted (English is shown then)."""
         if code == "missing" and path in self.broken:
             return
-        self.problems.error(self.locate(path), message, code=code, hint=hint)
+        self.problems.error(self.locate(path), message, code=code, hint=hint, zh=zh, hint_zh=hint_zh)
 
     def mapping(self, value: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[str, Any]:
         """`value` as a dict with only `allowed` keys; unknown keys are errors with a hint."""
         if not isinstance(value, dict):
             if value is None and not path:
-                self.error(path, f"the file is empty; {what} is a mapping starting with 'id:'", code="empty")
+                self.error(
+                    path,
+                    f"the file is empty; {what} is a mapping starting with 'id:'",
+                    code="empty",
+                    zh=f"文件为空；{_what_zh(what)}应是以“id:”开头的映射（键: 值）",
+                )
             else:
-                self.error(path, f"{what} must be a mapping (key: value), got {_kind(value)}", code="type")
+                self.error(
+                    path,
+                    f"{what} must be a mapping (key: value), got {_kind(value)}",
+                    code="type",
+                    zh=f"{_what_zh(what)}必须是映射（键: 值），当前为{_kind_zh(value)}",
+                )
             self.broken.add(path)
             return {}
         for key in value:
@@ -319,6 +333,8 @@ class Decoder:
                     f"unknown key '{key}' in {what}",
                     hint=did_you_mean(str(key), allowed) or f"allowed keys: {', '.join(allowed)}",
                     code="unknown-key",
+                    zh=f"{_what_zh(what)}中有未知的键“{key}”",
+                    hint_zh=did_you_mean_zh(str(key), allowed) or f"可用的键：{', '.join(allowed)}",
                 )
         return {str(k): v for k, v in value.items() if str(k) in allowed}
 
@@ -326,10 +342,15 @@ class Decoder:
         value = obj.get(key)
         if value is None:
             if required:
-                self.error(path, f"'{key}' is required", code="missing")
+                self.error(path, f"'{key}' is required", code="missing", zh=f"“{key}”必填")
             return []
         if not isinstance(value, list):
-            self.error(join(path, key), f"'{key}' must be a list, got {_kind(value)}", code="type")
+            self.error(
+                join(path, key),
+                f"'{key}' must be a list, got {_kind(value)}",
+                code="type",
+                zh=f"“{key}”必须是列表，当前为{_kind_zh(value)}",
+            )
             return []
         return value
 
@@ -338,10 +359,17 @@ class Decoder:
         where = join(path, key)
         if value is _MISSING or value is None or value == "":
             if required:
-                self.error(path, f"'{key}' is required", code="missing")
+                self.error(path, f"'{key}' is required", code="missing", zh=f"“{key}”必填")
             return ""
         if isinstance(value, bool):
-            self.error(where, f"'{key}' must be text, got {value!r}", hint="put it in quotes", code="type")
+            self.error(
+                where,
+                f"'{key}' must be text, got {value!r}",
+                hint="put it in quotes",
+                code="type",
+                zh=f"“{key}”必须是文本，当前为 {value!r}",
+                hint_zh="请加上引号",
+            )
             return str(value).lower()
         if isinstance(value, float):
             self.error(
@@ -349,6 +377,8 @@ class Decoder:
                 f"'{key}' must be text, got the number {value!r}",
                 hint=f'put it in quotes so digits are kept, e.g. "{value}"',
                 code="type",
+                zh=f"“{key}”必须是文本，当前为数字 {value!r}",
+                hint_zh=f'请加上引号以保留原样的数字，例如 "{value}"',
             )
             return str(value)
         if isinstance(value, datetime | date):
@@ -356,7 +386,12 @@ class Decoder:
         if isinstance(value, int):
             return str(value)
         if not isinstance(value, str):
-            self.error(where, f"'{key}' must be text, got {_kind(value)}", code="type")
+            self.error(
+                where,
+                f"'{key}' must be text, got {_kind(value)}",
+                code="type",
+                zh=f"“{key}”必须是文本，当前为{_kind_zh(value)}",
+            )
             return ""
         return value.strip()
 
@@ -365,7 +400,12 @@ class Decoder:
         where = join(path, key)
         if value is None or value == "":
             if required:
-                self.error(path, f"'{key}' is required (a {{zh: …, en: …}} mapping)", code="missing")
+                self.error(
+                    path,
+                    f"'{key}' is required (a {{zh: …, en: …}} mapping)",
+                    code="missing",
+                    zh=f"“{key}”必填（写成 {{zh: …, en: …}} 映射）",
+                )
             return LocalText()
         if isinstance(value, str):
             self.error(
@@ -373,28 +413,40 @@ class Decoder:
                 f"'{key}' must give both languages",
                 hint=f"write {key}: {{zh: …, en: …}}",
                 code="type",
+                zh=f"“{key}”需要同时提供中英文",
+                hint_zh=f"请写成 {key}: {{zh: …, en: …}}",
             )
             return LocalText(zh=value, en=value)
         data = self.mapping(value, where, TEXT_KEYS, f"'{key}'")
         zh = self.text(data, "zh", where)
         en = self.text(data, "en", where)
         if required and not (zh or en):
-            self.error(where, f"'{key}' needs a text in zh or en", code="missing")
+            self.error(
+                where, f"'{key}' needs a text in zh or en", code="missing", zh=f"“{key}”至少需要填写中文或英文文本"
+            )
         return LocalText(zh=zh, en=en)
 
     def number(self, obj: dict[str, Any], key: str, path: str, default: Any = None, required: bool = False) -> Any:
         value = obj.get(key)
         if value is None or value == "":
             if required:
-                self.error(path, f"'{key}' is required", code="missing")
+                self.error(path, f"'{key}' is required", code="missing", zh=f"“{key}”必填")
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(join(path, key), f"'{key}' must be a number, got {value!r}", code="type")
+            self.error(
+                join(path, key),
+                f"'{key}' must be a number, got {value!r}",
+                code="type",
+                zh=f"“{key}”必须是数字，当前为 {value!r}",
+            )
             return default
         if not math.isfinite(value) or abs(value) > MAX_NUMBER:  # .inf, .nan, or sums that would overflow
             shown = f"{value:g}" if isinstance(value, float) else f"{str(value)[:12]}…"
             self.error(
-                join(path, key), f"'{key}' must be a finite number of at most {MAX_NUMBER:g}, got {shown}", code="type"
+                join(path, key),
+                f"'{key}' must be a finite number of at most {MAX_NUMBER:g}, got {shown}",
+                code="type",
+                zh=f"“{key}”必须是不超过 {MAX_NUMBER:g} 的有限数字，当前为 {shown}",
             )
             return default
         return float(value)
@@ -411,7 +463,12 @@ class Decoder:
             or int(value) != value
         ):
             shown = f"{value:g}" if isinstance(value, float) else repr(value)[:20]
-            self.error(join(path, key), f"'{key}' must be a whole number, got {shown}", code="type")
+            self.error(
+                join(path, key),
+                f"'{key}' must be a whole number, got {shown}",
+                code="type",
+                zh=f"“{key}”必须是整数，当前为 {shown}",
+            )
             return default
         return int(value)
 
@@ -420,7 +477,12 @@ class Decoder:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(join(path, key), f"'{key}' must be true or false, got {value!r}", code="type")
+            self.error(
+                join(path, key),
+                f"'{key}' must be true or false, got {value!r}",
+                code="type",
+                zh=f"“{key}”必须是 true 或 false，当前为 {value!r}",
+            )
             return default
         return value
 
@@ -429,7 +491,12 @@ class Decoder:
         values = [e.value for e in enum]
         if value is None or value == "":
             if required:
-                self.error(path, f"'{key}' is required (one of {', '.join(values)})", code="missing")
+                self.error(
+                    path,
+                    f"'{key}' is required (one of {', '.join(values)})",
+                    code="missing",
+                    zh=f"“{key}”必填（可选值：{', '.join(values)}）",
+                )
             return default
         try:
             return enum(str(value))
@@ -440,6 +507,8 @@ class Decoder:
                 f"'{value}' is not a valid {key}; use one of {', '.join(values)}",
                 hint=f"did you mean '{guess}'?" if guess else "",
                 code="enum",
+                zh=f"“{value}”不是有效的 {key}，可选值：{', '.join(values)}",
+                hint_zh=f"是否应为“{guess}”？" if guess else "",
             )
             # go on with what the typo most likely meant, so checks of the rest of the entry fit it
             return enum(guess) if guess else default
@@ -573,7 +642,12 @@ class Decoder:
             raw = self.mapping(raw_entry, where, PROGRAM_CHECKLIST_KEYS, "a program checklist")
             weight = self.number(raw, "weight", where, 1.0)
             if weight <= 0:
-                self.error(join(where, "weight"), f"weight must be greater than 0, got {_num(weight)}", code="weight")
+                self.error(
+                    join(where, "weight"),
+                    f"weight must be greater than 0, got {_num(weight)}",
+                    code="weight",
+                    zh=f"权重必须大于 0，当前为 {_num(weight)}",
+                )
             checklists.append(
                 ProgramChecklist(standard_id=self.text(raw, "standard", where, required=True), weight=weight)
             )
@@ -588,9 +662,17 @@ class Decoder:
                     try:
                         date.fromisoformat(value)
                     except ValueError:
-                        self.error(join(where, key), f"'{key}' must be a date like 2026-10-01, got {value!r}")
+                        self.error(
+                            join(where, key),
+                            f"'{key}' must be a date like 2026-10-01, got {value!r}",
+                            zh=f"“{key}”必须是 2026-10-01 这样的日期，当前为 {value!r}",
+                        )
             if start and end and start > end:
-                self.error(join(where, "end"), f"wave ends ({end}) before it starts ({start})")
+                self.error(
+                    join(where, "end"),
+                    f"wave ends ({end}) before it starts ({start})",
+                    zh=f"批次的结束日期（{end}）早于开始日期（{start}）",
+                )
             waves.append(
                 Wave(
                     code=self.text(raw, "code", where, required=True),
@@ -604,9 +686,9 @@ class Decoder:
             where = join("regions", index)
             raw = self.mapping(raw_entry, where, REGION_KEYS, "a region")
             region_code = self.text(raw, "code", where, required=True)
-            unsafe = code_problem(region_code, "region code")
+            unsafe = code_problem(region_code, "region code", "区域代码")
             if unsafe:
-                self.error(join(where, "code"), str(unsafe), code="unsafe_code")
+                self.error(join(where, "code"), unsafe.en, code="unsafe_code", zh=unsafe.zh)
             regions.append(Region(code=region_code, name=self.local_text(raw, "name", where)))
         alerts = AlertRules()
         if root.get("alerts") is not None:
@@ -618,7 +700,11 @@ class Decoder:
                 drop_requires_significance=bool(self.boolean(raw, "drop_requires_significance", "alerts", False)),
             )
             if alerts.drop_threshold <= 0:
-                self.error("alerts.drop_threshold", "drop_threshold must be greater than 0 (points on the 100 scale)")
+                self.error(
+                    "alerts.drop_threshold",
+                    "drop_threshold must be greater than 0 (points on the 100 scale)",
+                    zh="drop_threshold 必须大于 0（按百分制计的分数）",
+                )
         planning = self.planning(root)
         require_signatures = False
         if root.get("signatures") is not None:
@@ -630,14 +716,23 @@ class Decoder:
             registered_only = bool(self.boolean(raw, "registered_only", "auditors", False))
         scale = self.integer(root, "scale", "", 100)
         if scale not in (100, 1000):
-            self.error("scale", f"scale must be 100 or 1000, got {scale}", code="enum")
+            self.error(
+                "scale",
+                f"scale must be 100 or 1000, got {scale}",
+                code="enum",
+                zh=f"scale 只能是 100 或 1000，当前为 {scale}",
+            )
         bands = tuple(self.band(b, join("bands", i)) for i, b in enumerate(self.sequence(root, "bands", "")))
         program_kwargs: dict[str, Any] = {}
         if root.get("disputes") is not None:
             raw = self.mapping(root["disputes"], "disputes", DISPUTE_KEYS, "'disputes'")
             window = self.integer(raw, "window_days", "disputes", -1)
             if window < 0 or raw.get("window_days") is None:
-                self.error("disputes.window_days", "window_days must be a whole number of days, 0 or more")
+                self.error(
+                    "disputes.window_days",
+                    "window_days must be a whole number of days, 0 or more",
+                    zh="window_days 必须是不小于 0 的整数天数",
+                )
             else:
                 program_kwargs["dispute_window_days"] = window
         composite = self.local_text(root, "composite_name", "")
@@ -652,8 +747,13 @@ class Decoder:
             outcome = self.text(raw, "outcome", "insight", required=True)
             known = ["composite", *(k.id for k in program_kwargs["kpis"])]
             if outcome and outcome not in known:
-                hint = did_you_mean(outcome, known) or f"outcomes: {', '.join(known)}"
-                self.error("insight.outcome", f"unknown outcome '{outcome}': composite or a KPI id", hint=hint)
+                self.error(
+                    "insight.outcome",
+                    f"unknown outcome '{outcome}': composite or a KPI id",
+                    hint=did_you_mean(outcome, known) or f"outcomes: {', '.join(known)}",
+                    zh=f"未知的结果指标“{outcome}”：应为 composite 或某个 KPI 的 ID",
+                    hint_zh=did_you_mean_zh(outcome, known) or f"可选：{', '.join(known)}",
+                )
             elif outcome:
                 program_kwargs["insight_outcome"] = outcome
         program = Program(
@@ -697,11 +797,23 @@ class Decoder:
             ("overload_cost", rules.overload_cost, 0),
         ):
             if value < low:
-                self.error(join("planning", key), f"{key} must be at least {low}, got {value}")
+                self.error(
+                    join("planning", key),
+                    f"{key} must be at least {low}, got {value}",
+                    zh=f"{key} 不能小于 {low}，当前为 {value}",
+                )
         if rules.max_visits_per_auditor is not None and rules.max_visits_per_auditor < 1:
-            self.error("planning.max_visits_per_auditor", "max_visits_per_auditor must be at least 1")
+            self.error(
+                "planning.max_visits_per_auditor",
+                "max_visits_per_auditor must be at least 1",
+                zh="max_visits_per_auditor 不能小于 1",
+            )
         if not 0.0 <= rules.double_audit_share <= 1.0:
-            self.error("planning.double_audit_share", "double_audit_share is a share from 0 to 1 (0.05 = 5 %)")
+            self.error(
+                "planning.double_audit_share",
+                "double_audit_share is a share from 0 to 1 (0.05 = 5 %)",
+                zh="double_audit_share 是 0 到 1 之间的比例（0.05 即 5%）",
+            )
         return rules
 
     def _check_program(self, program: Program) -> None:
@@ -719,11 +831,16 @@ class Decoder:
                         join(join(what, index), key),
                         f"duplicate {key} '{code}' in {what} (first at entry {seen[code] + 1})",
                         code="duplicate",
+                        zh=f"{what} 中的 {key}“{code}”重复（首次出现在第 {seen[code] + 1} 项）",
                     )
                 seen.setdefault(code, index)
         for index, band in enumerate(program.bands):
             if not 0 <= band.min <= 100:
-                self.error(join(join("bands", index), "min"), f"band min must be within 0..100, got {_num(band.min)}")
+                self.error(
+                    join(join("bands", index), "min"),
+                    f"band min must be within 0..100, got {_num(band.min)}",
+                    zh=f"评级档的下限（min）必须在 0..100 之间，当前为 {_num(band.min)}",
+                )
 
 
 def _kind(value: Any) -> str:
@@ -732,6 +849,40 @@ def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: f"the text {value!r}", bool: f"{value!r}"}.get(
         type(value), f"{value!r}"
     )
+
+
+def _kind_zh(value: Any) -> str:
+    """`_kind` in Chinese, for "当前为…"."""
+    if value is None:
+        return "空值"
+    return {dict: "映射", list: "列表", str: f"文本 {value!r}", bool: f" {value!r}"}.get(type(value), f" {value!r}")
+
+
+# what a mapping is, as `mapping`'s callers name it, in Chinese; a quoted key ('critical') reads as “critical”
+_WHAT_ZH = {
+    "a standard": "标准",
+    "a section": "模块",
+    "an item": "检查项",
+    "an option": "选项",
+    "a band": "评级档",
+    "a number band": "数值分档",
+    "a program": "稽核方案",
+    "a program checklist": "方案中的标准",
+    "a wave": "批次",
+    "a region": "区域",
+    "a KPI": "KPI 指标",
+    "a KPI band": "KPI 分档",
+    "a cross-check": "交叉核对",
+    "a payout": "奖金规则",
+    "a tier": "奖励档",
+}
+
+
+def _what_zh(what: str) -> str:
+    """A mapping's name in Chinese (the English name while one has no entry yet, never a blank)."""
+    if len(what) > 2 and what[0] == what[-1] == "'":
+        return f"“{what[1:-1]}”"
+    return _WHAT_ZH.get(what, what)
 
 
 def decode_standard(
@@ -773,4 +924,6 @@ def program_from_dict(data: Any, source: str = "", locate: Locate | None = None)
 def raise_if_errors(problems: list[Problem], what: str) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        raise ValidationFailed(errors, f"{what}: {len(errors)} error(s)")
+        raise ValidationFailed(
+            errors, f"{what}: {len(errors)} error(s)", summary_zh=f"{what}：发现 {len(errors)} 处错误"
+        )

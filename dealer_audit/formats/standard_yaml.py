@@ -66,7 +66,14 @@ def _graph_problems(root: yaml.Node, source: str) -> list[Problem]:
             size[key] = 1 + sum(size[id(k)] for k in kids)
             depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
             if depth[key] > MAX_YAML_DEPTH:
-                problems.append(Problem(at(node), f"values nested more than {MAX_YAML_DEPTH} levels deep", "too_deep"))
+                problems.append(
+                    Problem(
+                        at(node),
+                        f"values nested more than {MAX_YAML_DEPTH} levels deep",
+                        "too_deep",
+                        zh=f"数据嵌套超过 {MAX_YAML_DEPTH} 层",
+                    )
+                )
                 return problems
             if size[key] > MAX_YAML_VALUES:
                 problems.append(
@@ -75,6 +82,8 @@ def _graph_problems(root: yaml.Node, source: str) -> list[Problem]:
                         f"expands to more than {MAX_YAML_VALUES:,} values through aliases (*name); refused",
                         "alias_bomb",
                         hint="write the values out, or use fewer nested aliases",
+                        zh=f"通过别名（*name）展开后超过 {MAX_YAML_VALUES:,} 个值，已拒绝",
+                        hint_zh="请直接写出这些值，或减少嵌套的别名",
                     )
                 )
                 return problems
@@ -82,7 +91,14 @@ def _graph_problems(root: yaml.Node, source: str) -> list[Problem]:
         if key in size:
             continue  # an alias of a node already measured: its size counts again, its walk does not
         if key in on_path:
-            problems.append(Problem(at(node), "an alias refers to a value that contains itself", "alias_cycle"))
+            problems.append(
+                Problem(
+                    at(node),
+                    "an alias refers to a value that contains itself",
+                    "alias_cycle",
+                    zh="别名引用了包含它自身的值",
+                )
+            )
             return problems
         if isinstance(node, yaml.ScalarNode):
             problems.extend(_scalar_problems(node, at(node)))
@@ -101,17 +117,29 @@ def _scalar_problems(node: yaml.ScalarNode, where: Location) -> list[Problem]:
     text = node.value.replace("_", "")
     if node.tag == "tag:yaml.org,2002:int" and len(text.lstrip("+-")) > MAX_INT_DIGITS:
         return [
-            Problem(where, f"{text[:12]}… is a number of {len(text):,} digits (at most {MAX_INT_DIGITS})", "number")
+            Problem(
+                where,
+                f"{text[:12]}… is a number of {len(text):,} digits (at most {MAX_INT_DIGITS})",
+                "number",
+                zh=f"{text[:12]}… 是一个 {len(text):,} 位的数字（最多 {MAX_INT_DIGITS} 位）",
+            )
         ]
     if node.tag == "tag:yaml.org,2002:float":
         if _NON_FINITE.match(text):
-            return [Problem(where, f"{node.value} is not a finite number", "number")]
+            return [Problem(where, f"{node.value} is not a finite number", "number", zh=f"{node.value} 不是有限数字")]
         try:
             value = float(text)
         except ValueError:
             return []  # sexagesimal and other YAML 1.1 forms: the constructor reads them
         if not math.isfinite(value):
-            return [Problem(where, f"{node.value[:20]} is too large to be a finite number", "number")]
+            return [
+                Problem(
+                    where,
+                    f"{node.value[:20]} is too large to be a finite number",
+                    "number",
+                    zh=f"{node.value[:20]} 太大，不是有限数字",
+                )
+            ]
     return []
 
 
@@ -130,16 +158,35 @@ class _Document:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise NotFound(f"{path}: no such file") from None
+            raise NotFound(f"{path}: no such file", zh=f"{path}：文件不存在") from None
         except UnicodeDecodeError as error:
-            self.problems.append(Problem(Location(self.source), f"not UTF-8 text ({error.reason})", "encoding"))
+            self.problems.append(
+                Problem(
+                    Location(self.source),
+                    f"not UTF-8 text ({error.reason})",
+                    "encoding",
+                    zh=f"不是 UTF-8 编码的文本（{error.reason}）",
+                )
+            )
             return
         except OSError as error:  # a folder named *.yaml, no permission: a message, never a traceback
-            self.problems.append(Problem(Location(self.source), f"cannot read: {error.strerror or error}", "read"))
+            self.problems.append(
+                Problem(
+                    Location(self.source),
+                    f"cannot read: {error.strerror or error}",
+                    "read",
+                    zh=f"无法读取：{error.strerror or error}",
+                )
+            )
             return
         if len(text) > MAX_YAML_CHARS:
             self.problems.append(
-                Problem(Location(self.source), f"{len(text):,} characters; at most {MAX_YAML_CHARS:,} are read", "size")
+                Problem(
+                    Location(self.source),
+                    f"{len(text):,} characters; at most {MAX_YAML_CHARS:,} are read",
+                    "size",
+                    zh=f"文件有 {len(text):,} 个字符，最多只能读取 {MAX_YAML_CHARS:,} 个",
+                )
             )
             return
         loader = _Loader(text)
@@ -153,7 +200,12 @@ class _Document:
             self.data = loader.construct_document(node) if node is not None else None
         except RecursionError:
             self.problems.append(
-                Problem(Location(self.source), f"values nested more than {MAX_YAML_DEPTH} levels deep", "too_deep")
+                Problem(
+                    Location(self.source),
+                    f"values nested more than {MAX_YAML_DEPTH} levels deep",
+                    "too_deep",
+                    zh=f"数据嵌套超过 {MAX_YAML_DEPTH} 层",
+                )
             )
             return
         except yaml.MarkedYAMLError as error:
@@ -168,11 +220,15 @@ class _Document:
                     f"YAML syntax error: {message}",
                     "yaml",
                     hint="check indentation and that ':' is followed by a space; quote texts containing ': ' or '#'",
+                    zh=f"YAML 语法错误：{message}",
+                    hint_zh="请检查缩进，以及“:”后面是否有空格；含有“: ”或“#”的文本请加引号",
                 )
             )
             return
         except yaml.YAMLError as error:
-            self.problems.append(Problem(Location(self.source), f"YAML error: {error}", "yaml"))
+            self.problems.append(
+                Problem(Location(self.source), f"YAML error: {error}", "yaml", zh=f"YAML 错误：{error}")
+            )
             return
         finally:
             loader.dispose()
@@ -197,6 +253,7 @@ class _Document:
                             self._mark(key_node),
                             f"duplicate key '{key}' (first at line {seen[key]}); only one is kept",
                             "duplicate-key",
+                            zh=f"键“{key}”重复（首次出现在第 {seen[key]} 行），只保留其中一个",
                         )
                     )
                     continue
@@ -222,6 +279,8 @@ class _Document:
                     f"{node.value} is read as the number {int(yaml.safe_load(node.value))}",
                     "number-text",
                     hint=f'put it in quotes to keep it as written: "{node.value}"',
+                    zh=f"{node.value} 会被读成数字 {int(yaml.safe_load(node.value))}",
+                    hint_zh=f'请加上引号以保留原样："{node.value}"',
                 )
             )
 

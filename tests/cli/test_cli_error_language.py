@@ -37,6 +37,9 @@ CONVERTED = (
     "storage/workspace.py",
     "formats/field_exports.py",
     "services/importing.py",
+    "core/rules.py",
+    "core/standard_codec.py",
+    "formats/standard_yaml.py",
 )
 
 
@@ -148,6 +151,42 @@ def test_field_app_export(workspace: Any, tmp_path: Path) -> None:
     assert f"{export}:2: 列 'dealer'：未知经销商 'NOPE'" in zh
     assert f"{export}:2: 列 'wave'：缺少稽核批次" in zh
     assert f"{export}:2: 列 'standard'：该表单基于稽核标准 'mini-service@9' 生成，但此标准尚未保存" in zh
+def test_standard_rules() -> None:
+    """A standard whose skip logic looks forward: the rule's message at the same line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "forward_ref.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:13: condition of 'A01' refers forward to 'A02', which comes later (move 'A02' before" in en
+    assert "跳题条件" not in en
+    assert f"{broken}:13: 检查项“A01”的跳题条件引用了排在其后的“A02”（请把“A02”移到“A01”之前：" in zh
+    assert "refers forward" not in zh
+
+
+def test_standard_decoder() -> None:
+    """A misspelt key in a standard: the decoder's message and its "did you mean" in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "unknown_key.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:14: unknown key 'wieght' in an item (did you mean 'weight'?)" in en
+    assert f"{broken}:14: 检查项中有未知的键“wieght”（是否应为“weight”？）" in zh
+    assert "unknown key" not in zh
+
+
+def test_standard_yaml_syntax() -> None:
+    """A standard that is not YAML: the reader's message and hint at the parser's line in either language."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "bad_syntax.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"{broken}:12: YAML syntax error: while parsing a block collection" in en
+    assert "(check indentation and that ':' is followed by a space;" in en
+    assert f"{broken}:12: YAML 语法错误：while parsing a block collection" in zh
+    assert "（请检查缩进，以及“:”后面是否有空格；" in zh and "check indentation" not in zh
+
+
+def test_checklist_validate_warnings_and_summary() -> None:
+    """`checklist validate` prints its rule warnings and its summary in the user's language too."""
+    broken = Path(__file__).parents[1] / "fixtures" / "broken" / "many_errors.yaml"
+    en, zh = both("checklist", "validate", str(broken))
+    assert f"warning {broken}:6: no band starts at 0" in en and "error(s) in 1 of 1 file(s)" in en
+    assert f"警告 {broken}:6: 没有从 0 分起的评级档" in zh and "1 个文件中有 1 个存在错误" in zh
+    assert "no band starts" not in zh and "error(s) in" not in zh
 
 
 def test_the_language_rule(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

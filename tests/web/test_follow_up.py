@@ -300,6 +300,7 @@ def test_coverage_per_region_and_auditor_and_the_unvisited_dealers(client_of: An
         for key, row in re.findall(r'<tr[^>]*data-key="(\w+)">(.*?)</tr>', regions, re.S)
     }
     assert {"east", "north", "south", "all"} <= set(rows)
+    assert '<tr data-key="east"><td>East <span class="muted small">east</span></td>' in regions  # named, code beside
     planned, captured, imported, missing, overdue = rows["all"]
     assert (captured, missing, overdue) == (0, 2, 1) and imported == planned - 2
     assert rows["east"][3:] == [1, 1] and rows["north"][3:] == [1, 0]  # WX001 overdue, DL001 still to come

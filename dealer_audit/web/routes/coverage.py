@@ -78,4 +78,5 @@ def coverage_page(request: Request, wave: str = "") -> HTMLResponse:
         by_region=[CoverageRow(r, c) for r, c in sorted(coverage.by_region.items())],
         by_auditor=[CoverageRow(a, c) for a, c in sorted(coverage.by_auditor.items())],
         stand_ins=sum(1 for v in coverage.visits if v.by_stand_in),
+        region_names={r.code: r.name for r in repo.get_program().regions},
     )
