@@ -151,6 +151,8 @@ def test_field_app_export(workspace: Any, tmp_path: Path) -> None:
     assert f"{export}:2: 列 'dealer'：未知经销商 'NOPE'" in zh
     assert f"{export}:2: 列 'wave'：缺少稽核批次" in zh
     assert f"{export}:2: 列 'standard'：该表单基于稽核标准 'mini-service@9' 生成，但此标准尚未保存" in zh
+
+
 def test_standard_rules() -> None:
     """A standard whose skip logic looks forward: the rule's message at the same line in either language."""
     broken = Path(__file__).parents[1] / "fixtures" / "broken" / "forward_ref.yaml"
