@@ -35,12 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus, EvidenceRef
-from dealer_audit.core.audit_form import evidence_name_problem
+from dealer_audit.core.audit_form import evidence_name_message
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText
 from dealer_audit.core.validation import is_complete
 from dealer_audit.core.xpath_conditions import ItemEncoding, NAStyle, encode_standard, number_text, xml_name
-from dealer_audit.errors import Location, NotFound, Problem, ProblemCollector, ValidationFailed
+from dealer_audit.errors import Location, Message, NotFound, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import open_workbook, sheet_rows
 from dealer_audit.formats.xlsform import (
     META_AUDITOR,
@@ -91,25 +91,32 @@ class _Media:
 
 
 class _ZipRefused(Exception):
-    """A zip member that cannot be read within the limits (too large, corrupt, unsupported compression)."""
+    """A zip member that cannot be read within the limits (too large, corrupt, unsupported compression); `why`
+    in both languages, for the reader's message naming the member."""
+
+    def __init__(self, why: Message) -> None:
+        super().__init__(why.en)
+        self.why = why
 
 
 def _member_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Iterator[bytes]:
     """A member's bytes in 1 MB blocks, never more than `limit` in total whatever its header claims."""
     if info.file_size > limit:
-        raise _ZipRefused(f"{info.file_size:,} bytes; the limit is {limit:,}")
+        raise _ZipRefused(
+            Message(f"{info.file_size:,} bytes; the limit is {limit:,}", f"{info.file_size:,} 字节，上限为 {limit:,}")
+        )
     total = 0
     try:
         with archive.open(info) as handle:
             while block := handle.read(_BLOCK):
                 total += len(block)
                 if total > limit:
-                    raise _ZipRefused(f"unpacks to more than {limit:,} bytes")
+                    raise _ZipRefused(Message(f"unpacks to more than {limit:,} bytes", f"解压后超过 {limit:,} 字节"))
                 yield block
     except NotImplementedError as error:  # e.g. compression method 99 (AES) or an unknown number
-        raise _ZipRefused(f"cannot be unpacked: {error}") from None
+        raise _ZipRefused(Message(f"cannot be unpacked: {error}", f"无法解压：{error}")) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as error:
-        raise _ZipRefused(f"corrupt member: {error}") from None
+        raise _ZipRefused(Message(f"corrupt member: {error}", f"压缩包成员已损坏：{error}")) from None
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -179,7 +186,13 @@ def _read_csv(path: Path) -> _Table:
     with path.open("rb") as handle:
         data = handle.read(MAX_TABLE_BYTES + 1)
     if len(data) > MAX_TABLE_BYTES:
-        raise ValidationFailed(_problem(Location(file=str(path)), f"larger than {MAX_TABLE_BYTES:,} bytes; refused"))
+        raise ValidationFailed(
+            _problem(
+                Location(file=str(path)),
+                f"larger than {MAX_TABLE_BYTES:,} bytes; refused",
+                zh=f"文件超过 {MAX_TABLE_BYTES:,} 字节，已拒绝",
+            )
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -246,20 +259,22 @@ def _read_zip(path: Path, with_media: bool = True) -> _Table:
                     if _is_odk_header(table.header):
                         main = table
             except _ZipRefused as error:
-                raise ValidationFailed(_problem(where, f"refused: {error}")) from None
+                raise ValidationFailed(_problem(where, f"refused: {error}", zh=f"已拒绝：{error.why.zh}")) from None
     if main is None:
         raise ValidationFailed(
             _problem(
-                Location(file=str(path)), "no ODK Central submissions CSV (with KEY and SubmissionDate) in the zip"
+                Location(file=str(path)),
+                "no ODK Central submissions CSV (with KEY and SubmissionDate) in the zip",
+                zh="压缩包中没有 ODK Central 的提交记录 CSV（含 KEY 和 SubmissionDate 列）",
             )
         )
     main.media = media
     return main
 
 
-def _problem(location: Location, message: str) -> list[Problem]:
+def _problem(location: Location, message: str, *, zh: str) -> list[Problem]:
     collector = ProblemCollector()
-    collector.error(location, message, code="field_export")
+    collector.error(location, message, code="field_export", zh=zh)
     return collector.problems
 
 
@@ -273,8 +288,10 @@ def _read_table(path: Path) -> _Table:
         return _read_csv(path)
     except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error, KeyError, OSError) as error:
         if isinstance(error, FileNotFoundError):
-            raise NotFound(f"{path}: no such file") from None
-        raise ValidationFailed(_problem(Location(file=str(path)), f"cannot read the export: {error}")) from None
+            raise NotFound(f"{path}: no such file", zh=f"{path}：文件不存在") from None
+        raise ValidationFailed(
+            _problem(Location(file=str(path)), f"cannot read the export: {error}", zh=f"无法读取导出文件：{error}")
+        ) from None
 
 
 def _header_of(path: Path) -> list[str]:
@@ -336,7 +353,7 @@ class _Mapping:
     standard: Checklist
     encodings: dict[str, ItemEncoding]
     fields: dict[str, _Field]  # form field name -> where
-    missing: list[tuple[str, list[str]]]  # (what, candidate headers)
+    missing: list[tuple[str, list[str]]]  # (item id, candidate headers)
     spellings: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # item id -> choice -> spellings
     lookups: dict[str, dict[str, str]] = field(default_factory=dict)  # item id -> spelling -> choice name
 
@@ -432,7 +449,7 @@ def _map_standard(standard: Checklist, columns: _Columns) -> _Mapping:
             if enc.is_multi:
                 split = columns.split(names, _choice_labels(enc))
             if found is None and not split:
-                missing.append((f"item {item.id}", names[:3]))
+                missing.append((item.id, names[:3]))
             fields[enc.name] = found or _Field(None)
             fields[enc.name].split = split
             extras = [(f"{enc.name}{PHOTO_SUFFIX}", _suffix_labels(item, LocalText("照片证据", "photo evidence")))]
@@ -602,9 +619,11 @@ class _Reader:
             return ""
         return row.cells[column]
 
-    def error(self, row: _Row, column: int | None, message: str) -> None:
-        where = f"column {self.table.header[column]!r}: " if column is not None else ""
-        self.problems.error(row.locate(column), f"{where}{message}", code="field_export")
+    def error(self, row: _Row, column: int | None, message: str, *, zh: str) -> None:
+        """A problem at the row's cell in `column`, whose header is named in both languages."""
+        header = repr(self.table.header[column]) if column is not None else ""
+        where, where_zh = (f"column {header}: ", f"列 {header}：") if column is not None else ("", "")
+        self.problems.error(row.locate(column), f"{where}{message}", code="field_export", zh=f"{where_zh}{zh}")
 
     # -- standard --
 
@@ -621,7 +640,17 @@ class _Reader:
                     if stored
                     else "stored standards: " + (", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "none")
                 )
-                self.error(row, column, f"the form was made from standard {text!r}, which is not stored ({known})")
+                known_zh = (
+                    f"{standard_id} 已保存的版本：{', '.join(stored)}"
+                    if stored
+                    else "已保存的稽核标准：" + (", ".join(f"{i}@{v}" for i, v in sorted(self.standards)) or "无")
+                )
+                self.error(
+                    row,
+                    column,
+                    f"the form was made from standard {text!r}, which is not stored ({known})",
+                    zh=f"该表单基于稽核标准 {text!r} 生成，但此标准尚未保存（{known_zh}）",
+                )
             return standard
         version_column = self.meta("FormVersion")
         version = self.cell(row, version_column)
@@ -637,6 +666,8 @@ class _Reader:
                 version_column,
                 f"form version {version!r} matches {'several' if matching else 'no'} stored standard(s) "
                 f"(stored: {listed})",
+                zh=f"表单版本 {version!r} {'匹配到多个' if matching else '没有匹配到'}已保存的稽核标准"
+                f"（已保存：{listed if self.standards else '无'}）",
             )
             return None
         self.error(
@@ -644,6 +675,8 @@ class _Reader:
             column,
             f"no '{META_STANDARD}' value naming the standard (and no FormVersion); export the form with "
             "`dealer-audit checklist xlsform` so every submission carries it",
+            zh=f"缺少指明稽核标准的“{META_STANDARD}”值（也没有 FormVersion）；请用 "
+            "`dealer-audit checklist xlsform` 导出表单，使每条提交记录都带有该值",
         )
         return None
 
@@ -652,12 +685,14 @@ class _Reader:
         if mapping is None:
             mapping = _map_standard(standard, self.columns)
             self.mappings[standard.key] = mapping
-            for what, names in mapping.missing:
+            for item_id, names in mapping.missing:
                 self.problems.error(
                     self.table.header_location,
-                    f"no column for {what} of {standard.id} {standard.version} "
+                    f"no column for item {item_id} of {standard.id} {standard.version} "
                     f"(expected a header such as {', '.join(repr(n) for n in names)})",
                     code="missing_column",
+                    zh=f"缺少 {standard.id} {standard.version} 检查项 {item_id} 的列"
+                    f"（应有类似 {', '.join(repr(n) for n in names)} 的列标题）",
                 )
         return mapping
 
@@ -666,9 +701,14 @@ class _Reader:
     def read(self) -> list[Audit]:
         for name in (META_DEALER, META_WAVE):
             if self.meta(name) is None:
-                self.problems.error(self.table.header_location, f"no {name!r} column", code="missing_column")
+                self.problems.error(
+                    self.table.header_location, f"no {name!r} column", code="missing_column", zh=f"缺少 {name!r} 列"
+                )
         if self.problems.has_errors:
-            self.problems.raise_if_errors(f"{self.table.source}: not an export of a dealer-audit form")
+            self.problems.raise_if_errors(
+                f"{self.table.source}: not an export of a dealer-audit form",
+                summary_zh=f"{self.table.source}：这不是 dealer-audit 表单的导出文件",
+            )
         audits: dict[str, tuple[Audit, int]] = {}
         for row in self.table.rows:
             review = self.cell(row, self.meta("ReviewState", "_validation_status")).lower()
@@ -682,27 +722,34 @@ class _Reader:
                 audits[audit.audit_id] = (audit, len(audits))
             elif audit.revision > previous[0].revision:
                 audits[audit.audit_id] = (audit, previous[1])  # an edited copy replaces the first, in its place
-        self.problems.raise_if_errors(f"{self.table.source}: the export cannot be imported")
+        self.problems.raise_if_errors(
+            f"{self.table.source}: the export cannot be imported", summary_zh=f"{self.table.source}：该导出文件无法导入"
+        )
         return [a for a, _ in sorted(audits.values(), key=lambda pair: pair[1])]
 
     def row(self, row: _Row) -> Audit | None:
         standard = self.standard_for(row)
         raw_id, id_column, edited = self.submission_id(row)
         if not raw_id:
-            self.error(row, id_column, "no submission id (KEY, instanceID or _uuid)")
+            self.error(
+                row,
+                id_column,
+                "no submission id (KEY, instanceID or _uuid)",
+                zh="缺少提交记录 ID（KEY、instanceID 或 _uuid）",
+            )
         dealer_column = self.meta(META_DEALER)
         dealer_text = self.cell(row, dealer_column)
         dealer_code = self.dealer_lookup.get(dealer_text, dealer_text)
         if dealer_code == dealer_text and " " in dealer_text:
             dealer_code = dealer_text.split()[0]  # a choice label "SH001 上海…" (Kobo label export), dealers unknown
         if not dealer_code:
-            self.error(row, dealer_column, "no dealer code")
+            self.error(row, dealer_column, "no dealer code", zh="缺少经销商代码")
         elif self.dealers is not None and dealer_code not in self.dealers:
-            self.error(row, dealer_column, f"unknown dealer {dealer_text!r}")
+            self.error(row, dealer_column, f"unknown dealer {dealer_text!r}", zh=f"未知经销商 {dealer_text!r}")
         wave_column = self.meta(META_WAVE)
         wave = self.cell(row, wave_column)
         if not wave:
-            self.error(row, wave_column, "no wave")
+            self.error(row, wave_column, "no wave", zh="缺少稽核批次")
         if standard is None:
             return None
         mapping = self.mapping(standard)
@@ -710,7 +757,12 @@ class _Reader:
         edits = self.cell(row, self.meta("Edits"))
         revision = 2 if edited else 1
         if edits and not re.fullmatch(r"[0-9]{1,9}", edits):  # "²" is a digit to isdigit(), 5,000 digits to int()
-            self.error(row, self.meta("Edits"), f"Edits {edits[:20]!r} is not a count of edits")
+            self.error(
+                row,
+                self.meta("Edits"),
+                f"Edits {edits[:20]!r} is not a count of edits",
+                zh=f"Edits {edits[:20]!r} 不是修改次数",
+            )
         elif edits:
             revision = 1 + int(edits)
         audit = Audit(
@@ -729,7 +781,8 @@ class _Reader:
         columns = {"audit_id": id_column, "dealer": dealer_column, "wave": wave_column}
         columns["auditor"] = self.meta(META_AUDITOR)
         for issue in audit_issues(audit):  # what the database cannot hold, at its row and column
-            self.error(row, columns.get(issue.field, self.answer_column(mapping, issue.field)), str(issue))
+            column = columns.get(issue.field, self.answer_column(mapping, issue.field))
+            self.error(row, column, str(issue), zh=f"{issue.field}：数据库无法保存该值（{issue.message}）")
         dealer = (self.dealers or {}).get(dealer_code)
         complete = is_complete(standard, audit, dealer)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)
@@ -755,13 +808,17 @@ class _Reader:
                 column,
                 f"{text!r} is a local time without a UTC offset (a Kobo XLSX export stores the device's clock "
                 "time); give the devices' timezone: `dealer-audit import --timezone Asia/Shanghai …`",
+                zh=f"{text!r} 是不带 UTC 偏移的本地时间（Kobo 的 XLSX 导出记录的是设备时钟时间）；请指定设备所在时区："
+                "`dealer-audit import --timezone Asia/Shanghai …`",
             )
         except ValueError:
             self.error(
                 row,
                 column,
                 f"{text!r} is not a date-time this importer reads (ISO 8601 as ODK Central and Kobo write it, or "
-                "Briefcase's 'Oct 12, 2026 1:30:00 AM' / '10月 12, 2026 1:30:00 上午')",
+                "Briefcase's 'Oct 12, 2026 1:30:00 AM' or '10月 12, 2026 1:30:00 上午')",
+                zh=f"无法识别日期时间 {text!r}（支持 ODK Central 和 Kobo 写出的 ISO 8601 格式，或 Briefcase 的 "
+                "'Oct 12, 2026 1:30:00 AM'、'10月 12, 2026 1:30:00 上午'）",
             )
         return None
 
@@ -792,8 +849,13 @@ class _Reader:
             photo = cells[photo_column] if photo_column is not None and photo_column < width else ""
             if not (main or note or photo or where.split or companion is not None):
                 continue  # nothing recorded for this item (the common case of a hidden or optional item)
-            if photo and (reason := evidence_name_problem(photo)):
-                self.error(row, photo_column, f"evidence {photo!r} of item {item.id} refused: {reason}")
+            if photo and (reason := evidence_name_message(photo)):
+                self.error(
+                    row,
+                    photo_column,
+                    f"evidence {photo!r} of item {item.id} refused: {reason.en}",
+                    zh=f"检查项 {item.id} 的证据 {photo!r} 被拒绝：{reason.text('zh')}",
+                )
                 photo = ""
             evidence = (_media_ref(photo, media),) if photo else ()
             na = False
@@ -805,8 +867,13 @@ class _Reader:
             if not na:
                 value, na = self.value(row, where, enc, mapping)
             if item.type is AnswerType.PHOTO and isinstance(value, str):
-                if reason := evidence_name_problem(value):
-                    self.error(row, where.column, f"evidence {value!r} of item {item.id} refused: {reason}")
+                if reason := evidence_name_message(value):
+                    self.error(
+                        row,
+                        where.column,
+                        f"evidence {value!r} of item {item.id} refused: {reason.en}",
+                        zh=f"检查项 {item.id} 的证据 {value!r} 被拒绝：{reason.text('zh')}",
+                    )
                 else:
                     evidence = (_media_ref(value, media), *evidence)
             if value is None and not na and not note and not evidence:
@@ -829,7 +896,12 @@ class _Reader:
                 names = _split_labels(text, spellings, mapping.lookups[item.id])
             if names is None:
                 known = ", ".join(spellings)
-                self.error(row, where.column, f"unknown choice(s) in {text!r} for item {item.id} (choices: {known})")
+                self.error(
+                    row,
+                    where.column,
+                    f"unknown choice(s) in {text!r} for item {item.id} (choices: {known})",
+                    zh=f"检查项 {item.id} 的 {text!r} 中有未知选项（可选：{known}）",
+                )
                 return None, False
             if not names:
                 return None, False
@@ -845,18 +917,33 @@ class _Reader:
                 name = lookup.get(text.removesuffix(".0"))
             if name is None:
                 known = ", ".join(spellings)
-                self.error(row, where.column, f"unknown choice {text!r} for item {item.id} (choices: {known})")
+                self.error(
+                    row,
+                    where.column,
+                    f"unknown choice {text!r} for item {item.id} (choices: {known})",
+                    zh=f"检查项 {item.id} 的选项 {text!r} 未知（可选：{known}）",
+                )
                 return None, False
             if enc.na_style is NAStyle.CHOICE and name == enc.na_choice:
                 return None, True
             return (int(name) if item.type is AnswerType.SCALE else name), False
         if item.type is AnswerType.NUMBER:
             if not re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", text):
-                self.error(row, where.column, f"{text!r} is not a number (item {item.id})")
+                self.error(
+                    row,
+                    where.column,
+                    f"{text!r} is not a number (item {item.id})",
+                    zh=f"{text!r} 不是数字（检查项 {item.id}）",
+                )
                 return None, False
             number = float(text)
             if not math.isfinite(number):
-                self.error(row, where.column, f"{text[:20]!r} is too large to be a finite number (item {item.id})")
+                self.error(
+                    row,
+                    where.column,
+                    f"{text[:20]!r} is too large to be a finite number (item {item.id})",
+                    zh=f"{text[:20]!r} 数值过大，无法作为有限数（检查项 {item.id}）",
+                )
                 return None, False
             return number, False
         return text, False
@@ -921,7 +1008,9 @@ class _ZipMedia(Mapping[str, bytes]):
                 data = _read_member(archive, archive.getinfo(found.member), MAX_MEDIA_BYTES)
         except (_ZipRefused, zipfile.BadZipFile, KeyError, OSError) as error:
             where = Location(file=str(self.path), path=found.member)
-            raise ValidationFailed(_problem(where, f"changed while importing: {error}")) from None
+            raise ValidationFailed(
+                _problem(where, f"changed while importing: {error}", zh=f"导入过程中文件被修改：{error}")
+            ) from None
         return data
 
     def __iter__(self) -> Iterator[str]:
@@ -943,7 +1032,9 @@ class _FolderMedia(Mapping[str, bytes]):
         found = self.media[_media_name(name)]
         target = self.folder / found.member
         if target.stat().st_size > MAX_MEDIA_BYTES:
-            raise ValidationFailed(_problem(Location(file=str(target)), "attachment larger than the limit"))
+            raise ValidationFailed(
+                _problem(Location(file=str(target)), "attachment larger than the limit", zh="附件超过大小上限")
+            )
         return target.read_bytes()
 
     def __iter__(self) -> Iterator[str]:

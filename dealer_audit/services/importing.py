@@ -130,7 +130,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():
             candidates = [path]
         else:
-            raise NotFound(f"{path}: no such file or folder")
+            raise NotFound(f"{path}: no such file or folder", zh=f"{path}：文件或文件夹不存在")
         for candidate in candidates:
             key = candidate.resolve()
             if key not in seen:
@@ -176,8 +176,18 @@ def _refuse_bad_image(data: bytes | Path, where: Location) -> None:
     reason = image_problem(data)
     if reason:
         raise ValidationFailed(
-            [Problem(where, f"evidence refused: {reason}", "evidence_image", hint="send a normal-sized photo")],
+            [
+                Problem(
+                    where,
+                    f"evidence refused: {reason}",
+                    "evidence_image",
+                    hint="send a normal-sized photo",
+                    zh=f"证据被拒绝：{reason}",
+                    hint_zh="请提供正常尺寸的照片",
+                )
+            ],
             f"{where.file}: refused, nothing imported",
+            summary_zh=f"{where.file}：已拒绝，未导入任何数据",
         )
 
 
@@ -197,6 +207,8 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
                         f"evidence {ref.file_name!r} refused: {error}",
                         "evidence_path",
                         hint="put the evidence file next to the audit file (or in its evidence/ folder)",
+                        zh=f"证据 {ref.file_name!r} 被拒绝：{error}",
+                        hint_zh="请把证据文件放在稽核文件旁边（或其 evidence/ 文件夹中）",
                     )
                 )
                 continue
@@ -204,9 +216,20 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
                 reason = image_problem(candidate) if candidate.is_file() else ""
                 if reason:
                     where = Location(file=str(audit_file), path=f"answers.{answer.item_id}.evidence[{index}].file")
-                    problems.append(Problem(where, f"evidence {ref.file_name!r} refused: {reason}", "evidence_image"))
+                    problems.append(
+                        Problem(
+                            where,
+                            f"evidence {ref.file_name!r} refused: {reason}",
+                            "evidence_image",
+                            zh=f"证据 {ref.file_name!r} 被拒绝：{reason}",
+                        )
+                    )
     if problems:
-        raise ValidationFailed(problems, f"{audit_file}: evidence refused, nothing imported")
+        raise ValidationFailed(
+            problems,
+            f"{audit_file}: evidence refused, nothing imported",
+            summary_zh=f"{audit_file}：证据被拒绝，未导入任何数据",
+        )
 
 
 class _Importer:
@@ -245,20 +268,30 @@ class _Importer:
             self._auditors = (AuditorRegister(self.repo.list_auditors()), required)
         return self._auditors
 
+    def _dealer_hint_zh(self, code: str) -> str:
+        """The Chinese of `unknown_dealer_message`'s hint: the close codes, else how to load dealers."""
+        close = self.repo.suggest_dealers(code)
+        return f"（是否是 {', '.join(close)}？）" if close else "（请先用 `dealer-audit dealers import` 导入经销商）"
+
     def check(self, audit: Audit, where: str) -> list[Problem]:
         """Dealer and standard known, answers valid for the standard, the auditor registered (core/auditor_lookup:
         a warning, or an error when the program requires it): refuse before touching the database."""
         dealer = self.dealers.get(audit.dealer_code)
         if dealer is None:
             raise NotFound(
-                f"{where}: audit {audit.audit_id} names {self.repo.unknown_dealer_message(audit.dealer_code)}"
+                f"{where}: audit {audit.audit_id} names {self.repo.unknown_dealer_message(audit.dealer_code)}",
+                zh=f"{where}：稽核记录 {audit.audit_id} 中的经销商 {audit.dealer_code} 未知"
+                + self._dealer_hint_zh(audit.dealer_code),
             )
         standard = self.standards.get((audit.standard_id, audit.standard_version))
         if standard is None:
             try:
                 self.repo.get_standard(audit.standard_id, audit.standard_version)
             except NotFound as error:
-                raise NotFound(f"{where}: audit {audit.audit_id}: {error}") from None
+                raise NotFound(
+                    f"{where}: audit {audit.audit_id}: {error}",
+                    zh=f"{where}：稽核记录 {audit.audit_id}：{error.text('zh')}",
+                ) from None
             self._standards = None
             standard = self.standards[(audit.standard_id, audit.standard_version)]
         from dealer_audit.core.validation import validate_audit
@@ -269,7 +302,11 @@ class _Importer:
         problems += [unregistered] if unregistered is not None else []
         errors = [p for p in problems if p.is_error]
         if errors:
-            raise ValidationFailed(problems, f"{where}: audit {audit.audit_id} does not fit its standard")
+            raise ValidationFailed(
+                problems,
+                f"{where}: audit {audit.audit_id} does not fit its standard",
+                summary_zh=f"{where}：稽核记录 {audit.audit_id} 与其稽核标准不符",
+            )
         return [p for p in problems if not p.is_error]
 
     # -- per kind
@@ -287,7 +324,8 @@ class _Importer:
             result.reason = _reason(error)
             return result, None
         except OSError as error:  # unreadable file: refuse it, keep importing the others
-            result.reason = f"{path}: cannot read: {error.strerror or error}"
+            reason = error.strerror or error
+            result.reason = Message(f"{path}: cannot read: {reason}", f"{path}：无法读取：{reason}")
             return result, None
         return result, audit
 
@@ -319,7 +357,8 @@ class _Importer:
             reader = reader_for(path)
             if reader is None:
                 raise NotFound(
-                    f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export"
+                    f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export",
+                    zh=f"{path}：不是稽核文件（.json）、数据包（.zip）、填报工作簿（.xlsx）或外勤 App 导出文件",
                 )
             result.kind = reader.kind
             reader.read(self, path, result)
@@ -327,7 +366,8 @@ class _Importer:
             result.reason = _reason(error)
             result.created, result.unchanged, result.replaced = [], [], []
         except OSError as error:  # unreadable file: refuse it, keep importing the others
-            result.reason = f"{path}: cannot read: {error.strerror or error}"
+            reason = error.strerror or error
+            result.reason = Message(f"{path}: cannot read: {reason}", f"{path}：无法读取：{reason}")
             result.created, result.unchanged, result.replaced = [], [], []
         return result
 
@@ -384,8 +424,12 @@ class _Importer:
                             continue
                 else:
                     result.warnings.append(
-                        f"{path}: evidence {ref.file_name} of {answer.item_id} (sha256 {ref.sha256[:12]}…) was not "
-                        "found next to the file; the audit is stored without its bytes"
+                        Message(
+                            f"{path}: evidence {ref.file_name} of {answer.item_id} (sha256 {ref.sha256[:12]}…) was "
+                            "not found next to the file; the audit is stored without its bytes",
+                            f"{path}：检查项 {answer.item_id} 的证据 {ref.file_name}（sha256 {ref.sha256[:12]}…）"
+                            "未在文件旁找到；稽核记录已保存，但不含该证据文件",
+                        )
                     )
 
     def _save(
@@ -605,7 +649,9 @@ def export_bundle(
     from dealer_audit.services.bundle_signatures import check_export_auditor, plan_signing
 
     if (audit_id is None) == (wave is None):
-        raise NotFound("choose what to export: an audit id or a wave")
+        raise NotFound(
+            "choose what to export: an audit id or a wave", zh="请选择要导出的内容：一条稽核记录的 ID 或一个稽核批次"
+        )
     repo = workspace.repo
     if audit_id is not None:
         audits = [repo.get_audit(audit_id)]
@@ -613,7 +659,11 @@ def export_bundle(
         audits = repo.list_audits(wave=wave)
         if not audits:
             waves = [w.code for w in repo.list_waves()]
-            raise NotFound(f"no audits in wave {wave}" + (f"; waves: {', '.join(waves)}" if waves else ""))
+            listed = ", ".join(waves)
+            raise NotFound(
+                f"no audits in wave {wave}" + (f"; waves: {listed}" if waves else ""),
+                zh=f"稽核批次 {wave} 中没有稽核记录" + (f"；已有批次：{listed}" if waves else ""),
+            )
     if auditor:
         audits = check_export_auditor(audits, auditor, AuditorRegister(repo.list_auditors()))
     signing = plan_signing(workspace, audits, Path(output), auditor, unsigned, passphrase)
@@ -669,7 +719,10 @@ def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[L
         elif check.checklist is not None:
             standards.append((check.checklist, path))
     if problems:
-        raise ValidationFailed(problems, f"{len([p for p in problems if p.is_error])} error(s); nothing was loaded")
+        count = len([p for p in problems if p.is_error])
+        raise ValidationFailed(
+            problems, f"{count} error(s); nothing was loaded", summary_zh=f"发现 {count} 处错误，未加载任何内容"
+        )
     conflicts = []
     for checklist, path in standards:
         stored = repo.standard_hash(checklist.id, checklist.version)
@@ -680,10 +733,12 @@ def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[L
                     f"standard {checklist.id} version {checklist.version} is already stored with other content",
                     "conflict",
                     hint="give the changed standard a new version",
+                    zh=f"稽核标准 {checklist.id} 版本 {checklist.version} 已以不同内容保存",
+                    hint_zh="请为修改后的稽核标准设置新的版本号",
                 )
             )
     if conflicts:
-        raise ValidationFailed(conflicts, "nothing was loaded")
+        raise ValidationFailed(conflicts, "nothing was loaded", summary_zh="未加载任何内容")
     loaded = [
         LoadedStandard("standard", c.id, c.version, repo.save_standard(c), p)
         for c, p in sorted(standards, key=lambda s: (s[0].id, s[0].version))

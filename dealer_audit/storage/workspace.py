@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dealer_audit.core.answers import EvidenceRef
-from dealer_audit.errors import ConfigurationError, Conflict, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, Message, NotFound
 from dealer_audit.storage.db import normalise_url, redact_url, sqlite_write_problem
 from dealer_audit.storage.media import HEAD_BYTES, detect_media_type, media_type_of, stored_suffix
 from dealer_audit.storage.repository import Repository
@@ -84,7 +84,9 @@ class Settings:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigurationError(f"{path}: cannot read the workspace settings: {error}") from None
+            raise ConfigurationError(
+                f"{path}: cannot read the workspace settings: {error}", zh=f"{path}：无法读取工作区设置：{error}"
+            ) from None
         database = data.get("database", {})
         ui = data.get("ui", {})
         evidence = data.get("evidence", {})
@@ -92,16 +94,24 @@ class Settings:
         language = ui.get("language", cls.language) if isinstance(ui, dict) else cls.language
         evidence_dir = evidence.get("dir", cls.evidence_dir) if isinstance(evidence, dict) else cls.evidence_dir
         if not isinstance(url, str) or not url:
-            raise ConfigurationError(f"{path}: [database] url must be text")
+            raise ConfigurationError(f"{path}: [database] url must be text", zh=f"{path}：[database] url 必须是文本")
         if not isinstance(evidence_dir, str) or not evidence_dir:
-            raise ConfigurationError(f"{path}: [evidence] dir must be a folder name or path")
-        check_language(language, f"{path}: [ui] language")
+            raise ConfigurationError(
+                f"{path}: [evidence] dir must be a folder name or path",
+                zh=f"{path}：[evidence] dir 必须是文件夹名称或路径",
+            )
+        check_language(language, Message(f"{path}: [ui] language", f"{path}：[ui] language"))
         return cls(db_url=url, language=language, evidence_dir=evidence_dir)
 
 
-def check_language(language: object, where: str) -> str:
+def check_language(language: object, where: Message) -> str:
+    """`language` if it is one this tool speaks; else a ConfigurationError naming `where` it was set."""
     if language not in LANGUAGES:
-        raise ConfigurationError(f"{where} must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        choices = ", ".join(LANGUAGES)
+        raise ConfigurationError(
+            f"{where.en} must be one of {choices}, not {language!r}",
+            zh=f"{where.text('zh')} 必须是 {choices} 之一，而不是 {language!r}",
+        )
     return str(language)
 
 
@@ -136,14 +146,18 @@ def load_or_create_form_key(path: Path) -> bytes:
         except OSError as error:
             raise ConfigurationError(
                 f"{path}: cannot create the workspace's form key ({error.strerror or error}); "
-                "fill-in workbooks cannot be sealed or checked without it"
+                "fill-in workbooks cannot be sealed or checked without it",
+                zh=f"{path}：无法创建工作区的表单密钥（{error.strerror or error}）；没有它就无法为填报工作簿加封或校验",
             ) from None
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(key.hex() + "\n")
         return key
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise ConfigurationError(f"{path}: cannot read the workspace's form key ({reason})") from None
+        raise ConfigurationError(
+            f"{path}: cannot read the workspace's form key ({reason})",
+            zh=f"{path}：无法读取工作区的表单密钥（{reason}）",
+        ) from None
     try:
         key = bytes.fromhex(text)
     except ValueError:
@@ -151,7 +165,9 @@ def load_or_create_form_key(path: Path) -> bytes:
     if len(key) < 16:
         raise ConfigurationError(
             f"{path}: the workspace's form key is damaged (expected {FORM_KEY_BYTES * 2} hex digits); restore it "
-            "from a backup, or delete it to make a new one (forms made with the old key are then refused)"
+            "from a backup, or delete it to make a new one (forms made with the old key are then refused)",
+            zh=f"{path}：工作区的表单密钥已损坏（应为 {FORM_KEY_BYTES * 2} 位十六进制数字）；请从备份恢复，"
+            "或删除该文件以生成新密钥（此后用旧密钥生成的表单将被拒绝）",
         )
     return key
 
@@ -180,12 +196,15 @@ class EvidenceStore:
         blocks, never read whole into memory (a video clip can be tens of MB); the media type comes from content.
         With `expected_sha256`, refuse a file whose bytes do not match it."""
         if not source.is_file():
-            raise NotFound(f"evidence file {source} does not exist")
+            raise NotFound(f"evidence file {source} does not exist", zh=f"证据文件 {source} 不存在")
         name = file_name or source.name
         size = source.stat().st_size
         sha256 = file_sha256(source)
         if expected_sha256 and expected_sha256 != sha256:
-            raise Conflict(f"evidence {name}: sha256 is {sha256}, expected {expected_sha256}")
+            raise Conflict(
+                f"evidence {name}: sha256 is {sha256}, expected {expected_sha256}",
+                zh=f"证据 {name}：sha256 为 {sha256}，应为 {expected_sha256}",
+            )
         media_type = detect_media_type(source)
         if not self.has(sha256):
             with source.open("rb") as data:
@@ -196,7 +215,10 @@ class EvidenceStore:
         """Store bytes under their hash; with `expected_sha256`, refuse bytes that do not match it."""
         sha256 = hashlib.sha256(data).hexdigest()
         if expected_sha256 and expected_sha256 != sha256:
-            raise Conflict(f"evidence {file_name}: sha256 is {sha256}, expected {expected_sha256}")
+            raise Conflict(
+                f"evidence {file_name}: sha256 is {sha256}, expected {expected_sha256}",
+                zh=f"证据 {file_name}：sha256 为 {sha256}，应为 {expected_sha256}",
+            )
         if not self.has(sha256):
             self._write(sha256, file_name, lambda handle: handle.write(data))
         media_type = media_type_of(data[:HEAD_BYTES], file_name)
@@ -210,7 +232,8 @@ class EvidenceStore:
             fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         except OSError as error:
             raise ConfigurationError(
-                f"cannot store evidence in the evidence folder {self.root}: {error.strerror or error}"
+                f"cannot store evidence in the evidence folder {self.root}: {error.strerror or error}",
+                zh=f"无法在证据文件夹 {self.root} 中保存证据：{error.strerror or error}",
             ) from None
         target = self.root / f"{sha256}{stored_suffix(file_name)}"
         try:
@@ -264,14 +287,16 @@ class Workspace:
             if not folder.is_dir():
                 raise ConfigurationError(
                     f"the evidence folder {folder} (--evidence-dir / {ENV_EVIDENCE}) does not exist: create it or "
-                    "correct the path / 证据文件夹不存在"
+                    "correct the path",
+                    zh=f"证据文件夹 {folder}（--evidence-dir / {ENV_EVIDENCE}）不存在：请先创建该文件夹或更正路径",
                 )
             return folder
         if self.root is None:
             raise ConfigurationError(
                 "this command needs the evidence store (photos and files) and there is no workspace folder: pass "
-                f"--evidence-dir DIR or set {ENV_EVIDENCE} / "
-                f"此命令需要证据文件夹：请用 --evidence-dir 或 {ENV_EVIDENCE} 指定"
+                f"--evidence-dir DIR or set {ENV_EVIDENCE}",
+                zh="此命令需要证据库（照片和文件），但当前没有工作区文件夹：请用 --evidence-dir DIR 指定，"
+                f"或设置环境变量 {ENV_EVIDENCE}",
             )
         return (self.root / self.settings.evidence_dir).resolve()
 
@@ -290,15 +315,17 @@ class Workspace:
             path = Path(configured).expanduser().resolve()
             if not path.parent.is_dir():
                 raise ConfigurationError(
-                    f"the folder of the form key {path} ({ENV_FORM_KEY}) does not exist: create it or correct the "
-                    "path / 表单密钥所在文件夹不存在"
+                    f"the folder of the form key {path} ({ENV_FORM_KEY}) does not exist: create it or correct the path",
+                    zh=f"表单密钥 {path}（{ENV_FORM_KEY}）所在的文件夹不存在：请先创建该文件夹或更正路径",
                 )
             return path
         if self.root is None:
             raise ConfigurationError(
                 "this command seals or checks fill-in workbooks and there is no workspace folder for the form key: "
                 f"set {ENV_FORM_KEY} to the key file (made on first use; share it between HQ machines that read "
-                f"each other's forms) / 此命令需要表单密钥：请设置 {ENV_FORM_KEY}"
+                f"each other's forms)",
+                zh="此命令需要为填报工作簿加封或校验，但当前没有存放表单密钥的工作区文件夹：请将 "
+                f"{ENV_FORM_KEY} 设为密钥文件路径（首次使用时自动生成；互相读取表单的总部各台电脑应共用同一密钥）",
             )
         return self.root / FORM_KEY_FILE
 
@@ -330,7 +357,8 @@ class Workspace:
         if url.get_backend_name() == "sqlite" and self.root is not None:
             problem = sqlite_write_problem(url.database or "")
             if problem and Path(url.database or "").parent.is_dir():
-                raise self._read_only(problem)
+                database = url.database or ""
+                raise self._read_only(Message(problem, f"数据库文件 {database} 或其所在文件夹不可写"))
         return Repository.open(url)
 
     def check_evidence_writable(self) -> None:
@@ -339,14 +367,20 @@ class Workspace:
         folder = self.evidence_dir
         target = folder if folder.exists() else folder.parent
         if not os.access(target, os.W_OK | os.X_OK):
-            raise self._read_only(f"its evidence folder {folder} is not writable")
+            raise self._read_only(
+                Message(f"its evidence folder {folder} is not writable", f"证据文件夹 {folder} 不可写")
+            )
 
-    def _read_only(self, why: str) -> ConfigurationError:
+    def _read_only(self, why: Message) -> ConfigurationError:
         if self.root is None:
-            return ConfigurationError(f"{why}; nothing was changed: make it writable / 无写入权限，未做任何修改")
+            return ConfigurationError(
+                f"{why.en}; nothing was changed: make it writable", zh=f"{why.text('zh')}，未做任何修改：请设为可写"
+            )
         return ConfigurationError(
-            f"the workspace {self.root} is read-only: {why}; nothing was changed. Make it writable "
-            f"(e.g. chmod -R u+w {self.root}) or work on a copy / 工作区为只读，未做任何修改"
+            f"the workspace {self.root} is read-only: {why.en}; nothing was changed. Make it writable "
+            f"(e.g. chmod -R u+w {self.root}) or work on a copy",
+            zh=f"工作区 {self.root} 为只读：{why.text('zh')}，未做任何修改。请将其设为可写"
+            f"（如 chmod -R u+w {self.root}）或在副本上操作",
         )
 
     def close(self) -> None:
@@ -372,12 +406,15 @@ class Workspace:
         """
         root = Path(directory).expanduser().resolve()
         if language not in LANGUAGES:
-            raise ConfigurationError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+            check_language(language, Message("language", "语言"))
         settings_path = root / SETTINGS_FILE
         if settings_path.exists():
-            raise Conflict(f"{root} is already a dealer-audit workspace ({SETTINGS_FILE} exists)")
+            raise Conflict(
+                f"{root} is already a dealer-audit workspace ({SETTINGS_FILE} exists)",
+                zh=f"{root} 已经是 dealer-audit 工作区（{SETTINGS_FILE} 已存在）",
+            )
         if root.exists() and not root.is_dir():
-            raise ConfigurationError(f"{root} is not a folder")
+            raise ConfigurationError(f"{root} is not a folder", zh=f"{root} 不是文件夹")
         root.mkdir(parents=True, exist_ok=True)
         settings = Settings(db_url=db_url or Settings.db_url, language=language)
         (root / EVIDENCE_DIR).mkdir(exist_ok=True)
@@ -412,14 +449,16 @@ class Workspace:
         evidence_path = Path(evidence).expanduser().resolve() if evidence else None
         language = os.environ.get(ENV_LANG) or None
         if language is not None:
-            check_language(language, ENV_LANG)
+            check_language(language, Message(ENV_LANG, f"环境变量 {ENV_LANG}"))
         chosen = directory if directory not in (None, "") else os.environ.get(ENV_WORKSPACE) or None
         if chosen is not None:
             root = Path(chosen).expanduser().resolve()
             if not (root / SETTINGS_FILE).is_file():
                 raise ConfigurationError(
                     f"{root} is not a dealer-audit workspace (no {SETTINGS_FILE}): "
-                    f"run `dealer-audit init {chosen}` to create one"
+                    f"run `dealer-audit init {chosen}` to create one",
+                    zh=f"{root} 不是 dealer-audit 工作区（缺少 {SETTINGS_FILE}）："
+                    f"请运行 `dealer-audit init {chosen}` 创建",
                 )
         else:
             found = cls.find_root()
@@ -429,7 +468,10 @@ class Workspace:
                 raise ConfigurationError(
                     f"no dealer-audit workspace here: no {SETTINGS_FILE} in {Path.cwd()} or its parents. "
                     "Run `dealer-audit init` to create one, or pass --workspace DIR (or set DEALER_AUDIT_WORKSPACE); "
-                    f"HQ can pass --db URL (or set {ENV_DB}) alone"
+                    f"HQ can pass --db URL (or set {ENV_DB}) alone",
+                    zh=f"这里没有 dealer-audit 工作区：{Path.cwd()} 及其上级文件夹中都没有 {SETTINGS_FILE}。"
+                    "请运行 `dealer-audit init` 创建，或用 --workspace DIR 指定（也可设置 DEALER_AUDIT_WORKSPACE）；"
+                    f"总部也可只用 --db URL（或设置 {ENV_DB}）连接数据库",
                 )
             root = found
         settings = Settings.read(root / SETTINGS_FILE)

@@ -34,6 +34,9 @@ CONVERTED = (
     "formats/kpi_values.py",
     "formats/bundle.py",
     "services/bundle_signatures.py",
+    "storage/workspace.py",
+    "formats/field_exports.py",
+    "services/importing.py",
     "core/rules.py",
     "core/standard_codec.py",
     "formats/standard_yaml.py",
@@ -126,6 +129,28 @@ def test_bundle(workspace: Any, tmp_path: Path) -> None:
     en, zh = both("import", str(bundle), "-w", str(workspace.root))
     assert f"{bundle} (manifest.json): format must be 'dealer-audit/bundle', got 'other'" in en
     assert f"{bundle} (manifest.json): format 应为 'dealer-audit/bundle'，实际为 'other'" in zh
+
+
+def test_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
+    nowhere = tmp_path / "nowhere"
+    en, zh = both("dealers", "list", "-w", str(nowhere))
+    assert f"error: {nowhere} is not a dealer-audit workspace (no dealer-audit.toml): run `dealer-audit init" in en
+    assert f"错误：{nowhere} 不是 dealer-audit 工作区（缺少 dealer-audit.toml）：请运行 `dealer-audit init" in zh
+    assert "工作区" not in en and "not a dealer-audit workspace" not in zh
+
+
+def test_field_app_export(workspace: Any, tmp_path: Path) -> None:
+    export = tmp_path / "odk.csv"
+    export.write_text(
+        "KEY,SubmissionDate,dealer,wave,standard\nuuid:1,2026-10-01T00:00:00Z,NOPE,,mini-service@9\n", "utf-8"
+    )
+    en, zh = both("import", str(export), "-w", str(workspace.root))
+    assert f"{export}:2: column 'dealer': unknown dealer 'NOPE'" in en
+    assert f"{export}:2: column 'wave': no wave" in en
+    assert f"{export}:2: column 'standard': the form was made from standard 'mini-service@9', which is not" in en
+    assert f"{export}:2: 列 'dealer'：未知经销商 'NOPE'" in zh
+    assert f"{export}:2: 列 'wave'：缺少稽核批次" in zh
+    assert f"{export}:2: 列 'standard'：该表单基于稽核标准 'mini-service@9' 生成，但此标准尚未保存" in zh
 
 
 def test_standard_rules() -> None:

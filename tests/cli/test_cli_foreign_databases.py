@@ -249,7 +249,8 @@ def test_a_read_only_evidence_folder_is_named_not_blamed_on_the_bundle(read_only
             pytest.skip("this machine ignores file permissions (e.g. a root without capability bounding)")
         output = probe.stdout + probe.stderr
         assert probe.returncode == 1
-        assert f"the workspace {ws} is read-only: its evidence folder {ws / 'evidence'} is not writable" in output
+        # the workspace's language (zh)
+        assert f"工作区 {ws} 为只读：证据文件夹 {ws / 'evidence'} 不可写，未做任何修改" in output
         assert "cannot read" not in output and "Traceback" not in output
     finally:
         _writable_again(ws / "evidence")
@@ -266,7 +267,7 @@ def test_a_read_only_workspace_database_is_named_for_every_command(read_only_set
             result = cli_unprivileged(*command, "-w", str(ws), cwd=read_only_setup["tmp"])
             output = result.stdout + result.stderr
             assert result.returncode == 1, output
-            assert f"the workspace {ws} is read-only: " in output and str(database) in output
+            assert f"工作区 {ws} 为只读：数据库文件 {database} 或其所在文件夹不可写" in output  # the workspace's zh
             assert "cannot read" not in output and "Traceback" not in output
     finally:
         _writable_again(database, ws)

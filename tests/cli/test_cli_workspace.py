@@ -32,9 +32,11 @@ def test_init_defaults_to_the_current_folder_and_refuses_twice(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     assert run("init").exit_code == 0
     assert (tmp_path / "dealer-audit.toml").is_file()
-    again = run("init")
+    again = run("init")  # the folder is now a zh workspace, whose language the refusal speaks
     assert again.exit_code == 1
-    assert "already a dealer-audit workspace" in again.output and "Traceback" not in again.output
+    assert "已经是 dealer-audit 工作区" in again.output and "Traceback" not in again.output
+    again = run("init", env={"DEALER_AUDIT_LANG": "en"})
+    assert again.exit_code == 1 and "already a dealer-audit workspace" in again.output
 
 
 def test_commands_outside_a_workspace_say_how_to_create_one(tmp_path, monkeypatch):
@@ -63,7 +65,9 @@ def test_standards_import_reports_file_errors(tmp_path):
     broken.write_text("id: x\nversion: '1'\nkind: nonsense\n", encoding="utf-8")
     result = run("standards", "import", "-w", str(tmp_path / "ws"), str(broken))
     assert result.exit_code == 1
-    assert "broken.yaml" in result.output and "nothing was loaded" in result.output
+    assert "broken.yaml" in result.output and "未加载任何内容" in result.output  # the zh workspace's language
+    result = run("standards", "import", "-w", str(tmp_path / "ws"), str(broken), env={"DEALER_AUDIT_LANG": "en"})
+    assert result.exit_code == 1 and "nothing was loaded" in result.output
 
 
 def test_db_option_overrides_and_password_never_shows(tmp_path):

@@ -133,7 +133,7 @@ def test_a_damaged_key_is_a_message_not_a_new_key(cli, assert_refused, db_snapsh
     (ws_root / FORM_KEY_FILE).write_text("not hex\n")
     result = cli("form", "-w", str(ws_root), "-d", "SH001", "-s", "mini-service", "--wave", "2026-Q4",
                  "-o", str(tmp_path / "x.xlsx"))  # fmt: skip
-    assert_refused(result, FORM_KEY_FILE, "form key is damaged")
+    assert_refused(result, FORM_KEY_FILE, "表单密钥已损坏")  # the workspace's language (zh)
     assert (ws_root / FORM_KEY_FILE).read_text() == "not hex\n" and not (tmp_path / "x.xlsx").exists()
 
 
