@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.checklist import escape
 from dealer_audit.cli.common import DbOption, LangOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.cli.console import escape
 
 auditors_app = typer.Typer(
     name="auditors",

@@ -12,6 +12,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import LangOption, resolve_lang
+from dealer_audit.cli.console import escape
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.standard import Checklist, Item, Section
 from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
@@ -21,12 +22,6 @@ checklist_app = typer.Typer(
     help="Check, show and convert OEM standards (YAML ⇄ Excel).\n\n厂家标准：校验、查看、转换。",
     no_args_is_help=True,
 )
-
-
-def escape(text: str) -> str:
-    """Square brackets in user text (paths, item texts) must not be read as rich markup; shared by the CLI modules
-    of this group (rich itself may only be imported by cli/console.py)."""
-    return text.replace("[", "\\[")
 
 
 @checklist_app.command("validate")

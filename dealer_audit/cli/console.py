@@ -7,10 +7,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape as _escape_markup
 
 # Tests set COLUMNS for deterministic wrapping; rich honours it.
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+
+def escape(text: str) -> str:
+    """User text (paths, item texts, messages) printed inside markup: its square brackets must not be read as
+    rich markup ("[ui] language" would vanish)."""
+    return _escape_markup(text)
 
 
 def reset_for_tests(width: int = 120) -> None:

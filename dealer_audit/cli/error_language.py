@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from dealer_audit.cli.console import err
+from dealer_audit.cli.console import err, escape
 from dealer_audit.errors import DealerAuditError, Message, Severity, ValidationFailed, is_zh
 from dealer_audit.storage.workspace import ENV_LANG, ENV_WORKSPACE, SETTINGS_FILE, Settings, Workspace
 
@@ -84,12 +84,13 @@ def _label(severity: Severity, lang: str) -> str:
 
 def print_failure(failure: ValidationFailed, lang: str) -> None:
     """The summary, then every problem (error or warning) at its location, in `lang`."""
-    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{failure.summary_text(lang)}", markup=True, soft_wrap=True)
+    summary = escape(failure.summary_text(lang))
+    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{summary}", markup=True, soft_wrap=True)
     for problem in failure.problems:
         colour = "red" if problem.is_error else "yellow"
         label = problem.severity.label(lang)
-        err.print(f"  [{colour}]{label}[/] {problem.render(lang)}", markup=True, soft_wrap=True)
+        err.print(f"  [{colour}]{label}[/] {escape(problem.render(lang))}", markup=True, soft_wrap=True)
 
 
 def print_error(error: DealerAuditError, lang: str) -> None:
-    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{error.text(lang)}", markup=True, soft_wrap=True)
+    err.print(f"[bold red]{_label(Severity.ERROR, lang)}[/]{escape(error.text(lang))}", markup=True, soft_wrap=True)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.checklist import escape
+from dealer_audit.cli.console import escape
 
 
 def xlsform(

@@ -317,3 +317,14 @@ def test_converted_readers_give_chinese_for_every_problem_of_a_bad_file(tmp_path
     assert len(problems) >= 15
     untranslated = [str(p) for p in problems if not p.zh or (p.hint and not p.hint_zh)]
     assert untranslated == []
+
+
+def test_square_brackets_in_a_message_are_printed(tmp_path: Path) -> None:
+    """A message naming a settings section ("[ui] language") keeps its brackets: rich must not read them as markup."""
+    ws = tmp_path / "ws"
+    assert run("init", str(ws)).exit_code == 0
+    settings = ws / "dealer-audit.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('language = "zh"', 'language = "fr"'), "utf-8")
+    refused = run("dealers", "list", "-w", str(ws), lang="en")
+    assert refused.exit_code == 1
+    assert "[ui] language must be one of" in " ".join(refused.output.split())
