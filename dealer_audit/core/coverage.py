@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.planning import PlannedVisit
@@ -79,7 +79,7 @@ def wave_coverage(
     known = register or AuditorRegister()
     stored: dict[tuple[str, str], list[Audit]] = defaultdict(list)
     for audit in audits:
-        if audit.wave == wave and audit.kind is not AuditKind.SELF:  # the dealer's own form is no visit
+        if audit.wave == wave and audit.counts_in_scores:  # a visit: no self-assessment, no calibration session
             stored[(audit.dealer_code, audit.standard_id)].append(audit)
     rows: list[VisitCoverage] = []
     planned_keys: set[tuple[str, str]] = set()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dealer_audit.core.incentives import IncentiveRow, Scorecard, StreakStatus
-from dealer_audit.core.kpis import Direction, KpiDefinition
+from dealer_audit.core.kpis import DealerKpis, Direction, KpiDefinition
 from dealer_audit.core.report_model import Figure, Span, fmt_number
 from dealer_audit.core.report_model.labels import label
 from dealer_audit.core.stats import Interval
@@ -199,13 +199,15 @@ def incentive_lines(card: Scorecard, lang: str, region: str | None = None) -> tu
     return tuple(incentive_line(card, r, lang) for r in rows)
 
 
+def _dealer_flags(dealer: DealerKpis, lang: str) -> tuple[IntegrityFlag, ...]:
+    code, region = dealer.dealer_code, dealer.region
+    return tuple(IntegrityFlag(code, region, f.kpi_id, f.item_id, f.message.get(lang)) for f in dealer.flags)
+
+
 def _flags(card: Scorecard, lang: str, codes: Sequence[str] | None = None) -> tuple[IntegrityFlag, ...]:
     wanted = set(codes) if codes is not None else None
     return tuple(
-        IntegrityFlag(d.dealer_code, d.region, f.kpi_id, f.item_id, f.message.get(lang))
-        for d in card.kpis.dealers
-        if wanted is None or d.dealer_code in wanted
-        for f in d.flags
+        flag for d in card.kpis.dealers if wanted is None or d.dealer_code in wanted for flag in _dealer_flags(d, lang)
     )
 
 
@@ -240,7 +242,7 @@ def dealer_panel(card: Scorecard | None, dealer_code: str, lang: str) -> DealerK
         audit_composite=Figure.of(_scaled(dealer.audit_composite_100, scale)),
         composite=Figure.of(_scaled(dealer.composite_100, scale)),
         incentive=incentive_line(card, row, lang) if row is not None else None,
-        flags=_flags(card, lang, [dealer_code]),
+        flags=_dealer_flags(dealer, lang),  # this dealer's own (the batch renders one panel per dealer)
     )
 
 

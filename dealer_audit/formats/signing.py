@@ -33,6 +33,11 @@ class SignatureError(DealerAuditError):
     """A key or signature that cannot be used: wrong passphrase, damaged file, or a signature that fails."""
 
 
+class SignatureMismatch(SignatureError):
+    """Key and signature were read, and the signature does not fit the manifest: it was changed after signing
+    (as opposed to a key or signature file that cannot be read at all)."""
+
+
 @dataclass(frozen=True)
 class KeyFiles:
     secret_key: Path
@@ -121,7 +126,7 @@ def verify_manifest(public_key_text: str, manifest: bytes, signature: bytes) -> 
     try:
         public.verify(manifest, parsed)
     except minisign.Error:
-        raise SignatureError("the signature does not match: the manifest was changed after signing") from None
+        raise SignatureMismatch("the signature does not match: the manifest was changed after signing") from None
     return SignatureCheck(signature_key_id(signature), parsed.trusted_comment)
 
 

@@ -36,6 +36,7 @@ from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
     SignatureError,
+    SignatureMismatch,
     comment_text,
     comment_value,
     key_id_of,
@@ -241,7 +242,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
         )
     try:
         check = verify_manifest(enrolled.public_key, bundle.manifest_bytes, bundle.signature)
-    except SignatureError:
+    except SignatureMismatch:
         _refuse(
             path,
             f"the signature of key {key_id} ({enrolled.auditor_id}) does not match manifest.json: "
@@ -249,6 +250,14 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             f"密钥 {key_id}（{enrolled.auditor_id}）的签名与 manifest.json 不符：数据包在签名后被修改过",
             "ask the auditor for the bundle again",
             "请稽核员重新发送数据包",
+        )
+    except SignatureError as error:  # the enrolled key or the signature file cannot be read: not a tampering
+        _refuse(
+            path,
+            f"key {key_id} ({enrolled.auditor_id}) or the signature cannot be read: {error}",
+            f"无法读取密钥 {key_id}（{enrolled.auditor_id}）或签名：{error}",
+            "check the enrolled .pub file (`dealer-audit auditors enrol` it again), then import again",
+            "请检查登记的 .pub 文件（用 `dealer-audit auditors enrol` 重新登记），然后重新导入",
         )
     register = AuditorRegister(repo.list_auditors())
     signed_as = comment_fields(check.trusted_comment).get("auditor", "")

@@ -53,7 +53,7 @@ from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, 
 from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
-from dealer_audit.services.scoring_job import load_scoring_inputs
+from dealer_audit.services.scoring_job import load_scoring_inputs, load_wave_result
 from dealer_audit.storage.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -198,10 +198,11 @@ def _seal_key(workspace: Workspace) -> bytes | None:
 
 def other_waves(workspace: Workspace, context: WaveContext, waves: Sequence[str]) -> list[WaveResult]:
     """The scored results of further `waves` shown beside the context's wave in the HQ workbook: taken from the
-    context's trend history when scored there already, else loaded and scored (same program)."""
+    context's trend history when scored there already, else loaded and scored alone (same program; none of the
+    context's other parts is needed for a column of composites)."""
     kept = {result.wave: result for result in context.history}
     return [
-        kept.get(code) or prepare_wave(workspace, code, program_id=context.result.program.id).result
+        kept.get(code) or load_wave_result(workspace.repo, code, context.result.program.id)
         for code in waves
         if code != context.wave
     ]
@@ -535,6 +536,16 @@ def _region_tasks(codes: Sequence[str], out_dir: Path, lang: str) -> list[Task]:
     return [(_region_chunk, ([code], out_dir, lang), 1) for code in codes]
 
 
+def _warm_before_fork(ctx: WaveContext, codes: Sequence[str], lang: str, jobs: int) -> None:
+    """Fill the dealer-PDF render caches once in this process before a batch forks its workers, so no worker's
+    first PDF pays for them (docs/performance.md); not worth it for one process or one chunk."""
+    if jobs > 1 and len(codes) > CHUNK:
+        from dealer_audit.render.pdf.warm import warm_dealer_pdfs
+
+        reports = (dealer_report(ctx, code, lang) for code in codes)
+        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
+
+
 def render_dealer_pdfs(
     ctx: WaveContext,
     out_dir: Path,
@@ -549,11 +560,7 @@ def render_dealer_pdfs(
     codes = list(dealers) if dealers is not None else [d.code for d in ctx.result.dealers]
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=codes)
     started = time.perf_counter()
-    if (jobs or default_jobs()) > 1 and len(codes) > CHUNK:  # render caches filled once, before the workers fork
-        from dealer_audit.render.pdf.warm import warm_dealer_pdfs
-
-        reports = (dealer_report(ctx, code, lang) for code in codes)
-        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
+    _warm_before_fork(ctx, codes, lang, jobs or default_jobs())
     outcome = _run_chunks(ctx, _dealer_tasks(codes, out_dir, lang, xlsx), jobs or default_jobs(), progress, len(codes))
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -652,6 +659,7 @@ def render_all(
     check_distinct_targets(out_dir, ctx.wave, lang, dealers=dealer_codes, regions=region_codes)
     tasks = _dealer_tasks(dealer_codes, out_dir, lang, xlsx) + _region_tasks(region_codes, out_dir, lang)
     total = len(dealer_codes) + len(region_codes)
+    _warm_before_fork(ctx, dealer_codes, lang, jobs or default_jobs())
     outcome = _run_chunks(ctx, tasks, jobs or default_jobs(), progress, total)
     if network and not filtered:
         outcome.extend(write_network_workbook_outcome(ctx, network_workbook_path(out_dir, ctx.wave), lang=lang))

@@ -27,6 +27,7 @@ from dealer_audit.storage.common import StoreBase, chunks_of, did_you_mean_suffi
 _audits = m.table("audits")
 _answers = m.table("answers")
 _evidence = m.table("evidence")
+_disputes = m.table("disputes")
 _waves = m.table("waves")
 _standards = m.table("standards")
 _programs = m.table("programs")
@@ -546,9 +547,13 @@ class AuditStore(StoreBase):
         ]
 
     def evidence_in_use(self, sha256: str) -> bool:
-        """Whether any stored answer cites evidence with this hash (before deleting a file from the store)."""
+        """Whether any stored answer or dispute cites evidence with this hash (before deleting a file from the
+        store, which both share by content: a dealer's dispute photo may be the same bytes as a draft's)."""
         with self._read() as session:
             found = session.execute(sa.select(_evidence.c.id).where(_evidence.c.sha256 == sha256).limit(1)).first()
+            if found is None:  # a dispute keeps its evidence as JSON; a sha256 is 64 hex digits, never a substring
+                cited = _disputes.c.evidence.contains(sha256, autoescape=True)
+                found = session.execute(sa.select(_disputes.c.dispute_id).where(cited).limit(1)).first()
         return found is not None
 
     def list_evidence(self, audit_ids: Sequence[str] | None = None) -> list[EvidenceRecord]:

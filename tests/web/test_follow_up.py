@@ -146,7 +146,7 @@ def test_a_dealer_account_lands_on_its_own_dealer_and_cannot_reach_another_throu
     other = first_open_action(loop_ws, "SH002")
     # through its own dealer's address, another dealer's action id is still refused
     refused = post_update(dealer, "SH001", other, status="done")
-    assert refused.status_code == 403 and "SH002" in refused.text
+    assert refused.status_code == 404  # unknown to this dealer (the id it sent is all the page repeats)
     assert first_open_action(loop_ws, "SH002") == other
     with Workspace.open(loop_ws) as ws:
         finding = yes_no_finding(ws.repo, "SH002")
@@ -155,7 +155,7 @@ def test_a_dealer_account_lands_on_its_own_dealer_and_cannot_reach_another_throu
         "/disputes/dealers/SH001/file",
         data={"csrf_token": token, "audit_id": finding.audit.audit_id, "item_id": finding.item.id, "reason": "x"},
     )
-    assert filed.status_code == 403
+    assert filed.status_code == 404 and "SH002" not in filed.text
     with Workspace.open(loop_ws) as ws:
         assert ws.repo.list_disputes() == []
 
@@ -269,6 +269,9 @@ def test_a_dispute_with_a_photo_is_filed_and_a_late_one_refused_with_the_date(cl
         )
         assert [e.file_name for e in dispute.evidence] == ["维修单.png"]
         assert ws.evidence.path_for(dispute.evidence[0].sha256) is not None
+        # the shared store keeps it: removing the same bytes from a draft answer must not delete the dispute's file
+        assert ws.repo.evidence_in_use(dispute.evidence[0].sha256)
+        assert not ws.repo.evidence_in_use("0" * 64)
     shown = dealer.get(filed.headers["location"])
     assert 'data-testid="dispute-filed"' in shown.text
     thumb = dealer.get(f"/disputes/evidence/{dispute.evidence[0].sha256}", params={"dispute": dispute.dispute_id})
@@ -368,3 +371,14 @@ def test_two_hq_users_ruling_at_once_exactly_one_stands_and_the_other_is_told(
     assert (audit.revision, audit.answer("R03").value) == ((2, "no") if winner == "hq-zhang" else (1, "yes"))
     for client in clients.values():
         client.close()
+
+
+def test_a_dealer_sees_its_scores_only_once_hq_has_issued_the_report(client_of: Any, loop_ws: Path) -> None:
+    """Before HQ issues a wave's report to a dealer, the dealer account sees neither its page nor its files."""
+    with Workspace.open(loop_ws) as ws:
+        add_account(ws.repo, "dl001", Role.DEALER, PASSWORD, dealers=frozenset({"DL001"}))  # planned, nothing issued
+        assert ws.repo.issued_on(WAVE, "DL001") is None and ws.repo.issued_on(WAVE, "SH001") is not None
+    nothing = client_of("dl001").get("/look?lang=en")
+    assert nothing.status_code == 200 and "has not issued any wave&#39;s report to your dealership" in nothing.text
+    issued = client_of("sh001").get("/look")
+    assert issued.url.path == f"/look/{WAVE}/dealers/SH001"  # its newest issued report

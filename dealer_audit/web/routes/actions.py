@@ -154,9 +154,9 @@ def update(
         action = repo.get_action(action_id)
     except NotFound as error:
         raise refuse(request, 404, "actions.err.no_action", str(error), action=action_id[:80]) from None
-    if action.dealer_code != dealer.code:
-        cause = f"{action_id} is not {dealer.code}'s"
-        raise refuse(request, 403, "follow.err.not_your_dealer", cause, dealer=action.dealer_code)
+    if action.dealer_code != dealer.code:  # answered as unknown: whose it is stays unsaid
+        cause = f"{action_id} is {action.dealer_code}'s, not {dealer.code}'s"
+        raise refuse(request, 404, "actions.err.no_action", cause, action=action_id[:80])
     error, field, status_code = "", "", 200
     try:
         new_status = ActionStatus(status)

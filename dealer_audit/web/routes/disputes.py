@@ -133,9 +133,9 @@ async def file(request: Request, code: str) -> Response:
         audit = workspace.repo.get_audit(values["audit_id"])
     except NotFound as error:
         raise refuse(request, 404, "disputes.err.no_audit", str(error), audit=values["audit_id"][:40]) from None
-    if audit.dealer_code != dealer.code:
+    if audit.dealer_code != dealer.code:  # answered as unknown: whose it is stays unsaid
         cause = f"audit {audit.audit_id} is of {audit.dealer_code}, not {dealer.code}"
-        raise refuse(request, 403, "follow.err.not_your_dealer", cause, dealer=audit.dealer_code)
+        raise refuse(request, 404, "disputes.err.no_audit", cause, audit=values["audit_id"][:40])
     upload = form.get("photo")
     with tempfile.TemporaryDirectory(prefix="dealer-audit-dispute-") as folder:
         evidence: tuple[Path, ...] = ()

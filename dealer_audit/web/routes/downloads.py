@@ -52,7 +52,7 @@ def dealer_file(
     request: Request, wave: str, dealer_code: str, kind: Literal["pdf", "xlsx"], service: Service, principal: Viewer
 ) -> FileResponse:
     """The dealer's PDF or workbook: the same renderer picks the format from the file's suffix."""
-    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
+    require_dealer_view(request, service, principal, wave, dealer_code)
     lang = request_language(request)
     context = service.context(wave)
     name = safe_file_stem(f"{dealer_code}_{wave}_{lang}") + f".{kind}"

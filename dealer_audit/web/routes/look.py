@@ -21,7 +21,7 @@ from dealer_audit.render.thumbnail import thumbnail_jpeg
 from dealer_audit.services.looking import LookService
 from dealer_audit.storage.media import detect_media_type
 from dealer_audit.web.charts import dealer_charts, region_charts
-from dealer_audit.web.follow_up import not_for_dealer_accounts
+from dealer_audit.web.follow_up import not_for_dealer_accounts, refuse
 from dealer_audit.web.i18n import words_under
 from dealer_audit.web.pages import is_htmx, render, request_language, request_principal
 from dealer_audit.web.principal import Principal
@@ -56,10 +56,21 @@ def require_region(principal: Principal, region: str) -> None:
         raise HTTPException(status_code=403)
 
 
-def require_dealer_view(principal: Principal, dealer_code: str, region: str) -> None:
-    """A dealer's score page and files: whoever sees its region, and a dealer account its own dealer(s)."""
-    if not principal.sees_dealer(dealer_code, region):
+def require_dealer_view(
+    request: Request, service: LookService, principal: Principal, wave: str, dealer_code: str
+) -> None:
+    """A dealer's score page and files: whoever sees its region; a dealer account its own dealer(s), and only
+    once HQ has issued that wave's report to it (`disputes issue`, which also opens the dispute window)."""
+    if not principal.sees_dealer(dealer_code, service.dealer_region(wave, dealer_code)):
         raise HTTPException(status_code=403)
+    if principal.is_dealer and service.workspace.repo.issued_on(wave, dealer_code) is None:
+        raise refuse(request, 403, "look.err.not_issued", f"{wave} not issued to {dealer_code}", wave=wave[:50])
+
+
+def _issued_waves(service: LookService, dealer_codes: frozenset[str]) -> list[tuple[str, str]]:
+    """(wave, dealer) pairs whose report HQ has issued to these dealers, newest wave first."""
+    repo = service.workspace.repo
+    return [(w, c) for w in reversed(service.waves()) for c in sorted(dealer_codes) if repo.issued_on(w, c)]
 
 
 NetworkPages = [Depends(not_for_dealer_accounts)]  # the network and region pages: never for a dealer account
@@ -77,9 +88,12 @@ def look_start(request: Request, service: Service, principal: Viewer) -> Respons
     wave = service.latest_wave()
     if wave is None:
         return render(request, "look/empty.html")
-    if principal.is_dealer:
-        own = quote(min(principal.dealers), safe="")
-        return RedirectResponse(f"/look/{quote(wave, safe='')}/dealers/{own}", status_code=303)
+    if principal.is_dealer:  # its newest issued report; nothing issued yet: say so
+        issued = _issued_waves(service, principal.dealers)
+        if not issued:
+            return render(request, "look/empty.html", not_issued=True)
+        newest, own = issued[0]
+        return RedirectResponse(f"/look/{quote(newest, safe='')}/dealers/{quote(own, safe='')}", status_code=303)
     return RedirectResponse(f"/look/{quote(wave, safe='')}", status_code=303)
 
 
@@ -138,7 +152,7 @@ def region_page(request: Request, wave: str, region_code: str, service: Service,
 
 @router.get("/look/{wave}/dealers/{dealer_code}", response_class=HTMLResponse)
 def dealer_page(request: Request, wave: str, dealer_code: str, service: Service, principal: Viewer) -> HTMLResponse:
-    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
+    require_dealer_view(request, service, principal, wave, dealer_code)
     lang = request_language(request)
     report = service.dealer(wave, dealer_code, lang)
     failed = [
@@ -188,7 +202,7 @@ def evidence_file(
     a JPEG preview, or with `full` the stored file itself."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise HTTPException(status_code=404)
-    require_dealer_view(principal, dealer_code, service.dealer_region(wave, dealer_code))
+    require_dealer_view(request, service, principal, wave, dealer_code)
     report = service.dealer(wave, dealer_code, request_language(request))
     path = service.evidence_path(sha256) if _evidence_of(report, sha256) else None
     if path is None:
