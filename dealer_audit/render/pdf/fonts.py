@@ -333,6 +333,29 @@ def seed_font(font_name: str, doc: pdfdoc.PDFDocument, text: str) -> None:
     font = pdfmetrics.getFont(font_name)
     if isinstance(font, TTFont) and text:
         font.splitString(text, doc)
+        close_subset(font, doc)
+
+
+def close_subset(font: TTFont, doc: pdfdoc.PDFDocument) -> None:
+    """Fill the rest of the document's last font subset with unused codes, so the next new character starts a
+    subset of its own.
+
+    Why: the seed rarely ends on a subset boundary (256 codes), so its last subset used to take the report's own
+    characters (dealer name, notes, auditors) after it; that subset then differed from report to report and was
+    built and deflated afresh for every document (~150 glyphs, ~2.5 ms). Closed here, the seed's subsets are all
+    shared (`CachedSubsetFace`) and only the report's own characters (a few dozen glyphs) make a new subset.
+    The filler codes map to the .notdef glyph (code 0, as reportlab's own unused codes do; code 32 stays the
+    space) and are never drawn.
+    """
+    state = font.state.get(doc)
+    if state is None or state.frozen:
+        return
+    code = state.nextCode
+    position, index = code & 0xFF, code >> 8
+    if code < 128 or not position or index >= len(state.subsets) or len(state.subsets[index]) != position:
+        return  # still filling subset 0's first codes, already on a boundary, or not laid out as expected
+    state.subsets[index].extend(32 if (n == 32 and index) else 0 for n in range(position, 256))
+    state.nextCode = (index + 1) << 8
 
 
 def resolve_font(configured: str | None = None) -> tuple[FontSpec, FontSpec | None]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from reportlab import rl_config
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
@@ -110,19 +111,29 @@ def _canvas_class(frame: PageFrame, st: Styles, seed: str = "") -> type[Canvas]:
 
 
 def _title_bar(frame: PageFrame, st: Styles) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """The title bar drawn on every page. It is the same on every page of a document, so its operators are
+    recorded on the first page and copied onto the others (drawing it costs more than copying ~20 strings: colour
+    parsing, text objects, widths); it sits in its own saved graphics state (q … Q), so nothing else depends on
+    how it was drawn."""
     font = st.fonts.regular
 
     def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
+        recorded: list[str] | None = canv.__dict__.get("_title_bar_code")
+        if recorded is not None:
+            canv._code.extend(recorded)
+            return
+        start = len(canv._code)
         width, height = doc.pagesize
         canv.saveState()
         canv.setFillColor(NAVY)
         canv.rect(0, height - HEADER_HEIGHT + 3, width, HEADER_HEIGHT - 3, stroke=0, fill=1)
-        canv.setFillColor("#ffffff")
-        canv.setStrokeColor("#ffffff")
+        canv.setFillColor(colors.white)
+        canv.setStrokeColor(colors.white)
         y = height - HEADER_HEIGHT / 2 - 2
         bold_text(canv, PAGE_MARGIN, y, frame.title, font, 11)
         draw_label(canv, width - PAGE_MARGIN, y, fit_text(frame.subtitle, font, 8.5, width * 0.5), font, 8.5, "end")
         canv.restoreState()
+        canv.__dict__["_title_bar_code"] = canv._code[start:]
 
     return draw
 
