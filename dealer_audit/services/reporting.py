@@ -54,6 +54,7 @@ from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
 from dealer_audit.services.scoring_job import load_scoring_inputs, load_wave_result
+from dealer_audit.storage.media import stored_suffix
 from dealer_audit.storage.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -209,12 +210,19 @@ def other_waves(workspace: Workspace, context: WaveContext, waves: Sequence[str]
 
 
 def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Path | None]:
-    """Find an evidence file in the workspace store: by sha256 (how the store names files), else by file name."""
+    """Find an evidence file in the workspace store: by sha256 (how the store names files), else by file name.
+
+    The store's own name for it (sha256 and the stored suffix, `storage.media.stored_suffix`) is tried first:
+    one look-up, where a pattern search lists the whole store (thousands of photos) for every photo of every
+    report; the search remains for files stored under another suffix."""
 
     def resolve(ev: EvidenceView) -> Path | None:
         if evidence_dir is None or not evidence_dir.is_dir():
             return None
         if ev.sha256 and all(c in "0123456789abcdef" for c in ev.sha256):
+            stored = evidence_dir / f"{ev.sha256}{stored_suffix(ev.file_name)}"
+            if stored.is_file():
+                return stored
             for candidate in sorted(evidence_dir.glob(f"{ev.sha256}*")):
                 if candidate.is_file():
                     return candidate

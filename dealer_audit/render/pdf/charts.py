@@ -101,12 +101,18 @@ class Sketch(Flowable):
     def draw(self) -> None:
         c = self.canv
         c.saveState()
+        fill: colors.Color | None = None  # the fill colour set last: set again only when it changes
         for shape in self.shapes:
             if isinstance(shape, Rect):
-                c.setFillColor(shape.fillColor or colors.white)
+                colour = shape.fillColor or colors.white
+                if colour != fill:
+                    c.setFillColor(colour)
+                    fill = colour
                 c.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
             elif isinstance(shape, String):
-                c.setFillColor(shape.fillColor)
+                if shape.fillColor != fill:
+                    c.setFillColor(shape.fillColor)
+                    fill = shape.fillColor
                 draw_label(c, shape.x, shape.y, shape.text, shape.fontName, shape.fontSize, shape.textAnchor)
             elif isinstance(shape, Line):
                 c.setStrokeColor(shape.strokeColor)
@@ -125,6 +131,7 @@ class Sketch(Flowable):
                 c.drawPath(path, stroke=1, fill=0)
             elif isinstance(shape, Circle):
                 c.setFillColor(shape.fillColor)
+                fill = shape.fillColor
                 c.setStrokeColor(shape.strokeColor or shape.fillColor)
                 c.setLineWidth(shape.strokeWidth)
                 c.setDash([])

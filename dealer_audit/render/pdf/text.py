@@ -96,7 +96,8 @@ def draw_label(canv: Canvas, x: float, y: float, text: str, font: str, size: flo
     face = fast_font(font)
     if fallback is None or face is None or fallback[0].issuperset(text):
         draw = {"middle": canv.drawCentredString, "end": canv.drawRightString}.get(anchor, canv.drawString)
-        canv.setFont(font, size)
+        if canv._fontname != font or canv._fontsize != size or canv._leading != size * 1.2:
+            canv.setFont(font, size)  # (a chart sets the same font for label after label: written once)
         draw(x, y, text)
         return
     width = text_width(text, font, size)
@@ -445,6 +446,10 @@ def show_all(
             key_now = key
         code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
         chunks = encoded.get(line)
+        if chunks is None and shared is not None:
+            chunks = shared.get(line)  # encoded by an earlier document with this seed (and checked then)
+            if chunks is not None:
+                encoded[line] = chunks
         if chunks is None and fallback is not None and not fallback[0].issuperset(line):
             # characters of the fallback font: the rare path, checked only for lines not encoded yet
             _show_mixed(code, doc, escape, font, fallback, line, size, text._leading, names)
