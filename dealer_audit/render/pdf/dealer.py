@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dealer_audit.core.kpi_report import KpiLine
 from dealer_audit.core.report_model import (
     AuditBlock,
     ChangeLabel,
@@ -548,12 +549,18 @@ def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None 
 
 # the labels a dealer report prints (part of its font seed)
 _LABEL_KEYS = (
-    "action_plan", "alert", "answer", "audit", "auditor", "band", "dealer_report", "delta", "delta_short", "draft",
-    "due", "evidence", "generated", "impact", "index", "item", "knockout", "knockouts_alerts", "network_avg", "none",
-    "note", "opportunities", "owner", "page", "points", "points_lost", "rank_network", "rank_region", "raw_index",
-    "region_avg", "repeat_short", "result", "section", "sections_chart", "standard", "this_dealer", "trend",
-    "visit_date", "visits", "wave", "what_to_fix",
+    "action_plan", "alert", "answer", "audit", "auditor", "band", "ci95", "dealer_report", "delta", "delta_short",
+    "draft", "due", "evidence", "generated", "impact", "index", "item", "knockout", "knockouts_alerts",
+    "network_avg", "none", "note", "opportunities", "owner", "page", "points", "points_lost", "rank_network",
+    "rank_range", "rank_region", "raw_index", "region_avg", "repeat_short", "result", "section", "sections_chart",
+    "standard", "this_dealer", "trend", "visit_date", "visits", "wave", "what_to_fix",
 )  # fmt: skip
+_KPI_LABEL_KEYS = (
+    "kpis", "incentive", "tier", "payout", "composite", "interval", "next_tier", "gap", "borderline", "note",
+    "streak", "penalty", "net_payout", "integrity", "no_flags", "kpi", "value", "base_n", "score", "enters",
+    "kpi_index", "coverage", "audit_composite",
+)  # fmt: skip
+_SEED_MARKS = "·–→✓✔✗✘■*"  # separators, arrows and marks most pages draw (a mark the font lacks is skipped)
 _SEEDS: dict[tuple[str, tuple[str, ...]], dict[str, None]] = {}
 
 
@@ -570,18 +577,34 @@ def font_seed(r: DealerReport) -> str:
     key = (r.lang, tuple(sorted({a.standard_id for a in r.audits})))
     seen = _SEEDS.setdefault(key, {})
     add = seen.setdefault
+    # the page frame, the first text of every page (the wave's and program's titles, the separators)
+    for text in (r.t("dealer_report"), r.wave_title, r.program_title, _SEED_MARKS):
+        for ch in text:
+            add(ch)
     for k in _LABEL_KEYS:
         for ch in r.t(k):
             add(ch)
+    for text in (r.band.label, *(c.band.label for c in r.checklists), *r.precision_notes):
+        for ch in text:
+            add(ch)
+    if r.kpis is not None:  # the KPI panel's labels and its KPIs' names (the same KPIs for every dealer)
+        p = r.kpis
+        for text in (*(p.t(k) for k in _KPI_LABEL_KEYS), *(x for line in p.lines for x in _kpi_texts(line))):
+            for ch in text:
+                add(ch)
     for a in r.audits:
         for text in (a.standard_title, *(b.title for b in a.sections)):
             for ch in text:
                 add(ch)
         for block in a.sections:
             for row in block.items:
-                for ch in row.item_id + row.reference + row.text:
+                for ch in row.item_id + row.reference + row.text + row.answer_text:
                     add(ch)
     return "".join(seen).replace("\n", "")
+
+
+def _kpi_texts(line: KpiLine) -> tuple[str, ...]:
+    return line.name, line.direction, line.unit, line.enters
 
 
 def page_frame(r: DealerReport) -> PageFrame:
