@@ -13,7 +13,7 @@ from dealer_audit.core.report_model import DealerReport
 from dealer_audit.render.pdf.dealer import render_dealer_pdf
 from dealer_audit.render.pdf.fonts import REGULAR, CachedSubsetFont, fonts
 from dealer_audit.render.pdf.region import render_region_pdf
-from dealer_audit.render.pdf.warm import WARM_REPORTS, warm_dealer_pdfs
+from dealer_audit.render.pdf.warm import SEED_REPORTS, WARM_REPORTS, warm_dealer_pdfs
 from tests.render.report_fixtures import make_dealer_report, make_region_report
 
 
@@ -38,9 +38,10 @@ def test_cached_font_subset_objects_write_the_same_bytes() -> None:
 
 
 def test_warm_up_renders_a_few_reports_and_writes_nothing() -> None:
-    """The warm-up before forking builds at most WARM_REPORTS reports of a long list, lazily, and a report
-    rendered after it reads the same (its font subsets may be numbered differently: the seed is the union of what
-    the process rendered, see `dealer.font_seed`)."""
+    """The warm-up before forking builds at most WARM_REPORTS + SEED_REPORTS reports of a long list, lazily
+    (renders the first ones, adds the others' texts to the font seed), and a report rendered after it reads the
+    same (its font subsets may be numbered differently: the seed is the union of what the process has seen, see
+    `dealer.font_seed`)."""
     built: list[str] = []
 
     def reports() -> Iterator[DealerReport]:
@@ -51,7 +52,7 @@ def test_warm_up_renders_a_few_reports_and_writes_nothing() -> None:
     before = io.BytesIO()
     render_dealer_pdf(make_dealer_report("en"), before, invariant=True)
     warm_dealer_pdfs(reports())
-    assert len(built) == WARM_REPORTS
+    assert len(built) == WARM_REPORTS + SEED_REPORTS
     after = io.BytesIO()
     render_dealer_pdf(make_dealer_report("en"), after, invariant=True)
     assert _text(after.getvalue()) == _text(before.getvalue())

@@ -427,6 +427,7 @@ def show_all(
     seeded_font, seed = getattr(canv, "font_seed", ("", ""))
     known, shared = _seeded_lines(font_name, seed) if seed and seeded_font == font_name else (frozenset(), None)
     names: dict[int, str] = {}
+    switches: dict[tuple[int, float], str] = {}  # (subset, size) -> the operators that select that font
     fallback = _FALLBACKS.get(font_name)
     size_now = -1.0
     key_now = ""
@@ -469,10 +470,15 @@ def show_all(
             encoded[line] = chunks
         for subset, shown in chunks:
             if subset != subset_now:
-                name = names.get(subset)
-                if name is None:
-                    name = names[subset] = font.getSubsetInternalName(subset, doc)
-                code.append(f"{name} {size:g} Tf {text._leading:g} TL")
+                switch = switches.get((subset, size))
+                if switch is None:
+                    name = names.get(subset)
+                    if name is None:
+                        name = names[subset] = font.getSubsetInternalName(subset, doc)
+                    # the leading (TL) matters only to T*, which only `line_end` writes: left out otherwise
+                    switch = f"{name} {size:g} Tf {text._leading:g} TL" if line_end else f"{name} {size:g} Tf"
+                    switches[(subset, size)] = switch
+                code.append(switch)
                 subset_now = subset
             code.append(shown)
         if line_end:
