@@ -46,6 +46,7 @@ class Cell:
     thumbs: Sequence[Thumb] = ()
     after: Sequence[str] = ()  # lines under the thumbnails (e.g. file names), in `after_color`
     after_color: colors.Color = colors.grey
+    after_size: float = 0.0  # the size of the `after` lines when not `size` (a smaller second line), same leading
     drawn_mark: bool | None = None  # draw a ✓ (True) or ✗ (False) with lines: for fonts without those glyphs
     fill: colors.Color | None = None  # this cell's background, over the row's
     leading: float = 0.0  # line spacing when not 1.25 × size (a larger figure in a row of smaller text)
@@ -195,7 +196,8 @@ class RowTable(Flowable):
                         tx += thumb.width + 2
                     baseline -= tallest + 2
                 if cell.after:
-                    self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color)
+                    size = cell.after_size or cell.size
+                    self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color, size)
             y -= row.height
         # a Table starts each line's text object at the line; so does this one with `table_lines`
         text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
@@ -231,17 +233,19 @@ class RowTable(Flowable):
         baseline: float,
         lead: float,
         colour: colors.Color,
+        size: float = 0.0,
     ) -> float:
         key = _colour_key(colour)
+        size = size or cell.size
         for line in lines:
             if line:
                 if cell.align == "right":
-                    x = x1 - PAD_X - text_width(line, self.font, cell.size)
+                    x = x1 - PAD_X - text_width(line, self.font, size)
                 elif cell.align == "center":
-                    x = (x0 + x1 - text_width(line, self.font, cell.size)) / 2
+                    x = (x0 + x1 - text_width(line, self.font, size)) / 2
                 else:
                     x = x0 + PAD_X
-                runs.append((cell.size, key, colour, x, baseline, line))
+                runs.append((size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
 
