@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
 from dealer_audit.core.report_model import BandCount, SectionComparison, TrendPoint, fmt_number
@@ -29,7 +30,7 @@ from dealer_audit.render.pdf.styles import (
     WHISKER,
     Styles,
 )
-from dealer_audit.render.pdf.text import draw_label, label_text, text_width
+from dealer_audit.render.pdf.text import Run_, colour_key, draw_label, fast_font, label_text, show_all, text_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,21 +100,21 @@ class Sketch(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        """The shapes in order, then the labels (labels never sit under a shape here: they are beside bars, under
+        axes, above points), in the order added, so they read in the same order."""
         c = self.canv
         c.saveState()
         fill: colors.Color | None = None  # the fill colour set last: set again only when it changes
+        labels: list[String] = []
         for shape in self.shapes:
-            if isinstance(shape, Rect):
+            if isinstance(shape, String):
+                labels.append(shape)
+            elif isinstance(shape, Rect):
                 colour = shape.fillColor or colors.white
                 if colour != fill:
                     c.setFillColor(colour)
                     fill = colour
                 c.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
-            elif isinstance(shape, String):
-                if shape.fillColor != fill:
-                    c.setFillColor(shape.fillColor)
-                    fill = shape.fillColor
-                draw_label(c, shape.x, shape.y, shape.text, shape.fontName, shape.fontSize, shape.textAnchor)
             elif isinstance(shape, Line):
                 c.setStrokeColor(shape.strokeColor)
                 c.setLineWidth(shape.strokeWidth)
@@ -136,7 +137,41 @@ class Sketch(Flowable):
                 c.setLineWidth(shape.strokeWidth)
                 c.setDash([])
                 c.circle(shape.cx, shape.cy, shape.r, stroke=1 if shape.strokeColor else 0, fill=1)
+        self._labels(labels)
         c.restoreState()
+
+    def _labels(self, labels: Sequence[String]) -> None:
+        """Labels written by `text.show_all` (each line's font subsets encoded once per document or batch, not
+        per label as drawString does), each in its own text object and ended as drawString ends it (T*), so text
+        extraction reads them as before; a label with characters of the fallback font is drawn by `draw_label`."""
+        c = self.canv
+        runs: list[Run_] = []
+        face: TTFont | None = None
+        for label in labels:
+            font, size = label.fontName, label.fontSize
+            text = label_text(label.text, font)
+            shown = fast_font(font)
+            if shown is None or text != label.text or (face is not None and shown is not face):
+                self._flush(runs, face)
+                runs, face = [], None
+                c.setFillColor(label.fillColor)
+                draw_label(c, label.x, label.y, label.text, font, size, label.textAnchor)
+                continue
+            face = shown
+            x = label.x
+            if label.textAnchor != "start":
+                width = text_width(text, font, size)
+                x -= width / 2 if label.textAnchor == "middle" else width
+            runs.append((size, colour_key(label.fillColor), label.fillColor, x, label.y, text))
+        self._flush(runs, face)
+
+    def _flush(self, runs: list[Run_], face: TTFont | None) -> None:
+        if face is None:
+            return
+        for run in runs:  # one text object each, as drawString: text extraction reads each label as a line
+            text = self.canv.beginText(run[3], run[4])
+            show_all(text, self.canv, face, face.fontName, (run,), "T*")
+            self.canv.drawText(text)
 
 
 Drawing = Sketch

@@ -69,6 +69,13 @@ class Row:
     fill: colors.Color | None = None
     bar: colors.Color | None = None  # a coloured bar on the left edge (failed rows)
     height: float = field(default=0.0)
+    # the row's text runs laid out per font and column layout (baselines relative to its top): most rows of a
+    # batch are shared by its reports (dealer._plain_item_row), so each is laid out once per process, not per PDF
+    text_runs: dict[tuple[str, tuple[float, ...]], list[_Run]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def has_thumbs(self) -> bool:
+        return any(cell.thumbs for cell in self.cells)
 
 
 def make_row(
@@ -182,7 +189,15 @@ class RowTable(Flowable):
         runs: list[_Run] = []
         images: list[tuple[Thumb, float, float]] = []
         y = self.height
+        columns = (self.font, tuple(xs))
         for row in [self.header, *self.rows]:
+            laid = row.text_runs.get(columns)
+            if laid is None and not row.has_thumbs:
+                laid = row.text_runs[columns] = self._lay_out(row, xs)
+            if laid is not None:  # the row's lines, placed once per column layout (see Row.text_runs)
+                runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
+                y -= row.height
+                continue
             for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
                 lead = cell.lead
                 baseline = y - PAD_TOP - cell.size
@@ -222,6 +237,17 @@ class RowTable(Flowable):
         for thumb, tx, ty in images:
             canv.drawImage(_reader(thumb.data), tx, ty, thumb.width, thumb.height)
         canv.restoreState()
+
+    def _lay_out(self, row: Row, xs: Sequence[float]) -> list[_Run]:
+        """A row's text runs with baselines relative to the row's top (a row without thumbnails)."""
+        runs: list[_Run] = []
+        for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
+            lead = cell.lead
+            baseline = self._place(runs, cell.lines, cell, x0, x1, -PAD_TOP - cell.size, lead, cell.color)
+            if cell.after:
+                size = cell.after_size or cell.size
+                self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color, size)
+        return runs
 
     def _place(
         self,
