@@ -561,7 +561,7 @@ _KPI_LABEL_KEYS = (
     "kpi_index", "coverage", "audit_composite",
 )  # fmt: skip
 _SEED_MARKS = "·–→✓✔✗✘■*"  # separators, arrows and marks most pages draw (a mark the font lacks is skipped)
-_SEEDS: dict[tuple[str, tuple[str, ...]], dict[str, None]] = {}
+_SEEDS: dict[tuple[str, tuple[str, ...]], _Seed] = {}
 
 
 def font_seed(r: DealerReport) -> str:
@@ -575,32 +575,47 @@ def font_seed(r: DealerReport) -> str:
     the glyphs of items a dealer was not asked: a few hundred bytes.
     """
     key = (r.lang, tuple(sorted({a.standard_id for a in r.audits})))
-    seen = _SEEDS.setdefault(key, {})
-    add = seen.setdefault
-    # the page frame, the first text of every page (the wave's and program's titles, the separators)
-    for text in (r.t("dealer_report"), r.wave_title, r.program_title, _SEED_MARKS):
-        for ch in text:
-            add(ch)
-    for k in _LABEL_KEYS:
-        for ch in r.t(k):
-            add(ch)
-    for text in (r.band.label, *(c.band.label for c in r.checklists), *r.precision_notes):
-        for ch in text:
-            add(ch)
+    seed = _SEEDS.get(key)
+    if seed is None:
+        seed = _SEEDS[key] = _Seed()
+    texts: list[str] = [r.t("dealer_report"), r.wave_title, r.program_title, _SEED_MARKS]  # the page frame
+    texts += [r.t(k) for k in _LABEL_KEYS]
+    texts += [r.band.label, *(c.band.label for c in r.checklists), *r.precision_notes]
     if r.kpis is not None:  # the KPI panel's labels and its KPIs' names (the same KPIs for every dealer)
         p = r.kpis
-        for text in (*(p.t(k) for k in _KPI_LABEL_KEYS), *(x for line in p.lines for x in _kpi_texts(line))):
-            for ch in text:
-                add(ch)
+        texts += [p.t(k) for k in _KPI_LABEL_KEYS]
+        texts += [x for line in p.lines for x in _kpi_texts(line)]
     for a in r.audits:
-        for text in (a.standard_title, *(b.title for b in a.sections)):
-            for ch in text:
-                add(ch)
+        texts += [a.standard_title, *(b.title for b in a.sections)]
         for block in a.sections:
             for row in block.items:
-                for ch in row.item_id + row.reference + row.text + row.answer_text:
-                    add(ch)
-    return "".join(seen).replace("\n", "")
+                texts += (row.item_id, row.reference, row.text, row.answer_text)
+    return seed.add(texts)
+
+
+class _Seed:
+    """One font seed: its characters in the order first seen, and the texts already taken in (most texts of a
+    report, item texts and labels, recur in every report: each is scanned once per process)."""
+
+    def __init__(self) -> None:
+        self.chars: dict[str, None] = {}
+        self.texts: set[str] = set()
+        self.text = ""
+
+    def add(self, texts: list[str]) -> str:
+        known, chars = self.texts, self.chars
+        grown = False
+        for text in texts:
+            if text in known:
+                continue
+            known.add(text)
+            for ch in text:
+                if ch not in chars and ch != "\n":
+                    chars[ch] = None
+                    grown = True
+        if grown or not self.text:
+            self.text = "".join(chars)
+        return self.text
 
 
 def _kpi_texts(line: KpiLine) -> tuple[str, ...]:
