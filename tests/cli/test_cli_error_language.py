@@ -66,6 +66,10 @@ CONVERTED = (
     "capture/drafts.py",
     "core/planning.py",
     "services/field_operations.py",
+    "core/conditions.py",
+    "core/xpath_conditions.py",
+    "core/scoring.py",
+    "capture/session.py",
 )
 
 

@@ -246,3 +246,14 @@ def test_score_of_an_unknown_region(workspace: Any, tmp_path: Path, make_audit: 
     en, zh = both("score", "--wave", "2026-Q4", "--region", "west", "-w", str(workspace.root))
     assert "error: unknown region west; regions: east" in en
     assert "错误：未知区域 west；已有区域：east" in zh
+
+
+def test_a_condition_that_does_not_parse(tmp_path: Path) -> None:
+    """core/conditions.py: the parser's own words inside the rules' located message, in Chinese too."""
+    standard = tmp_path / "standard.yaml"
+    text = (FIXTURES / "mini_standard.yaml").read_text(encoding="utf-8")
+    standard.write_text(text.replace("\"dealer.has_ev_service and W01 == 'wait'\"", '"W01 == "'), "utf-8")
+    en, zh = both("checklist", "validate", str(standard))
+    assert f"{standard}:73: condition of 'W04': expected a value, an item id or 'dealer.<attribute>', found end" in en
+    assert f"{standard}:73: 检查项“W04”的跳题条件无法解析（第 7 列）：" in zh
+    assert "此处应为一个值、检查项 id 或 'dealer.<属性>'，实际为条件结尾" in zh and "expected a value" not in zh
