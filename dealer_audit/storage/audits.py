@@ -426,6 +426,17 @@ class AuditStore(StoreBase):
             if gc_was_enabled:
                 gc.enable()
 
+    def standard_versions(self, audit_ids: Iterable[str]) -> dict[str, str]:
+        """audit id → the standard version it was captured on, for the given ids (unknown ids left out): what a page
+        naming findings of many audits needs (the wording they were audited against) without loading answers."""
+        wanted = sorted(set(audit_ids))
+        found: dict[str, str] = {}
+        with self._read() as session:
+            for chunk in chunks_of(wanted):
+                query = sa.select(_audits.c.audit_id, _audits.c.standard_version).where(_audits.c.audit_id.in_(chunk))
+                found.update({row.audit_id: row.standard_version for row in session.execute(query)})
+        return found
+
     def count_audits(self) -> int:
         with self._read() as session:
             return int(session.execute(sa.select(sa.func.count()).select_from(_audits)).scalar_one())

@@ -11,6 +11,7 @@ import html as html_lib
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from dealer_audit.core.accounts import AccountError, Role
 from dealer_audit.core.actions import ActionStatus
 from dealer_audit.core.answers import Answer
 from dealer_audit.core.disputes import DisputeStatus
+from dealer_audit.core.standard import LocalText
 from dealer_audit.services.disputes import file_dispute, issue_reports
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.accounts import add_account
@@ -382,3 +384,23 @@ def test_a_dealer_sees_its_scores_only_once_hq_has_issued_the_report(client_of: 
     assert nothing.status_code == 200 and "has not issued any wave&#39;s report to your dealership" in nothing.text
     issued = client_of("sh001").get("/look")
     assert issued.url.path == f"/look/{WAVE}/dealers/SH001"  # its newest issued report
+
+
+def test_a_dispute_card_names_the_item_as_worded_on_its_audits_standard_version(
+    ruling_app: tuple[Any, str], loaded_repo: Any, mini_standard: Any
+) -> None:
+    """A newer version of the standard rewords the disputed item: the card keeps the words the dealer was audited
+    against (the audit's version), as the Actions sheet does."""
+    reworded = tuple(
+        replace(
+            s,
+            items=tuple(replace(i, text=LocalText("新措辞", "Newer wording")) if i.id == "R03" else i for i in s.items),
+        )
+        for s in mini_standard.sections
+    )
+    loaded_repo.save_standard(replace(mini_standard, version="2099.1", sections=reworded))
+    make, _ = ruling_app
+    with make() as client:
+        page = text_of(sign_in(client, "hq-zhang").get("/disputes?lang=en").text)
+    assert "Was the customer asked to repeat booking data" in page
+    assert "Newer wording" not in page
