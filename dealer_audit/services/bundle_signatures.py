@@ -31,10 +31,12 @@ from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister
+from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.errors import ConfigurationError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
+    KeyFiles,
     SignatureError,
     SignatureMismatch,
     comment_text,
@@ -62,6 +64,16 @@ def keys_folder(workspace: Workspace) -> Path:
             zh="签名密钥保存在工作区文件夹的 keys/ 中：请用 --workspace 指定工作区",
         )
     return workspace.root / KEYS_FOLDER
+
+
+def key_files(workspace: Workspace, auditor: str) -> KeyFiles:
+    """The auditor's key pair in the workspace's keys/ (`<id>.key`, `<id>.pub`): the one place their path is made,
+    for `keys init` and for export alike. The name is the register id the text names (the text itself when the
+    register does not know it), made a safe file name (report_model.safe_file_stem): an auditor text holding '/'
+    or '..' never points outside keys/."""
+    stem = safe_file_stem(AuditorRegister(workspace.repo.list_auditors()).key(auditor), fallback="auditor")
+    folder = keys_folder(workspace)
+    return KeyFiles(folder / f"{stem}.key", folder / f"{stem}.pub")
 
 
 # ---- export ----------------------------------------------------------------------------------------------------
@@ -142,7 +154,7 @@ def plan_signing(
             else "这些稽核没有填写稽核员：请用 --auditor ID 指定"
         )
         return _unsigned(required, reason, reason_zh)
-    secret = keys_folder(workspace) / f"{who}.key" if workspace.root is not None else None
+    secret = key_files(workspace, who).secret_key if workspace.root is not None else None
     if secret is None or not secret.is_file():
         where = str(secret) if secret is not None else "keys/ (no workspace folder)"
         return _unsigned(

@@ -327,3 +327,22 @@ def test_a_damaged_signature_is_refused(hq: Path, laptop: tuple[Path, str], sign
 
     damaged = rebuild(signed, "damaged.zip", scribble, rehash=False)
     refused(hq, damaged, "the signature cannot be read", "无法读取签名")
+
+
+@pytest.mark.parametrize(("auditor", "stem"), [("east/wang", "east_wang"), ("../../wang", "wang")])
+def test_an_auditor_text_with_a_separator_keeps_its_key_inside_keys(
+    workspace: Any, make_audit: Any, tmp_path: Path, auditor: str, stem: str
+) -> None:
+    """`keys init` and `export` name the key file by one rule (a safe file name of the register id): a '/' or '..'
+    in the auditor's text neither fails nor writes outside keys/, and the export finds the key it made."""
+    workspace.repo.save_audit(make_audit(auditor=auditor))
+    root = workspace.root
+    workspace.close()
+    made = run("keys", "init", "--auditor", auditor, "-w", str(root), env=ENV)
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in (root / "keys").iterdir()) == [f"{stem}.key", f"{stem}.pub"]
+    everywhere = {p for suffix in ("*.key", "*.pub") for p in root.parent.rglob(suffix)}
+    assert everywhere - {root / "form.key"} == {root / "keys" / f"{stem}.key", root / "keys" / f"{stem}.pub"}
+    result = run("export", "--wave", "2026-Q4", "-o", str(tmp_path / "b.zip"), "-w", str(root), env=ENV)
+    assert result.exit_code == 0, result.output
+    assert f"signed by {auditor} with key {made.output.split()[1]}" in result.output
