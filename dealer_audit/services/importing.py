@@ -244,6 +244,7 @@ class _Importer:
         self._standards: dict[tuple[str, str], Checklist] | None = None
         self._dealers: dict[str, Dealer] | None = None
         self._auditors: tuple[AuditorRegister, bool] | None = None
+        self._programs: list[Program] | None = None
 
     # -- lookups
 
@@ -264,9 +265,16 @@ class _Importer:
         """The auditor register and whether a stored program requires registered auditors (the stricter program
         wins, as for signatures): read once per import run."""
         if self._auditors is None:
-            required = any(p.require_registered_auditors for p in self.repo.list_programs())
+            required = any(p.require_registered_auditors for p in self.programs)
             self._auditors = (AuditorRegister(self.repo.list_auditors()), required)
         return self._auditors
+
+    @property
+    def programs(self) -> list[Program]:
+        """The stored programs (their register and signature settings): read once per import run."""
+        if self._programs is None:
+            self._programs = self.repo.list_programs()
+        return self._programs
 
     def _dealer_hint_zh(self, code: str) -> str:
         """The Chinese of `unknown_dealer_message`'s hint: the close codes, else how to load dealers."""
@@ -351,10 +359,10 @@ class _Importer:
             if not result.refused:
                 self.collect_loose_evidence(audit, result.path, result)
 
-    def run(self, path: Path) -> FileResult:
+    def run(self, path: Path, reader: FileReader | None) -> FileResult:
+        """Read, check and store one file with `reader` (`reader_for(path)`, sniffed once by the caller)."""
         result = FileResult(path)
         try:
-            reader = reader_for(path)
             if reader is None:
                 raise NotFound(
                     f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export",
@@ -479,10 +487,12 @@ class _Importer:
         writes the same bytes); files this import added are removed again when the transaction fails.
         """
         from dealer_audit.formats.bundle import read_bundle
-        from dealer_audit.services.bundle_signatures import TRAIL_ACTION, check_bundle_signature
+        from dealer_audit.services.bundle_signatures import TRAIL_ACTION, check_bundle_signature, requires_signatures
 
         bundle = read_bundle(path)
-        signer, notes = check_bundle_signature(self.repo, bundle)  # refuses before anything is stored
+        register, _ = self.auditors
+        # refuses before anything is stored; the run's register and signature setting, read once
+        signer, notes = check_bundle_signature(self.repo, bundle, register, requires_signatures(self.programs))
         result.warnings.extend(notes)
         audits = [replace(a, source=str(path)) for a in bundle.audits]
         for audit in audits:
@@ -605,8 +615,9 @@ def import_paths(
     for index, path in enumerate(files):
         # Plain audit files are saved in batches (one transaction per BATCH_SIZE files) unless replacing, where
         # each replacement needs its own audit-trail reason; everything else is one file, one transaction.
-        if replace or reader_for(path) is not AUDIT_FILE:
-            complete(index, importer.run(path))
+        reader = reader_for(path)  # the content is sniffed once per file
+        if replace or reader is not AUDIT_FILE:
+            complete(index, importer.run(path, reader))
             continue
         result, audit = importer.read_checked_audit_file(path)
         if audit is None:
