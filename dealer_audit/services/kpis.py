@@ -8,7 +8,7 @@ analyses use (e.g. NPS as the outcome of the key-driver analysis).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +66,22 @@ def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
     return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
 
 
-def scorecard_of(repo: Repository, result: WaveResult, earlier: Sequence[WaveResult] = ()) -> Scorecard:
-    """KPIs and incentives of a scored wave; `earlier` are the scored earlier waves (oldest first) for streaks."""
+def streak_waves(program: Program, wave: str) -> list[str]:
+    """The waves a streak counts back over: every wave of the program before `wave`, oldest first. The one rule of
+    the CLI (`incentives`, `kpis`) and the reports, whatever trend window a report draws: a streak longer than the
+    window is still counted whole."""
+    codes = [w.code for w in program.waves]
+    return codes[: codes.index(wave)] if wave in codes else []
+
+
+def scorecard_of(repo: Repository, result: WaveResult, scored: Callable[[str], WaveResult | None]) -> Scorecard:
+    """KPIs and incentives of a scored wave. `scored(code)` is an earlier wave's result (None: no audits that wave,
+    passed over), asked for each of `streak_waves`: callers differ only in how they score, never in which waves."""
     current = evaluate_wave(result, repo.list_kpi_values(result.wave))
     rules = result.program.incentives
     if rules is None:
         return Scorecard(current, None, ())
+    earlier = [r for r in map(scored, streak_waves(result.program, result.wave)) if r is not None]
     past: list[KpiWave] = [evaluate_wave(r, repo.list_kpi_values(r.wave)) for r in earlier]
     return evaluate_incentives(rules, current, past)
 
@@ -79,10 +89,12 @@ def scorecard_of(repo: Repository, result: WaveResult, earlier: Sequence[WaveRes
 def wave_scorecard(repo: Repository, wave: str) -> Scorecard:
     """Score the wave and every earlier wave of the program that has audits, then its KPIs and incentives."""
     result = load_wave_result(repo, wave)
-    codes = [w.code for w in result.program.waves]
-    earlier_codes = codes[: codes.index(wave)] if wave in codes else []
-    earlier = [load_wave_result(repo, code) for code in earlier_codes]
-    return scorecard_of(repo, result, earlier)
+
+    def scored(code: str) -> WaveResult | None:
+        earlier = load_wave_result(repo, code)
+        return earlier if earlier.audit_scores else None
+
+    return scorecard_of(repo, result, scored)
 
 
 # ---- JSON --------------------------------------------------------------------------------------------------------
