@@ -35,6 +35,7 @@ from pathlib import Path
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
@@ -699,6 +700,33 @@ class LoadedStandard:
     path: Path
 
 
+def _unknown_cross_check_items(programs: Sequence[tuple[Program, Path]], known: Sequence[Checklist]) -> list[Problem]:
+    """A KPI cross-check naming an item that no version of its standard has (loaded now or stored) would never
+    flag anything, silently; refused at load, naming the entry. A standard not loaded yet cannot be checked."""
+    items: dict[str, set[str]] = {}
+    for checklist in known:
+        items.setdefault(checklist.id, set()).update(item.id for item in checklist.items())
+    problems = []
+    for program, path in programs:
+        for k, kpi in enumerate(program.kpis):
+            for j, check in enumerate(kpi.cross_checks):
+                ids = items.get(check.standard_id)
+                if ids is None or check.item_id in ids:
+                    continue
+                close = close_matches(check.item_id, sorted(ids))
+                problems.append(
+                    Problem(
+                        Location(file=str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
+                        f"KPI {kpi.id}: item '{check.item_id}' is not in standard {check.standard_id}",
+                        "cross_check_item",
+                        hint=f"did you mean {', '.join(close)}?" if close else None,
+                        zh=f"KPI {kpi.id}：稽核标准 {check.standard_id} 中没有检查项“{check.item_id}”",
+                        hint_zh=f"是否想写 {', '.join(close)}？" if close else None,
+                    )
+                )
+    return problems
+
+
 def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[LoadedStandard]:
     """Load standard files (YAML/XLSX), program files and folders of them into the database.
 
@@ -729,6 +757,8 @@ def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[L
             programs.append((check.program, path))
         elif check.checklist is not None:
             standards.append((check.checklist, path))
+    if not problems and programs:
+        problems = _unknown_cross_check_items(programs, [c for c, _ in standards] + repo.list_standards())
     if problems:
         count = len([p for p in problems if p.is_error])
         raise ValidationFailed(

@@ -318,6 +318,30 @@ def test_coverage_per_region_and_auditor_and_the_unvisited_dealers(client_of: An
     assert client_of("wang").get("/coverage").status_code == 403
 
 
+def test_coverage_of_a_wave_without_a_plan_shows_the_audits_stored_per_region(client_of: Any, loop_ws: Path) -> None:
+    """2026-Q3 has audits but no plan: the page says so and still counts what is stored, per region, as the HQ
+    workbook's Coverage sheet does."""
+    with Workspace.open(loop_ws) as ws:
+        regions = {d.code: d.region for d in ws.repo.list_dealers()}
+        expected: dict[str, list[int]] = {}
+        for audit in ws.repo.list_audits(wave="2026-Q3"):
+            counts = expected.setdefault(regions[audit.dealer_code], [0, 0])
+            counts[0 if audit.is_final else 1] += 1
+    assert expected and sum(n for counts in expected.values() for n in counts) > 1
+    for lang, heading in (("en", "Audits stored in the wave by region (planned or not)"), ("zh", "本批次已存稽核")):
+        page = client_of("hq").get(f"/coverage?wave=2026-Q3&lang={lang}")
+        assert page.status_code == 200 and heading in page.text
+        stored = page.text.split('data-testid="coverage-stored"')[1].split("</table>")[0]
+        rows = {
+            key: [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+            for key, row in re.findall(r'<tr data-key="(\w+)">(.*?)</tr>', stored, re.S)
+        }
+        assert rows == expected
+    assert WORDS["coverage.no_plan_hint"][1].split(":")[0].format(wave="2026-Q3") in text_of(
+        client_of("hq").get("/coverage?wave=2026-Q3&lang=en").text
+    )
+
+
 @pytest.fixture
 def ruling_app(db_url: str, loaded_repo: Any, make_audit: Any, tmp_path: Path) -> Iterator[tuple[Any, str]]:
     """HQ on a database alone (SQLite or PostgreSQL), one open dispute, two HQ accounts."""
