@@ -35,7 +35,10 @@ def _wave(program: Program, code: str) -> Wave:
     wave = program.wave(code)
     if wave is None:
         known = ", ".join(w.code for w in program.waves)
-        raise NotFound(f"wave {code} is not in program {program.id} (its waves: {known})")
+        raise NotFound(
+            f"wave {code} is not in program {program.id} (its waves: {known})",
+            zh=f"稽核批次 {code} 不在稽核方案 {program.id} 中（其批次：{known}）",
+        )
     return wave
 
 

@@ -71,6 +71,10 @@ class FileResult:
     def refused(self) -> bool:
         return bool(self.reason)
 
+    def reason_text(self, lang: str) -> str:
+        """Why the file was refused, in `lang` (a plain reason is shown as it is)."""
+        return self.reason.text(lang) if isinstance(self.reason, Message) else self.reason
+
     @property
     def status(self) -> FileStatus:
         if self.reason:

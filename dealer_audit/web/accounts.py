@@ -59,7 +59,10 @@ def change_password(repo: Repository, name: str, password: str) -> None:
     account = repo.get_account(name)
     if account is None:
         names = [a.name for a in repo.list_accounts()]
-        raise NotFound(f"no account {name}; accounts: {', '.join(names) or 'none'}")
+        raise NotFound(
+            f"no account {name}; accounts: {', '.join(names) or 'none'}",
+            zh=f"没有账号 {name}；已有账号：{', '.join(names) or '无'}",
+        )
     repo.save_account(Account(**{**account.__dict__, "password_hash": hash_password(password)}), replace=True)
 
 
