@@ -27,9 +27,13 @@ from dealer_audit.storage.repository import Repository
 def _check_wave(program: Program, wave: str) -> None:
     codes = [w.code for w in program.waves]
     if wave not in codes:
-        close = close_matches(wave, codes)
-        hint = f"did you mean {', '.join(close)}?" if close else f"the program's waves: {', '.join(codes)}"
-        raise NotFound(f"wave {wave} is not in program {program.id} ({hint}) / 项目中没有批次 {wave}")
+        close = ", ".join(close_matches(wave, codes))
+        hint = f"did you mean {close}?" if close else f"the program's waves: {', '.join(codes)}"
+        hint_zh = f"是否应为 {close}？" if close else f"方案中的批次：{', '.join(codes)}"
+        raise NotFound(
+            f"wave {wave} is not in program {program.id} ({hint})",
+            zh=f"稽核批次 {wave} 不在稽核方案 {program.id} 中（{hint_zh}）",
+        )
 
 
 def check_region(card: Scorecard, region: str | None) -> None:
@@ -38,9 +42,13 @@ def check_region(card: Scorecard, region: str | None) -> None:
         return
     regions = sorted({d.region for d in card.kpis.dealers})
     if region not in regions:
-        close = close_matches(region, regions)
-        hint = f"did you mean {', '.join(close)}?" if close else f"regions: {', '.join(regions)}"
-        raise NotFound(f"region {region} is not in wave {card.kpis.wave} ({hint}) / 批次中没有区域 {region}")
+        close = ", ".join(close_matches(region, regions))
+        hint = f"did you mean {close}?" if close else f"regions: {', '.join(regions)}"
+        hint_zh = f"是否应为 {close}？" if close else f"已有区域：{', '.join(regions)}"
+        raise NotFound(
+            f"region {region} is not in wave {card.kpis.wave} ({hint})",
+            zh=f"区域 {region} 不在稽核批次 {card.kpis.wave} 中（{hint_zh}）",
+        )
 
 
 def import_kpi_file(repo: Repository, path: Path, wave: str) -> KpiImport:
@@ -60,9 +68,10 @@ def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
     program = repo.get_program()
     ids = [k.id for k in program.kpis]
     if kpi_id not in ids:
-        close = close_matches(kpi_id, ids)
-        hint = f"did you mean {', '.join(close)}?" if close else f"the program's KPIs: {', '.join(ids) or 'none'}"
-        raise NotFound(f"unknown KPI {kpi_id} ({hint})")
+        close = ", ".join(close_matches(kpi_id, ids))
+        hint = f"did you mean {close}?" if close else f"the program's KPIs: {', '.join(ids) or 'none'}"
+        hint_zh = f"是否应为 {close}？" if close else f"方案中的 KPI 指标：{', '.join(ids) or '无'}"
+        raise NotFound(f"unknown KPI {kpi_id} ({hint})", zh=f"未知的 KPI 指标 {kpi_id}（{hint_zh}）")
     return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
 
 

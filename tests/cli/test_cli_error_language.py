@@ -67,6 +67,7 @@ CONVERTED = (
     "web/routes/accounts.py",
     "web/accounts.py",
     "storage/media.py",
+    "services/kpis.py",
 )
 
 
