@@ -27,7 +27,10 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")  # checked for unknown na
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters",
+            zh=f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符",
+        )
     return _hasher.hash(password)
 
 
