@@ -244,24 +244,11 @@ def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _ItemPlan:
-    item: Item
-    section_id: str
-    scorer: Scorer
-    # copies of item fields the hot loop reads (attribute chains cost more than the arithmetic)
-    item_id: str = ""
-    weight: float = 1.0
-    bonus: bool = False
-    critical: Critical | None = None
-    zero_section: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
-    sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    # the same as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop unpacks them
+    # per section, its items as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop
+    # unpacks them (attribute chains cost more than the arithmetic)
     rows: tuple[tuple[Section, tuple[tuple[str, Scorer, float, bool, Critical | None, bool], ...]], ...]
     conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
@@ -269,11 +256,9 @@ class _Plan:
     item_ids: tuple[str, ...]
 
 
-def _item_plan(item: Item, section_id: str) -> _ItemPlan:
+def _item_row(item: Item) -> tuple[str, Scorer, float, bool, Critical | None, bool]:
     zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
-    return _ItemPlan(
-        item, section_id, _compile_scorer(item), item.id, item.weight, item.bonus, item.critical, zero_section
-    )
+    return item.id, _compile_scorer(item), item.weight, item.bonus, item.critical, zero_section
 
 
 _PLANS: dict[int, tuple[Checklist, _Plan]] = {}
@@ -288,15 +273,8 @@ def _plan(standard: Checklist) -> _Plan:
         return cached[1]
     parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     conditional = tuple((item_id, c.test) for item_id, c in parsed)
-    sections = tuple(
-        (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
-    )
     plan = _Plan(
-        sections=sections,
-        rows=tuple(
-            (section, tuple((p.item_id, p.scorer, p.weight, p.bonus, p.critical, p.zero_section) for p in plans))
-            for section, plans in sections
-        ),
+        rows=tuple((section, tuple(_item_row(item) for item in section.items)) for section in standard.sections),
         conditional=conditional,
         referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),
