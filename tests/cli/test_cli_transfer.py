@@ -16,7 +16,7 @@ from dealer_audit.storage.workspace import Workspace
 
 
 def run(*args: str):
-    """The command in English (the workspace speaks Chinese; these tests read the English messages)."""
+    """In English (the workspaces are zh); refusals in Chinese: tests/cli/test_cli_error_language*.py."""
     console.reset_for_tests(120)
     return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en"})
 

@@ -19,6 +19,13 @@ LONG_CODE = "SH" + "9" * CODE_MAX  # one character more than the column
 AUDIT_ID = "33333333-3333-4333-8333-333333333333"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Refusals asserted in English (the workspace is zh); their Chinese is asserted in
+    tests/cli/test_cli_error_language_services.py."""
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")
+
+
 @pytest.fixture
 def ws(tmp_path, db_url, mini_standard, mini_program, sample_dealers):
     """A workspace with the mini standard, program and dealers, on SQLite and (second run) on PostgreSQL."""
