@@ -146,3 +146,34 @@ def test_a_value_the_database_cannot_hold(workspace: Any, tmp_path: Path) -> Non
     assert f"{dealers}:3: name_zh: contains a NUL character (U+0000), which the database cannot store" in en
     assert f"{dealers}:2: code：长度为 51 个字符，最多只能 50 个" in zh
     assert f"{dealers}:3: name_zh：含有数据库无法保存的 NUL 字符（U+0000）：请删除该字符" in zh
+
+
+def test_users_add_refusals_of_the_account_itself(workspace: Any) -> None:
+    """The account rules (core/accounts.py) in both languages: a role, a manager's regions, a dealer's dealers."""
+    root = str(workspace.root)
+    cases = [
+        (("boss", "--role", "chief"), "unknown role 'chief'; roles:", "未知角色“chief”；可用角色："),
+        (
+            ("wu", "--role", "regional"),
+            "wu: a regional manager needs at least one region",
+            "wu：区域经理至少需要一个区域",
+        ),
+        (
+            ("wu", "--role", "regional", "--region", "mars"),
+            "wu: unknown region(s) mars; regions:",
+            "wu：未知区域 mars；",
+        ),
+        (("hq1", "--role", "hq", "--region", "east"), "hq1: only a regional manager has regions", "hq1：只有区域经理"),
+        (
+            ("d1", "--role", "dealer", "--dealer", "XX999"),
+            "d1: unknown dealer(s) XX999; e.g.",
+            "d1：未知经销商 XX999；例如",
+        ),
+        (("王", "--role", "hq"), "login name '王': use 1-64 letters", "登录名“王”：请用 1–64 个英文字母"),
+    ]
+    for args, english, chinese in cases:
+        add = ("users", "add", *args, "--password-stdin", "-w", root)
+        en, zh = (typed(*add, lang=lang, stdin=PASSWORD + "\n") for lang in ("en", "zh"))
+        assert english in en and chinese not in en, en
+        assert chinese in zh and english not in zh, zh
+    assert workspace.repo.list_accounts() == []

@@ -167,7 +167,9 @@ def test_users_commands(web_workspace: Path) -> None:
         cli_app, ["users", "add", "zhou", "--role", "hq", "--password-stdin", *ws], input=PASSWORD + "\n", env=english
     )
     assert twice.exit_code == 1 and "account zhou already exists" in twice.output and "Traceback" not in twice.output
-    bad_role = runner.invoke(cli_app, ["users", "add", "x", "--role", "boss", "--password-stdin", *ws], input="x\n")
+    bad_role = runner.invoke(
+        cli_app, ["users", "add", "x", "--role", "boss", "--password-stdin", *ws], input="x\n", env=english
+    )
     assert bad_role.exit_code == 1 and "unknown role 'boss'" in bad_role.output
     listed = runner.invoke(cli_app, ["users", "list", *ws])
     assert "zhou" in listed.output and "regional" in listed.output and "argon2" not in listed.output

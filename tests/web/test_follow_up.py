@@ -93,7 +93,10 @@ def test_users_add_a_dealer_account_bound_to_dealers(web_workspace: Path) -> Non
     ws = ["-w", str(web_workspace)]
 
     def add(*args: str) -> Any:
-        return runner.invoke(cli_app, ["users", "add", *args, "--password-stdin", *ws], input=PASSWORD + "\n")
+        english = {"DEALER_AUDIT_LANG": "en"}  # the workspace is zh; the Chinese: test_cli_error_language_services.py
+        return runner.invoke(
+            cli_app, ["users", "add", *args, "--password-stdin", *ws], input=PASSWORD + "\n", env=english
+        )
 
     added = add("sh-service", "--role", "dealer", "--dealer", "SH001", "--dealer", "SH002")
     assert added.exit_code == 0, added.output
