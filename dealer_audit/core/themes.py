@@ -33,8 +33,6 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.optimize import linear_sum_assignment
 
 Array = NDArray[np.float32] | NDArray[np.float64]
 Tokenizer = Callable[[str], list[str]]
@@ -293,6 +291,10 @@ def cluster_vectors(vectors: Array, threshold: float = DISTANCE_THRESHOLD) -> ND
         return np.zeros(0, dtype=int)
     if n == 1:
         return np.ones(1, dtype=int)
+    # imported here, not with the module: the reports import this module for its types, and scipy's clustering
+    # (~15 MB) is needed only while themes are computed
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     tree = linkage(normalise(vectors), method="average", metric="cosine")
     return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=int)
 
@@ -426,6 +428,8 @@ def track(current: ThemeAnalysis, previous: ThemeAnalysis, min_similarity: float
     now = np.array([t.centroid for t in current.themes])
     before = np.array([t.centroid for t in previous.themes])
     similarity = now @ before.T
+    from scipy.optimize import linear_sum_assignment  # only when two waves' themes are matched (~20 MB)
+
     rows, cols = linear_sum_assignment(-similarity)
     matched: dict[int, int] = {
         int(r): int(c) for r, c in zip(rows, cols, strict=True) if similarity[r, c] >= min_similarity
