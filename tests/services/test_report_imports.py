@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 NOT_AT_IMPORT = (
+    "alembic",  # migrating only (storage/schema.upgrade); opening reads the revision ids from the scripts
     "openpyxl",  # reading and sealing workbooks only; the HQ workbook is written with xlsxwriter
     "scipy.stats",  # calibration's t quantile comes from scipy.special (core/intervals.t_quantile)
     "scipy.cluster",  # note themes' clustering: imported while themes are computed
