@@ -180,7 +180,8 @@ def collect_notes(result: WaveResult, audits: Mapping[str, Audit], region: str |
 
 class _Models:
     """The encoder and the segmenter for every text of one analysis (a wave and the previous one), each loaded on
-    first use and dropped with the analysis: nothing of them stays in the process.
+    first use and dropped with the analysis (`_analyse` drops the encoder before loading the segmenter): nothing
+    of them stays in the process.
 
     Vectors are kept per text for the analysis, and a text is encoded in the first call that meets it, in batches
     of `BATCH` in first-seen order: a vector depends slightly (~1e-7) on the batch it was encoded in, so the
@@ -209,14 +210,23 @@ class _Models:
             self.segmenter = _segmenter_for(self.texts)
         return [tuple(mixed_tokens(text, self.segmenter.lcut)) for text in texts]
 
-    def analyse(self, notes: Sequence[Note], wave: str) -> ThemeAnalysis:
-        texts = distinct_texts(notes)
-        return find_text_themes(notes, self.embed(texts), self.tokens(texts), wave=wave)
+
+def _analyse(waves: Sequence[tuple[Sequence[Note], str]]) -> list[ThemeAnalysis]:
+    """Themes of each (notes, wave), the models loaded once for all their texts and one at a time: every vector
+    first (the current wave's texts, then the earlier wave's others), the encoder dropped, then the tokens."""
+    texts = [distinct_texts(notes) for notes, _ in waves]
+    models = _Models(list(dict.fromkeys(t for wave_texts in texts for t in wave_texts)))
+    vectors = [models.embed(wave_texts) for wave_texts in texts]
+    models.encoder = None  # not beside jieba's dictionary
+    tokens = [models.tokens(wave_texts) for wave_texts in texts]
+    return [
+        find_text_themes(notes, v, t, wave=wave) for (notes, wave), v, t in zip(waves, vectors, tokens, strict=True)
+    ]
 
 
 def analyse_notes(notes: Sequence[Note], wave: str) -> ThemeAnalysis:
     """Embed, tokenise and cluster one wave's notes."""
-    return _Models(distinct_texts(notes)).analyse(notes, wave)
+    return _analyse([(notes, wave)])[0]
 
 
 def wave_themes(
@@ -231,8 +241,7 @@ def wave_themes(
     previous = result.previous
     before = {a.audit_id: a for a in previous_audits}
     earlier = collect_notes(previous, before, region) if previous is not None and before else []
-    models = _Models(list(dict.fromkeys([*distinct_texts(notes), *distinct_texts(earlier)])))
-    current = models.analyse(notes, result.wave)
     if previous is None or not before:
-        return current
-    return track(current, models.analyse(earlier, previous.wave))
+        return _analyse([(notes, result.wave)])[0]
+    current, earlier_themes = _analyse([(notes, result.wave), (earlier, previous.wave)])
+    return track(current, earlier_themes)
