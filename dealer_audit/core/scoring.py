@@ -35,6 +35,7 @@ from dealer_audit.core.standard import (
     Section,
     band_for,
 )
+from dealer_audit.errors import Message
 
 INDEX_MAX = 100.0
 DEFAULT_SCALE = ScaleRange()
@@ -202,66 +203,67 @@ def item_fraction(item: Item, value: AnswerValue) -> float | None:
     return None if fraction is _INVALID else fraction
 
 
-def value_problem(item: Item, value: AnswerValue) -> str | None:
-    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), or None.
-    The plausible range of number items is a validation matter and not checked here: such values still score."""
+def value_problem(item: Item, value: AnswerValue) -> Message | None:
+    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), in both
+    languages, or None. The plausible range of number items is a validation matter and not checked here: such
+    values still score."""
     if value is None:
         return None
     kind = item.type
     if kind is AnswerType.YES_NO:
-        return None if value in ("yes", "no") else f"expected 'yes' or 'no', got {value!r}"
+        if value in ("yes", "no"):
+            return None
+        return Message(f"expected 'yes' or 'no', got {value!r}", f"应为 'yes' 或 'no'，实际为 {value!r}")
     if kind is AnswerType.SCALE:
         scale = item.scale or DEFAULT_SCALE
         if not _is_number(value) or value != int(value):
-            return f"expected a whole number from {scale.min} to {scale.max}, got {value!r}"
+            return Message(
+                f"expected a whole number from {scale.min} to {scale.max}, got {value!r}",
+                f"应为 {scale.min} 到 {scale.max} 之间的整数，实际为 {value!r}",
+            )
         if not scale.min <= value <= scale.max:
-            return f"{value!r} is off the scale {scale.min}..{scale.max}"
+            return Message(
+                f"{value!r} is off the scale {scale.min}..{scale.max}",
+                f"{value!r} 超出了量表范围 {scale.min}..{scale.max}",
+            )
         if any(o.points for o in item.options) and item.option(str(int(value))) is None:
-            return f"scale value {value!r} has no option with points"
+            return Message(f"scale value {value!r} has no option with points", f"量表值 {value!r} 没有对应的计分选项")
         return None
     if kind is AnswerType.NUMBER:
-        return None if _is_number(value) else f"expected a number, got {value!r}"
+        return (
+            None if _is_number(value) else Message(f"expected a number, got {value!r}", f"应为数字，实际为 {value!r}")
+        )
     if kind is AnswerType.SINGLE_CHOICE:
         if not isinstance(value, str):
-            return f"expected one option code, got {value!r}"
+            return Message(f"expected one option code, got {value!r}", f"应为一个选项代码，实际为 {value!r}")
         return None if item.option(value) else _unknown_codes(item, [value])
     if kind is AnswerType.MULTIPLE_CHOICE:
         codes = (value,) if isinstance(value, str) else value
         if not isinstance(codes, tuple | list) or not all(isinstance(c, str) for c in codes):
-            return f"expected a list of option codes, got {value!r}"
+            return Message(f"expected a list of option codes, got {value!r}", f"应为选项代码列表，实际为 {value!r}")
         unknown = [c for c in codes if item.option(c) is None]
         return _unknown_codes(item, unknown) if unknown else None
-    return None if isinstance(value, str) else f"expected text, got {value!r}"
+    return None if isinstance(value, str) else Message(f"expected text, got {value!r}", f"应为文本，实际为 {value!r}")
 
 
-def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
-    known = ", ".join(o.code for o in item.options) or "none"
+def _unknown_codes(item: Item, codes: Iterable[str]) -> Message:
+    known = ", ".join(o.code for o in item.options)
     listed = ", ".join(repr(c) for c in codes)
-    return f"unknown option code(s) {listed} (known: {known})"
+    return Message(
+        f"unknown option code(s) {listed} (known: {known or 'none'})",
+        f"未知的选项代码 {listed}（可用选项：{known or '无'}）",
+    )
 
 
 # ---- the compiled standard ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _ItemPlan:
-    item: Item
-    section_id: str
-    scorer: Scorer
-    # copies of item fields the hot loop reads (attribute chains cost more than the arithmetic)
-    item_id: str = ""
-    weight: float = 1.0
-    bonus: bool = False
-    critical: Critical | None = None
-    zero_section: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
-    sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    # the same as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop unpacks them
+    # per section, its items as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop
+    # unpacks them (attribute chains cost more than the arithmetic)
     rows: tuple[tuple[Section, tuple[tuple[str, Scorer, float, bool, Critical | None, bool], ...]], ...]
     conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
@@ -269,11 +271,9 @@ class _Plan:
     item_ids: tuple[str, ...]
 
 
-def _item_plan(item: Item, section_id: str) -> _ItemPlan:
+def _item_row(item: Item) -> tuple[str, Scorer, float, bool, Critical | None, bool]:
     zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
-    return _ItemPlan(
-        item, section_id, _compile_scorer(item), item.id, item.weight, item.bonus, item.critical, zero_section
-    )
+    return item.id, _compile_scorer(item), item.weight, item.bonus, item.critical, zero_section
 
 
 _PLANS: dict[int, tuple[Checklist, _Plan]] = {}
@@ -288,15 +288,8 @@ def _plan(standard: Checklist) -> _Plan:
         return cached[1]
     parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     conditional = tuple((item_id, c.test) for item_id, c in parsed)
-    sections = tuple(
-        (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
-    )
     plan = _Plan(
-        sections=sections,
-        rows=tuple(
-            (section, tuple((p.item_id, p.scorer, p.weight, p.bonus, p.critical, p.zero_section) for p in plans))
-            for section, plans in sections
-        ),
+        rows=tuple((section, tuple(_item_row(item) for item in section.items)) for section in standard.sections),
         conditional=conditional,
         referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),

@@ -16,8 +16,9 @@ from dealer_audit.storage.workspace import Workspace
 
 
 def run(*args: str):
+    """The command in English (the workspace speaks Chinese; these tests read the English messages)."""
     console.reset_for_tests(120)
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en"})
 
 
 @pytest.fixture

@@ -132,7 +132,10 @@ def test_standard_yaml_with_an_over_long_version_is_refused_at_its_line(cli, ws,
     assert db_snapshot(ws.db_url) == before
 
 
-def test_field_export_nul_in_a_note_is_refused_at_its_row_and_column(cli, ws, db_snapshot, assert_refused, tmp_path):
+def test_field_export_nul_in_a_note_is_refused_at_its_row_and_column(
+    cli, ws, db_snapshot, assert_refused, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")  # the workspace speaks Chinese; the refusal is read in English
     header, first = (FIXTURES / "field_exports" / "mini-service.csv").read_text(encoding="utf-8").splitlines()[:2]
     export = tmp_path / "export.csv"
     export.write_text(header + "\n" + first.replace("没有使用平板", "没有\x00平板") + "\n", encoding="utf-8")

@@ -180,7 +180,8 @@ def test_users_commands(web_workspace: Path) -> None:
 
 
 def test_serve_beyond_loopback_needs_an_account(web_workspace: Path) -> None:
-    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)])
+    english = {"DEALER_AUDIT_LANG": "en"}  # the sample workspace speaks Chinese
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)], env=english)
     assert result.exit_code == 1
     assert "refusing to listen on 0.0.0.0" in result.output and "dealer-audit users add" in result.output
     assert "Traceback" not in result.output
