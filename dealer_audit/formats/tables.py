@@ -12,8 +12,6 @@ import io
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl.utils import get_column_letter
-
 from dealer_audit.errors import Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import open_workbook, sheet_rows
 
@@ -30,7 +28,9 @@ class Table:
         self.rows: list[tuple[int, list[Any]]] = []  # (line or row number, cells)
 
     def where(self, number: int, column: int | None = None) -> Location:
-        if self.sheet is not None:
+        if self.sheet is not None:  # a workbook's table: openpyxl is loaded already (not imported for CSV)
+            from openpyxl.utils import get_column_letter
+
             letter = get_column_letter((column or 0) + 1)
             return Location(self.source, sheet=self.sheet, cell=f"{letter}{number}")
         return Location(self.source, line=number)

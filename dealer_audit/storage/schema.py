@@ -18,6 +18,7 @@ as revision 0001, and ``db upgrade`` stamps it so before running any later revis
 
 from __future__ import annotations
 
+import ast
 import shlex
 import sqlite3
 from collections.abc import Iterator
@@ -26,17 +27,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from dealer_audit.errors import ConfigurationError
 from dealer_audit.storage.db import is_sqlite, redact_url, scrub_secret, url_secrets, write_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -91,22 +93,51 @@ def _number(revision: str | None) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def _script_at(location: Path) -> ScriptDirectory:
-    return ScriptDirectory(str(location))
+def _chain_at(location: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(revision, the revisions it follows) of every migration script at `location`, in file-name order.
+
+    Read from the scripts' `revision` and `down_revision` assignments without importing them: opening a
+    database only compares its revision with these, and importing Alembic for that (~35 MB, beside a scored
+    wave in every report run) is what `upgrade` alone needs. Alembic itself reads the same two names
+    (tests/storage/test_migrations.py holds both readings equal)."""
+    chain = []
+    for path in sorted((location / "versions").glob("*.py")):
+        names: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+            target = node.target if isinstance(node, ast.AnnAssign) else target
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value:  # type: ignore[union-attr]
+                names[target.id] = ast.literal_eval(node.value)  # type: ignore[union-attr]
+        revision, down = names.get("revision"), names.get("down_revision")
+        if not isinstance(revision, str):
+            continue  # not a revision script
+        follows = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple | list) else ()
+        chain.append((revision, tuple(str(d) for d in follows)))
+    return tuple(chain)
 
 
-def _script(location: Path | None) -> ScriptDirectory:
+def _chain(location: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The revisions at `location`, default the package's own (looked up at call time, so tests can add one)."""
-    return _script_at(location or MIGRATIONS)
+    return _chain_at(location or MIGRATIONS)
 
 
 def revisions(location: Path | None = None) -> tuple[str, ...]:
-    """Every known revision, oldest first."""
-    return tuple(reversed([script.revision for script in _script(location).walk_revisions()]))
+    """Every known revision, oldest first (each after the revisions it follows)."""
+    pending = dict(_chain(location))
+    ordered: list[str] = []
+    while pending:
+        ready = sorted(r for r, follows in pending.items() if all(f in ordered or f not in pending for f in follows))
+        if not ready:  # a loop of down_revisions: not a history
+            raise ConfigurationError(f"the migrations in {location or MIGRATIONS} form a cycle")
+        ordered.append(ready[0])
+        del pending[ready[0]]
+    return tuple(ordered)
 
 
 def head_revision(location: Path | None = None) -> str:
-    heads = _script(location).get_heads()
+    chain = _chain(location)
+    followed = {f for _, follows in chain for f in follows}
+    heads = [revision for revision, _ in chain if revision not in followed]
     if len(heads) != 1:  # two engineers' revisions both following the same one: renumber before release
         raise ConfigurationError(
             f"the migrations in {location or MIGRATIONS} have {len(heads)} heads ({', '.join(heads)})",
@@ -122,6 +153,8 @@ def head_version(location: Path | None = None) -> int:
 
 def alembic_config(connection: Connection, location: Path | None = None) -> Config:
     """An Alembic config for the revisions at `location` (default: the package's), running on `connection`."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(location or MIGRATIONS))
     config.attributes["connection"] = connection
@@ -269,6 +302,8 @@ def upgrade(engine: Engine, url: URL, location: Path | None = None) -> UpgradeRe
                 raise problem
             if status.state is SchemaState.CURRENT and status.stamped:
                 return UpgradeResult(status, (), stamped_v1=False)
+            from alembic import command  # only when migrating
+
             config = alembic_config(connection, location)
             stamped_v1 = status.state is not SchemaState.EMPTY and not status.stamped
             if stamped_v1:

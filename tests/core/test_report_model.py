@@ -175,6 +175,25 @@ def test_network_report_answers_sum_to_the_audit_scores(scored: dict[str, Any]) 
     assert {c.scope for c in n.sections} == {"east", "north", "NETWORK"}
 
 
+def test_network_report_holds_no_answer_row_until_the_sheet_reads_it(scored: dict[str, Any]) -> None:
+    """The HQ workbook's report model keeps ~340,000 answer rows at 3,000 dealers; they are made as the Answers
+    sheet is written (AnswerRows), and read twice they are the same rows."""
+    import gc
+
+    from dealer_audit.core.report_model.network import AnswerRow, AnswerRows
+
+    n = build_network_report(scored["result"], scored["standards"], scored["audits"], generated="2026-11-23")
+    gc.collect()
+    assert not any(isinstance(o, AnswerRow) for o in gc.get_objects())
+    lines = [a for d in n.dealers for a in d.audits]
+    assert all(isinstance(a.answers, AnswerRows) for a in lines)
+    for a in lines:
+        rows = tuple(a.answers)
+        assert rows and len(a.answers) == len(rows) and a.answers == rows and tuple(a.answers) == rows
+        assert a.answers[0] == rows[0] and all(r.audit_id == a.audit_id for r in rows)
+    assert n.n_answers == sum(len(tuple(a.answers)) for a in lines)
+
+
 def test_a_knockout_on_two_visits_is_one_line_with_a_count(
     scored: dict[str, Any], mini_program: Any, sample_dealers: list[Any]
 ) -> None:
