@@ -1,6 +1,6 @@
-"""A scored wave keeps each distinct item record once (core/scoring.py `_row`, core/aggregate.py `_item_results`):
-equal records are shared between audits and dealers, and sharing never changes a number — not its type, not the
-sign of a zero."""
+"""A scored wave keeps each distinct item and section record once (core/scoring.py `_row`, `_shared_section`,
+core/aggregate.py `_item_results`): equal records are shared between audits and dealers, and sharing never changes
+a number — not its type, not the sign of a zero."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def test_audits_with_the_same_outcome_share_their_item_records() -> None:
     assert first.items == second.items
     assert all(a is b for a, b in zip(first.items, second.items, strict=True))
     assert all(a is b for a, b in zip(first.failures, second.failures, strict=True))
+    assert first.sections == second.sections
+    assert all(a is b for a, b in zip(first.sections, second.sections, strict=True))
     # the shared records are the ones scoring builds: an unanswered bonus item, an unscored answer, a counted one
     assert first.item("W06") == ItemScore("W06", "waiting", 1.0, True, False, False, False, None, 0.0, 0.0, True)
     assert first.item("W01") == ItemScore("W01", "waiting", 1.0, True, True, False, False, None, 0.0, 0.0)
