@@ -733,6 +733,12 @@ def _dedupe(audits: Iterable[Audit]) -> tuple[list[Audit], list[Problem]]:
     return [chosen[k] for k in sorted(chosen)], problems
 
 
+def latest_revisions(audits: Iterable[Audit]) -> list[Audit]:
+    """One audit per id by the wave scoring's rule (`_dedupe`: the highest revision wins), for the other readers
+    of a wave's audits (self-assessments), so an audit imported again as a correction counts once there too."""
+    return _dedupe(audits)[0]
+
+
 def _warning(audit: Audit, message: str, code: str) -> Problem:
     return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING)
 

@@ -56,10 +56,6 @@ class AuditorMatch:
     auditor: Auditor | None = None
     candidates: tuple[Auditor, ...] = ()
 
-    @property
-    def found(self) -> bool:
-        return self.auditor is not None
-
 
 class AuditorRegister:
     """The auditor register indexed once (by id, by normalised id and names), so thousands of audits resolve fast."""

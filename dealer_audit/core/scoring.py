@@ -243,21 +243,8 @@ def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
 # ---- the compiled standard ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _ItemPlan:
-    item: Item
-    section_id: str
-    scorer: Scorer
-    # copies of item fields the hot loop reads (attribute chains cost more than the arithmetic)
-    item_id: str = ""
-    weight: float = 1.0
-    bonus: bool = False
-    critical: Critical | None = None
-    zero_section: bool = False
-
-
 # One item's row as the hot loop unpacks it: item id, scorer, weight, bonus, critical, zero_section, then the
-# item's shared records (see `_row`): unanswered when hidden / shown, counted ones by fraction, the other answers.
+# item's shared records (see `_item_row`): unanswered when hidden / shown, counted ones by fraction, the other answers.
 _Row = tuple[
     str, Scorer, float, bool, "Critical | None", bool, "tuple[ItemScore, ItemScore]", "dict[Any, ItemScore]",
     "dict[tuple[bool, bool, bool, bool], ItemScore]",
@@ -268,8 +255,8 @@ _Row = tuple[
 class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
-    sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    # the same as plain tuples (`_Row`): the hot loop unpacks them
+    # per section, its items as plain tuples (`_Row`): the hot loop unpacks them (attribute chains cost more than
+    # the arithmetic)
     rows: tuple[tuple[Section, tuple[_Row, ...]], ...]
     conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
@@ -279,27 +266,21 @@ class _Plan:
     section_scores: dict[tuple[object, ...], SectionScore] = field(default_factory=dict)
 
 
-def _item_plan(item: Item, section_id: str) -> _ItemPlan:
-    zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
-    return _ItemPlan(
-        item, section_id, _compile_scorer(item), item.id, item.weight, item.bonus, item.critical, zero_section
-    )
-
-
-def _row(plan: _ItemPlan) -> _Row:
+def _item_row(item: Item, section_id: str) -> _Row:
     """The hot loop's row of one item, with the records it shares (see `_counted_record`).
 
     An `ItemScore` names no audit: it is fixed by the item and what happened to it (hidden or shown, unanswered,
     N/A, invalid, or counted with a fraction). A 3,000-dealer wave scores 375,000 items into ~350 distinct records,
     so every audit's tuple points at the item's shared records instead of a copy each (~60 MB with their floats).
     They are immutable, so sharing them is invisible to every consumer."""
+    zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
 
     def blank(shown: bool) -> ItemScore:
-        return ItemScore(plan.item_id, plan.section_id, plan.weight, shown, False, False, False, None, 0.0, 0.0,
-                         plan.bonus, plan.critical, False)  # fmt: skip
+        return ItemScore(item.id, section_id, item.weight, shown, False, False, False, None, 0.0, 0.0, item.bonus,
+                         item.critical, False)  # fmt: skip
 
     return (
-        plan.item_id, plan.scorer, plan.weight, plan.bonus, plan.critical, plan.zero_section,
+        item.id, _compile_scorer(item), item.weight, item.bonus, item.critical, zero_section,
         (blank(False), blank(True)), {}, {},
     )  # fmt: skip
 
@@ -364,12 +345,10 @@ def _plan(standard: Checklist) -> _Plan:
         return cached[1]
     parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     conditional = tuple((item_id, c.test) for item_id, c in parsed)
-    sections = tuple(
-        (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
-    )
     plan = _Plan(
-        sections=sections,
-        rows=tuple((section, tuple(_row(p) for p in plans)) for section, plans in sections),
+        rows=tuple(
+            (section, tuple(_item_row(item, section.id) for item in section.items)) for section in standard.sections
+        ),
         conditional=conditional,
         referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
         required=tuple(i.id for i in standard.items() if i.required),

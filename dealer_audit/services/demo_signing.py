@@ -28,7 +28,7 @@ from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.signing import generate_keys, key_id_of
-from dealer_audit.services.bundle_signatures import keys_folder
+from dealer_audit.services.bundle_signatures import key_files, keys_folder
 from dealer_audit.services.importing import export_bundle, import_paths, load_standards_into
 from dealer_audit.storage.workspace import Workspace
 
@@ -58,7 +58,7 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
             captured = import_paths(laptop, own, who=auditor)
             if captured.refused:
                 raise Conflict(f"laptop: {captured.refused[0].path}: {captured.refused[0].reason}")
-            keys = generate_keys(keys_folder(laptop), auditor, DEMO_PASSPHRASE)
+            keys = generate_keys(key_files(laptop, auditor), auditor, DEMO_PASSPHRASE)
             exported = export_bundle(laptop, bundle, wave=wave, auditor=auditor, passphrase=lambda: DEMO_PASSPHRASE)
             public = out / f"{safe_file_stem(auditor)}.pub"
             shutil.copyfile(keys.public_key, public)

@@ -23,7 +23,7 @@ from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave
 from dealer_audit.core.insight_view import InsightView, build_insight_view
 from dealer_audit.core.key_drivers import DriverAnalysis
 from dealer_audit.core.lookup import close_matches
-from dealer_audit.core.standard import Checklist, LocalText, Program
+from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
 from dealer_audit.services.blas import one_blas_thread
@@ -150,10 +150,6 @@ def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
 # ---- JSON ----------------------------------------------------------------------------------------------------------
 
 
-def _text(value: LocalText) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.en}
-
-
 def _analysis(a: DriverAnalysis) -> dict[str, Any]:
     return {
         "method": a.method.value,
@@ -162,13 +158,13 @@ def _analysis(a: DriverAnalysis) -> dict[str, Any]:
         "r_squared_interval": [a.r_squared_low, a.r_squared_high] if a.r_squared is not None else None,
         "resamples": a.resamples,
         "confidence": a.confidence,
-        "refusal": _text(a.refusal) if a.refusal else None,
+        "refusal": a.refusal.as_dict() if a.refusal else None,
         "drivers": [
             {
                 "key": e.predictor.key,
                 "section": e.predictor.section_id,
                 "item": e.predictor.item_id,
-                "label": _text(e.predictor.label),
+                "label": e.predictor.label.as_dict(),
                 "weight": e.weight,
                 "share": e.share,
                 "interval": [e.low, e.high],
@@ -177,7 +173,7 @@ def _analysis(a: DriverAnalysis) -> dict[str, Any]:
             }
             for e in a.estimates
         ],
-        "left_out": [{"key": d.predictor.key, "reason": _text(d.reason)} for d in a.dropped],
+        "left_out": [{"key": d.predictor.key, "reason": d.reason.as_dict()} for d in a.dropped],
     }
 
 
@@ -191,7 +187,7 @@ def drivers_to_dict(drivers: WaveDrivers) -> dict[str, Any]:
         "standards": [
             {
                 "standard": s.standard_id,
-                "title": _text(s.title),
+                "title": s.title.as_dict(),
                 "sections": _analysis(s.sections),
                 "items": _analysis(s.items),
             }

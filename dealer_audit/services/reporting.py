@@ -156,18 +156,23 @@ def prepare_wave(
     order = list(waves) if waves else [w.code for w in program.waves]
     if wave not in order:
         order.append(wave)
-    earlier = order[: order.index(wave)][-(TREND_WAVES - 1) :]
-    history: list[WaveResult] = []
-    for code in earlier:
-        if not audits_of(code):
-            continue
-        if result.previous is not None and result.previous.wave == code:
-            history.append(result.previous)
-            continue
-        prior = program.previous_wave(code)
-        history.append(
-            score_wave(program, standards, dealers, audits_of(code), code, audits_of(prior.code) if prior else [])
-        )
+    earlier_scored: dict[str, WaveResult | None] = {}
+
+    def scored(code: str) -> WaveResult | None:
+        """An earlier wave's result, scored once whether the trend or the streak asks (None: no audits)."""
+        if code not in earlier_scored:
+            if not audits_of(code):
+                earlier_scored[code] = None
+            elif result.previous is not None and result.previous.wave == code:
+                earlier_scored[code] = result.previous
+            else:
+                prior = program.previous_wave(code)
+                previous_of = audits_of(prior.code) if prior else []
+                earlier_scored[code] = score_wave(program, standards, dealers, audits_of(code), code, previous_of)
+        return earlier_scored[code]
+
+    trend = order[: order.index(wave)][-(TREND_WAVES - 1) :]
+    history = [r for r in map(scored, trend) if r is not None]
     context = WaveContext(
         result=result,
         history=history,
@@ -180,7 +185,7 @@ def prepare_wave(
         disputes=tuple(repo.list_disputes(wave=wave)),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
         coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
-        scorecard=scorecard_of(repo, result, history),
+        scorecard=scorecard_of(repo, result, scored),  # the streak counts back over all earlier waves
         seal_key=_seal_key(workspace),
         auditors=tuple(repo.list_auditors()),
     )

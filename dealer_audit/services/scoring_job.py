@@ -28,7 +28,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.intervals import DeltaTest, RankRange, SamplingError, Shrunk, VarianceComponents
 from dealer_audit.core.scoring import AuditScore
-from dealer_audit.core.standard import Band, Checklist, LocalText, Program
+from dealer_audit.core.standard import Band, Checklist, Program
 from dealer_audit.core.stats import Interval, Summary
 from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
@@ -93,12 +93,8 @@ def load_rescore(
 # ---- JSON ----------------------------------------------------------------------------------------------------------
 
 
-def _text(value: LocalText) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.en}
-
-
 def _band(band: Band | None) -> dict[str, Any] | None:
-    return None if band is None else {"code": band.code, "min": band.min, "label": _text(band.label)}
+    return None if band is None else {"code": band.code, "min": band.min, "label": band.label.as_dict()}
 
 
 def _interval(ci: Interval | None) -> list[float] | None:
@@ -224,7 +220,7 @@ def _audit(score: AuditScore) -> dict[str, Any]:
 def _checklist(result: DealerChecklistResult) -> dict[str, Any]:
     return {
         "standard": result.standard_id,
-        "title": _text(result.title),
+        "title": result.title.as_dict(),
         "versions": list(result.versions),
         "n": result.n,
         "index": result.index,
@@ -249,7 +245,7 @@ def _alert(alert: Alert) -> dict[str, Any]:
     return {
         "dealer": alert.dealer_code,
         "kind": alert.kind.value,
-        "message": _text(alert.message),
+        "message": alert.message.as_dict(),
         "standard": alert.standard_id,
         "item": alert.item_id,
         "audit_id": alert.audit_id,
@@ -276,7 +272,7 @@ def _opportunity(o: Opportunity) -> dict[str, Any]:
 def _dealer(d: DealerResult) -> dict[str, Any]:
     return {
         "code": d.dealer.code,
-        "name": _text(d.dealer.name),
+        "name": d.dealer.name.as_dict(),
         "region": d.dealer.region,
         "composite": d.composite,
         "composite_100": d.composite_100,
@@ -303,7 +299,7 @@ def _dealer(d: DealerResult) -> dict[str, Any]:
 def _group(g: GroupResult) -> dict[str, Any]:
     return {
         "code": g.code,
-        "name": _text(g.name),
+        "name": g.name.as_dict(),
         "dealers": list(g.dealer_codes),
         "composite": _summary(g.composite),
         "previous_composite": _summary(g.previous_composite),
@@ -324,7 +320,7 @@ def _wave_parts(result: WaveResult, region: str | None) -> tuple[dict[str, Any],
     head: dict[str, Any] = {
         "format": JSON_FORMAT,
         "format_version": JSON_FORMAT_VERSION,
-        "program": {"id": result.program.id, "title": _text(result.program.title), "scale": result.scale},
+        "program": {"id": result.program.id, "title": result.program.title.as_dict(), "scale": result.scale},
         "wave": result.wave,
         "previous_wave": result.previous_wave,
         "region": region,

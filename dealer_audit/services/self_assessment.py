@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.lookup import did_you_mean
 from dealer_audit.core.self_assessment import SelfAssessmentGap, largest_over_claims, wave_self_assessments
@@ -81,7 +81,7 @@ def load_self_assessment(
         gaps=tuple(ordered),
         views=self_assessment_views(ordered, standards, dealers, lang),
         skipped=found.skipped,
-        self_audits=sum(1 for a in audits if a.kind is AuditKind.SELF),
+        self_audits=len(found.gaps) + len(found.skipped),  # each self audit once (the newest revision of an id)
     )
 
 

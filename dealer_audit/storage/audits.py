@@ -171,6 +171,7 @@ class AuditStore(StoreBase):
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}
+            revisions: dict[str, int] = {}  # the revision each created or replaced audit is stored at (the trail's)
             ids = sorted({a.audit_id for a in audits})
             existing: dict[str, Any] = {}
             for chunk in chunks_of(ids):
@@ -221,11 +222,14 @@ class AuditStore(StoreBase):
                         }
                     )
                     new_answers.append((audit.audit_id, list(audit.answers.values())))
+                    revisions[audit.audit_id] = audit.revision
                     outcomes[index] = SaveOutcome.CREATED
                 elif stored_row.content_digest == digest:
                     outcomes[index] = SaveOutcome.UNCHANGED
                 else:
-                    self._replace_audit(session, audit, standard_hash, digest, replace, who, why)
+                    revisions[audit.audit_id] = self._replace_audit(
+                        session, audit, standard_hash, digest, replace, who, why
+                    )
                     outcomes[index] = SaveOutcome.REPLACED
             for rows in chunks_of(new_rows):
                 session.execute(_audits.insert(), list(rows))
@@ -235,9 +239,7 @@ class AuditStore(StoreBase):
                 for index, outcome in outcomes.items():
                     if outcome is not SaveOutcome.UNCHANGED:
                         audit = audits[index]
-                        revision = session.execute(
-                            sa.select(_audits.c.revision).where(_audits.c.audit_id == audit.audit_id)
-                        ).scalar_one()
+                        revision = revisions[audit.audit_id]  # known here: no query per audit
                         self._trail(session, audit.audit_id, trail[0], who or audit.auditor, why, revision, trail[1])
             return [outcomes[i] for i in range(len(audits))]
 
@@ -270,8 +272,9 @@ class AuditStore(StoreBase):
 
     def _replace_audit(
         self, session: Session, audit: Audit, standard_hash: str, digest: str, replace_: bool, who: str, why: str
-    ) -> None:
-        """Other content under a stored UUID: Conflict naming the differences, or (replace) a new revision."""
+    ) -> int:
+        """Other content under a stored UUID: Conflict naming the differences, or (replace) a new revision (its
+        number returned)."""
         row = session.get(m.AuditRow, audit.audit_id, with_for_update=self.dialect == "postgresql")
         assert row is not None
         stored = self._load_audits(session, [_audits.c.audit_id == audit.audit_id])[0]
@@ -305,6 +308,7 @@ class AuditStore(StoreBase):
             revision,
             differences,
         )
+        return revision
 
     @staticmethod
     def _audit_values(audit: Audit, standard_hash: str) -> dict[str, Any]:
@@ -425,6 +429,17 @@ class AuditStore(StoreBase):
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def standard_versions(self, audit_ids: Iterable[str]) -> dict[str, str]:
+        """audit id → the standard version it was captured on, for the given ids (unknown ids left out): what a page
+        naming findings of many audits needs (the wording they were audited against) without loading answers."""
+        wanted = sorted(set(audit_ids))
+        found: dict[str, str] = {}
+        with self._read() as session:
+            for chunk in chunks_of(wanted):
+                query = sa.select(_audits.c.audit_id, _audits.c.standard_version).where(_audits.c.audit_id.in_(chunk))
+                found.update({row.audit_id: row.standard_version for row in session.execute(query)})
+        return found
 
     def count_audits(self) -> int:
         with self._read() as session:

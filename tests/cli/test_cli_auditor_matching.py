@@ -141,7 +141,8 @@ def test_a_bundle_signed_under_the_name_verifies_for_the_registered_id(
     hq.repo.save_dealers(workspace.repo.list_dealers())
     hq.close()
     register(str(hq.root), tmp_path)
-    enrolled = run("auditors", "enrol", "wang", str(workspace.root / "keys" / "王芳.pub"), "-w", str(hq.root))
+    public = workspace.root / "keys" / "wang.pub"  # the key files are named by the register id 王芳 resolves to
+    enrolled = run("auditors", "enrol", "wang", str(public), "-w", str(hq.root))
     assert enrolled.exit_code == 0, enrolled.output
     imported = run("import", str(bundle), "-w", str(hq.root))
     assert imported.exit_code == 0 and "2 imported" in imported.output, imported.output

@@ -6,6 +6,7 @@ each test compares a report figure with the WaveResult figure it must equal, or 
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +45,14 @@ def test_deltas_points_and_shares() -> None:
     assert fmt_percent(2 / 3) == "66.7%"
     assert round_half_away(0.125, 2) == 0.13
     assert Figure.of(None) == Figure(None, "N/A")
+
+
+def test_cached_rounding_keeps_each_value_and_precision_apart() -> None:
+    """The rounding is memoised by the value's text: 0.0 and -0.0, and one value at two precisions, stay apart."""
+    assert math.copysign(1, round_half_away(0.0)) == 1 and math.copysign(1, round_half_away(-0.0)) == -1
+    assert round_half_away(-0.0, 1) == 0 and math.copysign(1, round_half_away(-0.04, 1)) == -1
+    assert round_half_away(2.675, 2) == 2.68 and round_half_away(2.675, 1) == 2.7 and round_half_away(2.675, 0) == 3
+    assert [round_half_away(v / 8, 2) for v in range(-3, 4)] == [-0.38, -0.25, -0.13, 0.0, 0.13, 0.25, 0.38]
 
 
 def test_file_stems_are_safe() -> None:

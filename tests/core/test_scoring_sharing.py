@@ -1,4 +1,4 @@
-"""A scored wave keeps each distinct item and section record once (core/scoring.py `_row`, `_shared_section`,
+"""A scored wave keeps each distinct item and section record once (core/scoring.py `_item_row`, `_shared_section`,
 core/aggregate.py `_item_results`): equal records are shared between audits and dealers, and sharing never changes
 a number — not its type, not the sign of a zero."""
 

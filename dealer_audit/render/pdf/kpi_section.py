@@ -15,6 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, IntegrityFlag, RegionKpiPanel
 from dealer_audit.core.report_model import DealerReport, RegionReport
 from dealer_audit.render.pdf.page import content_width
+from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -146,27 +147,36 @@ def dealer_kpi_story(r: DealerReport, st: Styles) -> list[Flowable]:
     return story
 
 
-def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: Styles, width: float) -> Table:
+def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: Styles, width: float) -> RowTable:
+    """Drawn as a RowTable (pre-wrapped lines, one text object per page): a region's incentive lines are one row
+    per dealer, 750 rows at HQ scale, and a platypus Table of text blocks cost as much as the rest of the region
+    report together. Same look as the header-styled Table it replaces (navy header, rules between rows)."""
     widths = [18 * mm, 20 * mm, 20 * mm, 16 * mm, 24 * mm, 16 * mm, 22 * mm]
     widths.append(width - sum(widths))
     head = ["dealer", "composite", "tier", "payout", "next_tier", "gap", "streak", "note"]
-    rows: list[list[TableCell]] = [[_t(p.t(h), st, 7.5, colors.white) for h in head]]
+    aligns = ["left", "right", "left", "right", "left", "right", "left", "left"]
+    header = make_row([Cell(cell_lines(p.t(h), st.fonts, w), colors.white) for h, w in zip(head, widths, strict=True)])
+    rows: list[Row] = []
     for line in lines:
+        texts: list[tuple[str, colors.Color, float]] = [
+            (line.dealer, colors.black, 7.5),
+            (line.composite, colors.black, 7.5),
+            (line.tier, NAVY if line.tier_code else GREY_TEXT, 7.5),
+            (line.payout, colors.black, 7.5),
+            (line.next, colors.black, 7.5),
+            (line.gap, colors.black, 7.5),
+            (line.streak, STREAK_COLOURS.get(line.streak_status, colors.black), 7.5),
+            (line.note, PARTIAL_TEXT if line.borderline else FAIL_TEXT, 7.0),
+        ]
         rows.append(
-            [
-                _t(line.dealer, st),
-                _t(line.composite, st, align="right"),
-                _t(line.tier, st, 7.5, NAVY if line.tier_code else GREY_TEXT),
-                _t(line.payout, st, align="right"),
-                _t(line.next, st),
-                _t(line.gap, st, align="right"),
-                _t(line.streak, st, 7.5, STREAK_COLOURS.get(line.streak_status, colors.black)),
-                _t(line.note, st, 7, PARTIAL_TEXT if line.borderline else FAIL_TEXT),
-            ]
+            make_row(
+                [
+                    Cell(cell_lines(text, st.fonts, w, size), colour, size, align)
+                    for (text, colour, size), w, align in zip(texts, widths, aligns, strict=True)
+                ]
+            )
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(header_table_style())
-    return table
+    return RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE, table_lines=True)
 
 
 def region_kpi_story(r: RegionReport, st: Styles) -> list[Flowable]:
