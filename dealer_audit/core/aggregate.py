@@ -724,7 +724,12 @@ def _dedupe(audits: Iterable[Audit]) -> tuple[list[Audit], list[Problem]]:
             continue
         if (audit.revision, audit.is_final) == (current.revision, current.is_final) and audit != current:
             problems.append(
-                _warning(audit, f"audit {audit.audit_id} appears twice with different content", "duplicate_audit")
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} appears twice with different content",
+                    "duplicate_audit",
+                    zh=f"稽核记录 {audit.audit_id} 出现了两次，且内容不同",
+                )
             )
             if repr(sorted(audit.answers.items())) > repr(sorted(current.answers.items())):
                 chosen[audit.audit_id] = audit
@@ -739,8 +744,9 @@ def latest_revisions(audits: Iterable[Audit]) -> list[Audit]:
     return _dedupe(audits)[0]
 
 
-def _warning(audit: Audit, message: str, code: str) -> Problem:
-    return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING)
+def _warning(audit: Audit, message: str, code: str, *, zh: str) -> Problem:
+    """A scoring warning about one audit, in both languages (`zh` required: `dealer-audit score` prints them)."""
+    return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING, zh=zh)
 
 
 def _ordered_standard_ids(program: Program, scores: Iterable[AuditScore]) -> list[str]:
@@ -870,13 +876,20 @@ def _score_one_wave(
                     f"audit {audit.audit_id} was captured on {audit.standard_id} {audit.standard_version}, "
                     "which is not loaded; it is not scored",
                     "unknown_standard",
+                    zh=f"稽核记录 {audit.audit_id} 采用的稽核标准 {audit.standard_id} {audit.standard_version} "
+                    "尚未导入；该记录不计分",
                 )
             )
             continue
         dealer = dealer_by_code.get(audit.dealer_code)
         if dealer is None:
             problems.append(
-                _warning(audit, f"audit {audit.audit_id} is for unknown dealer {audit.dealer_code}", "unknown_dealer")
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} is for unknown dealer {audit.dealer_code}",
+                    "unknown_dealer",
+                    zh=f"稽核记录 {audit.audit_id} 对应的经销商 {audit.dealer_code} 未知",
+                )
             )
             continue
         score = score_audit(standard, audit, dealer)
@@ -889,20 +902,37 @@ def _score_one_wave(
                     f"audit {audit.audit_id} was captured on a different text of {standard.id} {standard.version} "
                     "(content hash differs): the standard changed without a new version",
                     "standard_changed",
+                    zh=f"稽核记录 {audit.audit_id} 采集时使用的 {standard.id} {standard.version} 文本与现有的不同"
+                    "（内容哈希不一致）：稽核标准被修改但未升级版本号",
                 )
             )
         if not score.final:
-            problems.append(_warning(audit, f"draft audit {audit.audit_id} is not counted", "draft_not_counted"))
+            problems.append(
+                _warning(
+                    audit,
+                    f"draft audit {audit.audit_id} is not counted",
+                    "draft_not_counted",
+                    zh=f"稽核草稿 {audit.audit_id} 不计入得分",
+                )
+            )
         elif not score.complete:
             problems.append(
                 _warning(
                     audit,
                     f"finalised audit {audit.audit_id} misses required answers ({', '.join(score.missing_required)})",
                     "finalised_incomplete",
+                    zh=f"已定稿的稽核记录 {audit.audit_id} 缺少必答项（{', '.join(score.missing_required)}）",
                 )
             )
         if score.final and score.index is None:
-            problems.append(_warning(audit, f"audit {audit.audit_id} has no scored answer; not counted", "no_index"))
+            problems.append(
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} has no scored answer; not counted",
+                    "no_index",
+                    zh=f"稽核记录 {audit.audit_id} 没有计分的答案；不计入得分",
+                )
+            )
     layouts = _layout_standards(standards, used.keys(), overrides)
     standard_ids = _ordered_standard_ids(program, scores)
     titles = {sid: versions[0].title for sid, versions in layouts.items()}

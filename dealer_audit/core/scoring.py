@@ -35,6 +35,7 @@ from dealer_audit.core.standard import (
     Section,
     band_for,
 )
+from dealer_audit.errors import Message
 
 INDEX_MAX = 100.0
 DEFAULT_SCALE = ScaleRange()
@@ -202,42 +203,56 @@ def item_fraction(item: Item, value: AnswerValue) -> float | None:
     return None if fraction is _INVALID else fraction
 
 
-def value_problem(item: Item, value: AnswerValue) -> str | None:
-    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), or None.
-    The plausible range of number items is a validation matter and not checked here: such values still score."""
+def value_problem(item: Item, value: AnswerValue) -> Message | None:
+    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), in both
+    languages, or None. The plausible range of number items is a validation matter and not checked here: such
+    values still score."""
     if value is None:
         return None
     kind = item.type
     if kind is AnswerType.YES_NO:
-        return None if value in ("yes", "no") else f"expected 'yes' or 'no', got {value!r}"
+        if value in ("yes", "no"):
+            return None
+        return Message(f"expected 'yes' or 'no', got {value!r}", f"应为 'yes' 或 'no'，实际为 {value!r}")
     if kind is AnswerType.SCALE:
         scale = item.scale or DEFAULT_SCALE
         if not _is_number(value) or value != int(value):
-            return f"expected a whole number from {scale.min} to {scale.max}, got {value!r}"
+            return Message(
+                f"expected a whole number from {scale.min} to {scale.max}, got {value!r}",
+                f"应为 {scale.min} 到 {scale.max} 之间的整数，实际为 {value!r}",
+            )
         if not scale.min <= value <= scale.max:
-            return f"{value!r} is off the scale {scale.min}..{scale.max}"
+            return Message(
+                f"{value!r} is off the scale {scale.min}..{scale.max}",
+                f"{value!r} 超出了量表范围 {scale.min}..{scale.max}",
+            )
         if any(o.points for o in item.options) and item.option(str(int(value))) is None:
-            return f"scale value {value!r} has no option with points"
+            return Message(f"scale value {value!r} has no option with points", f"量表值 {value!r} 没有对应的计分选项")
         return None
     if kind is AnswerType.NUMBER:
-        return None if _is_number(value) else f"expected a number, got {value!r}"
+        return (
+            None if _is_number(value) else Message(f"expected a number, got {value!r}", f"应为数字，实际为 {value!r}")
+        )
     if kind is AnswerType.SINGLE_CHOICE:
         if not isinstance(value, str):
-            return f"expected one option code, got {value!r}"
+            return Message(f"expected one option code, got {value!r}", f"应为一个选项代码，实际为 {value!r}")
         return None if item.option(value) else _unknown_codes(item, [value])
     if kind is AnswerType.MULTIPLE_CHOICE:
         codes = (value,) if isinstance(value, str) else value
         if not isinstance(codes, tuple | list) or not all(isinstance(c, str) for c in codes):
-            return f"expected a list of option codes, got {value!r}"
+            return Message(f"expected a list of option codes, got {value!r}", f"应为选项代码列表，实际为 {value!r}")
         unknown = [c for c in codes if item.option(c) is None]
         return _unknown_codes(item, unknown) if unknown else None
-    return None if isinstance(value, str) else f"expected text, got {value!r}"
+    return None if isinstance(value, str) else Message(f"expected text, got {value!r}", f"应为文本，实际为 {value!r}")
 
 
-def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
-    known = ", ".join(o.code for o in item.options) or "none"
+def _unknown_codes(item: Item, codes: Iterable[str]) -> Message:
+    known = ", ".join(o.code for o in item.options)
     listed = ", ".join(repr(c) for c in codes)
-    return f"unknown option code(s) {listed} (known: {known})"
+    return Message(
+        f"unknown option code(s) {listed} (known: {known or 'none'})",
+        f"未知的选项代码 {listed}（可用选项：{known or '无'}）",
+    )
 
 
 # ---- the compiled standard ---------------------------------------------------------------------------------------

@@ -72,6 +72,10 @@ class FileResult:
     def refused(self) -> bool:
         return bool(self.reason)
 
+    def reason_text(self, lang: str) -> str:
+        """Why the file was refused, in `lang` (a plain reason is shown as it is)."""
+        return self.reason.text(lang) if isinstance(self.reason, Message) else self.reason
+
     @property
     def status(self) -> FileStatus:
         if self.reason:
@@ -180,10 +184,10 @@ def _refuse_bad_image(data: bytes | Path, where: Location) -> None:
             [
                 Problem(
                     where,
-                    f"evidence refused: {reason}",
+                    f"evidence refused: {reason.en}",
                     "evidence_image",
                     hint="send a normal-sized photo",
-                    zh=f"证据被拒绝：{reason}",
+                    zh=f"证据被拒绝：{reason.zh}",
                     hint_zh="请提供正常尺寸的照片",
                 )
             ],
@@ -214,15 +218,15 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
                 )
                 continue
             for candidate in candidates:
-                reason = image_problem(candidate) if candidate.is_file() else ""
+                reason = image_problem(candidate) if candidate.is_file() else None
                 if reason:
                     where = Location(file=str(audit_file), path=f"answers.{answer.item_id}.evidence[{index}].file")
                     problems.append(
                         Problem(
                             where,
-                            f"evidence {ref.file_name!r} refused: {reason}",
+                            f"evidence {ref.file_name!r} refused: {reason.en}",
                             "evidence_image",
-                            zh=f"证据 {ref.file_name!r} 被拒绝：{reason}",
+                            zh=f"证据 {ref.file_name!r} 被拒绝：{reason.zh}",
                         )
                     )
     if problems:

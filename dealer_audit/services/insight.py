@@ -65,17 +65,21 @@ def outcome_values(
     if name == COMPOSITE:
         return composite_outcome(result, region)
     if repo is None:
-        raise NotFound(f"unknown outcome {name}; known outcomes: {', '.join(OUTCOMES)}")
+        raise NotFound(
+            f"unknown outcome {name}; known outcomes: {', '.join(OUTCOMES)}",
+            zh=f"未知的结果指标 {name}；可用的结果指标：{', '.join(OUTCOMES)}",
+        )
     from dealer_audit.services.kpis import kpi_values
 
     try:
         values = kpi_values(repo, result.wave, name)  # type: ignore[arg-type]
     except NotFound as error:
-        close = close_matches(name, list(OUTCOMES))
-        hint = f"did you mean {', '.join(close)}? " if close else ""
+        close = ", ".join(close_matches(name, list(OUTCOMES)))
+        hint = f"did you mean {close}? " if close else ""
+        hint_zh = f"是否应为 {close}？" if close else ""
         raise NotFound(
-            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index) / 未知的结果指标 {name}："
-            f"可用 {COMPOSITE} 或项目定义的 KPI"
+            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index)",
+            zh=f"未知的结果指标 {name}：{hint_zh}{error.text('zh')}；或用 {COMPOSITE}（综合指数）",
         ) from None
     members = {d.code for d in result.dealers if region is None or d.region == region}
     return {code: value for code, value in values.items() if code in members}
@@ -85,9 +89,12 @@ def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None or result.region(region) is not None:
         return
     known = [r.code for r in result.regions]
-    close = close_matches(region, known)
-    hint = f" (did you mean {', '.join(close)}?)" if close else f" (regions: {', '.join(known)})"
-    raise NotFound(f"no region {region} in wave {result.wave}{hint}")
+    close = ", ".join(close_matches(region, known))
+    hint = f" (did you mean {close}?)" if close else f" (regions: {', '.join(known)})"
+    hint_zh = f"（是否应为 {close}？）" if close else f"（已有区域：{', '.join(known)}）"
+    raise NotFound(
+        f"no region {region} in wave {result.wave}{hint}", zh=f"稽核批次 {result.wave} 中没有区域 {region}{hint_zh}"
+    )
 
 
 def _load(repo: InsightSource, wave: str) -> tuple[WaveResult, dict[StandardKey, Checklist], list[Audit], list[Audit]]:

@@ -29,7 +29,11 @@ def _check_wave(program: Program, wave: str) -> None:
     if wave not in codes:
         close = close_matches(wave, codes)
         hint = f"did you mean {', '.join(close)}?" if close else f"the program's waves: {', '.join(codes)}"
-        raise NotFound(f"wave {wave} is not in program {program.id} ({hint}) / 项目中没有批次 {wave}")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"方案中的批次：{', '.join(codes)}"
+        raise NotFound(
+            f"wave {wave} is not in program {program.id} ({hint})",
+            zh=f"稽核方案 {program.id} 中没有稽核批次 {wave}（{hint_zh}）",
+        )
 
 
 def check_region(card: Scorecard, region: str | None) -> None:
@@ -40,7 +44,11 @@ def check_region(card: Scorecard, region: str | None) -> None:
     if region not in regions:
         close = close_matches(region, regions)
         hint = f"did you mean {', '.join(close)}?" if close else f"regions: {', '.join(regions)}"
-        raise NotFound(f"region {region} is not in wave {card.kpis.wave} ({hint}) / 批次中没有区域 {region}")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"已有区域：{', '.join(regions)}"
+        raise NotFound(
+            f"region {region} is not in wave {card.kpis.wave} ({hint})",
+            zh=f"稽核批次 {card.kpis.wave} 中没有区域 {region}（{hint_zh}）",
+        )
 
 
 def import_kpi_file(repo: Repository, path: Path, wave: str) -> KpiImport:
@@ -62,7 +70,8 @@ def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
     if kpi_id not in ids:
         close = close_matches(kpi_id, ids)
         hint = f"did you mean {', '.join(close)}?" if close else f"the program's KPIs: {', '.join(ids) or 'none'}"
-        raise NotFound(f"unknown KPI {kpi_id} ({hint})")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"方案中的 KPI 指标：{', '.join(ids) or '无'}"
+        raise NotFound(f"unknown KPI {kpi_id} ({hint})", zh=f"未知的 KPI 指标 {kpi_id}（{hint_zh}）")
     return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
 
 

@@ -55,7 +55,10 @@ def load_scoring_inputs(
     audits = repo.list_audits(wave=wave)
     if program.wave(wave) is None and not audits:
         known = ", ".join(w.code for w in program.waves) or "none"
-        raise NotFound(f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit")
+        raise NotFound(
+            f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit",
+            zh=f"稽核批次 {wave} 既不在稽核方案 {program.id} 中（已有批次：{known}），也没有任何已存储的稽核属于它",
+        )
     previous = program.previous_wave(wave)
     previous_audits = repo.list_audits(wave=previous.code) if previous else []
     standards = {s.key: s for s in repo.list_standards()}
@@ -78,14 +81,21 @@ def load_rescore(
     program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
     versions = [c for (sid, _), c in standards.items() if sid == standard_id]
     if not versions:
-        raise NotFound(f"no stored standard {standard_id}; stored: {', '.join(sorted({k[0] for k in standards}))}")
+        stored_ids = ", ".join(sorted({k[0] for k in standards}))
+        raise NotFound(
+            f"no stored standard {standard_id}; stored: {stored_ids}",
+            zh=f"没有已存储的稽核标准 {standard_id}；已存储：{stored_ids}",
+        )
     if version is None:
         target = max(versions, key=lambda c: version_key(c.version))
     else:
         found = standards.get((standard_id, version))
         if found is None:
             stored = ", ".join(sorted((c.version for c in versions), key=version_key))
-            raise NotFound(f"standard {standard_id} has no version {version}; stored versions: {stored}")
+            raise NotFound(
+                f"standard {standard_id} has no version {version}; stored versions: {stored}",
+                zh=f"稽核标准 {standard_id} 没有版本 {version}；已存储的版本：{stored}",
+            )
         target = found
     return rescore_under(target, program, standards, dealers, audits, wave, previous_audits)
 

@@ -102,7 +102,16 @@ def test_a_kpi_cross_check_naming_an_item_the_standard_lacks_is_refused_at_load(
 def test_db_option_overrides_and_password_never_shows(tmp_path):
     run("init", str(tmp_path / "ws"))
     secret_url = "postgresql://hq:VerySecret99@127.0.0.1:1/audits"
-    result = run("standards", "import", "-w", str(tmp_path / "ws"), "--db", secret_url, str(FIXTURES))
+    result = run(
+        "standards",
+        "import",
+        "-w",
+        str(tmp_path / "ws"),
+        "--db",
+        secret_url,
+        str(FIXTURES),
+        env={"DEALER_AUDIT_LANG": "en"},
+    )
     assert result.exit_code == 1
     assert "cannot open the database postgresql+psycopg://hq:***@127.0.0.1:1/audits" in result.output
     assert "VerySecret99" not in result.output
@@ -119,11 +128,16 @@ def test_newer_database_schema_is_refused_naming_both_versions(tmp_path):
     run("init", str(tmp_path / "ws"))
     with Workspace.open(tmp_path / "ws") as ws, ws.repo.engine.begin() as connection:
         connection.execute(models.SchemaInfo.__table__.update().values(value=str(schema.head_version() + 1)))
-    result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES))
+    result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES), env={"DEALER_AUDIT_LANG": "en"})
     assert result.exit_code == 1
     assert f"has schema version {schema.head_version() + 1}" in result.output
     assert f"only knows schema version {schema.head_version()}" in result.output
     assert "Traceback" not in result.output
+    chinese = " ".join(run("import", "-w", str(tmp_path / "ws"), str(FIXTURES)).output.split())  # the zh workspace
+    assert (
+        f"为结构版本 {schema.head_version() + 1}，而此版本的 dealer-audit 只支持到结构版本 {schema.head_version()}"
+        in chinese
+    )
 
 
 def test_init_with_a_password_url_warns_and_never_echoes_it(tmp_path):

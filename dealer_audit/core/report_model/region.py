@@ -227,7 +227,10 @@ def build_region_report(
         from dealer_audit.errors import NotFound
 
         known = ", ".join(r.code for r in result.regions)
-        raise NotFound(f"region {region_code} is not in wave {result.wave} (regions: {known})")
+        raise NotFound(
+            f"region {region_code} is not in wave {result.wave} (regions: {known})",
+            zh=f"稽核批次 {result.wave} 中没有区域 {region_code}（已有区域：{known}）",
+        )
     program = result.program
     region = program.region(region_code)
     members = result.ranking(region_code)
