@@ -27,6 +27,7 @@ from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
 from dealer_audit.services.blas import one_blas_thread
+from dealer_audit.services.freed_memory import return_freed_memory
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.services.themes import wave_themes
 
@@ -150,7 +151,9 @@ def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
     name, values = report_outcome(context.result, workspace.repo)
     with one_blas_thread():
         drivers = wave_drivers(context.result, context.standards, values, outcome_name=name)
+    return_freed_memory()  # the bootstrap's arrays, before the themes' models load
     context.insight = WaveInsight(drivers=drivers, themes=wave_themes(context.result, context.audits, previous_audits))
+    return_freed_memory()  # the models and vectors, before a report is written on top
     return context
 
 
