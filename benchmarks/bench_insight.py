@@ -4,9 +4,9 @@ Generates the network with the synthetic generator (one visit per dealer and sta
 scores it in memory (no database: the stages timed are insight's own), then times, in this order:
 
 * notes: collecting every note of the wave's counted audits;
-* embed (cold): the first `embed` call of the process, model load included, over every note (identical texts
-  are embedded once, as in production);
-* themes: tokenising, clustering, labelling and linking (`find_themes`) on the embedded notes;
+* embed: the distinct texts of the notes, the encoder loaded for them included (as in production);
+* tokens: the same texts' keyword tokens, jieba's dictionary cut to their characters included;
+* themes: clustering, labelling and linking (`find_text_themes`);
 * drivers: `wave_drivers` (dominance of sections, relative weights of items, 1,000 resamples each);
 * embed (distinct): `--distinct N` texts that are all different (the worst case: no reuse of phrasing), for the
   per-text cost a network of free-written notes would pay.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dealer_audit.core.aggregate import score_wave
 from dealer_audit.core.driver_inputs import wave_drivers
-from dealer_audit.core.themes import find_themes
+from dealer_audit.core.themes import distinct_texts, find_text_themes
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
@@ -59,10 +59,11 @@ def main() -> None:
             return value
 
         notes = timed("notes", lambda: service.collect_notes(result, {a.audit_id: a for a in audits}))
-        texts = [n.text for n in notes]
-        print(f"  {len(notes):,} notes, {len(set(texts)):,} distinct texts")
-        vectors = timed("embed (cold, model load included)", lambda: service.embed(texts))
-        analysis = timed("themes", lambda: find_themes(notes, vectors, [service.tokens(t) for t in texts], wave=wave))
+        texts = distinct_texts(notes)
+        print(f"  {len(notes):,} notes, {len(texts):,} distinct texts")
+        vectors = timed("embed (model load included)", lambda: service.embed(texts))
+        words = timed("tokens (dictionary load included)", lambda: service.keyword_tokens(texts))
+        analysis = timed("themes", lambda: find_text_themes(notes, vectors, words, wave=wave))
         print(f"  {len(analysis.themes)} themes, {len(analysis.unknown_notes):,} unknown-issue notes")
         drivers = timed(
             "drivers (1,000 resamples per analysis)", lambda: wave_drivers(result, {s.key: s for s in standards})
@@ -70,8 +71,8 @@ def main() -> None:
         for s in drivers.standards:
             print(f"  {s.standard_id}: sections refused={s.sections.refused}, items refused={s.items.refused}")
         rng = random.Random(7)
-        words = sorted({w for t in set(texts) for w in t.replace("，", " ").replace("。", " ").split()})
-        distinct = [f"{rng.choice(words)} {rng.choice(words)} #{k} {rng.choice(words)}" for k in range(args.distinct)]
+        bits = sorted({w for t in texts for w in t.replace("，", " ").replace("。", " ").split()})
+        distinct = [f"{rng.choice(bits)} {rng.choice(bits)} #{k} {rng.choice(bits)}" for k in range(args.distinct)]
         t = time.perf_counter()
         service.embed(distinct)
         seconds = time.perf_counter() - t

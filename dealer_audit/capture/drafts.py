@@ -94,7 +94,9 @@ def open_capture(
         latest = max(drafts, key=lambda a: len(a.answers))
         raise Conflict(
             f"dealer {dealer.code} already has a draft {checklist.id} audit for wave {wave} "
-            f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume"
+            f"({latest.audit_id[:8]}, {len(latest.answers)} answers); continue it with --resume",
+            zh=f"经销商 {dealer.code} 在稽核批次 {wave} 中已有一份 {checklist.id} 稽核草稿"
+            f"（{latest.audit_id[:8]}，已答 {len(latest.answers)} 项）；请用 --resume 继续填写",
         )
     if drafts:
         chosen = max(drafts, key=lambda a: (len(a.answers), str(a.visit_start or "")))  # naive/aware-safe

@@ -89,5 +89,5 @@ def _store(path: Path, evidence_dir: Path) -> EvidenceRef:
         )
     reason = image_problem(path)
     if reason:
-        raise EvidenceError(f"{path} is {reason}", f"{path}：{reason}")
+        raise EvidenceError(f"{path} is {reason.en}", f"{path}：{reason.zh}")
     return EvidenceStore(evidence_dir).add_file(path)

@@ -25,7 +25,7 @@ from dealer_audit.core.answers import Answer, AnswerValue, Audit, EvidenceRef
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import applicability, dealer_context, item_fraction, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, EvidenceWhen, Item, Section
-from dealer_audit.errors import DraftChanged
+from dealer_audit.errors import DraftChanged, Message
 from dealer_audit.formats.files import yes_no
 
 if TYPE_CHECKING:  # the session itself never writes; it only keeps the store its front end wired in
@@ -209,10 +209,12 @@ def resolve_option(item: Item, key: str) -> str | None:
     return None
 
 
-def suggest(word: str, candidates: list[str]) -> str:
-    """A "did you mean" tail for messages about unknown names."""
+def suggest(word: str, candidates: list[str]) -> Message:
+    """A "did you mean" tail for messages about unknown names, in both languages (empty when nothing is close)."""
     close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.4)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    if not close:
+        return Message("", "")
+    return Message(f"; did you mean {', '.join(close)}?", f"；是否应为 {', '.join(close)}？")
 
 
 # ---- the session ---------------------------------------------------------------------------------------------
@@ -446,8 +448,8 @@ class CaptureSession:
         if key is None:
             hint = suggest(item_id, [i.id for i in self.items])
             raise CaptureError(
-                f"no item {item_id!r}{hint}",
-                f"没有检查项 {item_id!r}{hint.replace('; did you mean', '；是否要找')}",
+                f"no item {item_id!r}{hint.en}",
+                f"没有检查项 {item_id!r}{hint.zh}",
                 "unknown_item",
                 item=item_id,
             )

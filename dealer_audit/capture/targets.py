@@ -34,5 +34,9 @@ def resolve_target(repo: TargetRepository, dealer_code: str, standard: str, wave
     checklist = repo.get_standard(standard_id, version) if version else repo.latest_standard(standard_id)
     known_waves = [w.code for w in repo.list_waves()]
     if known_waves and wave not in known_waves:
-        raise NotFound(f"unknown wave {wave}{suggest(wave, known_waves)} (known waves: {', '.join(known_waves)})")
+        close, known = suggest(wave, known_waves), ", ".join(known_waves)
+        raise NotFound(
+            f"unknown wave {wave}{close.en} (known waves: {known})",
+            zh=f"未知的稽核批次 {wave}{close.zh}（已有批次：{known}）",
+        )
     return dealer, checklist

@@ -25,8 +25,9 @@ from dealer_audit.cli.common import (
     resolve_lang,
     who_or_login,
 )
+from dealer_audit.cli.error_language import bad_parameter, current_language
 from dealer_audit.core.actions import ActionStatus
-from dealer_audit.errors import ValidationFailed
+from dealer_audit.errors import Message, ValidationFailed
 
 actions_app = typer.Typer(
     name="actions",
@@ -42,7 +43,9 @@ def _today(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (yyyy-mm-dd)", param_hint="--today") from None
+        raise bad_parameter(
+            f"{value!r} is not a date (yyyy-mm-dd)", f"{value!r} 不是日期（格式为 yyyy-mm-dd）", param_hint="--today"
+        ) from None
 
 
 @actions_app.command("generate")
@@ -105,15 +108,23 @@ def list_(
             wanted = ActionStatus(status)
         except ValueError:
             choices = ", ".join(s.value for s in ActionStatus)
-            raise typer.BadParameter(f"{status!r} is not one of {choices}", param_hint="--status") from None
+            raise bad_parameter(
+                f"{status!r} is not one of {choices}", f"{status!r} 无效，只能是 {choices} 之一", param_hint="--status"
+            ) from None
     as_of = _today(today)
     with open_workspace(workspace, db) as ws:
         region_dealers = [d.code for d in ws.repo.list_dealers(region=region)] if region else None
         if region and not region_dealers:
-            raise typer.BadParameter(f"no dealers in region {region!r}", param_hint="--region")
+            raise bad_parameter(
+                f"no dealers in region {region!r}", f"区域 {region!r} 中没有经销商", param_hint="--region"
+            )
         actions = ws.repo.list_actions(wave=wave, dealer_code=dealer, status=wanted, region_dealers=region_dealers)
     if not actions:
-        console.err.print("no actions; make them with `dealer-audit actions generate --wave WAVE`", markup=False)
+        told = Message(
+            "no actions; make them with `dealer-audit actions generate --wave WAVE`",
+            "没有整改措施；请用 `dealer-audit actions generate --wave WAVE` 生成",
+        )
+        console.err.print(told.text(current_language()), markup=False)
         return
     if summary:
         rows = [
@@ -156,7 +167,9 @@ def export(
     from dealer_audit.services.actions import export_actions
 
     if output.suffix.lower() != ".xlsx":
-        raise ValidationFailed([], f"{output}: the output must be an .xlsx file")
+        raise ValidationFailed(
+            [], f"{output}: the output must be an .xlsx file", summary_zh=f"{output}：输出文件必须是 .xlsx 文件"
+        )
     with open_workspace(workspace, db) as ws:
         actions = export_actions(
             ws.repo, dealer, output, key=ws.form_key, include_closed=include_closed, lang=resolve_lang(lang, ws)

@@ -179,7 +179,7 @@ def convert(
     from dealer_audit.formats.standards import convert_standard
 
     if target.exists() and not force:
-        raise Conflict(f"{target} exists; pass --force to overwrite it")
+        raise Conflict(f"{target} exists; pass --force to overwrite it", zh=f"{target} 已存在；如要覆盖，请加 --force")
     checklist = convert_standard(source, target)
     console.out.print(
         f"[green]wrote[/] {escape(str(target))}: {checklist.id} {checklist.version}, "

@@ -11,7 +11,8 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, RegionOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.cli.console import escape
-from dealer_audit.errors import ValidationFailed
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import Message, ValidationFailed
 
 dealers_app = typer.Typer(
     name="dealers",
@@ -43,10 +44,14 @@ def check(
 
     dealers, problems = check_dealers(file, _program_regions(program))
     errors = [p for p in problems if p.is_error]
+    lang = current_language()
     for warning in (p for p in problems if not p.is_error):
-        console.out.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
+        label = warning.severity.label(lang)
+        console.out.print(f"[yellow]{label}[/] {escape(warning.render(lang))}", soft_wrap=True)
     if errors:
-        raise ValidationFailed(errors, f"{file.name}: {len(errors)} error(s)")
+        raise ValidationFailed(
+            errors, f"{file.name}: {len(errors)} error(s)", summary_zh=f"{file.name}：发现 {len(errors)} 处错误"
+        )
     regions = sorted({d.region for d in dealers})
     console.out.print(
         f"[green]OK[/] {escape(str(file))}: {len(dealers)} dealers in {len(regions)} regions ({', '.join(regions)})",
@@ -96,7 +101,12 @@ def list_(
         language = resolve_lang(lang, ws)
     if not dealers:
         where = f" in region {region}" if region else ""
-        console.err.print(f"no dealers{where}; load them with `dealer-audit dealers import FILE`", markup=False)
+        where_zh = f"区域 {region} 中" if region else ""
+        told = Message(
+            f"no dealers{where}; load them with `dealer-audit dealers import FILE`",
+            f"{where_zh}没有经销商；请用 `dealer-audit dealers import FILE` 导入",
+        )
+        console.err.print(told.text(current_language()), markup=False)
         return
     header = ["code", "name", "region", "city", "group", "brand", "attributes"]
     rows = [

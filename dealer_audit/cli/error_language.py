@@ -13,12 +13,14 @@ error handler in cli/app.py, which runs after the command's own context is gone,
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
+import typer
 
 from dealer_audit.cli.console import err, escape
-from dealer_audit.errors import DealerAuditError, Message, Severity, ValidationFailed, is_zh
+from dealer_audit.errors import DealerAuditError, Message, Severity, ValidationFailed, is_zh, pick
 from dealer_audit.storage.workspace import ENV_LANG, ENV_WORKSPACE, SETTINGS_FILE, Settings, Workspace
 
 LANG_KEY = "dealer_audit.lang"
@@ -62,9 +64,25 @@ def error_language(ctx: click.Context | None) -> str:
     return "en"
 
 
+def _running_context() -> click.Context | None:
+    """The context of the command running now, from whichever click typer runs on: recent typer releases carry
+    their own copy of click (`typer._click`), whose context stack the installed click cannot see, so without this
+    a command body's `--lang` and `--workspace` were ignored."""
+    found = click.get_current_context(silent=True)
+    vendored = sys.modules.get("typer._click.globals")
+    if found is None and vendored is not None:
+        found = vendored.get_current_context(silent=True)  # same interface as click.Context
+    return found
+
+
 def current_language() -> str:
     """`error_language` of the command running now (for commands that print warnings and refusals themselves)."""
-    return error_language(click.get_current_context(silent=True))
+    return error_language(_running_context())
+
+
+def bad_parameter(en: str, zh: str, param_hint: str | None = None) -> typer.BadParameter:
+    """A refused option value in the running command's language (click frames it: "Invalid value for '--x': …")."""
+    return typer.BadParameter(pick(en, zh, current_language()), param_hint=param_hint)
 
 
 def localized(text: str | Message, lang: str) -> str:

@@ -12,6 +12,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WaveOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.error_language import bad_parameter
 
 
 def form(
@@ -45,9 +46,12 @@ def form(
 
     target = output or Path(f"{dealer}-{wave}.xlsx")
     if target.suffix.lower() != ".xlsx":
-        raise typer.BadParameter("the workbook must end in .xlsx", param_hint="--output")
+        raise bad_parameter("the workbook must end in .xlsx", "工作簿文件名必须以 .xlsx 结尾", param_hint="--output")
     if target.exists() and not force:
-        raise Conflict(f"{target} exists; pass --force to overwrite it (a filled form would be lost)")
+        raise Conflict(
+            f"{target} exists; pass --force to overwrite it (a filled form would be lost)",
+            zh=f"{target} 已存在；如要覆盖，请加 --force（已填写的表单将会丢失）",
+        )
     with open_workspace(workspace, db) as ws:
         found_dealer, checklist = resolve_target(ws.repo, dealer, standard, wave)
         key = ws.form_key

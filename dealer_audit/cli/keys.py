@@ -34,11 +34,11 @@ def init(
 ) -> None:
     """Make your key pair in the workspace's keys/ folder; send the .pub file to HQ to enrol it."""
     from dealer_audit.formats.signing import generate_keys, key_id_of
-    from dealer_audit.services.bundle_signatures import keys_folder
+    from dealer_audit.services.bundle_signatures import key_files
 
     with open_workspace(workspace) as ws:
-        folder = keys_folder(ws)
-    files = generate_keys(folder, auditor, passphrase(confirm=True))
+        place = key_files(ws, auditor)
+    files = generate_keys(place, auditor, passphrase(confirm=True))
     key_id = key_id_of(files.public_key.read_text(encoding="utf-8"))
     console.out.print(f"key {key_id} made for {auditor}", markup=False)
     console.out.print(f"  secret key (stays on this laptop): {files.secret_key}", markup=False, soft_wrap=True)

@@ -19,6 +19,7 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.core.kpis import on_scale
 from dealer_audit.core.report_model import fmt_number
 
 kpis_app = typer.Typer(
@@ -85,7 +86,7 @@ def list_(
         if region is not None and d.region != region:
             continue
         values = [fmt_number(s.value) if s.value is not None else "–" for s in d.scores]
-        composite = d.composite_100 * scale / 100 if d.composite_100 is not None else None
+        composite = on_scale(d.composite_100, scale)
         rows.append(
             [d.dealer_code, d.region, *values, fmt_number(d.kpi_index.value), fmt_number(composite), str(len(d.flags))]
         )

@@ -18,7 +18,8 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from dealer_audit.errors import ConfigurationError
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import ConfigurationError, Message
 
 if TYPE_CHECKING:  # the reporting service loads reportlab and the scorer: imported when a command runs
     from dealer_audit.services.reporting import RenderOutcome
@@ -39,8 +40,9 @@ JobsOption = Annotated[
 
 def _print_outcome(outcome: RenderOutcome, what: str) -> None:
     console.out.print(f"{len(outcome.files)} file(s) written ({what}) in {outcome.seconds:.1f} s")
+    failed = Message("failed", "失败").text(current_language())
     for failure in outcome.failures:
-        console.err.print(f"[red]failed[/] {failure}", markup=True, soft_wrap=True)
+        console.err.print(f"[red]{failed}[/] {console.escape(str(failure))}", markup=True, soft_wrap=True)
 
 
 @report_app.command("dealer")
@@ -63,7 +65,10 @@ def dealer(
 
     codes = list(dict.fromkeys(dealer_codes))
     if len(codes) > 1 and output.suffix.lower() in (".pdf", ".xlsx"):
-        raise ConfigurationError(f"-o {output}: several dealers need an output folder, not a file name")
+        raise ConfigurationError(
+            f"-o {output}: several dealers need an output folder, not a file name",
+            zh=f"-o {output}：多个经销商的报告需要输出到文件夹，而不是单个文件名",
+        )
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         language = resolve_lang(lang, ws)
         context = reporting.prepare_wave(ws, wave)
@@ -114,16 +119,23 @@ def _dealer_codes(value: str | None) -> list[str]:
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigurationError(f"{path}: cannot read the dealer list ({error})") from None
+            raise ConfigurationError(
+                f"{path}: cannot read the dealer list ({error})", zh=f"{path}：无法读取经销商清单（{error}）"
+            ) from None
         codes = [line.replace(";", ",").replace("\t", ",").split(",")[0].strip() for line in lines]
         codes = [c for c in codes if c and not c.startswith("#")]
         if codes and codes[0].lower() in ("code", "dealer", "dealer_code"):
             codes = codes[1:]
         if not codes:
-            raise ConfigurationError(f"{path}: the dealer list holds no dealer codes")
+            raise ConfigurationError(
+                f"{path}: the dealer list holds no dealer codes", zh=f"{path}：经销商清单中没有任何经销商代码"
+            )
         return list(dict.fromkeys(codes))
     if path.suffix.lower() in (".txt", ".csv") or "/" in value:
-        raise ConfigurationError(f"{value}: no such file (--dealers takes a file or codes separated by commas)")
+        raise ConfigurationError(
+            f"{value}: no such file (--dealers takes a file or codes separated by commas)",
+            zh=f"{value}：文件不存在（--dealers 接受一个文件，或用逗号分隔的经销商代码）",
+        )
     return list(dict.fromkeys(c.strip() for c in value.split(",") if c.strip()))
 
 

@@ -23,6 +23,7 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language, warning_prefix
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest
 from dealer_audit.core.scoring import format_score
@@ -68,7 +69,10 @@ def _check_region(result: WaveResult, region: str | None) -> None:
         return
     known = sorted({r.code for r in result.regions})
     if region not in known:
-        raise NotFound(f"unknown region {region}; regions: {', '.join(known) or 'none'}")
+        raise NotFound(
+            f"unknown region {region}; regions: {', '.join(known) or 'none'}",
+            zh=f"未知区域 {region}；已有区域：{', '.join(known) or '无'}",
+        )
 
 
 def _delta_text(value: float | None) -> str:
@@ -160,8 +164,9 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         console.out.print(f"alerts ({len(alerts)}):", markup=False)
         for alert in alerts:
             console.out.print(f"  {alert.dealer_code} {alert.kind.value}: {alert.message.get(lang)}", markup=False)
+    messages = current_language()  # warnings follow the error language, the ranking the report language
     for problem in result.problems:
-        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+        console.err.print(f"{warning_prefix(messages)}{problem.render(messages)}", markup=False, soft_wrap=True)
 
 
 def score(

@@ -48,8 +48,9 @@ def serve(
         ws.close()
         raise ConfigurationError(
             f"refusing to listen on {host}: other machines could reach it and this workspace has no accounts; "
-            "create one first (dealer-audit users add NAME --role hq), or serve on 127.0.0.1 (the default) / "
-            f"拒绝在 {host} 上监听：其他电脑可以访问，但此工作区没有任何账户；请先用 dealer-audit users add 创建账户"
+            "create one first (dealer-audit users add NAME --role hq), or serve on 127.0.0.1 (the default)",
+            zh=f"拒绝在 {host} 上监听：其他电脑可以访问，但此工作区没有任何账户；请先创建账户"
+            "（dealer-audit users add NAME --role hq），或在 127.0.0.1（默认地址）上运行",
         )
     config = WebConfig(workspace=ws.root, db_url=db, host=host, port=port, secret=server_secret(ws.root))
     app = create_app(config, ws)

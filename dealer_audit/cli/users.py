@@ -39,7 +39,7 @@ def _read_password(from_stdin: bool) -> str:
     first = typer.prompt("Password / 密码", hide_input=True)
     second = typer.prompt("Again / 再次输入", hide_input=True)
     if first != second:
-        raise AccountError("the two passwords differ; nothing was changed")
+        raise AccountError("the two passwords differ; nothing was changed", zh="两次输入的密码不一致；未做任何更改")
     return str(first)
 
 

@@ -13,6 +13,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.console import escape
+from dealer_audit.cli.error_language import bad_parameter
 
 
 def xlsform(
@@ -45,11 +46,13 @@ def xlsform(
     from dealer_audit.formats.xlsform import NotesMode, standard_ref, write_xlsform
 
     if output.suffix.lower() != ".xlsx":
-        raise typer.BadParameter(
-            "the XLSForm must end in .xlsx (ODK Central and KoboToolbox expect it)", param_hint="--output"
+        raise bad_parameter(
+            "the XLSForm must end in .xlsx (ODK Central and KoboToolbox expect it)",
+            "XLSForm 文件名必须以 .xlsx 结尾（ODK Central 和 KoboToolbox 只接受这种格式）",
+            param_hint="--output",
         )
     if output.exists() and not force:
-        raise Conflict(f"{output} exists; pass --force to overwrite it")
+        raise Conflict(f"{output} exists; pass --force to overwrite it", zh=f"{output} 已存在；如要覆盖，请加 --force")
     checklist = load_any_standard(standard)
     dealer_list = None
     if dealers is not None:

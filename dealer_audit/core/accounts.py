@@ -48,7 +48,10 @@ def parse_role(text: str) -> Role:
     try:
         return Role(aliases.get(word, word))
     except ValueError:
-        raise AccountError(f"unknown role {text!r}; roles: {', '.join(r.value for r in Role)}") from None
+        roles = ", ".join(r.value for r in Role)
+        raise AccountError(
+            f"unknown role {text!r}; roles: {roles}", zh=f"未知角色“{text}”；可用角色：{roles}"
+        ) from None
 
 
 def check_account(
@@ -63,24 +66,41 @@ def check_account(
     account without dealers or with unknown ones, and dealers on any other role."""
     if not NAME_PATTERN.fullmatch(name):
         raise AccountError(
-            f"login name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
+            f"login name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+            zh=f"登录名“{name}”：请用 1–64 个英文字母、数字或 '.'、'_'、'@'、'-'，并以字母或数字开头",
         )
     if role is Role.REGIONAL and not regions:
-        raise AccountError(f"{name}: a regional manager needs at least one region (--region CODE)")
+        raise AccountError(
+            f"{name}: a regional manager needs at least one region (--region CODE)",
+            zh=f"{name}：区域经理至少需要一个区域（--region 代码）",
+        )
     if role is not Role.REGIONAL and regions:
-        raise AccountError(f"{name}: only a regional manager has regions ({role.value} sees what its role allows)")
+        raise AccountError(
+            f"{name}: only a regional manager has regions ({role.value} sees what its role allows)",
+            zh=f"{name}：只有区域经理可以指定区域（{role.value} 按其角色查看）",
+        )
     unknown = sorted(regions - known_regions) if known_regions else []
     if unknown:
         raise AccountError(
-            f"{name}: unknown region(s) {', '.join(unknown)}; regions: {', '.join(sorted(known_regions))}"
+            f"{name}: unknown region(s) {', '.join(unknown)}; regions: {', '.join(sorted(known_regions))}",
+            zh=f"{name}：未知区域 {', '.join(unknown)}；已有区域：{', '.join(sorted(known_regions))}",
         )
     if role is Role.DEALER and not dealers:
-        raise AccountError(f"{name}: a dealer account needs at least one dealer (--dealer CODE)")
+        raise AccountError(
+            f"{name}: a dealer account needs at least one dealer (--dealer CODE)",
+            zh=f"{name}：经销商账号至少需要一家经销商（--dealer 代码）",
+        )
     if role is not Role.DEALER and dealers:
-        raise AccountError(f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)")
+        raise AccountError(
+            f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)",
+            zh=f"{name}：只有经销商账号可以指定经销商（{role.value} 按其角色查看）",
+        )
     strangers = sorted(dealers - known_dealers)
     if strangers:
+        examples = ", ".join(sorted(known_dealers)[:5])
         raise AccountError(
             f"{name}: unknown dealer(s) {', '.join(strangers)}"
-            + (f"; e.g. {', '.join(sorted(known_dealers)[:5])}" if known_dealers else "; load the dealer list first")
+            + (f"; e.g. {examples}" if known_dealers else "; load the dealer list first"),
+            zh=f"{name}：未知经销商 {', '.join(strangers)}"
+            + (f"；例如 {examples}" if known_dealers else "；请先导入经销商名单"),
         )

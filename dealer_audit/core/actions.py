@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from dealer_audit.core.aggregate import ItemStatus, WaveResult
 from dealer_audit.core.answers import Audit
@@ -262,14 +263,29 @@ def summarise_actions(actions: Iterable[Action], today: date) -> list[DealerActi
     return rows
 
 
+class ItemFound(Protocol):
+    """An item found at a visit on a version of its standard: an action, or a disputed finding with its audit's
+    standard version."""
+
+    @property
+    def standard_id(self) -> str: ...
+
+    @property
+    def standard_version(self) -> str: ...
+
+    @property
+    def item_id(self) -> str: ...
+
+
 def requirement_texts(
-    standards: Mapping[tuple[str, str], Checklist], actions: Iterable[Action], lang: str
+    standards: Mapping[tuple[str, str], Checklist], found: Iterable[ItemFound], lang: str
 ) -> dict[tuple[str, str], str]:
-    """(standard id, item id) → the item's requirement text in `lang`, from the version each action was found on
-    (what the dealer's Actions sheet shows beside the finding)."""
+    """(standard id, item id) → the item's requirement text in `lang`, from the version each finding was made on
+    (what the dealer's Actions sheet shows beside the finding, and a dispute card names): the wording the dealer
+    was audited against, not a newer version's."""
     texts: dict[tuple[str, str], str] = {}
-    for action in actions:
-        standard = standards.get((action.standard_id, action.standard_version))
-        item = standard.items_by_id.get(action.item_id) if standard else None
-        texts.setdefault((action.standard_id, action.item_id), item.text.get(lang) if item else "")
+    for finding in found:
+        standard = standards.get((finding.standard_id, finding.standard_version))
+        item = standard.items_by_id.get(finding.item_id) if standard else None
+        texts.setdefault((finding.standard_id, finding.item_id), item.text.get(lang) if item else "")
     return texts

@@ -441,6 +441,8 @@ class _ItemLayout:
     section_ids: tuple[str, ...]
     critical: tuple[bool, ...]
     versions: Mapping[str, _VersionColumns]
+    # every distinct ItemResult of the wave on this standard, each kept once (see `_item_results`)
+    shared: dict[ItemResult, ItemResult] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -509,11 +511,37 @@ def _audit_item_figures(layout: _ItemLayout, scores: Sequence[AuditScore]) -> np
     return out
 
 
+def _dealer_figures(audit_figures: np.ndarray, start: int, count: int) -> np.ndarray:
+    """A dealer's item figures: the sum of its `count` audits' rows from `start`, added in audit-id order onto
+    +0.0 (see COUNTED), kept in place of its first audit's row, which nothing reads afterwards.
+
+    A separate array per dealer and standard would hold the same figures a second time until the regions and the
+    network are summed (18 MB at 3,000 dealers, at the wave's peak). `row + 0.0` is `0.0 + row` bit for bit
+    (it only turns -0.0 into +0.0), so the sums are the ones the fresh zeros gave."""
+    figures = audit_figures[start]
+    figures += 0.0
+    for row in range(start + 1, start + count):
+        figures += audit_figures[row]
+    return figures
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """`array`, refusing writes: the one zero figures shared by every dealer with no counted audit."""
+    array.flags.writeable = False
+    return array
+
+
 def _item_results(
     layout: _ItemLayout, figures: np.ndarray, previous: Mapping[str, ItemResult] | None = None
 ) -> tuple[ItemResult, ...]:
     """The items of one dealer (or group) from its summed figures, with the previous wave's results by item id.
-    Built column by column (a wave builds ~400,000 of these)."""
+    Built column by column (a wave builds ~400,000 of these).
+
+    An `ItemResult` names no dealer, and a dealer's one or two audits leave each item few possible outcomes: a
+    3,000-dealer wave's 375,000 dealer items are ~350 distinct records. Each is kept once per wave
+    (`_ItemLayout.shared`) and the dealers' tuples point at it, instead of a record and two floats each (~70 MB).
+    Matching by equality is exact here: the counts are ints, the means floats or None (never -0.0, whose equality
+    with 0.0 would merge them: the figures are sums started from +0.0, and a sum of +0.0 and -0.0 is +0.0)."""
     counted, passed, failed, critical_failures = figures[:FRACTION_SUM].astype(np.int64).tolist()
     fraction_sum, lost_sum = figures[FRACTION_SUM:].tolist()
     size = layout.size
@@ -530,7 +558,7 @@ def _item_results(
     else:
         previous_rate, previous_failed = [None] * size, [0] * size
         status = [_STATUS[(f > 0, n > 0, False)] for f, n in zip(failed, counted, strict=True)]
-    return tuple(
+    records = list(
         map(
             tuple.__new__,
             repeat(ItemResult),
@@ -552,6 +580,7 @@ def _item_results(
             ),
         )
     )
+    return tuple(map(layout.shared.setdefault, records, records))
 
 
 # (failed this wave, counted this wave, failed last wave) -> status
@@ -587,13 +616,6 @@ class _SectionAcc:
         self.counted += counted
         self.passed += passed
 
-    def merge(self, other: _SectionAcc) -> None:
-        self.percents.extend(other.percents)
-        self.raw.extend(other.raw)
-        self.zeroed += other.zeroed
-        self.counted += other.counted
-        self.passed += other.passed
-
     def result(self, previous: SectionResult | None = None) -> SectionResult:
         return SectionResult(
             self.standard_id,
@@ -609,8 +631,10 @@ class _SectionAcc:
         )
 
 
-_SectionAccs = dict[tuple[str, str], _SectionAcc]
-_DealerParts = tuple[str, _SectionAccs, np.ndarray]  # standard id, its sections, its item figures
+_SectionKey = tuple[str, str]  # (standard id, section id)
+_SectionAccs = dict[_SectionKey, _SectionAcc]
+# standard id, its counted audits, its item figures: what a region and the network pool of each dealer
+_DealerParts = tuple[str, Sequence[AuditScore], np.ndarray]
 
 
 def _new_accumulators(standards: Sequence[Checklist]) -> _SectionAccs:
@@ -643,14 +667,44 @@ def _section_accumulators(standards: Sequence[Checklist], scores: Iterable[Audit
     return sections
 
 
-def _merged_sections(standards: Sequence[Checklist], parts: Iterable[_SectionAccs]) -> _SectionAccs:
-    """Pool several dealers' section accumulators (a region, the network) without walking their audits again."""
+def _section_keys(standards: Sequence[Checklist]) -> dict[str, _SectionKey]:
+    """section id -> the key of its accumulator among one standard id's versions (as `_section_accumulators`)."""
+    return {key[1]: key for key in _new_accumulators(standards)}
+
+
+def _section_percents(keys: Mapping[str, _SectionKey], scores: Iterable[AuditScore]) -> dict[_SectionKey, list[float]]:
+    """One dealer's gated section percents over its counted `scores`, in their order, for the sections that have
+    any: the `percents` its accumulators held (`_section_accumulators`), read again from the audits."""
+    percents: dict[_SectionKey, list[float]] = {}
+    for score in scores:
+        for section in score.sections:
+            key = keys.get(section.section_id)
+            if key is not None and section.percent is not None and section.raw_percent is not None:
+                percents.setdefault(key, []).append(section.percent)
+    return percents
+
+
+def _pooled_sections(
+    standards: Sequence[Checklist], parts: Iterable[_DealerParts], keys: Mapping[str, Mapping[str, _SectionKey]]
+) -> _SectionAccs:
+    """The section figures of several dealers (a region, the network): their counted audits' sections added in
+    dealer order, then audit order, which is the order merging each dealer's accumulators gave. The dealers'
+    accumulators are not kept for this (~17 MB at 3,000 dealers, at the wave's peak memory)."""
     sections = _new_accumulators(standards)
-    for part in parts:
-        for key, section_acc in part.items():
-            target = sections.get(key)
-            if target is not None:
-                target.merge(section_acc)
+    for standard_id, scores, _ in parts:
+        section_keys = keys[standard_id]
+        for score in scores:
+            for section in score.sections:
+                key = section_keys.get(section.section_id)
+                target = sections.get(key) if key is not None else None
+                if target is not None:
+                    target.add(
+                        section.percent,
+                        section.raw_percent,
+                        section.zeroed,
+                        section.items_counted,
+                        section.items_passed,
+                    )
     return sections
 
 
@@ -670,7 +724,12 @@ def _dedupe(audits: Iterable[Audit]) -> tuple[list[Audit], list[Problem]]:
             continue
         if (audit.revision, audit.is_final) == (current.revision, current.is_final) and audit != current:
             problems.append(
-                _warning(audit, f"audit {audit.audit_id} appears twice with different content", "duplicate_audit")
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} appears twice with different content",
+                    "duplicate_audit",
+                    zh=f"稽核记录 {audit.audit_id} 出现了两次，且内容不同",
+                )
             )
             if repr(sorted(audit.answers.items())) > repr(sorted(current.answers.items())):
                 chosen[audit.audit_id] = audit
@@ -679,8 +738,15 @@ def _dedupe(audits: Iterable[Audit]) -> tuple[list[Audit], list[Problem]]:
     return [chosen[k] for k in sorted(chosen)], problems
 
 
-def _warning(audit: Audit, message: str, code: str) -> Problem:
-    return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING)
+def latest_revisions(audits: Iterable[Audit]) -> list[Audit]:
+    """One audit per id by the wave scoring's rule (`_dedupe`: the highest revision wins), for the other readers
+    of a wave's audits (self-assessments), so an audit imported again as a correction counts once there too."""
+    return _dedupe(audits)[0]
+
+
+def _warning(audit: Audit, message: str, code: str, *, zh: str) -> Problem:
+    """A scoring warning about one audit, in both languages (`zh` required: `dealer-audit score` prints them)."""
+    return Problem(Location(file=audit.source or audit.audit_id), message, code, Severity.WARNING, zh=zh)
 
 
 def _ordered_standard_ids(program: Program, scores: Iterable[AuditScore]) -> list[str]:
@@ -810,13 +876,20 @@ def _score_one_wave(
                     f"audit {audit.audit_id} was captured on {audit.standard_id} {audit.standard_version}, "
                     "which is not loaded; it is not scored",
                     "unknown_standard",
+                    zh=f"稽核记录 {audit.audit_id} 采用的稽核标准 {audit.standard_id} {audit.standard_version} "
+                    "尚未导入；该记录不计分",
                 )
             )
             continue
         dealer = dealer_by_code.get(audit.dealer_code)
         if dealer is None:
             problems.append(
-                _warning(audit, f"audit {audit.audit_id} is for unknown dealer {audit.dealer_code}", "unknown_dealer")
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} is for unknown dealer {audit.dealer_code}",
+                    "unknown_dealer",
+                    zh=f"稽核记录 {audit.audit_id} 对应的经销商 {audit.dealer_code} 未知",
+                )
             )
             continue
         score = score_audit(standard, audit, dealer)
@@ -829,20 +902,37 @@ def _score_one_wave(
                     f"audit {audit.audit_id} was captured on a different text of {standard.id} {standard.version} "
                     "(content hash differs): the standard changed without a new version",
                     "standard_changed",
+                    zh=f"稽核记录 {audit.audit_id} 采集时使用的 {standard.id} {standard.version} 文本与现有的不同"
+                    "（内容哈希不一致）：稽核标准被修改但未升级版本号",
                 )
             )
         if not score.final:
-            problems.append(_warning(audit, f"draft audit {audit.audit_id} is not counted", "draft_not_counted"))
+            problems.append(
+                _warning(
+                    audit,
+                    f"draft audit {audit.audit_id} is not counted",
+                    "draft_not_counted",
+                    zh=f"稽核草稿 {audit.audit_id} 不计入得分",
+                )
+            )
         elif not score.complete:
             problems.append(
                 _warning(
                     audit,
                     f"finalised audit {audit.audit_id} misses required answers ({', '.join(score.missing_required)})",
                     "finalised_incomplete",
+                    zh=f"已定稿的稽核记录 {audit.audit_id} 缺少必答项（{', '.join(score.missing_required)}）",
                 )
             )
         if score.final and score.index is None:
-            problems.append(_warning(audit, f"audit {audit.audit_id} has no scored answer; not counted", "no_index"))
+            problems.append(
+                _warning(
+                    audit,
+                    f"audit {audit.audit_id} has no scored answer; not counted",
+                    "no_index",
+                    zh=f"稽核记录 {audit.audit_id} 没有计分的答案；不计入得分",
+                )
+            )
     layouts = _layout_standards(standards, used.keys(), overrides)
     standard_ids = _ordered_standard_ids(program, scores)
     titles = {sid: versions[0].title for sid, versions in layouts.items()}
@@ -868,6 +958,8 @@ def _score_one_wave(
             chosen.append((dealer, sid, dealer_scores, counted))
     audit_figures = {sid: _audit_item_figures(item_layouts[sid], rows) for sid, rows in counted_by_standard.items()}
     next_row: dict[str, int] = defaultdict(int)
+    no_figures = {sid: _read_only(layout.zeros()) for sid, layout in item_layouts.items()}
+    section_keys = {sid: _section_keys(layouts.get(sid, [])) for sid in standard_ids}
 
     dealer_checklists: dict[str, list[DealerChecklistResult]] = {d.code: [] for d in dealer_list}
     dealer_accumulators: dict[str, list[_DealerParts]] = defaultdict(list)
@@ -875,11 +967,9 @@ def _score_one_wave(
         layout = item_layouts[sid]
         start = next_row[sid]
         next_row[sid] = start + len(counted)
-        figures = layout.zeros()
-        for row in range(start, start + len(counted)):  # in audit-id order, one addition each (see COUNTED)
-            figures += audit_figures[sid][row]
+        figures = _dealer_figures(audit_figures[sid], start, len(counted)) if counted else no_figures[sid]
         sections = _section_accumulators(layouts.get(sid, []), counted)
-        dealer_accumulators[dealer.code].append((sid, sections, figures))
+        dealer_accumulators[dealer.code].append((sid, counted, figures))
         dealer_checklists[dealer.code].append(
             _dealer_checklist(
                 sid,
@@ -892,7 +982,7 @@ def _score_one_wave(
         )
     composites: dict[str, float | None] = {d.code: _composite(program, dealer_checklists[d.code]) for d in dealer_list}
     precision = (
-        _with_precision(program, dealer_checklists, dealer_accumulators, composites, previous)
+        _with_precision(program, dealer_checklists, dealer_accumulators, section_keys, composites, previous)
         if intervals
         else _Precision({}, {}, {})
     )
@@ -994,6 +1084,7 @@ def _score_one_wave(
                 [a for d in members for a in dealer_accumulators[d.dealer.code]],
                 all_layouts,
                 item_layouts,
+                section_keys,
                 previous.region(region_code) if previous else None,
             )
         )
@@ -1004,6 +1095,7 @@ def _score_one_wave(
         [a for d in dealer_results for a in dealer_accumulators[d.dealer.code]],
         all_layouts,
         item_layouts,
+        section_keys,
         previous.network if previous else None,
     )
     alerts = tuple(a for d in dealer_results for a in d.alerts)
@@ -1134,6 +1226,7 @@ def _with_precision(
     program: Program,
     dealer_checklists: dict[str, list[DealerChecklistResult]],
     dealer_accumulators: Mapping[str, Sequence[_DealerParts]],
+    section_keys: Mapping[str, Mapping[str, _SectionKey]],
     composites: Mapping[str, float | None],
     previous: WaveResult | None,
 ) -> _Precision:
@@ -1147,12 +1240,11 @@ def _with_precision(
     index_groups: dict[str, list[list[float]]] = defaultdict(list)
     section_groups: dict[tuple[str, str], list[list[float]]] = defaultdict(list)
     for code, results in dealer_checklists.items():
-        for result, (_, sections, _figures) in zip(results, dealer_accumulators[code], strict=True):
+        for result, (sid, counted, _figures) in zip(results, dealer_accumulators[code], strict=True):
             if result.n:
                 index_groups[result.standard_id].append([a.index for a in result.audits if a.index is not None])
-            for key, acc in sections.items():
-                if acc.percents:
-                    section_groups[key].append(acc.percents)
+            for key, percents in _section_percents(section_keys[sid], counted).items():
+                section_groups[key].append(percents)
     variance = {sid: variance_components(groups) for sid, groups in sorted(index_groups.items())}
     section_variance = {key: variance_components(groups) for key, groups in sorted(section_groups.items())}
     no_data = VarianceComponents(None, 0, None, None, 0, 0)
@@ -1449,10 +1541,11 @@ def _group(
     parts: Sequence[_DealerParts],
     layouts: Sequence[Checklist],
     item_layouts: Mapping[str, _ItemLayout],
+    section_keys: Mapping[str, Mapping[str, _SectionKey]],
     previous: GroupResult | None,
 ) -> GroupResult:
     member_codes = {d.dealer.code for d in members}
-    sections = _merged_sections(layouts, (part[1] for part in parts))
+    sections = _pooled_sections(layouts, parts, section_keys)
     figures = {sid: layout.zeros() for sid, layout in item_layouts.items()}
     for sid, _, dealer_figures in parts:  # dealers in the group's order, one addition each
         figures[sid] += dealer_figures

@@ -206,13 +206,21 @@ def _gwet_from(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """AC and pa for a batch of unit multiplicities (B, U): each row says how often each unit is drawn."""
     pa_u, shares, pairable, rated = parts
-    q = weights.shape[0]
     summed = multiplicity @ np.column_stack([pa_u * pairable, pairable, rated, shares])  # one product per batch
+    return _gwet_from_sums(summed, weights)
+
+
+def _gwet_from_sums(
+    summed: NDArray[np.float64], weights: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """AC and pa of each draw from its Gwet columns summed over the draw (draws x (3 + q): agreement, pairable,
+    rated, category shares): the one place the formula stands, for the point estimate and the bootstrap alike."""
+    q = weights.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         pa = summed[:, 0] / summed[:, 1]
-        pi = summed[:, 3:] / summed[:, 2:3]
         if q < 2:
             return np.full(len(pa), np.nan), pa
+        pi = summed[:, 3 : 3 + q] / summed[:, 2:3]
         pe = weights.sum() / (q * (q - 1)) * (pi * (1 - pi)).sum(axis=1)
         ac = (pa - pe) / (1 - pe)
     return np.where(np.isfinite(ac), ac, np.nan), pa
@@ -318,15 +326,7 @@ def _prepare(
 def _samples(prepared: _Prepared, summed: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """AC and alpha of each bootstrap draw from the item's columns summed over the draw (draws x columns)."""
     q, level = prepared.q, prepared.level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pa = summed[:, 0] / summed[:, 1]
-        pi = summed[:, 3 : 3 + q] / summed[:, 2:3]
-        if q < 2:
-            ac_samples = np.full(len(pa), np.nan)
-        else:
-            pe = prepared.weights.sum() / (q * (q - 1)) * (pi * (1 - pi)).sum(axis=1)
-            ac_samples = (pa - pe) / (1 - pe)
-            ac_samples = np.where(np.isfinite(ac_samples), ac_samples, np.nan)
+    ac_samples, _ = _gwet_from_sums(summed[:, : 3 + q], prepared.weights)
     rest = summed[:, 3 + q :]
     if level is Level.ORDINAL:
         alpha_samples = _alpha_from(rest.reshape(-1, q, q), prepared.values, level)

@@ -56,10 +56,6 @@ class AuditorMatch:
     auditor: Auditor | None = None
     candidates: tuple[Auditor, ...] = ()
 
-    @property
-    def found(self) -> bool:
-        return self.auditor is not None
-
 
 class AuditorRegister:
     """The auditor register indexed once (by id, by normalised id and names), so thousands of audits resolve fast."""
@@ -151,42 +147,52 @@ def auditor_problem(audit: Audit, register: AuditorRegister, where: Location, re
             return None
         return Problem(
             at,
-            f"audit {audit.audit_id}: the program requires registered auditors, and no auditor register is stored "
-            "/ 项目要求稽核员已登记，但尚未导入稽核员名册",
+            f"audit {audit.audit_id}: the program requires registered auditors, and no auditor register is stored",
             "unregistered_auditor",
             severity,
             hint="load the register with `dealer-audit auditors import FILE`, then import again",
+            zh=f"稽核记录 {audit.audit_id}：稽核方案要求稽核员已登记，但尚未导入稽核员名册",
+            hint_zh="请先用 `dealer-audit auditors import FILE` 导入稽核员名册，再重新导入",
         )
     match = register.resolve(audit.auditor)
     if match.kind is MatchKind.AMBIGUOUS:
         names = ", ".join(register.describe(a) for a in match.candidates)
         return Problem(
             at,
-            f"audit {audit.audit_id}: auditor '{audit.auditor}' names several registered auditors: {names} "
-            "/ 稽核员名称对应多名已登记稽核员",
+            f"audit {audit.audit_id}: auditor '{audit.auditor}' names several registered auditors: {names}",
             "ambiguous_auditor",
             severity,
             hint="write the auditor's id in the audit's `auditor` field",
+            zh=f"稽核记录 {audit.audit_id}：稽核员“{audit.auditor}”对应多名已登记稽核员：{names}",
+            hint_zh="请在稽核记录的 `auditor` 字段中填写稽核员编号",
         )
     if match.auditor is None:
-        who = f"auditor '{audit.auditor}' is" if audit.auditor.strip() else "no auditor is named, which is"
+        named = bool(audit.auditor.strip())
+        who = f"auditor '{audit.auditor}' is" if named else "no auditor is named, which is"
+        who_zh = f"稽核员“{audit.auditor}”不在稽核员名册中" if named else "未填写稽核员，无法在稽核员名册中核对"
         close = register.suggestions(audit.auditor)
         return Problem(
             at,
-            f"audit {audit.audit_id}: {who} not in the auditor register / 稽核员 '{audit.auditor}' 不在稽核员名册中",
+            f"audit {audit.audit_id}: {who} not in the auditor register",
             "unregistered_auditor",
             severity,
             hint=f"did you mean {', '.join(repr(c) for c in close)}?"
             if close
             else "add the auditor with `dealer-audit auditors import FILE`",
+            zh=f"稽核记录 {audit.audit_id}：{who_zh}",
+            hint_zh=f"是否应为 {', '.join(f'“{c}”' for c in close)}？"
+            if close
+            else "请用 `dealer-audit auditors import FILE` 登记该稽核员",
         )
     if not match.auditor.active:
+        described = register.describe(match.auditor)
         return Problem(
             at,
-            f"audit {audit.audit_id}: auditor {register.describe(match.auditor)} is inactive in the register "
-            "/ 该稽核员在名册中已停用",
+            f"audit {audit.audit_id}: auditor {described} is inactive in the register",
             "inactive_auditor",
             Severity.WARNING,
             hint="mark the auditor active again (`active: yes`) if they still audit",
+            zh=f"稽核记录 {audit.audit_id}：稽核员 {described} 在稽核员名册中已停用",
+            hint_zh="如该稽核员仍在执行稽核，请将其重新设为启用（`active: yes`）",
         )
     return None

@@ -1,6 +1,6 @@
 """Auditor calibration: agreement per item and severity per auditor, from shared evidence and from all audits.
 
-Pure (numpy/scipy, no I/O). Shared evidence comes in two kinds (core/answers.AuditKind):
+Pure (numpy, no I/O). Shared evidence comes in two kinds (core/answers.AuditKind):
 
 - *double audits*: final audits marked `double` of the same dealer, wave and standard by different auditors;
 - *calibration sessions*: final audits marked `calibration` with the same scenario id and standard (one wave).
@@ -29,13 +29,13 @@ from dataclasses import dataclass, replace
 from statistics import fmean, stdev
 
 import numpy as np
-from scipy import stats
 
 from dealer_audit.core.agreement import DEFAULT_REPLICATES, DEFAULT_SEED, Agreement, Level, Rating, agreements
 from dealer_audit.core.agreement import gwet_ac as _gwet_ac
 from dealer_audit.core.agreement import krippendorff_alpha as _alpha
 from dealer_audit.core.answers import AnswerValue, Audit, AuditKind
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.intervals import t_quantile
 from dealer_audit.core.scoring import AuditScore, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText, Section
 from dealer_audit.core.versions import version_key
@@ -281,7 +281,7 @@ def _t_interval(values: Sequence[float]) -> Severity:
     mean = fmean(values)
     if len(values) < 2:
         return Severity(mean, n=1)
-    half = float(stats.t.ppf(0.975, len(values) - 1)) * stdev(values) / math.sqrt(len(values))
+    half = t_quantile(len(values) - 1) * stdev(values) / math.sqrt(len(values))
     return Severity(mean, mean - half, mean + half, len(values))
 
 
@@ -514,7 +514,7 @@ def dealer_adjusted_severity(observations: Sequence[tuple[str, str, float]]) -> 
     sigma2 = float(residual @ residual) / df
     transform = to_median @ contrast
     covariance = transform @ np.linalg.pinv(x_all.T @ x_all) @ transform.T * sigma2
-    t = float(stats.t.ppf(0.975, df))
+    t = t_quantile(df)
     result = {}
     for auditor, i in index.items():
         half = t * math.sqrt(max(covariance[i, i], 0.0))

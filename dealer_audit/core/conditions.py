@@ -28,17 +28,26 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.errors import DealerAuditError, Message, pick
 
 
 class ConditionError(DealerAuditError):
-    """A condition that does not parse; `column` is 1-based within the expression text."""
+    """A condition that does not parse; `column` is 1-based within the expression text. `message` is what is
+    wrong in English, `message_zh` in Chinese (readers wrap it in their own located message)."""
 
-    def __init__(self, message: str, expression: str, column: int) -> None:
-        self.message = message
+    def __init__(self, message: Message, expression: str, column: int) -> None:
+        self.message = message.en
+        self.message_zh = message.zh
         self.expression = expression
         self.column = column
-        super().__init__(f"{message} at column {column} of condition {expression!r}")
+        super().__init__(
+            f"{message.en} at column {column} of condition {expression!r}",
+            zh=f"条件 {expression!r} 第 {column} 列：{message.zh}" if message.zh else "",
+        )
+
+    def message_text(self, lang: str) -> str:
+        """What is wrong (without the column and the condition) in `lang`."""
+        return pick(self.message, self.message_zh, lang)
 
 
 # ---- AST -----------------------------------------------------------------------------------------------------
@@ -123,7 +132,8 @@ def _tokenize(text: str) -> list[_Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match:
-            raise ConditionError(f"unexpected character {text[position]!r}", text, position + 1)
+            shown = repr(text[position])
+            raise ConditionError(Message(f"unexpected character {shown}", f"意外的字符 {shown}"), text, position + 1)
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(_Token(kind, match.group(), position + 1))
@@ -140,6 +150,11 @@ MAX_CONDITION_DEPTH = 32  # brackets and `not`s nested inside each other
 MAX_NUMBER_DIGITS = 18
 
 
+_VALUE_EXPECTED = Message(
+    "expected a value, an item id or 'dealer.<attribute>'", "此处应为一个值、检查项 id 或 'dealer.<属性>'"
+)
+
+
 class _Parser:
     """Recursive descent, bounded: nesting deeper than MAX_CONDITION_DEPTH is a ConditionError (so parsing,
     evaluating and translating a condition to XPath can never exhaust the stack), as is a number with more
@@ -148,7 +163,12 @@ class _Parser:
     def __init__(self, text: str) -> None:
         if len(text) > MAX_CONDITION_CHARS:
             raise ConditionError(
-                f"a condition of {len(text):,} characters is too long (at most {MAX_CONDITION_CHARS:,})", text[:60], 1
+                Message(
+                    f"a condition of {len(text):,} characters is too long (at most {MAX_CONDITION_CHARS:,})",
+                    f"条件长 {len(text):,} 个字符，过长（最多 {MAX_CONDITION_CHARS:,} 个）",
+                ),
+                text[:60],
+                1,
             )
         self.text = text
         self.tokens = _tokenize(text)
@@ -158,7 +178,9 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_CONDITION_DEPTH:
-            self.fail(f"nested more than {MAX_CONDITION_DEPTH} levels deep")
+            self.fail(
+                Message(f"nested more than {MAX_CONDITION_DEPTH} levels deep", f"嵌套超过 {MAX_CONDITION_DEPTH} 层")
+            )
 
     def leave(self) -> None:
         self.depth -= 1
@@ -180,19 +202,22 @@ class _Parser:
 
     def expect(self, text: str) -> None:
         if not self.accept(text):
-            self.fail(f"expected {text!r}")
+            self.fail(Message(f"expected {text!r}", f"此处应为 {text!r}"))
 
-    def fail(self, message: str) -> Any:
+    def fail(self, message: Message) -> Any:
         token = self.current
-        found = "end of condition" if token.kind == "end" else repr(token.text)
-        raise ConditionError(f"{message}, found {found}", self.text, token.column)
+        end = token.kind == "end"
+        found = Message("end of condition", "条件结尾") if end else Message(repr(token.text), repr(token.text))
+        raise ConditionError(
+            Message(f"{message.en}, found {found.en}", f"{message.zh}，实际为{found.zh}"), self.text, token.column
+        )
 
     def parse(self) -> Node:
         if self.current.kind == "end":
-            self.fail("empty condition")
+            self.fail(Message("empty condition", "条件为空"))
         node = self.parse_or()
         if self.current.kind != "end":
-            self.fail("expected 'and', 'or' or the end")
+            self.fail(Message("expected 'and', 'or' or the end", "此处应为 'and'、'or' 或条件结尾"))
         return node
 
     def parse_or(self) -> Node:
@@ -233,7 +258,12 @@ class _Parser:
         token = self.current
         if token.kind == "number":
             if len(token.text.split(".")[0]) > MAX_NUMBER_DIGITS or len(token.text) > 2 * MAX_NUMBER_DIGITS:
-                self.fail(f"expected a number of at most {MAX_NUMBER_DIGITS} digits")
+                self.fail(
+                    Message(
+                        f"expected a number of at most {MAX_NUMBER_DIGITS} digits",
+                        f"此处应为不超过 {MAX_NUMBER_DIGITS} 位的数字",
+                    )
+                )
             self.advance()
             return Literal(float(token.text) if "." in token.text else int(token.text))
         if token.kind == "string":
@@ -259,7 +289,7 @@ class _Parser:
             return ListLiteral(tuple(elements))
         if token.kind == "name":
             return self.parse_name()
-        return self.fail("expected a value, an item id or 'dealer.<attribute>'")
+        return self.fail(_VALUE_EXPECTED)
 
     def parse_name(self) -> Node:
         token = self.advance()
@@ -274,26 +304,31 @@ class _Parser:
             self.expect(".")
             attribute = self.current
             if attribute.kind != "name":
-                self.fail("expected an attribute name after 'dealer.'")
+                self.fail(Message("expected an attribute name after 'dealer.'", "'dealer.' 后面应为属性名"))
             self.advance()
             return DealerRef(attribute.text, token.column)
         if word in FUNCTIONS:
             self.expect("(")
             item = self.current
             if item.kind != "name" or item.text in KEYWORDS:
-                self.fail(f"{word}() takes an item id")
+                self.fail(Message(f"{word}() takes an item id", f"{word}() 的参数应为检查项 id"))
             self.advance()
             argument = None
             if word == "selected":
                 self.expect(",")
                 if self.current.kind != "string":
-                    self.fail("selected() takes an option code in quotes as its second argument")
+                    self.fail(
+                        Message(
+                            "selected() takes an option code in quotes as its second argument",
+                            "selected() 的第二个参数应为带引号的选项代码",
+                        )
+                    )
                 argument = self.advance().text[1:-1]
             self.expect(")")
             return Call(word, ItemRef(item.text, item.column), argument)
         if word in KEYWORDS:
             self.index -= 1
-            self.fail("expected a value, an item id or 'dealer.<attribute>'")
+            self.fail(_VALUE_EXPECTED)
         return ItemRef(word, token.column)
 
 

@@ -29,6 +29,7 @@ from enum import StrEnum
 
 from dealer_audit.core.answers import AnswerValue, EvidenceRef
 from dealer_audit.core.standard import LocalText, Program
+from dealer_audit.errors import Message
 
 DEFAULT_WINDOW_DAYS = 14
 
@@ -88,33 +89,46 @@ def window_last_day(issued: date, days: int) -> date:
     return issued + timedelta(days=days)
 
 
-def window_problem(issued: date | None, days: int, filed: date) -> str | None:
-    """Why a dispute filed on `filed` is refused (None: in time). `issued`: the report's issue date."""
+def window_problem(issued: date | None, days: int, filed: date) -> Message | None:
+    """Why a dispute filed on `filed` is refused, in both languages (None: in time). `issued`: the report's issue
+    date."""
     if issued is None:
-        return (
+        return Message(
             "the report of this wave has not been issued to the dealer yet, so there is nothing to dispute "
-            "(HQ records it with `dealer-audit disputes issue`) / 报告尚未发布，不能申诉"
+            "(HQ records it with `dealer-audit disputes issue`)",
+            "本批次的报告尚未向经销商发布，暂无可申诉的内容（由总部用 `dealer-audit disputes issue` 登记发布）",
         )
     last = window_last_day(issued, days)
     if filed < issued:
-        return f"filed on {filed.isoformat()}, before the report was issued on {issued.isoformat()} / 早于报告发布日"
+        return Message(
+            f"filed on {filed.isoformat()}, before the report was issued on {issued.isoformat()}",
+            f"提交日期 {filed.isoformat()} 早于报告发布日 {issued.isoformat()}",
+        )
     if filed > last:
-        return (
+        return Message(
             f"too late: the report was issued on {issued.isoformat()} and disputes closed after {days} days, on "
-            f"{last.isoformat()}; this one is dated {filed.isoformat()} / 已超过申诉期限（截止 {last.isoformat()}）"
+            f"{last.isoformat()}; this one is dated {filed.isoformat()}",
+            f"已超过申诉期限：报告于 {issued.isoformat()} 发布，申诉期 {days} 天，已于 {last.isoformat()} 截止；"
+            f"本次申诉日期为 {filed.isoformat()}",
         )
     return None
 
 
-def ruling_problem(dispute: Dispute, ruling: DisputeStatus) -> str | None:
-    """Why `ruling` cannot be made on `dispute` now (None: it can)."""
+def ruling_problem(dispute: Dispute, ruling: DisputeStatus) -> Message | None:
+    """Why `ruling` cannot be made on `dispute` now, in both languages (None: it can)."""
     if ruling not in RULINGS:
-        return f"a ruling is one of {', '.join(r.value for r in RULINGS)}, not {ruling.value}"
+        return Message(
+            f"a ruling is one of {', '.join(r.value for r in RULINGS)}, not {ruling.value}",
+            f"裁决只能是 {', '.join(r.value for r in RULINGS)} 之一，不能是 {ruling.value}",
+        )
     if not dispute.is_open:
-        when = dispute.ruled_at.isoformat(timespec="minutes") if dispute.ruled_at else "earlier"
-        return (
+        when = dispute.ruled_at.isoformat(timespec="minutes") if dispute.ruled_at else ""
+        status = dispute.status.label
+        return Message(
             f"dispute {dispute.dispute_id} was already ruled {dispute.status.value} by {dispute.ruled_by or 'someone'} "
-            f"at {when}; that ruling stands / 该申诉已被裁决"
+            f"at {when or 'earlier'}; that ruling stands",
+            f"申诉 {dispute.dispute_id} 已由 {dispute.ruled_by or '他人'}"
+            f"{f' 于 {when} ' if when else ' '}裁决为“{status.zh}”，该裁决有效",
         )
     return None
 

@@ -303,28 +303,35 @@ def analyse(
 
 GRAM_CELLS = 40_000_000  # dealers × columns² of per-dealer outer products kept for the fast path (320 MB)
 RESAMPLE_BATCH = 250
+OUTER_BLOCK_CELLS = 2_000_000  # per-dealer outer products made at once (16 MB of float64)
 
 
 def _bootstrap(measure: Callable[[Array, Array], Array], data: Array, index: NDArray[np.int_]) -> Array:
     """The measure on every resample (rows `index[b]` of `data`), in batches.
 
     A resample's covariance is a count-weighted sum of the dealers' outer products, so a batch of resamples is
-    one matrix product (resample counts × per-dealer outer products): one large BLAS call instead of one small
-    call per resample, which matters at 3,000 dealers × 70 items. Very wide tables fall back to gathering rows."""
+    one matrix product per block of dealers (resample counts × those dealers' outer products): a few large BLAS
+    calls instead of one small call per resample, which matters at 3,000 dealers × 70 items. The outer products
+    are made a block of dealers at a time (~16 MB), not all at once (3,000 × 62² numbers are ~90 MB, the HQ
+    workbook stage's peak). Very wide tables fall back to gathering rows."""
     n, k = data.shape
     centred = data - data.mean(axis=0)
     wide = n * k * k > GRAM_CELLS
-    outer = None if wide else (centred[:, :, None] * centred[:, None, :]).reshape(n, k * k)
+    block = max(1, OUTER_BLOCK_CELLS // (k * k))
     parts = []
     for start in range(0, len(index), RESAMPLE_BATCH):
         part = index[start : start + RESAMPLE_BATCH]
-        if outer is None:
+        if wide:
             corr = correlations(centred[part])
         else:
             b = len(part)
             counts = np.bincount((np.arange(b)[:, None] * n + part).ravel(), minlength=b * n).reshape(b, n) / n
             mean = counts @ centred
-            corr = _as_correlation((counts @ outer).reshape(b, k, k) - mean[:, :, None] * mean[:, None, :])
+            gram = np.zeros((b, k * k))
+            for first in range(0, n, block):
+                rows = centred[first : first + block]
+                gram += counts[:, first : first + block] @ (rows[:, :, None] * rows[:, None, :]).reshape(-1, k * k)
+            corr = _as_correlation(gram.reshape(b, k, k) - mean[:, :, None] * mean[:, None, :])
         parts.append(measure(corr[:, 1:, 1:], corr[:, 0, 1:]))
     return np.concatenate(parts)
 

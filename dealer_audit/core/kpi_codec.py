@@ -12,7 +12,7 @@ from typing import Any
 from dealer_audit.core.dealers import code_problem
 from dealer_audit.core.incentives import ConsecutiveRule, Eligibility, IncentiveRules, Payout, Tier
 from dealer_audit.core.kpis import CrossCheck, Curve, CurveKind, Direction, Enters, KpiBand, KpiDefinition
-from dealer_audit.core.lookup import did_you_mean, join
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh, join
 from dealer_audit.core.standard import NumberRange
 from dealer_audit.core.standard_codec import Decoder, _num
 
@@ -117,25 +117,38 @@ def decode_kpis(d: Decoder, root: dict[str, Any], standard_ids: set[str]) -> tup
         where = join("kpis", index)
         raw = d.mapping(raw_entry, where, KPI_KEYS, "a KPI")
         kpi_id = d.text(raw, "id", where, required=True)
-        unsafe = code_problem(kpi_id, "KPI id")
+        unsafe = code_problem(kpi_id, "KPI id", "KPI 编号")
         if unsafe:
-            d.error(join(where, "id"), str(unsafe), code="unsafe_code")
+            d.error(join(where, "id"), unsafe.en, code="unsafe_code", zh=unsafe.zh)
         if len(kpi_id) > MAX_KPI_ID:  # what storage's kpi_values.kpi_id holds
-            d.error(join(where, "id"), f"a KPI id has at most {MAX_KPI_ID} characters, this one {len(kpi_id)}")
+            d.error(
+                join(where, "id"),
+                f"a KPI id has at most {MAX_KPI_ID} characters, this one {len(kpi_id)}",
+                zh=f"KPI 编号最多 {MAX_KPI_ID} 个字符，此编号有 {len(kpi_id)} 个",
+            )
         if kpi_id and kpi_id in seen:
-            d.error(join(where, "id"), f"duplicate id '{kpi_id}' in kpis (first at entry {seen[kpi_id] + 1})")
+            d.error(
+                join(where, "id"),
+                f"duplicate id '{kpi_id}' in kpis (first at entry {seen[kpi_id] + 1})",
+                zh=f"kpis 中的编号“{kpi_id}”重复（首次出现在第 {seen[kpi_id] + 1} 项）",
+            )
         seen.setdefault(kpi_id, index)
         direction = d.choice(raw, "direction", where, Direction, Direction.HIGHER, required=True)
         weight = d.number(raw, "weight", where, 1.0)
         if weight <= 0:
-            d.error(join(where, "weight"), f"weight must be greater than 0, got {_num(weight)}", code="weight")
+            d.error(
+                join(where, "weight"),
+                f"weight must be greater than 0, got {_num(weight)}",
+                code="weight",
+                zh=f"权重必须大于 0，当前为 {_num(weight)}",
+            )
         value_range = None
         if raw.get("range") is not None:
             at = join(where, "range")
             bounds = d.mapping(raw["range"], at, ("min", "max"), "'range'")
             value_range = NumberRange(min=d.number(bounds, "min", at), max=d.number(bounds, "max", at))
             if value_range.min is not None and value_range.max is not None and value_range.min >= value_range.max:
-                d.error(at, "range min must be below max")
+                d.error(at, "range min must be below max", zh="range 的 min 必须小于 max")
         curve = _curve(d, raw, where, direction)
         checks = []
         for number, raw_check in enumerate(d.sequence(raw, "cross_checks", where)):
@@ -147,6 +160,8 @@ def decode_kpis(d: Decoder, root: dict[str, Any], standard_ids: set[str]) -> tup
                     join(at, "standard"),
                     f"standard '{standard}' is not one of the program's checklists",
                     hint=did_you_mean(standard, standard_ids) or f"use one of {', '.join(sorted(standard_ids))}",
+                    zh=f"稽核标准“{standard}”不是本稽核方案中的标准",
+                    hint_zh=did_you_mean_zh(standard, standard_ids) or f"可用的标准：{', '.join(sorted(standard_ids))}",
                 )
             checks.append(
                 CrossCheck(
@@ -174,7 +189,11 @@ def decode_kpis(d: Decoder, root: dict[str, Any], standard_ids: set[str]) -> tup
 def _curve(d: Decoder, raw: dict[str, Any], where: str, direction: Direction) -> Curve:
     at = join(where, "curve")
     if raw.get("curve") is None:
-        d.error(where, "'curve' is required ({type: linear, floor: …, target: …} or {type: bands, bands: […]})")
+        d.error(
+            where,
+            "'curve' is required ({type: linear, floor: …, target: …} or {type: bands, bands: […]})",
+            zh="“curve”必填（写成 {type: linear, floor: …, target: …} 或 {type: bands, bands: […]}）",
+        )
         return Curve(CurveKind.LINEAR)
     data = d.mapping(raw["curve"], at, CURVE_KEYS, "'curve'")
     kind = d.choice(data, "type", at, CurveKind, CurveKind.LINEAR, required=True)
@@ -182,11 +201,25 @@ def _curve(d: Decoder, raw: dict[str, Any], where: str, direction: Direction) ->
         floor = d.number(data, "floor", at, 0.0, required=True)
         target = d.number(data, "target", at, 100.0, required=True)
         if direction is Direction.HIGHER and not target > floor:
-            d.error(join(at, "target"), f"higher is better: the target ({_num(target)}) must be above the floor")
+            d.error(
+                join(at, "target"),
+                f"higher is better: the target ({_num(target)}) must be above the floor",
+                zh=f"该指标越高越好：目标值 target（{_num(target)}）必须高于下限 floor",
+            )
         if direction is Direction.LOWER and not target < floor:
-            d.error(join(at, "target"), f"lower is better: the target ({_num(target)}) must be below the floor")
+            d.error(
+                join(at, "target"),
+                f"lower is better: the target ({_num(target)}) must be below the floor",
+                zh=f"该指标越低越好：目标值 target（{_num(target)}）必须低于下限 floor",
+            )
         if data.get("bands") is not None:
-            d.error(join(at, "bands"), "a linear curve has no bands", hint="use type: bands")
+            d.error(
+                join(at, "bands"),
+                "a linear curve has no bands",
+                hint="use type: bands",
+                zh="线性曲线（linear）没有分档 bands",
+                hint_zh="如需分档，请写 type: bands",
+            )
         return Curve(kind, floor=floor, target=target)
     bands = []
     for index, raw_band in enumerate(d.sequence(data, "bands", at, required=True)):
@@ -198,13 +231,23 @@ def _curve(d: Decoder, raw: dict[str, Any], where: str, direction: Direction) ->
             max=d.number(band_data, "max", where_band),
         )
         if not 0 <= band.score <= 100:
-            d.error(join(where_band, "score"), f"a band's score is 0..100, got {_num(band.score)}")
+            d.error(
+                join(where_band, "score"),
+                f"a band's score is 0..100, got {_num(band.score)}",
+                zh=f"分档的 score 应在 0 到 100 之间，当前为 {_num(band.score)}",
+            )
         if band.min is not None and band.max is not None and band.min > band.max:
-            d.error(where_band, "band min is above its max")
+            d.error(where_band, "band min is above its max", zh="分档的 min 大于其 max")
         bands.append(band)
     for key in ("floor", "target"):
         if data.get(key) is not None:
-            d.error(join(at, key), f"a banded curve has no {key}", hint="use type: linear")
+            d.error(
+                join(at, key),
+                f"a banded curve has no {key}",
+                hint="use type: linear",
+                zh=f"分档曲线（bands）没有 {key}",
+                hint_zh="如需下限和目标值，请写 type: linear",
+            )
     return Curve(kind, bands=tuple(bands))
 
 
@@ -213,7 +256,13 @@ def decode_payout(d: Decoder, value: Any, where: str) -> Payout:
     amount = d.number(data, "amount", where)
     percent = d.number(data, "percent", where)
     if (amount is None) == (percent is None):
-        d.error(where, "a payout is either an amount or a percent", hint="write {amount: 20000} or {percent: 1.5}")
+        d.error(
+            where,
+            "a payout is either an amount or a percent",
+            hint="write {amount: 20000} or {percent: 1.5}",
+            zh="奖金规则只能是金额（amount）或百分比（percent）之一",
+            hint_zh="请写 {amount: 20000} 或 {percent: 1.5}",
+        )
     return Payout(amount=amount, percent=None if amount is not None else percent)
 
 
@@ -229,23 +278,48 @@ def decode_incentives(d: Decoder, root: dict[str, Any]) -> IncentiveRules | None
         data = d.mapping(raw_tier, where, TIER_KEYS, "a tier")
         code = d.text(data, "code", where, required=True)
         if code and code in seen:
-            d.error(join(where, "code"), f"duplicate code '{code}' in tiers (first at entry {seen[code] + 1})")
+            d.error(
+                join(where, "code"),
+                f"duplicate code '{code}' in tiers (first at entry {seen[code] + 1})",
+                zh=f"tiers 中的代码“{code}”重复（首次出现在第 {seen[code] + 1} 项）",
+            )
         seen.setdefault(code, index)
         minimum = d.number(data, "min", where)
         top = d.number(data, "top_percent", where)
         if minimum is None and top is None:
-            d.error(where, "a tier needs 'min' (composite 0..100), 'top_percent' (of the region) or both")
+            d.error(
+                where,
+                "a tier needs 'min' (composite 0..100), 'top_percent' (of the region) or both",
+                zh="奖励档需要“min”（综合得分 0 到 100）、“top_percent”（区域内排名前百分之几）或两者都写",
+            )
         if minimum is not None and not 0 <= minimum <= 100:
-            d.error(join(where, "min"), f"min is on the 0..100 scale like the bands, got {_num(minimum)}")
+            d.error(
+                join(where, "min"),
+                f"min is on the 0..100 scale like the bands, got {_num(minimum)}",
+                zh=f"min 与评级档一样取 0 到 100，当前为 {_num(minimum)}",
+            )
         if top is not None and not 0 < top <= 100:
-            d.error(join(where, "top_percent"), f"top_percent must be above 0 and at most 100, got {_num(top)}")
+            d.error(
+                join(where, "top_percent"),
+                f"top_percent must be above 0 and at most 100, got {_num(top)}",
+                zh=f"top_percent 必须大于 0 且不超过 100，当前为 {_num(top)}",
+            )
         if minimum is not None:
             if last_min is not None and minimum > last_min:
-                d.error(join(where, "min"), "tiers are listed best first: this min is above the tier before it")
+                d.error(
+                    join(where, "min"),
+                    "tiers are listed best first: this min is above the tier before it",
+                    zh="奖励档应从最好的一档往下排列：此档的 min 高于上一档",
+                )
             last_min = minimum
         payout = Payout()
         if data.get("payout") is None:
-            d.error(where, "'payout' is required ({amount: …} or {percent: …})", code="missing")
+            d.error(
+                where,
+                "'payout' is required ({amount: …} or {percent: …})",
+                code="missing",
+                zh="“payout”必填（写成 {amount: …} 或 {percent: …}）",
+            )
         else:
             payout = decode_payout(d, data["payout"], join(where, "payout"))
         tiers.append(
@@ -261,7 +335,7 @@ def decode_incentives(d: Decoder, root: dict[str, Any]) -> IncentiveRules | None
         )
         for key, value in (("min_visits", eligibility.min_visits), ("min_kpi_base", eligibility.min_kpi_base)):
             if value < 0:
-                d.error(join(at, key), f"{key} must be 0 or more, got {value}")
+                d.error(join(at, key), f"{key} must be 0 or more, got {value}", zh=f"{key} 不能小于 0，当前为 {value}")
     consecutive = None
     if raw.get("consecutive") is not None:
         at = "incentives.consecutive"
@@ -273,9 +347,17 @@ def decode_incentives(d: Decoder, root: dict[str, Any]) -> IncentiveRules | None
             penalty=decode_payout(d, data["penalty"], join(at, "penalty")) if data.get("penalty") is not None else None,
         )
         if not 0 <= consecutive.below <= 100:
-            d.error(join(at, "below"), f"below is on the 0..100 scale like the bands, got {_num(consecutive.below)}")
+            d.error(
+                join(at, "below"),
+                f"below is on the 0..100 scale like the bands, got {_num(consecutive.below)}",
+                zh=f"below 与评级档一样取 0 到 100，当前为 {_num(consecutive.below)}",
+            )
         if consecutive.warning_after < 1:
-            d.error(join(at, "warning_after"), "warning_after must be at least 1")
+            d.error(join(at, "warning_after"), "warning_after must be at least 1", zh="warning_after 至少为 1")
         if consecutive.penalty_after <= consecutive.warning_after:
-            d.error(join(at, "penalty_after"), "penalty_after must be greater than warning_after")
+            d.error(
+                join(at, "penalty_after"),
+                "penalty_after must be greater than warning_after",
+                zh="penalty_after 必须大于 warning_after",
+            )
     return IncentiveRules(tiers=tuple(tiers), eligibility=eligibility, consecutive=consecutive)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dealer_audit.core.incentives import IncentiveRow, Scorecard, StreakStatus
-from dealer_audit.core.kpis import DealerKpis, Direction, KpiDefinition
+from dealer_audit.core.kpis import DealerKpis, Direction, KpiDefinition, on_scale
 from dealer_audit.core.report_model import Figure, Span, fmt_number
 from dealer_audit.core.report_model.labels import label
 from dealer_audit.core.stats import Interval
@@ -138,10 +138,6 @@ class NetworkKpiPanel:
         return kpi_label(key, self.lang)
 
 
-def _scaled(value: float | None, scale: int) -> float | None:
-    return None if value is None else value * scale / 100
-
-
 def _interval_text(interval: Interval | None, scale: int) -> str:
     span = Span.of(interval, scale / 100)
     return span.text if span is not None else ""
@@ -159,7 +155,7 @@ def incentive_line(card: Scorecard, row: IncentiveRow, lang: str) -> IncentiveLi
     notes = [r.get(lang) for r in o.reasons]
     if o.borderline:
         held = [
-            f"{t.label.get(lang)} {fmt_number(_scaled(o.thresholds[t.code], scale))}"
+            f"{t.label.get(lang)} {fmt_number(on_scale(o.thresholds[t.code], scale))}"
             for t in (o.tier, o.next_tier)
             if t is not None and t.code in o.thresholds and interval is not None
             if interval.low < o.thresholds[t.code] <= interval.high
@@ -174,15 +170,15 @@ def incentive_line(card: Scorecard, row: IncentiveRow, lang: str) -> IncentiveLi
     return IncentiveLine(
         dealer=row.dealer_code,
         region=row.region,
-        composite=fmt_number(_scaled(o.score, scale)),
-        composite_value=_scaled(o.score, scale),
+        composite=fmt_number(on_scale(o.score, scale)),
+        composite_value=on_scale(o.score, scale),
         interval=_interval_text(interval, scale),
         tier=tier_label,
         tier_code=o.tier.code if o.tier else "",
         payout=o.tier.payout.text(lang) if o.tier else "",
         next=o.next_tier.label.get(lang) if o.next_tier else "",
-        gap=fmt_number(_scaled(o.gap, scale)) if o.gap is not None else "",
-        gap_value=_scaled(o.gap, scale),
+        gap=fmt_number(on_scale(o.gap, scale)) if o.gap is not None else "",
+        gap_value=on_scale(o.gap, scale),
         borderline=kpi_label("yes", lang) if o.borderline else "",
         streak=streak,
         streak_status=row.streak.status.value if row.streak else "",
@@ -239,8 +235,8 @@ def dealer_panel(card: Scorecard | None, dealer_code: str, lang: str) -> DealerK
         lines=tuple(lines),
         kpi_index=Figure.of(dealer.kpi_index.value),
         coverage=f"{fmt_number(dealer.kpi_index.coverage * 100, 0)}%",
-        audit_composite=Figure.of(_scaled(dealer.audit_composite_100, scale)),
-        composite=Figure.of(_scaled(dealer.composite_100, scale)),
+        audit_composite=Figure.of(on_scale(dealer.audit_composite_100, scale)),
+        composite=Figure.of(on_scale(dealer.composite_100, scale)),
         incentive=incentive_line(card, row, lang) if row is not None else None,
         flags=_dealer_flags(dealer, lang),  # this dealer's own (the batch renders one panel per dealer)
     )
@@ -277,8 +273,8 @@ def network_panel(card: Scorecard | None, lang: str) -> NetworkKpiPanel | None:
             tuple(s.value for s in d.scores),
             tuple(s.score for s in d.scores),
             d.kpi_index.value,
-            _scaled(d.audit_composite_100, scale),
-            _scaled(d.composite_100, scale),
+            on_scale(d.audit_composite_100, scale),
+            on_scale(d.composite_100, scale),
         )
         for d in card.kpis.dealers
     )

@@ -220,6 +220,12 @@ class DealerKpis:
         return next((s for s in self.scores if s.kpi_id == kpi_id), None)
 
 
+def on_scale(value: float | None, scale: int) -> float | None:
+    """A 0–100 figure (a KPI score, a composite, a threshold) on the program's scale: the one conversion the KPI
+    outputs (--json, the CLI table, the report) share."""
+    return None if value is None else value * scale / 100
+
+
 @dataclass(frozen=True)
 class KpiWave:
     """Every dealer's KPIs in one wave (in the wave's dealer order), and the definitions that scored them."""

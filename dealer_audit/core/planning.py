@@ -26,19 +26,23 @@ from datetime import date, timedelta
 from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import PlanRules, Wave
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.errors import DealerAuditError, Message
 
 MAX_LISTED = 8  # causes named in one message; the count says how many more
 
 
 class PlanInfeasible(DealerAuditError):
-    """The rules cannot all be met; `reasons` names each failing constraint and the shortfall."""
+    """The rules cannot all be met; `reasons` names each failing constraint and the shortfall, in both languages
+    (`str()` of a reason is its English)."""
 
     exit_code = 2
 
-    def __init__(self, reasons: Sequence[str]) -> None:
+    def __init__(self, reasons: Sequence[Message]) -> None:
         self.reasons = list(reasons)
-        super().__init__("no plan meets every rule:\n  " + "\n  ".join(self.reasons))
+        super().__init__(
+            "no plan meets every rule:\n  " + "\n  ".join(r.en for r in self.reasons),
+            zh="没有能满足所有规则的计划：\n  " + "\n  ".join(r.text("zh") for r in self.reasons),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,24 @@ class Plan:
 def working_days(wave: Wave, weekdays_only: bool = True) -> list[date]:
     """The days of the wave window on which visits may be planned."""
     if not wave.start or not wave.end:
-        raise PlanInfeasible([f"wave window: wave {wave.code} has no start and end dates in the program"])
+        raise PlanInfeasible(
+            [
+                Message(
+                    f"wave window: wave {wave.code} has no start and end dates in the program",
+                    f"批次时间窗：稽核方案中没有为稽核批次 {wave.code} 设置开始和结束日期",
+                )
+            ]
+        )
     first, last = date.fromisoformat(wave.start), date.fromisoformat(wave.end)
     if last < first:
-        raise PlanInfeasible([f"wave window: wave {wave.code} ends ({last}) before it starts ({first})"])
+        raise PlanInfeasible(
+            [
+                Message(
+                    f"wave window: wave {wave.code} ends ({last}) before it starts ({first})",
+                    f"批次时间窗：稽核批次 {wave.code} 的结束日期（{last}）早于开始日期（{first}）",
+                )
+            ]
+        )
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [d for d in days if d.weekday() < 5] if weekdays_only else days
 
@@ -137,10 +155,11 @@ def _tiers(cap: int, fair_share: int, rules: PlanRules) -> list[tuple[int, int]]
     return tiers
 
 
-def _listed(lines: list[str]) -> list[str]:
+def _listed(lines: list[Message]) -> list[Message]:
     if len(lines) <= MAX_LISTED:
         return lines
-    return [*lines[:MAX_LISTED], f"… and {len(lines) - MAX_LISTED} more"]
+    more = len(lines) - MAX_LISTED
+    return [*lines[:MAX_LISTED], Message(f"… and {more} more", f"……另有 {more} 项")]
 
 
 def plan_wave(
@@ -163,9 +182,23 @@ def plan_wave(
     if not needs:
         return Plan(wave.code, [], 0, 0, 0, 0, days)
     if not active:
-        raise PlanInfeasible([f"auditors: no active auditor is registered; the wave needs {demand} visits"])
+        raise PlanInfeasible(
+            [
+                Message(
+                    f"auditors: no active auditor is registered; the wave needs {demand} visits",
+                    f"稽核员：没有已登记且处于启用状态的稽核员；本批次需要 {demand} 次走访",
+                )
+            ]
+        )
     if not days:
-        raise PlanInfeasible([f"wave window: wave {wave.code} has no working day between {wave.start} and {wave.end}"])
+        raise PlanInfeasible(
+            [
+                Message(
+                    f"wave window: wave {wave.code} has no working day between {wave.start} and {wave.end}",
+                    f"批次时间窗：稽核批次 {wave.code} 在 {wave.start} 至 {wave.end} 之间没有工作日",
+                )
+            ]
+        )
     per_day_cap = rules.max_visits_per_day * len(days)
     caps = {
         a.id: min(per_day_cap, rules.max_visits_per_auditor)
@@ -176,15 +209,22 @@ def plan_wave(
     capacity = sum(caps.values())
     if capacity < demand:
         binding = (
-            f"max_visits_per_auditor {rules.max_visits_per_auditor}"
+            Message(f"max_visits_per_auditor {rules.max_visits_per_auditor}", "")
             if rules.max_visits_per_auditor is not None and rules.max_visits_per_auditor < per_day_cap
-            else f"max_visits_per_day {rules.max_visits_per_day} × {len(days)} working days"
+            else Message(
+                f"max_visits_per_day {rules.max_visits_per_day} × {len(days)} working days",
+                f"max_visits_per_day {rules.max_visits_per_day} × {len(days)} 个工作日",
+            )
         )
         raise PlanInfeasible(
             [
-                f"workload caps: the wave needs {demand} auditor-visits, {len(active)} auditors may make at most "
-                f"{capacity} ({binding} each); short by {demand - capacity}. Raise the cap, widen the window or "
-                "enrol more auditors"
+                Message(
+                    f"workload caps: the wave needs {demand} auditor-visits, {len(active)} auditors may make at most "
+                    f"{capacity} ({binding.en} each); short by {demand - capacity}. Raise the cap, widen the window "
+                    "or enrol more auditors",
+                    f"工作量上限：本批次需要 {demand} 人次走访，{len(active)} 名稽核员最多只能完成 {capacity} 次"
+                    f"（每人 {binding.text('zh')}）；缺口 {demand - capacity}。请提高上限、延长批次时间窗或增加稽核员",
+                )
             ]
         )
     doubles = [n for n in needs if n.copies > len(active)]
@@ -192,23 +232,33 @@ def plan_wave(
         most = max(n.copies for n in doubles)
         raise PlanInfeasible(
             [
-                f"double audits: {len(doubles)} visit(s) need {most} different auditors each (double_audit_share "
-                f"{rules.double_audit_share:g}), {len(active)} auditor(s) are active; short by {most - len(active)}. "
-                "Enrol another auditor or set double_audit_share to 0"
+                Message(
+                    f"double audits: {len(doubles)} visit(s) need {most} different auditors each (double_audit_share "
+                    f"{rules.double_audit_share:g}), {len(active)} auditor(s) are active; short by "
+                    f"{most - len(active)}. Enrol another auditor or set double_audit_share to 0",
+                    f"双人稽核：{len(doubles)} 次走访各需要 {most} 名不同的稽核员（double_audit_share "
+                    f"{rules.double_audit_share:g}），但只有 {len(active)} 名稽核员处于启用状态；缺口 "
+                    f"{most - len(active)}。请增加稽核员，或把 double_audit_share 设为 0",
+                )
             ]
         )
     locked = set(locked_out)
     eligible: dict[tuple[str, str], list[Auditor]] = {}
-    short: list[str] = []
+    short: list[Message] = []
     for need in needs:
         allowed = [a for a in active if (a.id, need.dealer_code) not in locked]
         eligible[need.key] = allowed
         if len(allowed) < need.copies:
             barred = sorted(a.id for a in active if (a.id, need.dealer_code) in locked)
             short.append(
-                f"lockout: {need.dealer_code} {need.standard_id} needs {need.copies} auditor(s), "
-                f"{len(allowed)} may go (lockout of {rules.lockout_waves} wave(s) bars {', '.join(barred)}); "
-                f"short by {need.copies - len(allowed)}"
+                Message(
+                    f"lockout: {need.dealer_code} {need.standard_id} needs {need.copies} auditor(s), "
+                    f"{len(allowed)} may go (lockout of {rules.lockout_waves} wave(s) bars {', '.join(barred)}); "
+                    f"short by {need.copies - len(allowed)}",
+                    f"回避规则：{need.dealer_code} {need.standard_id} 需要 {need.copies} 名稽核员，只有 "
+                    f"{len(allowed)} 名可以前往（前 {rules.lockout_waves} 个批次的回避规则排除了 "
+                    f"{', '.join(barred)}）；缺口 {need.copies - len(allowed)}",
+                )
             )
     if short:
         raise PlanInfeasible(_listed(short))
@@ -232,7 +282,14 @@ def plan_wave(
     flow.set_node_supply(sink, -demand)
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
-        raise PlanInfeasible([f"solver: the min-cost-flow solver stopped with status {status}"])
+        raise PlanInfeasible(
+            [
+                Message(
+                    f"solver: the min-cost-flow solver stopped with status {status}",
+                    f"求解器：最小费用流求解器以状态 {status} 停止",
+                )
+            ]
+        )
     staffed: dict[tuple[str, str], list[Auditor]] = defaultdict(list)
     for need, auditor, arc in arcs:
         if flow.flow(arc):
@@ -241,11 +298,22 @@ def plan_wave(
     if missing:
         by_region = Counter(n.region for n in missing for _ in range(n.copies - len(staffed[n.key])))
         gap = sum(by_region.values())
+        regions = ", ".join(f"{r} {c}" for r, c in sorted(by_region.items()))
         raise PlanInfeasible(
             [
-                f"caps and lockout together: {gap} auditor-visit(s) cannot be staffed "
-                f"(by region: {', '.join(f'{r} {c}' for r, c in sorted(by_region.items()))}); short by {gap}",
-                *_listed([f"unstaffed: {n.dealer_code} {n.standard_id}" for n in missing]),
+                Message(
+                    f"caps and lockout together: {gap} auditor-visit(s) cannot be staffed "
+                    f"(by region: {regions}); short by {gap}",
+                    f"工作量上限与回避规则共同限制：有 {gap} 人次走访无法安排稽核员（按区域：{regions}）；缺口 {gap}",
+                ),
+                *_listed(
+                    [
+                        Message(
+                            f"unstaffed: {n.dealer_code} {n.standard_id}", f"无人可派：{n.dealer_code} {n.standard_id}"
+                        )
+                        for n in missing
+                    ]
+                ),
             ]
         )
     visits = _same_day_doubles(_schedule(needs, staffed, days), days, rules.max_visits_per_day)

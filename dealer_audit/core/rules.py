@@ -413,7 +413,7 @@ class _Rules:
                     where,
                     f"condition of '{item.id}': {error.message} at column {error.column}",
                     "condition",
-                    zh=f"检查项“{item.id}”的跳题条件无法解析（第 {error.column} 列）：{error.message}",
+                    zh=f"检查项“{item.id}”的跳题条件无法解析（第 {error.column} 列）：{error.message_text('zh')}",
                 )
                 continue
             targets: list[str] = []

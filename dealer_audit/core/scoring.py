@@ -35,6 +35,7 @@ from dealer_audit.core.standard import (
     Section,
     band_for,
 )
+from dealer_audit.errors import Message
 
 INDEX_MAX = 100.0
 DEFAULT_SCALE = ScaleRange()
@@ -202,78 +203,149 @@ def item_fraction(item: Item, value: AnswerValue) -> float | None:
     return None if fraction is _INVALID else fraction
 
 
-def value_problem(item: Item, value: AnswerValue) -> str | None:
-    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), or None.
-    The plausible range of number items is a validation matter and not checked here: such values still score."""
+def value_problem(item: Item, value: AnswerValue) -> Message | None:
+    """Why `value` is not a value this item can take (wrong type, unknown option code, off the scale), in both
+    languages, or None. The plausible range of number items is a validation matter and not checked here: such
+    values still score."""
     if value is None:
         return None
     kind = item.type
     if kind is AnswerType.YES_NO:
-        return None if value in ("yes", "no") else f"expected 'yes' or 'no', got {value!r}"
+        if value in ("yes", "no"):
+            return None
+        return Message(f"expected 'yes' or 'no', got {value!r}", f"应为 'yes' 或 'no'，实际为 {value!r}")
     if kind is AnswerType.SCALE:
         scale = item.scale or DEFAULT_SCALE
         if not _is_number(value) or value != int(value):
-            return f"expected a whole number from {scale.min} to {scale.max}, got {value!r}"
+            return Message(
+                f"expected a whole number from {scale.min} to {scale.max}, got {value!r}",
+                f"应为 {scale.min} 到 {scale.max} 之间的整数，实际为 {value!r}",
+            )
         if not scale.min <= value <= scale.max:
-            return f"{value!r} is off the scale {scale.min}..{scale.max}"
+            return Message(
+                f"{value!r} is off the scale {scale.min}..{scale.max}",
+                f"{value!r} 超出了量表范围 {scale.min}..{scale.max}",
+            )
         if any(o.points for o in item.options) and item.option(str(int(value))) is None:
-            return f"scale value {value!r} has no option with points"
+            return Message(f"scale value {value!r} has no option with points", f"量表值 {value!r} 没有对应的计分选项")
         return None
     if kind is AnswerType.NUMBER:
-        return None if _is_number(value) else f"expected a number, got {value!r}"
+        return (
+            None if _is_number(value) else Message(f"expected a number, got {value!r}", f"应为数字，实际为 {value!r}")
+        )
     if kind is AnswerType.SINGLE_CHOICE:
         if not isinstance(value, str):
-            return f"expected one option code, got {value!r}"
+            return Message(f"expected one option code, got {value!r}", f"应为一个选项代码，实际为 {value!r}")
         return None if item.option(value) else _unknown_codes(item, [value])
     if kind is AnswerType.MULTIPLE_CHOICE:
         codes = (value,) if isinstance(value, str) else value
         if not isinstance(codes, tuple | list) or not all(isinstance(c, str) for c in codes):
-            return f"expected a list of option codes, got {value!r}"
+            return Message(f"expected a list of option codes, got {value!r}", f"应为选项代码列表，实际为 {value!r}")
         unknown = [c for c in codes if item.option(c) is None]
         return _unknown_codes(item, unknown) if unknown else None
-    return None if isinstance(value, str) else f"expected text, got {value!r}"
+    return None if isinstance(value, str) else Message(f"expected text, got {value!r}", f"应为文本，实际为 {value!r}")
 
 
-def _unknown_codes(item: Item, codes: Iterable[str]) -> str:
-    known = ", ".join(o.code for o in item.options) or "none"
+def _unknown_codes(item: Item, codes: Iterable[str]) -> Message:
+    known = ", ".join(o.code for o in item.options)
     listed = ", ".join(repr(c) for c in codes)
-    return f"unknown option code(s) {listed} (known: {known})"
+    return Message(
+        f"unknown option code(s) {listed} (known: {known or 'none'})",
+        f"未知的选项代码 {listed}（可用选项：{known or '无'}）",
+    )
 
 
 # ---- the compiled standard ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _ItemPlan:
-    item: Item
-    section_id: str
-    scorer: Scorer
-    # copies of item fields the hot loop reads (attribute chains cost more than the arithmetic)
-    item_id: str = ""
-    weight: float = 1.0
-    bonus: bool = False
-    critical: Critical | None = None
-    zero_section: bool = False
+# One item's row as the hot loop unpacks it: item id, scorer, weight, bonus, critical, zero_section, then the
+# item's shared records (see `_item_row`): unanswered when hidden / shown, counted ones by fraction, the other answers.
+_Row = tuple[
+    str, Scorer, float, bool, "Critical | None", bool, "tuple[ItemScore, ItemScore]", "dict[Any, ItemScore]",
+    "dict[tuple[bool, bool, bool, bool], ItemScore]",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """A standard prepared for scoring many audits: scorers, parsed conditions, required items."""
 
-    sections: tuple[tuple[Section, tuple[_ItemPlan, ...]], ...]
-    # the same as plain tuples (item id, scorer, weight, bonus, critical, zero_section): the hot loop unpacks them
-    rows: tuple[tuple[Section, tuple[tuple[str, Scorer, float, bool, Critical | None, bool], ...]], ...]
+    # per section, its items as plain tuples (`_Row`): the hot loop unpacks them (attribute chains cost more than
+    # the arithmetic)
+    rows: tuple[tuple[Section, tuple[_Row, ...]], ...]
     conditional: tuple[tuple[str, Test], ...]  # items with a condition (compiled), in checklist order
     referenced: tuple[str, ...]  # items some condition reads (only their answers are looked at)
     required: tuple[str, ...]
     item_ids: tuple[str, ...]
+    # section scores already built, by their fields (see `_shared_section`)
+    section_scores: dict[tuple[object, ...], SectionScore] = field(default_factory=dict)
 
 
-def _item_plan(item: Item, section_id: str) -> _ItemPlan:
+def _item_row(item: Item, section_id: str) -> _Row:
+    """The hot loop's row of one item, with the records it shares (see `_counted_record`).
+
+    An `ItemScore` names no audit: it is fixed by the item and what happened to it (hidden or shown, unanswered,
+    N/A, invalid, or counted with a fraction). A 3,000-dealer wave scores 375,000 items into ~350 distinct records,
+    so every audit's tuple points at the item's shared records instead of a copy each (~60 MB with their floats).
+    They are immutable, so sharing them is invisible to every consumer."""
     zero_section = item.critical is not None and item.critical.effect == CriticalEffect.ZERO_SECTION
-    return _ItemPlan(
-        item, section_id, _compile_scorer(item), item.id, item.weight, item.bonus, item.critical, zero_section
-    )
+
+    def blank(shown: bool) -> ItemScore:
+        return ItemScore(item.id, section_id, item.weight, shown, False, False, False, None, 0.0, 0.0, item.bonus,
+                         item.critical, False)  # fmt: skip
+
+    return (
+        item.id, _compile_scorer(item), item.weight, item.bonus, item.critical, zero_section,
+        (blank(False), blank(True)), {}, {},
+    )  # fmt: skip
+
+
+def _counted_record(
+    records: dict[Any, ItemScore],
+    item_id: str,
+    section_id: str,
+    weight: float,
+    fraction: float,
+    bonus: bool,
+    critical: Critical | None,
+) -> ItemScore:
+    """The record of an item counted with `fraction`, shared through `records` (fraction -> record).
+
+    A dict matches keys by equality, and 1 == 1.0 == True, 0.0 == -0.0: a record is reused only when its fraction
+    is the same number exactly (type and sign too), so earned and possible points stay bit-identical to building
+    it anew. The hot loop calls this only when the record it found holds another object than `fraction`."""
+    known = records.get(fraction)
+    if known is not None and _same_number(known.fraction, fraction):
+        return known
+    possible = 0.0 if bonus else weight
+    fields = (item_id, section_id, weight, True, True, False, True, fraction, weight * fraction, possible, bonus,
+              critical, False)  # fmt: skip
+    record = tuple.__new__(ItemScore, fields)
+    if known is None and fraction == fraction:  # NaN never equals itself, so it could not be found again
+        records[fraction] = record
+    return record
+
+
+def _same_number(a: float | None, b: float) -> bool:
+    """`a` and `b` (already equal) are the same number: same type, and the same sign when zero."""
+    return a is not None and type(a) is type(b) and (b != 0 or math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+_SHARED_SECTIONS = 5_000  # section scores kept per standard for sharing; later ones are built apart
+
+
+def _shared_section(shared: dict[tuple[object, ...], SectionScore], fields: tuple[object, ...]) -> SectionScore:
+    """A new `SectionScore` of `fields`, kept in `shared` for the next audit with the same outcome.
+
+    A 3,000-dealer wave's 48,000 section scores are ~1,800 distinct ones (~8 MB shared instead of copied). Equal
+    fields are the same numbers here, so matching by equality is exact: the sums start at +0.0 (never -0.0),
+    percents divide them by positive points, counts are ints; a weight is the section's declared one or its
+    points, one or the other for every audit of this standard. The plan outlives the wave (it is cached per
+    standard), so the table is bounded."""
+    record = SectionScore(*fields)  # type: ignore[arg-type]
+    if len(shared) < _SHARED_SECTIONS:
+        shared[fields] = record
+    return record
 
 
 _PLANS: dict[int, tuple[Checklist, _Plan]] = {}
@@ -288,14 +360,9 @@ def _plan(standard: Checklist) -> _Plan:
         return cached[1]
     parsed = tuple((i.id, parse_condition(i.condition)) for i in standard.items() if i.condition)
     conditional = tuple((item_id, c.test) for item_id, c in parsed)
-    sections = tuple(
-        (section, tuple(_item_plan(item, section.id) for item in section.items)) for section in standard.sections
-    )
     plan = _Plan(
-        sections=sections,
         rows=tuple(
-            (section, tuple((p.item_id, p.scorer, p.weight, p.bonus, p.critical, p.zero_section) for p in plans))
-            for section, plans in sections
+            (section, tuple(_item_row(item, section.id) for item in section.items)) for section in standard.sections
         ),
         conditional=conditional,
         referenced=tuple(sorted({ref.item_id for _, c in parsed for ref in c.item_refs})),
@@ -537,12 +604,11 @@ def score_audit(
         section_id = section.id
         earned_sum = possible_sum = 0.0
         counted_items = passed_items = 0
-        for item_id, scorer, weight, bonus, critical, zero_section in item_plans:
+        for item_id, scorer, weight, bonus, critical, zero_section, blank, counted, other in item_plans:
             shown = item_id not in hidden
             answer = answers.get(item_id)
             if answer is None:  # unanswered: the most common way of not counting, kept short
-                item_scores.append(new(ItemScore, (item_id, section_id, weight, shown, False, False, False, None, 0.0,
-                                                   0.0, bonus, critical, False)))  # fmt: skip
+                item_scores.append(blank[shown])
                 continue
             fraction = None
             bad = False
@@ -557,19 +623,22 @@ def score_audit(
                 elif shown:
                     fraction = result
             if fraction is None:
-                score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, False, None, 0.0, 0.0,
-                                        bonus, critical, bad))  # fmt: skip
+                key = (shown, answered, na, bad)
+                score = other.get(key)
+                if score is None or score[4] is not answered or score[5] is not na:  # True == 1: same objects only
+                    score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, False, None, 0.0, 0.0,
+                                            bonus, critical, bad))  # fmt: skip
+                    other.setdefault(key, score)
             else:
-                earned = weight * fraction
-                possible = 0.0 if bonus else weight
-                earned_sum += earned
-                possible_sum += possible
+                score = counted.get(fraction)
+                if score is None or score[7] is not fraction:
+                    score = _counted_record(counted, item_id, section_id, weight, fraction, bonus, critical)
+                earned_sum += score[8]
+                possible_sum += score[9]
                 if not bonus:
                     counted_items += 1
                     if fraction == 1.0:
                         passed_items += 1
-                score = new(ItemScore, (item_id, section_id, weight, shown, answered, na, True, fraction, earned,
-                                        possible, bonus, critical, False))  # fmt: skip
                 if fraction < 1.0:
                     failures.append(score)
                     if critical is not None and not bonus:
@@ -586,11 +655,9 @@ def score_audit(
         # W_s: the declared weight, else plain points — the possible points the section has *in this audit*, so
         # N/A items and false conditions change nothing (Section.effective_weight when every item counts)
         weight = section.weight if section.weight is not None else possible_sum
-        sections.append(
-            SectionScore(
-                section.id, weight, earned_sum, possible_sum, raw_percent, percent, zeroed, counted_items, passed_items
-            )
-        )
+        fields = (section.id, weight, earned_sum, possible_sum, raw_percent, percent, zeroed, counted_items,
+                  passed_items)  # fmt: skip
+        sections.append(plan.section_scores.get(fields) or _shared_section(plan.section_scores, fields))
         raw_pairs.append((weight, raw_percent))
         gated_pairs.append((weight, percent))
     raw_index = _weighted_index(raw_pairs)

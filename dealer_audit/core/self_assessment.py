@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dealer_audit.core.aggregate import latest_revisions
 from dealer_audit.core.answers import Audit, AuditKind
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import DealerLike, ItemScore, score_audit
@@ -143,13 +144,12 @@ def wave_self_assessments(
 ) -> WaveSelfAssessment:
     """Pair each self audit of `wave` (drafts too: a dealer's own form is a claim even before it is finalised)
     with the visits that count in the dealer's scores: finalised audits of the same dealer, wave, standard id and
-    version (`Audit.counts_in_scores` decides; another version's items may differ, so it is not compared)."""
+    version (`Audit.counts_in_scores` decides; another version's items may differ, so it is not compared). An
+    audit given twice (revisions 1 and 2 of one id) counts once, at its newest revision, as in the scores."""
     dealer_map = {d.code: d for d in dealers}
     visits: dict[tuple[str, str, str], list[Audit]] = defaultdict(list)
     own: list[Audit] = []
-    for audit in audits:
-        if audit.wave != wave:
-            continue
+    for audit in latest_revisions(a for a in audits if a.wave == wave):  # one per id: a re-import counts once
         if audit.kind is AuditKind.SELF:
             own.append(audit)
         elif audit.counts_in_scores and audit.is_final:

@@ -33,6 +33,10 @@ class LocalText:
     def __bool__(self) -> bool:
         return bool(self.zh or self.en)
 
+    def as_dict(self) -> dict[str, str]:
+        """Both sides, empty or not: how every --json output writes a bilingual text (one shape for all)."""
+        return {"zh": self.zh, "en": self.en}
+
 
 class ChecklistKind(StrEnum):
     MYSTERY_SHOP = "mystery_shop"

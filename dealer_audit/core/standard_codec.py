@@ -301,8 +301,8 @@ class Decoder:
     def error(
         self, path: str, message: str, hint: str = "", code: str = "invalid", *, zh: str = "", hint_zh: str = ""
     ) -> None:
-        """Record an error; every call in this module passes `zh` (the language scan checks it), while the KPI
-        decoder that shares this Decoder may still leave it out until it is converted (English is shown then)."""
+        """Record an error; every caller (this module and the KPI decoder that shares this Decoder) passes `zh`,
+        which the language scan checks; one left without it is shown in English."""
         if code == "missing" and path in self.broken:
             return
         self.problems.error(self.locate(path), message, code=code, hint=hint, zh=zh, hint_zh=hint_zh)

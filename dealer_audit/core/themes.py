@@ -33,8 +33,6 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.optimize import linear_sum_assignment
 
 Array = NDArray[np.float32] | NDArray[np.float64]
 Tokenizer = Callable[[str], list[str]]
@@ -293,6 +291,10 @@ def cluster_vectors(vectors: Array, threshold: float = DISTANCE_THRESHOLD) -> ND
         return np.zeros(0, dtype=int)
     if n == 1:
         return np.ones(1, dtype=int)
+    # imported here, not with the module: the reports import this module for its types, and scipy's clustering
+    # (~15 MB) is needed only while themes are computed
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     tree = linkage(normalise(vectors), method="average", metric="cosine")
     return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=int)
 
@@ -305,6 +307,11 @@ def purity(labels: Sequence[str], clusters: Sequence[int | str]) -> float:
     return sum(c.most_common(1)[0][1] for c in members.values()) / max(len(labels), 1)
 
 
+def distinct_texts(notes: Sequence[Note]) -> list[str]:
+    """The notes' texts, each once, in first-seen order: the rows of `find_text_themes`' vectors and tokens."""
+    return list(dict.fromkeys(n.text for n in notes))
+
+
 def find_themes(
     notes: Sequence[Note],
     vectors: Array,
@@ -314,18 +321,34 @@ def find_themes(
     threshold: float = DISTANCE_THRESHOLD,
     min_size: int = MIN_THEME_NOTES,
 ) -> ThemeAnalysis:
-    """Themes of one wave's notes. `vectors[i]` and `tokens[i]` belong to `notes[i]` (identical texts may share a
-    vector; they are clustered once)."""
-    texts: dict[str, int] = {}
-    for note in notes:
-        texts.setdefault(note.text, len(texts))
+    """Themes of one wave's notes. `vectors[i]` and `tokens[i]` belong to `notes[i]` (identical texts share the
+    first one's vector and tokens; they are clustered once)."""
     first_row: dict[str, int] = {}
     for row, note in enumerate(notes):
         first_row.setdefault(note.text, row)
-    # normalised once per distinct text, not per note: a wave's ~27,000 notes repeat a few dozen phrasings, and a
-    # float64 copy per note (~110 MB at 3,000 dealers, several times over while normalising) was most of the
-    # HQ report stages' peak memory; each note's row is its text's
-    text_vectors = normalise(np.asarray(vectors)[[first_row[t] for t in texts]]) if texts else np.zeros((0, 1))
+    rows = list(first_row.values())
+    text_vectors = np.asarray(vectors)[rows] if rows else np.zeros((0, 1))
+    return find_text_themes(
+        notes, text_vectors, [tokens[r] for r in rows], wave=wave, threshold=threshold, min_size=min_size
+    )
+
+
+def find_text_themes(
+    notes: Sequence[Note],
+    vectors: Array,
+    tokens: Sequence[Sequence[str]],
+    *,
+    wave: str,
+    threshold: float = DISTANCE_THRESHOLD,
+    min_size: int = MIN_THEME_NOTES,
+) -> ThemeAnalysis:
+    """`find_themes` with one vector and one token list per distinct text (`distinct_texts(notes)` order) rather
+    than per note: a wave's ~27,000 notes repeat a few dozen phrasings, and a vector per note was 55 MB at
+    3,000 dealers, held beside the scored wave while the HQ workbook was built."""
+    texts = {text: row for row, text in enumerate(distinct_texts(notes))}
+    # normalised once per distinct text, not per note (a float64 copy per note was ~110 MB at 3,000 dealers);
+    # each note's row is its text's
+    text_vectors = normalise(np.asarray(vectors)) if texts else np.zeros((0, 1))
     text_of_row = np.fromiter((texts[n.text] for n in notes), dtype=np.intp, count=len(notes))
     frequency = Counter(n.text for n in notes)
     order = sorted(texts, key=lambda t: (-frequency[t], t))
@@ -350,7 +373,7 @@ def find_themes(
         if c is not None and c in centroids:
             members[c].append(row)
     ranked = sorted(members, key=lambda c: (-len(members[c]), min(members[c])))
-    keywords = distinctive_keywords([[tokens[r] for r in members[c]] for c in ranked] + [[]])
+    keywords = distinctive_keywords([[tokens[text_of_row[r]] for r in members[c]] for c in ranked] + [[]])
     themes = []
     assignment = []
     for number, c in enumerate(ranked, start=1):
@@ -426,6 +449,8 @@ def track(current: ThemeAnalysis, previous: ThemeAnalysis, min_similarity: float
     now = np.array([t.centroid for t in current.themes])
     before = np.array([t.centroid for t in previous.themes])
     similarity = now @ before.T
+    from scipy.optimize import linear_sum_assignment  # only when two waves' themes are matched (~20 MB)
+
     rows, cols = linear_sum_assignment(-similarity)
     matched: dict[int, int] = {
         int(r): int(c) for r, c in zip(rows, cols, strict=True) if similarity[r, c] >= min_similarity

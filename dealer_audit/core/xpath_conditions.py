@@ -314,7 +314,9 @@ class Translator:
         if len(expression) > MAX_XPATH_CHARS:
             raise XPathError(
                 f"the condition becomes an XPath expression of more than {MAX_XPATH_CHARS:,} characters for the "
-                "field app; simplify it (comparisons of comparisons grow fastest)"
+                "field app; simplify it (comparisons of comparisons grow fastest)",
+                zh=f"该条件转换为采集应用的 XPath 表达式后超过 {MAX_XPATH_CHARS:,} 个字符；请简化条件"
+                "（比较结果再相互比较时增长最快）",
             )
         return expression
 
@@ -336,7 +338,10 @@ class Translator:
         try:
             return self.encodings[ref.item_id]
         except KeyError:
-            raise XPathError(f"the condition names item {ref.item_id!r}, which the standard does not have") from None
+            raise XPathError(
+                f"the condition names item {ref.item_id!r}, which the standard does not have",
+                zh=f"条件引用了检查项 {ref.item_id!r}，但稽核标准中没有该检查项",
+            ) from None
 
     def operand(self, node: Node) -> _Operand:
         if _is_static(node):

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from dealer_audit.core.auditors import Auditor
-from dealer_audit.core.lookup import did_you_mean
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, yes_no
@@ -41,14 +41,20 @@ def check_auditors(path: Path, regions: Collection[str] | None = None) -> tuple[
                 f"unknown column '{table.header[position]}'",
                 hint=did_you_mean(name, COLUMNS) or f"columns are {', '.join(COLUMNS)}",
                 code="unknown-column",
+                zh=f"未知的列“{table.header[position]}”",
+                hint_zh=did_you_mean_zh(name, COLUMNS) or f"可用的列：{', '.join(COLUMNS)}",
             )
         elif name in index:
-            problems.error(table.where(1, position), f"column '{name}' appears twice", code="duplicate")
+            problems.error(
+                table.where(1, position), f"column '{name}' appears twice", code="duplicate", zh=f"“{name}”列出现了两次"
+            )
         else:
             index[name] = position
     for required in REQUIRED:
         if required not in index:
-            problems.error(table.where(1), f"the header has no '{required}' column", code="missing")
+            problems.error(
+                table.where(1), f"the header has no '{required}' column", code="missing", zh=f"表头缺少“{required}”列"
+            )
     if problems.has_errors:
         return [], problems.problems
     known_regions = set(regions) if regions is not None else None
@@ -65,29 +71,47 @@ def check_auditors(path: Path, regions: Collection[str] | None = None) -> tuple[
 
         auditor_id = cell("id")
         if not auditor_id:
-            problems.error(where("id"), "id: an auditor id is required", code="missing")
+            problems.error(where("id"), "id: an auditor id is required", code="missing", zh="id：稽核员编号必填")
         elif auditor_id in seen:
-            problems.error(where("id"), f"id: duplicate auditor id '{auditor_id}' (first on row {seen[auditor_id]})")
+            problems.error(
+                where("id"),
+                f"id: duplicate auditor id '{auditor_id}' (first on row {seen[auditor_id]})",
+                zh=f"id：稽核员编号“{auditor_id}”重复（首次出现在第 {seen[auditor_id]} 行）",
+            )
         else:
             seen[auditor_id] = number
         region = cell("home_region")
         if not region:
-            problems.error(where("home_region"), f"home_region: auditor '{auditor_id}' has no home region")
+            problems.error(
+                where("home_region"),
+                f"home_region: auditor '{auditor_id}' has no home region",
+                zh=f"home_region：稽核员“{auditor_id}”没有填写所属区域",
+            )
         elif known_regions is not None and region not in known_regions:
             problems.error(
                 where("home_region"),
                 f"home_region: unknown region '{region}'",
                 hint=did_you_mean(region, known_regions) or f"known regions: {', '.join(sorted(known_regions))}",
                 code="unknown-region",
+                zh=f"home_region：未知区域“{region}”",
+                hint_zh=did_you_mean_zh(region, known_regions) or f"已有区域：{', '.join(sorted(known_regions))}",
             )
         languages = tuple(x.lower() for x in _SPLIT.split(cell("languages")) if x)
         for language in languages:
             if language not in LANGUAGES:
-                problems.error(where("languages"), f"languages: '{language}' is not one of {', '.join(LANGUAGES)}")
+                problems.error(
+                    where("languages"),
+                    f"languages: '{language}' is not one of {', '.join(LANGUAGES)}",
+                    zh=f"languages：“{language}”无效，只能是 {', '.join(LANGUAGES)}",
+                )
         active_text = cell("active")
         active = yes_no(active_text) if active_text else True
         if active is None:
-            problems.error(where("active"), f"active: '{active_text}' is not yes or no")
+            problems.error(
+                where("active"),
+                f"active: '{active_text}' is not yes or no",
+                zh=f"active：“{active_text}”无效，请填写 yes/是 或 no/否",
+            )
         auditors.append(
             Auditor(
                 id=auditor_id,
@@ -98,7 +122,7 @@ def check_auditors(path: Path, regions: Collection[str] | None = None) -> tuple[
             )
         )
     if not table.rows:
-        problems.warning(table.where(1), "the file lists no auditors", code="empty")
+        problems.warning(table.where(1), "the file lists no auditors", code="empty", zh="文件中没有列出任何稽核员")
     return auditors, problems.problems
 
 
@@ -107,5 +131,9 @@ def read_auditors(path: Path, regions: Collection[str] | None = None) -> list[Au
     auditors, problems = check_auditors(Path(path), regions)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
-        raise ValidationFailed(errors, f"{path}: {len(errors)} error(s); nothing imported")
+        raise ValidationFailed(
+            errors,
+            f"{path}: {len(errors)} error(s); nothing imported",
+            summary_zh=f"{path}：发现 {len(errors)} 处错误，未导入任何数据",
+        )
     return auditors

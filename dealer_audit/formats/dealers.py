@@ -23,7 +23,7 @@ from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Location, Message, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, yes_no
-from dealer_audit.formats.tables import read_table
+from dealer_audit.formats.tables import first_row, read_table
 from dealer_audit.storage.limits import dealer_issues, located
 
 STANDARD_COLUMNS = ("code", "name_zh", "name_en", "region", "province", "city", "group", "brand")
@@ -161,17 +161,14 @@ def check_dealers(path: Path, regions: Collection[str] | None = None) -> tuple[l
         elif unsafe:
             problems.error(where("code"), f"code: {unsafe.en}", zh=f"code：{unsafe.zh}", code="unsafe_code")
         else:
-            key = code.upper()
-            if key in seen:
-                first = f"row {seen[key]}" if table.sheet is not None else f"line {seen[key]}"
+            earlier = first_row(seen, code.upper(), number)
+            if earlier is not None:
                 problems.error(
                     where("code"),
-                    f"code: duplicate dealer code '{code}' (first on {first})",
-                    zh=f"code：经销商代码“{code}”重复（首次出现在第 {seen[key]} 行）",
+                    f"code: duplicate dealer code '{code}' (first on {table.row_name(earlier)})",
+                    zh=f"code：经销商代码“{code}”重复（首次出现在第 {earlier} 行）",
                     code="duplicate",
                 )
-            else:
-                seen[key] = number
         dealer_name = LocalText(zh=cell_text(cell("name_zh")), en=cell_text(cell("name_en")))
         if not dealer_name:
             column = "name_zh" if "name_zh" in index else "name_en"

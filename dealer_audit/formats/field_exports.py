@@ -782,7 +782,7 @@ class _Reader:
         columns["auditor"] = self.meta(META_AUDITOR)
         for issue in audit_issues(audit):  # what the database cannot hold, at its row and column
             column = columns.get(issue.field, self.answer_column(mapping, issue.field))
-            self.error(row, column, str(issue), zh=f"{issue.field}：数据库无法保存该值（{issue.message}）")
+            self.error(row, column, str(issue), zh=f"{issue.field}：数据库无法保存该值（{issue.message.text('zh')}）")
         dealer = (self.dealers or {}).get(dealer_code)
         complete = is_complete(standard, audit, dealer)
         return replace(audit, status=AuditStatus.FINALISED if complete else AuditStatus.DRAFT)

@@ -103,9 +103,10 @@ MAX_SHEET_COLUMNS = 2_000  # an ODK export of a 500-item standard has ~1,000 col
 EXCEL_MAX_ROWS = 1_048_576
 
 
-def _sheet_problem(source: str, sheet: Any, row: int, message: str) -> ValidationFailed:
+def _sheet_problem(source: str, sheet: Any, row: int, message: str, zh: str) -> ValidationFailed:
     location = Location(file=source, sheet=sheet.title, cell=f"A{row}")
-    return ValidationFailed([Problem(location, message, "sheet_limit")], f"{source}: refused")
+    problem = Problem(location, message, "sheet_limit", zh=zh)
+    return ValidationFailed([problem], f"{source}: refused", summary_zh=f"{source}：已拒绝")
 
 
 def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Iterator[tuple[Any, ...]]:
@@ -122,7 +123,11 @@ def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Itera
     claimed_columns = _claimed(sheet, "max_column")
     if claimed_columns is not None and claimed_columns > MAX_SHEET_COLUMNS:
         raise _sheet_problem(
-            source, sheet, 1, f"the sheet claims {claimed_columns:,} columns; at most {MAX_SHEET_COLUMNS:,} are read"
+            source,
+            sheet,
+            1,
+            f"the sheet claims {claimed_columns:,} columns; at most {MAX_SHEET_COLUMNS:,} are read",
+            f"工作表声明有 {claimed_columns:,} 列；最多只读取 {MAX_SHEET_COLUMNS:,} 列",
         )
     number = 0
     try:
@@ -145,15 +150,25 @@ def sheet_rows(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) -> Itera
                     number,
                     f"a value in row {number:,}: sheets are read up to row {max_rows:,}; "
                     "delete the stray cells below your data (Ctrl+End shows the last used cell)",
+                    f"第 {number:,} 行有内容：工作表最多读取到第 {max_rows:,} 行；"
+                    "请删除数据下方多余的单元格（按 Ctrl+End 可定位最后一个使用过的单元格）",
                 )
             previous = row
         if number == EXCEL_MAX_ROWS and padded_to_the_end:
             raise _sheet_problem(
-                source, sheet, EXCEL_MAX_ROWS, f"rows numbered past {EXCEL_MAX_ROWS:,}, Excel's last: not a valid sheet"
+                source,
+                sheet,
+                EXCEL_MAX_ROWS,
+                f"rows numbered past {EXCEL_MAX_ROWS:,}, Excel's last: not a valid sheet",
+                f"行号超过了 Excel 的最大行号 {EXCEL_MAX_ROWS:,}：不是有效的工作表",
             )
     except (ValueError, OverflowError) as error:
         raise _sheet_problem(
-            source, sheet, number + 1, f"a value below row {number:,} cannot be read ({error})"[:300]
+            source,
+            sheet,
+            number + 1,
+            f"a value below row {number:,} cannot be read ({error})"[:300],
+            f"第 {number:,} 行下方有无法读取的值（{error}）"[:300],
         ) from None
 
 
@@ -176,10 +191,16 @@ def check_sheet_size(sheet: Any, source: str, max_rows: int = MAX_SHEET_ROWS) ->
             sheet.max_row,
             f"a value or format in row {sheet.max_row:,}: sheets are read up to row {max_rows:,}; "
             "delete the stray cells below your data (Ctrl+End shows the last used cell)",
+            f"第 {sheet.max_row:,} 行有内容或格式：工作表最多读取到第 {max_rows:,} 行；"
+            "请删除数据下方多余的单元格（按 Ctrl+End 可定位最后一个使用过的单元格）",
         )
     if sheet.max_column > MAX_SHEET_COLUMNS:
         raise _sheet_problem(
-            source, sheet, 1, f"the sheet uses {sheet.max_column:,} columns; at most {MAX_SHEET_COLUMNS:,} are read"
+            source,
+            sheet,
+            1,
+            f"the sheet uses {sheet.max_column:,} columns; at most {MAX_SHEET_COLUMNS:,} are read",
+            f"工作表使用了 {sheet.max_column:,} 列；最多只读取 {MAX_SHEET_COLUMNS:,} 列",
         )
 
 

@@ -23,7 +23,7 @@ from dealer_audit.core.kpis import KpiDefinition, KpiValue
 from dealer_audit.core.lookup import close_matches, did_you_mean, did_you_mean_zh
 from dealer_audit.errors import Location, Message, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text
-from dealer_audit.formats.tables import Table, read_table
+from dealer_audit.formats.tables import Table, first_row, read_table
 
 SHEET_NAME = "KPI"
 
@@ -233,19 +233,16 @@ def check_kpi_values(
                     where("base_n"), f"base n: {reason.en}", zh=f"样本量：{reason.text('zh')}", code="number"
                 )
         if code and definition is not None:
-            key = (code, definition.id)
-            if key in seen:
-                first = f"row {seen[key]}" if table.sheet is not None else f"line {seen[key]}"
+            earlier = first_row(seen, (code, definition.id), number)
+            if earlier is not None:
                 problems.error(
                     where("kpi"),
-                    f"{definition.id} of {code} is given twice (first on {first})",
-                    zh=f"{code} 的 {definition.id} 出现了两次（首次出现在第 {seen[key]} 行）",
+                    f"{definition.id} of {code} is given twice (first on {table.row_name(earlier)})",
+                    zh=f"{code} 的 {definition.id} 出现了两次（首次出现在第 {earlier} 行）",
                     code="duplicate",
                 )
-            else:
-                seen[key] = number
-                if value is not None:
-                    values.append(KpiValue(code, definition.id, value, base_n, source))
+            elif value is not None:
+                values.append(KpiValue(code, definition.id, value, base_n, source))
     if not table.rows and not problems.has_errors:
         problems.error(table.where(1), "the file lists no values", zh="文件中没有任何数值", code="empty")
     return values, problems

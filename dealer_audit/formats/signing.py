@@ -75,12 +75,14 @@ def key_id_of(public_key_text: str) -> str:
     return raw[2:10][::-1].hex().upper()
 
 
-def generate_keys(folder: Path, auditor_id: str, passphrase: str, *, overwrite: bool = False) -> KeyFiles:
-    """A new key pair: `<auditor>.key` (secret, passphrase-protected, mode 0600) and `<auditor>.pub`."""
+def generate_keys(files: KeyFiles, auditor_id: str, passphrase: str, *, overwrite: bool = False) -> KeyFiles:
+    """A new key pair of `auditor_id` at `files` (where services/bundle_signatures.key_files puts them): the secret
+    key passphrase-protected, mode 0600."""
     if not passphrase:
         raise SignatureError("a passphrase is required to protect the secret key")
-    folder.mkdir(parents=True, exist_ok=True)
-    secret_path, public_path = folder / f"{auditor_id}.key", folder / f"{auditor_id}.pub"
+    secret_path, public_path = files.secret_key, files.public_key
+    secret_path.parent.mkdir(parents=True, exist_ok=True)
+    public_path.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and (secret_path.exists() or public_path.exists()):
         raise SignatureError(f"{secret_path} already exists: keep it, or remove it first to make a new key")
     pair = minisign.KeyPair.generate()

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from dealer_audit.core.lookup import closest, did_you_mean, join, locator
+from dealer_audit.core.lookup import closest, did_you_mean, did_you_mean_zh, join, locator
 from dealer_audit.core.standard import AnswerType, Checklist
 from dealer_audit.core.standard_codec import decode_standard, raise_if_errors, standard_to_dict
 from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
@@ -131,16 +131,21 @@ class _Sheet:
                 continue
             header = _normalise_header(str(raw))
             if header not in allowed:
-                reader.problem(
+                reader.error(
                     self.cell(1, index),
                     f"unknown column '{raw}' on the {name} sheet",
                     hint=did_you_mean(header, allowed) or f"allowed columns: {', '.join(allowed)}",
                     code="unknown-key",
+                    zh=f"{name} 工作表中有未知的列“{raw}”",
+                    hint_zh=did_you_mean_zh(header, allowed) or f"可用的列：{', '.join(allowed)}",
                 )
                 continue
             if header in self.columns:
-                reader.problem(
-                    self.cell(1, index), f"column '{raw}' appears twice on the {name} sheet", code="duplicate"
+                reader.error(
+                    self.cell(1, index),
+                    f"column '{raw}' appears twice on the {name} sheet",
+                    code="duplicate",
+                    zh=f"{name} 工作表中“{raw}”列出现了两次",
                 )
                 continue
             self.columns[header] = index
@@ -175,8 +180,11 @@ class _WorkbookReader:
         self.locations: dict[str, Location] = {}
         self.missing_lists: set[str] = set()  # item paths whose choice list is absent (reported once, here)
 
-    def problem(self, location: Location, message: str, hint: str = "", code: str = "invalid") -> None:
-        self.problems.append(Problem(location, message, code, Severity.ERROR, hint))
+    def error(
+        self, location: Location, message: str, hint: str = "", code: str = "invalid", *, zh: str, hint_zh: str = ""
+    ) -> None:
+        """Record an error in both languages (`zh` is required: every message of this reader has its Chinese)."""
+        self.problems.append(Problem(location, message, code, Severity.ERROR, hint, zh=zh, hint_zh=hint_zh))
 
     def text(self, value: Any) -> str | None:
         return cell_text(value) if value is not None else None
@@ -191,7 +199,12 @@ class _WorkbookReader:
             return value
         flag = {"1": True, "0": False}.get(cell_text(value), yes_no(str(value)))
         if flag is None:
-            self.problem(sheet.at(number, column), f"{column} must be yes or no (是/否), got {value!r}", code="type")
+            self.error(
+                sheet.at(number, column),
+                f"{column} must be yes or no (是/否), got {value!r}",
+                code="type",
+                zh=f"{column} 必须是 是/yes 或 否/no，当前为 {value!r}",
+            )
         return flag
 
     def read(self, path: Path) -> dict[str, Any] | None:
@@ -212,11 +225,13 @@ class _WorkbookReader:
                 if name in names:
                     sheets[name] = _Sheet(self, names[name], workbook[names[name]], columns)
                 elif required:
-                    self.problem(
+                    self.error(
                         Location(self.source, sheet=name),
                         f"the workbook has no '{name}' sheet",
                         hint=f"sheets found: {', '.join(workbook.sheetnames)}",
                         code="missing",
+                        zh=f"工作簿中没有“{name}”工作表",
+                        hint_zh=f"现有工作表：{', '.join(workbook.sheetnames)}",
                     )
         finally:
             workbook.close()
@@ -233,16 +248,22 @@ class _WorkbookReader:
         self.locations[""] = Location(self.source, sheet=sheet.name)
         data: dict[str, Any] = {}
         if not sheet.rows:
-            self.problem(
+            self.error(
                 Location(self.source, sheet=sheet.name, cell="A2"),
                 "the settings sheet needs one row under its header (form_id, version, kind, form_title::zh, …)",
                 code="missing",
+                zh="settings 工作表的表头下需要一行数据（form_id、version、kind、form_title::zh 等）",
             )
             return data
         number, row = sheet.rows[0]
         self.locations[""] = sheet.cell(number, 0)
         for extra, _ in sheet.rows[1:]:
-            self.problem(sheet.cell(extra, 0), "the settings sheet holds one row only", code="invalid")
+            self.error(
+                sheet.cell(extra, 0),
+                "the settings sheet holds one row only",
+                code="invalid",
+                zh="settings 工作表只能有一行数据",
+            )
         for key, column in (("id", "form_id"), ("version", "version"), ("kind", "kind")):
             value = self.text(sheet.value(row, column))
             if column == "version" and isinstance(sheet.value(row, column), int | float):
@@ -253,6 +274,8 @@ class _WorkbookReader:
                         "version-number",
                         Severity.WARNING,
                         hint="format the cell as text",
+                        zh=f"version 在 Excel 中是数字（{value}）；2026.10 会被读成 2026.1",
+                        hint_zh="请把该单元格设为文本格式",
                     )
                 )
             if value is not None:
@@ -290,7 +313,12 @@ class _WorkbookReader:
         for number, row in sheet.rows:
             list_name = self.text(sheet.value(row, "list_name"))
             if not list_name:
-                self.problem(sheet.at(number, "list_name"), "a choice needs a list_name", code="missing")
+                self.error(
+                    sheet.at(number, "list_name"),
+                    "a choice needs a list_name",
+                    code="missing",
+                    zh="选项需要填写 list_name",
+                )
                 continue
             option: dict[str, Any] = {}
             where = {"": sheet.cell(number, 0)}
@@ -321,13 +349,19 @@ class _WorkbookReader:
             words = raw_type.replace("_", " ").lower().split()
             if words[:2] in (["begin", "group"], ["begin", "repeat"]):
                 if words[1] == "repeat":
-                    self.problem(sheet.at(number, "type"), "repeats are not supported; use 'begin group'")
+                    self.error(
+                        sheet.at(number, "type"),
+                        "repeats are not supported; use 'begin group'",
+                        zh="不支持 repeat（重复组）；请使用“begin group”",
+                    )
                 if current is not None:
-                    self.problem(
+                    self.error(
                         sheet.at(number, "type"),
                         f"sections cannot nest: the group opened on row {current_row} is still open",
                         hint="add an 'end group' row above",
                         code="structure",
+                        zh=f"模块不能嵌套：第 {current_row} 行开始的组尚未结束",
+                        hint_zh="请在上方添加一行“end group”",
                     )
                 path = join("sections", len(sections))
                 current = {"items": []}
@@ -350,27 +384,34 @@ class _WorkbookReader:
                 continue
             if words[:2] in (["end", "group"], ["end", "repeat"]):
                 if current is None:
-                    self.problem(
-                        sheet.at(number, "type"), "'end group' without a 'begin group' above", code="structure"
+                    self.error(
+                        sheet.at(number, "type"),
+                        "'end group' without a 'begin group' above",
+                        code="structure",
+                        zh="“end group”上方没有对应的“begin group”",
                     )
                 current = None
                 continue
             if current is None:
-                self.problem(
+                self.error(
                     sheet.at(number, "type"),
                     "an item outside a section",
                     hint="put items between 'begin group' and 'end group' rows",
                     code="structure",
+                    zh="检查项不在任何模块内",
+                    hint_zh="请把检查项放在“begin group”和“end group”两行之间",
                 )
                 continue
             path = join(join(f"sections[{len(sections) - 1}]", "items"), len(current["items"]))
             current["items"].append(self.read_item(sheet, number, row, path, raw_type, lists))
         if current is not None:
-            self.problem(
+            self.error(
                 Location(self.source, sheet=sheet.name, cell=f"A{current_row}"),
                 f"the group '{current.get('id', '')}' opened here is never closed",
                 hint="add an 'end group' row",
                 code="structure",
+                zh=f"此处开始的组“{current.get('id', '')}”没有结束",
+                hint_zh="请添加一行“end group”",
             )
         return sections
 
@@ -402,11 +443,13 @@ class _WorkbookReader:
         if not raw_type:
             pass  # the decoder reports the missing type at this cell
         elif answer_type is None or len(parts) > 2 or (list_name and answer_type not in _LIST_TYPES_OR_SCALE):
-            self.problem(
+            self.error(
                 sheet.at(number, "type"),
                 f"unknown type '{raw_type}'",
                 hint=did_you_mean(type_word, list(_TYPES)) or f"use one of {', '.join(_WRITE_TYPES.values())}",
                 code="enum",
+                zh=f"未知的题型“{raw_type}”",
+                hint_zh=did_you_mean_zh(type_word, list(_TYPES)) or f"可用的题型：{', '.join(_WRITE_TYPES.values())}",
             )
             guess = closest(type_word, list(_TYPES))  # the decoder's own fallback, so follow-on checks match YAML
             answer_type = _TYPES[guess] if guess else AnswerType.YES_NO
@@ -415,21 +458,24 @@ class _WorkbookReader:
             if answer_type in CHOICE_TYPES and not list_name:
                 self.missing_lists.add(path)  # the typo is the one error; "no options" would only follow from it
         elif type_word in _LIST_TYPES and not list_name:
-            self.problem(
+            self.error(
                 sheet.at(number, "type"),
                 f"'{type_word}' needs a choice list name, e.g. '{type_word} amenities'",
                 code="missing",
+                zh=f"“{type_word}”需要写明选项列表名，例如“{type_word} amenities”",
             )
             self.missing_lists.add(path)
         if answer_type is not None:
             item["type"] = answer_type.value
         if list_name:
             if list_name not in lists:
-                self.problem(
+                self.error(
                     sheet.at(number, "type"),
                     f"choice list '{list_name}' is not on the choices sheet",
                     hint=did_you_mean(list_name, list(lists)) or "add its options to the choices sheet",
                     code="missing-list",
+                    zh=f"choices 工作表中没有选项列表“{list_name}”",
+                    hint_zh=did_you_mean_zh(list_name, list(lists)) or "请在 choices 工作表中添加它的选项",
                 )
                 self.missing_lists.add(path)
             else:
@@ -457,7 +503,13 @@ class _WorkbookReader:
         if critical is not None:
             item["critical"] = {"effect": critical} | ({"cap": cap} if cap is not None else {})
         elif cap is not None:
-            self.problem(sheet.at(number, "cap"), "cap is set but critical is empty", hint="set critical to 'cap'")
+            self.error(
+                sheet.at(number, "cap"),
+                "cap is set but critical is empty",
+                hint="set critical to 'cap'",
+                zh="填写了 cap，但 critical 为空",
+                hint_zh="请把 critical 设为“cap”",
+            )
         evidence = {}
         for key in ("photo", "note"):
             column = f"evidence_{key}"
@@ -488,7 +540,13 @@ class _WorkbookReader:
             try:
                 values[key.strip().lower()] = float(raw)
             except ValueError:
-                self.problem(where, f"cannot read parameter '{part}'", hint="write e.g. start=1 end=5 or min=0 max=240")
+                self.error(
+                    where,
+                    f"cannot read parameter '{part}'",
+                    hint="write e.g. start=1 end=5 or min=0 max=240",
+                    zh=f"无法读取参数“{part}”",
+                    hint_zh="请写成例如 start=1 end=5 或 min=0 max=240",
+                )
                 return
         if item.get("type") == AnswerType.SCALE.value:
             allowed = {"start", "end"}
@@ -500,10 +558,12 @@ class _WorkbookReader:
             mapped = {"min": values.get("min"), "max": values.get("max")}
         unknown = sorted(set(values) - allowed)
         if unknown:
-            self.problem(
+            self.error(
                 where,
                 f"unknown parameter(s) {', '.join(unknown)} for a {item.get('type', '?')} item",
                 hint=f"use {' and '.join(sorted(allowed))}",
+                zh=f"{item.get('type', '?')} 类型的检查项不认识参数 {', '.join(unknown)}",
+                hint_zh=f"请使用 {' 和 '.join(sorted(allowed))}",
             )
         item[target] = {k: _num(v) for k, v in mapped.items() if v is not None}
 
@@ -521,10 +581,12 @@ class _WorkbookReader:
             self.locations[join(join(path, "bands"), index)] = where
             match = _BAND.match(part)
             if not match:
-                self.problem(
+                self.error(
                     where,
                     f"cannot read band '{part.strip()}'",
                     hint="write e.g. '<=2: 1; <=5: 0.5; else: 0' (also '>=N: s' and 'a..b: s')",
+                    zh=f"无法读取分档“{part.strip()}”",
+                    hint_zh="请写成例如“<=2: 1; <=5: 0.5; else: 0”（也可用“>=N: s”和“a..b: s”）",
                 )
                 continue
             band: dict[str, Any] = {}

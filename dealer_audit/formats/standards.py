@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dealer_audit.core.lookup import Locate, did_you_mean, join, locator
+from dealer_audit.core.lookup import Locate, did_you_mean, did_you_mean_zh, join, locator
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.standard_codec import raise_if_errors
 from dealer_audit.errors import Location, NotFound, Problem, Severity, ValidationFailed
@@ -50,7 +50,7 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
     """Read and check one standard or program file without raising for content problems."""
     path = Path(path)
     if not path.exists():
-        raise NotFound(f"{path}: no such file")
+        raise NotFound(f"{path}: no such file", zh=f"{path}：文件不存在")
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         from dealer_audit.core.standard_codec import decode_program, decode_standard
@@ -91,6 +91,7 @@ def check_file(path: Path, attributes: Collection[str] | None = None) -> FileChe
                 Location(str(path)),
                 f"not a standard file (expected one of {', '.join(STANDARD_SUFFIXES)})",
                 "suffix",
+                zh=f"不是稽核标准文件（应为以下格式之一：{', '.join(STANDARD_SUFFIXES)}）",
             )
         ],
     )
@@ -100,9 +101,10 @@ def load_any_standard(path: Path) -> Checklist:
     """A valid Checklist from a YAML or XLSX file (chosen by suffix), or ValidationFailed with every error."""
     check = check_file(Path(path))
     if check.kind == "program":
-        raise ValidationFailed(
-            [Problem(Location(str(path)), "this is a program file, not a standard", "kind")], f"{path}: not a standard"
+        problem = Problem(
+            Location(str(path)), "this is a program file, not a standard", "kind", zh="这是稽核方案文件，不是稽核标准"
         )
+        raise ValidationFailed([problem], f"{path}: not a standard", summary_zh=f"{path}：不是稽核标准")
     raise_if_errors(check.problems, str(path))
     assert check.checklist is not None
     return check.checklist
@@ -124,11 +126,15 @@ def check_checklists_dir(directory: Path, attributes: Collection[str] | None = N
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise NotFound(f"{directory}: no such folder")
+        raise NotFound(f"{directory}: no such folder", zh=f"{directory}：文件夹不存在")
     checks = [check_file(p, attributes) for p in standard_files(directory)]
     if not checks:
+        suffixes = ", ".join(STANDARD_SUFFIXES)
         problem = Problem(
-            Location(str(directory)), f"no standard files ({', '.join(STANDARD_SUFFIXES)}) in this folder", "empty"
+            Location(str(directory)),
+            f"no standard files ({suffixes}) in this folder",
+            "empty",
+            zh=f"此文件夹中没有稽核标准文件（{suffixes}）",
         )
         return [FileCheck(directory, "unknown", problems=[problem])]
     programs = [c for c in checks if c.kind == "program"]
@@ -138,6 +144,7 @@ def check_checklists_dir(directory: Path, attributes: Collection[str] | None = N
                 Location(str(extra.path)),
                 f"a folder holds one program file; {programs[0].path.name} is one already",
                 "program",
+                zh=f"一个文件夹只能有一个稽核方案文件；{programs[0].path.name} 已经是稽核方案",
             )
         )
     seen: dict[tuple[str, str], Path] = {}
@@ -151,6 +158,7 @@ def check_checklists_dir(directory: Path, attributes: Collection[str] | None = N
                     Location(str(check.path)),
                     f"standard '{key[0]}' version {key[1]} is also defined in {seen[key].name}",
                     "duplicate-id",
+                    zh=f"稽核标准“{key[0]}”版本 {key[1]} 在 {seen[key].name} 中也有定义",
                 )
             )
         seen.setdefault(key, check.path)
@@ -169,6 +177,9 @@ def check_checklists_dir(directory: Path, attributes: Collection[str] | None = N
                         f"the program names standard '{entry.standard_id}', which is not in {directory}",
                         "unknown-standard",
                         hint=did_you_mean(entry.standard_id, known) or f"known: {', '.join(sorted(known)) or 'none'}",
+                        zh=f"稽核方案引用了稽核标准“{entry.standard_id}”，但 {directory} 中没有该标准",
+                        hint_zh=did_you_mean_zh(entry.standard_id, known)
+                        or f"已有标准：{', '.join(sorted(known)) or '无'}",
                     )
                 )
     return checks
@@ -179,7 +190,9 @@ def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | Non
     checks = check_checklists_dir(Path(directory))
     errors = [p for c in checks for p in c.errors]
     if errors:
-        raise ValidationFailed(errors, f"{directory}: {len(errors)} error(s)")
+        raise ValidationFailed(
+            errors, f"{directory}: {len(errors)} error(s)", summary_zh=f"{directory}：发现 {len(errors)} 处错误"
+        )
     checklists = [c.checklist for c in checks if c.kind == "standard" and c.checklist is not None]
     program = next((c.program for c in checks if c.kind == "program"), None)
     return checklists, program
@@ -188,9 +201,17 @@ def load_checklists_dir(directory: Path) -> tuple[list[Checklist], Program | Non
 def _check_target(path: Path) -> None:
     """Writable targets: YAML and .xlsx (an .xlsm without macros is a file Excel refuses to open)."""
     if path.suffix.lower() not in (*YAML_SUFFIXES, ".xlsx"):
+        shown = path.suffix or path.name
+        problem = Problem(
+            Location(str(path)),
+            f"cannot write a standard as '{shown}'",
+            "suffix",
+            zh=f"无法将稽核标准写成“{shown}”格式",
+        )
         raise ValidationFailed(
-            [Problem(Location(str(path)), f"cannot write a standard as '{path.suffix or path.name}'", "suffix")],
+            [problem],
             f"{path}: unsupported target (use .yaml or .xlsx)",
+            summary_zh=f"{path}：不支持的目标格式（请用 .yaml 或 .xlsx）",
         )
 
 
@@ -214,7 +235,10 @@ def convert_standard(source: Path, target: Path) -> Checklist:
     source, target = Path(source), Path(target)
     _check_target(target)
     if source.resolve() == target.resolve():
-        raise ValidationFailed([Problem(Location(str(target)), "source and target are the same file", "same-file")])
+        problem = Problem(
+            Location(str(target)), "source and target are the same file", "same-file", zh="源文件和目标文件是同一个文件"
+        )
+        raise ValidationFailed([problem])
     checklist = load_any_standard(source)
     write_any_standard(checklist, target)
     return checklist

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
-
-from openpyxl.utils import get_column_letter
+from typing import Any, TypeVar
 
 from dealer_audit.errors import Location, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import open_workbook, sheet_rows
+
+K = TypeVar("K")
 
 
 class Table:
@@ -28,10 +28,25 @@ class Table:
         self.rows: list[tuple[int, list[Any]]] = []  # (line or row number, cells)
 
     def where(self, number: int, column: int | None = None) -> Location:
-        if self.sheet is not None:
+        if self.sheet is not None:  # a workbook's table: openpyxl is loaded already (not imported for CSV)
+            from openpyxl.utils import get_column_letter
+
             letter = get_column_letter((column or 0) + 1)
             return Location(self.source, sheet=self.sheet, cell=f"{letter}{number}")
         return Location(self.source, line=number)
+
+    def row_name(self, number: int) -> str:
+        """How a message names a row in English: "row 7" of a workbook, "line 7" of a CSV file."""
+        return f"row {number}" if self.sheet is not None else f"line {number}"
+
+
+def first_row(seen: dict[K, int], key: K, number: int) -> int | None:
+    """The row `key` first stood on in a register, or None when it is new (then `seen` keeps it at `number`): the
+    one duplicate-row check of the registers (dealers, KPI values), each with its own message."""
+    earlier = seen.get(key)
+    if earlier is None:
+        seen[key] = number
+    return earlier
 
 
 def read_csv(path: Path) -> Table:

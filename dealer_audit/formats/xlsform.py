@@ -38,7 +38,7 @@ from dealer_audit.core.xpath_conditions import (
     xml_name,
     xp_and,
 )
-from dealer_audit.errors import Location, ProblemCollector
+from dealer_audit.errors import Location, Message, ProblemCollector
 from dealer_audit.formats.files import write_atomically, write_table_sheet
 
 EN = "English (en)"
@@ -172,7 +172,7 @@ class _Builder:
         self.problems = ProblemCollector()
         self.form = XLSForm()
         self.encodings = encode_standard(standard)
-        self.names: dict[str, str] = {}  # question/group name -> what it is, for collision messages
+        self.names: dict[str, Message] = {}  # question/group name -> what it is, for collision messages
         self.lists: set[str] = set()
         self.referenced = self._referenced_attributes()
         contexts = [dealer_context(d) for d in self.dealers or ()]
@@ -207,13 +207,16 @@ class _Builder:
 
     # -- rows --
 
-    def claim(self, name: str, what: str, path: str) -> None:
+    def claim(self, name: str, what: Message, path: str) -> None:
         if name in self.names:
+            taken = self.names[name]
             self.problems.error(
                 self.location(path),
-                f"{what} would be the form field {name!r}, which is already {self.names[name]}",
+                f"{what.en} would be the form field {name!r}, which is already {taken.en}",
                 code="name_clash",
                 hint="rename the item or section id",
+                zh=f"{what.zh}会成为表单字段 {name!r}，但该字段已是{taken.zh}",
+                hint_zh="请修改检查项或模块的 id",
             )
         self.names[name] = what
 
@@ -226,7 +229,7 @@ class _Builder:
     def build(self) -> XLSForm:
         standard = self.standard
         for name in META_NAMES:
-            self.claim(name, f"the metadata field {name!r}", "")
+            self.claim(name, Message(f"the metadata field {name!r}", f"元数据字段 {name!r}"), "")
         self.question({"type": "start", "name": META_START})
         self.question({"type": "end", "name": META_END})
         self.question({"type": "calculate", "name": META_STANDARD, "calculation": quote(standard_ref(standard))})
@@ -234,7 +237,8 @@ class _Builder:
         self._shared_choices()
         for s_index, section in enumerate(standard.sections):
             group = xml_name(section.id)
-            self.claim(group, f"the group of section {section.id!r}", f"sections[{s_index}].id")
+            what = Message(f"the group of section {section.id!r}", f"模块 {section.id!r} 的分组")
+            self.claim(group, what, f"sections[{s_index}].id")
             self.question({"type": "begin group", "name": group, **_labels(section.title)})
             for i_index, item in enumerate(section.items):
                 self._item(item, f"sections[{s_index}].items[{i_index}]")
@@ -251,7 +255,10 @@ class _Builder:
         for row in self.form.choices:
             columns.extend(k for k in row if k not in columns)
         self.form.choice_columns = columns
-        self.problems.raise_if_errors(f"{standard.id} {standard.version} cannot be exported as an XLSForm")
+        self.problems.raise_if_errors(
+            f"{standard.id} {standard.version} cannot be exported as an XLSForm",
+            summary_zh=f"稽核标准 {standard.id} {standard.version} 无法导出为 XLSForm",
+        )
         return self.form
 
     def _metadata(self) -> None:
@@ -300,7 +307,8 @@ class _Builder:
         if self.dealers is None:
             for attribute in sorted(self.referenced):
                 name = self._attribute_question(attribute)
-                self.claim(name, f"the question for dealer attribute {attribute!r}", "")
+                what = Message(f"the question for dealer attribute {attribute!r}", f"经销商属性 {attribute!r} 的问题")
+                self.claim(name, what, "")
                 self.question(
                     {
                         "type": "text",
@@ -341,6 +349,7 @@ class _Builder:
                     f"option code {code!r} of multiple-choice item {item.id} contains a space, which a field app "
                     "stores as a separator",
                     code="bad_option_code",
+                    zh=f"多选检查项 {item.id} 的选项代码 {code!r} 含有空格，而采集应用会把空格当作分隔符",
                 )
             self.choice(list_name, code, label)
         if enc.na_style is NAStyle.CHOICE:
@@ -352,13 +361,20 @@ class _Builder:
         try:
             relevant = self.translator.relevant(item.condition)
         except (ConditionError, XPathError) as error:
-            self.problems.error(self.location(f"{path}.condition"), f"item {item.id}: {error}", code="condition")
+            self.problems.error(
+                self.location(f"{path}.condition"),
+                f"item {item.id}: {error}",
+                code="condition",
+                zh=f"检查项 {item.id}：{error.text('zh')}",
+            )
             relevant = ""
         labels = {f"label::{col}": item_label(item, lang) for lang, col in LANGUAGES if item_label(item, lang)}
         required = "yes" if item.required else ""
         main_relevant = relevant
         if enc.na_style is NAStyle.COMPANION:
-            self.claim(enc.companion, f"the N/A box of item {item.id}", path)
+            self.claim(
+                enc.companion, Message(f"the N/A box of item {item.id}", f"检查项 {item.id} 的“不适用”勾选框"), path
+            )
             self.question(
                 {
                     "type": f"select_multiple {NA_LIST}",
@@ -368,7 +384,7 @@ class _Builder:
                 }
             )
             main_relevant = xp_and(relevant or "true()", f"not(selected(${{{enc.companion}}}, 'na'))")
-        self.claim(enc.name, f"item {item.id}", path)
+        self.claim(enc.name, Message(f"item {item.id}", f"检查项 {item.id}"), path)
         row = {"name": enc.name, **labels, **_hint(item), "required": required, "relevant": main_relevant}
         kind = item.type
         if kind in (AnswerType.YES_NO, AnswerType.SCALE, AnswerType.SINGLE_CHOICE):
@@ -434,7 +450,7 @@ class _Builder:
         photo_when = when(rule.photo) if item.type is not AnswerType.PHOTO else None
         if photo_when is not None:
             name = f"{enc.name}{PHOTO_SUFFIX}"
-            self.claim(name, f"the photo of item {item.id}", path)
+            self.claim(name, Message(f"the photo of item {item.id}", f"检查项 {item.id} 的照片"), path)
             suffix = LocalText(zh="照片证据", en="photo evidence")
             self.question(
                 {
@@ -452,7 +468,7 @@ class _Builder:
         )
         if note_when is not None or optional_note:
             name = f"{enc.name}{NOTE_SUFFIX}"
-            self.claim(name, f"the note of item {item.id}", path)
+            self.claim(name, Message(f"the note of item {item.id}", f"检查项 {item.id} 的备注"), path)
             suffix = LocalText(zh="备注", en="note")
             self.question(
                 {

@@ -23,7 +23,7 @@ raised before anything is stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +31,13 @@ from typing import NoReturn
 
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister
+from dealer_audit.core.report_model import safe_file_stem
+from dealer_audit.core.standard import Program
 from dealer_audit.errors import ConfigurationError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.bundle import Bundle
 from dealer_audit.formats.signing import (
     SIGNATURE_MEMBER,
+    KeyFiles,
     SignatureError,
     SignatureMismatch,
     comment_text,
@@ -62,6 +65,16 @@ def keys_folder(workspace: Workspace) -> Path:
             zh="签名密钥保存在工作区文件夹的 keys/ 中：请用 --workspace 指定工作区",
         )
     return workspace.root / KEYS_FOLDER
+
+
+def key_files(workspace: Workspace, auditor: str) -> KeyFiles:
+    """The auditor's key pair in the workspace's keys/ (`<id>.key`, `<id>.pub`): the one place their path is made,
+    for `keys init` and for export alike. The name is the register id the text names (the text itself when the
+    register does not know it), made a safe file name (report_model.safe_file_stem): an auditor text holding '/'
+    or '..' never points outside keys/."""
+    stem = safe_file_stem(AuditorRegister(workspace.repo.list_auditors()).key(auditor), fallback="auditor")
+    folder = keys_folder(workspace)
+    return KeyFiles(folder / f"{stem}.key", folder / f"{stem}.pub")
 
 
 # ---- export ----------------------------------------------------------------------------------------------------
@@ -99,7 +112,12 @@ def comment_fields(comment: str) -> dict[str, str]:
 
 def signatures_required(repo: Repository) -> bool:
     """True when any stored program requires signed bundles (a safety setting: the stricter program wins)."""
-    return any(program.require_signatures for program in repo.list_programs())
+    return requires_signatures(repo.list_programs())
+
+
+def requires_signatures(programs: Iterable[Program]) -> bool:
+    """`signatures_required` of programs already read (an import run reads them once)."""
+    return any(program.require_signatures for program in programs)
 
 
 def plan_signing(
@@ -142,7 +160,7 @@ def plan_signing(
             else "这些稽核没有填写稽核员：请用 --auditor ID 指定"
         )
         return _unsigned(required, reason, reason_zh)
-    secret = keys_folder(workspace) / f"{who}.key" if workspace.root is not None else None
+    secret = key_files(workspace, who).secret_key if workspace.root is not None else None
     if secret is None or not secret.is_file():
         where = str(secret) if secret is not None else "keys/ (no workspace folder)"
         return _unsigned(
@@ -200,11 +218,18 @@ class Signer:
         return f"signed by auditor {self.auditor} with key {self.key_id}{extra}"
 
 
-def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | None, list[Message]]:
-    """The bundle's verified signer (None: unsigned and allowed) and warnings; ValidationFailed when refused."""
+def check_bundle_signature(
+    repo: Repository, bundle: Bundle, register: AuditorRegister | None = None, required: bool | None = None
+) -> tuple[Signer | None, list[Message]]:
+    """The bundle's verified signer (None: unsigned and allowed) and warnings; ValidationFailed when refused.
+
+    `register` (the auditor register) and `required` (`signatures_required`) are read from `repo` when not given;
+    an import run passes its own, read once for all its bundles."""
     path = str(bundle.path)
     if bundle.signature is None:
-        if signatures_required(repo):
+        if required is None:
+            required = signatures_required(repo)
+        if required:
             _refuse(
                 path,
                 "the bundle is not signed, and the program requires signed bundles",
@@ -259,7 +284,7 @@ def check_bundle_signature(repo: Repository, bundle: Bundle) -> tuple[Signer | N
             "check the enrolled .pub file (`dealer-audit auditors enrol` it again), then import again",
             "请检查登记的 .pub 文件（用 `dealer-audit auditors enrol` 重新登记），然后重新导入",
         )
-    register = AuditorRegister(repo.list_auditors())
+    register = AuditorRegister(repo.list_auditors()) if register is None else register
     signed_as = comment_fields(check.trusted_comment).get("auditor", "")
     if register.key(signed_as) != enrolled.auditor_id:
         _refuse(

@@ -54,7 +54,10 @@ def load_calibration(repo: CalibrationSource, wave: str, waves: Sequence[str] = 
         audits.extend(found)
     if missing:
         known = ", ".join(w.code for w in repo.list_waves()) or "none"
-        raise NotFound(f"no audits stored for wave {', '.join(missing)}; waves: {known}")
+        raise NotFound(
+            f"no audits stored for wave {', '.join(missing)}; waves: {known}",
+            zh=f"稽核批次 {', '.join(missing)} 没有已存储的稽核；已有批次：{known}",
+        )
     standards = {s.key: s for s in repo.list_standards()}
     # one auditor spelled two ways (id on some audits, name on others) is one rater, not two (core/auditor_lookup)
     audits = same_auditor_spelling(audits, AuditorRegister(repo.list_auditors()))

@@ -105,11 +105,14 @@ def project_dir(name: str, given: Path | None = None) -> Path:
     """
     if given is not None:
         if not given.is_dir():
-            raise ConfigurationError(f"{given}: no such folder")
+            raise ConfigurationError(f"{given}: no such folder", zh=f"{given}：文件夹不存在")
         return given
     shipped = SHIPPED_DATA / name
     if not shipped.is_dir():
-        raise ConfigurationError(f"the shipped {name}/ folder is missing from the installed package ({shipped})")
+        raise ConfigurationError(
+            f"the shipped {name}/ folder is missing from the installed package ({shipped})",
+            zh=f"安装包中缺少随附的 {name}/ 文件夹（{shipped}）",
+        )
     return shipped
 
 
@@ -118,9 +121,15 @@ def fresh_workspace_dir(path: Path) -> None:
     if not path.exists():
         return
     if not path.is_dir():
-        raise Conflict(f"{path} exists and is not a folder; choose another demo workspace")
+        raise Conflict(
+            f"{path} exists and is not a folder; choose another demo workspace",
+            zh=f"{path} 已存在且不是文件夹；请另选演示工作区",
+        )
     if not (path / SETTINGS_FILE).is_file() and any(path.iterdir()):
-        raise Conflict(f"{path} is not empty and not a dealer-audit workspace; refusing to delete it")
+        raise Conflict(
+            f"{path} is not empty and not a dealer-audit workspace; refusing to delete it",
+            zh=f"{path} 不是空文件夹，也不是 dealer-audit 工作区；不会删除它",
+        )
     shutil.rmtree(path)
 
 
@@ -192,7 +201,10 @@ def run_demo(
     def standards() -> str:
         loaded_standards, program = load_checklists_dir(checklists)
         if program is None:
-            raise ConfigurationError(f"{checklists}: no program file (the waves, regions and composite index)")
+            raise ConfigurationError(
+                f"{checklists}: no program file (the waves, regions and composite index)",
+                zh=f"{checklists}：没有稽核方案文件（定义批次、区域和综合指数）",
+            )
         load_standards_into(state.ws.repo, [checklists])
         state.program = program
         summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
@@ -224,7 +236,10 @@ def run_demo(
         summary.import_warnings = sum(len(f.warnings) for f in result.files)
         if result.refused:
             first = result.refused[0]
-            raise Conflict(f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}")
+            raise Conflict(
+                f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}",
+                zh=f"有 {len(result.refused)} 个稽核文件被拒绝，例如 {first.path}：{first.reason_text('zh')}",
+            )
         return f"{summary.audits_imported} audits ({', '.join(f.name for f in folders)})"
 
     def loop() -> str:
@@ -262,7 +277,11 @@ def run_demo(
             f"{len(summary.workbooks)} workbook(s)"
         )
         if summary.render_failures:
-            raise Conflict(f"{detail}; {len(summary.render_failures)} failed: {summary.render_failures[0]}")
+            failed = len(summary.render_failures)
+            raise Conflict(
+                f"{detail}; {failed} failed: {summary.render_failures[0]}",
+                zh=f"{detail}；{failed} 个生成失败：{summary.render_failures[0]}",
+            )
         return detail
 
     try:

@@ -28,7 +28,7 @@ from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.signing import generate_keys, key_id_of
-from dealer_audit.services.bundle_signatures import keys_folder
+from dealer_audit.services.bundle_signatures import key_files, keys_folder
 from dealer_audit.services.importing import export_bundle, import_paths, load_standards_into
 from dealer_audit.storage.workspace import Workspace
 
@@ -42,7 +42,10 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
     read = {path: read_audit_file(path) for path in sorted(wave_folder.glob("*.json"))}
     audits = {path: a for path, a in read.items() if a.kind is not AuditKind.SELF}  # dealer staff sign nothing
     if not audits:
-        raise NotFound(f"{wave_folder}: no audit files for the signed-bundle demo")
+        raise NotFound(
+            f"{wave_folder}: no audit files for the signed-bundle demo",
+            zh=f"{wave_folder}：没有可用于签名数据包演示的稽核文件",
+        )
     counts = Counter(audit.auditor for audit in audits.values())
     auditor = min(counts, key=lambda name: (counts[name], name))
     own = [path for path, audit in audits.items() if audit.auditor == auditor]
@@ -57,8 +60,11 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
             laptop.repo.save_dealers(hq.repo.list_dealers())
             captured = import_paths(laptop, own, who=auditor)
             if captured.refused:
-                raise Conflict(f"laptop: {captured.refused[0].path}: {captured.refused[0].reason}")
-            keys = generate_keys(keys_folder(laptop), auditor, DEMO_PASSPHRASE)
+                first = captured.refused[0]
+                raise Conflict(
+                    f"laptop: {first.path}: {first.reason}", zh=f"笔记本电脑：{first.path}：{first.reason_text('zh')}"
+                )
+            keys = generate_keys(key_files(laptop, auditor), auditor, DEMO_PASSPHRASE)
             exported = export_bundle(laptop, bundle, wave=wave, auditor=auditor, passphrase=lambda: DEMO_PASSPHRASE)
             public = out / f"{safe_file_stem(auditor)}.pub"
             shutil.copyfile(keys.public_key, public)
@@ -70,7 +76,10 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
     hq.repo.enrol_key(registered, key_id, text, who=HQ)
     summary = import_paths(hq, [bundle], who=HQ)
     if summary.refused:
-        raise Conflict(f"HQ refused the signed bundle: {summary.refused[0].reason}")
+        refused = summary.refused[0]
+        raise Conflict(
+            f"HQ refused the signed bundle: {refused.reason}", zh=f"总部拒绝了签名数据包：{refused.reason_text('zh')}"
+        )
     return (
         f"{exported.audits} audits of {registered}, key {key_id}: signed on a laptop, verified and imported at HQ "
         f"({BUNDLES_FOLDER}/{bundle.name})"

@@ -28,7 +28,7 @@ from dealer_audit.core.disputes import (
 )
 from dealer_audit.core.scoring import ItemScore, score_audit
 from dealer_audit.core.standard import AnswerType, Item
-from dealer_audit.errors import Conflict, DealerAuditError, NotFound
+from dealer_audit.errors import Conflict, DealerAuditError, Message, NotFound
 from dealer_audit.storage.repository import Repository
 
 
@@ -42,7 +42,10 @@ def issue_reports(
     else:
         codes = sorted({a.dealer_code for a in repo.list_audits(wave=wave, status="finalised") if a.counts_in_scores})
         if not codes:
-            raise NotFound(f"no finalised audits in wave {wave}: no report to issue / 该轮次没有已完成的稽核")
+            raise NotFound(
+                f"no finalised audits in wave {wave}: no report to issue",
+                zh=f"稽核批次 {wave} 没有已定稿的稽核：没有可发布的报告",
+            )
     return repo.record_issue(wave, codes, issued_on, who), len(codes)
 
 
@@ -55,7 +58,7 @@ class DisputeWindow:
     issued_on: date | None
     days: int
     today: date
-    problem: str | None  # why a dispute filed today would be refused (None: the window is open)
+    problem: Message | None  # why a dispute filed today would be refused (None: the window is open)
 
     @property
     def last_day(self) -> date | None:
@@ -105,33 +108,49 @@ def file_dispute(
     files are copied into the evidence store (`evidence_dir`, needed when there are any) once every check has
     passed, so a refused dispute leaves nothing behind."""
     if not reason.strip():
-        raise DealerAuditError("a dispute needs a reason (--reason) / 申诉需要说明理由")
+        raise DealerAuditError("a dispute needs a reason (--reason)", zh="申诉需要说明理由（--reason）")
     missing = [str(p) for p in evidence if not p.is_file()]
     if missing:
-        raise NotFound(f"evidence file not found: {', '.join(missing)}")
+        raise NotFound(f"evidence file not found: {', '.join(missing)}", zh=f"找不到证据文件：{', '.join(missing)}")
     if evidence and evidence_dir is None:
-        raise DealerAuditError("dispute evidence needs an evidence store (--evidence-dir or a workspace)")
+        raise DealerAuditError(
+            "dispute evidence needs an evidence store (--evidence-dir or a workspace)",
+            zh="申诉证据需要证据库（--evidence-dir 或工作区）",
+        )
     audit = repo.get_audit(audit_id)
     if not audit.is_final:
-        raise Conflict(f"audit {audit.audit_id} is a draft: only finalised audits can be disputed")
+        raise Conflict(
+            f"audit {audit.audit_id} is a draft: only finalised audits can be disputed",
+            zh=f"稽核 {audit.audit_id} 仍是草稿：只能对已定稿的稽核提出申诉",
+        )
     if not audit.counts_in_scores:
         raise Conflict(
             f"audit {audit.audit_id} is a {audit.kind.value} audit, which counts in no score: there is no finding "
-            f"to dispute / 该稽核（{audit.kind.value}）不计入任何得分，无可申诉的结论"
+            "to dispute",
+            zh=f"稽核 {audit.audit_id} 是 {audit.kind.value} 类稽核，不计入任何得分：没有可申诉的稽核结论",
         )
     standard = repo.get_standard(audit.standard_id, audit.standard_version)
     if item_id not in standard.items_by_id:
-        raise NotFound(f"standard {standard.id} {standard.version} has no item {item_id}")
+        raise NotFound(
+            f"standard {standard.id} {standard.version} has no item {item_id}",
+            zh=f"稽核标准 {standard.id} {standard.version} 中没有检查项 {item_id}",
+        )
     score = score_audit(standard, audit, repo.get_dealer(audit.dealer_code))
     item_score = next((i for i in score.items if i.item_id == item_id), None)
     if item_score is None or not item_score.failed:
-        raise Conflict(f"item {item_id} did not fail in audit {audit.audit_id}: there is no finding to dispute")
+        raise Conflict(
+            f"item {item_id} did not fail in audit {audit.audit_id}: there is no finding to dispute",
+            zh=f"检查项 {item_id} 在稽核 {audit.audit_id} 中未失分：没有可申诉的稽核结论",
+        )
     filed = now or datetime.now().astimezone()
     problem = window_problem(
         repo.issued_on(audit.wave, audit.dealer_code), window_days(repo.get_program()), filed.date()
     )
     if problem is not None:
-        raise Conflict(f"dispute of {item_id} in audit {audit.audit_id} refused: {problem}")
+        raise Conflict(
+            f"dispute of {item_id} in audit {audit.audit_id} refused: {problem.en}",
+            zh=f"稽核 {audit.audit_id} 中检查项 {item_id} 的申诉未被受理：{problem.zh}",
+        )
     refs = tuple(store_evidence(p, evidence_dir) for p in evidence) if evidence_dir is not None else ()
     return repo.file_dispute(
         Dispute(
@@ -164,11 +183,13 @@ def rule_dispute(
     as a new audit revision with the trail. `read_version` is the dispute version the ruler saw (default: the
     one read now); someone else's ruling first → Conflict naming them, nothing stored."""
     if not why.strip():
-        raise DealerAuditError("a ruling needs a reason (--why) for the audit trail / 裁决需要说明理由")
+        raise DealerAuditError(
+            "a ruling needs a reason (--why) for the audit trail", zh="裁决需要说明理由（--why），理由会记入修改记录"
+        )
     dispute = repo.get_dispute(dispute_id)
     problem = ruling_problem(dispute, ruling)
     if problem is not None:
-        raise Conflict(problem)
+        raise Conflict(problem.en, zh=problem.zh)
     revised: Answer | None = None
     if ruling is DisputeStatus.OVERTURNED:
         audit = repo.get_audit(dispute.audit_id)
@@ -176,7 +197,8 @@ def rule_dispute(
         if value is None:
             if item.type is not AnswerType.YES_NO:
                 raise DealerAuditError(
-                    f"overturning {dispute.item_id} ({item.type.value}) needs the corrected answer: --value"
+                    f"overturning {dispute.item_id} ({item.type.value}) needs the corrected answer: --value",
+                    zh=f"改判检查项 {dispute.item_id}（{item.type.value}）需要给出更正后的答案：--value",
                 )
             value = item.compliant_answer
         parsed, na = parse_answer(item, value)

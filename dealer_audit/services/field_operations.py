@@ -35,7 +35,10 @@ def _wave(program: Program, code: str) -> Wave:
     wave = program.wave(code)
     if wave is None:
         known = ", ".join(w.code for w in program.waves)
-        raise NotFound(f"wave {code} is not in program {program.id} (its waves: {known})")
+        raise NotFound(
+            f"wave {code} is not in program {program.id} (its waves: {known})",
+            zh=f"稽核方案 {program.id} 中没有稽核批次 {code}（方案中的批次：{known}）",
+        )
     return wave
 
 

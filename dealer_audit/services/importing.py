@@ -35,6 +35,7 @@ from pathlib import Path
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.lookup import close_matches
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
@@ -70,6 +71,10 @@ class FileResult:
     @property
     def refused(self) -> bool:
         return bool(self.reason)
+
+    def reason_text(self, lang: str) -> str:
+        """Why the file was refused, in `lang` (a plain reason is shown as it is)."""
+        return self.reason.text(lang) if isinstance(self.reason, Message) else self.reason
 
     @property
     def status(self) -> FileStatus:
@@ -179,10 +184,10 @@ def _refuse_bad_image(data: bytes | Path, where: Location) -> None:
             [
                 Problem(
                     where,
-                    f"evidence refused: {reason}",
+                    f"evidence refused: {reason.en}",
                     "evidence_image",
                     hint="send a normal-sized photo",
-                    zh=f"证据被拒绝：{reason}",
+                    zh=f"证据被拒绝：{reason.zh}",
                     hint_zh="请提供正常尺寸的照片",
                 )
             ],
@@ -213,15 +218,15 @@ def check_evidence_paths(audit: Audit, audit_file: Path) -> None:
                 )
                 continue
             for candidate in candidates:
-                reason = image_problem(candidate) if candidate.is_file() else ""
+                reason = image_problem(candidate) if candidate.is_file() else None
                 if reason:
                     where = Location(file=str(audit_file), path=f"answers.{answer.item_id}.evidence[{index}].file")
                     problems.append(
                         Problem(
                             where,
-                            f"evidence {ref.file_name!r} refused: {reason}",
+                            f"evidence {ref.file_name!r} refused: {reason.en}",
                             "evidence_image",
-                            zh=f"证据 {ref.file_name!r} 被拒绝：{reason}",
+                            zh=f"证据 {ref.file_name!r} 被拒绝：{reason.zh}",
                         )
                     )
     if problems:
@@ -244,6 +249,7 @@ class _Importer:
         self._standards: dict[tuple[str, str], Checklist] | None = None
         self._dealers: dict[str, Dealer] | None = None
         self._auditors: tuple[AuditorRegister, bool] | None = None
+        self._programs: list[Program] | None = None
 
     # -- lookups
 
@@ -264,9 +270,16 @@ class _Importer:
         """The auditor register and whether a stored program requires registered auditors (the stricter program
         wins, as for signatures): read once per import run."""
         if self._auditors is None:
-            required = any(p.require_registered_auditors for p in self.repo.list_programs())
+            required = any(p.require_registered_auditors for p in self.programs)
             self._auditors = (AuditorRegister(self.repo.list_auditors()), required)
         return self._auditors
+
+    @property
+    def programs(self) -> list[Program]:
+        """The stored programs (their register and signature settings): read once per import run."""
+        if self._programs is None:
+            self._programs = self.repo.list_programs()
+        return self._programs
 
     def _dealer_hint_zh(self, code: str) -> str:
         """The Chinese of `unknown_dealer_message`'s hint: the close codes, else how to load dealers."""
@@ -351,10 +364,10 @@ class _Importer:
             if not result.refused:
                 self.collect_loose_evidence(audit, result.path, result)
 
-    def run(self, path: Path) -> FileResult:
+    def run(self, path: Path, reader: FileReader | None) -> FileResult:
+        """Read, check and store one file with `reader` (`reader_for(path)`, sniffed once by the caller)."""
         result = FileResult(path)
         try:
-            reader = reader_for(path)
             if reader is None:
                 raise NotFound(
                     f"{path}: not an audit file (.json), bundle (.zip), fill-in workbook (.xlsx) or field-app export",
@@ -479,10 +492,12 @@ class _Importer:
         writes the same bytes); files this import added are removed again when the transaction fails.
         """
         from dealer_audit.formats.bundle import read_bundle
-        from dealer_audit.services.bundle_signatures import TRAIL_ACTION, check_bundle_signature
+        from dealer_audit.services.bundle_signatures import TRAIL_ACTION, check_bundle_signature, requires_signatures
 
         bundle = read_bundle(path)
-        signer, notes = check_bundle_signature(self.repo, bundle)  # refuses before anything is stored
+        register, _ = self.auditors
+        # refuses before anything is stored; the run's register and signature setting, read once
+        signer, notes = check_bundle_signature(self.repo, bundle, register, requires_signatures(self.programs))
         result.warnings.extend(notes)
         audits = [replace(a, source=str(path)) for a in bundle.audits]
         for audit in audits:
@@ -605,8 +620,9 @@ def import_paths(
     for index, path in enumerate(files):
         # Plain audit files are saved in batches (one transaction per BATCH_SIZE files) unless replacing, where
         # each replacement needs its own audit-trail reason; everything else is one file, one transaction.
-        if replace or reader_for(path) is not AUDIT_FILE:
-            complete(index, importer.run(path))
+        reader = reader_for(path)  # the content is sniffed once per file
+        if replace or reader is not AUDIT_FILE:
+            complete(index, importer.run(path, reader))
             continue
         result, audit = importer.read_checked_audit_file(path)
         if audit is None:
@@ -688,6 +704,33 @@ class LoadedStandard:
     path: Path
 
 
+def _unknown_cross_check_items(programs: Sequence[tuple[Program, Path]], known: Sequence[Checklist]) -> list[Problem]:
+    """A KPI cross-check naming an item that no version of its standard has (loaded now or stored) would never
+    flag anything, silently; refused at load, naming the entry. A standard not loaded yet cannot be checked."""
+    items: dict[str, set[str]] = {}
+    for checklist in known:
+        items.setdefault(checklist.id, set()).update(item.id for item in checklist.items())
+    problems = []
+    for program, path in programs:
+        for k, kpi in enumerate(program.kpis):
+            for j, check in enumerate(kpi.cross_checks):
+                ids = items.get(check.standard_id)
+                if ids is None or check.item_id in ids:
+                    continue
+                close = close_matches(check.item_id, sorted(ids))
+                problems.append(
+                    Problem(
+                        Location(file=str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
+                        f"KPI {kpi.id}: item '{check.item_id}' is not in standard {check.standard_id}",
+                        "cross_check_item",
+                        hint=f"did you mean {', '.join(close)}?" if close else None,
+                        zh=f"KPI {kpi.id}：稽核标准 {check.standard_id} 中没有检查项“{check.item_id}”",
+                        hint_zh=f"是否想写 {', '.join(close)}？" if close else None,
+                    )
+                )
+    return problems
+
+
 def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[LoadedStandard]:
     """Load standard files (YAML/XLSX), program files and folders of them into the database.
 
@@ -718,6 +761,8 @@ def load_standards_into(repo: Repository, paths: Sequence[Path | str]) -> list[L
             programs.append((check.program, path))
         elif check.checklist is not None:
             standards.append((check.checklist, path))
+    if not problems and programs:
+        problems = _unknown_cross_check_items(programs, [c for c, _ in standards] + repo.list_standards())
     if problems:
         count = len([p for p in problems if p.is_error])
         raise ValidationFailed(

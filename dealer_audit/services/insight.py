@@ -23,10 +23,11 @@ from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave
 from dealer_audit.core.insight_view import InsightView, build_insight_view
 from dealer_audit.core.key_drivers import DriverAnalysis
 from dealer_audit.core.lookup import close_matches
-from dealer_audit.core.standard import Checklist, LocalText, Program
+from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
 from dealer_audit.services.blas import one_blas_thread
+from dealer_audit.services.freed_memory import return_freed_memory
 from dealer_audit.services.scoring_job import load_scoring_inputs
 from dealer_audit.services.themes import wave_themes
 
@@ -65,17 +66,21 @@ def outcome_values(
     if name == COMPOSITE:
         return composite_outcome(result, region)
     if repo is None:
-        raise NotFound(f"unknown outcome {name}; known outcomes: {', '.join(OUTCOMES)}")
+        raise NotFound(
+            f"unknown outcome {name}; known outcomes: {', '.join(OUTCOMES)}",
+            zh=f"未知的结果指标 {name}；可用的结果指标：{', '.join(OUTCOMES)}",
+        )
     from dealer_audit.services.kpis import kpi_values
 
     try:
         values = kpi_values(repo, result.wave, name)  # type: ignore[arg-type]
     except NotFound as error:
-        close = close_matches(name, list(OUTCOMES))
-        hint = f"did you mean {', '.join(close)}? " if close else ""
+        close = ", ".join(close_matches(name, list(OUTCOMES)))
+        hint = f"did you mean {close}? " if close else ""
+        hint_zh = f"是否应为 {close}？" if close else ""
         raise NotFound(
-            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index) / 未知的结果指标 {name}："
-            f"可用 {COMPOSITE} 或项目定义的 KPI"
+            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index)",
+            zh=f"未知的结果指标 {name}：{hint_zh}{error.text('zh')}；或用 {COMPOSITE}（综合指数）",
         ) from None
     members = {d.code for d in result.dealers if region is None or d.region == region}
     return {code: value for code, value in values.items() if code in members}
@@ -85,9 +90,12 @@ def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None or result.region(region) is not None:
         return
     known = [r.code for r in result.regions]
-    close = close_matches(region, known)
-    hint = f" (did you mean {', '.join(close)}?)" if close else f" (regions: {', '.join(known)})"
-    raise NotFound(f"no region {region} in wave {result.wave}{hint}")
+    close = ", ".join(close_matches(region, known))
+    hint = f" (did you mean {close}?)" if close else f" (regions: {', '.join(known)})"
+    hint_zh = f"（是否应为 {close}？）" if close else f"（已有区域：{', '.join(known)}）"
+    raise NotFound(
+        f"no region {region} in wave {result.wave}{hint}", zh=f"稽核批次 {result.wave} 中没有区域 {region}{hint_zh}"
+    )
 
 
 def _load(repo: InsightSource, wave: str) -> tuple[WaveResult, dict[StandardKey, Checklist], list[Audit], list[Audit]]:
@@ -143,15 +151,13 @@ def ensure_insight(workspace: Workspace, context: WaveContext) -> WaveContext:
     name, values = report_outcome(context.result, workspace.repo)
     with one_blas_thread():
         drivers = wave_drivers(context.result, context.standards, values, outcome_name=name)
+    return_freed_memory()  # the bootstrap's arrays, before the themes' models load
     context.insight = WaveInsight(drivers=drivers, themes=wave_themes(context.result, context.audits, previous_audits))
+    return_freed_memory()  # the models and vectors, before a report is written on top
     return context
 
 
 # ---- JSON ----------------------------------------------------------------------------------------------------------
-
-
-def _text(value: LocalText) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.en}
 
 
 def _analysis(a: DriverAnalysis) -> dict[str, Any]:
@@ -162,13 +168,13 @@ def _analysis(a: DriverAnalysis) -> dict[str, Any]:
         "r_squared_interval": [a.r_squared_low, a.r_squared_high] if a.r_squared is not None else None,
         "resamples": a.resamples,
         "confidence": a.confidence,
-        "refusal": _text(a.refusal) if a.refusal else None,
+        "refusal": a.refusal.as_dict() if a.refusal else None,
         "drivers": [
             {
                 "key": e.predictor.key,
                 "section": e.predictor.section_id,
                 "item": e.predictor.item_id,
-                "label": _text(e.predictor.label),
+                "label": e.predictor.label.as_dict(),
                 "weight": e.weight,
                 "share": e.share,
                 "interval": [e.low, e.high],
@@ -177,7 +183,7 @@ def _analysis(a: DriverAnalysis) -> dict[str, Any]:
             }
             for e in a.estimates
         ],
-        "left_out": [{"key": d.predictor.key, "reason": _text(d.reason)} for d in a.dropped],
+        "left_out": [{"key": d.predictor.key, "reason": d.reason.as_dict()} for d in a.dropped],
     }
 
 
@@ -191,7 +197,7 @@ def drivers_to_dict(drivers: WaveDrivers) -> dict[str, Any]:
         "standards": [
             {
                 "standard": s.standard_id,
-                "title": _text(s.title),
+                "title": s.title.as_dict(),
                 "sections": _analysis(s.sections),
                 "items": _analysis(s.items),
             }

@@ -8,15 +8,15 @@ analyses use (e.g. NPS as the outcome of the key-driver analysis).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.incentives import Payout, Scorecard, evaluate_incentives
-from dealer_audit.core.kpis import KpiWave, evaluate_wave
+from dealer_audit.core.kpis import KpiWave, evaluate_wave, on_scale
 from dealer_audit.core.lookup import close_matches
-from dealer_audit.core.standard import LocalText, Program
+from dealer_audit.core.standard import Program
 from dealer_audit.errors import NotFound
 from dealer_audit.formats.kpi_values import read_kpi_values
 from dealer_audit.services.scoring_job import load_wave_result
@@ -29,7 +29,11 @@ def _check_wave(program: Program, wave: str) -> None:
     if wave not in codes:
         close = close_matches(wave, codes)
         hint = f"did you mean {', '.join(close)}?" if close else f"the program's waves: {', '.join(codes)}"
-        raise NotFound(f"wave {wave} is not in program {program.id} ({hint}) / 项目中没有批次 {wave}")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"方案中的批次：{', '.join(codes)}"
+        raise NotFound(
+            f"wave {wave} is not in program {program.id} ({hint})",
+            zh=f"稽核方案 {program.id} 中没有稽核批次 {wave}（{hint_zh}）",
+        )
 
 
 def check_region(card: Scorecard, region: str | None) -> None:
@@ -40,7 +44,11 @@ def check_region(card: Scorecard, region: str | None) -> None:
     if region not in regions:
         close = close_matches(region, regions)
         hint = f"did you mean {', '.join(close)}?" if close else f"regions: {', '.join(regions)}"
-        raise NotFound(f"region {region} is not in wave {card.kpis.wave} ({hint}) / 批次中没有区域 {region}")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"已有区域：{', '.join(regions)}"
+        raise NotFound(
+            f"region {region} is not in wave {card.kpis.wave} ({hint})",
+            zh=f"稽核批次 {card.kpis.wave} 中没有区域 {region}（{hint_zh}）",
+        )
 
 
 def import_kpi_file(repo: Repository, path: Path, wave: str) -> KpiImport:
@@ -62,16 +70,27 @@ def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
     if kpi_id not in ids:
         close = close_matches(kpi_id, ids)
         hint = f"did you mean {', '.join(close)}?" if close else f"the program's KPIs: {', '.join(ids) or 'none'}"
-        raise NotFound(f"unknown KPI {kpi_id} ({hint})")
+        hint_zh = f"是否应为 {', '.join(close)}？" if close else f"方案中的 KPI 指标：{', '.join(ids) or '无'}"
+        raise NotFound(f"unknown KPI {kpi_id} ({hint})", zh=f"未知的 KPI 指标 {kpi_id}（{hint_zh}）")
     return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
 
 
-def scorecard_of(repo: Repository, result: WaveResult, earlier: Sequence[WaveResult] = ()) -> Scorecard:
-    """KPIs and incentives of a scored wave; `earlier` are the scored earlier waves (oldest first) for streaks."""
+def streak_waves(program: Program, wave: str) -> list[str]:
+    """The waves a streak counts back over: every wave of the program before `wave`, oldest first. The one rule of
+    the CLI (`incentives`, `kpis`) and the reports, whatever trend window a report draws: a streak longer than the
+    window is still counted whole."""
+    codes = [w.code for w in program.waves]
+    return codes[: codes.index(wave)] if wave in codes else []
+
+
+def scorecard_of(repo: Repository, result: WaveResult, scored: Callable[[str], WaveResult | None]) -> Scorecard:
+    """KPIs and incentives of a scored wave. `scored(code)` is an earlier wave's result (None: no audits that wave,
+    passed over), asked for each of `streak_waves`: callers differ only in how they score, never in which waves."""
     current = evaluate_wave(result, repo.list_kpi_values(result.wave))
     rules = result.program.incentives
     if rules is None:
         return Scorecard(current, None, ())
+    earlier = [r for r in map(scored, streak_waves(result.program, result.wave)) if r is not None]
     past: list[KpiWave] = [evaluate_wave(r, repo.list_kpi_values(r.wave)) for r in earlier]
     return evaluate_incentives(rules, current, past)
 
@@ -79,17 +98,15 @@ def scorecard_of(repo: Repository, result: WaveResult, earlier: Sequence[WaveRes
 def wave_scorecard(repo: Repository, wave: str) -> Scorecard:
     """Score the wave and every earlier wave of the program that has audits, then its KPIs and incentives."""
     result = load_wave_result(repo, wave)
-    codes = [w.code for w in result.program.waves]
-    earlier_codes = codes[: codes.index(wave)] if wave in codes else []
-    earlier = [load_wave_result(repo, code) for code in earlier_codes]
-    return scorecard_of(repo, result, earlier)
+
+    def scored(code: str) -> WaveResult | None:
+        earlier = load_wave_result(repo, code)
+        return earlier if earlier.audit_scores else None
+
+    return scorecard_of(repo, result, scored)
 
 
 # ---- JSON --------------------------------------------------------------------------------------------------------
-
-
-def _on_scale(value: float | None, scale: int) -> float | None:
-    return None if value is None else value * scale / 100
 
 
 def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
@@ -101,8 +118,8 @@ def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
         "kpis": [
             {
                 "id": k.id,
-                "name": _text(k.name),
-                "unit": _text(k.unit),
+                "name": k.name.as_dict(),
+                "unit": k.unit.as_dict(),
                 "direction": k.direction.value,
                 "enters": k.enters.value,
                 "weight": k.weight,
@@ -116,8 +133,8 @@ def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
                 "values": {s.kpi_id: {"value": s.value, "score": s.score, "base_n": s.base_n} for s in d.scores},
                 "kpi_index": d.kpi_index.value,
                 "kpi_index_coverage": d.kpi_index.coverage,
-                "audit_composite": _on_scale(d.audit_composite_100, kpis.scale),
-                "composite": _on_scale(d.composite_100, kpis.scale),
+                "audit_composite": on_scale(d.audit_composite_100, kpis.scale),
+                "composite": on_scale(d.composite_100, kpis.scale),
                 "flags": [
                     {
                         "kpi": f.kpi_id,
@@ -127,7 +144,7 @@ def kpis_to_dict(card: Scorecard, region: str | None = None) -> dict[str, Any]:
                         "threshold": f.threshold,
                         "failed": f.failed,
                         "counted": f.counted,
-                        "message": _text(f.message),
+                        "message": f.message.as_dict(),
                     }
                     for f in d.flags
                 ],
@@ -152,27 +169,23 @@ def incentives_to_dict(card: Scorecard, region: str | None = None) -> dict[str, 
             {
                 "dealer": row.dealer_code,
                 "region": row.region,
-                "composite": _on_scale(o.score, scale),
-                "interval": [_on_scale(interval.low, scale), _on_scale(interval.high, scale)] if interval else None,
+                "composite": on_scale(o.score, scale),
+                "interval": [on_scale(interval.low, scale), on_scale(interval.high, scale)] if interval else None,
                 "eligible": o.eligible,
-                "reasons": [_text(r) for r in o.reasons],
+                "reasons": [r.as_dict() for r in o.reasons],
                 "tier": o.tier.code if o.tier else None,
                 "payout": _payout(o.tier.payout) if o.tier else None,
                 "next_tier": o.next_tier.code if o.next_tier else None,
-                "gap": _on_scale(o.gap, scale),
+                "gap": on_scale(o.gap, scale),
                 "borderline": o.borderline,
-                "thresholds": {code: _on_scale(t, scale) for code, t in o.thresholds.items()},
+                "thresholds": {code: on_scale(t, scale) for code, t in o.thresholds.items()},
                 "streak": {"count": row.streak.count, "status": row.streak.status.value} if row.streak else None,
                 "penalty": _payout(row.penalty) if row.penalty else None,
                 "net_payout": _payout(row.net_payout) if row.penalty and row.net_payout else None,
-                "history": [_on_scale(h, scale) for h in row.history],
+                "history": [on_scale(h, scale) for h in row.history],
             }
         )
     return {"wave": card.kpis.wave, "scale": scale, "dealers": rows}
-
-
-def _text(text: LocalText) -> dict[str, str]:
-    return {"zh": text.zh, "en": text.en}
 
 
 def _payout(payout: Payout) -> dict[str, float | None]:

@@ -80,7 +80,10 @@ class LookService:
                 return entry
             if wave not in self.waves():
                 known = ", ".join(self.waves()) or "none"
-                raise NotFound(f"wave {wave} has no audits (waves with audits: {known})")
+                raise NotFound(
+                    f"wave {wave} has no audits (waves with audits: {known})",
+                    zh=f"稽核批次 {wave} 没有稽核（有稽核的批次：{known}）",
+                )
             context = prepare_wave(self.workspace, wave)
             self.loads += 1
             entry = _WaveEntry(context)
@@ -164,7 +167,9 @@ class LookService:
         result = self._entry(wave).context.result
         found = result.dealer(dealer_code)
         if found is None:
-            raise NotFound(f"dealer {dealer_code} is not in wave {wave}")
+            raise NotFound(
+                f"dealer {dealer_code} is not in wave {wave}", zh=f"经销商 {dealer_code} 不在稽核批次 {wave} 中"
+            )
         return found.region
 
     def warm(self) -> threading.Thread:

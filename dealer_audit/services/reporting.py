@@ -49,7 +49,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
-from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message, NotFound
 from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
@@ -157,18 +157,23 @@ def prepare_wave(
     order = list(waves) if waves else [w.code for w in program.waves]
     if wave not in order:
         order.append(wave)
-    earlier = order[: order.index(wave)][-(TREND_WAVES - 1) :]
-    history: list[WaveResult] = []
-    for code in earlier:
-        if not audits_of(code):
-            continue
-        if result.previous is not None and result.previous.wave == code:
-            history.append(result.previous)
-            continue
-        prior = program.previous_wave(code)
-        history.append(
-            score_wave(program, standards, dealers, audits_of(code), code, audits_of(prior.code) if prior else [])
-        )
+    earlier_scored: dict[str, WaveResult | None] = {}
+
+    def scored(code: str) -> WaveResult | None:
+        """An earlier wave's result, scored once whether the trend or the streak asks (None: no audits)."""
+        if code not in earlier_scored:
+            if not audits_of(code):
+                earlier_scored[code] = None
+            elif result.previous is not None and result.previous.wave == code:
+                earlier_scored[code] = result.previous
+            else:
+                prior = program.previous_wave(code)
+                previous_of = audits_of(prior.code) if prior else []
+                earlier_scored[code] = score_wave(program, standards, dealers, audits_of(code), code, previous_of)
+        return earlier_scored[code]
+
+    trend = order[: order.index(wave)][-(TREND_WAVES - 1) :]
+    history = [r for r in map(scored, trend) if r is not None]
     context = WaveContext(
         result=result,
         history=history,
@@ -181,7 +186,7 @@ def prepare_wave(
         disputes=tuple(repo.list_disputes(wave=wave)),
         self_assessments=wave_self_assessments(standards, dealers, audits, wave).gaps,
         coverage=coverage_from(repo, wave, dealers, audits, date.fromisoformat(generated) if generated else None),
-        scorecard=scorecard_of(repo, result, history),
+        scorecard=scorecard_of(repo, result, scored),  # the streak counts back over all earlier waves
         seal_key=_seal_key(workspace),
         auditors=tuple(repo.list_auditors()),
     )
@@ -310,20 +315,32 @@ def check_distinct_targets(
 
     Codes are checked against a safe alphabet on import, but a database may hold codes imported before that
     check, or from another tool; file names are compared case-insensitively because Windows and macOS do."""
-    seen: dict[str, str] = {}
-    clashes: list[str] = []
-    targets = [(f"dealer {code}", _dealer_paths(out_dir, code, wave, lang)[0]) for code in dealers]
-    targets += [(f"region {code}", _region_path(out_dir, code, wave, lang)) for code in regions]
+    seen: dict[str, Message] = {}
+    clashes: list[Message] = []
+    targets = [
+        (Message(f"dealer {code}", f"经销商 {code}"), _dealer_paths(out_dir, code, wave, lang)[0]) for code in dealers
+    ]
+    targets += [
+        (Message(f"region {code}", f"区域 {code}"), _region_path(out_dir, code, wave, lang)) for code in regions
+    ]
     for label, path in targets:
         key = str(path).casefold()
         if key in seen:
-            clashes.append(f"{seen[key]} and {label} would both be written to {path.name}")
+            first = seen[key]
+            clashes.append(
+                Message(
+                    f"{first.en} and {label.en} would both be written to {path.name}",
+                    f"{first.zh} 和 {label.zh} 的报告都会写入 {path.name}",
+                )
+            )
         else:
             seen[key] = label
     if clashes:
         raise Conflict(
-            "reports not written: " + "; ".join(clashes) + ". Codes should use only ASCII letters, digits, '-', "
-            "'_' and '.'; rename one code (dealer-audit dealers import) / 报告文件名冲突，未生成报告"
+            "reports not written: " + "; ".join(c.en for c in clashes) + ". Codes should use only ASCII letters, "
+            "digits, '-', '_' and '.'; rename one code (dealer-audit dealers import)",
+            zh="报告文件名冲突，未生成报告：" + "；".join(c.zh for c in clashes) + "。代码只应使用 ASCII 字母、数字、"
+            "“-”、“_”和“.”；请修改其中一个代码（dealer-audit dealers import）",
         )
 
 
@@ -423,13 +440,16 @@ def write_network_workbook(
 def check_dealer(context: WaveContext, dealer_code: str) -> None:
     """NotFound (with close matches) unless the dealer is in the scored wave."""
     if context.result.dealer(dealer_code) is None:
-        raise NotFound(_unknown_dealer(context, dealer_code))
+        unknown = _unknown_dealer(context, dealer_code)
+        raise NotFound(unknown.en, zh=unknown.zh)
 
 
-def _unknown_dealer(ctx: WaveContext, code: str) -> str:
-    close = close_matches(code, [d.code for d in ctx.result.dealers])
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"no dealer {code} in wave {ctx.wave}{hint}"
+def _unknown_dealer(ctx: WaveContext, code: str) -> Message:
+    close = ", ".join(close_matches(code, [d.code for d in ctx.result.dealers]))
+    return Message(
+        f"no dealer {code} in wave {ctx.wave}" + (f"; did you mean {close}?" if close else ""),
+        f"稽核批次 {ctx.wave} 中没有经销商 {code}" + (f"；是否应为 {close}？" if close else ""),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -620,17 +640,22 @@ def select_dealers(
     result = context.result
     known_regions = {r.code: r for r in result.regions}
     known_dealers = {d.dealer.code for d in result.dealers}
-    problems = []
+    problems: list[Message] = []
     for code in regions:
         if code not in known_regions:
-            close = close_matches(code, list(known_regions))
-            hint = (
-                f" (did you mean {', '.join(close)}?)" if close else f" (regions: {', '.join(sorted(known_regions))})"
+            close = ", ".join(close_matches(code, list(known_regions)))
+            listed = ", ".join(sorted(known_regions))
+            problems.append(
+                Message(
+                    f"no region {code} in wave {context.wave}"
+                    + (f" (did you mean {close}?)" if close else f" (regions: {listed})"),
+                    f"稽核批次 {context.wave} 中没有区域 {code}"
+                    + (f"（是否应为 {close}？）" if close else f"（已有区域：{listed}）"),
+                )
             )
-            problems.append(f"no region {code} in wave {context.wave}{hint}")
     problems += [_unknown_dealer(context, code) for code in dealers if code not in known_dealers]
     if problems:
-        raise NotFound("; ".join(problems))
+        raise NotFound("; ".join(p.en for p in problems), zh="；".join(p.zh for p in problems))
     wanted_regions, wanted_dealers = set(regions), set(dealers)
     codes = [
         d.dealer.code for d in result.dealers if d.dealer.region in wanted_regions or d.dealer.code in wanted_dealers

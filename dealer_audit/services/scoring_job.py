@@ -28,7 +28,7 @@ from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.intervals import DeltaTest, RankRange, SamplingError, Shrunk, VarianceComponents
 from dealer_audit.core.scoring import AuditScore
-from dealer_audit.core.standard import Band, Checklist, LocalText, Program
+from dealer_audit.core.standard import Band, Checklist, Program
 from dealer_audit.core.stats import Interval, Summary
 from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
@@ -55,7 +55,10 @@ def load_scoring_inputs(
     audits = repo.list_audits(wave=wave)
     if program.wave(wave) is None and not audits:
         known = ", ".join(w.code for w in program.waves) or "none"
-        raise NotFound(f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit")
+        raise NotFound(
+            f"wave {wave} is neither in program {program.id} (waves: {known}) nor on any stored audit",
+            zh=f"稽核批次 {wave} 既不在稽核方案 {program.id} 中（已有批次：{known}），也没有任何已存储的稽核属于它",
+        )
     previous = program.previous_wave(wave)
     previous_audits = repo.list_audits(wave=previous.code) if previous else []
     standards = {s.key: s for s in repo.list_standards()}
@@ -78,14 +81,21 @@ def load_rescore(
     program, standards, dealers, audits, previous_audits = load_scoring_inputs(repo, wave, program_id)
     versions = [c for (sid, _), c in standards.items() if sid == standard_id]
     if not versions:
-        raise NotFound(f"no stored standard {standard_id}; stored: {', '.join(sorted({k[0] for k in standards}))}")
+        stored_ids = ", ".join(sorted({k[0] for k in standards}))
+        raise NotFound(
+            f"no stored standard {standard_id}; stored: {stored_ids}",
+            zh=f"没有已存储的稽核标准 {standard_id}；已存储：{stored_ids}",
+        )
     if version is None:
         target = max(versions, key=lambda c: version_key(c.version))
     else:
         found = standards.get((standard_id, version))
         if found is None:
             stored = ", ".join(sorted((c.version for c in versions), key=version_key))
-            raise NotFound(f"standard {standard_id} has no version {version}; stored versions: {stored}")
+            raise NotFound(
+                f"standard {standard_id} has no version {version}; stored versions: {stored}",
+                zh=f"稽核标准 {standard_id} 没有版本 {version}；已存储的版本：{stored}",
+            )
         target = found
     return rescore_under(target, program, standards, dealers, audits, wave, previous_audits)
 
@@ -93,12 +103,8 @@ def load_rescore(
 # ---- JSON ----------------------------------------------------------------------------------------------------------
 
 
-def _text(value: LocalText) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.en}
-
-
 def _band(band: Band | None) -> dict[str, Any] | None:
-    return None if band is None else {"code": band.code, "min": band.min, "label": _text(band.label)}
+    return None if band is None else {"code": band.code, "min": band.min, "label": band.label.as_dict()}
 
 
 def _interval(ci: Interval | None) -> list[float] | None:
@@ -224,7 +230,7 @@ def _audit(score: AuditScore) -> dict[str, Any]:
 def _checklist(result: DealerChecklistResult) -> dict[str, Any]:
     return {
         "standard": result.standard_id,
-        "title": _text(result.title),
+        "title": result.title.as_dict(),
         "versions": list(result.versions),
         "n": result.n,
         "index": result.index,
@@ -249,7 +255,7 @@ def _alert(alert: Alert) -> dict[str, Any]:
     return {
         "dealer": alert.dealer_code,
         "kind": alert.kind.value,
-        "message": _text(alert.message),
+        "message": alert.message.as_dict(),
         "standard": alert.standard_id,
         "item": alert.item_id,
         "audit_id": alert.audit_id,
@@ -276,7 +282,7 @@ def _opportunity(o: Opportunity) -> dict[str, Any]:
 def _dealer(d: DealerResult) -> dict[str, Any]:
     return {
         "code": d.dealer.code,
-        "name": _text(d.dealer.name),
+        "name": d.dealer.name.as_dict(),
         "region": d.dealer.region,
         "composite": d.composite,
         "composite_100": d.composite_100,
@@ -303,7 +309,7 @@ def _dealer(d: DealerResult) -> dict[str, Any]:
 def _group(g: GroupResult) -> dict[str, Any]:
     return {
         "code": g.code,
-        "name": _text(g.name),
+        "name": g.name.as_dict(),
         "dealers": list(g.dealer_codes),
         "composite": _summary(g.composite),
         "previous_composite": _summary(g.previous_composite),
@@ -324,7 +330,7 @@ def _wave_parts(result: WaveResult, region: str | None) -> tuple[dict[str, Any],
     head: dict[str, Any] = {
         "format": JSON_FORMAT,
         "format_version": JSON_FORMAT_VERSION,
-        "program": {"id": result.program.id, "title": _text(result.program.title), "scale": result.scale},
+        "program": {"id": result.program.id, "title": result.program.title.as_dict(), "scale": result.scale},
         "wave": result.wave,
         "previous_wave": result.previous_wave,
         "region": region,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from dealer_audit.core.answers import Audit, AuditKind
+from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.lookup import did_you_mean
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.self_assessment import SelfAssessmentGap, largest_over_claims, wave_self_assessments
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, self_assessment_views
 from dealer_audit.core.standard import Checklist
@@ -52,17 +52,19 @@ def load_self_assessment(
     Raises NotFound for a wave without stored audits, an unknown dealer or a region no dealer belongs to."""
     audits = repo.list_audits(wave=wave)
     if not audits:
-        raise NotFound(f"no audits stored for wave {wave} / 该波次没有已存储的稽核")
+        raise NotFound(f"no audits stored for wave {wave}", zh=f"稽核批次 {wave} 没有已存储的稽核")
     dealers = repo.list_dealers()
     if dealer_code is not None:
         dealer_code = repo.get_dealer(dealer_code).code
     if region is not None:
         regions = sorted({d.region for d in dealers})
         if region not in regions:
-            hint = did_you_mean(region, regions)
+            hint, hint_zh = did_you_mean(region, regions), did_you_mean_zh(region, regions)
             raise NotFound(
-                f"no dealer in region {region!r} / 该大区没有经销商; regions: {', '.join(regions) or 'none'}"
-                + (f" ({hint})" if hint else "")
+                f"no dealer in region {region!r}; regions: {', '.join(regions) or 'none'}"
+                + (f" ({hint})" if hint else ""),
+                zh=f"区域 {region!r} 中没有经销商；已有区域：{', '.join(regions) or '无'}"
+                + (f"（{hint_zh}）" if hint_zh else ""),
             )
     standards = {s.key: s for s in repo.list_standards()}
     found = wave_self_assessments(standards, dealers, audits, wave)
@@ -81,7 +83,7 @@ def load_self_assessment(
         gaps=tuple(ordered),
         views=self_assessment_views(ordered, standards, dealers, lang),
         skipped=found.skipped,
-        self_audits=sum(1 for a in audits if a.kind is AuditKind.SELF),
+        self_audits=len(found.gaps) + len(found.skipped),  # each self audit once (the newest revision of an id)
     )
 
 

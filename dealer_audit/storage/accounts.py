@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.accounts import Account, Role
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
 
 
 class AccountStore(StoreBase):
@@ -33,11 +33,16 @@ class AccountStore(StoreBase):
             row = session.get(m.UserRow, account.name)
             stamp = now_text()
             if row is None and replace:
+                names = self._account_names(session)
                 raise NotFound(
-                    f"no account {account.name}{did_you_mean_suffix(account.name, self._account_names(session))}"
+                    f"no account {account.name}{did_you_mean_suffix(account.name, names)}",
+                    zh=f"没有账号 {account.name}{did_you_mean_suffix_zh(account.name, names)}",
                 )
             if row is not None and not replace:
-                raise Conflict(f"account {account.name} already exists (change it with `dealer-audit users passwd`)")
+                raise Conflict(
+                    f"account {account.name} already exists (change it with `dealer-audit users passwd`)",
+                    zh=f"账号 {account.name} 已存在（如需修改，请用 `dealer-audit users passwd`）",
+                )
             if row is None:
                 row = m.UserRow(name=account.name, role="", password_hash="", created_at=stamp, updated_at=stamp)
                 session.add(row)
@@ -74,7 +79,11 @@ class AccountStore(StoreBase):
         def work(session: Session) -> None:
             row = session.get(m.UserRow, name)
             if row is None:
-                raise NotFound(f"no account {name}{did_you_mean_suffix(name, self._account_names(session))}")
+                names = self._account_names(session)
+                raise NotFound(
+                    f"no account {name}{did_you_mean_suffix(name, names)}",
+                    zh=f"没有账号 {name}{did_you_mean_suffix_zh(name, names)}",
+                )
             session.delete(row)
 
         self._write(work)

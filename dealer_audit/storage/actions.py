@@ -172,7 +172,9 @@ class ActionStore:
                 if done != 1:
                     raise Conflict(
                         f"action {action.action_id} changed while the wave {change.wave} was being checked; "
-                        "nothing was stored — run the command again / 整改项已被他人修改，请重试"
+                        "nothing was stored — run the command again",
+                        zh=f"核对稽核批次 {change.wave} 期间，整改项 {action.action_id} 被他人修改；未做任何保存，"
+                        "请重新运行该命令",
                     )
                 details = f"wave {change.wave}" + (
                     f"; repeat failure #{action.repeat_count}" if change.action.status is ActionStatus.REOPENED else ""
@@ -213,7 +215,7 @@ class ActionStore:
         with self._read() as session:
             row = session.execute(sa.select(_actions).where(_actions.c.action_id == action_id)).first()
         if row is None:
-            raise NotFound(f"no action {action_id} / 没有此整改项")
+            raise NotFound(f"no action {action_id}", zh=f"没有整改项 {action_id}")
         return _action(row)
 
     def update_actions(self, updates: Sequence[ActionUpdate], who: str = "", source: str = "") -> int:
@@ -233,13 +235,16 @@ class ActionStore:
             }
             missing = [i for i in ids if i not in rows]
             if missing:
-                raise NotFound(f"no stored action {', '.join(missing[:5])} / 没有此整改项")
+                raise NotFound(
+                    f"no stored action {', '.join(missing[:5])}", zh=f"没有已保存的整改项 {', '.join(missing[:5])}"
+                )
             stale = [u.action_id for u in updates if rows[u.action_id].version != u.read_version]
             if stale:
                 raise Conflict(
                     f"{len(stale)} action(s) changed since this file was exported ({', '.join(stale[:5])}); nothing "
-                    "was stored — export the actions again and re-enter the changes / "
-                    "整改项已在导出后被修改，未做任何保存"
+                    "was stored — export the actions again and re-enter the changes",
+                    zh=f"有 {len(stale)} 个整改项在导出此文件后已被修改（{', '.join(stale[:5])}）；未做任何保存，"
+                    "请重新导出整改项并再次填写修改",
                 )
             stamp = _now()
             changed = 0
@@ -263,7 +268,10 @@ class ActionStore:
                     ),
                 )
                 if done != 1:
-                    raise Conflict(f"action {update.action_id} changed meanwhile; nothing was stored — try again")
+                    raise Conflict(
+                        f"action {update.action_id} changed meanwhile; nothing was stored — try again",
+                        zh=f"整改项 {update.action_id} 在此期间已被修改；未做任何保存，请重试",
+                    )
                 fields = [
                     name
                     for name, before, after in (

@@ -39,7 +39,7 @@ class AnswerStore(StoreBase):
     def _audit_row_for_update(self, session: Session, audit_id: str) -> m.AuditRow:
         row = session.get(m.AuditRow, audit_id, with_for_update=self.dialect == "postgresql")
         if row is None:
-            raise NotFound(f"no audit {audit_id} in {self.display_url}")
+            raise NotFound(f"no audit {audit_id} in {self.display_url}", zh=f"{self.display_url} 中没有稽核 {audit_id}")
         return row
 
     def draft_token(self, audit_id: str) -> str:
@@ -47,7 +47,9 @@ class AnswerStore(StoreBase):
         with self._read() as session:
             row = session.get(m.AuditRow, audit_id)
             if row is None:
-                raise NotFound(f"no audit {audit_id} in {self.display_url}")
+                raise NotFound(
+                    f"no audit {audit_id} in {self.display_url}", zh=f"{self.display_url} 中没有稽核 {audit_id}"
+                )
             return f"{row.revision}:{row.content_digest}"
 
     def _check_expected(self, session: Session, row: m.AuditRow, expected: str | None) -> None:
@@ -90,7 +92,9 @@ class AnswerStore(StoreBase):
         if row.status == AuditStatus.FINALISED.value:
             if not why:
                 raise Conflict(
-                    f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the audit trail"
+                    f"audit {audit_id} is finalised: changing {answer.item_id} needs a reason (why) for the audit "
+                    "trail",
+                    zh=f"稽核 {audit_id} 已定稿：修改检查项 {answer.item_id} 需要说明理由，理由会记入修改记录",
                 )
             before = self._answer_text(existing)
         if existing is None:
@@ -165,7 +169,10 @@ class AnswerStore(StoreBase):
                 return self._load_audits(session, [_audits.c.audit_id == audit_id])[0]
             if row.status == AuditStatus.FINALISED.value:
                 if not why:
-                    raise Conflict(f"audit {audit_id} is finalised: removing {item_id} needs a reason (why)")
+                    raise Conflict(
+                        f"audit {audit_id} is finalised: removing {item_id} needs a reason (why)",
+                        zh=f"稽核 {audit_id} 已定稿：删除检查项 {item_id} 的答案需要说明理由",
+                    )
                 row.revision += 1
                 self._trail(session, audit_id, "answer_changed", who, why, row.revision, f"{item_id}: removed")
             session.execute(

@@ -19,10 +19,18 @@ from sqlalchemy.orm import Session
 
 from dealer_audit.core.answers import Answer, Audit, AuditKind, AuditStatus, EvidenceRef
 from dealer_audit.core.canonical import canonical_hash
-from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import StoreBase, chunks_of, did_you_mean_suffix, now_text, parse_time, time_text
+from dealer_audit.storage.common import (
+    StoreBase,
+    chunks_of,
+    did_you_mean_suffix,
+    did_you_mean_suffix_zh,
+    now_text,
+    parse_time,
+    time_text,
+)
 
 _audits = m.table("audits")
 _answers = m.table("answers")
@@ -108,15 +116,19 @@ def value_from_json(text: str | None) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def describe_differences(old: Audit, new: Audit) -> str:
-    """A short human summary of what differs, for Conflict messages and trail rows."""
+def describe_differences(old: Audit, new: Audit) -> Message:
+    """A short human summary of what differs, in both languages: the Conflict message shows the user's, the trail
+    row keeps the English."""
     changes: list[str] = []
+    changes_zh: list[str] = []
     for name in ("dealer_code", "standard_id", "standard_version", "wave", "auditor", "status"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             changes.append(f"{name} {before!s} → {after!s}")
+            changes_zh.append(f"{name} {before!s} → {after!s}")
     if (old.visit_start, old.visit_end) != (new.visit_start, new.visit_end):
         changes.append("visit times")
+        changes_zh.append("到店时间")
     items = sorted(
         item_id
         for item_id in set(old.answers) | set(new.answers)
@@ -124,9 +136,11 @@ def describe_differences(old: Audit, new: Audit) -> str:
         != audit_digest(replace(old, answers={k: v for k, v in new.answers.items() if k == item_id}))
     )
     if items:
-        shown = ", ".join(items[:6]) + (f" and {len(items) - 6} more" if len(items) > 6 else "")
-        changes.append(f"answers to {shown}")
-    return "; ".join(changes) or "content"
+        more = len(items) - 6
+        shown = ", ".join(items[:6])
+        changes.append(f"answers to {shown}" + (f" and {more} more" if more > 0 else ""))
+        changes_zh.append(f"{shown}{f' 等另外 {more} 项' if more > 0 else ''}的答案")
+    return Message("; ".join(changes) or "content", "；".join(changes_zh) or "内容")
 
 
 class AuditStore(StoreBase):
@@ -171,6 +185,7 @@ class AuditStore(StoreBase):
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}
+            revisions: dict[str, int] = {}  # the revision each created or replaced audit is stored at (the trail's)
             ids = sorted({a.audit_id for a in audits})
             existing: dict[str, Any] = {}
             for chunk in chunks_of(ids):
@@ -197,12 +212,18 @@ class AuditStore(StoreBase):
             for index in order:
                 audit = audits[index]
                 if not audit.audit_id:
-                    raise Conflict(f"{audit.source or 'audit'}: an audit needs an audit_id (UUID)")
+                    raise Conflict(
+                        f"{audit.source or 'audit'}: an audit needs an audit_id (UUID)",
+                        zh=f"{audit.source or '稽核'}：稽核需要 audit_id（UUID）",
+                    )
                 standard_hash = self._check_references(session, audit, known_dealers, standard_hashes)
                 digest = audit_digest(audit)
                 if audit.audit_id in batch_digests:  # the same audit twice in one batch
                     if batch_digests[audit.audit_id] != digest:
-                        raise Conflict(f"audit {audit.audit_id} appears twice with different content")
+                        raise Conflict(
+                            f"audit {audit.audit_id} appears twice with different content",
+                            zh=f"稽核 {audit.audit_id} 出现了两次，且内容不同",
+                        )
                     outcomes[index] = SaveOutcome.UNCHANGED
                     continue
                 batch_digests[audit.audit_id] = digest
@@ -221,11 +242,14 @@ class AuditStore(StoreBase):
                         }
                     )
                     new_answers.append((audit.audit_id, list(audit.answers.values())))
+                    revisions[audit.audit_id] = audit.revision
                     outcomes[index] = SaveOutcome.CREATED
                 elif stored_row.content_digest == digest:
                     outcomes[index] = SaveOutcome.UNCHANGED
                 else:
-                    self._replace_audit(session, audit, standard_hash, digest, replace, who, why)
+                    revisions[audit.audit_id] = self._replace_audit(
+                        session, audit, standard_hash, digest, replace, who, why
+                    )
                     outcomes[index] = SaveOutcome.REPLACED
             for rows in chunks_of(new_rows):
                 session.execute(_audits.insert(), list(rows))
@@ -235,9 +259,7 @@ class AuditStore(StoreBase):
                 for index, outcome in outcomes.items():
                     if outcome is not SaveOutcome.UNCHANGED:
                         audit = audits[index]
-                        revision = session.execute(
-                            sa.select(_audits.c.revision).where(_audits.c.audit_id == audit.audit_id)
-                        ).scalar_one()
+                        revision = revisions[audit.audit_id]  # known here: no query per audit
                         self._trail(session, audit.audit_id, trail[0], who or audit.auditor, why, revision, trail[1])
             return [outcomes[i] for i in range(len(audits))]
 
@@ -248,30 +270,35 @@ class AuditStore(StoreBase):
     ) -> str:
         """Dealer and standard must exist; returns the stored standard's hash."""
         label = f"audit {audit.audit_id}" + (f" ({audit.source})" if audit.source else "")
+        label_zh = f"稽核 {audit.audit_id}" + (f"（{audit.source}）" if audit.source else "")
         if audit.dealer_code not in known_dealers:
             codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
             raise NotFound(
-                f"{label}: unknown dealer {audit.dealer_code}{did_you_mean_suffix(audit.dealer_code, codes)}"
+                f"{label}: unknown dealer {audit.dealer_code}{did_you_mean_suffix(audit.dealer_code, codes)}",
+                zh=f"{label_zh}：未知经销商 {audit.dealer_code}{did_you_mean_suffix_zh(audit.dealer_code, codes)}",
             )
         stored_hash = standard_hashes.get((audit.standard_id, audit.standard_version))
         if stored_hash is None:
             try:
                 self._raise_standard_not_found(session, audit.standard_id, audit.standard_version)
             except NotFound as error:
-                raise NotFound(f"{label}: {error}") from None
+                raise NotFound(f"{label}: {error}", zh=f"{label_zh}：{error.text('zh')}") from None
         assert stored_hash is not None
         if audit.standard_hash and audit.standard_hash != stored_hash:
             raise Conflict(
                 f"{label} was captured on standard {audit.standard_id} {audit.standard_version} with content hash "
                 f"{audit.standard_hash[:12]}…, but this database holds {stored_hash[:12]}… for that "
-                "version: the two copies of the standard differ"
+                "version: the two copies of the standard differ",
+                zh=f"{label_zh} 采集时所用的稽核标准 {audit.standard_id} {audit.standard_version} 内容哈希为 "
+                f"{audit.standard_hash[:12]}…，而本数据库中该版本的哈希为 {stored_hash[:12]}…：两份标准内容不一致",
             )
         return stored_hash
 
     def _replace_audit(
         self, session: Session, audit: Audit, standard_hash: str, digest: str, replace_: bool, who: str, why: str
-    ) -> None:
-        """Other content under a stored UUID: Conflict naming the differences, or (replace) a new revision."""
+    ) -> int:
+        """Other content under a stored UUID: Conflict naming the differences, or (replace) a new revision (its
+        number returned)."""
         row = session.get(m.AuditRow, audit.audit_id, with_for_update=self.dialect == "postgresql")
         assert row is not None
         stored = self._load_audits(session, [_audits.c.audit_id == audit.audit_id])[0]
@@ -280,8 +307,12 @@ class AuditStore(StoreBase):
             raise Conflict(
                 f"audit {audit.audit_id}"
                 + (f" from {audit.source}" if audit.source else "")
-                + f" is already stored (revision {row.revision}) with different content ({differences}); "
-                "import with --replace to store it as a new revision"
+                + f" is already stored (revision {row.revision}) with different content ({differences.en}); "
+                "import with --replace to store it as a new revision",
+                zh=f"稽核 {audit.audit_id}"
+                + (f"（来自 {audit.source}）" if audit.source else "")
+                + f"已存储（第 {row.revision} 版），但内容不同（{differences.zh}）；"
+                "如要保存为新版本，请加 --replace 导入",
             )
         stamp = now_text()
         revision = max(row.revision + 1, audit.revision)
@@ -303,8 +334,9 @@ class AuditStore(StoreBase):
             who or audit.auditor,
             why or f"replaced by {audit.source or 'a new copy'}",
             revision,
-            differences,
+            differences.en,
         )
+        return revision
 
     @staticmethod
     def _audit_values(audit: Audit, standard_hash: str) -> dict[str, Any]:
@@ -388,8 +420,11 @@ class AuditStore(StoreBase):
                 if len(matches) == 1:
                     return self._load_audits(session, [_audits.c.audit_id == matches[0]])[0]
                 if len(matches) > 1:
-                    raise NotFound(f"audit id {audit_id} is ambiguous: {', '.join(sorted(matches)[:5])}")
-        raise NotFound(f"no audit {audit_id} in {self.display_url}")
+                    shown = ", ".join(sorted(matches)[:5])
+                    raise NotFound(
+                        f"audit id {audit_id} is ambiguous: {shown}", zh=f"稽核编号 {audit_id} 不唯一：{shown}"
+                    )
+        raise NotFound(f"no audit {audit_id} in {self.display_url}", zh=f"{self.display_url} 中没有稽核 {audit_id}")
 
     def list_audits(
         self,
@@ -425,6 +460,17 @@ class AuditStore(StoreBase):
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def standard_versions(self, audit_ids: Iterable[str]) -> dict[str, str]:
+        """audit id → the standard version it was captured on, for the given ids (unknown ids left out): what a page
+        naming findings of many audits needs (the wording they were audited against) without loading answers."""
+        wanted = sorted(set(audit_ids))
+        found: dict[str, str] = {}
+        with self._read() as session:
+            for chunk in chunks_of(wanted):
+                query = sa.select(_audits.c.audit_id, _audits.c.standard_version).where(_audits.c.audit_id.in_(chunk))
+                found.update({row.audit_id: row.standard_version for row in session.execute(query)})
+        return found
 
     def count_audits(self) -> int:
         with self._read() as session:

@@ -35,6 +35,12 @@ def did_you_mean_suffix(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
+def did_you_mean_suffix_zh(word: str, candidates: Iterable[str]) -> str:
+    """`did_you_mean_suffix` in Chinese (the same guesses), for a message's `zh=`."""
+    close = close_matches(word, candidates)
+    return f"（是否应为 {', '.join(close)}？）" if close else ""
+
+
 def chunks_of(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     """Batches of at most `size` (default: under every database's parameter limit)."""
     return chunks(values, size)

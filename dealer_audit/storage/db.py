@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from dealer_audit.errors import ConfigurationError
+from dealer_audit.errors import ConfigurationError, Message
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _IMMEDIATE = "dealer_audit_immediate"
@@ -145,11 +145,17 @@ def normalise_url(url: str | Path, base_dir: Path | None = None) -> URL:
         return URL.create("sqlite", database=str(path))
     parts = _split_userinfo(text)
     if parts is not None and "@" in parts[2]:
-        raise ConfigurationError(f"the database URL {redact_url(text)} has an '@' in its password: write it as %40")
+        raise ConfigurationError(
+            f"the database URL {redact_url(text)} has an '@' in its password: write it as %40",
+            zh=f"数据库地址 {redact_url(text)} 的密码中含有“@”：请写成 %40",
+        )
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as error:
-        raise ConfigurationError(f"cannot read the database URL {redact_url(text)}: {error}") from None
+        raise ConfigurationError(
+            f"cannot read the database URL {redact_url(text)}: {error}",
+            zh=f"无法识别数据库地址 {redact_url(text)}：{error}",
+        ) from None
     backend = parsed.get_backend_name()
     if backend in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -158,12 +164,16 @@ def normalise_url(url: str | Path, base_dir: Path | None = None) -> URL:
         if database and database != ":memory:" and base_dir is not None and not Path(database).is_absolute():
             parsed = parsed.set(database=str(base_dir / database))
     else:
-        raise ConfigurationError(f"unsupported database {redact_url(parsed)}: use a SQLite file or a postgresql:// URL")
+        raise ConfigurationError(
+            f"unsupported database {redact_url(parsed)}: use a SQLite file or a postgresql:// URL",
+            zh=f"不支持的数据库 {redact_url(parsed)}：请使用 SQLite 文件或 postgresql:// 地址",
+        )
     return parsed
 
 
-def sqlite_write_problem(database: str) -> str | None:
-    """Why this tool could not write the SQLite file `database` (None: it can). Checked before connecting, so a
+def sqlite_write_problem(database: str) -> Message | None:
+    """Why this tool could not write the SQLite file `database`, in both languages (None: it can). Checked before
+    connecting, so a
     read-only workspace is named as such instead of failing later as "attempt to write a readonly database"
     (or, for its evidence, as a file that "cannot be read")."""
     if not database or database == ":memory:":
@@ -171,10 +181,14 @@ def sqlite_write_problem(database: str) -> str | None:
     path = Path(database)
     folder = path.parent
     if path.exists() and not os.access(path, os.W_OK):
-        return f"the database file {path} is read-only"
+        return Message(f"the database file {path} is read-only", f"数据库文件 {path} 为只读")
     if not os.access(folder, os.W_OK | os.X_OK):
         journal = f"{path.name}-wal and {path.name}-shm" if path.exists() else path.name
-        return f"its folder {folder} is not writable (SQLite must create {journal} there)"
+        journal_zh = f"{path.name}-wal 和 {path.name}-shm" if path.exists() else path.name
+        return Message(
+            f"its folder {folder} is not writable (SQLite must create {journal} there)",
+            f"其所在文件夹 {folder} 不可写（SQLite 需要在其中创建 {journal_zh}）",
+        )
     return None
 
 
@@ -190,7 +204,10 @@ def make_engine(url: str | URL) -> Engine:
         if database and database != ":memory:":
             parent = Path(database).parent
             if not parent.is_dir():
-                raise ConfigurationError(f"cannot create the database {database}: folder {parent} does not exist")
+                raise ConfigurationError(
+                    f"cannot create the database {database}: folder {parent} does not exist",
+                    zh=f"无法创建数据库 {database}：文件夹 {parent} 不存在",
+                )
         engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         _configure_sqlite(engine)
         return engine

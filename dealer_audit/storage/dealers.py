@@ -103,12 +103,18 @@ class DealerStore(StoreBase):
             row = session.get(m.DealerRow, code)
             if row is not None:
                 return self._dealer_from_row(row)
-        raise NotFound(self.unknown_dealer_message(code))
+        raise NotFound(self.unknown_dealer_message(code), zh=self.unknown_dealer_message_zh(code))
 
     def unknown_dealer_message(self, code: str) -> str:
         close = self.suggest_dealers(code)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (load dealers with `dealer-audit dealers import`)"
         return f"unknown dealer {code}{hint}"
+
+    def unknown_dealer_message_zh(self, code: str) -> str:
+        """`unknown_dealer_message` in Chinese (the same close codes)."""
+        close = self.suggest_dealers(code)
+        hint = f"（是否应为 {', '.join(close)}？）" if close else "（请先用 `dealer-audit dealers import` 导入经销商）"
+        return f"未知经销商 {code}{hint}"
 
     def list_dealers(self, region: str | None = None) -> list[Dealer]:
         with self._read() as session:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from dealer_audit.core.answers import Answer, Audit, EvidenceRef
 from dealer_audit.core.disputes import Dispute, DisputeStatus, ruling_problem
-from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage.db import updated_rows
 
@@ -128,7 +128,8 @@ class DisputeStore:
             if pending:
                 raise Conflict(
                     f"item {dispute.item_id} of audit {dispute.audit_id} is already disputed ({pending[0]}, not yet "
-                    "ruled) / 该项已在申诉中"
+                    "ruled)",
+                    zh=f"稽核 {dispute.audit_id} 的检查项 {dispute.item_id} 已在申诉中（{pending[0]}，尚未裁决）",
                 )
             stored = replace(dispute, dispute_id=f"{dispute.audit_id}/{dispute.item_id}/{len(rows) + 1}")
             session.execute(
@@ -187,7 +188,8 @@ class DisputeStore:
             if len(like) == 1:
                 return self.get_dispute(like[0])
             hint = f" (matches {', '.join(like[:5])})" if like else ""
-            raise NotFound(f"no dispute {dispute_id}{hint} / 没有此申诉")
+            hint_zh = f"（匹配的申诉：{', '.join(like[:5])}）" if like else ""
+            raise NotFound(f"no dispute {dispute_id}{hint}", zh=f"没有申诉 {dispute_id}{hint_zh}")
         return _dispute(row)
 
     def rule_dispute(
@@ -223,13 +225,14 @@ class DisputeStore:
             )  # fmt: skip
             row = session.execute(sa.select(_disputes).where(_disputes.c.dispute_id == dispute_id)).first()
             if row is None:
-                raise NotFound(f"no dispute {dispute_id} / 没有此申诉")
+                raise NotFound(f"no dispute {dispute_id}", zh=f"没有申诉 {dispute_id}")
             if done != 1:
                 current = _dispute(row)
-                problem = ruling_problem(current, ruling) or (
-                    f"dispute {dispute_id} changed since you read it (version {read_version}, now {current.version})"
+                problem = ruling_problem(current, ruling) or Message(
+                    f"dispute {dispute_id} changed since you read it (version {read_version}, now {current.version})",
+                    f"申诉 {dispute_id} 在您读取后已被修改（当时为第 {read_version} 版，现为第 {current.version} 版）",
                 )
-                raise Conflict(problem)
+                raise Conflict(problem.en, zh=problem.zh)
             if ruling is DisputeStatus.OVERTURNED and revised is not None:
                 self._save_answer_in(session, row.audit_id, revised, who, f"dispute {dispute_id} overturned: {why}")
             return _dispute(row)

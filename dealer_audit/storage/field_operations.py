@@ -114,7 +114,10 @@ class FieldOperationsStore:
             known = list(session.scalars(sa.select(_auditors.c.id)))
         close = close_matches(auditor_id, known)
         hint = f" (did you mean {', '.join(close)}?)" if close else " (load them with `dealer-audit auditors import`)"
-        raise NotFound(f"unknown auditor {auditor_id}{hint}")
+        hint_zh = (
+            f"（是否应为 {', '.join(close)}？）" if close else "（请用 `dealer-audit auditors import` 载入稽核员）"
+        )
+        raise NotFound(f"unknown auditor {auditor_id}{hint}", zh=f"未知稽核员 {auditor_id}{hint_zh}")
 
     # ---- keys --------------------------------------------------------------------------------------------------
 
@@ -127,11 +130,16 @@ class FieldOperationsStore:
             existing = session.get(m.AuditorKeyRow, key_id)
             if existing is not None:
                 if existing.auditor_id != auditor_id:
-                    raise Conflict(f"key {key_id} is already enrolled for auditor {existing.auditor_id}")
+                    raise Conflict(
+                        f"key {key_id} is already enrolled for auditor {existing.auditor_id}",
+                        zh=f"密钥 {key_id} 已登记给稽核员 {existing.auditor_id}",
+                    )
                 if existing.revoked_at is not None:
                     raise Conflict(
                         f"key {key_id} was revoked on {existing.revoked_at}: the auditor makes a new key "
-                        "(dealer-audit keys init) and HQ enrols that one"
+                        "(dealer-audit keys init) and HQ enrols that one",
+                        zh=f"密钥 {key_id} 已于 {existing.revoked_at} 吊销：请稽核员生成新密钥"
+                        "（dealer-audit keys init），再由总部登记新密钥",
                     )
                 return self._key(existing)
             row = m.AuditorKeyRow(
@@ -146,7 +154,10 @@ class FieldOperationsStore:
         def work(session: Session) -> EnrolledKey:
             row = session.get(m.AuditorKeyRow, key_id)
             if row is None:
-                raise NotFound(f"no enrolled key {key_id} (dealer-audit auditors keys lists them)")
+                raise NotFound(
+                    f"no enrolled key {key_id} (dealer-audit auditors keys lists them)",
+                    zh=f"没有已登记的密钥 {key_id}（dealer-audit auditors keys 可列出已登记的密钥）",
+                )
             if row.revoked_at is None:
                 row.revoked_at = _now()
                 row.revoked_why = f"{why} ({who})" if who else why

@@ -21,19 +21,26 @@ from functools import cache
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, Program
-from dealer_audit.errors import Location, Problem, ValidationFailed
+from dealer_audit.errors import Location, Message, Problem, ValidationFailed, is_zh
 from dealer_audit.storage.models import table
 
 
 @dataclass(frozen=True)
 class FieldIssue:
-    """One value the database cannot hold: the field (JSON path or column name) and what is wrong."""
+    """One value the database cannot hold: the field (JSON path or column name) and what is wrong (both
+    languages)."""
 
     field: str
-    message: str
+    message: Message
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """``field: what is wrong`` in `lang` (a full-width colon in Chinese)."""
+        return (
+            f"{self.field}：{self.message.zh}" if is_zh(lang) and self.message.zh else f"{self.field}: {self.message}"
+        )
 
 
 @cache
@@ -43,22 +50,35 @@ def column_length(table_name: str, column: str) -> int | None:
     return length if isinstance(length, int) else None
 
 
-def text_issue(value: str, table_name: str, column: str) -> str | None:
+def text_issue(value: str, table_name: str, column: str) -> Message | None:
     """Why `value` cannot be stored in ``table.column`` (None when it can): a NUL character, an unpaired
     surrogate (no UTF-8 form), or more characters than the column holds."""
     if "\x00" in value:
-        return "contains a NUL character (U+0000), which the database cannot store; remove it"
+        return Message(
+            "contains a NUL character (U+0000), which the database cannot store; remove it",
+            "含有数据库无法保存的 NUL 字符（U+0000）：请删除该字符",
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        return f"contains an unpaired surrogate (U+{ord(value[error.start]):04X}) that is not valid Unicode text"
+        return _surrogate(value[error.start])
     limit = column_length(table_name, column)
     if limit is not None and len(value) > limit:
-        return f"is {len(value)} characters long; at most {limit} fit"
+        return Message(
+            f"is {len(value)} characters long; at most {limit} fit", f"长度为 {len(value)} 个字符，最多只能 {limit} 个"
+        )
     return None
 
 
-def json_issue(value: object) -> str | None:
+def _surrogate(character: str) -> Message:
+    code = f"U+{ord(character):04X}"
+    return Message(
+        f"contains an unpaired surrogate ({code}) that is not valid Unicode text",
+        f"含有不成对的代理字符（{code}），不是有效的 Unicode 文本",
+    )
+
+
+def json_issue(value: object) -> Message | None:
     """Why a value stored as JSON text (answer values, dealer attributes) cannot be stored: JSON escapes NUL, but
     an unpaired surrogate has no UTF-8 form. Scalars and tuples of text only (what answers and attributes hold),
     without serialising: this runs for every answer of every imported audit."""
@@ -68,7 +88,7 @@ def json_issue(value: object) -> str | None:
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as error:
-                return f"contains an unpaired surrogate (U+{ord(text[error.start]):04X}) that is not valid Unicode text"
+                return _surrogate(text[error.start])
     return None
 
 
@@ -173,12 +193,14 @@ def actor_issues(who: str, why: str) -> list[FieldIssue]:
 
 def located(issues: Iterable[FieldIssue], locate: Callable[[str], Location]) -> list[Problem]:
     """Problems from issues, each at the location the reader gives for its field (row and column, cell, line)."""
-    return [Problem(locate(i.field), str(i), "db_limit") for i in issues]
+    return [Problem(locate(i.field), str(i), "db_limit", zh=i.text("zh")) for i in issues]
 
 
 def refuse_unstorable(label: str, issues: Iterable[FieldIssue]) -> None:
     """The repository's last guard, for objects no reader located (the wizard, the web app, a bug in a reader):
     refuse (ValidationFailed) before a transaction starts, naming the object (`label`) and each field."""
-    problems = [Problem(Location(file=label, path=i.field), str(i), "db_limit") for i in issues]
+    problems = [Problem(Location(file=label, path=i.field), str(i), "db_limit", zh=i.text("zh")) for i in issues]
     if problems:
-        raise ValidationFailed(problems, f"{label}: cannot be stored; nothing was written")
+        raise ValidationFailed(
+            problems, f"{label}: cannot be stored; nothing was written", summary_zh=f"{label}：无法保存，未写入任何数据"
+        )

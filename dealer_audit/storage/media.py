@@ -12,6 +12,8 @@ import mimetypes
 from pathlib import Path
 from typing import BinaryIO
 
+from dealer_audit.errors import Message
+
 HEAD_BYTES = 32  # enough for every signature below
 
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -67,10 +69,11 @@ def stored_suffix(file_name: str) -> str:
 
 
 MAX_IMAGE_PIXELS = 64_000_000  # 8000 × 8000: above any phone's normal output (48 MP = 8000 × 6000)
+MEGAPIXELS = MAX_IMAGE_PIXELS // 1_000_000
 
 
-def image_problem(source: Path | bytes | BinaryIO) -> str:
-    """Why an evidence image is refused ('' when it is fine or not an image Pillow knows).
+def image_problem(source: Path | bytes | BinaryIO) -> Message | None:
+    """Why an evidence image is refused, in both languages (None when it is fine or not an image Pillow knows).
 
     Pillow reads the header only (width and height) — nothing is decoded — so a 20000 × 20000 PNG of a few kB
     ("decompression bomb") is refused at import before it can exhaust memory in a report. Files that are not
@@ -83,9 +86,15 @@ def image_problem(source: Path | bytes | BinaryIO) -> str:
         with Image.open(stream) as image:
             width, height = image.size
     except Image.DecompressionBombError as error:  # over twice Pillow's own limit: its message gives the size
-        return f"an image far beyond {MAX_IMAGE_PIXELS // 1_000_000} megapixels ({error})"
+        return Message(
+            f"an image far beyond {MEGAPIXELS} megapixels ({error})",
+            f"图片远超 {MEGAPIXELS} 百万像素（{error}）",
+        )
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return ""
+        return None
     if width * height > MAX_IMAGE_PIXELS:
-        return f"an image of {width:,} × {height:,} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-    return ""
+        return Message(
+            f"an image of {width:,} × {height:,} pixels; at most {MEGAPIXELS} megapixels",
+            f"图片为 {width:,} × {height:,} 像素，最多 {MEGAPIXELS} 百万像素",
+        )
+    return None

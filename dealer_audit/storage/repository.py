@@ -149,8 +149,10 @@ class Repository(
         read_only = sqlite_write_problem(parsed.database or "") if parsed.get_backend_name() == "sqlite" else None
         if read_only and Path(parsed.database or "").parent.is_dir():
             raise ConfigurationError(
-                f"cannot use the database {redact_url(parsed)}: {read_only}; nothing was changed. dealer-audit needs "
-                "to write there (even to read: SQLite's WAL journal) — make it writable or work on a copy / 数据库只读"
+                f"cannot use the database {redact_url(parsed)}: {read_only.en}; nothing was changed. dealer-audit "
+                "needs to write there (even to read: SQLite's WAL journal) — make it writable or work on a copy",
+                zh=f"无法使用数据库 {redact_url(parsed)}：{read_only.zh}，未做任何修改。dealer-audit 需要在此写入"
+                "（即使只读取也要写入 SQLite 的 WAL 日志）：请将其设为可写，或在副本上操作",
             )
         engine = make_engine(parsed)
         repo = cls(engine, parsed)
@@ -159,7 +161,10 @@ class Repository(
                 schema.upgrade(engine, parsed)
         except DBAPIError as error:
             engine.dispose()
-            raise ConfigurationError(f"cannot open the database {repo.display_url}: {repo._scrub(error)}") from None
+            raise ConfigurationError(
+                f"cannot open the database {repo.display_url}: {repo._scrub(error)}",
+                zh=f"无法打开数据库 {repo.display_url}：{repo._scrub(error)}",
+            ) from None
         except BaseException:
             engine.dispose()
             raise
@@ -214,15 +219,18 @@ class Repository(
                     return work(session)
             except IntegrityError as error:
                 if attempt == _RETRIES - 1:
-                    message = f"the database {self.display_url} refused the change: {self._scrub(error)}"
-                    raise Conflict(message) from None
+                    detail = self._scrub(error)
+                    raise Conflict(
+                        f"the database {self.display_url} refused the change: {detail}",
+                        zh=f"数据库 {self.display_url} 拒绝了此次修改：{detail}",
+                    ) from None
             except OperationalError as error:
                 sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
                 locked = "database is locked" in str(error)
                 if attempt == _RETRIES - 1 or not (sqlstate in _RETRYABLE_SQLSTATES or locked):
-                    raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
+                    raise self._database_error(error) from None
             except DBAPIError as error:  # data errors (value too long …): a message, never a traceback
-                raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
+                raise self._database_error(error) from None
             time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -233,7 +241,14 @@ class Repository(
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except DBAPIError as error:
-            raise ConfigurationError(f"database error on {self.display_url}: {self._scrub(error)}") from None
+            raise self._database_error(error) from None
+
+    def _database_error(self, error: DBAPIError) -> ConfigurationError:
+        """A failing database as a message (its password hidden), the driver's own words as the detail."""
+        detail = self._scrub(error)
+        return ConfigurationError(
+            f"database error on {self.display_url}: {detail}", zh=f"数据库 {self.display_url} 出错：{detail}"
+        )
 
     def _insert_ignore(self, session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """INSERT … ON CONFLICT DO NOTHING on either database (two importers may add the same wave at once)."""

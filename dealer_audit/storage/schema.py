@@ -18,6 +18,7 @@ as revision 0001, and ``db upgrade`` stamps it so before running any later revis
 
 from __future__ import annotations
 
+import ast
 import shlex
 import sqlite3
 from collections.abc import Iterator
@@ -26,17 +27,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from dealer_audit.errors import ConfigurationError
 from dealer_audit.storage.db import is_sqlite, redact_url, scrub_secret, url_secrets, write_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -91,25 +93,55 @@ def _number(revision: str | None) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def _script_at(location: Path) -> ScriptDirectory:
-    return ScriptDirectory(str(location))
+def _chain_at(location: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(revision, the revisions it follows) of every migration script at `location`, in file-name order.
+
+    Read from the scripts' `revision` and `down_revision` assignments without importing them: opening a
+    database only compares its revision with these, and importing Alembic for that (~35 MB, beside a scored
+    wave in every report run) is what `upgrade` alone needs. Alembic itself reads the same two names
+    (tests/storage/test_migrations.py holds both readings equal)."""
+    chain = []
+    for path in sorted((location / "versions").glob("*.py")):
+        names: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+            target = node.target if isinstance(node, ast.AnnAssign) else target
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value:  # type: ignore[union-attr]
+                names[target.id] = ast.literal_eval(node.value)  # type: ignore[union-attr]
+        revision, down = names.get("revision"), names.get("down_revision")
+        if not isinstance(revision, str):
+            continue  # not a revision script
+        follows = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple | list) else ()
+        chain.append((revision, tuple(str(d) for d in follows)))
+    return tuple(chain)
 
 
-def _script(location: Path | None) -> ScriptDirectory:
+def _chain(location: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The revisions at `location`, default the package's own (looked up at call time, so tests can add one)."""
-    return _script_at(location or MIGRATIONS)
+    return _chain_at(location or MIGRATIONS)
 
 
 def revisions(location: Path | None = None) -> tuple[str, ...]:
-    """Every known revision, oldest first."""
-    return tuple(reversed([script.revision for script in _script(location).walk_revisions()]))
+    """Every known revision, oldest first (each after the revisions it follows)."""
+    pending = dict(_chain(location))
+    ordered: list[str] = []
+    while pending:
+        ready = sorted(r for r, follows in pending.items() if all(f in ordered or f not in pending for f in follows))
+        if not ready:  # a loop of down_revisions: not a history
+            raise ConfigurationError(f"the migrations in {location or MIGRATIONS} form a cycle")
+        ordered.append(ready[0])
+        del pending[ready[0]]
+    return tuple(ordered)
 
 
 def head_revision(location: Path | None = None) -> str:
-    heads = _script(location).get_heads()
+    chain = _chain(location)
+    followed = {f for _, follows in chain for f in follows}
+    heads = [revision for revision, _ in chain if revision not in followed]
     if len(heads) != 1:  # two engineers' revisions both following the same one: renumber before release
         raise ConfigurationError(
-            f"the migrations in {location or MIGRATIONS} have {len(heads)} heads ({', '.join(heads)})"
+            f"the migrations in {location or MIGRATIONS} have {len(heads)} heads ({', '.join(heads)})",
+            zh=f"{location or MIGRATIONS} 中的数据库迁移有 {len(heads)} 个末端版本（{', '.join(heads)}）",
         )
     return heads[0]
 
@@ -121,6 +153,8 @@ def head_version(location: Path | None = None) -> int:
 
 def alembic_config(connection: Connection, location: Path | None = None) -> Config:
     """An Alembic config for the revisions at `location` (default: the package's), running on `connection`."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(location or MIGRATIONS))
     config.attributes["connection"] = connection
@@ -169,7 +203,7 @@ def _read_only(url: URL) -> Iterator[Connection | None]:
             yield None
             return
         if not Path(database).is_file():
-            raise ConfigurationError(f"the database {database} is not a file")
+            raise ConfigurationError(f"the database {database} is not a file", zh=f"数据库 {database} 不是文件")
         uri = f"file:{quote(str(Path(database).resolve()))}?mode=ro"
         engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=sa.NullPool)
     else:
@@ -189,7 +223,10 @@ def inspect_database(url: URL, location: Path | None = None) -> SchemaStatus:
                 return SchemaStatus(SchemaState.EMPTY, head_revision(location))
             return read_status(connection, location)
     except DBAPIError as error:
-        raise ConfigurationError(f"cannot open the database {redact_url(url)}: {_scrub(error, url)}") from None
+        raise ConfigurationError(
+            f"cannot open the database {redact_url(url)}: {_scrub(error, url)}",
+            zh=f"无法打开数据库 {redact_url(url)}：{_scrub(error, url)}",
+        ) from None
 
 
 def _scrub(error: DBAPIError, url: URL) -> str:
@@ -211,31 +248,34 @@ def refusal(status: SchemaStatus, url: URL) -> ConfigurationError | None:
     """Why a command may not use this database as it is (None: it may). The same words for every command."""
     shown = redact_url(url)
     if status.state is SchemaState.FOREIGN:
-        listed = ", ".join(status.tables[:8]) + (
-            f" and {len(status.tables) - 8} more" if len(status.tables) > 8 else ""
-        )
+        more = len(status.tables) - 8
+        listed = ", ".join(status.tables[:8]) + (f" and {more} more" if more > 0 else "")
+        listed_zh = ", ".join(status.tables[:8]) + (f" 等另外 {more} 个" if more > 0 else "")
         return ConfigurationError(
             f"the database {shown} is not a dealer-audit database (it holds other tables: {listed}); nothing was "
-            "written to it. Point --db at a dealer-audit database or at a new, empty one / "
-            "该数据库不是 dealer-audit 数据库，未做任何写入"
+            "written to it. Point --db at a dealer-audit database or at a new, empty one",
+            zh=f"数据库 {shown} 不是 dealer-audit 数据库（其中有其他数据表：{listed_zh}），未做任何写入。"
+            "请用 --db 指向 dealer-audit 数据库或一个新的空数据库",
         )
     if status.state is SchemaState.NEWER:
         found = status.version
         what = f"schema version {found}" if found is not None else f"schema revision {status.revision}"
+        what_zh = f"结构版本 {found}" if found is not None else f"结构修订 {status.revision}"
         return ConfigurationError(
             f"the database {shown} has {what}, but this dealer-audit only knows schema version "
-            f"{_number(status.head)}: upgrade dealer-audit to open it / 数据库由较新版本写入，请升级 dealer-audit"
+            f"{_number(status.head)}: upgrade dealer-audit to open it",
+            zh=f"数据库 {shown} 为{what_zh}，而此版本的 dealer-audit 只支持到结构版本 {_number(status.head)}："
+            "数据库由较新版本写入，请升级 dealer-audit 后再打开",
         )
     if status.state is SchemaState.OLDER:
-        hint = (
-            " (with the password in place of ***, or set DEALER_AUDIT_DB and leave out --db)"
-            if url_secrets(url)
-            else ""
-        )
+        secret = bool(url_secrets(url))
+        hint = " (with the password in place of ***, or set DEALER_AUDIT_DB and leave out --db)" if secret else ""
+        hint_zh = "（请把 *** 换成密码，或设置 DEALER_AUDIT_DB 并省略 --db）" if secret else ""
         return ConfigurationError(
             f"the database {shown} has schema version {status.version}, this dealer-audit needs schema version "
-            f"{_number(status.head)}; nothing was changed. Back it up, then run: {upgrade_command(url)}{hint} / "
-            "数据库结构较旧，请先备份再运行上述命令升级"
+            f"{_number(status.head)}; nothing was changed. Back it up, then run: {upgrade_command(url)}{hint}",
+            zh=f"数据库 {shown} 的结构版本为 {status.version}，此版本的 dealer-audit 需要结构版本 "
+            f"{_number(status.head)}；未做任何修改。数据库结构较旧：请先备份，再运行：{upgrade_command(url)}{hint_zh}",
         )
     return None
 
@@ -262,6 +302,8 @@ def upgrade(engine: Engine, url: URL, location: Path | None = None) -> UpgradeRe
                 raise problem
             if status.state is SchemaState.CURRENT and status.stamped:
                 return UpgradeResult(status, (), stamped_v1=False)
+            from alembic import command  # only when migrating
+
             config = alembic_config(connection, location)
             stamped_v1 = status.state is not SchemaState.EMPTY and not status.stamped
             if stamped_v1:
@@ -274,7 +316,10 @@ def upgrade(engine: Engine, url: URL, location: Path | None = None) -> UpgradeRe
                 _check_foreign_keys(connection)
             return UpgradeResult(status, known[start:], stamped_v1)
     except DBAPIError as error:
-        raise ConfigurationError(f"cannot upgrade the database {redact_url(url)}: {_scrub(error, url)}") from None
+        raise ConfigurationError(
+            f"cannot upgrade the database {redact_url(url)}: {_scrub(error, url)}",
+            zh=f"无法升级数据库 {redact_url(url)}：{_scrub(error, url)}",
+        ) from None
 
 
 @contextmanager
@@ -312,7 +357,8 @@ def _check_foreign_keys(connection: Connection) -> None:
         tables = sorted({row[0] for row in broken})
         raise ConfigurationError(
             f"the upgrade would leave {len(broken)} rows without their parent row (tables {', '.join(tables)}); "
-            "it was rolled back and nothing changed"
+            "it was rolled back and nothing changed",
+            zh=f"升级会使 {len(broken)} 行数据失去其上级数据行（数据表 {', '.join(tables)}）；已回滚，未做任何修改",
         )
 
 

@@ -19,7 +19,7 @@ from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
 
 _audits = m.table("audits")
 _standards = m.table("standards")
@@ -59,7 +59,10 @@ class StandardStore(StoreBase):
                 raise Conflict(
                     f"standard {checklist.id} version {checklist.version} is already stored with other content "
                     f"(stored hash {row.content_hash[:12]}…, {checklist.source or 'new'} has {digest[:12]}…): "
-                    "a changed standard needs a new version"
+                    "a changed standard needs a new version",
+                    zh=f"稽核标准 {checklist.id} 版本 {checklist.version} 已以不同内容存储（已存储的哈希为 "
+                    f"{row.content_hash[:12]}…，{checklist.source or '新内容'} 的哈希为 {digest[:12]}…）："
+                    "修改过的稽核标准需要使用新的版本号",
                 )
             session.add(
                 m.StandardRow(
@@ -100,12 +103,18 @@ class StandardStore(StoreBase):
         rows = session.execute(sa.select(_standards.c.id, _standards.c.version)).all()
         versions = sorted((v for i, v in rows if i == standard_id), key=version_key)
         if versions and version is not None:
-            raise NotFound(f"standard {standard_id} has no version {version}; stored versions: {', '.join(versions)}")
+            raise NotFound(
+                f"standard {standard_id} has no version {version}; stored versions: {', '.join(versions)}",
+                zh=f"稽核标准 {standard_id} 没有版本 {version}；已存储的版本：{', '.join(versions)}",
+            )
         ids = sorted({i for i, _ in rows})
         known = f"; stored standards: {', '.join(ids)}" if ids else "; no standards are loaded yet"
+        known_zh = f"；已存储的稽核标准：{', '.join(ids)}" if ids else "；尚未载入任何稽核标准"
         raise NotFound(
             f"unknown standard {standard_id}{did_you_mean_suffix(standard_id, ids)}{known} "
-            "(load it with `dealer-audit standards import`)"
+            "(load it with `dealer-audit standards import`)",
+            zh=f"未知稽核标准 {standard_id}{did_you_mean_suffix_zh(standard_id, ids)}{known_zh}"
+            "（请用 `dealer-audit standards import` 载入）",
         )
 
     def latest_standard(self, standard_id: str) -> Checklist:
@@ -188,10 +197,15 @@ class StandardStore(StoreBase):
             if row is None:
                 ids = list(session.execute(sa.select(_programs.c.id)).scalars())
                 if program_id is None:
-                    raise NotFound("no program is loaded: load the program file with `dealer-audit standards import`")
+                    raise NotFound(
+                        "no program is loaded: load the program file with `dealer-audit standards import`",
+                        zh="尚未载入稽核方案：请用 `dealer-audit standards import` 载入方案文件",
+                    )
                 raise NotFound(
                     f"unknown program {program_id}{did_you_mean_suffix(program_id, ids)}"
-                    + (f"; stored programs: {', '.join(sorted(ids))}" if ids else "; no program is loaded")
+                    + (f"; stored programs: {', '.join(sorted(ids))}" if ids else "; no program is loaded"),
+                    zh=f"未知稽核方案 {program_id}{did_you_mean_suffix_zh(program_id, ids)}"
+                    + (f"；已存储的方案：{', '.join(sorted(ids))}" if ids else "；尚未载入任何方案"),
                 )
             return self._decode_program(row)
 

@@ -358,7 +358,7 @@ class Workspace:
             problem = sqlite_write_problem(url.database or "")
             if problem and Path(url.database or "").parent.is_dir():
                 database = url.database or ""
-                raise self._read_only(Message(problem, f"数据库文件 {database} 或其所在文件夹不可写"))
+                raise self._read_only(Message(problem.en, f"数据库文件 {database} 或其所在文件夹不可写"))
         return Repository.open(url)
 
     def check_evidence_writable(self) -> None:

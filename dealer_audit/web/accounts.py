@@ -27,7 +27,10 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")  # checked for unknown na
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters",
+            zh=f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符",
+        )
     return _hasher.hash(password)
 
 
@@ -59,7 +62,10 @@ def change_password(repo: Repository, name: str, password: str) -> None:
     account = repo.get_account(name)
     if account is None:
         names = [a.name for a in repo.list_accounts()]
-        raise NotFound(f"no account {name}; accounts: {', '.join(names) or 'none'}")
+        raise NotFound(
+            f"no account {name}; accounts: {', '.join(names) or 'none'}",
+            zh=f"没有账号 {name}；已有账号：{', '.join(names) or '无'}",
+        )
     repo.save_account(Account(**{**account.__dict__, "password_hash": hash_password(password)}), replace=True)
 
 

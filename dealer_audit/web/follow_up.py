@@ -2,6 +2,8 @@
 
 Why its own module: the three route modules apply one visibility rule (`Principal.sees_dealer`) and refuse in
 one way (a `PageRefusal` worded in the user's language), so a dealer account meets the same wall on every page.
+The capture and score pages take their workspace and refuse through the same two helpers (`workspace_of`,
+`refuse`).
 """
 
 from __future__ import annotations

@@ -142,6 +142,11 @@ FOLLOW_UP_WORDS: dict[str, tuple[str, str]] = {
     "coverage.no_waves": ("还没有批次。", "There are no waves yet."),
     "coverage.stand_ins": ("{n} 次走访由替补稽核员完成", "{n} visit(s) made by a stand-in auditor"),
     "coverage.unplanned": ("{n} 份稽核不在计划内", "{n} audit(s) stored outside the plan"),
+    "coverage.stored": (
+        "本批次已存稽核（按区域，不论是否在计划内）",
+        "Audits stored in the wave by region (planned or not)",
+    ),
+    "coverage.nothing_stored": ("本批次还没有存储任何稽核。", "No audit is stored in this wave yet."),
     "coverage.unvisited": ("尚无人到访的经销商（{n}）", "Dealers nobody has visited yet ({n})"),
     "coverage.all_visited": ("每家经销商都已到访。", "Every dealer has been visited."),
     "coverage.err.no_wave": ("没有批次“{wave}”。", "There is no wave “{wave}”."),

@@ -248,7 +248,7 @@ def test_unknown_dealer_wave_and_status_are_messages(runner: CliRunner, loop_wor
     ws = loop_workspace
     result = run(runner, ws, "actions", "export", "--dealer", "SH0002", "-o", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 1 and "SH002" in result.output  # did you mean
-    result = run(runner, ws, "actions", "generate", "--wave", "2031-Q1")
+    result = run(runner, ws, "actions", "generate", "--wave", "2031-Q1", lang="en")
     assert result.exit_code == 1 and "wave 2031-Q1" in result.output
     result = run(runner, ws, "actions", "list", "--status", "closed")
     assert result.exit_code == 2 and "in_progress" in result.output

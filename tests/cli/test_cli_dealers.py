@@ -80,6 +80,9 @@ def test_import_with_errors_stores_nothing(runner: CliRunner, workspace: Any, tm
 
 
 def test_list_empty_region(runner: CliRunner, workspace: Any) -> None:
-    result = runner.invoke(app, ["dealers", "list", "--region", "west", "--workspace", str(workspace.root)])
+    shown = ["dealers", "list", "--region", "west", "--workspace", str(workspace.root)]
+    result = runner.invoke(app, [*shown, "--lang", "en"])
     assert result.exit_code == 0
     assert "no dealers in region west" in result.stderr
+    chinese = runner.invoke(app, shown)  # the workspace's language
+    assert "区域 west 中没有经销商" in chinese.stderr

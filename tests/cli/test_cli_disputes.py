@@ -37,7 +37,8 @@ def disputed_workspace(workspace: Any, make_audit: Any) -> Any:
 
 
 def run(runner: CliRunner, ws: Any, *args: str) -> Any:
-    return runner.invoke(app, [*args, "--workspace", str(ws.root)])
+    """In English (the workspace is zh); the refusals' Chinese: tests/cli/test_cli_error_language_services.py."""
+    return runner.invoke(app, [*args, "--workspace", str(ws.root)], env={"DEALER_AUDIT_LANG": "en"})
 
 
 def sh002_composite(runner: CliRunner, ws: Any) -> float:

@@ -19,6 +19,9 @@ zhao,赵敏,Zhao Min,east,zh,no
 """
 
 
+ENGLISH = {"DEALER_AUDIT_LANG": "en"}  # the workspace speaks Chinese; test_cli_error_language_more.py reads that
+
+
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
     console.reset_for_tests(160)
     return CliRunner().invoke(app, list(args), env=env)
@@ -66,7 +69,7 @@ def test_an_infeasible_plan_names_the_constraint(workspace: Any, tmp_path: Path)
     from dealer_audit.core.standard import PlanRules
 
     workspace.repo.save_program(replace(program, planning=PlanRules(max_visits_per_auditor=2)))
-    refused = run("plan", "--wave", "2026-Q4", "-w", str(workspace.root))
+    refused = run("plan", "--wave", "2026-Q4", "-w", str(workspace.root), env=ENGLISH)
     assert refused.exit_code == 2
     assert "workload caps: the wave needs 3 auditor-visits, 1 auditors may make at most 2" in refused.output
     assert "short by 1" in refused.output and "Traceback" not in refused.output
@@ -76,7 +79,7 @@ def test_an_infeasible_plan_names_the_constraint(workspace: Any, tmp_path: Path)
 def test_a_bad_register_is_refused_by_row_and_column(workspace: Any, tmp_path: Path) -> None:
     register = tmp_path / "auditors.csv"
     register.write_text("id,home_region,languages\nwang,east,zh\nwang,mars,fr\n", encoding="utf-8")
-    refused = run("auditors", "import", str(register), "-w", str(workspace.root))
+    refused = run("auditors", "import", str(register), "-w", str(workspace.root), env=ENGLISH)
     assert refused.exit_code == 1
     assert f"{register}:3: id: duplicate auditor id 'wang'" in refused.output
     assert "home_region: unknown region 'mars'" in refused.output

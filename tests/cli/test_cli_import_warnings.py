@@ -12,8 +12,9 @@ from dealer_audit.cli.app import app
 
 
 def invoke(*args: str) -> Any:
+    """The command in English (the workspace speaks Chinese; these tests read the English warnings)."""
     console.reset_for_tests(200)
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en"})
 
 
 def test_an_empty_form_imports_as_a_draft_and_says_why(workspace: Any, tmp_path: Path) -> None:

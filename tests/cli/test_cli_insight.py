@@ -73,12 +73,19 @@ def test_drivers_of_one_region_are_refused_with_a_clear_message(sample_workspace
 
 
 def test_an_unknown_outcome_or_region_names_what_exists(sample_workspace: Path) -> None:
-    result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "compsite", "-w", str(sample_workspace))
+    where = ("--wave", "2026-Q4", "-w", str(sample_workspace))
+    result = invoke("insight", "drivers", "--outcome", "compsite", "--lang", "en", *where)
     assert result.exit_code == 1 and "did you mean composite" in result.output
-    result = invoke("insight", "drivers", "--wave", "2026-Q4", "--outcome", "npss", "-w", str(sample_workspace))
+    result = invoke("insight", "drivers", "--outcome", "npss", "--lang", "en", *where)
     assert result.exit_code == 1 and "did you mean nps" in result.output
-    result = invoke("insight", "themes", "--wave", "2026-Q4", "--region", "wset", "-w", str(sample_workspace))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEALER_AUDIT_LANG", "en")  # `insight themes` has no --lang
+        result = invoke("insight", "themes", "--region", "wset", *where)
     assert result.exit_code == 1 and "did you mean west" in result.output
+    result = invoke("insight", "drivers", "--outcome", "npss", *where)  # the zh workspace
+    assert result.exit_code == 1 and "未知的结果指标 npss：未知的 KPI 指标 npss（是否应为 nps？）" in result.output
+    result = invoke("insight", "themes", "--region", "wset", *where)
+    assert result.exit_code == 1 and "稽核批次 2026-Q4 中没有区域 wset（是否应为 west？）" in result.output
 
 
 def test_themes_json_tracks_the_previous_wave_and_lists_unknown_issues(sample_workspace: Path) -> None:

@@ -96,15 +96,30 @@ def test_report_dealer_scores_once_for_several_dealers(
     assert calls == ["2026-Q4"]
     dealers = tmp_path / "2026-Q4" / "dealers"
     assert sorted(p.name for p in dealers.glob("*.pdf")) == ["BJ001_2026-Q4_zh.pdf", "SH001_2026-Q4_zh.pdf"]
-    typo = invoke(runner, ws, "report", "dealer", "SH002", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path / "t"))
+    typo = invoke(
+        runner,
+        ws,
+        "report",
+        "dealer",
+        "SH002",
+        "SH0001",
+        "--wave",
+        "2026-Q4",
+        "--lang",
+        "en",
+        "-o",
+        str(tmp_path / "t"),
+    )
     assert typo.exit_code == 1 and "no dealer SH0001" in typo.stderr
     assert not (tmp_path / "t").exists()  # nothing written when one code is wrong
 
 
 def test_unknown_dealer_is_a_message_not_a_traceback(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
-    result = invoke(runner, ws, "report", "dealer", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path))
+    result = invoke(runner, ws, "report", "dealer", "SH0001", "--wave", "2026-Q4", "--lang", "en", "-o", str(tmp_path))
     assert result.exit_code == 1
     assert "no dealer SH0001 in wave 2026-Q4" in result.output and "SH001" in result.output
+    chinese = invoke(runner, ws, "report", "dealer", "SH0001", "--wave", "2026-Q4", "-o", str(tmp_path))
+    assert chinese.exit_code == 1 and "稽核批次 2026-Q4 中没有经销商 SH0001；是否应为 SH001" in chinese.output
     assert "Traceback" not in result.output
 
 
@@ -158,8 +173,12 @@ def test_report_all_for_a_region_and_a_dealer_list(runner: CliRunner, ws: Any, t
     unknown = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--region", "eats", "--dealers", "SH01",
                      "-o", str(tmp_path / "none"))  # fmt: skip
     assert unknown.exit_code == 1 and "Traceback" not in unknown.output
-    assert "no region eats in wave 2026-Q4 (did you mean east?)" in unknown.stderr
-    assert "no dealer SH01 in wave 2026-Q4" in unknown.stderr
+    assert "稽核批次 2026-Q4 中没有区域 eats（是否应为 east？）" in unknown.stderr  # the zh workspace
+    assert "稽核批次 2026-Q4 中没有经销商 SH01" in unknown.stderr
+    english = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--region", "eats", "--dealers", "SH01",
+                     "--lang", "en", "-o", str(tmp_path / "none"))  # fmt: skip
+    assert "no region eats in wave 2026-Q4 (did you mean east?)" in english.stderr
+    assert "no dealer SH01 in wave 2026-Q4" in english.stderr
     assert not (tmp_path / "none").exists()
 
 

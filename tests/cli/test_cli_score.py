@@ -158,7 +158,7 @@ def test_score_json_has_every_figure(runner: CliRunner, scored_workspace: Any) -
 
 
 def test_unknown_wave(runner: CliRunner, scored_workspace: Any) -> None:
-    result = runner.invoke(app, ["score", "--wave", "2031-Q1", "-w", str(scored_workspace.root)])
+    result = runner.invoke(app, ["score", "--wave", "2031-Q1", "--lang", "en", "-w", str(scored_workspace.root)])
     assert result.exit_code == 1
     assert "wave 2031-Q1 is neither in program mini-program-2026 (waves: 2026-Q3, 2026-Q4)" in result.stderr
 

@@ -327,3 +327,54 @@ def test_a_damaged_signature_is_refused(hq: Path, laptop: tuple[Path, str], sign
 
     damaged = rebuild(signed, "damaged.zip", scribble, rehash=False)
     refused(hq, damaged, "the signature cannot be read", "无法读取签名")
+
+
+@pytest.mark.parametrize(("auditor", "stem"), [("east/wang", "east_wang"), ("../../wang", "wang")])
+def test_an_auditor_text_with_a_separator_keeps_its_key_inside_keys(
+    workspace: Any, make_audit: Any, tmp_path: Path, auditor: str, stem: str
+) -> None:
+    """`keys init` and `export` name the key file by one rule (a safe file name of the register id): a '/' or '..'
+    in the auditor's text neither fails nor writes outside keys/, and the export finds the key it made."""
+    workspace.repo.save_audit(make_audit(auditor=auditor))
+    root = workspace.root
+    workspace.close()
+    made = run("keys", "init", "--auditor", auditor, "-w", str(root), env=ENV)
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in (root / "keys").iterdir()) == [f"{stem}.key", f"{stem}.pub"]
+    everywhere = {p for suffix in ("*.key", "*.pub") for p in root.parent.rglob(suffix)}
+    assert everywhere - {root / "form.key"} == {root / "keys" / f"{stem}.key", root / "keys" / f"{stem}.pub"}
+    result = run("export", "--wave", "2026-Q4", "-o", str(tmp_path / "b.zip"), "-w", str(root), env=ENV)
+    assert result.exit_code == 0, result.output
+    assert f"signed by {auditor} with key {made.output.split()[1]}" in result.output
+
+
+def test_an_import_run_reads_the_register_and_settings_once_and_sniffs_each_file_once(
+    hq: Path, laptop: tuple[Path, str], signed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three signed bundles in one run: the auditor register and the programs (signature and register settings)
+    are read once for the run, not per bundle, and each file's content is sniffed once."""
+    from dealer_audit.formats import bundle as bundle_format
+    from dealer_audit.services.importing import import_paths
+    from dealer_audit.storage.repository import Repository
+
+    enrol(hq, laptop[0])
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in range(3):
+        shutil.copyfile(signed, folder / f"copy-{n}.zip")
+    calls: dict[str, int] = {"list_auditors": 0, "list_programs": 0, "is_bundle": 0}
+
+    def counted(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in ("list_auditors", "list_programs"):
+        monkeypatch.setattr(Repository, name, counted(name, getattr(Repository, name)))
+    monkeypatch.setattr(bundle_format, "is_bundle", counted("is_bundle", bundle_format.is_bundle))
+    with Workspace.open(hq) as ws:
+        summary = import_paths(ws, [folder], who="hq")
+    assert summary.ok and [len(f.created) for f in summary.files] == [2, 0, 0]
+    assert calls == {"list_auditors": 1, "list_programs": 1, "is_bundle": 3}

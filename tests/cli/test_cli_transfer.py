@@ -16,8 +16,9 @@ from dealer_audit.storage.workspace import Workspace
 
 
 def run(*args: str):
+    """In English (the workspaces are zh); refusals in Chinese: tests/cli/test_cli_error_language*.py."""
     console.reset_for_tests(120)
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": "en"})
 
 
 @pytest.fixture

@@ -70,10 +70,48 @@ def test_standards_import_reports_file_errors(tmp_path):
     assert result.exit_code == 1 and "nothing was loaded" in result.output
 
 
+def test_a_kpi_cross_check_naming_an_item_the_standard_lacks_is_refused_at_load(tmp_path):
+    """The shipped program with a mistyped cross-check item: refused naming the entry, in both languages, nothing
+    stored; the same item spelled right, loaded (alone: its standards are the stored ones)."""
+    from dealer_audit.services.demo import project_dir
+
+    run("init", str(tmp_path / "ws"))
+    shipped = project_dir("checklists")
+    standards = [str(p) for p in sorted(shipped.glob("*.yaml")) if not p.name.startswith("program")]
+    program = next(shipped.glob("program*.yaml"))
+    typo = tmp_path / program.name
+    typo.write_text(program.read_text(encoding="utf-8").replace("item: DR01,", "item: DR10,"), encoding="utf-8")
+    ws = ["-w", str(tmp_path / "ws")]
+    en = run("standards", "import", *ws, *standards, str(typo), env={"DEALER_AUDIT_LANG": "en"})
+    assert en.exit_code == 1
+    words = " ".join(en.output.split())
+    assert f"{typo} (kpis[0].cross_checks[0].item): KPI" in words
+    assert "item 'DR10' is not in standard digital-service (did you mean DR01" in words
+    assert "nothing was loaded" in words
+    zh = " ".join(
+        run("standards", "import", *ws, *standards, str(typo), env={"DEALER_AUDIT_LANG": "zh"}).output.split()
+    )
+    assert "稽核标准 digital-service 中没有检查项“DR10”" in zh and "未加载任何内容" in zh
+    with Workspace.open(tmp_path / "ws") as opened:
+        assert opened.repo.list_standards() == []
+    assert run("standards", "import", *ws, *standards).exit_code == 0
+    assert run("standards", "import", *ws, str(typo)).exit_code == 1  # checked against the stored standards
+    assert run("standards", "import", *ws, str(program)).exit_code == 0
+
+
 def test_db_option_overrides_and_password_never_shows(tmp_path):
     run("init", str(tmp_path / "ws"))
     secret_url = "postgresql://hq:VerySecret99@127.0.0.1:1/audits"
-    result = run("standards", "import", "-w", str(tmp_path / "ws"), "--db", secret_url, str(FIXTURES))
+    result = run(
+        "standards",
+        "import",
+        "-w",
+        str(tmp_path / "ws"),
+        "--db",
+        secret_url,
+        str(FIXTURES),
+        env={"DEALER_AUDIT_LANG": "en"},
+    )
     assert result.exit_code == 1
     assert "cannot open the database postgresql+psycopg://hq:***@127.0.0.1:1/audits" in result.output
     assert "VerySecret99" not in result.output
@@ -90,11 +128,16 @@ def test_newer_database_schema_is_refused_naming_both_versions(tmp_path):
     run("init", str(tmp_path / "ws"))
     with Workspace.open(tmp_path / "ws") as ws, ws.repo.engine.begin() as connection:
         connection.execute(models.SchemaInfo.__table__.update().values(value=str(schema.head_version() + 1)))
-    result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES))
+    result = run("import", "-w", str(tmp_path / "ws"), str(FIXTURES), env={"DEALER_AUDIT_LANG": "en"})
     assert result.exit_code == 1
     assert f"has schema version {schema.head_version() + 1}" in result.output
     assert f"only knows schema version {schema.head_version()}" in result.output
     assert "Traceback" not in result.output
+    chinese = " ".join(run("import", "-w", str(tmp_path / "ws"), str(FIXTURES)).output.split())  # the zh workspace
+    assert (
+        f"为结构版本 {schema.head_version() + 1}，而此版本的 dealer-audit 只支持到结构版本 {schema.head_version()}"
+        in chinese
+    )
 
 
 def test_init_with_a_password_url_warns_and_never_echoes_it(tmp_path):

@@ -56,7 +56,7 @@ def test_an_id_wins_over_another_auditors_name() -> None:
 
 def test_unknown_texts_get_close_ids_and_names() -> None:
     match = REGISTER.resolve("Wang Fan")
-    assert match.kind is MatchKind.UNKNOWN and not match.found
+    assert match.kind is MatchKind.UNKNOWN and match.auditor is None
     assert REGISTER.suggestions("Wang Fan")[0] == "Wang Fang"
     assert REGISTER.resolve("").kind is MatchKind.UNKNOWN
     assert AuditorRegister().resolve("wang").kind is MatchKind.UNKNOWN

@@ -6,6 +6,7 @@ each test compares a report figure with the WaveResult figure it must equal, or 
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +45,14 @@ def test_deltas_points_and_shares() -> None:
     assert fmt_percent(2 / 3) == "66.7%"
     assert round_half_away(0.125, 2) == 0.13
     assert Figure.of(None) == Figure(None, "N/A")
+
+
+def test_cached_rounding_keeps_each_value_and_precision_apart() -> None:
+    """The rounding is memoised by the value's text: 0.0 and -0.0, and one value at two precisions, stay apart."""
+    assert math.copysign(1, round_half_away(0.0)) == 1 and math.copysign(1, round_half_away(-0.0)) == -1
+    assert round_half_away(-0.0, 1) == 0 and math.copysign(1, round_half_away(-0.04, 1)) == -1
+    assert round_half_away(2.675, 2) == 2.68 and round_half_away(2.675, 1) == 2.7 and round_half_away(2.675, 0) == 3
+    assert [round_half_away(v / 8, 2) for v in range(-3, 4)] == [-0.38, -0.25, -0.13, 0.0, 0.13, 0.25, 0.38]
 
 
 def test_file_stems_are_safe() -> None:
@@ -164,6 +173,25 @@ def test_network_report_answers_sum_to_the_audit_scores(scored: dict[str, Any]) 
     assert sh002.audits[0].caps == (60.0,) and "R01 cap" in sh002.audits[0].knockouts
     assert n.standards[0].weight == 1.0 and n.bands[0].code == "excellent"
     assert {c.scope for c in n.sections} == {"east", "north", "NETWORK"}
+
+
+def test_network_report_holds_no_answer_row_until_the_sheet_reads_it(scored: dict[str, Any]) -> None:
+    """The HQ workbook's report model keeps ~340,000 answer rows at 3,000 dealers; they are made as the Answers
+    sheet is written (AnswerRows), and read twice they are the same rows."""
+    import gc
+
+    from dealer_audit.core.report_model.network import AnswerRow, AnswerRows
+
+    n = build_network_report(scored["result"], scored["standards"], scored["audits"], generated="2026-11-23")
+    gc.collect()
+    assert not any(isinstance(o, AnswerRow) for o in gc.get_objects())
+    lines = [a for d in n.dealers for a in d.audits]
+    assert all(isinstance(a.answers, AnswerRows) for a in lines)
+    for a in lines:
+        rows = tuple(a.answers)
+        assert rows and len(a.answers) == len(rows) and a.answers == rows and tuple(a.answers) == rows
+        assert a.answers[0] == rows[0] and all(r.audit_id == a.audit_id for r in rows)
+    assert n.n_answers == sum(len(tuple(a.answers)) for a in lines)
 
 
 def test_a_knockout_on_two_visits_is_one_line_with_a_count(

@@ -117,3 +117,43 @@ def test_views_put_over_claims_first_in_the_report_language(
         "SH002"
     ]
     assert self_assessment_views(gaps, standards, sample_dealers, "en", region="north", ranked=True) == ()
+
+
+def test_a_self_assessment_imported_twice_counts_once_at_its_newest_revision(
+    mini_standard: Any, sample_dealers: list[Any], make_audit: Any
+) -> None:
+    """Revisions 1 and 2 of one self audit (and of one visit) in the wave's audits: one gap, from revision 2,
+    compared with revision 2 of the visit; in the job's count too (services/self_assessment.py)."""
+    from dataclasses import replace
+
+    from dealer_audit.core.answers import AuditKind
+    from dealer_audit.core.self_assessment import wave_self_assessments
+    from dealer_audit.services.self_assessment import load_self_assessment
+
+    first = replace(make_audit(audit_id="self", dealer_code="SH002"), kind=AuditKind.SELF, auditor="店长")
+    second = replace(first.with_answer(Answer("R04", 1)), revision=2)  # the corrected copy claims R04 in full
+    visit = make_audit(audit_id="v1", dealer_code="SH002")
+    visit_again = replace(visit.with_answer(Answer("R04", 1)), revision=2)
+    audits = [second, visit_again, first, visit]
+    found = wave_self_assessments({mini_standard.key: mini_standard}, sample_dealers, audits, "2026-Q4")
+    assert [g.self_audit_id for g in found.gaps] == ["self"]
+    assert found.gaps[0] == self_assessment_gap(mini_standard, sample_dealers[1], second, [visit_again])
+    assert found.gaps[0].visits == 1
+
+    class Source:
+        """Audits read as they were handed in (both revisions), as a folder of audit files would give them."""
+
+        def list_audits(self, wave: str | None = None) -> list[Any]:
+            return audits
+
+        def list_standards(self) -> list[Any]:
+            return [mini_standard]
+
+        def list_dealers(self, region: str | None = None) -> list[Any]:
+            return sample_dealers
+
+        def get_dealer(self, code: str) -> Any:
+            return next(d for d in sample_dealers if d.code == code)
+
+    result = load_self_assessment(Source(), "2026-Q4", lang="en")
+    assert result.self_audits == 1 and len(result.gaps) == 1 and len(result.views) == 1

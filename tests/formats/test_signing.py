@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dealer_audit.formats.signing import (
+    KeyFiles,
     SignatureError,
     generate_keys,
     key_id_of,
@@ -19,12 +20,17 @@ from dealer_audit.formats.signing import (
     verify_manifest,
 )
 
+
+def pair(folder: Path, name: str) -> KeyFiles:
+    return KeyFiles(folder / f"{name}.key", folder / f"{name}.pub")
+
+
 MANIFEST = b'{"format": "dealer-audit/bundle", "files": {"a.json": "00ff"}}\n'
 
 
 @pytest.fixture
 def keys(tmp_path: Path):
-    return generate_keys(tmp_path / "keys", "wang", "correct horse")
+    return generate_keys(pair(tmp_path / "keys", "wang"), "wang", "correct horse")
 
 
 def test_secret_key_is_private_and_passphrase_protected(keys) -> None:
@@ -36,7 +42,7 @@ def test_secret_key_is_private_and_passphrase_protected(keys) -> None:
 
 def test_a_second_init_does_not_overwrite_a_key(keys, tmp_path: Path) -> None:
     with pytest.raises(SignatureError, match="already exists"):
-        generate_keys(tmp_path / "keys", "wang", "x")
+        generate_keys(pair(tmp_path / "keys", "wang"), "wang", "x")
 
 
 def test_signature_verifies_and_names_its_key(keys) -> None:
@@ -54,7 +60,7 @@ def test_any_change_to_the_manifest_fails(keys) -> None:
 
 
 def test_another_key_fails(keys, tmp_path: Path) -> None:
-    other = generate_keys(tmp_path / "other", "li", "pw")
+    other = generate_keys(pair(tmp_path / "other", "li"), "li", "pw")
     signature = sign_manifest(load_secret_key(keys.secret_key, "correct horse"), MANIFEST, "auditor:wang")
     with pytest.raises(SignatureError):
         verify_manifest(other.public_key.read_text(), MANIFEST, signature)

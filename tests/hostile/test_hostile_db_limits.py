@@ -19,6 +19,13 @@ LONG_CODE = "SH" + "9" * CODE_MAX  # one character more than the column
 AUDIT_ID = "33333333-3333-4333-8333-333333333333"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Refusals asserted in English (the workspace is zh); their Chinese is asserted in
+    tests/cli/test_cli_error_language_services.py."""
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")
+
+
 @pytest.fixture
 def ws(tmp_path, db_url, mini_standard, mini_program, sample_dealers):
     """A workspace with the mini standard, program and dealers, on SQLite and (second run) on PostgreSQL."""
@@ -132,7 +139,10 @@ def test_standard_yaml_with_an_over_long_version_is_refused_at_its_line(cli, ws,
     assert db_snapshot(ws.db_url) == before
 
 
-def test_field_export_nul_in_a_note_is_refused_at_its_row_and_column(cli, ws, db_snapshot, assert_refused, tmp_path):
+def test_field_export_nul_in_a_note_is_refused_at_its_row_and_column(
+    cli, ws, db_snapshot, assert_refused, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")  # the workspace speaks Chinese; the refusal is read in English
     header, first = (FIXTURES / "field_exports" / "mini-service.csv").read_text(encoding="utf-8").splitlines()[:2]
     export = tmp_path / "export.csv"
     export.write_text(header + "\n" + first.replace("没有使用平板", "没有\x00平板") + "\n", encoding="utf-8")

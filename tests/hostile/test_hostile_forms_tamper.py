@@ -12,6 +12,12 @@ import pytest
 from dealer_audit.storage.workspace import FORM_KEY_FILE, Workspace
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspace speaks Chinese; these refusals are read in English (one test asks for the workspace's)."""
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")
+
+
 def make_form(cli, ws_root: Path, target: Path, dealer: str = "SH001") -> Path:
     result = cli("form", "-w", str(ws_root), "-d", dealer, "-s", "mini-service", "--wave", "2026-Q4", "-o", str(target))
     assert result.exit_code == 0, result.output
@@ -129,7 +135,8 @@ def test_the_key_is_made_at_init_owner_only_and_for_older_workspaces_on_first_us
     assert cli("import", "-w", str(ws_root), str(tmp_path / "SH001.xlsx")).exit_code == 0
 
 
-def test_a_damaged_key_is_a_message_not_a_new_key(cli, assert_refused, db_snapshot, ws_root, tmp_path):
+def test_a_damaged_key_is_a_message_not_a_new_key(cli, assert_refused, db_snapshot, ws_root, tmp_path, monkeypatch):
+    monkeypatch.delenv("DEALER_AUDIT_LANG")
     (ws_root / FORM_KEY_FILE).write_text("not hex\n")
     result = cli("form", "-w", str(ws_root), "-d", "SH001", "-s", "mini-service", "--wave", "2026-Q4",
                  "-o", str(tmp_path / "x.xlsx"))  # fmt: skip

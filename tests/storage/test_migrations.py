@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from dealer_audit.errors import ConfigurationError
 from dealer_audit.storage import schema
 from dealer_audit.storage.db import make_engine, normalise_url
 from dealer_audit.storage.models import SQLModel
@@ -36,6 +38,34 @@ def test_revisions_are_one_chain_numbered_0001_0002_and_so_on():
     known = schema.revisions()
     assert known == tuple(f"{n:04d}" for n in range(1, len(known) + 1))
     assert schema.head_revision() == known[-1] and schema.head_version() == len(known)
+
+
+def test_the_revisions_read_without_alembic_are_alembics(tmp_path):
+    """Opening a database reads the scripts' revision ids without importing Alembic (schema._chain_at); Alembic
+    reads the same scripts to migrate, so both readings must agree, on the package's chain and on a branch."""
+    from alembic.script import ScriptDirectory
+
+    alembic_view = ScriptDirectory(str(schema.MIGRATIONS))
+    assert schema.revisions() == tuple(reversed([s.revision for s in alembic_view.walk_revisions()]))
+    assert schema.head_revision() == alembic_view.get_current_head()
+    branched = tmp_path / "migrations"
+    (branched / "versions").mkdir(parents=True)
+    for name, revision, down in (("a.py", "0001", None), ("b.py", "0002", "0001"), ("c.py", "0003", "0001")):
+        body = f"revision: str = {revision!r}\ndown_revision: str | None = {down!r}\n"
+        (branched / "versions" / name).write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="2 heads"):
+        schema.head_revision(branched)
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+    """Alembic is for migrating; every report process opens the database, so it does not pay for it."""
+    Repository.open(str(tmp_path / "audit.db")).close()  # created (and migrated) here
+    code = (
+        "import sys; from dealer_audit.storage.repository import Repository; "
+        f"Repository.open({str(tmp_path / 'audit.db')!r}).close(); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_the_head_schema_is_what_the_models_say(db_url):

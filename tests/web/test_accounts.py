@@ -162,11 +162,14 @@ def test_users_commands(web_workspace: Path) -> None:
     )
     assert added.exit_code == 0, added.output
     assert "account zhou added: regional (south)" in added.output
+    english = {"DEALER_AUDIT_LANG": "en"}  # the workspace is zh; the Chinese: test_cli_error_language_services.py
     twice = runner.invoke(
-        cli_app, ["users", "add", "zhou", "--role", "hq", "--password-stdin", *ws], input=PASSWORD + "\n"
+        cli_app, ["users", "add", "zhou", "--role", "hq", "--password-stdin", *ws], input=PASSWORD + "\n", env=english
     )
     assert twice.exit_code == 1 and "account zhou already exists" in twice.output and "Traceback" not in twice.output
-    bad_role = runner.invoke(cli_app, ["users", "add", "x", "--role", "boss", "--password-stdin", *ws], input="x\n")
+    bad_role = runner.invoke(
+        cli_app, ["users", "add", "x", "--role", "boss", "--password-stdin", *ws], input="x\n", env=english
+    )
     assert bad_role.exit_code == 1 and "unknown role 'boss'" in bad_role.output
     listed = runner.invoke(cli_app, ["users", "list", *ws])
     assert "zhou" in listed.output and "regional" in listed.output and "argon2" not in listed.output
@@ -175,12 +178,13 @@ def test_users_commands(web_workspace: Path) -> None:
     with Workspace.open(web_workspace) as opened:
         assert authenticate(opened.repo, "zhou", "new password 9") is not None
     assert runner.invoke(cli_app, ["users", "remove", "zhou", *ws]).exit_code == 0
-    missing = runner.invoke(cli_app, ["users", "remove", "zhou", *ws])
+    missing = runner.invoke(cli_app, ["users", "remove", "zhou", *ws], env=english)
     assert missing.exit_code == 1 and "no account zhou" in missing.output
 
 
 def test_serve_beyond_loopback_needs_an_account(web_workspace: Path) -> None:
-    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)])
+    english = {"DEALER_AUDIT_LANG": "en"}  # the sample workspace speaks Chinese
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)], env=english)
     assert result.exit_code == 1
     assert "refusing to listen on 0.0.0.0" in result.output and "dealer-audit users add" in result.output
     assert "Traceback" not in result.output

@@ -11,6 +11,7 @@ import html as html_lib
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from dealer_audit.core.accounts import AccountError, Role
 from dealer_audit.core.actions import ActionStatus
 from dealer_audit.core.answers import Answer
 from dealer_audit.core.disputes import DisputeStatus
+from dealer_audit.core.standard import LocalText
 from dealer_audit.services.disputes import file_dispute, issue_reports
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.accounts import add_account
@@ -91,7 +93,10 @@ def test_users_add_a_dealer_account_bound_to_dealers(web_workspace: Path) -> Non
     ws = ["-w", str(web_workspace)]
 
     def add(*args: str) -> Any:
-        return runner.invoke(cli_app, ["users", "add", *args, "--password-stdin", *ws], input=PASSWORD + "\n")
+        english = {"DEALER_AUDIT_LANG": "en"}  # the workspace is zh; the Chinese: test_cli_error_language_services.py
+        return runner.invoke(
+            cli_app, ["users", "add", *args, "--password-stdin", *ws], input=PASSWORD + "\n", env=english
+        )
 
     added = add("sh-service", "--role", "dealer", "--dealer", "SH001", "--dealer", "SH002")
     assert added.exit_code == 0, added.output
@@ -316,6 +321,30 @@ def test_coverage_per_region_and_auditor_and_the_unvisited_dealers(client_of: An
     assert client_of("wang").get("/coverage").status_code == 403
 
 
+def test_coverage_of_a_wave_without_a_plan_shows_the_audits_stored_per_region(client_of: Any, loop_ws: Path) -> None:
+    """2026-Q3 has audits but no plan: the page says so and still counts what is stored, per region, as the HQ
+    workbook's Coverage sheet does."""
+    with Workspace.open(loop_ws) as ws:
+        regions = {d.code: d.region for d in ws.repo.list_dealers()}
+        expected: dict[str, list[int]] = {}
+        for audit in ws.repo.list_audits(wave="2026-Q3"):
+            counts = expected.setdefault(regions[audit.dealer_code], [0, 0])
+            counts[0 if audit.is_final else 1] += 1
+    assert expected and sum(n for counts in expected.values() for n in counts) > 1
+    for lang, heading in (("en", "Audits stored in the wave by region (planned or not)"), ("zh", "本批次已存稽核")):
+        page = client_of("hq").get(f"/coverage?wave=2026-Q3&lang={lang}")
+        assert page.status_code == 200 and heading in page.text
+        stored = page.text.split('data-testid="coverage-stored"')[1].split("</table>")[0]
+        rows = {
+            key: [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+            for key, row in re.findall(r'<tr data-key="(\w+)">(.*?)</tr>', stored, re.S)
+        }
+        assert rows == expected
+    assert WORDS["coverage.no_plan_hint"][1].split(":")[0].format(wave="2026-Q3") in text_of(
+        client_of("hq").get("/coverage?wave=2026-Q3&lang=en").text
+    )
+
+
 @pytest.fixture
 def ruling_app(db_url: str, loaded_repo: Any, make_audit: Any, tmp_path: Path) -> Iterator[tuple[Any, str]]:
     """HQ on a database alone (SQLite or PostgreSQL), one open dispute, two HQ accounts."""
@@ -382,3 +411,23 @@ def test_a_dealer_sees_its_scores_only_once_hq_has_issued_the_report(client_of: 
     assert nothing.status_code == 200 and "has not issued any wave&#39;s report to your dealership" in nothing.text
     issued = client_of("sh001").get("/look")
     assert issued.url.path == f"/look/{WAVE}/dealers/SH001"  # its newest issued report
+
+
+def test_a_dispute_card_names_the_item_as_worded_on_its_audits_standard_version(
+    ruling_app: tuple[Any, str], loaded_repo: Any, mini_standard: Any
+) -> None:
+    """A newer version of the standard rewords the disputed item: the card keeps the words the dealer was audited
+    against (the audit's version), as the Actions sheet does."""
+    reworded = tuple(
+        replace(
+            s,
+            items=tuple(replace(i, text=LocalText("新措辞", "Newer wording")) if i.id == "R03" else i for i in s.items),
+        )
+        for s in mini_standard.sections
+    )
+    loaded_repo.save_standard(replace(mini_standard, version="2099.1", sections=reworded))
+    make, _ = ruling_app
+    with make() as client:
+        page = text_of(sign_in(client, "hq-zhang").get("/disputes?lang=en").text)
+    assert "Was the customer asked to repeat booking data" in page
+    assert "Newer wording" not in page

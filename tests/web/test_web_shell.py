@@ -87,7 +87,8 @@ def test_csrf_token_is_in_the_page_and_the_session_cookie_is_httponly_and_strict
 def test_serve_refuses_a_non_loopback_address_without_accounts(web_workspace: Path) -> None:
     from typer.testing import CliRunner
 
-    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)])
+    english = {"DEALER_AUDIT_LANG": "en"}  # the sample workspace speaks Chinese
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "-w", str(web_workspace)], env=english)
     assert result.exit_code != 0
     assert "refusing to listen on 0.0.0.0" in result.output
     assert "Traceback" not in result.output

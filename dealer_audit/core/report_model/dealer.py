@@ -369,7 +369,10 @@ def build_dealer_report(
     if d is None:
         from dealer_audit.errors import NotFound
 
-        raise NotFound(f"dealer {dealer_code} is not in wave {result.wave}")
+        raise NotFound(
+            f"dealer {dealer_code} is not in wave {result.wave}",
+            zh=f"稽核批次 {result.wave} 中没有经销商 {dealer_code}",
+        )
     program = result.program
     scale = program.scale
     region = program.region(d.region)

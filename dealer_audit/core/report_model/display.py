@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest, Significance
 from dealer_audit.core.stats import Interval
@@ -13,8 +14,14 @@ NA_TEXT = "N/A"
 
 def round_half_away(value: float, decimals: int = 1) -> float:
     """Round for display, half away from zero (87.25 -> 87.3, -0.05 -> -0.1), unlike Python's banker's round."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return _rounded(repr(value), decimals)
+
+
+@lru_cache(maxsize=1 << 16)
+def _rounded(text: str, decimals: int) -> float:
+    """Cached by the value's repr (exact, and -0.0 apart from 0.0): a region or HQ report rounds tens of
+    thousands of figures, many of them the same, and a Decimal round trip is most of a figure's cost."""
+    return float(Decimal(text).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def fmt_number(value: float | None, decimals: int = 1) -> str:

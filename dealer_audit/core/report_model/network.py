@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from dealer_audit.core.actions import Action
 from dealer_audit.core.aggregate import (
@@ -31,7 +31,7 @@ from dealer_audit.core.report_model.common import (
 )
 from dealer_audit.core.report_model.display import NA_TEXT, BandTag, ChangeLabel, Figure, Span, change_label, fmt_number
 from dealer_audit.core.report_model.labels import label
-from dealer_audit.core.scoring import AuditScore
+from dealer_audit.core.scoring import AuditScore, ItemScore
 from dealer_audit.core.self_assessment import SelfAssessmentGap
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, self_assessment_views
 from dealer_audit.core.standard import (
@@ -130,7 +130,7 @@ class AuditLine:
     raw_index: Figure
     sections: tuple[Figure, ...]  # raw section % per section of its standard (StandardColumns order)
     knockouts: str
-    answers: tuple[AnswerRow, ...]
+    answers: Sequence[AnswerRow]  # AnswerRows (made as read) in reports; a tuple works as well
     zeroed_sections: tuple[str, ...] = ()  # sections a failed zero_section knock-out set to 0
     caps: tuple[float, ...] = ()  # index caps of failed cap knock-outs
     zero_index: bool = False  # a failed zero_index knock-out
@@ -269,32 +269,79 @@ def _compliance_lines(
     return tuple(sections), tuple(items)
 
 
-def _audit_line(
-    score: AuditScore, audit: Audit | None, standard: Checklist, region: str, columns: StandardColumns | None
-) -> AuditLine:
+class AnswerRows(Sequence[AnswerRow]):
+    """The Answers-sheet rows of one audit, made as they are read rather than held: a 3,000-dealer wave has
+    ~340,000 of them (~60 MB as objects), and the HQ workbook writes each once, so a report holds the audit, its
+    score and its standard (all kept by the scored wave anyway) and yields the rows from them (`_answer_rows`,
+    the one rule of which answers are rows). Equal to a tuple of the same rows."""
+
+    __slots__ = ("_audit", "_count", "_score", "_standard")
+
+    def __init__(self, score: AuditScore, audit: Audit | None, standard: Checklist) -> None:
+        self._score, self._audit, self._standard = score, audit, standard
+        self._count: int | None = None
+
+    def __iter__(self) -> Iterator[AnswerRow]:
+        return _answer_rows(self._score, self._audit, self._standard)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = sum(1 for _ in _answered_items(self._score, self._audit, self._standard))
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AnswerRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[AnswerRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> AnswerRow | tuple[AnswerRow, ...]:
+        return tuple(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AnswerRows | tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"AnswerRows({self._score.audit_id}, {len(self)} rows)"
+
+
+def _answered_items(
+    score: AuditScore, audit: Audit | None, standard: Checklist
+) -> Iterator[tuple[str, str, ItemScore | None, Answer | None]]:
+    """(section id, item id, its score, its answer) of every item that is an answer on the Answers sheet."""
     answers = audit.answers if audit else {}
-    rows = []
     for section in standard.sections:
         for item in section.items:
             s = score.item(item.id)
             answer = answers.get(item.id)
             if answer is None and (s is None or not s.applicable or not item.required):
                 continue  # never asked (skip logic) or optional and not answered: not an answer
-            rows.append(
-                AnswerRow(
-                    score.dealer_code,
-                    score.audit_id,
-                    standard.id,
-                    section.id,
-                    item.id,
-                    raw_value_text(answer),
-                    item_result(s),
-                    s.earned if s is not None and s.counted else None,
-                    s.possible if s is not None and s.counted else None,
-                    answer.note if answer else "",
-                    ", ".join(e.file_name for e in answer.evidence) if answer else "",
-                )
-            )
+            yield section.id, item.id, s, answer
+
+
+def _answer_rows(score: AuditScore, audit: Audit | None, standard: Checklist) -> Iterator[AnswerRow]:
+    for section_id, item_id, s, answer in _answered_items(score, audit, standard):
+        yield AnswerRow(
+            score.dealer_code,
+            score.audit_id,
+            standard.id,
+            section_id,
+            item_id,
+            raw_value_text(answer),
+            item_result(s),
+            s.earned if s is not None and s.counted else None,
+            s.possible if s is not None and s.counted else None,
+            answer.note if answer else "",
+            ", ".join(e.file_name for e in answer.evidence) if answer else "",
+        )
+
+
+def _audit_line(
+    score: AuditScore, audit: Audit | None, standard: Checklist, region: str, columns: StandardColumns | None
+) -> AuditLine:
     by_id = {s.section_id: s for s in score.sections}
     order = [c.section_id for c in columns.sections] if columns else [s.id for s in standard.sections]
     sections = tuple(Figure.of(by_id[sid].percent if sid in by_id else None) for sid in order)
@@ -316,7 +363,7 @@ def _audit_line(
         Figure.of(score.raw_index),
         sections,
         knockouts,
-        tuple(rows),
+        AnswerRows(score, audit, standard),
         zeroed_sections=tuple(s.section_id for s in score.sections if s.zeroed),
         caps=tuple(k.cap for k in score.knock_outs if k.effect is CriticalEffect.CAP and k.cap is not None),
         zero_index=any(k.effect is CriticalEffect.ZERO_INDEX for k in score.knock_outs),

@@ -227,7 +227,10 @@ def build_region_report(
         from dealer_audit.errors import NotFound
 
         known = ", ".join(r.code for r in result.regions)
-        raise NotFound(f"region {region_code} is not in wave {result.wave} (regions: {known})")
+        raise NotFound(
+            f"region {region_code} is not in wave {result.wave} (regions: {known})",
+            zh=f"稽核批次 {result.wave} 中没有区域 {region_code}（已有区域：{known}）",
+        )
     program = result.program
     region = program.region(region_code)
     members = result.ranking(region_code)
@@ -236,13 +239,10 @@ def build_region_report(
     counts = band_counts(members, program.bands, lang)
     heat_cols = tuple(HeatColumn(s.standard_id, c.section_id, c.title) for s in columns for c in s.sections)
     heat_rows = []
-    for d in members:
-        cells = []
-        for col in heat_cols:
-            c = d.checklist(col.standard_id)
-            sec = c.section(col.section_id) if c else None
-            cells.append(Figure.of(sec.mean_percent if sec else None))
-        heat_rows.append(HeatRow(d.code, d.dealer.name.get(lang), tuple(cells)))
+    for d in members:  # a dict per dealer, not a search per cell: 750 dealers x every section at HQ scale
+        scores = {(c.standard_id, sec.section_id): sec.mean_percent for c in d.checklists for sec in c.sections}
+        cells = tuple(Figure.of(scores.get((col.standard_id, col.section_id))) for col in heat_cols)
+        heat_rows.append(HeatRow(d.code, d.dealer.name.get(lang), cells))
     heat_overview = _heat_tenths(heat_rows, lang)
     failing = sorted(
         (i for i in group.items if i.failed > 0 and i.counted > 0),

@@ -95,6 +95,12 @@ INSTALL_HINT = (
     f"found automatically. Or point {ENV_VAR} (or the `cjk_font` setting) at a .ttf/.ttc file "
     "(`path#index` picks a font of a collection). CFF-based .otf files cannot be embedded."
 )
+INSTALL_HINT_ZH = (
+    "未找到可用于 PDF 报告的中日韩（CJK）TrueType 字体。请安装一种：Debian/Ubuntu 上运行 `sudo apt-get install "
+    "fonts-wqy-microhei`；Fedora 上运行 `sudo dnf install wqy-microhei-fonts`；Windows 和 macOS 会自动找到系统字体。"
+    f"也可以把 {ENV_VAR}（或 `cjk_font` 设置）指向一个 .ttf/.ttc 文件（`路径#序号` 选择字体集中的某一款）。"
+    "基于 CFF 的 .otf 文件无法嵌入。"
+)
 
 CHECK = "✓"
 CROSS = "✗"
@@ -175,13 +181,16 @@ def _runs(text: str, chars: frozenset[str]) -> list[tuple[bool, str]]:
     return runs
 
 
+_SETTING = "setting cjk_font"  # the origin of a font named in the workspace's settings
+
+
 def _spec_candidates(configured: str | None) -> list[tuple[FontSpec, FontSpec | None, str]]:
     found: list[tuple[FontSpec, FontSpec | None, str]] = []
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         found.append((FontSpec.parse(env), None, f"${ENV_VAR}"))
     if configured:
-        found.append((FontSpec.parse(configured), None, "setting cjk_font"))
+        found.append((FontSpec.parse(configured), None, _SETTING))
     for regular, bold in CANDIDATES:
         found.append((FontSpec.parse(regular), FontSpec.parse(bold) if bold else None, "system"))
     return found
@@ -364,8 +373,12 @@ def resolve_font(configured: str | None = None) -> tuple[FontSpec, FontSpec | No
         if spec.path.is_file():
             return spec, (bold if bold is not None and bold.path.is_file() else None)
         if origin != "system":
-            raise ConfigurationError(f"{origin} names {spec.path}, which does not exist; {INSTALL_HINT}")
-    raise ConfigurationError(INSTALL_HINT)
+            origin_zh = "设置项 cjk_font" if origin == _SETTING else f"环境变量 {origin}"
+            raise ConfigurationError(
+                f"{origin} names {spec.path}, which does not exist; {INSTALL_HINT}",
+                zh=f"{origin_zh} 指向的 {spec.path} 不存在；{INSTALL_HINT_ZH}",
+            )
+    raise ConfigurationError(INSTALL_HINT, zh=INSTALL_HINT_ZH)
 
 
 def _first_present(codepoints: frozenset[int], alternatives: tuple[str, ...]) -> str | None:
@@ -379,9 +392,14 @@ def fonts(configured: str | None = None) -> Fonts:
     try:
         regular = _load(spec, REGULAR)
     except (TTFError, OSError) as error:
-        raise ConfigurationError(f"cannot use {spec} as a PDF font ({error}); {INSTALL_HINT}") from error
+        raise ConfigurationError(
+            f"cannot use {spec} as a PDF font ({error}); {INSTALL_HINT}",
+            zh=f"无法将 {spec} 用作 PDF 字体（{error}）；{INSTALL_HINT_ZH}",
+        ) from error
     if not any(0x4E00 <= cp <= 0x9FFF for cp in regular.face.charToGlyph):
-        raise ConfigurationError(f"{spec} has no Chinese glyphs; {INSTALL_HINT}")
+        raise ConfigurationError(
+            f"{spec} has no Chinese glyphs; {INSTALL_HINT}", zh=f"{spec} 中没有中文字形；{INSTALL_HINT_ZH}"
+        )
     pdfmetrics.registerFont(regular)
     bold_name = REGULAR
     if bold_spec is not None:

@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, IntegrityFlag, RegionKpiPanel
 from dealer_audit.core.report_model import DealerReport, RegionReport
 from dealer_audit.render.pdf.page import content_width
-from dealer_audit.render.pdf.rowtable import PAD_X, Cell, RowTable, make_row
+from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
     ALERT_LINE,
@@ -29,9 +29,8 @@ from dealer_audit.render.pdf.styles import (
     PASS_TEXT,
     Styles,
     TableCell,
-    header_table_style,
 )
-from dealer_audit.render.pdf.text import Run, TextBlock, wrap_text
+from dealer_audit.render.pdf.text import Run, TextBlock
 
 STREAK_COLOURS = {"warning": PARTIAL_TEXT, "penalty": FAIL_TEXT, "watch": GREY_TEXT, "cured": PASS_TEXT}
 
@@ -107,35 +106,29 @@ def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Style
                  ALERT_LINE if flags else GREY_LINE), Spacer(1, 6)]  # fmt: skip
 
 
-def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> list[str]:
-    """A cell's text wrapped to its column, as a TextBlock of that size wraps it (an empty text is one empty
-    line, as there)."""
-    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X)
-
-
 def _kpi_table(p: DealerKpiPanel, st: Styles, width: float) -> RowTable:
     """One row per KPI: a `RowTable` (rowtable.py), which draws what the platypus Table with
     `header_table_style` drew here (navy header, a rule under each row, the same paddings and line spacing) at a
     fraction of its cost; the name column holds the KPI's direction under it, smaller and grey."""
     widths = [width - 112 * mm, 22 * mm, 24 * mm, 18 * mm, 18 * mm, 30 * mm]
     head = [p.t("kpi"), p.t("value"), "", p.t("base_n"), p.t("score"), p.t("enters")]
-    header = make_row([Cell(_lines(h, st, w), colors.white) for h, w in zip(head, widths, strict=True)])
+    header = make_row([Cell(cell_lines(h, st.fonts, w), colors.white) for h, w in zip(head, widths, strict=True)])
     rows = []
     for line in p.lines:
         value = line.value.text if line.value.value is not None else "–"
         score = line.score.text if line.score.value is not None else "–"
         cells = [
             Cell(
-                _lines(line.name, st, widths[0]),
-                after=_lines(line.direction, st, widths[0], 6.5),
+                cell_lines(line.name, st.fonts, widths[0]),
+                after=cell_lines(line.direction, st.fonts, widths[0], 6.5),
                 after_color=GREY_TEXT,
                 after_size=6.5,
             ),
-            Cell(_lines(value, st, widths[1]), align="right"),
-            Cell(_lines(line.unit, st, widths[2], 7), GREY_TEXT, 7),
-            Cell(_lines(line.base_n, st, widths[3]), align="right"),
-            Cell(_lines(score, st, widths[4]), align="right"),
-            Cell(_lines(line.enters, st, widths[5], 7), GREY_TEXT, 7),
+            Cell(cell_lines(value, st.fonts, widths[1]), align="right"),
+            Cell(cell_lines(line.unit, st.fonts, widths[2], 7), GREY_TEXT, 7),
+            Cell(cell_lines(line.base_n, st.fonts, widths[3]), align="right"),
+            Cell(cell_lines(score, st.fonts, widths[4]), align="right"),
+            Cell(cell_lines(line.enters, st.fonts, widths[5], 7), GREY_TEXT, 7),
         ]
         rows.append(make_row(cells))
     return RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE, table_lines=True)
@@ -161,27 +154,36 @@ def dealer_kpi_story(r: DealerReport, st: Styles) -> list[Flowable]:
     return story
 
 
-def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: Styles, width: float) -> Table:
+def _incentive_table(p: RegionKpiPanel, lines: tuple[IncentiveLine, ...], st: Styles, width: float) -> RowTable:
+    """Drawn as a RowTable (pre-wrapped lines, one text object per page): a region's incentive lines are one row
+    per dealer, 750 rows at HQ scale, and a platypus Table of text blocks cost as much as the rest of the region
+    report together. Same look as the header-styled Table it replaces (navy header, rules between rows)."""
     widths = [18 * mm, 20 * mm, 20 * mm, 16 * mm, 24 * mm, 16 * mm, 22 * mm]
     widths.append(width - sum(widths))
     head = ["dealer", "composite", "tier", "payout", "next_tier", "gap", "streak", "note"]
-    rows: list[list[TableCell]] = [[_t(p.t(h), st, 7.5, colors.white) for h in head]]
+    aligns = ["left", "right", "left", "right", "left", "right", "left", "left"]
+    header = make_row([Cell(cell_lines(p.t(h), st.fonts, w), colors.white) for h, w in zip(head, widths, strict=True)])
+    rows: list[Row] = []
     for line in lines:
+        texts: list[tuple[str, colors.Color, float]] = [
+            (line.dealer, colors.black, 7.5),
+            (line.composite, colors.black, 7.5),
+            (line.tier, NAVY if line.tier_code else GREY_TEXT, 7.5),
+            (line.payout, colors.black, 7.5),
+            (line.next, colors.black, 7.5),
+            (line.gap, colors.black, 7.5),
+            (line.streak, STREAK_COLOURS.get(line.streak_status, colors.black), 7.5),
+            (line.note, PARTIAL_TEXT if line.borderline else FAIL_TEXT, 7.0),
+        ]
         rows.append(
-            [
-                _t(line.dealer, st),
-                _t(line.composite, st, align="right"),
-                _t(line.tier, st, 7.5, NAVY if line.tier_code else GREY_TEXT),
-                _t(line.payout, st, align="right"),
-                _t(line.next, st),
-                _t(line.gap, st, align="right"),
-                _t(line.streak, st, 7.5, STREAK_COLOURS.get(line.streak_status, colors.black)),
-                _t(line.note, st, 7, PARTIAL_TEXT if line.borderline else FAIL_TEXT),
-            ]
+            make_row(
+                [
+                    Cell(cell_lines(text, st.fonts, w, size), colour, size, align)
+                    for (text, colour, size), w, align in zip(texts, widths, aligns, strict=True)
+                ]
+            )
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(header_table_style())
-    return table
+    return RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE, table_lines=True)
 
 
 def region_kpi_story(r: RegionReport, st: Styles) -> list[Flowable]:

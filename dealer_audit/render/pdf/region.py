@@ -21,7 +21,7 @@ from dealer_audit.render.pdf.charts import band_distribution
 from dealer_audit.render.pdf.key_drivers_section import key_drivers_section
 from dealer_audit.render.pdf.kpi_section import region_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, build_pdf, content_width
-from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, make_row
+from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.self_assessment_section import region_over_claims
 from dealer_audit.render.pdf.styles import (
     FAIL_TEXT,
@@ -50,12 +50,6 @@ def _lines(text: str, st: Styles, width: float, size: float = 7.5) -> str | Text
     if st.fonts.fallback is not None and not st.fonts.chars.issuperset(cleaned):
         return TextBlock(cleaned, st.fonts.regular, size)
     return "\n".join(wrap_text(cleaned, st.fonts.regular, size, width - 6))
-
-
-def _wrapped(text: str, st: Styles, width: float, size: float = 7.5) -> list[str]:
-    """A RowTable cell's lines: as `_lines` wraps a Table cell (characters of the fallback font included: the
-    RowTable draws them in their font)."""
-    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X) if text else [""]
 
 
 def _table_style(st: Styles, extra: list[TableCommand] | None = None, size: float = 7.5) -> TableStyle:
@@ -142,7 +136,7 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
     lead = 7.5 * 1.25
     header = make_row(
         [
-            Cell(_wrapped(h, st, w), colors.white, align=a, leading=lead)
+            Cell(cell_lines(h, st.fonts, w), colors.white, align=a, leading=lead)
             for h, w, a in zip(head, widths, aligns, strict=True)
         ]
     )
@@ -160,12 +154,12 @@ def _league(r: RegionReport, st: Styles, width: float) -> list[Flowable]:
             (["–" if row.rank_region is None else str(row.rank_region)], colors.black),
             ([row.rank_range_region or "–"], GREY_TEXT),
             ([row.dealer_code], colors.black),
-            (_wrapped(row.dealer_name, st, widths[3]), colors.black),
-            (_wrapped(row.city, st, widths[4]), colors.black),
+            (cell_lines(row.dealer_name, st.fonts, widths[3]), colors.black),
+            (cell_lines(row.city, st.fonts, widths[4]), colors.black),
             ([row.index.text], colors.black),
             ([row.interval.text if row.interval else "–"], GREY_TEXT),
             ([row.shrunk.text], colors.black),
-            (_wrapped(row.band.label, st, widths[8]), colors.white if banded else colors.black),
+            (cell_lines(row.band.label, st.fonts, widths[8]), colors.white if banded else colors.black),
             ([row.delta.text + change], delta_colour),
             ([str(row.n_visits)], colors.black),
             (["–" if row.rank_network is None else str(row.rank_network)], colors.black),

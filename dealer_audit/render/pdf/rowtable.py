@@ -22,10 +22,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from dealer_audit.render.pdf.fonts import Fonts
 from dealer_audit.render.pdf.text import Run_ as _Run
 from dealer_audit.render.pdf.text import colour_key as _colour_key
 from dealer_audit.render.pdf.text import show_all as _show_all
-from dealer_audit.render.pdf.text import text_width
+from dealer_audit.render.pdf.text import text_width, wrap_text
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
 
@@ -76,6 +77,12 @@ class Row:
     @property
     def has_thumbs(self) -> bool:
         return any(cell.thumbs for cell in self.cells)
+
+
+def cell_lines(text: str, fonts: Fonts, width: float, size: float = 7.5) -> list[str]:
+    """A cell's text cleaned for the report font and wrapped to its column inside the padding (at most
+    text.MAX_LINES lines, then an ellipsis); characters of the fallback font stay (the RowTable draws them)."""
+    return wrap_text(fonts.clean(text), fonts.regular, size, width - 2 * PAD_X) if text else [""]
 
 
 def make_row(

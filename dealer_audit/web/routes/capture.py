@@ -24,7 +24,6 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import AnswerType, Checklist, Section, Wave
 from dealer_audit.core.versions import version_key
 from dealer_audit.errors import NotFound
-from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.capture_view import (
     ItemNotice,
     answer_text,
@@ -35,10 +34,10 @@ from dealer_audit.web.capture_view import (
     refusal_text,
     section_view,
 )
+from dealer_audit.web.follow_up import refuse, workspace_of
 from dealer_audit.web.i18n import translate
 from dealer_audit.web.pages import render, request_language, request_principal
 from dealer_audit.web.principal import LOCAL_PRINCIPAL, Principal, Role
-from dealer_audit.web.refusals import PageRefusal
 from dealer_audit.web.uploads import PHOTO_TYPES, UploadRefused, read_capped, store_photo, thumbnail
 
 log = logging.getLogger("dealer_audit.web")
@@ -51,52 +50,43 @@ ITEM_ACTIONS = frozenset({"answer", "na", "clear", "note", "photo", "unphoto"})
 # ---- helpers --------------------------------------------------------------------------------------------------
 
 
-def _workspace(request: Request) -> Workspace:
-    workspace: Workspace = request.app.state.workspace
-    return workspace
-
-
 def _principal(request: Request) -> Principal:
     return request_principal(request) or LOCAL_PRINCIPAL  # the middleware lets no anonymous request through
 
 
-def _refuse(request: Request, status: int, key: str, cause: str, **params: object) -> PageRefusal:
-    return PageRefusal(status, translate(key, request_language(request), **params), cause)
-
-
 def _may_see_dealer(principal: Principal, dealer: Dealer) -> bool:
-    """Auditors are sent to any dealer; a regional manager sees only their regions; HQ all; a dealer account
-    only its own dealer(s)."""
-    if principal.role in (Role.REGIONAL, Role.DEALER):
-        return principal.sees_dealer(dealer.code, dealer.region)
+    """Auditors are sent to any dealer; a regional manager sees only their regions; HQ all. (Dealer accounts never
+    get here: app.py refuses them the whole capture router, `not_for_dealer_accounts`.)"""
+    if principal.role is Role.REGIONAL:
+        return principal.sees_region(dealer.region)
     return True
 
 
 def _open(request: Request, audit_id: str, edit: bool) -> CaptureSession:
     """The stored audit's session, after checking the principal may see it (and, with `edit`, change it)."""
-    repo = _workspace(request).repo
+    repo = workspace_of(request).repo
     try:
         session = load_capture(repo, audit_id)
     except NotFound as error:
-        raise _refuse(request, 404, "capture.err.no_audit", str(error), audit=audit_id[:40]) from None
+        raise refuse(request, 404, "capture.err.no_audit", str(error), audit=audit_id[:40]) from None
     principal = _principal(request)
     audit = session.audit
     region = session.dealer.region if session.dealer else ""
     if not principal.may_view_audit(audit.auditor, region):
         cause = f"{principal.name} ({principal.role.value}) may not open audit {audit.audit_id} of region {region}"
-        raise _refuse(request, 403, "capture.err.not_visible", cause, dealer=audit.dealer_code)
+        raise refuse(request, 403, "capture.err.not_visible", cause, dealer=audit.dealer_code)
     if edit and not principal.may_edit_audit(audit.auditor):
         cause = f"{principal.name} ({principal.role.value}) may not change audit {audit.audit_id} of {audit.auditor}"
-        raise _refuse(request, 403, "capture.err.not_yours", cause, auditor=audit.auditor or "?")
+        raise refuse(request, 403, "capture.err.not_yours", cause, auditor=audit.auditor or "?")
     if edit and audit.is_final:
-        raise _refuse(request, 409, "capture.err.final", f"audit {audit.audit_id} is finalised")
+        raise refuse(request, 409, "capture.err.final", f"audit {audit.audit_id} is finalised")
     return session
 
 
 def _section(request: Request, session: CaptureSession, section_id: str) -> Section:
     section = next((s for s in session.standard.sections if s.id == section_id), None)
     if section is None:
-        raise _refuse(request, 404, "capture.err.no_section", f"no section {section_id!r}", section=section_id[:40])
+        raise refuse(request, 404, "capture.err.no_section", f"no section {section_id!r}", section=section_id[:40])
     return section
 
 
@@ -138,7 +128,7 @@ def start_page(request: Request) -> HTMLResponse:
 
 
 def _start(request: Request, status: int = 200, error: str = "", form: dict[str, str] | None = None) -> HTMLResponse:
-    repo = _workspace(request).repo
+    repo = workspace_of(request).repo
     principal = _principal(request)
     waves = repo.list_waves()
     dealers = {d.code: d for d in repo.list_dealers()}
@@ -178,7 +168,7 @@ def dealer_search(request: Request, q: str = "") -> HTMLResponse:
     query = q.strip()[:100]
     found: list[Dealer] = []
     if query:
-        for dealer in _workspace(request).repo.list_dealers():
+        for dealer in workspace_of(request).repo.list_dealers():
             if _may_see_dealer(principal, dealer) and _matches(dealer, query):
                 found.append(dealer)
     found.sort(key=lambda d: (not d.code.lower().startswith(query.lower()), d.code))
@@ -196,14 +186,14 @@ def start(
     auditor: Annotated[str, Form()] = "",
 ) -> Response:
     """Open the draft of this dealer, standard and wave (resumed when one exists), then go to its first open item."""
-    repo = _workspace(request).repo
+    repo = workspace_of(request).repo
     principal = _principal(request)
     lang = request_language(request)
     form = {"dealer": dealer.strip(), "standard": standard.strip(), "wave": wave.strip(), "auditor": auditor.strip()}
     if principal.role is Role.AUDITOR:
         form["auditor"] = principal.name
     if not principal.may_capture:
-        raise _refuse(request, 403, "capture.err.manager", f"{principal.name} is a {principal.role.value}: no capture")
+        raise refuse(request, 403, "capture.err.manager", f"{principal.name} is a {principal.role.value}: no capture")
 
     def refused(key: str, cause: str, **params: object) -> HTMLResponse:
         log.info("capture start refused: %s", cause)
@@ -284,12 +274,12 @@ def section_page(request: Request, audit_id: str, section_id: str) -> HTMLRespon
 async def item_change(request: Request, audit_id: str, item_id: str, action: str) -> HTMLResponse:
     """One change to one item (answer, N/A, clear, note, photo), saved at once; answers with the section."""
     if action not in ITEM_ACTIONS:
-        raise _refuse(request, 404, "error.not_found", f"unknown item action {action!r}")
+        raise refuse(request, 404, "error.not_found", f"unknown item action {action!r}")
     session = _open(request, audit_id, edit=True)
     lang = request_language(request)
     item = session.standard.items_by_id.get(item_id)
     if item is None:
-        raise _refuse(request, 404, "capture.refused.unknown_item", f"no item {item_id!r}", item=item_id[:40])
+        raise refuse(request, 404, "capture.refused.unknown_item", f"no item {item_id!r}", item=item_id[:40])
     section = session.standard.section_of[item.id]
     form = await request.form()
     before = session.answer_of(item.id)
@@ -313,7 +303,7 @@ async def item_change(request: Request, audit_id: str, item_id: str, action: str
             sha256 = form.get("sha256")
             sha256 = sha256 if isinstance(sha256, str) else ""
             session.detach(sha256, item.id)
-            workspace = _workspace(request)
+            workspace = workspace_of(request)
             deleted = release_unused(workspace.evidence, sha256, workspace.repo.evidence_in_use)
             log.info("photo %s taken off %s/%s (file %s)", sha256[:12], audit_id, item.id,
                      "deleted" if deleted else "kept: cited elsewhere")  # fmt: skip
@@ -326,7 +316,7 @@ async def item_change(request: Request, audit_id: str, item_id: str, action: str
             data = await read_capped(upload, request.app.state.config.max_upload_bytes)
             from dealer_audit.web.uploads import label_of
 
-            ref = store_photo(_workspace(request).evidence, data, label_of(upload.filename))
+            ref = store_photo(workspace_of(request).evidence, data, label_of(upload.filename))
             session.attach(ref, item.id)
             log.info(
                 "photo %s (%s, %d bytes) attached to %s/%s",
@@ -373,7 +363,7 @@ def finalise(request: Request, audit_id: str) -> Response:
     principal = _principal(request)
     who = session.audit.auditor if principal is LOCAL_PRINCIPAL else principal.name  # nobody signs in on loopback
     try:
-        finalise_capture(_workspace(request).repo, session, who or principal.name)
+        finalise_capture(workspace_of(request).repo, session, who or principal.name)
     except CaptureError as error:
         log.info("audit %s: finalise refused: %s", audit_id, error)
         return render(
@@ -393,14 +383,14 @@ def evidence(request: Request, audit_id: str, sha256: str, thumb: bool = False) 
     session = _open(request, audit_id, edit=False)
     refs = {e.sha256: e for a in session.audit.answers.values() for e in a.evidence}
     ref = refs.get(sha256)
-    path = _workspace(request).evidence.path_for(sha256) if ref is not None else None
+    path = workspace_of(request).evidence.path_for(sha256) if ref is not None else None
     if ref is None or path is None:
-        raise _refuse(request, 404, "capture.err.no_photo", f"no evidence {sha256[:16]} on audit {audit_id}")
+        raise refuse(request, 404, "capture.err.no_photo", f"no evidence {sha256[:16]} on audit {audit_id}")
     if thumb and ref.media_type.startswith("image/"):
         try:
             data, media_type = thumbnail(path)
         except (OSError, ValueError) as error:  # a stored file Pillow cannot read (e.g. imported, damaged)
-            raise _refuse(request, 404, "capture.err.no_photo", f"no thumbnail of {path.name}: {error}") from None
+            raise refuse(request, 404, "capture.err.no_photo", f"no thumbnail of {path.name}: {error}") from None
         return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})
     headers = {"Cache-Control": "private, max-age=86400"}
     if ref.media_type in PHOTO_TYPES:

@@ -77,6 +77,7 @@ def coverage_page(request: Request, wave: str = "") -> HTMLResponse:
         total=CoverageRow("", coverage.totals()),
         by_region=[CoverageRow(r, c) for r, c in sorted(coverage.by_region.items())],
         by_auditor=[CoverageRow(a, c) for a, c in sorted(coverage.by_auditor.items())],
+        stored=[CoverageRow(r, c) for r, c in sorted(coverage.stored_by_region.items())],
         stand_ins=sum(1 for v in coverage.visits if v.by_stand_in),
         region_names={r.code: r.name for r in repo.get_program().regions},
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,9 +20,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from dealer_audit.core.actions import requirement_texts
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.disputes import RULINGS, Dispute, DisputeStatus
-from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Conflict, DealerAuditError, NotFound
 from dealer_audit.services.disputes import disputable_findings, dispute_window, file_dispute, rule_dispute
 from dealer_audit.web.follow_up import follower, refuse, require_dealer, today, visible_dealers, workspace_of
@@ -35,18 +37,27 @@ router = APIRouter(prefix="/disputes")
 STATUS_FILTERS = ("open", "ruled", "all")
 
 
-def _item_texts(request: Request) -> dict[tuple[str, str], Any]:
-    """(standard id, item id) → the item's text of the newest stored version (what a dispute card names)."""
-    texts: dict[tuple[str, str], Any] = {}
-    standards = sorted(workspace_of(request).repo.list_standards(), key=lambda s: (s.id, version_key(s.version)))
-    for standard in standards:
-        for item in standard.items():
-            texts[(standard.id, item.id)] = item.text
-    return texts
+@dataclass(frozen=True)
+class _Disputed:
+    """A disputed finding on the standard version of its audit (what `requirement_texts` reads)."""
+
+    standard_id: str
+    standard_version: str
+    item_id: str
 
 
-def _card_context(request: Request, principal: Principal) -> dict[str, Any]:
-    return {"texts": _item_texts(request), "may_rule": principal.role is Role.HQ, "rulings": RULINGS}
+def _item_texts(request: Request, disputes: Sequence[Dispute]) -> dict[tuple[str, str], str]:
+    """(standard id, item id) → the disputed item's text in the page's language, from the version of the standard
+    its audit was captured on (the wording the dealer was audited against; the one rule of `requirement_texts`)."""
+    repo = workspace_of(request).repo
+    versions = repo.standard_versions(d.audit_id for d in disputes)
+    found = [_Disputed(d.standard_id, versions[d.audit_id], d.item_id) for d in disputes if d.audit_id in versions]
+    standards = {s.key: s for s in repo.list_standards()}
+    return requirement_texts(standards, found, request_language(request))
+
+
+def _card_context(request: Request, principal: Principal, disputes: Sequence[Dispute]) -> dict[str, Any]:
+    return {"texts": _item_texts(request, disputes), "may_rule": principal.role is Role.HQ, "rulings": RULINGS}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -73,7 +84,7 @@ def disputes_overview(request: Request, status: str = "open") -> Response:
         dealers=dealers,
         status=chosen,
         counts=counts,
-        **_card_context(request, principal),
+        **_card_context(request, principal, shown),
     )
 
 
@@ -109,7 +120,7 @@ def _dealer_page(
         error=error,
         filed=filed,
         form=form or {},
-        **_card_context(request, principal),
+        **_card_context(request, principal, disputes),
     )
 
 
@@ -210,7 +221,7 @@ def rule(
         dispute=dispute,
         error=error,
         just_ruled=not error,
-        **_card_context(request, principal),
+        **_card_context(request, principal, [dispute]),
     )
 
 
