@@ -10,7 +10,6 @@ no result. Elsewhere than glibc (macOS, Windows, musl) it does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -20,9 +19,9 @@ from functools import cache
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
+    try:  # the symbols already loaded into this process (libc among them); no ctypes.util.find_library, which
+        # runs ldconfig in a subprocess (a fork of a process holding a scored wave)
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
         return trim
     except (OSError, AttributeError):  # not glibc
         return None
