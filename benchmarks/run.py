@@ -31,6 +31,7 @@ dealers rendered one by one both ways.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import os
@@ -490,6 +491,10 @@ def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> 
     picked = set(chosen)
     others = (reporting.dealer_report(context, code, "zh") for code in codes if code not in picked)
     warm_dealer_pdfs(others, resolver=reporting.evidence_resolver(context.evidence_dir), font=context.font)
+    # The batch's workers run with the scored wave frozen out of the garbage collector (services.reporting
+    # freezes it before forking); without the same freeze here, a rare full collection over the wave's millions
+    # of objects (100-300 ms) would land in one sampled PDF and never in the batch: an unfair measurement.
+    gc.freeze()
     rows = []
     for code in chosen:
         target = Path(out) / f"{code}.pdf"
