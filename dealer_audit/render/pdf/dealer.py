@@ -26,8 +26,6 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 from dealer_audit.core.kpi_report import KpiLine
@@ -42,6 +40,7 @@ from dealer_audit.core.report_model import (
     label,
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
+from dealer_audit.render.pdf.grid import EMPTY_CELL, CellGrid, Rule
 from dealer_audit.render.pdf.kpi_section import dealer_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
@@ -59,7 +58,6 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
-    TableCell,
     band_color,
     styles,
 )
@@ -199,7 +197,7 @@ def _range_note(r: DealerReport, text: str) -> str:
     return f"{r.t('rank_range')} {text}" if text else ""
 
 
-def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
+def _key_figures(r: DealerReport, st: Styles, width: float) -> CellGrid:
     """Score card beside ranks, delta and the index of each standard."""
     card_w = 52 * mm
     right_w = width - card_w - 5 * mm
@@ -214,23 +212,10 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
          _t(r.change.text if r.change else "", st, 7, delta_colour)],
     ]  # fmt: skip
     col = right_w / 3
-    facts_table = Table(facts, colWidths=[col] * 3)
-    facts_table.setStyle(
-        TableStyle(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
-                ("BOTTOMPADDING", (0, 1), (-1, 1), 1),
-                ("BOTTOMPADDING", (0, 2), (-1, 2), 4),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (0, 2), (-1, 2), 0.5, GREY_LINE),
-            ]
-        )
-    )
+    facts_grid = CellGrid(facts, [col] * 3, right=6, bottom=[1, 1, 4], valign="bottom", rules=[Rule(2, 0.5, GREY_LINE)])
     head = [r.t("standard"), r.t("index"), r.t("ci95"), r.t("band"), r.t("delta_short"), r.t("visits")]
     aligns = ("left", "right", "right", "left", "right", "right")
-    rows: list[list[TableCell]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
+    rows: list[list[Flowable | None]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
         colour = _change_colour(c.delta.value, c.change)
         delta = c.delta.text + (f" {c.change.short}" if c.change and c.delta.value is not None else "")
@@ -244,33 +229,18 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> Table:
                 _t(str(c.n_audits) + (" *" if c.n_audits == 1 and c.interval else ""), st, 8, align="right"),
             ]
         )
-    std_table = Table(rows, colWidths=[right_w - 84 * mm, 12 * mm, 22 * mm, 16 * mm, 20 * mm, 14 * mm])
-    std_table.setStyle(
-        TableStyle(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("LINEBELOW", (0, 1), (-1, -2), 0.3, GREY_LINE),
-            ]
-        )
+    std_grid = CellGrid(
+        rows,
+        [right_w - 84 * mm, 12 * mm, 22 * mm, 16 * mm, 20 * mm, 14 * mm],
+        right=3,
+        top=1.5,
+        bottom=1.5,
+        valign="bottom",
+        rules=[Rule(k, 0.3, GREY_LINE) for k in range(1, len(rows) - 1)],
     )
     card_h = 36 * mm
-    outer = Table(
-        [[ScoreCard(r, st, card_w, card_h), [facts_table, Spacer(1, 4), std_table]]],
-        colWidths=[card_w + 5 * mm, right_w],
-    )
-    outer.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return outer
+    stack = CellGrid([[facts_grid], [std_grid]], [right_w], top=[0, 4])
+    return CellGrid([[ScoreCard(r, st, card_w, card_h), stack]], [card_w + 5 * mm, right_w], top=3, bottom=3)
 
 
 def _precision_notes(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
@@ -298,28 +268,22 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
 
 
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[TableCell]] = [[Paragraph(r.t("knockouts_alerts"), st.h3), ""]]
+    rows: list[list[Flowable | None]] = [[Paragraph(r.t("knockouts_alerts"), st.h3)]]
     if not r.notices:
-        rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), ""])
+        rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
     for n in r.notices:
         tag = r.t("knockout") if n.kind == "knockout" else r.t("alert")
         colour = FAIL_TEXT if n.kind == "knockout" else PARTIAL_TEXT
         rows.append([_t("■ " + tag, st, 8.5, colour), _t(n.text, st, 8.5)])
-    box = Table(rows, colWidths=[22 * mm, width - 22 * mm])
-    box.setStyle(
-        TableStyle(
-            [
-                ("SPAN", (0, 0), (-1, 0)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, -1), ALERT_FILL if r.notices else GREY_FILL),
-                ("BOX", (0, 0), (-1, -1), 0.8, ALERT_LINE if r.notices else GREY_LINE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
-            ]
-        )
+    box = CellGrid(
+        rows,
+        [22 * mm, width - 22 * mm],
+        left=6,
+        right=6,
+        top=1,
+        bottom=[1.5] * (len(rows) - 1) + [6.0],
+        fill=ALERT_FILL if r.notices else GREY_FILL,
+        box=(0.8, ALERT_LINE if r.notices else GREY_LINE),
     )
     return [box, Spacer(1, 6)]
 

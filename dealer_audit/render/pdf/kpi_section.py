@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, IntegrityFlag, RegionKpiPanel
 from dealer_audit.core.report_model import DealerReport, RegionReport
+from dealer_audit.render.pdf.grid import EMPTY_CELL, CellGrid
 from dealer_audit.render.pdf.page import content_width
 from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.styles import (
@@ -28,7 +29,6 @@ from dealer_audit.render.pdf.styles import (
     PARTIAL_TEXT,
     PASS_TEXT,
     Styles,
-    TableCell,
 )
 from dealer_audit.render.pdf.text import Run, TextBlock
 
@@ -43,24 +43,10 @@ def _t(
     return TextBlock(runs, st.fonts.regular, size, color, align=align)
 
 
-def _box(rows: list[list[TableCell]], widths: list[float], fill: colors.Color, line: colors.Color) -> Table:
-    table = Table(rows, colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("SPAN", (0, 0), (-1, 0)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, -1), fill),
-                ("BOX", (0, 0), (-1, -1), 0.8, line),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
+def _box(rows: list[list[Flowable | None]], widths: list[float], fill: colors.Color, line: colors.Color) -> CellGrid:
+    """A framed box: a heading across, then label and text rows (what a Table with these paddings drew)."""
+    bottoms = [1.5] * (len(rows) - 1) + [6.0]
+    return CellGrid(rows, widths, left=6, right=6, top=1.5, bottom=bottoms, fill=fill, box=(0.8, line))
 
 
 def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> list[Flowable]:
@@ -69,7 +55,7 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
         return []
     tier_colour = NAVY if line.tier_code else GREY_TEXT
     label_width = 38 * mm
-    rows: list[list[TableCell]] = [[Paragraph(p.t("incentive"), st.h3), ""]]
+    rows: list[list[Flowable | None]] = [[Paragraph(p.t("incentive"), st.h3)]]
     tier = [Run(line.tier, tier_colour, 11)]
     if line.payout:
         tier.append(Run(f"{p.t('payout')}: {line.payout}", GREY_TEXT, 8))
@@ -97,11 +83,11 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
 
 
 def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[TableCell]] = [[Paragraph(title, st.h3), ""]]
+    rows: list[list[Flowable | None]] = [[Paragraph(title, st.h3)]]
     for f in flags:
         rows.append([_t(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), _t(f.text, st, 8.5)])
     if not flags:
-        rows.append([_t(none, st, 8.5, PASS_TEXT), ""])
+        rows.append([_t(none, st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
     return [_box(rows, [22 * mm, width - 22 * mm], ALERT_FILL if flags else GREY_FILL,
                  ALERT_LINE if flags else GREY_LINE), Spacer(1, 6)]  # fmt: skip
 
