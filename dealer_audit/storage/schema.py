@@ -128,7 +128,10 @@ def revisions(location: Path | None = None) -> tuple[str, ...]:
     while pending:
         ready = sorted(r for r, follows in pending.items() if all(f in ordered or f not in pending for f in follows))
         if not ready:  # a loop of down_revisions: not a history
-            raise ConfigurationError(f"the migrations in {location or MIGRATIONS} form a cycle")
+            raise ConfigurationError(
+                f"the migrations in {location or MIGRATIONS} form a cycle",
+                zh=f"{location or MIGRATIONS} 中的数据库迁移脚本形成了循环",
+            )
         ordered.append(ready[0])
         del pending[ready[0]]
     return tuple(ordered)

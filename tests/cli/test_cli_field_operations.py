@@ -105,5 +105,5 @@ def test_keys_init_enrol_and_revoke(workspace: Any, tmp_path: Path) -> None:
     revoked = run("auditors", "revoke", key_id, "--why", "laptop stolen", "-w", ws)
     assert revoked.exit_code == 0 and f"revoked key {key_id}" in revoked.output
     assert f"{key_id} (revoked)" in run("auditors", "list", "-w", ws).output
-    back = run("auditors", "enrol", "wang", str(public), "-w", ws)
+    back = run("auditors", "enrol", "wang", str(public), "-w", ws, env={"DEALER_AUDIT_LANG": "en"})
     assert back.exit_code == 1 and "was revoked" in back.output

@@ -18,9 +18,9 @@ def cli() -> Callable[..., Result]:
     from dealer_audit.cli import console
     from dealer_audit.cli.app import app
 
-    def invoke(*args: str) -> Result:
+    def invoke(*args: str, lang: str | None = None) -> Result:
         console.reset_for_tests(240)
-        return CliRunner().invoke(app, list(args))
+        return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": lang} if lang else None)
 
     return invoke
 

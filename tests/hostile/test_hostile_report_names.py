@@ -65,8 +65,10 @@ def test_a_run_refuses_two_reports_for_one_file_and_writes_nothing(
     workspace.repo.save_audits([make_audit(dealer_code="A/B"), make_audit(dealer_code="A_B")])
     workspace.close()
     out = tmp_path / "reports"
-    result = cli("report", "all", "-w", str(workspace.root), "--wave", "2026-Q4", "-o", str(out), "--jobs", "1")
-    assert_refused(result, "dealer A/B and dealer A_B would both be written to A_B_2026-Q4_zh.pdf", "rename one code")
+    args = ("report", "all", "-w", str(workspace.root), "--wave", "2026-Q4", "-o", str(out), "--jobs", "1")
+    result = cli(*args, lang="en")
+    assert_refused(result, "dealer A/B and dealer A_B would both be written to A_B_2026-Q4_en.pdf", "rename one code")
+    assert_refused(cli(*args), "经销商 A/B 和 经销商 A_B 的报告都会写入 A_B_2026-Q4_zh.pdf")  # the workspace's zh
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
 
 
