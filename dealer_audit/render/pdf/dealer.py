@@ -40,9 +40,10 @@ from dealer_audit.core.report_model import (
     label,
 )
 from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
-from dealer_audit.render.pdf.grid import EMPTY_CELL, CellGrid, Rule
+from dealer_audit.render.pdf.grid import BOX_PAD, EMPTY_CELL, CellGrid, Rule, framed_box
 from dealer_audit.render.pdf.kpi_section import dealer_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
+from dealer_audit.render.pdf.paragraphs import heading, paragraph
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
 from dealer_audit.render.pdf.self_assessment_section import dealer_self_assessment
 from dealer_audit.render.pdf.styles import (
@@ -122,39 +123,6 @@ class ScoreCard(Flowable):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _p(text: str, style: ParagraphStyle, st: Styles, width: float | None = None) -> Flowable:
-    """A paragraph of *user or model* text: escaped, cleaned, CJK-wrapped when it has Chinese.
-
-    A text that fits one line of the page is drawn as a `Heading` (what the Paragraph would draw, cheaper);
-    runs of spaces collapse to one, as in a Paragraph.
-    """
-    line = " ".join(st.fonts.clean(text).split())
-    if "\n" not in text and Heading.fits(line, style.fontName, style.fontSize, width or content_width()):
-        return _heading(line, style)
-    return Paragraph(st.fonts.markup(text), st.pick(style, text))
-
-
-def _heading(
-    text: str,
-    style: ParagraphStyle,
-    suffix: str = "",
-    suffix_size: float = 0.0,
-    suffix_color: colors.Color | None = None,
-) -> Heading:
-    return Heading(
-        text,
-        style.fontName,
-        style.fontSize,
-        style.leading,
-        style.textColor,
-        space_before=style.spaceBefore,
-        space_after=style.spaceAfter,
-        suffix=suffix,
-        suffix_size=suffix_size,
-        suffix_color=suffix_color,
-    )
-
-
 def _t(
     text: str | list[Run],
     st: Styles,
@@ -177,10 +145,10 @@ def _identity(r: DealerReport, st: Styles) -> list[Flowable]:
     other = d.name_en if r.lang.startswith("zh") else d.name_zh
     place = " · ".join(x for x in (d.code, d.region_name, d.city) if x)
     wave = f"{r.t('wave')}: {r.wave_title or r.wave}"
-    out: list[Flowable] = [_p(d.name(r.lang), st.h1, st)]
+    out: list[Flowable] = [paragraph(d.name(r.lang), st.h1, st)]
     if other and other != d.name(r.lang):
-        out.append(_p(other, st.muted, st))
-    out.append(_p(f"{place} · {wave}", st.muted, st))
+        out.append(paragraph(other, st.muted, st))
+    out.append(paragraph(f"{place} · {wave}", st.muted, st))
     out.append(Spacer(1, 4))
     return out
 
@@ -250,40 +218,37 @@ def _precision_notes(r: DealerReport, st: Styles, width: float) -> list[Flowable
     notes = list(r.precision_notes)
     if any(c.n_audits == 1 and c.interval for c in r.checklists):
         notes[-1] = "* " + notes[-1]
-    return [Spacer(1, 3), *(_p(n, st.muted, st, width) for n in notes)]
+    return [Spacer(1, 3), *(paragraph(n, st.muted, st, width) for n in notes)]
 
 
 def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     legend = (r.t("this_dealer"), r.t("region_avg"), r.t("network_avg"))
-    out: list[Flowable] = [_p(r.t("sections_chart"), st.h2, st)]
+    out: list[Flowable] = [paragraph(r.t("sections_chart"), st.h2, st)]
     titles = {c.standard_id: c.title for c in r.checklists}
     if r.sections:
         out.append(section_bars(r.sections, st, width, legend, max_height=250, group_titles=titles))
     else:  # no finalised audit in this wave: say so rather than draw empty axes
-        out.append(_p(f"{r.t('visits')}: 0", st.muted, st))
+        out.append(paragraph(f"{r.t('visits')}: 0", st.muted, st))
     if any(p.dealer is not None for p in r.trend):
-        out.append(_p(r.t("trend"), st.h2, st))
+        out.append(paragraph(r.t("trend"), st.h2, st))
         out.append(trend_line(r.trend, st, width, 52 * mm, legend, float(r.scale)))
     return out
 
 
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[Flowable | None]] = [[Paragraph(r.t("knockouts_alerts"), st.h3)]]
+    rows: list[list[Flowable | None]] = [[paragraph(r.t("knockouts_alerts"), st.h3, st, width - 2 * BOX_PAD)]]
     if not r.notices:
         rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
     for n in r.notices:
         tag = r.t("knockout") if n.kind == "knockout" else r.t("alert")
         colour = FAIL_TEXT if n.kind == "knockout" else PARTIAL_TEXT
         rows.append([_t("■ " + tag, st, 8.5, colour), _t(n.text, st, 8.5)])
-    box = CellGrid(
+    box = framed_box(
         rows,
         [22 * mm, width - 22 * mm],
-        left=6,
-        right=6,
+        ALERT_FILL if r.notices else GREY_FILL,
+        ALERT_LINE if r.notices else GREY_LINE,
         top=1,
-        bottom=[1.5] * (len(rows) - 1) + [6.0],
-        fill=ALERT_FILL if r.notices else GREY_FILL,
-        box=(0.8, ALERT_LINE if r.notices else GREY_LINE),
     )
     return [box, Spacer(1, 6)]
 
@@ -311,7 +276,7 @@ def _opportunities(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
         ]
         rows.append(make_row(cells, None if k % 2 else GREY_FILL))  # alternate white and grey, from white
     table = RowTable(widths, header, rows, st.fonts.regular, header_fill=NAVY, line_color=GREY_LINE)
-    return [_p(r.t("opportunities"), st.h2, st), table]
+    return [paragraph(r.t("opportunities"), st.h2, st), table]
 
 
 THUMB_SOURCE_MAX_PIXELS = 64_000_000  # the import limit of storage/media.MAX_IMAGE_PIXELS: larger is not decoded
@@ -434,7 +399,7 @@ def _section_table(
     title_text = " ".join(f.clean(block.title).split())
     score_text = " ".join(f.clean(score).split())
     if Heading.fits(title_text, st.h3.fontName, st.h3.fontSize, width - text_width(" " + score_text, f.regular, 8.5)):
-        title: Flowable = _heading(title_text, st.h3, score_text, 8.5, GREY_TEXT)
+        title: Flowable = heading(title_text, st.h3, score_text, 8.5, GREY_TEXT)
     else:
         title = Paragraph(
             f"{st.fonts.markup(block.title)}"
@@ -448,13 +413,13 @@ def _audit_blocks(
     a: AuditBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
     status = "" if a.final else f" ({r.t('draft')})"
-    heading = _p(f"{a.standard_title}{status}", st.h2, st)
+    heading = paragraph(f"{a.standard_title}{status}", st.h2, st)
     facts = (
         f"{r.t('audit')}: {a.audit_id}    {r.t('visit_date')}: {a.visit_date or '–'}    "
         f"{r.t('auditor')}: {a.auditor or '–'}    {r.t('index')}: {a.index.text}"
         + (f"  ({r.t('raw_index')}: {a.raw_index.text})" if a.raw_index.text != a.index.text else "")
     )
-    out: list[Flowable] = [CondPageBreak(45 * mm), heading, _p(facts, st.muted, st), Spacer(1, 2)]
+    out: list[Flowable] = [CondPageBreak(45 * mm), heading, paragraph(facts, st.muted, st), Spacer(1, 2)]
     for block in a.sections:
         out.extend(_section_table(block, r, st, width, resolver))
     return out
@@ -490,7 +455,7 @@ def _action_plan(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
         column_fills=(None, None, NAVY_LIGHT, NAVY_LIGHT),  # owner and due date: to fill in by hand
         grid=True,
     )
-    return [CondPageBreak(50 * mm), _p(r.t("action_plan"), st.h2, st), table]
+    return [CondPageBreak(50 * mm), paragraph(r.t("action_plan"), st.h2, st), table]
 
 
 def dealer_story(r: DealerReport, st: Styles, resolver: EvidenceResolver | None = None) -> list[Flowable]:

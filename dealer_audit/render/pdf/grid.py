@@ -138,3 +138,19 @@ def _block_runs(block: TextBlock, x0: float, y0: float) -> list[Run_]:
             runs.append((size, colour_key(colour), colour, x0 + x, y0 + y, line))
         y -= block.leading
     return runs
+
+
+BOX_PAD = 6.0  # a framed box's padding at the sides of its cells and under its last row
+
+
+def framed_box(
+    rows: Sequence[Sequence[Flowable | None]],
+    widths: Sequence[float],
+    fill: colors.Color,
+    line: colors.Color,
+    top: float = 1.5,
+) -> CellGrid:
+    """A box with a border and a background: a title across, then label and text rows (knock-outs and alerts,
+    the incentive tier, data-integrity flags)."""
+    bottoms = [1.5] * (len(rows) - 1) + [BOX_PAD]
+    return CellGrid(rows, widths, left=BOX_PAD, right=BOX_PAD, top=top, bottom=bottoms, fill=fill, box=(0.8, line))

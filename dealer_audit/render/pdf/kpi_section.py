@@ -14,8 +14,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, IntegrityFlag, RegionKpiPanel
 from dealer_audit.core.report_model import DealerReport, RegionReport
-from dealer_audit.render.pdf.grid import EMPTY_CELL, CellGrid
+from dealer_audit.render.pdf.grid import BOX_PAD, EMPTY_CELL, framed_box
 from dealer_audit.render.pdf.page import content_width
+from dealer_audit.render.pdf.paragraphs import paragraph
 from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
@@ -43,19 +44,13 @@ def _t(
     return TextBlock(runs, st.fonts.regular, size, color, align=align)
 
 
-def _box(rows: list[list[Flowable | None]], widths: list[float], fill: colors.Color, line: colors.Color) -> CellGrid:
-    """A framed box: a heading across, then label and text rows (what a Table with these paddings drew)."""
-    bottoms = [1.5] * (len(rows) - 1) + [6.0]
-    return CellGrid(rows, widths, left=6, right=6, top=1.5, bottom=bottoms, fill=fill, box=(0.8, line))
-
-
 def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> list[Flowable]:
     line = p.incentive
     if line is None:
         return []
     tier_colour = NAVY if line.tier_code else GREY_TEXT
     label_width = 38 * mm
-    rows: list[list[Flowable | None]] = [[Paragraph(p.t("incentive"), st.h3)]]
+    rows: list[list[Flowable | None]] = [[paragraph(p.t("incentive"), st.h3, st, width - 2 * BOX_PAD)]]
     tier = [Run(line.tier, tier_colour, 11)]
     if line.payout:
         tier.append(Run(f"{p.t('payout')}: {line.payout}", GREY_TEXT, 8))
@@ -77,18 +72,18 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
         penalty = f"{line.penalty}   ({p.t('net_payout')}: {line.net_payout})"
         rows.append([_t(p.t("penalty"), st, 8.5), _t(penalty, st, 8.5, FAIL_TEXT)])
     alarm = line.streak_status in ("warning", "penalty")
-    box = _box(rows, [label_width, width - label_width], ALERT_FILL if alarm else NAVY_LIGHT,
+    box = framed_box(rows, [label_width, width - label_width], ALERT_FILL if alarm else NAVY_LIGHT,
                ALERT_LINE if alarm else NAVY)  # fmt: skip
     return [box, Spacer(1, 6)]
 
 
 def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Styles, width: float) -> list[Flowable]:
-    rows: list[list[Flowable | None]] = [[Paragraph(title, st.h3)]]
+    rows: list[list[Flowable | None]] = [[paragraph(title, st.h3, st, width - 2 * BOX_PAD)]]
     for f in flags:
         rows.append([_t(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), _t(f.text, st, 8.5)])
     if not flags:
         rows.append([_t(none, st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
-    return [_box(rows, [22 * mm, width - 22 * mm], ALERT_FILL if flags else GREY_FILL,
+    return [framed_box(rows, [22 * mm, width - 22 * mm], ALERT_FILL if flags else GREY_FILL,
                  ALERT_LINE if flags else GREY_LINE), Spacer(1, 6)]  # fmt: skip
 
 
@@ -126,7 +121,7 @@ def dealer_kpi_story(r: DealerReport, st: Styles) -> list[Flowable]:
     if p is None:
         return []
     width = content_width()
-    story: list[Flowable] = [CondPageBreak(70 * mm), Paragraph(p.t("kpis"), st.h2)]
+    story: list[Flowable] = [CondPageBreak(70 * mm), paragraph(p.t("kpis"), st.h2, st, width)]
     story.extend(_incentive_box(p, r.scale, st, width))
     if p.flags:
         story.append(KeepTogether(_flag_box(p.t("integrity"), p.flags, p.t("no_flags"), st, width)))
