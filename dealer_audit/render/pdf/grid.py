@@ -59,6 +59,7 @@ class CellGrid(Flowable):
         self.bottoms = list(bottom) if isinstance(bottom, Sequence) else [bottom] * n
         self.fill, self.box, self.rules = fill, box, list(rules)
         self.width = sum(self.widths)
+        self.hAlign = "CENTER"  # in a frame wider than the grid, as a Table sits
         self.heights: list[float] = []
         self.height = 0.0
 
