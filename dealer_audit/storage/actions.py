@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dealer_audit.core.actions import Action, ActionStatus, Verification
+from dealer_audit.core.actions import Action, ActionState, ActionStatus, Verification
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
 from dealer_audit.storage.db import updated_rows
@@ -210,6 +210,16 @@ class ActionStore:
             query = query.where(_actions.c.dealer_code.in_(list(region_dealers)))
         with self._read() as session:
             return [_action(row) for row in session.execute(query).all()]
+
+    def list_action_states(self) -> list[ActionState]:
+        """Each stored action's dealer, status and due date only: what an overview counts (no finding, no trail)."""
+        query = sa.select(_actions.c.dealer_code, _actions.c.status, _actions.c.due)
+        with self._read() as session:
+            rows = session.execute(query).all()
+        statuses = {s.value: s for s in ActionStatus}
+        return [
+            ActionState(code, statuses[status], date.fromisoformat(due) if due else None) for code, status, due in rows
+        ]
 
     def get_action(self, action_id: str) -> Action:
         with self._read() as session:

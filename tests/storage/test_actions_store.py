@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dealer_audit.core.actions import Action, ActionStatus, Verification
+from dealer_audit.core.actions import Action, ActionState, ActionStatus, Verification, summarise_actions
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage.actions import ActionUpdate
 from dealer_audit.storage.repository import Repository
@@ -46,6 +46,27 @@ def test_actions_round_trip_and_generating_twice_adds_nothing(loaded_repo: Any) 
     assert [(t.who, t.from_status, t.to_status, t.source) for t in trail] == [("hq", None, "open", "wave 2026-Q3")]
     with pytest.raises(NotFound):
         loaded_repo.get_action("2026-Q3/SH002/mini-service/R99")
+
+
+def test_action_states_are_the_stored_actions_dealer_status_and_due(loaded_repo: Any) -> None:
+    """What the browser's overview counts: one state per stored action, the same dealer, status and due date, and
+    the same summary as from the whole actions (one overdue rule)."""
+    stored = [
+        action("R01"),
+        action("R04", due=None),
+        action("R05", status=ActionStatus.DONE),
+        action("R06", dealer_code="SH001", status=ActionStatus.REOPENED, due=date(2026, 12, 1)),
+    ]
+    loaded_repo.record_actions(stored, [])
+    states = loaded_repo.list_action_states()
+    assert sorted(states, key=repr) == sorted((ActionState(a.dealer_code, a.status, a.due) for a in stored), key=repr)
+    day = date(2026, 11, 15)
+    summary = summarise_actions(states, day)
+    assert summary == summarise_actions(loaded_repo.list_actions(), day)
+    assert [(s.dealer_code, s.total, s.open, s.overdue, s.done, s.reopened) for s in summary] == [
+        ("SH001", 1, 1, 0, 0, 1),
+        ("SH002", 3, 2, 1, 1, 0),
+    ]
 
 
 def test_verdicts_bump_the_version_and_leave_a_trail(loaded_repo: Any) -> None:

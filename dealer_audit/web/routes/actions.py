@@ -54,7 +54,7 @@ def actions_overview(request: Request, region: str = "") -> Response:
         raise refuse(request, 403, "follow.err.not_your_region", f"region {region!r} not visible", region=region[:50])
     by_code = {d.code: d for d in dealers}
     day = today()
-    summaries = summarise_actions((a for a in repo.list_actions() if a.dealer_code in by_code), day)
+    summaries = summarise_actions((a for a in repo.list_action_states() if a.dealer_code in by_code), day)
     regions: dict[str, dict[str, int]] = {}
     for row in summaries:
         counts = regions.setdefault(by_code[row.dealer_code].region, {"dealers": 0, "open": 0, "overdue": 0})
