@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
-from dealer_audit.render.pdf.text import Run_, TextBlock, colour_key, fast_font, show_all, text_width
+from dealer_audit.render.pdf.text import TextBlock, fast_font, show_all
 
 EMPTY_CELL = 12.0  # the height a Table gave an empty string cell (one line of its default 10 pt font): a Spacer
 # of this height in a row keeps that row as high as it was
@@ -120,25 +120,10 @@ class CellGrid(Flowable):
             canv.saveState()
             canv.translate(cx, cy)
             text = canv.beginText()
-            show_all(text, canv, font, block.font, _block_runs(block, 0.0, 0.0))
+            show_all(text, canv, font, block.font, block.placed_runs())
             canv.drawText(text)
             canv.restoreState()
         canv.restoreState()
-
-
-def _block_runs(block: TextBlock, x0: float, y0: float) -> list[Run_]:
-    """The runs `TextBlock.draw` writes for a wrapped block drawn at (x0, y0)."""
-    runs: list[Run_] = []
-    y = block.height - block.leading + (block.leading - block.size) * 0.5 + block.size * 0.12
-    for line, size, colour in block.lines:
-        if line:
-            x = 0.0
-            if block.align != "left":
-                w = text_width(line, block.font, size)
-                x = (block.width - w) if block.align == "right" else (block.width - w) / 2
-            runs.append((size, colour_key(colour), colour, x0 + x, y0 + y, line))
-        y -= block.leading
-    return runs
 
 
 BOX_PAD = 6.0  # a framed box's padding at the sides of its cells and under its last row

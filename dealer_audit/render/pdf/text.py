@@ -281,25 +281,33 @@ class TextBlock(Flowable):
         self.height = len(self._lines) * self.leading
         return self.width, self.height
 
+    def _first_baseline(self) -> float:
+        return self.height - self.leading + (self.leading - self.size) * 0.5 + self.size * 0.12
+
+    def placed_runs(self) -> list[Run_]:
+        """The wrapped lines as `show_all` draws them, placed in the block (after `wrap`)."""
+        runs: list[Run_] = []
+        y = self._first_baseline()
+        for line, size, colour in self._lines:
+            if line:
+                x = 0.0
+                if self.align != "left":
+                    w = text_width(line, self.font, size)
+                    x = (self.width - w) if self.align == "right" else (self.width - w) / 2
+                runs.append((size, colour_key(colour), colour, x, y, line))
+            y -= self.leading
+        return runs
+
     def draw(self) -> None:
         # one text object per block (not one per line): fewer operators and coordinates in the page stream,
         # which is most of what a report's rendering time goes to
         canv = self.canv
-        y = self.height - self.leading + (self.leading - self.size) * 0.5 + self.size * 0.12
+        y = self._first_baseline()
         font = fast_font(self.font)
         if font is not None:
-            runs: list[Run_] = []
-            for line, size, colour in self._lines:
-                if line:
-                    x = 0.0
-                    if self.align != "left":
-                        w = text_width(line, self.font, size)
-                        x = (self.width - w) if self.align == "right" else (self.width - w) / 2
-                    runs.append((size, colour_key(colour), colour, x, y, line))
-                y -= self.leading
             text = canv.beginText()
             text.setLeading(self.leading)
-            show_all(text, canv, font, self.font, runs)
+            show_all(text, canv, font, self.font, self.placed_runs())
             canv.drawText(text)
             return
         text = canv.beginText(0, y)
