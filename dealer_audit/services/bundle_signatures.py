@@ -74,6 +74,9 @@ def key_files(workspace: Workspace, auditor: str) -> KeyFiles:
     or '..' never points outside keys/."""
     stem = safe_file_stem(AuditorRegister(workspace.repo.list_auditors()).key(auditor), fallback="auditor")
     folder = keys_folder(workspace)
+    as_typed = safe_file_stem(auditor, fallback="auditor")
+    if not (folder / f"{stem}.key").exists() and (folder / f"{as_typed}.key").exists():
+        stem = as_typed  # made under the typed name before the register that maps it to an id was loaded
     return KeyFiles(folder / f"{stem}.key", folder / f"{stem}.pub")
 
 

@@ -378,3 +378,15 @@ def test_an_import_run_reads_the_register_and_settings_once_and_sniffs_each_file
         summary = import_paths(ws, [folder], who="hq")
     assert summary.ok and [len(f.created) for f in summary.files] == [2, 0, 0]
     assert calls == {"list_auditors": 1, "list_programs": 1, "is_bundle": 3}
+
+
+def test_a_key_made_before_the_register_is_still_found_after_it(laptop: tuple[Path, str], tmp_path: Path) -> None:
+    """王芳 made her key when her laptop had no register (keys/王芳.key); once the register maps her to an id, the
+    export still signs with that key instead of looking for keys/<id>.key and refusing."""
+    root, key_id = laptop
+    register = tmp_path / "auditors.csv"
+    register.write_text("id,name_zh,home_region\nwang,王芳,east\n", encoding="utf-8")
+    assert run("auditors", "import", str(register), "-w", str(root)).exit_code == 0
+    result = export(root, tmp_path / "after-register.zip")
+    assert result.exit_code == 0, result.output
+    assert f"signed by 王芳 with key {key_id}" in result.output
