@@ -116,16 +116,26 @@ def value_from_json(text: str | None) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+_FIELDS_ZH = {  # an audit's identifying fields as the Chinese summary names them
+    "dealer_code": "经销商代码",
+    "standard_id": "稽核标准",
+    "standard_version": "标准版本",
+    "wave": "稽核批次",
+    "auditor": "稽核员",
+    "status": "状态",
+}
+
+
 def describe_differences(old: Audit, new: Audit) -> Message:
     """A short human summary of what differs, in both languages: the Conflict message shows the user's, the trail
     row keeps the English."""
     changes: list[str] = []
     changes_zh: list[str] = []
-    for name in ("dealer_code", "standard_id", "standard_version", "wave", "auditor", "status"):
+    for name, name_zh in _FIELDS_ZH.items():
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             changes.append(f"{name} {before!s} → {after!s}")
-            changes_zh.append(f"{name} {before!s} → {after!s}")
+            changes_zh.append(f"{name_zh} {before!s} → {after!s}")
     if (old.visit_start, old.visit_end) != (new.visit_start, new.visit_end):
         changes.append("visit times")
         changes_zh.append("到店时间")

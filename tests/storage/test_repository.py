@@ -162,6 +162,18 @@ def test_other_content_for_a_stored_uuid_is_a_conflict_and_changes_nothing(loade
     assert loaded_repo.audit_trail(audit.audit_id) == []
 
 
+def test_the_conflict_names_the_differences_in_both_languages(loaded_repo, make_audit):
+    """The fields that differ are named in the message's language: "auditor 王芳 → 李强" / "稽核员 王芳 → 李强"."""
+    audit = make_audit(auditor="王芳")
+    loaded_repo.save_audit(audit)
+    other = dataclasses.replace(audit, auditor="李强").with_answer(Answer("R01", "no"))
+    with pytest.raises(Conflict) as refused:
+        loaded_repo.save_audit(other)
+    assert "different content (auditor 王芳 → 李强; answers to R01)" in refused.value.text("en")
+    assert "内容不同（稽核员 王芳 → 李强；R01的答案）" in refused.value.text("zh")
+    assert "auditor" not in refused.value.text("zh")
+
+
 def test_replace_makes_a_new_revision_with_a_trail_row(loaded_repo, make_audit):
     audit = make_audit()
     loaded_repo.save_audit(audit)
