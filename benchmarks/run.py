@@ -496,13 +496,16 @@ def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> 
     # of objects (100-300 ms) would land in one sampled PDF and never in the batch: an unfair measurement.
     gc.freeze()
     rows = []
-    for code in chosen:
-        target = Path(out) / f"{code}.pdf"
-        started, cpu = time.perf_counter(), time.process_time()
-        reporting.render_dealer_pdf(context, code, target, lang="zh")
-        real, cpu = time.perf_counter() - started, time.process_time() - cpu
-        pages, chars, images = _pdf_text_size(target)
-        rows.append({"dealer": code, "pages": pages, "chars": chars, "images": images, "seconds": real, "cpu": cpu})
+    try:
+        for code in chosen:
+            target = Path(out) / f"{code}.pdf"
+            started, cpu = time.perf_counter(), time.process_time()
+            reporting.render_dealer_pdf(context, code, target, lang="zh")
+            real, cpu = time.perf_counter() - started, time.process_time() - cpu
+            pages, chars, images = _pdf_text_size(target)
+            rows.append({"dealer": code, "pages": pages, "chars": chars, "images": images, "seconds": real, "cpu": cpu})
+    finally:
+        gc.unfreeze()  # as services.reporting does after its batch
     ws.close()
     return {"seconds": sum(r["seconds"] for r in rows), "count": len(rows), "extra": {"rows": rows}}
 

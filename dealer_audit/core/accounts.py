@@ -26,6 +26,9 @@ class Role(StrEnum):
     DEALER = "dealer"
 
 
+ROLE_ZH = {Role.AUDITOR: "稽核员", Role.REGIONAL: "区域经理", Role.HQ: "总部", Role.DEALER: "经销商"}  # in messages
+
+
 class AccountError(DealerAuditError):
     """An account that cannot be created or changed as asked (bad name, unknown role or region, short password)."""
 
@@ -72,12 +75,12 @@ def check_account(
     if role is Role.REGIONAL and not regions:
         raise AccountError(
             f"{name}: a regional manager needs at least one region (--region CODE)",
-            zh=f"{name}：区域经理至少需要一个区域（--region 代码）",
+            zh=f"{name}：区域经理至少需要一个区域（--region CODE）",
         )
     if role is not Role.REGIONAL and regions:
         raise AccountError(
             f"{name}: only a regional manager has regions ({role.value} sees what its role allows)",
-            zh=f"{name}：只有区域经理可以指定区域（{role.value} 按其角色查看）",
+            zh=f"{name}：只有区域经理可以指定区域（{ROLE_ZH[role]}按其角色查看）",
         )
     unknown = sorted(regions - known_regions) if known_regions else []
     if unknown:
@@ -88,12 +91,12 @@ def check_account(
     if role is Role.DEALER and not dealers:
         raise AccountError(
             f"{name}: a dealer account needs at least one dealer (--dealer CODE)",
-            zh=f"{name}：经销商账号至少需要一家经销商（--dealer 代码）",
+            zh=f"{name}：经销商账号至少需要一家经销商（--dealer CODE）",
         )
     if role is not Role.DEALER and dealers:
         raise AccountError(
             f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)",
-            zh=f"{name}：只有经销商账号可以指定经销商（{role.value} 按其角色查看）",
+            zh=f"{name}：只有经销商账号可以指定经销商（{ROLE_ZH[role]}按其角色查看）",
         )
     strangers = sorted(dealers - known_dealers)
     if strangers:

@@ -321,7 +321,9 @@ def _counted_record(
     fields = (item_id, section_id, weight, True, True, False, True, fraction, weight * fraction, possible, bonus,
               critical, False)  # fmt: skip
     record = tuple.__new__(ItemScore, fields)
-    if known is None and fraction == fraction:  # NaN never equals itself, so it could not be found again
+    # NaN never equals itself, so it could not be found again; the plan outlives the wave (cached per standard)
+    # and a number item scored on a curve has a fraction per value, so the table is bounded like the sections'
+    if known is None and fraction == fraction and len(records) < _SHARED_FRACTIONS:
         records[fraction] = record
     return record
 
@@ -332,6 +334,7 @@ def _same_number(a: float | None, b: float) -> bool:
 
 
 _SHARED_SECTIONS = 5_000  # section scores kept per standard for sharing; later ones are built apart
+_SHARED_FRACTIONS = 256  # counted records kept per item for sharing (yes/no/scale items have a handful)
 
 
 def _shared_section(shared: dict[tuple[object, ...], SectionScore], fields: tuple[object, ...]) -> SectionScore:

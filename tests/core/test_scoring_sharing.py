@@ -71,3 +71,20 @@ def test_a_dealer_mean_of_minus_zero_is_plus_zero_as_a_sum_from_zero_gives() -> 
     assert item.counted == 1 and item.mean_fraction == 0.0 and math.copysign(1.0, item.mean_fraction) == 1.0
     assert result.audit_scores[0].item("N").fraction == 0.0  # type: ignore[union-attr]
     assert math.copysign(1.0, result.audit_scores[0].item("N").fraction) == -1.0  # type: ignore[union-attr,arg-type]
+
+
+def test_the_shared_records_of_an_item_stay_bounded() -> None:
+    """The plan outlives a wave (cached per standard): an item with more distinct fractions than the table keeps
+    still scores every one right, and the table stops growing at its bound."""
+    from dealer_audit.core import scoring
+
+    bands = (*(NumberBand(k / 400, max=k) for k in range(400)), NumberBand(1.0))
+    item = Item("N", LocalText(en="N"), AnswerType.NUMBER, weight=2.0, bands=bands)
+    standard = Checklist(
+        "many", "1", ChecklistKind.MYSTERY_SHOP, LocalText(en="n"), (Section("S", LocalText(en="S"), (item,)),)
+    )
+    for value in range(400):
+        score = score_audit(standard, audit(standard, "D1", N=value), None).item("N")
+        assert score is not None and score.fraction == value / 400 and score.earned == 2.0 * (value / 400)
+    ((_, rows),) = scoring._plan(standard).rows
+    assert len(rows[0][7]) == scoring._SHARED_FRACTIONS < 400  # the first ones kept, the rest built apart
