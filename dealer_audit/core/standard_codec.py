@@ -505,10 +505,10 @@ class Decoder:
             self.error(
                 join(path, key),
                 f"'{value}' is not a valid {key}; use one of {', '.join(values)}",
-                hint=f"did you mean '{guess}'?" if guess else "",
+                hint=did_you_mean(str(value), values),
                 code="enum",
                 zh=f"“{value}”不是有效的 {key}，可选值：{', '.join(values)}",
-                hint_zh=f"是否应为“{guess}”？" if guess else "",
+                hint_zh=did_you_mean_zh(str(value), values),
             )
             # go on with what the typo most likely meant, so checks of the rest of the entry fit it
             return enum(guess) if guess else default

@@ -43,7 +43,7 @@ from dealer_audit.render.pdf.charts import fit_text, section_bars, trend_line
 from dealer_audit.render.pdf.grid import BOX_PAD, EMPTY_CELL, CellGrid, Rule, framed_box
 from dealer_audit.render.pdf.kpi_section import dealer_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
-from dealer_audit.render.pdf.paragraphs import heading, paragraph
+from dealer_audit.render.pdf.paragraphs import cell_text, heading, paragraph
 from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
 from dealer_audit.render.pdf.self_assessment_section import dealer_self_assessment
 from dealer_audit.render.pdf.styles import (
@@ -62,7 +62,7 @@ from dealer_audit.render.pdf.styles import (
     band_color,
     styles,
 )
-from dealer_audit.render.pdf.text import MAX_LINES, Heading, Run, TextBlock, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, Heading, text_width, wrap_text
 
 EvidenceResolver = Callable[[EvidenceView], Path | None]
 THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
@@ -123,19 +123,6 @@ class ScoreCard(Flowable):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _t(
-    text: str | list[Run],
-    st: Styles,
-    size: float = 7.5,
-    color: colors.Color = colors.black,
-    align: str = "left",
-) -> TextBlock:
-    """A table cell of plain text (user text safe as-is: no markup is interpreted), wrapped to the column."""
-    f = st.fonts
-    runs = [Run(f.clean(text))] if isinstance(text, str) else [Run(f.clean(r.text), r.color, r.size) for r in text]
-    return TextBlock(runs, f.regular, size, color, align=align)
-
-
 def _colored(text: str, colour: colors.Color, style: ParagraphStyle, st: Styles) -> Paragraph:
     return Paragraph(f'<font color="{colour.hexval()}">{st.fonts.markup(text)}</font>', st.pick(style, text))
 
@@ -171,30 +158,30 @@ def _key_figures(r: DealerReport, st: Styles, width: float) -> CellGrid:
     right_w = width - card_w - 5 * mm
     delta_colour = _change_colour(r.delta.value, r.change)
     facts = [
-        [_t(r.t("rank_region"), st, 7.5, GREY_TEXT), _t(r.t("rank_network"), st, 7.5, GREY_TEXT),
-         _t(r.t("delta"), st, 7.5, GREY_TEXT)],
-        [_t(r.rank_region.text, st, 16, NAVY), _t(r.rank_network.text, st, 16, NAVY),
-         _t(r.delta.text, st, 16, delta_colour)],
-        [_t(_range_note(r, r.rank_range_region), st, 7, GREY_TEXT),
-         _t(_range_note(r, r.rank_range_network), st, 7, GREY_TEXT),
-         _t(r.change.text if r.change else "", st, 7, delta_colour)],
+        [cell_text(r.t("rank_region"), st, 7.5, GREY_TEXT), cell_text(r.t("rank_network"), st, 7.5, GREY_TEXT),
+         cell_text(r.t("delta"), st, 7.5, GREY_TEXT)],
+        [cell_text(r.rank_region.text, st, 16, NAVY), cell_text(r.rank_network.text, st, 16, NAVY),
+         cell_text(r.delta.text, st, 16, delta_colour)],
+        [cell_text(_range_note(r, r.rank_range_region), st, 7, GREY_TEXT),
+         cell_text(_range_note(r, r.rank_range_network), st, 7, GREY_TEXT),
+         cell_text(r.change.text if r.change else "", st, 7, delta_colour)],
     ]  # fmt: skip
     col = right_w / 3
     facts_grid = CellGrid(facts, [col] * 3, right=6, bottom=[1, 1, 4], valign="bottom", rules=[Rule(2, 0.5, GREY_LINE)])
     head = [r.t("standard"), r.t("index"), r.t("ci95"), r.t("band"), r.t("delta_short"), r.t("visits")]
     aligns = ("left", "right", "right", "left", "right", "right")
-    rows: list[list[Flowable | None]] = [[_t(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
+    rows: list[list[Flowable | None]] = [[cell_text(h, st, 7, GREY_TEXT, a) for h, a in zip(head, aligns, strict=True)]]
     for c in r.checklists:
         colour = _change_colour(c.delta.value, c.change)
         delta = c.delta.text + (f" {c.change.short}" if c.change and c.delta.value is not None else "")
         rows.append(
             [
-                _t(c.title, st, 8),
-                _t(c.index.text, st, 8, align="right"),
-                _t(c.interval.text if c.interval else "–", st, 7.5, GREY_TEXT, align="right"),
-                _t(c.band.label, st, 8, band_color(c.band.color)),
-                _t(delta, st, 7.5, colour, align="right"),
-                _t(str(c.n_audits) + (" *" if c.n_audits == 1 and c.interval else ""), st, 8, align="right"),
+                cell_text(c.title, st, 8),
+                cell_text(c.index.text, st, 8, align="right"),
+                cell_text(c.interval.text if c.interval else "–", st, 7.5, GREY_TEXT, align="right"),
+                cell_text(c.band.label, st, 8, band_color(c.band.color)),
+                cell_text(delta, st, 7.5, colour, align="right"),
+                cell_text(str(c.n_audits) + (" *" if c.n_audits == 1 and c.interval else ""), st, 8, align="right"),
             ]
         )
     std_grid = CellGrid(
@@ -238,11 +225,11 @@ def _charts(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
 def _notices(r: DealerReport, st: Styles, width: float) -> list[Flowable]:
     rows: list[list[Flowable | None]] = [[paragraph(r.t("knockouts_alerts"), st.h3, st, width - 2 * BOX_PAD)]]
     if not r.notices:
-        rows.append([_t(r.t("none"), st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
+        rows.append([cell_text(r.t("none"), st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
     for n in r.notices:
         tag = r.t("knockout") if n.kind == "knockout" else r.t("alert")
         colour = FAIL_TEXT if n.kind == "knockout" else PARTIAL_TEXT
-        rows.append([_t("■ " + tag, st, 8.5, colour), _t(n.text, st, 8.5)])
+        rows.append([cell_text("■ " + tag, st, 8.5, colour), cell_text(n.text, st, 8.5)])
     box = framed_box(
         rows,
         [22 * mm, width - 22 * mm],

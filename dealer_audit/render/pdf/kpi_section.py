@@ -16,7 +16,7 @@ from dealer_audit.core.kpi_report import DealerKpiPanel, IncentiveLine, Integrit
 from dealer_audit.core.report_model import DealerReport, RegionReport
 from dealer_audit.render.pdf.grid import BOX_PAD, EMPTY_CELL, framed_box
 from dealer_audit.render.pdf.page import content_width
-from dealer_audit.render.pdf.paragraphs import paragraph
+from dealer_audit.render.pdf.paragraphs import cell_text, paragraph
 from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, cell_lines, make_row
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
@@ -31,17 +31,9 @@ from dealer_audit.render.pdf.styles import (
     PASS_TEXT,
     Styles,
 )
-from dealer_audit.render.pdf.text import Run, TextBlock
+from dealer_audit.render.pdf.text import Run
 
 STREAK_COLOURS = {"warning": PARTIAL_TEXT, "penalty": FAIL_TEXT, "watch": GREY_TEXT, "cured": PASS_TEXT}
-
-
-def _t(
-    text: str | list[Run], st: Styles, size: float = 7.5, color: colors.Color = colors.black, align: str = "left"
-) -> TextBlock:
-    runs = [Run(st.fonts.clean(text))] if isinstance(text, str) else [Run(st.fonts.clean(r.text), r.color, r.size)
-                                                                      for r in text]  # fmt: skip
-    return TextBlock(runs, st.fonts.regular, size, color, align=align)
 
 
 def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> list[Flowable]:
@@ -54,23 +46,23 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
     tier = [Run(line.tier, tier_colour, 11)]
     if line.payout:
         tier.append(Run(f"{p.t('payout')}: {line.payout}", GREY_TEXT, 8))
-    rows.append([_t(p.t("tier"), st, 8.5), _t(tier, st, 8.5)])
+    rows.append([cell_text(p.t("tier"), st, 8.5), cell_text(tier, st, 8.5)])
     composite = f"{line.composite} / {scale}"
     if line.interval:
         composite += f"   ({p.t('interval')} {line.interval})"
-    rows.append([_t(p.t("composite"), st, 8.5), _t(composite, st, 8.5)])
+    rows.append([cell_text(p.t("composite"), st, 8.5), cell_text(composite, st, 8.5)])
     if line.next:
-        rows.append([_t(p.t("next_tier"), st, 8.5), _t(f"{line.next}: {p.t('gap')} {line.gap}", st, 8.5)])
+        rows.append([cell_text(p.t("next_tier"), st, 8.5), cell_text(f"{line.next}: {p.t('gap')} {line.gap}", st, 8.5)])
     if line.borderline:
-        rows.append([_t(p.t("borderline"), st, 8.5), _t(line.note, st, 8.5, PARTIAL_TEXT)])
+        rows.append([cell_text(p.t("borderline"), st, 8.5), cell_text(line.note, st, 8.5, PARTIAL_TEXT)])
     elif line.note:
-        rows.append([_t(p.t("note"), st, 8.5), _t(line.note, st, 8.5, FAIL_TEXT)])
+        rows.append([cell_text(p.t("note"), st, 8.5), cell_text(line.note, st, 8.5, FAIL_TEXT)])
     if line.streak:
         colour = STREAK_COLOURS.get(line.streak_status, colors.black)
-        rows.append([_t(p.t("streak"), st, 8.5), _t(line.streak, st, 8.5, colour)])
+        rows.append([cell_text(p.t("streak"), st, 8.5), cell_text(line.streak, st, 8.5, colour)])
     if line.penalty:
         penalty = f"{line.penalty}   ({p.t('net_payout')}: {line.net_payout})"
-        rows.append([_t(p.t("penalty"), st, 8.5), _t(penalty, st, 8.5, FAIL_TEXT)])
+        rows.append([cell_text(p.t("penalty"), st, 8.5), cell_text(penalty, st, 8.5, FAIL_TEXT)])
     alarm = line.streak_status in ("warning", "penalty")
     box = framed_box(rows, [label_width, width - label_width], ALERT_FILL if alarm else NAVY_LIGHT,
                ALERT_LINE if alarm else NAVY)  # fmt: skip
@@ -80,9 +72,9 @@ def _incentive_box(p: DealerKpiPanel, scale: int, st: Styles, width: float) -> l
 def _flag_box(title: str, flags: tuple[IntegrityFlag, ...], none: str, st: Styles, width: float) -> list[Flowable]:
     rows: list[list[Flowable | None]] = [[paragraph(title, st.h3, st, width - 2 * BOX_PAD)]]
     for f in flags:
-        rows.append([_t(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), _t(f.text, st, 8.5)])
+        rows.append([cell_text(f"■ {f.dealer_code}", st, 8.5, FAIL_TEXT), cell_text(f.text, st, 8.5)])
     if not flags:
-        rows.append([_t(none, st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
+        rows.append([cell_text(none, st, 8.5, PASS_TEXT), Spacer(0, EMPTY_CELL)])
     return [framed_box(rows, [22 * mm, width - 22 * mm], ALERT_FILL if flags else GREY_FILL,
                  ALERT_LINE if flags else GREY_LINE), Spacer(1, 6)]  # fmt: skip
 
@@ -131,7 +123,7 @@ def dealer_kpi_story(r: DealerReport, st: Styles) -> list[Flowable]:
             f"{p.t('kpi_index')} {p.kpi_index.text} ({p.t('coverage')} {p.coverage}) · "
             f"{p.t('audit_composite')} {p.audit_composite.text} → {p.t('composite')} {p.composite.text}"
         )
-        story += [Spacer(1, 2), _t(summary, st, 7.5, GREY_TEXT), Spacer(1, 6)]
+        story += [Spacer(1, 2), cell_text(summary, st, 7.5, GREY_TEXT), Spacer(1, 6)]
     return story
 
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from dealer_audit.render.pdf.page import content_width
 from dealer_audit.render.pdf.styles import Styles
-from dealer_audit.render.pdf.text import Heading
+from dealer_audit.render.pdf.text import Heading, Run, TextBlock
 
 
 def paragraph(text: str, style: ParagraphStyle, st: Styles, width: float | None = None) -> Flowable:
@@ -47,3 +47,16 @@ def heading(
         suffix_size=suffix_size,
         suffix_color=suffix_color,
     )
+
+
+def cell_text(
+    text: str | list[Run],
+    st: Styles,
+    size: float = 7.5,
+    color: colors.Color = colors.black,
+    align: str = "left",
+) -> TextBlock:
+    """A table cell of plain text (user text safe as-is: no markup is interpreted), wrapped to the column."""
+    f = st.fonts
+    runs = [Run(f.clean(text))] if isinstance(text, str) else [Run(f.clean(r.text), r.color, r.size) for r in text]
+    return TextBlock(runs, f.regular, size, color, align=align)
