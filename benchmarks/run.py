@@ -25,20 +25,18 @@ Floors, measured in the same run: what the raw library needs for the equivalent 
 reportlab laying out the same number of pages with the same amount of text per dealer (plain paragraphs, the
 same embedded CJK TrueType font), and xlsxwriter (constant-memory) writing the same number of cells per sheet.
 Each rendering stage is reported as a ratio to its floor; the per-dealer ratio is measured on a sample of
-dealers rendered one by one both ways.
+dealers, each rendered as a worker's first PDF (benchmarks/first_pdfs.py), interleaved with its floor.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import multiprocessing
 import os
 import platform
 import re
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -51,6 +49,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from first_pdfs import ROUNDS, measure_first_pdfs, per_dealer_figures  # noqa: E402  (benchmarks/ beside this file)
+from floors import floor_pdf, pdf_text_size  # noqa: E402
 
 SEED = 42
 TARGETS = {  # seconds, from issue 6 (3,000 dealers, 6,000 audits, this 2-core machine)
@@ -395,63 +396,6 @@ def stage_workbook(workspace: str, wave: str, out: str) -> dict[str, Any]:
 
 # ---- floors --------------------------------------------------------------------------------------------------------
 
-FLOOR_TEXT = (
-    "服务顾问使用平板电脑接车并与客户一同环车检查，服务实况看板实时更新。"
-    "The service advisor checked the car in on a tablet; the status board was live and the estimate matched. "
-)
-
-
-def _floor_font() -> tuple[str, str]:
-    """The CJK TrueType font the product embeds, registered directly with reportlab (no product code in the floor)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from dealer_audit.render.pdf.fonts import resolve_font
-
-    spec, _bold = resolve_font()
-    name = "FloorCJK"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(spec.path), subfontIndex=spec.index))
-    return name, str(spec.path)
-
-
-_FLOOR_PHOTO: list[str] = []
-
-
-def _floor_photo() -> str:
-    """A stock evidence photo (the generator's PNG) on disk, for floors of reports that embed thumbnails."""
-    if not _FLOOR_PHOTO:
-        from dealer_audit.services.sample_network import render_photo
-
-        handle, name = tempfile.mkstemp(suffix=".png")
-        os.write(handle, render_photo("看板", "Status board", (28, 52, 84), (120, 200, 120)))
-        os.close(handle)
-        _FLOOR_PHOTO.append(name)
-    return _FLOOR_PHOTO[0]
-
-
-def floor_pdf(path: str, pages: int, chars_per_page: int, images: int = 0) -> float:
-    """reportlab's minimal work for a document of `pages` pages with `chars_per_page` characters on each and
-    `images` embedded photos (thumbnail size): plain paragraphs in the same CJK TrueType font, no tables."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate
-
-    font, _ = _floor_font()
-    photo = _floor_photo() if images else ""
-    style = ParagraphStyle("floor", fontName=font, fontSize=8, leading=10)
-    started = time.perf_counter()
-    text = (FLOOR_TEXT * (chars_per_page // len(FLOOR_TEXT) + 1))[:chars_per_page]
-    story: list[Any] = []
-    for page in range(pages):
-        # paragraphs of ~200 characters, like item rows and notes; a page break keeps the page count equal
-        story.extend(Paragraph(text[i : i + 200], style) for i in range(0, len(text), 200))
-        story.extend(Image(photo, width=64, height=40) for _ in range(images // pages + (page < images % pages)))
-        if page < pages - 1:
-            story.append(PageBreak())
-    SimpleDocTemplate(path, pagesize=A4).build(story)
-    return time.perf_counter() - started
-
 
 def _floor_batch(jobs: list[tuple[str, int, int, int]]) -> float:
     return sum(floor_pdf(path, pages, chars, images) for path, pages, chars, images in jobs)
@@ -471,84 +415,6 @@ def stage_floor_dealer_pdfs(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         list(pool.map(_floor_batch, chunks))
     return {"seconds": time.perf_counter() - started, "count": len(work), "extra": {"cpu": cpu_now() - cpu}}
-
-
-def stage_per_dealer_ratio(workspace: str, wave: str, out: str, sample: int) -> dict[str, Any]:
-    """Render a sample of dealers one by one with the product, after the same cache warm-up a batch does before
-    it forks its workers; their floors are rendered afterwards in another fresh process (`stage_floor_sample`).
-
-    Why apart: reportlab hands out one font object per TrueType face, so a floor rendered in this process would
-    draw with the product's font object and reuse the product's font-subset cache — a floor made cheaper by the
-    product's own optimisation, unlike the batch's floor (a fresh process)."""
-    reporting, ws, context, _prepare = _prepared(workspace, wave)
-    from dealer_audit.render.pdf.warm import warm_dealer_pdfs
-
-    codes = [d.code for d in ws.repo.list_dealers()]
-    step = max(1, len(codes) // sample)
-    chosen = codes[::step][:sample]
-    Path(out).mkdir(parents=True, exist_ok=True)
-    # the warm-up a batch does before forking (services.reporting.render_dealer_pdfs), on other dealers
-    picked = set(chosen)
-    others = (reporting.dealer_report(context, code, "zh") for code in codes if code not in picked)
-    warm_dealer_pdfs(others, resolver=reporting.evidence_resolver(context.evidence_dir), font=context.font)
-    # The batch's workers run with the scored wave frozen out of the garbage collector (services.reporting
-    # freezes it before forking); without the same freeze here, a rare full collection over the wave's millions
-    # of objects (100-300 ms) would land in one sampled PDF and never in the batch: an unfair measurement.
-    gc.freeze()
-    rows = []
-    try:
-        for code in chosen:
-            target = Path(out) / f"{code}.pdf"
-            started, cpu = time.perf_counter(), time.process_time()
-            reporting.render_dealer_pdf(context, code, target, lang="zh")
-            real, cpu = time.perf_counter() - started, time.process_time() - cpu
-            pages, chars, images = _pdf_text_size(target)
-            rows.append({"dealer": code, "pages": pages, "chars": chars, "images": images, "seconds": real, "cpu": cpu})
-    finally:
-        gc.unfreeze()  # as services.reporting does after its batch
-    ws.close()
-    return {"seconds": sum(r["seconds"] for r in rows), "count": len(rows), "extra": {"rows": rows}}
-
-
-def stage_floor_sample(out: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The floor of each sampled dealer PDF (same pages, text per page and photos), one by one, in a process
-    that never loaded the product's fonts; one warm-up document first, as the product had."""
-    Path(out).mkdir(parents=True, exist_ok=True)
-    floor_pdf(str(Path(out) / "warm-floor.pdf"), 1, 1000, 1)  # the stock photo made and decoded once, too
-    floors, cpus = [], []
-    for r in rows:
-        cpu = time.process_time()
-        floors.append(
-            floor_pdf(
-                str(Path(out) / f"{r['dealer']}-floor.pdf"),
-                r["pages"],
-                max(1, r["chars"] // max(1, r["pages"])),
-                r["images"],
-            )
-        )
-        cpus.append(time.process_time() - cpu)
-    return {"seconds": sum(floors), "count": len(floors), "extra": {"floors": floors, "cpus": cpus}}
-
-
-def per_dealer_figures(rows: list[dict[str, Any]], floors: list[float], cpus: list[float]) -> dict[str, Any]:
-    """Each sampled PDF against its own floor: the ratios' median, minimum and maximum, in wall time and in CPU
-    time (one PDF takes ~50 ms: on a shared machine its wall time is mostly the scheduler's, its CPU time not)."""
-    for row, floor, cpu in zip(rows, floors, cpus, strict=True):
-        row["floor"], row["floor_cpu"] = floor, cpu
-    ratios = [r["seconds"] / r["floor"] for r in rows]
-    cpu_ratios = [r["cpu"] / max(r["floor_cpu"], 1e-6) for r in rows]
-    return {
-        "cpu_ratio_median": statistics.median(cpu_ratios),
-        "cpu_ratio_max": max(cpu_ratios),
-        "cpu_ratio_first": cpu_ratios[0],
-        "rows": rows,
-        "ratio_median": statistics.median(ratios),
-        "ratio_max": max(ratios),
-        "ratio_min": min(ratios),
-        "ratio_first": ratios[0],
-        "chars_per_page": int(sum(r["chars"] for r in rows) / max(1, sum(r["pages"] for r in rows))),
-        "images_per_pdf": round(sum(r["images"] for r in rows) / max(1, len(rows))),
-    }
 
 
 def stage_floor_workbook(out: str, shape: dict[str, dict[str, int]]) -> dict[str, Any]:
@@ -587,15 +453,6 @@ def _pdf_pages(files: list[Path]) -> list[int]:
     from pypdf import PdfReader
 
     return [len(PdfReader(str(f)).pages) for f in files]
-
-
-def _pdf_text_size(path: Path) -> tuple[int, int, int]:
-    """Pages, extracted characters and embedded images of a PDF."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    chars = sum(len(page.extract_text() or "") for page in reader.pages)
-    return len(reader.pages), chars, sum(len(page.images) for page in reader.pages)
 
 
 _CELL = re.compile(rb"<c[ >]")
@@ -746,17 +603,16 @@ def _dealer_stages(
     )
     stages.append(dealer_stage)
     if not dealer_stage.error:
-        say(f"per-dealer ratio to the reportlab floor on {sample} dealers")
-        per = _record(
-            "per_dealer",
-            isolated(stage_per_dealer_ratio, str(workspace), wave, str(reports / "sample"), sample),
-            "PDFs",
-        )
+        say(f"per-dealer: {sample} dealers, each PDF a worker's first, against its floor ({ROUNDS} rounds)")
+        try:
+            raw = measure_first_pdfs(str(workspace), wave, str(reports / "sample"), sample)
+        except Exception as error:  # report, never lose the other stages
+            raw = {"error": f"{type(error).__name__}: {error}"}
+        per = _record("per_dealer", raw, "PDFs")
         stages.append(per)
         if not per.error:
-            floors = isolated(stage_floor_sample, str(reports / "sample-floor"), per.extra["rows"])
-            per.floor_seconds = floors.get("seconds")
-            per.extra.update(per_dealer_figures(per.extra["rows"], floors["extra"]["floors"], floors["extra"]["cpus"]))
+            per.floor_seconds = sum(r["floor"] for r in per.extra["rows"])
+            per.extra.update(per_dealer_figures(per.extra["rows"]))
         files = sorted((reports / "dealers").rglob("*.pdf"))
         page_counts = _pdf_pages(files)
         dealer_stage.extra["pages"] = sum(page_counts)
@@ -782,7 +638,7 @@ def _region_stage(
     if not region_stage.error and region_stage.extra.get("pages"):
         pages = region_stage.extra["pages"]
         files = sorted((reports / "regions").rglob("*.pdf"))
-        chars = int(sum(_pdf_text_size(f)[1] for f in files) / max(1, sum(pages)))
+        chars = int(sum(pdf_text_size(f)[1] for f in files) / max(1, sum(pages)))
         floor = isolated(stage_floor_dealer_pdfs, str(reports / "floor-regions"), pages, chars, 0, 1)
         region_stage.floor_seconds = floor.get("seconds")
         region_stage.render_cpu = region_stage.extra.get("cpu")
@@ -849,13 +705,13 @@ def report(stages: list[StageResult], info: dict[str, Any]) -> str:
     if per:
         e = per.extra
         lines.append(
-            f"per-dealer PDF vs floor on {per.count} dealers: median {e['ratio_median']:.2f}x, "
-            f"min {e['ratio_min']:.2f}x, max {e['ratio_max']:.2f}x, first after the warm-up {e['ratio_first']:.2f}x "
-            f"(target <= {FLOOR_RATIO_TARGET:.1f}x)"
+            f"per-dealer PDF vs floor on {per.count} dealers, each a worker's first, fastest of {ROUNDS} renders each "
+            f"way, interleaved: in CPU time median {e['cpu_ratio_median']:.2f}x, min {e['cpu_ratio_min']:.2f}x, "
+            f"max {e['cpu_ratio_max']:.2f}x (target <= {FLOOR_RATIO_TARGET:.1f}x each)"
         )
         lines.append(
-            f"  in CPU time: median {e['cpu_ratio_median']:.2f}x, max {e['cpu_ratio_max']:.2f}x, first after the "
-            f"warm-up {e['cpu_ratio_first']:.2f}x"
+            f"  in wall time: median {e['ratio_median']:.2f}x, max {e['ratio_max']:.2f}x; medians of the {ROUNDS} "
+            f"renders in CPU: median {e['median_cpu_ratio_median']:.2f}x, max {e['median_cpu_ratio_max']:.2f}x"
         )
     book = next((s for s in stages if s.name == "workbook" and not s.error), None)
     if book:

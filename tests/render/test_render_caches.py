@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFontFace
 
 from dealer_audit.core.report_model import DealerReport
 from dealer_audit.render.pdf.dealer import render_dealer_pdf
-from dealer_audit.render.pdf.fonts import REGULAR, CachedSubsetFont, fonts
+from dealer_audit.render.pdf.fonts import REGULAR, CachedSubsetFace, CachedSubsetFont, fonts, resolve_font
 from dealer_audit.render.pdf.region import render_region_pdf
 from dealer_audit.render.pdf.warm import SEED_REPORTS, WARM_REPORTS, warm_dealer_pdfs
 from tests.render.report_fixtures import make_dealer_report, make_region_report
@@ -35,6 +36,30 @@ def test_cached_font_subset_objects_write_the_same_bytes() -> None:
         fresh = _region_bytes(lang)
         assert font._objects_cache, "the render filled the cache"
         assert _region_bytes(lang) == fresh
+
+
+def test_subsets_cut_from_table_views_are_reportlabs_own_bytes() -> None:
+    """The face that reads the glyph and PostScript tables through views (no whole-table copy per subset) makes
+    the same subset program as reportlab's own face, composite glyphs (accented Latin) included."""
+    fonts()
+    face = pdfmetrics.getFont(REGULAR).face
+    assert isinstance(face, CachedSubsetFace)
+    spec, _bold = resolve_font()
+    plain = TTFontFace(str(spec.path), subfontIndex=spec.index)
+    composite = [ord(ch) for ch in "ÀÉçÜñ"]
+    assert all(_is_composite(plain, code) for code in composite), "the test font's accented letters are composites"
+    for subset in (
+        [32, *map(ord, "服务顾问接车看板ABCxyz0123")],
+        [32, *composite, *map(ord, "稽核é")],
+        list(range(32, 127)),
+    ):
+        assert face.makeSubset(subset) == plain.makeSubset(subset)
+
+
+def _is_composite(face: TTFontFace, code: int) -> bool:
+    glyph = face.charToGlyph[code]
+    start = face.get_table_pos("glyf")[0] + face.glyphPos[glyph]
+    return face.glyphPos[glyph + 1] > face.glyphPos[glyph] and face._ttf_data[start] & 0x80 != 0
 
 
 def test_warm_up_renders_a_few_reports_and_writes_nothing() -> None:
