@@ -513,7 +513,8 @@ def _audit_item_figures(layout: _ItemLayout, scores: Sequence[AuditScore]) -> np
 
 def _dealer_figures(audit_figures: np.ndarray, start: int, count: int) -> np.ndarray:
     """A dealer's item figures: the sum of its `count` audits' rows from `start`, added in audit-id order onto
-    +0.0 (see COUNTED), kept in place of its first audit's row, which nothing reads afterwards.
+    +0.0 (see COUNTED), kept in place of its first audit's row: after the dealers are summed the array no longer
+    holds the audits' figures, and the caller drops its name (`del audit_figures` in `_score_one_wave`).
 
     A separate array per dealer and standard would hold the same figures a second time until the regions and the
     network are summed (18 MB at 3,000 dealers, at the wave's peak). `row + 0.0` is `0.0 + row` bit for bit
@@ -595,7 +596,8 @@ _STATUS = {
 
 
 class _SectionAcc:
-    """Running figures of one section over many audits."""
+    """Running figures of one section over many audits: one dealer's (`_section_accumulators`, the one reader of
+    audits' section scores in the roll-ups) or a region's and the network's (`merge` of their dealers')."""
 
     __slots__ = ("counted", "passed", "percents", "raw", "section_id", "standard_id", "weight", "zeroed")
 
@@ -616,6 +618,16 @@ class _SectionAcc:
         self.counted += counted
         self.passed += passed
 
+    def merge(self, other: _SectionAcc) -> None:
+        """Add another accumulator's audits (a dealer's, into its region's or the network's). The means are
+        `math.fsum`s (correctly rounded whatever the order of the values) and the rest integer counts, so a group's
+        figures do not depend on the order its dealers are merged in."""
+        self.percents += other.percents
+        self.raw += other.raw
+        self.zeroed += other.zeroed
+        self.counted += other.counted
+        self.passed += other.passed
+
     def result(self, previous: SectionResult | None = None) -> SectionResult:
         return SectionResult(
             self.standard_id,
@@ -633,8 +645,10 @@ class _SectionAcc:
 
 _SectionKey = tuple[str, str]  # (standard id, section id)
 _SectionAccs = dict[_SectionKey, _SectionAcc]
-# standard id, its counted audits, its item figures: what a region and the network pool of each dealer
-_DealerParts = tuple[str, Sequence[AuditScore], np.ndarray]
+# per (standard id, section id): each dealer's gated section percents over its counted audits, dealers in code
+# order (the dealers' visits the pooled section variance is estimated from)
+_SectionGroups = dict[_SectionKey, list[list[float]]]
+_DealerFigures = tuple[str, np.ndarray]  # a standard id and a dealer's item figures on it (what groups sum)
 
 
 def _new_accumulators(standards: Sequence[Checklist]) -> _SectionAccs:
@@ -667,45 +681,38 @@ def _section_accumulators(standards: Sequence[Checklist], scores: Iterable[Audit
     return sections
 
 
-def _section_keys(standards: Sequence[Checklist]) -> dict[str, _SectionKey]:
-    """section id -> the key of its accumulator among one standard id's versions (as `_section_accumulators`)."""
-    return {key[1]: key for key in _new_accumulators(standards)}
+class _SectionPools:
+    """What the roll-ups keep of each dealer's section accumulators once its own result is built: merged into its
+    region's, and its percents per section for the pooled variance. A dealer's audits' sections are read once
+    (`_section_accumulators`); the dealers' accumulators themselves are not kept (54,000 of them at 3,000 dealers,
+    ~17 MB at the wave's peak memory), and the network's are merged from the regions' as each is used."""
 
+    def __init__(self, layouts: Sequence[Checklist], variance: bool) -> None:
+        self._layouts = layouts
+        self._variance = variance
+        self._regions: dict[str, _SectionAccs] = {}
+        self._groups: _SectionGroups = defaultdict(list)
 
-def _section_percents(keys: Mapping[str, _SectionKey], scores: Iterable[AuditScore]) -> dict[_SectionKey, list[float]]:
-    """One dealer's gated section percents over its counted `scores`, in their order, for the sections that have
-    any: the `percents` its accumulators held (`_section_accumulators`), read again from the audits."""
-    percents: dict[_SectionKey, list[float]] = {}
-    for score in scores:
-        for section in score.sections:
-            key = keys.get(section.section_id)
-            if key is not None and section.percent is not None and section.raw_percent is not None:
-                percents.setdefault(key, []).append(section.percent)
-    return percents
+    def add_dealer(self, region: str, sections: _SectionAccs) -> None:
+        """Pool one dealer's accumulators of one standard (dealers in code order, each standard once)."""
+        pool = self._regions.get(region)
+        if pool is None:
+            pool = self._regions[region] = _new_accumulators(self._layouts)
+        for key, acc in sections.items():
+            if not acc.percents:
+                continue  # no counted audit had the section: nothing to add
+            pool[key].merge(acc)
+            if self._variance:
+                self._groups[key].append(acc.percents)
 
+    def take_groups(self) -> _SectionGroups:
+        """The dealers' section percents for the pooled variance, handed over once (not kept after)."""
+        groups, self._groups = self._groups, defaultdict(list)
+        return groups
 
-def _pooled_sections(
-    standards: Sequence[Checklist], parts: Iterable[_DealerParts], keys: Mapping[str, Mapping[str, _SectionKey]]
-) -> _SectionAccs:
-    """The section figures of several dealers (a region, the network): their counted audits' sections added in
-    dealer order, then audit order, which is the order merging each dealer's accumulators gave. The dealers'
-    accumulators are not kept for this (~17 MB at 3,000 dealers, at the wave's peak memory)."""
-    sections = _new_accumulators(standards)
-    for standard_id, scores, _ in parts:
-        section_keys = keys[standard_id]
-        for score in scores:
-            for section in score.sections:
-                key = section_keys.get(section.section_id)
-                target = sections.get(key) if key is not None else None
-                if target is not None:
-                    target.add(
-                        section.percent,
-                        section.raw_percent,
-                        section.zeroed,
-                        section.items_counted,
-                        section.items_passed,
-                    )
-    return sections
+    def take_region(self, code: str) -> _SectionAccs:
+        """A region's pooled sections, handed over once: every section of the layout, empty without audits."""
+        return self._regions.pop(code, None) or _new_accumulators(self._layouts)
 
 
 def _audit_sort_key(score: AuditScore) -> tuple[str, str]:
@@ -959,17 +966,18 @@ def _score_one_wave(
     audit_figures = {sid: _audit_item_figures(item_layouts[sid], rows) for sid, rows in counted_by_standard.items()}
     next_row: dict[str, int] = defaultdict(int)
     no_figures = {sid: _read_only(layout.zeros()) for sid, layout in item_layouts.items()}
-    section_keys = {sid: _section_keys(layouts.get(sid, [])) for sid in standard_ids}
+    all_layouts = [c for sid in standard_ids for c in layouts.get(sid, [])]
+    pools = _SectionPools(all_layouts, variance=intervals)
 
     dealer_checklists: dict[str, list[DealerChecklistResult]] = {d.code: [] for d in dealer_list}
-    dealer_accumulators: dict[str, list[_DealerParts]] = defaultdict(list)
+    dealer_figures: dict[str, list[_DealerFigures]] = defaultdict(list)
     for dealer, sid, dealer_scores, counted in chosen:
         layout = item_layouts[sid]
         start = next_row[sid]
         next_row[sid] = start + len(counted)
         figures = _dealer_figures(audit_figures[sid], start, len(counted)) if counted else no_figures[sid]
         sections = _section_accumulators(layouts.get(sid, []), counted)
-        dealer_accumulators[dealer.code].append((sid, counted, figures))
+        dealer_figures[dealer.code].append((sid, figures))
         dealer_checklists[dealer.code].append(
             _dealer_checklist(
                 sid,
@@ -980,9 +988,14 @@ def _score_one_wave(
                 _previous_checklist(previous, dealer.code, sid),
             )
         )
+        pools.add_dealer(dealer.region, sections)
+    # Each dealer's first audit row now holds the dealer's sum (`_dealer_figures` adds in place, to keep no second
+    # copy), so the rows are no longer the audits' figures: drop the name, so nothing below can read them as such.
+    # (The dealers' `figures` are views that keep the array itself alive.)
+    del audit_figures
     composites: dict[str, float | None] = {d.code: _composite(program, dealer_checklists[d.code]) for d in dealer_list}
     precision = (
-        _with_precision(program, dealer_checklists, dealer_accumulators, section_keys, composites, previous)
+        _with_precision(program, dealer_checklists, pools.take_groups(), composites, previous)
         if intervals
         else _Precision({}, {}, {})
     )
@@ -1070,32 +1083,33 @@ def _score_one_wave(
     # --- regions and network
     region_codes = [r.code for r in program.regions]
     region_codes += sorted({d.region for d in dealer_list} - set(region_codes))
-    all_layouts = [c for sid in standard_ids for c in layouts.get(sid, [])]
     groups = []
+    network_sections = _new_accumulators(all_layouts)  # every dealer is in one of `region_codes`
     for region_code in region_codes:
         members = [d for d in dealer_results if d.dealer.region == region_code]
         region = program.region(region_code)
         name = region.name if region else LocalText(zh=region_code, en=region_code)
+        region_sections = pools.take_region(region_code)
         groups.append(
             _group(
                 region_code,
                 name,
                 members,
-                [a for d in members for a in dealer_accumulators[d.dealer.code]],
-                all_layouts,
+                [f for d in members for f in dealer_figures[d.dealer.code]],
+                region_sections,
                 item_layouts,
-                section_keys,
                 previous.region(region_code) if previous else None,
             )
         )
+        for key, acc in region_sections.items():
+            network_sections[key].merge(acc)
     network = _group(
         "network",
         LocalText(zh="全网", en="Network"),
         dealer_results,
-        [a for d in dealer_results for a in dealer_accumulators[d.dealer.code]],
-        all_layouts,
+        [f for d in dealer_results for f in dealer_figures[d.dealer.code]],
+        network_sections,
         item_layouts,
-        section_keys,
         previous.network if previous else None,
     )
     alerts = tuple(a for d in dealer_results for a in d.alerts)
@@ -1225,8 +1239,7 @@ class _Precision:
 def _with_precision(
     program: Program,
     dealer_checklists: dict[str, list[DealerChecklistResult]],
-    dealer_accumulators: Mapping[str, Sequence[_DealerParts]],
-    section_keys: Mapping[str, Mapping[str, _SectionKey]],
+    section_groups: _SectionGroups,
     composites: Mapping[str, float | None],
     previous: WaveResult | None,
 ) -> _Precision:
@@ -1238,13 +1251,10 @@ def _with_precision(
     section, the composite — with Benjamini–Hochberg across the network. Replaces the lists in
     `dealer_checklists` with the completed results; returns the composite's figures per dealer."""
     index_groups: dict[str, list[list[float]]] = defaultdict(list)
-    section_groups: dict[tuple[str, str], list[list[float]]] = defaultdict(list)
-    for code, results in dealer_checklists.items():
-        for result, (sid, counted, _figures) in zip(results, dealer_accumulators[code], strict=True):
+    for results in dealer_checklists.values():
+        for result in results:
             if result.n:
                 index_groups[result.standard_id].append([a.index for a in result.audits if a.index is not None])
-            for key, percents in _section_percents(section_keys[sid], counted).items():
-                section_groups[key].append(percents)
     variance = {sid: variance_components(groups) for sid, groups in sorted(index_groups.items())}
     section_variance = {key: variance_components(groups) for key, groups in sorted(section_groups.items())}
     no_data = VarianceComponents(None, 0, None, None, 0, 0)
@@ -1538,16 +1548,16 @@ def _group(
     code: str,
     name: LocalText,
     members: Sequence[DealerResult],
-    parts: Sequence[_DealerParts],
-    layouts: Sequence[Checklist],
+    parts: Sequence[_DealerFigures],
+    sections: _SectionAccs,
     item_layouts: Mapping[str, _ItemLayout],
-    section_keys: Mapping[str, Mapping[str, _SectionKey]],
     previous: GroupResult | None,
 ) -> GroupResult:
+    """A region or the network: `parts` are its dealers' item figures in `members` order, `sections` its dealers'
+    section accumulators merged (`_SectionPools`)."""
     member_codes = {d.dealer.code for d in members}
-    sections = _pooled_sections(layouts, parts, section_keys)
     figures = {sid: layout.zeros() for sid, layout in item_layouts.items()}
-    for sid, _, dealer_figures in parts:  # dealers in the group's order, one addition each
+    for sid, dealer_figures in parts:  # dealers in the group's order, one addition each
         figures[sid] += dealer_figures
     previous_sections = {(s.standard_id, s.section_id): s for s in previous.sections} if previous else {}
     previous_items: dict[str, dict[str, ItemResult]] = defaultdict(dict)

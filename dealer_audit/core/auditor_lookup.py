@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from dealer_audit.core.answers import Audit, AuditKind
 from dealer_audit.core.auditors import Auditor
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import close_matches, did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.errors import Location, Problem, Severity
 
 _SPACES = re.compile(r"\s+")
@@ -99,10 +99,14 @@ class AuditorRegister:
         """True when both texts name the same auditor (the same registered auditor, or the very same text)."""
         return text == other or self.key(text) == self.key(other)
 
+    @property
+    def spellings(self) -> set[str]:
+        """Every id and name of the register: what a did-you-mean chooses from."""
+        return {s for a in self.auditors for s in (a.id, a.name.zh, a.name.en) if s}
+
     def suggestions(self, text: str, n: int = 3) -> list[str]:
         """Ids and names close to `text`, for a did-you-mean (core/lookup.close_matches, the tool's one helper)."""
-        spellings = {s for a in self.auditors for s in (a.id, a.name.zh, a.name.en) if s}
-        return close_matches(text.strip(), spellings, n)
+        return close_matches(text.strip(), self.spellings, n)
 
     def describe(self, auditor: Auditor) -> str:
         """`id (王芳 / Wang Fang)`: how messages name a registered auditor."""
@@ -170,19 +174,17 @@ def auditor_problem(audit: Audit, register: AuditorRegister, where: Location, re
         named = bool(audit.auditor.strip())
         who = f"auditor '{audit.auditor}' is" if named else "no auditor is named, which is"
         who_zh = f"稽核员“{audit.auditor}”不在稽核员名册中" if named else "未填写稽核员，无法在稽核员名册中核对"
-        close = register.suggestions(audit.auditor)
+        text, spellings = audit.auditor.strip(), register.spellings
         return Problem(
             at,
             f"audit {audit.audit_id}: {who} not in the auditor register",
             "unregistered_auditor",
             severity,
-            hint=f"did you mean {', '.join(repr(c) for c in close)}?"
-            if close
-            else "add the auditor with `dealer-audit auditors import FILE`",
+            hint=did_you_mean_any(text, spellings, quoted=True)
+            or "add the auditor with `dealer-audit auditors import FILE`",
             zh=f"稽核记录 {audit.audit_id}：{who_zh}",
-            hint_zh=f"是否应为 {', '.join(f'“{c}”' for c in close)}？"
-            if close
-            else "请用 `dealer-audit auditors import FILE` 登记该稽核员",
+            hint_zh=did_you_mean_any_zh(text, spellings, quoted=True)
+            or "请用 `dealer-audit auditors import FILE` 登记该稽核员",
         )
     if not match.auditor.active:
         described = register.describe(match.auditor)

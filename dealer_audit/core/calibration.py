@@ -30,6 +30,7 @@ from statistics import fmean, stdev
 
 import numpy as np
 
+from dealer_audit.core.aggregate import latest_revisions
 from dealer_audit.core.agreement import DEFAULT_REPLICATES, DEFAULT_SEED, Agreement, Level, Rating, agreements
 from dealer_audit.core.agreement import gwet_ac as _gwet_ac
 from dealer_audit.core.agreement import krippendorff_alpha as _alpha
@@ -213,15 +214,10 @@ class _Scored:
 
 
 def _latest(audits: Iterable[Audit]) -> list[Audit]:
-    """Final audits, one per id: the highest revision (a re-imported correction replaces the original)."""
-    chosen: dict[str, Audit] = {}
-    for audit in audits:
-        if not audit.is_final:
-            continue
-        current = chosen.get(audit.audit_id)
-        if current is None or audit.revision > current.revision:
-            chosen[audit.audit_id] = audit
-    return [chosen[k] for k in sorted(chosen)]
+    """Final audits, one per id by the wave scoring's rule (aggregate.latest_revisions: the highest revision wins,
+    a re-imported correction replacing the original; two copies of one revision are told apart by content, not by
+    which came first). Drafts are left out first, so a draft correction under way leaves the finalised audit in."""
+    return latest_revisions(a for a in audits if a.is_final)
 
 
 def _score_all(

@@ -75,3 +75,17 @@ def did_you_mean_zh(word: str, choices: Iterable[str]) -> str:
     """`did_you_mean` in Chinese (the same guess), for a Problem's `hint_zh`."""
     guess = closest(word, choices)
     return f"是否应为“{guess}”？" if guess else ""
+
+
+def did_you_mean_any(word: str, choices: Iterable[str], *, quoted: bool = False) -> str:
+    """A hint naming every close known word (`close_matches`: up to three, best first), or "" when none is: for
+    refusals where several candidates help (codes, regions, waves). `quoted` for words that may hold spaces (an
+    auditor's name): 'Wang Fang'."""
+    close = close_matches(word, choices)
+    return f"did you mean {', '.join(repr(c) if quoted else c for c in close)}?" if close else ""
+
+
+def did_you_mean_any_zh(word: str, choices: Iterable[str], *, quoted: bool = False) -> str:
+    """`did_you_mean_any` in Chinese (the same guesses)."""
+    close = close_matches(word, choices)
+    return f"是否应为 {', '.join(f'“{c}”' if quoted else c for c in close)}？" if close else ""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.kpis import KpiDefinition, KpiValue
-from dealer_audit.core.lookup import close_matches, did_you_mean, did_you_mean_zh
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_any, did_you_mean_any_zh, did_you_mean_zh
 from dealer_audit.errors import Location, Message, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text
 from dealer_audit.formats.tables import Table, first_row, read_table
@@ -162,15 +162,13 @@ def check_kpi_values(
             if code.upper() in by_upper:  # vendors' exports upper- or lower-case codes: the same dealer
                 code = by_upper[code.upper()]
             else:
-                close = close_matches(code, known_dealers)
                 problems.error(
                     where("dealer_code"),
                     f"unknown dealer '{code}'",
                     zh=f"未知经销商“{code}”",
-                    hint=f"did you mean {', '.join(close)}?" if close else "load it with `dealer-audit dealers import`",
-                    hint_zh=f"是否应为 {', '.join(close)}？"
-                    if close
-                    else "请先用 `dealer-audit dealers import` 导入该经销商",
+                    hint=did_you_mean_any(code, known_dealers) or "load it with `dealer-audit dealers import`",
+                    hint_zh=did_you_mean_any_zh(code, known_dealers)
+                    or "请先用 `dealer-audit dealers import` 导入该经销商",
                     code="unknown-dealer",
                 )
         kpi_text = cell_text(cell("kpi"))

@@ -35,7 +35,7 @@ from pathlib import Path
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
@@ -283,8 +283,8 @@ class _Importer:
 
     def _dealer_hint_zh(self, code: str) -> str:
         """The Chinese of `unknown_dealer_message`'s hint: the close codes, else how to load dealers."""
-        close = self.repo.suggest_dealers(code)
-        return f"（是否是 {', '.join(close)}？）" if close else "（请先用 `dealer-audit dealers import` 导入经销商）"
+        hint = did_you_mean_any_zh(code, self.repo.suggest_dealers(code))  # the close codes, in the tool's words
+        return f"（{hint or '请先用 `dealer-audit dealers import` 导入经销商'}）"
 
     def check(self, audit: Audit, where: str) -> list[Problem]:
         """Dealer and standard known, answers valid for the standard, the auditor registered (core/auditor_lookup:
@@ -717,15 +717,14 @@ def _unknown_cross_check_items(programs: Sequence[tuple[Program, Path]], known: 
                 ids = items.get(check.standard_id)
                 if ids is None or check.item_id in ids:
                     continue
-                close = close_matches(check.item_id, sorted(ids))
                 problems.append(
                     Problem(
                         Location(file=str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
                         f"KPI {kpi.id}: item '{check.item_id}' is not in standard {check.standard_id}",
                         "cross_check_item",
-                        hint=f"did you mean {', '.join(close)}?" if close else None,
+                        hint=did_you_mean_any(check.item_id, ids) or None,
                         zh=f"KPI {kpi.id}：稽核标准 {check.standard_id} 中没有检查项“{check.item_id}”",
-                        hint_zh=f"是否想写 {', '.join(close)}？" if close else None,
+                        hint_zh=did_you_mean_any_zh(check.item_id, ids) or None,
                     )
                 )
     return problems

@@ -22,7 +22,7 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave_drivers
 from dealer_audit.core.insight_view import InsightView, build_insight_view
 from dealer_audit.core.key_drivers import DriverAnalysis
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
 from dealer_audit.errors import NotFound
@@ -75,9 +75,9 @@ def outcome_values(
     try:
         values = kpi_values(repo, result.wave, name)  # type: ignore[arg-type]
     except NotFound as error:
-        close = ", ".join(close_matches(name, list(OUTCOMES)))
-        hint = f"did you mean {close}? " if close else ""
-        hint_zh = f"是否应为 {close}？" if close else ""
+        hint = did_you_mean_any(name, OUTCOMES)
+        hint = f"{hint} " if hint else ""
+        hint_zh = did_you_mean_any_zh(name, OUTCOMES)
         raise NotFound(
             f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index)",
             zh=f"未知的结果指标 {name}：{hint_zh}{error.text('zh')}；或用 {COMPOSITE}（综合指数）",
@@ -90,9 +90,8 @@ def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None or result.region(region) is not None:
         return
     known = [r.code for r in result.regions]
-    close = ", ".join(close_matches(region, known))
-    hint = f" (did you mean {close}?)" if close else f" (regions: {', '.join(known)})"
-    hint_zh = f"（是否应为 {close}？）" if close else f"（已有区域：{', '.join(known)}）"
+    hint = f" ({did_you_mean_any(region, known) or 'regions: ' + ', '.join(known)})"
+    hint_zh = f"（{did_you_mean_any_zh(region, known) or '已有区域：' + ', '.join(known)}）"
     raise NotFound(
         f"no region {region} in wave {result.wave}{hint}", zh=f"稽核批次 {result.wave} 中没有区域 {region}{hint_zh}"
     )

@@ -34,7 +34,7 @@ from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -445,10 +445,11 @@ def check_dealer(context: WaveContext, dealer_code: str) -> None:
 
 
 def _unknown_dealer(ctx: WaveContext, code: str) -> Message:
-    close = ", ".join(close_matches(code, [d.code for d in ctx.result.dealers]))
+    codes = [d.code for d in ctx.result.dealers]
+    hint, hint_zh = did_you_mean_any(code, codes), did_you_mean_any_zh(code, codes)
     return Message(
-        f"no dealer {code} in wave {ctx.wave}" + (f"; did you mean {close}?" if close else ""),
-        f"稽核批次 {ctx.wave} 中没有经销商 {code}" + (f"；是否应为 {close}？" if close else ""),
+        f"no dealer {code} in wave {ctx.wave}" + (f"; {hint}" if hint else ""),
+        f"稽核批次 {ctx.wave} 中没有经销商 {code}" + (f"；{hint_zh}" if hint_zh else ""),
     )
 
 
@@ -643,14 +644,13 @@ def select_dealers(
     problems: list[Message] = []
     for code in regions:
         if code not in known_regions:
-            close = ", ".join(close_matches(code, list(known_regions)))
             listed = ", ".join(sorted(known_regions))
             problems.append(
                 Message(
                     f"no region {code} in wave {context.wave}"
-                    + (f" (did you mean {close}?)" if close else f" (regions: {listed})"),
+                    f" ({did_you_mean_any(code, known_regions) or 'regions: ' + listed})",
                     f"稽核批次 {context.wave} 中没有区域 {code}"
-                    + (f"（是否应为 {close}？）" if close else f"（已有区域：{listed}）"),
+                    f"（{did_you_mean_any_zh(code, known_regions) or '已有区域：' + listed}）",
                 )
             )
     problems += [_unknown_dealer(context, code) for code in dealers if code not in known_dealers]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from dealer_audit.core.batches import chunks
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -31,14 +31,15 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def did_you_mean_suffix(word: str, candidates: Iterable[str]) -> str:
-    close = close_matches(word, candidates)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    """core/lookup.did_you_mean_any in brackets, to end a message (empty when nothing is close)."""
+    hint = did_you_mean_any(word, candidates)
+    return f" ({hint})" if hint else ""
 
 
 def did_you_mean_suffix_zh(word: str, candidates: Iterable[str]) -> str:
     """`did_you_mean_suffix` in Chinese (the same guesses), for a message's `zh=`."""
-    close = close_matches(word, candidates)
-    return f"（是否应为 {', '.join(close)}？）" if close else ""
+    hint = did_you_mean_any_zh(word, candidates)
+    return f"（{hint}）" if hint else ""
 
 
 def chunks_of(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.lookup import close_matches
+from dealer_audit.core.lookup import close_matches, did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import NotFound
 from dealer_audit.storage import limits
@@ -91,11 +91,13 @@ class DealerStore(StoreBase):
 
         return self._write(work)
 
+    def _dealer_codes(self) -> list[str]:
+        with self._read() as session:
+            return list(session.execute(sa.select(_dealers.c.code)).scalars())
+
     def suggest_dealers(self, code: str) -> list[str]:
         """Stored dealer codes close to `code` (for "did you mean" in messages)."""
-        with self._read() as session:
-            codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
-        return close_matches(code, codes)
+        return close_matches(code, self._dealer_codes())
 
     def get_dealer(self, code: str) -> Dealer:
         """A dealer by code; NotFound suggests close codes (SH001 for sh001, SH01 …)."""
@@ -106,15 +108,13 @@ class DealerStore(StoreBase):
         raise NotFound(self.unknown_dealer_message(code), zh=self.unknown_dealer_message_zh(code))
 
     def unknown_dealer_message(self, code: str) -> str:
-        close = self.suggest_dealers(code)
-        hint = f" (did you mean {', '.join(close)}?)" if close else " (load dealers with `dealer-audit dealers import`)"
-        return f"unknown dealer {code}{hint}"
+        hint = did_you_mean_any(code, self._dealer_codes()) or "load dealers with `dealer-audit dealers import`"
+        return f"unknown dealer {code} ({hint})"
 
     def unknown_dealer_message_zh(self, code: str) -> str:
         """`unknown_dealer_message` in Chinese (the same close codes)."""
-        close = self.suggest_dealers(code)
-        hint = f"（是否应为 {', '.join(close)}？）" if close else "（请先用 `dealer-audit dealers import` 导入经销商）"
-        return f"未知经销商 {code}{hint}"
+        hint = did_you_mean_any_zh(code, self._dealer_codes()) or "请先用 `dealer-audit dealers import` 导入经销商"
+        return f"未知经销商 {code}（{hint}）"
 
     def list_dealers(self, region: str | None = None) -> list[Dealer]:
         with self._read() as session:

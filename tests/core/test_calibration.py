@@ -129,3 +129,28 @@ def test_the_lenient_auditor_is_found_whoever_it_is_and_whatever_the_draw(seed: 
 def test_drafts_do_not_count() -> None:
     audits = [replace(a, status=a.status.DRAFT) if a.auditor == "bob" else a for a in network(lenient="bob")]
     assert not run(audits).flagged_auditors
+
+
+def test_one_revision_per_audit_by_the_wave_scorings_rule() -> None:
+    """Calibration keeps one copy of each audit as the wave scoring does (aggregate.latest_revisions): the highest
+    final revision, and between two copies of one revision the same copy whichever arrived first (it used to be
+    the first seen); a draft of a later revision leaves the finalised audit in."""
+    from dealer_audit.core.aggregate import latest_revisions
+
+    audits = network()
+    first = audits[0]
+    lenient = replace(first, answers={**first.answers, "A1": replace(first.answers["A1"], value="yes")})
+    assert lenient != first
+    orders = ([*audits, lenient], [lenient, *audits])
+    kept = [run(order) for order in orders]
+    assert kept[0].auditors == kept[1].auditors and kept[0].items == kept[1].items
+    chosen = {a.audit_id: a for a in latest_revisions(orders[0])}[first.audit_id]
+    assert chosen in (first, lenient)
+    alone = [lenient if a.audit_id == first.audit_id else a for a in audits] if chosen is lenient else audits
+    assert run(alone).auditors == kept[0].auditors
+    corrected = replace(lenient, revision=2)
+    draft = replace(first, revision=3, status=first.status.DRAFT)
+    assert (
+        run([*audits, corrected, draft]).auditors
+        == run([corrected if a.audit_id == first.audit_id else a for a in audits]).auditors
+    )

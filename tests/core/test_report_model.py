@@ -194,6 +194,33 @@ def test_network_report_holds_no_answer_row_until_the_sheet_reads_it(scored: dic
     assert n.n_answers == sum(len(tuple(a.answers)) for a in lines)
 
 
+def test_answer_rows_index_makes_only_the_rows_up_to_it(scored: dict[str, Any], monkeypatch: Any) -> None:
+    """Only the Answers sheet reads the rows (iterating once); an index makes the rows up to it, not the whole
+    audit's again, and the rows are not hashable (their hash would be made from every row at each call)."""
+    from dealer_audit.core.report_model import network
+
+    n = build_network_report(scored["result"], scored["standards"], scored["audits"], generated="2026-11-23")
+    answers = max((a.answers for d in n.dealers for a in d.audits), key=len)
+    rows = tuple(answers)
+    assert len(rows) > 3
+    made: list[object] = []
+    real = network.AnswerRow
+
+    def counted(*fields: Any) -> Any:
+        made.append(fields)
+        return real(*fields)
+
+    monkeypatch.setattr(network, "AnswerRow", counted)
+    assert answers[1] == rows[1] and len(made) == 2
+    assert answers[-1] == rows[-1] and answers[-len(rows)] == rows[0]
+    assert answers[1:3] == rows[1:3] and answers.index(rows[2]) == 2 and rows[2] in answers
+    for wrong in (len(rows), -len(rows) - 1):
+        with pytest.raises(IndexError):
+            answers[wrong]
+    with pytest.raises(TypeError):
+        hash(answers)
+
+
 def test_a_knockout_on_two_visits_is_one_line_with_a_count(
     scored: dict[str, Any], mini_program: Any, sample_dealers: list[Any]
 ) -> None:

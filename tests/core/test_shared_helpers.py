@@ -111,3 +111,35 @@ def test_rules_do_not_import_the_codec() -> None:
     assert not any("standard_codec" in name for name in _all_imports(PACKAGE / "core" / "rules.py"))
     codec = (PACKAGE / "core" / "standard_codec.py").read_text(encoding="utf-8")
     assert "def close_matches" not in codec and "def join" not in codec and "def version_key" not in codec
+
+
+def test_did_you_mean_any_names_every_close_word_in_both_languages() -> None:
+    from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+
+    codes = ["SH001", "SH002", "BJ001"]
+    assert did_you_mean_any("sh00", codes) == "did you mean SH001, SH002?"
+    assert did_you_mean_any_zh("sh00", codes) == "是否应为 SH001, SH002？"
+    assert did_you_mean_any("Wang Fan", ["Wang Fang", "wang.fang"], quoted=True) == "did you mean 'Wang Fang'?"
+    assert did_you_mean_any_zh("Wang Fan", ["Wang Fang"], quoted=True) == "是否应为 “Wang Fang”？"
+    assert did_you_mean_any("XYZ", codes) == did_you_mean_any_zh("XYZ", codes) == ""
+
+
+# modules whose "did you mean" lists keep their own rule, with the reason
+_OWN_RULE = {
+    "capture/session.py": "the capture wizard's looser difflib cutoff (0.4) for item ids typed on a phone",
+}
+
+
+def test_list_form_did_you_mean_hints_come_from_core_lookup() -> None:
+    """Every "did you mean A, B?" of the tool is worded by core/lookup.did_you_mean_any(_zh): none joins its own
+    list of guesses into the text (they differed: 是否是 / 是否想写 / 是否应为)."""
+    built_by_hand = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where == "core/lookup.py" or where in _OWN_RULE or where.startswith("render/pdf/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for marker in ("did you mean {", "是否应为 {", "是否是 {", "是否想写 {"):
+            if marker in text:
+                built_by_hand.append(f"{where}: {marker}")
+    assert built_by_hand == []

@@ -60,3 +60,29 @@ def test_a_streak_longer_than_the_trend_window_counts_whole_in_the_cli_and_the_r
     assert report == cli
     (line,) = [line for line in incentive_lines(report_card, "en") if line.dealer == "SH001"]
     assert line.streak_status == "penalty" and line.penalty
+
+
+def test_a_wave_a_dealer_was_not_audited_in_neither_breaks_nor_extends_its_streak(
+    workspace: Any, make_audit: Any, tmp_path: Path
+) -> None:
+    """docs/kpis-and-incentives.md, consecutive waves: "a wave without a composite (not audited) is skipped — it
+    neither counts nor cures". SH001 is below in four of the six waves: 2025-Q2 only SH002 was audited (the wave
+    is scored, SH001 has no composite in it), 2025-Q4 nobody was (the wave has no scored audit and is passed
+    over). Its streak is four waves long (not two: the gaps do not break it; not six: they do not extend it)."""
+    workspace.repo.save_program(streak_program(tmp_path))
+    audited = {"SH001": ["2025-Q1", "2025-Q3", "2026-Q1", "2026-Q2"], "SH002": ["2025-Q2"]}
+    workspace.repo.save_audits(
+        [make_audit(wave=wave, dealer_code=code) for code, waves in audited.items() for wave in waves]
+    )
+    last = WAVES[-1]
+    card = wave_scorecard(workspace.repo, last)
+    cli = {row.dealer_code: row.streak for row in card.incentives}
+    report_card = prepare_wave(workspace, last, generated="2026-06-30").scorecard
+    assert report_card is not None
+    assert {row.dealer_code: row.streak for row in report_card.incentives} == cli
+    sh001, sh002 = cli["SH001"], cli["SH002"]
+    assert sh001 is not None and (sh001.count, sh001.status.value) == (4, "warning")
+    # SH002: below once (2025-Q2), not audited since: the count stays, nothing cures it
+    assert sh002 is not None and (sh002.count, sh002.status.value) == (1, "watch")
+    row = card.incentive("SH001")
+    assert row is not None and sum(c is not None for c in row.history) == 4

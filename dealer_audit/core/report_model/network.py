@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, overload
 
 from dealer_audit.core.actions import Action
@@ -294,15 +295,23 @@ class AnswerRows(Sequence[AnswerRow]):
     @overload
     def __getitem__(self, index: slice) -> tuple[AnswerRow, ...]: ...
     def __getitem__(self, index: int | slice) -> AnswerRow | tuple[AnswerRow, ...]:
-        return tuple(self)[index]
+        """Only iteration and len are used (the Answers sheet); an index makes the rows up to it, not all of them."""
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        position = index + len(self) if index < 0 else index
+        row = next(islice(self, position, None), None) if position >= 0 else None
+        if row is None:
+            raise IndexError("AnswerRows index out of range")
+        return row
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, AnswerRows | tuple | list):
             return tuple(self) == tuple(other)
         return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash(tuple(self))
+    # Not hashable: equal to a tuple of its rows, its hash would have to be that tuple's, made from every row at each
+    # call; nothing hashes a report's lines (a report is built, written and dropped).
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"AnswerRows({self._score.audit_id}, {len(self)} rows)"
