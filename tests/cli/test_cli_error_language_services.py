@@ -109,7 +109,18 @@ def test_users_add_an_existing_account_and_remove_an_unknown_one(workspace: Any)
     assert "账号 zhou 已存在（如需修改，请用 `dealer-audit users passwd`）" in zh
     en, zh = both("users", "remove", "zho", "-w", root)
     assert "no account zho (did you mean zhou?)" in en
-    assert "没有账号 zho（是否应为 zhou？）" in zh
+    assert "没有账户 zho（是否应为 zhou？）" in zh
+
+
+def test_users_passwd_and_remove_refuse_an_unknown_account_in_the_same_words(workspace: Any) -> None:
+    """One refusal (storage/accounts.unknown_account) for both commands: `passwd` used to word its own."""
+    root = str(workspace.root)
+    typed("users", "add", "zhou", "--role", "hq", "--password-stdin", "-w", root, lang="en", stdin=PASSWORD + "\n")
+    passwd = ("users", "passwd", "zho", "--password-stdin", "-w", root)
+    removed = dict(zip(("en", "zh"), both("users", "remove", "zho", "-w", root), strict=True))
+    for lang, expected in (("en", "no account zho (did you mean zhou?)"), ("zh", "没有账户 zho（是否应为 zhou？）")):
+        changed = typed(*passwd, lang=lang, stdin=PASSWORD + "\n")
+        assert expected in changed and expected in removed[lang]
 
 
 def test_users_add_a_short_password(workspace: Any) -> None:
