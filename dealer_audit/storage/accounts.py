@@ -46,7 +46,7 @@ class AccountStore(StoreBase):
             if row is not None and not replace:
                 raise Conflict(
                     f"account {account.name} already exists (change it with `dealer-audit users passwd`)",
-                    zh=f"账号 {account.name} 已存在（如需修改，请用 `dealer-audit users passwd`）",
+                    zh=f"账户 {account.name} 已存在（如需修改，请用 `dealer-audit users passwd`）",
                 )
             if row is None:
                 row = m.UserRow(name=account.name, role="", password_hash="", created_at=stamp, updated_at=stamp)
