@@ -12,7 +12,7 @@ back to English while a message has no Chinese yet, so modules convert one at a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,15 @@ class Location:
     sheet: str | None = None
     cell: str | None = None
     path: str | None = None  # a logical path inside the document, e.g. ``sections[2].items[4].weight``
+    # `file` in Chinese, when it is a name rather than a path (e.g. 经销商 'SH009' for dealer 'SH009'), so that
+    # a Chinese message does not start with English words; empty: `file` is shown in both languages
+    file_zh: str = field(default="", kw_only=True)
+
+    def text(self, lang: str) -> str:
+        """The location as a user of `lang` reads it: `str()`, with `file_zh` in Chinese when there is one."""
+        if self.file_zh and is_zh(lang):
+            return str(replace(self, file=self.file_zh, file_zh=""))
+        return str(self)
 
     def __str__(self) -> str:
         if self.sheet is not None:
@@ -118,7 +127,7 @@ class Problem:
 
     def render(self, lang: str) -> str:
         """``location: message (hint)`` in `lang`: what the CLI and the browser show."""
-        text = f"{self.location}: {self.text(lang)}"
+        text = f"{self.location.text(lang)}: {self.text(lang)}"
         hint = self.hint_text(lang)
         if not hint:
             return text

@@ -22,7 +22,7 @@ def plan(
 ) -> None:
     """Assign auditors to every dealer × standard of the wave under the program's planning rules; store the plan.
 
-    为本批次每个经销商 × 标准分配稽核员与日期（按项目的计划规则求最优解）并保存。
+    为本批次每个经销商 × 标准分配稽核员与日期（按稽核方案的计划规则求最优解）并保存。
     """
     from dealer_audit.services.field_operations import plan_the_wave
 

@@ -61,7 +61,7 @@ def standards_import(
 ) -> None:
     """Load standards and programs into the database (all files checked first; identical copies are skipped).
 
-    载入标准与项目文件（先全部校验；内容相同则跳过）。
+    载入标准与稽核方案文件（先全部校验；内容相同则跳过）。
     """
     from dealer_audit.services.importing import load_standards_into
 

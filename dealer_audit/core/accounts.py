@@ -91,12 +91,12 @@ def check_account(
     if role is Role.DEALER and not dealers:
         raise AccountError(
             f"{name}: a dealer account needs at least one dealer (--dealer CODE)",
-            zh=f"{name}：经销商账号至少需要一家经销商（--dealer CODE）",
+            zh=f"{name}：经销商账户至少需要一家经销商（--dealer CODE）",
         )
     if role is not Role.DEALER and dealers:
         raise AccountError(
             f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)",
-            zh=f"{name}：只有经销商账号可以指定经销商（{ROLE_ZH[role]}按其角色查看）",
+            zh=f"{name}：只有经销商账户可以指定经销商（{ROLE_ZH[role]}按其角色查看）",
         )
     strangers = sorted(dealers - known_dealers)
     if strangers:

@@ -40,6 +40,15 @@ class AuditKind(StrEnum):
     SELF = "self"
 
 
+# Each kind's name inside a Chinese message (the English one is the value, which users also type in files).
+AUDIT_KIND_ZH = {
+    AuditKind.VISIT: "普通到访稽核",
+    AuditKind.DOUBLE: "双人稽核",
+    AuditKind.CALIBRATION: "校准演练稽核",
+    AuditKind.SELF: "经销商自评",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceRef:
     """A file proving an answer; the bytes live in the evidence store or a bundle, named by their sha256."""

@@ -17,7 +17,7 @@ from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Location, Problem, ProblemCollector, Severity, ValidationFailed
 from dealer_audit.formats.files import cell_text, yes_no
-from dealer_audit.formats.tables import read_table
+from dealer_audit.formats.tables import first_row, read_table
 
 COLUMNS = ("id", "name_zh", "name_en", "home_region", "languages", "active")
 REQUIRED = ("id", "home_region")
@@ -72,14 +72,13 @@ def check_auditors(path: Path, regions: Collection[str] | None = None) -> tuple[
         auditor_id = cell("id")
         if not auditor_id:
             problems.error(where("id"), "id: an auditor id is required", code="missing", zh="id：稽核员编号必填")
-        elif auditor_id in seen:
+        elif (earlier := first_row(seen, auditor_id, number)) is not None:
             problems.error(
                 where("id"),
-                f"id: duplicate auditor id '{auditor_id}' (first on row {seen[auditor_id]})",
-                zh=f"id：稽核员编号“{auditor_id}”重复（首次出现在第 {seen[auditor_id]} 行）",
+                f"id: duplicate auditor id '{auditor_id}' (first on {table.row_name(earlier)})",
+                zh=f"id：稽核员编号“{auditor_id}”重复（首次出现在第 {earlier} 行）",
+                code="duplicate",
             )
-        else:
-            seen[auditor_id] = number
         region = cell("home_region")
         if not region:
             problems.error(

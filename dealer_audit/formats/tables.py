@@ -42,7 +42,7 @@ class Table:
 
 def first_row(seen: dict[K, int], key: K, number: int) -> int | None:
     """The row `key` first stood on in a register, or None when it is new (then `seen` keeps it at `number`): the
-    one duplicate-row check of the registers (dealers, KPI values), each with its own message."""
+    one duplicate-row check of the registers (dealers, auditors, KPI values), each with its own message."""
     earlier = seen.get(key)
     if earlier is None:
         seen[key] = number

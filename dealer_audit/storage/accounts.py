@@ -14,6 +14,15 @@ from dealer_audit.storage import models as m
 from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
 
 
+def unknown_account(name: str, names: list[str]) -> NotFound:
+    """The one refusal of an account name that does not exist (users passwd, users remove, a replaced account),
+    with the close names of `names` as a guess."""
+    return NotFound(
+        f"no account {name}{did_you_mean_suffix(name, names)}",
+        zh=f"没有账户 {name}{did_you_mean_suffix_zh(name, names)}",
+    )
+
+
 class AccountStore(StoreBase):
     """Accounts of the browser app (mixed into Repository)."""
 
@@ -33,15 +42,11 @@ class AccountStore(StoreBase):
             row = session.get(m.UserRow, account.name)
             stamp = now_text()
             if row is None and replace:
-                names = self._account_names(session)
-                raise NotFound(
-                    f"no account {account.name}{did_you_mean_suffix(account.name, names)}",
-                    zh=f"没有账号 {account.name}{did_you_mean_suffix_zh(account.name, names)}",
-                )
+                raise unknown_account(account.name, self._account_names(session))
             if row is not None and not replace:
                 raise Conflict(
                     f"account {account.name} already exists (change it with `dealer-audit users passwd`)",
-                    zh=f"账号 {account.name} 已存在（如需修改，请用 `dealer-audit users passwd`）",
+                    zh=f"账户 {account.name} 已存在（如需修改，请用 `dealer-audit users passwd`）",
                 )
             if row is None:
                 row = m.UserRow(name=account.name, role="", password_hash="", created_at=stamp, updated_at=stamp)
@@ -64,6 +69,14 @@ class AccountStore(StoreBase):
             row = session.get(m.UserRow, name)
             return None if row is None else self._account_from_row(row)
 
+    def require_account(self, name: str) -> Account:
+        """The account `name`, or NotFound (`unknown_account`) for a command that needs it to exist."""
+        with self._read() as session:
+            row = session.get(m.UserRow, name)
+            if row is None:
+                raise unknown_account(name, self._account_names(session))
+            return self._account_from_row(row)
+
     def list_accounts(self) -> list[Account]:
         with self._read() as session:
             rows = session.execute(sa.select(m.UserRow).order_by(m.table("users").c.name)).scalars()
@@ -79,11 +92,7 @@ class AccountStore(StoreBase):
         def work(session: Session) -> None:
             row = session.get(m.UserRow, name)
             if row is None:
-                names = self._account_names(session)
-                raise NotFound(
-                    f"no account {name}{did_you_mean_suffix(name, names)}",
-                    zh=f"没有账号 {name}{did_you_mean_suffix_zh(name, names)}",
-                )
+                raise unknown_account(name, self._account_names(session))
             session.delete(row)
 
         self._write(work)

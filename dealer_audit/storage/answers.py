@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.answers import Answer, Audit, AuditStatus
-from dealer_audit.errors import Conflict, DraftChanged, NotFound
+from dealer_audit.errors import Conflict, DraftChanged, Message, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
 from dealer_audit.storage.audits import audit_digest, value_to_json
@@ -77,8 +77,10 @@ class AnswerStore(StoreBase):
         saw), a write to an audit that changed since is refused with DraftChanged and nothing is stored.
         """
         probe = Audit(audit_id, "", "", "", "", answers={answer.item_id: answer})
-        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.audit_issues(probe))
-        limits.refuse_unstorable(f"answer {answer.item_id[:100]}", limits.actor_issues(who, why))
+        item = answer.item_id[:100]
+        label = Message(f"answer {item}", f"检查项 {item} 的回答")
+        limits.refuse_unstorable(label, limits.audit_issues(probe))
+        limits.refuse_unstorable(label, limits.actor_issues(who, why))
         return self._write(lambda session: self._save_answer_in(session, audit_id, answer, who, why, expected))
 
     def _save_answer_in(
@@ -186,7 +188,7 @@ class AnswerStore(StoreBase):
     def finalise(self, audit_id: str, who: str, why: str = "", expected: str | None = None) -> Audit:
         """Mark an audit final (who, when → audit trail). Finalising a final audit changes nothing. With
         `expected`, an audit that changed since the editor last saw it is refused (DraftChanged)."""
-        limits.refuse_unstorable(f"audit {audit_id[:64]}", limits.actor_issues(who, why))
+        limits.refuse_unstorable(limits.audit_label(audit_id), limits.actor_issues(who, why))
 
         def work(session: Session) -> Audit:
             row = self._audit_row_for_update(session, audit_id)

@@ -190,8 +190,8 @@ class AuditStore(StoreBase):
         """
         order = sorted(range(len(audits)), key=lambda i: audits[i].audit_id)  # same lock order in every process
         for audit in audits:
-            limits.refuse_unstorable(audit.source or f"audit {audit.audit_id[:64]}", limits.audit_issues(audit))
-        limits.refuse_unstorable("import", limits.actor_issues(who, why))
+            limits.refuse_unstorable(limits.audit_label(audit.audit_id, audit.source), limits.audit_issues(audit))
+        limits.refuse_unstorable(Message("import", "导入"), limits.actor_issues(who, why))
 
         def work(session: Session) -> list[SaveOutcome]:
             outcomes: dict[int, SaveOutcome] = {}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.lookup import close_matches, did_you_mean_any, did_you_mean_any_zh
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import Message, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
 from dealer_audit.storage.common import StoreBase, chunks_of
@@ -66,7 +66,8 @@ class DealerStore(StoreBase):
         """Insert or update dealers by code, all in one transaction (a master-data file loads fully or not at all)."""
         by_code = {d.code: d for d in dealers}  # a later row for the same code wins
         for dealer in by_code.values():
-            limits.refuse_unstorable(f"dealer {dealer.code[:60]!r}", limits.dealer_issues(dealer))
+            name = repr(dealer.code[:60])
+            limits.refuse_unstorable(Message(f"dealer {name}", f"经销商 {name}"), limits.dealer_issues(dealer))
 
         def work(session: Session) -> DealerSaveResult:
             created = updated = unchanged = 0

@@ -196,11 +196,23 @@ def located(issues: Iterable[FieldIssue], locate: Callable[[str], Location]) -> 
     return [Problem(locate(i.field), str(i), "db_limit", zh=i.text("zh")) for i in issues]
 
 
-def refuse_unstorable(label: str, issues: Iterable[FieldIssue]) -> None:
+def audit_label(audit_id: str, source: str = "") -> Message:
+    """How a refusal names an audit: the file it came from, else its id (cut: the id itself may be too long)."""
+    if source:
+        return Message(source)
+    return Message(f"audit {audit_id[:64]}", f"稽核 {audit_id[:64]}")
+
+
+def refuse_unstorable(label: Message, issues: Iterable[FieldIssue]) -> None:
     """The repository's last guard, for objects no reader located (the wizard, the web app, a bug in a reader):
-    refuse (ValidationFailed) before a transaction starts, naming the object (`label`) and each field."""
-    problems = [Problem(Location(file=label, path=i.field), str(i), "db_limit", zh=i.text("zh")) for i in issues]
+    refuse (ValidationFailed) before a transaction starts, naming the object (`label`, in both languages: the
+    summary and every line start with it) and each field."""
+    problems = [
+        Problem(Location(label.en, path=i.field, file_zh=label.zh), str(i), "db_limit", zh=i.text("zh")) for i in issues
+    ]
     if problems:
         raise ValidationFailed(
-            problems, f"{label}: cannot be stored; nothing was written", summary_zh=f"{label}：无法保存，未写入任何数据"
+            problems,
+            f"{label.en}: cannot be stored; nothing was written",
+            summary_zh=f"{label.text('zh')}：无法保存，未写入任何数据",
         )

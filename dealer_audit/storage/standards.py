@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.canonical import canonical_hash, canonical_json
 from dealer_audit.core.standard import Checklist, LocalText, Program, Wave
 from dealer_audit.core.versions import version_key
-from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
 from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
@@ -44,7 +44,8 @@ class StandardStore(StoreBase):
         """
         from dealer_audit.core.standard_codec import content_hash, standard_to_dict
 
-        label = checklist.source or f"standard {checklist.id[:60]}"
+        name = checklist.id[:60]
+        label = Message(checklist.source) if checklist.source else Message(f"standard {name}", f"稽核标准 {name}")
         limits.refuse_unstorable(label, limits.checklist_issues(checklist))
         data = standard_to_dict(checklist)
         data.pop("source", None)
@@ -148,7 +149,9 @@ class StandardStore(StoreBase):
         """
         from dealer_audit.core.standard_codec import program_to_dict
 
-        limits.refuse_unstorable(program.source or f"program {program.id[:60]}", limits.program_issues(program))
+        name = program.id[:60]
+        label = Message(program.source) if program.source else Message(f"program {name}", f"稽核方案 {name}")
+        limits.refuse_unstorable(label, limits.program_issues(program))
         data = program_to_dict(program)
         data.pop("source", None)
         body = canonical_json(data)

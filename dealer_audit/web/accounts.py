@@ -14,7 +14,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from dealer_audit.core.accounts import Account, AccountError, Role, check_account
-from dealer_audit.errors import NotFound
 from dealer_audit.storage.repository import Repository
 from dealer_audit.web.principal import Principal
 
@@ -59,13 +58,7 @@ def add_account(
 
 
 def change_password(repo: Repository, name: str, password: str) -> None:
-    account = repo.get_account(name)
-    if account is None:
-        names = [a.name for a in repo.list_accounts()]
-        raise NotFound(
-            f"no account {name}; accounts: {', '.join(names) or 'none'}",
-            zh=f"没有账号 {name}；已有账号：{', '.join(names) or '无'}",
-        )
+    account = repo.require_account(name)
     repo.save_account(Account(**{**account.__dict__, "password_hash": hash_password(password)}), replace=True)
 
 

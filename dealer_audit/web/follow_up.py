@@ -14,6 +14,7 @@ from datetime import date
 from fastapi import Request
 
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import NotFound
 from dealer_audit.storage.workspace import Workspace
 from dealer_audit.web.i18n import translate
@@ -55,6 +56,15 @@ def require_dealer(request: Request, principal: Principal, code: str) -> Dealer:
         cause = f"{principal.name} ({principal.role.value}) may not see dealer {dealer.code}"
         raise refuse(request, 403, "follow.err.not_your_dealer", cause, dealer=dealer.code)
     return dealer
+
+
+def region_names(request: Request) -> dict[str, LocalText]:
+    """The program's region names by code, for pages that show a region (its code stays the link and filter
+    value); empty while no program is loaded, so a page then shows the codes."""
+    try:
+        return {r.code: r.name for r in workspace_of(request).repo.get_program().regions}
+    except NotFound:
+        return {}
 
 
 def today() -> date:

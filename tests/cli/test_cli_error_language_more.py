@@ -142,7 +142,7 @@ def test_the_auditor_register(workspace: Any, tmp_path: Path) -> None:
     bad.write_text("id,home_region,languages,active\nwang,east,zh,yes\nwang,mars,fr,maybe\n", encoding="utf-8")
     en, zh = both("auditors", "import", str(bad), "-w", str(workspace.root))
     assert f"error: {bad}: 4 error(s); nothing imported" in en
-    assert f"{bad}:3: id: duplicate auditor id 'wang' (first on row 2)" in en
+    assert f"{bad}:3: id: duplicate auditor id 'wang' (first on line 2)" in en
     assert f"{bad}:3: home_region: unknown region 'mars' (known regions: east, north)" in en
     assert f"{bad}:3: languages: 'fr' is not one of zh, en" in en
     assert f"{bad}:3: active: 'maybe' is not yes or no" in en

@@ -106,10 +106,21 @@ def test_users_add_an_existing_account_and_remove_an_unknown_one(workspace: Any)
     assert "account zhou added" in typed(*add, lang="en", stdin=PASSWORD + "\n")
     en, zh = (typed(*add, lang=lang, stdin=PASSWORD + "\n") for lang in ("en", "zh"))
     assert "account zhou already exists (change it with `dealer-audit users passwd`)" in en
-    assert "账号 zhou 已存在（如需修改，请用 `dealer-audit users passwd`）" in zh
+    assert "账户 zhou 已存在（如需修改，请用 `dealer-audit users passwd`）" in zh
     en, zh = both("users", "remove", "zho", "-w", root)
     assert "no account zho (did you mean zhou?)" in en
-    assert "没有账号 zho（是否应为 zhou？）" in zh
+    assert "没有账户 zho（是否应为 zhou？）" in zh
+
+
+def test_users_passwd_and_remove_refuse_an_unknown_account_in_the_same_words(workspace: Any) -> None:
+    """One refusal (storage/accounts.unknown_account) for both commands: `passwd` used to word its own."""
+    root = str(workspace.root)
+    typed("users", "add", "zhou", "--role", "hq", "--password-stdin", "-w", root, lang="en", stdin=PASSWORD + "\n")
+    passwd = ("users", "passwd", "zho", "--password-stdin", "-w", root)
+    removed = dict(zip(("en", "zh"), both("users", "remove", "zho", "-w", root), strict=True))
+    for lang, expected in (("en", "no account zho (did you mean zhou?)"), ("zh", "没有账户 zho（是否应为 zhou？）")):
+        changed = typed(*passwd, lang=lang, stdin=PASSWORD + "\n")
+        assert expected in changed and expected in removed[lang]
 
 
 def test_users_add_a_short_password(workspace: Any) -> None:
@@ -164,6 +175,16 @@ def test_users_add_refusals_of_the_account_itself(workspace: Any) -> None:
             "wu：未知区域 mars；",
         ),
         (("hq1", "--role", "hq", "--region", "east"), "hq1: only a regional manager has regions", "hq1：只有区域经理"),
+        (
+            ("d0", "--role", "dealer"),
+            "d0: a dealer account needs at least one dealer",
+            "d0：经销商账户至少需要一家经销商",
+        ),
+        (
+            ("hq2", "--role", "hq", "--dealer", "SH001"),
+            "hq2: only a dealer account has dealers",
+            "hq2：只有经销商账户可以指定经销商（总部按其角色查看）",
+        ),
         (
             ("d1", "--role", "dealer", "--dealer", "XX999"),
             "d1: unknown dealer(s) XX999; e.g.",

@@ -265,7 +265,7 @@ def test_hq_workbook_follows_the_report_language(runner: CliRunner, ws: Any, tmp
         map(str, readme["zh"])
     )
     assert any("每家经销商一行" in str(v) for v in readme["zh"])
-    assert "稽核项目" in readme["zh"] and "Program" in readme["en"]
+    assert "稽核方案" in readme["zh"] and "Program" in readme["en"]
     # report all writes the workbook in the batch's language, beside the PDFs
     out = tmp_path / "all"
     assert invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(out)).exit_code == 0

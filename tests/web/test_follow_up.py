@@ -239,6 +239,22 @@ def test_managers_read_their_regions_and_hq_closes_the_loop(
     assert manager.post("/actions/generate", data={"wave": WAVE}, headers=htmx(token)).status_code == 403
 
 
+def test_the_actions_overview_names_regions_and_keeps_their_codes_as_links(client_of: Any) -> None:
+    """Region names (the program's, in the page's language) where the page used to show the codes; the code stays
+    the link and filter value."""
+    hq = client_of("hq")
+    for lang, east in (("en", "East"), ("zh", "华东区")):
+        page = hq.get(f"/actions?lang={lang}")
+        regions = page.text.split('data-testid="action-regions"')[1].split("</table>")[0]
+        assert f'<tr data-region="east"><td><a href="/actions?region=east" title="east">{east}</a></td>' in regions
+        dealers = page.text.split('data-testid="action-dealers"')[1].split("</table>")[0]
+        sh001 = dealers.split('<tr data-code="SH001">')[1].split("</tr>")[0]
+        assert f'<td title="east">{east}</td>' in sh001
+        assert ">east<" not in regions + dealers
+    narrowed = hq.get("/actions?region=east&lang=en")
+    assert "· East <a" in narrowed.text and "· east" not in narrowed.text
+
+
 def test_a_dispute_with_a_photo_is_filed_and_a_late_one_refused_with_the_date(client_of: Any, loop_ws: Path) -> None:
     dealer = client_of("sh001")
     with Workspace.open(loop_ws) as ws:

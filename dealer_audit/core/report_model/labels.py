@@ -130,7 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
     "region_rank_best": {"en": "Region rank best", "zh": "区域排名（最好）"},
     "region_rank_worst": {"en": "Region rank worst", "zh": "区域排名（最差）"},
     # ---- README sheet: the header lines
-    "program": {"en": "Program", "zh": "稽核项目"},
+    "program": {"en": "Program", "zh": "稽核方案"},
     "waves": {"en": "Wave(s)", "zh": "批次"},
     "index_scale": {"en": "Index scale", "zh": "指数量程"},
     "index_scale_text": {

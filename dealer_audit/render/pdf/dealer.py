@@ -44,7 +44,7 @@ from dealer_audit.render.pdf.grid import BOX_PAD, EMPTY_CELL, CellGrid, Rule, fr
 from dealer_audit.render.pdf.kpi_section import dealer_kpi_story
 from dealer_audit.render.pdf.page import PageFrame, bold_text, build_pdf, content_width
 from dealer_audit.render.pdf.paragraphs import cell_text, heading, paragraph
-from dealer_audit.render.pdf.rowtable import PAD_X, Cell, Row, RowTable, Thumb, make_row
+from dealer_audit.render.pdf.rowtable import Cell, Row, RowTable, Thumb, cell_lines, make_row
 from dealer_audit.render.pdf.self_assessment_section import dealer_self_assessment
 from dealer_audit.render.pdf.styles import (
     ALERT_FILL,
@@ -62,7 +62,7 @@ from dealer_audit.render.pdf.styles import (
     band_color,
     styles,
 )
-from dealer_audit.render.pdf.text import MAX_LINES, Heading, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, Heading, text_width
 
 EvidenceResolver = Callable[[EvidenceView], Path | None]
 THUMB_PX = 240  # longest side of an embedded thumbnail; keeps PDFs small whatever the camera resolution
@@ -298,8 +298,8 @@ NOTE_LIMIT = 1500  # characters of a note shown in the PDF (the workbook has it 
 
 
 def _wrapped(text: str, st: Styles, width: float, size: float = 7.5, max_lines: int = MAX_LINES) -> list[str]:
-    """A cell's lines: wrapped to the column and cut with an ellipsis after `max_lines` (see text.wrap_text)."""
-    return wrap_text(st.fonts.clean(text), st.fonts.regular, size, width - 2 * PAD_X, max_lines) if text else []
+    """A cell's lines (`rowtable.cell_lines`); an empty text has none, so an empty note takes no height."""
+    return cell_lines(text, st.fonts, width, size, max_lines, empty=[])
 
 
 def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float) -> Cell:

@@ -23,10 +23,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.fonts import Fonts
+from dealer_audit.render.pdf.text import MAX_LINES, text_width, wrap_text
 from dealer_audit.render.pdf.text import Run_ as _Run
 from dealer_audit.render.pdf.text import colour_key as _colour_key
 from dealer_audit.render.pdf.text import show_all as _show_all
-from dealer_audit.render.pdf.text import text_width, wrap_text
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
 
@@ -79,10 +79,21 @@ class Row:
         return any(cell.thumbs for cell in self.cells)
 
 
-def cell_lines(text: str, fonts: Fonts, width: float, size: float = 7.5) -> list[str]:
+def cell_lines(
+    text: str,
+    fonts: Fonts,
+    width: float,
+    size: float = 7.5,
+    max_lines: int = MAX_LINES,
+    *,
+    empty: list[str] | None = None,
+) -> list[str]:
     """A cell's text cleaned for the report font and wrapped to its column inside the padding (at most
-    text.MAX_LINES lines, then an ellipsis); characters of the fallback font stay (the RowTable draws them)."""
-    return wrap_text(fonts.clean(text), fonts.regular, size, width - 2 * PAD_X) if text else [""]
+    `max_lines` lines, then an ellipsis); characters of the fallback font stay (the RowTable draws them).
+    An empty text is `empty` when given (no lines: a cell that takes no height), else one empty line."""
+    if not text:
+        return [""] if empty is None else empty
+    return wrap_text(fonts.clean(text), fonts.regular, size, width - 2 * PAD_X, max_lines)
 
 
 def make_row(
@@ -198,28 +209,13 @@ class RowTable(Flowable):
         y = self.height
         columns = (self.font, tuple(xs))
         for row in [self.header, *self.rows]:
-            laid = row.text_runs.get(columns)
-            if laid is None and not row.has_thumbs:
-                laid = row.text_runs[columns] = self._lay_out(row, xs)
-            if laid is not None:  # the row's lines, placed once per column layout (see Row.text_runs)
+            if row.has_thumbs:
+                runs.extend(self._lay_out(row, xs, y, images))
+            else:
+                laid = row.text_runs.get(columns)
+                if laid is None:  # the row's lines, placed once per column layout (see Row.text_runs)
+                    laid = row.text_runs[columns] = self._lay_out(row, xs)
                 runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
-                y -= row.height
-                continue
-            for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
-                lead = cell.lead
-                baseline = y - PAD_TOP - cell.size
-                baseline = self._place(runs, cell.lines, cell, x0, x1, baseline, lead, cell.color)
-                if cell.thumbs:
-                    tx = x0 + PAD_X
-                    tallest = max(t.height for t in cell.thumbs)
-                    top = baseline + cell.size - 1
-                    for thumb in cell.thumbs:
-                        images.append((thumb, tx, top - thumb.height))
-                        tx += thumb.width + 2
-                    baseline -= tallest + 2
-                if cell.after:
-                    size = cell.after_size or cell.size
-                    self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color, size)
             y -= row.height
         # a Table starts each line's text object at the line; so does this one with `table_lines`
         text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
@@ -245,12 +241,27 @@ class RowTable(Flowable):
             canv.drawImage(_reader(thumb.data), tx, ty, thumb.width, thumb.height)
         canv.restoreState()
 
-    def _lay_out(self, row: Row, xs: Sequence[float]) -> list[_Run]:
-        """A row's text runs with baselines relative to the row's top (a row without thumbnails)."""
+    def _lay_out(
+        self,
+        row: Row,
+        xs: Sequence[float],
+        top: float = 0.0,
+        images: list[tuple[Thumb, float, float]] | None = None,
+    ) -> list[_Run]:
+        """A row's text runs with baselines from `top` (0: relative to the row's top, as cached per column layout);
+        with `images`, each cell's thumbnails are placed there too, between its text and its `after` lines."""
         runs: list[_Run] = []
         for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
             lead = cell.lead
-            baseline = self._place(runs, cell.lines, cell, x0, x1, -PAD_TOP - cell.size, lead, cell.color)
+            baseline = self._place(runs, cell.lines, cell, x0, x1, top - PAD_TOP - cell.size, lead, cell.color)
+            if cell.thumbs and images is not None:
+                tx = x0 + PAD_X
+                tallest = max(t.height for t in cell.thumbs)
+                thumbs_top = baseline + cell.size - 1
+                for thumb in cell.thumbs:
+                    images.append((thumb, tx, thumbs_top - thumb.height))
+                    tx += thumb.width + 2
+                baseline -= tallest + 2
             if cell.after:
                 size = cell.after_size or cell.size
                 self._place(runs, cell.after, cell, x0, x1, baseline, lead, cell.after_color, size)

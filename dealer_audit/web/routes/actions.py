@@ -26,7 +26,15 @@ from dealer_audit.core.actions import (
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.errors import Conflict, NotFound, ValidationFailed
 from dealer_audit.services.actions import generate_actions, update_action
-from dealer_audit.web.follow_up import follower, refuse, require_dealer, today, visible_dealers, workspace_of
+from dealer_audit.web.follow_up import (
+    follower,
+    refuse,
+    region_names,
+    require_dealer,
+    today,
+    visible_dealers,
+    workspace_of,
+)
 from dealer_audit.web.i18n import translate
 from dealer_audit.web.pages import render, request_language
 from dealer_audit.web.principal import Principal, Role
@@ -71,6 +79,7 @@ def actions_overview(request: Request, region: str = "") -> Response:
         total_rows=total_rows,
         regions=sorted(regions.items()),
         region=region,
+        region_names=region_names(request),
         show_regions=principal.role is not Role.DEALER,
         waves=[w.code for w in repo.list_waves()] if principal.role is Role.HQ else [],
         today=day,

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from dealer_audit.core.coverage import VisitState
 from dealer_audit.errors import NotFound
 from dealer_audit.services.field_operations import coverage_of
-from dealer_audit.web.follow_up import follower, refuse, today, workspace_of
+from dealer_audit.web.follow_up import follower, refuse, region_names, today, workspace_of
 from dealer_audit.web.pages import render
 from dealer_audit.web.principal import Role
 
@@ -79,5 +79,5 @@ def coverage_page(request: Request, wave: str = "") -> HTMLResponse:
         by_auditor=[CoverageRow(a, c) for a, c in sorted(coverage.by_auditor.items())],
         stored=[CoverageRow(r, c) for r, c in sorted(coverage.stored_by_region.items())],
         stand_ins=sum(1 for v in coverage.visits if v.by_stand_in),
-        region_names={r.code: r.name for r in repo.get_program().regions},
+        region_names=region_names(request),
     )
