@@ -196,11 +196,17 @@ def located(issues: Iterable[FieldIssue], locate: Callable[[str], Location]) -> 
     return [Problem(locate(i.field), str(i), "db_limit", zh=i.text("zh")) for i in issues]
 
 
-def audit_label(audit_id: str, source: str = "") -> Message:
-    """How a refusal names an audit: the file it came from, else its id (cut: the id itself may be too long)."""
+def object_label(source: str, kind: Message, identity: str) -> Message:
+    """How a refusal names a stored object: the file it came from (a path reads the same in both languages), else
+    its kind and id (cut: the id itself may be what is too long)."""
     if source:
-        return Message(source)
-    return Message(f"audit {audit_id[:64]}", f"稽核 {audit_id[:64]}")
+        return Message(source, source)
+    return Message(f"{kind.en} {identity[:64]}", f"{kind.zh} {identity[:64]}")
+
+
+def audit_label(audit_id: str, source: str = "") -> Message:
+    """How a refusal names an audit: the file it came from, else its id."""
+    return object_label(source, Message("audit", "稽核"), audit_id)
 
 
 def refuse_unstorable(label: Message, issues: Iterable[FieldIssue]) -> None:

@@ -44,8 +44,7 @@ class StandardStore(StoreBase):
         """
         from dealer_audit.core.standard_codec import content_hash, standard_to_dict
 
-        name = checklist.id[:60]
-        label = Message(checklist.source) if checklist.source else Message(f"standard {name}", f"稽核标准 {name}")
+        label = limits.object_label(checklist.source, Message("standard", "稽核标准"), checklist.id)
         limits.refuse_unstorable(label, limits.checklist_issues(checklist))
         data = standard_to_dict(checklist)
         data.pop("source", None)
@@ -149,8 +148,7 @@ class StandardStore(StoreBase):
         """
         from dealer_audit.core.standard_codec import program_to_dict
 
-        name = program.id[:60]
-        label = Message(program.source) if program.source else Message(f"program {name}", f"稽核方案 {name}")
+        label = limits.object_label(program.source, Message("program", "稽核方案"), program.id)
         limits.refuse_unstorable(label, limits.program_issues(program))
         data = program_to_dict(program)
         data.pop("source", None)
