@@ -7,12 +7,20 @@ import io
 from collections.abc import Iterator
 
 from pypdf import PdfReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from dealer_audit.core.report_model import DealerReport
 from dealer_audit.render.pdf.dealer import render_dealer_pdf
-from dealer_audit.render.pdf.fonts import REGULAR, CachedSubsetFace, CachedSubsetFont, fonts, resolve_font
+from dealer_audit.render.pdf.fonts import (
+    REGULAR,
+    CachedSubsetFace,
+    CachedSubsetFont,
+    close_subset,
+    fonts,
+    resolve_font,
+    seed_font,
+)
 from dealer_audit.render.pdf.region import render_region_pdf
 from dealer_audit.render.pdf.warm import SEED_REPORTS, WARM_REPORTS, warm_dealer_pdfs
 from tests.render.report_fixtures import make_dealer_report, make_region_report
@@ -54,6 +62,28 @@ def test_subsets_cut_from_table_views_are_reportlabs_own_bytes() -> None:
         list(range(32, 127)),
     ):
         assert face.makeSubset(subset) == plain.makeSubset(subset)
+
+
+def test_a_seeded_document_numbers_its_characters_as_reportlab_would() -> None:
+    """The seed's numbering copied from the process's first working-out (`fonts._seeded_codes`) is what reportlab's
+    own splitString and `close_subset` give a fresh document, and a later character continues after it."""
+    fonts()
+    font = pdfmetrics.getFont(REGULAR)
+    # 300 CJK characters: the numbering runs into a second subset, which the seed closes (`close_subset`)
+    seed = "服务顾问 The board was live · 稽核（二）é" + "".join(chr(0x4E00 + 7 * k) for k in range(300))
+    copied, worked = pdfdoc.PDFDocument(), pdfdoc.PDFDocument()
+    for _ in range(2):  # the second time from the process's copy
+        seed_font(REGULAR, copied, seed)
+        font.splitString(seed, worked)
+        close_subset(font, worked)
+        mine, theirs = font.state.pop(copied), font.state.pop(worked)
+        assert (mine.assignments, mine.subsets, mine.nextCode) == (theirs.assignments, theirs.subsets, theirs.nextCode)
+        assert mine.nextCode == 512, "the seed ends on a closed subset"
+    seed_font(REGULAR, copied, seed)
+    font.splitString(seed, worked)
+    close_subset(font, worked)
+    assert font.splitString("驗", copied) == font.splitString("驗", worked)
+    font.state.pop(copied), font.state.pop(worked)
 
 
 def _is_composite(face: TTFontFace, code: int) -> bool:
