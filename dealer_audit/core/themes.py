@@ -312,27 +312,6 @@ def distinct_texts(notes: Sequence[Note]) -> list[str]:
     return list(dict.fromkeys(n.text for n in notes))
 
 
-def find_themes(
-    notes: Sequence[Note],
-    vectors: Array,
-    tokens: Sequence[Sequence[str]],
-    *,
-    wave: str,
-    threshold: float = DISTANCE_THRESHOLD,
-    min_size: int = MIN_THEME_NOTES,
-) -> ThemeAnalysis:
-    """Themes of one wave's notes. `vectors[i]` and `tokens[i]` belong to `notes[i]` (identical texts share the
-    first one's vector and tokens; they are clustered once)."""
-    first_row: dict[str, int] = {}
-    for row, note in enumerate(notes):
-        first_row.setdefault(note.text, row)
-    rows = list(first_row.values())
-    text_vectors = np.asarray(vectors)[rows] if rows else np.zeros((0, 1))
-    return find_text_themes(
-        notes, text_vectors, [tokens[r] for r in rows], wave=wave, threshold=threshold, min_size=min_size
-    )
-
-
 def find_text_themes(
     notes: Sequence[Note],
     vectors: Array,
@@ -342,8 +321,8 @@ def find_text_themes(
     threshold: float = DISTANCE_THRESHOLD,
     min_size: int = MIN_THEME_NOTES,
 ) -> ThemeAnalysis:
-    """`find_themes` with one vector and one token list per distinct text (`distinct_texts(notes)` order) rather
-    than per note: a wave's ~27,000 notes repeat a few dozen phrasings, and a vector per note was 55 MB at
+    """Themes of one wave's notes, from one vector and one token list per distinct text (`distinct_texts(notes)`
+    order) rather than per note: a wave's ~27,000 notes repeat a few dozen phrasings, and a vector per note was 55 MB at
     3,000 dealers, held beside the scored wave while the HQ workbook was built."""
     texts = {text: row for row, text in enumerate(distinct_texts(notes))}
     # normalised once per distinct text, not per note (a float64 copy per note was ~110 MB at 3,000 dealers);

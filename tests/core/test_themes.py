@@ -6,7 +6,24 @@ import numpy as np
 import pytest
 
 from dealer_audit.core import themes
-from dealer_audit.core.themes import Note, ThemeKind, distinctive_keywords, find_themes, latin_tokens, track
+from dealer_audit.core.themes import (
+    Note,
+    ThemeAnalysis,
+    ThemeKind,
+    distinctive_keywords,
+    find_text_themes,
+    latin_tokens,
+    track,
+)
+
+
+def find_themes(notes: list[Note], vectors: np.ndarray, tokens: list[list[str]], *, wave: str) -> ThemeAnalysis:
+    """The tests give a vector and tokens per note; the rule takes them per distinct text (its first note's)."""
+    first: dict[str, int] = {}
+    for row, note in enumerate(notes):
+        first.setdefault(note.text, row)
+    rows = list(first.values())  # distinct_texts order
+    return find_text_themes(notes, vectors[rows], [tokens[row] for row in rows], wave=wave)
 
 
 def _note(i: int, text: str, item: str, failed: bool = True, region: str = "east") -> Note:
@@ -50,7 +67,7 @@ def test_texts_beyond_the_clustering_cap_join_the_nearest_theme_or_none(monkeypa
     monkeypatch.setattr(themes, "MAX_CLUSTERED_TEXTS", 3)
     notes = [_note(i, "common", "A1") for i in range(3)] + [_note(3, "rare near", "A1"), _note(4, "rare far", "B1")]
     vectors = np.stack([_axis(0)] * 3 + [_axis(0, 0.2), _axis(5)])
-    result = themes.find_themes(notes, vectors, [["w"]] * 5, wave="W")
+    result = find_themes(notes, vectors, [["w"]] * 5, wave="W")
     assigned = dict(result.assignment)
     assert assigned.get("A3/A1") == "T01" and "A4/B1" not in assigned
 
