@@ -107,10 +107,10 @@ def run(*args: str, lang: str | None = None, env: dict[str, str] | None = None) 
     return CliRunner().invoke(app, list(args), env=variables)
 
 
-def both(*args: str) -> tuple[str, str]:
-    """The output of the same refused command in English and in Chinese (both exit 1)."""
+def both(*args: str, code: int = 1) -> tuple[str, str]:
+    """The output of the same refused command in English and in Chinese (both exit with `code`), one line each."""
     en, zh = run(*args, lang="en"), run(*args, lang="zh")
-    assert en.exit_code == 1 and zh.exit_code == 1, (en.output, zh.output)
+    assert en.exit_code == code and zh.exit_code == code, (en.output, zh.output)
     return " ".join(en.output.split()), " ".join(zh.output.split())
 
 

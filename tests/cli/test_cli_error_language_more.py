@@ -14,26 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from typer.testing import CliRunner
 
-from dealer_audit.cli import console
-from dealer_audit.cli.app import app
 from dealer_audit.formats.audit_json import write_audit_file
+from tests.cli.test_cli_error_language import both, run
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 REGISTER = "id,name_zh,name_en,home_region,languages,active\nwang,王芳,Wang Fang,east,zh,yes\n"
-
-
-def run(*args: str, lang: str) -> Any:
-    console.reset_for_tests(240)
-    return CliRunner().invoke(app, list(args), env={"DEALER_AUDIT_LANG": lang})
-
-
-def both(*args: str, code: int = 1) -> tuple[str, str]:
-    """The output of the same refused command in English and in Chinese (both exit with `code`), one line each."""
-    en, zh = run(*args, lang="en"), run(*args, lang="zh")
-    assert en.exit_code == code and zh.exit_code == code, (en.output, zh.output)
-    return " ".join(en.output.split()), " ".join(zh.output.split())
 
 
 def program_file(tmp_path: Path, extra: str) -> Path:
