@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import DealerAuditError
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -25,8 +26,18 @@ class Role(StrEnum):
     HQ = "hq"
     DEALER = "dealer"
 
+    @property
+    def label(self) -> LocalText:
+        """The role's name inside a message (the English one is also what users type)."""
+        return ROLE_LABELS[self]
 
-ROLE_ZH = {Role.AUDITOR: "稽核员", Role.REGIONAL: "区域经理", Role.HQ: "总部", Role.DEALER: "经销商"}  # in messages
+
+ROLE_LABELS = {
+    Role.AUDITOR: LocalText("稽核员", "auditor"),
+    Role.REGIONAL: LocalText("区域经理", "regional manager"),
+    Role.HQ: LocalText("总部", "HQ"),
+    Role.DEALER: LocalText("经销商", "dealer"),
+}
 
 
 class AccountError(DealerAuditError):
@@ -80,7 +91,7 @@ def check_account(
     if role is not Role.REGIONAL and regions:
         raise AccountError(
             f"{name}: only a regional manager has regions ({role.value} sees what its role allows)",
-            zh=f"{name}：只有区域经理可以指定区域（{ROLE_ZH[role]}按其角色查看）",
+            zh=f"{name}：只有区域经理可以指定区域（{role.label.zh}按其角色查看）",
         )
     unknown = sorted(regions - known_regions) if known_regions else []
     if unknown:
@@ -96,7 +107,7 @@ def check_account(
     if role is not Role.DEALER and dealers:
         raise AccountError(
             f"{name}: only a dealer account has dealers ({role.value} sees what its role allows)",
-            zh=f"{name}：只有经销商账户可以指定经销商（{ROLE_ZH[role]}按其角色查看）",
+            zh=f"{name}：只有经销商账户可以指定经销商（{role.label.zh}按其角色查看）",
         )
     strangers = sorted(dealers - known_dealers)
     if strangers:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from dealer_audit.core.standard import LocalText
+
 AnswerValue = str | int | float | tuple[str, ...] | None
 
 
@@ -39,13 +41,16 @@ class AuditKind(StrEnum):
     CALIBRATION = "calibration"
     SELF = "self"
 
+    @property
+    def label(self) -> LocalText:
+        return AUDIT_KIND_LABELS[self]
 
-# Each kind's name inside a Chinese message (the English one is the value, which users also type in files).
-AUDIT_KIND_ZH = {
-    AuditKind.VISIT: "普通到访稽核",
-    AuditKind.DOUBLE: "双人稽核",
-    AuditKind.CALIBRATION: "校准演练稽核",
-    AuditKind.SELF: "经销商自评",
+
+AUDIT_KIND_LABELS = {  # each kind's name inside a message (the English one is the value users type in files)
+    AuditKind.VISIT: LocalText("普通到访稽核", "visit"),
+    AuditKind.DOUBLE: LocalText("双人稽核", "double"),
+    AuditKind.CALIBRATION: LocalText("校准演练稽核", "calibration"),
+    AuditKind.SELF: LocalText("经销商自评", "self"),
 }
 
 

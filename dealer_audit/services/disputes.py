@@ -15,7 +15,7 @@ from pathlib import Path
 from dealer_audit.capture.evidence import store_evidence
 from dealer_audit.capture.session import parse_answer
 from dealer_audit.core.actions import UNRESOLVED, ActionStatus, Verification, action_key
-from dealer_audit.core.answers import AUDIT_KIND_ZH, Answer, Audit
+from dealer_audit.core.answers import Answer, Audit
 from dealer_audit.core.disputes import (
     Dispute,
     DisputeRate,
@@ -127,7 +127,7 @@ def file_dispute(
         raise Conflict(
             f"audit {audit.audit_id} is a {audit.kind.value} audit, which counts in no score: there is no finding "
             "to dispute",
-            zh=f"稽核 {audit.audit_id} 是{AUDIT_KIND_ZH[audit.kind]}，不计入任何得分：没有可申诉的稽核结论",
+            zh=f"稽核 {audit.audit_id} 是{audit.kind.label.zh}，不计入任何得分：没有可申诉的稽核结论",
         )
     standard = repo.get_standard(audit.standard_id, audit.standard_version)
     if item_id not in standard.items_by_id:
