@@ -143,6 +143,11 @@ def test_evidence_thumbnail_is_embedded(dealer_report_en: DealerReport, evidence
     assert sum(len(page.images) for page in without.pages) == 0
     # a thumbnail, not the camera original: the PDF stays small
     assert len(with_photo.pages[1].images[0].data) < 60_000
+    # embedded as the thumbnail's own JPEG bytes (rowtable.JpegReader names images by a digest instead of
+    # reportlab's getRGBData: if reportlab ever drew from that, this would catch it)
+    thumbnails = {t[0] for f in evidence_dir.iterdir() if (t := dealer_pdf._thumbnail(str(f))) is not None}
+    (image,) = [x.get_object() for x in with_photo.pages[1]["/Resources"]["/XObject"].values()]
+    assert list(image["/Filter"]) == ["/DCTDecode"] and image.get_data() in thumbnails
 
 
 def test_missing_evidence_file_is_named_instead(dealer_report_en: DealerReport, tmp_path: Path) -> None:

@@ -115,3 +115,19 @@ def test_warm_up_renders_a_few_reports_and_writes_nothing() -> None:
 
 def _text(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_font_seed_takes_no_text_an_auditor_wrote() -> None:
+    """Free-text answers and photo names are the report's own: they never join the process-wide seed (which
+    would grow with every report of a long-running web app and put their glyphs in other dealers' PDFs)."""
+    from dataclasses import replace
+
+    from dealer_audit.render.pdf.dealer import font_seed
+
+    report = make_dealer_report("zh")
+    block = report.audits[0].sections[0]
+    written = replace(block.items[0], answer_text="龘齉 written by the auditor", free_answer=True)
+    labelled = replace(block.items[1], answer_text="鬱 a label", free_answer=False)
+    sections = (replace(block, items=(written, labelled, *block.items[2:])), *report.audits[0].sections[1:])
+    seed = font_seed(replace(report, audits=(replace(report.audits[0], sections=sections), *report.audits[1:])))
+    assert "龘" not in seed and "齉" not in seed and "鬱" in seed

@@ -74,6 +74,7 @@ class ItemRow:
     critical: bool = False
     repeat_failure: bool = False
     dispute: str = ""  # the latest dispute of this finding, in the report's language (申诉中, 申诉成立, …)
+    free_answer: bool = False  # the answer text is what the auditor wrote (free text, a photo's name), not labels
 
     @property
     def points_text(self) -> str:
@@ -323,6 +324,7 @@ def _item_rows(
                     critical=item.critical is not None,
                     repeat_failure=result in (Result.FAIL, Result.PARTIAL) and (standard.id, item.id) in repeats,
                     dispute=(disputes or {}).get(item.id, ""),
+                    free_answer=not item.type.is_scored_by_default,
                 )
             )
         blocks.append(

@@ -488,7 +488,10 @@ def font_seed(r: DealerReport) -> str:
     not be stable, but the union is, and a character seen later only adds to its end; so the first font subsets
     of a batch's reports are identical and embedded from a cache (`fonts.CachedSubsetFace`). Reading order (not
     code point order) keeps one line's characters in one subset, so lines need few font switches. The price is
-    the glyphs of items a dealer was not asked: a few hundred bytes.
+    the glyphs of items a dealer was not asked: a few hundred bytes. Only texts of the standard and the tool go
+    in (labels, item texts, answers as labels and values), never what one dealer's auditor wrote or its own
+    figures' notes: those would grow the seed (and `_Seed.texts`) with every report of a long-running web app and
+    embed their characters in other dealers' PDFs.
     """
     key = (r.lang, tuple(sorted({a.standard_id for a in r.audits})))
     seed = _SEEDS.get(key)
@@ -496,7 +499,7 @@ def font_seed(r: DealerReport) -> str:
         seed = _SEEDS[key] = _Seed()
     texts: list[str] = [r.t("dealer_report"), r.wave_title, r.program_title, _SEED_MARKS]  # the page frame
     texts += [r.t(k) for k in _LABEL_KEYS]
-    texts += [r.band.label, *(c.band.label for c in r.checklists), *r.precision_notes]
+    texts += [r.band.label, *(c.band.label for c in r.checklists)]
     if r.kpis is not None:  # the KPI panel's labels and its KPIs' names (the same KPIs for every dealer)
         p = r.kpis
         texts += [p.t(k) for k in _KPI_LABEL_KEYS]
@@ -505,7 +508,9 @@ def font_seed(r: DealerReport) -> str:
         texts += [a.standard_title, *(b.title for b in a.sections)]
         for block in a.sections:
             for row in block.items:
-                texts += (row.item_id, row.reference, row.text, row.answer_text)
+                texts += (row.item_id, row.reference, row.text)
+                if not row.free_answer:  # labels and values; what an auditor wrote stays the report's own
+                    texts.append(row.answer_text)
     return seed.add(texts)
 
 

@@ -398,7 +398,7 @@ def seed_font(font_name: str, doc: pdfdoc.PDFDocument, text: str) -> None:
         font.splitString(text, doc)
         close_subset(font, doc)
         return
-    assignments, subsets, next_code = _seeded_codes(font, text)
+    assignments, subsets, next_code = _seeded_codes(font_name, text)
     state = font.state[doc] = TTFont.State(font._asciiReadable, font)
     state.assignments = dict(assignments)
     state.subsets = [list(subset) for subset in subsets]
@@ -406,35 +406,24 @@ def seed_font(font_name: str, doc: pdfdoc.PDFDocument, text: str) -> None:
 
 
 SeededCodes = tuple[dict[int, int], tuple[tuple[int, ...], ...], int]  # assignments, subsets, next code
-_SEEDED_CODES: OrderedDict[tuple[str, str], SeededCodes] = OrderedDict()
 SEEDED_CODES_KEPT = 4  # a batch has one seed; a process rendering several languages or fonts a few
 
 
-def _seeded_codes(font: TTFont, text: str) -> SeededCodes:
+@lru_cache(maxsize=SEEDED_CODES_KEPT)
+def _seeded_codes(font_name: str, text: str) -> SeededCodes:
     """The codes a fresh document's subsets give the seed's characters (reportlab's `splitString` on a scratch
     document, then `close_subset`), worked out once per process and copied into each document.
 
     Why: numbering a seed of ~2,000 characters looks each one up in the face's character map, whose keys are
     30,000 int objects; a lookup writes the found key's reference count, so in a render worker forked from the
     warmed parent each document copied ~300 of the map's pages on write (~1 ms). The copy of the numbering is
-    compact, and the same codes (a test holds the PDFs byte-identical)."""
-    key = (font.fontName, text)
-    found = _SEEDED_CODES.get(key)
-    if found is None:
-        scratch = pdfdoc.PDFDocument()
-        font.splitString(text, scratch)
-        close_subset(font, scratch)
-        state = font.state.pop(scratch)
-        found = _SEEDED_CODES[key] = (
-            dict(state.assignments),
-            tuple(tuple(subset) for subset in state.subsets),
-            state.nextCode,
-        )
-        if len(_SEEDED_CODES) > SEEDED_CODES_KEPT:
-            _SEEDED_CODES.popitem(last=False)
-    else:
-        _SEEDED_CODES.move_to_end(key)
-    return found
+    compact, and the same codes (a test holds them equal to reportlab's)."""
+    font = pdfmetrics.getFont(font_name)
+    scratch = pdfdoc.PDFDocument()
+    font.splitString(text, scratch)
+    close_subset(font, scratch)
+    state = font.state.pop(scratch)
+    return dict(state.assignments), tuple(tuple(subset) for subset in state.subsets), state.nextCode
 
 
 def close_subset(font: TTFont, doc: pdfdoc.PDFDocument) -> None:

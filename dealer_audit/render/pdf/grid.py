@@ -4,20 +4,20 @@ Why not platypus.Table: a dealer PDF has a handful of small tables (key figures,
 tier, integrity flags) and Table's generality (style commands resolved per cell, a saved graphics state and a
 text object per cell, span bookkeeping, split support) cost ~1.6 ms per PDF together, a tenth of a small report. A
 `CellGrid` lays its cells out as Table did (the same paddings, row heights and vertical alignment) and writes the
-text of its `TextBlock` cells itself (no style lookup or flowable protocol per cell). It never splits (these
-boxes sit in a KeepTogether or are a few lines high).
+text of its `TextBlock` cells after its fill and rules (no style lookup per cell). A grid taller than the
+frame breaks between rows as Table did (a dealer with dozens of knock-outs and alerts, a region with many flagged
+dealers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
-from dealer_audit.render.pdf.text import TextBlock, fast_font, show_all
+from dealer_audit.render.pdf.text import TextBlock
 
 EMPTY_CELL = 12.0  # the height a Table gave an empty string cell (one line of its default 10 pt font): a Spacer
 # of this height in a row keeps that row as high as it was
@@ -84,13 +84,41 @@ class CellGrid(Flowable):
             self.height = sum(self.heights)
         return self.width, self.height
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """The rows that fit `available_height`, then the rest, each part with the grid's fill, box and rules;
+        nothing (move on whole) when not even the first row fits."""
+        self.wrap(available_width, available_height)
+        used, fits = 0.0, 0
+        while fits < len(self.rows) and used + self.heights[fits] <= available_height:
+            used += self.heights[fits]
+            fits += 1
+        if fits in (0, len(self.rows)):
+            return []
+        return [self._part(0, fits), self._part(fits, len(self.rows))]
+
+    def _part(self, start: int, stop: int) -> CellGrid:
+        n = len(self.rows)
+        rules = [replace(r, row=r.row % n - start) for r in self.rules if start <= r.row % n < stop]
+        return CellGrid(
+            self.rows[start:stop],
+            self.widths,
+            left=self.left,
+            right=self.right,
+            top=self.tops[start:stop],
+            bottom=self.bottoms[start:stop],
+            valign=self.valign,
+            fill=self.fill,
+            box=self.box,
+            rules=rules,
+        )
+
     def draw(self) -> None:
         canv = self.canv
         canv.saveState()
         if self.fill is not None:
             canv.setFillColor(self.fill)
             canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        blocks: list[tuple[TextBlock, TTFont, float, float]] = []
+        blocks: list[tuple[TextBlock, float, float]] = []
         y = self.height
         for k, row in enumerate(self.rows):
             bottom = y - self.heights[k]
@@ -99,9 +127,8 @@ class CellGrid(Flowable):
                     continue
                 cx = x + self.left
                 cy = y - self.tops[k] - cell.height if self.valign == "top" else bottom + self.bottoms[k]
-                font = fast_font(cell.font) if isinstance(cell, TextBlock) else None
-                if isinstance(cell, TextBlock) and font is not None:
-                    blocks.append((cell, font, cx, cy))
+                if isinstance(cell, TextBlock):
+                    blocks.append((cell, cx, cy))
                 else:
                     cell.drawOn(canv, cx, cy)
             y = bottom
@@ -114,15 +141,10 @@ class CellGrid(Flowable):
             canv.setStrokeColor(self.box[1])
             canv.setLineWidth(self.box[0])
             canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
-        # one text object per cell in the cell's own coordinates, as each TextBlock in a Table wrote it (text
-        # extraction joins and breaks the lines of the cells as it did)
-        for block, font, cx, cy in blocks:
-            canv.saveState()
-            canv.translate(cx, cy)
-            text = canv.beginText()
-            show_all(text, canv, font, block.font, block.placed_runs())
-            canv.drawText(text)
-            canv.restoreState()
+        # the text after the fill, rules and box, one text object per cell in the cell's own coordinates, as each
+        # TextBlock in a Table wrote it (text extraction joins and breaks the lines of the cells as it did)
+        for block, cx, cy in blocks:
+            block.drawOn(canv, cx, cy)
         canv.restoreState()
 
 

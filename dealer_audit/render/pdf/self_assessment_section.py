@@ -20,6 +20,7 @@ from dealer_audit.core.report_model import (
     label_format,
 )
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, SelfItemLine
+from dealer_audit.render.pdf.paragraphs import cell_text
 from dealer_audit.render.pdf.styles import (
     FAIL_FILL,
     FAIL_TEXT,
@@ -30,18 +31,12 @@ from dealer_audit.render.pdf.styles import (
     TableCommand,
     header_table_style,
 )
-from dealer_audit.render.pdf.text import TextBlock
 
 EXAMPLES = 4  # over-claimed items named per dealer in the region list
 
 
 def _label(lang: str, key: str, **values: object) -> str:
     return label_format("self_pdf." + key, lang, **values) if values else label("self_pdf." + key, lang)
-
-
-def _cell(text: str, st: Styles, color: colors.Color = colors.black, align: str = "left") -> TextBlock:
-    """Plain user or model text wrapped to its column (no markup interpreted)."""
-    return TextBlock(st.fonts.clean(text), st.fonts.regular, 7.5, color, align=align)
 
 
 def _share(value: float | None) -> str:
@@ -62,19 +57,22 @@ def _items_table(v: SelfAssessmentView, lang: str, st: Styles, width: float) -> 
     head = ["item", "requirement", "self", "audited", "gap", ""]
     numeric = {"self", "audited", "gap"}
     rows: list[list[TableCell]] = [
-        [_cell(_label(lang, k) if k else "", st, colors.white, "right" if k in numeric else "left") for k in head]
+        [
+            cell_text(_label(lang, k) if k else "", st, color=colors.white, align="right" if k in numeric else "left")
+            for k in head
+        ]
     ]
     extra: list[TableCommand] = [("ALIGN", (2, 0), (4, -1), "RIGHT")]
     for k, line in enumerate(v.items, start=1):
         tag, colour = _tag(line, lang)
         rows.append(
             [
-                _cell(line.item_id, st, colour if line.over_claim else colors.black),
-                _cell(line.text, st),
-                _cell(_share(line.claimed), st, align="right"),
-                _cell(f"{_share(line.observed)}", st, align="right"),
-                _cell(fmt_delta(None if line.gap is None else line.gap * 100, 0), st, colour, "right"),
-                _cell(tag, st, colour),
+                cell_text(line.item_id, st, color=colour if line.over_claim else colors.black),
+                cell_text(line.text, st),
+                cell_text(_share(line.claimed), st, align="right"),
+                cell_text(f"{_share(line.observed)}", st, align="right"),
+                cell_text(fmt_delta(None if line.gap is None else line.gap * 100, 0), st, color=colour, align="right"),
+                cell_text(tag, st, color=colour),
             ]
         )
         extra.append(("BACKGROUND", (0, k), (-1, k), FAIL_FILL if line.over_claim else colors.white))
@@ -127,20 +125,25 @@ def region_over_claims(r: RegionReport, st: Styles, width: float) -> list[Flowab
     head = ["dealer", "standard", "self", "audited", "gap", "over_claims", "examples"]
     numeric = {"self", "audited", "gap", "over_claims"}
     rows: list[list[TableCell]] = [
-        [_cell(_label(lang, k), st, colors.white, "right" if k in numeric else "left") for k in head]
+        [cell_text(_label(lang, k), st, color=colors.white, align="right" if k in numeric else "left") for k in head]
     ]
     for v in r.over_claims:
         named = [f"{i.item_id} {i.text}" for i in v.items if i.over_claim][:EXAMPLES]
         more = v.over_claims - len(named)
         rows.append(
             [
-                _cell(f"{v.dealer_code} {v.dealer_name}", st),
-                _cell(v.standard_id, st),
-                _cell(fmt_number(v.self_index), st, align="right"),
-                _cell(fmt_number(v.audited_index), st, align="right"),
-                _cell(fmt_delta(v.index_gap), st, FAIL_TEXT if (v.index_gap or 0) > 0 else colors.black, "right"),
-                _cell(str(v.over_claims), st, FAIL_TEXT, "right"),
-                _cell("; ".join(named) + (f" (+{more})" if more > 0 else ""), st),
+                cell_text(f"{v.dealer_code} {v.dealer_name}", st),
+                cell_text(v.standard_id, st),
+                cell_text(fmt_number(v.self_index), st, align="right"),
+                cell_text(fmt_number(v.audited_index), st, align="right"),
+                cell_text(
+                    fmt_delta(v.index_gap),
+                    st,
+                    color=FAIL_TEXT if (v.index_gap or 0) > 0 else colors.black,
+                    align="right",
+                ),
+                cell_text(str(v.over_claims), st, color=FAIL_TEXT, align="right"),
+                cell_text("; ".join(named) + (f" (+{more})" if more > 0 else ""), st),
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)

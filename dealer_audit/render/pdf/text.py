@@ -471,15 +471,10 @@ def show_all(
             if line_end:
                 code.append(line_end)
             continue
-        if chunks is None:
-            if shared is not None and known.issuperset(line):
-                chunks = shared.get(line)
-                if chunks is None:
-                    chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
-                    if len(shared) < 100_000:
-                        shared[line] = chunks
-            else:
-                chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+        if chunks is None:  # not encoded yet in this document, nor by an earlier one with this seed
+            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+            if shared is not None and len(shared) < 100_000 and known.issuperset(line):
+                shared[line] = chunks
             encoded[line] = chunks
         for subset, shown in chunks:
             if subset != subset_now:
