@@ -210,7 +210,9 @@ def resolve_option(item: Item, key: str) -> str | None:
 
 
 def suggest(word: str, candidates: list[str]) -> Message:
-    """A "did you mean" tail for messages about unknown names, in both languages (empty when nothing is close)."""
+    """A "did you mean" tail for an unknown item id typed in the wizard, in both languages (empty when nothing is
+    close): a looser rule (difflib cutoff 0.4) than core/lookup's, for ids typed on a phone. Names given on the
+    command line (dealer, standard, wave) use core/lookup.did_you_mean_hint."""
     close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.4)
     if not close:
         return Message("", "")

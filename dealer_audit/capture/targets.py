@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from dealer_audit.capture.session import suggest
 from dealer_audit.core.dealers import Dealer
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import Checklist, Wave
 from dealer_audit.errors import NotFound
 
@@ -34,9 +34,11 @@ def resolve_target(repo: TargetRepository, dealer_code: str, standard: str, wave
     checklist = repo.get_standard(standard_id, version) if version else repo.latest_standard(standard_id)
     known_waves = [w.code for w in repo.list_waves()]
     if known_waves and wave not in known_waves:
-        close, known = suggest(wave, known_waves), ", ".join(known_waves)
+        # the tool's one did-you-mean (as `kpis` and reports guess waves), not the wizard's looser item-id rule
+        close, known = did_you_mean_hint(wave, known_waves), ", ".join(known_waves)
+        tail_en, tail_zh = (f"; {close.en}", f"；{close.zh}") if close.en else ("", "")
         raise NotFound(
-            f"unknown wave {wave}{close.en} (known waves: {known})",
-            zh=f"未知的稽核批次 {wave}{close.zh}（已有批次：{known}）",
+            f"unknown wave {wave}{tail_en} (known waves: {known})",
+            zh=f"未知的稽核批次 {wave}{tail_zh}（已有批次：{known}）",
         )
     return dealer, checklist

@@ -27,10 +27,13 @@ from enum import StrEnum
 
 from dealer_audit.core.answers import Audit, AuditKind
 from dealer_audit.core.auditors import Auditor
-from dealer_audit.core.lookup import close_matches, did_you_mean_any, did_you_mean_any_zh
-from dealer_audit.errors import Location, Problem, Severity
+from dealer_audit.core.lookup import did_you_mean_hint
+from dealer_audit.errors import Location, Message, Problem, Severity
 
 _SPACES = re.compile(r"\s+")
+_REGISTER_AUDITOR = Message(
+    "add the auditor with `dealer-audit auditors import FILE`", "请用 `dealer-audit auditors import FILE` 登记该稽核员"
+)
 _BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")  # 王 芳 → 王芳; Wang Fang keeps its space
 
 
@@ -104,10 +107,6 @@ class AuditorRegister:
         """Every id and name of the register: what a did-you-mean chooses from."""
         return {s for a in self.auditors for s in (a.id, a.name.zh, a.name.en) if s}
 
-    def suggestions(self, text: str, n: int = 3) -> list[str]:
-        """Ids and names close to `text`, for a did-you-mean (core/lookup.close_matches, the tool's one helper)."""
-        return close_matches(text.strip(), self.spellings, n)
-
     def describe(self, auditor: Auditor) -> str:
         """`id (王芳 / Wang Fang)`: how messages name a registered auditor."""
         names = " / ".join(dict.fromkeys(n for n in (auditor.name.zh, auditor.name.en) if n))
@@ -175,16 +174,15 @@ def auditor_problem(audit: Audit, register: AuditorRegister, where: Location, re
         who = f"auditor '{audit.auditor}' is" if named else "no auditor is named, which is"
         who_zh = f"稽核员“{audit.auditor}”不在稽核员名册中" if named else "未填写稽核员，无法在稽核员名册中核对"
         text, spellings = audit.auditor.strip(), register.spellings
+        hint = did_you_mean_hint(text, spellings, quoted=True, otherwise=_REGISTER_AUDITOR)
         return Problem(
             at,
             f"audit {audit.audit_id}: {who} not in the auditor register",
             "unregistered_auditor",
             severity,
-            hint=did_you_mean_any(text, spellings, quoted=True)
-            or "add the auditor with `dealer-audit auditors import FILE`",
+            hint=hint.en,
             zh=f"稽核记录 {audit.audit_id}：{who_zh}",
-            hint_zh=did_you_mean_any_zh(text, spellings, quoted=True)
-            or "请用 `dealer-audit auditors import FILE` 登记该稽核员",
+            hint_zh=hint.zh,
         )
     if not match.auditor.active:
         described = register.describe(match.auditor)

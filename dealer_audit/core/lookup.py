@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 
-from dealer_audit.errors import Location
+from dealer_audit.errors import Location, Message
 
 Locate = Callable[[str], Location]
 
@@ -77,15 +77,17 @@ def did_you_mean_zh(word: str, choices: Iterable[str]) -> str:
     return f"是否应为“{guess}”？" if guess else ""
 
 
-def did_you_mean_any(word: str, choices: Iterable[str], *, quoted: bool = False) -> str:
-    """A hint naming every close known word (`close_matches`: up to three, best first), or "" when none is: for
-    refusals where several candidates help (codes, regions, waves). `quoted` for words that may hold spaces (an
-    auditor's name): 'Wang Fang'."""
+def did_you_mean_hint(
+    word: str, choices: Iterable[str], *, quoted: bool = False, otherwise: Message | None = None
+) -> Message:
+    """A hint naming every close known word (`close_matches`: up to three, best first) in both languages, for
+    refusals where several candidates help (codes, regions, waves); `otherwise` (default: empty texts) when none is.
+    One scan of `choices` for both texts: with thousands of dealer codes a scan is what a message costs.
+    `quoted` for words that may hold spaces (an auditor's name): 'Wang Fang' / “Wang Fang”."""
     close = close_matches(word, choices)
-    return f"did you mean {', '.join(repr(c) if quoted else c for c in close)}?" if close else ""
-
-
-def did_you_mean_any_zh(word: str, choices: Iterable[str], *, quoted: bool = False) -> str:
-    """`did_you_mean_any` in Chinese (the same guesses)."""
-    close = close_matches(word, choices)
-    return f"是否应为 {', '.join(f'“{c}”' if quoted else c for c in close)}？" if close else ""
+    if not close:
+        return otherwise if otherwise is not None else Message("", "")
+    return Message(
+        f"did you mean {', '.join(repr(c) if quoted else c for c in close)}?",
+        f"是否应为 {', '.join(f'“{c}”' if quoted else c for c in close)}？",
+    )

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dealer_audit.core.kpis import KpiDefinition, KpiValue
-from dealer_audit.core.lookup import did_you_mean, did_you_mean_any, did_you_mean_any_zh, did_you_mean_zh
+from dealer_audit.core.lookup import did_you_mean, did_you_mean_hint, did_you_mean_zh
 from dealer_audit.errors import Location, Message, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text
 from dealer_audit.formats.tables import Table, first_row, read_table
@@ -38,6 +38,9 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "base_n": ("base_n", "base", "n", "sample", "sample size", "responses", "样本量", "样本数", "基数", "有效样本"),
 }  # fmt: skip
 REQUIRED = ("dealer_code", "kpi", "value")
+_LOAD_DEALER = Message(
+    "load it with `dealer-audit dealers import`", "请先用 `dealer-audit dealers import` 导入该经销商"
+)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -162,13 +165,13 @@ def check_kpi_values(
             if code.upper() in by_upper:  # vendors' exports upper- or lower-case codes: the same dealer
                 code = by_upper[code.upper()]
             else:
+                hint = did_you_mean_hint(code, known_dealers, otherwise=_LOAD_DEALER)
                 problems.error(
                     where("dealer_code"),
                     f"unknown dealer '{code}'",
                     zh=f"未知经销商“{code}”",
-                    hint=did_you_mean_any(code, known_dealers) or "load it with `dealer-audit dealers import`",
-                    hint_zh=did_you_mean_any_zh(code, known_dealers)
-                    or "请先用 `dealer-audit dealers import` 导入该经销商",
+                    hint=hint.en,
+                    hint_zh=hint.zh,
                     code="unknown-dealer",
                 )
         kpi_text = cell_text(cell("kpi"))

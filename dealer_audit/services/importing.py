@@ -35,7 +35,7 @@ from pathlib import Path
 from dealer_audit.core.answers import Audit
 from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
 from dealer_audit.formats.files import evidence_file_inside
@@ -281,20 +281,16 @@ class _Importer:
             self._programs = self.repo.list_programs()
         return self._programs
 
-    def _dealer_hint_zh(self, code: str) -> str:
-        """The Chinese of `unknown_dealer_message`'s hint: the close codes, else how to load dealers."""
-        hint = did_you_mean_any_zh(code, self.repo.suggest_dealers(code))  # the close codes, in the tool's words
-        return f"（{hint or '请先用 `dealer-audit dealers import` 导入经销商'}）"
-
     def check(self, audit: Audit, where: str) -> list[Problem]:
         """Dealer and standard known, answers valid for the standard, the auditor registered (core/auditor_lookup:
         a warning, or an error when the program requires it): refuse before touching the database."""
         dealer = self.dealers.get(audit.dealer_code)
         if dealer is None:
+            hint = self.repo.unknown_dealer_hint(audit.dealer_code)  # one read of the codes for both languages
+            unknown = self.repo.unknown_dealer_message(audit.dealer_code, hint)
             raise NotFound(
-                f"{where}: audit {audit.audit_id} names {self.repo.unknown_dealer_message(audit.dealer_code)}",
-                zh=f"{where}：稽核记录 {audit.audit_id} 中的经销商 {audit.dealer_code} 未知"
-                + self._dealer_hint_zh(audit.dealer_code),
+                f"{where}: audit {audit.audit_id} names {unknown.en}",
+                zh=f"{where}：稽核记录 {audit.audit_id} 中的经销商 {audit.dealer_code} 未知（{hint.zh}）",
             )
         standard = self.standards.get((audit.standard_id, audit.standard_version))
         if standard is None:
@@ -717,14 +713,15 @@ def _unknown_cross_check_items(programs: Sequence[tuple[Program, Path]], known: 
                 ids = items.get(check.standard_id)
                 if ids is None or check.item_id in ids:
                     continue
+                hint = did_you_mean_hint(check.item_id, ids)
                 problems.append(
                     Problem(
                         Location(file=str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
                         f"KPI {kpi.id}: item '{check.item_id}' is not in standard {check.standard_id}",
                         "cross_check_item",
-                        hint=did_you_mean_any(check.item_id, ids) or None,
+                        hint=hint.en or None,
                         zh=f"KPI {kpi.id}：稽核标准 {check.standard_id} 中没有检查项“{check.item_id}”",
-                        hint_zh=did_you_mean_any_zh(check.item_id, ids) or None,
+                        hint_zh=hint.zh or None,
                     )
                 )
     return problems

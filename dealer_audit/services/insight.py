@@ -22,10 +22,10 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave_drivers
 from dealer_audit.core.insight_view import InsightView, build_insight_view
 from dealer_audit.core.key_drivers import DriverAnalysis
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import Message, NotFound
 from dealer_audit.services.blas import one_blas_thread
 from dealer_audit.services.freed_memory import return_freed_memory
 from dealer_audit.services.scoring_job import load_scoring_inputs
@@ -75,12 +75,10 @@ def outcome_values(
     try:
         values = kpi_values(repo, result.wave, name)  # type: ignore[arg-type]
     except NotFound as error:
-        hint = did_you_mean_any(name, OUTCOMES)
-        hint = f"{hint} " if hint else ""
-        hint_zh = did_you_mean_any_zh(name, OUTCOMES)
+        hint = did_you_mean_hint(name, OUTCOMES)
         raise NotFound(
-            f"unknown outcome {name}: {hint}{error}; or {COMPOSITE} (the index)",
-            zh=f"未知的结果指标 {name}：{hint_zh}{error.text('zh')}；或用 {COMPOSITE}（综合指数）",
+            f"unknown outcome {name}: {hint.en + ' ' if hint.en else ''}{error}; or {COMPOSITE} (the index)",
+            zh=f"未知的结果指标 {name}：{hint.zh}{error.text('zh')}；或用 {COMPOSITE}（综合指数）",
         ) from None
     members = {d.code for d in result.dealers if region is None or d.region == region}
     return {code: value for code, value in values.items() if code in members}
@@ -90,10 +88,11 @@ def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None or result.region(region) is not None:
         return
     known = [r.code for r in result.regions]
-    hint = f" ({did_you_mean_any(region, known) or 'regions: ' + ', '.join(known)})"
-    hint_zh = f"（{did_you_mean_any_zh(region, known) or '已有区域：' + ', '.join(known)}）"
+    listed = ", ".join(known)
+    hint = did_you_mean_hint(region, known, otherwise=Message(f"regions: {listed}", f"已有区域：{listed}"))
     raise NotFound(
-        f"no region {region} in wave {result.wave}{hint}", zh=f"稽核批次 {result.wave} 中没有区域 {region}{hint_zh}"
+        f"no region {region} in wave {result.wave} ({hint.en})",
+        zh=f"稽核批次 {result.wave} 中没有区域 {region}（{hint.zh}）",
     )
 
 

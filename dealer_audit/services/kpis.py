@@ -15,9 +15,9 @@ from typing import Any
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.incentives import Payout, Scorecard, evaluate_incentives
 from dealer_audit.core.kpis import KpiWave, evaluate_wave, on_scale
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import Program
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import Message, NotFound
 from dealer_audit.formats.kpi_values import read_kpi_values
 from dealer_audit.services.scoring_job import load_wave_result
 from dealer_audit.storage.kpis import KpiImport
@@ -27,11 +27,13 @@ from dealer_audit.storage.repository import Repository
 def _check_wave(program: Program, wave: str) -> None:
     codes = [w.code for w in program.waves]
     if wave not in codes:
-        hint = did_you_mean_any(wave, codes) or f"the program's waves: {', '.join(codes)}"
-        hint_zh = did_you_mean_any_zh(wave, codes) or f"方案中的批次：{', '.join(codes)}"
+        listed = ", ".join(codes)
+        hint = did_you_mean_hint(
+            wave, codes, otherwise=Message(f"the program's waves: {listed}", f"方案中的批次：{listed}")
+        )
         raise NotFound(
-            f"wave {wave} is not in program {program.id} ({hint})",
-            zh=f"稽核方案 {program.id} 中没有稽核批次 {wave}（{hint_zh}）",
+            f"wave {wave} is not in program {program.id} ({hint.en})",
+            zh=f"稽核方案 {program.id} 中没有稽核批次 {wave}（{hint.zh}）",
         )
 
 
@@ -41,11 +43,11 @@ def check_region(card: Scorecard, region: str | None) -> None:
         return
     regions = sorted({d.region for d in card.kpis.dealers})
     if region not in regions:
-        hint = did_you_mean_any(region, regions) or f"regions: {', '.join(regions)}"
-        hint_zh = did_you_mean_any_zh(region, regions) or f"已有区域：{', '.join(regions)}"
+        listed = ", ".join(regions)
+        hint = did_you_mean_hint(region, regions, otherwise=Message(f"regions: {listed}", f"已有区域：{listed}"))
         raise NotFound(
-            f"region {region} is not in wave {card.kpis.wave} ({hint})",
-            zh=f"稽核批次 {card.kpis.wave} 中没有区域 {region}（{hint_zh}）",
+            f"region {region} is not in wave {card.kpis.wave} ({hint.en})",
+            zh=f"稽核批次 {card.kpis.wave} 中没有区域 {region}（{hint.zh}）",
         )
 
 
@@ -66,9 +68,10 @@ def kpi_values(repo: Repository, wave: str, kpi_id: str) -> dict[str, float]:
     program = repo.get_program()
     ids = [k.id for k in program.kpis]
     if kpi_id not in ids:
-        hint = did_you_mean_any(kpi_id, ids) or f"the program's KPIs: {', '.join(ids) or 'none'}"
-        hint_zh = did_you_mean_any_zh(kpi_id, ids) or f"方案中的 KPI 指标：{', '.join(ids) or '无'}"
-        raise NotFound(f"unknown KPI {kpi_id} ({hint})", zh=f"未知的 KPI 指标 {kpi_id}（{hint_zh}）")
+        listed = ", ".join(ids)
+        known = Message(f"the program's KPIs: {listed or 'none'}", f"方案中的 KPI 指标：{listed or '无'}")
+        hint = did_you_mean_hint(kpi_id, ids, otherwise=known)
+        raise NotFound(f"unknown KPI {kpi_id} ({hint.en})", zh=f"未知的 KPI 指标 {kpi_id}（{hint.zh}）")
     return {v.dealer_code: v.value for v in repo.list_kpi_values(wave, kpi_id)}
 
 

@@ -34,7 +34,7 @@ from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -446,10 +446,10 @@ def check_dealer(context: WaveContext, dealer_code: str) -> None:
 
 def _unknown_dealer(ctx: WaveContext, code: str) -> Message:
     codes = [d.code for d in ctx.result.dealers]
-    hint, hint_zh = did_you_mean_any(code, codes), did_you_mean_any_zh(code, codes)
+    hint = did_you_mean_hint(code, codes)
     return Message(
-        f"no dealer {code} in wave {ctx.wave}" + (f"; {hint}" if hint else ""),
-        f"稽核批次 {ctx.wave} 中没有经销商 {code}" + (f"；{hint_zh}" if hint_zh else ""),
+        f"no dealer {code} in wave {ctx.wave}" + (f"; {hint.en}" if hint.en else ""),
+        f"稽核批次 {ctx.wave} 中没有经销商 {code}" + (f"；{hint.zh}" if hint.zh else ""),
     )
 
 
@@ -645,12 +645,12 @@ def select_dealers(
     for code in regions:
         if code not in known_regions:
             listed = ", ".join(sorted(known_regions))
+            known = Message(f"regions: {listed}", f"已有区域：{listed}")
+            hint = did_you_mean_hint(code, known_regions, otherwise=known)
             problems.append(
                 Message(
-                    f"no region {code} in wave {context.wave}"
-                    f" ({did_you_mean_any(code, known_regions) or 'regions: ' + listed})",
-                    f"稽核批次 {context.wave} 中没有区域 {code}"
-                    f"（{did_you_mean_any_zh(code, known_regions) or '已有区域：' + listed}）",
+                    f"no region {code} in wave {context.wave} ({hint.en})",
+                    f"稽核批次 {context.wave} 中没有区域 {code}（{hint.zh}）",
                 )
             )
     problems += [_unknown_dealer(context, code) for code in dealers if code not in known_dealers]

@@ -11,16 +11,14 @@ from sqlalchemy.orm import Session
 from dealer_audit.core.accounts import Account, Role
 from dealer_audit.errors import Conflict, NotFound
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
 
 
 def unknown_account(name: str, names: list[str]) -> NotFound:
     """The one refusal of an account name that does not exist (users passwd, users remove, a replaced account),
     with the close names of `names` as a guess."""
-    return NotFound(
-        f"no account {name}{did_you_mean_suffix(name, names)}",
-        zh=f"没有账户 {name}{did_you_mean_suffix_zh(name, names)}",
-    )
+    suffix = did_you_mean_suffix(name, names)
+    return NotFound(f"no account {name}{suffix.en}", zh=f"没有账户 {name}{suffix.zh}")
 
 
 class AccountStore(StoreBase):

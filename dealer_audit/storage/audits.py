@@ -26,7 +26,6 @@ from dealer_audit.storage.common import (
     StoreBase,
     chunks_of,
     did_you_mean_suffix,
-    did_you_mean_suffix_zh,
     now_text,
     parse_time,
     time_text,
@@ -283,9 +282,10 @@ class AuditStore(StoreBase):
         label_zh = f"稽核 {audit.audit_id}" + (f"（{audit.source}）" if audit.source else "")
         if audit.dealer_code not in known_dealers:
             codes = list(session.execute(sa.select(_dealers.c.code)).scalars())
+            suffix = did_you_mean_suffix(audit.dealer_code, codes)
             raise NotFound(
-                f"{label}: unknown dealer {audit.dealer_code}{did_you_mean_suffix(audit.dealer_code, codes)}",
-                zh=f"{label_zh}：未知经销商 {audit.dealer_code}{did_you_mean_suffix_zh(audit.dealer_code, codes)}",
+                f"{label}: unknown dealer {audit.dealer_code}{suffix.en}",
+                zh=f"{label_zh}：未知经销商 {audit.dealer_code}{suffix.zh}",
             )
         stored_hash = standard_hashes.get((audit.standard_id, audit.standard_version))
         if stored_hash is None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from dealer_audit.core.batches import chunks
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
+from dealer_audit.errors import Message
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -30,16 +31,11 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def did_you_mean_suffix(word: str, candidates: Iterable[str]) -> str:
-    """core/lookup.did_you_mean_any in brackets, to end a message (empty when nothing is close)."""
-    hint = did_you_mean_any(word, candidates)
-    return f" ({hint})" if hint else ""
-
-
-def did_you_mean_suffix_zh(word: str, candidates: Iterable[str]) -> str:
-    """`did_you_mean_suffix` in Chinese (the same guesses), for a message's `zh=`."""
-    hint = did_you_mean_any_zh(word, candidates)
-    return f"（{hint}）" if hint else ""
+def did_you_mean_suffix(word: str, candidates: Iterable[str]) -> Message:
+    """core/lookup.did_you_mean_hint in brackets, to end a message in either language (empty texts when nothing
+    is close): one scan of `candidates` for both."""
+    hint = did_you_mean_hint(word, candidates)
+    return Message(f" ({hint.en})", f"（{hint.zh}）") if hint.en else hint
 
 
 def chunks_of(values: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:

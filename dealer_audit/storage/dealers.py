@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.dealers import Dealer
-from dealer_audit.core.lookup import close_matches, did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Message, NotFound
 from dealer_audit.storage import limits
@@ -22,6 +22,9 @@ from dealer_audit.storage import models as m
 from dealer_audit.storage.common import StoreBase, chunks_of
 
 _dealers = m.table("dealers")
+_LOAD_DEALERS = Message(
+    "load dealers with `dealer-audit dealers import`", "请先用 `dealer-audit dealers import` 导入经销商"
+)
 
 
 @dataclass(frozen=True)
@@ -96,26 +99,25 @@ class DealerStore(StoreBase):
         with self._read() as session:
             return list(session.execute(sa.select(_dealers.c.code)).scalars())
 
-    def suggest_dealers(self, code: str) -> list[str]:
-        """Stored dealer codes close to `code` (for "did you mean" in messages)."""
-        return close_matches(code, self._dealer_codes())
-
     def get_dealer(self, code: str) -> Dealer:
         """A dealer by code; NotFound suggests close codes (SH001 for sh001, SH01 …)."""
         with self._read() as session:
             row = session.get(m.DealerRow, code)
             if row is not None:
                 return self._dealer_from_row(row)
-        raise NotFound(self.unknown_dealer_message(code), zh=self.unknown_dealer_message_zh(code))
+        unknown = self.unknown_dealer_message(code)
+        raise NotFound(unknown.en, zh=unknown.zh)
 
-    def unknown_dealer_message(self, code: str) -> str:
-        hint = did_you_mean_any(code, self._dealer_codes()) or "load dealers with `dealer-audit dealers import`"
-        return f"unknown dealer {code} ({hint})"
+    def unknown_dealer_hint(self, code: str) -> Message:
+        """The stored codes close to `code`, else how to load dealers, in both languages: one read of the codes
+        and one scan (thousands of codes) for both texts."""
+        return did_you_mean_hint(code, self._dealer_codes(), otherwise=_LOAD_DEALERS)
 
-    def unknown_dealer_message_zh(self, code: str) -> str:
-        """`unknown_dealer_message` in Chinese (the same close codes)."""
-        hint = did_you_mean_any_zh(code, self._dealer_codes()) or "请先用 `dealer-audit dealers import` 导入经销商"
-        return f"未知经销商 {code}（{hint}）"
+    def unknown_dealer_message(self, code: str, hint: Message | None = None) -> Message:
+        """`unknown dealer CODE (did you mean …?)` in both languages; `hint`: an `unknown_dealer_hint` the caller
+        already has (the importer words the Chinese around the hint itself)."""
+        hint = hint or self.unknown_dealer_hint(code)
+        return Message(f"unknown dealer {code} ({hint.en})", f"未知经销商 {code}（{hint.zh}）")
 
     def list_dealers(self, region: str | None = None) -> list[Dealer]:
         with self._read() as session:

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dealer_audit.core.auditors import Auditor
-from dealer_audit.core.lookup import did_you_mean_any, did_you_mean_any_zh
+from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.planning import PlannedVisit
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.storage import models as m
 
 T = TypeVar("T")
@@ -112,9 +112,11 @@ class FieldOperationsStore:
             if row is not None:
                 return self._auditor(row)
             known = list(session.scalars(sa.select(_auditors.c.id)))
-        hint = f" ({did_you_mean_any(auditor_id, known) or 'load them with `dealer-audit auditors import`'})"
-        hint_zh = f"（{did_you_mean_any_zh(auditor_id, known) or '请用 `dealer-audit auditors import` 载入稽核员'}）"
-        raise NotFound(f"unknown auditor {auditor_id}{hint}", zh=f"未知稽核员 {auditor_id}{hint_zh}")
+        load = Message(
+            "load them with `dealer-audit auditors import`", "请用 `dealer-audit auditors import` 载入稽核员"
+        )
+        hint = did_you_mean_hint(auditor_id, known, otherwise=load)
+        raise NotFound(f"unknown auditor {auditor_id} ({hint.en})", zh=f"未知稽核员 {auditor_id}（{hint.zh}）")
 
     # ---- keys --------------------------------------------------------------------------------------------------
 

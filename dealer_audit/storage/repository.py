@@ -18,7 +18,8 @@ API summary (each method is one transaction unless it says otherwise)::
     # dealers
     repo.save_dealers(dealers) -> DealerSaveResult   # upsert, all in one transaction
     repo.get_dealer(code) -> Dealer              # NotFound with close-match suggestions
-    repo.list_dealers(region=None) -> list[Dealer]; repo.suggest_dealers(code) -> list[str]
+    repo.list_dealers(region=None) -> list[Dealer]
+    repo.unknown_dealer_message(code) -> Message  # both languages, close codes read and matched once
     # audits
     repo.save_audit(audit, replace=False, who="", why="") -> SaveOutcome   # created | unchanged | replaced
     repo.save_audits(audits, replace=False, who="", why="") -> list[SaveOutcome]   # all or nothing

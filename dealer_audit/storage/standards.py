@@ -19,7 +19,7 @@ from dealer_audit.core.versions import version_key
 from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.storage import limits
 from dealer_audit.storage import models as m
-from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, did_you_mean_suffix_zh, now_text
+from dealer_audit.storage.common import StoreBase, did_you_mean_suffix, now_text
 
 _audits = m.table("audits")
 _standards = m.table("standards")
@@ -110,11 +110,10 @@ class StandardStore(StoreBase):
         ids = sorted({i for i, _ in rows})
         known = f"; stored standards: {', '.join(ids)}" if ids else "; no standards are loaded yet"
         known_zh = f"；已存储的稽核标准：{', '.join(ids)}" if ids else "；尚未载入任何稽核标准"
+        suffix = did_you_mean_suffix(standard_id, ids)
         raise NotFound(
-            f"unknown standard {standard_id}{did_you_mean_suffix(standard_id, ids)}{known} "
-            "(load it with `dealer-audit standards import`)",
-            zh=f"未知稽核标准 {standard_id}{did_you_mean_suffix_zh(standard_id, ids)}{known_zh}"
-            "（请用 `dealer-audit standards import` 载入）",
+            f"unknown standard {standard_id}{suffix.en}{known} (load it with `dealer-audit standards import`)",
+            zh=f"未知稽核标准 {standard_id}{suffix.zh}{known_zh}（请用 `dealer-audit standards import` 载入）",
         )
 
     def latest_standard(self, standard_id: str) -> Checklist:
@@ -202,10 +201,11 @@ class StandardStore(StoreBase):
                         "no program is loaded: load the program file with `dealer-audit standards import`",
                         zh="尚未载入稽核方案：请用 `dealer-audit standards import` 载入方案文件",
                     )
+                suffix = did_you_mean_suffix(program_id, ids)
                 raise NotFound(
-                    f"unknown program {program_id}{did_you_mean_suffix(program_id, ids)}"
+                    f"unknown program {program_id}{suffix.en}"
                     + (f"; stored programs: {', '.join(sorted(ids))}" if ids else "; no program is loaded"),
-                    zh=f"未知稽核方案 {program_id}{did_you_mean_suffix_zh(program_id, ids)}"
+                    zh=f"未知稽核方案 {program_id}{suffix.zh}"
                     + (f"；已存储的方案：{', '.join(sorted(ids))}" if ids else "；尚未载入任何方案"),
                 )
             return self._decode_program(row)

@@ -53,3 +53,32 @@ def test_scripted_session_saves_answers(workspace):
         (audit,) = ws.repo.list_audits(dealer_code="SH001")
     assert audit.auditor == "Li" and audit.source == "wizard" and audit.visit_start is not None
     assert audit.answers["R01"].value == "yes" and audit.answers["R02"].na
+
+
+def test_a_wave_typo_gets_the_same_guesses_as_everywhere_else():
+    """capture/form once guessed waves with the wizard's looser item-id rule (difflib, cutoff 0.4), so `2026` got
+    2025-Q4 too, which `kpis import` (core/lookup, the tool's one did-you-mean) never offers."""
+    from dealer_audit.capture.targets import resolve_target
+    from dealer_audit.core.standard import Wave
+    from dealer_audit.errors import NotFound
+
+    codes = ["2025-Q4", "2026-Q1", "2026-Q2"]
+
+    class Repo:
+        def get_dealer(self, code):
+            return Dealer(code, LocalText("一店", "One"), "east")
+
+        def get_standard(self, standard_id, version):
+            return load_standard(FIXTURE)
+
+        def latest_standard(self, standard_id):
+            return load_standard(FIXTURE)
+
+        def list_waves(self):
+            return [Wave(code, LocalText(code, code)) for code in codes]
+
+    with pytest.raises(NotFound) as refused:
+        resolve_target(Repo(), "SH001", "mini-service", "2026")
+    known = ", ".join(codes)
+    assert str(refused.value) == f"unknown wave 2026; did you mean 2026-Q1, 2026-Q2? (known waves: {known})"
+    assert refused.value.text("zh") == f"未知的稽核批次 2026；是否应为 2026-Q1, 2026-Q2？（已有批次：{known}）"

@@ -124,6 +124,20 @@ def test_unknown_standard_and_dealer_are_refused(hq, tmp_path, make_audit):
     assert hq.repo.count_audits() == 0
 
 
+def test_unknown_dealer_reason_reads_the_codes_once(hq, tmp_path, make_audit, monkeypatch):
+    """Both languages of the refusal from one read of the stored codes (it was one for each)."""
+    write_audit_file(make_audit(dealer_code="SH01"), tmp_path / "dealer.json")
+    reads = []
+    real = hq.repo._dealer_codes
+    monkeypatch.setattr(hq.repo, "_dealer_codes", lambda: reads.append(1) or real())
+    (refused,) = import_paths(hq, [tmp_path / "dealer.json"]).refused
+    assert len(reads) == 1
+    assert "audit " in refused.reason_text(
+        "en"
+    ) and "names unknown dealer SH01 (did you mean SH001" in refused.reason_text("en")
+    assert "中的经销商 SH01 未知（是否应为 SH001" in refused.reason_text("zh")
+
+
 def test_bundle_with_one_bad_audit_stores_none(hq, tmp_path, make_audit):
     path = write_bundle([make_audit(), make_audit(dealer_code="XX999")], tmp_path, tmp_path / "mixed.zip")
     summary = import_paths(hq, [path])

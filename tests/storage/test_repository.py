@@ -113,6 +113,25 @@ def test_unknown_dealer_suggests_close_codes(repo, sample_dealers):
         repo.get_dealer("SH003")
 
 
+def test_unknown_dealer_reads_the_codes_once_for_both_languages(repo, sample_dealers, monkeypatch):
+    """The English and the Chinese once read (and scanned) every stored dealer code each."""
+    repo.save_dealers(sample_dealers)
+    reads = []
+    real = repo._dealer_codes
+    monkeypatch.setattr(repo, "_dealer_codes", lambda: reads.append(1) or real())
+    with pytest.raises(NotFound) as refused:
+        repo.get_dealer("sh001")
+    assert len(reads) == 1
+    assert str(refused.value).startswith("unknown dealer sh001 (did you mean SH001")
+    assert refused.value.text("zh").startswith("未知经销商 sh001（是否应为 SH001")
+    reads.clear()
+    with pytest.raises(NotFound) as refused:
+        repo.get_dealer("XX999")
+    assert len(reads) == 1
+    assert str(refused.value) == "unknown dealer XX999 (load dealers with `dealer-audit dealers import`)"
+    assert refused.value.text("zh") == "未知经销商 XX999（请先用 `dealer-audit dealers import` 导入经销商）"
+
+
 def test_save_dealers_refuses_what_the_database_cannot_hold_before_writing(repo, sample_dealers):
     too_long = Dealer("X" * 80, LocalText("太长", "too long"), "east")  # code longer than the column
     with pytest.raises(ValidationFailed, match="code: is 80 characters long; at most 50 fit"):
