@@ -132,6 +132,7 @@ def _compile_scorer(item: Item) -> Scorer:
         low, high = scale.min, scale.max
         by_points = {int(c): f for c, f in _choice_fractions(item, scored).items() if c.lstrip("-").isdigit()}
         use_points = any(o.points for o in item.options)
+        linear: dict[int, float] = {}  # one float per scale point: the same object each time (see `_ItemLayout`)
 
         def scale_(value: Any) -> Any:
             if not _is_number(value) or value != int(value) or not low <= value <= high:
@@ -140,7 +141,11 @@ def _compile_scorer(item: Item) -> Scorer:
                 return by_points.get(int(value), _INVALID)
             if not scored:
                 return None
-            return 1.0 if high == low else (value - low) / (high - low)
+            point = int(value)
+            fraction = linear.get(point)
+            if fraction is None:
+                fraction = linear[point] = 1.0 if high == low else (point - low) / (high - low)
+            return fraction
 
         return scale_
     if kind is AnswerType.SINGLE_CHOICE:
