@@ -26,6 +26,7 @@ from dealer_audit.cli.common import (
 from dealer_audit.cli.error_language import current_language, warning_prefix
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest
+from dealer_audit.core.lookup import unknown_region
 from dealer_audit.core.scoring import format_score
 from dealer_audit.core.stats import Interval
 from dealer_audit.errors import NotFound
@@ -67,12 +68,10 @@ def _emit_json(write: Callable[[TextIO], None], output: Path | None) -> None:
 def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None:
         return
-    known = sorted({r.code for r in result.regions})
+    known = {r.code for r in result.regions}
     if region not in known:
-        raise NotFound(
-            f"unknown region {region}; regions: {', '.join(known) or 'none'}",
-            zh=f"未知区域 {region}；已有区域：{', '.join(known) or '无'}",
-        )
+        refusal = unknown_region(region, result.wave, known)
+        raise NotFound(refusal.en, zh=refusal.zh)
 
 
 def _delta_text(value: float | None) -> str:

@@ -91,3 +91,14 @@ def did_you_mean_hint(
         f"did you mean {', '.join(repr(c) if quoted else c for c in close)}?",
         f"是否应为 {', '.join(f'“{c}”' if quoted else c for c in close)}？",
     )
+
+
+def unknown_region(region: str, wave: str, known: Iterable[str]) -> Message:
+    """The one refusal of a region a wave does not have (score, report, insight, kpis, the region report model):
+    close codes when there are, else every code of the wave."""
+    codes = sorted(set(known))
+    listed = ", ".join(codes) or "–"
+    hint = did_you_mean_hint(region, codes, otherwise=Message(f"regions: {listed}", f"已有区域：{listed}"))
+    return Message(
+        f"no region {region} in wave {wave} ({hint.en})", f"稽核批次 {wave} 中没有区域 {region}（{hint.zh}）"
+    )

@@ -22,10 +22,10 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.driver_inputs import WaveDrivers, composite_outcome, wave_drivers
 from dealer_audit.core.insight_view import InsightView, build_insight_view
 from dealer_audit.core.key_drivers import DriverAnalysis
-from dealer_audit.core.lookup import did_you_mean_hint
+from dealer_audit.core.lookup import did_you_mean_hint, unknown_region
 from dealer_audit.core.standard import Checklist, Program
 from dealer_audit.core.themes import Note, Theme, ThemeAnalysis
-from dealer_audit.errors import Message, NotFound
+from dealer_audit.errors import NotFound
 from dealer_audit.services.blas import one_blas_thread
 from dealer_audit.services.freed_memory import return_freed_memory
 from dealer_audit.services.scoring_job import load_scoring_inputs
@@ -87,13 +87,8 @@ def outcome_values(
 def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None or result.region(region) is not None:
         return
-    known = [r.code for r in result.regions]
-    listed = ", ".join(known)
-    hint = did_you_mean_hint(region, known, otherwise=Message(f"regions: {listed}", f"已有区域：{listed}"))
-    raise NotFound(
-        f"no region {region} in wave {result.wave} ({hint.en})",
-        zh=f"稽核批次 {result.wave} 中没有区域 {region}（{hint.zh}）",
-    )
+    refusal = unknown_region(region, result.wave, (r.code for r in result.regions))
+    raise NotFound(refusal.en, zh=refusal.zh)
 
 
 def _load(repo: InsightSource, wave: str) -> tuple[WaveResult, dict[StandardKey, Checklist], list[Audit], list[Audit]]:

@@ -15,7 +15,7 @@ from typing import Any
 from dealer_audit.core.aggregate import WaveResult
 from dealer_audit.core.incentives import Payout, Scorecard, evaluate_incentives
 from dealer_audit.core.kpis import KpiWave, evaluate_wave, on_scale
-from dealer_audit.core.lookup import did_you_mean_hint
+from dealer_audit.core.lookup import did_you_mean_hint, unknown_region
 from dealer_audit.core.standard import Program
 from dealer_audit.errors import Message, NotFound
 from dealer_audit.formats.kpi_values import read_kpi_values
@@ -41,14 +41,10 @@ def check_region(card: Scorecard, region: str | None) -> None:
     """NotFound, with close matches, for a region that is not in the wave."""
     if region is None:
         return
-    regions = sorted({d.region for d in card.kpis.dealers})
+    regions = {d.region for d in card.kpis.dealers}
     if region not in regions:
-        listed = ", ".join(regions)
-        hint = did_you_mean_hint(region, regions, otherwise=Message(f"regions: {listed}", f"已有区域：{listed}"))
-        raise NotFound(
-            f"region {region} is not in wave {card.kpis.wave} ({hint.en})",
-            zh=f"稽核批次 {card.kpis.wave} 中没有区域 {region}（{hint.zh}）",
-        )
+        refusal = unknown_region(region, card.kpis.wave, regions)
+        raise NotFound(refusal.en, zh=refusal.zh)
 
 
 def import_kpi_file(repo: Repository, path: Path, wave: str) -> KpiImport:

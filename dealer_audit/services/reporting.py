@@ -34,7 +34,7 @@ from dealer_audit.core.coverage import Coverage
 from dealer_audit.core.disputes import Dispute
 from dealer_audit.core.incentives import Scorecard
 from dealer_audit.core.kpi_report import dealer_panel, network_panel, region_panel
-from dealer_audit.core.lookup import did_you_mean_hint
+from dealer_audit.core.lookup import did_you_mean_hint, unknown_region
 from dealer_audit.core.report_model import (
     DealerReport,
     EvidenceView,
@@ -644,15 +644,7 @@ def select_dealers(
     problems: list[Message] = []
     for code in regions:
         if code not in known_regions:
-            listed = ", ".join(sorted(known_regions))
-            known = Message(f"regions: {listed}", f"已有区域：{listed}")
-            hint = did_you_mean_hint(code, known_regions, otherwise=known)
-            problems.append(
-                Message(
-                    f"no region {code} in wave {context.wave} ({hint.en})",
-                    f"稽核批次 {context.wave} 中没有区域 {code}（{hint.zh}）",
-                )
-            )
+            problems.append(unknown_region(code, context.wave, known_regions))
     problems += [_unknown_dealer(context, code) for code in dealers if code not in known_dealers]
     if problems:
         raise NotFound("; ".join(p.en for p in problems), zh="；".join(p.zh for p in problems))

@@ -121,9 +121,11 @@ def test_score_region(runner: CliRunner, scored_workspace: Any) -> None:
     lines = result.stdout.splitlines()
     assert header_cells(lines)[:3] == ["#", "reg#", "dealer"]
     assert [cells(line)[:3] for line in lines if line.startswith("│")] == [["1", "1", "SH001"], ["3", "2", "SH002"]]
-    unknown = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "west", "--lang", "en", *ws])
+    unknown = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "mars", "--lang", "en", *ws])
     assert unknown.exit_code == 1
-    assert unknown.stderr.strip() == "error: unknown region west; regions: east, north"
+    assert unknown.stderr.strip() == "error: no region mars in wave 2026-Q4 (regions: east, north)"
+    typo = runner.invoke(app, ["score", "--wave", "2026-Q4", "--region", "esat", "--lang", "en", *ws])
+    assert typo.stderr.strip() == "error: no region esat in wave 2026-Q4 (did you mean east?)"  # as report and insight
 
 
 def test_score_json_has_every_figure(runner: CliRunner, scored_workspace: Any) -> None:

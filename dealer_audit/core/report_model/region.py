@@ -11,6 +11,7 @@ from dealer_audit.core.aggregate import (
     DealerResult,
     WaveResult,
 )
+from dealer_audit.core.lookup import unknown_region
 from dealer_audit.core.report_model.common import (
     Footer,
     StandardKey,
@@ -226,11 +227,8 @@ def build_region_report(
     if group is None:
         from dealer_audit.errors import NotFound
 
-        known = ", ".join(r.code for r in result.regions)
-        raise NotFound(
-            f"region {region_code} is not in wave {result.wave} (regions: {known})",
-            zh=f"稽核批次 {result.wave} 中没有区域 {region_code}（已有区域：{known}）",
-        )
+        refusal = unknown_region(region_code, result.wave, (r.code for r in result.regions))
+        raise NotFound(refusal.en, zh=refusal.zh)
     program = result.program
     region = program.region(region_code)
     members = result.ranking(region_code)
