@@ -289,15 +289,26 @@ class ItemFound(Protocol):
     def item_id(self) -> str: ...
 
 
+RequirementKey = tuple[str, str, str]  # standard id, standard version, item id
+
+
+def requirement_key(finding: ItemFound) -> RequirementKey:
+    """How `requirement_texts` files a finding's text: by the version too, since one item of two findings made on
+    different versions may be worded differently."""
+    return finding.standard_id, finding.standard_version, finding.item_id
+
+
 def requirement_texts(
     standards: Mapping[tuple[str, str], Checklist], found: Iterable[ItemFound], lang: str
-) -> dict[tuple[str, str], str]:
-    """(standard id, item id) → the item's requirement text in `lang`, from the version each finding was made on
-    (what the dealer's Actions sheet shows beside the finding, and a dispute card names): the wording the dealer
-    was audited against, not a newer version's."""
-    texts: dict[tuple[str, str], str] = {}
+) -> dict[RequirementKey, str]:
+    """`requirement_key` → the item's requirement text in `lang`, from the version each finding was made on (what
+    the dealer's Actions sheet shows beside the finding, and a dispute card names): the wording the dealer was
+    audited against, not a newer version's."""
+    texts: dict[RequirementKey, str] = {}
     for finding in found:
-        standard = standards.get((finding.standard_id, finding.standard_version))
-        item = standard.items_by_id.get(finding.item_id) if standard else None
-        texts.setdefault((finding.standard_id, finding.item_id), item.text.get(lang) if item else "")
+        key = requirement_key(finding)
+        if key not in texts:
+            standard = standards.get((finding.standard_id, finding.standard_version))
+            item = standard.items_by_id.get(finding.item_id) if standard else None
+            texts[key] = item.text.get(lang) if item else ""
     return texts

@@ -28,26 +28,21 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from dealer_audit.errors import DealerAuditError, Message, pick
+from dealer_audit.errors import DealerAuditError, Message
 
 
 class ConditionError(DealerAuditError):
-    """A condition that does not parse; `column` is 1-based within the expression text. `message` is what is
-    wrong in English, `message_zh` in Chinese (readers wrap it in their own located message)."""
+    """A condition that does not parse; `column` is 1-based within the expression text. `what` is what is wrong,
+    in both languages, without the column and the condition (readers wrap it in their own located message)."""
 
     def __init__(self, message: Message, expression: str, column: int) -> None:
-        self.message = message.en
-        self.message_zh = message.zh
+        self.what = message
         self.expression = expression
         self.column = column
         super().__init__(
             f"{message.en} at column {column} of condition {expression!r}",
             zh=f"条件 {expression!r} 第 {column} 列：{message.zh}" if message.zh else "",
         )
-
-    def message_text(self, lang: str) -> str:
-        """What is wrong (without the column and the condition) in `lang`."""
-        return pick(self.message, self.message_zh, lang)
 
 
 # ---- AST -----------------------------------------------------------------------------------------------------

@@ -301,7 +301,9 @@ def analyse(
     )
 
 
-GRAM_CELLS = 40_000_000  # dealers × columns² of per-dealer outer products kept for the fast path (320 MB)
+# dealers × columns² above which resamples gather their rows instead of summing outer products: the sum's work per
+# batch grows with n·k² (the products are made a block at a time, so memory no longer sets this bound)
+GRAM_CELLS = 40_000_000
 RESAMPLE_BATCH = 250
 OUTER_BLOCK_CELLS = 2_000_000  # per-dealer outer products made at once (16 MB of float64)
 

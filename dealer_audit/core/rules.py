@@ -411,9 +411,9 @@ class _Rules:
             except ConditionError as error:
                 self.error(
                     where,
-                    f"condition of '{item.id}': {error.message} at column {error.column}",
+                    f"condition of '{item.id}': {error.what.en} at column {error.column}",
                     "condition",
-                    zh=f"检查项“{item.id}”的跳题条件无法解析（第 {error.column} 列）：{error.message_text('zh')}",
+                    zh=f"检查项“{item.id}”的跳题条件无法解析（第 {error.column} 列）：{error.what.text('zh')}",
                 )
                 continue
             targets: list[str] = []

@@ -28,7 +28,14 @@ from typing import Any
 import xlsxwriter
 from openpyxl.utils import get_column_letter
 
-from dealer_audit.core.actions import DEALER_STATUSES, STATUS_LABELS, Action, ActionStatus
+from dealer_audit.core.actions import (
+    DEALER_STATUSES,
+    STATUS_LABELS,
+    Action,
+    ActionStatus,
+    RequirementKey,
+    requirement_key,
+)
 from dealer_audit.core.standard import LocalText
 from dealer_audit.errors import Location, Message, Problem, ProblemCollector, ValidationFailed
 from dealer_audit.formats.files import cell_text, open_workbook
@@ -93,10 +100,10 @@ def write_actions_workbook(
     path: Path,
     head: ExportHeader,
     actions: Sequence[Action],
-    requirements: Mapping[tuple[str, str], str],
+    requirements: Mapping[RequirementKey, str],
     key: bytes,
 ) -> None:
-    """Write the dealer's actions; `requirements` maps (standard id, item id) to the item's text; `key` is the
+    """Write the dealer's actions; `requirements` maps `requirement_key`s to the items' texts; `key` is the
     workspace's form key that seals the hidden record."""
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     try:
@@ -110,7 +117,7 @@ def add_actions_sheets(
     workbook: Any,
     head: ExportHeader,
     actions: Sequence[Action],
-    requirements: Mapping[tuple[str, str], str],
+    requirements: Mapping[RequirementKey, str],
     key: bytes,
 ) -> None:
     """Add the Actions sheet and its sealed hidden record to an open xlsxwriter workbook (the export, or the
@@ -138,7 +145,7 @@ def add_actions_sheets(
         values = {
             "action": action.action_id,
             "item": action.item_id,
-            "requirement": requirements.get((action.standard_id, action.item_id), ""),
+            "requirement": requirements.get(requirement_key(action), ""),
             "finding": action.finding,
             "evidence": ", ".join(action.evidence),
             "critical": "是 / yes" if action.critical else "",

@@ -357,8 +357,7 @@ class Workspace:
         if url.get_backend_name() == "sqlite" and self.root is not None:
             problem = sqlite_write_problem(url.database or "")
             if problem and Path(url.database or "").parent.is_dir():
-                database = url.database or ""
-                raise self._read_only(Message(problem.en, f"数据库文件 {database} 或其所在文件夹不可写"))
+                raise self._read_only(problem)
         return Repository.open(url)
 
     def check_evidence_writable(self) -> None:

@@ -267,7 +267,7 @@ def test_a_read_only_workspace_database_is_named_for_every_command(read_only_set
             result = cli_unprivileged(*command, "-w", str(ws), cwd=read_only_setup["tmp"])
             output = result.stdout + result.stderr
             assert result.returncode == 1, output
-            assert f"工作区 {ws} 为只读：数据库文件 {database} 或其所在文件夹不可写" in output  # the workspace's zh
+            assert f"工作区 {ws} 为只读：数据库文件 {database} 为只读" in output  # the workspace's zh: which of the two
             assert "cannot read" not in output and "Traceback" not in output
     finally:
         _writable_again(database, ws)

@@ -110,3 +110,38 @@ def test_framed_box_matches_the_boxed_table_with_a_title_across_and_an_empty_cel
     expected = _placed([table])
     assert [t for t, *_ in expected] == ["否决项与预警", "■ 否决项", "R02 预约数据再次询问：指数上限 60", "无"]
     assert _placed([box]) == expected
+
+
+def test_a_box_taller_than_a_page_breaks_between_rows_and_keeps_every_row() -> None:
+    """A dealer with dozens of knock-outs and alerts (a region with many flagged dealers): the box is continued on
+    the next page, every row once and in order, each part framed, instead of a LayoutError."""
+    st = styles()
+    font = st.fonts.regular
+    rows: list[list[TextBlock | None]] = [[TextBlock("扣分项与警示 Knock-outs and alerts", font, 9)]]
+    rows += [[TextBlock(f"警示 {k}", font, 8), TextBlock(f"alert number {k:03d} " * 6, font, 8)] for k in range(90)]
+    box = framed_box(rows, [120, 380], colors.whitesmoke, GREY_LINE)
+    texts = [text for text, *_ in _placed([box])]
+    numbers = [int(t.split()[2]) for t in texts if t.startswith("alert number")]
+    assert numbers == list(range(90))
+    pages = PdfReader(io.BytesIO(_built([framed_box(rows, [120, 380], colors.whitesmoke, GREY_LINE)]))).pages
+    assert len(pages) >= 2
+
+
+def _built(story: list[Flowable]) -> bytes:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, invariant=1).build(story)
+    return buffer.getvalue()
+
+
+def test_a_dealer_pdf_with_eighty_alerts_renders_them_all() -> None:
+    from dataclasses import replace
+
+    from dealer_audit.core.report_model.dealer import Notice
+    from dealer_audit.render.pdf.dealer import render_dealer_pdf
+    from tests.render.report_fixtures import make_dealer_report
+
+    report = replace(make_dealer_report("en"), notices=tuple(Notice("alert", f"alert {k:02d} fell") for k in range(80)))
+    buffer = io.BytesIO()
+    render_dealer_pdf(report, buffer)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
+    assert all(f"alert {k:02d} fell" in text for k in range(80))

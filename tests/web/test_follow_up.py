@@ -430,10 +430,11 @@ def test_a_dealer_sees_its_scores_only_once_hq_has_issued_the_report(client_of: 
 
 
 def test_a_dispute_card_names_the_item_as_worded_on_its_audits_standard_version(
-    ruling_app: tuple[Any, str], loaded_repo: Any, mini_standard: Any
+    ruling_app: tuple[Any, str], loaded_repo: Any, mini_standard: Any, make_audit: Any
 ) -> None:
-    """A newer version of the standard rewords the disputed item: the card keeps the words the dealer was audited
-    against (the audit's version), as the Actions sheet does."""
+    """A newer version of the standard rewords the disputed item: each card keeps the words its dealer was audited
+    against (its audit's version), as the Actions sheet does, also when a dispute of the same item on the newer
+    version is on the same page."""
     reworded = tuple(
         replace(
             s,
@@ -447,3 +448,10 @@ def test_a_dispute_card_names_the_item_as_worded_on_its_audits_standard_version(
         page = text_of(sign_in(client, "hq-zhang").get("/disputes?lang=en").text)
     assert "Was the customer asked to repeat booking data" in page
     assert "Newer wording" not in page
+
+    newer = make_audit(audit_id="a-sh002-new", dealer_code="SH002", standard_version="2099.1")
+    loaded_repo.save_audit(newer.with_answer(Answer("R03", "yes")))
+    file_dispute(loaded_repo, "a-sh002-new", "R03", "新版本也不需要", now=datetime(2026, 12, 2, 10).astimezone())
+    with make() as client:
+        page = text_of(sign_in(client, "hq-zhang").get("/disputes?lang=en").text)
+    assert "Was the customer asked to repeat booking data" in page and "Newer wording" in page

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dealer_audit.core.actions import Action, ActionStatus, requirement_texts
+from dealer_audit.core.actions import Action, ActionStatus, RequirementKey, requirement_texts
 from dealer_audit.core.aggregate import (
     AlertKind,
     DealerResult,
@@ -214,7 +214,7 @@ class DealerReport:
     # the dealer's stored actions still to close (not verified), for the workbook's returnable Actions sheet,
     # with (standard id, item id, requirement text) for each
     open_actions: tuple[Action, ...] = ()
-    requirements: tuple[tuple[str, str, str], ...] = ()
+    requirements: tuple[tuple[RequirementKey, str], ...] = ()  # open actions' items: `requirement_texts`
     self_assessment: tuple[SelfAssessmentView, ...] = ()  # the dealer's self audits against the visits
     kpis: DealerKpiPanel | None = None  # measured KPIs, incentive tier, data-integrity flags (core/kpi_report.py)
 
@@ -549,9 +549,7 @@ def build_dealer_report(
         rank_range_network=rank_range_text(*rank_bounds(d.rank_range, "network")),
         precision_notes=_precision_notes(d, single_visit, lang),
         open_actions=tuple(still_open),
-        requirements=tuple(
-            (sid, item, text) for (sid, item), text in requirement_texts(standards, still_open, lang).items()
-        ),
+        requirements=tuple(requirement_texts(standards, still_open, lang).items()),
         self_assessment=self_assessment_views(self_assessments, standards, [d.dealer], lang, dealer_code=dealer_code),
     )
 

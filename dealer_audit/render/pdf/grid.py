@@ -4,14 +4,15 @@ Why not platypus.Table: a dealer PDF has a handful of small tables (key figures,
 tier, integrity flags) and Table's generality (style commands resolved per cell, a saved graphics state and a
 text object per cell, span bookkeeping, split support) cost ~1.6 ms per PDF together, a tenth of a small report. A
 `CellGrid` lays its cells out as Table did (the same paddings, row heights and vertical alignment) and writes the
-text of its `TextBlock` cells itself (no style lookup or flowable protocol per cell). It never splits (these
-boxes sit in a KeepTogether or are a few lines high).
+text of its `TextBlock` cells itself (no style lookup or flowable protocol per cell). A grid taller than the
+frame breaks between rows as Table did (a dealer with dozens of knock-outs and alerts, a region with many flagged
+dealers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.pdfbase.ttfonts import TTFont
@@ -83,6 +84,34 @@ class CellGrid(Flowable):
                 self.heights.append(h + self.tops[k] + self.bottoms[k])
             self.height = sum(self.heights)
         return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """The rows that fit `available_height`, then the rest, each part with the grid's fill, box and rules;
+        nothing (move on whole) when not even the first row fits."""
+        self.wrap(available_width, available_height)
+        used, fits = 0.0, 0
+        while fits < len(self.rows) and used + self.heights[fits] <= available_height:
+            used += self.heights[fits]
+            fits += 1
+        if fits in (0, len(self.rows)):
+            return []
+        return [self._part(0, fits), self._part(fits, len(self.rows))]
+
+    def _part(self, start: int, stop: int) -> CellGrid:
+        n = len(self.rows)
+        rules = [replace(r, row=r.row % n - start) for r in self.rules if start <= r.row % n < stop]
+        return CellGrid(
+            self.rows[start:stop],
+            self.widths,
+            left=self.left,
+            right=self.right,
+            top=self.tops[start:stop],
+            bottom=self.bottoms[start:stop],
+            valign=self.valign,
+            fill=self.fill,
+            box=self.box,
+            rules=rules,
+        )
 
     def draw(self) -> None:
         canv = self.canv

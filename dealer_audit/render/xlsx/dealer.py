@@ -302,7 +302,6 @@ def write_dealer_workbook(report: DealerReport, path: str | Path, seal_key: byte
     if report.open_actions and seal_key is not None:  # the sheet the dealer returns (`actions import`), sealed
         d = report.dealer
         head = ExportHeader(d.code, LocalText(d.name_zh, d.name_en), _export_time(report.footer.generated))
-        texts = {(sid, item): text for sid, item, text in report.requirements}
-        add_actions_sheets(wb, head, report.open_actions, texts, seal_key)
+        add_actions_sheets(wb, head, report.open_actions, dict(report.requirements), seal_key)
     wb.close()
     return path

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from dealer_audit.core.actions import requirement_texts
+from dealer_audit.core.actions import requirement_key, requirement_texts
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.disputes import RULINGS, Dispute, DisputeStatus
 from dealer_audit.errors import Conflict, DealerAuditError, NotFound
@@ -46,14 +46,19 @@ class _Disputed:
     item_id: str
 
 
-def _item_texts(request: Request, disputes: Sequence[Dispute]) -> dict[tuple[str, str], str]:
-    """(standard id, item id) → the disputed item's text in the page's language, from the version of the standard
-    its audit was captured on (the wording the dealer was audited against; the one rule of `requirement_texts`)."""
+def _item_texts(request: Request, disputes: Sequence[Dispute]) -> dict[str, str]:
+    """Dispute id → the disputed item's text in the page's language, from the version of the standard its audit was
+    captured on (the wording the dealer was audited against; the one rule of `requirement_texts`)."""
     repo = workspace_of(request).repo
     versions = repo.standard_versions(d.audit_id for d in disputes)
-    found = [_Disputed(d.standard_id, versions[d.audit_id], d.item_id) for d in disputes if d.audit_id in versions]
+    found = {
+        d.dispute_id: _Disputed(d.standard_id, versions[d.audit_id], d.item_id)
+        for d in disputes
+        if d.audit_id in versions
+    }
     standards = {s.key: s for s in repo.list_standards()}
-    return requirement_texts(standards, found, request_language(request))
+    texts = requirement_texts(standards, found.values(), request_language(request))
+    return {dispute_id: texts[requirement_key(finding)] for dispute_id, finding in found.items()}
 
 
 def _card_context(request: Request, principal: Principal, disputes: Sequence[Dispute]) -> dict[str, Any]:
