@@ -22,6 +22,7 @@ from dealer_audit.cli.common import (
     WhoOption,
     WorkspaceOption,
     open_workspace,
+    parse_day,
     resolve_lang,
     who_or_login,
 )
@@ -38,14 +39,8 @@ actions_app = typer.Typer(
 
 
 def _today(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise bad_parameter(
-            f"{value!r} is not a date (yyyy-mm-dd)", f"{value!r} 不是日期（格式为 yyyy-mm-dd）", param_hint="--today"
-        ) from None
+    """`--today`, else today in UTC (the date the action trail records)."""
+    return parse_day(value, "--today") or datetime.now(UTC).date()
 
 
 @actions_app.command("generate")

@@ -16,13 +16,14 @@ a workspace.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.engine import URL
 
-from dealer_audit.cli.error_language import LANG_KEY, WORKSPACE_KEY, remember
+from dealer_audit.cli.error_language import LANG_KEY, WORKSPACE_KEY, bad_parameter, remember
 from dealer_audit.storage.db import normalise_url
 from dealer_audit.storage.workspace import ENV_DB, ENV_EVIDENCE, ENV_WORKSPACE, Workspace
 
@@ -127,6 +128,7 @@ def database_url(workspace: Path | None = None, db: str | None = None) -> URL:
 
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_CODE_KINDS_ZH = {"wave": "批次", "region": "区域"}
 LANGUAGES = ("zh", "en")
 
 
@@ -135,8 +137,24 @@ def _code(value: str | None, what: str) -> str | None:
         return None
     value = value.strip()
     if not _CODE.fullmatch(value):
-        raise typer.BadParameter(f"{value!r} is not a {what} code (one word: letters, digits, '.', '-', '_')")
+        raise bad_parameter(
+            f"{value!r} is not a {what} code (one word: letters, digits, '.', '-', '_')",
+            f"{value!r} 不是有效的{_CODE_KINDS_ZH.get(what, what)}代码（只能是一个词：字母、数字、'.'、'-'、'_'）",
+        )
     return value
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """The one reading of a date option (yyyy-mm-dd), refused in the user's language; None when not given, so
+    each command keeps its own default (today in UTC, or the local today)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise bad_parameter(
+            f"{value!r} is not a date (yyyy-mm-dd)", f"{value!r} 不是日期（格式为 yyyy-mm-dd）", param_hint=option
+        ) from None
 
 
 def check_wave(value: str | None) -> str | None:
@@ -151,7 +169,7 @@ def check_lang(value: str | None) -> str | None:
     lowered = value.strip().lower().replace("_", "-")
     chosen = "zh" if lowered in ("zh", "zh-cn", "cn") else "en" if lowered in ("en", "en-us", "en-gb") else None
     if chosen is None:
-        raise typer.BadParameter(f"use zh or en, not {value!r}")
+        raise bad_parameter(f"use zh or en, not {value!r}", f"请使用 zh 或 en，而不是 {value!r}")
     return chosen
 
 

@@ -16,6 +16,7 @@ from dealer_audit.cli.common import (
     WaveOption,
     WorkspaceOption,
     open_workspace,
+    parse_day,
     resolve_lang,
 )
 from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
@@ -37,10 +38,7 @@ def coverage(
     """
     from dealer_audit.services.field_operations import coverage_of
 
-    try:
-        as_of = date.fromisoformat(today) if today else date.today()
-    except ValueError:
-        raise typer.BadParameter(f"not a date like 2026-10-15: {today!r}", param_hint="--today") from None
+    as_of = parse_day(today, "--today") or date.today()
     with open_workspace(workspace, db) as ws:
         result = coverage_of(ws.repo, wave, as_of)
         lang = resolve_lang(lang, ws)

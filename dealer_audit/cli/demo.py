@@ -10,6 +10,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import LangOption, resolve_lang
+from dealer_audit.cli.error_language import bad_parameter
 
 TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
@@ -128,7 +129,11 @@ def generate(
 
     match = re.fullmatch(r"(\d+)(?:-(\d+))?", visits.strip())
     if not match or int(match.group(1)) < 1 or int(match.group(2) or match.group(1)) < int(match.group(1)):
-        raise typer.BadParameter("use N or MIN-MAX with 1 <= MIN <= MAX, e.g. 1-3", param_hint="--visits")
+        raise bad_parameter(
+            "use N or MIN-MAX with 1 <= MIN <= MAX, e.g. 1-3",
+            "请写 N 或 MIN-MAX（1 <= MIN <= MAX），例如 1-3",
+            param_hint="--visits",
+        )
     low, high = int(match.group(1)), int(match.group(2) or match.group(1))
     result = generate_from_checklists(
         project_dir("checklists", checklists), dealers, waves, seed, directory, (low, high)

@@ -20,8 +20,10 @@ from dealer_audit.cli.common import (
     WhoOption,
     WorkspaceOption,
     open_workspace,
+    parse_day,
     who_or_login,
 )
+from dealer_audit.cli.error_language import bad_parameter
 from dealer_audit.core.disputes import RULINGS, DisputeStatus
 from dealer_audit.core.report_model import fmt_percent
 
@@ -31,15 +33,6 @@ disputes_app = typer.Typer(
     "list, rates per auditor and item.\n\n申诉：登记报告发布日、提交申诉、裁决、列表、按稽核员与检查项统计。",
     no_args_is_help=True,
 )
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (yyyy-mm-dd)", param_hint=option) from None
 
 
 @disputes_app.command("issue")
@@ -57,7 +50,7 @@ def issue(
     """
     from dealer_audit.services.disputes import issue_reports
 
-    day = _date(on, "--on") or date.today()
+    day = parse_day(on, "--on") or date.today()
     with open_workspace(workspace, db) as ws:
         recorded, total = issue_reports(ws.repo, wave, day, dealer, who=who_or_login(who))
     kept = f"; {total - recorded} already issued earlier (their date is kept)" if recorded < total else ""
@@ -86,7 +79,7 @@ def file_(
     """
     from dealer_audit.services.disputes import file_dispute
 
-    day = _date(on, "--on")
+    day = parse_day(on, "--on")
     now = datetime.combine(day, datetime.now().time()).astimezone() if day else None
     files = tuple(evidence or ())
     with open_workspace(workspace, db, evidence_dir, stores_evidence=bool(files)) as ws:
@@ -118,7 +111,9 @@ def list_(
             wanted = DisputeStatus(status)
         except ValueError:
             choices = ", ".join(s.value for s in DisputeStatus)
-            raise typer.BadParameter(f"{status!r} is not one of {choices}", param_hint="--status") from None
+            raise bad_parameter(
+                f"{status!r} is not one of {choices}", f"{status!r} 无效，只能是 {choices} 之一", param_hint="--status"
+            ) from None
     with open_workspace(workspace, db) as ws:
         disputes = ws.repo.list_disputes(wave=wave, dealer_code=dealer, status=wanted)
     if not disputes:
@@ -157,7 +152,9 @@ def rule(
         decided = None
     if decided not in RULINGS:
         choices = ", ".join(r.value for r in RULINGS)
-        raise typer.BadParameter(f"{ruling!r} is not one of {choices}", param_hint="--ruling")
+        raise bad_parameter(
+            f"{ruling!r} is not one of {choices}", f"{ruling!r} 无效，只能是 {choices} 之一", param_hint="--ruling"
+        )
     assert decided is not None
     with open_workspace(workspace, db) as ws:
         result = rule_dispute(

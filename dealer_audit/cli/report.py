@@ -39,10 +39,17 @@ JobsOption = Annotated[
 
 
 def _print_outcome(outcome: RenderOutcome, what: str) -> None:
-    console.out.print(f"{len(outcome.files)} file(s) written ({what}) in {outcome.seconds:.1f} s")
-    failed = Message("failed", "失败").text(current_language())
+    """The batch's headline and each failure, in the user's language (cli/error_language.py)."""
+    lang = current_language()
+    count, seconds = len(outcome.files), outcome.seconds
+    headline = Message(
+        f"{count} file(s) written ({what}) in {seconds:.1f} s",
+        f"已写入 {count} 个文件（{what}），用时 {seconds:.1f} 秒",
+    )
+    console.out.print(headline.text(lang), markup=False, soft_wrap=True)
+    failed = Message("failed", "失败").text(lang)
     for failure in outcome.failures:
-        console.err.print(f"[red]{failed}[/] {console.escape(str(failure))}", markup=True, soft_wrap=True)
+        console.err.print(f"[red]{failed}[/] {console.escape(failure.text(lang))}", markup=True, soft_wrap=True)
 
 
 @report_app.command("dealer")

@@ -13,7 +13,7 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
-from dealer_audit.cli.error_language import current_language, localized, warning_prefix
+from dealer_audit.cli.error_language import bad_parameter, current_language, localized, warning_prefix
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -137,7 +137,10 @@ def _zone(name: str | None) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise typer.BadParameter(f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai") from None
+        raise bad_parameter(
+            f"unknown timezone {name!r}; use an IANA name such as Asia/Shanghai",
+            f"未知时区 {name!r}；请使用 IANA 时区名，例如 Asia/Shanghai",
+        ) from None
 
 
 def _login_name() -> str:
@@ -176,7 +179,11 @@ def export(
     from dealer_audit.services.importing import export_bundle
 
     if (audit is None) == (wave is None):
-        raise typer.BadParameter("give exactly one of --audit ID or --wave W", param_hint="--audit/--wave")
+        raise bad_parameter(
+            "give exactly one of --audit ID or --wave W",
+            "请给出 --audit ID 或 --wave W 中的一个（且只给一个）",
+            param_hint="--audit/--wave",
+        )
     with open_workspace(workspace, db, evidence_dir, needs_evidence=True) as ws:
         result = export_bundle(
             ws,

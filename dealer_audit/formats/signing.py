@@ -69,9 +69,11 @@ def key_id_of(public_key_text: str) -> str:
     try:
         raw = base64.b64decode(line.strip(), validate=True)
     except ValueError:
-        raise SignatureError("not a minisign public key (its key line is not base64)") from None
+        raise SignatureError(
+            "not a minisign public key (its key line is not base64)", zh="不是 minisign 公钥（密钥行不是 base64）"
+        ) from None
     if len(raw) != 42 or raw[:2] != b"Ed":
-        raise SignatureError("not a minisign Ed25519 public key")
+        raise SignatureError("not a minisign Ed25519 public key", zh="不是 minisign Ed25519 公钥")
     return raw[2:10][::-1].hex().upper()
 
 
@@ -79,12 +81,14 @@ def generate_keys(files: KeyFiles, auditor_id: str, passphrase: str, *, overwrit
     """A new key pair of `auditor_id` at `files` (where services/bundle_signatures.key_files puts them): the secret
     key passphrase-protected, mode 0600."""
     if not passphrase:
-        raise SignatureError("a passphrase is required to protect the secret key")
+        raise SignatureError("a passphrase is required to protect the secret key", zh="必须设置口令来保护私钥")
     secret_path, public_path = files.secret_key, files.public_key
-    secret_path.parent.mkdir(parents=True, exist_ok=True)
-    public_path.parent.mkdir(parents=True, exist_ok=True)
+    secret_path.parent.mkdir(parents=True, exist_ok=True)  # the pair's one folder (key_files: keys/)
     if not overwrite and (secret_path.exists() or public_path.exists()):
-        raise SignatureError(f"{secret_path} already exists: keep it, or remove it first to make a new key")
+        raise SignatureError(
+            f"{secret_path} already exists: keep it, or remove it first to make a new key",
+            zh=f"{secret_path} 已存在：请保留它，或先删除它再生成新密钥",
+        )
     pair = minisign.KeyPair.generate()
     pair.secret_key.encrypt(passphrase, opslimit=KDF_OPSLIMIT, memlimit=KDF_MEMLIMIT)
     who = comment_text(auditor_id)
@@ -102,11 +106,13 @@ def load_secret_key(path: Path, passphrase: str) -> minisign.SecretKey:
     try:
         key = minisign.SecretKey.from_file(path)
     except (OSError, minisign.Error) as error:
-        raise SignatureError(f"{path}: cannot read the secret key ({error})") from None
+        raise SignatureError(
+            f"{path}: cannot read the secret key ({error})", zh=f"{path}：无法读取私钥（{error}）"
+        ) from None
     try:
         key.decrypt(passphrase)
     except minisign.Error:
-        raise SignatureError(f"{path}: wrong passphrase for this key") from None
+        raise SignatureError(f"{path}: wrong passphrase for this key", zh=f"{path}：口令与此密钥不符") from None
     return key
 
 
@@ -124,11 +130,16 @@ def verify_manifest(public_key_text: str, manifest: bytes, signature: bytes) -> 
         )
         parsed = minisign.Signature.from_bytes(signature)
     except (minisign.Error, IndexError, ValueError) as error:
-        raise SignatureError(f"the signature or key cannot be read ({error})") from None
+        raise SignatureError(
+            f"the signature or key cannot be read ({error})", zh=f"无法读取签名或密钥（{error}）"
+        ) from None
     try:
         public.verify(manifest, parsed)
     except minisign.Error:
-        raise SignatureMismatch("the signature does not match: the manifest was changed after signing") from None
+        raise SignatureMismatch(
+            "the signature does not match: the manifest was changed after signing",
+            zh="签名不符：manifest.json 在签名后被修改过",
+        ) from None
     return SignatureCheck(signature_key_id(signature), parsed.trusted_comment)
 
 
@@ -136,11 +147,11 @@ def signature_key_id(signature: bytes) -> str:
     """The id of the key that made a `.minisig` (to pick the enrolled key before verifying)."""
     lines = [ln for ln in signature.decode("utf-8", "replace").splitlines() if ln.strip()]
     if len(lines) < 2:
-        raise SignatureError("the signature file is incomplete")
+        raise SignatureError("the signature file is incomplete", zh="签名文件不完整")
     try:
         raw = base64.b64decode(lines[1].strip(), validate=True)
     except ValueError:
-        raise SignatureError("the signature file is damaged (not base64)") from None
+        raise SignatureError("the signature file is damaged (not base64)", zh="签名文件已损坏（不是 base64）") from None
     if len(raw) != 74:
-        raise SignatureError("the signature file is damaged (wrong length)")
+        raise SignatureError("the signature file is damaged (wrong length)", zh="签名文件已损坏（长度不对）")
     return raw[2:10][::-1].hex().upper()

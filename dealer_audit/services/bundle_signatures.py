@@ -249,7 +249,7 @@ def check_bundle_signature(
     try:
         key_id = signature_key_id(bundle.signature)
     except SignatureError as error:
-        _refuse(path, f"the signature cannot be read: {error}", f"无法读取签名：{error}")
+        _refuse(path, f"the signature cannot be read: {error}", f"无法读取签名：{error.text('zh')}")
     enrolled = repo.find_key(key_id)
     if enrolled is None:
         _refuse(
@@ -283,7 +283,7 @@ def check_bundle_signature(
         _refuse(
             path,
             f"key {key_id} ({enrolled.auditor_id}) or the signature cannot be read: {error}",
-            f"无法读取密钥 {key_id}（{enrolled.auditor_id}）或签名：{error}",
+            f"无法读取密钥 {key_id}（{enrolled.auditor_id}）或签名：{error.text('zh')}",
             "check the enrolled .pub file (`dealer-audit auditors enrol` it again), then import again",
             "请检查登记的 .pub 文件（用 `dealer-audit auditors enrol` 重新登记），然后重新导入",
         )

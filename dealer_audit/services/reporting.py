@@ -49,7 +49,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
-from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message, NotFound
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message, NotFound, pick
 from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
@@ -94,11 +94,19 @@ class WaveContext:
 
 @dataclass(frozen=True)
 class RenderFailure:
+    """What could not be rendered and why. A user's error (DealerAuditError) keeps its Chinese text, so the CLI
+    prints it in the user's language; an internal error's detail stays English (README: logs and internal errors)."""
+
     target: str  # dealer code, "region <code>" or "network"
     message: str
+    message_zh: str = ""
 
     def __str__(self) -> str:
         return f"{self.target}: {self.message}"
+
+    def text(self, lang: str) -> str:
+        """The failure in `lang` (English while the error gave no Chinese)."""
+        return f"{self.target}: {pick(self.message, self.message_zh, lang)}"
 
 
 @dataclass
@@ -473,7 +481,7 @@ def _dealer_chunk(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) ->
         try:
             outcome.files.extend(_write_dealer(context, code, out_dir, lang, xlsx))
         except DealerAuditError as error:
-            outcome.failures.append(RenderFailure(code, str(error)))
+            outcome.failures.append(RenderFailure(code, str(error), error.text("zh")))
         except Exception as error:
             outcome.failures.append(RenderFailure(code, f"{type(error).__name__}: {error}"))
     return outcome

@@ -98,6 +98,13 @@ CONVERTED = (
     "core/accounts.py",
     "cli/users.py",
     "storage/media.py",
+    # fixlang
+    "formats/signing.py",
+    "cli/common.py",
+    "cli/disputes.py",
+    "cli/coverage.py",
+    "cli/demo.py",
+    "cli/transfer.py",
 )
 
 
@@ -277,7 +284,15 @@ def test_a_message_without_chinese_yet_is_shown_in_english() -> None:
 # ---- every message of a converted module carries its Chinese --------------------------------------------------
 
 _NEEDS_ZH = {"error", "warning", "fatal", "Problem"}
-_RAISES = {"NotFound", "ConfigurationError", "Conflict", "DealerAuditError", "AccountError"}
+_RAISES = {
+    "NotFound",
+    "ConfigurationError",
+    "Conflict",
+    "DealerAuditError",
+    "AccountError",
+    "SignatureError",
+    "BadParameter",  # typer's, one language: cli/error_language.bad_parameter(en, zh) is the bilingual one
+}
 _LOGGERS = {"log", "logger", "logging"}  # logs are English (README), never a user's message
 
 
@@ -341,7 +356,9 @@ def test_the_scan_finds_an_english_only_message(tmp_path: Path) -> None:
     sample.write_text(
         "problems.error(where, 'bad', zh='坏')\nproblems.error(where, 'worse')\n"
         "raise NotFound('gone')\nraise ValidationFailed(problems, 'x: refused')\n"
-        "problems.error(where, 'bad / 坏', zh='坏')\n",
+        "problems.error(where, 'bad / 坏', zh='坏')\n"
+        "raise typer.BadParameter('not a date', param_hint='--on')\nraise bad_parameter('not a date', '不是日期')\n"
+        "raise SignatureError('wrong passphrase')\nraise SignatureError('wrong passphrase', zh='口令不符')\n",
         encoding="utf-8",
     )
     assert _untranslated(sample) == [
@@ -349,6 +366,8 @@ def test_the_scan_finds_an_english_only_message(tmp_path: Path) -> None:
         "reader.py:3 NotFound",
         "reader.py:4 summary",
         "reader.py:5 'english / 中文' in one string",
+        "reader.py:6 BadParameter",
+        "reader.py:8 SignatureError",
     ]
 
 

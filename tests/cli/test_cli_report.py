@@ -145,7 +145,7 @@ def test_report_all_renders_everything_in_parallel(runner: CliRunner, ws: Any, t
     assert sorted(p.name for p in (wave / "regions").glob("*.pdf")) == [
         "region_east_2026-Q4_zh.pdf", "region_north_2026-Q4_zh.pdf"]  # fmt: skip
     assert (wave / "network_2026-Q4.xlsx").is_file()
-    assert "file(s) written" in result.output
+    assert "已写入 9 个文件（" in result.output  # 3 PDFs, 3 workbooks, 2 regions, HQ: in the workspace's language
 
 
 def test_report_all_for_a_region_and_a_dealer_list(runner: CliRunner, ws: Any, tmp_path: Path) -> None:

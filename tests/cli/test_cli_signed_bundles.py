@@ -326,7 +326,7 @@ def test_a_damaged_signature_is_refused(hq: Path, laptop: tuple[Path, str], sign
         members[SIGNATURE_MEMBER] = b"untrusted comment: x\nnot base64 at all\n"
 
     damaged = rebuild(signed, "damaged.zip", scribble, rehash=False)
-    refused(hq, damaged, "the signature cannot be read", "无法读取签名")
+    refused(hq, damaged, "the signature cannot be read: the signature file is damaged", "无法读取签名：签名文件已损坏")
 
 
 @pytest.mark.parametrize(("auditor", "stem"), [("east/wang", "east_wang"), ("../../wang", "wang")])
