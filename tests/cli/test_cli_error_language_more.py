@@ -230,8 +230,8 @@ def test_score_of_an_unknown_region(workspace: Any, tmp_path: Path, make_audit: 
     """cli/score.py: an unknown region, with the regions of the wave."""
     workspace.repo.save_audits([make_audit()])
     en, zh = both("score", "--wave", "2026-Q4", "--region", "mars", "-w", str(workspace.root))
-    assert "error: no region mars in wave 2026-Q4 (regions: east)" in en
-    assert "错误：稽核批次 2026-Q4 中没有区域 mars（已有区域：east）" in zh
+    assert "error: no region mars in wave 2026-Q4 (regions: east, north)" in en
+    assert "错误：稽核批次 2026-Q4 中没有区域 mars（已有区域：east, north）" in zh
 
 
 def test_a_condition_that_does_not_parse(tmp_path: Path) -> None:
