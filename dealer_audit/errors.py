@@ -99,6 +99,11 @@ class Message:
         return pick(self.en, self.zh, lang)
 
 
+def localized(text: str | Message, lang: str) -> str:
+    """A message that may be in both languages (`Message`) or one (a plain string, shown as it is) in `lang`."""
+    return text.text(lang) if isinstance(text, Message) else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding of a validator: where, what is wrong and, ideally, how to fix it."""

@@ -20,7 +20,7 @@ import click
 import typer
 
 from dealer_audit.cli.console import err, escape
-from dealer_audit.errors import DealerAuditError, Message, Severity, ValidationFailed, is_zh, pick
+from dealer_audit.errors import DealerAuditError, Severity, ValidationFailed, is_zh, pick
 from dealer_audit.storage.workspace import ENV_LANG, ENV_WORKSPACE, SETTINGS_FILE, Settings, Workspace
 
 LANG_KEY = "dealer_audit.lang"
@@ -83,11 +83,6 @@ def current_language() -> str:
 def bad_parameter(en: str, zh: str, param_hint: str | None = None) -> typer.BadParameter:
     """A refused option value in the running command's language (click frames it: "Invalid value for '--x': …")."""
     return typer.BadParameter(pick(en, zh, current_language()), param_hint=param_hint)
-
-
-def localized(text: str | Message, lang: str) -> str:
-    """A result's message in `lang` (plain strings are shown as they are)."""
-    return text.text(lang) if isinstance(text, Message) else text
 
 
 def warning_prefix(lang: str) -> str:

@@ -13,7 +13,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
-from dealer_audit.cli.error_language import bad_parameter, current_language, localized, warning_prefix
+from dealer_audit.cli.error_language import bad_parameter, current_language, warning_prefix
+from dealer_audit.errors import localized
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult

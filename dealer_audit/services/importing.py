@@ -37,7 +37,7 @@ from dealer_audit.core.auditor_lookup import AuditorRegister, auditor_problem
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.lookup import did_you_mean_hint
 from dealer_audit.core.standard import Checklist, Program
-from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed
+from dealer_audit.errors import DealerAuditError, Location, Message, NotFound, Problem, ValidationFailed, localized
 from dealer_audit.formats.files import evidence_file_inside
 from dealer_audit.storage.audits import SaveOutcome
 from dealer_audit.storage.media import image_problem
@@ -74,7 +74,7 @@ class FileResult:
 
     def reason_text(self, lang: str) -> str:
         """Why the file was refused, in `lang` (a plain reason is shown as it is)."""
-        return self.reason.text(lang) if isinstance(self.reason, Message) else self.reason
+        return localized(self.reason, lang)
 
     @property
     def status(self) -> FileStatus:
