@@ -716,12 +716,13 @@ def _unknown_cross_check_items(programs: Sequence[tuple[Program, Path]], known: 
                 hint = did_you_mean_hint(check.item_id, ids)
                 problems.append(
                     Problem(
-                        Location(file=str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
+                        # the program's own file (a folder was named on the command line: not the folder)
+                        Location(file=program.source or str(path), path=f"kpis[{k}].cross_checks[{j}].item"),
                         f"KPI {kpi.id}: item '{check.item_id}' is not in standard {check.standard_id}",
                         "cross_check_item",
-                        hint=hint.en or None,
+                        hint=hint.en,
                         zh=f"KPI {kpi.id}：稽核标准 {check.standard_id} 中没有检查项“{check.item_id}”",
-                        hint_zh=hint.zh or None,
+                        hint_zh=hint.zh,
                     )
                 )
     return problems

@@ -92,6 +92,13 @@ def test_a_kpi_cross_check_naming_an_item_the_standard_lacks_is_refused_at_load(
         run("standards", "import", *ws, *standards, str(typo), env={"DEALER_AUDIT_LANG": "zh"}).output.split()
     )
     assert "稽核标准 digital-service 中没有检查项“DR10”" in zh and "未加载任何内容" in zh
+    folder = tmp_path / "folder"  # a folder on the command line: the message names the program's file in it
+    folder.mkdir()
+    for path in [*map(Path, standards), typo]:
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    in_folder = run("standards", "import", *ws, str(folder), env={"DEALER_AUDIT_LANG": "en"})
+    assert in_folder.exit_code == 1
+    assert f"{folder / typo.name} (kpis[0].cross_checks[0].item): KPI" in " ".join(in_folder.output.split())
     with Workspace.open(tmp_path / "ws") as opened:
         assert opened.repo.list_standards() == []
     assert run("standards", "import", *ws, *standards).exit_code == 0
