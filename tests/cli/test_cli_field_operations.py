@@ -100,8 +100,10 @@ def test_keys_init_enrol_and_revoke(workspace: Any, tmp_path: Path) -> None:
     assert run("auditors", "enrol", "wang", str(public), "-w", ws).exit_code == 0
     listed = run("auditors", "list", "-w", ws)
     assert key_id in listed.output
-    again = run("keys", "init", "--auditor", "wang", "-w", ws, env=env)
+    again = run("keys", "init", "--auditor", "wang", "-w", ws, env={**env, "DEALER_AUDIT_LANG": "en"})
     assert again.exit_code == 1 and "already exists" in again.output
+    again_zh = run("keys", "init", "--auditor", "wang", "-w", ws, env=env)  # the workspace's language: zh
+    assert again_zh.exit_code == 1 and "已存在：请保留它，或先删除它再生成新密钥" in again_zh.output
     revoked = run("auditors", "revoke", key_id, "--why", "laptop stolen", "-w", ws)
     assert revoked.exit_code == 0 and f"revoked key {key_id}" in revoked.output
     assert f"{key_id} (revoked)" in run("auditors", "list", "-w", ws).output
