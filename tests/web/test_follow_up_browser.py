@@ -138,7 +138,11 @@ def test_a_dealer_returns_an_action_and_disputes_hq_overturns_and_the_score_move
     dealer.wait_for_load_state("load")
     expect(dealer.get_by_test_id("dispute-filed")).to_be_visible()
     expect(dealer.locator("article.dispute img")).to_have_count(1)
-    assert dealer.locator("article.dispute img").evaluate("img => img.naturalWidth") > 0  # the thumbnail loads
+    # the thumbnail loads (lazily, so waited for: read at once, a loaded machine saw its width still 0)
+    dealer.wait_for_function(
+        "() => { const img = document.querySelector('article.dispute img');"
+        " return img && img.complete && img.naturalWidth > 0 }"
+    )
 
     # ---- and is refused another dealer's pages and the network's
     for path in ("/actions/dealers/SH002", "/disputes/dealers/SH002", "/look/2026-Q4", "/coverage"):
