@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -23,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.fonts import Fonts
-from dealer_audit.render.pdf.text import MAX_LINES, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, fill_op, is_opaque, text_width, wrap_text
 from dealer_audit.render.pdf.text import Run_ as _Run
 from dealer_audit.render.pdf.text import colour_key as _colour_key
 from dealer_audit.render.pdf.text import show_all as _show_all
@@ -160,33 +161,39 @@ class RowTable(Flowable):
         xs = [0.0]
         for w in self.widths:
             xs.append(xs[-1] + w)
-        # pass 1: fills, bars and rules
+        # pass 1: fills, bars and rules. The fills are painted in layers (the header's, the rows', the columns',
+        # the failed rows' bars, the cells'), each layer's rectangles of one colour in one path. Rows never overlap
+        # one another, so this paints what row-by-row painting paints, with a few operators instead of a colour
+        # and a rectangle call per row (the canvas API's cost per call was most of this pass in a long item list).
         y = self.height
         canv.saveState()
-        canv.setFillColor(self.header_fill)
-        canv.rect(0, y - self.header.height, self.width, self.header.height, stroke=0, fill=1)
+        layers: tuple[_FillLayer, ...] = ({}, {}, {}, {}, {})
+        header_layer, row_layer, column_layer, bar_layer, cell_layer = layers
+        _add_fill(header_layer, self.header_fill, 0, y - self.header.height, self.width, self.header.height)
         y -= self.header.height
         rules: list[float] = []
+        marks: list[tuple[Cell, float, float]] = []
+        column_fills = [
+            (fill, x0, x1 - x0) for fill, x0, x1 in zip(self.column_fills, xs, xs[1:], strict=False) if fill is not None
+        ]
         for row in self.rows:
             top = y
             y -= row.height
             if row.fill is not None:
-                canv.setFillColor(row.fill)
-                canv.rect(0, y, self.width, row.height, stroke=0, fill=1)
-            for column_fill, x0, x1 in zip(self.column_fills, xs, xs[1:], strict=False):
-                if column_fill is not None:
-                    canv.setFillColor(column_fill)
-                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
+                _add_fill(row_layer, row.fill, 0, y, self.width, row.height)
+            for column_fill, x0, w in column_fills:
+                _add_fill(column_layer, column_fill, x0, y, w, row.height)
             if row.bar is not None:
-                canv.setFillColor(row.bar)
-                canv.rect(0, y, 2, row.height, stroke=0, fill=1)
+                _add_fill(bar_layer, row.bar, 0, y, 2, row.height)
             for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
                 if cell.fill is not None:
-                    canv.setFillColor(cell.fill)
-                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
+                    _add_fill(cell_layer, cell.fill, x0, y, x1 - x0, row.height)
                 if cell.drawn_mark is not None:
-                    _draw_mark(canv, (x0 + x1) / 2, top - PAD_TOP - cell.size, cell.size, cell.drawn_mark, cell.color)
+                    marks.append((cell, (x0 + x1) / 2, top - PAD_TOP - cell.size))
             rules.append(y)
+        _paint_fills(canv, layers)
+        for cell, centre, bottom in marks:
+            _draw_mark(canv, centre, bottom, cell.size, bool(cell.drawn_mark), cell.color)
         if rules:
             canv.setStrokeColor(self.line_color)
             canv.setLineWidth(0.3)
@@ -292,6 +299,30 @@ class RowTable(Flowable):
                 runs.append((size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
+
+
+_FillLayer = dict[str, tuple[colors.Color, list[str]]]  # colour key -> (colour, its rectangles as PDF numbers)
+
+
+def _add_fill(layer: _FillLayer, colour: colors.Color, x: float, y: float, width: float, height: float) -> None:
+    key = _colour_key(colour)
+    entry = layer.get(key)
+    if entry is None:
+        entry = layer[key] = (colour, [])
+    entry[1].append(fp_str(x, y, width, height))
+
+
+def _paint_fills(canv: Canvas, layers: Sequence[_FillLayer]) -> None:
+    """Each layer in turn, each colour of a layer as one filled path of its rectangles (what `Canvas.rect` with
+    `fill=1, stroke=0` paints, one rectangle at a time)."""
+    code = canv._code
+    for layer in layers:
+        for colour, rectangles in layer.values():
+            if is_opaque(colour):
+                code.append(fill_op(colour))
+            else:
+                canv.setFillColor(colour)  # the canvas API sets the transparency's graphics state
+            code.append("n " + " re ".join(rectangles) + " re f")
 
 
 class JpegReader(ImageReader):

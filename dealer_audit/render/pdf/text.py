@@ -399,9 +399,15 @@ class Heading(Flowable):
 
 
 @lru_cache(maxsize=64)
-def _fill_op(colour: colors.Color) -> str:
+def fill_op(colour: colors.Color) -> str:
     """The PDF operator that sets an opaque RGB fill colour (what TextObject.setFillColor writes for one)."""
     return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+
+
+def is_opaque(colour: colors.Color) -> bool:
+    """Whether `fill_op` can set the colour (an alpha below 1 needs the canvas API's graphics state)."""
+    alpha = getattr(colour, "alpha", 1)
+    return alpha is None or alpha >= 1
 
 
 @lru_cache(maxsize=256)
@@ -452,9 +458,8 @@ def show_all(
             size_now = size
             subset_now = -1
         if key != key_now:
-            alpha = getattr(colour, "alpha", 1)
-            if alpha is None or alpha >= 1:
-                code.append(_fill_op(colour))
+            if is_opaque(colour):
+                code.append(fill_op(colour))
             else:
                 text.setFillColor(colour)
             key_now = key
