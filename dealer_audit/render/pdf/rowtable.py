@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.fonts import Fonts
-from dealer_audit.render.pdf.text import MAX_LINES, fill_op, is_opaque, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, BlockOps, RunBlock, fill_op, is_opaque, text_width, wrap_text
 from dealer_audit.render.pdf.text import Run_ as _Run
 from dealer_audit.render.pdf.text import colour_key as _colour_key
 from dealer_audit.render.pdf.text import show_all as _show_all
@@ -74,6 +74,10 @@ class Row:
     # the row's text runs laid out per font and column layout (baselines relative to its top): most rows of a
     # batch are shared by its reports (dealer._plain_item_row), so each is laid out once per process, not per PDF
     text_runs: dict[tuple[str, tuple[float, ...]], list[_Run]] = field(default_factory=dict, compare=False, repr=False)
+    # and, per column layout, those runs' text operators once written (see text.RunBlock)
+    text_ops: dict[tuple[str, tuple[float, ...]], dict[tuple[str, str], BlockOps | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def has_thumbs(self) -> bool:
@@ -211,10 +215,13 @@ class RowTable(Flowable):
             canv.drawPath(path, stroke=1, fill=0)
         # pass 2: every line of text of this chunk in one text object, in reading order (row by row, so text
         # extraction and screen readers follow the table); font and colour are set only when they change
-        runs: list[_Run] = []
+        runs: list[_Run | RunBlock] = []
         images: list[tuple[Thumb, float, float]] = []
         y = self.height
         columns = (self.font, tuple(xs))
+        font = pdfmetrics.getFont(self.font)
+        fast = isinstance(font, TTFont) and not font.shapable
+        blocks = fast and not self.table_lines  # rows shown before may be shown as one block (text.RunBlock)
         for row in [self.header, *self.rows]:
             if row.has_thumbs:
                 runs.extend(self._lay_out(row, xs, y, images))
@@ -222,17 +229,19 @@ class RowTable(Flowable):
                 laid = row.text_runs.get(columns)
                 if laid is None:  # the row's lines, placed once per column layout (see Row.text_runs)
                     laid = row.text_runs[columns] = self._lay_out(row, xs)
-                runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
+                    runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
+                elif blocks:  # a row shown before, most likely by another report of the batch
+                    runs.append(RunBlock(y, laid, row.text_ops.setdefault(columns, {})))
+                else:
+                    runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
             y -= row.height
         # a Table starts each line's text object at the line; so does this one with `table_lines`
-        text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
-        font = pdfmetrics.getFont(self.font)
-        fast = isinstance(font, TTFont) and not font.shapable
+        text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()  # type: ignore[misc]
         if fast:
             _show_all(text, canv, font, self.font, runs, "T*" if self.table_lines else "")
         else:
             current: tuple[float, str] | None = None
-            for size, key, colour, x, base, line in runs:
+            for size, key, colour, x, base, line in runs:  # type: ignore[misc]  (no blocks: not `fast`)
                 if current is None or current[0] != size:
                     text.setFont(self.font, size)
                 if current is None or current[1] != key:
