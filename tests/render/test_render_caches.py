@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from dealer_audit.core.report_model import DealerReport
-from dealer_audit.render.pdf.dealer import _plain_item_row, render_dealer_pdf
+from dealer_audit.render.pdf.dealer import _plain_item_row, dealer_story, render_dealer_pdf
 from dealer_audit.render.pdf.fonts import (
     REGULAR,
     CachedSubsetFace,
@@ -23,6 +23,8 @@ from dealer_audit.render.pdf.fonts import (
     seed_font,
 )
 from dealer_audit.render.pdf.region import render_region_pdf
+from dealer_audit.render.pdf.rowtable import RowTable
+from dealer_audit.render.pdf.styles import styles
 from dealer_audit.render.pdf.warm import SEED_REPORTS, WARM_REPORTS, warm_dealer_pdfs
 from tests.render.report_fixtures import make_dealer_report, make_region_report
 
@@ -172,3 +174,14 @@ def test_a_row_shown_again_as_one_block_is_placed_where_its_lines_were() -> None
             assert abs(x1 - x0) <= 0.02 and abs(y1 - y0) <= 0.02, text
         colours = [sorted(set(re.findall(rb"[-\d. ]+ rg", content))) for content in contents]
         assert colours[0] == colours[1]
+
+
+def test_every_item_list_of_a_batch_shares_one_header_row() -> None:
+    """The item lists' header row is one object across sections and reports of one language, so it is laid out
+    and its text written once, then copied (`text.RunBlock`), not rebuilt for each of a report's ~16 sections."""
+    st = styles()
+    headers = []
+    for _ in range(2):  # two reports
+        story = dealer_story(make_dealer_report("zh", n_items=30), st, None)
+        headers += [f.header for f in story if isinstance(f, RowTable) and f.header.cells[2].lines == ["结果"]]
+    assert len(headers) >= 4 and all(h is headers[0] for h in headers)
