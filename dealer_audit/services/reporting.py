@@ -226,8 +226,20 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
     """Find an evidence file in the workspace store: by sha256 (how the store names files), else by file name.
 
     The store's own name for it (sha256 and the stored suffix, `storage.media.stored_suffix`) is tried first:
-    one look-up, where a pattern search lists the whole store (thousands of photos) for every photo of every
-    report; the search remains for files stored under another suffix."""
+    one look-up. A file stored under another suffix is found in a listing of the store made once, at the first
+    such miss, and kept for the resolver's life: a report batch asks for every photo of thousands of reports,
+    and searching the store (thousands of photos) for each missing one made the batch quadratic."""
+    others: dict[str, Path] | None = None  # sha256 -> the store's first file (by name) whose name starts with it
+
+    def stored_elsewhere(digest: str) -> Path | None:
+        nonlocal others
+        if others is None and evidence_dir is not None:
+            others = {}
+            for candidate in sorted(evidence_dir.iterdir()):
+                digest_part = candidate.name[:64]
+                if len(digest_part) == 64 and digest_part not in others and candidate.is_file():
+                    others[digest_part] = candidate
+        return (others or {}).get(digest)
 
     def resolve(ev: EvidenceView) -> Path | None:
         if evidence_dir is None or not evidence_dir.is_dir():
@@ -236,9 +248,9 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
             stored = evidence_dir / f"{ev.sha256}{stored_suffix(ev.file_name)}"
             if stored.is_file():
                 return stored
-            for candidate in sorted(evidence_dir.glob(f"{ev.sha256}*")):
-                if candidate.is_file():
-                    return candidate
+            found = stored_elsewhere(ev.sha256) if len(ev.sha256) == 64 else None
+            if found is not None:
+                return found
         by_name = evidence_dir / Path(ev.file_name).name
         return by_name if ev.file_name and by_name.is_file() else None
 
