@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,17 @@ class WaveContext:
     @property
     def wave(self) -> str:
         return self.result.wave
+
+    @cached_property
+    def resolve_evidence(self) -> Callable[[EvidenceView], Path | None]:
+        """The wave's one evidence resolver: every report of a batch shares its one listing of the store."""
+        return evidence_resolver(self.evidence_dir)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process receives: the resolver (a closure) is made again there, at its first use."""
+        state = dict(self.__dict__)
+        state.pop("resolve_evidence", None)
+        return state
 
 
 @dataclass(frozen=True)
@@ -385,7 +397,7 @@ def _write_dealer_files(
         render(
             report,
             pdf_path,
-            resolver=evidence_resolver(context.evidence_dir),
+            resolver=context.resolve_evidence,
             invariant=context.invariant,
             font=context.font,
         )
@@ -592,7 +604,7 @@ def _warm_before_fork(ctx: WaveContext, codes: Sequence[str], lang: str, jobs: i
         from dealer_audit.render.pdf.warm import warm_dealer_pdfs
 
         reports = (dealer_report(ctx, code, lang) for code in codes)
-        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
+        warm_dealer_pdfs(reports, resolver=ctx.resolve_evidence, font=ctx.font)
 
 
 def render_dealer_pdfs(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 
 import pytest
 
 from dealer_audit.core.report_model import EvidenceView
-from dealer_audit.services.reporting import evidence_resolver
+from dealer_audit.services.reporting import WaveContext, evidence_resolver
 
 
 def _digest(text: str) -> str:
@@ -39,3 +40,15 @@ def test_photos_are_found_by_stored_name_other_suffix_or_file_name_listing_the_s
         assert resolve(EvidenceView("legacy name.png", missing)) == tmp_path / "legacy name.png"
     assert len(listings) == 1
     assert evidence_resolver(None)(EvidenceView("IMG_1.JPG", stored)) is None
+
+
+def test_a_wave_context_shares_one_resolver_and_still_pickles_for_spawned_workers(tmp_path: Path) -> None:
+    """Every report of a batch uses the context's one resolver (so the store is listed once per process, not once
+    per report); the resolver is a closure, left out when the context is pickled for a spawned worker."""
+    context = WaveContext(None, [], {}, {}, tmp_path, "2026-12-07")  # type: ignore[arg-type]
+    digest = _digest("a")
+    (tmp_path / f"{digest}.jpeg").write_bytes(b"a")
+    assert context.resolve_evidence is context.resolve_evidence
+    assert context.resolve_evidence(EvidenceView("a.jpg", digest)) == tmp_path / f"{digest}.jpeg"
+    copy = pickle.loads(pickle.dumps(context))
+    assert copy.resolve_evidence(EvidenceView("a.jpg", digest)) == tmp_path / f"{digest}.jpeg"
