@@ -28,7 +28,7 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.cli.error_language import bad_parameter, current_language
 from dealer_audit.core.actions import ActionStatus
-from dealer_audit.errors import Message, ValidationFailed
+from dealer_audit.errors import Message, ValidationFailed, pick
 
 actions_app = typer.Typer(
     name="actions",
@@ -143,7 +143,7 @@ def list_(
         for a in actions
     ]
     console.print_table(["wave", "dealer", "item", "status", "owner", "due", "overdue", "repeats", "finding"], rows)
-    console.out.print(f"{len(actions)} action(s)", markup=False)
+    console.out.print(pick(f"{len(actions)} action(s)", f"{len(actions)} 个整改项", current_language()), markup=False)
 
 
 @actions_app.command("export")
@@ -169,7 +169,12 @@ def export(
         actions = export_actions(
             ws.repo, dealer, output, key=ws.form_key, include_closed=include_closed, lang=resolve_lang(lang, ws)
         )
-    console.out.print(f"wrote {output}: {len(actions)} action(s) for {dealer}", markup=False, soft_wrap=True)
+    wrote = pick(
+        f"wrote {output}: {len(actions)} action(s) for {dealer}",
+        f"已写入 {output}：经销商 {dealer} 的 {len(actions)} 个整改项",
+        current_language(),
+    )
+    console.out.print(wrote, markup=False, soft_wrap=True)
 
 
 @actions_app.command("import")
