@@ -54,10 +54,16 @@ def issue(
     day = parse_day(on, "--on") or date.today()
     with open_workspace(workspace, db) as ws:
         recorded, total = issue_reports(ws.repo, wave, day, dealer, who=who_or_login(who))
-    kept = f"; {total - recorded} already issued earlier (their date is kept)" if recorded < total else ""
-    console.out.print(
-        f"wave {wave}: reports issued on {day.isoformat()} to {recorded} dealer(s){kept}", markup=False, soft_wrap=True
+    said, earlier = current_language(), total - recorded
+    kept = pick(
+        f"; {earlier} already issued earlier (their date is kept)", f"；{earlier} 家此前已发布（保留原日期）", said
     )
+    issued = pick(
+        f"wave {wave}: reports issued on {day.isoformat()} to {recorded} dealer(s)",
+        f"批次 {wave}：已于 {day.isoformat()} 向 {recorded} 家经销商发布报告",
+        said,
+    )
+    console.out.print(issued + (kept if recorded < total else ""), markup=False, soft_wrap=True)
 
 
 @disputes_app.command("file")

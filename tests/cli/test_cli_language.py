@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 
 from dealer_audit.cli import console
 from dealer_audit.cli.app import app
+from dealer_audit.core.answers import Answer
 from dealer_audit.errors import Message
 from dealer_audit.services.reporting import RenderFailure
 from tests.cli.sample_workspace import SAMPLES, build_sample_workspace
@@ -35,8 +36,10 @@ def both(*args: str, code: int = 0) -> tuple[str, str]:
 
 @pytest.fixture
 def mini(workspace: Any, make_audit: Any) -> str:
-    """The mini workspace (3 dealers, no KPIs, no plan, no accounts, no auditors) with two audits of 2026-Q4."""
-    workspace.repo.save_audits([make_audit(), make_audit(audit_id="a-bj001", dealer_code="BJ001")])
+    """The mini workspace (3 dealers, no KPIs, no plan, no accounts, no auditors) with two audits of 2026-Q4;
+    BJ001's fails R03 ("yes": asked to repeat the booking data), a finding to dispute."""
+    failed = make_audit(audit_id="a-bj001", dealer_code="BJ001").with_answer(Answer("R03", "yes"))
+    workspace.repo.save_audits([make_audit(), failed])
     root = str(workspace.root)
     workspace.close()
     return root
@@ -76,6 +79,21 @@ def test_an_empty_dispute_list_and_a_filed_dispute(mini: str) -> None:
     assert en.strip() == "no disputes" and zh.strip() == "没有申诉"
     # the workspace's own language (zh, the default of `init`) when nothing else is said
     assert run("disputes", "list", "-w", mini).output.strip() == "没有申诉"
+
+    issued = run("disputes", "issue", "--wave", "2026-Q4", "--on", "2026-12-01", "-w", mini, lang="zh")
+    assert issued.output.strip() == "批次 2026-Q4：已于 2026-12-01 向 2 家经销商发布报告", issued.output
+    again = run("disputes", "issue", "--wave", "2026-Q4", "--on", "2026-12-02", "-w", mini, lang="en")
+    assert again.output.strip() == (
+        "wave 2026-Q4: reports issued on 2026-12-02 to 0 dealer(s); 2 already issued earlier (their date is kept)"
+    )
+    filed = run(
+        "disputes", "file", "--audit", "a-bj001", "--item", "R03", "--reason", "x", "--on", "2026-12-03", "-w", mini,
+        lang="zh",
+    )  # fmt: skip
+    assert filed.exit_code == 0, filed.output
+    assert filed.output.strip() == "已提交申诉 a-bj001/R03/1"  # one language (it was "filed dispute … / 已提交申诉")
+    listed = run("disputes", "list", "-w", mini, lang="zh")
+    assert listed.output.rstrip().endswith("1 条申诉")
 
 
 def test_coverage_without_a_plan(mini: str) -> None:
