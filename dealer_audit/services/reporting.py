@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,17 @@ class WaveContext:
     @property
     def wave(self) -> str:
         return self.result.wave
+
+    @cached_property
+    def resolve_evidence(self) -> Callable[[EvidenceView], Path | None]:
+        """The wave's one evidence resolver: every report of a batch shares its one listing of the store."""
+        return evidence_resolver(self.evidence_dir)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process receives: the resolver (a closure) is made again there, at its first use."""
+        state = dict(self.__dict__)
+        state.pop("resolve_evidence", None)
+        return state
 
 
 @dataclass(frozen=True)
@@ -227,8 +239,20 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
     """Find an evidence file in the workspace store: by sha256 (how the store names files), else by file name.
 
     The store's own name for it (sha256 and the stored suffix, `storage.media.stored_suffix`) is tried first:
-    one look-up, where a pattern search lists the whole store (thousands of photos) for every photo of every
-    report; the search remains for files stored under another suffix."""
+    one look-up. A file stored under another suffix is found in a listing of the store made once, at the first
+    such miss, and kept for the resolver's life: a report batch asks for every photo of thousands of reports,
+    and searching the store (thousands of photos) for each missing one made the batch quadratic."""
+    others: dict[str, Path] | None = None  # sha256 -> the store's first file (by name) whose name starts with it
+
+    def stored_elsewhere(digest: str) -> Path | None:
+        nonlocal others
+        if others is None and evidence_dir is not None:
+            others = {}
+            for candidate in sorted(evidence_dir.iterdir()):
+                digest_part = candidate.name[:64]
+                if len(digest_part) == 64 and digest_part not in others and candidate.is_file():
+                    others[digest_part] = candidate
+        return (others or {}).get(digest)
 
     def resolve(ev: EvidenceView) -> Path | None:
         if evidence_dir is None or not evidence_dir.is_dir():
@@ -237,9 +261,9 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
             stored = evidence_dir / f"{ev.sha256}{stored_suffix(ev.file_name)}"
             if stored.is_file():
                 return stored
-            for candidate in sorted(evidence_dir.glob(f"{ev.sha256}*")):
-                if candidate.is_file():
-                    return candidate
+            found = stored_elsewhere(ev.sha256) if len(ev.sha256) == 64 else None
+            if found is not None:
+                return found
         by_name = evidence_dir / Path(ev.file_name).name
         return by_name if ev.file_name and by_name.is_file() else None
 
@@ -374,7 +398,7 @@ def _write_dealer_files(
         render(
             report,
             pdf_path,
-            resolver=evidence_resolver(context.evidence_dir),
+            resolver=context.resolve_evidence,
             invariant=context.invariant,
             font=context.font,
         )
@@ -585,7 +609,7 @@ def _warm_before_fork(ctx: WaveContext, codes: Sequence[str], lang: str, jobs: i
         from dealer_audit.render.pdf.warm import warm_dealer_pdfs
 
         reports = (dealer_report(ctx, code, lang) for code in codes)
-        warm_dealer_pdfs(reports, resolver=evidence_resolver(ctx.evidence_dir), font=ctx.font)
+        warm_dealer_pdfs(reports, resolver=ctx.resolve_evidence, font=ctx.font)
 
 
 def render_dealer_pdfs(

@@ -4,6 +4,7 @@ batch forks renders only a few reports."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 from pypdf import PdfReader
@@ -11,7 +12,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from dealer_audit.core.report_model import DealerReport
-from dealer_audit.render.pdf.dealer import render_dealer_pdf
+from dealer_audit.render.pdf.dealer import _plain_item_row, dealer_story, render_dealer_pdf
 from dealer_audit.render.pdf.fonts import (
     REGULAR,
     CachedSubsetFace,
@@ -22,6 +23,8 @@ from dealer_audit.render.pdf.fonts import (
     seed_font,
 )
 from dealer_audit.render.pdf.region import render_region_pdf
+from dealer_audit.render.pdf.rowtable import RowTable
+from dealer_audit.render.pdf.styles import styles
 from dealer_audit.render.pdf.warm import SEED_REPORTS, WARM_REPORTS, warm_dealer_pdfs
 from tests.render.report_fixtures import make_dealer_report, make_region_report
 
@@ -131,3 +134,54 @@ def test_the_font_seed_takes_no_text_an_auditor_wrote() -> None:
     sections = (replace(block, items=(written, labelled, *block.items[2:])), *report.audits[0].sections[1:])
     seed = font_seed(replace(report, audits=(replace(report.audits[0], sections=sections), *report.audits[1:])))
     assert "龘" not in seed and "齉" not in seed and "鬱" in seed
+
+
+def _placed_text(pdf: bytes) -> list[tuple[int, str, float, float]]:
+    """Every piece of text of a PDF with its page and where it starts (text matrix × CTM), in drawing order."""
+    placed: list[tuple[int, str, float, float]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+
+        def visit(
+            text: str, cm: list[float], tm: list[float], _font: object, _size: object, page: int = number
+        ) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                placed.append((page, text, x, y))
+
+        page.extract_text(visitor_text=visit)
+    return placed
+
+
+def test_a_row_shown_again_as_one_block_is_placed_where_its_lines_were() -> None:
+    """An item row drawn by an earlier report is written as one kept string of text operators (`text.RunBlock`,
+    lines moved relative to each other); a second render of the same report places every piece of text where
+    the first, line-by-line render placed it, in the same order and colours."""
+    for lang in ("zh", "en"):
+        report = make_dealer_report(lang, n_items=40)
+        _plain_item_row.cache_clear()  # rows shown by earlier tests would be blocks in the first render too
+        first, second = io.BytesIO(), io.BytesIO()
+        render_dealer_pdf(report, first, invariant=True)
+        render_dealer_pdf(report, second, invariant=True)
+        contents = [
+            b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(b.getvalue())).pages)
+            for b in (first, second)
+        ]
+        assert contents[1].count(b" Td ") > contents[0].count(b" Td ") + 40, "the second render wrote blocks"
+        before, after = _placed_text(first.getvalue()), _placed_text(second.getvalue())
+        assert [(p, t) for p, t, _x, _y in after] == [(p, t) for p, t, _x, _y in before]
+        for (_p, text, x0, y0), (_q, _t, x1, y1) in zip(before, after, strict=True):
+            assert abs(x1 - x0) <= 0.02 and abs(y1 - y0) <= 0.02, text
+        colours = [sorted(set(re.findall(rb"[-\d. ]+ rg", content))) for content in contents]
+        assert colours[0] == colours[1]
+
+
+def test_every_item_list_of_a_batch_shares_one_header_row() -> None:
+    """The item lists' header row is one object across sections and reports of one language, so it is laid out
+    and its text written once, then copied (`text.RunBlock`), not rebuilt for each of a report's ~16 sections."""
+    st = styles()
+    headers = []
+    for _ in range(2):  # two reports
+        story = dealer_story(make_dealer_report("zh", n_items=30), st, None)
+        headers += [f.header for f in story if isinstance(f, RowTable) and f.header.cells[2].lines == ["结果"]]
+    assert len(headers) >= 4 and all(h is headers[0] for h in headers)

@@ -366,6 +366,13 @@ def _item_row(row: ItemRow, st: Styles, shape: _Shape, resolver: EvidenceResolve
     return make_row(cells)
 
 
+@lru_cache(maxsize=32)
+def _section_header(head: tuple[str, ...], widths: tuple[float, ...], st: Styles) -> Row:
+    """The item lists' header row: the same in every section of every report of a batch in one language, so one
+    row object, laid out and written once (see rowtable.Row.text_runs and text.RunBlock)."""
+    return make_row([Cell(_wrapped(h, st, w), colors.white) for h, w in zip(head, widths, strict=True)])
+
+
 def _section_table(
     block: SectionBlock, r: DealerReport, st: Styles, width: float, resolver: EvidenceResolver | None
 ) -> list[Flowable]:
@@ -374,7 +381,7 @@ def _section_table(
     widths = [15 * mm, 0.0, 16 * mm, 22 * mm, 15 * mm, 58 * mm]
     widths[1] = width - sum(widths)
     f = st.fonts
-    header = make_row([Cell(_wrapped(h, st, w), colors.white) for h, w in zip(head, widths, strict=True)])
+    header = _section_header(tuple(head), tuple(widths), st)
     tag_ko, tag_repeat = r.t("knockout"), "↻ " + r.t("repeat_short")
     word = r.t("evidence")
     shape = (tuple(widths), r.lang, tag_ko, tag_repeat, word)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -23,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from dealer_audit.render.pdf.fonts import Fonts
-from dealer_audit.render.pdf.text import MAX_LINES, text_width, wrap_text
+from dealer_audit.render.pdf.text import MAX_LINES, BlockOps, RunBlock, fill_op, is_opaque, text_width, wrap_text
 from dealer_audit.render.pdf.text import Run_ as _Run
 from dealer_audit.render.pdf.text import colour_key as _colour_key
 from dealer_audit.render.pdf.text import show_all as _show_all
@@ -73,6 +74,10 @@ class Row:
     # the row's text runs laid out per font and column layout (baselines relative to its top): most rows of a
     # batch are shared by its reports (dealer._plain_item_row), so each is laid out once per process, not per PDF
     text_runs: dict[tuple[str, tuple[float, ...]], list[_Run]] = field(default_factory=dict, compare=False, repr=False)
+    # and, per column layout, those runs' text operators once written (see text.RunBlock)
+    text_ops: dict[tuple[str, tuple[float, ...]], dict[tuple[str, str], BlockOps | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def has_thumbs(self) -> bool:
@@ -160,33 +165,39 @@ class RowTable(Flowable):
         xs = [0.0]
         for w in self.widths:
             xs.append(xs[-1] + w)
-        # pass 1: fills, bars and rules
+        # pass 1: fills, bars and rules. The fills are painted in layers (the header's, the rows', the columns',
+        # the failed rows' bars, the cells'), each layer's rectangles of one colour in one path. Rows never overlap
+        # one another, so this paints what row-by-row painting paints, with a few operators instead of a colour
+        # and a rectangle call per row (the canvas API's cost per call was most of this pass in a long item list).
         y = self.height
         canv.saveState()
-        canv.setFillColor(self.header_fill)
-        canv.rect(0, y - self.header.height, self.width, self.header.height, stroke=0, fill=1)
+        layers: tuple[_FillLayer, ...] = ({}, {}, {}, {}, {})
+        header_layer, row_layer, column_layer, bar_layer, cell_layer = layers
+        _add_fill(header_layer, self.header_fill, 0, y - self.header.height, self.width, self.header.height)
         y -= self.header.height
         rules: list[float] = []
+        marks: list[tuple[Cell, float, float]] = []
+        column_fills = [
+            (fill, x0, x1 - x0) for fill, x0, x1 in zip(self.column_fills, xs, xs[1:], strict=False) if fill is not None
+        ]
         for row in self.rows:
             top = y
             y -= row.height
             if row.fill is not None:
-                canv.setFillColor(row.fill)
-                canv.rect(0, y, self.width, row.height, stroke=0, fill=1)
-            for column_fill, x0, x1 in zip(self.column_fills, xs, xs[1:], strict=False):
-                if column_fill is not None:
-                    canv.setFillColor(column_fill)
-                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
+                _add_fill(row_layer, row.fill, 0, y, self.width, row.height)
+            for column_fill, x0, w in column_fills:
+                _add_fill(column_layer, column_fill, x0, y, w, row.height)
             if row.bar is not None:
-                canv.setFillColor(row.bar)
-                canv.rect(0, y, 2, row.height, stroke=0, fill=1)
+                _add_fill(bar_layer, row.bar, 0, y, 2, row.height)
             for cell, x0, x1 in zip(row.cells, xs, xs[1:], strict=False):
                 if cell.fill is not None:
-                    canv.setFillColor(cell.fill)
-                    canv.rect(x0, y, x1 - x0, row.height, stroke=0, fill=1)
+                    _add_fill(cell_layer, cell.fill, x0, y, x1 - x0, row.height)
                 if cell.drawn_mark is not None:
-                    _draw_mark(canv, (x0 + x1) / 2, top - PAD_TOP - cell.size, cell.size, cell.drawn_mark, cell.color)
+                    marks.append((cell, (x0 + x1) / 2, top - PAD_TOP - cell.size))
             rules.append(y)
+        _paint_fills(canv, layers)
+        for cell, centre, bottom in marks:
+            _draw_mark(canv, centre, bottom, cell.size, bool(cell.drawn_mark), cell.color)
         if rules:
             canv.setStrokeColor(self.line_color)
             canv.setLineWidth(0.3)
@@ -204,10 +215,13 @@ class RowTable(Flowable):
             canv.drawPath(path, stroke=1, fill=0)
         # pass 2: every line of text of this chunk in one text object, in reading order (row by row, so text
         # extraction and screen readers follow the table); font and colour are set only when they change
-        runs: list[_Run] = []
+        runs: list[_Run | RunBlock] = []
         images: list[tuple[Thumb, float, float]] = []
         y = self.height
         columns = (self.font, tuple(xs))
+        font = pdfmetrics.getFont(self.font)
+        fast = isinstance(font, TTFont) and not font.shapable
+        blocks = fast and not self.table_lines  # rows shown before may be shown as one block (text.RunBlock)
         for row in [self.header, *self.rows]:
             if row.has_thumbs:
                 runs.extend(self._lay_out(row, xs, y, images))
@@ -215,17 +229,19 @@ class RowTable(Flowable):
                 laid = row.text_runs.get(columns)
                 if laid is None:  # the row's lines, placed once per column layout (see Row.text_runs)
                     laid = row.text_runs[columns] = self._lay_out(row, xs)
-                runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
+                    runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
+                elif blocks:  # a row shown before, most likely by another report of the batch
+                    runs.append(RunBlock(y, laid, row.text_ops.setdefault(columns, {})))
+                else:
+                    runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
             y -= row.height
         # a Table starts each line's text object at the line; so does this one with `table_lines`
-        text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()
-        font = pdfmetrics.getFont(self.font)
-        fast = isinstance(font, TTFont) and not font.shapable
+        text = canv.beginText(*runs[0][3:5]) if self.table_lines and runs else canv.beginText()  # type: ignore[misc]
         if fast:
             _show_all(text, canv, font, self.font, runs, "T*" if self.table_lines else "")
         else:
             current: tuple[float, str] | None = None
-            for size, key, colour, x, base, line in runs:
+            for size, key, colour, x, base, line in runs:  # type: ignore[misc]  (no blocks: not `fast`)
                 if current is None or current[0] != size:
                     text.setFont(self.font, size)
                 if current is None or current[1] != key:
@@ -292,6 +308,30 @@ class RowTable(Flowable):
                 runs.append((size, key, colour, x, baseline, line))
             baseline -= lead
         return baseline
+
+
+_FillLayer = dict[str, tuple[colors.Color, list[str]]]  # colour key -> (colour, its rectangles as PDF numbers)
+
+
+def _add_fill(layer: _FillLayer, colour: colors.Color, x: float, y: float, width: float, height: float) -> None:
+    key = _colour_key(colour)
+    entry = layer.get(key)
+    if entry is None:
+        entry = layer[key] = (colour, [])
+    entry[1].append(fp_str(x, y, width, height))
+
+
+def _paint_fills(canv: Canvas, layers: Sequence[_FillLayer]) -> None:
+    """Each layer in turn, each colour of a layer as one filled path of its rectangles (what `Canvas.rect` with
+    `fill=1, stroke=0` paints, one rectangle at a time)."""
+    code = canv._code
+    for layer in layers:
+        for colour, rectangles in layer.values():
+            if is_opaque(colour):
+                code.append(fill_op(colour))
+            else:
+                canv.setFillColor(colour)  # the canvas API sets the transparency's graphics state
+            code.append("n " + " re ".join(rectangles) + " re f")
 
 
 class JpegReader(ImageReader):

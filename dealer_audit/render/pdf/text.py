@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +35,21 @@ _TOKENS = re.compile(
 
 
 Run_ = tuple[float, str, colors.Color, float, float, str]  # size, colour key, colour, x, baseline, text
+# a block's text operators and the state they leave: subset, size, colour key, x and baseline of the last line
+BlockOps = tuple[str, int, float, str, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class RunBlock:
+    """Lines laid out relative to a top (a table row's runs, baselines from its top edge), shown from `top`.
+
+    `ops` is where `show_all` keeps the block's text operators once written, per document font name and font
+    seed: a row every report of a batch shows (an item that passed without a note) is then one string to copy,
+    not a line-by-line encoding, in every later report. None marks a block that cannot be kept so."""
+
+    top: float
+    runs: Sequence[Run_]
+    ops: dict[tuple[str, str], BlockOps | None]
 
 
 # primary font name -> (its characters, fallback font name, the characters the fallback adds); see fonts.py
@@ -399,9 +414,15 @@ class Heading(Flowable):
 
 
 @lru_cache(maxsize=64)
-def _fill_op(colour: colors.Color) -> str:
+def fill_op(colour: colors.Color) -> str:
     """The PDF operator that sets an opaque RGB fill colour (what TextObject.setFillColor writes for one)."""
     return f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+
+
+def is_opaque(colour: colors.Color) -> bool:
+    """Whether `fill_op` can set the colour (an alpha below 1 needs the canvas API's graphics state)."""
+    alpha = getattr(colour, "alpha", 1)
+    return alpha is None or alpha >= 1
 
 
 @lru_cache(maxsize=256)
@@ -421,7 +442,12 @@ def _seeded_lines(font_name: str, seed: str) -> tuple[frozenset[str], dict[str, 
 
 
 def show_all(
-    text: PDFTextObject, canv: Canvas, font: TTFont, font_name: str, runs: Sequence[Run_], line_end: str = ""
+    text: PDFTextObject,
+    canv: Canvas,
+    font: TTFont,
+    font_name: str,
+    runs: Sequence[Run_ | RunBlock],
+    line_end: str = "",
 ) -> None:
     """Position and show every line of a chunk in an unshaped TrueType font: what TextObject.setFillColor,
     setTextOrigin and textOut emit, without their per-call overhead (state saving, alpha checks, generic number
@@ -432,6 +458,11 @@ def show_all(
     are in the document's font seed (`fonts.seed_font`): those have the same codes in every document with the
     same seed. The text object's subset bookkeeping (`_curSubset`) is kept in step, so calls through the
     public API before or after stay correct.
+
+    A `RunBlock` whose characters are all in the seed is written as one string kept on the block (`RunBlock.ops`):
+    a text matrix at its top, then each line moved to relative to the one before (Td, in hundredths of a point,
+    so the lines land where absolute positions put them) with its colour and font set at the block's start and
+    wherever they change. Its encoding is the same in every document with the same seed and font name.
     """
     code = text._code
     doc = canv._doc
@@ -446,15 +477,25 @@ def show_all(
     key_now = ""
     subset_now = text._curSubset
     x = y = 0.0
-    for size, key, colour, x, y, line in runs:
+    font_stale = False
+    block_key = (font.getSubsetInternalName(0, doc)[:-1], seed) if shared is not None and not line_end else None
+    for item in _blocks_written(runs, block_key, font, doc, escape, known, shared, fallback):
+        if len(item) == 2:  # a block's operators, at its top
+            top, (ops, subset_now, size_now, key_now, x, dy) = item  # type: ignore[misc]
+            code.append(f"1 0 0 1 0 {top:.2f} Tm")
+            code.append(ops)
+            y = top + dy
+            font_stale = True  # the text object still has the size it had before the block
+            continue
+        size, key, colour, x, y, line = item  # type: ignore[misc]
         if size != size_now:
             text.setFont(font_name, size)  # writes nothing for a subset font; the Tf comes with the first chunk
+            font_stale = False
             size_now = size
             subset_now = -1
         if key != key_now:
-            alpha = getattr(colour, "alpha", 1)
-            if alpha is None or alpha >= 1:
-                code.append(_fill_op(colour))
+            if is_opaque(colour):
+                code.append(fill_op(colour))
             else:
                 text.setFillColor(colour)
             key_now = key
@@ -491,9 +532,87 @@ def show_all(
             code.append(shown)
         if line_end:
             code.append(line_end)
+    if font_stale:
+        text.setFont(font_name, size_now)  # the text object's size in step (writes nothing for a subset font)
     text._curSubset = subset_now
     text._x0 = text._x = x
     text._y0 = text._y = y
+
+
+def _blocks_written(
+    runs: Sequence[Run_ | RunBlock],
+    block_key: tuple[str, str] | None,
+    font: TTFont,
+    doc: PDFDocument,
+    escape: Callable[[str], str],
+    known: frozenset[str],
+    shared: dict[str, list[tuple[int, str]]] | None,
+    fallback: tuple[frozenset[str], str, frozenset[str]] | None,
+) -> Iterator[Run_ | tuple[float, BlockOps]]:
+    """`runs` with each `RunBlock` as (top, its operators) where they can be kept (see `show_all`), else as its
+    lines placed at its top."""
+    for item in runs:
+        if type(item) is not RunBlock:
+            yield item  # type: ignore[misc]
+            continue
+        ops = None
+        if block_key is not None and shared is not None:
+            if block_key in item.ops:
+                ops = item.ops[block_key]
+            else:
+                ops = item.ops[block_key] = _block_ops(
+                    item.runs, block_key[0], font, doc, escape, known, shared, fallback
+                )
+        if ops is not None:
+            yield item.top, ops
+        else:
+            top = item.top
+            for size, key, colour, x, dy, line in item.runs:
+                yield size, key, colour, x, top + dy, line
+
+
+def _block_ops(
+    runs: Sequence[Run_],
+    font_prefix: str,
+    font: TTFont,
+    doc: PDFDocument,
+    escape: Callable[[str], str],
+    known: frozenset[str],
+    shared: dict[str, list[tuple[int, str]]],
+    fallback: tuple[frozenset[str], str, frozenset[str]] | None,
+) -> BlockOps | None:
+    """A block's text operators from a text matrix at its top (see `show_all`), or None when a line has a
+    character outside the font seed (its codes differ between documents) or of the fallback font, or a colour
+    with transparency."""
+    parts: list[str] = []
+    subset_now, size_now, key_now = -1, -1.0, ""
+    x_now = y_now = 0  # hundredths of a point from the block's top left
+    for size, key, colour, x, dy, line in runs:
+        if not known.issuperset(line) or (fallback is not None and not fallback[0].issuperset(line)):
+            return None
+        if not is_opaque(colour):
+            return None
+        chunks = shared.get(line)
+        if chunks is None:
+            chunks = [(subset, f"({escape(chunk)}) Tj") for subset, chunk in font.splitString(line, doc)]
+            if len(shared) < 100_000:
+                shared[line] = chunks
+        if key != key_now:
+            parts.append(fill_op(colour))
+            key_now = key
+        if size != size_now:
+            size_now, subset_now = size, -1
+        x_to, y_to = round(x * 100), round(dy * 100)
+        parts.append(f"{(x_to - x_now) / 100:.2f} {(y_to - y_now) / 100:.2f} Td")
+        x_now, y_now = x_to, y_to
+        for subset, shown in chunks:
+            if subset != subset_now:
+                parts.append(f"{font_prefix}{subset} {size:g} Tf")
+                subset_now = subset
+            parts.append(shown)
+    if not parts:
+        return None
+    return " ".join(parts), subset_now, size_now, key_now, x_now / 100, y_now / 100
 
 
 def _show_mixed(
