@@ -28,7 +28,7 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.cli.error_language import bad_parameter, current_language
 from dealer_audit.core.actions import ActionStatus
-from dealer_audit.errors import Message, ValidationFailed
+from dealer_audit.errors import Message, ValidationFailed, pick
 
 actions_app = typer.Typer(
     name="actions",
@@ -60,25 +60,24 @@ def generate(
 
     with open_workspace(workspace, db) as ws:
         result = generate_actions(ws.repo, wave, due_days=due_days, today=_today(today), who=who_or_login(who))
+    said = current_language()
     if result.previous_wave:
-        console.out.print(
-            f"wave {result.previous_wave} actions checked by {wave}: {len(result.verified)} verified, "
-            f"{len(result.reopened)} reopened (repeat failures) / 上一轮整改项：{len(result.verified)} 项已验证，"
-            f"{len(result.reopened)} 项重新打开",
-            markup=False,
-            soft_wrap=True,
+        previous, verified, reopened = result.previous_wave, len(result.verified), len(result.reopened)
+        checked = pick(
+            f"wave {previous} actions checked by {wave}: {verified} verified, {reopened} reopened (repeat failures)",
+            f"批次 {previous} 的整改项经 {wave} 复查：{verified} 项已验证，{reopened} 项重新打开（重复失分）",
+            said,
         )
+        console.out.print(checked, markup=False, soft_wrap=True)
         for change in result.reopened:
-            console.out.print(
-                f"  reopened {change.action.action_id} (repeat #{change.action.repeat_count})",
-                markup=False,
-                soft_wrap=True,
+            action_id, repeat = change.action.action_id, change.action.repeat_count
+            again = pick(
+                f"  reopened {action_id} (repeat #{repeat})", f"  重新打开 {action_id}（第 {repeat} 次重复）", said
             )
-    console.out.print(
-        f"wave {wave}: {len(result.added)} new action(s) / 新增整改项 {len(result.added)} 项",
-        markup=False,
-        soft_wrap=True,
-    )
+            console.out.print(again, markup=False, soft_wrap=True)
+    added = len(result.added)
+    new = pick(f"wave {wave}: {added} new action(s)", f"批次 {wave}：新增整改项 {added} 项", said)
+    console.out.print(new, markup=False, soft_wrap=True)
 
 
 @actions_app.command("list")
@@ -143,7 +142,7 @@ def list_(
         for a in actions
     ]
     console.print_table(["wave", "dealer", "item", "status", "owner", "due", "overdue", "repeats", "finding"], rows)
-    console.out.print(f"{len(actions)} action(s)", markup=False)
+    console.out.print(pick(f"{len(actions)} action(s)", f"{len(actions)} 个整改项", current_language()), markup=False)
 
 
 @actions_app.command("export")
@@ -169,7 +168,12 @@ def export(
         actions = export_actions(
             ws.repo, dealer, output, key=ws.form_key, include_closed=include_closed, lang=resolve_lang(lang, ws)
         )
-    console.out.print(f"wrote {output}: {len(actions)} action(s) for {dealer}", markup=False, soft_wrap=True)
+    wrote = pick(
+        f"wrote {output}: {len(actions)} action(s) for {dealer}",
+        f"已写入 {output}：经销商 {dealer} 的 {len(actions)} 个整改项",
+        current_language(),
+    )
+    console.out.print(wrote, markup=False, soft_wrap=True)
 
 
 @actions_app.command("import")

@@ -10,7 +10,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, WorkspaceOption, open_workspace, resolve_lang
-from dealer_audit.cli.console import escape
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import pick
 
 auditors_app = typer.Typer(
     name="auditors",
@@ -30,7 +31,8 @@ def import_(
 
     with open_workspace(workspace, db) as ws:
         count = import_auditors(ws.repo, file)
-    console.out.print(f"imported {count} auditors from {file}", markup=False, soft_wrap=True)
+    imported = pick(f"imported {count} auditors from {file}", f"已从 {file} 导入 {count} 名稽核员", current_language())
+    console.out.print(imported, markup=False, soft_wrap=True)
 
 
 @auditors_app.command("list")
@@ -45,7 +47,12 @@ def list_(
         keys = ws.repo.list_keys()
         lang = resolve_lang(lang, ws)
     if not auditors:
-        console.err.print("no auditors; load them with `dealer-audit auditors import FILE`", markup=False)
+        none = pick(
+            "no auditors; load them with `dealer-audit auditors import FILE`",
+            "没有稽核员；请用 `dealer-audit auditors import FILE` 导入",
+            current_language(),
+        )
+        console.err.print(none, markup=False)
         return
     rows = []
     for auditor in auditors:
@@ -77,7 +84,12 @@ def enrol(
     key_id = key_id_of(text)
     with open_workspace(workspace, db) as ws:
         enrolled = ws.repo.enrol_key(auditor, key_id, text, who=getpass.getuser())
-    console.out.print(f"enrolled key {enrolled.key_id} for auditor {escape(auditor)}", soft_wrap=True)
+    enrolled_text = pick(
+        f"enrolled key {enrolled.key_id} for auditor {auditor}",
+        f"已为稽核员 {auditor} 登记密钥 {enrolled.key_id}",
+        current_language(),
+    )
+    console.out.print(enrolled_text, markup=False, soft_wrap=True)
 
 
 @auditors_app.command("revoke")
@@ -90,7 +102,12 @@ def revoke(
     """Revoke a key: bundles signed with it are refused from now on (already imported audits stay)."""
     with open_workspace(workspace, db) as ws:
         revoked = ws.repo.revoke_key(key_id.upper(), why, who=getpass.getuser())
-    console.out.print(f"revoked key {revoked.key_id} of auditor {revoked.auditor_id}", markup=False)
+    revoked_text = pick(
+        f"revoked key {revoked.key_id} of auditor {revoked.auditor_id}",
+        f"已吊销稽核员 {revoked.auditor_id} 的密钥 {revoked.key_id}",
+        current_language(),
+    )
+    console.out.print(revoked_text, markup=False)
 
 
 def register(app: typer.Typer) -> None:

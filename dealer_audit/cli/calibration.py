@@ -21,20 +21,26 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.answers import AuditKind
 from dealer_audit.core.calibration import Calibration
+from dealer_audit.errors import pick
 
 
 def print_calibration(c: Calibration, lang: str) -> None:
     """The terminal view: shared evidence, items that agree poorly, every auditor's severity and flags."""
     doubles = sum(1 for u in c.units if u.kind is AuditKind.DOUBLE)
     sessions = sum(1 for u in c.units if u.kind is AuditKind.CALIBRATION)
-    console.out.print(
-        f"Calibration — wave {c.wave} (model and drift over {', '.join(c.waves)}): {len(c.units)} shared units "
-        f"({doubles} double audits, {sessions} calibration session(s)), {len(c.items)} items compared",
-        soft_wrap=True,
-        markup=False,
+    said = current_language()  # messages in the user's language; `lang` is the data's (item texts)
+    waves, units, items = ", ".join(c.waves), len(c.units), len(c.items)
+    headline = pick(
+        f"Calibration — wave {c.wave} (model and drift over {waves}): {units} shared units "
+        f"({doubles} double audits, {sessions} calibration session(s)), {items} items compared",
+        f"稽核员校准 — 批次 {c.wave}（模型与漂移基于 {waves}）：{units} 个共享单元"
+        f"（{doubles} 次双人复核，{sessions} 次校准场景），比较了 {items} 个项目",
+        said,
     )
+    console.out.print(headline, soft_wrap=True, markup=False)
     t = c.thresholds
     poor = c.poor_items
     rows = [
@@ -58,8 +64,14 @@ def print_calibration(c: Calibration, lang: str) -> None:
             f"{t.good_ac:g})",
         )
     else:
-        console.out.print("No item agrees poorly.", markup=False)
-    console.out.print(f"{len(c.items) - len(poor)} other items agree acceptably (all in --json).", markup=False)
+        console.out.print(pick("No item agrees poorly.", "没有一致性差的项目。", said), markup=False)
+    others = len(c.items) - len(poor)
+    acceptable = pick(
+        f"{others} other items agree acceptably (all in --json).",
+        f"其余 {others} 个项目一致性可以接受（详见 --json）。",
+        said,
+    )
+    console.out.print(acceptable, markup=False)
     auditor_rows = [
         (
             a.auditor,
@@ -119,7 +131,7 @@ def calibration(
     else:
         print_calibration(result, lang)
     if pdf is not None:
-        console.err.print(f"wrote {pdf}", markup=False, soft_wrap=True)
+        console.err.print(pick(f"wrote {pdf}", f"已写入 {pdf}", current_language()), markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from dealer_audit.cli.common import LangOption, resolve_lang
 from dealer_audit.cli.console import escape
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.standard import Checklist, Item, Section
-from dealer_audit.errors import Location, Problem, Severity, ValidationFailed
+from dealer_audit.errors import Location, Problem, Severity, ValidationFailed, pick
 
 checklist_app = typer.Typer(
     name="checklist",
@@ -69,17 +69,26 @@ def validate(
             items = list(c.items())
             scored = sum(1 for i in items if i.is_scored)
             critical = sum(1 for i in items if i.critical is not None)
-            summary = (
+            summary = pick(
                 f"{c.id} {c.version}: {len(c.sections)} sections, {len(items)} items "
-                f"({scored} scored, {critical} critical)"
+                f"({scored} scored, {critical} critical)",
+                f"{c.id} {c.version}：{len(c.sections)} 个模块，{len(items)} 个检查项"
+                f"（{scored} 个计分，{critical} 个关键项）",
+                lang,
             )
         elif check.program is not None:
             p = check.program
-            summary = f"program {p.id}: {len(p.checklists)} checklists, {len(p.waves)} waves"
+            summary = pick(
+                f"program {p.id}: {len(p.checklists)} checklists, {len(p.waves)} waves",
+                f"稽核方案 {p.id}：{len(p.checklists)} 个稽核标准，{len(p.waves)} 个稽核批次",
+                lang,
+            )
         else:
-            summary = "nothing to check"
-        note = f", {len(check.warnings)} warning(s)" if check.warnings else ""
-        console.out.print(f"[green]OK[/] {escape(str(check.path))}: {escape(summary)}{note}", soft_wrap=True)
+            summary = pick("nothing to check", "没有可检查的内容", lang)
+        warned = len(check.warnings)
+        note = pick(f", {warned} warning(s)", f"，{warned} 条警告", lang) if warned else ""
+        ok, colon = pick("OK", "通过", lang), pick(": ", "：", lang)
+        console.out.print(f"[green]{ok}[/] {escape(str(check.path))}{colon}{escape(summary)}{note}", soft_wrap=True)
     if errors:
         failed = sum(1 for c in checks if c.errors)
         raise ValidationFailed(

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.markup import escape as _escape_markup
 
+from dealer_audit.errors import Message, is_zh, localized
+
 # Tests set COLUMNS for deterministic wrapping; rich honours it.
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
@@ -125,15 +127,28 @@ def progress_bar(description: str, total: int, minimum: int = 1) -> Iterator[Cal
         yield lambda done: progress.update(task, completed=done)
 
 
+DONE = Message("done", "完成")
+
+
 @contextmanager
-def working(description: str) -> Iterator[Callable[[str], None]]:
+def working(description: str | Message, lang: str = "en") -> Iterator[Callable[[str | Message], None]]:
     """A status line on stderr (spinner, what is being done, time elapsed) for one long step without a count;
-    yields `phase(text)` to name the part under way (e.g. the sheet being written)."""
+    yields `phase(text)` to name the part under way (e.g. the sheet being written).
+
+    The line is read by the user, so it is in `lang` (the caller's `current_language()`: this module cannot ask,
+    cli/error_language.py imports it); a phase given as a `Message` is shown in `lang` too, a plain string (a
+    sheet's name) as it is."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    shown = localized(description, lang)
+    separator = "：" if is_zh(lang) else ": "
+
+    def phase(text: str | Message) -> None:
+        progress.update(task, description=f"{shown}{separator}{localized(text, lang)}")
 
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
     ) as progress:
-        task = progress.add_task(description, total=None)
-        yield lambda phase: progress.update(task, description=f"{description}: {phase}")
-        progress.update(task, description=f"{description}: done")
+        task = progress.add_task(shown, total=None)
+        yield phase
+        phase(DONE)

@@ -19,7 +19,9 @@ from dealer_audit.cli.common import (
     parse_day,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
+from dealer_audit.errors import pick
 
 
 def coverage(
@@ -50,8 +52,17 @@ def coverage(
             soft_wrap=True,
         )
         return
+    said = current_language()  # the lines below are messages: the user's language (data follows `lang`)
     if not result.visits:
-        console.err.print(f"no plan stored for {wave}: make one with `dealer-audit plan --wave {wave}`", markup=False)
+        command = f"`dealer-audit plan --wave {wave}`"
+        console.err.print(
+            pick(
+                f"no plan stored for {wave}: make one with {command}",
+                f"批次 {wave} 没有存储的走访计划：用 {command} 生成",
+                said,
+            ),
+            markup=False,
+        )
     totals = result.totals()
     states = [s.value for s in STATES]
 
@@ -70,11 +81,22 @@ def coverage(
         console.print_table(["region", "final audits", "drafts"], stored, title="audits stored (no plan)")
     stand_ins = result.stand_in_visits
     if stand_ins:
-        console.out.print(f"{stand_ins} visit(s) made by a stand-in auditor", markup=False)
+        console.out.print(
+            pick(f"{stand_ins} visit(s) made by a stand-in auditor", f"{stand_ins} 次走访由替补稽核员完成", said),
+            markup=False,
+        )
     if result.unplanned_audits:
-        console.out.print(f"{result.unplanned_audits} audit(s) stored outside the plan", markup=False)
+        unplanned = result.unplanned_audits
+        console.out.print(
+            pick(f"{unplanned} audit(s) stored outside the plan", f"{unplanned} 份稽核不在计划内", said), markup=False
+        )
     names = [f"{d.code} {d.name.get(lang)} ({d.region})" for d in result.unvisited_dealers]
-    console.out.print(f"{len(names)} dealer(s) nobody has visited yet" + (":" if names else ""), markup=False)
+    nobody = pick(
+        f"{len(names)} dealer(s) nobody has visited yet" + (":" if names else ""),
+        f"{len(names)} 家经销商尚无人到访" + ("：" if names else ""),
+        said,
+    )
+    console.out.print(nobody, markup=False)
     for name in names:
         console.out.print(f"  {name}", markup=False, soft_wrap=True)
 

@@ -12,7 +12,7 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, RegionOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.cli.console import escape
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import Message, ValidationFailed
+from dealer_audit.errors import Message, ValidationFailed, pick
 
 dealers_app = typer.Typer(
     name="dealers",
@@ -125,7 +125,7 @@ def list_(
     for row in [header, *rows]:
         line = "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip()
         console.out.print(line, markup=False, soft_wrap=True)
-    console.out.print(f"{len(dealers)} dealer(s)", markup=False)
+    console.out.print(pick(f"{len(dealers)} dealer(s)", f"{len(dealers)} 家经销商", current_language()), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import LangOption, resolve_lang
-from dealer_audit.cli.error_language import bad_parameter
+from dealer_audit.cli.error_language import bad_parameter, current_language
+from dealer_audit.errors import Severity, is_zh, pick
 
 TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
@@ -88,22 +89,45 @@ def demo(
         [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
         optional=("details",),
     )
+    said = current_language()  # the sentences; the ranking above follows the report language
+    dealer_pdfs, region_pdfs, workbooks = len(summary.dealer_pdfs), len(summary.region_pdfs), len(summary.workbooks)
     console.out.print(
-        f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "
-        f"{summary.alerts} alerts; {len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional "
-        f"PDFs, {len(summary.workbooks)} workbook(s) in {summary.out_dir}"
+        pick(
+            f"{summary.dealers} dealers, {summary.audits_imported} audits, {len(summary.waves)} waves scored, "
+            f"{summary.alerts} alerts; {dealer_pdfs} dealer PDFs, {region_pdfs} regional "
+            f"PDFs, {workbooks} workbook(s) in {summary.out_dir}",
+            f"{summary.dealers} 家经销商，{summary.audits_imported} 条稽核，{len(summary.waves)} 个批次已计分，"
+            f"{summary.alerts} 条预警；{dealer_pdfs} 份经销商 PDF、{region_pdfs} 份区域 PDF、"
+            f"{workbooks} 个工作簿，位于 {summary.out_dir}",
+            said,
+        )
     )
     if summary.loop:
-        console.out.print(f"Actions and disputes: {summary.loop}", markup=False, soft_wrap=True)
-    for workbook in summary.workbooks:
-        console.out.print(f"HQ workbook: {workbook}", soft_wrap=True, markup=False)  # a path is never broken
-    console.out.print(f"Workspace: {summary.workspace_dir} (recreated on every run)", soft_wrap=True, markup=False)
+        loop = pick("Actions and disputes", "整改项与申诉", said)
+        console.out.print(f"{loop}{'：' if is_zh(said) else ': '}{summary.loop}", markup=False, soft_wrap=True)
+    for workbook in summary.workbooks:  # a path is never broken
+        console.out.print(
+            pick(f"HQ workbook: {workbook}", f"总部汇总表：{workbook}", said), soft_wrap=True, markup=False
+        )
+    where = summary.workspace_dir
     console.out.print(
-        f"Open it in the browser: dealer-audit serve -w {summary.workspace_dir} --open", soft_wrap=True, markup=False
+        pick(f"Workspace: {where} (recreated on every run)", f"工作区：{where}（每次运行都会重建）", said),
+        soft_wrap=True,
+        markup=False,
     )
+    console.out.print(
+        pick(
+            f"Open it in the browser: dealer-audit serve -w {where} --open",
+            f"在浏览器中打开：dealer-audit serve -w {where} --open",
+            said,
+        ),
+        soft_wrap=True,
+        markup=False,
+    )
+    error = Severity.ERROR.label(said) + ("：" if is_zh(said) else ":")
     for stage in summary.stages:
         if stage.status == StageStatus.FAILED:
-            console.err.print(f"[bold red]error:[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)
+            console.err.print(f"[bold red]{error}[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)
     if not summary.ok:  # a failed stage: the main job did not complete
         raise typer.Exit(1)
 
@@ -138,13 +162,19 @@ def generate(
     result = generate_from_checklists(
         project_dir("checklists", checklists), dealers, waves, seed, directory, (low, high)
     )
+    said = current_language()
+    waves_text = ", ".join(result.waves)
     console.out.print(
-        f"Wrote {len(result.dealers)} dealers ({result.dealers_csv}) and {result.audit_count} audits in "
-        f"{', '.join(result.waves)} to {result.out_dir}"
+        pick(
+            f"Wrote {len(result.dealers)} dealers ({result.dealers_csv}) and {result.audit_count} audits in "
+            f"{waves_text} to {result.out_dir}",
+            f"已将 {len(result.dealers)} 家经销商（{result.dealers_csv}）和 {waves_text} 的 {result.audit_count} 条稽核"
+            f"写入 {result.out_dir}",
+            said,
+        )
     )
-    console.out.print(
-        f"Load them with: dealer-audit dealers import {result.dealers_csv}; dealer-audit import {directory}"
-    )
+    load = f"dealer-audit dealers import {result.dealers_csv}; dealer-audit import {directory}"
+    console.out.print(pick(f"Load them with: {load}", f"载入方法：{load}", said))
 
 
 def register(app: typer.Typer) -> None:

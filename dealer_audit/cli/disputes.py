@@ -23,9 +23,10 @@ from dealer_audit.cli.common import (
     parse_day,
     who_or_login,
 )
-from dealer_audit.cli.error_language import bad_parameter
+from dealer_audit.cli.error_language import bad_parameter, current_language
 from dealer_audit.core.disputes import RULINGS, DisputeStatus
 from dealer_audit.core.report_model import fmt_percent
+from dealer_audit.errors import pick
 
 disputes_app = typer.Typer(
     name="disputes",
@@ -53,10 +54,16 @@ def issue(
     day = parse_day(on, "--on") or date.today()
     with open_workspace(workspace, db) as ws:
         recorded, total = issue_reports(ws.repo, wave, day, dealer, who=who_or_login(who))
-    kept = f"; {total - recorded} already issued earlier (their date is kept)" if recorded < total else ""
-    console.out.print(
-        f"wave {wave}: reports issued on {day.isoformat()} to {recorded} dealer(s){kept}", markup=False, soft_wrap=True
+    said, earlier = current_language(), total - recorded
+    kept = pick(
+        f"; {earlier} already issued earlier (their date is kept)", f"；{earlier} 家此前已发布（保留原日期）", said
     )
+    issued = pick(
+        f"wave {wave}: reports issued on {day.isoformat()} to {recorded} dealer(s)",
+        f"批次 {wave}：已于 {day.isoformat()} 向 {recorded} 家经销商发布报告",
+        said,
+    )
+    console.out.print(issued + (kept if recorded < total else ""), markup=False, soft_wrap=True)
 
 
 @disputes_app.command("file")
@@ -93,7 +100,8 @@ def file_(
             who=who_or_login(who),
             now=now,
         )
-    console.out.print(f"filed dispute {dispute.dispute_id} / 已提交申诉", markup=False, soft_wrap=True)
+    filed = pick(f"filed dispute {dispute.dispute_id}", f"已提交申诉 {dispute.dispute_id}", current_language())
+    console.out.print(filed, markup=False, soft_wrap=True)
 
 
 @disputes_app.command("list")
@@ -117,7 +125,7 @@ def list_(
     with open_workspace(workspace, db) as ws:
         disputes = ws.repo.list_disputes(wave=wave, dealer_code=dealer, status=wanted)
     if not disputes:
-        console.err.print("no disputes", markup=False)
+        console.err.print(pick("no disputes", "没有申诉", current_language()), markup=False)
         return
     rows = [
         [d.dispute_id, d.dealer_code, d.item_id, d.auditor, d.filed_at.date().isoformat(), d.status.value,
@@ -125,7 +133,7 @@ def list_(
         for d in disputes
     ]  # fmt: skip
     console.print_table(["dispute", "dealer", "item", "auditor", "filed", "status", "ruled by", "reason"], rows)
-    console.out.print(f"{len(disputes)} dispute(s)", markup=False)
+    console.out.print(pick(f"{len(disputes)} dispute(s)", f"{len(disputes)} 条申诉", current_language()), markup=False)
 
 
 @disputes_app.command("rule")
@@ -160,12 +168,15 @@ def rule(
         result = rule_dispute(
             ws.repo, dispute, decided, who=who_or_login(who), why=why, value=value, read_version=version
         )
-    extra = (
-        " (the answer was revised: scores follow at the next score/report)"
-        if decided is DisputeStatus.OVERTURNED
-        else ""
+    revised = decided is DisputeStatus.OVERTURNED
+    ruled = pick(
+        f"dispute {result.dispute_id}: {result.status.value}"
+        + (" (the answer was revised: scores follow at the next score/report)" if revised else ""),
+        f"申诉 {result.dispute_id}：{result.status.label.zh}"
+        + ("（答案已修改：下次 score/report 时得分随之更新）" if revised else ""),
+        current_language(),
     )
-    console.out.print(f"dispute {result.dispute_id}: {result.status.value}{extra}", markup=False, soft_wrap=True)
+    console.out.print(ruled, markup=False, soft_wrap=True)
 
 
 @disputes_app.command("rates")

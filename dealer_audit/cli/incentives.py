@@ -17,6 +17,8 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import pick
 
 
 def incentives(
@@ -42,7 +44,12 @@ def incentives(
         console.out.print_json(json.dumps(incentives_to_dict(card, region), ensure_ascii=False))
         return
     if card.rules is None:
-        console.err.print("the program defines no incentive tiers (an incentives: section)", markup=False)
+        none = pick(
+            "the program defines no incentive tiers (an incentives: section)",
+            "稽核方案未定义返利档位（方案文件中的 incentives: 部分）",
+            current_language(),
+        )
+        console.err.print(none, markup=False)
         return
     header = ["dealer", "region", "composite", "tier", "payout", "next", "gap", "borderline", "streak"]
     header += ["penalty", "net_payout", "note"]
@@ -51,7 +58,12 @@ def incentives(
     order = dict.fromkeys([t.label.get(language) for t in card.rules.tiers] + [line.tier for line in lines])
     counts = {tier: sum(1 for line in lines if line.tier == tier) for tier in order}
     summary = ", ".join(f"{tier} {n}" for tier, n in counts.items() if n)
-    console.out.print(f"{len(lines)} dealer(s): {summary}; composite on the {card.kpis.scale} scale", markup=False)
+    counted = pick(
+        f"{len(lines)} dealer(s): {summary}; composite on the {card.kpis.scale} scale",
+        f"{len(lines)} 家经销商：{summary}；综合指数为 {card.kpis.scale} 分制",
+        current_language(),
+    )
+    console.out.print(counted, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,10 +21,11 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.driver_inputs import WaveDrivers
 from dealer_audit.core.key_drivers import DriverAnalysis
 from dealer_audit.core.themes import ThemeAnalysis
-from dealer_audit.errors import DealerAuditError
+from dealer_audit.errors import DealerAuditError, pick
 
 insight_app = typer.Typer(
     name="insight",
@@ -47,8 +48,12 @@ def _pct(value: float | None) -> str:
 
 
 def _print_analysis(title: str, a: DriverAnalysis, lang: str) -> None:
+    said = current_language()  # the words around the figures; `lang` is the data's (labels, refusals)
     if a.refusal is not None:
-        console.err.print(f"{title}: refused — {a.refusal.get(lang)}", markup=False, soft_wrap=True)
+        why = a.refusal.get(lang)
+        console.err.print(
+            pick(f"{title}: refused — {why}", f"{title}：无法分析——{why}", said), markup=False, soft_wrap=True
+        )
         return
     rows = [
         (
@@ -64,21 +69,34 @@ def _print_analysis(title: str, a: DriverAnalysis, lang: str) -> None:
     console.print_table(
         ["id", "name", "share", "95% interval", "stated", "r"],
         rows,
-        title=f"{title}: {a.method.value.replace('_', ' ')}, {a.n_dealers} dealers, R² {a.r_squared:.3f} "
-        f"({a.r_squared_low:.3f}–{a.r_squared_high:.3f})",
+        title=pick(
+            f"{title}: {a.method.value.replace('_', ' ')}, {a.n_dealers} dealers, R² {a.r_squared:.3f} "
+            f"({a.r_squared_low:.3f}–{a.r_squared_high:.3f})",
+            f"{title}：{a.method.value.replace('_', ' ')}，{a.n_dealers} 家经销商，R² {a.r_squared:.3f}"
+            f"（{a.r_squared_low:.3f}–{a.r_squared_high:.3f}）",
+            said,
+        ),
         optional=["name"],
     )
     for d in a.dropped:
-        console.err.print(f"  left out {d.predictor.key}: {d.reason.get(lang)}", markup=False, soft_wrap=True)
+        why = d.reason.get(lang)
+        left_out = pick(f"  left out {d.predictor.key}: {why}", f"  未纳入 {d.predictor.key}：{why}", said)
+        console.err.print(left_out, markup=False, soft_wrap=True)
 
 
 def _print_drivers(drivers: WaveDrivers, lang: str) -> None:
-    scope = drivers.region or "network"
-    console.out.print(f"Key drivers of {drivers.outcome} — wave {drivers.wave}, {scope}", markup=False)
+    said = current_language()
+    scope = pick(drivers.region or "network", f"区域 {drivers.region}" if drivers.region else "全网", said)
+    headline = pick(
+        f"Key drivers of {drivers.outcome} — wave {drivers.wave}, {scope}",
+        f"{drivers.outcome} 的关键体验点 — 批次 {drivers.wave}，{scope}",
+        said,
+    )
+    console.out.print(headline, markup=False)
     for s in drivers.standards:
         title = s.title.get(lang) or s.standard_id
-        _print_analysis(f"{title} · sections", s.sections, lang)
-        _print_analysis(f"{title} · items", s.items, lang)
+        _print_analysis(f"{title} · " + pick("sections", "环节", said), s.sections, lang)
+        _print_analysis(f"{title} · " + pick("items", "检查项", said), s.items, lang)
 
 
 @insight_app.command("drivers")
@@ -109,19 +127,24 @@ def drivers(
         _print_drivers(result, lang)
     analyses = [a for s in result.standards for a in (s.sections, s.items)]
     if all(a.refused for a in analyses):
-        reasons = "; ".join(a.refusal.get(lang) for a in analyses if a.refusal) or "no standard audited"
-        raise TooFewData(f"no key-driver analysis possible / 无法进行关键体验点分析: {reasons}")
+        reasons = "; ".join(a.refusal.get("en") for a in analyses if a.refusal) or "no standard audited"
+        reasons_zh = "；".join(a.refusal.get("zh") for a in analyses if a.refusal) or "没有已稽核的稽核标准"
+        raise TooFewData(f"no key-driver analysis possible: {reasons}", zh=f"无法进行关键体验点分析：{reasons_zh}")
 
 
 def _print_themes(analysis: ThemeAnalysis, region: str | None) -> None:
-    scope = f"region {region}" if region else "network"
-    compared = f", compared with {analysis.previous_wave}" if analysis.previous_wave else ""
-    console.out.print(
+    said = current_language()
+    scope = pick(f"region {region}" if region else "network", f"区域 {region}" if region else "全网", said)
+    previous = analysis.previous_wave
+    compared = pick(f", compared with {previous}", f"，与 {previous} 对比", said) if previous else ""
+    headline = pick(
         f"Themes in the notes — wave {analysis.wave}, {scope}: {analysis.n_notes} notes "
         f"({analysis.n_texts} distinct texts), {len(analysis.themes)} themes{compared}",
-        markup=False,
-        soft_wrap=True,
+        f"备注中的主题 — 批次 {analysis.wave}，{scope}：{analysis.n_notes} 条备注"
+        f"（{analysis.n_texts} 条不同文本），{len(analysis.themes)} 个主题{compared}",
+        said,
     )
+    console.out.print(headline, markup=False, soft_wrap=True)
     rows = [
         (
             t.id,
@@ -139,13 +162,15 @@ def _print_themes(analysis: ThemeAnalysis, region: str | None) -> None:
     )
     if analysis.vanished:
         gone = ", ".join(f"{t.id} ({' · '.join(t.keywords)})" for t in analysis.vanished)
-        console.out.print(f"Themes of {analysis.previous_wave} not seen now: {gone}", markup=False, soft_wrap=True)
+        vanished = pick(f"Themes of {previous} not seen now: {gone}", f"{previous} 的主题本批次未再出现：{gone}", said)
+        console.out.print(vanished, markup=False, soft_wrap=True)
     unknown = analysis.unknown_notes
-    console.out.print(
+    unexplained = pick(
         f"Unknown issues (未知体验): {len(unknown)} notes no item explains ({analysis.one_off} one-off); all in --json",
-        markup=False,
-        soft_wrap=True,
+        f"未知体验：{len(unknown)} 条备注没有检查项可解释（{analysis.one_off} 条仅出现一次）；详见 --json",
+        said,
     )
+    console.out.print(unexplained, markup=False, soft_wrap=True)
     seen: set[str] = set()
     for n in unknown:
         if n.text not in seen and len(seen) < 10:

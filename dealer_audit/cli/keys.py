@@ -9,6 +9,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import WorkspaceOption, open_workspace
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import pick
 
 keys_app = typer.Typer(
     name="keys",
@@ -40,13 +42,15 @@ def init(
         place = key_files(ws, auditor)
     files = generate_keys(place, auditor, passphrase(confirm=True))
     key_id = key_id_of(files.public_key.read_text(encoding="utf-8"))
-    console.out.print(f"key {key_id} made for {auditor}", markup=False)
-    console.out.print(f"  secret key (stays on this laptop): {files.secret_key}", markup=False, soft_wrap=True)
-    console.out.print(f"  public key (send to HQ):          {files.public_key}", markup=False, soft_wrap=True)
+    said = current_language()
+    console.out.print(pick(f"key {key_id} made for {auditor}", f"已为 {auditor} 生成密钥 {key_id}", said), markup=False)
+    secret = pick("  secret key (stays on this laptop): ", "  私钥（留在本机）：", said)
+    public = pick("  public key (send to HQ):          ", "  公钥（发给总部）：", said)
+    console.out.print(f"{secret}{files.secret_key}", markup=False, soft_wrap=True)
+    console.out.print(f"{public}{files.public_key}", markup=False, soft_wrap=True)
+    enrol = f"dealer-audit auditors enrol {auditor} {files.public_key.name}"
     console.out.print(
-        f"  HQ enrols it with: dealer-audit auditors enrol {auditor} {files.public_key.name}",
-        markup=False,
-        soft_wrap=True,
+        pick(f"  HQ enrols it with: {enrol}", f"  总部登记命令：{enrol}", said), markup=False, soft_wrap=True
     )
 
 

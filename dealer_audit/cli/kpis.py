@@ -19,8 +19,10 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.kpis import on_scale
 from dealer_audit.core.report_model import fmt_number
+from dealer_audit.errors import pick
 
 kpis_app = typer.Typer(
     name="kpis",
@@ -77,7 +79,12 @@ def list_(
         return
     kpis = card.kpis
     if not kpis.definitions:
-        console.err.print("the program defines no KPIs (a kpis: list in the program file)", markup=False)
+        none = pick(
+            "the program defines no KPIs (a kpis: list in the program file)",
+            "稽核方案未定义 KPI 指标（方案文件中的 kpis: 列表）",
+            current_language(),
+        )
+        console.err.print(none, markup=False)
         return
     scale = kpis.scale
     header = ["dealer", "region", *[k.id for k in kpis.definitions], "KPI index", "composite", "flags"]
@@ -95,7 +102,12 @@ def list_(
     for flag in flags:
         console.out.print(f"⚠ {flag.dealer_code}: {flag.message.get(language)}", markup=False, soft_wrap=True)
     with_values = sum(1 for d in kpis.dealers if any(s.value is not None for s in d.scores))
-    console.out.print(f"{with_values} dealer(s) with KPI values, {len(flags)} data-integrity flag(s)", markup=False)
+    counted = pick(
+        f"{with_values} dealer(s) with KPI values, {len(flags)} data-integrity flag(s)",
+        f"{with_values} 家经销商有 KPI 数值，{len(flags)} 条数据真实性核查标记",
+        current_language(),
+    )
+    console.out.print(counted, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, WaveOption, WorkspaceOption, open_workspace, resolve_lang
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import pick
 
 
 def plan(
@@ -31,20 +33,35 @@ def plan(
     result = outcome.plan
     load = result.load()
     doubles = sum(1 for v in result.visits if v.double) // 2
+    said = current_language()
+    visits, auditors, days = len(result.visits), len(load), len(result.days)
+    headline = pick(
+        f"plan {wave}: {visits} visits by {auditors} auditors over {days} working days (optimal; cost {result.cost})",
+        f"走访计划 {wave}：{auditors} 名稽核员在 {days} 个工作日内完成 {visits} 次走访（最优；成本 {result.cost}）",
+        said,
+    )
+    console.out.print(headline, markup=False)
+    least, most, away = min(load.values(), default=0), max(load.values(), default=0), result.out_of_region
+    spread = pick(
+        f"  {doubles} double audits; {away} visits outside the auditor's home region; "
+        f"workload {least}–{most} (fair share {result.fair_share})",
+        f"  {doubles} 次双人复核；{away} 次走访在稽核员常驻区域之外；工作量 {least}–{most}（平均 {result.fair_share}）",
+        said,
+    )
+    console.out.print(spread, markup=False)
+    lockout = ", ".join(outcome.lockout_waves) or pick("none", "无", said)
     console.out.print(
-        f"plan {wave}: {len(result.visits)} visits by {len(load)} auditors over {len(result.days)} working days "
-        f"(optimal; cost {result.cost})",
+        pick(
+            f"  lockout: no auditor returns to a dealer visited in {lockout}",
+            f"  回避：稽核员不会回访其在 {lockout} 中到访过的经销商",
+            said,
+        ),
         markup=False,
     )
-    console.out.print(
-        f"  {doubles} double audits; {result.out_of_region} visits outside the auditor's home region; "
-        f"workload {min(load.values(), default=0)}–{max(load.values(), default=0)} (fair share {result.fair_share})",
-        markup=False,
-    )
-    lockout = ", ".join(outcome.lockout_waves) or "none"
-    console.out.print(f"  lockout: no auditor returns to a dealer visited in {lockout}", markup=False)
     if outcome.files:
-        console.out.print(f"  wrote {len(outcome.files)} files to {out}", markup=False, soft_wrap=True)
+        count = len(outcome.files)
+        wrote = pick(f"  wrote {count} files to {out}", f"  已写入 {count} 个文件到 {out}", said)
+        console.out.print(wrote, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,7 @@ from dealer_audit.cli.common import (
     resolve_lang,
 )
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import ConfigurationError, Message
+from dealer_audit.errors import ConfigurationError, Message, pick
 
 if TYPE_CHECKING:  # the reporting service loads reportlab and the scorer: imported when a command runs
     from dealer_audit.services.reporting import RenderOutcome
@@ -50,6 +50,11 @@ def _print_outcome(outcome: RenderOutcome, what: str) -> None:
     failed = Message("failed", "失败").text(lang)
     for failure in outcome.failures:
         console.err.print(f"[red]{failed}[/] {console.escape(failure.text(lang))}", markup=True, soft_wrap=True)
+
+
+def _hq_workbook(path: Path) -> Message:
+    """The status line's name of the HQ workbook being written (one name in Chinese: 总部汇总表)."""
+    return Message(f"HQ workbook {path}", f"总部汇总表 {path}")
 
 
 @report_app.command("dealer")
@@ -177,7 +182,8 @@ def all_reports(
             total = len(codes) + len(region_codes)
         else:
             total = len(context.result.dealers) + len([r for r in context.result.regions if r.dealer_codes])
-        with console.progress_bar(f"reports {wave}", total) as advance_to:
+        said = current_language()
+        with console.progress_bar(pick(f"reports {wave}", f"报告 {wave}", said), total) as advance_to:
             outcome = reporting.render_all(
                 context,
                 output,
@@ -192,13 +198,14 @@ def all_reports(
         workbook = None
         if not filtered:
             workbook = reporting.network_workbook_path(output, wave)
-            with console.working(f"HQ workbook {workbook}") as phase:
+            with console.working(_hq_workbook(workbook), said) as phase:
                 outcome.extend(
                     reporting.write_network_workbook_outcome(context, workbook, lang=language, progress=phase)
                 )
     _print_outcome(outcome, f"{output}/{wave}")
     if workbook is not None and workbook in outcome.files:
-        console.out.print(f"HQ workbook: {workbook}", markup=False, soft_wrap=True)
+        written = pick(f"HQ workbook: {workbook}", f"总部汇总表：{workbook}", current_language())
+        console.out.print(written, markup=False, soft_wrap=True)
     if outcome.failures:
         raise typer.Exit(1)
 
@@ -220,14 +227,17 @@ def consolidate(
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
     extra = [w.strip() for entry in (waves or []) for w in entry.split(",") if w.strip()]
-    with open_workspace(workspace, db) as ws, console.working(f"HQ workbook {output}") as phase:
-        phase("scoring the wave")
+    said = current_language()
+    with open_workspace(workspace, db) as ws, console.working(_hq_workbook(output), said) as phase:
+        phase(Message("scoring the wave", "计算本批次得分"))
         context = reporting.prepare_wave(ws, wave, insight=True)
         others = reporting.other_waves(ws, context, extra)
         path = reporting.write_network_workbook(
             context, output, others=others, lang=resolve_lang(lang, ws), progress=phase
         )
-    console.out.print(f"HQ workbook written: {path}", markup=False, soft_wrap=True)
+    console.out.print(
+        pick(f"HQ workbook written: {path}", f"已写入总部汇总表：{path}", said), markup=False, soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -29,7 +29,7 @@ from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest
 from dealer_audit.core.lookup import unknown_region
 from dealer_audit.core.scoring import format_score
 from dealer_audit.core.stats import Interval
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import NotFound, pick
 
 ProgramOption = Annotated[
     str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
@@ -62,7 +62,7 @@ def _emit_json(write: Callable[[TextIO], None], output: Path | None) -> None:
             write(handle)
 
     write_atomically(output, fill)
-    console.err.print(f"wrote {output}", markup=False, soft_wrap=True)
+    console.err.print(pick(f"wrote {output}", f"已写入 {output}", current_language()), markup=False, soft_wrap=True)
 
 
 def _check_region(result: WaveResult, region: str | None) -> None:
@@ -143,27 +143,33 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     console.print_table(columns, rows, title=title, optional=optional)
     legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
     console.out.print(legend, soft_wrap=True)
-    console.out.print(
+    messages = current_language()  # the words around the ranking and the warnings: the user's language
+    legend_text = pick(
         f"95% CI = interval of the composite; EB = shrunken (empirical-Bayes) estimate for ranking decisions; "
         f"Δ test = is the change beyond visit-to-visit noise; rank range = best–worst plausible "
         f"{'region' if region else 'network'} rank (docs/scoring.md §9)",
-        soft_wrap=True,
-        markup=False,
+        f"95% CI = 综合指数的区间；EB = 用于排名决策的收缩（经验贝叶斯）估计；"
+        f"Δ test = 变化是否超出走访之间的随机波动；rank range = 可信的最好–最差"
+        f"{'区域' if region else '全网'}排名（docs/scoring.md §9）",
+        messages,
     )
+    console.out.print(legend_text, soft_wrap=True, markup=False)
     groups = [g for g in result.regions if region is None or g.code == region] + [result.network]
     for group in groups:
         s = group.composite
-        console.out.print(
-            f"{group.name.get(lang)}: n {s.n}, mean {format_score(s.mean)}, median {format_score(s.median)}, "
-            f"min {format_score(s.min)}, max {format_score(s.max)}, Δ {_delta_text(group.delta.change)}",
-            markup=False,
+        mean, median, low, high = (format_score(v) for v in (s.mean, s.median, s.min, s.max))
+        change = _delta_text(group.delta.change)
+        stats = pick(
+            f"{group.name.get(lang)}: n {s.n}, mean {mean}, median {median}, min {low}, max {high}, Δ {change}",
+            f"{group.name.get(lang)}：n {s.n}，均值 {mean}，中位数 {median}，最低 {low}，最高 {high}，Δ {change}",
+            messages,
         )
+        console.out.print(stats, markup=False)
     alerts = [a for d in dealers for a in d.alerts]
     if alerts:
-        console.out.print(f"alerts ({len(alerts)}):", markup=False)
+        console.out.print(pick(f"alerts ({len(alerts)}):", f"预警（{len(alerts)}）：", messages), markup=False)
         for alert in alerts:
             console.out.print(f"  {alert.dealer_code} {alert.kind.value}: {alert.message.get(lang)}", markup=False)
-    messages = current_language()  # warnings follow the error language, the ranking the report language
     for problem in result.problems:
         console.err.print(f"{warning_prefix(messages)}{problem.render(messages)}", markup=False, soft_wrap=True)
 

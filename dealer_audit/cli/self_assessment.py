@@ -22,7 +22,9 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.report_model import fmt_delta, fmt_number, fmt_percent
+from dealer_audit.errors import pick
 from dealer_audit.services.self_assessment import SelfAssessmentResult
 
 
@@ -63,7 +65,12 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
         for v in result.views:
             title = f"{v.dealer_code} {v.standard_id}: items where the claim differs from the audit"
             if not v.items:
-                console.out.print(f"{title}: none.", markup=False, soft_wrap=True)
+                none = pick(
+                    f"{title}: none.",
+                    f"{v.dealer_code} {v.standard_id}：没有自评与稽核结果不一致的项目。",
+                    current_language(),
+                )
+                console.out.print(none, markup=False, soft_wrap=True)
                 continue
             console.print_table(
                 ["item", "requirement", "self", "audited", "failed visits", "over-claim"],

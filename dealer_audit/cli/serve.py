@@ -11,7 +11,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, open_workspace
-from dealer_audit.errors import ConfigurationError
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import ConfigurationError, pick
 from dealer_audit.web.config import DEFAULT_HOST, DEFAULT_PORT, WebConfig, is_loopback, server_secret
 
 
@@ -56,7 +57,14 @@ def serve(
     app = create_app(config, ws)
     app.state.look.warm()  # score the newest wave now, not when the first manager opens it
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    console.out.print(f"dealer-audit: serving {ws.root or ws.display_db_url} at {url}  (Ctrl+C stops)")
+    served = ws.root or ws.display_db_url
+    console.out.print(
+        pick(
+            f"dealer-audit: serving {served} at {url}  (Ctrl+C stops)",
+            f"dealer-audit：正在 {url} 提供 {served}（Ctrl+C 停止）",
+            current_language(),
+        )
+    )
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     _log_to_stderr()

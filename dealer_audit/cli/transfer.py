@@ -14,7 +14,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
 from dealer_audit.cli.error_language import bad_parameter, current_language, warning_prefix
-from dealer_audit.errors import localized
+from dealer_audit.errors import is_zh, localized, pick
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -72,14 +72,14 @@ def import_(
     files = expand_paths(paths)
     who = who or _login_name()
     local_zone = _zone(timezone)
+    lang = current_language()
     with (
         open_workspace(workspace, db, evidence_dir, stores_evidence=True) as ws,
-        console.progress_bar("Importing", len(files), PROGRESS_MINIMUM) as bar,
+        console.progress_bar(pick("Importing", "正在导入", lang), len(files), PROGRESS_MINIMUM) as bar,
     ):
         summary = import_paths(
             ws, files, replace=replace, progress=lambda done, _total, _path: bar(done), who=who, local_zone=local_zone
         )
-    lang = current_language()
     if verbose or len(summary.files) <= TABLE_MAXIMUM:
         rows = []
         for result in summary.files:
@@ -98,19 +98,35 @@ def import_(
             console.err.print(f"{warning_prefix(lang)}{localized(line, lang)}", soft_wrap=True, markup=False)
         if len(shown) < len(result.warnings):
             hidden = len(result.warnings) - len(shown)
-            console.err.print(f"warning: … {hidden} more for {result.path} (--all-warnings lists them)", markup=False)
+            more = pick(
+                f"… {hidden} more for {result.path} (--all-warnings lists them)",
+                f"…… {result.path} 还有 {hidden} 条（--all-warnings 全部列出）",
+                lang,
+            )
+            console.err.print(f"{warning_prefix(lang)}{more}", markup=False)
     if len(listed) < len(warned):
-        console.err.print(
-            f"warning: … {len(warned) - len(listed)} more file(s) with warnings (--verbose lists them)", markup=False
+        files_more = len(warned) - len(listed)
+        more = pick(
+            f"… {files_more} more file(s) with warnings (--verbose lists them)",
+            f"…… 还有 {files_more} 个文件有警告（--verbose 全部列出）",
+            lang,
         )
+        console.err.print(f"{warning_prefix(lang)}{more}", markup=False)
     refused = summary.refused
     for result in refused:  # full reasons outside the table: long messages stay whole and copyable
-        console.out.print(f"refused {result.path}:", soft_wrap=True, markup=False)
+        console.out.print(
+            pick(f"refused {result.path}:", f"被拒绝 {result.path}：", lang), soft_wrap=True, markup=False
+        )
         for line in localized(result.reason, lang).splitlines():
             console.out.print(f"  {line}", soft_wrap=True, markup=False)
     console.out.print(
-        f"{summary.imported} imported, {summary.unchanged} unchanged, {summary.replaced} replaced, "
-        f"{len(refused)} file(s) refused"
+        pick(
+            f"{summary.imported} imported, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+            f"{len(refused)} file(s) refused",
+            f"已导入 {summary.imported} 条，未变化 {summary.unchanged} 条，已替换 {summary.replaced} 条，"
+            f"被拒绝 {len(refused)} 个文件",
+            lang,
+        )
     )
     if refused:
         raise typer.Exit(1)
@@ -128,7 +144,12 @@ def _print_counts(files: Sequence[FileResult]) -> None:
         for (kind, status), count in sorted(counts.items())
     ]
     console.print_table(["kind", "result", "files", "audits", "with warnings"], rows)
-    console.out.print(f"{len(files)} file(s); --verbose lists each file", markup=False)
+    counted = pick(
+        f"{len(files)} file(s); --verbose lists each file",
+        f"{len(files)} 个文件；--verbose 逐个列出",
+        current_language(),
+    )
+    console.out.print(counted, markup=False)
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -195,13 +216,31 @@ def export(
             unsigned=unsigned,
             passphrase=lambda: passphrase(confirm=False),
         )
-    console.out.print(f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)")
+    lang = current_language()
+    note = "注意：" if is_zh(lang) else "note: "
+    console.out.print(
+        pick(
+            f"Wrote {result.path}: {result.audits} audit(s), {result.evidence_files} evidence file(s)",
+            f"已写入 {result.path}：{result.audits} 条稽核，{result.evidence_files} 个证据文件",
+            lang,
+        )
+    )
     if result.signed_by:
-        console.out.print(f"signed by {result.signed_by} with key {result.key_id}", markup=False)
+        signed = pick(
+            f"signed by {result.signed_by} with key {result.key_id}",
+            f"已由 {result.signed_by} 用密钥 {result.key_id} 签名",
+            lang,
+        )
+        console.out.print(signed, markup=False)
     else:
-        console.err.print(f"note: {localized(result.note, current_language())}", markup=False, soft_wrap=True)
+        console.err.print(f"{note}{localized(result.note, lang)}", markup=False, soft_wrap=True)
     if result.drafts:
-        console.err.print(f"note: {result.drafts} of them not finalised yet (they travel as drafts)", markup=False)
+        drafts = pick(
+            f"{result.drafts} of them not finalised yet (they travel as drafts)",
+            f"其中 {result.drafts} 条尚未定稿（以草稿形式导出）",
+            lang,
+        )
+        console.err.print(f"{note}{drafts}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

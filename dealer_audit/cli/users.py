@@ -13,7 +13,9 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, RegionsOption, WorkspaceOption, open_workspace
+from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.accounts import AccountError, parse_role
+from dealer_audit.errors import pick
 
 users_app = typer.Typer(
     name="users",
@@ -64,7 +66,12 @@ def add(
         account = add_account(ws.repo, name, chosen, password, frozenset(region or ()), display_name, codes)
     scope = sorted(account.regions | account.dealers)
     regions = f" ({', '.join(scope)})" if scope else ""
-    console.out.print(f"account {account.name} added: {account.role.value}{regions}", markup=False)
+    added = pick(
+        f"account {account.name} added: {account.role.value}{regions}",
+        f"已创建账户 {account.name}：{account.role.value}{regions}",
+        current_language(),
+    )
+    console.out.print(added, markup=False)
 
 
 @users_app.command("list")
@@ -73,7 +80,12 @@ def list_users(workspace: WorkspaceOption = None, db: DbOption = None) -> None:
     with open_workspace(workspace, db) as ws:
         accounts = ws.repo.list_accounts()
     if not accounts:
-        console.out.print("no accounts (serve on 127.0.0.1 needs none)", markup=False)
+        none = pick(
+            "no accounts (serve on 127.0.0.1 needs none)",
+            "没有账户（在 127.0.0.1 上运行 serve 无需账户）",
+            current_language(),
+        )
+        console.out.print(none, markup=False)
         return
     rows = [
         (a.name, a.display_name, a.role.value, ", ".join(sorted(a.regions | a.dealers)), a.created_at[:19])
@@ -91,7 +103,7 @@ def remove(
     """Delete an account; its open sessions end at their next request. 删除账户。"""
     with open_workspace(workspace, db) as ws:
         ws.repo.remove_account(name)
-    console.out.print(f"account {name} removed", markup=False)
+    console.out.print(pick(f"account {name} removed", f"已删除账户 {name}", current_language()), markup=False)
 
 
 @users_app.command("passwd")
@@ -106,7 +118,7 @@ def passwd(
 
     with open_workspace(workspace, db) as ws:
         change_password(ws.repo, name, _read_password(password_stdin))
-    console.out.print(f"password of {name} changed", markup=False)
+    console.out.print(pick(f"password of {name} changed", f"已修改 {name} 的密码", current_language()), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,8 @@ import typer
 
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, check_lang, open_workspace
+from dealer_audit.cli.error_language import current_language
+from dealer_audit.errors import pick
 
 
 def init(
@@ -23,8 +25,11 @@ def init(
         ),
     ] = None,
     language: Annotated[
-        str, typer.Option("--language", "--lang", callback=check_lang, help="Default language: zh or en.")
-    ] = "zh",
+        str | None,
+        typer.Option(
+            "--language", "--lang", callback=check_lang, help="Default language: zh or en.", show_default="zh"
+        ),
+    ] = None,
 ) -> None:
     """Create a workspace: dealer-audit.toml, the audit.db database and the evidence/ folder.
 
@@ -33,17 +38,37 @@ def init(
     from dealer_audit.storage.db import url_secrets
     from dealer_audit.storage.workspace import SETTINGS_FILE, Workspace
 
-    with Workspace.init(directory, db_url=db, language=language) as ws:
-        console.out.print(f"Created workspace {ws.root}")
-        console.out.print(f"  settings  {SETTINGS_FILE}")
-        console.out.print(f"  database  {ws.display_db_url}")
-        console.out.print(f"  evidence  {ws.evidence_dir.name}/")
-        console.out.print(f"  form key  {ws.form_key_path.name} (private: it seals fill-in workbooks)")
-        console.out.print("Next: dealer-audit standards import checklists/  and  dealer-audit dealers import FILE")
+    said = language or current_language()  # the language chosen for the workspace, when one was given
+    with Workspace.init(directory, db_url=db, language=language or "zh") as ws:
+        console.out.print(pick(f"Created workspace {ws.root}", f"已创建工作区 {ws.root}", said))
+        console.out.print(pick(f"  settings  {SETTINGS_FILE}", f"  设置文件  {SETTINGS_FILE}", said))
+        console.out.print(pick(f"  database  {ws.display_db_url}", f"  数据库    {ws.display_db_url}", said))
+        console.out.print(pick(f"  evidence  {ws.evidence_dir.name}/", f"  证据库    {ws.evidence_dir.name}/", said))
+        key = ws.form_key_path.name
+        console.out.print(
+            pick(
+                f"  form key  {key} (private: it seals fill-in workbooks)",
+                f"  表单密钥  {key}（私有：用于封存填写用工作簿）",
+                said,
+            )
+        )
+        commands = "dealer-audit standards import checklists/  and  dealer-audit dealers import FILE"
+        console.out.print(
+            pick(
+                f"Next: {commands}",
+                "下一步：dealer-audit standards import checklists/  以及  dealer-audit dealers import FILE",
+                said,
+            )
+        )
     if db and url_secrets(db):
         console.err.print(
-            "note: the database password (or another credential) is now stored in dealer-audit.toml; prefer the "
-            "DEALER_AUDIT_DB environment variable (or ~/.pgpass) and keep the URL in the file password-free",
+            pick(
+                "note: the database password (or another credential) is now stored in dealer-audit.toml; prefer the "
+                "DEALER_AUDIT_DB environment variable (or ~/.pgpass) and keep the URL in the file password-free",
+                "注意：数据库密码（或其他凭据）现已保存在 dealer-audit.toml 中；建议改用 DEALER_AUDIT_DB 环境变量"
+                "（或 ~/.pgpass），文件中的 URL 不要包含密码",
+                said,
+            ),
             markup=False,
         )
 

@@ -50,7 +50,7 @@ from dealer_audit.core.report_model import (
 )
 from dealer_audit.core.self_assessment import SelfAssessmentGap, wave_self_assessments
 from dealer_audit.core.standard import Checklist
-from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message, NotFound, pick
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message, NotFound, localized, pick
 from dealer_audit.services.field_operations import coverage_from
 from dealer_audit.services.insight import ensure_insight, insight_view
 from dealer_audit.services.kpis import scorecard_of
@@ -109,16 +109,17 @@ class RenderFailure:
     """What could not be rendered and why. A user's error (DealerAuditError) keeps its Chinese text, so the CLI
     prints it in the user's language; an internal error's detail stays English (README: logs and internal errors)."""
 
-    target: str  # dealer code, "region <code>" or "network"
+    # a dealer code (the same in both languages), or words naming what failed ("region east" / "区域 east")
+    target: str | Message
     message: str
     message_zh: str = ""
 
     def __str__(self) -> str:
-        return f"{self.target}: {self.message}"
+        return f"{self.target}: {self.message}"  # English: logs and the demo's summary
 
     def text(self, lang: str) -> str:
         """The failure in `lang` (English while the error gave no Chinese)."""
-        return f"{self.target}: {pick(self.message, self.message_zh, lang)}"
+        return f"{localized(self.target, lang)}: {pick(self.message, self.message_zh, lang)}"
 
 
 @dataclass
@@ -444,7 +445,7 @@ def write_network_workbook(
     *,
     others: Sequence[WaveResult] = (),
     lang: str = "en",
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str | Message], None] | None = None,
 ) -> Path:
     """The HQ workbook of the context's wave; `others` (see `other_waves`) add their composite per dealer beside
     this wave's. Its Calibration sheet analyses this wave's shared evidence (docs/calibration.md), reusing the
@@ -456,7 +457,7 @@ def write_network_workbook(
     from dealer_audit.services.blas import one_blas_thread
 
     say = progress or (lambda _phase: None)
-    say("calibration")
+    say(Message("calibration", "稽核员校准"))
     with one_blas_thread():
         calibration = calibrate(
             ctx.standards,
@@ -465,7 +466,7 @@ def write_network_workbook(
             ctx.wave,
             scores={s.audit_id: s for s in ctx.result.audit_scores},
         )
-    say("report model")
+    say(Message("report model", "报告模型"))
     return write(network_report(ctx, lang, others), target, progress=say, calibration=calibration, lang=lang)
 
 
@@ -524,7 +525,9 @@ def _region_chunk(codes: Sequence[str], out_dir: Path, lang: str) -> RenderOutco
             render(report, path, invariant=context.invariant, font=context.font)
             outcome.files.append(path)
         except Exception as error:
-            outcome.failures.append(RenderFailure(f"region {code}", f"{type(error).__name__}: {error}"))
+            outcome.failures.append(
+                RenderFailure(Message(f"region {code}", f"区域 {code}"), f"{type(error).__name__}: {error}")
+            )
     return outcome
 
 
@@ -580,7 +583,9 @@ def _run_chunks(
                 try:
                     outcome.extend(future.result())
                 except Exception as error:
-                    outcome.failures.append(RenderFailure("batch", f"{type(error).__name__}: {error}"))
+                    outcome.failures.append(
+                        RenderFailure(Message("batch", "批量生成"), f"{type(error).__name__}: {error}")
+                    )
                 done += futures[future]
                 if progress:
                     progress(done, total)
@@ -654,14 +659,18 @@ def write_network_workbook_outcome(
     target: Path,
     *,
     lang: str = "en",
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str | Message], None] | None = None,
 ) -> RenderOutcome:
     """The HQ workbook as one more item of a batch: written (in `files`) or a failure naming it, never raised."""
     outcome = RenderOutcome()
     try:
         outcome.files.append(write_network_workbook(context, target, lang=lang, progress=progress))
     except Exception as error:
-        outcome.failures.append(RenderFailure(f"network workbook {target}", f"{type(error).__name__}: {error}"))
+        outcome.failures.append(
+            RenderFailure(
+                Message(f"network workbook {target}", f"总部汇总表 {target}"), f"{type(error).__name__}: {error}"
+            )
+        )
     return outcome
 
 

@@ -70,16 +70,17 @@ def test_the_loop_from_failed_item_to_verified_and_reopened(
     runner: CliRunner, loop_workspace: Any, tmp_path: Path
 ) -> None:
     ws = loop_workspace
-    result = run(runner, ws, "actions", "generate", "--wave", "2026-Q3", "--today", "2026-10-01", "--who", "hq")
+    generate = ("actions", "generate", "--wave", "2026-Q3", "--today", "2026-10-01")
+    result = run(runner, ws, *generate, "--who", "hq", lang="en")  # the workspace speaks zh; asked in English
     assert result.exit_code == 0, result.output
     assert "wave 2026-Q3: 3 new action(s)" in result.output
-    again = run(runner, ws, "actions", "generate", "--wave", "2026-Q3", "--today", "2026-10-01")
+    again = run(runner, ws, *generate, lang="en")
     assert "wave 2026-Q3: 0 new action(s)" in again.output
 
     book = tmp_path / "SH002-actions.xlsx"
     result = run(runner, ws, "actions", "export", "--dealer", "SH002", "-o", str(book))
     assert result.exit_code == 0, result.output
-    assert f"wrote {book}: 3 action(s) for SH002" in result.output
+    assert f"已写入 {book}：经销商 SH002 的 3 个整改项" in result.output  # the workspace's language, as the workbook
     sheet = load_workbook(book)[SHEET]
     assert sheet[f"{column('due')}{FIRST_ROW}"].value == datetime(2026, 10, 31)
     assert sheet[f"{column('requirement')}{row_of(book, R04)}"].value == "等待接待的时间"
@@ -104,11 +105,11 @@ def test_the_loop_from_failed_item_to_verified_and_reopened(
     assert stored[R03].status is ActionStatus.DONE and stored[R03].owner == "张经理"
     assert stored[R04].status is ActionStatus.IN_PROGRESS and stored[R04].due.isoformat() == "2026-11-30"
 
-    listed = run(runner, ws, "actions", "list", "--dealer", "SH002", "--today", "2026-12-15")
+    listed = run(runner, ws, "actions", "list", "--dealer", "SH002", "--today", "2026-12-15", lang="en")
     assert listed.exit_code == 0 and "3 action(s)" in listed.output
     assert listed.output.count("overdue") == 1 + 2  # the header, R04 (in progress, due 11-30) and W02 (10-31)
 
-    result = run(runner, ws, "actions", "generate", "--wave", "2026-Q4", "--today", "2026-12-20")
+    result = run(runner, ws, "actions", "generate", "--wave", "2026-Q4", "--today", "2026-12-20", lang="en")
     assert result.exit_code == 0, result.output
     assert "2 verified, 1 reopened" in result.output and f"reopened {R04} (repeat #1)" in result.output
     assert "wave 2026-Q4: 1 new action(s)" in result.output

@@ -127,7 +127,7 @@ def test_a_bundle_signed_under_the_name_verifies_for_the_registered_id(
     register(laptop, tmp_path)
     workspace.repo.save_audits([make_audit(), make_audit(dealer_code="BJ001", auditor="Wang Fang")])
     workspace.repo.save_audits([make_audit(dealer_code="SH002", auditor="李强")])
-    env = {"DEALER_AUDIT_KEY_PASSPHRASE": "correct horse battery"}
+    env = {"DEALER_AUDIT_KEY_PASSPHRASE": "correct horse battery", "DEALER_AUDIT_LANG": "en"}
     console.reset_for_tests(200)
     made = CliRunner().invoke(app, ["keys", "init", "--auditor", "王芳", "-w", laptop], env=env)
     assert made.exit_code == 0, made.output

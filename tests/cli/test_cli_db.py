@@ -209,10 +209,13 @@ def test_db_upgrade_creates_an_empty_database_at_the_head(tmp_path, monkeypatch)
 
 def test_db_commands_use_the_workspace_database_without_db(tmp_path):
     assert run("init", str(tmp_path / "ws")).exit_code == 0
-    shown = run("db", "current", "-w", str(tmp_path / "ws"))
+    shown = run("db", "current", "-w", str(tmp_path / "ws"), env={"DEALER_AUDIT_LANG": "en"})
     assert shown.exit_code == 0, shown.output
     assert f"sqlite:///{tmp_path / 'ws' / 'audit.db'}" in shown.output
     assert f"schema version {HEAD_VERSION} (revision {HEAD}, recorded)" in shown.output
+    chinese = run("db", "current", "-w", str(tmp_path / "ws"))  # the workspace's language (zh)
+    assert f"数据库结构：结构版本 {HEAD_VERSION}（修订 {HEAD}，已记录）" in chinese.output
+    assert "状态：已是最新" in chinese.output and "up to date" not in chinese.output
 
 
 def test_revision_0002_makes_every_stored_audit_an_ordinary_visit(v1):

@@ -31,16 +31,17 @@ def test_register_plan_files_and_coverage(workspace: Any, tmp_path: Path, make_a
     ws = str(workspace.root)
     register = tmp_path / "auditors.csv"
     register.write_text(AUDITORS, encoding="utf-8")
-    imported = run("auditors", "import", str(register), "-w", ws)
+    imported = run("auditors", "import", str(register), "-w", ws, env=ENGLISH)
     assert imported.exit_code == 0, imported.output
     assert "imported 3 auditors" in imported.output
 
     out = tmp_path / "plan"
     planned = run("plan", "--wave", "2026-Q4", "-o", str(out), "-w", ws)
     assert planned.exit_code == 0, planned.output
-    # 3 dealers × 1 standard, 2 active auditors (zhao is inactive): everyone at home, fair share 2
-    assert "plan 2026-Q4: 3 visits by 2 auditors" in planned.output
-    assert "0 visits outside the auditor's home region" in planned.output
+    # 3 dealers × 1 standard, 2 active auditors (zhao is inactive): everyone at home, fair share 2; said in the
+    # workspace's language (zh), the language of the files too
+    assert "走访计划 2026-Q4：2 名稽核员在 " in planned.output and "内完成 3 次走访" in planned.output
+    assert "0 次走访在稽核员常驻区域之外" in planned.output
     stored = workspace.repo.list_plan("2026-Q4")
     assert {(v.dealer_code, v.auditor_id) for v in stored} == {("SH001", "wang"), ("SH002", "wang"), ("BJ001", "li")}
     assert sorted(p.name for p in out.iterdir()) == [
@@ -52,7 +53,7 @@ def test_register_plan_files_and_coverage(workspace: Any, tmp_path: Path, make_a
     assert sorted(str(e["summary"])[:5] for e in events) == ["SH001", "SH002"]
 
     workspace.repo.save_audit(make_audit(dealer_code="SH001", auditor="wang"))
-    shown = run("coverage", "--wave", "2026-Q4", "--today", "2026-12-30", "-w", ws)
+    shown = run("coverage", "--wave", "2026-Q4", "--today", "2026-12-30", "-w", ws, env=ENGLISH)
     assert shown.exit_code == 0, shown.output
     assert "2 dealer(s) nobody has visited yet" in shown.output
     assert "SH002" in shown.output.split("nobody has visited yet")[1]
@@ -93,7 +94,7 @@ def test_keys_init_enrol_and_revoke(workspace: Any, tmp_path: Path) -> None:
     register.write_text("id,home_region\nwang,east\n", encoding="utf-8")
     assert run("auditors", "import", str(register), "-w", ws).exit_code == 0
     env = {"DEALER_AUDIT_KEY_PASSPHRASE": "correct horse"}
-    made = run("keys", "init", "--auditor", "wang", "-w", ws, env=env)
+    made = run("keys", "init", "--auditor", "wang", "-w", ws, env={**env, **ENGLISH})
     assert made.exit_code == 0, made.output
     public = Path(ws) / "keys" / "wang.pub"
     key_id = made.output.split()[1]
@@ -104,7 +105,7 @@ def test_keys_init_enrol_and_revoke(workspace: Any, tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already exists" in again.output
     again_zh = run("keys", "init", "--auditor", "wang", "-w", ws, env=env)  # the workspace's language: zh
     assert again_zh.exit_code == 1 and "已存在：请保留它，或先删除它再生成新密钥" in again_zh.output
-    revoked = run("auditors", "revoke", key_id, "--why", "laptop stolen", "-w", ws)
+    revoked = run("auditors", "revoke", key_id, "--why", "laptop stolen", "-w", ws, env=ENGLISH)
     assert revoked.exit_code == 0 and f"revoked key {key_id}" in revoked.output
     assert f"{key_id} (revoked)" in run("auditors", "list", "-w", ws).output
     back = run("auditors", "enrol", "wang", str(public), "-w", ws, env={"DEALER_AUDIT_LANG": "en"})

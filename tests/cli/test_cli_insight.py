@@ -127,7 +127,8 @@ def test_sample_themes_are_linked_to_their_items_and_surface_the_scripted_unknow
     assert len({(n["dealer"], n["item"]) for n in by_theme}) == len(by_theme)  # never twice on one item of a dealer
 
 
-def test_themes_table_in_the_terminal(sample_workspace: Path) -> None:
+def test_themes_table_in_the_terminal(sample_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "en")  # the workspace speaks zh; this test reads the English lines
     result = invoke("insight", "themes", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
     assert result.exit_code == 0, result.output
     assert "region west" in result.stdout and "Unknown issues (未知体验)" in result.stdout

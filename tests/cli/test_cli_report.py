@@ -183,13 +183,14 @@ def test_report_all_for_a_region_and_a_dealer_list(runner: CliRunner, ws: Any, t
 
 
 def test_report_all_names_the_workbook_and_shows_its_progress(runner: CliRunner, ws: Any, tmp_path: Path) -> None:
-    result = invoke(runner, ws, "report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(tmp_path))
+    args = ("report", "all", "--wave", "2026-Q4", "--jobs", "1", "-o", str(tmp_path), "--lang", "en")
+    result = invoke(runner, ws, *args)  # the workspace speaks zh; this test reads the English lines
     assert result.exit_code == 0, result.output
     workbook = tmp_path / "2026-Q4" / "network_2026-Q4.xlsx"
     assert f"HQ workbook: {workbook}" in result.stdout
     assert f"HQ workbook {workbook}: done" in result.stderr.replace("\n", "")
     target = tmp_path / "hq.xlsx"
-    result = invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(target))
+    result = invoke(runner, ws, "consolidate", "--wave", "2026-Q4", "-o", str(target), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert f"HQ workbook written: {target}" in result.stdout
     assert f"HQ workbook {target}: done" in result.stderr.replace("\n", "")

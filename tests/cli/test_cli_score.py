@@ -232,7 +232,7 @@ def test_score_json_streams_one_dealer_at_a_time(scored_workspace: Any) -> None:
 def test_score_json_to_a_file(runner: CliRunner, scored_workspace: Any, tmp_path: Any) -> None:
     target = tmp_path / "out" / "scores.json"
     ws = ["-w", str(scored_workspace.root)]
-    result = runner.invoke(app, ["score", "--wave", "2026-Q4", "-o", str(target), *ws])
+    result = runner.invoke(app, ["score", "--wave", "2026-Q4", "-o", str(target), "--lang", "en", *ws])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"wrote {target}" in result.stderr

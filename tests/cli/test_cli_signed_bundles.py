@@ -110,7 +110,8 @@ def refused(hq: Path, bundle: Path, *reasons: str) -> None:
         result = run("import", str(bundle), "-w", str(hq), env={"DEALER_AUDIT_LANG": lang})
         assert result.exit_code == 1, result.output
         text = result.output.replace("\n", " ")
-        assert f"refused {bundle}" in text and f"{bundle} ({SIGNATURE_MEMBER})" in text
+        assert (f"refused {bundle}:" if lang == "en" else f"被拒绝 {bundle}：") in text
+        assert f"{bundle} ({SIGNATURE_MEMBER})" in text
         for reason in reasons:
             if _is_chinese(reason):
                 assert (reason in text) == (lang == "zh"), (lang, reason)
@@ -313,7 +314,7 @@ def test_the_passphrase_is_asked_when_not_in_the_environment(laptop: tuple[Path,
     console.reset_for_tests(200)
     out = tmp_path / "asked.zip"
     args = ["export", "--wave", "2026-Q4", "-o", str(out), "-w", str(laptop[0])]
-    result = CliRunner().invoke(app, args, input=f"{PASSPHRASE}\n")
+    result = CliRunner().invoke(app, args, input=f"{PASSPHRASE}\n", env={"DEALER_AUDIT_LANG": "en"})
     assert result.exit_code == 0, result.output
     assert "Passphrase for the secret key / 私钥口令" in result.output and PASSPHRASE not in result.output
     assert f"signed by 王芳 with key {laptop[1]}" in result.output

@@ -108,7 +108,7 @@ def test_without_a_plan_the_sheet_says_so_and_still_counts_the_audits(
 ) -> None:
     with_audits(workspace, make_audit)
     expected = coverage_json(str(workspace.root), "zh")
-    shown = run("coverage", "--wave", WAVE, "--today", TODAY, "-w", str(workspace.root))
+    shown = run("coverage", "--wave", WAVE, "--today", TODAY, "--lang", "en", "-w", str(workspace.root))
     assert shown.exit_code == 0 and "no plan stored for 2026-Q4" in shown.output
     assert "audits stored (no plan)" in shown.output and "1 dealer(s) nobody has visited yet" in shown.output
     assert not expected["plan_stored"] and expected["by_region"] == []

@@ -155,14 +155,15 @@ def test_sign_out_and_a_changed_password_end_the_session(accounts: Path) -> None
 def test_users_commands(web_workspace: Path) -> None:
     runner = CliRunner()
     ws = ["-w", str(web_workspace)]
+    english = {"DEALER_AUDIT_LANG": "en"}  # the workspace is zh; the Chinese: test_cli_error_language_services.py
     added = runner.invoke(
         cli_app,
         ["users", "add", "zhou", "--role", "regional-manager", "--region", "south", "--password-stdin", *ws],
         input=PASSWORD + "\n",
+        env=english,
     )
     assert added.exit_code == 0, added.output
     assert "account zhou added: regional (south)" in added.output
-    english = {"DEALER_AUDIT_LANG": "en"}  # the workspace is zh; the Chinese: test_cli_error_language_services.py
     twice = runner.invoke(
         cli_app, ["users", "add", "zhou", "--role", "hq", "--password-stdin", *ws], input=PASSWORD + "\n", env=english
     )
