@@ -33,18 +33,28 @@ def reset_for_tests(width: int = 120) -> None:
 SHORT_CELL = 12  # a column whose cells all fit in this many cells holds figures or codes: never wrapped or cut
 
 
+NOT_SHOWN = Message("(not shown at {width} columns: {names})", "（{width} 列宽下未显示：{names}）")
+
+
 def print_table(
-    columns: Sequence[str],
+    columns: Sequence[str | Message],
     rows: Iterable[Sequence[str]],
-    title: str = "",
+    title: str | Message = "",
     to_stderr: bool = False,
     optional: Sequence[str] = (),
+    lang: str = "en",
 ) -> None:
     """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands.
 
+    Headers and the title are read by the user, so they are shown in `lang` (the caller's `current_language()`:
+    this module cannot ask, cli/error_language.py imports it); a plain string is shown as it is. The cells are the
+    caller's: it localizes the words it puts there. `optional` names columns by their English header (a column's
+    `str()`), whatever language they are shown in, so one list serves both languages.
+
     Figures are never cut: a column of short cells (figures, codes, ranks like 24–28) keeps its full width. When
     the table is wider than the console (80 columns, or a pipe, which rich treats as 80), the `optional` columns
-    are dropped in the order given; if it still does not fit, the table is printed as tab-separated text, whole.
+    are dropped in the order given; if it still does not fit, the table is printed as tab-separated text, whole,
+    under the same (localized) headers (`--json` is the stable machine-readable form).
     """
     from rich.cells import cell_len
     from rich.measure import Measurement
@@ -52,18 +62,20 @@ def print_table(
 
     rows = [list(row) for row in rows]
     console = err if to_stderr else out
+    english = [str(column) for column in columns]
+    headers = [localized(column, lang) for column in columns]
 
     def build(keep: list[int]) -> Table:
         table = Table(show_lines=False)
         for index in keep:
             longest = max((cell_len(str(row[index])) for row in rows if index < len(row)), default=0)
-            words = columns[index].split()
+            words = headers[index].split()
             if max(longest, *(cell_len(w) for w in words or [""])) <= SHORT_CELL:
                 # figures and codes stay on one line, whole; the header may break between its words instead
-                header = columns[index] if cell_len(columns[index]) <= longest else "\n".join(words)
+                header = headers[index] if cell_len(headers[index]) <= longest else "\n".join(words)
                 table.add_column(header, no_wrap=True, min_width=longest)
             else:
-                table.add_column(columns[index], overflow="fold", min_width=min(max(longest, 6), 10))
+                table.add_column(headers[index], overflow="fold", min_width=min(max(longest, 6), 10))
         for row in rows:
             table.add_row(*(row[i] if i < len(row) else "" for i in keep))
         return table
@@ -77,20 +89,22 @@ def print_table(
     for name in optional:
         if fits(table):
             break
-        if name in columns and columns.index(name) in keep:
-            keep.remove(columns.index(name))
+        if name in english and english.index(name) in keep:
+            keep.remove(english.index(name))
             table = build(keep)
     if title:  # printed on its own line: a table title would wrap to the (often narrower) table width
-        console.print(title, soft_wrap=True, markup=False)
+        console.print(localized(title, lang), soft_wrap=True, markup=False)
     if not fits(table):
         _print_tsv(
-            [columns[i] for i in keep], [[row[i] if i < len(row) else "" for i in keep] for row in rows], console
+            [headers[i] for i in keep], [[row[i] if i < len(row) else "" for i in keep] for row in rows], console
         )
         return
     console.print(table)
-    dropped = [columns[i] for i in range(len(columns)) if i not in keep]
+    dropped = [headers[i] for i in range(len(columns)) if i not in keep]
     if dropped:
-        console.print(f"(not shown at {console.width} columns: {', '.join(dropped)})", markup=False)
+        # a Chinese header's space only lets it break over two lines: in a sentence its words run together
+        names = "、".join("".join(h.split()) for h in dropped) if is_zh(lang) else ", ".join(dropped)
+        console.print(localized(NOT_SHOWN, lang).format(width=console.width, names=names), markup=False)
 
 
 def _print_tsv(columns: Sequence[str], rows: Sequence[Sequence[str]], console: Console) -> None:

@@ -29,7 +29,7 @@ from dealer_audit.core.intervals import SIGNIFICANCE_TEXT, DeltaTest
 from dealer_audit.core.lookup import unknown_region
 from dealer_audit.core.scoring import format_score
 from dealer_audit.core.stats import Interval
-from dealer_audit.errors import NotFound, pick
+from dealer_audit.errors import Message, NotFound, pick
 
 ProgramOption = Annotated[
     str | None, typer.Option("--program", help="Program id (default: the most recently loaded program).")
@@ -63,6 +63,12 @@ def _emit_json(write: Callable[[TextIO], None], output: Path | None) -> None:
 
     write_atomically(output, fill)
     console.err.print(pick(f"wrote {output}", f"已写入 {output}", current_language()), markup=False, soft_wrap=True)
+
+
+# table headers shared by the commands' tables (the same word for the same thing as the reports' labels)
+DEALER = Message("dealer", "经销商")
+REGION = Message("region", "区域")
+NAME = Message("name", "名称")
 
 
 def _check_region(result: WaveResult, region: str | None) -> None:
@@ -103,10 +109,12 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     scale = program.scale
     checklist_ids = [c.standard_id for c in program.checklists]
     dealers = result.ranking(region)
-    columns = ["#", "reg#" if region else "region", "dealer", "name"]
+    columns: list[str | Message] = ["#", Message("reg#", "区域#") if region else REGION, DEALER, NAME]
     short_names = {sid: _initials(sid) for sid in checklist_ids}
     columns += [short_names[sid] for sid in checklist_ids]
-    columns += [f"/{scale}", "95% CI", "EB", "band", "Δ", "Δ test", "rank range", "n", "alerts"]
+    columns += [f"/{scale}", Message("95% CI", "95% 区间"), Message("EB", "收缩 估计"), Message("band", "等级")]
+    columns += [Message("Δ", "变化"), Message("Δ test", "变化 检验"), Message("rank range", "排名 区间"), "n"]
+    columns += [Message("alerts", "预警")]
     rows = []
     for d in dealers:
         cells = [
@@ -138,9 +146,14 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         ]
         rows.append(cells)
     previous = f"; previous wave {result.previous_wave}" if result.previous_wave else ""
-    title = f"{program.composite_name.get(lang)} — {result.wave} ({program.id}, {scale}-point scale{previous})"
+    previous_zh = f"；上一批次 {result.previous_wave}" if result.previous_wave else ""
+    composite = program.composite_name.get(lang)  # data: the program's own name, in the data's language
+    title = Message(
+        f"{composite} — {result.wave} ({program.id}, {scale}-point scale{previous})",
+        f"{composite} — {result.wave}（{program.id}，{scale} 分制{previous_zh}）",
+    )
     optional = ("name", "n", "band", "region", "EB", "rank range", "Δ test", "95% CI")
-    console.print_table(columns, rows, title=title, optional=optional)
+    console.print_table(columns, rows, title=title, optional=optional, lang=current_language())
     legend = ", ".join(f"{short_names[sid]} = {sid} (0-100)" for sid in checklist_ids)
     console.out.print(legend, soft_wrap=True)
     messages = current_language()  # the words around the ranking and the warnings: the user's language
@@ -241,10 +254,24 @@ def rescore(
         for r in result.rows
         if region is None or r.region == region
     ]
+    captured_zh = "、".join(result.captured_versions) or "无"
     console.print_table(
-        ["dealer", "region", f"{standard} as captured", f"under {result.version}", "Δ", "rank", "new rank", "ignored"],
+        [
+            DEALER,
+            REGION,
+            Message(f"{standard} as captured", f"{standard} 原评分"),
+            Message(f"under {result.version}", f"按 {result.version}"),
+            Message("Δ", "变化"),
+            Message("rank", "排名"),
+            Message("new rank", "新排名"),
+            Message("ignored", "忽略"),
+        ],
         rows,
-        title=f"{standard}: wave {wave} captured on {captured}, re-scored under {result.version}",
+        title=Message(
+            f"{standard}: wave {wave} captured on {captured}, re-scored under {result.version}",
+            f"{standard}：批次 {wave} 按 {captured_zh} 采集，按 {result.version} 重新评分",
+        ),
+        lang=current_language(),
     )
 
 
