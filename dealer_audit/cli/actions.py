@@ -125,8 +125,18 @@ def list_(
             [s.dealer_code, str(s.total), str(s.open), str(s.overdue), str(s.done), str(s.verified), str(s.reopened)]
             for s in summarise_actions(actions, as_of)
         ]
-        console.print_table(["dealer", "actions", "open", "overdue", "done", "verified", "reopened"], rows)
+        counted = [
+            console.DEALER,
+            Message("actions", "整改项"),
+            Message("open", "未 完成"),
+            Message("overdue", "逾期"),
+            Message("done", "待 验证"),
+            Message("verified", "已验证"),
+            Message("reopened", "重新打开"),
+        ]
+        console.print_table(counted, rows, lang=current_language())
         return
+    said = current_language()
     rows = [
         [
             a.wave,
@@ -135,13 +145,24 @@ def list_(
             a.status.value,
             a.owner,
             a.due.isoformat() if a.due else "",
-            "overdue" if a.overdue(as_of) else "",
+            pick("overdue", "逾期", said) if a.overdue(as_of) else "",
             str(a.repeat_count) if a.repeat_count else "",
             a.finding,
         ]
         for a in actions
     ]
-    console.print_table(["wave", "dealer", "item", "status", "owner", "due", "overdue", "repeats", "finding"], rows)
+    headers = [
+        console.WAVE,
+        console.DEALER,
+        console.ITEM,
+        console.STATUS,
+        Message("owner", "责任人"),
+        Message("due", "完成日期"),
+        Message("overdue", "逾期"),
+        Message("repeats", "重复"),
+        Message("finding", "问题"),
+    ]
+    console.print_table(headers, rows, lang=said)
     console.out.print(pick(f"{len(actions)} action(s)", f"{len(actions)} 个整改项", current_language()), markup=False)
 
 

@@ -11,7 +11,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 auditors_app = typer.Typer(
     name="auditors",
@@ -54,20 +54,30 @@ def list_(
         )
         console.err.print(none, markup=False)
         return
+    said = current_language()
+    revoked = pick(" (revoked)", "（已吊销）", said)
     rows = []
     for auditor in auditors:
-        own = [k.key_id + (" (revoked)" if k.revoked else "") for k in keys if k.auditor_id == auditor.id]
+        own = [k.key_id + (revoked if k.revoked else "") for k in keys if k.auditor_id == auditor.id]
         rows.append(
             [
                 auditor.id,
                 auditor.name.get(lang),
                 auditor.home_region,
                 ",".join(auditor.languages),
-                "yes" if auditor.active else "no",
+                pick("yes", "是", said) if auditor.active else pick("no", "否", said),
                 " ".join(own) or "-",
             ]
         )
-    console.print_table(["id", "name", "home region", "languages", "active", "keys"], rows)
+    headers = [
+        "id",
+        console.NAME,
+        Message("home region", "所属区域"),
+        Message("languages", "语言"),
+        Message("active", "在职"),
+        Message("keys", "密钥"),
+    ]
+    console.print_table(headers, rows, lang=said)
 
 
 @auditors_app.command("enrol")

@@ -24,7 +24,7 @@ from dealer_audit.cli.common import (
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.answers import AuditKind
 from dealer_audit.core.calibration import Calibration
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 
 def print_calibration(c: Calibration, lang: str) -> None:
@@ -52,16 +52,30 @@ def print_calibration(c: Calibration, lang: str) -> None:
             str(i.agreement.units),
             f"{i.agreement.ac_name} {i.agreement.ac.text()}",
             i.agreement.alpha.text(),
-            "AMBIGUOUS" if i.ambiguous else f"driven by {', '.join(i.driven_by)}",
+            pick("AMBIGUOUS", "措辞含糊", said)
+            if i.ambiguous
+            else pick(f"driven by {', '.join(i.driven_by)}", f"源于 {'、'.join(i.driven_by)}", said),
         )
         for i in poor
     ]
     if rows:
         console.print_table(
-            ["item", "standard", "text", "level", "units", "AC1/AC2 [95%]", "alpha [95%]", "verdict"],
+            [
+                console.ITEM,
+                Message("standard", "标准"),
+                Message("text", "内容"),
+                Message("level", "程度"),
+                Message("units", "单元"),
+                "AC1/AC2 [95%]",
+                "alpha [95%]",
+                Message("verdict", "结论"),
+            ],
             rows,
-            title=f"Items with poor agreement (AC < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC < "
-            f"{t.good_ac:g})",
+            title=Message(
+                f"Items with poor agreement (AC < {t.poor_ac:g}, or alpha < {t.poor_alpha:g} with AC < {t.good_ac:g})",
+                f"一致性差的项目（AC < {t.poor_ac:g}，或 alpha < {t.poor_alpha:g} 且 AC < {t.good_ac:g}）",
+            ),
+            lang=said,
         )
     else:
         console.out.print(pick("No item agrees poorly.", "没有一致性差的项目。", said), markup=False)
@@ -80,14 +94,28 @@ def print_calibration(c: Calibration, lang: str) -> None:
             a.consensus.text(with_n=True),
             a.model.text(with_n=True),
             "–" if a.drift is None else f"{a.drift:+.1f}",
-            "OUTSIDE: " + "; ".join(r.get(lang) for r in a.reasons) if a.outside else "ok",
+            pick("OUTSIDE: ", "超出容差：", said) + "; ".join(r.get(lang) for r in a.reasons)
+            if a.outside
+            else pick("ok", "正常", said),
         )
         for a in c.auditors
     ]
     console.print_table(
-        ["auditor", "audits", "shared", "vs consensus [95%]", "dealer-adjusted [95%]", "drift", "tolerance"],
+        [
+            console.AUDITOR,
+            Message("audits", "稽核"),
+            Message("shared", "共享"),
+            Message("vs consensus [95%]", "相对共识 [95%]"),
+            Message("dealer-adjusted [95%]", "经销商调整后 [95%]"),
+            Message("drift", "漂移"),
+            Message("tolerance", "容差"),
+        ],
         auditor_rows,
-        title=f"Auditor severity in index points (+ = more generous; tolerance ±{t.severity_tolerance:g})",
+        title=Message(
+            f"Auditor severity in index points (+ = more generous; tolerance ±{t.severity_tolerance:g})",
+            f"稽核员宽严程度（指数分；+ = 更宽松；容差 ±{t.severity_tolerance:g}）",
+        ),
+        lang=said,
     )
     for problem in c.problems:
         console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)

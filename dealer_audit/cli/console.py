@@ -33,6 +33,18 @@ def reset_for_tests(width: int = 120) -> None:
 SHORT_CELL = 12  # a column whose cells all fit in this many cells holds figures or codes: never wrapped or cut
 
 
+# headers many tables share, in the reports' words (core/report_model/labels.py): the same word for the same thing
+DEALER = Message("dealer", "经销商")
+REGION = Message("region", "区域")
+NAME = Message("name", "名称")
+ITEM = Message("item", "检查项")
+AUDITOR = Message("auditor", "稽核员")
+WAVE = Message("wave", "批次")
+STATUS = Message("status", "状态")
+KIND = Message("kind", "类型")
+RESULT = Message("result", "结果")
+TOTAL = Message("total", "合计")
+
 NOT_SHOWN = Message("(not shown at {width} columns: {names})", "（{width} 列宽下未显示：{names}）")
 
 

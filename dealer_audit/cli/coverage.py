@@ -21,7 +21,15 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
+
+# the visit states as column headers (their codes are the English headers and the --json keys)
+_STATE_ZH = {
+    VisitState.DONE: "完成",
+    VisitState.CAPTURED: "草稿",
+    VisitState.PLANNED: "已计划",
+    VisitState.OVERDUE: "逾期",
+}
 
 
 def coverage(
@@ -64,21 +72,28 @@ def coverage(
             markup=False,
         )
     totals = result.totals()
-    states = [s.value for s in STATES]
+    states: list[str | Message] = [Message(s.value, _STATE_ZH[s]) for s in STATES]
 
     def row(name: str, counts: dict[VisitState, int]) -> list[str]:
         return [name, *[str(counts.get(s, 0)) for s in STATES], str(sum(counts.values()))]
 
-    by_region = [row(r, c) for r, c in sorted(result.by_region.items())] + [row("all", totals)]
-    console.print_table(["region", *states, "total"], by_region, title=f"{wave} coverage on {as_of}")
+    every = pick("all", "全部", said)
+    by_region = [row(r, c) for r, c in sorted(result.by_region.items())] + [row(every, totals)]
+    title = Message(f"{wave} coverage on {as_of}", f"批次 {wave} 走访覆盖（截至 {as_of}）")
+    console.print_table([console.REGION, *states, console.TOTAL], by_region, title=title, lang=said)
     by_auditor = [row(a, c) for a, c in sorted(result.by_auditor.items())]
-    console.print_table(["auditor", *states, "total"], by_auditor)
+    console.print_table([console.AUDITOR, *states, console.TOTAL], by_auditor, lang=said)
     if not result.planned:
         stored = [
             [r or "?", str(c[VisitState.DONE]), str(c[VisitState.CAPTURED])]
             for r, c in sorted(result.stored_by_region.items())
         ]
-        console.print_table(["region", "final audits", "drafts"], stored, title="audits stored (no plan)")
+        console.print_table(
+            [console.REGION, Message("final audits", "正式稽核"), Message("drafts", "草稿")],
+            stored,
+            title=Message("audits stored (no plan)", "已存储的稽核（无走访计划）"),
+            lang=said,
+        )
     stand_ins = result.stand_in_visits
     if stand_ins:
         console.out.print(

@@ -12,7 +12,7 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, LangOption, RegionOption, WorkspaceOption, open_workspace, resolve_lang
 from dealer_audit.cli.console import escape
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import Message, ValidationFailed, pick
+from dealer_audit.errors import Message, ValidationFailed, localized, pick
 
 dealers_app = typer.Typer(
     name="dealers",
@@ -108,7 +108,18 @@ def list_(
         )
         console.err.print(told.text(current_language()), markup=False)
         return
-    header = ["code", "name", "region", "city", "group", "brand", "attributes"]
+    header = [
+        localized(h, current_language())
+        for h in (
+            Message("code", "代码"),
+            console.NAME,
+            console.REGION,
+            Message("city", "城市"),
+            Message("group", "集团"),
+            Message("brand", "品牌"),
+            Message("attributes", "属性"),
+        )
+    ]
     rows = [
         [
             d.code,

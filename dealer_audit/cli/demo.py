@@ -11,7 +11,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import LangOption, resolve_lang
 from dealer_audit.cli.error_language import bad_parameter, current_language
-from dealer_audit.errors import Severity, is_zh, pick
+from dealer_audit.errors import Message, Severity, is_zh, pick
 
 TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
@@ -59,6 +59,7 @@ def demo(
         directory, lang=lang, jobs=jobs, progress=lambda stage: console.err.print(f"[dim]… {stage}[/]", markup=True)
     )
     language = "zh" if lang == "zh" else "en"
+    said = current_language()  # the headers and titles; the ranking's cells follow the report language
     if summary.ranking:
         ranked = [r for r in summary.ranking if r.rank is not None]
         shown = ranked if len(ranked) <= 2 * TABLE_ROWS else ranked[:TABLE_ROWS] + ranked[-TABLE_ROWS:]
@@ -77,19 +78,32 @@ def demo(
         ]
         wave = summary.waves[-1]
         console.print_table(
-            ["#", "dealer", "name", "region", f"index /{summary.scale}", "band", "Δ", "alerts"],
+            [
+                "#",
+                console.DEALER,
+                console.NAME,
+                console.REGION,
+                Message(f"index /{summary.scale}", f"指数 /{summary.scale}"),
+                Message("band", "等级"),
+                Message("Δ", "变化"),
+                Message("alerts", "预警"),
+            ],
             rows,
-            title=f"{wave}: top and bottom {TABLE_ROWS} of {len(ranked)} dealers"
+            title=Message(
+                f"{wave}: top and bottom {TABLE_ROWS} of {len(ranked)} dealers",
+                f"{wave}：{len(ranked)} 家经销商中排名最前与最后各 {TABLE_ROWS} 家",
+            )
             if len(ranked) > 2 * TABLE_ROWS
             else wave,
             optional=("name", "region", "band"),
+            lang=said,
         )
     console.print_table(
-        ["stage", "result", "details", "seconds"],
+        [Message("stage", "步骤"), console.RESULT, Message("details", "详情"), Message("seconds", "秒")],
         [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
         optional=("details",),
+        lang=said,
     )
-    said = current_language()  # the sentences; the ranking above follows the report language
     dealer_pdfs, region_pdfs, workbooks = len(summary.dealer_pdfs), len(summary.region_pdfs), len(summary.workbooks)
     console.out.print(
         pick(

@@ -26,7 +26,7 @@ from dealer_audit.cli.common import (
 from dealer_audit.cli.error_language import bad_parameter, current_language
 from dealer_audit.core.disputes import RULINGS, DisputeStatus
 from dealer_audit.core.report_model import fmt_percent
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 disputes_app = typer.Typer(
     name="disputes",
@@ -132,7 +132,17 @@ def list_(
          d.ruled_by, d.reason]
         for d in disputes
     ]  # fmt: skip
-    console.print_table(["dispute", "dealer", "item", "auditor", "filed", "status", "ruled by", "reason"], rows)
+    headers = [
+        Message("dispute", "申诉"),
+        console.DEALER,
+        console.ITEM,
+        console.AUDITOR,
+        Message("filed", "提交日期"),
+        console.STATUS,
+        Message("ruled by", "裁决人"),
+        Message("reason", "理由"),
+    ]
+    console.print_table(headers, rows, lang=current_language())
     console.out.print(pick(f"{len(disputes)} dispute(s)", f"{len(disputes)} 条申诉", current_language()), markup=False)
 
 
@@ -190,13 +200,22 @@ def rates(
 
     with open_workspace(workspace, db) as ws:
         result = compute(ws.repo, wave)
-    for title, table in (("auditor", result.by_auditor), ("item", result.by_item)):
+    for title, table in ((console.AUDITOR, result.by_auditor), (console.ITEM, result.by_item)):
         rows = [
             [r.key or "–", str(r.failed), str(r.disputed), fmt_percent(r.dispute_rate), str(r.ruled),
              str(r.overturned), fmt_percent(r.overturn_rate)]
             for r in table
         ]  # fmt: skip
-        console.print_table([title, "failed", "disputed", "dispute rate", "ruled", "overturned", "overturn rate"], rows)
+        headers = [
+            title,
+            Message("failed", "失分"),
+            Message("disputed", "申诉"),
+            Message("dispute rate", "申诉率"),
+            Message("ruled", "裁决"),
+            Message("overturned", "成立"),
+            Message("overturn rate", "成立率"),
+        ]
+        console.print_table(headers, rows, lang=current_language())
 
 
 def register(app: typer.Typer) -> None:

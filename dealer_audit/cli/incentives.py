@@ -18,7 +18,23 @@ from dealer_audit.cli.common import (
     resolve_lang,
 )
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
+
+# the columns' Chinese headers; the English ones are the fields of an incentive line (and of --json)
+_HEADER_ZH = {
+    "dealer": "经销商",
+    "region": "区域",
+    "composite": "综合指数",
+    "tier": "档位",
+    "payout": "返利",
+    "next": "上一档",
+    "gap": "差距",
+    "borderline": "临界",
+    "streak": "连续",
+    "penalty": "扣减",
+    "net_payout": "净返利",
+    "note": "备注",
+}
 
 
 def incentives(
@@ -54,7 +70,10 @@ def incentives(
     header = ["dealer", "region", "composite", "tier", "payout", "next", "gap", "borderline", "streak"]
     header += ["penalty", "net_payout", "note"]
     lines = incentive_lines(card, language, region)
-    console.print_table(header, [[getattr(line, k) for k in header] for line in lines], title=f"{wave} incentives")
+    shown = [Message(key, _HEADER_ZH[key]) for key in header]
+    title = Message(f"{wave} incentives", f"批次 {wave} 返利")
+    table = [[getattr(line, k) for k in header] for line in lines]
+    console.print_table(shown, table, title=title, lang=current_language())
     order = dict.fromkeys([t.label.get(language) for t in card.rules.tiers] + [line.tier for line in lines])
     counts = {tier: sum(1 for line in lines if line.tier == tier) for tier in order}
     summary = ", ".join(f"{tier} {n}" for tier, n in counts.items() if n)

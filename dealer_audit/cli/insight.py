@@ -25,7 +25,7 @@ from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.driver_inputs import WaveDrivers
 from dealer_audit.core.key_drivers import DriverAnalysis
 from dealer_audit.core.themes import ThemeAnalysis
-from dealer_audit.errors import DealerAuditError, pick
+from dealer_audit.errors import DealerAuditError, Message, pick
 
 insight_app = typer.Typer(
     name="insight",
@@ -67,7 +67,14 @@ def _print_analysis(title: str, a: DriverAnalysis, lang: str) -> None:
         for e in a.estimates
     ]
     console.print_table(
-        ["id", "name", "share", "95% interval", "stated", "r"],
+        [
+            "id",
+            console.NAME,
+            Message("share", "占比"),
+            Message("95% interval", "95% 区间"),
+            Message("stated", "设定"),
+            "r",
+        ],
         rows,
         title=pick(
             f"{title}: {a.method.value.replace('_', ' ')}, {a.n_dealers} dealers, R² {a.r_squared:.3f} "
@@ -77,6 +84,7 @@ def _print_analysis(title: str, a: DriverAnalysis, lang: str) -> None:
             said,
         ),
         optional=["name"],
+        lang=said,
     )
     for d in a.dropped:
         why = d.reason.get(lang)
@@ -150,7 +158,7 @@ def _print_themes(analysis: ThemeAnalysis, region: str | None) -> None:
             t.id,
             t.kind.value,
             str(t.size),
-            "new" if t.previous_size is None else str(t.previous_size),
+            pick("new", "新", said) if t.previous_size is None else str(t.previous_size),
             " · ".join(t.keywords),
             ", ".join(f"{link.item_id}" for link in t.items) or "–",
             t.examples[0] if t.examples else "",
@@ -158,7 +166,18 @@ def _print_themes(analysis: ThemeAnalysis, region: str | None) -> None:
         for t in analysis.themes
     ]
     console.print_table(
-        ["theme", "kind", "notes", "before", "keywords", "items", "example"], rows, optional=["example", "keywords"]
+        [
+            Message("theme", "主题"),
+            console.KIND,
+            Message("notes", "备注"),
+            Message("before", "上批"),
+            Message("keywords", "关键词"),
+            Message("items", "检查项"),
+            Message("example", "示例"),
+        ],
+        rows,
+        optional=["example", "keywords"],
+        lang=said,
     )
     if analysis.vanished:
         gone = ", ".join(f"{t.id} ({' · '.join(t.keywords)})" for t in analysis.vanished)

@@ -22,7 +22,7 @@ from dealer_audit.cli.common import (
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.kpis import on_scale
 from dealer_audit.core.report_model import fmt_number
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 kpis_app = typer.Typer(
     name="kpis",
@@ -87,7 +87,8 @@ def list_(
         console.err.print(none, markup=False)
         return
     scale = kpis.scale
-    header = ["dealer", "region", *[k.id for k in kpis.definitions], "KPI index", "composite", "flags"]
+    header: list[str | Message] = [console.DEALER, console.REGION, *[k.id for k in kpis.definitions]]
+    header += [Message("KPI index", "KPI 指数"), Message("composite", "综合指数"), Message("flags", "标记")]
     rows = []
     for d in kpis.dealers:
         if region is not None and d.region != region:
@@ -97,7 +98,8 @@ def list_(
         rows.append(
             [d.dealer_code, d.region, *values, fmt_number(d.kpi_index.value), fmt_number(composite), str(len(d.flags))]
         )
-    console.print_table(header, rows, title=f"{wave} KPIs", optional=["region"])
+    title = Message(f"{wave} KPIs", f"批次 {wave} KPI 指标")
+    console.print_table(header, rows, title=title, optional=["region"], lang=current_language())
     flags = [f for d in kpis.dealers for f in d.flags if region is None or d.region == region]
     for flag in flags:
         console.out.print(f"⚠ {flag.dealer_code}: {flag.message.get(language)}", markup=False, soft_wrap=True)

@@ -65,12 +65,6 @@ def _emit_json(write: Callable[[TextIO], None], output: Path | None) -> None:
     console.err.print(pick(f"wrote {output}", f"已写入 {output}", current_language()), markup=False, soft_wrap=True)
 
 
-# table headers shared by the commands' tables (the same word for the same thing as the reports' labels)
-DEALER = Message("dealer", "经销商")
-REGION = Message("region", "区域")
-NAME = Message("name", "名称")
-
-
 def _check_region(result: WaveResult, region: str | None) -> None:
     if region is None:
         return
@@ -109,7 +103,12 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
     scale = program.scale
     checklist_ids = [c.standard_id for c in program.checklists]
     dealers = result.ranking(region)
-    columns: list[str | Message] = ["#", Message("reg#", "区域#") if region else REGION, DEALER, NAME]
+    columns: list[str | Message] = [
+        "#",
+        Message("reg#", "区域#") if region else console.REGION,
+        console.DEALER,
+        console.NAME,
+    ]
     short_names = {sid: _initials(sid) for sid in checklist_ids}
     columns += [short_names[sid] for sid in checklist_ids]
     columns += [f"/{scale}", Message("95% CI", "95% 区间"), Message("EB", "收缩 估计"), Message("band", "等级")]
@@ -257,13 +256,13 @@ def rescore(
     captured_zh = "、".join(result.captured_versions) or "无"
     console.print_table(
         [
-            DEALER,
-            REGION,
+            console.DEALER,
+            console.REGION,
             Message(f"{standard} as captured", f"{standard} 原评分"),
             Message(f"under {result.version}", f"按 {result.version}"),
             Message("Δ", "变化"),
             Message("rank", "排名"),
-            Message("new rank", "新排名"),
+            Message("new rank", "新 排名"),
             Message("ignored", "忽略"),
         ],
         rows,

@@ -24,7 +24,7 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.report_model import fmt_delta, fmt_number, fmt_percent
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 from dealer_audit.services.self_assessment import SelfAssessmentResult
 
 
@@ -34,6 +34,7 @@ def _share(value: float | None) -> str:
 
 def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
     """One row per self audit (over-claiming dealers first); with `items`, each one's differing items."""
+    said = current_language()
     if not result.views:
         console.out.print(
             f"No self-assessment in wave {result.wave} for this selection ({result.self_audits} in the wave). "
@@ -43,7 +44,18 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
         )
     else:
         console.print_table(
-            ["dealer", "name", "region", "standard", "filled by", "visits", "self", "audited", "gap", "over-claims"],
+            [
+                console.DEALER,
+                console.NAME,
+                console.REGION,
+                Message("standard", "标准"),
+                Message("filled by", "填写人"),
+                Message("visits", "走访"),
+                Message("self", "自评"),
+                Message("audited", "稽核"),
+                Message("gap", "差距"),
+                Message("over-claims", "高估"),
+            ],
             [
                 (
                     v.dealer_code,
@@ -59,21 +71,35 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                 )
                 for v in result.views
             ],
-            title=f"Self-assessment gap — wave {result.wave} (index 0–100; gap = self − audited)",
+            title=Message(
+                f"Self-assessment gap — wave {result.wave} (index 0–100; gap = self − audited)",
+                f"自评差距 — 批次 {result.wave}（指数 0–100；差距 = 自评 − 稽核）",
+            ),
+            lang=said,
         )
     if items:
         for v in result.views:
-            title = f"{v.dealer_code} {v.standard_id}: items where the claim differs from the audit"
+            title = Message(
+                f"{v.dealer_code} {v.standard_id}: items where the claim differs from the audit",
+                f"{v.dealer_code} {v.standard_id}：自评与稽核结果不一致的项目",
+            )
             if not v.items:
                 none = pick(
-                    f"{title}: none.",
+                    f"{title.en}: none.",
                     f"{v.dealer_code} {v.standard_id}：没有自评与稽核结果不一致的项目。",
                     current_language(),
                 )
                 console.out.print(none, markup=False, soft_wrap=True)
                 continue
             console.print_table(
-                ["item", "requirement", "self", "audited", "failed visits", "over-claim"],
+                [
+                    console.ITEM,
+                    Message("requirement", "要求"),
+                    Message("self", "自评"),
+                    Message("audited", "稽核"),
+                    Message("failed visits", "失分 走访"),
+                    Message("over-claim", "高估"),
+                ],
                 [
                     (
                         i.item_id,
@@ -81,11 +107,12 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                         _share(i.claimed),
                         _share(i.observed),
                         f"{i.failed_visits}/{v.visits}",
-                        "OVER-CLAIM" if i.over_claim else "",
+                        pick("OVER-CLAIM", "高估", said) if i.over_claim else "",
                     )
                     for i in v.items
                 ],
                 title=title,
+                lang=said,
             )
     for problem in result.skipped:
         console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)

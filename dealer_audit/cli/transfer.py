@@ -14,7 +14,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, EvidenceDirOption, OptionalWaveOption, WorkspaceOption, open_workspace
 from dealer_audit.cli.error_language import bad_parameter, current_language, warning_prefix
-from dealer_audit.errors import is_zh, localized, pick
+from dealer_audit.errors import Message, is_zh, localized, pick
 
 if TYPE_CHECKING:
     from dealer_audit.services.importing import FileResult
@@ -83,11 +83,17 @@ def import_(
     if verbose or len(summary.files) <= TABLE_MAXIMUM:
         rows = []
         for result in summary.files:
-            detail = "see below" if result.refused else f"{result.audit_count} audit(s)"
+            count = result.audit_count
+            detail = (
+                pick("see below", "见下文", lang)
+                if result.refused
+                else pick(f"{count} audit(s)", f"{count} 条稽核", lang)
+            )
             if result.warnings and not result.refused:
-                detail += f", {len(result.warnings)} warning(s)"
+                detail += pick(f", {len(result.warnings)} warning(s)", f"，{len(result.warnings)} 条警告", lang)
             rows.append((str(result.path), result.kind or "?", result.status.value, detail))
-        console.print_table(["file", "kind", "result", "details"], rows)
+        headers = [Message("file", "文件"), console.KIND, console.RESULT, Message("details", "详情")]
+        console.print_table(headers, rows, lang=lang)
     else:
         _print_counts(summary.files)
     warned = [result for result in summary.files if result.warnings]
@@ -143,7 +149,14 @@ def _print_counts(files: Sequence[FileResult]) -> None:
         (kind, status, str(count), str(audits[kind]) if status != "refused" else "", str(warned[kind] or ""))
         for (kind, status), count in sorted(counts.items())
     ]
-    console.print_table(["kind", "result", "files", "audits", "with warnings"], rows)
+    headers = [
+        console.KIND,
+        console.RESULT,
+        Message("files", "文件"),
+        Message("audits", "稽核"),
+        Message("with warnings", "有警告"),
+    ]
+    console.print_table(headers, rows, lang=current_language())
     counted = pick(
         f"{len(files)} file(s); --verbose lists each file",
         f"{len(files)} 个文件；--verbose 逐个列出",

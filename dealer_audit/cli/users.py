@@ -15,7 +15,7 @@ from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, RegionsOption, WorkspaceOption, open_workspace
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.accounts import AccountError, parse_role
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 users_app = typer.Typer(
     name="users",
@@ -91,7 +91,14 @@ def list_users(workspace: WorkspaceOption = None, db: DbOption = None) -> None:
         (a.name, a.display_name, a.role.value, ", ".join(sorted(a.regions | a.dealers)), a.created_at[:19])
         for a in accounts
     ]
-    console.print_table(["name", "display name", "role", "regions / dealers", "created"], rows, title="accounts")
+    headers = [
+        Message("name", "登录名"),
+        Message("display name", "显示名称"),
+        Message("role", "角色"),
+        Message("regions / dealers", "区域 / 经销商"),
+        Message("created", "创建时间"),
+    ]
+    console.print_table(headers, rows, title=Message("accounts", "账户"), lang=current_language())
 
 
 @users_app.command("remove")

@@ -10,7 +10,7 @@ import typer
 from dealer_audit.cli import console
 from dealer_audit.cli.common import DbOption, WorkspaceOption, check_lang, open_workspace
 from dealer_audit.cli.error_language import current_language
-from dealer_audit.errors import pick
+from dealer_audit.errors import Message, pick
 
 
 def init(
@@ -92,9 +92,12 @@ def standards_import(
 
     with open_workspace(workspace, db) as ws:
         loaded = load_standards_into(ws.repo, paths)
+    said = current_language()
+    loaded_text, unchanged = pick("loaded", "已载入", said), pick("unchanged", "未变化", said)
     console.print_table(
-        ["kind", "id", "version", "result"],
-        [(item.kind, item.id, item.version, "loaded" if item.stored else "unchanged") for item in loaded],
+        [console.KIND, "id", Message("version", "版本"), console.RESULT],
+        [(item.kind, item.id, item.version, loaded_text if item.stored else unchanged) for item in loaded],
+        lang=said,
     )
 
 
