@@ -107,6 +107,7 @@ def test_keys_init_enrol_and_revoke(workspace: Any, tmp_path: Path) -> None:
     assert again_zh.exit_code == 1 and "已存在：请保留它，或先删除它再生成新密钥" in again_zh.output
     revoked = run("auditors", "revoke", key_id, "--why", "laptop stolen", "-w", ws, env=ENGLISH)
     assert revoked.exit_code == 0 and f"revoked key {key_id}" in revoked.output
-    assert f"{key_id} (revoked)" in run("auditors", "list", "-w", ws).output
+    assert f"{key_id} (revoked)" in run("auditors", "list", "-w", ws, env=ENGLISH).output
+    assert f"{key_id}（已吊销）" in run("auditors", "list", "-w", ws).output  # the workspace's language: zh
     back = run("auditors", "enrol", "wang", str(public), "-w", ws, env={"DEALER_AUDIT_LANG": "en"})
     assert back.exit_code == 1 and "was revoked" in back.output

@@ -189,3 +189,110 @@ def test_a_render_failure_names_its_target_in_the_users_language() -> None:
     assert failure.text("zh") == "区域 east: RuntimeError: disk on fire"
     assert failure.text("en") == str(failure) == "region east: RuntimeError: disk on fire"
     assert RenderFailure("SH001", "gone", "不见了").text("zh") == "SH001: 不见了"  # a code: the same in both
+
+
+# ---- the tables: headers, titles and the CLI's own words in cells --------------------------------------------
+
+
+def header(output: str) -> list[str]:
+    """The header of the first table in `output`: rich's box (a header over several lines joined per column) or
+    the tab-separated fallback's first line."""
+    lines = output.splitlines()
+    if any(line.startswith("┏") for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+        end = next(i for i, line in enumerate(lines) if line.startswith("┡"))
+        parts = [line.strip("┃").split("┃") for line in lines[start + 1 : end]]
+        return [" ".join(p[i].strip() for p in parts if p[i].strip()) for i in range(len(parts[0]))]
+    return next(line for line in lines if "\t" in line).split("\t")
+
+
+def test_score_table_title_and_headers(sample: str) -> None:
+    en, zh = both("score", "--wave", "2026-Q4", "-w", sample)
+    assert "(oem-ssi-2026, 1000-point scale; previous wave 2026-Q3)" in en
+    assert "（oem-ssi-2026，1000 分制；上一批次 2026-Q3）" in zh and "point scale" not in zh
+    assert header(en)[:3] == ["#", "region", "dealer"] and header(en)[-1] == "alerts"
+    assert "rank range" in header(en) and "Δ test" in header(en)
+    assert header(zh)[:3] == ["#", "区域", "经销商"] and header(zh)[-1] == "预警"
+    assert "排名 区间" in header(zh) and "变化 检验" in header(zh) and "收缩 估计" in header(zh)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_chinese_score_table_drops_no_more_than_the_english_one(sample: str, width: int) -> None:
+    """Chinese headers are no wider than the English ones over figures: the same columns fit, and the line naming
+    the others is in Chinese."""
+    shown = {}
+    for lang in ("en", "zh"):
+        console.reset_for_tests(width)
+        result = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "-w", sample], env={"DEALER_AUDIT_LANG": lang})
+        assert result.exit_code == 0, result.output
+        shown[lang] = header(result.stdout)
+        if lang == "zh":
+            said = result.stdout.replace("\n", "")  # the line wraps at 60 columns
+            assert f"（{width} 列宽下未显示：区域、名称、" in said and "not shown" not in said
+    assert len(shown["zh"]) >= len(shown["en"]), shown
+
+
+def test_dealer_list_header(mini: str) -> None:
+    en, zh = both("dealers", "list", "-w", mini)
+    assert en.splitlines()[0].split() == ["code", "name", "region", "city", "group", "brand", "attributes"]
+    assert zh.splitlines()[0].split() == ["代码", "名称", "区域", "城市", "集团", "品牌", "属性"]
+
+
+def test_import_tables(sample: str) -> None:
+    en, zh = both("import", str(SAMPLES / "2026-Q4"), "-w", sample)  # many files: counted by kind and result
+    assert header(en) == ["kind", "result", "files", "audits", "with warnings"]
+    assert header(zh) == ["类型", "结果", "文件", "稽核", "有警告"]
+    en, zh = both("import", str(SAMPLES / "2026-Q4" / "BJ001_svc-mystery-shop_1.json"), "-w", sample)
+    assert header(en) == ["file", "kind", "result", "details"] and "1 audit(s)" in en
+    assert header(zh) == ["文件", "类型", "结果", "详情"] and "1 条稽核" in zh and "audit(s)" not in zh
+
+
+def test_standards_import_table(mini: str) -> None:
+    en, zh = both("standards", "import", str(Path(__file__).parents[2] / "checklists"), "-w", mini)
+    assert header(en) == ["kind", "id", "version", "result"] and "loaded" in en
+    assert header(zh) == ["类型", "id", "版本", "结果"] and "未变化" in zh and "loaded" not in zh
+
+
+def test_disputes_list_table(mini: str) -> None:
+    assert run("disputes", "issue", "--wave", "2026-Q4", "--on", "2026-12-01", "-w", mini).exit_code == 0
+    filed = run("disputes", "file", "--audit", "a-bj001", "--item", "R03", "--reason", "x", "-w", mini)
+    assert filed.exit_code == 0, filed.output
+    en, zh = both("disputes", "list", "-w", mini)
+    assert header(en) == ["dispute", "dealer", "item", "auditor", "filed", "status", "ruled by", "reason"]
+    assert header(zh) == ["申诉", "经销商", "检查项", "稽核员", "提交日期", "状态", "裁决人", "理由"]
+    en, zh = both("disputes", "rates", "-w", mini)
+    assert header(en)[:3] == ["auditor", "failed", "disputed"] and header(zh)[:3] == ["稽核员", "失分", "申诉"]
+
+
+def test_auditors_list_table(sample: str) -> None:
+    assert run("auditors", "import", str(SAMPLES / "auditors.csv"), "-w", sample).exit_code == 0
+    en, zh = both("auditors", "list", "-w", sample)
+    assert header(en) == ["id", "name", "home region", "languages", "active", "keys"]
+    assert header(zh) == ["id", "名称", "所属区域", "语言", "在职", "密钥"]
+    assert "│ yes " in en and "│ 是 " in zh and "│ yes " not in zh
+
+
+def test_actions_list_tables(mini: str) -> None:
+    generated = run("actions", "generate", "--wave", "2026-Q4", "--today", "2026-11-01", "-w", mini)
+    assert generated.exit_code == 0, generated.output
+    en, zh = both("actions", "list", "--today", "2027-06-01", "-w", mini)
+    assert header(en) == ["wave", "dealer", "item", "status", "owner", "due", "overdue", "repeats", "finding"]
+    assert header(zh) == ["批次", "经销商", "检查项", "状态", "责任人", "完成日期", "逾期", "重复", "问题"]
+    assert "│ overdue " in en and "│ 逾期 " in zh and "│ overdue " not in zh
+    en, zh = both("actions", "list", "--summary", "-w", mini)
+    assert header(en) == ["dealer", "actions", "open", "overdue", "done", "verified", "reopened"]
+    assert header(zh) == ["经销商", "整改项", "未 完成", "逾期", "待 验证", "已验证", "重新打开"]
+
+
+def test_print_table_shows_messages_in_the_language_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    """Headers and title given as Message are shown in `lang`; `optional` names a column by its English header in
+    both languages; plain strings are shown as they are."""
+    columns = ["id", Message("name", "名称"), Message("score", "得分")]
+    rows = [["A1", "x" * 60, "1.0"]]
+    for lang in ("en", "zh"):
+        console.reset_for_tests(40)
+        console.print_table(columns, rows, title=Message("Scores", "得分表"), optional=["name"], lang=lang)
+    out = capsys.readouterr().out
+    english, chinese = out.split("得分表")
+    assert "Scores" in english and "score" in english and "(not shown at 40 columns: name)" in english
+    assert "得分" in chinese and "（40 列宽下未显示：名称）" in chinese and "score" not in chinese

@@ -185,9 +185,8 @@ def test_rescore_under_a_newer_version(runner: CliRunner, scored_workspace: Any,
     data = json.loads(result.stdout)
     assert data["version"] == "2026.2"
     assert next(d for d in data["dealers"] if d["dealer"] == "SH001")["index_after"] == pytest.approx(row.index_after)
-    table = runner.invoke(
-        app, ["rescore", "--wave", "2026-Q4", "--standard", "mini-service", "-w", str(scored_workspace.root)]
-    )
+    command = ["rescore", "--wave", "2026-Q4", "--standard", "mini-service", "-w", str(scored_workspace.root)]
+    table = runner.invoke(app, command, env={"DEALER_AUDIT_LANG": "en"})  # the workspace speaks zh; read in English
     assert table.exit_code == 0, table.output
     assert "mini-service: wave 2026-Q4 captured on 2026.1, re-scored under 2026.2" in table.stdout
 
@@ -257,7 +256,8 @@ def test_score_table_keeps_every_figure_whole_on_a_narrow_terminal(scored_worksp
     from dealer_audit.core.scoring import format_score
 
     console.reset_for_tests(width)
-    result = CliRunner().invoke(app, ["score", "--wave", "2026-Q4", "-w", str(scored_workspace.root)])
+    score = ["score", "--wave", "2026-Q4", "--lang", "en", "-w", str(scored_workspace.root)]  # English headers
+    result = CliRunner().invoke(app, score)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     wave = load_wave_result(scored_workspace.repo, "2026-Q4")

@@ -50,11 +50,13 @@ def test_standards_import_loads_then_skips_identical(tmp_path):
     run("init", str(tmp_path / "ws"))
     args = ["standards", "import", "-w", str(tmp_path / "ws"), str(FIXTURES / "mini_standard.yaml"),
             str(FIXTURES / "mini_program.yaml")]  # fmt: skip
-    first = run(*args)
+    first = run(*args, env={"DEALER_AUDIT_LANG": "en"})  # the workspace speaks zh (init's default)
     assert first.exit_code == 0, first.output
     assert "mini-service" in first.output and "loaded" in first.output and "mini-program-2026" in first.output
-    second = run(*args)
+    second = run(*args, env={"DEALER_AUDIT_LANG": "en"})
     assert second.exit_code == 0 and "unchanged" in second.output and "loaded" not in second.output
+    third = run(*args)  # the workspace's own language
+    assert third.exit_code == 0 and "未变化" in third.output and "unchanged" not in third.output
     with Workspace.open(tmp_path / "ws") as ws:
         assert ws.repo.get_program().id == "mini-program-2026"
 
