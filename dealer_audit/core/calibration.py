@@ -40,6 +40,7 @@ from dealer_audit.core.intervals import t_quantile
 from dealer_audit.core.scoring import AuditScore, score_audit
 from dealer_audit.core.standard import AnswerType, Checklist, Item, LocalText, Section
 from dealer_audit.core.versions import version_key
+from dealer_audit.errors import Message
 
 StandardKey = tuple[str, str]
 
@@ -191,7 +192,7 @@ class Calibration:
     items: tuple[ItemAgreement, ...]
     auditors: tuple[AuditorCalibration, ...]
     thresholds: Thresholds
-    problems: tuple[str, ...]
+    problems: tuple[Message, ...]  # audits left out, and why
 
     @property
     def poor_items(self) -> tuple[ItemAgreement, ...]:
@@ -225,14 +226,20 @@ def _score_all(
     dealers: Mapping[str, Dealer],
     audits: Iterable[Audit],
     known: Mapping[str, AuditScore],
-) -> tuple[list[_Scored], list[str]]:
-    scored, problems = [], []
+) -> tuple[list[_Scored], list[Message]]:
+    scored: list[_Scored] = []
+    problems: list[Message] = []
     for audit in _latest(audits):
         standard = standards.get((audit.standard_id, audit.standard_version))
         dealer = dealers.get(audit.dealer_code)
         if standard is None or dealer is None:
-            missing = "standard" if standard is None else "dealer"
-            problems.append(f"audit {audit.audit_id}: its {missing} is not loaded; left out of calibration")
+            missing = Message("standard", "标准") if standard is None else Message("dealer", "经销商")
+            problems.append(
+                Message(
+                    f"audit {audit.audit_id}: its {missing.en} is not loaded; left out of calibration",
+                    f"稽核 {audit.audit_id}：{missing.zh}未载入，未计入校准",
+                )
+            )
             continue
         score = known.get(audit.audit_id) or score_audit(standard, audit, dealer)
         if score.index is not None:

@@ -30,6 +30,7 @@ from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.scoring import DealerLike, ItemScore, score_audit
 from dealer_audit.core.standard import Checklist
 from dealer_audit.core.stats import mean
+from dealer_audit.errors import Message
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class WaveSelfAssessment:
 
     wave: str
     gaps: tuple[SelfAssessmentGap, ...]  # by dealer code, standard, self audit id
-    skipped: tuple[str, ...] = ()  # why a self audit was left out (its standard or dealer is not loaded)
+    skipped: tuple[Message, ...] = ()  # why a self audit was left out (its standard or dealer is not loaded)
 
 
 def wave_self_assessments(
@@ -155,13 +156,20 @@ def wave_self_assessments(
         elif audit.counts_in_scores and audit.is_final:
             visits[(audit.dealer_code, audit.standard_id, audit.standard_version)].append(audit)
     gaps: list[SelfAssessmentGap] = []
-    skipped: list[str] = []
+    skipped: list[Message] = []
     for audit in sorted(own, key=lambda a: (a.dealer_code, a.standard_id, a.audit_id)):
         standard = standards.get((audit.standard_id, audit.standard_version))
         dealer = dealer_map.get(audit.dealer_code)
         if standard is None or dealer is None:
-            missing = f"standard {audit.standard_id} {audit.standard_version}" if standard is None else "dealer"
-            skipped.append(f"self audit {audit.audit_id} ({audit.dealer_code}): its {missing} is not loaded")
+            where = f"self audit {audit.audit_id} ({audit.dealer_code})"
+            where_zh = f"自评 {audit.audit_id}（{audit.dealer_code}）"
+            if standard is None:
+                version = f"{audit.standard_id} {audit.standard_version}"
+                skipped.append(
+                    Message(f"{where}: its standard {version} is not loaded", f"{where_zh}：标准 {version} 未载入")
+                )
+            else:
+                skipped.append(Message(f"{where}: its dealer is not loaded", f"{where_zh}：经销商未载入"))
             continue
         pair = visits[(audit.dealer_code, audit.standard_id, audit.standard_version)]
         gaps.append(self_assessment_gap(standard, dealer, audit, sorted(pair, key=lambda a: a.audit_id)))

@@ -148,5 +148,5 @@ def calibration_to_dict(c: Calibration) -> dict[str, Any]:
             }
             for a in c.auditors
         ],
-        "problems": list(c.problems),
+        "problems": [p.en for p in c.problems],
     }

@@ -16,7 +16,7 @@ from dealer_audit.core.lookup import did_you_mean, did_you_mean_zh
 from dealer_audit.core.self_assessment import SelfAssessmentGap, largest_over_claims, wave_self_assessments
 from dealer_audit.core.self_assessment_view import SelfAssessmentView, self_assessment_views
 from dealer_audit.core.standard import Checklist
-from dealer_audit.errors import NotFound
+from dealer_audit.errors import Message, NotFound
 
 
 class SelfAssessmentSource(Protocol):
@@ -35,7 +35,7 @@ class SelfAssessmentResult:
     wave: str
     gaps: tuple[SelfAssessmentGap, ...]
     views: tuple[SelfAssessmentView, ...]  # the same order as `gaps`, texts in the language asked for
-    skipped: tuple[str, ...]  # self audits that could not be compared, with why
+    skipped: tuple[Message, ...]  # self audits that could not be compared, with why
     self_audits: int  # self audits in the wave before narrowing to a region or dealer
 
 
@@ -122,5 +122,5 @@ def self_assessment_to_dict(result: SelfAssessmentResult) -> dict[str, Any]:
             }
             for g, v in zip(result.gaps, result.views, strict=True)
         ],
-        "skipped": list(result.skipped),
+        "skipped": [s.en for s in result.skipped],
     }

@@ -154,3 +154,13 @@ def test_one_revision_per_audit_by_the_wave_scorings_rule() -> None:
         run([*audits, corrected, draft]).auditors
         == run([corrected if a.audit_id == first.audit_id else a for a in audits]).auditors
     )
+
+
+def test_an_audit_whose_dealer_is_not_loaded_is_named_in_both_languages() -> None:
+    """Left out, never dropped silently: the problem names the audit, in the user's language."""
+    stray = visit("D99", "ann", AuditKind.DOUBLE, set())
+    result = run([*network(), stray])
+    assert [p.en for p in result.problems] == [
+        f"audit {stray.audit_id}: its dealer is not loaded; left out of calibration"
+    ]
+    assert result.problems[0].text("zh") == f"稽核 {stray.audit_id}：经销商未载入，未计入校准"

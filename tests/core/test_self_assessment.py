@@ -85,6 +85,7 @@ def test_wave_pairs_each_self_audit_with_the_counted_visits(
     alone = self_assessment_gap(mini_standard, sample_dealers[1], own, [counted])
     assert gap == alone and gap.visits == 1 and gap.filled_by == "店长" and gap.standard_version == "2026.1"
     assert len(found.skipped) == 1 and "lost" in found.skipped[0] and "2025.9" in found.skipped[0]
+    assert found.skipped[0].text("zh") == "自评 lost（SH002）：标准 mini-service 2025.9 未载入"  # the user's language
 
 
 def test_views_put_over_claims_first_in_the_report_language(

@@ -60,6 +60,13 @@ def test_overview_filters_sorts_and_searches_the_league_table(
     with Workspace.open(live_server.workspace) as ws:
         overview = build_wave_overview(prepare_wave(ws, WAVE).result, lang="zh")
     assert page.get_by_test_id("network-mean").inner_text() == overview.network.mean.text
+    # region names, cities and the alert badge stay whole in their narrow columns (华东区 broke as 华东 / 区)
+    lines = page.locator("#league tbody td.nowrap, #league tbody .badge").evaluate_all(
+        """cells => cells.map(cell => {
+            const range = document.createRange(); range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })"""
+    )
+    assert len(lines) >= 2 * len(network_order) and set(lines) == {1}
 
     # filter by region: only that region's dealers, in network order
     page.get_by_test_id("filter-region").select_option("east")
