@@ -21,7 +21,7 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from dealer_audit.cli.error_language import current_language
+from dealer_audit.cli.error_language import current_language, warning_prefix
 from dealer_audit.core.answers import AuditKind
 from dealer_audit.core.calibration import Calibration
 from dealer_audit.errors import Message, pick
@@ -118,7 +118,7 @@ def print_calibration(c: Calibration, lang: str) -> None:
         lang=said,
     )
     for problem in c.problems:
-        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+        console.err.print(f"{warning_prefix(said)}{problem.text(said)}", markup=False, soft_wrap=True)
 
 
 def calibration(

@@ -22,7 +22,7 @@ from dealer_audit.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from dealer_audit.cli.error_language import current_language
+from dealer_audit.cli.error_language import current_language, warning_prefix
 from dealer_audit.core.report_model import fmt_delta, fmt_number, fmt_percent
 from dealer_audit.errors import Message, pick
 from dealer_audit.services.self_assessment import SelfAssessmentResult
@@ -36,12 +36,14 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
     """One row per self audit (over-claiming dealers first); with `items`, each one's differing items."""
     said = current_language()
     if not result.views:
-        console.out.print(
+        none = pick(
             f"No self-assessment in wave {result.wave} for this selection ({result.self_audits} in the wave). "
             'Dealers return one as an audit file with "kind": "self" (docs/actions-and-disputes.md).',
-            markup=False,
-            soft_wrap=True,
+            f"稽核批次 {result.wave} 中没有符合所选条件的自评（本批次共 {result.self_audits} 份）。"
+            '经销商以 "kind": "self" 的稽核文件提交自评（见 docs/actions-and-disputes.md）。',
+            said,
         )
+        console.out.print(none, markup=False, soft_wrap=True)
     else:
         console.print_table(
             [
@@ -115,7 +117,7 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                 lang=said,
             )
     for problem in result.skipped:
-        console.err.print(f"warning: {problem}", markup=False, soft_wrap=True)
+        console.err.print(f"{warning_prefix(said)}{problem.text(said)}", markup=False, soft_wrap=True)
 
 
 def self_assessment(

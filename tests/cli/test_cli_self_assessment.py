@@ -43,10 +43,14 @@ def test_dealer_lists_its_items_and_region_narrows(sample_workspace: Path) -> No
     assert "Guangzhou Tianhe Xingchi Motors" in result.stdout
     rc03 = next(line for line in result.stdout.splitlines() if "RC03" in line)
     assert "OVER-CLAIM" in rc03 and "100%" in rc03
-    west = invoke("self-assessment", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
+    west = invoke(
+        "self-assessment", "--wave", "2026-Q4", "--region", "west", "--lang", "en", "-w", str(sample_workspace)
+    )
     assert west.exit_code == 0 and "No self-assessment in wave 2026-Q4 for this selection (1 in the wave)" in (
         west.stdout
     )
+    west_zh = invoke("self-assessment", "--wave", "2026-Q4", "--region", "west", "-w", str(sample_workspace))
+    assert "稽核批次 2026-Q4 中没有符合所选条件的自评（本批次共 1 份）" in west_zh.stdout  # the workspace's language
     typo = invoke(
         "self-assessment", "--wave", "2026-Q4", "--region", "sout", "--lang", "en", "-w", str(sample_workspace)
     )
