@@ -17,6 +17,11 @@ TABLE_ROWS = 5  # best and worst dealers shown
 NAME_WIDTH = 22  # dealer names are long (上海浦东星驰汽车销售服务有限公司); the code identifies, the name reminds
 
 
+def _first_clause(detail: str) -> str:
+    """A stage's detail up to its first parenthesis (the table's column; the full detail is in the summary)."""
+    return detail.split(" (")[0].split("（")[0]
+
+
 def _short(text: str, width: int = NAME_WIDTH) -> str:
     weight = 0
     for index, ch in enumerate(text):
@@ -55,11 +60,14 @@ def demo(
     from dealer_audit.services.demo import StageStatus, run_demo
 
     lang = resolve_lang(lang)  # no workspace yet: the demo makes its own
+    said = current_language()  # the headers, titles and stages; the ranking's cells follow the report language
     summary = run_demo(
-        directory, lang=lang, jobs=jobs, progress=lambda stage: console.err.print(f"[dim]… {stage}[/]", markup=True)
+        directory,
+        lang=lang,
+        jobs=jobs,
+        progress=lambda stage: console.err.print(f"… {stage.text(said)}", style="dim", markup=False),
     )
     language = "zh" if lang == "zh" else "en"
-    said = current_language()  # the headers and titles; the ranking's cells follow the report language
     if summary.ranking:
         ranked = [r for r in summary.ranking if r.rank is not None]
         shown = ranked if len(ranked) <= 2 * TABLE_ROWS else ranked[:TABLE_ROWS] + ranked[-TABLE_ROWS:]
@@ -100,7 +108,10 @@ def demo(
         )
     console.print_table(
         [Message("stage", "步骤"), console.RESULT, Message("details", "详情"), Message("seconds", "秒")],
-        [(s.name, s.status, s.detail.split(" (")[0], f"{s.seconds:.1f}") for s in summary.stages],
+        [
+            (s.label.text(said), s.status_label.text(said), _first_clause(s.detail.text(said)), f"{s.seconds:.1f}")
+            for s in summary.stages
+        ],
         optional=("details",),
         lang=said,
     )
@@ -118,7 +129,8 @@ def demo(
     )
     if summary.loop:
         loop = pick("Actions and disputes", "整改项与申诉", said)
-        console.out.print(f"{loop}{'：' if is_zh(said) else ': '}{summary.loop}", markup=False, soft_wrap=True)
+        story = summary.loop.text(said)
+        console.out.print(f"{loop}{'：' if is_zh(said) else ': '}{story}", markup=False, soft_wrap=True)
     for workbook in summary.workbooks:  # a path is never broken
         console.out.print(
             pick(f"HQ workbook: {workbook}", f"总部汇总表：{workbook}", said), soft_wrap=True, markup=False
@@ -141,7 +153,8 @@ def demo(
     error = Severity.ERROR.label(said) + ("：" if is_zh(said) else ":")
     for stage in summary.stages:
         if stage.status == StageStatus.FAILED:
-            console.err.print(f"[bold red]{error}[/] {stage.name} — {stage.detail}", markup=True, soft_wrap=True)
+            failed = f"{stage.label.text(said)} — {stage.detail.text(said)}"
+            console.err.print(f"[bold red]{error}[/] {console.escape(failed)}", markup=True, soft_wrap=True)
     if not summary.ok:  # a failed stage: the main job did not complete
         raise typer.Exit(1)
 

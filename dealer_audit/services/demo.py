@@ -20,7 +20,7 @@ from pathlib import Path
 from dealer_audit.core.aggregate import DealerResult
 from dealer_audit.core.dealers import Dealer
 from dealer_audit.core.standard import Checklist, LocalText, Program
-from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError
+from dealer_audit.errors import ConfigurationError, Conflict, DealerAuditError, Message
 from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
 from dealer_audit.services.importing import import_paths, load_standards_into
@@ -34,7 +34,7 @@ SETTINGS_FILE = "dealer-audit.toml"
 WAVE_FOLDERS = ("2026-Q3", "2026-Q4")
 AUDITORS_FILE = "auditors.csv"  # the sample network's auditor register
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message], None]  # hears each stage as it starts (its label)
 
 
 class StageStatus:
@@ -43,16 +43,43 @@ class StageStatus:
     FAILED = "failed"  # ran and raised a user-facing error
 
 
+STATUS_LABELS = {
+    StageStatus.DONE: Message("done", "完成"),
+    StageStatus.SKIPPED: Message("skipped", "跳过"),
+    StageStatus.FAILED: Message("failed", "失败"),
+}
+STAGE_LABELS = {  # the stages' names as the summary shows them (the names themselves are the stages' keys)
+    "workspace": Message("workspace", "工作区"),
+    "standards": Message("standards", "稽核标准"),
+    "dealers": Message("dealers", "经销商"),
+    "auditors": Message("auditors", "稽核员"),
+    "signed bundle": Message("signed bundle", "签名数据包"),
+    "import": Message("import", "导入稽核"),
+    "kpis": Message("kpis", "KPI"),
+    "actions and disputes": Message("actions and disputes", "整改项与申诉"),
+    "scoring": Message("scoring", "计分"),
+    "reports": Message("reports", "生成报告"),
+}
+
+
 @dataclass
 class Stage:
-    name: str
+    name: str  # the stage's key (`DemoSummary.stage`, what later stages need); `label` is what a reader sees
     status: str = StageStatus.SKIPPED
-    detail: str = ""
+    detail: Message = field(default_factory=lambda: Message(""))
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.status == StageStatus.DONE
+
+    @property
+    def label(self) -> Message:
+        return STAGE_LABELS.get(self.name, Message(self.name))
+
+    @property
+    def status_label(self) -> Message:
+        return STATUS_LABELS[self.status]
 
 
 @dataclass(frozen=True)
@@ -87,7 +114,7 @@ class DemoSummary:
     region_pdfs: list[Path] = field(default_factory=list)
     workbooks: list[Path] = field(default_factory=list)
     render_failures: list[str] = field(default_factory=list)
-    loop: str = ""  # what the actions-and-disputes stage did (services/demo_loop.py)
+    loop: Message | None = None  # what the actions-and-disputes stage did (services/demo_loop.py)
 
     @property
     def ok(self) -> bool:
@@ -177,28 +204,32 @@ def run_demo(
     say = progress or (lambda _message: None)
     state = _DemoState()
 
-    def stage(name: str, needs: Sequence[str], work: Callable[[], str]) -> None:
+    def stage(name: str, needs: Sequence[str], work: Callable[[], Message]) -> None:
         record = Stage(name)
         summary.stages.append(record)
-        if any(n not in state.done for n in needs):
-            record.detail = "needs: " + ", ".join(n for n in needs if n not in state.done)
+        missing = [Stage(n).label for n in needs if n not in state.done]
+        if missing:
+            record.detail = Message(
+                "needs: " + ", ".join(m.en for m in missing), "需要先完成：" + "、".join(m.zh for m in missing)
+            )
             return
-        say(name)
+        say(record.label)
         started = time.perf_counter()
         try:
             record.detail = work()
             record.status = StageStatus.DONE
             state.done.add(name)
         except DealerAuditError as error:
-            record.status, record.detail = StageStatus.FAILED, str(error).splitlines()[0]
+            record.status = StageStatus.FAILED
+            record.detail = Message(str(error).splitlines()[0], error.text("zh").splitlines()[0])
         record.seconds = time.perf_counter() - started
 
-    def workspace() -> str:
+    def workspace() -> Message:
         out_dir.mkdir(parents=True, exist_ok=True)
         state.workspace = Workspace.init(workspace_dir, language=lang)
-        return "fresh SQLite workspace"
+        return Message("fresh SQLite workspace", "新建 SQLite 工作区")
 
-    def standards() -> str:
+    def standards() -> Message:
         loaded_standards, program = load_checklists_dir(checklists)
         if program is None:
             raise ConfigurationError(
@@ -209,26 +240,30 @@ def run_demo(
         state.program = program
         summary.standards = [f"{c.id} {c.version}" for c in loaded_standards]
         summary.scale = program.scale
-        return f"{len(loaded_standards)} standards, program {program.id}"
+        return Message(
+            f"{len(loaded_standards)} standards, program {program.id}",
+            f"{len(loaded_standards)} 个稽核标准，稽核方案 {program.id}",
+        )
 
-    def dealers() -> str:
+    def dealers() -> Message:
         program = state.the_program
         dealer_list: list[Dealer] = read_dealers(samples / "dealers.csv", {r.code for r in program.regions})
         state.ws.repo.save_dealers(dealer_list)
         summary.dealers = len(dealer_list)
-        return f"{len(dealer_list)} dealers"
+        return Message(f"{len(dealer_list)} dealers", f"{len(dealer_list)} 家经销商")
 
-    def auditors() -> str:  # issue 16: the sample's auditor register, which its audits name by name
+    def auditors() -> Message:  # issue 16: the sample's auditor register, which its audits name by name
         from dealer_audit.services.field_operations import import_auditors
 
-        return f"{import_auditors(state.ws.repo, samples / AUDITORS_FILE)} auditors"
+        count = import_auditors(state.ws.repo, samples / AUDITORS_FILE)
+        return Message(f"{count} auditors", f"{count} 名稽核员")
 
-    def signed_bundle() -> str:  # issue 16: one auditor's wave travels signed from a laptop (services/demo_signing.py)
+    def signed_bundle() -> Message:  # issue 16: an auditor's wave travels signed from a laptop (demo_signing.py)
         from dealer_audit.services.demo_signing import run_signed_bundle
 
         return run_signed_bundle(state.ws, checklists, samples / WAVE_FOLDERS[-1])
 
-    def audits() -> str:
+    def audits() -> Message:
         folders = [samples / wave for wave in WAVE_FOLDERS if (samples / wave).is_dir()]
         result = import_paths(state.ws, folders)
         summary.audits_imported = result.imported + result.unchanged + result.replaced
@@ -240,21 +275,22 @@ def run_demo(
                 f"{len(result.refused)} audit file(s) refused, e.g. {first.path}: {first.reason}",
                 zh=f"有 {len(result.refused)} 个稽核文件被拒绝，例如 {first.path}：{first.reason_text('zh')}",
             )
-        return f"{summary.audits_imported} audits ({', '.join(f.name for f in folders)})"
+        names = ", ".join(f.name for f in folders)
+        return Message(f"{summary.audits_imported} audits ({names})", f"{summary.audits_imported} 条稽核（{names}）")
 
-    def loop() -> str:
+    def loop() -> Message:
         # Actions and a dispute on the sample network, before scoring, so every report shows the loop
         from dealer_audit.services.demo_loop import run_loop
 
         program = state.the_program
         waves = [w.code for w in program.waves if w.code in set(WAVE_FOLDERS)]
         if len(waves) < 2:
-            return "needs two waves"
+            return Message("needs two waves", "需要两个批次")
         story = run_loop(state.ws.repo, program, waves)
         summary.loop = story.text()
         return summary.loop
 
-    def scoring() -> str:
+    def scoring() -> Message:
         # Scored once, as the reports need it (the last wave plus the earlier ones for trends); the reports stage
         # renders from this context instead of loading and scoring the waves again.
         program = state.the_program
@@ -266,21 +302,24 @@ def run_demo(
         last = context.result
         summary.ranking = [_ranked(d) for d in last.dealers]
         summary.alerts = len(last.alerts)
-        return f"{', '.join(waves)}; {len(last.alerts)} alerts in {waves[-1]}"
+        listed = ", ".join(waves)
+        alerts = len(last.alerts)
+        return Message(f"{listed}; {alerts} alerts in {waves[-1]}", f"{listed}；{waves[-1]} 共 {alerts} 条预警")
 
-    def reports() -> str:
+    def reports() -> Message:
         assert state.context is not None  # the stage runs only after "scoring"
         outcome = render_all(state.context, out_dir, lang=lang, jobs=jobs)
         _collect_outputs(summary, outcome)
-        detail = (
-            f"{len(summary.dealer_pdfs)} dealer PDFs, {len(summary.region_pdfs)} regional PDFs, "
-            f"{len(summary.workbooks)} workbook(s)"
+        dealers, regions, workbooks = len(summary.dealer_pdfs), len(summary.region_pdfs), len(summary.workbooks)
+        detail = Message(
+            f"{dealers} dealer PDFs, {regions} regional PDFs, {workbooks} workbook(s)",
+            f"{dealers} 份经销商 PDF，{regions} 份区域 PDF，{workbooks} 个工作簿",
         )
         if summary.render_failures:
             failed = len(summary.render_failures)
             raise Conflict(
-                f"{detail}; {failed} failed: {summary.render_failures[0]}",
-                zh=f"{detail}；{failed} 个生成失败：{summary.render_failures[0]}",
+                f"{detail.en}; {failed} failed: {summary.render_failures[0]}",
+                zh=f"{detail.zh}；{failed} 个生成失败：{summary.render_failures[0]}",
             )
         return detail
 

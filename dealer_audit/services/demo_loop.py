@@ -17,6 +17,7 @@ from dealer_audit.core.actions import ActionStatus
 from dealer_audit.core.disputes import DisputeStatus, window_days
 from dealer_audit.core.scoring import score_audit
 from dealer_audit.core.standard import AnswerType, Program
+from dealer_audit.errors import Message
 from dealer_audit.services.actions import generate_actions
 from dealer_audit.services.disputes import file_dispute, issue_reports, rule_dispute
 from dealer_audit.services.scoring_job import load_wave_result
@@ -41,15 +42,20 @@ class LoopStory:
     composite_before: float | None = None
     composite_after: float | None = None
 
-    def text(self) -> str:
-        moved = ""
+    def text(self) -> Message:
+        """What the loop did, in both languages (the demo's summary line)."""
+        moved = moved_zh = ""
         if self.disputed_dealer:
             before = f"{self.composite_before:.1f}" if self.composite_before is not None else "N/A"
             after = f"{self.composite_after:.1f}" if self.composite_after is not None else "N/A"
             moved = f"; dispute of {self.disputed_dealer} {self.disputed_item} overturned ({before} → {after})"
-        return (
+            moved_zh = f"；{self.disputed_dealer} {self.disputed_item} 的申诉成立（{before} → {after}）"
+        return Message(
             f"{self.actions_first} actions in {self.first_wave} ({self.returned_by} returned {self.returned}); "
-            f"{self.last_wave} verified {self.verified}, reopened {self.reopened}, added {self.actions_last}{moved}"
+            f"{self.last_wave} verified {self.verified}, reopened {self.reopened}, added {self.actions_last}{moved}",
+            f"{self.first_wave} 共 {self.actions_first} 项整改（{self.returned_by} 已反馈 {self.returned} 项）；"
+            f"{self.last_wave} 验证通过 {self.verified} 项，重新打开 {self.reopened} 项，新增 {self.actions_last} 项"
+            f"{moved_zh}",
         )
 
 

@@ -25,7 +25,7 @@ from dealer_audit.core.auditor_lookup import AuditorRegister
 from dealer_audit.core.auditors import Auditor
 from dealer_audit.core.report_model import safe_file_stem
 from dealer_audit.core.standard import LocalText
-from dealer_audit.errors import Conflict, NotFound
+from dealer_audit.errors import Conflict, Message, NotFound
 from dealer_audit.formats.audit_json import read_audit_file
 from dealer_audit.formats.signing import generate_keys, key_id_of
 from dealer_audit.services.bundle_signatures import key_files, keys_folder
@@ -37,7 +37,7 @@ HQ = "HQ 演示 demo"
 BUNDLES_FOLDER = "signed-bundles"
 
 
-def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str:
+def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> Message:
     """Capture → signed export on a scratch laptop → enrol and verified import at HQ; returns what happened."""
     read = {path: read_audit_file(path) for path in sorted(wave_folder.glob("*.json"))}
     audits = {path: a for path, a in read.items() if a.kind is not AuditKind.SELF}  # dealer staff sign nothing
@@ -80,9 +80,11 @@ def run_signed_bundle(hq: Workspace, checklists: Path, wave_folder: Path) -> str
         raise Conflict(
             f"HQ refused the signed bundle: {refused.reason}", zh=f"总部拒绝了签名数据包：{refused.reason_text('zh')}"
         )
-    return (
+    return Message(
         f"{exported.audits} audits of {registered}, key {key_id}: signed on a laptop, verified and imported at HQ "
-        f"({BUNDLES_FOLDER}/{bundle.name})"
+        f"({BUNDLES_FOLDER}/{bundle.name})",
+        f"{registered} 的 {exported.audits} 条稽核，密钥 {key_id}：在笔记本电脑上签名，总部验证后导入"
+        f"（{BUNDLES_FOLDER}/{bundle.name}）",
     )
 
 

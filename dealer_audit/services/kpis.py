@@ -188,7 +188,7 @@ def _payout(payout: Payout) -> dict[str, float | None]:
     return {"amount": payout.amount, "percent": payout.percent}
 
 
-def import_sample_kpis(repo: Repository, samples_dir: Path) -> str:
+def import_sample_kpis(repo: Repository, samples_dir: Path) -> Message:
     """The demo's KPI stage: every `<wave>_<source>.csv|xlsx` of the sample network's kpis/ folder, for the
     program's waves, imported as `dealer-audit kpis import` would; a one-line summary for the demo."""
     folder = Path(samples_dir) / "kpis"
@@ -196,4 +196,6 @@ def import_sample_kpis(repo: Repository, samples_dir: Path) -> str:
     files = sorted(p for p in folder.glob("*_*.*") if p.suffix.lower() in (".csv", ".xlsx"))
     stored = [import_kpi_file(repo, p, p.name.split("_")[0]) for p in files if p.name.split("_")[0] in waves]
     values = sum(s.stored for s in stored)
-    return f"{values} KPI values from {len(stored)} files" if stored else "no KPI files"
+    if not stored:
+        return Message("no KPI files", "没有 KPI 文件")
+    return Message(f"{values} KPI values from {len(stored)} files", f"{values} 个 KPI 值，来自 {len(stored)} 个文件")

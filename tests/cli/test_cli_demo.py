@@ -65,10 +65,16 @@ def test_demo_renders_every_report_and_prints_a_summary(tmp_path: Path) -> None:
     assert f"verified {verified}," in loop and f"dispute of {dispute.dealer_code} {dispute.item_id} overturned" in loop
     before, after = loop.rsplit("(", 1)[1].rstrip(")").split(" → ")
     assert float(after) > float(before)
-    # running twice works: the demo workspace is recreated, the reports are rewritten
-    again = invoke("demo", str(out), "--lang", "en")
+    # running twice works: the demo workspace is recreated, the reports are rewritten; in Chinese, every line the
+    # demo prints is Chinese (stages, their results and details, the loop), only data stays as it is
+    again = invoke("demo", str(out), "--lang", "zh")
     assert again.exit_code == 0, again.output
-    assert "264 audits" in again.output
+    stages = again.stdout[again.stdout.index("步骤") :]
+    for words in ("工作区", "新建 SQLite 工作区", "签名数据包", "导入稽核", "264 条稽核", "完成", "生成报告"):
+        assert words in stages, words
+    assert "done" not in stages and "audits" not in stages
+    loop_zh = next(line for line in again.stdout.splitlines() if line.startswith("整改项与申诉："))
+    assert f"验证通过 {verified} 项" in loop_zh and f"{dispute.dealer_code} {dispute.item_id} 的申诉成立" in loop_zh
 
 
 def test_demo_refuses_to_wipe_a_folder_that_is_not_its_workspace(tmp_path: Path) -> None:
@@ -98,8 +104,9 @@ def test_a_failed_stage_is_named_and_the_stages_after_it_are_skipped(tmp_path: P
 
     assert not summary.ok
     assert summary.stage("dealers").status == StageStatus.FAILED
-    assert "dealers.csv" in summary.stage("dealers").detail
+    assert "dealers.csv" in summary.stage("dealers").detail.en and "dealers.csv" in summary.stage("dealers").detail.zh
     assert [summary.stage(n).status for n in ("import", "scoring", "reports")] == [StageStatus.SKIPPED] * 3
+    assert summary.stage("import").detail.text("zh") == "需要先完成：经销商"  # the stage it waited for, by its label
     assert not list((tmp_path / "reports").rglob("*.pdf"))
 
 

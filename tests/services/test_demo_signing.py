@@ -26,7 +26,8 @@ def test_one_auditor_wave_travels_signed(tmp_path: Path) -> None:
     finally:
         hq.close()
     assert audits and {a.auditor for a in audits} == {auditor.id}
-    assert detail.startswith(f"{len(audits)} audits of {auditor.id}, key {key.key_id}: signed on a laptop")
+    assert detail.en.startswith(f"{len(audits)} audits of {auditor.id}, key {key.key_id}: signed on a laptop")
+    assert detail.zh.startswith(f"{auditor.id} 的 {len(audits)} 条稽核，密钥 {key.key_id}：在笔记本电脑上签名")
     assert all(
         [(t.action, t.details.split(";")[0]) for t in trail]
         == [("signature_verified", f"signed by auditor {auditor.id} with key {key.key_id}")]

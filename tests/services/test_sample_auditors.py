@@ -60,6 +60,6 @@ def test_the_signed_bundle_is_enrolled_for_the_registered_auditor_its_audits_nam
     assert len(hq.repo.list_auditors()) == 12  # nobody was added: the name resolved to the register
     audits = hq.repo.list_audits()
     assert audits and {a.auditor for a in audits} == {auditor.name.zh or auditor.name.en}
-    assert detail.startswith(f"{len(audits)} audits of {auditor.id}, key {key.key_id}")
+    assert detail.en.startswith(f"{len(audits)} audits of {auditor.id}, key {key.key_id}")
     trail = hq.repo.audit_trail(audits[0].audit_id)
     assert trail[0].details.startswith(f"signed by auditor {auditor.id} with key {key.key_id}")
