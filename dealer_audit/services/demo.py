@@ -66,7 +66,7 @@ STAGE_LABELS = {  # the stages' names as the summary shows them (the names thems
 class Stage:
     name: str  # the stage's key (`DemoSummary.stage`, what later stages need); `label` is what a reader sees
     status: str = StageStatus.SKIPPED
-    detail: Message = field(default_factory=lambda: Message(""))
+    detail: Message = field(default_factory=lambda: Message("", ""))
     seconds: float = 0.0
 
     @property
@@ -75,7 +75,7 @@ class Stage:
 
     @property
     def label(self) -> Message:
-        return STAGE_LABELS.get(self.name, Message(self.name))
+        return STAGE_LABELS.get(self.name) or Message(self.name, self.name)  # a stage without a label: its key
 
     @property
     def status_label(self) -> Message:
