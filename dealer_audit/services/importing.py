@@ -286,11 +286,10 @@ class _Importer:
         a warning, or an error when the program requires it): refuse before touching the database."""
         dealer = self.dealers.get(audit.dealer_code)
         if dealer is None:
-            hint = self.repo.unknown_dealer_hint(audit.dealer_code)  # one read of the codes for both languages
-            unknown = self.repo.unknown_dealer_message(audit.dealer_code, hint)
+            unknown = self.repo.unknown_dealer_message(audit.dealer_code)
             raise NotFound(
                 f"{where}: audit {audit.audit_id} names {unknown.en}",
-                zh=f"{where}：稽核记录 {audit.audit_id} 中的经销商 {audit.dealer_code} 未知（{hint.zh}）",
+                zh=f"{where}：稽核记录 {audit.audit_id} 指向{unknown.zh}",
             )
         standard = self.standards.get((audit.standard_id, audit.standard_version))
         if standard is None:

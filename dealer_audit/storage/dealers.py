@@ -108,15 +108,11 @@ class DealerStore(StoreBase):
         unknown = self.unknown_dealer_message(code)
         raise NotFound(unknown.en, zh=unknown.zh)
 
-    def unknown_dealer_hint(self, code: str) -> Message:
-        """The stored codes close to `code`, else how to load dealers, in both languages: one read of the codes
-        and one scan (thousands of codes) for both texts."""
-        return did_you_mean_hint(code, self._dealer_codes(), otherwise=_LOAD_DEALERS)
-
-    def unknown_dealer_message(self, code: str, hint: Message | None = None) -> Message:
-        """`unknown dealer CODE (did you mean …?)` in both languages; `hint`: an `unknown_dealer_hint` the caller
-        already has (the importer words the Chinese around the hint itself)."""
-        hint = hint or self.unknown_dealer_hint(code)
+    def unknown_dealer_message(self, code: str) -> Message:
+        """`unknown dealer CODE (did you mean …?)`, else how to load dealers, in both languages: one read of the
+        stored codes and one scan (thousands of codes) for both texts. The one wording of an unknown dealer for
+        every caller (get_dealer, the importer)."""
+        hint = did_you_mean_hint(code, self._dealer_codes(), otherwise=_LOAD_DEALERS)
         return Message(f"unknown dealer {code} ({hint.en})", f"未知经销商 {code}（{hint.zh}）")
 
     def list_dealers(self, region: str | None = None) -> list[Dealer]:

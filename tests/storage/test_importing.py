@@ -135,7 +135,7 @@ def test_unknown_dealer_reason_reads_the_codes_once(hq, tmp_path, make_audit, mo
     assert "audit " in refused.reason_text(
         "en"
     ) and "names unknown dealer SH01 (did you mean SH001" in refused.reason_text("en")
-    assert "中的经销商 SH01 未知（是否应为 SH001" in refused.reason_text("zh")
+    assert "指向未知经销商 SH01（是否应为 SH001" in refused.reason_text("zh")  # the store's one wording
 
 
 def test_bundle_with_one_bad_audit_stores_none(hq, tmp_path, make_audit):
