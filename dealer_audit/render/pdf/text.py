@@ -277,11 +277,6 @@ class TextBlock(Flowable):
         self._lines: list[tuple[str, float, colors.Color]] = []
         self._for_width = -1.0
 
-    @property
-    def lines(self) -> list[tuple[str, float, colors.Color]]:
-        """The wrapped lines (text, size, colour) of the last `wrap`."""
-        return self._lines
-
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if available_width != self._for_width:
             lines = []
