@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
 from dealer_audit.core.report_model import BandCount, SectionComparison, TrendPoint, fmt_number
@@ -30,7 +29,7 @@ from dealer_audit.render.pdf.styles import (
     WHISKER,
     Styles,
 )
-from dealer_audit.render.pdf.text import Run_, colour_key, draw_label, fast_font, label_text, show_all, text_width
+from dealer_audit.render.pdf.text import colour_key, draw_label, fast_font, label_text, show_all, text_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,33 +144,22 @@ class Sketch(Flowable):
         per label as drawString does), each in its own text object and ended as drawString ends it (T*), so text
         extraction reads them as before; a label with characters of the fallback font is drawn by `draw_label`."""
         c = self.canv
-        runs: list[Run_] = []
-        face: TTFont | None = None
         for label in labels:
             font, size = label.fontName, label.fontSize
             text = label_text(label.text, font)
             shown = fast_font(font)
-            if shown is None or text != label.text or (face is not None and shown is not face):
-                self._flush(runs, face)
-                runs, face = [], None
+            if shown is None or text != label.text:
                 c.setFillColor(label.fillColor)
                 draw_label(c, label.x, label.y, label.text, font, size, label.textAnchor)
                 continue
-            face = shown
             x = label.x
             if label.textAnchor != "start":
                 width = text_width(text, font, size)
                 x -= width / 2 if label.textAnchor == "middle" else width
-            runs.append((size, colour_key(label.fillColor), label.fillColor, x, label.y, text))
-        self._flush(runs, face)
-
-    def _flush(self, runs: list[Run_], face: TTFont | None) -> None:
-        if face is None:
-            return
-        for run in runs:  # one text object each, as drawString: text extraction reads each label as a line
-            text = self.canv.beginText(run[3], run[4])
-            show_all(text, self.canv, face, face.fontName, (run,), "T*")
-            self.canv.drawText(text)
+            line = c.beginText(x, label.y)
+            run = (size, colour_key(label.fillColor), label.fillColor, x, label.y, text)
+            show_all(line, c, shown, font, [run], "T*")
+            c.drawText(line)
 
 
 Drawing = Sketch
