@@ -6,7 +6,6 @@ Data (codes, paths, numbers) is the same in both; `--json` does not change with 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -99,17 +98,10 @@ def test_an_empty_dispute_list_and_a_filed_dispute(mini: str) -> None:
 def test_coverage_without_a_plan(mini: str) -> None:
     en, zh = both("coverage", "--wave", "2026-Q4", "--today", "2026-11-01", "-w", mini)
     assert "no plan stored for 2026-Q4: make one with `dealer-audit plan --wave 2026-Q4`" in en
-    assert "3 dealer(s) nobody has visited yet" in en or "dealer(s) nobody has visited yet" in en
+    assert "1 dealer(s) nobody has visited yet:" in en  # SH002: the fixture audits SH001 and BJ001
     assert "批次 2026-Q4 没有存储的走访计划：用 `dealer-audit plan --wave 2026-Q4` 生成" in zh
-    assert "家经销商尚无人到访" in zh
+    assert "1 家经销商尚无人到访" in zh
     assert "no plan stored" not in zh and "nobody has visited" not in zh
-
-
-def test_coverage_json_does_not_change_with_the_language(mini: str) -> None:
-    args = ("coverage", "--wave", "2026-Q4", "--today", "2026-11-01", "--json", "--lang", "en", "-w", mini)
-    en, zh = run(*args, lang="en"), run(*args, lang="zh")  # the messages' language differs, the data's does not
-    assert en.exit_code == zh.exit_code == 0
-    assert json.loads(en.stdout) == json.loads(zh.stdout)
 
 
 def test_users_and_auditors_when_there_are_none(mini: str) -> None:
@@ -136,16 +128,17 @@ def test_dealers_and_actions_are_counted(mini: str) -> None:
     en, zh = both("actions", "generate", "--wave", "2026-Q4", "--today", "2026-11-01", "-w", mini)
     assert "wave 2026-Q4: " in en and " new action(s)" in en
     assert "批次 2026-Q4：新增整改项 " in zh and "new action" not in zh
+    generated = int(en.rsplit(": ", 1)[1].split()[0])  # the English run generated them; the Chinese one added none
+    assert generated > 0 and "新增整改项 0" in zh
     en, zh = both("actions", "list", "-w", mini)
-    listed = en.rstrip().splitlines()[-1].split()[0]  # generated once (the second run adds none)
-    assert en.rstrip().endswith(f"{listed} action(s)") and zh.rstrip().endswith(f"{listed} 个整改项")
+    assert en.rstrip().endswith(f"{generated} action(s)") and zh.rstrip().endswith(f"{generated} 个整改项")
 
 
 def test_too_few_dealers_for_key_drivers_is_said_in_one_language(mini: str) -> None:
     en, zh = both("insight", "drivers", "--wave", "2026-Q4", "-w", mini, code=1)
     assert "no key-driver analysis possible" in en and "无法" not in en
     assert "无法进行关键体验点分析" in zh and "no key-driver" not in zh
-    assert "no key-driver" not in zh and "refused" not in zh
+    assert "refused" not in zh
 
 
 def test_init_speaks_the_language_chosen_for_the_workspace(tmp_path: Path) -> None:
