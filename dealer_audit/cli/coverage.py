@@ -23,14 +23,6 @@ from dealer_audit.cli.error_language import current_language
 from dealer_audit.core.coverage import STATES, VisitState, coverage_to_dict
 from dealer_audit.errors import Message, pick
 
-# the visit states as column headers (their codes are the English headers and the --json keys)
-_STATE_ZH = {
-    VisitState.DONE: "完成",
-    VisitState.CAPTURED: "草稿",
-    VisitState.PLANNED: "已计划",
-    VisitState.OVERDUE: "逾期",
-}
-
 
 def coverage(
     wave: WaveOption,
@@ -71,15 +63,20 @@ def coverage(
             ),
             markup=False,
         )
+    # the HQ workbook's Coverage sheet's words (one vocabulary for the sheet and the command); the states' codes are
+    # the English headers and the --json keys
+    from dealer_audit.render.xlsx.coverage_sheet import LABELS
+
+    words = LABELS["zh"]
     totals = result.totals()
-    states: list[str | Message] = [Message(s.value, _STATE_ZH[s]) for s in STATES]
+    states: list[str | Message] = [Message(s.value, words[s.value]) for s in STATES]
 
     def row(name: str, counts: dict[VisitState, int]) -> list[str]:
         return [name, *[str(counts.get(s, 0)) for s in STATES], str(sum(counts.values()))]
 
-    every = pick("all", "全部", said)
+    every = pick("all", words["all"], said)
     by_region = [row(r, c) for r, c in sorted(result.by_region.items())] + [row(every, totals)]
-    title = Message(f"{wave} coverage on {as_of}", f"批次 {wave} 走访覆盖（截至 {as_of}）")
+    title = Message(f"{wave} coverage on {as_of}", words["title"].format(wave=wave, today=as_of))
     console.print_table([console.REGION, *states, console.TOTAL], by_region, title=title, lang=said)
     by_auditor = [row(a, c) for a, c in sorted(result.by_auditor.items())]
     console.print_table([console.AUDITOR, *states, console.TOTAL], by_auditor, lang=said)
@@ -89,7 +86,7 @@ def coverage(
             for r, c in sorted(result.stored_by_region.items())
         ]
         console.print_table(
-            [console.REGION, Message("final audits", "正式稽核"), Message("drafts", "草稿")],
+            [console.REGION, Message("final audits", words["final"]), Message("drafts", words["draft"])],
             stored,
             title=Message("audits stored (no plan)", "已存储的稽核（无走访计划）"),
             lang=said,

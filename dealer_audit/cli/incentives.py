@@ -18,21 +18,23 @@ from dealer_audit.cli.common import (
     resolve_lang,
 )
 from dealer_audit.cli.error_language import current_language
+from dealer_audit.core.report_model.labels import label
 from dealer_audit.errors import Message, pick
 
-# the columns' Chinese headers; the English ones are the fields of an incentive line (and of --json)
+# the columns' Chinese headers, in the report's words (labels.py `kpi.*`); the English ones are the fields of an
+# incentive line (and of --json)
 _HEADER_ZH = {
-    "dealer": "经销商",
-    "region": "区域",
-    "composite": "综合指数",
-    "tier": "档位",
-    "payout": "返利",
-    "next": "上一档",
-    "gap": "差距",
-    "borderline": "临界",
-    "streak": "连续",
-    "penalty": "扣减",
-    "net_payout": "净返利",
+    "dealer": label("kpi.dealer", "zh"),
+    "region": label("region", "zh"),
+    "composite": label("kpi.enters_composite", "zh"),
+    "tier": label("kpi.tier", "zh"),
+    "payout": label("kpi.payout", "zh"),
+    "next": label("kpi.next_tier", "zh"),
+    "gap": label("kpi.gap", "zh"),
+    "borderline": label("kpi.borderline", "zh"),
+    "streak": label("kpi.streak", "zh"),
+    "penalty": label("kpi.penalty", "zh"),
+    "net_payout": label("kpi.net_payout", "zh"),
     "note": "备注",
 }
 

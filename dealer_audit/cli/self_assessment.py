@@ -24,6 +24,7 @@ from dealer_audit.cli.common import (
 )
 from dealer_audit.cli.error_language import current_language, warning_prefix
 from dealer_audit.core.report_model import fmt_delta, fmt_number, fmt_percent
+from dealer_audit.core.report_model.labels import label
 from dealer_audit.errors import Message, pick
 from dealer_audit.services.self_assessment import SelfAssessmentResult
 
@@ -56,7 +57,7 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                 Message("self", "自评"),
                 Message("audited", "稽核"),
                 Message("gap", "差距"),
-                Message("over-claims", "高估"),
+                Message("over-claims", label("self_sheet.over_claims", "zh")),
             ],
             [
                 (
@@ -100,7 +101,7 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                     Message("self", "自评"),
                     Message("audited", "稽核"),
                     Message("failed visits", "失分 走访"),
-                    Message("over-claim", "高估"),
+                    Message("over-claim", label("self_sheet.over_claim", "zh")),
                 ],
                 [
                     (
@@ -109,7 +110,7 @@ def print_self_assessment(result: SelfAssessmentResult, items: bool) -> None:
                         _share(i.claimed),
                         _share(i.observed),
                         f"{i.failed_visits}/{v.visits}",
-                        pick("OVER-CLAIM", "高估", said) if i.over_claim else "",
+                        pick("OVER-CLAIM", label("self_sheet.over_claim", "zh"), said) if i.over_claim else "",
                     )
                     for i in v.items
                 ],

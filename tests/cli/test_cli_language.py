@@ -101,6 +101,8 @@ def test_coverage_without_a_plan(mini: str) -> None:
     assert "1 dealer(s) nobody has visited yet:" in en  # SH002: the fixture audits SH001 and BJ001
     assert "批次 2026-Q4 没有存储的走访计划：用 `dealer-audit plan --wave 2026-Q4` 生成" in zh
     assert "1 家经销商尚无人到访" in zh
+    # the HQ workbook's Coverage sheet's words (render/xlsx/coverage_sheet.LABELS), not a second vocabulary
+    assert "批次 2026-Q4 稽核进度（截至 2026-11-01）" in zh and "全部大区" in zh and "定稿稽核" in zh
     assert "no plan stored" not in zh and "nobody has visited" not in zh
 
 
