@@ -247,11 +247,12 @@ def evidence_resolver(evidence_dir: Path | None) -> Callable[[EvidenceView], Pat
     def stored_elsewhere(digest: str) -> Path | None:
         nonlocal others
         if others is None and evidence_dir is not None:
-            others = {}
+            listing: dict[str, Path] = {}  # built whole, then published: the web app's threads share the resolver
             for candidate in sorted(evidence_dir.iterdir()):
                 digest_part = candidate.name[:64]
-                if len(digest_part) == 64 and digest_part not in others and candidate.is_file():
-                    others[digest_part] = candidate
+                if len(digest_part) == 64 and digest_part not in listing and candidate.is_file():
+                    listing[digest_part] = candidate
+            others = listing
         return (others or {}).get(digest)
 
     def resolve(ev: EvidenceView) -> Path | None:

@@ -398,7 +398,8 @@ def seed_font(font_name: str, doc: pdfdoc.PDFDocument, text: str) -> None:
         font.splitString(text, doc)
         close_subset(font, doc)
         return
-    assignments, subsets, next_code = _seeded_codes(font_name, text)
+    face = (font.face.filename, font.face.subfontNameX)  # which font file the name stands for now
+    assignments, subsets, next_code = _seeded_codes(font_name, face, text)
     state = font.state[doc] = TTFont.State(font._asciiReadable, font)
     state.assignments = dict(assignments)
     state.subsets = [list(subset) for subset in subsets]
@@ -410,14 +411,15 @@ SEEDED_CODES_KEPT = 4  # a batch has one seed; a process rendering several langu
 
 
 @lru_cache(maxsize=SEEDED_CODES_KEPT)
-def _seeded_codes(font_name: str, text: str) -> SeededCodes:
+def _seeded_codes(font_name: str, face: tuple[str, bytes], text: str) -> SeededCodes:
     """The codes a fresh document's subsets give the seed's characters (reportlab's `splitString` on a scratch
     document, then `close_subset`), worked out once per process and copied into each document.
 
     Why: numbering a seed of ~2,000 characters looks each one up in the face's character map, whose keys are
     30,000 int objects; a lookup writes the found key's reference count, so in a render worker forked from the
     warmed parent each document copied ~300 of the map's pages on write (~1 ms). The copy of the numbering is
-    compact, and the same codes (a test holds them equal to reportlab's)."""
+    compact, and the same codes (a test holds them equal to reportlab's). `face` (the font file and subfont)
+    is part of the key: another font registered under the same name numbers the characters otherwise."""
     font = pdfmetrics.getFont(font_name)
     scratch = pdfdoc.PDFDocument()
     font.splitString(text, scratch)

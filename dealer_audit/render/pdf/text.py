@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -473,8 +473,12 @@ def show_all(
     subset_now = text._curSubset
     x = y = 0.0
     font_stale = False
-    block_key = (font.getSubsetInternalName(0, doc)[:-1], seed) if shared is not None and not line_end else None
-    for item in _blocks_written(runs, block_key, font, doc, escape, known, shared, fallback):
+    items: Iterable[Run_ | RunBlock | tuple[float, BlockOps]] = runs
+    if any(type(item) is RunBlock for item in runs):  # only a RowTable's runs hold blocks
+        kept = shared is not None and not line_end
+        block_key = (font.getSubsetInternalName(0, doc)[:-1], seed) if kept else None
+        items = _blocks_written(runs, block_key, font, doc, escape, known, shared, fallback)
+    for item in items:
         if len(item) == 2:  # a block's operators, at its top
             top, (ops, subset_now, size_now, key_now, x, dy) = item  # type: ignore[misc]
             code.append(f"1 0 0 1 0 {top:.2f} Tm")
@@ -555,9 +559,9 @@ def _blocks_written(
             if block_key in item.ops:
                 ops = item.ops[block_key]
             else:
-                ops = item.ops[block_key] = _block_ops(
-                    item.runs, block_key[0], font, doc, escape, known, shared, fallback
-                )
+                ops = _block_ops(item.runs, block_key[0], font, doc, escape, known, shared, fallback)
+                item.ops.clear()  # one slot: the operators of an earlier seed or document font name are not kept
+                item.ops[block_key] = ops
         if ops is not None:
             yield item.top, ops
         else:
