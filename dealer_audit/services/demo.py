@@ -25,7 +25,7 @@ from dealer_audit.formats.dealers import read_dealers
 from dealer_audit.formats.standards import load_checklists_dir
 from dealer_audit.services.importing import import_paths, load_standards_into
 from dealer_audit.services.kpis import import_sample_kpis
-from dealer_audit.services.reporting import RenderOutcome, WaveContext, prepare_wave, render_all
+from dealer_audit.services.reporting import RenderFailure, RenderOutcome, WaveContext, prepare_wave, render_all
 from dealer_audit.storage.workspace import Workspace
 
 SHIPPED_DATA = Path(__file__).resolve().parents[1] / "data"  # package data: in a clone, a wheel and an sdist alike
@@ -113,7 +113,7 @@ class DemoSummary:
     dealer_pdfs: list[Path] = field(default_factory=list)
     region_pdfs: list[Path] = field(default_factory=list)
     workbooks: list[Path] = field(default_factory=list)
-    render_failures: list[str] = field(default_factory=list)
+    render_failures: list[RenderFailure] = field(default_factory=list)
     loop: Message | None = None  # what the actions-and-disputes stage did (services/demo_loop.py)
 
     @property
@@ -318,8 +318,8 @@ def run_demo(
         if summary.render_failures:
             failed = len(summary.render_failures)
             raise Conflict(
-                f"{detail.en}; {failed} failed: {summary.render_failures[0]}",
-                zh=f"{detail.zh}；{failed} 个生成失败：{summary.render_failures[0]}",
+                f"{detail.en}; {failed} failed: {summary.render_failures[0].text('en')}",
+                zh=f"{detail.zh}；{failed} 个生成失败：{summary.render_failures[0].text('zh')}",
             )
         return detail
 
@@ -357,7 +357,7 @@ def _ranked(dealer: DealerResult) -> RankedDealer:
 
 def _collect_outputs(summary: DemoSummary, outcome: RenderOutcome) -> None:
     """Sort what the renderer wrote into dealer PDFs, regional PDFs and workbooks (failures kept as text)."""
-    summary.render_failures = [str(f) for f in outcome.failures]
+    summary.render_failures = list(outcome.failures)
     for path in outcome.files:
         if path.suffix == ".xlsx":
             summary.workbooks.append(path)

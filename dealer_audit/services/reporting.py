@@ -122,6 +122,14 @@ class RenderFailure:
         return f"{localized(self.target, lang)}: {pick(self.message, self.message_zh, lang)}"
 
 
+def render_failure(target: str | Message, error: Exception) -> RenderFailure:
+    """What failed and why: a user's error (DealerAuditError) in both its languages, an internal one as its type
+    and text (English)."""
+    if isinstance(error, DealerAuditError):
+        return RenderFailure(target, str(error), error.text("zh"))
+    return RenderFailure(target, f"{type(error).__name__}: {error}")
+
+
 @dataclass
 class RenderOutcome:
     """What a batch wrote and what failed (each failure names its dealer/region and why)."""
@@ -506,10 +514,8 @@ def _dealer_chunk(codes: Sequence[str], out_dir: Path, lang: str, xlsx: bool) ->
     for code in codes:
         try:
             outcome.files.extend(_write_dealer(context, code, out_dir, lang, xlsx))
-        except DealerAuditError as error:
-            outcome.failures.append(RenderFailure(code, str(error), error.text("zh")))
         except Exception as error:
-            outcome.failures.append(RenderFailure(code, f"{type(error).__name__}: {error}"))
+            outcome.failures.append(render_failure(code, error))
     return outcome
 
 
@@ -526,9 +532,7 @@ def _region_chunk(codes: Sequence[str], out_dir: Path, lang: str) -> RenderOutco
             render(report, path, invariant=context.invariant, font=context.font)
             outcome.files.append(path)
         except Exception as error:
-            outcome.failures.append(
-                RenderFailure(Message(f"region {code}", f"区域 {code}"), f"{type(error).__name__}: {error}")
-            )
+            outcome.failures.append(render_failure(Message(f"region {code}", f"区域 {code}"), error))
     return outcome
 
 
@@ -584,9 +588,7 @@ def _run_chunks(
                 try:
                     outcome.extend(future.result())
                 except Exception as error:
-                    outcome.failures.append(
-                        RenderFailure(Message("batch", "批量生成"), f"{type(error).__name__}: {error}")
-                    )
+                    outcome.failures.append(render_failure(Message("batch", "批量生成"), error))
                 done += futures[future]
                 if progress:
                     progress(done, total)
@@ -667,11 +669,7 @@ def write_network_workbook_outcome(
     try:
         outcome.files.append(write_network_workbook(context, target, lang=lang, progress=progress))
     except Exception as error:
-        outcome.failures.append(
-            RenderFailure(
-                Message(f"network workbook {target}", f"总部汇总表 {target}"), f"{type(error).__name__}: {error}"
-            )
-        )
+        outcome.failures.append(render_failure(Message(f"network workbook {target}", f"总部汇总表 {target}"), error))
     return outcome
 
 

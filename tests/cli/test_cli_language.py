@@ -15,8 +15,8 @@ from typer.testing import CliRunner, Result
 from dealer_audit.cli import console
 from dealer_audit.cli.app import app
 from dealer_audit.core.answers import Answer
-from dealer_audit.errors import Message
-from dealer_audit.services.reporting import RenderFailure
+from dealer_audit.errors import Conflict, Message
+from dealer_audit.services.reporting import RenderFailure, render_failure
 from tests.cli.sample_workspace import SAMPLES, build_sample_workspace
 
 
@@ -184,6 +184,18 @@ def test_a_render_failure_names_its_target_in_the_users_language() -> None:
     assert failure.text("zh") == "区域 east: RuntimeError: disk on fire"
     assert failure.text("en") == str(failure) == "region east: RuntimeError: disk on fire"
     assert RenderFailure("SH001", "gone", "不见了").text("zh") == "SH001: 不见了"  # a code: the same in both
+
+
+def test_a_users_error_keeps_its_chinese_whatever_failed() -> None:
+    """A region, the batch or the HQ workbook failing on a user's error says why in Chinese too (only a dealer's
+    failure did); an internal error stays its type and text."""
+    region = Message("region east", "区域 east")
+    refused = render_failure(region, Conflict("the evidence store is full", zh="证据库已满"))
+    assert (
+        refused.text("zh") == "区域 east: 证据库已满"
+        and refused.text("en") == "region east: the evidence store is full"
+    )
+    assert render_failure(region, RuntimeError("boom")).text("zh") == "区域 east: RuntimeError: boom"
 
 
 # ---- the tables: headers, titles and the CLI's own words in cells --------------------------------------------

@@ -44,6 +44,7 @@ from dealer_audit.core.report_model import (
     StandardColumns,
     label_format,
 )
+from dealer_audit.errors import Message
 from dealer_audit.render.xlsx import coverage_sheet
 from dealer_audit.render.xlsx.common import (
     DELTA_FORMAT,
@@ -749,7 +750,7 @@ def write_network_workbook(
     path: str | Path,
     *,
     max_rows: int = EXCEL_MAX_ROWS,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str | Message], None] | None = None,
     calibration: Calibration | None = None,
     lang: str = "en",
 ) -> Path:
@@ -804,6 +805,6 @@ def write_network_workbook(
     themes_sheet(wb, report.insight)
     _readme(readme, f, report, [a.name for a in answers])
     readme.activate()
-    say("saving")
+    say(Message("saving", "正在保存"))  # the other phases are the sheets' names, as the workbook shows them
     wb.close()
     return path
