@@ -48,20 +48,28 @@ TOTAL = Message("total", "合计")
 NOT_SHOWN = Message("(not shown at {width} columns: {names})", "（{width} 列宽下未显示：{names}）")
 
 
+def _users_language() -> str:
+    """The running command's language (cli/error_language.current_language), imported when asked: that module
+    imports this one."""
+    from dealer_audit.cli.error_language import current_language
+
+    return current_language()
+
+
 def print_table(
     columns: Sequence[str | Message],
     rows: Iterable[Sequence[str]],
     title: str | Message = "",
     to_stderr: bool = False,
     optional: Sequence[str] = (),
-    lang: str = "en",
+    lang: str | None = None,
 ) -> None:
     """A plain table (rich) on stdout or stderr; callers pass text cells, so no rich import spreads to commands.
 
-    Headers and the title are read by the user, so they are shown in `lang` (the caller's `current_language()`:
-    this module cannot ask, cli/error_language.py imports it); a plain string is shown as it is. The cells are the
-    caller's: it localizes the words it puts there. `optional` names columns by their English header (a column's
-    `str()`), whatever language they are shown in, so one list serves both languages.
+    Headers and the title are read by the user, so they are shown in `lang`, by default the running command's
+    (`_users_language`); a plain string is shown as it is. The cells are the caller's: it localizes the words it
+    puts there. `optional` names columns by their English header (a column's `str()`), whatever language they are
+    shown in, so one list serves both languages.
 
     Figures are never cut: a column of short cells (figures, codes, ranks like 24–28) keeps its full width. When
     the table is wider than the console (80 columns, or a pipe, which rich treats as 80), the `optional` columns
@@ -72,6 +80,7 @@ def print_table(
     from rich.measure import Measurement
     from rich.table import Table
 
+    lang = lang or _users_language()
     rows = [list(row) for row in rows]
     console = err if to_stderr else out
     english = [str(column) for column in columns]
@@ -157,14 +166,15 @@ DONE = Message("done", "完成")
 
 
 @contextmanager
-def working(description: str | Message, lang: str = "en") -> Iterator[Callable[[str | Message], None]]:
+def working(description: str | Message, lang: str | None = None) -> Iterator[Callable[[str | Message], None]]:
     """A status line on stderr (spinner, what is being done, time elapsed) for one long step without a count;
     yields `phase(text)` to name the part under way (e.g. the sheet being written).
 
-    The line is read by the user, so it is in `lang` (the caller's `current_language()`: this module cannot ask,
-    cli/error_language.py imports it); a phase given as a `Message` is shown in `lang` too, a plain string (a
-    sheet's name) as it is."""
+    The line is read by the user, so it is in `lang`, by default the running command's (`_users_language`); a
+    phase given as a `Message` is shown in `lang` too, a plain string (a sheet's name) as it is."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    lang = lang or _users_language()
 
     shown = localized(description, lang)
     separator = "：" if is_zh(lang) else ": "

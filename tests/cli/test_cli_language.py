@@ -303,3 +303,14 @@ def test_print_table_shows_messages_in_the_language_asked(capsys: pytest.Capture
     english, chinese = out.split("得分表")
     assert "Scores" in english and "score" in english and "(not shown at 40 columns: name)" in english
     assert "得分" in chinese and "（40 列宽下未显示：名称）" in chinese and "score" not in chinese
+
+
+def test_print_table_defaults_to_the_users_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that passes no `lang` gets the running command's language, not English."""
+    monkeypatch.setenv("DEALER_AUDIT_LANG", "zh")
+    console.reset_for_tests(80)
+    console.print_table([Message("score", "得分")], [["1.0"]], title=Message("Scores", "得分表"))
+    out = capsys.readouterr().out
+    assert "得分表" in out and "Scores" not in out and "score" not in out
