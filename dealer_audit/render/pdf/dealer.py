@@ -299,7 +299,7 @@ NOTE_LIMIT = 1500  # characters of a note shown in the PDF (the workbook has it 
 
 def _wrapped(text: str, st: Styles, width: float, size: float = 7.5, max_lines: int = MAX_LINES) -> list[str]:
     """A cell's lines (`rowtable.cell_lines`); an empty text has none, so an empty note takes no height."""
-    return cell_lines(text, st.fonts, width, size, max_lines, empty=[])
+    return cell_lines(text, st.fonts, width, size, max_lines) if text else []
 
 
 def _evidence(row: ItemRow, st: Styles, resolver: EvidenceResolver | None, word: str, width: float) -> Cell:

@@ -90,14 +90,12 @@ def cell_lines(
     width: float,
     size: float = 7.5,
     max_lines: int = MAX_LINES,
-    *,
-    empty: list[str] | None = None,
 ) -> list[str]:
     """A cell's text cleaned for the report font and wrapped to its column inside the padding (at most
     `max_lines` lines, then an ellipsis); characters of the fallback font stay (the RowTable draws them).
-    An empty text is `empty` when given (no lines: a cell that takes no height), else one empty line."""
+    An empty text is one empty line."""
     if not text:
-        return [""] if empty is None else empty
+        return [""]
     return wrap_text(fonts.clean(text), fonts.regular, size, width - 2 * PAD_X, max_lines)
 
 
@@ -227,12 +225,11 @@ class RowTable(Flowable):
                 runs.extend(self._lay_out(row, xs, y, images))
             else:
                 laid = row.text_runs.get(columns)
-                if laid is None:  # the row's lines, placed once per column layout (see Row.text_runs)
-                    laid = row.text_runs[columns] = self._lay_out(row, xs)
-                    runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
-                elif blocks:  # a row shown before, most likely by another report of the batch
+                if laid is not None and blocks:  # a row shown before, most likely by another report of the batch
                     runs.append(RunBlock(y, laid, row.text_ops.setdefault(columns, {})))
                 else:
+                    if laid is None:  # the row's lines, placed once per column layout (see Row.text_runs)
+                        laid = row.text_runs[columns] = self._lay_out(row, xs)
                     runs.extend([(size, key, colour, x, y + dy, line) for size, key, colour, x, dy, line in laid])
             y -= row.height
         # a Table starts each line's text object at the line; so does this one with `table_lines`
