@@ -160,9 +160,9 @@ def _print_ranking(result: WaveResult, region: str | None, lang: str) -> None:
         f"95% CI = interval of the composite; EB = shrunken (empirical-Bayes) estimate for ranking decisions; "
         f"Δ test = is the change beyond visit-to-visit noise; rank range = best–worst plausible "
         f"{'region' if region else 'network'} rank (docs/scoring.md §9)",
-        f"95% CI = 综合指数的区间；EB = 用于排名决策的收缩（经验贝叶斯）估计；"
-        f"Δ test = 变化是否超出走访之间的随机波动；rank range = 可信的最好–最差"
-        f"{'区域' if region else '全网'}排名（docs/scoring.md §9）",
+        f"95% 区间 = 综合指数的置信区间；收缩估计 = 用于排名决策的收缩（经验贝叶斯）估计；"
+        f"变化检验 = 变化是否超出走访之间的随机波动；排名区间 = 可信的最好–最差"
+        f"{'区域' if region else '全网'}排名（docs/scoring.md §9）",  # the zh table's own headers, not the en ones
         messages,
     )
     console.out.print(legend_text, soft_wrap=True, markup=False)

@@ -221,6 +221,8 @@ def test_score_table_title_and_headers(sample: str) -> None:
     assert "rank range" in header(en) and "Δ test" in header(en)
     assert header(zh)[:3] == ["#", "区域", "经销商"] and header(zh)[-1] == "预警"
     assert "排名 区间" in header(zh) and "变化 检验" in header(zh) and "收缩 估计" in header(zh)
+    # the legend explains the columns by the names the reader sees
+    assert "收缩估计 = 用于排名决策" in zh and "排名区间 = 可信的最好" in zh and "EB =" not in zh and "Δ test" not in zh
 
 
 @pytest.mark.parametrize("width", [80, 60])
