@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dealer_audit.cli import console
-from dealer_audit.cli.common import DbOption, WorkspaceOption, check_lang, open_workspace
+from dealer_audit.cli.common import DbOption, WorkspaceOption, lang_option, open_workspace
 from dealer_audit.cli.error_language import current_language
 from dealer_audit.errors import Message, pick
 
@@ -27,7 +27,7 @@ def init(
     language: Annotated[
         str | None,
         typer.Option(
-            "--language", "--lang", callback=check_lang, help="Default language: zh or en.", show_default="zh"
+            "--language", "--lang", callback=lang_option, help="Default language: zh or en.", show_default="zh"
         ),
     ] = None,
 ) -> None:

@@ -149,6 +149,8 @@ def test_init_speaks_the_language_chosen_for_the_workspace(tmp_path: Path) -> No
     assert en.exit_code == zh.exit_code == 0, (en.output, zh.output)
     assert f"Created workspace {tmp_path / 'en'}" in en.output
     assert f"已创建工作区 {tmp_path / 'zh'}" in zh.output and "Created" not in zh.output
+    again = run("init", str(tmp_path / "en"), "--lang", "en", lang="zh")  # --lang beats the environment here too
+    assert again.exit_code != 0 and "is already a dealer-audit workspace" in again.output, again.output
 
 
 # ---- the sample network ---------------------------------------------------------------------------------------
